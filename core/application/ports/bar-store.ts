@@ -1,0 +1,56 @@
+import type { BarColumns } from '../../domain/market/bars.js';
+import type { InstrumentId } from '../../domain/market/ids.js';
+import type { Instrument, InstrumentDraft } from '../../domain/market/instrument.js';
+import type { Timeframe } from '../../domain/market/timeframe.js';
+
+export interface Gap {
+  /** Open time of the last bar before the gap. */
+  readonly afterTs: number;
+  /** Open time of the first bar after the gap. */
+  readonly beforeTs: number;
+  /** Bars missing between the two. */
+  readonly missingBars: number;
+}
+
+export interface Coverage {
+  readonly instrumentId: InstrumentId;
+  readonly timeframe: Timeframe;
+  readonly firstTs: number | null;
+  readonly lastTs: number | null;
+  readonly barCount: number;
+  readonly gaps: readonly Gap[];
+}
+
+export interface SeriesSummary {
+  readonly instrument: Instrument;
+  readonly timeframe: Timeframe;
+  readonly firstTs: number | null;
+  readonly lastTs: number | null;
+  readonly barCount: number;
+  readonly gapCount: number;
+}
+
+export interface MergeResult {
+  readonly inserted: number;
+  readonly replaced: number;
+  readonly totalAfter: number;
+}
+
+/** Reads and writes bars and instruments. Times are epoch ms UTC; ranges are [fromTs, toTs). */
+export interface BarStore {
+  upsertInstrument(draft: InstrumentDraft): Instrument;
+  findInstrument(symbol: string): Instrument | null;
+  listInstruments(): Instrument[];
+  /** Instruments with every stored timeframe and its coverage summary. */
+  listSeries(): SeriesSummary[];
+  /** Returns the bars in [fromTs, toTs) as fresh columnar arrays. */
+  readBars(instrumentId: InstrumentId, timeframe: Timeframe, fromTs?: number, toTs?: number): BarColumns;
+  /** Yields the bars in [fromTs, toTs) one stored chunk at a time. */
+  iterateChunks(instrumentId: InstrumentId, timeframe: Timeframe, fromTs?: number, toTs?: number): Iterable<BarColumns>;
+  /**
+   * Merges sorted, validated bars into the series in one transaction: bars at existing
+   * timestamps replace them, the rest are inserted. All or nothing.
+   */
+  mergeBars(instrumentId: InstrumentId, timeframe: Timeframe, bars: BarColumns): MergeResult;
+  coverage(instrumentId: InstrumentId, timeframe: Timeframe, gapThresholdBars?: number): Coverage;
+}

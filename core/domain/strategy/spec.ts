@@ -1,0 +1,122 @@
+import type { Timeframe } from '../market/timeframe.js';
+
+/**
+ * The strategy spec: versioned JSON built from parts (variables, triggers, groups,
+ * rules) so the GUI can render and edit every part from data. Numbers only; no code.
+ */
+export const SPEC_VERSION = 1 as const;
+
+/** A value from the trading variables catalog, e.g. `{ variable: 'sma', params: { period: 20 } }`. */
+export interface VariableOperand {
+  readonly kind: 'variable';
+  /** Catalog id: 'close', 'sma', 'rsi', 'macd', 'bollinger', 'unrealizedPnlPct', ... */
+  readonly variable: string;
+  /** Parameter values by name; a missing one takes the catalog default. */
+  readonly params?: Readonly<Record<string, number>>;
+  /** Which output of a multi-output variable ('signal', 'upper', ...); default: its first. */
+  readonly output?: string;
+  /** Evaluate on this higher timeframe (completed bars only); default: the run's timeframe. */
+  readonly timeframe?: Timeframe;
+}
+
+export interface ConstantOperand {
+  readonly kind: 'constant';
+  readonly value: number;
+}
+
+export type Operand = VariableOperand | ConstantOperand;
+
+export const OPERATORS = ['>', '<', '>=', '<=', 'crossesAbove', 'crossesBelow', 'risingFor', 'fallingFor'] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+/**
+ * `left operator right`. For risingFor / fallingFor, `bars` is N and `right` is absent:
+ * the left value rose (fell) on each of the last N bars.
+ */
+export interface Trigger {
+  readonly kind: 'trigger';
+  readonly left: VariableOperand;
+  readonly operator: Operator;
+  readonly right?: Operand;
+  readonly bars?: number;
+}
+
+export interface ConditionGroup {
+  readonly kind: 'group';
+  /** all: every child holds; any: at least one; not: none of the children holds. */
+  readonly mode: 'all' | 'any' | 'not';
+  readonly children: readonly Condition[];
+}
+
+export type Condition = Trigger | ConditionGroup;
+
+export type Direction = 'long' | 'short' | 'both';
+export type Side = 'long' | 'short';
+
+/** A distance from the entry price: a percentage or a multiple of ATR(period) at entry. */
+export type Distance =
+  | { readonly kind: 'percent'; readonly value: number }
+  | { readonly kind: 'atr'; readonly multiple: number; readonly period: number };
+
+export interface TrailingStop {
+  readonly distance: Distance;
+  /** The trail starts only once the position is this % in profit; 0 = at once. */
+  readonly activationPct: number;
+}
+
+export interface Pyramiding {
+  /** Adds allowed on top of the first entry. */
+  readonly maxAdds: number;
+  /** An add needs price to have moved this % in favour since the last fill. */
+  readonly spacingPct: number;
+}
+
+export interface PartialExit {
+  /** Take part of the position off once it is this % in profit. */
+  readonly atProfitPct: number;
+  /** Fraction of the open quantity to close, (0, 1). */
+  readonly fraction: number;
+}
+
+export interface Management {
+  readonly stopLoss?: Distance;
+  readonly takeProfit?: Distance;
+  readonly trailingStop?: TrailingStop;
+  /** Close after this many bars in the trade. */
+  readonly timeExitBars?: number;
+  readonly pyramiding?: Pyramiding;
+  readonly partialExit?: PartialExit;
+}
+
+export type Sizing =
+  | { readonly kind: 'fixedQuantity'; readonly quantity: number }
+  | { readonly kind: 'fixedCash'; readonly cash: number }
+  | { readonly kind: 'percentEquity'; readonly percent: number };
+
+export interface Costs {
+  /** Percent of traded notional, per side (entry and exit each). */
+  readonly commissionPct: number;
+  /** Fixed amount per order, in quote currency. */
+  readonly commissionFixed: number;
+  /** Adverse slippage applied to every fill, in basis points. */
+  readonly slippageBps: number;
+}
+
+export interface SideConditions {
+  readonly long?: ConditionGroup;
+  readonly short?: ConditionGroup;
+}
+
+export interface StrategySpec {
+  readonly version: typeof SPEC_VERSION;
+  readonly name: string;
+  readonly direction: Direction;
+  readonly entry: SideConditions;
+  readonly exit: SideConditions;
+  readonly management: Management;
+  readonly sizing: Sizing;
+  readonly costs: Costs;
+  readonly initialCash: number;
+  /** Paths of validation warnings the user has accepted (e.g. price vs percentage). */
+  readonly acceptedWarnings?: readonly string[];
+}

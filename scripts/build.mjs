@@ -1,0 +1,49 @@
+// Builds the Node-side entry points (CLI, web server, workers, Electron main/preload,
+// benchmarks) with esbuild into dist/, and the renderer with Vite into dist/renderer.
+//   node scripts/build.mjs              everything
+//   node scripts/build.mjs --node       Node entries only (what tests need)
+//   node scripts/build.mjs --renderer   Node entries and the renderer
+import { build } from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = new Set(process.argv.slice(2));
+const nodeOnly = args.has('--node');
+
+const entries = (dir, out) =>
+  existsSync(join(root, dir))
+    ? readdirSync(join(root, dir))
+        .filter((f) => /\.ts$/.test(f) && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
+        .map((f) => ({ in: join(root, dir, f), out: join(out, f.replace(/\.ts$/, '')) }))
+    : [];
+
+const nodeEntries = [
+  ...entries('host', ''),
+  ...entries('workers', 'workers'),
+  ...entries('bench', 'bench'),
+  ...entries('electron/main', 'electron'),
+].filter((e) => existsSync(e.in));
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+await build({ ...common, entryPoints: nodeEntries, outdir: join(root, 'dist'), format: 'esm' });
+
+const preload = join(root, 'electron/preload/index.ts');
+if (existsSync(preload)) {
+  // Sandboxed preload scripts must be CommonJS and may require only 'electron'.
+  await build({ ...common, entryPoints: [preload], outfile: join(root, 'dist/electron/preload.cjs'), format: 'cjs' });
+}
+
+if (!nodeOnly && existsSync(join(root, 'renderer/index.html'))) {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+}
