@@ -53,4 +53,6 @@ export interface BarStore {
    */
   mergeBars(instrumentId: InstrumentId, timeframe: Timeframe, bars: BarColumns): MergeResult;
   coverage(instrumentId: InstrumentId, timeframe: Timeframe, gapThresholdBars?: number): Coverage;
+  /** Runs `fn` in one transaction (nested calls become savepoints): all of it or none. */
+  transaction<T>(fn: () => T): T;
 }
