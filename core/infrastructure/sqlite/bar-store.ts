@@ -1,0 +1,394 @@
+import type { BarStore, Coverage, Gap, MergeResult, SeriesSummary } from '../../application/ports/bar-store.js';
+import { NotFoundError, ValidationError } from '../../application/errors.js';
+import { allocateBars, assertValidBars, BAR_FIELDS, sliceBars, type BarColumns } from '../../domain/market/bars.js';
+import { DomainError } from '../../domain/errors.js';
+import { instrumentId, type InstrumentId } from '../../domain/market/ids.js';
+import { assertInstrumentDraft, type Instrument, type InstrumentDraft } from '../../domain/market/instrument.js';
+import { isTimeframe, timeframeMs, TIMEFRAMES, type Timeframe } from '../../domain/market/timeframe.js';
+import { columnBlob, copyColumn, float64Column, lowerBoundInBlob, spacingStats } from './chunk-codec.js';
+import type { Connection } from './database.js';
+import { SlowStatementLog, type TimedStatement } from './slow-log.js';
+
+/**
+ * Bars per stored chunk. Chosen by measurement (bench/store.ts, docs/STORAGE.md): reads
+ * of a year cost the same from 4,096 up, while a small chunk keeps the rewrite of the
+ * last partial chunk on each appended batch, and of a chunk touched by a short
+ * overlapping import, cheap.
+ */
+export const DEFAULT_CHUNK_BARS = 4096;
+
+/** Coverage summaries count a gap when more than this many bars are missing. */
+export const DEFAULT_GAP_THRESHOLD_BARS = 1;
+
+const MIN_TS = Number.MIN_SAFE_INTEGER;
+const MAX_TS = Number.MAX_SAFE_INTEGER;
+
+export interface SqliteBarStoreOptions {
+  readonly chunkBars?: number;
+  /** Times the store's statements; defaults to an in-memory log with the default threshold. */
+  readonly slowLog?: SlowStatementLog;
+  /** Supplies a connection for reads outside a write transaction (e.g. the reader pool). */
+  readonly reader?: () => Connection;
+}
+
+interface InstrumentRow {
+  id: number;
+  symbol: string;
+  venue: string;
+  price_tick: number;
+  quantity_step: number;
+  quote_currency: string;
+  time_zone: string;
+}
+
+/** [start_ts, end_ts, bar_count, gap_count, max_step_ms] */
+type ChunkMeta = [number, number, number, number, number];
+/** [start_ts, end_ts, bar_count, ts, open, high, low, close, volume] */
+type ChunkRow = [number, number, number, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
+
+const CHUNK_COLUMNS = 'start_ts, end_ts, bar_count, ts, open, high, low, close, volume';
+// Chunks that can hold bars in [?from, ?to): those starting before `to`, from the last
+// chunk starting at or before `from` on (chunks never overlap, so nothing earlier can).
+const CHUNKS_IN_RANGE = `
+  SELECT ${CHUNK_COLUMNS} FROM bar_chunks
+  WHERE instrument_id = @id AND timeframe = @tf AND start_ts < @to AND end_ts >= @from
+    AND start_ts >= coalesce((SELECT start_ts FROM bar_chunks
+                              WHERE instrument_id = @id AND timeframe = @tf AND start_ts <= @from
+                              ORDER BY start_ts DESC LIMIT 1), ${MIN_TS})
+  ORDER BY start_ts`;
+
+// Series summaries from the covering index: inter-chunk gaps via LAG over chunk ends.
+const TIMEFRAME_STEPS = TIMEFRAMES.map((tf) => `('${tf}', ${timeframeMs(tf)})`).join(', ');
+const SERIES_SUMMARY = `
+  WITH steps(timeframe, ms) AS (VALUES ${TIMEFRAME_STEPS}),
+  chunks AS (
+    SELECT instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count,
+           LAG(end_ts) OVER (PARTITION BY instrument_id, timeframe ORDER BY start_ts) AS prev_end
+    FROM bar_chunks
+  )
+  SELECT c.instrument_id AS instrumentId, c.timeframe AS timeframe, MIN(c.start_ts) AS firstTs, MAX(c.end_ts) AS lastTs,
+         SUM(c.bar_count) AS barCount,
+         SUM(c.gap_count) + SUM(c.prev_end IS NOT NULL AND c.start_ts - c.prev_end > (${DEFAULT_GAP_THRESHOLD_BARS} + 1) * s.ms) AS gapCount
+  FROM chunks c JOIN steps s ON s.timeframe = c.timeframe
+  GROUP BY c.instrument_id, c.timeframe
+  ORDER BY c.instrument_id, c.timeframe`;
+
+/**
+ * BarStore on SQLite: each series (instrument, timeframe) is a run of non-overlapping
+ * chunks of up to `chunkBars` bars, every column a Float64Array BLOB. Writes go through
+ * the writer connection; reads use the reader pool unless a write transaction is open
+ * (then the writer, so a transaction reads its own writes).
+ */
+export class SqliteBarStore implements BarStore {
+  readonly chunkBars: number;
+  private readonly slowLog: SlowStatementLog;
+  private readonly readerSource: (() => Connection) | null;
+  private readonly statements = new WeakMap<Connection, Map<string, TimedStatement>>();
+
+  constructor(
+    private readonly writer: Connection,
+    options: SqliteBarStoreOptions = {},
+  ) {
+    this.chunkBars = options.chunkBars ?? DEFAULT_CHUNK_BARS;
+    if (!Number.isInteger(this.chunkBars) || this.chunkBars < 1) throw new ValidationError(`chunkBars must be a positive integer, got ${this.chunkBars}`);
+    this.slowLog = options.slowLog ?? new SlowStatementLog(null);
+    this.readerSource = options.reader ?? null;
+  }
+
+  upsertInstrument(draft: InstrumentDraft): Instrument {
+    try {
+      assertInstrumentDraft(draft);
+    } catch (error) {
+      if (error instanceof DomainError) throw new ValidationError(error.message);
+      throw error;
+    }
+    const row = this.statement(
+      this.writer,
+      `INSERT INTO instruments (symbol, venue, price_tick, quantity_step, quote_currency, time_zone)
+       VALUES (@symbol, @venue, @priceTick, @quantityStep, @quoteCurrency, @timeZone)
+       ON CONFLICT (symbol) DO UPDATE SET venue = excluded.venue, price_tick = excluded.price_tick,
+         quantity_step = excluded.quantity_step, quote_currency = excluded.quote_currency, time_zone = excluded.time_zone
+       RETURNING *`,
+    ).get<InstrumentRow>({ ...draft });
+    return toInstrument(row!);
+  }
+
+  findInstrument(symbol: string): Instrument | null {
+    const row = this.statement(this.readConnection(), 'SELECT * FROM instruments WHERE symbol = ?').get<InstrumentRow>(symbol);
+    return row ? toInstrument(row) : null;
+  }
+
+  listInstruments(): Instrument[] {
+    return this.statement(this.readConnection(), 'SELECT * FROM instruments ORDER BY symbol').all<InstrumentRow>().map(toInstrument);
+  }
+
+  listSeries(): SeriesSummary[] {
+    const db = this.readConnection();
+    // One read transaction so instruments and chunk summaries come from one snapshot.
+    return db.transaction(() => {
+      const instruments = new Map(this.statement(db, 'SELECT * FROM instruments').all<InstrumentRow>().map((r) => [r.id, toInstrument(r)]));
+      const rows = this.statement(db, SERIES_SUMMARY).all<{
+        instrumentId: number;
+        timeframe: string;
+        firstTs: number;
+        lastTs: number;
+        barCount: number;
+        gapCount: number;
+      }>();
+      const out: SeriesSummary[] = [];
+      for (const r of rows) {
+        const instrument = instruments.get(r.instrumentId);
+        if (!instrument || !isTimeframe(r.timeframe)) continue;
+        out.push({ instrument, timeframe: r.timeframe, firstTs: r.firstTs, lastTs: r.lastTs, barCount: r.barCount, gapCount: r.gapCount });
+      }
+      return out.sort((a, b) => a.instrument.symbol.localeCompare(b.instrument.symbol) || TIMEFRAMES.indexOf(a.timeframe) - TIMEFRAMES.indexOf(b.timeframe));
+    })();
+  }
+
+  readBars(id: InstrumentId, timeframe: Timeframe, fromTs: number = MIN_TS, toTs: number = MAX_TS): BarColumns {
+    const rows = this.statement(this.readConnection(), CHUNKS_IN_RANGE, true).all<ChunkRow>({ id, tf: timeframe, from: fromTs, to: toTs });
+    // First pass: the slice of each chunk inside the range, to allocate the output once.
+    const bounds = new Int32Array(rows.length * 2);
+    let total = 0;
+    rows.forEach((row, k) => {
+      const [startTs, endTs, count, tsBlob] = row;
+      const lo = startTs >= fromTs ? 0 : lowerBoundInBlob(tsBlob, count, fromTs);
+      const hi = endTs < toTs ? count : lowerBoundInBlob(tsBlob, count, toTs);
+      bounds[2 * k] = lo;
+      bounds[2 * k + 1] = hi;
+      total += hi - lo;
+    });
+    const out = allocateBars(total);
+    let offset = 0;
+    rows.forEach((row, k) => {
+      const lo = bounds[2 * k]!;
+      const hi = bounds[2 * k + 1]!;
+      for (let f = 0; f < BAR_FIELDS.length; f++) copyColumn(row[3 + f] as Buffer, lo, hi, out[BAR_FIELDS[f]!], offset);
+      offset += hi - lo;
+    });
+    return out;
+  }
+
+  *iterateChunks(id: InstrumentId, timeframe: Timeframe, fromTs: number = MIN_TS, toTs: number = MAX_TS): Generator<BarColumns> {
+    // One indexed query per chunk rather than one open cursor: the connection stays free
+    // between yields, and an abandoned iteration leaves nothing open.
+    let from = fromTs;
+    let first = true;
+    for (;;) {
+      const db = this.readConnection();
+      const row = first
+        ? this.statement(db, `${CHUNKS_IN_RANGE} LIMIT 1`, true).get<ChunkRow>({ id, tf: timeframe, from, to: toTs })
+        : this.statement(
+            db,
+            `SELECT ${CHUNK_COLUMNS} FROM bar_chunks WHERE instrument_id = @id AND timeframe = @tf AND start_ts >= @from AND start_ts < @to ORDER BY start_ts LIMIT 1`,
+            true,
+          ).get<ChunkRow>({ id, tf: timeframe, from, to: toTs });
+      if (!row) return;
+      first = false;
+      const bars = decodeChunk(row);
+      const lo = row[0] >= fromTs ? 0 : lowerBoundInBlob(row[3], row[2], fromTs);
+      const hi = row[1] < toTs ? row[2] : lowerBoundInBlob(row[3], row[2], toTs);
+      if (hi > lo) yield lo === 0 && hi === row[2] ? bars : sliceBars(bars, lo, hi);
+      // Resume after this chunk's last bar, so a concurrent re-split never repeats bars.
+      from = row[1] + 1;
+    }
+  }
+
+  mergeBars(id: InstrumentId, timeframe: Timeframe, bars: BarColumns): MergeResult {
+    try {
+      assertValidBars(bars);
+    } catch (error) {
+      if (error instanceof DomainError) throw new ValidationError(error.message);
+      throw error;
+    }
+    return this.transaction(() => {
+      const db = this.writer;
+      if (!this.statement(db, 'SELECT 1 FROM instruments WHERE id = ?').get(id)) throw new NotFoundError(`No instrument with id ${id}`);
+      const n = bars.ts.length;
+      if (n === 0) return { inserted: 0, replaced: 0, totalAfter: this.seriesCount(id, timeframe) };
+      const first = bars.ts[0]!;
+      const last = bars.ts[n - 1]!;
+      // Chunks to rewrite: those overlapping [first, last], plus the chunk just before
+      // when it is partial, so that appended batches fill it instead of leaving a
+      // short chunk behind every batch.
+      const previous = this.statement(
+        db,
+        `SELECT ${CHUNK_COLUMNS} FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND start_ts < ? ORDER BY start_ts DESC LIMIT 1`,
+        true,
+      ).get<ChunkRow>(id, timeframe, first);
+      const affected = this.statement(
+        db,
+        `SELECT ${CHUNK_COLUMNS} FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND start_ts >= ? AND start_ts <= ? ORDER BY start_ts`,
+        true,
+      ).all<ChunkRow>(id, timeframe, first, last);
+      if (previous && (previous[1] >= first || previous[2] < this.chunkBars)) affected.unshift(previous);
+
+      const { merged, replaced } = mergeSorted(affected.map(decodeChunk), bars);
+      const remove = this.statement(db, 'DELETE FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND start_ts = ?');
+      for (const row of affected) remove.run(id, timeframe, row[0]);
+      this.writeChunks(id, timeframe, merged);
+      return { inserted: n - replaced, replaced, totalAfter: this.seriesCount(id, timeframe) };
+    });
+  }
+
+  coverage(id: InstrumentId, timeframe: Timeframe, gapThresholdBars: number = DEFAULT_GAP_THRESHOLD_BARS): Coverage {
+    if (!Number.isInteger(gapThresholdBars) || gapThresholdBars < 0) {
+      throw new ValidationError(`gapThresholdBars must be an integer >= 0, got ${gapThresholdBars}`);
+    }
+    const db = this.readConnection();
+    return db.transaction((): Coverage => {
+      const metas = this.statement(
+        db,
+        `SELECT start_ts, end_ts, bar_count, gap_count, max_step_ms FROM bar_chunks
+         WHERE instrument_id = ? AND timeframe = ? ORDER BY start_ts`,
+        true,
+      ).all<ChunkMeta>(id, timeframe);
+      const step = timeframeMs(timeframe);
+      const limit = (gapThresholdBars + 1) * step;
+      const gaps: Gap[] = [];
+      const addGap = (afterTs: number, beforeTs: number) => gaps.push({ afterTs, beforeTs, missingBars: Math.round((beforeTs - afterTs) / step) - 1 });
+      let barCount = 0;
+      let prevEnd: number | null = null;
+      for (const [startTs, endTs, count, , maxStepMs] of metas) {
+        barCount += count;
+        if (prevEnd !== null && startTs - prevEnd > limit) addGap(prevEnd, startTs);
+        prevEnd = endTs;
+        // Only chunks whose largest spacing exceeds the limit are decoded.
+        if (maxStepMs <= limit) continue;
+        const tsBlob = this.statement(db, 'SELECT ts FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND start_ts = ?', true).get<[Buffer]>(
+          id,
+          timeframe,
+          startTs,
+        )![0];
+        const ts = float64Column(tsBlob);
+        for (let i = 1; i < ts.length; i++) if (ts[i]! - ts[i - 1]! > limit) addGap(ts[i - 1]!, ts[i]!);
+      }
+      return {
+        instrumentId: id,
+        timeframe,
+        firstTs: metas.length ? metas[0]![0] : null,
+        lastTs: metas.length ? metas[metas.length - 1]![1] : null,
+        barCount,
+        gaps,
+      };
+    })();
+  }
+
+  transaction<T>(fn: () => T): T {
+    // better-sqlite3 turns a nested transaction into a savepoint.
+    return this.writer.transaction(fn)();
+  }
+
+  private writeChunks(id: InstrumentId, timeframe: Timeframe, bars: BarColumns): void {
+    const insert = this.statement(
+      this.writer,
+      `INSERT INTO bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms, ts, open, high, low, close, volume)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const limit = (DEFAULT_GAP_THRESHOLD_BARS + 1) * timeframeMs(timeframe);
+    const n = bars.ts.length;
+    for (let start = 0; start < n; start += this.chunkBars) {
+      const end = Math.min(n, start + this.chunkBars);
+      const chunk = sliceBars(bars, start, end);
+      const { gapCount, maxStepMs } = spacingStats(bars.ts, start, end, limit);
+      insert.run(
+        id,
+        timeframe,
+        bars.ts[start]!,
+        bars.ts[end - 1]!,
+        end - start,
+        gapCount,
+        maxStepMs,
+        columnBlob(chunk.ts),
+        columnBlob(chunk.open),
+        columnBlob(chunk.high),
+        columnBlob(chunk.low),
+        columnBlob(chunk.close),
+        columnBlob(chunk.volume),
+      );
+    }
+  }
+
+  private seriesCount(id: InstrumentId, timeframe: Timeframe): number {
+    return this.statement(this.writer, 'SELECT coalesce(SUM(bar_count), 0) AS n FROM bar_chunks WHERE instrument_id = ? AND timeframe = ?').get<{
+      n: number;
+    }>(id, timeframe)!.n;
+  }
+
+  private readConnection(): Connection {
+    if (!this.readerSource || this.writer.inTransaction) return this.writer;
+    return this.readerSource();
+  }
+
+  /** Returns the cached timed statement for `sql` on `db`; `raw` rows come as arrays. */
+  private statement(db: Connection, sql: string, raw = false): TimedStatement {
+    let cache = this.statements.get(db);
+    if (!cache) this.statements.set(db, (cache = new Map()));
+    const key = raw ? `raw:${sql}` : sql;
+    let statement = cache.get(key);
+    if (!statement) {
+      statement = this.slowLog.prepare(db, sql);
+      if (raw) statement.statement.raw(true);
+      cache.set(key, statement);
+    }
+    return statement;
+  }
+}
+
+function toInstrument(row: InstrumentRow): Instrument {
+  return {
+    id: instrumentId(row.id),
+    symbol: row.symbol,
+    venue: row.venue,
+    priceTick: row.price_tick,
+    quantityStep: row.quantity_step,
+    quoteCurrency: row.quote_currency,
+    timeZone: row.time_zone,
+  };
+}
+
+function decodeChunk(row: ChunkRow): BarColumns {
+  return {
+    ts: float64Column(row[3]),
+    open: float64Column(row[4]),
+    high: float64Column(row[5]),
+    low: float64Column(row[6]),
+    close: float64Column(row[7]),
+    volume: float64Column(row[8]),
+  };
+}
+
+/**
+ * Merges stored chunks (in order, non-overlapping) with incoming sorted bars; on equal
+ * timestamps the incoming bar wins. With nothing stored, returns `incoming` as is.
+ */
+function mergeSorted(stored: readonly BarColumns[], incoming: BarColumns): { merged: BarColumns; replaced: number } {
+  if (stored.length === 0) return { merged: incoming, replaced: 0 };
+  const storedCount = stored.reduce((s, c) => s + c.ts.length, 0);
+  const out = allocateBars(storedCount + incoming.ts.length);
+  const n = incoming.ts.length;
+  let j = 0; // next incoming bar
+  let k = 0; // next output slot
+  let replaced = 0;
+  const take = (src: BarColumns, i: number) => {
+    out.ts[k] = src.ts[i]!;
+    out.open[k] = src.open[i]!;
+    out.high[k] = src.high[i]!;
+    out.low[k] = src.low[i]!;
+    out.close[k] = src.close[i]!;
+    out.volume[k] = src.volume[i]!;
+    k++;
+  };
+  for (const chunk of stored) {
+    for (let i = 0; i < chunk.ts.length; i++) {
+      const t = chunk.ts[i]!;
+      while (j < n && incoming.ts[j]! < t) take(incoming, j++);
+      if (j < n && incoming.ts[j] === t) {
+        take(incoming, j++);
+        replaced++;
+      } else take(chunk, i);
+    }
+  }
+  while (j < n) take(incoming, j++);
+  return { merged: sliceBars(out, 0, k), replaced };
+}

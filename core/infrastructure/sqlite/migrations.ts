@@ -1,0 +1,100 @@
+import type Database from 'better-sqlite3';
+
+/** One schema step. Its version is its 1-based position in MIGRATIONS. */
+export interface Migration {
+  readonly name: string;
+  readonly up: (db: Database.Database) => void;
+}
+
+/**
+ * The schema, as an ordered list of steps. APPEND-ONLY: once a migration has shipped it is
+ * never edited, reordered or removed, because files in the field record how far they got
+ * in `PRAGMA user_version`. Add new tables or columns by appending a new entry.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'instruments, bar chunks, slow statements',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE instruments (
+          id             INTEGER PRIMARY KEY,
+          symbol         TEXT    NOT NULL UNIQUE,
+          venue          TEXT    NOT NULL,
+          price_tick     REAL    NOT NULL CHECK (price_tick > 0),
+          quantity_step  REAL    NOT NULL CHECK (quantity_step > 0),
+          quote_currency TEXT    NOT NULL,
+          time_zone      TEXT    NOT NULL
+        );
+
+        -- One row per chunk of up to CHUNK_BARS bars of one series. The small metadata
+        -- columns come first so that scans for coverage read only the row's first page and
+        -- never the overflow pages holding the BLOBs. A rowid table (not WITHOUT ROWID):
+        -- SQLite advises against WITHOUT ROWID for rows far larger than a page.
+        -- gap_count: spacings > 2 bars inside the chunk (the default coverage threshold);
+        -- max_step_ms: largest spacing inside the chunk, so coverage with any threshold
+        -- decodes only the chunks that can hold a gap.
+        CREATE TABLE bar_chunks (
+          instrument_id INTEGER NOT NULL REFERENCES instruments(id) ON DELETE CASCADE,
+          timeframe     TEXT    NOT NULL,
+          start_ts      INTEGER NOT NULL,
+          end_ts        INTEGER NOT NULL,
+          bar_count     INTEGER NOT NULL CHECK (bar_count > 0),
+          gap_count     INTEGER NOT NULL,
+          max_step_ms   INTEGER NOT NULL,
+          ts            BLOB    NOT NULL,
+          open          BLOB    NOT NULL,
+          high          BLOB    NOT NULL,
+          low           BLOB    NOT NULL,
+          close         BLOB    NOT NULL,
+          volume        BLOB    NOT NULL,
+          CHECK (end_ts >= start_ts)
+        );
+        CREATE UNIQUE INDEX bar_chunks_series_start ON bar_chunks (instrument_id, timeframe, start_ts);
+        -- Covering index: coverage and series summaries read chunk metadata from here
+        -- without touching the table's pages.
+        CREATE INDEX bar_chunks_series_meta
+          ON bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms);
+
+        CREATE TABLE slow_statements (
+          id          INTEGER PRIMARY KEY,
+          ts          INTEGER NOT NULL,
+          sql_shape   TEXT    NOT NULL,
+          duration_ms REAL    NOT NULL,
+          rows        INTEGER
+        );
+      `),
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Returns the schema version recorded in the file (0 for a new file). */
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export interface MigrationOutcome {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Applies the migrations the file has not had yet, each in its own transaction together
+ * with its `user_version` bump, so a crash leaves the file at a whole version.
+ * `migrations` is a parameter so tests can build every earlier version.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): MigrationOutcome {
+  const from = schemaVersion(db);
+  if (from > migrations.length) {
+    throw new Error(`schema version ${from} is newer than the ${migrations.length} this build knows`);
+  }
+  for (let version = from + 1; version <= migrations.length; version++) {
+    const migration = migrations[version - 1]!;
+    db.transaction(() => {
+      migration.up(db);
+      // PRAGMA takes no bound parameters; version is an integer we computed.
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+  return { from, to: Math.max(from, migrations.length) };
+}
