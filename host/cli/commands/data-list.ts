@@ -1,0 +1,42 @@
+import { boolFlag, type Command } from '../command.js';
+import { withStorage } from '../context.js';
+import { printJson, printLine, printTable } from '../output.js';
+import { isoOf } from '../time-args.js';
+
+export const dataListCommand: Command = {
+  words: ['data', 'list'],
+  usage: 'bws data list [--json]',
+  summary: 'Lists instruments with their timeframes, coverage (first/last bar, count) and gap count.',
+  options: {},
+  run: (input) =>
+    withStorage(input, (storage) => {
+      const series = storage.barStore.listSeries();
+      if (boolFlag(input, 'json')) {
+        printJson({
+          series: series.map((s) => ({
+            symbol: s.instrument.symbol,
+            venue: s.instrument.venue,
+            timeframe: s.timeframe,
+            first: isoOf(s.firstTs) || null,
+            last: isoOf(s.lastTs) || null,
+            firstTs: s.firstTs,
+            lastTs: s.lastTs,
+            barCount: s.barCount,
+            gapCount: s.gapCount,
+            priceTick: s.instrument.priceTick,
+            quantityStep: s.instrument.quantityStep,
+            quoteCurrency: s.instrument.quoteCurrency,
+          })),
+        });
+        return;
+      }
+      if (series.length === 0) {
+        printLine('No data yet. Import a CSV with `bws data import FILE --symbol SYM` or seed demo data with `bws demo`.');
+        return;
+      }
+      printTable(
+        ['symbol', 'venue', 'tf', 'first', 'last', 'bars', 'gaps'],
+        series.map((s) => [s.instrument.symbol, s.instrument.venue, s.timeframe, isoOf(s.firstTs), isoOf(s.lastTs), s.barCount, s.gapCount]),
+      );
+    }),
+};

@@ -1,0 +1,22 @@
+import { seedDemoData } from '../../../core/application/demo/seed-demo.js';
+import { boolFlag, type Command } from '../command.js';
+import { printJson, printLine } from '../output.js';
+import { withStorage } from '../context.js';
+
+export const demoCommand: Command = {
+  words: ['demo'],
+  usage: 'bws demo [--json]',
+  summary: 'Writes the synthetic demo data set (DEMO-* instruments, one year of 1-minute bars each, seeded).',
+  options: {},
+  run: (input) =>
+    withStorage(input, (storage) => {
+      const started = performance.now();
+      const report = seedDemoData(storage.barStore);
+      const durationMs = Math.round(performance.now() - started);
+      if (boolFlag(input, 'json')) printJson({ ...report, durationMs, file: storage.file });
+      else {
+        for (const i of report.instruments) printLine(`${i.symbol}: ${i.bars.toLocaleString('en-US')} synthetic 1m bars`);
+        printLine(`Demo data written to ${storage.file} in ${durationMs} ms`);
+      }
+    }),
+};

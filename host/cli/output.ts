@@ -1,0 +1,71 @@
+import { SingleBar, Presets } from 'cli-progress';
+import { AppError } from '../../core/application/errors.js';
+import { UsageError } from './cli-error.js';
+
+/** Prints one JSON object on stdout (the --json contract). */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function printLine(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Prints rows as an aligned text table. */
+export function printTable(headers: readonly string[], rows: readonly (readonly unknown[])[]): void {
+  const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  printLine(line(headers));
+  printLine(line(widths.map((w) => '-'.repeat(w))));
+  for (const r of cells) printLine(line(r));
+}
+
+export interface Progress {
+  update(done: number, total: number, detail?: string): void;
+  stop(): void;
+}
+
+/** A progress bar on a TTY's stderr; silent when stderr is not a terminal or output is JSON. */
+export function createProgress(label: string, enabled: boolean): Progress {
+  if (!enabled || !process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const bar = new SingleBar(
+    { format: `${label} [{bar}] {percentage}% {detail}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(done, total, detail = '') {
+      if (!started) {
+        bar.start(Math.max(total, 1), 0, { detail });
+        started = true;
+      }
+      bar.setTotal(Math.max(total, 1));
+      bar.update(done, { detail });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+/** Writes an error to stderr (what and where, never a stack for known errors) and returns the exit code. */
+export function reportError(error: unknown): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(`bws: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof AppError) {
+    process.stderr.write(`bws: ${error.type}: ${error.message}\n`);
+    const rows = (error.details as { rowErrors?: { file: string; line: number; message: string }[] } | undefined)?.rowErrors;
+    const problems = (error.details as { problems?: { path: string; message: string }[] } | undefined)?.problems;
+    for (const r of rows?.slice(0, 50) ?? []) process.stderr.write(`  ${r.file}:${r.line}: ${r.message}\n`);
+    if (rows && rows.length > 50) process.stderr.write(`  ... and ${rows.length - 50} more\n`);
+    for (const p of problems ?? []) process.stderr.write(`  ${p.path}: ${p.message}\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`bws: ${message}\n`);
+  if (process.env.BWS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return 1;
+}
