@@ -64,6 +64,76 @@ export const MIGRATIONS: readonly Migration[] = [
         );
       `),
   },
+  {
+    // Appended by the execution work (issue 3): persisted runs, and a per-series change
+    // counter that worker caches key on so a re-import invalidates cached bar sets.
+    name: 'runs, run trades and equity, series versions',
+    up: (db) =>
+      db.exec(`
+        -- One row per finished backtest. No foreign key to instruments: a run is a record
+        -- of what was run and keeps its symbol even if the instrument is deleted later.
+        -- id is time-ordered (see run-id.ts), so ORDER BY id is creation order.
+        CREATE TABLE runs (
+          id             TEXT    PRIMARY KEY,
+          created_at     INTEGER NOT NULL,
+          name           TEXT    NOT NULL,
+          spec_json      TEXT    NOT NULL,
+          instrument_id  INTEGER NOT NULL,
+          symbol         TEXT    NOT NULL,
+          timeframe      TEXT    NOT NULL,
+          from_ts        INTEGER,
+          to_ts          INTEGER,
+          bar_count      INTEGER NOT NULL,
+          engine_version TEXT    NOT NULL,
+          hash           TEXT    NOT NULL,
+          metrics_json   TEXT    NOT NULL,
+          trade_count    INTEGER NOT NULL,
+          status         TEXT    NOT NULL,
+          extras_json    TEXT    NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX runs_created ON runs (created_at DESC, id DESC);
+        CREATE INDEX runs_hash ON runs (hash);
+
+        -- Trades of a run as one deflate-compressed JSON array: they are always read
+        -- whole (table, CSV export) and a row per trade would cost one insert each.
+        CREATE TABLE run_trades (
+          run_id   TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+          encoding TEXT NOT NULL,
+          trades   BLOB NOT NULL
+        );
+
+        -- Equity per bar at full resolution: Float64Array bytes (little-endian), with the
+        -- bar open times beside it. Kept apart from runs so listing runs never reads it.
+        CREATE TABLE run_equity (
+          run_id      TEXT    PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+          point_count INTEGER NOT NULL,
+          ts          BLOB    NOT NULL,
+          equity      BLOB    NOT NULL
+        );
+
+        -- Bumped by every chunk insert, update and delete of a series (mergeBars deletes
+        -- and rewrites chunks, so rowids alone can repeat). Readers compare it to decide
+        -- whether a cached copy of the series is still current.
+        CREATE TABLE series_versions (
+          instrument_id INTEGER NOT NULL,
+          timeframe     TEXT    NOT NULL,
+          version       INTEGER NOT NULL,
+          PRIMARY KEY (instrument_id, timeframe)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER bar_chunks_version_insert AFTER INSERT ON bar_chunks BEGIN
+          INSERT INTO series_versions VALUES (NEW.instrument_id, NEW.timeframe, 1)
+          ON CONFLICT (instrument_id, timeframe) DO UPDATE SET version = version + 1;
+        END;
+        CREATE TRIGGER bar_chunks_version_update AFTER UPDATE ON bar_chunks BEGIN
+          INSERT INTO series_versions VALUES (NEW.instrument_id, NEW.timeframe, 1)
+          ON CONFLICT (instrument_id, timeframe) DO UPDATE SET version = version + 1;
+        END;
+        CREATE TRIGGER bar_chunks_version_delete AFTER DELETE ON bar_chunks BEGIN
+          INSERT INTO series_versions VALUES (OLD.instrument_id, OLD.timeframe, 1)
+          ON CONFLICT (instrument_id, timeframe) DO UPDATE SET version = version + 1;
+        END;
+      `),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

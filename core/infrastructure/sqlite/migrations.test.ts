@@ -1,0 +1,69 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteDatabase } from './database.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.js';
+import { tempDir } from './test-kit/temp-db.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+function file(): string {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  return path.join(dir, 'test.sqlite');
+}
+
+/** Table and index definitions, to compare schemas reached by different paths. */
+function schemaOf(db: Database.Database): unknown[] {
+  return db.prepare("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all();
+}
+
+describe('migrations', () => {
+  it('migrates an empty file to the latest version', () => {
+    const db = new Database(file());
+    expect(migrate(db)).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION });
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all();
+    expect(tables).toEqual(expect.arrayContaining(['instruments', 'bar_chunks', 'slow_statements']));
+    db.close();
+  });
+
+  it.each(Array.from({ length: LATEST_SCHEMA_VERSION }, (_, k) => k))('migrates from version %i to the same schema as a fresh file', (k) => {
+    const fresh = new Database(file());
+    migrate(fresh);
+    const p = file();
+    const old = new Database(p);
+    migrate(old, MIGRATIONS.slice(0, k));
+    expect(schemaVersion(old)).toBe(k);
+    old.close();
+    const reopened = SqliteDatabase.open(p, { readers: 0 });
+    expect(schemaVersion(reopened.writer)).toBe(LATEST_SCHEMA_VERSION);
+    expect(schemaOf(reopened.writer)).toEqual(schemaOf(fresh));
+    reopened.close();
+    fresh.close();
+  });
+
+  it('re-opening a migrated file changes nothing', () => {
+    const p = file();
+    const first = SqliteDatabase.open(p);
+    first.writer.prepare("INSERT INTO instruments (symbol, venue, price_tick, quantity_step, quote_currency, time_zone) VALUES ('X', 'v', 0.01, 1, 'USD', 'UTC')").run();
+    const before = schemaOf(first.writer);
+    first.close();
+    const second = SqliteDatabase.open(p);
+    expect(migrate(second.writer)).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION });
+    expect(schemaOf(second.writer)).toEqual(before);
+    expect(second.writer.prepare('SELECT count(*) FROM instruments').pluck().get()).toBe(1);
+    second.close();
+  });
+
+  it('rolls back a failing migration whole, leaving the version where it was', () => {
+    const db = new Database(file());
+    migrate(db);
+    const broken = [...MIGRATIONS, { name: 'half done', up: (d: Database.Database) => d.exec('CREATE TABLE t (a); CREATE TABLE t (a);') }];
+    expect(() => migrate(db, broken)).toThrow(/already exists/);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 't'").pluck().get()).toBe(0);
+    db.close();
+  });
+});
