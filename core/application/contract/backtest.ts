@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { JobId } from '../../domain/market/ids.js';
+import { idSchema, jsonObjectSchema, maxPointsSchema, type NumberColumn, rangeShape, symbolSchema, timeframeSchema } from './common.js';
+
+const runTarget = {
+  symbol: symbolSchema,
+  timeframe: timeframeSchema,
+  ...rangeShape,
+};
+
+export const backtestSchemas = {
+  'backtest/start': z.strictObject({
+    /** The saved strategy to run; its spec is copied into the run so the run can be reproduced. */
+    strategyId: idSchema,
+    ...runTarget,
+  }),
+  'backtest/preview': z.strictObject({
+    /** The spec as it stands in the builder (possibly unsaved). */
+    spec: jsonObjectSchema,
+    ...runTarget,
+    maxPoints: maxPointsSchema.optional(),
+  }),
+} as const;
+
+export type StartBacktestArgs = z.infer<(typeof backtestSchemas)['backtest/start']>;
+export type PreviewSignalsArgs = z.infer<(typeof backtestSchemas)['backtest/preview']>;
+
+/** Entry and exit signals of a spec over a range, for markers on the builder's price chart. */
+export interface SignalPreview {
+  /** Bar open times (ms) of long / short entries and exits. */
+  readonly longEntries: NumberColumn;
+  readonly longExits: NumberColumn;
+  readonly shortEntries: NumberColumn;
+  readonly shortExits: NumberColumn;
+  readonly barsScanned: number;
+  /** True when there were more signals than maxPoints and later ones were left out. */
+  readonly truncated: boolean;
+}
+
+export interface BacktestHandlers {
+  /** Starts a backtest job; `job/finished` carries `{ runId }` as its result. */
+  'backtest/start': (args: StartBacktestArgs) => Promise<{ jobId: JobId }>;
+  'backtest/preview': (args: PreviewSignalsArgs) => Promise<SignalPreview>;
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { TIMEFRAMES } from '../../domain/market/timeframe.js';
+
+/**
+ * Building blocks of the input schemas. Every bound is explicit: a payload from the UI
+ * (or from anything that reached the web port) cannot make a handler allocate without
+ * limit or scan without end.
+ */
+export const MAX_ID_LENGTH = 64;
+export const MAX_NAME_LENGTH = 200;
+export const MAX_PATH_LENGTH = 4096;
+export const MAX_PAGE_SIZE = 1000;
+export const MAX_CHART_POINTS = 20_000;
+
+export const idSchema = z.string().min(1).max(MAX_ID_LENGTH);
+export const symbolSchema = z.string().regex(/^[A-Za-z0-9._:/-]{1,32}$/, 'a symbol is 1-32 letters, digits or . _ : / -');
+export const timeframeSchema = z.enum(TIMEFRAMES);
+/** Epoch milliseconds UTC, an integer within JavaScript's Date range. */
+export const tsSchema = z.number().int().min(-8.64e15).max(8.64e15);
+export const pathSchema = z.string().min(1).max(MAX_PATH_LENGTH);
+export const nameSchema = z.string().trim().min(1).max(MAX_NAME_LENGTH);
+export const tagSchema = z.string().trim().min(1).max(40);
+export const tagsSchema = z.array(tagSchema).max(32);
+export const offsetSchema = z.number().int().min(0).max(1_000_000_000);
+export const limitSchema = z.number().int().min(1).max(MAX_PAGE_SIZE);
+export const maxPointsSchema = z.number().int().min(2).max(MAX_CHART_POINTS);
+export const sortOrderSchema = z.enum(['asc', 'desc']);
+/** A JSON object whose content a use case validates itself (a strategy spec, a draft). */
+export const jsonObjectSchema = z.record(z.string(), z.unknown());
+/** Calls that take no input accept `undefined` or an empty object, nothing else. */
+export const noArgsSchema = z.union([z.undefined(), z.strictObject({})]);
+export type NoArgs = z.infer<typeof noArgsSchema>;
+
+/** A half-open time range [fromTs, toTs); both ends optional. */
+export const rangeShape = {
+  fromTs: tsSchema.optional(),
+  toTs: tsSchema.optional(),
+};
+
+/**
+ * A series on the wire: plain number arrays, one per column, so results survive both
+ * structured clone (Electron IPC) and JSON (web mode) unchanged. Series sent to the UI are
+ * downsampled to about the pixels they are drawn on, so the size cost of plain arrays
+ * over typed arrays stays small; base64 would save bytes only to spend them on decoding.
+ */
+export type NumberColumn = number[];
+
+/** One page of a list and the total the filter matched. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly total: number;
+  readonly offset: number;
+  readonly limit: number;
+}

@@ -1,0 +1,96 @@
+import type { z } from 'zod';
+import { AppError, NotFoundError, toErrorData, ValidationError } from '../errors.js';
+import { type AllHandlers, HANDLER_SCHEMAS, type HandlerName, type InvokeResult, isHandlerName } from './handlers.js';
+import { LatencyRecorder } from './latency.js';
+
+/** Raised for a call name no handler is registered under. */
+export class UnknownHandlerError extends NotFoundError {
+  constructor(readonly handlerName: string) {
+    super(`Unknown call "${handlerName.slice(0, 100)}"`, { name: handlerName.slice(0, 100) });
+  }
+}
+
+export interface Logger {
+  error(message: string, fields?: Record<string, unknown>): void;
+  warn?(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A set of handler implementations: any subset of the contract. */
+export type HandlerTable = { [N in HandlerName]?: AllHandlers[N] };
+
+export interface Dispatcher {
+  /** Validates `args` against the schema of `name`, calls the handler and answers errors as data. Never throws. */
+  invoke(name: unknown, args: unknown): Promise<InvokeResult<unknown>>;
+  /** Adds handlers; throws if any name is registered already or is not in the contract. */
+  register(table: HandlerTable): void;
+  has(name: string): boolean;
+  names(): HandlerName[];
+  readonly latency: LatencyRecorder;
+}
+
+export interface DispatcherOptions {
+  readonly logger: Logger;
+  /** Monotonic milliseconds for latency measurement (performance.now in hosts). */
+  readonly now: () => number;
+  readonly latency?: LatencyRecorder;
+}
+
+/** One problem with a payload, located by its path in the payload. */
+export interface PayloadIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Turns zod issues into `{ path, message }` pairs the UI can place next to fields. */
+export function payloadIssues(error: z.ZodError): PayloadIssue[] {
+  return error.issues.slice(0, 50).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+/** Returns a dispatcher over `table`: the one entry point both transports call. */
+export function createDispatcher(table: HandlerTable, options: DispatcherOptions): Dispatcher {
+  const handlers = new Map<HandlerName, (args: unknown) => Promise<unknown>>();
+  const latency = options.latency ?? new LatencyRecorder();
+
+  const register = (more: HandlerTable) => {
+    for (const [name, handler] of Object.entries(more)) {
+      if (!isHandlerName(name)) throw new Error(`"${name}" is not a call of the contract`);
+      if (handlers.has(name)) throw new Error(`A handler for "${name}" is registered already`);
+      if (typeof handler !== 'function') throw new Error(`The handler for "${name}" is not a function`);
+      handlers.set(name, handler as (args: unknown) => Promise<unknown>);
+    }
+  };
+  register(table);
+
+  return {
+    latency,
+    register,
+    has: (name) => isHandlerName(name) && handlers.has(name),
+    names: () => [...handlers.keys()],
+    async invoke(name, args) {
+      const handler = isHandlerName(name) ? handlers.get(name) : undefined;
+      if (!isHandlerName(name) || !handler) {
+        return { ok: false, error: toErrorData(new UnknownHandlerError(typeof name === 'string' ? name : typeof name)) };
+      }
+      const started = options.now();
+      let failed = true;
+      try {
+        const parsed = (HANDLER_SCHEMAS[name] as z.ZodType).safeParse(args);
+        if (!parsed.success) throw new ValidationError(`Invalid input for ${name}`, { issues: payloadIssues(parsed.error) });
+        const value = await handler(parsed.data);
+        failed = false;
+        return { ok: true, value };
+      } catch (error) {
+        if (!(error instanceof AppError)) {
+          // The stack goes to the log only; the UI gets a stable, stack-free message.
+          options.logger.error(`Unexpected error in ${name}`, {
+            name,
+            error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+          });
+        }
+        return { ok: false, error: toErrorData(error) };
+      } finally {
+        latency.record(name, options.now() - started, failed);
+      }
+    },
+  };
+}

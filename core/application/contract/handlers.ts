@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import { backtestSchemas, type BacktestHandlers } from './backtest.js';
+import { dataSchemas, type DataHandlers } from './data.js';
+import { dialogSchemas, type DialogHandlers } from './dialog.js';
+import { jobSchemas, type JobHandlers } from './jobs.js';
+import { runSchemas, type RunHandlers } from './runs.js';
+import { strategySchemas, type StrategyHandlers } from './strategies.js';
+import { systemSchemas, type SystemHandlers } from './system.js';
+
+/** Every call the UI can make on every transport. */
+export type Handlers = DataHandlers & StrategyHandlers & BacktestHandlers & RunHandlers & JobHandlers & SystemHandlers;
+/** Handlers plus the calls only the desktop shell provides. */
+export type AllHandlers = Handlers & DialogHandlers;
+export type HandlerName = keyof AllHandlers;
+
+export type HandlerArgs<N extends HandlerName> = Parameters<AllHandlers[N]>[0];
+export type HandlerResult<N extends HandlerName> = Awaited<ReturnType<AllHandlers[N]>>;
+
+/**
+ * The input schema of every handler, keyed by name. The `satisfies` clause fails to
+ * compile when a handler has no schema or a schema names no handler, and each schema's
+ * output must be assignable to its handler's argument.
+ */
+export const HANDLER_SCHEMAS = {
+  ...dataSchemas,
+  ...strategySchemas,
+  ...backtestSchemas,
+  ...runSchemas,
+  ...jobSchemas,
+  ...systemSchemas,
+  ...dialogSchemas,
+} as const satisfies { readonly [N in HandlerName]: z.ZodType<HandlerArgs<N>> };
+
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time proof that the schema table has no names beyond the handlers. */
+export const SCHEMA_TABLE_COVERS_HANDLERS: Exact<keyof typeof HANDLER_SCHEMAS, HandlerName> = true;
+
+export function isHandlerName(name: unknown): name is HandlerName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(HANDLER_SCHEMAS, name);
+}
+
+/** What a caller gets back from any transport. */
+export type InvokeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: import('../errors.js').ErrorData };

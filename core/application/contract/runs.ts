@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { RunId, StrategyId } from '../../domain/market/ids.js';
+import type { Timeframe } from '../../domain/market/timeframe.js';
+import type { StrategySpec } from '../../domain/strategy/spec.js';
+import { idSchema, limitSchema, maxPointsSchema, type NumberColumn, offsetSchema, type Page, rangeShape, sortOrderSchema } from './common.js';
+
+export const TRADE_SORT_KEYS = ['entryTs', 'exitTs', 'pnl', 'pnlPct', 'barsHeld', 'quantity'] as const;
+export type TradeSortKey = (typeof TRADE_SORT_KEYS)[number];
+
+export const runSchemas = {
+  'runs/list': z.union([
+    z.undefined(),
+    z.strictObject({ strategyId: idSchema.optional(), offset: offsetSchema.optional(), limit: limitSchema.optional() }),
+  ]),
+  'runs/get': z.strictObject({ id: idSchema }),
+  'runs/delete': z.strictObject({ id: idSchema }),
+  'runs/compare': z.strictObject({ ids: z.array(idSchema).min(2).max(4), maxPoints: maxPointsSchema.optional() }),
+  'runs/equity': z.strictObject({ id: idSchema, ...rangeShape, maxPoints: maxPointsSchema.optional() }),
+  'runs/trades': z.strictObject({
+    id: idSchema,
+    sort: z.enum(TRADE_SORT_KEYS).optional(),
+    order: sortOrderSchema.optional(),
+    offset: offsetSchema.optional(),
+    limit: limitSchema.optional(),
+  }),
+} as const;
+
+export type ListRunsArgs = z.infer<(typeof runSchemas)['runs/list']>;
+export type RunIdArgs = z.infer<(typeof runSchemas)['runs/get']>;
+export type CompareRunsArgs = z.infer<(typeof runSchemas)['runs/compare']>;
+export type EquityArgs = z.infer<(typeof runSchemas)['runs/equity']>;
+export type TradesArgs = z.infer<(typeof runSchemas)['runs/trades']>;
+
+/** Metric name to value; null where a metric is undefined (e.g. profit factor without losses). */
+export type RunMetrics = Readonly<Record<string, number | null>>;
+
+export interface RunSummary {
+  readonly id: RunId;
+  readonly strategyId: StrategyId | null;
+  readonly strategyName: string;
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  readonly fromTs: number;
+  readonly toTs: number;
+  readonly createdAt: number;
+  /** Content hash of spec + data range + engine version: equal hashes, equal results. */
+  readonly hash: string;
+  readonly engineVersion: string;
+  readonly tradeCount: number;
+  readonly metrics: RunMetrics;
+}
+
+export interface RunDetail extends RunSummary {
+  readonly spec: StrategySpec;
+}
+
+/** Equity and drawdown over time, min/max-downsampled to about `maxPoints` points. */
+export interface EquitySeries {
+  readonly ts: NumberColumn;
+  readonly equity: NumberColumn;
+  /** Drawdown from the running peak, as a fraction <= 0. */
+  readonly drawdown: NumberColumn;
+  readonly sourcePoints: number;
+  readonly downsampled: boolean;
+}
+
+export interface TradeRow {
+  readonly index: number;
+  readonly side: 'long' | 'short';
+  readonly entryTs: number;
+  readonly entryPrice: number;
+  readonly exitTs: number;
+  readonly exitPrice: number;
+  readonly quantity: number;
+  readonly pnl: number;
+  readonly pnlPct: number;
+  readonly barsHeld: number;
+  readonly exitReason: string;
+}
+
+export interface RunComparison {
+  readonly runs: readonly RunSummary[];
+  readonly equity: readonly EquitySeries[];
+}
+
+export interface RunHandlers {
+  'runs/list': (args?: ListRunsArgs) => Promise<Page<RunSummary>>;
+  'runs/get': (args: RunIdArgs) => Promise<RunDetail>;
+  'runs/delete': (args: RunIdArgs) => Promise<{ id: RunId }>;
+  'runs/compare': (args: CompareRunsArgs) => Promise<RunComparison>;
+  'runs/equity': (args: EquityArgs) => Promise<EquitySeries>;
+  'runs/trades': (args: TradesArgs) => Promise<Page<TradeRow>>;
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import type { StrategyId } from '../../domain/market/ids.js';
+import type { VariableDef } from '../../domain/strategy/catalog.js';
+import type { StrategySpec } from '../../domain/strategy/spec.js';
+import {
+  idSchema,
+  jsonObjectSchema,
+  limitSchema,
+  nameSchema,
+  noArgsSchema,
+  type NoArgs,
+  offsetSchema,
+  type Page,
+  sortOrderSchema,
+  tagsSchema,
+} from './common.js';
+
+export const STRATEGY_SORT_KEYS = ['name', 'updated', 'created'] as const;
+
+export const strategySchemas = {
+  'strategies/list': z.union([
+    z.undefined(),
+    z.strictObject({
+      /** Matches names containing the text, case-insensitively. */
+      search: z.string().max(200).optional(),
+      /** Only strategies carrying every one of these tags. */
+      tags: tagsSchema.optional(),
+      sort: z.enum(STRATEGY_SORT_KEYS).optional(),
+      order: sortOrderSchema.optional(),
+      offset: offsetSchema.optional(),
+      limit: limitSchema.optional(),
+    }),
+  ]),
+  'strategies/get': z.strictObject({ id: idSchema }),
+  'strategies/create': z.strictObject({
+    name: nameSchema.optional(),
+    tags: tagsSchema.optional(),
+    /** Exactly one of templateId or spec; neither means a blank strategy from the first template. */
+    templateId: idSchema.optional(),
+    spec: jsonObjectSchema.optional(),
+  }),
+  'strategies/update': z.strictObject({ id: idSchema, spec: jsonObjectSchema, tags: tagsSchema.optional() }),
+  'strategies/duplicate': z.strictObject({ id: idSchema, name: nameSchema.optional() }),
+  'strategies/rename': z.strictObject({ id: idSchema, name: nameSchema }),
+  'strategies/delete': z.strictObject({ id: idSchema }),
+  'strategies/restore': z.strictObject({ id: idSchema }),
+  'strategies/catalog': noArgsSchema,
+  'strategies/validate': z.strictObject({ spec: jsonObjectSchema }),
+  'strategies/saveDraft': z.strictObject({ id: idSchema, draft: jsonObjectSchema }),
+  'strategies/getDraft': z.strictObject({ id: idSchema }),
+} as const;
+
+export type ListStrategiesArgs = z.infer<(typeof strategySchemas)['strategies/list']>;
+export type CreateStrategyArgs = z.infer<(typeof strategySchemas)['strategies/create']>;
+export type UpdateStrategyArgs = z.infer<(typeof strategySchemas)['strategies/update']>;
+export type DuplicateStrategyArgs = z.infer<(typeof strategySchemas)['strategies/duplicate']>;
+export type RenameStrategyArgs = z.infer<(typeof strategySchemas)['strategies/rename']>;
+export type StrategyIdArgs = z.infer<(typeof strategySchemas)['strategies/get']>;
+export type ValidateSpecArgs = z.infer<(typeof strategySchemas)['strategies/validate']>;
+export type SaveDraftArgs = z.infer<(typeof strategySchemas)['strategies/saveDraft']>;
+
+/** A row of the strategies list: no spec, so a page of 1,000 stays small. */
+export interface StrategySummary {
+  readonly id: StrategyId;
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly hasDraft: boolean;
+}
+
+export interface StrategyDetail extends StrategySummary {
+  readonly spec: StrategySpec;
+}
+
+export interface StrategyDraft {
+  /** Whatever the builder saved; it may be an invalid, half-edited spec. */
+  readonly draft: Record<string, unknown>;
+  readonly savedAt: number;
+}
+
+/** One problem in a spec, located by a JSON-pointer-like path ('entry.long.children.0.right'). */
+export interface SpecIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface SpecCheck {
+  readonly errors: readonly SpecIssue[];
+  readonly warnings: readonly SpecIssue[];
+}
+
+export interface StrategyTemplateInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly spec: StrategySpec;
+}
+
+export interface StrategyCatalog {
+  readonly variables: readonly VariableDef[];
+  readonly templates: readonly StrategyTemplateInfo[];
+}
+
+export interface StrategyHandlers {
+  'strategies/list': (args?: ListStrategiesArgs) => Promise<Page<StrategySummary>>;
+  'strategies/get': (args: StrategyIdArgs) => Promise<StrategyDetail>;
+  'strategies/create': (args: CreateStrategyArgs) => Promise<StrategyDetail>;
+  /** Saves a valid spec (invalid ones are a ValidationError with the issues) and clears the draft. */
+  'strategies/update': (args: UpdateStrategyArgs) => Promise<StrategyDetail>;
+  'strategies/duplicate': (args: DuplicateStrategyArgs) => Promise<StrategyDetail>;
+  'strategies/rename': (args: RenameStrategyArgs) => Promise<StrategySummary>;
+  /** Soft delete: the strategy leaves lists and can be brought back with `strategies/restore`. */
+  'strategies/delete': (args: StrategyIdArgs) => Promise<{ id: StrategyId; deletedAt: number }>;
+  'strategies/restore': (args: StrategyIdArgs) => Promise<StrategySummary>;
+  'strategies/catalog': (args?: NoArgs) => Promise<StrategyCatalog>;
+  'strategies/validate': (args: ValidateSpecArgs) => Promise<SpecCheck>;
+  'strategies/saveDraft': (args: SaveDraftArgs) => Promise<{ savedAt: number }>;
+  'strategies/getDraft': (args: StrategyIdArgs) => Promise<StrategyDraft | null>;
+}
