@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { RunId, StrategyId } from '../../domain/market/ids.js';
-import type { Timeframe } from '../../domain/market/timeframe.js';
+import type { RunId } from '../../domain/market/ids.js';
+import type { RunSummary } from '../ports/run-store.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import { idSchema, limitSchema, maxPointsSchema, type NumberColumn, offsetSchema, type Page, rangeShape, sortOrderSchema } from './common.js';
 
-export const TRADE_SORT_KEYS = ['entryTs', 'exitTs', 'pnl', 'pnlPct', 'barsHeld', 'quantity'] as const;
+export const TRADE_SORT_KEYS = ['entryTs', 'exitTs', 'pnl', 'returnPct', 'barsHeld', 'quantity'] as const;
 export type TradeSortKey = (typeof TRADE_SORT_KEYS)[number];
 
 export const runSchemas = {
@@ -31,39 +31,25 @@ export type CompareRunsArgs = z.infer<(typeof runSchemas)['runs/compare']>;
 export type EquityArgs = z.infer<(typeof runSchemas)['runs/equity']>;
 export type TradesArgs = z.infer<(typeof runSchemas)['runs/trades']>;
 
-/** Metric name to value; null where a metric is undefined (e.g. profit factor without losses). */
-export type RunMetrics = Readonly<Record<string, number | null>>;
+export type { RunMetrics, RunSummary } from '../ports/run-store.js';
 
-export interface RunSummary {
-  readonly id: RunId;
-  readonly strategyId: StrategyId | null;
-  readonly strategyName: string;
-  readonly symbol: string;
-  readonly timeframe: Timeframe;
-  readonly fromTs: number;
-  readonly toTs: number;
-  readonly createdAt: number;
-  /** Content hash of spec + data range + engine version: equal hashes, equal results. */
-  readonly hash: string;
-  readonly engineVersion: string;
-  readonly tradeCount: number;
-  readonly metrics: RunMetrics;
-}
-
-export interface RunDetail extends RunSummary {
+/** A run without its bulky series: trades and equity come paged / downsampled. */
+export interface RunInfo extends RunSummary {
   readonly spec: StrategySpec;
+  readonly extras: Readonly<Record<string, unknown>>;
 }
 
 /** Equity and drawdown over time, min/max-downsampled to about `maxPoints` points. */
 export interface EquitySeries {
   readonly ts: NumberColumn;
   readonly equity: NumberColumn;
-  /** Drawdown from the running peak, as a fraction <= 0. */
+  /** Drawdown from the running peak of equity, in percent (<= 0). */
   readonly drawdown: NumberColumn;
   readonly sourcePoints: number;
   readonly downsampled: boolean;
 }
 
+/** One closed trade, as the engine reports it, with its 0-based position in the run. */
 export interface TradeRow {
   readonly index: number;
   readonly side: 'long' | 'short';
@@ -73,7 +59,8 @@ export interface TradeRow {
   readonly exitPrice: number;
   readonly quantity: number;
   readonly pnl: number;
-  readonly pnlPct: number;
+  readonly returnPct: number;
+  readonly fees: number;
   readonly barsHeld: number;
   readonly exitReason: string;
 }
@@ -85,7 +72,7 @@ export interface RunComparison {
 
 export interface RunHandlers {
   'runs/list': (args?: ListRunsArgs) => Promise<Page<RunSummary>>;
-  'runs/get': (args: RunIdArgs) => Promise<RunDetail>;
+  'runs/get': (args: RunIdArgs) => Promise<RunInfo>;
   'runs/delete': (args: RunIdArgs) => Promise<{ id: RunId }>;
   'runs/compare': (args: CompareRunsArgs) => Promise<RunComparison>;
   'runs/equity': (args: EquityArgs) => Promise<EquitySeries>;
