@@ -77,6 +77,7 @@ export const MIGRATIONS: readonly Migration[] = [
           id             TEXT    PRIMARY KEY,
           created_at     INTEGER NOT NULL,
           name           TEXT    NOT NULL,
+          strategy_id    TEXT,
           spec_json      TEXT    NOT NULL,
           instrument_id  INTEGER NOT NULL,
           symbol         TEXT    NOT NULL,
@@ -93,6 +94,7 @@ export const MIGRATIONS: readonly Migration[] = [
         );
         CREATE INDEX runs_created ON runs (created_at DESC, id DESC);
         CREATE INDEX runs_hash ON runs (hash);
+        CREATE INDEX runs_strategy ON runs (strategy_id, created_at DESC) WHERE strategy_id IS NOT NULL;
 
         -- Trades of a run as one deflate-compressed JSON array: they are always read
         -- whole (table, CSV export) and a row per trade would cost one insert each.
@@ -132,6 +134,54 @@ export const MIGRATIONS: readonly Migration[] = [
           INSERT INTO series_versions VALUES (OLD.instrument_id, OLD.timeframe, 1)
           ON CONFLICT (instrument_id, timeframe) DO UPDATE SET version = version + 1;
         END;
+      `),
+  },
+  {
+    // Appended by the API work (issue 4): saved strategies with soft delete and autosaved
+    // drafts, and the job history (a job left 'running' by a killed app is found at start).
+    name: 'strategies, strategy tags, jobs',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE strategies (
+          id             TEXT    PRIMARY KEY,
+          name           TEXT    NOT NULL,
+          tags_json      TEXT    NOT NULL DEFAULT '[]',
+          spec_json      TEXT    NOT NULL,
+          created_at     INTEGER NOT NULL,
+          updated_at     INTEGER NOT NULL,
+          -- Soft delete: set on delete, cleared by restore (undo).
+          deleted_at     INTEGER,
+          draft_json     TEXT,
+          draft_saved_at INTEGER
+        );
+        -- The list sorts live strategies by name, last update or creation and pages with
+        -- LIMIT/OFFSET: each index serves one sort without a temporary B-tree.
+        CREATE INDEX strategies_live_name ON strategies (deleted_at, name COLLATE NOCASE, id);
+        CREATE INDEX strategies_live_updated ON strategies (deleted_at, updated_at, id);
+        CREATE INDEX strategies_live_created ON strategies (deleted_at, created_at, id);
+
+        -- Tags again as rows, so a tag filter is an index lookup rather than a JSON scan.
+        CREATE TABLE strategy_tags (
+          tag         TEXT NOT NULL COLLATE NOCASE,
+          strategy_id TEXT NOT NULL REFERENCES strategies(id) ON DELETE CASCADE,
+          PRIMARY KEY (tag, strategy_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX strategy_tags_strategy ON strategy_tags (strategy_id);
+
+        CREATE TABLE jobs (
+          id            TEXT    PRIMARY KEY,
+          kind          TEXT    NOT NULL,
+          title         TEXT    NOT NULL,
+          status        TEXT    NOT NULL,
+          progress_json TEXT    NOT NULL,
+          created_at    INTEGER NOT NULL,
+          started_at    INTEGER,
+          finished_at   INTEGER,
+          result_json   TEXT,
+          error_json    TEXT
+        );
+        CREATE INDEX jobs_created ON jobs (created_at DESC, id DESC);
+        CREATE INDEX jobs_unfinished ON jobs (status) WHERE status IN ('queued', 'running');
       `),
   },
 ];

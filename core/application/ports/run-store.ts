@@ -1,0 +1,88 @@
+import type { InstrumentId, RunId, StrategyId } from '../../domain/market/ids.js';
+import type { Timeframe } from '../../domain/market/timeframe.js';
+import type { StrategySpec } from '../../domain/strategy/spec.js';
+
+/** Metrics of a run by camelCase name (finalEquity, totalReturnPct, sharpe...); null where undefined (e.g. no trades). */
+export type RunMetrics = Readonly<Record<string, number | null>>;
+
+/** One closed trade as the engine reports it; stored and returned as plain JSON. */
+export type RunTrade = Readonly<Record<string, unknown>>;
+
+/** Equity per bar at full resolution, with the bar open times (epoch ms UTC). */
+export interface EquityCurve {
+  readonly ts: Float64Array;
+  readonly equity: Float64Array;
+}
+
+export type RunStatus = 'completed';
+
+/** What identifies the data a run used: instrument, timeframe and requested range. */
+export interface RunData {
+  readonly instrumentId: InstrumentId;
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  /** Requested range [fromTs, toTs); null = from the first / to the last stored bar. */
+  readonly fromTs: number | null;
+  readonly toTs: number | null;
+  readonly barCount: number;
+}
+
+export interface NewRun extends RunData {
+  readonly name: string;
+  /** The saved strategy the spec came from; null for an unsaved spec or a template. */
+  readonly strategyId: StrategyId | null;
+  readonly spec: StrategySpec;
+  readonly engineVersion: string;
+  /** Content hash of data range + spec + engine version: equal hashes reproduce equal results. */
+  readonly hash: string;
+  readonly metrics: RunMetrics;
+  readonly trades: readonly RunTrade[];
+  readonly equity: EquityCurve;
+  readonly status: RunStatus;
+  /** Small extra outputs kept with the run (open position at the end, magnifier used...). */
+  readonly extras?: Readonly<Record<string, unknown>>;
+}
+
+export interface RunSummary extends RunData {
+  readonly id: RunId;
+  /** Epoch ms UTC when the run was saved. */
+  readonly createdAt: number;
+  readonly name: string;
+  readonly strategyId: StrategyId | null;
+  readonly engineVersion: string;
+  readonly hash: string;
+  readonly metrics: RunMetrics;
+  readonly tradeCount: number;
+  readonly status: RunStatus;
+}
+
+export interface RunDetail extends RunSummary {
+  readonly spec: StrategySpec;
+  readonly trades: readonly RunTrade[];
+  readonly equity: EquityCurve;
+  readonly extras: Readonly<Record<string, unknown>>;
+}
+
+export interface RunPage {
+  readonly runs: readonly RunSummary[];
+  /** All runs stored, for paging controls. */
+  readonly total: number;
+}
+
+export interface ListRunsQuery {
+  /** Only runs of this saved strategy. */
+  readonly strategyId?: StrategyId;
+  /** Default 50. */
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** Persists finished runs. Ids are time-ordered and assigned by the store on save. */
+export interface RunStore {
+  save(run: NewRun): RunSummary;
+  /** Newest first. */
+  list(query?: ListRunsQuery): RunPage;
+  get(id: RunId): RunDetail | null;
+  /** Returns false when there was no such run. */
+  delete(id: RunId): boolean;
+}

@@ -1,0 +1,192 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type Database from 'better-sqlite3';
+import { StorageError, ValidationError } from '../../application/errors.js';
+import type {
+  EquityCurve,
+  ListRunsQuery,
+  NewRun,
+  RunDetail,
+  RunMetrics,
+  RunPage,
+  RunStore,
+  RunSummary,
+  RunTrade,
+} from '../../application/ports/run-store.js';
+import { instrumentId, runId, strategyId, type RunId } from '../../domain/market/ids.js';
+import { parseTimeframe } from '../../domain/market/timeframe.js';
+import type { StrategySpec } from '../../domain/strategy/spec.js';
+import { newRunId } from './run-id.js';
+
+const TRADES_ENCODING = 'json+deflate-raw';
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 1000;
+
+interface RunRow {
+  id: string;
+  created_at: number;
+  name: string;
+  strategy_id: string | null;
+  spec_json: string;
+  instrument_id: number;
+  symbol: string;
+  timeframe: string;
+  from_ts: number | null;
+  to_ts: number | null;
+  bar_count: number;
+  engine_version: string;
+  hash: string;
+  metrics_json: string;
+  trade_count: number;
+  status: string;
+  extras_json: string;
+}
+
+const SUMMARY_COLUMNS =
+  'id, created_at, name, strategy_id, instrument_id, symbol, timeframe, from_ts, to_ts, bar_count, engine_version, hash, metrics_json, trade_count, status';
+
+/**
+ * RunStore on the workstation's SQLite file (tables from the 'runs...' migration).
+ * A run is three rows written in one transaction: the run (small columns + spec and
+ * metrics as JSON), its trades (one compressed JSON BLOB) and its equity curve
+ * (Float64Array BLOBs at full resolution). Listing reads only the first table.
+ */
+export class SqliteRunStore implements RunStore {
+  constructor(
+    private readonly writer: Database.Database,
+    /** Connection for reads; the writer when absent. */
+    private readonly reader: () => Database.Database = () => writer,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  save(run: NewRun): RunSummary {
+    if (run.equity.ts.length !== run.equity.equity.length) {
+      throw new ValidationError(`Equity curve has ${run.equity.equity.length} values for ${run.equity.ts.length} timestamps`);
+    }
+    const createdAt = this.clock();
+    const id = newRunId(createdAt);
+    const row: RunRow = {
+      id,
+      created_at: createdAt,
+      name: run.name,
+      strategy_id: run.strategyId,
+      spec_json: JSON.stringify(run.spec),
+      instrument_id: run.instrumentId,
+      symbol: run.symbol,
+      timeframe: run.timeframe,
+      from_ts: run.fromTs,
+      to_ts: run.toTs,
+      bar_count: run.barCount,
+      engine_version: run.engineVersion,
+      hash: run.hash,
+      metrics_json: JSON.stringify(run.metrics),
+      trade_count: run.trades.length,
+      status: run.status,
+      extras_json: JSON.stringify(run.extras ?? {}),
+    };
+    const trades = deflateRawSync(JSON.stringify(run.trades), { level: 1 });
+    this.writer.transaction(() => {
+      this.writer
+        .prepare(
+          `INSERT INTO runs (id, created_at, name, strategy_id, spec_json, instrument_id, symbol, timeframe, from_ts, to_ts, bar_count,
+             engine_version, hash, metrics_json, trade_count, status, extras_json)
+           VALUES (@id, @created_at, @name, @strategy_id, @spec_json, @instrument_id, @symbol, @timeframe, @from_ts, @to_ts, @bar_count,
+             @engine_version, @hash, @metrics_json, @trade_count, @status, @extras_json)`,
+        )
+        .run(row);
+      this.writer.prepare('INSERT INTO run_trades (run_id, encoding, trades) VALUES (?, ?, ?)').run(id, TRADES_ENCODING, trades);
+      this.writer
+        .prepare('INSERT INTO run_equity (run_id, point_count, ts, equity) VALUES (?, ?, ?, ?)')
+        .run(id, run.equity.ts.length, bytesOf(run.equity.ts), bytesOf(run.equity.equity));
+    })();
+    return toSummary(row);
+  }
+
+  list(query: ListRunsQuery = {}): RunPage {
+    const limit = Math.min(MAX_LIMIT, Math.max(1, Math.trunc(query.limit ?? DEFAULT_LIMIT)));
+    const offset = Math.max(0, Math.trunc(query.offset ?? 0));
+    const db = this.reader();
+    return db.transaction((): RunPage => {
+      // The strategy filter is a bound parameter either way: NULL matches every run.
+      const strategy = query.strategyId ?? null;
+      const rows = db
+        .prepare(
+          `SELECT ${SUMMARY_COLUMNS} FROM runs WHERE (@strategy IS NULL OR strategy_id = @strategy)
+           ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+        )
+        .all({ strategy, limit, offset }) as RunRow[];
+      const { total } = db.prepare('SELECT count(*) AS total FROM runs WHERE (@strategy IS NULL OR strategy_id = @strategy)').get({ strategy }) as {
+        total: number;
+      };
+      return { runs: rows.map(toSummary), total };
+    })();
+  }
+
+  get(id: RunId): RunDetail | null {
+    const db = this.reader();
+    return db.transaction((): RunDetail | null => {
+      const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+      if (!row) return null;
+      const tradesRow = db.prepare('SELECT encoding, trades FROM run_trades WHERE run_id = ?').get(id) as
+        | { encoding: string; trades: Buffer }
+        | undefined;
+      const equityRow = db.prepare('SELECT point_count, ts, equity FROM run_equity WHERE run_id = ?').get(id) as
+        | { point_count: number; ts: Buffer; equity: Buffer }
+        | undefined;
+      if (!tradesRow || !equityRow) throw new StorageError(`Run ${id} is incomplete in the database`, { id });
+      return {
+        ...toSummary(row),
+        spec: JSON.parse(row.spec_json) as StrategySpec,
+        trades: decodeTrades(id, tradesRow.encoding, tradesRow.trades),
+        equity: decodeEquity(equityRow.point_count, equityRow.ts, equityRow.equity),
+        extras: JSON.parse(row.extras_json) as Record<string, unknown>,
+      };
+    })();
+  }
+
+  delete(id: RunId): boolean {
+    // run_trades and run_equity go with it (ON DELETE CASCADE; foreign_keys is on).
+    return this.writer.prepare('DELETE FROM runs WHERE id = ?').run(id).changes > 0;
+  }
+}
+
+function toSummary(row: RunRow): RunSummary {
+  return {
+    id: runId(row.id),
+    createdAt: row.created_at,
+    name: row.name,
+    strategyId: row.strategy_id === null ? null : strategyId(row.strategy_id),
+    instrumentId: instrumentId(row.instrument_id),
+    symbol: row.symbol,
+    timeframe: parseTimeframe(row.timeframe),
+    fromTs: row.from_ts,
+    toTs: row.to_ts,
+    barCount: row.bar_count,
+    engineVersion: row.engine_version,
+    hash: row.hash,
+    metrics: JSON.parse(row.metrics_json) as RunMetrics,
+    tradeCount: row.trade_count,
+    status: 'completed',
+  };
+}
+
+/** A Buffer over the array's bytes (no copy). */
+function bytesOf(values: Float64Array): Buffer {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+}
+
+function decodeTrades(id: string, encoding: string, blob: Buffer): RunTrade[] {
+  if (encoding !== TRADES_ENCODING) throw new StorageError(`Run ${id} stores trades as "${encoding}", which this version cannot read`, { id });
+  return JSON.parse(inflateRawSync(blob).toString('utf8')) as RunTrade[];
+}
+
+function decodeEquity(count: number, ts: Buffer, equity: Buffer): EquityCurve {
+  return { ts: float64Copy(ts, count), equity: float64Copy(equity, count) };
+}
+
+/** Copies BLOB bytes into a fresh, aligned Float64Array (a Buffer's offset need not be a multiple of 8). */
+function float64Copy(blob: Buffer, count: number): Float64Array {
+  if (blob.byteLength !== count * 8) throw new StorageError(`Equity BLOB holds ${blob.byteLength} bytes, expected ${count * 8}`);
+  const out = new Float64Array(count);
+  new Uint8Array(out.buffer).set(blob);
+  return out;
+}

@@ -1,0 +1,148 @@
+import type { Connection } from '../../core/infrastructure/sqlite/database.js';
+import { openReadOnly } from '../../core/infrastructure/sqlite/database.js';
+import { SqliteBarStore } from '../../core/infrastructure/sqlite/bar-store.js';
+import { NotFoundError, ValidationError } from '../../core/application/errors.js';
+import { BAR_FIELDS, type BarColumns } from '../../core/domain/market/bars.js';
+import type { InstrumentId } from '../../core/domain/market/ids.js';
+import type { Instrument } from '../../core/domain/market/instrument.js';
+import { resampleBars } from '../../core/domain/market/resample.js';
+import { bucketStart, timeframeMs, type Timeframe } from '../../core/domain/market/timeframe.js';
+import { ByteLruCache, type CacheStats } from './byte-lru-cache.js';
+
+export interface SeriesRequest {
+  readonly dbFile: string;
+  readonly instrument: Instrument;
+  readonly timeframe: Timeframe;
+  /** [fromTs, toTs); absent = from the first / to the last stored bar. */
+  readonly fromTs?: number | undefined;
+  readonly toTs?: number | undefined;
+}
+
+export interface LoadedSeries {
+  readonly bars: BarColumns;
+  /** 'stored': the series of that timeframe; 'resampled': built from the 1m series. */
+  readonly origin: 'stored' | 'resampled';
+  readonly fromCache: boolean;
+}
+
+interface OpenFile {
+  readonly db: Connection;
+  readonly store: SqliteBarStore;
+}
+
+/**
+ * Reads bars for a worker through its own read-only connection per database file, and
+ * keeps recently used bar sets in a byte-bounded LRU cache. Cache keys carry the
+ * series' change counter (series_versions, bumped by triggers on every chunk write),
+ * so a re-import makes the old entry unreachable instead of serving stale bars.
+ * Cached arrays are shared by later runs: callers must treat them as read-only and
+ * never transfer them.
+ */
+export class BarSource {
+  private readonly files = new Map<string, OpenFile>();
+  private readonly cache: ByteLruCache<BarColumns>;
+
+  constructor(cacheBytes: number) {
+    this.cache = new ByteLruCache(cacheBytes);
+  }
+
+  /** Finds an instrument by id or symbol. */
+  instrument(dbFile: string, ref: { instrumentId?: InstrumentId | undefined; symbol?: string | undefined }): Instrument {
+    const { store } = this.open(dbFile);
+    if (ref.symbol !== undefined) {
+      const found = store.findInstrument(ref.symbol);
+      if (!found) throw new NotFoundError(`No instrument with symbol "${ref.symbol}"`);
+      return found;
+    }
+    if (ref.instrumentId === undefined) throw new ValidationError('A backtest job needs an instrumentId or a symbol');
+    const found = store.listInstruments().find((i) => i.id === ref.instrumentId);
+    if (!found) throw new NotFoundError(`No instrument with id ${ref.instrumentId}`);
+    return found;
+  }
+
+  /**
+   * Returns the bars of a series: the stored series of that timeframe when there is one,
+   * else (above 1m) the 1m bars resampled. Resampled bars are whole buckets whose open
+   * time lies in [fromTs, toTs), like a stored series read over the same range.
+   */
+  series(request: SeriesRequest): LoadedSeries {
+    const { db, store } = this.open(request.dbFile);
+    const { instrument, timeframe } = request;
+    // One read transaction: the version and the bars come from the same snapshot.
+    return db.transaction((): LoadedSeries => {
+      const storedVersion = this.version(db, instrument.id, timeframe);
+      if (storedVersion !== null || timeframe === '1m') {
+        const key = cacheKey(request, timeframe, 'stored', storedVersion ?? 0);
+        const hit = this.cache.get(key);
+        if (hit) return { bars: hit, origin: 'stored', fromCache: true };
+        const bars = store.readBars(instrument.id, timeframe, request.fromTs, request.toTs);
+        this.cache.set(key, bars, byteSize(bars));
+        return { bars, origin: 'stored', fromCache: false };
+      }
+      const key = cacheKey(request, timeframe, 'resampled', this.version(db, instrument.id, '1m') ?? 0);
+      const hit = this.cache.get(key);
+      if (hit) return { bars: hit, origin: 'resampled', fromCache: true };
+      const step = timeframeMs(timeframe);
+      const from = request.fromTs === undefined ? undefined : ceilToBucket(request.fromTs, timeframe, step);
+      const to = request.toTs === undefined ? undefined : ceilToBucket(request.toTs, timeframe, step);
+      const minutes = store.readBars(instrument.id, '1m', from, to);
+      const { bars } = resampleBars(minutes, '1m', timeframe);
+      this.cache.set(key, bars, byteSize(bars));
+      return { bars, origin: 'resampled', fromCache: false };
+    })();
+  }
+
+  /** Returns the stored 1m bars covering the same whole buckets as `series(request)`, or null when there are none. */
+  minuteBarsFor(request: SeriesRequest): BarColumns | null {
+    if (request.timeframe === '1m') return null;
+    const step = timeframeMs(request.timeframe);
+    const fromTs = request.fromTs === undefined ? undefined : ceilToBucket(request.fromTs, request.timeframe, step);
+    const toTs = request.toTs === undefined ? undefined : ceilToBucket(request.toTs, request.timeframe, step);
+    const { bars } = this.series({ ...request, timeframe: '1m', fromTs, toTs });
+    return bars.ts.length === 0 ? null : bars;
+  }
+
+  stats(): CacheStats {
+    return this.cache.stats();
+  }
+
+  close(): void {
+    for (const { db } of this.files.values()) db.close();
+    this.files.clear();
+    this.cache.clear();
+  }
+
+  private open(dbFile: string): OpenFile {
+    let file = this.files.get(dbFile);
+    if (!file) {
+      const db = openReadOnly(dbFile);
+      file = { db, store: new SqliteBarStore(db) };
+      this.files.set(dbFile, file);
+    }
+    return file;
+  }
+
+  /** The series' change counter, or null when the series has no stored bars. */
+  private version(db: Connection, id: InstrumentId, timeframe: Timeframe): number | null {
+    const exists = db.prepare('SELECT 1 FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? LIMIT 1').get(id, timeframe);
+    if (!exists) return null;
+    const row = db.prepare('SELECT version FROM series_versions WHERE instrument_id = ? AND timeframe = ?').get(id, timeframe) as
+      | { version: number }
+      | undefined;
+    return row?.version ?? 0;
+  }
+}
+
+function cacheKey(request: SeriesRequest, timeframe: Timeframe, origin: string, version: number): string {
+  return [request.dbFile, request.instrument.id, timeframe, origin, request.fromTs ?? '', request.toTs ?? '', version].join('|');
+}
+
+function byteSize(bars: BarColumns): number {
+  return BAR_FIELDS.reduce((n, f) => n + bars[f].byteLength, 0);
+}
+
+/** The first bucket boundary at or after `ts`. */
+function ceilToBucket(ts: number, timeframe: Timeframe, step: number): number {
+  const start = bucketStart(ts, timeframe);
+  return start === ts ? ts : start + step;
+}
