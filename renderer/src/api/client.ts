@@ -1,0 +1,37 @@
+import type { ArgsOf, EventName, HandlerName, ResultOf, WorkstationEvents } from './contract.js';
+import { readToken } from './token.js';
+import type { Transport } from './transport.js';
+import { electronTransport } from './transport-electron.js';
+import { webTransport } from './transport-web.js';
+
+/** The one API client: typed from the contract, over the preload bridge in Electron, else HTTP + WebSocket. */
+export interface ApiClient {
+  readonly mode: 'electron' | 'web';
+  invoke<K extends HandlerName>(name: K, ...args: undefined extends ArgsOf<K> ? [args?: ArgsOf<K>] : [args: ArgsOf<K>]): Promise<ResultOf<K>>;
+  on<E extends EventName>(event: E, callback: (payload: WorkstationEvents[E]) => void): () => void;
+  /** Web mode: sends a picked file to the server and returns the path `data/import` takes. */
+  upload(file: File): Promise<string>;
+}
+
+/** Returns a client over the given transport. */
+export function createClient(transport: Transport, mode: ApiClient['mode']): ApiClient {
+  return {
+    mode,
+    invoke: (name, ...args) => transport.invoke(name, args[0]) as never,
+    on: (event, callback) => transport.on(event, callback as (payload: unknown) => void),
+    upload: (file) => {
+      if (!transport.upload) return Promise.reject(new Error('Uploads exist only in web mode; use the file dialog.'));
+      return transport.upload(file);
+    },
+  };
+}
+
+let instance: ApiClient | null = null;
+
+/** Returns the app's client, created on first use for whichever transport this page has. */
+export function api(): ApiClient {
+  if (!instance) {
+    instance = window.bws ? createClient(electronTransport(window.bws), 'electron') : createClient(webTransport(readToken()), 'web');
+  }
+  return instance;
+}

@@ -1,0 +1,61 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from './client.js';
+import type { JobInfo } from './contract.js';
+import { errorMessage } from './api-error.js';
+
+export interface JobState {
+  readonly job: JobInfo | null;
+  readonly running: boolean;
+  readonly cancel: () => void;
+  readonly cancelError: string | null;
+}
+
+/**
+ * Follows one job through its `job/progress` and `job/finished` events. Subscribes before
+ * asking for the job's state, so a job that finishes in between is not missed.
+ */
+export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void): JobState {
+  const [job, setJob] = useState<JobInfo | null>(null);
+  const [cancelError, setCancelError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setJob(null);
+    setCancelError(null);
+    if (!jobId) return;
+    let finished = false;
+    const client = api();
+    const finish = (info: JobInfo): void => {
+      if (finished) return;
+      finished = true;
+      setJob(info);
+      onFinished?.(info);
+    };
+    const offProgress = client.on('job/progress', ({ job: info }) => {
+      if (info.id === jobId && !finished) setJob(info);
+    });
+    const offFinished = client.on('job/finished', ({ job: info }) => {
+      if (info.id === jobId) finish(info);
+    });
+    void client.invoke('jobs/list').then((jobs) => {
+      const info = jobs.find((j) => j.id === jobId);
+      if (!info || finished) return;
+      if (['done', 'failed', 'cancelled', 'interrupted'].includes(info.status)) finish(info);
+      else setJob(info);
+    }, () => undefined);
+    return () => {
+      offProgress();
+      offFinished();
+    };
+    // onFinished is read at event time on purpose: callers pass inline callbacks.
+  }, [jobId]);
+
+  const cancel = useCallback(() => {
+    if (!jobId) return;
+    api()
+      .invoke('jobs/cancel', { id: jobId })
+      .catch((error: unknown) => setCancelError(errorMessage(error)));
+  }, [jobId]);
+
+  const running = job !== null && (job.status === 'queued' || job.status === 'running');
+  return { job, running, cancel, cancelError };
+}

@@ -1,0 +1,74 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { errorMessage } from './api-error.js';
+import type { Page } from './contract.js';
+
+export interface PagedList<T> {
+  /** Rows the filter matched; null until the first page arrives. */
+  readonly total: number | null;
+  /** Returns the row if its page is loaded (else undefined: draw a placeholder). */
+  readonly rowAt: (index: number) => T | undefined;
+  /** Loads the pages covering rows [start, stop]; call from onRowsRendered. */
+  readonly ensure: (start: number, stop: number) => void;
+  /** Changes whenever a page arrives: pass it to rows so they re-render. */
+  readonly version: number;
+  readonly error: string | null;
+  readonly reload: () => void;
+}
+
+/**
+ * A long list fetched a page at a time as it scrolls into view (the API caps pages at
+ * 1,000 rows): 100,000 trades or 10,000 strategies never cross the wire at once.
+ */
+export function usePagedList<T>(fetchPage: (offset: number, limit: number) => Promise<Page<T>>, deps: readonly unknown[], pageSize = 500): PagedList<T> {
+  const pages = useRef(new Map<number, T[]>());
+  const pending = useRef(new Set<number>());
+  const generation = useRef(0);
+  const fetchRef = useRef(fetchPage);
+  fetchRef.current = fetchPage;
+  const [total, setTotal] = useState<number | null>(null);
+  const [version, setVersion] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+
+  const load = useCallback(
+    (pageIndex: number) => {
+      if (pages.current.has(pageIndex) || pending.current.has(pageIndex)) return;
+      pending.current.add(pageIndex);
+      const mine = generation.current;
+      fetchRef.current(pageIndex * pageSize, pageSize).then(
+        (page) => {
+          if (mine !== generation.current) return;
+          pending.current.delete(pageIndex);
+          pages.current.set(pageIndex, page.items);
+          setTotal(page.total);
+          setError(null);
+          setVersion((v) => v + 1);
+        },
+        (failure: unknown) => {
+          if (mine !== generation.current) return;
+          pending.current.delete(pageIndex);
+          setError(errorMessage(failure));
+        },
+      );
+    },
+    [pageSize],
+  );
+
+  // New filter or sort: drop every page, keep the old total until the first page answers (no layout jump).
+  useEffect(() => {
+    generation.current += 1;
+    pages.current = new Map();
+    pending.current = new Set();
+    load(0);
+  }, [...deps, tick, load]);
+
+  const ensure = useCallback(
+    (start: number, stop: number) => {
+      for (let p = Math.floor(start / pageSize); p <= Math.floor(Math.max(start, stop) / pageSize); p += 1) load(p);
+    },
+    [load, pageSize],
+  );
+  const rowAt = useCallback((index: number) => pages.current.get(Math.floor(index / pageSize))?.[index % pageSize], [pageSize]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { total, rowAt, ensure, version, error, reload };
+}

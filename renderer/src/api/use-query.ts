@@ -1,0 +1,45 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { errorMessage } from './api-error.js';
+
+export interface QueryState<T> {
+  readonly data: T | undefined;
+  /** The message to show, never a stack. */
+  readonly error: string | null;
+  readonly loading: boolean;
+  readonly reload: () => void;
+}
+
+/**
+ * Runs `load` when `deps` change and keeps the last answer. Stale answers (from before the
+ * latest change) are dropped, so fast typing in a search box cannot show old results.
+ */
+export function useQuery<T>(load: () => Promise<T>, deps: readonly unknown[]): QueryState<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const generation = useRef(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+
+  useEffect(() => {
+    const mine = ++generation.current;
+    setLoading(true);
+    loadRef.current().then(
+      (value) => {
+        if (mine !== generation.current) return;
+        setData(value);
+        setError(null);
+        setLoading(false);
+      },
+      (failure: unknown) => {
+        if (mine !== generation.current) return;
+        setError(errorMessage(failure));
+        setLoading(false);
+      },
+    );
+  }, [...deps, tick]);
+
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, loading, reload };
+}

@@ -1,0 +1,89 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api/client.js';
+import { errorMessage } from '../api/api-error.js';
+import { ToastProvider } from '../components/Toast.js';
+import { BuilderScreen } from '../screens/builder/BuilderScreen.js';
+import { DataScreen } from '../screens/data/DataScreen.js';
+import { HistoryScreen } from '../screens/history/HistoryScreen.js';
+import { RunScreen } from '../screens/run/RunScreen.js';
+import { StrategiesScreen } from '../screens/strategies/StrategiesScreen.js';
+import { SCREENS, useRoute, type Screen } from './use-route.js';
+import { useShortcut } from './use-shortcut.js';
+import { useTheme } from './use-theme.js';
+
+const LABELS: Record<Screen, string> = { data: 'Data', strategies: 'Strategies', builder: 'Builder', run: 'Run & Results', history: 'History' };
+
+/** The shell: top bar with the screens (Alt+1..5), theme toggle (Alt+T), and the current screen. */
+export function App() {
+  const [route, navigate] = useRoute();
+  const [theme, toggleTheme] = useTheme();
+  const [fatal, setFatal] = useState<string | null>(null);
+
+  // One cheap call up front: a missing or wrong token shows a clear message instead of empty screens.
+  useEffect(() => {
+    api()
+      .invoke('system/info')
+      .then(
+        () => setFatal(null),
+        (error: unknown) => setFatal(errorMessage(error)),
+      );
+  }, []);
+
+  useShortcut('Alt+t', toggleTheme);
+  // Alt+1..5 switch screens, keeping the strategy/run in view where the screen takes one.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      const digit = /^Digit([1-5])$/.exec(event.code)?.[1];
+      if (!digit) return;
+      event.preventDefault();
+      const screen = SCREENS[Number(digit) - 1]!;
+      const keepsId = route.id && (screen === 'builder' || screen === 'run') && route.screen !== 'history';
+      navigate(keepsId ? { screen, id: route.id } : { screen });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [route, navigate]);
+
+  return (
+    <ToastProvider>
+      <div className="app">
+        <nav className="topbar" role="tablist">
+          <span className="brand">Backtest Workstation</span>
+          {SCREENS.map((screen, index) => (
+            <button
+              key={screen}
+              className="tab"
+              role="tab"
+              aria-selected={route.screen === screen}
+              data-testid={`nav-${screen}`}
+              title={`Alt+${index + 1}`}
+              onClick={() => navigate({ screen })}
+            >
+              {LABELS[screen]}
+            </button>
+          ))}
+          <span className="spacer" />
+          <button data-testid="theme-toggle" title="Alt+T" onClick={toggleTheme}>
+            {theme === 'dark' ? 'Light theme' : 'Dark theme'}
+          </button>
+        </nav>
+        {fatal ? (
+          <main className="screen">
+            <div className="error-box" role="alert" data-testid="fatal-error">
+              {fatal}
+            </div>
+          </main>
+        ) : (
+          <main className={route.screen === 'data' || route.screen === 'history' ? 'screen' : 'screen fill'} data-testid={`screen-${route.screen}`}>
+            {route.screen === 'data' && <DataScreen />}
+            {route.screen === 'strategies' && <StrategiesScreen navigate={navigate} />}
+            {route.screen === 'builder' && <BuilderScreen strategyId={route.id} navigate={navigate} />}
+            {route.screen === 'run' && <RunScreen strategyId={route.id} navigate={navigate} />}
+            {route.screen === 'history' && <HistoryScreen runId={route.id} navigate={navigate} />}
+          </main>
+        )}
+      </div>
+    </ToastProvider>
+  );
+}

@@ -1,0 +1,30 @@
+import { useCallback, useEffect, useState } from 'react';
+
+export const SCREENS = ['data', 'strategies', 'builder', 'run', 'history'] as const;
+export type Screen = (typeof SCREENS)[number];
+
+export interface Route {
+  readonly screen: Screen;
+  /** The strategy (builder, run) or run (history) the screen shows, if any. */
+  readonly id?: string;
+}
+
+const parse = (hash: string): Route => {
+  const [screen, id] = hash.replace(/^#\/?/, '').split('/');
+  const known = (SCREENS as readonly string[]).includes(screen ?? '') ? (screen as Screen) : 'data';
+  return id ? { screen: known, id: decodeURIComponent(id) } : { screen: known };
+};
+
+/** Returns the route kept in the URL hash (so a reload lands on the same screen) and a navigate function. */
+export function useRoute(): [Route, (route: Route) => void] {
+  const [route, setRoute] = useState<Route>(() => parse(window.location.hash));
+  useEffect(() => {
+    const onHash = (): void => setRoute(parse(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const navigate = useCallback((next: Route) => {
+    window.location.hash = `#/${next.screen}${next.id ? `/${encodeURIComponent(next.id)}` : ''}`;
+  }, []);
+  return [route, navigate];
+}

@@ -1,0 +1,18 @@
+import type { JobProgress } from '../api/contract.js';
+
+/** A determinate bar when the total is known, else a full bar labelled by the count so far. */
+export function ProgressBar({ progress, testId = 'progress' }: { progress: JobProgress | undefined; testId?: string }) {
+  const done = progress?.done ?? 0;
+  const total = progress?.total ?? 0;
+  const fraction = total > 0 ? Math.min(1, done / total) : 0;
+  return (
+    <div className="col" style={{ gap: 2 }}>
+      <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)} data-testid={testId}>
+        <div style={{ width: `${total > 0 ? fraction * 100 : 100}%`, opacity: total > 0 ? 1 : 0.3 }} />
+      </div>
+      <span className="muted" style={{ fontSize: 12 }}>
+        {progress?.message ?? (total > 0 ? `${done.toLocaleString()} / ${total.toLocaleString()}` : `${done.toLocaleString()}`)}
+      </span>
+    </div>
+  );
+}

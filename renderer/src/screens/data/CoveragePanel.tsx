@@ -1,0 +1,103 @@
+import { useState } from 'react';
+import { api } from '../../api/client.js';
+import { errorMessage } from '../../api/api-error.js';
+import { useQuery } from '../../api/use-query.js';
+import { ErrorBox } from '../../components/ErrorBox.js';
+import { formatTs } from '../../app/format.js';
+import type { SeriesKey } from './SeriesTable.js';
+
+const MAX_GAPS_SHOWN = 200;
+
+/** Coverage of one series: its range, bar count and the gaps in it; export to a file. */
+export function CoveragePanel({ series }: { series: SeriesKey }) {
+  const coverage = useQuery(() => api().invoke('data/coverage', { symbol: series.symbol, timeframe: series.timeframe }), [series.symbol, series.timeframe]);
+  const [exportPath, setExportPath] = useState('');
+  const [exportNote, setExportNote] = useState<string | null>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const client = api();
+
+  const runExport = async (): Promise<void> => {
+    setExportNote(null);
+    setExportError(null);
+    try {
+      let path = exportPath.trim();
+      if (client.mode === 'electron') {
+        const picked = await client.invoke('dialog/saveFile', { defaultName: `${series.symbol}-${series.timeframe}.csv`, filters: [{ name: 'CSV', extensions: ['csv'] }] });
+        if (!picked.path) return;
+        path = picked.path;
+      }
+      if (!path) {
+        setExportError('Enter the path of the file to write.');
+        return;
+      }
+      const result = await client.invoke('data/export', { symbol: series.symbol, timeframe: series.timeframe, path });
+      setExportNote(`Wrote ${result.rows.toLocaleString()} bars to ${result.path}`);
+    } catch (error) {
+      setExportError(errorMessage(error));
+    }
+  };
+
+  const gaps = coverage.data?.gaps ?? [];
+  return (
+    <section className="panel" data-testid="coverage-panel">
+      <h2>
+        {series.symbol} {series.timeframe}
+      </h2>
+      <ErrorBox message={coverage.error} />
+      {coverage.data && (
+        <div className="col">
+          <div className="row">
+            <span>
+              {formatTs(coverage.data.firstTs)} → {formatTs(coverage.data.lastTs)}
+            </span>
+            <span className="muted">{coverage.data.barCount.toLocaleString()} bars</span>
+            <span className={gaps.length ? 'bad' : 'good'} data-testid="gap-count">
+              {gaps.length === 0 ? 'No gaps' : `${gaps.length.toLocaleString()} gaps`}
+            </span>
+          </div>
+          {gaps.length > 0 && (
+            <div style={{ maxHeight: 200, overflow: 'auto' }}>
+              <table className="grid">
+                <thead>
+                  <tr>
+                    <th>After</th>
+                    <th>Before</th>
+                    <th className="num">Missing bars</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {gaps.slice(0, MAX_GAPS_SHOWN).map((gap) => (
+                    <tr key={gap.afterTs}>
+                      <td>{formatTs(gap.afterTs)}</td>
+                      <td>{formatTs(gap.beforeTs)}</td>
+                      <td className="num">{gap.missingBars.toLocaleString()}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {gaps.length > MAX_GAPS_SHOWN && <div className="muted">and {(gaps.length - MAX_GAPS_SHOWN).toLocaleString()} more</div>}
+            </div>
+          )}
+          <div className="row">
+            {client.mode === 'web' && (
+              <input
+                className="grow"
+                style={{ maxWidth: 420 }}
+                placeholder="/path/on/this/machine/export.csv"
+                aria-label="Export path"
+                data-testid="export-path"
+                value={exportPath}
+                onChange={(event) => setExportPath(event.target.value)}
+              />
+            )}
+            <button data-testid="export-bars" onClick={() => void runExport()}>
+              Export CSV
+            </button>
+            {exportNote && <span className="good" data-testid="export-done">{exportNote}</span>}
+          </div>
+          <ErrorBox message={exportError} testId="export-error" />
+        </div>
+      )}
+    </section>
+  );
+}

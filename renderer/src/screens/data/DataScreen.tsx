@@ -1,0 +1,28 @@
+import { useEffect, useState } from 'react';
+import { api } from '../../api/client.js';
+import { useQuery } from '../../api/use-query.js';
+import { ErrorBox } from '../../components/ErrorBox.js';
+import { CoveragePanel } from './CoveragePanel.js';
+import { ImportPanel } from './ImportPanel.js';
+import { SeriesTable, type SeriesKey } from './SeriesTable.js';
+
+/** Data: the stored instruments/timeframes with coverage and gaps, import and export. */
+export function DataScreen() {
+  const series = useQuery(() => api().invoke('data/listSeries'), []);
+  const [selected, setSelected] = useState<SeriesKey | null>(null);
+
+  // Another window or a finished import changed the store: reload the list.
+  useEffect(() => api().on('data/changed', ({ kind }) => kind === 'series' && series.reload()), [series.reload]);
+
+  return (
+    <div className="col" style={{ maxWidth: 1200 }}>
+      <ImportPanel onImported={series.reload} />
+      <section className="panel">
+        <h2>Instruments</h2>
+        <ErrorBox message={series.error} />
+        <SeriesTable series={series.data} loading={series.loading} selected={selected} onSelect={setSelected} />
+      </section>
+      {selected && <CoveragePanel key={`${selected.symbol}/${selected.timeframe}`} series={selected} />}
+    </div>
+  );
+}

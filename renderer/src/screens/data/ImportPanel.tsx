@@ -1,0 +1,160 @@
+import { useRef, useState, type DragEvent } from 'react';
+import { api } from '../../api/client.js';
+import { errorMessage, rowErrorsOf, toApiError, type RowErrorView } from '../../api/api-error.js';
+import type { JobInfo, Timeframe } from '../../api/contract.js';
+import { useJob } from '../../api/use-job.js';
+import { ErrorBox } from '../../components/ErrorBox.js';
+import { ProgressBar } from '../../components/ProgressBar.js';
+import { TIMEFRAME_OPTIONS } from '../../app/timeframes.js';
+import { ImportErrors } from './ImportErrors.js';
+
+/** Picks the symbol out of a file name like "BTCUSD_1m.csv" or "es-5m-2024.csv". */
+const symbolFromFileName = (name: string): string => (name.replace(/\.[^.]+$/, '').split(/[-_ .]/)[0] ?? '').toUpperCase().slice(0, 32);
+
+type Source = { kind: 'file'; file: File } | { kind: 'path'; path: string };
+
+/** Import a CSV of bars: file picker (and drag and drop in web mode), progress, cancel, line errors. */
+export function ImportPanel({ onImported }: { onImported: () => void }) {
+  const client = api();
+  const [source, setSource] = useState<Source | null>(null);
+  const [symbol, setSymbol] = useState('');
+  const [timeframe, setTimeframe] = useState<Timeframe>('1m');
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [rowErrors, setRowErrors] = useState<RowErrorView[]>([]);
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const [dragOver, setDragOver] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const onFinished = (job: JobInfo): void => {
+    if (job.status === 'done') {
+      const result = job.result as { inserted?: number; rows?: number; totalAfter?: number } | undefined;
+      const count = result?.inserted ?? result?.rows;
+      setOutcome(count !== undefined ? `Imported ${count.toLocaleString()} bars.` : 'Import finished.');
+      onImported();
+    } else if (job.status === 'cancelled') {
+      setOutcome('Import cancelled; nothing was written.');
+    } else if (job.error) {
+      const apiError = toApiError(job.error);
+      setError(apiError.message);
+      setRowErrors(rowErrorsOf(apiError));
+    } else {
+      setError(`Import ${job.status}.`);
+    }
+  };
+  const { job, running, cancel, cancelError } = useJob(jobId, onFinished);
+
+  const choose = (picked: Source): void => {
+    setSource(picked);
+    setError(null);
+    setRowErrors([]);
+    setOutcome(null);
+    const name = picked.kind === 'file' ? picked.file.name : (picked.path.split(/[\\/]/).pop() ?? '');
+    if (!symbol) setSymbol(symbolFromFileName(name));
+  };
+
+  const pickNative = async (): Promise<void> => {
+    try {
+      const picked = await client.invoke('dialog/openFile', { title: 'Import bars', filters: [{ name: 'CSV', extensions: ['csv', 'txt'] }] });
+      if (picked.path) choose({ kind: 'path', path: picked.path });
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  };
+
+  const start = async (): Promise<void> => {
+    if (!source) return;
+    setStarting(true);
+    setError(null);
+    setRowErrors([]);
+    setOutcome(null);
+    try {
+      const path = source.kind === 'file' ? await client.upload(source.file) : source.path;
+      const { jobId: id } = await client.invoke('data/import', { path, symbol: symbol.trim(), timeframe });
+      setJobId(id);
+    } catch (failure) {
+      setError(errorMessage(failure));
+      setRowErrors(rowErrorsOf(failure));
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const onDrop = (event: DragEvent): void => {
+    event.preventDefault();
+    setDragOver(false);
+    const file = event.dataTransfer.files[0];
+    if (file) choose({ kind: 'file', file });
+  };
+
+  const sourceName = source ? (source.kind === 'file' ? source.file.name : source.path) : null;
+  return (
+    <section className="panel" data-testid="import-panel">
+      <h2>Import bars</h2>
+      <div className="col">
+        {client.mode === 'web' ? (
+          <div
+            className={`dropzone ${dragOver ? 'over' : ''}`}
+            data-testid="dropzone"
+            onDragOver={(event) => {
+              event.preventDefault();
+              setDragOver(true);
+            }}
+            onDragLeave={() => setDragOver(false)}
+            onDrop={onDrop}
+          >
+            Drop a CSV here (ts, open, high, low, close, volume) or{' '}
+            <button className="link" onClick={() => fileInput.current?.click()}>
+              choose a file
+            </button>
+            <input
+              ref={fileInput}
+              type="file"
+              accept=".csv,.txt,text/csv"
+              hidden
+              data-testid="import-file"
+              onChange={(event) => {
+                const file = event.target.files?.[0];
+                if (file) choose({ kind: 'file', file });
+                event.target.value = '';
+              }}
+            />
+            {sourceName && <div style={{ marginTop: 6, color: 'var(--text)' }} data-testid="import-file-name">{sourceName}</div>}
+          </div>
+        ) : (
+          <div className="row">
+            <button onClick={() => void pickNative()}>Choose file…</button>
+            <span className="muted">{sourceName ?? 'No file chosen'}</span>
+          </div>
+        )}
+        <div className="row">
+          <div className="field">
+            <label htmlFor="import-symbol">Symbol</label>
+            <input id="import-symbol" data-testid="import-symbol" value={symbol} onChange={(event) => setSymbol(event.target.value)} placeholder="BTCUSD" />
+          </div>
+          <div className="field">
+            <label htmlFor="import-timeframe">Timeframe</label>
+            <select id="import-timeframe" data-testid="import-timeframe" value={timeframe} onChange={(event) => setTimeframe(event.target.value as Timeframe)}>
+              {TIMEFRAME_OPTIONS.map((tf) => (
+                <option key={tf}>{tf}</option>
+              ))}
+            </select>
+          </div>
+          <button className="primary" data-testid="import-start" disabled={!source || !symbol.trim() || starting || running} onClick={() => void start()} style={{ alignSelf: 'flex-end' }}>
+            {starting ? 'Uploading…' : 'Import'}
+          </button>
+          {running && (
+            <button data-testid="import-cancel" onClick={cancel} style={{ alignSelf: 'flex-end' }}>
+              Cancel
+            </button>
+          )}
+        </div>
+        <div style={{ minHeight: 30 }}>{(running || job?.status === 'done') && <ProgressBar progress={job?.progress} testId="import-progress" />}</div>
+        {outcome && <div className="good" data-testid="import-done">{outcome}</div>}
+        <ErrorBox message={error ?? cancelError} testId="import-error" />
+        <ImportErrors rows={rowErrors} />
+      </div>
+    </section>
+  );
+}

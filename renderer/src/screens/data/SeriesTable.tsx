@@ -1,0 +1,55 @@
+import type { ResultOf, Timeframe } from '../../api/contract.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { formatTs } from '../../app/format.js';
+
+export interface SeriesKey {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+}
+
+type Summary = ResultOf<'data/listSeries'>[number];
+
+/** The stored series: one row per instrument and timeframe; a click shows its coverage. */
+export function SeriesTable(props: { series: Summary[] | undefined; loading: boolean; selected: SeriesKey | null; onSelect: (key: SeriesKey) => void }) {
+  const { series, loading, selected, onSelect } = props;
+  if (!series) return <div className="muted" style={{ minHeight: 120 }}>{loading ? 'Loading…' : ''}</div>;
+  if (series.length === 0) return <EmptyState title="No market data yet" testId="series-empty">Import a CSV of bars above to get started.</EmptyState>;
+  return (
+    <table className="grid" data-testid="series-table">
+      <thead>
+        <tr>
+          <th>Symbol</th>
+          <th>Venue</th>
+          <th>Timeframe</th>
+          <th>First bar (UTC)</th>
+          <th>Last bar (UTC)</th>
+          <th className="num">Bars</th>
+          <th className="num">Gaps</th>
+        </tr>
+      </thead>
+      <tbody>
+        {series.map((s) => {
+          const isSelected = selected?.symbol === s.instrument.symbol && selected.timeframe === s.timeframe;
+          return (
+            <tr
+              key={`${s.instrument.symbol}/${s.timeframe}`}
+              data-testid="series-row"
+              data-symbol={s.instrument.symbol}
+              aria-selected={isSelected}
+              style={{ cursor: 'pointer', background: isSelected ? 'var(--selection)' : undefined }}
+              onClick={() => onSelect({ symbol: s.instrument.symbol, timeframe: s.timeframe })}
+            >
+              <td>{s.instrument.symbol}</td>
+              <td>{s.instrument.venue}</td>
+              <td>{s.timeframe}</td>
+              <td>{formatTs(s.firstTs)}</td>
+              <td>{formatTs(s.lastTs)}</td>
+              <td className="num">{s.barCount.toLocaleString()}</td>
+              <td className={`num ${s.gapCount > 0 ? 'bad' : ''}`}>{s.gapCount.toLocaleString()}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

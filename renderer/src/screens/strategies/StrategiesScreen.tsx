@@ -1,0 +1,99 @@
+import { useEffect, useRef, useState } from 'react';
+import { List, useListRef } from 'react-window';
+import { api } from '../../api/client.js';
+import type { StrategySummary } from '../../api/contract.js';
+import { usePagedList } from '../../api/use-paged-list.js';
+import type { Route } from '../../app/use-route.js';
+import { useShortcut } from '../../app/use-shortcut.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { ErrorBox } from '../../components/ErrorBox.js';
+import { NewStrategy } from './NewStrategy.js';
+import { StrategyActions } from './StrategyActions.js';
+import { StrategyRow, STRATEGY_ROW_HEIGHT } from './StrategyRow.js';
+import { useDebounced } from '../../app/use-debounced.js';
+
+type SortKey = 'name' | 'updated' | 'created';
+
+/** Strategies: a virtualized list that stays smooth at 10,000+, with search, sort, tags and actions. */
+export function StrategiesScreen({ navigate }: { navigate: (route: Route) => void }) {
+  const [search, setSearch] = useState('');
+  const [tag, setTag] = useState<string | null>(null);
+  const [sort, setSort] = useState<SortKey>('updated');
+  const [order, setOrder] = useState<'asc' | 'desc'>('desc');
+  const [selected, setSelected] = useState<StrategySummary | null>(null);
+  const debouncedSearch = useDebounced(search, 150);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const listRef = useListRef(null);
+
+  const list = usePagedList(
+    (offset, limit) => api().invoke('strategies/list', { search: debouncedSearch || undefined, tags: tag ? [tag] : undefined, sort, order, offset, limit }),
+    [debouncedSearch, tag, sort, order],
+  );
+
+  useEffect(() => api().on('data/changed', ({ kind }) => kind === 'strategies' && list.reload()), [list.reload]);
+  useShortcut('/', () => searchBox.current?.focus());
+  useShortcut('Enter', () => selected && navigate({ screen: 'builder', id: selected.id }), selected !== null);
+
+  const total = list.total ?? 0;
+  return (
+    <>
+      <div className="row panel">
+        <input
+          ref={searchBox}
+          className="grow"
+          style={{ maxWidth: 360 }}
+          type="search"
+          placeholder="Search strategies (/)"
+          aria-label="Search strategies"
+          data-testid="strategy-search"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+        />
+        <select aria-label="Sort by" data-testid="strategy-sort" value={sort} onChange={(event) => setSort(event.target.value as SortKey)}>
+          <option value="updated">Last changed</option>
+          <option value="created">Created</option>
+          <option value="name">Name</option>
+        </select>
+        <button aria-label="Sort order" onClick={() => setOrder((o) => (o === 'asc' ? 'desc' : 'asc'))}>
+          {order === 'asc' ? '↑ Ascending' : '↓ Descending'}
+        </button>
+        {tag && (
+          <button data-testid="tag-filter" onClick={() => setTag(null)} title="Clear the tag filter">
+            Tag: {tag} ✕
+          </button>
+        )}
+        <span className="spacer grow" />
+        <NewStrategy onCreated={(id) => navigate({ screen: 'builder', id })} />
+      </div>
+      <StrategyActions selected={selected} onChanged={list.reload} onCleared={() => setSelected(null)} navigate={navigate} />
+      <ErrorBox message={list.error} />
+      <div className="vlist grow col" style={{ gap: 0, minHeight: 0 }}>
+        <div className="vhead">
+          <span style={{ flex: 3 }}>Name</span>
+          <span style={{ flex: 2 }}>Tags</span>
+          <span style={{ width: 150 }}>Last changed (UTC)</span>
+        </div>
+        <span className="muted" style={{ padding: '2px 8px', fontSize: 12 }} data-testid="strategy-count">
+          {list.total === null ? 'Loading…' : `${total.toLocaleString()} strategies`}
+        </span>
+        {list.total === 0 ? (
+          <EmptyState title={search || tag ? 'No strategy matches' : 'No strategies yet'} testId="strategies-empty">
+            {search || tag ? 'Try another search.' : 'Create one from a template with “New strategy”.'}
+          </EmptyState>
+        ) : (
+          <List
+            listRef={listRef}
+            className="grow"
+            data-testid="strategy-list"
+            rowComponent={StrategyRow}
+            rowCount={total}
+            rowHeight={STRATEGY_ROW_HEIGHT}
+            overscanCount={10}
+            rowProps={{ rowAt: list.rowAt, version: list.version, selectedId: selected?.id ?? null, onSelect: setSelected, onOpen: (id: string) => navigate({ screen: 'builder', id }), onTag: setTag }}
+            onRowsRendered={({ startIndex, stopIndex }) => list.ensure(startIndex, stopIndex)}
+          />
+        )}
+      </div>
+    </>
+  );
+}

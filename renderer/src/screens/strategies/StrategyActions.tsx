@@ -1,0 +1,115 @@
+import { useEffect, useState } from 'react';
+import { api } from '../../api/client.js';
+import { errorMessage } from '../../api/api-error.js';
+import type { StrategySummary } from '../../api/contract.js';
+import type { Route } from '../../app/use-route.js';
+import { useShortcut } from '../../app/use-shortcut.js';
+import { useToast } from '../../components/Toast.js';
+
+/** Actions on the selected strategy: open, run, duplicate, rename (F2), delete (Del) with undo. */
+export function StrategyActions(props: { selected: StrategySummary | null; onChanged: () => void; onCleared: () => void; navigate: (route: Route) => void }) {
+  const { selected, onChanged, onCleared, navigate } = props;
+  const toast = useToast();
+  const [renaming, setRenaming] = useState(false);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setRenaming(false);
+    setError(null);
+  }, [selected?.id]);
+
+  const attempt = async (work: () => Promise<void>): Promise<void> => {
+    setError(null);
+    try {
+      await work();
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  };
+
+  const duplicate = () =>
+    attempt(async () => {
+      if (!selected) return;
+      await api().invoke('strategies/duplicate', { id: selected.id });
+      onChanged();
+    });
+  const rename = () =>
+    attempt(async () => {
+      if (!selected || !name.trim()) return;
+      await api().invoke('strategies/rename', { id: selected.id, name: name.trim() });
+      setRenaming(false);
+      onChanged();
+    });
+  const remove = () =>
+    attempt(async () => {
+      if (!selected) return;
+      const { id, name: deletedName } = selected;
+      await api().invoke('strategies/delete', { id });
+      onCleared();
+      onChanged();
+      toast({
+        text: `Deleted “${deletedName}”`,
+        action: {
+          label: 'Undo',
+          run: () => {
+            api()
+              .invoke('strategies/restore', { id })
+              .then(onChanged, (failure: unknown) => setError(errorMessage(failure)));
+          },
+        },
+      });
+    });
+
+  useShortcut('Delete', () => void remove(), selected !== null && !renaming);
+  useShortcut('F2', () => {
+    if (!selected) return;
+    setName(selected.name);
+    setRenaming(true);
+  });
+
+  if (!selected) return <div className="row muted" style={{ minHeight: 30 }}>Select a strategy to act on it; double-click or Enter opens it in the builder.</div>;
+  return (
+    <div className="row" style={{ minHeight: 30 }} data-testid="strategy-actions">
+      <strong>{selected.name}</strong>
+      <button data-testid="strategy-open" onClick={() => navigate({ screen: 'builder', id: selected.id })}>
+        Open
+      </button>
+      <button data-testid="strategy-run" onClick={() => navigate({ screen: 'run', id: selected.id })}>
+        Run
+      </button>
+      <button data-testid="strategy-duplicate" onClick={() => void duplicate()}>
+        Duplicate
+      </button>
+      {renaming ? (
+        <form
+          className="row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void rename();
+          }}
+        >
+          <input autoFocus aria-label="New name" data-testid="strategy-rename-input" value={name} onChange={(event) => setName(event.target.value)} onKeyDown={(event) => event.key === 'Escape' && setRenaming(false)} />
+          <button type="submit" className="primary" data-testid="strategy-rename-save">
+            Save name
+          </button>
+        </form>
+      ) : (
+        <button
+          data-testid="strategy-rename"
+          title="F2"
+          onClick={() => {
+            setName(selected.name);
+            setRenaming(true);
+          }}
+        >
+          Rename
+        </button>
+      )}
+      <button className="danger" data-testid="strategy-delete" title="Delete" onClick={() => void remove()}>
+        Delete
+      </button>
+      {error && <span className="bad">{error}</span>}
+    </div>
+  );
+}
