@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEventBus, type EventMessage } from '../../application/contract/events.js';
+import { JobRegistry } from '../../application/jobs/job-registry.js';
+import { CancelledError } from '../../application/errors.js';
+import { openStorage, type Storage } from '../sqlite/storage.js';
+import { SqliteJobStore } from './sqlite-job-store.js';
+
+describe('JobRegistry with SqliteJobStore', () => {
+  let dir: string;
+  let file: string;
+  let storage: Storage;
+  let now: number;
+  let ids: number;
+  const events: EventMessage[] = [];
+  const errors: string[] = [];
+
+  const registry = (store = new SqliteJobStore(storage.writer)) => {
+    const bus = createEventBus();
+    bus.onAny((e) => events.push(e));
+    return new JobRegistry({
+      store,
+      events: bus,
+      clock: () => now,
+      newId: () => `job-${++ids}`,
+      logger: { error: (message) => errors.push(message) },
+    });
+  };
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bws-jobs-'));
+    file = path.join(dir, 'test.sqlite');
+    storage = openStorage({ file });
+    now = 1_000;
+    ids = 0;
+    events.length = 0;
+    errors.length = 0;
+  });
+  afterEach(() => {
+    storage.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs a job, throttles progress to one event per 100 ms and persists the result', async () => {
+    const jobs = registry();
+    const job = jobs.start({
+      kind: 'backtest',
+      title: 'Backtest',
+      run: async (context) => {
+        for (let i = 1; i <= 50; i++) {
+          now += 10; // 50 reports over 500 ms
+          context.progress({ done: i, total: 50 });
+        }
+        return { runId: 'r1' };
+      },
+    });
+    const finished = await jobs.whenFinished(job.id);
+    expect(finished).toMatchObject({ status: 'done', result: { runId: 'r1' }, progress: { done: 50, total: 50 } });
+    const progressEvents = events.filter((e) => e.name === 'job/progress');
+    // One at start, then at most one per 100 ms of the 500 ms.
+    expect(progressEvents.length).toBeGreaterThanOrEqual(5);
+    expect(progressEvents.length).toBeLessThanOrEqual(6);
+    expect(events.filter((e) => e.name === 'job/finished')).toHaveLength(1);
+    expect(new SqliteJobStore(storage.writer).get(job.id)).toMatchObject({ status: 'done', result: { runId: 'r1' } });
+  });
+
+  it('cancels a running job through its context and queues imports one at a time', async () => {
+    const jobs = registry();
+    let sawCancel = false;
+    const first = jobs.start({
+      kind: 'import',
+      title: 'Import A',
+      run: (context) =>
+        new Promise((_, reject) =>
+          context.onCancel(() => {
+            sawCancel = true;
+            reject(new CancelledError());
+          }),
+        ),
+    });
+    const second = jobs.start({ kind: 'import', title: 'Import B', run: async () => 'ok' });
+    expect(jobs.get(second.id)?.status).toBe('queued');
+    jobs.cancel(first.id);
+    expect(await jobs.whenFinished(first.id)).toMatchObject({ status: 'cancelled', error: { type: 'CancelledError' } });
+    expect(sawCancel).toBe(true);
+    expect(await jobs.whenFinished(second.id)).toMatchObject({ status: 'done', result: 'ok' });
+    expect(() => jobs.cancel('nope')).toThrow(/No job/);
+  });
+
+  it('reports a failure as data and logs unexpected errors', async () => {
+    const jobs = registry();
+    const job = jobs.start({ kind: 'sweep', title: 'Sweep', run: async () => Promise.reject(new Error('disk on fire')) });
+    const finished = await jobs.whenFinished(job.id);
+    expect(finished.status).toBe('failed');
+    expect(finished.error).toEqual({ type: 'InternalError', message: 'Internal error; see the log for details' });
+    expect(errors.join()).toMatch(/failed unexpectedly/);
+  });
+
+  it('marks jobs a killed app left running as interrupted at the next start', async () => {
+    const jobs = registry();
+    const job = jobs.start({ kind: 'backtest', title: 'Never ends', run: () => new Promise(() => {}) });
+    expect(jobs.get(job.id)?.status).toBe('running');
+    storage.close(); // the app dies; the row still says running
+    storage = openStorage({ file });
+    const restarted = registry();
+    expect(restarted.recoverInterrupted()).toBe(1);
+    expect(restarted.list()).toMatchObject([{ id: job.id, status: 'interrupted', finishedAt: now }]);
+    expect(restarted.recoverInterrupted()).toBe(0);
+  });
+});

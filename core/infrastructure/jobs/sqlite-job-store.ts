@@ -1,0 +1,87 @@
+import type Database from 'better-sqlite3';
+import type { JobId } from '../../domain/market/ids.js';
+import type { JobInfo, JobKind, JobStatus } from '../../application/contract/jobs.js';
+import type { ErrorData } from '../../application/errors.js';
+import type { JobStore } from '../../application/jobs/job-store.js';
+import type { Connection } from '../sqlite/database.js';
+
+interface JobRow {
+  id: string;
+  kind: string;
+  title: string;
+  status: string;
+  progress_json: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  result_json: string | null;
+  error_json: string | null;
+}
+
+/** The job history in SQLite (table `jobs`), written through the writer connection. */
+export class SqliteJobStore implements JobStore {
+  private readonly upsert: Database.Statement;
+  private readonly byId: Database.Statement;
+  private readonly newest: Database.Statement;
+  private readonly interrupt: Database.Statement;
+
+  constructor(writer: Connection) {
+    this.upsert = writer.prepare(
+      `INSERT INTO jobs (id, kind, title, status, progress_json, created_at, started_at, finished_at, result_json, error_json)
+       VALUES (@id, @kind, @title, @status, @progress_json, @created_at, @started_at, @finished_at, @result_json, @error_json)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, progress_json = excluded.progress_json,
+         started_at = excluded.started_at, finished_at = excluded.finished_at,
+         result_json = excluded.result_json, error_json = excluded.error_json`,
+    );
+    this.byId = writer.prepare('SELECT * FROM jobs WHERE id = ?');
+    this.newest = writer.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?');
+    this.interrupt = writer.prepare(
+      `UPDATE jobs SET status = 'interrupted', finished_at = ?,
+         error_json = '{"type":"InternalError","message":"The app stopped while this job was running"}'
+       WHERE status IN ('queued', 'running')`,
+    );
+  }
+
+  save(job: JobInfo): void {
+    this.upsert.run({
+      id: job.id,
+      kind: job.kind,
+      title: job.title,
+      status: job.status,
+      progress_json: JSON.stringify(job.progress),
+      created_at: job.createdAt,
+      started_at: job.startedAt,
+      finished_at: job.finishedAt,
+      result_json: job.result === undefined ? null : JSON.stringify(job.result),
+      error_json: job.error === undefined ? null : JSON.stringify(job.error),
+    });
+  }
+
+  get(id: JobId): JobInfo | null {
+    const row = this.byId.get(id) as JobRow | undefined;
+    return row ? toJob(row) : null;
+  }
+
+  list(limit: number): JobInfo[] {
+    return (this.newest.all(limit) as JobRow[]).map(toJob);
+  }
+
+  interruptUnfinished(finishedAt: number): number {
+    return this.interrupt.run(finishedAt).changes;
+  }
+}
+
+function toJob(row: JobRow): JobInfo {
+  return {
+    id: row.id as JobId,
+    kind: row.kind as JobKind,
+    title: row.title,
+    status: row.status as JobStatus,
+    progress: JSON.parse(row.progress_json) as JobInfo['progress'],
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    ...(row.result_json === null ? {} : { result: JSON.parse(row.result_json) as unknown }),
+    ...(row.error_json === null ? {} : { error: JSON.parse(row.error_json) as ErrorData }),
+  };
+}
