@@ -1,11 +1,11 @@
 import type { BarStore, Coverage, Gap, MergeResult, SeriesSummary } from '../../application/ports/bar-store.js';
 import { NotFoundError, ValidationError } from '../../application/errors.js';
-import { allocateBars, assertValidBars, BAR_FIELDS, sliceBars, type BarColumns } from '../../domain/market/bars.js';
+import { allocateBars, assertValidBars, sliceBars, type BarColumns } from '../../domain/market/bars.js';
 import { DomainError } from '../../domain/errors.js';
 import { instrumentId, type InstrumentId } from '../../domain/market/ids.js';
 import { assertInstrumentDraft, type Instrument, type InstrumentDraft } from '../../domain/market/instrument.js';
 import { isTimeframe, timeframeMs, TIMEFRAMES, type Timeframe } from '../../domain/market/timeframe.js';
-import { columnBlob, copyColumn, float64Column, lowerBoundInBlob, spacingStats } from './chunk-codec.js';
+import { copyChunkRange, decodeChunk, encodeChunk, lowerBoundInChunk, spacingStats } from './chunk-codec.js';
 import type { Connection } from './database.js';
 import { SlowStatementLog, type TimedStatement } from './slow-log.js';
 
@@ -43,10 +43,10 @@ interface InstrumentRow {
 
 /** [start_ts, end_ts, bar_count, gap_count, max_step_ms] */
 type ChunkMeta = [number, number, number, number, number];
-/** [start_ts, end_ts, bar_count, ts, open, high, low, close, volume] */
-type ChunkRow = [number, number, number, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
+/** [start_ts, end_ts, bar_count, data] */
+type ChunkRow = [number, number, number, Buffer];
 
-const CHUNK_COLUMNS = 'start_ts, end_ts, bar_count, ts, open, high, low, close, volume';
+const CHUNK_COLUMNS = 'start_ts, end_ts, bar_count, data';
 // Chunks that can hold bars in [?from, ?to): those starting before `to`, from the last
 // chunk starting at or before `from` on (chunks never overlap, so nothing earlier can).
 const CHUNKS_IN_RANGE = `
@@ -151,9 +151,9 @@ export class SqliteBarStore implements BarStore {
     const bounds = new Int32Array(rows.length * 2);
     let total = 0;
     rows.forEach((row, k) => {
-      const [startTs, endTs, count, tsBlob] = row;
-      const lo = startTs >= fromTs ? 0 : lowerBoundInBlob(tsBlob, count, fromTs);
-      const hi = endTs < toTs ? count : lowerBoundInBlob(tsBlob, count, toTs);
+      const [startTs, endTs, count, data] = row;
+      const lo = startTs >= fromTs ? 0 : lowerBoundInChunk(data, count, fromTs);
+      const hi = endTs < toTs ? count : lowerBoundInChunk(data, count, toTs);
       bounds[2 * k] = lo;
       bounds[2 * k + 1] = hi;
       total += hi - lo;
@@ -163,7 +163,7 @@ export class SqliteBarStore implements BarStore {
     rows.forEach((row, k) => {
       const lo = bounds[2 * k]!;
       const hi = bounds[2 * k + 1]!;
-      for (let f = 0; f < BAR_FIELDS.length; f++) copyColumn(row[3 + f] as Buffer, lo, hi, out[BAR_FIELDS[f]!], offset);
+      copyChunkRange(row[3], row[2], lo, hi, out, offset);
       offset += hi - lo;
     });
     return out;
@@ -185,9 +185,9 @@ export class SqliteBarStore implements BarStore {
           ).get<ChunkRow>({ id, tf: timeframe, from, to: toTs });
       if (!row) return;
       first = false;
-      const bars = decodeChunk(row);
-      const lo = row[0] >= fromTs ? 0 : lowerBoundInBlob(row[3], row[2], fromTs);
-      const hi = row[1] < toTs ? row[2] : lowerBoundInBlob(row[3], row[2], toTs);
+      const bars = decodeChunk(row[3], row[2]);
+      const lo = row[0] >= fromTs ? 0 : lowerBoundInChunk(row[3], row[2], fromTs);
+      const hi = row[1] < toTs ? row[2] : lowerBoundInChunk(row[3], row[2], toTs);
       if (hi > lo) yield lo === 0 && hi === row[2] ? bars : sliceBars(bars, lo, hi);
       // Resume after this chunk's last bar, so a concurrent re-split never repeats bars.
       from = row[1] + 1;
@@ -223,7 +223,7 @@ export class SqliteBarStore implements BarStore {
       ).all<ChunkRow>(id, timeframe, first, last);
       if (previous && (previous[1] >= first || previous[2] < this.chunkBars)) affected.unshift(previous);
 
-      const { merged, replaced } = mergeSorted(affected.map(decodeChunk), bars);
+      const { merged, replaced } = mergeSorted(affected.map((row) => decodeChunk(row[3], row[2])), bars);
       const remove = this.statement(db, 'DELETE FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND start_ts = ?');
       for (const row of affected) remove.run(id, timeframe, row[0]);
       this.writeChunks(id, timeframe, merged);
@@ -255,12 +255,12 @@ export class SqliteBarStore implements BarStore {
         prevEnd = endTs;
         // Only chunks whose largest spacing exceeds the limit are decoded.
         if (maxStepMs <= limit) continue;
-        const tsBlob = this.statement(db, 'SELECT ts FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND start_ts = ?', true).get<[Buffer]>(
+        const data = this.statement(db, 'SELECT data FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND start_ts = ?', true).get<[Buffer]>(
           id,
           timeframe,
           startTs,
         )![0];
-        const ts = float64Column(tsBlob);
+        const { ts } = decodeChunk(data, count);
         for (let i = 1; i < ts.length; i++) if (ts[i]! - ts[i - 1]! > limit) addGap(ts[i - 1]!, ts[i]!);
       }
       return {
@@ -282,14 +282,13 @@ export class SqliteBarStore implements BarStore {
   private writeChunks(id: InstrumentId, timeframe: Timeframe, bars: BarColumns): void {
     const insert = this.statement(
       this.writer,
-      `INSERT INTO bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms, ts, open, high, low, close, volume)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const limit = (DEFAULT_GAP_THRESHOLD_BARS + 1) * timeframeMs(timeframe);
     const n = bars.ts.length;
     for (let start = 0; start < n; start += this.chunkBars) {
       const end = Math.min(n, start + this.chunkBars);
-      const chunk = sliceBars(bars, start, end);
       const { gapCount, maxStepMs } = spacingStats(bars.ts, start, end, limit);
       insert.run(
         id,
@@ -299,12 +298,7 @@ export class SqliteBarStore implements BarStore {
         end - start,
         gapCount,
         maxStepMs,
-        columnBlob(chunk.ts),
-        columnBlob(chunk.open),
-        columnBlob(chunk.high),
-        columnBlob(chunk.low),
-        columnBlob(chunk.close),
-        columnBlob(chunk.volume),
+        encodeChunk(bars, start, end),
       );
     }
   }
@@ -344,17 +338,6 @@ function toInstrument(row: InstrumentRow): Instrument {
     quantityStep: row.quantity_step,
     quoteCurrency: row.quote_currency,
     timeZone: row.time_zone,
-  };
-}
-
-function decodeChunk(row: ChunkRow): BarColumns {
-  return {
-    ts: float64Column(row[3]),
-    open: float64Column(row[4]),
-    high: float64Column(row[5]),
-    low: float64Column(row[6]),
-    close: float64Column(row[7]),
-    volume: float64Column(row[8]),
   };
 }
 

@@ -1,37 +1,50 @@
 /**
- * Packing bar columns into BLOBs and back. A column is stored as the raw little-endian
- * bytes of its Float64Array, so encoding is a view and decoding is one memcpy per column:
+ * Packing a chunk of bars into one BLOB and back. The BLOB holds the six columns back to
+ * back in BAR_FIELDS order (ts, open, high, low, close, volume), each `count` little-endian
+ * float64s, so encoding is six memcpys and decoding is a view or one memcpy per column:
  * no per-element work on the read path.
  */
+import { BAR_FIELDS, type BarColumns } from '../../domain/market/bars.js';
 
-/** Returns the bytes of `column` as a Buffer sharing its memory (no copy). */
-export function columnBlob(column: Float64Array): Buffer {
-  return Buffer.from(column.buffer, column.byteOffset, column.byteLength);
+const FIELDS = BAR_FIELDS.length;
+
+/** Packs bars [start, end) into a fresh chunk BLOB. */
+export function encodeChunk(bars: BarColumns, start: number, end: number): Buffer {
+  const count = end - start;
+  const packed = new Float64Array(count * FIELDS);
+  for (let f = 0; f < FIELDS; f++) packed.set(bars[BAR_FIELDS[f]!].subarray(start, end), f * count);
+  return Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
 }
 
 /**
- * Returns the BLOB as a Float64Array. A view when the bytes sit 8-byte aligned in a
- * buffer of their own; otherwise (small pooled Buffers can start at any offset) a copy,
- * so callers may keep or transfer the result.
+ * Returns the columns of a chunk BLOB. Views when the bytes sit in a buffer of their own
+ * (better-sqlite3 gives each BLOB one, and 8-byte alignment is needed for Float64Array);
+ * otherwise a copy, so callers may keep or transfer the result either way.
  */
-export function float64Column(blob: Buffer): Float64Array {
-  const length = blob.byteLength >>> 3;
+export function decodeChunk(blob: Buffer, count: number): BarColumns {
+  let packed: Float64Array;
   if (blob.byteOffset === 0 && blob.buffer.byteLength === blob.byteLength) {
-    return new Float64Array(blob.buffer, 0, length);
+    packed = new Float64Array(blob.buffer, 0, count * FIELDS);
+  } else {
+    packed = new Float64Array(count * FIELDS);
+    new Uint8Array(packed.buffer).set(blob.subarray(0, count * FIELDS * 8));
   }
-  const out = new Float64Array(length);
-  new Uint8Array(out.buffer).set(blob.subarray(0, length * 8));
-  return out;
+  const column = (f: number) => packed.subarray(f * count, (f + 1) * count);
+  return { ts: column(0), open: column(1), high: column(2), low: column(3), close: column(4), volume: column(5) };
 }
 
-/** Copies values [from, to) of the column stored in `blob` into `target` at `offset`, bytewise. */
-export function copyColumn(blob: Buffer, from: number, to: number, target: Float64Array, offset: number): void {
-  // Byte copy works whatever the Buffer's alignment, and compiles to memcpy.
-  new Uint8Array(target.buffer, target.byteOffset + offset * 8, (to - from) * 8).set(blob.subarray(from * 8, to * 8));
+/** Copies bars [from, to) of every column of a chunk BLOB into `target` at `offset`, bytewise. */
+export function copyChunkRange(blob: Buffer, count: number, from: number, to: number, target: BarColumns, offset: number): void {
+  // Byte copies work whatever the Buffer's alignment, and compile to memcpy.
+  for (let f = 0; f < FIELDS; f++) {
+    const column = target[BAR_FIELDS[f]!];
+    const base = f * count;
+    new Uint8Array(column.buffer, column.byteOffset + offset * 8, (to - from) * 8).set(blob.subarray((base + from) * 8, (base + to) * 8));
+  }
 }
 
-/** Index of the first value >= `value` in the ascending float64 column stored in `blob`. */
-export function lowerBoundInBlob(blob: Buffer, count: number, value: number): number {
+/** Index of the first timestamp >= `value` in a chunk BLOB (timestamps are its first column). */
+export function lowerBoundInChunk(blob: Buffer, count: number, value: number): number {
   let lo = 0;
   let hi = count;
   while (lo < hi) {

@@ -33,6 +33,10 @@ export const MIGRATIONS: readonly Migration[] = [
         -- gap_count: spacings > 2 bars inside the chunk (the default coverage threshold);
         -- max_step_ms: largest spacing inside the chunk, so coverage with any threshold
         -- decodes only the chunks that can hold a gap.
+        -- data: the columns ts, open, high, low, close, volume back to back, each
+        -- bar_count little-endian float64s. One BLOB, not six: SQLite walks a row's
+        -- overflow chain again for each BLOB column, which made six columns 5-8x slower
+        -- to read (measured, docs/STORAGE.md).
         CREATE TABLE bar_chunks (
           instrument_id INTEGER NOT NULL REFERENCES instruments(id) ON DELETE CASCADE,
           timeframe     TEXT    NOT NULL,
@@ -41,12 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
           bar_count     INTEGER NOT NULL CHECK (bar_count > 0),
           gap_count     INTEGER NOT NULL,
           max_step_ms   INTEGER NOT NULL,
-          ts            BLOB    NOT NULL,
-          open          BLOB    NOT NULL,
-          high          BLOB    NOT NULL,
-          low           BLOB    NOT NULL,
-          close         BLOB    NOT NULL,
-          volume        BLOB    NOT NULL,
+          data          BLOB    NOT NULL,
           CHECK (end_ts >= start_ts)
         );
         CREATE UNIQUE INDEX bar_chunks_series_start ON bar_chunks (instrument_id, timeframe, start_ts);
