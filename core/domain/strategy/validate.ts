@@ -1,0 +1,365 @@
+import { timeframeMs, type Timeframe } from '../market/timeframe.js';
+import { findOutput, findVariable, type ComparisonGroup, type OutputDef, type VariableDef } from './catalog.js';
+import type { Condition, ConditionGroup, Distance, Operand, Side, StrategySpec, Trigger, VariableOperand } from './spec.js';
+
+/** One problem found in a spec: where (a path into the spec), what (a code) and a sentence for people. */
+export interface Problem {
+  /** e.g. 'entry.long.children[0].right' */
+  readonly path: string;
+  readonly code: ProblemCode;
+  readonly message: string;
+}
+
+export type ProblemCode =
+  | 'missingName'
+  | 'unknownVariable'
+  | 'unknownOutput'
+  | 'unknownParam'
+  | 'paramOutOfRange'
+  | 'paramNotInteger'
+  | 'paramOrder'
+  | 'positionVariableTimeframe'
+  | 'positionVariableWhenFlat'
+  | 'timeframeBelowRun'
+  | 'incompatibleGroups'
+  | 'mixedGroups'
+  | 'constantNotFinite'
+  | 'constantOutOfRange'
+  | 'missingRight'
+  | 'rightIgnored'
+  | 'invalidBarCount'
+  | 'selfComparison'
+  | 'emptyGroup'
+  | 'missingEntry'
+  | 'unusedConditions'
+  | 'closesOnlyAtEnd'
+  | 'invalidManagement'
+  | 'invalidSizing'
+  | 'invalidCosts'
+  | 'invalidInitialCash';
+
+export interface ValidateOptions {
+  /** The timeframe the strategy will run on; enables the higher-timeframe check. */
+  readonly runTimeframe?: Timeframe;
+}
+
+export interface ValidationResult {
+  /** Problems that block a run. */
+  readonly errors: Problem[];
+  /** Warnings the user has not accepted yet (they block until accepted). */
+  readonly warnings: Problem[];
+  /** Warnings whose path is in `spec.acceptedWarnings`: shown, not blocking. */
+  readonly accepted: Problem[];
+}
+
+type Verdict = 'ok' | 'warning' | 'error';
+
+/**
+ * Whether two outputs may be compared (symmetric), from their comparison groups:
+ *
+ * |             | price | percent | zeroCentred | volume | time | count |
+ * |-------------|-------|---------|-------------|--------|------|-------|
+ * | price       | ok    | E / W*  | E           | E      | E    | E     |
+ * | percent     |       | ok      | W           | E      | E    | E     |
+ * | zeroCentred |       |         | ok          | E      | E    | E     |
+ * | volume      |       |         |             | ok     | E    | E     |
+ * | time        |       |         |             |        | ok   | E     |
+ * | count       |       |         |             |        |      | ok    |
+ *
+ * E = error, W = warning the user must accept.
+ * (*) price vs a bounded 0-100 oscillator (RSI, Stochastic, ADX: outputs with a range)
+ * is an error: no reading of it makes sense. Price vs an unbounded percentage
+ * (unrealized PnL %, rate of change, Bollinger %b or width) is a warning: a number
+ * like "PnL % above 5" written against the wrong operand is a likely slip, but not
+ * provably meaningless. Percent vs zero-centred (e.g. ROC vs MACD) is a warning for
+ * the same reason: both swing around a level, in different units.
+ * Constants are compatible with every group; they are range-checked instead.
+ */
+export function comparisonVerdict(a: OutputDef, b: OutputDef): Verdict {
+  if (a.group === b.group) return 'ok';
+  const pair = (x: ComparisonGroup, y: ComparisonGroup): boolean => (a.group === x && b.group === y) || (a.group === y && b.group === x);
+  if (pair('price', 'percent')) {
+    const percentSide = a.group === 'percent' ? a : b;
+    return percentSide.range ? 'error' : 'warning';
+  }
+  if (pair('percent', 'zeroCentred')) return 'warning';
+  return 'error';
+}
+
+const GROUP_WORDS: Readonly<Record<ComparisonGroup, string>> = {
+  price: 'a price',
+  percent: 'a percentage',
+  zeroCentred: 'an oscillator around zero',
+  volume: 'a volume',
+  time: 'a time value',
+  count: 'a number of bars',
+};
+
+/** Resolved identity of a variable operand: what it computes, for self-comparison checks. */
+interface ResolvedOperand {
+  readonly def: VariableDef;
+  readonly output: OutputDef;
+  readonly key: string;
+  readonly label: string;
+}
+
+/** Collects problems while walking a spec. */
+class Collector {
+  readonly errors: Problem[] = [];
+  readonly warnings: Problem[] = [];
+  readonly accepted: Problem[] = [];
+  private readonly acceptedPaths: ReadonlySet<string>;
+
+  constructor(acceptedPaths: readonly string[] | undefined) {
+    this.acceptedPaths = new Set(acceptedPaths ?? []);
+  }
+
+  error(path: string, code: ProblemCode, message: string): void {
+    this.errors.push({ path, code, message });
+  }
+
+  warn(path: string, code: ProblemCode, message: string): void {
+    (this.acceptedPaths.has(path) ? this.accepted : this.warnings).push({ path, code, message });
+  }
+}
+
+/**
+ * Checks a structurally valid spec (see the zod schema in core/application) for
+ * meaning: catalog references, parameter ranges, comparisons, reachable entries and
+ * exits, and sound management, sizing and cost values. Returns every problem at once.
+ */
+export function validateSpec(spec: StrategySpec, options: ValidateOptions = {}): ValidationResult {
+  const out = new Collector(spec.acceptedWarnings);
+  if (spec.name.trim() === '') out.error('name', 'missingName', 'Give the strategy a name.');
+
+  const sides: readonly Side[] = spec.direction === 'both' ? ['long', 'short'] : [spec.direction];
+  for (const side of ['long', 'short'] as const) {
+    const entry = spec.entry[side];
+    const trades = sides.includes(side);
+    // An empty top-level group is reported as a missing entry (or nothing), not as an empty group.
+    if (entry && entry.children.length > 0) checkGroup(entry, `entry.${side}`, out, options, false);
+    if (trades && (!entry || entry.children.length === 0)) {
+      out.error(`entry.${side}`, 'missingEntry', `The strategy trades ${side} but has no ${side} entry conditions.`);
+    }
+    if (!trades && entry && entry.children.length > 0) {
+      out.warn(`entry.${side}`, 'unusedConditions', `The ${side} entry conditions are ignored: the direction is ${spec.direction} only.`);
+    }
+    const exit = spec.exit[side];
+    if (exit && exit.children.length > 0) checkGroup(exit, `exit.${side}`, out, options, true);
+    if (!trades && exit && exit.children.length > 0) {
+      out.warn(`exit.${side}`, 'unusedConditions', `The ${side} exit conditions are ignored: the direction is ${spec.direction} only.`);
+    }
+  }
+
+  checkManagement(spec, out);
+  const m = spec.management;
+  const managedExit = m.stopLoss !== undefined || m.takeProfit !== undefined || m.trailingStop !== undefined || m.timeExitBars !== undefined;
+  if (spec.direction !== 'both' && !managedExit) {
+    const side = spec.direction;
+    const exit = spec.exit[side];
+    if (!exit || exit.children.length === 0) {
+      out.warn(
+        `exit.${side}`,
+        'closesOnlyAtEnd',
+        'There is no exit condition, stop, target, trailing stop or time exit: a position can only close at the end of the data.',
+      );
+    }
+  }
+
+  checkSizing(spec, out);
+  checkCosts(spec, out);
+  if (!Number.isFinite(spec.initialCash) || spec.initialCash <= 0) {
+    out.error('initialCash', 'invalidInitialCash', `Initial cash must be a positive amount, got ${spec.initialCash}.`);
+  }
+  return { errors: out.errors, warnings: out.warnings, accepted: out.accepted };
+}
+
+/** True when the result has nothing blocking: no errors and no unaccepted warnings. */
+export function isRunnable(result: ValidationResult): boolean {
+  return result.errors.length === 0 && result.warnings.length === 0;
+}
+
+function checkGroup(group: ConditionGroup, path: string, out: Collector, options: ValidateOptions, inExit: boolean): void {
+  if (group.children.length === 0) {
+    out.error(path, 'emptyGroup', `This "${group.mode}" group has no conditions; add one or remove the group.`);
+    return;
+  }
+  group.children.forEach((child: Condition, index) => {
+    const childPath = `${path}.children[${index}]`;
+    if (child.kind === 'group') checkGroup(child, childPath, out, options, inExit);
+    else checkTrigger(child, childPath, out, options, inExit);
+  });
+}
+
+function checkTrigger(trigger: Trigger, path: string, out: Collector, options: ValidateOptions, inExit: boolean): void {
+  const left = checkVariable(trigger.left, `${path}.left`, out, options, inExit);
+  if (trigger.operator === 'risingFor' || trigger.operator === 'fallingFor') {
+    const bars = trigger.bars;
+    if (bars === undefined || !Number.isInteger(bars) || bars < 1) {
+      out.error(`${path}.bars`, 'invalidBarCount', `"${trigger.operator}" needs a whole number of bars of at least 1, got ${bars ?? 'none'}.`);
+    }
+    if (trigger.right !== undefined) {
+      out.warn(`${path}.right`, 'rightIgnored', `"${trigger.operator}" looks at the left value only; the right operand is ignored.`);
+    }
+    return;
+  }
+  const right = trigger.right;
+  if (right === undefined) {
+    out.error(`${path}.right`, 'missingRight', `"${trigger.operator}" needs something to compare with.`);
+    return;
+  }
+  if (right.kind === 'constant') {
+    checkConstant(right, left, `${path}.right`, out);
+    return;
+  }
+  const resolvedRight = checkVariable(right, `${path}.right`, out, options, inExit);
+  if (!left || !resolvedRight) return;
+  if (left.key === resolvedRight.key) {
+    out.warn(path, 'selfComparison', `This compares ${left.label} with itself, so it is always or never true.`);
+    return;
+  }
+  const verdict = comparisonVerdict(left.output, resolvedRight.output);
+  if (verdict === 'ok') return;
+  const sentence = `${left.label} is ${GROUP_WORDS[left.output.group]}${left.output.range ? ` (${left.output.range.min} to ${left.output.range.max})` : ''} and ${resolvedRight.label} is ${GROUP_WORDS[resolvedRight.output.group]}${resolvedRight.output.range ? ` (${resolvedRight.output.range.min} to ${resolvedRight.output.range.max})` : ''}`;
+  if (verdict === 'error') out.error(`${path}.right`, 'incompatibleGroups', `${sentence}: they cannot be compared.`);
+  else out.warn(`${path}.right`, 'mixedGroups', `${sentence}: check that this comparison is what you mean.`);
+}
+
+function checkConstant(constant: Extract<Operand, { kind: 'constant' }>, left: ResolvedOperand | undefined, path: string, out: Collector): void {
+  if (!Number.isFinite(constant.value)) {
+    out.error(path, 'constantNotFinite', `The constant must be a finite number, got ${constant.value}.`);
+    return;
+  }
+  const range = left?.output.range;
+  if (left && range && (constant.value < range.min || constant.value > range.max)) {
+    out.warn(path, 'constantOutOfRange', `${left.label} ranges from ${range.min} to ${range.max}; ${constant.value} is outside that range.`);
+  }
+}
+
+function checkVariable(operand: VariableOperand, path: string, out: Collector, options: ValidateOptions, inExit: boolean): ResolvedOperand | undefined {
+  const def = findVariable(operand.variable);
+  if (!def) {
+    out.error(`${path}.variable`, 'unknownVariable', `"${operand.variable}" is not a known trading variable.`);
+    return undefined;
+  }
+  const output = findOutput(def, operand.output);
+  if (!output) {
+    out.error(
+      `${path}.output`,
+      'unknownOutput',
+      `${def.label} has no output "${operand.output}"; choose one of ${def.outputs.map((o) => o.id).join(', ')}.`,
+    );
+  }
+  const params: Record<string, number> = {};
+  for (const p of def.params) params[p.name] = p.default;
+  for (const [name, value] of Object.entries(operand.params ?? {})) {
+    const p = def.params.find((candidate) => candidate.name === name);
+    const paramPath = `${path}.params.${name}`;
+    if (!p) {
+      const known = def.params.length > 0 ? `; its parameters are ${def.params.map((c) => c.name).join(', ')}` : ' and takes no parameters';
+      out.error(paramPath, 'unknownParam', `${def.label} has no parameter "${name}"${known}.`);
+      continue;
+    }
+    params[name] = value;
+    if (!Number.isFinite(value) || value < p.min || value > p.max) {
+      out.error(paramPath, 'paramOutOfRange', `${def.label} ${p.label.toLowerCase()} must be between ${p.min} and ${p.max}, got ${value}.`);
+    } else if (p.type === 'int' && !Number.isInteger(value)) {
+      out.error(paramPath, 'paramNotInteger', `${def.label} ${p.label.toLowerCase()} must be a whole number, got ${value}.`);
+    }
+  }
+  if (def.id === 'macd' && params['fast']! >= params['slow']!) {
+    out.error(`${path}.params.fast`, 'paramOrder', `MACD fast period (${params['fast']}) must be shorter than its slow period (${params['slow']}).`);
+  }
+  if (def.kind === 'position') {
+    if (operand.timeframe !== undefined) {
+      out.error(`${path}.timeframe`, 'positionVariableTimeframe', `${def.label} describes the open position and has no higher timeframe.`);
+    }
+    if (!inExit) {
+      out.warn(path, 'positionVariableWhenFlat', `${def.label} has no value while flat, so this entry condition cannot be true before a position is open.`);
+    }
+  }
+  if (operand.timeframe !== undefined && options.runTimeframe !== undefined && timeframeMs(operand.timeframe) < timeframeMs(options.runTimeframe)) {
+    out.error(
+      `${path}.timeframe`,
+      'timeframeBelowRun',
+      `${def.label} is set to ${operand.timeframe}, below the run's ${options.runTimeframe}; a variable's timeframe must be the run's or higher.`,
+    );
+  }
+  if (!output) return undefined;
+  const paramText = def.params.map((p) => params[p.name]).join(', ');
+  const label = `${def.label}${paramText ? `(${paramText})` : ''}${def.outputs.length > 1 ? ` ${output.label}` : ''}${operand.timeframe ? ` [${operand.timeframe}]` : ''}`;
+  return { def, output, label, key: `${def.id}|${paramText}|${output.id}|${operand.timeframe ?? ''}` };
+}
+
+function checkDistance(distance: Distance, path: string, what: string, out: Collector): void {
+  if (distance.kind === 'percent') {
+    if (!Number.isFinite(distance.value) || distance.value <= 0) {
+      out.error(`${path}.value`, 'invalidManagement', `The ${what} must be a positive percentage, got ${distance.value}.`);
+    }
+    return;
+  }
+  if (!Number.isFinite(distance.multiple) || distance.multiple <= 0) {
+    out.error(`${path}.multiple`, 'invalidManagement', `The ${what} ATR multiple must be positive, got ${distance.multiple}.`);
+  }
+  if (!Number.isInteger(distance.period) || distance.period < 1 || distance.period > 5000) {
+    out.error(`${path}.period`, 'invalidManagement', `The ${what} ATR period must be a whole number from 1 to 5000, got ${distance.period}.`);
+  }
+}
+
+function checkManagement(spec: StrategySpec, out: Collector): void {
+  const m = spec.management;
+  if (m.stopLoss) checkDistance(m.stopLoss, 'management.stopLoss', 'stop-loss', out);
+  if (m.takeProfit) checkDistance(m.takeProfit, 'management.takeProfit', 'take-profit', out);
+  if (m.trailingStop) {
+    checkDistance(m.trailingStop.distance, 'management.trailingStop.distance', 'trailing stop', out);
+    const activation = m.trailingStop.activationPct;
+    if (!Number.isFinite(activation) || activation < 0) {
+      out.error('management.trailingStop.activationPct', 'invalidManagement', `The trailing stop activation must be 0 % or more, got ${activation}.`);
+    }
+  }
+  if (m.timeExitBars !== undefined && (!Number.isInteger(m.timeExitBars) || m.timeExitBars < 1)) {
+    out.error('management.timeExitBars', 'invalidManagement', `The time exit needs a whole number of bars of at least 1, got ${m.timeExitBars}.`);
+  }
+  if (m.pyramiding) {
+    const { maxAdds, spacingPct } = m.pyramiding;
+    if (!Number.isInteger(maxAdds) || maxAdds < 0) {
+      out.error('management.pyramiding.maxAdds', 'invalidManagement', `The maximum number of adds must be a whole number of 0 or more, got ${maxAdds}.`);
+    }
+    if (!Number.isFinite(spacingPct) || spacingPct < 0) {
+      out.error('management.pyramiding.spacingPct', 'invalidManagement', `The spacing between adds must be 0 % or more, got ${spacingPct}.`);
+    }
+  }
+  if (m.partialExit) {
+    const { atProfitPct, fraction } = m.partialExit;
+    if (!Number.isFinite(atProfitPct) || atProfitPct <= 0) {
+      out.error('management.partialExit.atProfitPct', 'invalidManagement', `The partial exit level must be a positive profit %, got ${atProfitPct}.`);
+    }
+    if (!(fraction > 0 && fraction < 1)) {
+      out.error('management.partialExit.fraction', 'invalidManagement', `The partial exit fraction must be between 0 and 1 (exclusive), got ${fraction}.`);
+    }
+  }
+}
+
+function checkSizing(spec: StrategySpec, out: Collector): void {
+  const s = spec.sizing;
+  if (s.kind === 'fixedQuantity' && !(Number.isFinite(s.quantity) && s.quantity > 0)) {
+    out.error('sizing.quantity', 'invalidSizing', `The fixed quantity must be positive, got ${s.quantity}.`);
+  } else if (s.kind === 'fixedCash' && !(Number.isFinite(s.cash) && s.cash > 0)) {
+    out.error('sizing.cash', 'invalidSizing', `The cash per trade must be positive, got ${s.cash}.`);
+  } else if (s.kind === 'percentEquity' && !(s.percent > 0 && s.percent <= 100)) {
+    out.error('sizing.percent', 'invalidSizing', `The percent of equity must be above 0 and at most 100, got ${s.percent}.`);
+  }
+}
+
+function checkCosts(spec: StrategySpec, out: Collector): void {
+  const c = spec.costs;
+  const fields = [
+    ['commissionPct', 'commission %'],
+    ['commissionFixed', 'fixed commission per order'],
+    ['slippageBps', 'slippage'],
+  ] as const;
+  for (const [field, label] of fields) {
+    const value = c[field];
+    if (!Number.isFinite(value) || value < 0) out.error(`costs.${field}`, 'invalidCosts', `The ${label} must be 0 or more, got ${value}.`);
+  }
+}
