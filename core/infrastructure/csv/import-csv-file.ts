@@ -1,0 +1,9 @@
+import { performance } from 'node:perf_hooks';
+import { importBars, type ImportBarsOptions, type ImportControl, type ImportReport } from '../../application/import-bars.js';
+import type { BarStore } from '../../application/ports/bar-store.js';
+import { CsvBarSource } from './csv-bar-source.js';
+
+/** Imports a CSV file into `store` in the calling thread (the worker calls this; so do tests and the bench). */
+export function importCsvFile(store: BarStore, options: ImportBarsOptions, control: Omit<ImportControl, 'now'> = {}): ImportReport {
+  return importBars(store, () => new CsvBarSource(options.file), options, { now: () => performance.now(), ...control });
+}
