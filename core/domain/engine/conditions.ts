@@ -1,0 +1,284 @@
+import { DomainError } from '../errors.js';
+import type { Condition, ConditionGroup, Operand, Trigger } from '../strategy/spec.js';
+import type { ChunkValues } from './operands.js';
+
+/**
+ * Conditions evaluate to three values: FALSE, TRUE or UNKNOWN (an operand is not warm
+ * yet, or is position state while flat). A group is UNKNOWN when any child is: no
+ * signal fires before every operand it reads is known, even through `not` or `any`.
+ * Only TRUE at the top level is a signal.
+ */
+export const FALSE = 0;
+export const TRUE = 1;
+export const UNKNOWN = 2;
+
+/** How the compiler reaches operand values. */
+export interface OperandResolver {
+  /** The chunk values of a series operand (price, indicator, time). */
+  series(operand: Extract<Operand, { kind: 'variable' }>): ChunkValues;
+  /** The slot of a position variable in `positionValues`, or -1 when the variable is not one. */
+  positionSlot(variable: string): number;
+  /** Current position-state values, written by the loop at each close before evaluation. */
+  readonly positionValues: Float64Array;
+}
+
+/**
+ * A compiled condition. Static ones depend on bar data only and are evaluated for a whole
+ * chunk at once into an array (the fast path: tight loops, no calls per bar). Dynamic
+ * ones read position state: `prepare(n)` evaluates their static parts before the chunk's
+ * loop, then `at(i)` is called at each close, in bar order, every bar.
+ */
+export type CompiledCondition =
+  | { readonly kind: 'static'; evaluate(n: number): Uint8Array }
+  | { readonly kind: 'dynamic'; prepare(n: number): void; at(i: number): number };
+
+/** Compiles a condition tree. */
+export function compileCondition(condition: Condition, resolver: OperandResolver): CompiledCondition {
+  return condition.kind === 'group' ? compileGroup(condition, resolver) : compileTrigger(condition, resolver);
+}
+
+function compileGroup(group: ConditionGroup, resolver: OperandResolver): CompiledCondition {
+  // An empty group never signals (validation reports it; the engine stays silent).
+  if (group.children.length === 0) {
+    let out = new Uint8Array(0);
+    return {
+      kind: 'static',
+      evaluate(n) {
+        if (out.length !== n) out = new Uint8Array(n).fill(UNKNOWN);
+        return out;
+      },
+    };
+  }
+  const children = group.children.map((c) => compileCondition(c, resolver));
+  const mode = group.mode;
+  if (children.length === 1 && mode !== 'not') return children[0]!;
+  if (children.every((c) => c.kind === 'static')) {
+    let out = new Uint8Array(0);
+    return {
+      kind: 'static',
+      evaluate(n) {
+        if (out.length !== n) out = new Uint8Array(n);
+        const arrays = children.map((c) => (c.kind === 'static' ? c.evaluate(n) : out));
+        combineInto(out, arrays, mode, n);
+        return out;
+      },
+    };
+  }
+  // Mixed: static children are evaluated per chunk (before the loop), dynamic ones per bar.
+  const statics = children.filter((c): c is Extract<CompiledCondition, { kind: 'static' }> => c.kind === 'static');
+  const dynamics = children.filter((c): c is Extract<CompiledCondition, { kind: 'dynamic' }> => c.kind === 'dynamic');
+  const chunkArrays: Uint8Array[] = [];
+  return {
+    kind: 'dynamic',
+    prepare(n) {
+      chunkArrays.length = 0;
+      for (const s of statics) chunkArrays.push(s.evaluate(n));
+      for (const d of dynamics) d.prepare(n);
+    },
+    at(i) {
+      // Every dynamic child is evaluated every bar (no short-circuit): their carried state stays in step.
+      let unknown = false;
+      let anyTrue = false;
+      let allTrue = true;
+      for (const d of dynamics) {
+        const v = d.at(i);
+        if (v === UNKNOWN) unknown = true;
+        else if (v === TRUE) anyTrue = true;
+        else allTrue = false;
+      }
+      for (const a of chunkArrays) {
+        const v = a[i]!;
+        if (v === UNKNOWN) unknown = true;
+        else if (v === TRUE) anyTrue = true;
+        else allTrue = false;
+      }
+      if (unknown) return UNKNOWN;
+      if (mode === 'all') return allTrue ? TRUE : FALSE;
+      if (mode === 'any') return anyTrue ? TRUE : FALSE;
+      return anyTrue ? FALSE : TRUE;
+    },
+  };
+}
+
+function combineInto(out: Uint8Array, arrays: readonly Uint8Array[], mode: ConditionGroup['mode'], n: number): void {
+  const first = arrays[0]!;
+  if (mode === 'all') {
+    out.set(first.subarray(0, n));
+    for (let k = 1; k < arrays.length; k++) {
+      const a = arrays[k]!;
+      for (let i = 0; i < n; i++) {
+        const x = out[i]!;
+        const y = a[i]!;
+        out[i] = x === UNKNOWN || y === UNKNOWN ? UNKNOWN : x & y;
+      }
+    }
+    return;
+  }
+  out.set(first.subarray(0, n));
+  for (let k = 1; k < arrays.length; k++) {
+    const a = arrays[k]!;
+    for (let i = 0; i < n; i++) {
+      const x = out[i]!;
+      const y = a[i]!;
+      out[i] = x === UNKNOWN || y === UNKNOWN ? UNKNOWN : x | y;
+    }
+  }
+  if (mode === 'not') for (let i = 0; i < n; i++) if (out[i] !== UNKNOWN) out[i] = out[i]! ^ 1;
+}
+
+/** Reads an operand at chunk bar i; position values and constants are not series. */
+type Reader = (i: number) => number;
+
+function compileTrigger(trigger: Trigger, resolver: OperandResolver): CompiledCondition {
+  const { operator } = trigger;
+  const needsRight = operator !== 'risingFor' && operator !== 'fallingFor';
+  if (needsRight && !trigger.right) throw new DomainError(`Trigger ${trigger.left.variable} ${operator} has no right operand`);
+  if (!needsRight && !(Number.isInteger(trigger.bars) && trigger.bars! >= 1)) {
+    throw new DomainError(`Trigger ${trigger.left.variable} ${operator} needs bars >= 1, got ${trigger.bars}`);
+  }
+  const leftSlot = resolver.positionSlot(trigger.left.variable);
+  const right = needsRight ? trigger.right! : undefined;
+  const rightSlot = right?.kind === 'variable' ? resolver.positionSlot(right.variable) : -1;
+  const state = new TriggerState(operator, trigger.bars ?? 1);
+
+  if (leftSlot < 0 && rightSlot < 0) {
+    const left = resolver.series(trigger.left);
+    const rightValues = right?.kind === 'variable' ? resolver.series(right) : null;
+    const constant = right?.kind === 'constant' ? right.value : Number.NaN;
+    let out = new Uint8Array(0);
+    return {
+      kind: 'static',
+      evaluate(n) {
+        if (out.length !== n) out = new Uint8Array(n);
+        if (rightValues) state.evaluateSeries(left.values, left.offset, rightValues.values, rightValues.offset, n, out);
+        else state.evaluateConstant(left.values, left.offset, constant, n, out);
+        return out;
+      },
+    };
+  }
+  const readLeft = reader(trigger.left, leftSlot, resolver);
+  const readRight: Reader = right ? reader(right, rightSlot, resolver) : () => 0;
+  return { kind: 'dynamic', prepare: () => undefined, at: (i) => state.step(readLeft(i), readRight(i)) };
+}
+
+function reader(operand: Operand, slot: number, resolver: OperandResolver): Reader {
+  if (operand.kind === 'constant') {
+    const v = operand.value;
+    return () => v;
+  }
+  if (slot >= 0) {
+    const values = resolver.positionValues;
+    return () => values[slot]!;
+  }
+  const chunk = resolver.series(operand);
+  return (i) => chunk.values[chunk.offset + i]!;
+}
+
+/**
+ * One trigger's operator with the state it carries from bar to bar (and so across
+ * chunks): the previous left/right values for crosses, the streak for risingFor/fallingFor.
+ */
+class TriggerState {
+  private prevLeft = Number.NaN;
+  private prevRight = Number.NaN;
+  /** Consecutive bars on which left rose (risingFor) or fell (fallingFor). */
+  private streak = 0;
+  /** Consecutive bars with a known left value. */
+  private known = 0;
+
+  constructor(
+    private readonly operator: Trigger['operator'],
+    private readonly bars: number,
+  ) {}
+
+  /** Evaluates one bar (dynamic triggers). */
+  step(l: number, r: number): number {
+    const pl = this.prevLeft;
+    const pr = this.prevRight;
+    this.prevLeft = l;
+    this.prevRight = r;
+    switch (this.operator) {
+      case '>':
+        return l !== l || r !== r ? UNKNOWN : l > r ? TRUE : FALSE;
+      case '<':
+        return l !== l || r !== r ? UNKNOWN : l < r ? TRUE : FALSE;
+      case '>=':
+        return l !== l || r !== r ? UNKNOWN : l >= r ? TRUE : FALSE;
+      case '<=':
+        return l !== l || r !== r ? UNKNOWN : l <= r ? TRUE : FALSE;
+      case 'crossesAbove':
+        return l !== l || r !== r || pl !== pl || pr !== pr ? UNKNOWN : pl <= pr && l > r ? TRUE : FALSE;
+      case 'crossesBelow':
+        return l !== l || r !== r || pl !== pl || pr !== pr ? UNKNOWN : pl >= pr && l < r ? TRUE : FALSE;
+      case 'risingFor':
+      case 'fallingFor': {
+        if (l !== l) {
+          this.known = 0;
+          this.streak = 0;
+          return UNKNOWN;
+        }
+        this.known++;
+        const moved = this.operator === 'risingFor' ? l > pl : l < pl;
+        this.streak = moved ? this.streak + 1 : 0;
+        if (this.streak >= this.bars) return TRUE;
+        return this.known > this.bars ? FALSE : UNKNOWN;
+      }
+    }
+  }
+
+  /** Evaluates a chunk against a right-hand series: one tight loop per operator. */
+  evaluateSeries(L: Float64Array, lo: number, R: Float64Array, ro: number, n: number, out: Uint8Array): void {
+    if (n === 0) return;
+    const op = this.operator;
+    if (op === 'crossesAbove' || op === 'crossesBelow') {
+      out[0] = this.step(L[lo]!, R[ro]!);
+      const above = op === 'crossesAbove';
+      for (let i = 1; i < n; i++) {
+        const l = L[lo + i]!;
+        const r = R[ro + i]!;
+        const pl = L[lo + i - 1]!;
+        const pr = R[ro + i - 1]!;
+        // NaN fails every comparison: a known result needs all four values.
+        if (l !== l || r !== r || pl !== pl || pr !== pr) out[i] = UNKNOWN;
+        else out[i] = above ? (pl <= pr && l > r ? TRUE : FALSE) : pl >= pr && l < r ? TRUE : FALSE;
+      }
+      this.prevLeft = L[lo + n - 1]!;
+      this.prevRight = R[ro + n - 1]!;
+      return;
+    }
+    if (op === '>' || op === '<' || op === '>=' || op === '<=') {
+      for (let i = 0; i < n; i++) {
+        const l = L[lo + i]!;
+        const r = R[ro + i]!;
+        if (l !== l || r !== r) out[i] = UNKNOWN;
+        else if (op === '>') out[i] = l > r ? TRUE : FALSE;
+        else if (op === '<') out[i] = l < r ? TRUE : FALSE;
+        else if (op === '>=') out[i] = l >= r ? TRUE : FALSE;
+        else out[i] = l <= r ? TRUE : FALSE;
+      }
+      this.prevLeft = L[lo + n - 1]!;
+      this.prevRight = R[ro + n - 1]!;
+      return;
+    }
+    for (let i = 0; i < n; i++) out[i] = this.step(L[lo + i]!, 0);
+  }
+
+  /** Evaluates a chunk against a constant. */
+  evaluateConstant(L: Float64Array, lo: number, c: number, n: number, out: Uint8Array): void {
+    const op = this.operator;
+    if (op === '>' || op === '<' || op === '>=' || op === '<=') {
+      for (let i = 0; i < n; i++) {
+        const l = L[lo + i]!;
+        if (l !== l || c !== c) out[i] = UNKNOWN;
+        else if (op === '>') out[i] = l > c ? TRUE : FALSE;
+        else if (op === '<') out[i] = l < c ? TRUE : FALSE;
+        else if (op === '>=') out[i] = l >= c ? TRUE : FALSE;
+        else out[i] = l <= c ? TRUE : FALSE;
+      }
+      if (n > 0) this.prevLeft = L[lo + n - 1]!;
+      this.prevRight = c;
+      return;
+    }
+    for (let i = 0; i < n; i++) out[i] = this.step(L[lo + i]!, c);
+  }
+}

@@ -1,0 +1,18 @@
+/** The backtest engine's public surface. */
+export { ENGINE_VERSION, createBacktest, runBacktest, type BacktestSession } from './backtest.js';
+export { computeMetrics, drawdownStats, periodsPerYear, type BacktestMetrics, type MetricsInput } from './metrics.js';
+export { operandKey, POSITION_VARIABLES, type PositionVariable } from './operands.js';
+export { canonicalJson, hashRunInputs, type RunHashInput } from './run-hash.js';
+export {
+  BacktestCancelledError,
+  isBacktestCancelled,
+  type BacktestConfig,
+  type BacktestInput,
+  type BacktestResult,
+  type EngineInstrument,
+  type ExitReason,
+  type Marker,
+  type MarkerKind,
+  type OpenPosition,
+  type Trade,
+} from './types.js';

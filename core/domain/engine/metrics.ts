@@ -1,0 +1,267 @@
+import type { Trade } from './types.js';
+
+/**
+ * The run's statistics; every definition is in docs/ENGINE.md. Percentages are in
+ * percent (12.5 = 12.5 %); drawdowns are <= 0. A ratio that is undefined for the run
+ * (no trades, no losses, zero volatility...) is null, never NaN or Infinity, so the
+ * object survives JSON unchanged.
+ */
+export interface BacktestMetrics {
+  readonly start: number | null;
+  readonly end: number | null;
+  readonly durationMs: number;
+  readonly exposurePct: number;
+  readonly finalEquity: number;
+  readonly peakEquity: number;
+  readonly totalReturnPct: number;
+  readonly buyAndHoldReturnPct: number | null;
+  readonly annualizedReturnPct: number | null;
+  readonly annualizedVolatilityPct: number | null;
+  readonly cagrPct: number | null;
+  readonly sharpe: number | null;
+  readonly sortino: number | null;
+  readonly calmar: number | null;
+  readonly maxDrawdownPct: number;
+  readonly avgDrawdownPct: number;
+  readonly maxDrawdownDurationMs: number;
+  readonly avgDrawdownDurationMs: number;
+  readonly tradeCount: number;
+  readonly winRatePct: number | null;
+  readonly bestTradePct: number | null;
+  readonly worstTradePct: number | null;
+  readonly avgTradePct: number | null;
+  readonly maxTradeDurationMs: number | null;
+  readonly avgTradeDurationMs: number | null;
+  readonly profitFactor: number | null;
+  readonly expectancy: number | null;
+  readonly sqn: number | null;
+  readonly totalFees: number;
+}
+
+export interface MetricsInput {
+  /** Bar open times. */
+  readonly ts: Float64Array;
+  /** Equity at each bar's close. */
+  readonly equity: Float64Array;
+  /** Drawdown from the running peak (initial cash included) at each close, in percent, <= 0. */
+  readonly drawdownPct: Float64Array;
+  /** Length of one bar. */
+  readonly barMs: number;
+  readonly initialCash: number;
+  readonly trades: readonly Trade[];
+  /** Bars that ended with a position open. */
+  readonly exposureBars: number;
+  readonly totalFees: number;
+  readonly firstClose: number;
+  readonly lastClose: number;
+}
+
+const DAY_MS = 86_400_000;
+const YEAR_MS = 365.25 * DAY_MS;
+
+/** Returns null for NaN and infinities. */
+function finite(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+/**
+ * Bars per year implied by the data: (365 days when any bar falls on a UTC Saturday or
+ * Sunday, else 252 trading days) x the observed bars per day with data.
+ */
+export function periodsPerYear(ts: Float64Array): number {
+  const n = ts.length;
+  if (n === 0) return Number.NaN;
+  let days = 0;
+  let lastDay = Number.NaN;
+  let weekend = false;
+  for (let i = 0; i < n; i++) {
+    const day = Math.floor(ts[i]! / DAY_MS);
+    if (day !== lastDay) {
+      days++;
+      lastDay = day;
+      // 1970-01-01 was a Thursday: day 0 -> 4.
+      const weekday = (((day + 4) % 7) + 7) % 7;
+      if (weekday === 0 || weekday === 6) weekend = true;
+    }
+  }
+  return (weekend ? 365 : 252) * (n / days);
+}
+
+/** Computes every metric from the equity curve and the closed trades. */
+export function computeMetrics(input: MetricsInput): BacktestMetrics {
+  const { ts, equity, drawdownPct, initialCash, trades } = input;
+  const n = equity.length;
+  const finalEquity = n > 0 ? equity[n - 1]! : initialCash;
+  const start = n > 0 ? ts[0]! : null;
+  const end = n > 0 ? ts[n - 1]! + input.barMs : null;
+  const durationMs = start !== null && end !== null ? end - start : 0;
+  const growth = finalEquity / initialCash;
+
+  // Per-bar simple returns of equity; the first is against the initial cash.
+  let sum = 0;
+  let downsideSq = 0;
+  let peakEquity = initialCash;
+  for (let i = 0; i < n; i++) {
+    const e = equity[i]!;
+    const r = e / (i === 0 ? initialCash : equity[i - 1]!) - 1;
+    sum += r;
+    if (r < 0) downsideSq += r * r;
+    if (e > peakEquity) peakEquity = e;
+  }
+  const mean = n > 0 ? sum / n : Number.NaN;
+  let sq = 0;
+  for (let i = 0; i < n; i++) {
+    const r = equity[i]! / (i === 0 ? initialCash : equity[i - 1]!) - 1;
+    sq += (r - mean) * (r - mean);
+  }
+  const std = n > 1 ? Math.sqrt(sq / (n - 1)) : Number.NaN;
+  const downside = n > 0 ? Math.sqrt(downsideSq / n) : Number.NaN;
+  const periods = periodsPerYear(ts);
+  const annualizedReturnPct = n > 0 ? (Math.pow(growth, periods / n) - 1) * 100 : Number.NaN;
+  const cagrPct = durationMs > 0 ? (Math.pow(growth, YEAR_MS / durationMs) - 1) * 100 : Number.NaN;
+  const drawdowns = drawdownStats(ts, drawdownPct);
+
+  const tradeStats = tradeStatistics(trades);
+  return {
+    start,
+    end,
+    durationMs,
+    exposurePct: n > 0 ? (input.exposureBars * 100) / n : 0,
+    finalEquity,
+    peakEquity,
+    totalReturnPct: (growth - 1) * 100,
+    buyAndHoldReturnPct: finite((input.lastClose / input.firstClose - 1) * 100),
+    annualizedReturnPct: finite(annualizedReturnPct),
+    annualizedVolatilityPct: finite(std * Math.sqrt(periods) * 100),
+    cagrPct: finite(cagrPct),
+    sharpe: std > 0 ? finite((mean / std) * Math.sqrt(periods)) : null,
+    sortino: downside > 0 ? finite((mean / downside) * Math.sqrt(periods)) : null,
+    calmar: drawdowns.max < 0 ? finite(cagrPct / Math.abs(drawdowns.max)) : null,
+    maxDrawdownPct: drawdowns.max,
+    avgDrawdownPct: drawdowns.avg,
+    maxDrawdownDurationMs: drawdowns.maxDuration,
+    avgDrawdownDurationMs: drawdowns.avgDuration,
+    ...tradeStats,
+    totalFees: input.totalFees,
+  };
+}
+
+interface DrawdownStats {
+  max: number;
+  avg: number;
+  maxDuration: number;
+  avgDuration: number;
+}
+
+/**
+ * Drawdown periods: one starts at the bar where the peak was set (the run's start when
+ * equity falls below the initial cash) and ends at the first bar back at or above that
+ * peak, or at the last bar if it never recovers. Depth is the period's lowest drawdown.
+ */
+export function drawdownStats(ts: Float64Array, drawdownPct: Float64Array): DrawdownStats {
+  const n = drawdownPct.length;
+  let max = 0;
+  let depthSum = 0;
+  let durationSum = 0;
+  let maxDuration = 0;
+  let periods = 0;
+  let peakTs = n > 0 ? ts[0]! : 0;
+  let inDrawdown = false;
+  let depth = 0;
+  const closePeriod = (endTs: number): void => {
+    periods++;
+    depthSum += depth;
+    const duration = endTs - peakTs;
+    durationSum += duration;
+    if (duration > maxDuration) maxDuration = duration;
+  };
+  for (let i = 0; i < n; i++) {
+    const dd = drawdownPct[i]!;
+    if (dd < 0) {
+      if (!inDrawdown) {
+        inDrawdown = true;
+        depth = 0;
+      }
+      if (dd < depth) depth = dd;
+      if (dd < max) max = dd;
+    } else {
+      if (inDrawdown) {
+        closePeriod(ts[i]!);
+        inDrawdown = false;
+      }
+      peakTs = ts[i]!;
+    }
+  }
+  if (inDrawdown) closePeriod(ts[n - 1]!);
+  return { max, avg: periods > 0 ? depthSum / periods : 0, maxDuration, avgDuration: periods > 0 ? durationSum / periods : 0 };
+}
+
+type TradeStats = Pick<
+  BacktestMetrics,
+  | 'tradeCount'
+  | 'winRatePct'
+  | 'bestTradePct'
+  | 'worstTradePct'
+  | 'avgTradePct'
+  | 'maxTradeDurationMs'
+  | 'avgTradeDurationMs'
+  | 'profitFactor'
+  | 'expectancy'
+  | 'sqn'
+>;
+
+function tradeStatistics(trades: readonly Trade[]): TradeStats {
+  const count = trades.length;
+  if (count === 0) {
+    return {
+      tradeCount: 0,
+      winRatePct: null,
+      bestTradePct: null,
+      worstTradePct: null,
+      avgTradePct: null,
+      maxTradeDurationMs: null,
+      avgTradeDurationMs: null,
+      profitFactor: null,
+      expectancy: null,
+      sqn: null,
+    };
+  }
+  let wins = 0;
+  let best = Number.NEGATIVE_INFINITY;
+  let worst = Number.POSITIVE_INFINITY;
+  let returnSum = 0;
+  let maxDuration = 0;
+  let durationSum = 0;
+  let grossProfit = 0;
+  let grossLoss = 0;
+  let pnlSum = 0;
+  for (const t of trades) {
+    if (t.pnl > 0) {
+      wins++;
+      grossProfit += t.pnl;
+    } else grossLoss -= t.pnl;
+    if (t.returnPct > best) best = t.returnPct;
+    if (t.returnPct < worst) worst = t.returnPct;
+    returnSum += t.returnPct;
+    const duration = t.exitTs - t.entryTs;
+    durationSum += duration;
+    if (duration > maxDuration) maxDuration = duration;
+    pnlSum += t.pnl;
+  }
+  const meanReturn = returnSum / count;
+  let sq = 0;
+  for (const t of trades) sq += (t.returnPct - meanReturn) * (t.returnPct - meanReturn);
+  const stdReturn = count > 1 ? Math.sqrt(sq / (count - 1)) : Number.NaN;
+  return {
+    tradeCount: count,
+    winRatePct: (wins * 100) / count,
+    bestTradePct: best,
+    worstTradePct: worst,
+    avgTradePct: meanReturn,
+    maxTradeDurationMs: maxDuration,
+    avgTradeDurationMs: durationSum / count,
+    profitFactor: grossLoss > 0 ? finite(grossProfit / grossLoss) : null,
+    expectancy: pnlSum / count,
+    sqn: stdReturn > 0 ? finite((Math.sqrt(count) * meanReturn) / stdReturn) : null,
+  };
+}

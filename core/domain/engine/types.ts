@@ -1,0 +1,125 @@
+import { DomainError } from '../errors.js';
+import type { BarColumns } from '../market/bars.js';
+import type { Timeframe } from '../market/timeframe.js';
+import type { Side, StrategySpec } from '../strategy/spec.js';
+import type { BacktestMetrics } from './metrics.js';
+
+/** The instrument facts the engine needs: fills round to the tick, quantities to the step. */
+export interface EngineInstrument {
+  readonly priceTick: number;
+  readonly quantityStep: number;
+}
+
+/** Everything a backtest depends on besides the bars (the streaming form takes bars by chunk). */
+export interface BacktestConfig {
+  readonly spec: StrategySpec;
+  readonly instrument: EngineInstrument;
+  /** Timeframe of `bars` (the strategy's timeframe). */
+  readonly timeframe: Timeframe;
+  /** Resolve stops/targets on the 1-minute path inside each bar when 1-minute bars are given; default true. */
+  readonly magnifier?: boolean;
+  /**
+   * Precomputed whole-run series by `operandKey(operand)` (for example from a worker's
+   * indicator cache), each one value per bar of the whole run. Operands found here are
+   * read instead of computed; the others are computed by streaming kernels.
+   */
+  readonly series?: ReadonlyMap<string, Float64Array>;
+  /** Called every ~64K bars and once at the end with (bars done, total bars or NaN when unknown). */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Polled every ~64K bars; returning true aborts the run with BacktestCancelledError. */
+  readonly shouldCancel?: () => boolean;
+}
+
+export interface BacktestInput extends BacktestConfig {
+  /** Bars of the strategy's timeframe, sorted, sound. */
+  readonly bars: BarColumns;
+  /** 1-minute bars of the same instrument over the same span (used when timeframe > 1m and magnifier is on). */
+  readonly magnifierBars?: BarColumns;
+}
+
+export type ExitReason = 'signal' | 'stopLoss' | 'takeProfit' | 'trailingStop' | 'timeExit' | 'partialExit' | 'reversal';
+
+/** One closed trade (or the closed part of a position, for partial exits). */
+export interface Trade {
+  readonly side: Side;
+  /** Time of the position's first entry fill (the fill bar's open time, epoch ms). */
+  readonly entryTs: number;
+  /** Time of the exit fill: the fill bar's open time, or the 1-minute bar's when the magnifier resolved it. */
+  readonly exitTs: number;
+  readonly entryBar: number;
+  readonly exitBar: number;
+  /** Average entry price of the position (after slippage). */
+  readonly entryPrice: number;
+  /** Exit fill price (after slippage). */
+  readonly exitPrice: number;
+  readonly quantity: number;
+  /** Net of the exit commission and of this quantity's share of the entry commissions. */
+  readonly pnl: number;
+  /** pnl / (entryPrice x quantity) x 100. */
+  readonly returnPct: number;
+  /** Entry-commission share + exit commission. */
+  readonly fees: number;
+  readonly barsHeld: number;
+  readonly exitReason: ExitReason;
+}
+
+export type MarkerKind =
+  | 'entryLong'
+  | 'entryShort'
+  | 'addLong'
+  | 'addShort'
+  | 'partialExitLong'
+  | 'partialExitShort'
+  | 'exitLong'
+  | 'exitShort';
+
+/** A fill, for the chart and the fill log: the bar it happened in, its time, price, quantity and commission. */
+export interface Marker {
+  readonly bar: number;
+  readonly ts: number;
+  readonly kind: MarkerKind;
+  readonly price: number;
+  readonly quantity: number;
+  readonly fee: number;
+}
+
+/** The position still open after the last bar: valued in the equity curve, not a closed trade. */
+export interface OpenPosition {
+  readonly side: Side;
+  readonly entryTs: number;
+  readonly entryBar: number;
+  readonly entryPrice: number;
+  readonly quantity: number;
+  /** Last close. */
+  readonly markPrice: number;
+  /** Mark-to-market PnL net of the entry commissions paid so far (no exit commission). */
+  readonly unrealizedPnl: number;
+  /** Entry commissions of the open quantity. */
+  readonly fees: number;
+  readonly barsHeld: number;
+}
+
+export interface BacktestResult {
+  readonly trades: readonly Trade[];
+  /** Mark-to-market equity at each bar's close. */
+  readonly equity: Float64Array;
+  /** (equity / running peak - 1) x 100 at each bar's close; <= 0. */
+  readonly drawdownPct: Float64Array;
+  readonly markers: readonly Marker[];
+  readonly openPosition: OpenPosition | null;
+  readonly metrics: BacktestMetrics;
+  readonly barsProcessed: number;
+}
+
+/** Thrown when `shouldCancel` asked the run to stop; recognise it with `isBacktestCancelled`. */
+export class BacktestCancelledError extends DomainError {
+  readonly code = 'BACKTEST_CANCELLED' as const;
+  constructor(barsDone: number) {
+    super(`Backtest cancelled after ${barsDone} bars`, { barsDone });
+  }
+}
+
+/** True for the error a cancelled run throws (also across realms, by its code). */
+export function isBacktestCancelled(error: unknown): boolean {
+  return error instanceof BacktestCancelledError || (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'BACKTEST_CANCELLED');
+}
