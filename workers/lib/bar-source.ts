@@ -23,6 +23,8 @@ export interface LoadedSeries {
   /** 'stored': the series of that timeframe; 'resampled': built from the 1m series. */
   readonly origin: 'stored' | 'resampled';
   readonly fromCache: boolean;
+  /** Identifies this exact bar set (file, series, range, data version): a key for derived caches. */
+  readonly key: string;
 }
 
 interface OpenFile {
@@ -74,21 +76,21 @@ export class BarSource {
       if (storedVersion !== null || timeframe === '1m') {
         const key = cacheKey(request, timeframe, 'stored', storedVersion ?? 0);
         const hit = this.cache.get(key);
-        if (hit) return { bars: hit, origin: 'stored', fromCache: true };
+        if (hit) return { bars: hit, origin: 'stored', fromCache: true, key };
         const bars = store.readBars(instrument.id, timeframe, request.fromTs, request.toTs);
         this.cache.set(key, bars, byteSize(bars));
-        return { bars, origin: 'stored', fromCache: false };
+        return { bars, origin: 'stored', fromCache: false, key };
       }
       const key = cacheKey(request, timeframe, 'resampled', this.version(db, instrument.id, '1m') ?? 0);
       const hit = this.cache.get(key);
-      if (hit) return { bars: hit, origin: 'resampled', fromCache: true };
+      if (hit) return { bars: hit, origin: 'resampled', fromCache: true, key };
       const step = timeframeMs(timeframe);
       const from = request.fromTs === undefined ? undefined : ceilToBucket(request.fromTs, timeframe, step);
       const to = request.toTs === undefined ? undefined : ceilToBucket(request.toTs, timeframe, step);
       const minutes = store.readBars(instrument.id, '1m', from, to);
       const { bars } = resampleBars(minutes, '1m', timeframe);
       this.cache.set(key, bars, byteSize(bars));
-      return { bars, origin: 'resampled', fromCache: false };
+      return { bars, origin: 'resampled', fromCache: false, key };
     })();
   }
 

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { AppError, CancelledError, TimeoutError, WorkerFailedError } from '../../application/errors.js';
+import { CancelledError, TimeoutError, WorkerFailedError, type AppError } from '../../application/errors.js';
 import { jobId as toJobId, type JobId } from '../../domain/market/ids.js';
 import { createCancelFlag, requestCancel } from './cancel-flag.js';
 import { describeWorkerDeath, errorFromWorker } from './worker-errors.js';

@@ -1,0 +1,87 @@
+import type { BacktestResult } from '../../domain/engine/types.js';
+import type { Instrument } from '../../domain/market/instrument.js';
+import type { Timeframe } from '../../domain/market/timeframe.js';
+import type { StrategySpec } from '../../domain/strategy/spec.js';
+import type { MessagePort } from 'node:worker_threads';
+
+/**
+ * Faults a test can ask the backtest worker to commit, to exercise the pool's failure
+ * handling. The worker refuses them unless its environment has BWS_TEST_FAULTS=1.
+ * - throw: the call throws (the worker survives)
+ * - uncaught: an exception escapes to the worker's event loop (the worker dies)
+ * - exit: process.exit(7) inside the worker
+ * - oom: allocates until V8's heap limit stops the worker
+ * - busy: reruns the real engine (with the real cancel poll) for faultMs
+ * - hang: a synchronous loop that ignores cancel, for faultMs
+ */
+export const TEST_FAULTS = ['throw', 'uncaught', 'exit', 'oom', 'busy', 'hang'] as const;
+export type TestFault = (typeof TEST_FAULTS)[number];
+
+export interface BacktestJob {
+  readonly jobId: string;
+  readonly dbFile: string;
+  /** One of the two identifies the instrument; the symbol wins when both are given. */
+  readonly instrumentId?: number;
+  readonly symbol?: string;
+  readonly timeframe: Timeframe;
+  readonly fromTs?: number;
+  readonly toTs?: number;
+  readonly spec: StrategySpec;
+  /** Default true; needs stored 1m bars and a timeframe above 1m. */
+  readonly magnifier?: boolean;
+  readonly fault?: TestFault;
+  readonly faultMs?: number;
+}
+
+/** Figures of the worker isolate at the end of a job (process-wide rss aside). */
+export interface WorkerMemory {
+  readonly heapUsedBytes: number;
+  readonly externalBytes: number;
+  readonly arrayBuffersBytes: number;
+  /** Resident set of the whole process (all threads). */
+  readonly rssBytes: number;
+}
+
+export interface WorkerBacktestResult {
+  readonly instrument: Instrument;
+  readonly result: BacktestResult;
+  /** The engine's hash of spec + instrument + timeframe + bars + engine version. */
+  readonly hash: string;
+  readonly engineVersion: string;
+  /** A copy of the bars' open times (the cached bars are never transferred). */
+  readonly ts: Float64Array;
+  readonly barCount: number;
+  readonly barsOrigin: 'stored' | 'resampled';
+  readonly magnifierUsed: boolean;
+  readonly barsFromCache: boolean;
+  readonly indicatorsFromCache: number;
+  readonly timings: { readonly loadMs: number; readonly engineMs: number; readonly totalMs: number };
+  readonly memory: WorkerMemory;
+}
+
+export interface CacheFigures {
+  readonly entries: number;
+  readonly bytes: number;
+  readonly maxBytes: number;
+  readonly hits: number;
+  readonly misses: number;
+  readonly evictions: number;
+}
+
+export interface BacktestWorkerStats {
+  readonly bars: CacheFigures;
+  readonly indicators: CacheFigures;
+  readonly memory: WorkerMemory;
+  readonly jobsRun: number;
+}
+
+/** The API the backtest worker exposes through comlink. */
+export interface BacktestWorkerApi {
+  runBacktest(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerBacktestResult>;
+  stats(): BacktestWorkerStats;
+}
+
+/** Env var naming the worker's bar cache budget in MB (default 512). */
+export const CACHE_MB_ENV = 'BWS_WORKER_CACHE_MB';
+/** Env var that enables TestFault jobs. */
+export const TEST_FAULTS_ENV = 'BWS_TEST_FAULTS';

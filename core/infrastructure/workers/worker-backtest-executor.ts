@@ -1,0 +1,104 @@
+import * as Comlink from 'comlink';
+import type {
+  BacktestExecutor,
+  BacktestJobHandle,
+  BacktestOutcome,
+  BacktestProgress,
+  BacktestRequest,
+  ExecuteOptions,
+} from '../../application/backtest/backtest-executor.js';
+import type { BacktestJob, BacktestWorkerApi, BacktestWorkerStats, TestFault, WorkerBacktestResult } from './backtest-protocol.js';
+import { CACHE_MB_ENV, TEST_FAULTS_ENV } from './backtest-protocol.js';
+import { WorkerPool, type JobHandle, type PoolStats, type WorkerPoolOptions } from './worker-pool.js';
+import { workerScriptPath } from './worker-script.js';
+
+export interface WorkerBacktestExecutorOptions extends Omit<WorkerPoolOptions, 'script' | 'env'> {
+  /** The database the workers read (they open it read-only). */
+  readonly dbFile: string;
+  /** Default: dist/workers/backtest-worker.js under the repo / app root. */
+  readonly script?: string;
+  /** Bar + indicator cache budget per worker, in MB (default 512). */
+  readonly cacheMb?: number;
+  /** Lets jobs carry a TestFault (tests only). */
+  readonly testFaults?: boolean;
+}
+
+/** A backtest job plus what only tests and benchmarks look at. */
+export type DetailedJobHandle = JobHandle<WorkerBacktestResult>;
+
+/**
+ * The BacktestExecutor port on a WorkerPool of backtest workers. Each job's worker reads
+ * the bars itself (its own read-only connection and cache), so only the request goes in
+ * and only the result (typed arrays transferred) comes out.
+ */
+export class WorkerBacktestExecutor implements BacktestExecutor {
+  readonly pool: WorkerPool<BacktestWorkerApi>;
+  private readonly dbFile: string;
+
+  constructor(options: WorkerBacktestExecutorOptions) {
+    this.dbFile = options.dbFile;
+    const env: Record<string, string | undefined> = { ...process.env };
+    if (options.cacheMb !== undefined) env[CACHE_MB_ENV] = String(options.cacheMb);
+    if (options.testFaults) env[TEST_FAULTS_ENV] = '1';
+    else delete env[TEST_FAULTS_ENV];
+    this.pool = new WorkerPool<BacktestWorkerApi>({ ...options, script: options.script ?? workerScriptPath('backtest-worker'), env });
+  }
+
+  submit(request: BacktestRequest, options: ExecuteOptions = {}): BacktestJobHandle {
+    const handle = this.submitDetailed(request, options);
+    return { id: handle.id, cancel: handle.cancel, result: handle.result.then(toOutcome) };
+  }
+
+  /** Like submit, but resolves with the worker's full report (timings, memory, cache use); `fault` needs testFaults. */
+  submitDetailed(request: BacktestRequest & { fault?: TestFault; faultMs?: number }, options: ExecuteOptions = {}): DetailedJobHandle {
+    return this.pool.submit<WorkerBacktestResult, BacktestProgress>(
+      (api, context) => {
+        const job: BacktestJob = {
+          jobId: context.jobId,
+          dbFile: this.dbFile,
+          instrumentId: request.instrumentId,
+          timeframe: request.timeframe,
+          spec: request.spec,
+          ...(request.fromTs === undefined ? {} : { fromTs: request.fromTs }),
+          ...(request.toTs === undefined ? {} : { toTs: request.toTs }),
+          ...(request.magnifier === undefined ? {} : { magnifier: request.magnifier }),
+          ...(request.fault === undefined ? {} : { fault: request.fault, faultMs: request.faultMs ?? 1000 }),
+        };
+        return api.runBacktest(job, Comlink.transfer(context.progressPort, [context.progressPort]), context.cancelFlag);
+      },
+      {
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      },
+    );
+  }
+
+  stats(): PoolStats {
+    return this.pool.stats();
+  }
+
+  /** Cache and memory figures of the idle workers (busy ones cannot answer until their job ends). */
+  workerStats(): Promise<{ workerId: number; value: BacktestWorkerStats }[]> {
+    return this.pool.probeIdle((api) => api.stats());
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+function toOutcome(r: WorkerBacktestResult): BacktestOutcome {
+  const n = r.ts.length;
+  return {
+    instrument: r.instrument,
+    result: r.result,
+    hash: r.hash,
+    engineVersion: r.engineVersion,
+    ts: r.ts,
+    barCount: r.barCount,
+    firstTs: n === 0 ? null : r.ts[0]!,
+    lastTs: n === 0 ? null : r.ts[n - 1]!,
+    barsOrigin: r.barsOrigin,
+    magnifierUsed: r.magnifierUsed,
+  };
+}
