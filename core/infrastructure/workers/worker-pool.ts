@@ -317,6 +317,9 @@ export class WorkerPool<Api> {
     const emit = (value: unknown) => {
       lastEmit = performance.now();
       pending = null;
+      // A trailing timer set before this emit would fire too soon after it.
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
       onProgress(value);
     };
     port.on('message', (value: unknown) => {
@@ -328,7 +331,7 @@ export class WorkerPool<Api> {
         timer = setTimeout(() => {
           timer = null;
           if (pending && job.state === 'running') emit(pending.value);
-        }, wait);
+        }, Math.ceil(wait));
         job.timers.push(timer);
       }
     });

@@ -1,0 +1,140 @@
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smaCrossSpec } from '../../domain/test-kit/specs.js';
+import type { Instrument } from '../../domain/market/instrument.js';
+import { tempDir } from '../sqlite/test-kit/temp-db.js';
+import type { Storage } from '../sqlite/storage.js';
+import { randomWalkBars, seedStore } from './test-kit/bar-fixture.js';
+import { WorkerBacktestExecutor } from './worker-backtest-executor.js';
+
+const BARS = 20_000;
+let dir: ReturnType<typeof tempDir>;
+let storage: Storage;
+let instrument: Instrument;
+let executor: WorkerBacktestExecutor;
+
+beforeAll(() => {
+  dir = tempDir('bws-exec-');
+  ({ storage, instrument } = seedStore(dir.dir, BARS));
+  executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 2, testFaults: true, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+});
+
+afterAll(async () => {
+  await executor.close();
+  storage.close();
+  dir.cleanup();
+});
+
+const spec = smaCrossSpec(10, 30);
+const request = () => ({ instrumentId: instrument.id, timeframe: '1m' as const, spec });
+
+describe('WorkerBacktestExecutor', () => {
+  it('runs a job end to end from SQLite through a worker, with transferred arrays and a hash', async () => {
+    const outcome = await executor.submit(request()).result;
+    expect(outcome.barCount).toBe(BARS);
+    expect(outcome.result.equity).toBeInstanceOf(Float64Array);
+    expect(outcome.result.equity.length).toBe(BARS);
+    expect(outcome.ts.length).toBe(BARS);
+    expect(outcome.result.metrics.tradeCount).toBeGreaterThan(0);
+    expect(outcome.hash).toMatch(/^[0-9a-f]{16}$/);
+    // Same inputs, same hash and the same equity bit for bit.
+    const again = await executor.submit(request()).result;
+    expect(again.hash).toBe(outcome.hash);
+    expect(Buffer.from(again.result.equity.buffer).equals(Buffer.from(outcome.result.equity.buffer))).toBe(true);
+  });
+
+  it('serves a repeated run from the worker cache, and a re-import invalidates it', async () => {
+    const first = await executor.submitDetailed(request()).result;
+    const second = await executor.submitDetailed(request()).result;
+    // Two workers: at least one of two consecutive runs after the first test hits its cache.
+    expect(first.barsFromCache || second.barsFromCache).toBe(true);
+    const stats = await executor.workerStats();
+    expect(stats.reduce((n, s) => n + s.value.bars.hits, 0)).toBeGreaterThan(0);
+    expect(stats.reduce((n, s) => n + s.value.indicators.hits, 0)).toBeGreaterThan(0);
+
+    // Re-import the last bars with other prices: the series version changes, so no stale hit.
+    const tail = randomWalkBars(100, Date.UTC(2024, 0, 1) + (BARS - 100) * 60_000, 7);
+    storage.barStore.mergeBars(instrument.id, '1m', tail);
+    const after = await executor.submitDetailed(request()).result;
+    expect(after.barsFromCache).toBe(false);
+    expect(after.hash).not.toBe(first.hash);
+  });
+
+  it('resamples 1m bars for a higher timeframe and uses them for the magnifier', async () => {
+    const outcome = await executor.submitDetailed({ ...request(), timeframe: '15m' }).result;
+    expect(outcome.barsOrigin).toBe('resampled');
+    expect(outcome.barCount).toBe(Math.ceil(BARS / 15));
+    expect(outcome.magnifierUsed).toBe(true);
+  });
+
+  it('sends throttled progress events (<= 10/s)', async () => {
+    const times: number[] = [];
+    await executor.submitDetailed({ ...request(), fault: 'busy', faultMs: 700 }, { onProgress: () => times.push(performance.now()) }).result;
+    expect(times.length).toBeGreaterThan(0);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(95);
+    expect(times.length).toBeLessThanOrEqual(9);
+  });
+
+  it('cancels a running job within 100 ms (through the engine cancel poll)', async () => {
+    const handle = executor.submitDetailed({ ...request(), fault: 'busy', faultMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = performance.now();
+    handle.cancel();
+    await expect(handle.result).rejects.toMatchObject({ type: 'CancelledError' });
+    const ms = performance.now() - t0;
+    console.log(`cancel took ${ms.toFixed(1)} ms`);
+    expect(ms).toBeLessThan(500);
+    expect(executor.stats().replaced).toBe(0); // the worker stopped on its own
+  });
+
+  it('terminates and replaces a worker that ignores cancel', async () => {
+    const before = executor.stats().replaced;
+    const handle = executor.submitDetailed({ ...request(), fault: 'hang', faultMs: 5_000 });
+    await new Promise((r) => setTimeout(r, 100));
+    handle.cancel();
+    await expect(handle.result).rejects.toMatchObject({ type: 'CancelledError', message: expect.stringContaining('did not stop') });
+    expect(executor.stats().replaced).toBe(before + 1);
+    await expect(executor.submit(request()).result).resolves.toMatchObject({ barCount: BARS });
+  });
+
+  it('fails a job that overruns its timeout and replaces the worker', async () => {
+    const handle = executor.submitDetailed({ ...request(), fault: 'hang', faultMs: 5_000 }, { timeoutMs: 200 });
+    await expect(handle.result).rejects.toMatchObject({ type: 'TimeoutError', message: expect.stringContaining('200 ms timeout') });
+    await expect(executor.submit(request()).result).resolves.toMatchObject({ barCount: BARS });
+  });
+
+  it.each([
+    ['throw', 'WorkerFailedError', 'the job threw'],
+    ['uncaught', 'WorkerFailedError', 'uncaught error'],
+    ['exit', 'WorkerFailedError', 'exited unexpectedly with code 7'],
+    ['oom', 'WorkerFailedError', 'ran out of memory (heap limit 64 MB)'],
+  ] as const)('a worker fault "%s" fails only its job with a readable reason; the next job succeeds', async (fault, type, reason) => {
+    const bystander = executor.submit(request());
+    const handle = executor.submitDetailed({ ...request(), fault });
+    await expect(handle.result).rejects.toMatchObject({ type, message: expect.stringContaining(reason) });
+    await expect(bystander.result).resolves.toMatchObject({ barCount: BARS });
+    await expect(executor.submit(request()).result).resolves.toMatchObject({ barCount: BARS });
+    expect(executor.stats().size).toBe(2);
+  });
+
+  it('cancels a queued job at once', async () => {
+    const busy = [1, 2].map(() => executor.submitDetailed({ ...request(), fault: 'busy', faultMs: 400 }));
+    const queued = executor.submit(request());
+    expect(executor.stats().queued).toBe(1);
+    queued.cancel();
+    await expect(queued.result).rejects.toMatchObject({ type: 'CancelledError' });
+    await Promise.all(busy.map((b) => b.result));
+  });
+
+  it('refuses test faults in a worker started without BWS_TEST_FAULTS', async () => {
+    const plain = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
+    try {
+      await expect(plain.submitDetailed({ ...request(), fault: 'exit' }).result).rejects.toMatchObject({
+        type: 'ValidationError',
+        message: expect.stringContaining('BWS_TEST_FAULTS'),
+      });
+    } finally {
+      await plain.close();
+    }
+  });
+});
