@@ -1,0 +1,52 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import { useWidth } from './use-width.js';
+
+export interface UPlotChartProps {
+  /** Options without size; a new object rebuilds the chart, so memoize it. */
+  readonly options: Omit<uPlot.Options, 'width' | 'height'>;
+  readonly data: uPlot.AlignedData;
+  readonly height: number;
+  /** Keep the current zoom when data changes (a zoom refetch) instead of fitting the new data. */
+  readonly keepScales?: boolean;
+  readonly testId?: string;
+  readonly onReady?: (chart: uPlot) => void;
+}
+
+/**
+ * A uPlot chart sized to its container. The height is fixed and reserved up front so the
+ * page does not jump when data arrives; data updates go through setData (no rebuild).
+ */
+export function UPlotChart({ options, data, height, keepScales, testId, onReady }: UPlotChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | null>(null);
+  const width = useWidth(box);
+  const dataRef = useRef(data);
+  dataRef.current = data;
+
+  useEffect(() => {
+    if (!box.current || width === 0) return;
+    const made = new uPlot({ ...options, width, height }, dataRef.current, box.current);
+    chart.current = made;
+    onReady?.(made);
+    return () => {
+      made.destroy();
+      chart.current = null;
+    };
+    // Width changes go through setSize below, not a rebuild.
+  }, [options, height, width === 0]);
+
+  useEffect(() => {
+    if (chart.current && width > 0) chart.current.setSize({ width, height });
+  }, [width, height]);
+
+  useEffect(() => {
+    const made = chart.current;
+    if (!made) return;
+    performance.mark('chart-draw-start');
+    made.setData(data, !keepScales);
+    performance.measure('chart-draw', 'chart-draw-start');
+  }, [data, keepScales]);
+
+  return <div ref={box} className="chart" style={{ height }} data-testid={testId} />;
+}

@@ -1,0 +1,24 @@
+import { useBuilder } from './builder-context.js';
+import { pathKey, type Path } from './spec-edit.js';
+
+/** The validator's messages for one field, shown right under it (space kept so nothing jumps). */
+export function FieldIssues({ path, local }: { path: Path; local?: string | null }) {
+  const { issuesAt } = useBuilder();
+  const { errors, warnings } = issuesAt(path);
+  const key = pathKey(path);
+  return (
+    <>
+      {local && <div className="field-error" data-testid={`issue-${key}`}>{local}</div>}
+      {errors.map((issue) => (
+        <div key={issue.message} className="field-error" data-testid={`issue-${key}`} role="alert">
+          {issue.message}
+        </div>
+      ))}
+      {warnings.map((issue) => (
+        <div key={issue.message} className="field-warning" data-testid={`warning-${key}`}>
+          {issue.message}
+        </div>
+      ))}
+    </>
+  );
+}

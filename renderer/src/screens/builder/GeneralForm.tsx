@@ -1,0 +1,31 @@
+import type { StrategySpec } from '../../api/contract.js';
+import { useBuilder } from './builder-context.js';
+import { FieldIssues } from './FieldIssues.js';
+
+/** Name and traded direction. */
+export function GeneralForm({ spec }: { spec: StrategySpec }) {
+  const { update } = useBuilder();
+  return (
+    <section className="panel row" style={{ alignItems: 'flex-start' }}>
+      <div className="field grow">
+        <label htmlFor="spec-name">Name</label>
+        <input id="spec-name" data-testid="field-name" value={spec.name} onChange={(event) => update(['name'], event.target.value)} />
+        <FieldIssues path={['name']} />
+      </div>
+      <div className="field">
+        <label htmlFor="spec-direction">Direction</label>
+        <select
+          id="spec-direction"
+          data-testid="field-direction"
+          value={spec.direction}
+          onChange={(event) => update(['direction'], event.target.value)}
+        >
+          <option value="long">Long only</option>
+          <option value="short">Short only</option>
+          <option value="both">Long and short</option>
+        </select>
+        <FieldIssues path={['direction']} />
+      </div>
+    </section>
+  );
+}

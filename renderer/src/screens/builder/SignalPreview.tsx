@@ -1,0 +1,72 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api } from '../../api/client.js';
+import { errorMessage } from '../../api/api-error.js';
+import type { SeriesSummary, SignalPreview as Preview, StrategySpec } from '../../api/contract.js';
+import { useQuery } from '../../api/use-query.js';
+import { markerSet, type Marker } from '../../charts/markers.js';
+import { PriceChart } from '../../charts/PriceChart.js';
+
+/** How much history the builder previews: recent enough to answer while typing. */
+const PREVIEW_SPAN_MS = 30 * 24 * 3600 * 1000;
+
+/** Entry/exit signals of the spec being edited, as markers on the price chart of a chosen instrument. */
+export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: boolean }) {
+  const series = useQuery(() => api().invoke('data/listSeries'), []);
+  const [key, setKey] = useState('');
+  const list = series.data ?? [];
+  const chosen: SeriesSummary | undefined = list.find((s) => `${s.instrument.symbol}/${s.timeframe}` === key) ?? list[0];
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const toTs = chosen?.lastTs ?? undefined;
+  const fromTs = toTs !== undefined ? Math.max(chosen?.firstTs ?? 0, toTs - PREVIEW_SPAN_MS) : undefined;
+
+  useEffect(() => {
+    if (!chosen || !valid) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      api()
+        .invoke('backtest/preview', { spec: spec as unknown as Record<string, unknown>, symbol: chosen.instrument.symbol, timeframe: chosen.timeframe, fromTs, toTs: toTs === undefined ? undefined : toTs + 1 })
+        .then(
+          (answer) => live && (setPreview(answer), setError(null)),
+          (failure: unknown) => live && setError(errorMessage(failure)),
+        );
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [spec, valid, chosen?.instrument.symbol, chosen?.timeframe, fromTs, toTs]);
+
+  const markers = useMemo(() => {
+    if (!preview) return markerSet([]);
+    // Signals carry times only: NaN prices put them on the drawn close.
+    const at = (list: readonly number[], kind: Marker['kind']): Marker[] => list.map((ts) => ({ ts: ts / 1000, price: Number.NaN, kind }));
+    return markerSet([...at(preview.longEntries, 'longEntry'), ...at(preview.longExits, 'longExit'), ...at(preview.shortEntries, 'shortEntry'), ...at(preview.shortExits, 'shortExit')]);
+  }, [preview]);
+
+  if (series.data && list.length === 0) return <div className="muted">Import data to preview signals.</div>;
+  return (
+    <section className="panel col" data-testid="signal-preview">
+      <div className="row">
+        <h3 style={{ margin: 0 }}>Signal preview</h3>
+        <select aria-label="Preview instrument" value={chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : ''} onChange={(event) => setKey(event.target.value)}>
+          {list.map((s) => (
+            <option key={`${s.instrument.symbol}/${s.timeframe}`} value={`${s.instrument.symbol}/${s.timeframe}`}>
+              {s.instrument.symbol} {s.timeframe}
+            </option>
+          ))}
+        </select>
+        <span className="muted" data-testid="preview-count">
+          {!valid
+            ? 'Fix the errors to preview.'
+            : preview
+              ? `${preview.longEntries.length + preview.shortEntries.length} entries, ${preview.longExits.length + preview.shortExits.length} exits over ${preview.barsScanned.toLocaleString()} bars${preview.truncated ? ' (first ones shown)' : ''}`
+              : 'Computing…'}
+        </span>
+        {error && <span className="bad">{error}</span>}
+      </div>
+      {chosen && <PriceChart symbol={chosen.instrument.symbol} timeframe={chosen.timeframe} fromTs={fromTs} toTs={toTs === undefined ? undefined : toTs + 1} markers={markers} height={260} />}
+    </section>
+  );
+}

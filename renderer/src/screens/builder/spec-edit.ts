@@ -1,0 +1,43 @@
+/** Immutable edits of a JSON spec by path, for forms generated from data. */
+
+export type Path = readonly (string | number)[];
+
+/** Returns the dotted form the validator reports ('entry.long.children.0.right'). */
+export const pathKey = (path: Path): string => path.join('.');
+
+/** Returns a copy of `root` with the value at `path` replaced (or the key removed when value is undefined). */
+export function setIn<T>(root: T, path: Path, value: unknown): T {
+  if (path.length === 0) return value as T;
+  const [head, ...rest] = path as [string | number, ...(string | number)[]];
+  const base = (root ?? (typeof head === 'number' ? [] : {})) as Record<string | number, unknown> | unknown[];
+  const child = (base as Record<string | number, unknown>)[head];
+  const next = rest.length === 0 ? value : setIn(child, rest, value);
+  if (Array.isArray(base)) {
+    const copy = base.slice();
+    copy[head as number] = next;
+    return copy as T;
+  }
+  const copy: Record<string | number, unknown> = { ...base };
+  if (next === undefined) delete copy[head];
+  else copy[head] = next;
+  return copy as T;
+}
+
+/** Returns a copy of `root` without the array element or key at `path`. */
+export function removeAt<T>(root: T, path: Path): T {
+  const parentPath = path.slice(0, -1);
+  const last = path[path.length - 1]!;
+  const parent = getIn(root, parentPath);
+  if (Array.isArray(parent)) return setIn(root, parentPath, parent.filter((_, i) => i !== last));
+  return setIn(root, path, undefined);
+}
+
+/** Returns the value at `path`, or undefined. */
+export function getIn(root: unknown, path: Path): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}

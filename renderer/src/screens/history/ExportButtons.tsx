@@ -1,0 +1,55 @@
+import { useState } from 'react';
+import { api } from '../../api/client.js';
+import { errorMessage } from '../../api/api-error.js';
+import type { RunSummary } from '../../api/contract.js';
+import { downloadText } from './download.js';
+import { loadAllTrades, loadFullEquity } from './load-run-export.js';
+import { equityCsv, htmlReport, tradesCsv } from './report.js';
+
+const slug = (text: string): string => text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'run';
+
+/** Export a run: trades CSV, equity CSV, self-contained HTML report. */
+export function ExportButtons({ run }: { run: RunSummary }) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const base = `${slug(run.name)}-${run.hash.slice(0, 8)}`;
+
+  const exporting = (label: string, work: () => Promise<void>) => async () => {
+    setBusy(label);
+    setError(null);
+    try {
+      await work();
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <span className="row" data-testid="export-buttons">
+      <button data-testid="export-trades" disabled={busy !== null} onClick={exporting('trades', async () => downloadText(`${base}-trades.csv`, tradesCsv(await loadAllTrades(run.id)), 'text/csv'))}>
+        Trades CSV
+      </button>
+      <button
+        data-testid="export-equity"
+        disabled={busy !== null}
+        onClick={exporting('equity', async () => downloadText(`${base}-equity.csv`, equityCsv(await loadFullEquity(run.id, run.fromTs, run.toTs)), 'text/csv'))}
+      >
+        Equity CSV
+      </button>
+      <button
+        data-testid="export-report"
+        disabled={busy !== null}
+        onClick={exporting('report', async () => {
+          const [trades, equity] = await Promise.all([loadAllTrades(run.id), api().invoke('runs/equity', { id: run.id, maxPoints: 2000 })]);
+          downloadText(`${base}-report.html`, htmlReport(run, equity, trades, new Date()), 'text/html');
+        })}
+      >
+        HTML report
+      </button>
+      {busy && <span className="muted">Exporting {busy}…</span>}
+      {error && <span className="bad">{error}</span>}
+    </span>
+  );
+}

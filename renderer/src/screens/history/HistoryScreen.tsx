@@ -1,0 +1,101 @@
+import { useEffect, useState } from 'react';
+import { api } from '../../api/client.js';
+import { useQuery } from '../../api/use-query.js';
+import { formatNumber, formatTs } from '../../app/format.js';
+import type { Route } from '../../app/use-route.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { ErrorBox } from '../../components/ErrorBox.js';
+import { RunResults } from '../run/RunResults.js';
+import { CompareView } from './CompareView.js';
+
+const PAGE = 200;
+
+/** History: past runs with their hash; open one, or tick two to four and compare them. */
+export function HistoryScreen({ runId, navigate }: { runId: string | undefined; navigate: (route: Route) => void }) {
+  const runs = useQuery(() => api().invoke('runs/list', { limit: PAGE }), []);
+  const [picked, setPicked] = useState<string[]>([]);
+  const [comparing, setComparing] = useState(false);
+
+  useEffect(() => api().on('data/changed', ({ kind }) => kind === 'runs' && runs.reload()), [runs.reload]);
+
+  if (runId) {
+    return (
+      <div className="col">
+        <div className="row">
+          <button data-testid="history-back" onClick={() => navigate({ screen: 'history' })}>
+            ← All runs
+          </button>
+        </div>
+        <RunResults runId={runId} />
+      </div>
+    );
+  }
+
+  const items = runs.data?.items ?? [];
+  const toggle = (id: string): void => setPicked((current) => (current.includes(id) ? current.filter((x) => x !== id) : current.length >= 4 ? current : [...current, id]));
+  return (
+    <div className="col">
+      <div className="row panel">
+        <h2 style={{ margin: 0 }}>Runs</h2>
+        <span className="muted">{runs.data ? `${runs.data.total.toLocaleString()} runs` : ''}</span>
+        <span className="grow" />
+        <span className="muted">{picked.length} selected</span>
+        <button className="primary" data-testid="compare-runs" disabled={picked.length < 2} onClick={() => setComparing(true)}>
+          Compare
+        </button>
+      </div>
+      <ErrorBox message={runs.error} />
+      {comparing && picked.length >= 2 && <CompareView runIds={picked} onClose={() => setComparing(false)} />}
+      {runs.data && items.length === 0 ? (
+        <EmptyState title="No runs yet" testId="history-empty">
+          Run a strategy from the Run & Results screen.
+        </EmptyState>
+      ) : (
+        <table className="grid panel" data-testid="runs-table">
+          <thead>
+            <tr>
+              <th />
+              <th>When (UTC)</th>
+              <th>Strategy</th>
+              <th>Data</th>
+              <th>Range</th>
+              <th className="num">Trades</th>
+              <th className="num">Return %</th>
+              <th className="num">Max DD %</th>
+              <th>Hash</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((run) => (
+              <tr key={run.id} data-testid="run-row">
+                <td>
+                  <input type="checkbox" aria-label={`Select run ${run.name}`} data-testid="run-pick" checked={picked.includes(run.id)} onChange={() => toggle(run.id)} />
+                </td>
+                <td>{formatTs(run.createdAt)}</td>
+                <td>{run.name}</td>
+                <td>
+                  {run.symbol} {run.timeframe}
+                </td>
+                <td className="muted">
+                  {formatTs(run.fromTs)} → {formatTs(run.toTs)}
+                </td>
+                <td className="num">{run.tradeCount.toLocaleString()}</td>
+                <td className="num">{formatNumber(run.metrics.totalReturnPct ?? null)}</td>
+                <td className="num">{formatNumber(run.metrics.maxDrawdownPct ?? null)}</td>
+                <td>
+                  <code title={run.hash}>{run.hash.slice(0, 12)}</code>
+                </td>
+                <td>
+                  <button data-testid="run-open" onClick={() => navigate({ screen: 'history', id: run.id })}>
+                    Open
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

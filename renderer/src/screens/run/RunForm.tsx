@@ -1,0 +1,111 @@
+import { useEffect, useState } from 'react';
+import { api } from '../../api/client.js';
+import { errorMessage, toApiError } from '../../api/api-error.js';
+import type { JobInfo } from '../../api/contract.js';
+import { useJob } from '../../api/use-job.js';
+import { useQuery } from '../../api/use-query.js';
+import { formatDate, parseDate } from '../../app/format.js';
+import { useShortcut } from '../../app/use-shortcut.js';
+import { ErrorBox } from '../../components/ErrorBox.js';
+import { ProgressBar } from '../../components/ProgressBar.js';
+
+const DAY_MS = 86_400_000;
+
+/** Instrument, timeframe and range; Run (Ctrl+Enter) with a progress bar and Cancel (Esc). */
+export function RunForm(props: { strategyId: string; strategyName: string; onFinished: (runId: string) => void; onEdit: () => void }) {
+  const { strategyId, strategyName, onFinished, onEdit } = props;
+  const series = useQuery(() => api().invoke('data/listSeries'), []);
+  const [key, setKey] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+
+  const list = series.data ?? [];
+  const chosen = list.find((s) => `${s.instrument.symbol}/${s.timeframe}` === key) ?? list[0];
+
+  // Default range: the whole series.
+  useEffect(() => {
+    if (!chosen) return;
+    setFrom(formatDate(chosen.firstTs));
+    setTo(chosen.lastTs === null ? '' : formatDate(chosen.lastTs));
+  }, [chosen?.instrument.symbol, chosen?.timeframe]);
+
+  const finished = (job: JobInfo): void => {
+    const runId = (job.result as { runId?: string } | undefined)?.runId;
+    if (job.status === 'done' && runId) {
+      setStatus(null);
+      performance.mark('run-finished');
+      onFinished(runId);
+    } else if (job.status === 'cancelled') setStatus('Run cancelled.');
+    else setError(job.error ? toApiError(job.error).message : `Run ${job.status}.`);
+  };
+  const { job, running, cancel, cancelError } = useJob(jobId, finished);
+
+  const start = async (): Promise<void> => {
+    if (!chosen || running) return;
+    setError(null);
+    setStatus(null);
+    try {
+      const toTs = parseDate(to);
+      performance.mark('run-start');
+      const started = await api().invoke('backtest/start', {
+        strategyId,
+        symbol: chosen.instrument.symbol,
+        timeframe: chosen.timeframe,
+        fromTs: parseDate(from),
+        toTs: toTs === undefined ? undefined : toTs + DAY_MS, // the "to" day is included
+      });
+      setJobId(started.jobId);
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  };
+  useShortcut('Mod+Enter', () => void start());
+  useShortcut('Escape', cancel, running);
+
+  return (
+    <section className="panel col" data-testid="run-form">
+      <div className="row" style={{ alignItems: 'flex-end' }}>
+        <div className="field">
+          <label>Strategy</label>
+          <div className="row">
+            <strong data-testid="run-strategy">{strategyName}</strong>
+            <button className="link" onClick={onEdit}>
+              edit
+            </button>
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="run-series">Instrument and timeframe</label>
+          <select id="run-series" data-testid="run-series" value={chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : ''} onChange={(event) => setKey(event.target.value)}>
+            {list.map((s) => (
+              <option key={`${s.instrument.symbol}/${s.timeframe}`} value={`${s.instrument.symbol}/${s.timeframe}`}>
+                {s.instrument.symbol} {s.timeframe} ({s.barCount.toLocaleString()} bars)
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="run-from">From (UTC)</label>
+          <input id="run-from" type="date" data-testid="run-from" value={from} onChange={(event) => setFrom(event.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="run-to">To (UTC, included)</label>
+          <input id="run-to" type="date" data-testid="run-to" value={to} onChange={(event) => setTo(event.target.value)} />
+        </div>
+        <button className="primary" data-testid="run-start" disabled={!chosen || running} title="Ctrl+Enter" onClick={() => void start()}>
+          Run
+        </button>
+        <button data-testid="run-cancel" disabled={!running} title="Esc" onClick={cancel}>
+          Cancel
+        </button>
+      </div>
+      <div style={{ minHeight: 30 }}>{running && <ProgressBar progress={job?.progress} testId="run-progress" />}</div>
+      {status && <span className="muted" data-testid="run-status">{status}</span>}
+      {series.data && list.length === 0 && <span className="muted">No data yet: import bars on the Data screen first.</span>}
+      <ErrorBox message={error ?? cancelError ?? series.error} testId="run-error" />
+    </section>
+  );
+}

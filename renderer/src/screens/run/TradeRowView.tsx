@@ -1,0 +1,60 @@
+import type { RowComponentProps } from 'react-window';
+import type { TradeRow } from '../../api/contract.js';
+import { formatNumber, formatTs } from '../../app/format.js';
+
+export const TRADE_ROW_HEIGHT = 26;
+
+export interface TradeRowProps {
+  readonly rowAt: (index: number) => TradeRow | undefined;
+  readonly version: number;
+  readonly selected: number | null;
+  readonly onPick: (trade: TradeRow) => void;
+}
+
+export const TRADE_COLUMNS = [
+  { key: 'index', label: '#', width: 60 },
+  { key: 'side', label: 'Side', width: 50 },
+  { key: 'entryTs', label: 'Entry (UTC)', width: 140, sortable: true },
+  { key: 'entryPrice', label: 'Entry', width: 90 },
+  { key: 'exitTs', label: 'Exit (UTC)', width: 140, sortable: true },
+  { key: 'exitPrice', label: 'Exit', width: 90 },
+  { key: 'quantity', label: 'Qty', width: 80, sortable: true },
+  { key: 'pnl', label: 'PnL', width: 100, sortable: true },
+  { key: 'returnPct', label: 'Return %', width: 80, sortable: true },
+  { key: 'barsHeld', label: 'Bars', width: 60, sortable: true },
+  { key: 'exitReason', label: 'Exit reason', width: 110 },
+] as const;
+
+/** One trade; a click jumps the price chart to it. */
+export function TradeRowView({ index, style, ariaAttributes, rowAt, selected, onPick }: RowComponentProps<TradeRowProps>) {
+  const trade = rowAt(index);
+  if (!trade) {
+    return (
+      <div className="vrow muted" style={style} {...ariaAttributes}>
+        …
+      </div>
+    );
+  }
+  const cells: Record<(typeof TRADE_COLUMNS)[number]['key'], string> = {
+    index: String(trade.index + 1),
+    side: trade.side,
+    entryTs: formatTs(trade.entryTs),
+    entryPrice: formatNumber(trade.entryPrice, 2),
+    exitTs: formatTs(trade.exitTs),
+    exitPrice: formatNumber(trade.exitPrice, 2),
+    quantity: formatNumber(trade.quantity, 4),
+    pnl: formatNumber(trade.pnl, 2),
+    returnPct: formatNumber(trade.returnPct, 2),
+    barsHeld: String(trade.barsHeld),
+    exitReason: trade.exitReason,
+  };
+  return (
+    <div className="vrow" style={style} {...ariaAttributes} aria-selected={selected === trade.index} data-testid="trade-row" onClick={() => onPick(trade)}>
+      {TRADE_COLUMNS.map((column) => (
+        <span key={column.key} style={{ width: column.width, flex: 'none' }} className={column.key === 'pnl' ? (trade.pnl >= 0 ? 'good num' : 'bad num') : undefined}>
+          {cells[column.key]}
+        </span>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { useState } from 'react';
+import { List } from 'react-window';
+import { api } from '../../api/client.js';
+import type { TradeRow, TradeSortKey } from '../../api/contract.js';
+import { usePagedList } from '../../api/use-paged-list.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { ErrorBox } from '../../components/ErrorBox.js';
+import { TRADE_COLUMNS, TRADE_ROW_HEIGHT, TradeRowView } from './TradeRowView.js';
+
+/** The run's trades, virtualized and paged (100,000 rows scroll like 100); header click sorts on the server. */
+export function TradesTable({ runId, onPick }: { runId: string; onPick: (trade: TradeRow) => void }) {
+  const [sort, setSort] = useState<TradeSortKey>('entryTs');
+  const [order, setOrder] = useState<'asc' | 'desc'>('asc');
+  const [selected, setSelected] = useState<number | null>(null);
+  const trades = usePagedList((offset, limit) => api().invoke('runs/trades', { id: runId, sort, order, offset, limit }), [runId, sort, order], 1000);
+
+  const sortBy = (key: TradeSortKey): void => {
+    if (key === sort) setOrder((o) => (o === 'asc' ? 'desc' : 'asc'));
+    else {
+      setSort(key);
+      setOrder(key === 'entryTs' || key === 'exitTs' ? 'asc' : 'desc');
+    }
+  };
+
+  return (
+    <section className="panel col" style={{ minHeight: 0 }} data-testid="trades-table">
+      <h3 style={{ margin: 0 }}>Trades {trades.total !== null && <span className="muted" data-testid="trade-count">({trades.total.toLocaleString()})</span>}</h3>
+      <ErrorBox message={trades.error} />
+      <div className="vlist col" style={{ gap: 0, overflowX: 'auto' }}>
+        <div className="vhead" style={{ minWidth: 1000 }}>
+          {TRADE_COLUMNS.map((column) =>
+            'sortable' in column ? (
+              <button key={column.key} style={{ width: column.width, flex: 'none' }} data-testid={`sort-${column.key}`} onClick={() => sortBy(column.key as TradeSortKey)}>
+                {column.label}
+                {sort === column.key ? (order === 'asc' ? ' ▲' : ' ▼') : ''}
+              </button>
+            ) : (
+              <span key={column.key} style={{ width: column.width, flex: 'none' }}>
+                {column.label}
+              </span>
+            ),
+          )}
+        </div>
+        {trades.total === 0 ? (
+          <EmptyState title="No trades in this run" testId="trades-empty">
+            The entry conditions never held over this range.
+          </EmptyState>
+        ) : (
+          <List
+            style={{ height: 320, minWidth: 1000 }}
+            data-testid="trade-list"
+            rowComponent={TradeRowView}
+            rowCount={trades.total ?? 0}
+            rowHeight={TRADE_ROW_HEIGHT}
+            overscanCount={10}
+            rowProps={{
+              rowAt: trades.rowAt,
+              version: trades.version,
+              selected,
+              onPick: (trade: TradeRow) => {
+                setSelected(trade.index);
+                onPick(trade);
+              },
+            }}
+            onRowsRendered={({ startIndex, stopIndex }) => trades.ensure(startIndex, stopIndex)}
+          />
+        )}
+      </div>
+    </section>
+  );
+}
