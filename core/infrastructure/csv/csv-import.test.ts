@@ -1,0 +1,250 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ImportRejectedError } from '../../application/errors.js';
+import type { ImportBarsOptions } from '../../application/import-bars.js';
+import { openStorage, type Storage } from '../sqlite/storage.js';
+import { exportBarsCsv } from './export-csv.js';
+import { importCsvFile } from './import-csv-file.js';
+import { writeRandomWalkCsv } from './test-kit/random-walk-csv.js';
+
+let dir: string;
+let storage: Storage;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bws-csv-'));
+  storage = openStorage({ file: path.join(dir, 'test.sqlite'), readers: 1 });
+});
+
+afterEach(() => {
+  storage.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function csvFile(text: string, name = 'bars.csv'): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+function importText(text: string, options: Partial<ImportBarsOptions> = {}) {
+  return importCsvFile(storage.barStore, { file: csvFile(text), symbol: 'TEST', ...options });
+}
+
+function stored(symbol = 'TEST', timeframe: '1m' | '1h' | '1d' = '1m') {
+  const instrument = storage.barStore.findInstrument(symbol);
+  if (!instrument) return null;
+  const bars = storage.barStore.readBars(instrument.id, timeframe);
+  return Array.from(bars.ts, (ts, i) => [ts, bars.open[i], bars.high[i], bars.low[i], bars.close[i], bars.volume[i]]);
+}
+
+function rejection(fn: () => unknown): ImportRejectedError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ImportRejectedError) return error;
+    throw error;
+  }
+  throw new Error('expected ImportRejectedError');
+}
+
+const T0 = Date.UTC(2024, 0, 1);
+const M = 60_000;
+
+describe('formats', () => {
+  it('reads a header in any case and order, ignores adj close, with ISO timestamps', () => {
+    const report = importText('Volume,CLOSE,Adj Close,low,High,Open,Date\n10,1.5,9,1,2,1.2,2024-01-01T00:00:00Z\n11,1.6,9,1.1,2.1,1.3,2024-01-01T00:01:00Z\n');
+    expect(report.rowsRead).toBe(2);
+    expect(report.barsWritten).toEqual({ inserted: 2, replaced: 0 });
+    expect(stored()).toEqual([
+      [T0, 1.2, 2, 1, 1.5, 10],
+      [T0 + M, 1.3, 2.1, 1.1, 1.6, 11],
+    ]);
+  });
+
+  it.each([
+    ['semicolon', 'time;o;h;l;c;vol\n2024-01-01 00:00;1;2;0.5;1.5;3\n'],
+    ['tab', 'datetime\topen\thigh\tlow\tclose\tvolume\n2024-01-01 00:00:00\t1\t2\t0.5\t1.5\t3\n'],
+    ['BOM and CRLF', '\uFEFFtimestamp,open,high,low,close,volume\r\n2024-01-01T00:00:00,1,2,0.5,1.5,3\r\n'],
+    ['quoted fields', '"timestamp","open","high","low","close","volume"\n"2024-01-01T00:00:00Z","1","2","0.5","1.5","3"\n'],
+    ['zone offset', 'timestamp,open,high,low,close,volume\n2024-01-01T01:00:00+01:00,1,2,0.5,1.5,3\n'],
+    ['epoch seconds', 'open_time,open,high,low,close,volume\n1704067200,1,2,0.5,1.5,3\n'],
+    ['epoch ms', 'ts,open,high,low,close,volume\n1704067200000,1,2,0.5,1.5,3\n'],
+    ['epoch µs', 'timestamp,open,high,low,close,volume\n1704067200000000,1,2,0.5,1.5,3\n'],
+    ['date only, no volume column', 'date,open,high,low,close\n2024-01-01,1,2,0.5,1.5\n'],
+  ])('reads %s', (_name, text) => {
+    importText(text);
+    const rows = stored();
+    expect(rows).toHaveLength(1);
+    expect(rows![0]!.slice(0, 5)).toEqual([T0, 1, 2, 0.5, 1.5]);
+  });
+
+  it('reads a quoted field holding the delimiter and a line break', () => {
+    importText('timestamp,open,high,low,close,volume,note\n2024-01-01T00:00:00Z,1,2,0.5,1.5,3,"a, ""b""\nc"\n2024-01-01T00:01:00Z,1,2,0.5,1.5,4,x\n');
+    expect(stored()).toHaveLength(2);
+  });
+
+  it('reads a Binance kline CSV without header', () => {
+    const line = (t: number) => `${t},42000.1,42100,41900.5,42050,12.5,${t + 59_999},525000.1,100,6.1,256000.2,0`;
+    importText(`${line(T0)}\n${line(T0 + M)}\n`, { symbol: 'BTCUSDT' });
+    expect(stored('BTCUSDT')).toEqual([
+      [T0, 42000.1, 42100, 41900.5, 42050, 12.5],
+      [T0 + M, 42000.1, 42100, 41900.5, 42050, 12.5],
+    ]);
+  });
+
+  it('imports the real pandas files GOOG.csv (daily, date only) and EURUSD.csv (hourly) as they are', () => {
+    const goog = importCsvFile(storage.barStore, { file: '/work/shared/data/GOOG.csv', symbol: 'GOOG', timeframe: '1d' });
+    expect(goog.rowsRead).toBe(2148);
+    expect(goog.barsWritten.inserted).toBe(2148);
+    expect(goog.firstTs).toBe(Date.UTC(2004, 7, 19));
+    expect(goog.lastTs).toBe(Date.UTC(2013, 2, 1));
+    expect(stored('GOOG', '1d')![0]).toEqual([Date.UTC(2004, 7, 19), 100, 104.06, 95.96, 100.34, 22351900]);
+
+    const eurusd = importCsvFile(storage.barStore, { file: '/work/shared/data/EURUSD.csv', symbol: 'EURUSD', timeframe: '1h', tick: 0.00001 });
+    expect(eurusd.barsWritten.inserted).toBe(5000);
+    expect(eurusd.firstTs).toBe(Date.UTC(2017, 3, 19, 9));
+    expect(stored('EURUSD', '1h')![1]).toEqual([Date.UTC(2017, 3, 19, 10), 1.07214, 1.07296, 1.07214, 1.0726, 1241]);
+    expect(storage.barStore.findInstrument('EURUSD')!.priceTick).toBe(0.00001);
+  });
+});
+
+describe('validation', () => {
+  const header = 'timestamp,open,high,low,close,volume\n';
+  const good = (minute: number) => `2024-01-01T00:${String(minute).padStart(2, '0')}:00Z,1,2,0.5,1.5,3\n`;
+
+  it.each([
+    ['wrong column count', '2024-01-01T00:01:00Z,1,2,0.5,1.5\n', /expected 6 fields, found 5/],
+    ['text in a number', '2024-01-01T00:01:00Z,1,abc,0.5,1.5,3\n', /high "abc" is not a number/],
+    ['empty number', '2024-01-01T00:01:00Z,1,2,,1.5,3\n', /low is empty/],
+    ['NaN', '2024-01-01T00:01:00Z,NaN,2,0.5,1.5,3\n', /open "NaN" is not a number/],
+    ['Infinity', '2024-01-01T00:01:00Z,1,Infinity,0.5,1.5,3\n', /high Infinity is not finite/],
+    ['unparseable timestamp', 'yesterday,1,2,0.5,1.5,3\n', /timestamp "yesterday" is not a recognised date\/time/],
+    ['impossible date', '2024-02-30T00:00:00Z,1,2,0.5,1.5,3\n', /not a recognised date\/time/],
+    ['mixed timestamp format', '1704067260000,1,2,0.5,1.5,3\n', /epoch number, but this file uses date\/time text/],
+    ['negative price', '2024-01-01T00:01:00Z,-1,2,0.5,1.5,3\n', /open must be a finite positive price/],
+    ['low above open', '2024-01-01T00:01:00Z,1,2,1.2,1.5,3\n', /low 1.2 is above min\(open, close\)/],
+    ['high below close', '2024-01-01T00:01:00Z,1,1.2,0.5,1.5,3\n', /high 1.2 is below max\(open, close\)/],
+    ['negative volume', '2024-01-01T00:01:00Z,1,2,0.5,1.5,-3\n', /volume must be finite and >= 0/],
+  ])('refuses the file on %s, naming file and line, writing nothing', (_name, bad, message) => {
+    const error = rejection(() => importText(header + good(0) + bad + good(2)));
+    expect(error.rowErrors).toHaveLength(1);
+    expect(error.rowErrors[0]).toMatchObject({ file: path.join(dir, 'bars.csv'), line: 3 });
+    expect(error.rowErrors[0]!.message).toMatch(message);
+    expect(error.message).toContain('line 3');
+    expect(stored()).toBeNull();
+  });
+
+  it('mixed epoch units are an error (seconds then milliseconds)', () => {
+    const error = rejection(() => importText('ts,open,high,low,close\n1704067200,1,2,0.5,1.5\n1704067260000,1,2,0.5,1.5\n'));
+    expect(error.rowErrors[0]).toMatchObject({ line: 3 });
+    expect(error.rowErrors[0]!.message).toMatch(/looks like epoch-ms, but this file uses epoch-s/);
+  });
+
+  it('an unrecognised header refuses the file at line 1', () => {
+    const error = rejection(() => importText('foo,bar,baz\n1,2,3\n'));
+    expect(error.rowErrors[0]).toMatchObject({ line: 1 });
+  });
+
+  it('lists at most 1000 errors but counts them all', () => {
+    const text = header + Array.from({ length: 1500 }, (_, i) => `2024-01-02T00:00:00Z,x${i},2,0.5,1.5,3\n`).join('');
+    const error = rejection(() => importText(text));
+    expect(error.rowErrors).toHaveLength(1000);
+    expect(error.message).toMatch(/1500 bad row/);
+  });
+
+  it('skipBadRows writes the good rows and reports each bad one', () => {
+    const report = importText(header + good(0) + '2024-01-01T00:01:00Z,1,abc,0.5,1.5,3\n' + good(2) + '\n' + '2024-01-01T00:03:00Z,1,2,0.5\n', { skipBadRows: true });
+    expect(report.rowsRead).toBe(4);
+    expect(report.barsWritten.inserted).toBe(2);
+    expect(report.skippedCount).toBe(2);
+    expect(report.skipped.map((e) => e.line)).toEqual([3, 6]);
+    expect(stored()!.map((r) => r[0])).toEqual([T0, T0 + 2 * M]);
+  });
+});
+
+describe('ordering and duplicates', () => {
+  const header = 'timestamp,open,high,low,close,volume\n';
+  const row = (minute: number, close: number) => `2024-01-01T00:${String(minute).padStart(2, '0')}:00Z,1,3,0.5,${close},1\n`;
+
+  it('rejects duplicate timestamps by default, naming both lines', () => {
+    const error = rejection(() => importText(header + row(0, 1) + row(1, 1.5) + row(1, 2)));
+    expect(error.rowErrors).toEqual([{ file: path.join(dir, 'bars.csv'), line: 4, message: 'duplicate timestamp 2024-01-01T00:01:00.000Z (also on line 3)' }]);
+    expect(stored()).toBeNull();
+  });
+
+  it('lastWins keeps the later row and counts the duplicate', () => {
+    const report = importText(header + row(0, 1) + row(1, 1.5) + row(1, 2) + row(2, 1), { duplicates: 'lastWins' });
+    expect(report.duplicates).toBe(1);
+    expect(report.barsWritten.inserted).toBe(3);
+    expect(stored()!.map((r) => r[4])).toEqual([1, 2, 1]);
+  });
+
+  it('sorts rows that are out of order, and resolves duplicates among them by file order', () => {
+    const report = importText(header + row(2, 1) + row(0, 1.1) + row(1, 1.2) + row(0, 2.5), { duplicates: 'lastWins' });
+    expect(report.firstTs).toBe(T0);
+    expect(report.lastTs).toBe(T0 + 2 * M);
+    expect(report.duplicates).toBe(1);
+    expect(stored()!.map((r) => [r[0], r[4]])).toEqual([
+      [T0, 2.5],
+      [T0 + M, 1.2],
+      [T0 + 2 * M, 1],
+    ]);
+  });
+
+  it('sorts a large shuffled file spanning many batches', () => {
+    const n = 50_000;
+    const order = Array.from({ length: n }, (_, i) => (i * 7919) % n);
+    const text = header + order.map((i) => `${T0 + i * M},1,2,0.5,1.5,${i}\n`).join('');
+    const report = importText(text);
+    expect(report.barsWritten.inserted).toBe(n);
+    const rows = stored()!;
+    expect(rows.every((r, i) => r[0] === T0 + i * M && r[5] === i)).toBe(true);
+  });
+
+  it('an overlapping import merges without duplicates, replacing the overlap', () => {
+    importText(header + row(0, 1) + row(1, 1) + row(2, 1));
+    const report = importText(header + row(2, 2) + row(3, 2) + row(4, 2));
+    expect(report.barsWritten).toEqual({ inserted: 2, replaced: 1 });
+    expect(stored()!.map((r) => r[4])).toEqual([1, 1, 2, 2, 2]);
+  });
+
+  it('a refused import leaves earlier data exactly as it was', () => {
+    importText(header + row(0, 1) + row(1, 1));
+    const before = stored();
+    rejection(() => importText(header + row(1, 2) + row(2, 2) + '2024-01-01T00:03:00Z,1,2,3,4,5\n'));
+    expect(stored()).toEqual(before);
+  });
+});
+
+describe('export', () => {
+  it('round-trips a generated file exactly through export and re-import', () => {
+    const source = path.join(dir, 'walk.csv');
+    writeRandomWalkCsv(source, { rows: 20_000, seed: 3 });
+    importCsvFile(storage.barStore, { file: source, symbol: 'WALK' });
+    const original = storage.barStore.readBars(storage.barStore.findInstrument('WALK')!.id, '1m');
+    const out = path.join(dir, 'export.csv');
+    const exported = exportBarsCsv(storage.barStore, { symbol: 'WALK', timeframe: '1m' }, out);
+    expect(exported.bars).toBe(20_000);
+    expect(fs.readFileSync(out, 'utf8').split('\n')[0]).toBe('timestamp,open,high,low,close,volume');
+    importCsvFile(storage.barStore, { file: out, symbol: 'WALK2' });
+    const again = storage.barStore.readBars(storage.barStore.findInstrument('WALK2')!.id, '1m');
+    const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    for (const key of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) {
+      expect(again[key].length).toBe(20_000);
+      expect(bytes(again[key]).equals(bytes(original[key]))).toBe(true);
+    }
+  });
+
+  it('exports a range [fromTs, toTs) with numbers that need all 17 digits', () => {
+    const text = 'timestamp,open,high,low,close,volume\n' + [0, 1, 2, 3].map((m) => `${T0 + m * M},0.1,0.30000000000000004,0.1,0.2,1e-7\n`).join('');
+    importText(text);
+    const out = path.join(dir, 'range.csv');
+    const report = exportBarsCsv(storage.barStore, { symbol: 'TEST', timeframe: '1m', fromTs: T0 + M, toTs: T0 + 3 * M }, out);
+    expect(report).toMatchObject({ bars: 2, firstTs: T0 + M, lastTs: T0 + 2 * M });
+    expect(fs.readFileSync(out, 'utf8')).toBe(
+      'timestamp,open,high,low,close,volume\n2024-01-01T00:01:00.000Z,0.1,0.30000000000000004,0.1,0.2,1e-7\n2024-01-01T00:02:00.000Z,0.1,0.30000000000000004,0.1,0.2,1e-7\n',
+    );
+  });
+});

@@ -1,0 +1,63 @@
+import { proxy, releaseProxy, wrap } from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { Worker } from 'node:worker_threads';
+import { CancelledError, WorkerFailedError } from '../../application/errors.js';
+import type { ImportBarsOptions, ImportProgress, ImportReport } from '../../application/import-bars.js';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCancelFlag, importErrorFromData, requestCancel, type ImportOutcome, type ImportWorkerApi } from './import-protocol.js';
+
+export interface ImportRunControl {
+  /** Called at most 10 times a second while the worker reads the file. */
+  readonly onProgress?: (progress: ImportProgress) => void;
+  /** Aborting cancels the import: the worker rolls back and this rejects with CancelledError. */
+  readonly signal?: AbortSignal;
+  /** Overrides the bundled worker (dist/workers/import-worker.js). */
+  readonly workerScript?: string;
+}
+
+/**
+ * Imports a CSV file into the database file in a fresh worker thread and resolves with
+ * its report; the worker is terminated afterwards whatever happens. Rejects with
+ * ImportRejectedError (bad rows, with their lines), CancelledError, or
+ * WorkerFailedError when the worker dies.
+ */
+export async function runImportInWorker(dbFile: string, options: ImportBarsOptions, control: ImportRunControl = {}): Promise<ImportReport> {
+  const { signal, onProgress } = control;
+  if (signal?.aborted) throw new CancelledError('Import cancelled before it started; nothing was written');
+  const worker = new Worker(control.workerScript ?? importWorkerScript());
+  const api = wrap<ImportWorkerApi>(nodeEndpoint(worker));
+  const flag = createCancelFlag();
+  const cancel = (): void => requestCancel(flag);
+  signal?.addEventListener('abort', cancel, { once: true });
+  let settled = false;
+  const died = new Promise<never>((_, reject) => {
+    worker.once('error', (error) => reject(new WorkerFailedError(`Import worker crashed: ${error.name}: ${error.message}; nothing was written`)));
+    worker.once('exit', (code) => {
+      if (!settled) reject(new WorkerFailedError(`Import worker exited (code ${code}) before finishing; nothing was written`));
+    });
+  });
+  died.catch(() => undefined);
+  try {
+    const outcome: ImportOutcome = await Promise.race([api.importCsv(dbFile, options, flag, onProgress ? proxy(onProgress) : undefined), died]);
+    if (outcome.ok) return outcome.report;
+    throw importErrorFromData(outcome.error);
+  } finally {
+    settled = true;
+    signal?.removeEventListener('abort', cancel);
+    api[releaseProxy]();
+    await worker.terminate();
+  }
+}
+
+/** dist/workers/import-worker.js, found by walking up from this module (source or bundle) to package.json. */
+function importWorkerScript(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'dist', 'workers', 'import-worker.js');
+    const parent = dirname(dir);
+    if (parent === dir) throw new WorkerFailedError('Cannot locate dist/workers/import-worker.js: no package.json above this module');
+    dir = parent;
+  }
+}
