@@ -112,7 +112,7 @@ class BacktestEngine implements BacktestSession, OperandResolver {
   // Outputs.
   private equity: Float64Array;
   private drawdown: Float64Array;
-  private times: Float64Array;
+  private readonly timeChunks: Float64Array[] = [];
   private peak: number;
   private exposureBars = 0;
   private totalFees = 0;
@@ -146,7 +146,6 @@ class BacktestEngine implements BacktestSession, OperandResolver {
     const capacity = totalBars ?? 1024;
     this.equity = new Float64Array(capacity);
     this.drawdown = new Float64Array(capacity);
-    this.times = new Float64Array(capacity);
 
     const longAllowed = spec.direction !== 'short';
     const shortAllowed = spec.direction !== 'long';
@@ -214,7 +213,8 @@ class BacktestEngine implements BacktestSession, OperandResolver {
     this.magnifier = this.useMagnifier && magnifierBars && magnifierBars.ts.length > 0 ? magnifierBars : null;
     this.magnifierIndex = 0;
     if (g0 === 0) this.firstClose = bars.close[0]!;
-    this.times.set(bars.ts, g0);
+    // Bar times for the metrics: the chunks' own arrays, joined only if there are several.
+    this.timeChunks.push(bars.ts);
     for (let from = 0; from < n; from += SLICE) {
       if (this.config.shouldCancel?.()) throw new BacktestCancelledError(this.processed);
       const to = Math.min(n, from + SLICE);
@@ -260,15 +260,33 @@ class BacktestEngine implements BacktestSession, OperandResolver {
     const hasIntrabar = this.hasIntrabar;
     const usesPositionValues = this.usesPositionValues;
     const positionValues = this.positionValues;
+    const m = this.spec.management;
+    // Rules that can act on a bar without an exit or entry signal.
+    const everyBarRules = m.timeExitBars !== undefined || m.partialExit !== undefined;
     let peak = this.peak;
+    let exposure = this.exposureBars;
+    // Mirrors of the account fields: reloaded after any call that can fill.
+    let side = this.side;
+    let cash = this.cash;
+    let qty = this.qty;
     for (let i = from; i < to; i++) {
       const g = g0 + i;
-      if (this.pending !== NONE) this.executePending(i, g);
-      if (hasIntrabar && this.side !== 0) this.resolveIntrabar(i, g);
+      if (this.pending !== NONE) {
+        this.executePending(i, g);
+        side = this.side;
+        cash = this.cash;
+        qty = this.qty;
+      }
+      if (hasIntrabar && side !== 0) {
+        this.resolveIntrabar(i, g);
+        side = this.side;
+        cash = this.cash;
+        qty = this.qty;
+      }
       const c = close[i]!;
       if (usesPositionValues) {
-        if (this.side !== 0) {
-          positionValues[0] = (this.side * (c - this.avgEntry) * 100) / this.avgEntry;
+        if (side !== 0) {
+          positionValues[0] = (side * (c - this.avgEntry) * 100) / this.avgEntry;
           positionValues[1] = g - this.entryBar + 1;
           positionValues[2] = this.avgEntry;
         } else positionValues.fill(Number.NaN);
@@ -286,20 +304,25 @@ class BacktestEngine implements BacktestSession, OperandResolver {
       }
       const sigEL = el !== null ? el[i]! : del;
       const sigES = es !== null ? es[i]! : des;
-      if (this.side === 0) {
+      let e: number;
+      if (side === 0) {
         if (sigEL === TRUE || sigES === TRUE) this.decideFlat(sigEL === TRUE, sigES === TRUE, i);
+        e = cash;
       } else {
-        this.exposureBars++;
+        exposure++;
         const sigXL = xl !== null ? xl[i]! : dxl;
         const sigXS = xs !== null ? xs[i]! : dxs;
-        this.decideInPosition(i, g, c, sigEL === TRUE, sigES === TRUE, sigXL === TRUE, sigXS === TRUE);
+        if (everyBarRules || sigEL === TRUE || sigES === TRUE || sigXL === TRUE || sigXS === TRUE) {
+          this.decideInPosition(i, g, c, sigEL === TRUE, sigES === TRUE, sigXL === TRUE, sigXS === TRUE);
+        }
+        e = cash + side * qty * c;
       }
-      const e = this.side === 0 ? this.cash : this.cash + this.side * this.qty * c;
       if (e > peak) peak = e;
       equity[g] = e;
       drawdown[g] = ((e - peak) / peak) * 100;
     }
     this.peak = peak;
+    this.exposureBars = exposure;
   }
 
   // Decisions at the close --------------------------------------------------------
@@ -557,7 +580,6 @@ class BacktestEngine implements BacktestSession, OperandResolver {
     const capacity = Math.max(size, this.equity.length * 2);
     this.equity = grow(this.equity, capacity);
     this.drawdown = grow(this.drawdown, capacity);
-    this.times = grow(this.times, capacity);
   }
 
   finish(): BacktestResult {
@@ -565,7 +587,7 @@ class BacktestEngine implements BacktestSession, OperandResolver {
     const n = this.processed;
     const equity = this.equity.length === n ? this.equity : this.equity.slice(0, n);
     const drawdownPct = this.drawdown.length === n ? this.drawdown : this.drawdown.slice(0, n);
-    const times = this.times.length === n ? this.times : this.times.slice(0, n);
+    const times = this.timeChunks.length === 1 ? this.timeChunks[0]! : joinChunks(this.timeChunks, n);
     const openPosition = this.openPosition();
     const metrics = computeMetrics({
       ts: times,
@@ -602,6 +624,16 @@ class BacktestEngine implements BacktestSession, OperandResolver {
 
 function distance(d: Distance, avg: number, atr: number): number {
   return d.kind === 'percent' ? (avg * d.value) / 100 : d.multiple * atr;
+}
+
+function joinChunks(chunks: readonly Float64Array[], n: number): Float64Array {
+  const out = new Float64Array(n);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
 }
 
 function grow(a: Float64Array, capacity: number): Float64Array {

@@ -232,15 +232,21 @@ class TriggerState {
     const op = this.operator;
     if (op === 'crossesAbove' || op === 'crossesBelow') {
       out[0] = this.step(L[lo]!, R[ro]!);
-      const above = op === 'crossesAbove';
-      for (let i = 1; i < n; i++) {
-        const l = L[lo + i]!;
-        const r = R[ro + i]!;
-        const pl = L[lo + i - 1]!;
-        const pr = R[ro + i - 1]!;
-        // NaN fails every comparison: a known result needs all four values.
-        if (l !== l || r !== r || pl !== pl || pr !== pr) out[i] = UNKNOWN;
-        else out[i] = above ? (pl <= pr && l > r ? TRUE : FALSE) : pl >= pr && l < r ? TRUE : FALSE;
+      // On the difference d = left - right (same sign as the comparison for finite
+      // values, NaN when either is): above = previous d <= 0 and d > 0.
+      let pd = L[lo]! - R[ro]!;
+      if (op === 'crossesAbove') {
+        for (let i = 1; i < n; i++) {
+          const d = L[lo + i]! - R[ro + i]!;
+          out[i] = d !== d || pd !== pd ? UNKNOWN : pd <= 0 && d > 0 ? TRUE : FALSE;
+          pd = d;
+        }
+      } else {
+        for (let i = 1; i < n; i++) {
+          const d = L[lo + i]! - R[ro + i]!;
+          out[i] = d !== d || pd !== pd ? UNKNOWN : pd >= 0 && d < 0 ? TRUE : FALSE;
+          pd = d;
+        }
       }
       this.prevLeft = L[lo + n - 1]!;
       this.prevRight = R[ro + n - 1]!;

@@ -72,13 +72,15 @@ export function periodsPerYear(ts: Float64Array): number {
   const n = ts.length;
   if (n === 0) return Number.NaN;
   let days = 0;
-  let lastDay = Number.NaN;
+  let nextDay = Number.NEGATIVE_INFINITY;
   let weekend = false;
   for (let i = 0; i < n; i++) {
-    const day = Math.floor(ts[i]! / DAY_MS);
-    if (day !== lastDay) {
+    const t = ts[i]!;
+    // A division per new day, not per bar.
+    if (t >= nextDay) {
+      const day = Math.floor(t / DAY_MS);
       days++;
-      lastDay = day;
+      nextDay = (day + 1) * DAY_MS;
       // 1970-01-01 was a Thursday: day 0 -> 4.
       const weekday = (((day + 4) % 7) + 7) % 7;
       if (weekday === 0 || weekday === 6) weekend = true;
@@ -97,24 +99,25 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
   const durationMs = start !== null && end !== null ? end - start : 0;
   const growth = finalEquity / initialCash;
 
-  // Per-bar simple returns of equity; the first is against the initial cash.
-  let sum = 0;
+  // Per-bar simple returns of equity (the first against the initial cash), one pass:
+  // Welford's running mean and sum of squared deviations.
+  let mean = 0;
+  let m2 = 0;
   let downsideSq = 0;
   let peakEquity = initialCash;
+  let previous = initialCash;
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
-    const r = e / (i === 0 ? initialCash : equity[i - 1]!) - 1;
-    sum += r;
+    const r = e / previous - 1;
+    previous = e;
+    const delta = r - mean;
+    mean += delta / (i + 1);
+    m2 += delta * (r - mean);
     if (r < 0) downsideSq += r * r;
     if (e > peakEquity) peakEquity = e;
   }
-  const mean = n > 0 ? sum / n : Number.NaN;
-  let sq = 0;
-  for (let i = 0; i < n; i++) {
-    const r = equity[i]! / (i === 0 ? initialCash : equity[i - 1]!) - 1;
-    sq += (r - mean) * (r - mean);
-  }
-  const std = n > 1 ? Math.sqrt(sq / (n - 1)) : Number.NaN;
+  if (n === 0) mean = Number.NaN;
+  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : Number.NaN;
   const downside = n > 0 ? Math.sqrt(downsideSq / n) : Number.NaN;
   const periods = periodsPerYear(ts);
   const annualizedReturnPct = n > 0 ? (Math.pow(growth, periods / n) - 1) * 100 : Number.NaN;
