@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ErrorData } from '../errors.js';
 import { backtestSchemas, type BacktestHandlers } from './backtest.js';
 import { dataSchemas, type DataHandlers } from './data.js';
 import { dialogSchemas, type DialogHandlers } from './dialog.js';
@@ -40,4 +41,4 @@ export function isHandlerName(name: unknown): name is HandlerName {
 }
 
 /** What a caller gets back from any transport. */
-export type InvokeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: import('../errors.js').ErrorData };
+export type InvokeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorData };

@@ -67,6 +67,8 @@ export interface TradeRow {
 
 export interface RunComparison {
   readonly runs: readonly RunSummary[];
+  /** Every metric any of the runs has, values in the order of `runs`. */
+  readonly metrics: readonly { readonly name: string; readonly values: readonly (number | null)[] }[];
   readonly equity: readonly EquitySeries[];
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { StrategyId } from '../../domain/market/ids.js';
-import type { VariableDef } from '../../domain/strategy/catalog.js';
+import type { ParamDef, VariableDef } from '../../domain/strategy/catalog.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import {
   idSchema,
@@ -13,6 +13,7 @@ import {
   type Page,
   sortOrderSchema,
   tagsSchema,
+  timeframeSchema,
 } from './common.js';
 
 export const STRATEGY_SORT_KEYS = ['name', 'updated', 'created'] as const;
@@ -45,7 +46,7 @@ export const strategySchemas = {
   'strategies/delete': z.strictObject({ id: idSchema }),
   'strategies/restore': z.strictObject({ id: idSchema }),
   'strategies/catalog': noArgsSchema,
-  'strategies/validate': z.strictObject({ spec: jsonObjectSchema }),
+  'strategies/validate': z.strictObject({ spec: jsonObjectSchema, timeframe: timeframeSchema.optional() }),
   'strategies/saveDraft': z.strictObject({ id: idSchema, draft: jsonObjectSchema }),
   'strategies/getDraft': z.strictObject({ id: idSchema }),
 } as const;
@@ -79,21 +80,30 @@ export interface StrategyDraft {
   readonly savedAt: number;
 }
 
-/** One problem in a spec, located by a JSON-pointer-like path ('entry.long.children.0.right'). */
+/** One problem in a spec, located by a path into it ('entry.long.children[0].right'). */
 export interface SpecIssue {
   readonly path: string;
+  /** A stable code ('paramOutOfRange', 'invalidStructure', ...) for tests and special display. */
+  readonly code: string;
   readonly message: string;
 }
 
 export interface SpecCheck {
+  /** Problems that block a run. */
   readonly errors: readonly SpecIssue[];
+  /** Warnings not accepted yet (they block until accepted in `spec.acceptedWarnings`). */
   readonly warnings: readonly SpecIssue[];
+  /** Accepted warnings: shown, not blocking. */
+  readonly accepted: readonly SpecIssue[];
+  readonly runnable: boolean;
 }
 
 export interface StrategyTemplateInfo {
   readonly id: string;
   readonly name: string;
   readonly description: string;
+  readonly params: readonly ParamDef[];
+  /** The spec built with the default parameter values. */
   readonly spec: StrategySpec;
 }
 
@@ -106,7 +116,11 @@ export interface StrategyHandlers {
   'strategies/list': (args?: ListStrategiesArgs) => Promise<Page<StrategySummary>>;
   'strategies/get': (args: StrategyIdArgs) => Promise<StrategyDetail>;
   'strategies/create': (args: CreateStrategyArgs) => Promise<StrategyDetail>;
-  /** Saves a valid spec (invalid ones are a ValidationError with the issues) and clears the draft. */
+  /**
+   * Saves a spec and clears the draft. A spec must be well-formed (else ValidationError with
+   * `details.problems`); semantic problems are allowed here and block only `backtest/start`.
+   * The spec's name becomes the strategy's name.
+   */
   'strategies/update': (args: UpdateStrategyArgs) => Promise<StrategyDetail>;
   'strategies/duplicate': (args: DuplicateStrategyArgs) => Promise<StrategyDetail>;
   'strategies/rename': (args: RenameStrategyArgs) => Promise<StrategySummary>;

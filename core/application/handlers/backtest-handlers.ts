@@ -1,0 +1,98 @@
+import type { BacktestJobHandle } from '../backtest/backtest-executor.js';
+import { runBacktest } from '../backtest/run-backtest.js';
+import { MAX_CHART_POINTS } from '../contract/common.js';
+import type { BacktestHandlers, SignalPreview } from '../contract/backtest.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { strategyId } from '../../domain/market/ids.js';
+import { checkSpec, requireRunnableSpec } from '../strategy/strategy-service.js';
+import { requireInstrument } from './data-handlers.js';
+import type { HandlerDeps } from './handler-deps.js';
+
+const DEFAULT_PREVIEW_SIGNALS = 5_000;
+
+export function backtestHandlers(deps: HandlerDeps): BacktestHandlers {
+  // The builder asks for a preview on every edit; only the newest one matters.
+  let previewInFlight: BacktestJobHandle | null = null;
+
+  return {
+    'backtest/start': async (args) => {
+      const stored = deps.strategyStore.get(strategyId(args.strategyId));
+      if (!stored) throw new NotFoundError(`No strategy ${args.strategyId}`, { id: args.strategyId });
+      const spec = { ...stored.spec, name: stored.name };
+      // Refuse at once what the job would refuse, so the UI shows it next to the button.
+      requireRunnableSpec(spec, args.timeframe);
+      requireInstrument(deps.barStore, args.symbol);
+      const job = deps.jobs.start({
+        kind: 'backtest',
+        title: `Backtest ${stored.name} on ${args.symbol} ${args.timeframe}`,
+        run: async (context) => {
+          const result = await runBacktest(
+            { bars: deps.barStore, executor: deps.backtests, runs: deps.runStore },
+            {
+              spec,
+              symbol: args.symbol,
+              timeframe: args.timeframe,
+              strategyId: stored.id,
+              ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
+              ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
+            },
+            { progress: (p) => context.progress({ done: p.done, total: p.total }), onCancel: (listener) => context.onCancel(listener) },
+          );
+          deps.events.emit('data/changed', { kind: 'runs', ids: [result.runId] });
+          return result;
+        },
+        toResult: (result) => ({ runId: result.runId, hash: result.hash }),
+      });
+      return { jobId: job.id };
+    },
+
+    'backtest/preview': async (args) => {
+      const check = checkSpec(args.spec, args.timeframe);
+      if (!check.spec || check.errors.length > 0) {
+        throw new ValidationError('The strategy has errors; fix them to see its signals', { problems: check.errors });
+      }
+      const instrument = requireInstrument(deps.barStore, args.symbol);
+      previewInFlight?.cancel();
+      const handle = deps.backtests.submit({
+        instrumentId: instrument.id,
+        timeframe: args.timeframe,
+        spec: check.spec,
+        ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
+        ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
+      });
+      previewInFlight = handle;
+      try {
+        const outcome = await handle.result;
+        const limit = Math.min(args.maxPoints ?? DEFAULT_PREVIEW_SIGNALS, MAX_CHART_POINTS);
+        const preview: { -readonly [K in keyof SignalPreview]: SignalPreview[K] } = {
+          longEntries: [],
+          longExits: [],
+          shortEntries: [],
+          shortExits: [],
+          barsScanned: outcome.barCount,
+          truncated: false,
+        };
+        let kept = 0;
+        for (const marker of outcome.result.markers) {
+          const column =
+            marker.kind === 'entryLong' || marker.kind === 'addLong'
+              ? preview.longEntries
+              : marker.kind === 'entryShort' || marker.kind === 'addShort'
+                ? preview.shortEntries
+                : marker.kind === 'exitLong' || marker.kind === 'partialExitLong'
+                  ? preview.longExits
+                  : preview.shortExits;
+          if (kept === limit) {
+            preview.truncated = true;
+            break;
+          }
+          column.push(marker.ts);
+          kept++;
+        }
+        return preview;
+      } finally {
+        if (previewInFlight === handle) previewInFlight = null;
+      }
+    },
+  };
+}
