@@ -1,0 +1,104 @@
+// End-to-end backtest benchmark: one year of 1-minute bars in a temp SQLite file, run
+// from SQLite through a worker to metrics. Run: node dist/bench/backtest-e2e.js
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { StrategySpec } from '../core/domain/strategy/spec.js';
+import { all, any, k, smaCrossSpec, specOf, trig, v } from '../core/domain/test-kit/specs.js';
+import { seedStore } from '../core/infrastructure/workers/test-kit/bar-fixture.js';
+import { WorkerBacktestExecutor } from '../core/infrastructure/workers/worker-backtest-executor.js';
+import { isMain, machineDescription, printRows, type BenchRow } from './lib/bench-row.js';
+
+const YEAR_OF_MINUTES = 525_600;
+const MB = 1024 * 1024;
+
+/** 6 triggers over 3 indicators (SMA, RSI, EMA) with a trailing stop. */
+function sixTriggerSpec(): StrategySpec {
+  return specOf({
+    name: 'six triggers',
+    entry: {
+      long: all(
+        trig(v('sma', { period: 10 }), 'crossesAbove', v('sma', { period: 50 })),
+        trig(v('rsi', { period: 14 }), '>', k(50)),
+        trig(v('close'), '>', v('ema', { period: 100 })),
+      ),
+    },
+    exit: {
+      long: any(
+        trig(v('sma', { period: 10 }), 'crossesBelow', v('sma', { period: 50 })),
+        trig(v('rsi', { period: 14 }), '>', k(80)),
+        trig(v('close'), '<', v('ema', { period: 100 })),
+      ),
+    },
+    management: { trailingStop: { distance: { kind: 'percent', value: 1 }, activationPct: 0 } },
+  });
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bws-bench-e2e-'));
+  const { storage, instrument } = seedStore(dir, YEAR_OF_MINUTES, 'BENCH');
+  const rows: BenchRow[] = [];
+  try {
+    const request = { instrumentId: instrument.id, timeframe: '1m' as const, spec: smaCrossSpec(10, 50) };
+    // Cold: a fresh pool (worker start, first connection, empty caches). The file was just
+    // written, so the OS page cache is warm: this is cold for the app, not for the disk.
+    let executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
+    let t0 = performance.now();
+    const cold = await executor.submitDetailed(request).result;
+    const coldMs = performance.now() - t0;
+    if (process.env['BWS_BENCH_VERBOSE']) console.log('cold worker timings', cold.timings, 'trades', cold.result.trades.length, 'markers', cold.result.markers.length);
+    rows.push({ figure: 'SMA cross, 1y 1m, cold (fresh pool)', value: `${coldMs.toFixed(0)} ms`, target: '< 300 ms', pass: coldMs < 300 });
+
+    const warm: number[] = [];
+    let last = cold;
+    for (let i = 0; i < 7; i++) {
+      t0 = performance.now();
+      last = await executor.submitDetailed(request).result;
+      warm.push(performance.now() - t0);
+      if (process.env['BWS_BENCH_VERBOSE']) console.log('warm', warm.at(-1), last.timings);
+    }
+    warm.sort((a, b) => a - b);
+    const warmMs = warm[Math.floor(warm.length / 2)]!;
+    rows.push({
+      figure: `SMA cross, 1y 1m, warm (median of 7; worker: load ${last.timings.loadMs.toFixed(1)} + engine ${last.timings.engineMs.toFixed(1)} ms)`,
+      value: `${warmMs.toFixed(0)} ms`,
+      target: '< 100 ms',
+      pass: warmMs < 100,
+    });
+    const memMb = (cold.memory.heapUsedBytes + cold.memory.externalBytes) / MB;
+    rows.push({
+      figure: 'worker memory after a 1y run (isolate heap + external incl. bar cache)',
+      value: `${memMb.toFixed(0)} MB`,
+      target: '< 150 MB',
+      pass: memMb < 150,
+    });
+    await executor.close();
+
+    executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
+    const six = { ...request, spec: sixTriggerSpec() };
+    t0 = performance.now();
+    const sixCold = await executor.submitDetailed(six).result;
+    const sixColdMs = performance.now() - t0;
+    t0 = performance.now();
+    await executor.submitDetailed(six).result;
+    const sixWarmMs = performance.now() - t0;
+    rows.push({
+      figure: `6 triggers, 3 indicators, trailing stop, 1y 1m, cold (${sixCold.result.metrics.tradeCount} trades)`,
+      value: `${sixColdMs.toFixed(0)} ms`,
+      target: '< 250 ms',
+      pass: sixColdMs < 250,
+    });
+    rows.push({ figure: '6 triggers, 3 indicators, trailing stop, warm', value: `${sixWarmMs.toFixed(0)} ms`, target: '< 250 ms', pass: sixWarmMs < 250 });
+    await executor.close();
+  } finally {
+    storage.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+if (isMain(import.meta.url)) {
+  process.stdout.write(`backtest end to end, ${machineDescription()}\n`);
+  printRows(await run());
+}
