@@ -23,9 +23,28 @@ export class RsiKernel implements SeriesKernel {
     return this.next(bars.close[i]!);
   }
 
+  /** Warm-up through `next`, then the steady state with the averages in locals (measured hot path). */
   fill(bars: BarColumns, from: number, to: number, out: Float64Array, outStart: number): void {
     const close = bars.close;
-    for (let i = from, o = outStart; i < to; i++, o++) out[o] = this.next(close[i]!);
+    let i = from;
+    let o = outStart;
+    for (; i < to && !this.gains.seeded; i++, o++) out[o] = this.next(close[i]!);
+    if (i === to) return;
+    const weight = this.gains.weight;
+    let gain = this.gains.value;
+    let loss = this.losses.value;
+    let previous = this.previous;
+    for (; i < to; i++, o++) {
+      const x = close[i]!;
+      const change = x - previous;
+      previous = x;
+      gain += ((change > 0 ? change : 0) - gain) * weight;
+      loss += ((change < 0 ? -change : 0) - loss) * weight;
+      out[o] = loss === 0 ? (gain === 0 ? 50 : 100) : (100 * gain) / (gain + loss);
+    }
+    this.gains.value = gain;
+    this.losses.value = loss;
+    this.previous = previous;
   }
 
   private next(x: number): number {
@@ -36,8 +55,9 @@ export class RsiKernel implements SeriesKernel {
     const gain = this.gains.push(change > 0 ? change : 0);
     const loss = this.losses.push(change < 0 ? -change : 0);
     if (gain !== gain) return NaN;
+    // 100 - 100 / (1 + gain / loss), written with one division.
     if (loss === 0) return gain === 0 ? 50 : 100;
-    return 100 - 100 / (1 + gain / loss);
+    return (100 * gain) / (gain + loss);
   }
 }
 

@@ -6,13 +6,22 @@ export class WilderAverage {
   private count = 0;
   private seedSum = 0;
   value = NaN;
+  /** 1 / period: a multiply per value instead of a divide (the RSI fill loop uses it too). */
+  readonly weight: number;
 
-  constructor(readonly period: number) {}
+  constructor(readonly period: number) {
+    this.weight = 1 / period;
+  }
+
+  /** True once `period` values were seen (the average is defined). */
+  get seeded(): boolean {
+    return this.count >= this.period;
+  }
 
   /** Consumes a value; returns the average, NaN until `period` values were seen. */
   push(x: number): number {
     if (this.count >= this.period) {
-      this.value += (x - this.value) / this.period;
+      this.value += (x - this.value) * this.weight;
       return this.value;
     }
     this.seedSum += x;
