@@ -1,5 +1,15 @@
 import type { ImportBarsOptions, ImportProgress, ImportReport } from '../../application/import-bars.js';
-import { AppError, ImportRejectedError, WorkerFailedError, type AppErrorType, type RowError } from '../../application/errors.js';
+import {
+  AppError,
+  CancelledError,
+  ImportRejectedError,
+  NotFoundError,
+  StorageError,
+  ValidationError,
+  WorkerFailedError,
+  type AppErrorType,
+  type RowError,
+} from '../../application/errors.js';
 
 /** An error as data, so ImportRejectedError keeps its row errors across the thread boundary. */
 export interface ImportErrorData {
@@ -35,9 +45,22 @@ export function importErrorData(error: unknown): ImportErrorData {
 
 /** Rebuilds the typed error (main side). */
 export function importErrorFromData(data: ImportErrorData): AppError {
-  if (data.type === 'ImportRejectedError') return new ImportRejectedError(data.message, data.rowErrors ?? []);
-  if (data.type === 'Unexpected') return new WorkerFailedError(`Import failed in the worker: ${data.message}`);
-  return new AppError(data.type, data.message);
+  switch (data.type) {
+    case 'ImportRejectedError':
+      return new ImportRejectedError(data.message, data.rowErrors ?? []);
+    case 'CancelledError':
+      return new CancelledError(data.message);
+    case 'ValidationError':
+      return new ValidationError(data.message);
+    case 'NotFoundError':
+      return new NotFoundError(data.message);
+    case 'StorageError':
+      return new StorageError(data.message);
+    case 'Unexpected':
+      return new WorkerFailedError(`Import failed in the worker: ${data.message}`);
+    default:
+      return new AppError(data.type, data.message);
+  }
 }
 
 // The cancel flag: one Int32 in a SharedArrayBuffer. The worker sits in one synchronous
