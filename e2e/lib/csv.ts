@@ -1,0 +1,37 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Writes a valid CSV of `bars` 1-minute bars (a gentle sine around 100) and returns its path. */
+export function writeBarsCsv(name: string, bars: number, startTs = Date.UTC(2024, 0, 1)): string {
+  const lines = ['timestamp,open,high,low,close,volume'];
+  let previous = 100;
+  for (let i = 0; i < bars; i += 1) {
+    const close = 100 + 5 * Math.sin(i / 50) + (i % 7) * 0.01;
+    const open = previous;
+    lines.push(`${new Date(startTs + i * 60_000).toISOString()},${open.toFixed(2)},${(Math.max(open, close) + 0.2).toFixed(2)},${(Math.min(open, close) - 0.2).toFixed(2)},${close.toFixed(2)},${100 + (i % 13)}`);
+    previous = close;
+  }
+  return writeTemp(name, `${lines.join('\n')}\n`);
+}
+
+/** Writes a CSV whose lines 3 (high below low) and 5 (not a number) are bad. */
+export function writeRejectedCsv(name: string): string {
+  return writeTemp(
+    name,
+    [
+      'timestamp,open,high,low,close,volume',
+      '2024-01-01T00:00:00Z,100,101,99,100.5,10',
+      '2024-01-01T00:01:00Z,100,98,99,100.5,10',
+      '2024-01-01T00:02:00Z,100,101,99,100.5,10',
+      '2024-01-01T00:03:00Z,abc,101,99,100.5,10',
+      '',
+    ].join('\n'),
+  );
+}
+
+function writeTemp(name: string, text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'bws-e2e-csv-')), name);
+  writeFileSync(path, text);
+  return path;
+}

@@ -1,0 +1,66 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openApp } from '../lib/app.js';
+import { writeBarsCsv, writeRejectedCsv } from '../lib/csv.js';
+import { useBrowserAndServer } from '../lib/fixture.js';
+
+describe('data screen', () => {
+  const { browser, server } = useBrowserAndServer();
+
+  it('imports a CSV with a progress bar, then lists it with its coverage', async () => {
+    const app = await openApp(browser(), server());
+    try {
+      const { page } = app;
+      await page.getByTestId('import-file').setInputFiles(writeBarsCsv('e2eimp_1m.csv', 5_000));
+      await page.getByTestId('import-symbol').fill('E2EIMP');
+      await page.getByTestId('import-start').click();
+      await page.getByTestId('import-done').waitFor({ timeout: 30_000 });
+      const row = page.locator('[data-testid="series-row"][data-symbol="E2EIMP"]');
+      await row.waitFor();
+      expect(await row.textContent()).toContain('5,000');
+      await row.click();
+      expect(await page.getByTestId('gap-count').textContent()).toBe('No gaps');
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('shows the line errors of a rejected CSV and writes nothing', async () => {
+    const app = await openApp(browser(), server());
+    try {
+      const { page } = app;
+      await page.getByTestId('import-file').setInputFiles(writeRejectedCsv('broken.csv'));
+      await page.getByTestId('import-symbol').fill('E2EBAD');
+      await page.getByTestId('import-start').click();
+      await page.getByTestId('import-error').waitFor({ timeout: 30_000 });
+      const lines = await page.getByTestId('import-row-error').evaluateAll((rows) => rows.map((row) => row.querySelector('td')?.textContent));
+      expect(lines).toEqual(expect.arrayContaining(['3', '5']));
+      await page.getByTestId('series-row').first().waitFor();
+      expect(await page.locator('[data-testid="series-row"][data-symbol="E2EBAD"]').count()).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('exports a series to a CSV file', async () => {
+    const app = await openApp(browser(), server());
+    try {
+      const { page } = app;
+      // The series imported above: small, so the export is quick.
+      await page.locator('[data-testid="series-row"][data-symbol="E2EIMP"]').click();
+      const out = join(mkdtempSync(join(tmpdir(), 'bws-e2e-export-')), 'export.csv');
+      await page.getByTestId('export-path').fill(out);
+      await page.getByTestId('export-bars').click();
+      await page.getByTestId('export-done').waitFor({ timeout: 60_000 });
+      expect(existsSync(out)).toBe(true);
+      const lines = readFileSync(out, 'utf8').trim().split('\n');
+      expect(lines[0]).toMatch(/^timestamp,open,high,low,close,volume/);
+      expect(lines).toHaveLength(5_001);
+    } finally {
+      await app.close();
+    }
+  });
+});
