@@ -1,0 +1,240 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Dispatcher, Logger } from '../../core/application/contract/dispatcher.js';
+import type { EventMessage, EventSource } from '../../core/application/contract/events.js';
+import { foreignRequest, formatHost, isLoopbackHost, originPolicy, requestToken, securityHeaders, tokensMatch } from './security.js';
+import { serveStatic } from './static-files.js';
+
+export interface WebServerOptions {
+  readonly dispatcher: Pick<Dispatcher, 'invoke'>;
+  readonly events: EventSource;
+  /** The built renderer (dist/renderer). */
+  readonly staticDir: string;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0: any free port. */
+  readonly port?: number;
+  /** Default: 32 random bytes, base64url. */
+  readonly token?: string;
+  /** A non-loopback host is refused unless this is true. */
+  readonly allowNonLoopback?: boolean;
+  /** Where `POST /api/upload` writes files (the data directory's uploads folder in the app). */
+  readonly uploadDir: string;
+  /** Default 2 GiB. */
+  readonly maxUploadBytes?: number;
+  /** Largest `POST /api/invoke` body (default 8 MiB). */
+  readonly maxRequestBytes?: number;
+  readonly logger?: Logger;
+}
+
+export interface WebServer {
+  /** The page URL including `?token=`: what the user opens. */
+  readonly url: string;
+  readonly origin: string;
+  readonly token: string;
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Refused before binding: listening beyond this machine must be asked for. */
+export class NonLoopbackHostError extends Error {
+  constructor(host: string) {
+    super(`Refusing to listen on ${host}: it is reachable from other machines. Pass allowNonLoopback (--allow-remote) to do it anyway.`);
+    this.name = 'NonLoopbackHostError';
+  }
+}
+
+const DEFAULT_MAX_UPLOAD = 2 * 1024 ** 3;
+const DEFAULT_MAX_REQUEST = 8 * 1024 ** 2;
+/** A socket this far behind stops receiving progress events until it drains (finished events still go). */
+const WS_BACKLOG_BYTES = 4 * 1024 ** 2;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Serves the built renderer and the handler table over HTTP + WebSocket: `POST
+ * /api/invoke` `{ name, args }` answers the dispatcher's `{ ok, value | error }`;
+ * `GET /api/events` (WebSocket) pushes `{ name, payload }` events; `POST /api/upload`
+ * stores a file for `data/import`. API calls and the WebSocket need the per-start token;
+ * foreign origins and unexpected Host headers are refused.
+ */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const host = options.host ?? '127.0.0.1';
+  const loopback = isLoopbackHost(host);
+  if (!loopback && !options.allowNonLoopback) throw new NonLoopbackHostError(host);
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD;
+  const maxRequest = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST;
+  const logger = options.logger ?? { error: (message: string, fields?: Record<string, unknown>) => console.error(message, fields ?? '') };
+  const staticDir = path.resolve(options.staticDir);
+
+  // Filled in once the port is known.
+  let policy = originPolicy(host, 0, loopback);
+  let headers: Record<string, string> = {};
+
+  const sendJson = (response: ServerResponse, status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    response.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(text);
+  };
+  const sendError = (response: ServerResponse, status: number, type: string, message: string) =>
+    sendJson(response, status, { ok: false, error: { type, message } });
+
+  const guard = (request: IncomingMessage, url: URL): void => {
+    const foreign = foreignRequest(request, policy);
+    if (foreign) throw new HttpError(403, `Forbidden: ${foreign}`);
+    if (!tokensMatch(requestToken(request, url), token)) throw new HttpError(401, 'Unauthorized: the token is missing or wrong');
+  };
+
+  const handleInvoke = async (request: IncomingMessage, response: ServerResponse) => {
+    const type = request.headers['content-type'] ?? '';
+    if (!type.startsWith('application/json')) throw new HttpError(415, 'Send JSON (Content-Type: application/json)');
+    const body = await readBody(request, maxRequest);
+    let message: unknown;
+    try {
+      message = JSON.parse(body);
+    } catch {
+      throw new HttpError(400, 'The body is not JSON');
+    }
+    if (typeof message !== 'object' || message === null || typeof (message as { name?: unknown }).name !== 'string') {
+      throw new HttpError(400, 'Expected { name, args }');
+    }
+    const { name, args } = message as { name: string; args?: unknown };
+    sendJson(response, 200, await options.dispatcher.invoke(name, args));
+  };
+
+  const handleUpload = async (request: IncomingMessage, url: URL, response: ServerResponse) => {
+    const declared = Number(request.headers['content-length'] ?? Number.NaN);
+    if (declared > maxUpload) throw new HttpError(413, `The file is larger than the ${maxUpload} byte limit`);
+    await fs.promises.mkdir(options.uploadDir, { recursive: true });
+    const original = path.basename(url.searchParams.get('name') ?? 'upload').replace(/[^A-Za-z0-9._-]/g, '_').slice(-80) || 'upload';
+    const target = path.join(options.uploadDir, `${Date.now()}-${randomBytes(6).toString('hex')}-${original}`);
+    let received = 0;
+    try {
+      await pipeline(
+        request,
+        async function* cap(source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            received += chunk.length;
+            if (received > maxUpload) throw new HttpError(413, `The file is larger than the ${maxUpload} byte limit`);
+            yield chunk;
+          }
+        },
+        fs.createWriteStream(target, { flags: 'wx', mode: 0o600 }),
+      );
+    } catch (error) {
+      await fs.promises.rm(target, { force: true });
+      throw error;
+    }
+    sendJson(response, 200, { ok: true, value: { path: target, bytes: received } });
+  };
+
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = request.method ?? 'GET';
+    const route = async () => {
+      if (url.pathname.startsWith('/api/')) {
+        guard(request, url);
+        if (url.pathname === '/api/invoke' && method === 'POST') return handleInvoke(request, response);
+        if (url.pathname === '/api/upload' && method === 'POST') return handleUpload(request, url, response);
+        throw new HttpError(url.pathname === '/api/invoke' || url.pathname === '/api/upload' ? 405 : 404, 'No such API route');
+      }
+      const foreign = foreignRequest(request, policy);
+      if (foreign) throw new HttpError(403, `Forbidden: ${foreign}`);
+      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'Method not allowed');
+      serveStatic(staticDir, url.pathname, method, response, headers);
+    };
+    route().catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      if (error instanceof HttpError) {
+        const type = error.status === 401 ? 'Unauthorized' : error.status === 403 ? 'Forbidden' : 'BadRequest';
+        sendError(response, error.status, type, error.message);
+        // Stop reading an oversized or refused body.
+        if (error.status === 413 || error.status === 401 || error.status === 403) request.resume();
+        return;
+      }
+      logger.error('Web server request failed', { path: url.pathname, error: error instanceof Error ? error.stack : String(error) });
+      sendError(response, 500, 'InternalError', 'Internal error; see the log for details');
+    });
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const refuse = (status: number, reason: string) => {
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== '/api/events') return refuse(404, 'Not Found');
+    try {
+      guard(request, url);
+    } catch (error) {
+      return error instanceof HttpError && error.status === 403 ? refuse(403, 'Forbidden') : refuse(401, 'Unauthorized');
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => attach(ws));
+  });
+
+  const attach = (ws: WebSocket) => {
+    const unsubscribe = options.events.onAny((message: EventMessage) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (message.name === 'job/progress' && ws.bufferedAmount > WS_BACKLOG_BYTES) return;
+      ws.send(JSON.stringify(message));
+    });
+    ws.on('close', unsubscribe);
+    ws.on('error', unsubscribe);
+    // The socket is push-only; anything the page sends is ignored.
+    ws.on('message', () => {});
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  policy = originPolicy(host, port, loopback);
+  const origin = `http://${formatHost(host)}:${port}`;
+  headers = securityHeaders([...policy.origins].map((o) => o.replace(/^http:/, 'ws:')));
+
+  return {
+    url: `${origin}/?token=${encodeURIComponent(token)}`,
+    origin,
+    token,
+    host,
+    port,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+/** Reads a request body as text, refusing more than `limit` bytes. */
+async function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new HttpError(413, `The request is larger than ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
