@@ -76,11 +76,6 @@ function sixTriggers(): StrategySpec {
   };
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
-
 function timeBest(runs: number, fn: () => unknown): number {
   fn();
   fn();

@@ -467,7 +467,7 @@ class BacktestEngine implements BacktestSession, OperandResolver {
   }
 
   /** Closes q of the position at price; a trade record for the closed quantity. */
-  private closeQuantity(q: number, price: number, reason: ExitReason, g: number, ts: number, barsHeld: number): void {
+  private closeQuantity(q: number, price: number, reason: ExitReason, g: number, ts: number, barsHeld: number, fill: Marker['fill'] = 'open'): void {
     const fee = commission(q, price, this.spec.costs);
     const s = this.side;
     this.cash += s === 1 ? q * price - fee : -(q * price) - fee;
@@ -492,7 +492,7 @@ class BacktestEngine implements BacktestSession, OperandResolver {
       exitReason: reason,
     });
     const kind: MarkerKind = full ? (s === 1 ? 'exitLong' : 'exitShort') : s === 1 ? 'partialExitLong' : 'partialExitShort';
-    this.marker(g, ts, kind, price, q, fee);
+    this.marker(g, ts, kind, price, q, fee, fill);
     if (full) {
       this.side = 0;
       this.qty = 0;
@@ -504,8 +504,8 @@ class BacktestEngine implements BacktestSession, OperandResolver {
     } else this.qty -= q;
   }
 
-  private marker(bar: number, ts: number, kind: MarkerKind, price: number, quantity: number, fee: number): void {
-    this.markers.push({ bar, ts, kind, price, quantity, fee });
+  private marker(bar: number, ts: number, kind: MarkerKind, price: number, quantity: number, fee: number, fill: Marker['fill'] = 'open'): void {
+    this.markers.push({ bar, ts, kind, price, quantity, fee, fill });
   }
 
   // Inside the bar ----------------------------------------------------------------
@@ -568,7 +568,7 @@ class BacktestEngine implements BacktestSession, OperandResolver {
   }
 
   private exitAt(reference: number, reason: ExitReason, g: number, ts: number, barsHeld: number): true {
-    this.closeQuantity(this.qty, this.exitPrice(reference), reason, g, ts, barsHeld);
+    this.closeQuantity(this.qty, this.exitPrice(reference), reason, g, ts, barsHeld, 'intrabar');
     // An order decided at the last close for this position has nothing left to act on.
     return true;
   }

@@ -81,6 +81,8 @@ export interface Marker {
   readonly price: number;
   readonly quantity: number;
   readonly fee: number;
+  /** 'open': an order decided at the previous close, filled at this bar's open; 'intrabar': a stop or target. */
+  readonly fill: 'open' | 'intrabar';
 }
 
 /** The position still open after the last bar: valued in the equity curve, not a closed trade. */
