@@ -35,7 +35,8 @@ const URL_LINE = /Web mode: (http:\/\/[^\s]+)/;
  */
 export async function startServer(options: { dataDir?: string; timeoutMs?: number; extraArgs?: string[] } = {}): Promise<RunningServer> {
   const root = repoRoot();
-  const cli = join(root, 'dist/cli.js');
+  // BWS_E2E_CLI runs the flows against another build of the CLI (same arguments, same URL line).
+  const cli = process.env.BWS_E2E_CLI ?? join(root, 'dist/cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`node scripts/build.mjs --renderer\` first.`);
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bws-e2e-'));
