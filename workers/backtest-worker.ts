@@ -64,10 +64,14 @@ async function execute(job: BacktestJob, progress: MessagePort, cancelFlag: Shar
     if (commitFault(job.fault, job.faultMs ?? 1000) === 'pending') return new Promise<never>(() => {});
   }
 
-  const instrument = bars.instrument(job.dbFile, {
+  const stored = bars.instrument(job.dbFile, {
     symbol: job.symbol,
     instrumentId: job.instrumentId === undefined ? undefined : instrumentId(job.instrumentId),
   });
+  if (job.quantityStep !== undefined && !(job.quantityStep > 0 && Number.isFinite(job.quantityStep))) {
+    throw new ValidationError(`quantityStep must be a positive number, got ${job.quantityStep}`);
+  }
+  const instrument = job.quantityStep === undefined ? stored : { ...stored, quantityStep: job.quantityStep };
   const request = { dbFile: job.dbFile, instrument, timeframe: job.timeframe, fromTs: job.fromTs, toTs: job.toTs };
   const series = bars.series(request);
   const magnifierBars = job.magnifier === false ? null : bars.minuteBarsFor(request);

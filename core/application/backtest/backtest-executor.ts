@@ -13,6 +13,8 @@ export interface BacktestRequest {
   readonly spec: StrategySpec;
   /** Resolve stops/targets on 1-minute bars inside higher-timeframe bars (default true). */
   readonly magnifier?: boolean;
+  /** Overrides the instrument's quantity step for this run (e.g. fractional shares). */
+  readonly quantityStep?: number;
 }
 
 /** What an executed backtest returns: the engine's result and the data it actually read. */

@@ -23,6 +23,8 @@ export interface RunBacktestArgs {
   readonly fromTs?: number;
   readonly toTs?: number;
   readonly magnifier?: boolean;
+  /** Overrides the instrument's quantity step for this run. */
+  readonly quantityStep?: number;
   readonly strategyId?: StrategyId | null;
 }
 
@@ -62,6 +64,7 @@ export async function runBacktest(deps: RunBacktestDeps, args: RunBacktestArgs, 
       ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
       ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
       ...(args.magnifier === undefined ? {} : { magnifier: args.magnifier }),
+      ...(args.quantityStep === undefined ? {} : { quantityStep: args.quantityStep }),
     },
     {
       ...(control.progress ? { onProgress: (p: BacktestProgress) => control.progress?.(p) } : {}),

@@ -29,6 +29,8 @@ export interface BacktestJob {
   readonly spec: StrategySpec;
   /** Default true; needs stored 1m bars and a timeframe above 1m. */
   readonly magnifier?: boolean;
+  /** Overrides the stored instrument's quantity step. */
+  readonly quantityStep?: number;
   readonly fault?: TestFault;
   readonly faultMs?: number;
 }

@@ -62,6 +62,7 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
           ...(request.fromTs === undefined ? {} : { fromTs: request.fromTs }),
           ...(request.toTs === undefined ? {} : { toTs: request.toTs }),
           ...(request.magnifier === undefined ? {} : { magnifier: request.magnifier }),
+          ...(request.quantityStep === undefined ? {} : { quantityStep: request.quantityStep }),
           ...(request.fault === undefined ? {} : { fault: request.fault, faultMs: request.faultMs ?? 1000 }),
         };
         return api.runBacktest(job, Comlink.transfer(context.progressPort, [context.progressPort]), context.cancelFlag);

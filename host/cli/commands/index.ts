@@ -1,6 +1,22 @@
 import type { Command } from '../command.js';
+import { backtestCommand } from './backtest.js';
+import { dataExportCommand } from './data-export.js';
+import { dataImportCommand } from './data-import.js';
 import { dataListCommand } from './data-list.js';
 import { demoCommand } from './demo.js';
+import { runsCompareCommand, runsDeleteCommand, runsListCommand, runsShowCommand } from './runs.js';
+import { serveCommand } from './serve.js';
 
 /** Every `bws` command; the CLI matches the longest word sequence. */
-export const COMMANDS: readonly Command[] = [dataListCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [
+  dataImportCommand,
+  dataListCommand,
+  dataExportCommand,
+  demoCommand,
+  backtestCommand,
+  runsListCommand,
+  runsShowCommand,
+  runsCompareCommand,
+  runsDeleteCommand,
+  serveCommand,
+];

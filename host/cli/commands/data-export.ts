@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { parseTimeframe } from '../../../core/domain/market/timeframe.js';
+import { exportBarsCsv } from '../../../core/infrastructure/csv/export-csv.js';
+import { UsageError } from '../cli-error.js';
+import { boolFlag, stringFlag, type Command } from '../command.js';
+import { withStorage } from '../context.js';
+import { printJson, printLine } from '../output.js';
+import { isoOf, parseIsoArg } from '../time-args.js';
+
+export const dataExportCommand: Command = {
+  words: ['data', 'export'],
+  usage: 'bws data export --symbol SYM [--from ISO] [--to ISO] [--timeframe TF] FILE [--json]',
+  summary: 'Writes the bars of a range [from, to) to a CSV file (ISO 8601 UTC timestamps).',
+  options: { symbol: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, timeframe: { type: 'string' } },
+  async run(input) {
+    const file = input.positionals[0];
+    if (!file || input.positionals.length > 1) throw new UsageError(`expected exactly one FILE\nusage: ${this.usage}`);
+    const symbol = stringFlag(input, 'symbol');
+    if (!symbol) throw new UsageError('--symbol is required');
+    let timeframe;
+    try {
+      timeframe = parseTimeframe(stringFlag(input, 'timeframe') ?? '1m');
+    } catch (error) {
+      throw new UsageError(`--timeframe: ${(error as Error).message}`);
+    }
+    const fromTs = parseIsoArg('--from', stringFlag(input, 'from'));
+    const toTs = parseIsoArg('--to', stringFlag(input, 'to'));
+    const report = await withStorage(input, (storage) =>
+      exportBarsCsv(
+        storage.barStore,
+        { symbol, timeframe, ...(fromTs === undefined ? {} : { fromTs }), ...(toTs === undefined ? {} : { toTs }) },
+        path.resolve(file),
+      ),
+    );
+    if (boolFlag(input, 'json')) printJson(report);
+    else printLine(`Exported ${report.bars.toLocaleString('en-US')} bars (${isoOf(report.firstTs)} .. ${isoOf(report.lastTs)}) to ${report.file}`);
+  },
+};

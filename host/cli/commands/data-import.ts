@@ -1,0 +1,84 @@
+import path from 'node:path';
+import type { ImportBarsOptions } from '../../../core/application/import-bars.js';
+import { runImportInWorker } from '../../../core/infrastructure/csv/import-runner.js';
+import { databasePath } from '../../../core/infrastructure/data-dir.js';
+import { openStorage } from '../../../core/infrastructure/sqlite/storage.js';
+import { UsageError } from '../cli-error.js';
+import { boolFlag, stringFlag, type Command } from '../command.js';
+import { dataDirOf } from '../context.js';
+import { createProgress, printJson, printLine } from '../output.js';
+import { isoOf, parseNumberArg } from '../time-args.js';
+
+export const dataImportCommand: Command = {
+  words: ['data', 'import'],
+  usage:
+    'bws data import FILE --symbol SYM [--timeframe 1m] [--qty-step N] [--tick N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
+  summary: 'Imports a CSV of bars in one transaction (in a worker): all rows or, by default on any bad row, nothing.',
+  options: {
+    symbol: { type: 'string' },
+    timeframe: { type: 'string' },
+    'qty-step': { type: 'string' },
+    tick: { type: 'string' },
+    venue: { type: 'string' },
+    currency: { type: 'string' },
+    'skip-bad-rows': { type: 'boolean' },
+    duplicates: { type: 'string' },
+  },
+  async run(input) {
+    const file = input.positionals[0];
+    if (!file || input.positionals.length > 1) throw new UsageError(`expected exactly one FILE\nusage: ${this.usage}`);
+    const symbol = stringFlag(input, 'symbol');
+    if (!symbol) throw new UsageError('--symbol is required');
+    const duplicates = stringFlag(input, 'duplicates');
+    if (duplicates !== undefined && duplicates !== 'reject' && duplicates !== 'last-wins') {
+      throw new UsageError(`--duplicates: expected reject or last-wins, got "${duplicates}"`);
+    }
+    const qtyStep = parseNumberArg('--qty-step', stringFlag(input, 'qty-step'));
+    const tick = parseNumberArg('--tick', stringFlag(input, 'tick'));
+    const venue = stringFlag(input, 'venue');
+    const quoteCurrency = stringFlag(input, 'currency');
+    const options: ImportBarsOptions = {
+      file: path.resolve(file),
+      symbol,
+      timeframe: stringFlag(input, 'timeframe') ?? '1m',
+      skipBadRows: boolFlag(input, 'skip-bad-rows'),
+      duplicates: duplicates === 'last-wins' ? 'lastWins' : 'reject',
+      ...(qtyStep === undefined ? {} : { qtyStep }),
+      ...(tick === undefined ? {} : { tick }),
+      ...(venue === undefined ? {} : { venue }),
+      ...(quoteCurrency === undefined ? {} : { quoteCurrency }),
+    };
+    const json = boolFlag(input, 'json');
+    const dbFile = databasePath(dataDirOf(input));
+    // Create and migrate the database here so the worker finds the current schema.
+    openStorage({ file: dbFile }).close();
+    const progress = createProgress('import', !json);
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const report = await runImportInWorker(dbFile, options, {
+        signal: abort.signal,
+        onProgress: (p) => progress.update(p.bytesRead, p.totalBytes, `${p.rowsRead.toLocaleString('en-US')} rows, ${Math.round(p.rowsPerSecond).toLocaleString('en-US')} rows/s`),
+      });
+      progress.stop();
+      if (json) {
+        printJson(report);
+        return;
+      }
+      printLine(
+        `Imported ${report.symbol} ${report.timeframe}: ${report.rowsRead.toLocaleString('en-US')} rows read, ` +
+          `${report.barsWritten.inserted.toLocaleString('en-US')} bars inserted, ${report.barsWritten.replaced.toLocaleString('en-US')} replaced ` +
+          `(${isoOf(report.firstTs)} .. ${isoOf(report.lastTs)}) in ${Math.round(report.durationMs)} ms`,
+      );
+      if (report.duplicates > 0) printLine(`${report.duplicates} duplicate timestamp(s): the last row won`);
+      if (report.skippedCount > 0) {
+        printLine(`${report.skippedCount} bad row(s) skipped:`);
+        for (const r of report.skipped) printLine(`  ${r.file}:${r.line}: ${r.message}`);
+      }
+    } finally {
+      progress.stop();
+      process.off('SIGINT', onSigint);
+    }
+  },
+};

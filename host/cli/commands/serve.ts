@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { NonLoopbackHostError, startWebServer } from '../../web/server.js';
+import { openWorkstation } from '../../workstation.js';
+import { UsageError } from '../cli-error.js';
+import { boolFlag, stringFlag, type Command } from '../command.js';
+import { printLine } from '../output.js';
+import { parseNumberArg } from '../time-args.js';
+
+/** dist/renderer, found from the bundle (dist/cli.js) or the sources (host/cli/commands). */
+function rendererDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'dist', 'renderer');
+    dir = path.dirname(dir);
+  }
+  throw new Error('Cannot find the repository root (package.json) to serve dist/renderer from');
+}
+
+export const serveCommand: Command = {
+  words: ['serve'],
+  usage: 'bws serve [--port N] [--host 127.0.0.1] [--allow-remote] [--no-demo]',
+  summary: 'Serves the workstation UI and API in local web mode (loopback only, per-start token).',
+  options: { port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, 'no-demo': { type: 'boolean' } },
+  async run(input) {
+    const port = parseNumberArg('--port', stringFlag(input, 'port')) ?? 0;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected 0-65535, got ${port}`);
+    const staticDir = rendererDir();
+    if (!existsSync(path.join(staticDir, 'index.html'))) {
+      throw new UsageError(`the UI is not built (${staticDir}/index.html is missing); run \`npm run build\` first`);
+    }
+    const workstation = await openWorkstation({ dataDir: stringFlag(input, 'data-dir'), transport: 'web', seedDemo: !boolFlag(input, 'no-demo') });
+    if (workstation.demo.seeded) printLine(`Seeded the synthetic demo data set (${workstation.demo.instruments.map((i) => i.symbol).join(', ')}) in ${workstation.storage.file}`);
+    let server;
+    try {
+      server = await startWebServer({
+        dispatcher: workstation.dispatcher,
+        events: workstation.events,
+        staticDir,
+        host: stringFlag(input, 'host') ?? '127.0.0.1',
+        port,
+        allowNonLoopback: boolFlag(input, 'allow-remote'),
+        uploadDir: path.join(workstation.dataDir, 'uploads'),
+      });
+    } catch (error) {
+      await workstation.close();
+      if (error instanceof NonLoopbackHostError) throw new UsageError(error.message);
+      throw error;
+    }
+    printLine(`Data: ${workstation.storage.file}`);
+    printLine(`Web mode: ${server.url}`);
+    const stop = async () => {
+      await server.close();
+      await workstation.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+    // Keep running until a signal arrives.
+    await new Promise<never>(() => {});
+  },
+};

@@ -1,0 +1,36 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Trade } from '../../core/domain/engine/types.js';
+
+const iso = (ts: number) => new Date(ts).toISOString();
+
+/** Trades as CSV, one row per closed trade. */
+export function tradesCsv(trades: readonly Trade[]): string {
+  const header = 'side,entry_time,exit_time,entry_price,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason';
+  const rows = trades.map((t) =>
+    [t.side, iso(t.entryTs), iso(t.exitTs), t.entryPrice, t.exitPrice, t.quantity, t.pnl, t.returnPct, t.fees, t.barsHeld, t.exitReason].join(','),
+  );
+  return `${[header, ...rows].join('\n')}\n`;
+}
+
+/** Equity and drawdown per bar as CSV. */
+export function equityCsv(ts: ArrayLike<number>, equity: ArrayLike<number>): string {
+  const lines = ['time,equity,drawdown_pct'];
+  let peak = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < equity.length; i++) {
+    const e = equity[i]!;
+    if (e > peak) peak = e;
+    lines.push(`${iso(ts[i]!)},${e},${peak > 0 ? ((e - peak) / peak) * 100 : 0}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes trades.csv, equity.csv and report.json of a run into `dir`. */
+export function writeRunFiles(dir: string, run: { trades: readonly Trade[]; ts: ArrayLike<number>; equity: ArrayLike<number>; report: unknown }): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files = [path.join(dir, 'trades.csv'), path.join(dir, 'equity.csv'), path.join(dir, 'report.json')];
+  writeFileSync(files[0]!, tradesCsv(run.trades));
+  writeFileSync(files[1]!, equityCsv(run.ts, run.equity));
+  writeFileSync(files[2]!, `${JSON.stringify(run.report, null, 2)}\n`);
+  return files;
+}
