@@ -1,0 +1,117 @@
+// The `bws` CLI end to end: real processes (dist/cli.js), a real SQLite file in a temp dir.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+const cli = path.join(root, 'dist/cli.js');
+const GOOG = path.resolve(root, '../shared/data/GOOG.csv');
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function bws(dataDir: string, ...args: string[]): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args, '--data-dir', dataDir], { maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function json<T>(dataDir: string, ...args: string[]): Promise<T> {
+  const outcome = await bws(dataDir, ...args, '--json');
+  expect(outcome.stderr).toBe('');
+  expect(outcome.code).toBe(0);
+  return JSON.parse(outcome.stdout) as T;
+}
+
+describe('bws CLI', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'bws-cli-'));
+  });
+
+  it('imports real daily bars, lists them and exports them back', async () => {
+    const report = await json<{ rowsRead: number; barsWritten: { inserted: number } }>(dir, 'data', 'import', GOOG, '--symbol', 'GOOG', '--timeframe', '1d');
+    expect(report.rowsRead).toBe(2148);
+    expect(report.barsWritten.inserted).toBe(2148);
+    const list = await json<{ series: { symbol: string; timeframe: string; barCount: number }[] }>(dir, 'data', 'list');
+    expect(list.series).toEqual([expect.objectContaining({ symbol: 'GOOG', timeframe: '1d', barCount: 2148 })]);
+    const out = path.join(dir, 'goog-2010.csv');
+    const exported = await json<{ bars: number }>(dir, 'data', 'export', '--symbol', 'GOOG', '--timeframe', '1d', '--from', '2010-01-01', '--to', '2011-01-01', out);
+    expect(exported.bars).toBe(252);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('timestamp,open,high,low,close,volume');
+    expect(lines[1]).toMatch(/^2010-01-04T00:00:00.000Z,/);
+    expect(lines).toHaveLength(253);
+  });
+
+  it('runs a template backtest, stores the run and writes its files', async () => {
+    const out = path.join(dir, 'run-out');
+    const result = await json<{ runId: string; hash: string; metrics: Record<string, number>; trades: unknown[] }>(
+      dir, 'backtest', '--template', 'sma-cross', '--param', 'fast=10', '--param', 'slow=30', '--symbol', 'GOOG', '--timeframe', '1d', '--out', out,
+    );
+    expect(result.metrics.tradeCount).toBe(result.trades.length);
+    expect(result.metrics.tradeCount).toBeGreaterThan(5);
+    expect(Number.isFinite(result.metrics.finalEquity)).toBe(true);
+    for (const f of ['trades.csv', 'equity.csv', 'report.json']) expect(existsSync(path.join(out, f))).toBe(true);
+    expect(readFileSync(path.join(out, 'equity.csv'), 'utf8').trim().split('\n')).toHaveLength(2149);
+
+    // The same inputs give the same hash and metrics; different costs give another hash.
+    const again = await json<{ runId: string; hash: string; metrics: Record<string, number> }>(
+      dir, 'backtest', '--template', 'sma-cross', '--param', 'fast=10', '--param', 'slow=30', '--symbol', 'GOOG', '--timeframe', '1d',
+    );
+    expect(again.hash).toBe(result.hash);
+    expect(again.metrics).toEqual(result.metrics);
+    const cheaper = await json<{ runId: string; hash: string }>(
+      dir, 'backtest', '--template', 'sma-cross', '--param', 'fast=10', '--param', 'slow=30', '--symbol', 'GOOG', '--timeframe', '1d', '--commission', '0',
+    );
+    expect(cheaper.hash).not.toBe(result.hash);
+
+    const list = await json<{ runs: { id: string }[]; total: number }>(dir, 'runs', 'list');
+    expect(list.total).toBe(3);
+    const compared = await json<{ metrics: { name: string; values: number[] }[] }>(dir, 'runs', 'compare', result.runId, cheaper.runId);
+    const fees = compared.metrics.find((m) => m.name === 'totalFees')!;
+    expect(fees.values[0]).toBeGreaterThan(fees.values[1]!);
+    const shown = await json<{ id: string; hash: string }>(dir, 'runs', 'show', again.runId);
+    expect(shown.hash).toBe(result.hash);
+    await json(dir, 'runs', 'delete', again.runId);
+    expect((await json<{ total: number }>(dir, 'runs', 'list')).total).toBe(2);
+  });
+
+  it('refuses a bad CSV with file and line, and keeps what was stored', async () => {
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(bad, 'Date,Open,High,Low,Close,Volume\n2020-01-01,1,2,0.5,1.5,10\n2020-01-02,1,2,0.5,abc,10\n');
+    const outcome = await bws(dir, 'data', 'import', bad, '--symbol', 'GOOG', '--timeframe', '1d');
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toContain(`${bad}:3:`);
+    const list = await json<{ series: { barCount: number }[] }>(dir, 'data', 'list');
+    expect(list.series[0]!.barCount).toBe(2148);
+  });
+
+  it('answers usage errors on stderr with exit code 2', async () => {
+    const missing = await bws(dir, 'backtest', '--template', 'sma-cross');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--symbol is required');
+    const unknown = await bws(dir, 'frobnicate');
+    expect(unknown.code).toBe(2);
+    const badTf = await bws(dir, 'backtest', '--template', 'sma-cross', '--symbol', 'GOOG', '--timeframe', '7m');
+    expect(badTf.code).toBe(2);
+    expect(badTf.stderr).toContain('Unknown timeframe');
+    const badSpec = path.join(dir, 'spec.json');
+    writeFileSync(badSpec, JSON.stringify({ version: 1, name: 'x', direction: 'sideways' }));
+    const invalid = await bws(dir, 'backtest', '--spec', badSpec, '--symbol', 'GOOG', '--timeframe', '1d');
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain('ValidationError');
+    expect(invalid.stderr).toContain('direction');
+  });
+});
