@@ -8,7 +8,7 @@ import type { StrategySpec } from '../core/domain/strategy/spec.js';
 import { all, any, k, smaCrossSpec, specOf, trig, v } from '../core/domain/test-kit/specs.js';
 import { seedStore } from '../core/infrastructure/workers/test-kit/bar-fixture.js';
 import { WorkerBacktestExecutor } from '../core/infrastructure/workers/worker-backtest-executor.js';
-import { isMain, machineDescription, printRows, type BenchRow } from './lib/bench-row.js';
+import { isMain, runStandalone, type BenchRow } from './lib/bench-row.js';
 
 const YEAR_OF_MINUTES = 525_600;
 const MB = 1024 * 1024;
@@ -98,7 +98,4 @@ export async function run(): Promise<BenchRow[]> {
   return rows;
 }
 
-if (isMain(import.meta.url)) {
-  process.stdout.write(`backtest end to end, ${machineDescription()}\n`);
-  printRows(await run());
-}
+if (isMain(import.meta.url)) await runStandalone(run);

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 /** One benchmark figure beside its target. */
@@ -29,9 +30,17 @@ export function isMain(moduleUrl: string): boolean {
   return moduleUrl.endsWith(`/${name}`) || moduleUrl.endsWith(`/${name}.js`);
 }
 
-/** Runs a bench module's `run()` as a script: prints its table with the machine line. */
+/**
+ * Runs a bench module's `run()` as a script: prints its table with the machine line, or,
+ * when run-all asks through BWS_BENCH_ROWS_FILE, writes the rows there as JSON.
+ */
 export async function runStandalone(run: () => Promise<readonly BenchRow[]>): Promise<void> {
   const rows = await run();
+  const rowsFile = process.env.BWS_BENCH_ROWS_FILE;
+  if (rowsFile) {
+    writeFileSync(rowsFile, JSON.stringify(rows));
+    return;
+  }
   process.stdout.write(`machine: ${machineDescription()}\n\n`);
   printRows(rows);
 }
