@@ -18,9 +18,15 @@ import { getIn, pathKey, removeAt, setIn } from './spec-edit.js';
 import { useDraftAutosave } from './use-draft.js';
 import { useValidation } from './use-validation.js';
 
+/** The validator writes array steps as `children[0]`; the forms key fields as `children.0`. */
+const normalizePath = (path: string): string => path.replace(/\[(\d+)\]/g, '.$1');
+
 const byPath = (issues: readonly SpecIssue[]): Map<string, SpecIssue[]> => {
   const map = new Map<string, SpecIssue[]>();
-  for (const issue of issues) map.set(issue.path, [...(map.get(issue.path) ?? []), issue]);
+  for (const issue of issues) {
+    const key = normalizePath(issue.path);
+    map.set(key, [...(map.get(key) ?? []), issue]);
+  }
   return map;
 };
 
@@ -110,7 +116,7 @@ function StrategyBuilder({ strategyId, navigate }: { strategyId: string; navigat
   if (!spec || !api_ || !saved) return <div className="muted">Loading…</div>;
 
   const errorCount = check?.errors.length ?? 0;
-  const unplaced = (check?.errors ?? []).filter((issue) => getIn(spec, issue.path.split('.')) === undefined && issue.path !== '');
+  const unplaced = (check?.errors ?? []).filter((issue) => issue.path === '' || getIn(spec, normalizePath(issue.path).split('.')) === undefined);
   return (
     <BuilderContext.Provider value={api_}>
       <div className="row panel" style={{ minHeight: 44 }}>
