@@ -24,6 +24,9 @@ export class CsvBarSource implements BarRowSource {
   private readonly delimiter: string;
   private timestampFormat: TimestampFormat | null = null;
   private pendingFirst: { text: string; line: number } | null = null;
+  /** Position of the next quote character in the reader's buffer (Infinity: none), and the buffer it was found in. */
+  private nextQuote = -1;
+  private quoteGeneration = -1;
   private readonly fields: string[] = [];
   private readonly fieldText: string[] = [];
   private readonly fieldStart = new Int32Array(MAX_FIELDS);
@@ -73,20 +76,27 @@ export class CsvBarSource implements BarRowSource {
     const rowErrors: RowError[] = [];
     let count = 0;
     let rowsRead = 0;
+    const reader = this.reader;
     while (rowsRead < this.batchRows) {
-      let text: string | null;
+      let text: string;
+      let start: number;
+      let end: number;
       let line: number;
       if (this.pendingFirst) {
         ({ text, line } = this.pendingFirst);
+        start = 0;
+        end = text.length;
         this.pendingFirst = null;
       } else {
-        text = this.reader.next();
-        line = this.reader.lineNumber;
+        if (!reader.nextRange()) break;
+        text = reader.lineText;
+        start = reader.lineStart;
+        end = reader.lineEnd;
+        line = reader.lineNumber;
       }
-      if (text === null) break;
-      if (text.length === 0 || text.trim() === '') continue;
+      if (start === end || (text.charCodeAt(start) <= 32 && text.slice(start, end).trim() === '')) continue;
       rowsRead++;
-      const problem = this.parseRow(text, count, line);
+      const problem = this.parseRow(text, start, end, count, line);
       if (problem === null) count++;
       else rowErrors.push({ file: this.file, line, message: problem });
     }
@@ -95,8 +105,8 @@ export class CsvBarSource implements BarRowSource {
   }
 
   /** Parses one record into slot `i`; returns what is wrong with it, or null. */
-  private parseRow(text: string, i: number, line: number): string | null {
-    const n = this.locateFields(text);
+  private parseRow(text: string, start: number, end: number, i: number, line: number): string | null {
+    const n = this.locateFields(text, start, end);
     if (n === OPEN_QUOTE) return 'quoted field is not closed before the end of the file';
     const layout = this.layout;
     if (n !== layout.fieldCount) return `expected ${layout.fieldCount} fields, found ${n}`;
@@ -122,24 +132,26 @@ export class CsvBarSource implements BarRowSource {
    * quotes are split into strings, joined with the following lines while a quoted
    * field is open. Returns the field count, or OPEN_QUOTE at an unclosed quote.
    */
-  private locateFields(text: string): number {
+  private locateFields(text: string, lineStart: number, lineEnd: number): number {
     const { fieldText, fieldStart, fieldEnd } = this;
-    if (text.indexOf('"') < 0) {
+    if (!this.hasQuote(text, lineStart, lineEnd)) {
       const delimiter = this.delimiter;
       let count = 0;
-      let start = 0;
+      let start = lineStart;
       for (;;) {
-        const end = text.indexOf(delimiter, start);
+        let end = text.indexOf(delimiter, start);
+        if (end < 0 || end > lineEnd) end = lineEnd;
         if (count < MAX_FIELDS) {
           fieldText[count] = text;
           fieldStart[count] = start;
-          fieldEnd[count] = end < 0 ? text.length : end;
+          fieldEnd[count] = end;
         }
         count++;
-        if (end < 0) return count;
+        if (end === lineEnd) return count;
         start = end + 1;
       }
     }
+    text = text.slice(lineStart, lineEnd);
     let n = splitRecord(text, this.delimiter, this.fields);
     while (n === OPEN_QUOTE) {
       const more = this.reader.next();
@@ -154,6 +166,17 @@ export class CsvBarSource implements BarRowSource {
       fieldEnd[k] = field.length;
     }
     return n;
+  }
+
+  /** True when text[start, end) holds a quote; one indexOf per quote, not per line. */
+  private hasQuote(text: string, start: number, end: number): boolean {
+    if (text !== this.reader.lineText) return text.slice(start, end).includes('"');
+    if (this.quoteGeneration !== this.reader.generation || this.nextQuote < start) {
+      this.quoteGeneration = this.reader.generation;
+      const at = text.indexOf('"', start);
+      this.nextQuote = at < 0 ? Infinity : at;
+    }
+    return this.nextQuote < end;
   }
 
   private fieldString(k: number): string {

@@ -18,6 +18,10 @@ export class LineReader {
   private pos = 0;
   private eof = false;
   private closed = false;
+  lineText = '';
+  lineStart = 0;
+  lineEnd = 0;
+  generation = 0;
   /** 1-based number of the line last returned. */
   lineNumber = 0;
   bytesRead = 0;
@@ -31,22 +35,34 @@ export class LineReader {
 
   /** Returns the next line without its line ending, or null at the end of the file. */
   next(): string | null {
+    return this.nextRange() ? this.lineText.slice(this.lineStart, this.lineEnd) : null;
+  }
+
+  /**
+   * Advances to the next line without copying it: the line is
+   * lineText[lineStart, lineEnd). Returns false at the end of the file. `lineText`
+   * is the whole decoded buffer; `generation` changes whenever that buffer does.
+   */
+  nextRange(): boolean {
     for (;;) {
-      const end = this.text.indexOf('\n', this.pos);
+      const text = this.text;
+      const end = text.indexOf('\n', this.pos);
       if (end >= 0) {
-        const stop = end > this.pos && this.text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-        const line = this.text.slice(this.pos, stop);
+        this.lineText = text;
+        this.lineStart = this.pos;
+        this.lineEnd = end > this.pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
         this.pos = end + 1;
         this.lineNumber++;
-        return line;
+        return true;
       }
       if (this.eof) {
-        if (this.pos >= this.text.length) return null;
-        let line = this.text.slice(this.pos);
-        if (line.endsWith('\r')) line = line.slice(0, -1);
-        this.pos = this.text.length;
+        if (this.pos >= text.length) return false;
+        this.lineText = text;
+        this.lineStart = this.pos;
+        this.lineEnd = text.charCodeAt(text.length - 1) === 13 ? text.length - 1 : text.length;
+        this.pos = text.length;
         this.lineNumber++;
-        return line;
+        return true;
       }
       this.fill();
     }
@@ -68,6 +84,7 @@ export class LineReader {
       this.text = rest + decoded;
     }
     this.pos = 0;
+    this.generation++;
   }
 
   close(): void {
