@@ -1,0 +1,242 @@
+// The handler table over the real adapters: SQLite in a temp dir, real import and
+// backtest workers from dist/. Calls go through the dispatcher, as from either transport.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoData } from '../demo/seed-demo.js';
+import { createDispatcher, type Dispatcher } from '../contract/dispatcher.js';
+import { createEventBus, type EventMessage } from '../contract/events.js';
+import type { HandlerName, HandlerResult } from '../contract/handlers.js';
+import type { JobInfo } from '../contract/jobs.js';
+import { LatencyRecorder } from '../contract/latency.js';
+import { JobRegistry } from '../jobs/job-registry.js';
+import { exportBarsCsv } from '../../infrastructure/csv/export-csv.js';
+import { runImportInWorker } from '../../infrastructure/csv/import-runner.js';
+import { SqliteJobStore } from '../../infrastructure/jobs/sqlite-job-store.js';
+import { SqliteRunStore } from '../../infrastructure/runs/sqlite-run-store.js';
+import { openStorage, type Storage } from '../../infrastructure/sqlite/storage.js';
+import { SqliteStrategyStore } from '../../infrastructure/strategies/sqlite-strategy-store.js';
+import { WorkerBacktestExecutor } from '../../infrastructure/workers/worker-backtest-executor.js';
+import { createHandlers } from './create-handlers.js';
+
+let dir: string;
+let storage: Storage;
+let executor: WorkerBacktestExecutor;
+let dispatcher: Dispatcher;
+let jobs: JobRegistry;
+const events: EventMessage[] = [];
+let ids = 0;
+
+async function call<N extends HandlerName>(name: N, args?: unknown): Promise<HandlerResult<N>> {
+  const answer = await dispatcher.invoke(name, args);
+  if (!answer.ok) throw new Error(`${name} failed: ${JSON.stringify(answer.error)}`);
+  return answer.value as HandlerResult<N>;
+}
+
+async function fail(name: HandlerName, args?: unknown) {
+  const answer = await dispatcher.invoke(name, args);
+  if (answer.ok) throw new Error(`${name} succeeded unexpectedly`);
+  return answer.error;
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bws-handlers-'));
+  storage = openStorage({ file: path.join(dir, 'workstation.sqlite') });
+  seedDemoData(storage.barStore, 20_000);
+  const bus = createEventBus();
+  bus.onAny((message) => events.push(message));
+  const latency = new LatencyRecorder();
+  const clock = () => Date.now();
+  const newId = () => `id-${++ids}`;
+  jobs = new JobRegistry({ store: new SqliteJobStore(storage.writer), events: bus, clock, newId, logger: { error: () => {} } });
+  executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
+  const reader = () => storage.database.reader();
+  dispatcher = createDispatcher(
+    createHandlers({
+      barStore: storage.barStore,
+      strategyStore: new SqliteStrategyStore(storage.writer, reader),
+      runStore: new SqliteRunStore(storage.writer, reader),
+      jobs,
+      events: bus,
+      importer: {
+        importFile: (options, control) => {
+          const abort = new AbortController();
+          const unsubscribe = control.onCancel(() => abort.abort());
+          return runImportInWorker(storage.file, options, { onProgress: control.onProgress, signal: abort.signal }).finally(unsubscribe);
+        },
+      },
+      exporter: {
+        exportCsv: async (request) => {
+          const report = exportBarsCsv(storage.barStore, request, request.path);
+          return { path: report.file, rows: report.bars };
+        },
+      },
+      backtests: executor,
+      clock,
+      newId,
+      systemInfo: {
+        appVersion: 'test',
+        transport: 'cli',
+        dataDir: dir,
+        databaseFile: storage.file,
+        platform: process.platform,
+        runtimeVersion: process.version,
+        workerThreads: 1,
+      },
+      slowStatements: () => storage.slowLog.list(10),
+      latency,
+    }),
+    { logger: { error: () => {} }, now: () => performance.now(), latency },
+  );
+});
+
+afterAll(async () => {
+  await executor.close();
+  storage.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const finished = (jobId: string): Promise<JobInfo> => jobs.whenFinished(jobId);
+
+describe('strategies handlers', () => {
+  it('create, list, update, duplicate, rename, delete and restore', async () => {
+    const catalog = await call('strategies/catalog');
+    expect(catalog.variables.length).toBeGreaterThan(10);
+    const template = catalog.templates[0]!;
+    const created = await call('strategies/create', { templateId: template.id, name: 'Trend one', tags: ['trend'] });
+    expect(created).toMatchObject({ name: 'Trend one', tags: ['trend'], spec: { name: 'Trend one' }, hasDraft: false });
+    const copy = await call('strategies/duplicate', { id: created.id });
+    expect(copy.name).toBe('Trend one (copy)');
+    await call('strategies/rename', { id: copy.id, name: 'Zed' });
+    expect((await call('strategies/get', { id: copy.id })).spec.name).toBe('Zed');
+
+    const byName = await call('strategies/list', { sort: 'name' });
+    expect(byName.items.map((s) => s.name)).toEqual(['Trend one', 'Zed']);
+    expect((await call('strategies/list', { search: 'zed' })).total).toBe(1);
+    expect((await call('strategies/list', { tags: ['trend'] })).total).toBe(2);
+
+    const updated = await call('strategies/update', { id: created.id, spec: { ...created.spec, name: 'Trend renamed', initialCash: 5000 } });
+    expect(updated).toMatchObject({ name: 'Trend renamed', spec: { initialCash: 5000 } });
+    expect(await fail('strategies/update', { id: created.id, spec: { version: 1 } })).toMatchObject({ type: 'ValidationError' });
+
+    await call('strategies/delete', { id: copy.id });
+    expect((await call('strategies/list')).total).toBe(1);
+    expect(await fail('strategies/get', { id: copy.id })).toMatchObject({ type: 'NotFoundError' });
+    await call('strategies/restore', { id: copy.id });
+    expect((await call('strategies/list')).total).toBe(2);
+    expect(events.some((e) => e.name === 'data/changed' && e.payload.kind === 'strategies')).toBe(true);
+  });
+
+  it('keeps drafts until the next save and validates with paths', async () => {
+    const created = await call('strategies/create', {});
+    expect(await call('strategies/getDraft', { id: created.id })).toBeNull();
+    const half = { ...created.spec, initialCash: -1 };
+    await call('strategies/saveDraft', { id: created.id, draft: half });
+    expect(await call('strategies/getDraft', { id: created.id })).toMatchObject({ draft: { initialCash: -1 } });
+    const check = await call('strategies/validate', { spec: half });
+    expect(check.runnable).toBe(false);
+    expect(check.errors).toContainEqual(expect.objectContaining({ path: 'initialCash' }));
+    const malformed = await call('strategies/validate', { spec: { version: 1, name: 'x' } });
+    expect(malformed.errors[0]).toMatchObject({ code: 'invalidStructure' });
+    await call('strategies/update', { id: created.id, spec: created.spec });
+    expect(await call('strategies/getDraft', { id: created.id })).toBeNull();
+  });
+});
+
+describe('data handlers', () => {
+  it('lists series, reports coverage and downsamples bars', async () => {
+    const series = await call('data/listSeries');
+    expect(series.map((s) => s.instrument.symbol)).toContain('DEMO-BTC');
+    const coverage = await call('data/coverage', { symbol: 'DEMO-BTC', timeframe: '1m' });
+    expect(coverage.barCount).toBe(20_000);
+    const bars = await call('data/bars', { symbol: 'DEMO-BTC', timeframe: '1m', maxPoints: 500 });
+    expect(bars).toMatchObject({ sourceBars: 20_000, downsampled: true });
+    expect(bars.ts).toHaveLength(500);
+    const full = await call('data/bars', { symbol: 'DEMO-BTC', timeframe: '1m', toTs: coverage.firstTs! + 60_000 * 10 });
+    expect(full.ts).toHaveLength(10);
+    // Buckets keep the extremes: the highest high survives downsampling.
+    const all = storage.barStore.readBars(storage.barStore.findInstrument('DEMO-BTC')!.id, '1m');
+    expect(Math.max(...bars.high)).toBe(Math.max(...all.high));
+    expect(JSON.parse(JSON.stringify(bars))).toEqual(bars);
+    expect(await fail('data/bars', { symbol: 'NOPE', timeframe: '1m' })).toMatchObject({ type: 'NotFoundError' });
+  });
+
+  it('imports a CSV as a job with events, then exports it', async () => {
+    const csv = path.join(dir, 'acme.csv');
+    const rows = ['timestamp,open,high,low,close,volume'];
+    for (let i = 0; i < 300; i++) rows.push(`${Date.UTC(2024, 0, 1) + i * 60_000},${100 + i},${101 + i},${99 + i},${100.5 + i},10`);
+    fs.writeFileSync(csv, rows.join('\n'));
+    const { jobId } = await call('data/import', { path: csv, symbol: 'ACME', timeframe: '1m' });
+    const job = await finished(jobId);
+    expect(job).toMatchObject({ kind: 'import', status: 'done', result: { rowsRead: 300 } });
+    expect(events.some((e) => e.name === 'job/finished' && e.payload.job.id === jobId)).toBe(true);
+    expect((await call('data/coverage', { symbol: 'ACME', timeframe: '1m' })).barCount).toBe(300);
+    const out = path.join(dir, 'acme-out.csv');
+    expect(await call('data/export', { symbol: 'ACME', timeframe: '1m', path: out })).toEqual({ path: out, rows: 300 });
+
+    fs.writeFileSync(path.join(dir, 'bad.csv'), 'timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,0.5,1,1,1\n');
+    const rejected = await finished((await call('data/import', { path: path.join(dir, 'bad.csv'), symbol: 'BAD', timeframe: '1m' })).jobId);
+    expect(rejected).toMatchObject({ status: 'failed', error: { type: 'ImportRejectedError' } });
+  });
+});
+
+describe('backtest, runs and jobs handlers', () => {
+  it('runs a saved strategy as a job and serves its results paged and downsampled', async () => {
+    const strategy = await call('strategies/create', { name: 'Runner' });
+    const { jobId } = await call('backtest/start', { strategyId: strategy.id, symbol: 'DEMO-BTC', timeframe: '1m' });
+    const job = await finished(jobId);
+    expect(job.status, JSON.stringify(job.error)).toBe('done');
+    const { runId } = job.result as { runId: string };
+
+    const list = await call('runs/list');
+    expect(list.items.map((r) => r.id)).toContain(runId);
+    const run = await call('runs/get', { id: runId });
+    expect(run).toMatchObject({ id: runId, symbol: 'DEMO-BTC', spec: { name: 'Runner' } });
+    expect(run).not.toHaveProperty('trades');
+
+    const equity = await call('runs/equity', { id: runId, maxPoints: 200 });
+    expect(equity.sourcePoints).toBe(20_000);
+    expect(equity.ts.length).toBeLessThanOrEqual(200);
+    expect(Math.min(...equity.drawdown)).toBeLessThanOrEqual(0);
+
+    const trades = await call('runs/trades', { id: runId, sort: 'pnl', order: 'desc', limit: 5 });
+    expect(trades.total).toBe(run.tradeCount);
+    const pnls = trades.items.map((t) => t.pnl);
+    expect(pnls).toEqual([...pnls].sort((a, b) => b - a));
+
+    const second = await finished((await call('backtest/start', { strategyId: strategy.id, symbol: 'DEMO-ETH', timeframe: '5m' })).jobId);
+    const other = (second.result as { runId: string }).runId;
+    const comparison = await call('runs/compare', { ids: [runId, other], maxPoints: 100 });
+    expect(comparison.runs).toHaveLength(2);
+    expect(comparison.metrics.length).toBeGreaterThan(5);
+
+    await call('runs/delete', { id: other });
+    expect(await fail('runs/get', { id: other })).toMatchObject({ type: 'NotFoundError' });
+    expect((await call('jobs/list')).map((j) => j.id)).toContain(jobId);
+  });
+
+  it('previews signals of an unsaved spec and refuses specs with errors', async () => {
+    const catalog = await call('strategies/catalog');
+    const preview = await call('backtest/preview', { spec: catalog.templates[0]!.spec, symbol: 'DEMO-BTC', timeframe: '1m' });
+    expect(preview.barsScanned).toBe(20_000);
+    expect(preview.longEntries.length + preview.shortEntries.length).toBeGreaterThan(0);
+    expect(await fail('backtest/preview', { spec: { ...catalog.templates[0]!.spec, initialCash: 0 }, symbol: 'DEMO-BTC', timeframe: '1m' })).toMatchObject({
+      type: 'ValidationError',
+    });
+  });
+
+  it('cancels a running backtest', async () => {
+    const strategy = await call('strategies/create', { name: 'Cancelled' });
+    const { jobId } = await call('backtest/start', { strategyId: strategy.id, symbol: 'DEMO-SOL', timeframe: '1m' });
+    await call('jobs/cancel', { id: jobId });
+    expect((await finished(jobId)).status).toBe('cancelled');
+    expect(await fail('jobs/cancel', { id: 'no-such-job' })).toMatchObject({ type: 'NotFoundError' });
+  });
+
+  it('reports handler latency and the host facts', async () => {
+    const report = await call('system/performance');
+    expect(report.handlers.find((h) => h.name === 'strategies/create')?.calls).toBeGreaterThan(0);
+    expect((await call('system/info')).transport).toBe('cli');
+  });
+});
