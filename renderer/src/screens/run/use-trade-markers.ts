@@ -20,9 +20,10 @@ export function useTradeMarkers(runId: string, tradeCount: number): { markers: M
           all.push({ ts: t.entryTs / 1000, price: t.entryPrice, kind: t.side === 'long' ? 'longEntry' : 'shortEntry' });
           all.push({ ts: t.exitTs / 1000, price: t.exitPrice, kind: t.side === 'long' ? 'longExit' : 'shortExit' });
         }
+        // Draw what has arrived: the first page shows at once, the rest fills in.
+        if (live) setMarkers(markerSet(all));
         if (page.items.length < PAGE) break;
       }
-      if (live) setMarkers(markerSet(all));
     };
     load().catch(() => undefined); // The trades table shows the same error where it matters.
     return () => {

@@ -11,11 +11,14 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
   const { selected, onChanged, onCleared, navigate } = props;
   const toast = useToast();
   const [renaming, setRenaming] = useState(false);
+  const [tagging, setTagging] = useState(false);
+  const [tagText, setTagText] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     setRenaming(false);
+    setTagging(false);
     setError(null);
   }, [selected?.id]);
 
@@ -39,6 +42,16 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
       if (!selected || !name.trim()) return;
       await api().invoke('strategies/rename', { id: selected.id, name: name.trim() });
       setRenaming(false);
+      onChanged();
+    });
+  const saveTags = () =>
+    attempt(async () => {
+      if (!selected) return;
+      const tags = [...new Set(tagText.split(',').map((t) => t.trim()).filter(Boolean))];
+      // Tags travel with an update of the saved spec, which stays as it is.
+      const detail = await api().invoke('strategies/get', { id: selected.id });
+      await api().invoke('strategies/update', { id: selected.id, spec: detail.spec as unknown as Record<string, unknown>, tags });
+      setTagging(false);
       onChanged();
     });
   const remove = () =>
@@ -104,6 +117,30 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
           }}
         >
           Rename
+        </button>
+      )}
+      {tagging ? (
+        <form
+          className="row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void saveTags();
+          }}
+        >
+          <input autoFocus aria-label="Tags, comma separated" placeholder="trend, crypto" data-testid="strategy-tags-input" value={tagText} onChange={(event) => setTagText(event.target.value)} onKeyDown={(event) => event.key === 'Escape' && setTagging(false)} />
+          <button type="submit" className="primary" data-testid="strategy-tags-save">
+            Save tags
+          </button>
+        </form>
+      ) : (
+        <button
+          data-testid="strategy-tags"
+          onClick={() => {
+            setTagText(selected.tags.join(', '));
+            setTagging(true);
+          }}
+        >
+          Tags
         </button>
       )}
       <button className="danger" data-testid="strategy-delete" title="Delete" onClick={() => void remove()}>

@@ -1,0 +1,69 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { goTo, openApp } from '../lib/app.js';
+import { useBrowserAndServer } from '../lib/fixture.js';
+
+const countText = (page: Page) => page.getByTestId('strategy-count').textContent();
+const waitCount = (page: Page, n: number) =>
+  page.waitForFunction((expected) => document.querySelector('[data-testid="strategy-count"]')?.textContent === `${expected} strategies`, n, { timeout: 10_000 });
+
+describe('strategies list', () => {
+  const { browser, server } = useBrowserAndServer();
+
+  it('creates from templates, searches, renames, tags, duplicates, deletes with undo', async () => {
+    const app = await openApp(browser(), server(), '#/strategies');
+    const { page } = app;
+    try {
+      await page.getByTestId('strategy-new').click();
+      await page.getByTestId('builder-title').waitFor();
+      await goTo(page, 'strategies');
+      const templates = await page.getByTestId('template-select').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+      expect(templates.length).toBeGreaterThanOrEqual(2);
+      await page.getByTestId('template-select').selectOption(templates[1]!);
+      await page.getByTestId('strategy-new').click();
+      await page.getByTestId('builder-title').waitFor();
+      const secondName = await page.getByTestId('builder-title').textContent();
+      await goTo(page, 'strategies');
+      await waitCount(page, 2);
+
+      // Search narrows the list (debounced, server-side).
+      await page.getByTestId('strategy-search').fill(secondName!.slice(0, 6));
+      await waitCount(page, 1);
+      await page.getByTestId('strategy-search').fill('');
+      await waitCount(page, 2);
+
+      // Rename the first row.
+      await page.getByTestId('strategy-row').first().click();
+      await page.getByTestId('strategy-rename').click();
+      await page.getByTestId('strategy-rename-input').fill('Renamed by e2e');
+      await page.getByTestId('strategy-rename-save').click();
+      await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').waitFor();
+
+      // Tag it, then filter by the tag.
+      await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').click();
+      await page.getByTestId('strategy-tags').click();
+      await page.getByTestId('strategy-tags-input').fill('e2e, trend');
+      await page.getByTestId('strategy-tags-save').click();
+      await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"] .tag', { hasText: 'trend' }).click();
+      await waitCount(page, 1);
+      await page.getByTestId('tag-filter').click();
+      await waitCount(page, 2);
+
+      // Duplicate.
+      await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').click();
+      await page.getByTestId('strategy-duplicate').click();
+      await waitCount(page, 3);
+
+      // Delete, then undo from the toast.
+      await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').click();
+      await page.getByTestId('strategy-delete').click();
+      await waitCount(page, 2);
+      await page.getByTestId('toast-action').click();
+      await waitCount(page, 3);
+      expect(await countText(page)).toBe('3 strategies');
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
