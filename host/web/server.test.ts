@@ -150,6 +150,18 @@ describe('web server', () => {
       body: Buffer.alloc(2048),
     });
     expect(tooBig.status).toBe(413);
+    expect(fs.readdirSync(path.join(dir, 'uploads'))).toHaveLength(1);
+  });
+
+  it('deletes uploads older than the age limit at start', async () => {
+    const uploads = path.join(dir, 'old-uploads');
+    fs.mkdirSync(uploads);
+    fs.writeFileSync(path.join(uploads, 'stale.csv'), 'x');
+    fs.utimesSync(path.join(uploads, 'stale.csv'), new Date(2020, 0, 1), new Date(2020, 0, 1));
+    fs.writeFileSync(path.join(uploads, 'fresh.csv'), 'x');
+    const other = await startWebServer({ dispatcher: createDispatcher({}, { logger: { error: () => {} }, now: () => 0 }), events, staticDir: dir, uploadDir: uploads });
+    await other.close();
+    expect(fs.readdirSync(uploads)).toEqual(['fresh.csv']);
   });
 
   it('pushes events over the WebSocket to token holders only', async () => {

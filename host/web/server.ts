@@ -27,6 +27,8 @@ export interface WebServerOptions {
   readonly uploadDir: string;
   /** Default 2 GiB. */
   readonly maxUploadBytes?: number;
+  /** Uploads older than this are deleted at start (default 24 h): an import reads its file once. */
+  readonly uploadMaxAgeMs?: number;
   /** Largest `POST /api/invoke` body (default 8 MiB). */
   readonly maxRequestBytes?: number;
   readonly logger?: Logger;
@@ -80,6 +82,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const maxRequest = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST;
   const logger = options.logger ?? { error: (message: string, fields?: Record<string, unknown>) => console.error(message, fields ?? '') };
   const staticDir = path.resolve(options.staticDir);
+  await removeOldUploads(options.uploadDir, options.uploadMaxAgeMs ?? 24 * 3600_000);
 
   // Filled in once the port is known.
   let policy = originPolicy(host, 0, loopback);
@@ -237,4 +240,20 @@ async function readBody(request: IncomingMessage, limit: number): Promise<string
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Deletes upload files older than `maxAgeMs` (leftovers of earlier sessions). */
+async function removeOldUploads(dir: string, maxAgeMs: number): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch {
+    return; // no uploads yet
+  }
+  const cutoff = Date.now() - maxAgeMs;
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const stat = await fs.promises.lstat(file).catch(() => null);
+    if (stat?.isFile() && stat.mtimeMs < cutoff) await fs.promises.rm(file, { force: true });
+  }
 }
