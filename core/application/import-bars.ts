@@ -228,12 +228,16 @@ class ImportPass {
 
   readAll(source: BarRowSource): void {
     for (let batch = source.nextBatch(); batch !== null; batch = source.nextBatch()) {
-      if (this.control.isCancelled?.()) throw new CancelledError('Import cancelled; nothing was written');
+      this.throwIfCancelled();
       this.rowsRead += batch.rowsRead;
       for (const error of batch.rowErrors) this.errors.add(error);
       this.takeBatch(batch);
       this.reportProgress(source);
     }
+  }
+
+  private throwIfCancelled(): void {
+    if (this.control.isCancelled?.()) throw new CancelledError('Import cancelled; nothing was written');
   }
 
   private takeBatch(b: ParsedBarBatch): void {
@@ -258,6 +262,7 @@ class ImportPass {
         continue;
       }
       if (this.collected) {
+        if (this.refusing) continue;
         this.collected.push(ts, open, high, low, close, volume, line);
         continue;
       }
@@ -290,6 +295,7 @@ class ImportPass {
     if (this.collected && !this.refusing) {
       const { bars, line } = this.collected.sortedByTime();
       for (let i = 0; i < bars.ts.length; i++) {
+        if (i % MERGE_BATCH_BARS === 0) this.throwIfCancelled();
         this.sink.writing = !this.refusing;
         this.sink.push(bars.ts[i]!, bars.open[i]!, bars.high[i]!, bars.low[i]!, bars.close[i]!, bars.volume[i]!, line[i]!);
       }
