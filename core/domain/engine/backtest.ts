@@ -23,6 +23,12 @@ export const ENGINE_VERSION = '1.0.0';
 
 /** Bars between progress reports and cancellation polls. */
 const SLICE = 65_536;
+/**
+ * Bars per block: operand values and signals are computed a block at a time into small
+ * reused buffers (they stay in cache, and memory does not grow with history); the bar
+ * loop then runs over the block. SLICE is a multiple of it.
+ */
+const BLOCK = 4096;
 
 // What the loop decided at a close, to execute at the next bar's open.
 const NONE = 0;
@@ -113,12 +119,17 @@ class BacktestEngine implements BacktestSession, OperandResolver {
   private equity: Float64Array;
   private drawdown: Float64Array;
   private readonly timeChunks: Float64Array[] = [];
+  /** A block of FALSE: stands in for an absent condition in the scans. */
+  private readonly never = new Uint8Array(BLOCK);
+  /** False while writing into caller-provided output arrays. */
+  private ownOutputs: boolean;
   private peak: number;
   private exposureBars = 0;
   private totalFees = 0;
   private readonly trades: Trade[] = [];
   private readonly markers: Marker[] = [];
   private processed = 0;
+  private nextPoll = 0;
   private firstClose = Number.NaN;
   private lastClose = Number.NaN;
   private lastTs = Number.NEGATIVE_INFINITY;
@@ -144,8 +155,10 @@ class BacktestEngine implements BacktestSession, OperandResolver {
     this.useMagnifier = config.magnifier !== false && config.timeframe !== '1m';
     this.totalBars = totalBars ?? Number.NaN;
     const capacity = totalBars ?? 1024;
-    this.equity = new Float64Array(capacity);
-    this.drawdown = new Float64Array(capacity);
+    const outputs = config.outputs;
+    this.ownOutputs = !(outputs && outputs.equity.length >= capacity && outputs.drawdownPct.length >= capacity);
+    this.equity = this.ownOutputs ? new Float64Array(capacity) : outputs!.equity;
+    this.drawdown = this.ownOutputs ? new Float64Array(capacity) : outputs!.drawdownPct;
 
     const longAllowed = spec.direction !== 'short';
     const shortAllowed = spec.direction !== 'long';
@@ -203,33 +216,41 @@ class BacktestEngine implements BacktestSession, OperandResolver {
     if (bars.ts[0]! <= this.lastTs) throw new DomainError(`Chunk starts at ${bars.ts[0]}, not after the previous bar ${this.lastTs}`);
     const g0 = this.processed;
     this.ensureCapacity(g0 + n);
-    for (const source of this.sources.values()) source.advance(bars, n, g0);
-    const el = this.staticSignals(this.entryLong, n);
-    const es = this.staticSignals(this.entryShort, n);
-    const xl = this.staticSignals(this.exitLong, n);
-    const xs = this.staticSignals(this.exitShort, n);
-    for (const d of this.dynamics) d.prepare(n);
     this.bars = bars;
     this.magnifier = this.useMagnifier && magnifierBars && magnifierBars.ts.length > 0 ? magnifierBars : null;
     this.magnifierIndex = 0;
     if (g0 === 0) this.firstClose = bars.close[0]!;
     // Bar times for the metrics: the chunks' own arrays, joined only if there are several.
     this.timeChunks.push(bars.ts);
-    for (let from = 0; from < n; from += SLICE) {
-      if (this.config.shouldCancel?.()) throw new BacktestCancelledError(this.processed);
-      const to = Math.min(n, from + SLICE);
+    for (let from = 0; from < n; from += BLOCK) {
+      const to = Math.min(n, from + BLOCK);
+      if (this.processed >= this.nextPoll) this.poll();
+      for (const source of this.sources.values()) source.advance(bars, from, to, g0);
+      const el = this.staticSignals(this.entryLong, from, to);
+      const es = this.staticSignals(this.entryShort, from, to);
+      const xl = this.staticSignals(this.exitLong, from, to);
+      const xs = this.staticSignals(this.exitShort, from, to);
+      for (const d of this.dynamics) d.prepare(from, to);
       this.loop(bars, from, to, g0, el, es, xl, xs);
       this.processed = g0 + to;
-      this.config.onProgress?.(this.processed, this.totalBars);
     }
+    this.config.onProgress?.(this.processed, this.totalBars);
     this.lastClose = bars.close[n - 1]!;
     this.lastTs = bars.ts[n - 1]!;
     this.bars = null;
     this.magnifier = null;
   }
 
-  private staticSignals(top: Top, n: number): Uint8Array | null {
-    return top?.kind === 'static' ? top.evaluate(n) : null;
+  /** Reports progress (past the first bar) and asks whether to cancel; next time SLICE bars on. */
+  private poll(): void {
+    const done = this.processed;
+    if (done > 0) this.config.onProgress?.(done, this.totalBars);
+    if (this.config.shouldCancel?.()) throw new BacktestCancelledError(done);
+    this.nextPoll = (Math.floor(done / SLICE) + 1) * SLICE;
+  }
+
+  private staticSignals(top: Top, from: number, to: number): Uint8Array | null {
+    return top?.kind === 'static' ? top.evaluate(from, to) : null;
   }
 
   /**
@@ -263,13 +284,58 @@ class BacktestEngine implements BacktestSession, OperandResolver {
     const m = this.spec.management;
     // Rules that can act on a bar without an exit or entry signal.
     const everyBarRules = m.timeExitBars !== undefined || m.partialExit !== undefined;
+    // Stretches of bars where nothing but a signal can happen run in tight scans below;
+    // any bar where a relevant signal is TRUE (or anything else may act) takes the
+    // general path. Both produce the same numbers; the scans only skip work.
+    const never = this.never;
+    const elA = el ?? never;
+    const esA = es ?? never;
+    const xlA = xl ?? never;
+    const xsA = xs ?? never;
+    const canScanFlat = !hasDynamics;
+    const canScanPosition = !hasDynamics && !hasIntrabar && !everyBarRules && !usesPositionValues;
+    const reversals = this.spec.direction === 'both';
+    const adds = m.pyramiding !== undefined;
     let peak = this.peak;
     let exposure = this.exposureBars;
     // Mirrors of the account fields: reloaded after any call that can fill.
     let side = this.side;
     let cash = this.cash;
     let qty = this.qty;
-    for (let i = from; i < to; i++) {
+    let i = from;
+    while (i < to) {
+      if (this.pending === NONE) {
+        if (side === 0 && canScanFlat) {
+          // Flat: equity is the cash; only an entry signal can change anything.
+          if (usesPositionValues) positionValues.fill(Number.NaN);
+          if (cash > peak) peak = cash;
+          const dd = ((cash - peak) / peak) * 100;
+          for (; i < to; i++) {
+            const k = i - from;
+            if ((elA[k]! | esA[k]!) & TRUE) break;
+            equity[g0 + i] = cash;
+            drawdown[g0 + i] = dd;
+          }
+          if (i === to) break;
+        } else if (side !== 0 && canScanPosition) {
+          // In a position without intrabar or every-bar rules: mark to market until a relevant signal.
+          const a = side === 1 ? xlA : xsA;
+          const b = reversals ? (side === 1 ? esA : elA) : never;
+          const c = adds ? (side === 1 ? elA : esA) : never;
+          const held = side * qty;
+          const start = i;
+          for (; i < to; i++) {
+            const k = i - from;
+            if ((a[k]! | b[k]! | c[k]!) & TRUE) break;
+            const e = cash + held * close[i]!;
+            if (e > peak) peak = e;
+            equity[g0 + i] = e;
+            drawdown[g0 + i] = ((e - peak) / peak) * 100;
+          }
+          exposure += i - start;
+          if (i === to) break;
+        }
+      }
       const g = g0 + i;
       if (this.pending !== NONE) {
         this.executePending(i, g);
@@ -302,16 +368,17 @@ class BacktestEngine implements BacktestSession, OperandResolver {
         if (exitLong?.kind === 'dynamic') dxl = exitLong.at(i);
         if (exitShort?.kind === 'dynamic') dxs = exitShort.at(i);
       }
-      const sigEL = el !== null ? el[i]! : del;
-      const sigES = es !== null ? es[i]! : des;
+      const k = i - from;
+      const sigEL = el !== null ? el[k]! : del;
+      const sigES = es !== null ? es[k]! : des;
       let e: number;
       if (side === 0) {
         if (sigEL === TRUE || sigES === TRUE) this.decideFlat(sigEL === TRUE, sigES === TRUE, i);
         e = cash;
       } else {
         exposure++;
-        const sigXL = xl !== null ? xl[i]! : dxl;
-        const sigXS = xs !== null ? xs[i]! : dxs;
+        const sigXL = xl !== null ? xl[k]! : dxl;
+        const sigXS = xs !== null ? xs[k]! : dxs;
         if (everyBarRules || sigEL === TRUE || sigES === TRUE || sigXL === TRUE || sigXS === TRUE) {
           this.decideInPosition(i, g, c, sigEL === TRUE, sigES === TRUE, sigXL === TRUE, sigXS === TRUE);
         }
@@ -320,6 +387,7 @@ class BacktestEngine implements BacktestSession, OperandResolver {
       if (e > peak) peak = e;
       equity[g] = e;
       drawdown[g] = ((e - peak) / peak) * 100;
+      i++;
     }
     this.peak = peak;
     this.exposureBars = exposure;
@@ -580,13 +648,16 @@ class BacktestEngine implements BacktestSession, OperandResolver {
     const capacity = Math.max(size, this.equity.length * 2);
     this.equity = grow(this.equity, capacity);
     this.drawdown = grow(this.drawdown, capacity);
+    this.ownOutputs = true;
   }
 
   finish(): BacktestResult {
     this.pending = NONE;
     const n = this.processed;
-    const equity = this.equity.length === n ? this.equity : this.equity.slice(0, n);
-    const drawdownPct = this.drawdown.length === n ? this.drawdown : this.drawdown.slice(0, n);
+    // Caller-provided outputs come back as views; own arrays are trimmed to the bars run.
+    const trim = (a: Float64Array) => (a.length === n ? a : this.ownOutputs ? a.slice(0, n) : a.subarray(0, n));
+    const equity = trim(this.equity);
+    const drawdownPct = trim(this.drawdown);
     const times = this.timeChunks.length === 1 ? this.timeChunks[0]! : joinChunks(this.timeChunks, n);
     const openPosition = this.openPosition();
     const metrics = computeMetrics({

@@ -23,14 +23,15 @@ export interface OperandResolver {
 }
 
 /**
- * A compiled condition. Static ones depend on bar data only and are evaluated for a whole
- * chunk at once into an array (the fast path: tight loops, no calls per bar). Dynamic
- * ones read position state: `prepare(n)` evaluates their static parts before the chunk's
- * loop, then `at(i)` is called at each close, in bar order, every bar.
+ * A compiled condition. Static ones depend on bar data only and are evaluated for a block
+ * of chunk bars [from, to) at once into an array indexed i - from (the fast path: tight
+ * loops, no calls per bar). Dynamic ones read position state: `prepare(from, to)`
+ * evaluates their static parts before the block's loop, then `at(i)` is called at each
+ * close, in bar order, every bar.
  */
 export type CompiledCondition =
-  | { readonly kind: 'static'; evaluate(n: number): Uint8Array }
-  | { readonly kind: 'dynamic'; prepare(n: number): void; at(i: number): number };
+  | { readonly kind: 'static'; evaluate(from: number, to: number): Uint8Array }
+  | { readonly kind: 'dynamic'; prepare(from: number, to: number): void; at(i: number): number };
 
 /** Compiles a condition tree. */
 export function compileCondition(condition: Condition, resolver: OperandResolver): CompiledCondition {
@@ -43,8 +44,8 @@ function compileGroup(group: ConditionGroup, resolver: OperandResolver): Compile
     let out = new Uint8Array(0);
     return {
       kind: 'static',
-      evaluate(n) {
-        if (out.length !== n) out = new Uint8Array(n).fill(UNKNOWN);
+      evaluate(from, to) {
+        if (out.length < to - from) out = new Uint8Array(to - from).fill(UNKNOWN);
         return out;
       },
     };
@@ -54,12 +55,14 @@ function compileGroup(group: ConditionGroup, resolver: OperandResolver): Compile
   if (children.length === 1 && mode !== 'not') return children[0]!;
   if (children.every((c) => c.kind === 'static')) {
     let out = new Uint8Array(0);
+    const arrays: Uint8Array[] = [];
     return {
       kind: 'static',
-      evaluate(n) {
-        if (out.length !== n) out = new Uint8Array(n);
-        const arrays = children.map((c) => (c.kind === 'static' ? c.evaluate(n) : out));
-        combineInto(out, arrays, mode, n);
+      evaluate(from, to) {
+        if (out.length < to - from) out = new Uint8Array(to - from);
+        arrays.length = 0;
+        for (const c of children) if (c.kind === 'static') arrays.push(c.evaluate(from, to));
+        combineInto(out, arrays, mode, to - from);
         return out;
       },
     };
@@ -68,12 +71,14 @@ function compileGroup(group: ConditionGroup, resolver: OperandResolver): Compile
   const statics = children.filter((c): c is Extract<CompiledCondition, { kind: 'static' }> => c.kind === 'static');
   const dynamics = children.filter((c): c is Extract<CompiledCondition, { kind: 'dynamic' }> => c.kind === 'dynamic');
   const chunkArrays: Uint8Array[] = [];
+  let base = 0;
   return {
     kind: 'dynamic',
-    prepare(n) {
+    prepare(from, to) {
+      base = from;
       chunkArrays.length = 0;
-      for (const s of statics) chunkArrays.push(s.evaluate(n));
-      for (const d of dynamics) d.prepare(n);
+      for (const s of statics) chunkArrays.push(s.evaluate(from, to));
+      for (const d of dynamics) d.prepare(from, to);
     },
     at(i) {
       // Every dynamic child is evaluated every bar (no short-circuit): their carried state stays in step.
@@ -87,7 +92,7 @@ function compileGroup(group: ConditionGroup, resolver: OperandResolver): Compile
         else allTrue = false;
       }
       for (const a of chunkArrays) {
-        const v = a[i]!;
+        const v = a[i - base]!;
         if (v === UNKNOWN) unknown = true;
         else if (v === TRUE) anyTrue = true;
         else allTrue = false;
@@ -148,10 +153,11 @@ function compileTrigger(trigger: Trigger, resolver: OperandResolver): CompiledCo
     let out = new Uint8Array(0);
     return {
       kind: 'static',
-      evaluate(n) {
-        if (out.length !== n) out = new Uint8Array(n);
-        if (rightValues) state.evaluateSeries(left.values, left.offset, rightValues.values, rightValues.offset, n, out);
-        else state.evaluateConstant(left.values, left.offset, constant, n, out);
+      evaluate(from, to) {
+        if (out.length < to - from) out = new Uint8Array(to - from);
+        // Chunk bar i is values[offset + i]; block position i - from: shift the offsets.
+        if (rightValues) state.evaluateSeries(left.values, left.offset + from, rightValues.values, rightValues.offset + from, to - from, out);
+        else state.evaluateConstant(left.values, left.offset + from, constant, to - from, out);
         return out;
       },
     };

@@ -26,8 +26,19 @@ export function roundDownQuantity(quantity: number, step: number): number {
  * rounded division); other units go through toFixed, as roundDownToStep does.
  */
 function fromSteps(steps: number, unit: number): number {
-  const inverse = Math.round(1 / unit);
-  if (inverse >= 1 && Math.abs(1 / inverse - unit) <= unit * 1e-12) return steps / inverse;
+  let inverse = inverses.get(unit);
+  if (inverse === undefined) {
+    const candidate = Math.round(1 / unit);
+    inverse = candidate >= 1 && Math.abs(1 / candidate - unit) <= unit * 1e-12 ? candidate : 0;
+    inverses.set(unit, inverse);
+  }
+  return inverse > 0 ? steps / inverse : fromStepsSlow(steps, unit);
+}
+
+/** Whole-number inverse of each unit seen (0 = none): a pure cache, a run uses one tick and one step. */
+const inverses = new Map<number, number>();
+
+function fromStepsSlow(steps: number, unit: number): number {
   if (Number.isInteger(unit)) return steps * unit;
   return Number((steps * unit).toFixed(unitDecimals(unit)));
 }

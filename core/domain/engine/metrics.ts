@@ -99,25 +99,29 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
   const durationMs = start !== null && end !== null ? end - start : 0;
   const growth = finalEquity / initialCash;
 
-  // Per-bar simple returns of equity (the first against the initial cash), one pass:
-  // Welford's running mean and sum of squared deviations.
-  let mean = 0;
-  let m2 = 0;
+  // Per-bar simple returns of equity (the first against the initial cash), one pass
+  // with one division per bar. The sums are of r - shift (shift = the first return) so
+  // the variance does not lose digits to cancellation when the mean is far from zero.
+  let sum = 0;
+  let sumSq = 0;
   let downsideSq = 0;
   let peakEquity = initialCash;
   let previous = initialCash;
+  const shift = n > 0 ? equity[0]! / initialCash - 1 : 0;
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
     const r = e / previous - 1;
     previous = e;
-    const delta = r - mean;
-    mean += delta / (i + 1);
-    m2 += delta * (r - mean);
-    if (r < 0) downsideSq += r * r;
-    if (e > peakEquity) peakEquity = e;
+    const d = r - shift;
+    sum += d;
+    sumSq += d * d;
+    // min/max rather than ifs: the sign of r is a coin flip, a mispredicted branch.
+    const down = Math.min(r, 0);
+    downsideSq += down * down;
+    peakEquity = Math.max(peakEquity, e);
   }
-  if (n === 0) mean = Number.NaN;
-  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : Number.NaN;
+  const mean = n > 0 ? shift + sum / n : Number.NaN;
+  const std = n > 1 ? Math.sqrt(Math.max(0, (sumSq - (sum * sum) / n) / (n - 1))) : Number.NaN;
   const downside = n > 0 ? Math.sqrt(downsideSq / n) : Number.NaN;
   const periods = periodsPerYear(ts);
   const annualizedReturnPct = n > 0 ? (Math.pow(growth, periods / n) - 1) * 100 : Number.NaN;

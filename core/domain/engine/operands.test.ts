@@ -40,8 +40,12 @@ function streamed(bars: BarColumns, base: Timeframe, htf: Timeframe, variable: s
     const from = bounds[c]!;
     const to = bounds[c + 1]!;
     const chunk = { ts: bars.ts.subarray(from, to), open: bars.open.subarray(from, to), high: bars.high.subarray(from, to), low: bars.low.subarray(from, to), close: bars.close.subarray(from, to), volume: bars.volume.subarray(from, to) };
-    source.advance(chunk, to - from, from);
-    out.set(source.current.values.subarray(source.current.offset, source.current.offset + (to - from)), from);
+    // Feed the chunk in blocks of up to 100 bars, as the engine does.
+    for (let b = 0; b < to - from; b += 100) {
+      const e = Math.min(to - from, b + 100);
+      source.advance(chunk, b, e, from);
+      for (let i = b; i < e; i++) out[from + i] = source.current.values[source.current.offset + i]!;
+    }
   }
   return out;
 }

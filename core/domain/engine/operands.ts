@@ -28,17 +28,24 @@ export function operandKey(operand: VariableOperand, runTimeframe?: Timeframe): 
   return `${operand.variable}(${sorted}).${out.id}${tf}`;
 }
 
-/** The values of one operand for the current chunk: bar i of the chunk is values[offset + i]. */
+/**
+ * The values of one operand for the current block of bars: bar i of the chunk (within
+ * the block) is values[offset + i].
+ */
 export interface ChunkValues {
   values: Float64Array;
   offset: number;
 }
 
-/** Produces an operand's values chunk by chunk, its state carried across chunks. */
+/**
+ * Produces an operand's values block by block (a few thousand bars at a time, so the
+ * buffers stay small and in cache and memory does not grow with history); the
+ * indicator state carries across blocks and chunks.
+ */
 export interface SeriesSource {
   readonly current: ChunkValues;
-  /** Computes the values for bars [0, n) of `bars`, which are bars globalStart.. of the run. */
-  advance(bars: BarColumns, n: number, globalStart: number): void;
+  /** Computes the values of chunk bars [from, to) of `bars`; the chunk starts at bar globalStart of the run. */
+  advance(bars: BarColumns, from: number, to: number, globalStart: number): void;
 }
 
 /** A streaming kernel on the run's own timeframe. */
@@ -46,9 +53,10 @@ class KernelSource implements SeriesSource {
   readonly current: ChunkValues = { values: new Float64Array(0), offset: 0 };
   constructor(private readonly kernel: SeriesKernel) {}
 
-  advance(bars: BarColumns, n: number): void {
-    if (this.current.values.length !== n) this.current.values = new Float64Array(n);
-    this.kernel.fill(bars, 0, n, this.current.values, 0);
+  advance(bars: BarColumns, from: number, to: number): void {
+    if (this.current.values.length < to - from) this.current.values = new Float64Array(to - from);
+    this.kernel.fill(bars, from, to, this.current.values, 0);
+    this.current.offset = -from;
   }
 }
 
@@ -59,9 +67,9 @@ class PrecomputedSource implements SeriesSource {
     this.current = { values: series, offset: 0 };
   }
 
-  advance(_bars: BarColumns, n: number, globalStart: number): void {
-    if (globalStart + n > this.current.values.length) {
-      throw new DomainError(`Precomputed series ${this.key} has ${this.current.values.length} values; the run needs ${globalStart + n}`);
+  advance(_bars: BarColumns, _from: number, to: number, globalStart: number): void {
+    if (globalStart + to > this.current.values.length) {
+      throw new DomainError(`Precomputed series ${this.key} has ${this.current.values.length} values; the run needs ${globalStart + to}`);
     }
     this.current.offset = globalStart;
   }
@@ -94,11 +102,12 @@ class HigherTimeframeSource implements SeriesSource {
     this.htfMs = timeframeMs(htf);
   }
 
-  advance(bars: BarColumns, n: number): void {
-    if (this.current.values.length !== n) this.current.values = new Float64Array(n);
+  advance(bars: BarColumns, from: number, to: number): void {
+    if (this.current.values.length < to - from) this.current.values = new Float64Array(to - from);
+    this.current.offset = -from;
     const out = this.current.values;
     const b = this.bucket;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const ts = bars.ts[i]!;
       const start = bucketStart(ts, this.htf);
       if (start !== this.bucketTs) {
@@ -117,7 +126,7 @@ class HigherTimeframeSource implements SeriesSource {
       }
       b.close[0] = bars.close[i]!;
       if (ts + this.baseMs >= start + this.htfMs) this.feed();
-      out[i] = this.visible;
+      out[i - from] = this.visible;
     }
   }
 

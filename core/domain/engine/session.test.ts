@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { randomWalkBars } from '../indicators/random-walk.js';
 import { allocateBars } from '../market/bars.js';
-import { smaCrossSpec } from '../test-kit/specs.js';
+import { computeSeries } from '../indicators/compute.js';
+import { sliceBars } from '../market/bars.js';
+import { all, any, smaCrossSpec, trig, v } from '../test-kit/specs.js';
+import { operandKey } from './operands.js';
 import { createBacktest, ENGINE_VERSION, runBacktest } from './backtest.js';
 import { canonicalJson, hashRunInputs } from './run-hash.js';
 import { BacktestCancelledError, isBacktestCancelled } from './types.js';
@@ -76,5 +79,51 @@ describe('determinism and the run hash', () => {
 
   it('serialises specs canonically', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: undefined } })).toBe('{"a":{"d":[1,{"e":3,"f":2}]},"b":1}');
+  });
+});
+
+describe('blocks, chunks, precomputed series and output buffers', () => {
+  const bars = randomWalkBars(20_000, 8);
+  const fast = v('ema', { period: 8 });
+  const slow = v('sma', { period: 40 });
+  const rich = smaCrossSpec(5, 20, {
+    direction: 'both',
+    entry: { long: all(trig(fast, 'crossesAbove', slow), trig(v('rsi', { period: 9 }), 'risingFor', undefined, 2)), short: all(trig(fast, 'crossesBelow', slow)) },
+    exit: { long: any(trig(v('barsInTrade'), '>', 90), trig(v('close'), '<', v('sma', { period: 3 }, { timeframe: '1h' }))) },
+    management: { trailingStop: { distance: { kind: 'atr', multiple: 3, period: 14 }, activationPct: 0.05 }, timeExitBars: 500 },
+  });
+  const config = { spec: rich, instrument: INSTRUMENT, timeframe: '1m' as const };
+  const whole = runBacktest({ ...config, bars });
+
+  it('gives the same result over block and chunk boundaries (chunks of 1,000..7,000 bars)', () => {
+    expect(whole.trades.length).toBeGreaterThan(20);
+    const session = createBacktest(config);
+    for (let from = 0, k = 0; from < bars.ts.length; k++) {
+      const to = Math.min(bars.ts.length, from + 1000 + ((k * 2971) % 6000));
+      session.onChunk(sliceBars(bars, from, to));
+      from = to;
+    }
+    const streamed = session.finish();
+    expect(Buffer.from(streamed.equity.buffer).equals(Buffer.from(whole.equity.buffer))).toBe(true);
+    expect(streamed.trades).toEqual(whole.trades);
+    expect(streamed.metrics).toEqual(whole.metrics);
+  });
+
+  it('reads precomputed series instead of computing them, with the same result', () => {
+    const series = new Map<string, Float64Array>();
+    for (const o of [fast, slow, v('rsi', { period: 9 }), v('close'), v('atr', { period: 14 })]) series.set(operandKey(o, '1m'), computeSeries(bars, o.variable, o.params ?? {}));
+    const cached = runBacktest({ ...config, bars, series });
+    expect(Buffer.from(cached.equity.buffer).equals(Buffer.from(whole.equity.buffer))).toBe(true);
+    expect(cached.trades).toEqual(whole.trades);
+    expect(() => runBacktest({ ...config, bars, series: new Map([[operandKey(fast, '1m'), new Float64Array(10)]]) })).toThrow(/has 10 values/);
+  });
+
+  it('writes into caller-provided output arrays', () => {
+    const outputs = { equity: new Float64Array(25_000), drawdownPct: new Float64Array(25_000) };
+    const r = runBacktest({ ...config, bars, outputs });
+    expect(r.equity.buffer).toBe(outputs.equity.buffer);
+    expect(r.equity.length).toBe(20_000);
+    expect(Array.from(r.equity)).toEqual(Array.from(whole.equity));
+    expect(Array.from(r.drawdownPct)).toEqual(Array.from(whole.drawdownPct));
   });
 });

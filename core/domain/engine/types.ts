@@ -24,6 +24,12 @@ export interface BacktestConfig {
    * read instead of computed; the others are computed by streaming kernels.
    */
   readonly series?: ReadonlyMap<string, Float64Array>;
+  /**
+   * Arrays to write equity and drawdown into (length >= the run's bars), e.g. reused
+   * across the runs of a sweep so each run does not fault in fresh memory; the result's
+   * arrays are then views of them. Ignored when too short.
+   */
+  readonly outputs?: { readonly equity: Float64Array; readonly drawdownPct: Float64Array };
   /** Called every ~64K bars and once at the end with (bars done, total bars or NaN when unknown). */
   readonly onProgress?: (done: number, total: number) => void;
   /** Polled every ~64K bars; returning true aborts the run with BacktestCancelledError. */
