@@ -213,7 +213,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const port = (server.address() as AddressInfo).port;
   policy = originPolicy(host, port, loopback);
   const origin = `http://${formatHost(host)}:${port}`;
-  headers = securityHeaders([...policy.origins].map((o) => o.replace(/^http:/, 'ws:')));
+  // CSP host-sources cannot hold IPv6 literals ([::1]); a page served from one reaches
+  // its own WebSocket through 'self' anyway.
+  headers = securityHeaders([...policy.origins].filter((o) => !o.includes('[')).map((o) => o.replace(/^http:/, 'ws:')));
 
   return {
     url: `${origin}/?token=${encodeURIComponent(token)}`,
