@@ -69,24 +69,31 @@ function finite(x: number): number | null {
  * Sunday, else 252 trading days) x the observed bars per day with data.
  */
 export function periodsPerYear(ts: Float64Array): number {
-  const n = ts.length;
-  if (n === 0) return Number.NaN;
-  let days = 0;
-  let nextDay = Number.NEGATIVE_INFINITY;
-  let weekend = false;
-  for (let i = 0; i < n; i++) {
-    const t = ts[i]!;
+  const days = new DayCounter();
+  for (let i = 0; i < ts.length; i++) days.push(ts[i]!);
+  return days.periodsPerYear(ts.length);
+}
+
+/** Counts the UTC days with bars and whether any is a weekend, one bar at a time. */
+class DayCounter {
+  private days = 0;
+  private nextDay = Number.NEGATIVE_INFINITY;
+  private weekend = false;
+
+  push(t: number): void {
     // A division per new day, not per bar.
-    if (t >= nextDay) {
-      const day = Math.floor(t / DAY_MS);
-      days++;
-      nextDay = (day + 1) * DAY_MS;
-      // 1970-01-01 was a Thursday: day 0 -> 4.
-      const weekday = (((day + 4) % 7) + 7) % 7;
-      if (weekday === 0 || weekday === 6) weekend = true;
-    }
+    if (t < this.nextDay) return;
+    const day = Math.floor(t / DAY_MS);
+    this.days++;
+    this.nextDay = (day + 1) * DAY_MS;
+    // 1970-01-01 was a Thursday: day 0 -> 4.
+    const weekday = (((day + 4) % 7) + 7) % 7;
+    if (weekday === 0 || weekday === 6) this.weekend = true;
   }
-  return (weekend ? 365 : 252) * (n / days);
+
+  periodsPerYear(bars: number): number {
+    return this.days === 0 ? Number.NaN : (this.weekend ? 365 : 252) * (bars / this.days);
+  }
 }
 
 /** Computes every metric from the equity curve and the closed trades. */
@@ -108,8 +115,14 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
   let peakEquity = initialCash;
   let previous = initialCash;
   const shift = n > 0 ? equity[0]! / initialCash - 1 : 0;
+  // Drawdown periods and calendar days are tracked in the same pass.
+  const drawdowns = new DrawdownTracker(n > 0 ? ts[0]! : 0);
+  const days = new DayCounter();
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
+    const t = ts[i]!;
+    drawdowns.push(t, drawdownPct[i]!);
+    days.push(t);
     const r = e / previous - 1;
     previous = e;
     const d = r - shift;
@@ -123,10 +136,10 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
   const mean = n > 0 ? shift + sum / n : Number.NaN;
   const std = n > 1 ? Math.sqrt(Math.max(0, (sumSq - (sum * sum) / n) / (n - 1))) : Number.NaN;
   const downside = n > 0 ? Math.sqrt(downsideSq / n) : Number.NaN;
-  const periods = periodsPerYear(ts);
+  const periods = days.periodsPerYear(n);
   const annualizedReturnPct = n > 0 ? (Math.pow(growth, periods / n) - 1) * 100 : Number.NaN;
   const cagrPct = durationMs > 0 ? (Math.pow(growth, YEAR_MS / durationMs) - 1) * 100 : Number.NaN;
-  const drawdowns = drawdownStats(ts, drawdownPct);
+  drawdowns.finish(n > 0 ? ts[n - 1]! : 0);
 
   const tradeStats = tradeStatistics(trades);
   return {
@@ -153,11 +166,11 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
   };
 }
 
-interface DrawdownStats {
-  max: number;
-  avg: number;
-  maxDuration: number;
-  avgDuration: number;
+export interface DrawdownStats {
+  readonly max: number;
+  readonly avg: number;
+  readonly maxDuration: number;
+  readonly avgDuration: number;
 }
 
 /**
@@ -167,40 +180,62 @@ interface DrawdownStats {
  */
 export function drawdownStats(ts: Float64Array, drawdownPct: Float64Array): DrawdownStats {
   const n = drawdownPct.length;
-  let max = 0;
-  let depthSum = 0;
-  let durationSum = 0;
-  let maxDuration = 0;
-  let periods = 0;
-  let peakTs = n > 0 ? ts[0]! : 0;
-  let inDrawdown = false;
-  let depth = 0;
-  const closePeriod = (endTs: number): void => {
-    periods++;
-    depthSum += depth;
-    const duration = endTs - peakTs;
-    durationSum += duration;
-    if (duration > maxDuration) maxDuration = duration;
-  };
-  for (let i = 0; i < n; i++) {
-    const dd = drawdownPct[i]!;
+  const tracker = new DrawdownTracker(n > 0 ? ts[0]! : 0);
+  for (let i = 0; i < n; i++) tracker.push(ts[i]!, drawdownPct[i]!);
+  tracker.finish(n > 0 ? ts[n - 1]! : 0);
+  return tracker;
+}
+
+/** drawdownStats one bar at a time (so computeMetrics needs one pass over the bars). */
+class DrawdownTracker implements DrawdownStats {
+  max = 0;
+  private depthSum = 0;
+  private durationSum = 0;
+  maxDuration = 0;
+  private periods = 0;
+  private inDrawdown = false;
+  private depth = 0;
+
+  constructor(private peakTs: number) {}
+
+  get avg(): number {
+    return this.periods > 0 ? this.depthSum / this.periods : 0;
+  }
+
+  get avgDuration(): number {
+    return this.periods > 0 ? this.durationSum / this.periods : 0;
+  }
+
+  push(t: number, dd: number): void {
     if (dd < 0) {
-      if (!inDrawdown) {
-        inDrawdown = true;
-        depth = 0;
+      if (!this.inDrawdown) {
+        this.inDrawdown = true;
+        this.depth = 0;
       }
-      if (dd < depth) depth = dd;
-      if (dd < max) max = dd;
+      if (dd < this.depth) this.depth = dd;
+      if (dd < this.max) this.max = dd;
     } else {
-      if (inDrawdown) {
-        closePeriod(ts[i]!);
-        inDrawdown = false;
+      if (this.inDrawdown) {
+        this.close(t);
+        this.inDrawdown = false;
       }
-      peakTs = ts[i]!;
+      this.peakTs = t;
     }
   }
-  if (inDrawdown) closePeriod(ts[n - 1]!);
-  return { max, avg: periods > 0 ? depthSum / periods : 0, maxDuration, avgDuration: periods > 0 ? durationSum / periods : 0 };
+
+  /** Closes a drawdown still open at the last bar. */
+  finish(lastTs: number): void {
+    if (this.inDrawdown) this.close(lastTs);
+    this.inDrawdown = false;
+  }
+
+  private close(endTs: number): void {
+    this.periods++;
+    this.depthSum += this.depth;
+    const duration = endTs - this.peakTs;
+    this.durationSum += duration;
+    if (duration > this.maxDuration) this.maxDuration = duration;
+  }
 }
 
 type TradeStats = Pick<
