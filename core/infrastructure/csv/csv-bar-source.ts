@@ -1,5 +1,6 @@
+import { statSync } from 'node:fs';
 import type { BarRowSource, ParsedBarBatch } from '../../application/import-bars.js';
-import { ImportRejectedError, type RowError } from '../../application/errors.js';
+import { ImportRejectedError, NotFoundError, ValidationError, type RowError } from '../../application/errors.js';
 import { detectDelimiter, OPEN_QUOTE, splitRecord } from './fields.js';
 import { detectLayout, type CsvLayout } from './layout.js';
 import { LineReader } from './line-reader.js';
@@ -40,7 +41,7 @@ export class CsvBarSource implements BarRowSource {
     private readonly file: string = path,
     private readonly batchRows = CSV_BATCH_ROWS,
   ) {
-    this.reader = new LineReader(path);
+    this.reader = openReader(path);
     const column = (): Float64Array => new Float64Array(batchRows);
     this.columns = { ts: column(), open: column(), high: column(), low: column(), close: column(), volume: column(), line: column() };
     try {
@@ -229,5 +230,18 @@ export class CsvBarSource implements BarRowSource {
 
   private rejectFile(line: number, message: string): ImportRejectedError {
     return new ImportRejectedError(`${this.file}: line ${line}: ${message}`, [{ file: this.file, line, message }]);
+  }
+}
+
+/** Opens the file, turning the usual file-system refusals into errors a user can act on. */
+function openReader(path: string): LineReader {
+  try {
+    if (statSync(path).isDirectory()) throw new ValidationError(`${path} is a directory, not a CSV file`);
+    return new LineReader(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new NotFoundError(`File not found: ${path}`);
+    if (code === 'EACCES' || code === 'EPERM') throw new ValidationError(`No permission to read ${path}`);
+    throw error;
   }
 }

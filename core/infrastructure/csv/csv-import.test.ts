@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ImportRejectedError } from '../../application/errors.js';
+import { ImportRejectedError, NotFoundError, ValidationError } from '../../application/errors.js';
 import type { ImportBarsOptions } from '../../application/import-bars.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
 import { exportBarsCsv } from './export-csv.js';
@@ -140,6 +140,14 @@ describe('validation', () => {
     const error = rejection(() => importText('ts,open,high,low,close\n1704067200,1,2,0.5,1.5\n1704067260000,1,2,0.5,1.5\n'));
     expect(error.rowErrors[0]).toMatchObject({ line: 3 });
     expect(error.rowErrors[0]!.message).toMatch(/looks like epoch-ms, but this file uses epoch-s/);
+  });
+
+  it('a missing file, a directory or bad options are typed errors that write nothing', () => {
+    expect(() => importCsvFile(storage.barStore, { file: path.join(dir, 'nope.csv'), symbol: 'TEST' })).toThrow(NotFoundError);
+    expect(() => importCsvFile(storage.barStore, { file: dir, symbol: 'TEST' })).toThrow(ValidationError);
+    expect(() => importText('date,open,high,low,close\n2024-01-01,1,2,0.5,1.5\n', { timeframe: '7m' })).toThrow(ValidationError);
+    expect(() => importText('date,open,high,low,close\n2024-01-01,1,2,0.5,1.5\n', { symbol: 'bad symbol!' })).toThrow(ValidationError);
+    expect(storage.barStore.listInstruments()).toEqual([]);
   });
 
   it('an unrecognised header refuses the file at line 1', () => {
