@@ -183,6 +183,55 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX jobs_unfinished ON jobs (status) WHERE status IN ('queued', 'running');
       `),
   },
+  {
+    name: 'sweeps and sweep variants',
+    up: (db) =>
+      db.exec(`
+        -- A parameter sweep: config_json holds the source (template or spec), the space,
+        -- constraints, method with its seed, and the objective; the counts follow progress.
+        CREATE TABLE sweeps (
+          id                  TEXT    PRIMARY KEY,
+          created_at          INTEGER NOT NULL,
+          finished_at         INTEGER,
+          name                TEXT    NOT NULL,
+          status              TEXT    NOT NULL CHECK (status IN ('running', 'completed', 'cancelled', 'failed')),
+          config_json         TEXT    NOT NULL,
+          instrument_id       INTEGER NOT NULL,
+          symbol              TEXT    NOT NULL,
+          timeframe           TEXT    NOT NULL,
+          from_ts             INTEGER,
+          to_ts               INTEGER,
+          magnifier           INTEGER NOT NULL,
+          quantity_step       REAL,
+          planned             INTEGER NOT NULL DEFAULT 0,
+          done                INTEGER NOT NULL DEFAULT 0,
+          failed              INTEGER NOT NULL DEFAULT 0,
+          rejected            INTEGER NOT NULL DEFAULT 0,
+          invalid             INTEGER NOT NULL DEFAULT 0,
+          error               TEXT
+        );
+        CREATE INDEX sweeps_created ON sweeps (created_at DESC, id DESC);
+
+        -- One row per variant run. rank_score is the objective value, negated when
+        -- minimizing, so "best first" is one index order for every sweep:
+        -- eligible (met the minimum trades) first, rank_score descending (NULLs last in
+        -- SQLite's descending order), then the variant index.
+        CREATE TABLE sweep_variants (
+          sweep_id     TEXT    NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+          idx          INTEGER NOT NULL,
+          generation   INTEGER NOT NULL,
+          params_json  TEXT    NOT NULL,
+          metrics_json TEXT,
+          error        TEXT,
+          score        REAL,
+          rank_score   REAL,
+          eligible     INTEGER NOT NULL,
+          run_id       TEXT,
+          PRIMARY KEY (sweep_id, idx)
+        );
+        CREATE INDEX sweep_variants_rank ON sweep_variants (sweep_id, eligible DESC, rank_score DESC, idx);
+      `),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,156 @@
+import type { BacktestMetrics } from '../../domain/engine/metrics.js';
+import type { InstrumentId } from '../../domain/market/ids.js';
+import type { Timeframe } from '../../domain/market/timeframe.js';
+import type { Constraint } from '../../domain/optimize/constraints.js';
+import type { Objective } from '../../domain/optimize/objective.js';
+import type { ParamRange, ParamValues } from '../../domain/optimize/param-space.js';
+import type { SearchMethod } from '../../domain/optimize/search.js';
+import type { SweepSource } from '../../domain/optimize/variant-spec.js';
+import type { StrategySpec } from '../../domain/strategy/spec.js';
+
+/** The bars every variant of a sweep runs on. Ranges are [fromTs, toTs), epoch ms UTC. */
+export interface SweepData {
+  readonly instrumentId: InstrumentId;
+  readonly timeframe: Timeframe;
+  readonly fromTs?: number;
+  readonly toTs?: number;
+  /** Default true, as for a single backtest. */
+  readonly magnifier?: boolean;
+  readonly quantityStep?: number;
+}
+
+/** An evaluated variant: its metrics, or why it failed. */
+export interface EvaluatedVariant {
+  readonly index: number;
+  readonly metrics: BacktestMetrics | null;
+  readonly error: string | null;
+}
+
+/** The bars one worker call actually read (first/last open time), for range checks. */
+export interface BarsRead {
+  readonly count: number;
+  readonly firstTs: number | null;
+  readonly lastTs: number | null;
+  readonly magnifierFirstTs: number | null;
+  readonly magnifierLastTs: number | null;
+}
+
+/** Cancel hooks shaped like the job registry's JobContext. */
+export interface CancelSignal {
+  isCancelled(): boolean;
+  /** Calls `listener` once on cancel (at once if already cancelled); returns an unsubscribe. */
+  onCancel(listener: () => void): () => void;
+}
+
+export interface EvaluateControl {
+  /** Each finished batch, as it arrives (any order across workers). */
+  onBatch?(items: readonly EvaluatedVariant[]): void;
+  /** Variants finished so far in this call (throttled). */
+  onProgress?(done: number): void;
+  readonly cancel?: CancelSignal;
+}
+
+export interface EvaluateOutcome {
+  /** True when a cancel stopped the call; the variants finished before it were all delivered. */
+  readonly cancelled: boolean;
+  readonly barsRead: readonly BarsRead[];
+}
+
+/** Runs many variants of a strategy on the same bars, returning only metrics (a worker pool in the app). */
+export interface VariantEvaluator {
+  evaluate(
+    request: { readonly data: SweepData; readonly variants: readonly { readonly index: number; readonly spec: StrategySpec }[] },
+    control?: EvaluateControl,
+  ): Promise<EvaluateOutcome>;
+}
+
+/** What a sweep optimizes and how. */
+export interface SweepConfig {
+  readonly source: SweepSource;
+  readonly space: readonly ParamRange[];
+  readonly constraints: readonly Constraint[];
+  readonly method: SearchMethod;
+  readonly objective: Objective;
+}
+
+export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+
+export interface SweepCounts {
+  /** Variants the method planned to run (an upper bound for genetic search). */
+  readonly planned: number;
+  /** Variants run (with metrics or a per-variant error). */
+  readonly done: number;
+  readonly failed: number;
+  /** Points dropped by a constraint, never run. */
+  readonly rejected: number;
+  /** Points whose spec was invalid (template bounds, validation errors), never run. */
+  readonly invalid: number;
+}
+
+export interface NewSweep {
+  readonly name: string;
+  readonly config: SweepConfig;
+  readonly instrumentId: InstrumentId;
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  readonly fromTs: number | null;
+  readonly toTs: number | null;
+  readonly magnifier: boolean;
+  readonly quantityStep: number | null;
+}
+
+export interface SweepSummary extends NewSweep {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly finishedAt: number | null;
+  readonly status: SweepStatus;
+  readonly counts: SweepCounts;
+  readonly error: string | null;
+}
+
+export interface SweepVariant {
+  readonly index: number;
+  /** Genetic generation that proposed it (0 for grid and random). */
+  readonly generation: number;
+  readonly params: ParamValues;
+  readonly metrics: BacktestMetrics | null;
+  readonly error: string | null;
+  /** The objective metric's value (null when undefined or failed). */
+  readonly score: number | null;
+  /** Met the minimum trade count. */
+  readonly eligible: boolean;
+  /** Set once the variant was opened as a full run. */
+  readonly runId: string | null;
+}
+
+export interface SweepPage {
+  readonly sweeps: readonly SweepSummary[];
+  readonly total: number;
+}
+
+export interface VariantPage {
+  /** Best first (eligible before not, then by objective, null scores last, ties by index). */
+  readonly variants: readonly SweepVariant[];
+  readonly total: number;
+}
+
+export interface PageQuery {
+  /** Default 50. */
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** Persists sweeps and their variants. Ids are time-ordered, assigned on create. */
+export interface SweepStore {
+  create(sweep: NewSweep): SweepSummary;
+  /** Appends variants (one transaction) and sets the sweep's counts. */
+  addVariants(id: string, variants: readonly SweepVariant[], counts: SweepCounts): void;
+  finish(id: string, status: Exclude<SweepStatus, 'running'>, counts: SweepCounts, error?: string | null): void;
+  get(id: string): SweepSummary | null;
+  /** Newest first. */
+  list(query?: PageQuery): SweepPage;
+  variants(id: string, query?: PageQuery): VariantPage;
+  variant(id: string, index: number): SweepVariant | null;
+  setVariantRun(id: string, index: number, runId: string): void;
+  delete(id: string): boolean;
+}

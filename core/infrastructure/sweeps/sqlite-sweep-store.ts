@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type {
+  NewSweep,
+  PageQuery,
+  SweepConfig,
+  SweepCounts,
+  SweepPage,
+  SweepStatus,
+  SweepStore,
+  SweepSummary,
+  SweepVariant,
+  VariantPage,
+} from '../../application/optimize/ports.js';
+import type { BacktestMetrics } from '../../domain/engine/metrics.js';
+import { instrumentId } from '../../domain/market/ids.js';
+import { parseTimeframe } from '../../domain/market/timeframe.js';
+import { rankScore } from '../../domain/optimize/objective.js';
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 100_000;
+
+interface SweepRow {
+  id: string;
+  created_at: number;
+  finished_at: number | null;
+  name: string;
+  status: SweepStatus;
+  config_json: string;
+  instrument_id: number;
+  symbol: string;
+  timeframe: string;
+  from_ts: number | null;
+  to_ts: number | null;
+  magnifier: number;
+  quantity_step: number | null;
+  planned: number;
+  done: number;
+  failed: number;
+  rejected: number;
+  invalid: number;
+  error: string | null;
+}
+
+interface VariantRow {
+  idx: number;
+  generation: number;
+  params_json: string;
+  metrics_json: string | null;
+  error: string | null;
+  score: number | null;
+  eligible: number;
+  run_id: string | null;
+}
+
+const VARIANT_COLUMNS = 'idx, generation, params_json, metrics_json, error, score, eligible, run_id';
+const BEST_FIRST = 'ORDER BY eligible DESC, rank_score DESC, idx';
+
+let lastMs = -1;
+let sequence = 0;
+/** Time-ordered id (ms, per-ms sequence, random), like run ids: sorting ids sorts sweeps by creation. */
+function newSweepId(nowMs: number): string {
+  if (nowMs === lastMs) sequence = (sequence + 1) & 0xffff;
+  else {
+    lastMs = nowMs;
+    sequence = 0;
+  }
+  return `${Math.trunc(nowMs).toString(16).padStart(12, '0')}${sequence.toString(16).padStart(4, '0')}${randomBytes(6).toString('hex')}`;
+}
+
+function clampLimit(query: PageQuery): { limit: number; offset: number } {
+  return { limit: Math.min(MAX_LIMIT, Math.max(1, Math.trunc(query.limit ?? DEFAULT_LIMIT))), offset: Math.max(0, Math.trunc(query.offset ?? 0)) };
+}
+
+/**
+ * SweepStore on the workstation's SQLite file (tables from the 'sweeps...' migration).
+ * Variants are rows with params and metrics as JSON; "best first" is an index order
+ * (see the migration), so a page of the best variants is an indexed read.
+ */
+export class SqliteSweepStore implements SweepStore {
+  constructor(
+    private readonly writer: Database.Database,
+    private readonly reader: () => Database.Database = () => writer,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  create(sweep: NewSweep): SweepSummary {
+    const id = newSweepId(this.clock());
+    this.writer
+      .prepare(
+        `INSERT INTO sweeps (id, created_at, name, status, config_json, instrument_id, symbol, timeframe, from_ts, to_ts, magnifier, quantity_step)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        this.clock(),
+        sweep.name,
+        JSON.stringify(sweep.config),
+        sweep.instrumentId,
+        sweep.symbol,
+        sweep.timeframe,
+        sweep.fromTs,
+        sweep.toTs,
+        sweep.magnifier ? 1 : 0,
+        sweep.quantityStep,
+      );
+    return this.get(id)!;
+  }
+
+  addVariants(id: string, variants: readonly SweepVariant[], counts: SweepCounts): void {
+    const sweep = this.get(id);
+    if (!sweep) return;
+    const objective = sweep.config.objective;
+    const insert = this.writer.prepare(
+      `INSERT INTO sweep_variants (sweep_id, idx, generation, params_json, metrics_json, error, score, rank_score, eligible, run_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.writer.transaction(() => {
+      for (const v of variants) {
+        insert.run(
+          id,
+          v.index,
+          v.generation,
+          JSON.stringify(v.params),
+          v.metrics === null ? null : JSON.stringify(v.metrics),
+          v.error,
+          v.score,
+          rankScore(v.metrics, objective),
+          v.eligible ? 1 : 0,
+          v.runId,
+        );
+      }
+      this.writeCounts(id, counts);
+    })();
+  }
+
+  finish(id: string, status: Exclude<SweepStatus, 'running'>, counts: SweepCounts, error: string | null = null): void {
+    this.writer.transaction(() => {
+      this.writer.prepare('UPDATE sweeps SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(status, this.clock(), error, id);
+      this.writeCounts(id, counts);
+    })();
+  }
+
+  get(id: string): SweepSummary | null {
+    const row = this.reader().prepare('SELECT * FROM sweeps WHERE id = ?').get(id) as SweepRow | undefined;
+    return row ? toSummary(row) : null;
+  }
+
+  list(query: PageQuery = {}): SweepPage {
+    const { limit, offset } = clampLimit(query);
+    const db = this.reader();
+    const rows = db.prepare('SELECT * FROM sweeps ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?').all(limit, offset) as SweepRow[];
+    const { n } = db.prepare('SELECT count(*) AS n FROM sweeps').get() as { n: number };
+    return { sweeps: rows.map(toSummary), total: n };
+  }
+
+  variants(id: string, query: PageQuery = {}): VariantPage {
+    const { limit, offset } = clampLimit(query);
+    const db = this.reader();
+    const rows = db.prepare(`SELECT ${VARIANT_COLUMNS} FROM sweep_variants WHERE sweep_id = ? ${BEST_FIRST} LIMIT ? OFFSET ?`).all(id, limit, offset) as VariantRow[];
+    const { n } = db.prepare('SELECT count(*) AS n FROM sweep_variants WHERE sweep_id = ?').get(id) as { n: number };
+    return { variants: rows.map(toVariant), total: n };
+  }
+
+  variant(id: string, index: number): SweepVariant | null {
+    const row = this.reader().prepare(`SELECT ${VARIANT_COLUMNS} FROM sweep_variants WHERE sweep_id = ? AND idx = ?`).get(id, index) as VariantRow | undefined;
+    return row ? toVariant(row) : null;
+  }
+
+  setVariantRun(id: string, index: number, runId: string): void {
+    this.writer.prepare('UPDATE sweep_variants SET run_id = ? WHERE sweep_id = ? AND idx = ?').run(runId, id, index);
+  }
+
+  delete(id: string): boolean {
+    return this.writer.prepare('DELETE FROM sweeps WHERE id = ?').run(id).changes > 0;
+  }
+
+  private writeCounts(id: string, c: SweepCounts): void {
+    this.writer
+      .prepare('UPDATE sweeps SET planned = ?, done = ?, failed = ?, rejected = ?, invalid = ? WHERE id = ?')
+      .run(c.planned, c.done, c.failed, c.rejected, c.invalid, id);
+  }
+}
+
+function toSummary(row: SweepRow): SweepSummary {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    name: row.name,
+    status: row.status,
+    config: JSON.parse(row.config_json) as SweepConfig,
+    instrumentId: instrumentId(row.instrument_id),
+    symbol: row.symbol,
+    timeframe: parseTimeframe(row.timeframe),
+    fromTs: row.from_ts,
+    toTs: row.to_ts,
+    magnifier: row.magnifier === 1,
+    quantityStep: row.quantity_step,
+    counts: { planned: row.planned, done: row.done, failed: row.failed, rejected: row.rejected, invalid: row.invalid },
+    error: row.error,
+  };
+}
+
+function toVariant(row: VariantRow): SweepVariant {
+  return {
+    index: row.idx,
+    generation: row.generation,
+    params: JSON.parse(row.params_json) as Record<string, number>,
+    metrics: row.metrics_json === null ? null : (JSON.parse(row.metrics_json) as BacktestMetrics),
+    error: row.error,
+    score: row.score,
+    eligible: row.eligible === 1,
+    runId: row.run_id,
+  };
+}

@@ -1,0 +1,134 @@
+import * as Comlink from 'comlink';
+import type { EvaluateControl, EvaluateOutcome, EvaluatedVariant, SweepData, VariantEvaluator } from '../../application/optimize/ports.js';
+import type { StrategySpec } from '../../domain/strategy/spec.js';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- core/infrastructure/workers is infrastructure (the rule targets the top-level workers/ folder)
+import { createCancelFlag, requestCancel } from '../workers/cancel-flag.js';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- core/infrastructure/workers is infrastructure (the rule targets the top-level workers/ folder)
+import { WorkerPool, type PoolStats, type WorkerPoolOptions } from '../workers/worker-pool.js';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- core/infrastructure/workers is infrastructure (the rule targets the top-level workers/ folder)
+import { workerScriptPath } from '../workers/worker-script.js';
+import { SWEEP_BAR_CACHE_MB_ENV, SWEEP_INDICATOR_CACHE_MB_ENV, type SweepWorkerApi, type SweepWorkerStats, type VariantBatchResult } from './sweep-protocol.js';
+
+export interface WorkerVariantEvaluatorOptions extends Omit<WorkerPoolOptions, 'script' | 'env'> {
+  /** The database the workers read (read-only). */
+  readonly dbFile: string;
+  /** Default: dist/workers/sweep-worker.js under the repo / app root. */
+  readonly script?: string;
+  /** Most variants per worker call; default 64. */
+  readonly maxBatch?: number;
+  readonly barCacheMb?: number;
+  readonly indicatorCacheMb?: number;
+}
+
+const EMPTY_BARS = { count: 0, firstTs: null, lastTs: null, magnifierFirstTs: null, magnifierLastTs: null };
+
+/**
+ * VariantEvaluator on a pool of sweep workers. Variants go out in batches (one message
+ * carries up to `maxBatch` specs; only metrics come back), at least ~8 batches per
+ * worker so the last ones balance. One shared cancel flag stops every batch between or
+ * inside variants; a stopped batch still returns the variants it finished.
+ */
+export class WorkerVariantEvaluator implements VariantEvaluator {
+  readonly pool: WorkerPool<SweepWorkerApi>;
+  private readonly dbFile: string;
+  private readonly size: number;
+  private readonly maxBatch: number;
+
+  constructor(options: WorkerVariantEvaluatorOptions) {
+    this.dbFile = options.dbFile;
+    const env: Record<string, string | undefined> = { ...process.env };
+    if (options.barCacheMb !== undefined) env[SWEEP_BAR_CACHE_MB_ENV] = String(options.barCacheMb);
+    if (options.indicatorCacheMb !== undefined) env[SWEEP_INDICATOR_CACHE_MB_ENV] = String(options.indicatorCacheMb);
+    this.pool = new WorkerPool<SweepWorkerApi>({ ...options, script: options.script ?? workerScriptPath('sweep-worker'), env });
+    this.size = this.pool.stats().size;
+    this.maxBatch = Math.max(1, options.maxBatch ?? 64);
+  }
+
+  async evaluate(
+    request: { readonly data: SweepData; readonly variants: readonly { readonly index: number; readonly spec: StrategySpec }[] },
+    control: EvaluateControl = {},
+  ): Promise<EvaluateOutcome> {
+    const { data, variants } = request;
+    const flag = createCancelFlag();
+    let cancelled = control.cancel?.isCancelled() ?? false;
+    if (cancelled) requestCancel(flag);
+    const unsubscribe = control.cancel?.onCancel(() => {
+      cancelled = true;
+      requestCancel(flag);
+    });
+    const batchSize = Math.min(this.maxBatch, Math.max(1, Math.ceil(variants.length / (this.size * 8))));
+    const doneByBatch: number[] = [];
+    const reportProgress = () => control.onProgress?.(doneByBatch.reduce((a, b) => a + b, 0));
+    const jobs: Promise<VariantBatchResult>[] = [];
+    for (let start = 0, b = 0; start < variants.length; start += batchSize, b++) {
+      const batch = variants.slice(start, start + batchSize);
+      const slot = b;
+      doneByBatch.push(0);
+      const handle = this.pool.submit<VariantBatchResult, number>(
+        (api, context) => {
+          // A batch that starts after a cancel does not reach the worker.
+          if (cancelled) return Promise.resolve({ items: [], cancelled: true, barsRead: EMPTY_BARS, timings: { loadMs: 0, engineMs: 0 }, memory: { heapUsedBytes: 0, externalBytes: 0, arrayBuffersBytes: 0, rssBytes: 0 } });
+          return api.runVariants(
+            {
+              dbFile: this.dbFile,
+              instrumentId: data.instrumentId,
+              timeframe: data.timeframe,
+              ...(data.fromTs === undefined ? {} : { fromTs: data.fromTs }),
+              ...(data.toTs === undefined ? {} : { toTs: data.toTs }),
+              ...(data.magnifier === undefined ? {} : { magnifier: data.magnifier }),
+              ...(data.quantityStep === undefined ? {} : { quantityStep: data.quantityStep }),
+              variants: batch,
+            },
+            Comlink.transfer(context.progressPort, [context.progressPort]),
+            flag,
+          );
+        },
+        {
+          onProgress: (done) => {
+            doneByBatch[slot] = done;
+            reportProgress();
+          },
+        },
+      );
+      jobs.push(
+        handle.result.then(
+          (result) => {
+            doneByBatch[slot] = result.items.length;
+            const items: EvaluatedVariant[] = result.items.map((item) =>
+              'metrics' in item ? { index: item.index, metrics: item.metrics, error: null } : { index: item.index, metrics: null, error: item.error },
+            );
+            if (items.length > 0) control.onBatch?.(items);
+            reportProgress();
+            return result;
+          },
+          (error: unknown) => {
+            // A worker that died takes only its batch down: those variants are recorded as failed.
+            const message = error instanceof Error ? error.message : String(error);
+            doneByBatch[slot] = batch.length;
+            control.onBatch?.(batch.map((v) => ({ index: v.index, metrics: null, error: `worker failed: ${message}` })));
+            return { items: [], cancelled: false, barsRead: EMPTY_BARS, timings: { loadMs: 0, engineMs: 0 }, memory: { heapUsedBytes: 0, externalBytes: 0, arrayBuffersBytes: 0, rssBytes: 0 } };
+          },
+        ),
+      );
+    }
+    try {
+      const results = await Promise.all(jobs);
+      return { cancelled: cancelled || results.some((r) => r.cancelled), barsRead: results.filter((r) => r.barsRead.count > 0).map((r) => r.barsRead) };
+    } finally {
+      unsubscribe?.();
+    }
+  }
+
+  stats(): PoolStats {
+    return this.pool.stats();
+  }
+
+  /** Cache and memory figures of the idle workers. */
+  workerStats(): Promise<{ workerId: number; value: SweepWorkerStats }[]> {
+    return this.pool.probeIdle((api) => api.stats());
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

@@ -1,0 +1,122 @@
+// Sweep worker: runs batches of strategy variants on one bar set and returns only their
+// metrics. Bars are read once through the worker's own read-only connection and kept in
+// its bar cache; indicator arrays are computed once per (bars, variable, params,
+// timeframe) and shared by every variant that uses them; equity/drawdown output arrays
+// are reused across variants. Started by WorkerVariantEvaluator (core/infrastructure/sweeps).
+import { performance } from 'node:perf_hooks';
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { ValidationError } from '../core/application/errors.js';
+import { runBacktest } from '../core/domain/engine/backtest.js';
+import { isBacktestCancelled } from '../core/domain/engine/types.js';
+import { instrumentId } from '../core/domain/market/ids.js';
+import { isTimeframe } from '../core/domain/market/timeframe.js';
+import {
+  SWEEP_BAR_CACHE_MB_ENV,
+  SWEEP_INDICATOR_CACHE_MB_ENV,
+  type SweepWorkerApi,
+  type SweepWorkerStats,
+  type VariantBatchItem,
+  type VariantBatchJob,
+  type VariantBatchResult,
+} from '../core/infrastructure/sweeps/sweep-protocol.js';
+import type { WorkerMemory } from '../core/infrastructure/workers/backtest-protocol.js';
+import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
+import { BarSource } from './lib/bar-source.js';
+import { IndicatorCache } from './lib/indicator-cache.js';
+
+const MB = 1024 * 1024;
+function budgetMb(name: string, fallback: number): number {
+  const v = Number(process.env[name] ?? fallback);
+  return (Number.isFinite(v) && v >= 0 ? v : fallback) * MB;
+}
+const bars = new BarSource(budgetMb(SWEEP_BAR_CACHE_MB_ENV, 256));
+// A year of minutes is 4.2 MB per indicator array; a fast x slow grid needs about
+// (fast values + slow values) of them, so the default holds ~180 before evicting.
+const indicators = new IndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV, 768));
+let variantsRun = 0;
+// Output arrays reused by every variant of the same length (the engine writes equity
+// and drawdown into them; only metrics leave the worker).
+let outputs: { equity: Float64Array; drawdownPct: Float64Array } | null = null;
+
+const api: SweepWorkerApi = {
+  runVariants(job: VariantBatchJob, progress: MessagePort, sweepCancel: SharedArrayBuffer): Promise<VariantBatchResult> {
+    try {
+      return Promise.resolve(execute(job, progress, sweepCancel));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      progress.close();
+    }
+  },
+  stats(): SweepWorkerStats {
+    return { bars: bars.stats(), indicators: indicators.stats(), memory: memory(), variantsRun };
+  },
+};
+
+function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: SharedArrayBuffer): VariantBatchResult {
+  const started = performance.now();
+  if (!isTimeframe(job.timeframe)) throw new ValidationError(`Unknown timeframe "${String(job.timeframe)}"`);
+  const shouldCancel = cancelPoller(sweepCancel);
+  const stored = bars.instrument(job.dbFile, { instrumentId: instrumentId(job.instrumentId) });
+  const instrument = job.quantityStep === undefined ? stored : { ...stored, quantityStep: job.quantityStep };
+  const request = { dbFile: job.dbFile, instrument, timeframe: job.timeframe, fromTs: job.fromTs, toTs: job.toTs };
+  const series = bars.series(request);
+  const magnifierBars = job.magnifier === false ? null : bars.minuteBarsFor(request);
+  const n = series.bars.ts.length;
+  if (!outputs || outputs.equity.length !== n) outputs = { equity: new Float64Array(n), drawdownPct: new Float64Array(n) };
+  const loaded = performance.now();
+  const items: VariantBatchItem[] = [];
+  let cancelled = false;
+  for (const variant of job.variants) {
+    if (shouldCancel()) {
+      cancelled = true;
+      break;
+    }
+    try {
+      const precomputed = indicators.seriesFor(variant.spec, job.timeframe, series.bars, series.key);
+      const result = runBacktest({
+        spec: variant.spec,
+        instrument: { priceTick: instrument.priceTick, quantityStep: instrument.quantityStep },
+        timeframe: job.timeframe,
+        bars: series.bars,
+        magnifier: magnifierBars !== null,
+        series: precomputed.series,
+        outputs,
+        shouldCancel,
+        ...(magnifierBars ? { magnifierBars } : {}),
+      });
+      items.push({ index: variant.index, metrics: result.metrics });
+    } catch (error) {
+      if (isBacktestCancelled(error)) {
+        cancelled = true;
+        break;
+      }
+      items.push({ index: variant.index, error: error instanceof Error ? error.message : String(error) });
+    }
+    variantsRun++;
+    progress.postMessage(items.length);
+  }
+  const mTs = magnifierBars?.ts;
+  return {
+    items,
+    cancelled,
+    barsRead: {
+      count: n,
+      firstTs: n > 0 ? series.bars.ts[0]! : null,
+      lastTs: n > 0 ? series.bars.ts[n - 1]! : null,
+      magnifierFirstTs: mTs && mTs.length > 0 ? mTs[0]! : null,
+      magnifierLastTs: mTs && mTs.length > 0 ? mTs[mTs.length - 1]! : null,
+    },
+    timings: { loadMs: loaded - started, engineMs: performance.now() - loaded },
+    memory: memory(),
+  };
+}
+
+function memory(): WorkerMemory {
+  const m = process.memoryUsage();
+  return { heapUsedBytes: m.heapUsed, externalBytes: m.external, arrayBuffersBytes: m.arrayBuffers, rssBytes: m.rss };
+}
+
+Comlink.expose(api, nodeEndpoint(parentPort!));
