@@ -1,0 +1,50 @@
+import { runMonteCarlo } from '../../../core/application/optimize/monte-carlo.js';
+import { runId } from '../../../core/domain/market/ids.js';
+import type { MonteCarloMethod } from '../../../core/domain/optimize/monte-carlo.js';
+import { SqliteRunStore } from '../../../core/infrastructure/runs/sqlite-run-store.js';
+import { UsageError } from '../cli-error.js';
+import { boolFlag, stringFlag, type CommandInput } from '../command.js';
+import { withStorage } from '../context.js';
+import { printJson, printLine, printTable } from '../output.js';
+import { parseNumberArg } from '../time-args.js';
+import { fmt } from './optimize.js';
+
+export const montecarloCommand = {
+  words: ['montecarlo'],
+  usage: 'bws montecarlo --run RUN_ID [--simulations N] [--seed N] [--method bootstrap|shuffle] [--drawdown PCT,PCT,...] [--json]',
+  summary: "Monte Carlo over a stored run's trades (seeded): distribution of final equity and max drawdown with percentiles, probability of loss and of deep drawdowns.",
+  options: { run: { type: 'string' }, simulations: { type: 'string' }, seed: { type: 'string' }, method: { type: 'string' }, drawdown: { type: 'string' } },
+  async run(input: CommandInput) {
+    const id = stringFlag(input, 'run');
+    if (!id) throw new UsageError('--run RUN_ID is required');
+    const method = stringFlag(input, 'method') ?? 'bootstrap';
+    if (method !== 'bootstrap' && method !== 'shuffle') throw new UsageError(`--method: expected bootstrap or shuffle, got "${method}"`);
+    const simulations = parseNumberArg('--simulations', stringFlag(input, 'simulations')) ?? 1000;
+    const seed = parseNumberArg('--seed', stringFlag(input, 'seed')) ?? 1;
+    const thresholds = stringFlag(input, 'drawdown')?.split(',').map((t) => parseNumberArg('--drawdown', t)!);
+    const json = boolFlag(input, 'json');
+    return withStorage(input, (storage) => {
+      const result = runMonteCarlo(new SqliteRunStore(storage.writer), {
+        runId: runId(id),
+        simulations,
+        seed,
+        method: method as MonteCarloMethod,
+        ...(thresholds ? { drawdownThresholdsPct: thresholds } : {}),
+      });
+      const { finalEquity, maxDrawdownPct, ...rest } = result;
+      const summary = ({ sorted: _sorted, ...d }: typeof finalEquity) => d;
+      if (json) {
+        printJson({ ...rest, finalEquity: summary(finalEquity), maxDrawdownPct: summary(maxDrawdownPct) });
+        return;
+      }
+      printLine(`Run ${result.runId}: ${result.trades} trades, ${result.simulations} ${result.method} simulations, seed ${result.seed}`);
+      printLine(`Actual: final equity ${fmt(result.original.finalEquity)}, max drawdown ${fmt(result.original.maxDrawdownPct)} %`);
+      printTable(
+        ['', 'p5', 'p25', 'p50', 'p75', 'p95', 'mean'],
+        [finalEquity, maxDrawdownPct].map((d, i) => [i === 0 ? 'final equity' : 'max drawdown %', ...Object.values(d.percentiles).map(fmt), fmt(d.mean)]),
+      );
+      printLine(`Probability of loss: ${fmt(result.probabilityOfLossPct)} %`);
+      for (const e of result.drawdownExceedance) printLine(`Probability of a drawdown worse than ${e.thresholdPct} %: ${fmt(e.probabilityPct)} %`);
+    });
+  },
+};

@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { runSweep, type RunSweepArgs } from '../../../core/application/optimize/run-sweep.js';
+import { parseSpec } from '../../../core/application/strategy/strategy-service.js';
+import { DomainError } from '../../../core/domain/errors.js';
+import { parseConstraint } from '../../../core/domain/optimize/constraints.js';
+import { parseParamRange } from '../../../core/domain/optimize/param-space.js';
+import type { SearchMethod } from '../../../core/domain/optimize/search.js';
+import type { SweepSource } from '../../../core/domain/optimize/variant-spec.js';
+import { DEFAULT_COSTS } from '../../../core/domain/strategy/templates.js';
+import type { Direction } from '../../../core/domain/strategy/spec.js';
+import { SqliteSweepStore } from '../../../core/infrastructure/sweeps/sqlite-sweep-store.js';
+import { WorkerVariantEvaluator } from '../../../core/infrastructure/sweeps/worker-variant-evaluator.js';
+import { UsageError } from '../cli-error.js';
+import { boolFlag, listFlag, stringFlag, type CommandInput } from '../command.js';
+import { withStorage } from '../context.js';
+import { createProgress, printJson, printLine, printTable } from '../output.js';
+import { parseIsoArg, parseNumberArg } from '../time-args.js';
+import { timeframeFlag } from './backtest.js';
+
+/** Flags shared by `optimize` and `walkforward`. */
+export const SWEEP_OPTIONS = {
+  spec: { type: 'string' },
+  template: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  constraint: { type: 'string', multiple: true },
+  direction: { type: 'string' },
+  cash: { type: 'string' },
+  commission: { type: 'string' },
+  slippage: { type: 'string' },
+  symbol: { type: 'string' },
+  timeframe: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  method: { type: 'string' },
+  samples: { type: 'string' },
+  generations: { type: 'string' },
+  population: { type: 'string' },
+  seed: { type: 'string' },
+  objective: { type: 'string' },
+  minimize: { type: 'boolean' },
+  'min-trades': { type: 'string' },
+  workers: { type: 'string' },
+  'qty-step': { type: 'string' },
+  'no-magnifier': { type: 'boolean' },
+} as const;
+
+const SWEEP_USAGE =
+  '(--spec FILE | --template NAME) --symbol SYM [--timeframe TF] [--from ISO] [--to ISO] --param NAME=MIN:MAX:STEP|a,b,c ... [--constraint "fast<slow"] [--method grid|random|genetic] [--samples N] [--generations N] [--population N] [--seed N] [--objective METRIC] [--minimize] [--min-trades N] [--workers N] [--direction D] [--cash N] [--commission PCT] [--slippage BPS] [--json]';
+
+function intFlag(input: CommandInput, name: string, fallback: number): number {
+  const v = parseNumberArg(`--${name}`, stringFlag(input, name)) ?? fallback;
+  if (!Number.isInteger(v) || v < 0) throw new UsageError(`--${name}: expected a whole number, got ${v}`);
+  return v;
+}
+
+function domain<T>(flag: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof DomainError) throw new UsageError(`${flag}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Reads the sweep's source, space, constraints, method, objective and data flags. */
+export function sweepArgsFromFlags(input: CommandInput): Omit<RunSweepArgs, 'name'> & { workers: number } {
+  const symbol = stringFlag(input, 'symbol');
+  if (!symbol) throw new UsageError('--symbol is required');
+  if (input.positionals.length > 0) throw new UsageError(`unexpected argument "${input.positionals[0]}"`);
+  const file = stringFlag(input, 'spec');
+  const template = stringFlag(input, 'template');
+  if ((file === undefined) === (template === undefined)) throw new UsageError('give exactly one of --spec FILE or --template NAME');
+  const space = listFlag(input, 'param').map((p) => domain('--param', () => parseParamRange(p)));
+  if (space.length === 0) throw new UsageError('give at least one --param NAME=MIN:MAX:STEP or NAME=a,b,c');
+  const constraints = listFlag(input, 'constraint').map((c) => domain('--constraint', () => parseConstraint(c)));
+
+  const direction = stringFlag(input, 'direction');
+  if (direction !== undefined && !['long', 'short', 'both'].includes(direction)) throw new UsageError(`--direction: expected long, short or both, got "${direction}"`);
+  const cash = parseNumberArg('--cash', stringFlag(input, 'cash'));
+  const commission = parseNumberArg('--commission', stringFlag(input, 'commission'));
+  const slippage = parseNumberArg('--slippage', stringFlag(input, 'slippage'));
+  let source: SweepSource;
+  if (template !== undefined) {
+    source = {
+      kind: 'template',
+      templateId: template,
+      base: {
+        ...(direction === undefined ? {} : { direction: direction as Direction }),
+        ...(cash === undefined ? {} : { initialCash: cash }),
+        ...(commission === undefined && slippage === undefined
+          ? {}
+          : { costs: { ...DEFAULT_COSTS, ...(commission === undefined ? {} : { commissionPct: commission }), ...(slippage === undefined ? {} : { slippageBps: slippage }) } }),
+      },
+    };
+  } else {
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(readFileSync(file!, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new UsageError(`--spec: cannot read ${file} as JSON: ${(error as Error).message}`);
+    }
+    if (direction !== undefined) json.direction = direction;
+    if (cash !== undefined) json.initialCash = cash;
+    if (commission !== undefined || slippage !== undefined) {
+      json.costs = { ...(json.costs as object), ...(commission === undefined ? {} : { commissionPct: commission }), ...(slippage === undefined ? {} : { slippageBps: slippage }) };
+    }
+    source = { kind: 'spec', spec: parseSpec(json) };
+  }
+
+  const seed = intFlag(input, 'seed', 1);
+  const methodName = stringFlag(input, 'method') ?? 'grid';
+  let method: SearchMethod;
+  if (methodName === 'grid') method = { kind: 'grid' };
+  else if (methodName === 'random') method = { kind: 'random', samples: intFlag(input, 'samples', 100), seed };
+  else if (methodName === 'genetic') method = { kind: 'genetic', population: intFlag(input, 'population', 30), generations: intFlag(input, 'generations', 10), seed };
+  else throw new UsageError(`--method: expected grid, random or genetic, got "${methodName}"`);
+
+  const fromTs = parseIsoArg('--from', stringFlag(input, 'from'));
+  const toTs = parseIsoArg('--to', stringFlag(input, 'to'));
+  const quantityStep = parseNumberArg('--qty-step', stringFlag(input, 'qty-step'));
+  return {
+    source,
+    space,
+    constraints,
+    method,
+    objective: { metric: stringFlag(input, 'objective') ?? 'sharpe', direction: boolFlag(input, 'minimize') ? 'minimize' : 'maximize', minTrades: intFlag(input, 'min-trades', 0) },
+    symbol,
+    timeframe: timeframeFlag(stringFlag(input, 'timeframe')),
+    magnifier: !boolFlag(input, 'no-magnifier'),
+    ...(fromTs === undefined ? {} : { fromTs }),
+    ...(toTs === undefined ? {} : { toTs }),
+    ...(quantityStep === undefined ? {} : { quantityStep }),
+    workers: Math.max(1, intFlag(input, 'workers', 0) || 2),
+  };
+}
+
+export const fmt = (v: unknown): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : v === null || v === undefined ? 'n/a' : String(v));
+
+/** Cancels on the first Ctrl-C (the finished variants are kept); a second one exits. */
+export function interruptSignal(): { isCancelled(): boolean; onCancel(listener: () => void): () => void; dispose(): void } {
+  let cancelled = false;
+  const listeners = new Set<() => void>();
+  const onSigint = () => {
+    if (cancelled) process.exit(130);
+    cancelled = true;
+    process.stderr.write('bws: cancelling (finished variants are kept); Ctrl-C again to quit\n');
+    for (const l of listeners) l();
+  };
+  process.on('SIGINT', onSigint);
+  return {
+    isCancelled: () => cancelled,
+    onCancel(listener) {
+      if (cancelled) listener();
+      else listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dispose: () => process.off('SIGINT', onSigint),
+  };
+}
+
+export const optimizeCommand = {
+  words: ['optimize'],
+  usage: `bws optimize ${SWEEP_USAGE}`,
+  summary: 'Sweeps strategy parameters over the worker pool, stores the sweep with every variant, and prints the best variants and the sweep id.',
+  options: SWEEP_OPTIONS,
+  async run(input: CommandInput) {
+    const { workers, ...args } = sweepArgsFromFlags(input);
+    const json = boolFlag(input, 'json');
+    return withStorage(input, async (storage) => {
+      const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: workers });
+      const progress = createProgress('optimize', !json);
+      const cancel = interruptSignal();
+      try {
+        const outcome = await runSweep(
+          { bars: storage.barStore, evaluator, sweeps: new SqliteSweepStore(storage.writer), clock: Date.now },
+          args,
+          {
+            cancel,
+            progress: (p) => progress.update(p.done, p.total, `${p.done}/${p.total} variants, ${p.variantsPerSecond.toFixed(1)}/s${p.etaMs === null ? '' : `, ETA ${(p.etaMs / 1000).toFixed(0)} s`}`),
+          },
+        );
+        progress.stop();
+        const { sweep } = outcome;
+        if (json) {
+          printJson({ sweepId: sweep.id, status: sweep.status, counts: sweep.counts, objective: sweep.config.objective, best: outcome.best, variants: outcome.variants });
+          return;
+        }
+        const metric = sweep.config.objective.metric;
+        printLine(`Sweep ${sweep.id}  ${sweep.status}  ${sweep.counts.done} variants run, ${sweep.counts.rejected} rejected by constraints, ${sweep.counts.invalid} invalid, ${sweep.counts.failed} failed`);
+        printTable(
+          ['rank', 'index', ...sweep.config.space.map((p) => p.name), metric, 'trades', 'return %', 'max DD %', ''],
+          outcome.variants.slice(0, 10).map((v, i) => [
+            i + 1,
+            v.index,
+            ...sweep.config.space.map((p) => v.params[p.name]),
+            fmt(v.score),
+            v.metrics?.tradeCount ?? 'n/a',
+            fmt(v.metrics?.totalReturnPct),
+            fmt(v.metrics?.maxDrawdownPct),
+            v.error ?? (v.eligible ? '' : 'below min trades'),
+          ]),
+        );
+      } finally {
+        cancel.dispose();
+        progress.stop();
+        await evaluator.close();
+      }
+    });
+  },
+};

@@ -1,0 +1,73 @@
+import { runWalkForward } from '../../../core/application/optimize/walk-forward.js';
+import { WorkerVariantEvaluator } from '../../../core/infrastructure/sweeps/worker-variant-evaluator.js';
+import { WorkerBacktestExecutor } from '../../../core/infrastructure/workers/worker-backtest-executor.js';
+import { UsageError } from '../cli-error.js';
+import { boolFlag, stringFlag, type CommandInput } from '../command.js';
+import { withStorage } from '../context.js';
+import { createProgress, printJson, printLine, printTable } from '../output.js';
+import { isoOf, parseNumberArg } from '../time-args.js';
+import { fmt, interruptSignal, optimizeCommand, SWEEP_OPTIONS, sweepArgsFromFlags } from './optimize.js';
+
+const DAY_MS = 86_400_000;
+
+function daysFlag(input: CommandInput, name: string, required: boolean): number | undefined {
+  const v = parseNumberArg(`--${name}`, stringFlag(input, name));
+  if (v === undefined && required) throw new UsageError(`--${name} DAYS is required`);
+  if (v !== undefined && !(v > 0)) throw new UsageError(`--${name}: expected a number of days > 0, got ${v}`);
+  return v === undefined ? undefined : v * DAY_MS;
+}
+
+export const walkforwardCommand = {
+  words: ['walkforward'],
+  usage: `${optimizeCommand.usage.replace('bws optimize', 'bws walkforward')} --in-sample DAYS --out-of-sample DAYS [--step DAYS] [--anchored]`,
+  summary: 'Walk-forward analysis: optimizes each in-sample window, runs the best parameters on the next out-of-sample window, and reports stitched out-of-sample metrics and the efficiency ratio.',
+  options: { ...SWEEP_OPTIONS, 'in-sample': { type: 'string' }, 'out-of-sample': { type: 'string' }, step: { type: 'string' }, anchored: { type: 'boolean' } },
+  async run(input: CommandInput) {
+    const { workers, ...args } = sweepArgsFromFlags(input);
+    const inSampleMs = daysFlag(input, 'in-sample', true)!;
+    const outOfSampleMs = daysFlag(input, 'out-of-sample', true)!;
+    const stepMs = daysFlag(input, 'step', false);
+    const json = boolFlag(input, 'json');
+    return withStorage(input, async (storage) => {
+      const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: workers });
+      const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
+      const progress = createProgress('walkforward', !json);
+      const cancel = interruptSignal();
+      try {
+        const result = await runWalkForward(
+          { bars: storage.barStore, evaluator, executor, clock: Date.now },
+          { ...args, schedule: { inSampleMs, outOfSampleMs, anchored: boolFlag(input, 'anchored'), ...(stepMs === undefined ? {} : { stepMs }) } },
+          { cancel, progress: (p) => progress.update(p.done, p.total, `window ${p.window + 1}/${p.windows}`) },
+        );
+        progress.stop();
+        if (json) {
+          const { equity, ...rest } = result;
+          printJson({ ...rest, equity: { ts: Array.from(equity.ts), equity: Array.from(equity.equity) } });
+          return;
+        }
+        printTable(
+          ['window', 'in-sample', 'out-of-sample', 'best params', 'IS ann. %', 'OOS ann. %', 'OOS return %', 'efficiency'],
+          result.windows.map((w) => [
+            w.index,
+            `${isoOf(w.inSample.fromTs).slice(0, 10)}..${isoOf(w.inSample.toTs).slice(0, 10)}`,
+            `${isoOf(w.outOfSample.fromTs).slice(0, 10)}..${isoOf(w.outOfSample.toTs).slice(0, 10)}`,
+            JSON.stringify(w.bestParams),
+            fmt(w.inSampleMetrics.annualizedReturnPct),
+            fmt(w.outOfSampleMetrics.annualizedReturnPct),
+            fmt(w.outOfSampleMetrics.totalReturnPct),
+            fmt(w.efficiency),
+          ]),
+        );
+        const m = result.metrics;
+        printLine(
+          `Stitched out-of-sample: return ${fmt(m.totalReturnPct)} %, annualized ${fmt(m.annualizedReturnPct)} %, max DD ${fmt(m.maxDrawdownPct)} %, Sharpe ${fmt(m.sharpe)}, ${m.tradeCount} trades`,
+        );
+        printLine(`Efficiency (OOS annualized / mean IS annualized ${fmt(result.inSampleAnnualizedReturnPct)} %): ${fmt(result.efficiency)}${result.cancelled ? '  (cancelled)' : ''}`);
+      } finally {
+        cancel.dispose();
+        progress.stop();
+        await Promise.all([evaluator.close(), executor.close()]);
+      }
+    });
+  },
+};
