@@ -6,6 +6,9 @@ import { dataListCommand } from './data-list.js';
 import { demoCommand } from './demo.js';
 import { runsCompareCommand, runsDeleteCommand, runsListCommand, runsShowCommand } from './runs.js';
 import { serveCommand } from './serve.js';
+import { optimizeCommand } from './optimize.js';
+import { walkforwardCommand } from './walkforward.js';
+import { montecarloCommand } from './montecarlo.js';
 
 /** Every `bws` command; the CLI matches the longest word sequence. */
 export const COMMANDS: readonly Command[] = [
@@ -19,4 +22,7 @@ export const COMMANDS: readonly Command[] = [
   runsCompareCommand,
   runsDeleteCommand,
   serveCommand,
+  optimizeCommand,
+  walkforwardCommand,
+  montecarloCommand,
 ];
