@@ -1,6 +1,5 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import 'uplot/dist/uPlot.min.css';
 import './app/styles.css';
 import { App } from './app/App.js';
 

@@ -1,15 +1,18 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import { errorMessage } from '../api/api-error.js';
 import { ToastProvider } from '../components/Toast.js';
-import { BuilderScreen } from '../screens/builder/BuilderScreen.js';
 import { DataScreen } from '../screens/data/DataScreen.js';
-import { HistoryScreen } from '../screens/history/HistoryScreen.js';
-import { RunScreen } from '../screens/run/RunScreen.js';
-import { StrategiesScreen } from '../screens/strategies/StrategiesScreen.js';
 import { SCREENS, useRoute, type Screen } from './use-route.js';
 import { useShortcut } from './use-shortcut.js';
 import { useTheme } from './use-theme.js';
+
+// The first screen loads with the app; the others (and uPlot, react-window) load on first
+// visit, so opening the app parses a third of the code.
+const BuilderScreen = lazy(() => import('../screens/builder/BuilderScreen.js').then((m) => ({ default: m.BuilderScreen })));
+const HistoryScreen = lazy(() => import('../screens/history/HistoryScreen.js').then((m) => ({ default: m.HistoryScreen })));
+const RunScreen = lazy(() => import('../screens/run/RunScreen.js').then((m) => ({ default: m.RunScreen })));
+const StrategiesScreen = lazy(() => import('../screens/strategies/StrategiesScreen.js').then((m) => ({ default: m.StrategiesScreen })));
 
 const LABELS: Record<Screen, string> = { data: 'Data', strategies: 'Strategies', builder: 'Builder', run: 'Run & Results', history: 'History' };
 
@@ -76,11 +79,13 @@ export function App() {
           </main>
         ) : (
           <main className={route.screen === 'data' || route.screen === 'history' ? 'screen' : 'screen fill'} data-testid={`screen-${route.screen}`}>
-            {route.screen === 'data' && <DataScreen />}
-            {route.screen === 'strategies' && <StrategiesScreen navigate={navigate} />}
-            {route.screen === 'builder' && <BuilderScreen strategyId={route.id} navigate={navigate} />}
-            {route.screen === 'run' && <RunScreen strategyId={route.id} navigate={navigate} />}
-            {route.screen === 'history' && <HistoryScreen runId={route.id} navigate={navigate} />}
+            <Suspense fallback={<div className="muted">Loading…</div>}>
+              {route.screen === 'data' && <DataScreen />}
+              {route.screen === 'strategies' && <StrategiesScreen navigate={navigate} />}
+              {route.screen === 'builder' && <BuilderScreen strategyId={route.id} navigate={navigate} />}
+              {route.screen === 'run' && <RunScreen strategyId={route.id} navigate={navigate} />}
+              {route.screen === 'history' && <HistoryScreen runId={route.id} navigate={navigate} />}
+            </Suspense>
           </main>
         )}
       </div>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { SpecIssue, StrategyDetail, StrategySpec } from '../../api/contract.js';
+import { loadCatalog } from '../../api/catalog.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatTs } from '../../app/format.js';
 import type { Route } from '../../app/use-route.js';
@@ -49,7 +50,7 @@ function StrategyBuilder({ strategyId, navigate }: { strategyId: string; navigat
     const [detail, draft, catalog] = await Promise.all([
       api().invoke('strategies/get', { id: strategyId }),
       api().invoke('strategies/getDraft', { id: strategyId }),
-      api().invoke('strategies/catalog'),
+      loadCatalog(),
     ]);
     return { detail, draft, catalog };
   }, [strategyId]);

@@ -1,17 +1,23 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { SpecCheck } from '../../api/contract.js';
 
-const DELAY_MS = 150;
+// Short: a keystroke burst still collapses into one call, and the message shows within
+// the 100 ms an edit may take to answer (validation is a cheap call on a local server).
+const DELAY_MS = 40;
 
 /** Validates the spec as the user types (debounced `strategies/validate`); stale answers are dropped. */
 export function useValidation(spec: object | null): { check: SpecCheck | null; error: string | null } {
   const [check, setCheck] = useState<SpecCheck | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const first = useRef(true);
   useEffect(() => {
     if (!spec) return;
     let live = true;
+    // The spec as loaded is checked at once; edits after it are debounced.
+    const delay = first.current ? 0 : DELAY_MS;
+    first.current = false;
     const timer = setTimeout(() => {
       performance.mark('validate-start');
       api()
@@ -25,7 +31,7 @@ export function useValidation(spec: object | null): { check: SpecCheck | null; e
           },
           (failure: unknown) => live && setError(errorMessage(failure)),
         );
-    }, DELAY_MS);
+    }, delay);
     return () => {
       live = false;
       clearTimeout(timer);

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { api } from '../../api/client.js';
+import { loadCatalog } from '../../api/catalog.js';
 import { errorMessage } from '../../api/api-error.js';
 import { useQuery } from '../../api/use-query.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 
 /** "New strategy" from a template of the catalog (Alt+N). */
 export function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) {
-  const catalog = useQuery(() => api().invoke('strategies/catalog'), []);
+  const catalog = useQuery(loadCatalog, []);
   const [templateId, setTemplateId] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

@@ -1,0 +1,69 @@
+import type { Page } from 'playwright-core';
+
+export interface Probe {
+  /** Milliseconds from just before `action` until `done()` holds and the next frame is painted. */
+  time(action: () => void, done: () => boolean, timeoutMs?: number): Promise<number>;
+  /** Sets an input's value the way typing does, so React sees it. */
+  type(selector: string, value: string): void;
+  /** Event Timing entries (input to next paint of discrete events) of 16 ms or more. */
+  readonly events: { name: string; duration: number }[];
+  /** Durations of the app's own `chart-draw` measures (uPlot setData), oldest first. */
+  chartDraws(): number[];
+}
+
+declare global {
+  interface Window {
+    __perf: Probe;
+  }
+}
+
+/**
+ * Installs `window.__perf`: times an action with the page's own clock from just before it
+ * starts until a condition holds and a frame has been painted after it (double
+ * requestAnimationFrame). That is input-to-next-paint for actions whose result needs a
+ * round trip (validation, a run), which Event Timing alone does not cover; Event Timing
+ * entries are kept as well. Actions and conditions are closures inside page.evaluate
+ * (no eval: the app's CSP forbids it).
+ */
+export async function installProbe(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const events: { name: string; duration: number }[] = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) events.push({ name: entry.name, duration: entry.duration });
+    }).observe({ type: 'event', durationThreshold: 16, buffered: true } as PerformanceObserverInit);
+    const nextPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+    const until = (predicate: () => boolean, timeoutMs: number) =>
+      new Promise<void>((resolve, reject) => {
+        const started = performance.now();
+        const check = (): void => {
+          if (predicate()) return resolve();
+          if (performance.now() - started > timeoutMs) return reject(new Error('condition not met in time'));
+          setTimeout(check, 0);
+        };
+        check();
+      });
+    window.__perf = {
+      events,
+      async time(action, done, timeoutMs = 30_000) {
+        const started = performance.now();
+        action();
+        await until(done, timeoutMs);
+        await nextPaint();
+        return performance.now() - started;
+      },
+      type(selector, value) {
+        const input = document.querySelector(selector) as HTMLInputElement;
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, value);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+      chartDraws: () => performance.getEntriesByName('chart-draw').map((entry) => entry.duration),
+    };
+  });
+}
+
+/** Returns p50 and p95 of samples (nearest rank). */
+export function percentiles(samples: readonly number[]): { p50: number; p95: number; n: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN;
+  return { p50: rank(0.5), p95: rank(0.95), n: sorted.length };
+}
