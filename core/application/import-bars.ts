@@ -303,10 +303,12 @@ class ImportPass {
     this.sink.writing = !this.refusing;
     this.sink.finish();
     if (this.refusing) {
-      const shown = this.errors.listed.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
+      // Parse errors and validation errors of a batch are found in two sweeps: show them in file order.
+      const listed = [...this.errors.listed].sort((a, b) => a.line - b.line);
+      const shown = listed.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
       throw new ImportRejectedError(
         `${this.options.file}: ${this.errors.total} bad row(s); nothing was imported. ${shown.join('; ')}${this.errors.total > shown.length ? '; ...' : ''}`,
-        this.errors.listed,
+        listed,
       );
     }
     return {
