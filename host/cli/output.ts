@@ -1,6 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { AppError } from '../../core/application/errors.js';
 import { UsageError } from './cli-error.js';
+import { storageWayOut } from './commands/db-way-out.js';
 
 /** Prints one JSON object on stdout (the --json contract). */
 export function printJson(value: unknown): void {
@@ -62,6 +63,8 @@ export function reportError(error: unknown): number {
     for (const r of rows?.slice(0, 50) ?? []) process.stderr.write(`  ${r.file}:${r.line}: ${r.message}\n`);
     if (rows && rows.length > 50) process.stderr.write(`  ... and ${rows.length - 50} more\n`);
     for (const p of problems ?? []) process.stderr.write(`  ${p.path}: ${p.message}\n`);
+    const wayOut = storageWayOut(error);
+    if (wayOut) process.stderr.write(`${wayOut}\n`);
     return 1;
   }
   const message = error instanceof Error ? error.message : String(error);

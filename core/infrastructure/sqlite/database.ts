@@ -45,6 +45,8 @@ export class SqliteDatabase {
       const db = new Database(path, { timeout: busyTimeoutMs });
       try {
         applyPragmas(db, busyTimeoutMs);
+        // Before anything writes (the WAL switch rewrites the header, migrations add tables).
+        assertNotForeign(path, db);
         db.pragma('journal_mode = WAL');
         assertNotNewer(path, schemaVersion(db), migrations.length);
         migrate(db, migrations);
@@ -160,6 +162,21 @@ function assertSqliteFile(path: string): void {
     }
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * Refuses a SQLite file of another application: schema version 0 (never migrated by this
+ * app) yet holding tables. Migrating it would write our tables into someone else's file.
+ */
+function assertNotForeign(path: string, db: Connection): void {
+  if (schemaVersion(db) !== 0) return;
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 5").pluck().all() as string[];
+  if (tables.length > 0) {
+    throw new StorageError(
+      `${path} is a SQLite database of another application (tables ${tables.join(', ')}; no workstation schema version); the file was left untouched`,
+      { path, tables },
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { backtestCommand } from './backtest.js';
+import { dbCheckCommand, dbSetAsideCommand } from './db.js';
 import { dataExportCommand } from './data-export.js';
 import { dataImportCommand } from './data-import.js';
 import { dataListCommand } from './data-list.js';
@@ -22,6 +23,8 @@ export const COMMANDS: readonly Command[] = [
   runsCompareCommand,
   runsDeleteCommand,
   serveCommand,
+  dbCheckCommand,
+  dbSetAsideCommand,
   optimizeCommand,
   walkforwardCommand,
   montecarloCommand,

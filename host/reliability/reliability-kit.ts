@@ -1,0 +1,119 @@
+// Helpers shared by the fault and abuse tests: the bundled CLI as a child process,
+// checksums of the store's tables, temp directories.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../..');
+export const cliScript = path.join(repoRoot, 'dist/cli.js');
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `bws-rel-${prefix}-`));
+}
+
+export interface Outcome {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** Runs `node dist/cli.js ...args`; kills it (and fails the outcome) after `timeoutMs`. */
+export function bws(args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Outcome> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [cliScript, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+/** Resolves when the child's stdout has matched `pattern` (with the match), rejects if it exits first. */
+export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    let errText = '';
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms: ${text} ${errText}`)), timeoutMs);
+    child.stderr?.on('data', (c: Buffer) => (errText += c.toString()));
+    child.stdout?.on('data', (c: Buffer) => {
+      text += c.toString();
+      const match = pattern.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${code ?? signal}) before printing ${pattern}: ${text} ${errText}`));
+    });
+  });
+}
+
+/** Kills a child with SIGKILL and waits for it to be gone. */
+export async function killHard(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await gone;
+}
+
+/** sha256 of a file's bytes. */
+export function fileHash(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/**
+ * A checksum of the content of each table (rows in rowid order), except the named ones.
+ * Read through a read-only connection; a missing file gives {}.
+ */
+export function tableChecksums(dbFile: string, exclude: readonly string[] = ['slow_statements']): Record<string, string> {
+  if (!fs.existsSync(dbFile)) return {};
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const sums: Record<string, string> = {};
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+    for (const table of tables) {
+      if (exclude.includes(table)) continue;
+      const hash = createHash('sha256');
+      // Ordered by every column: content order, for rowid and WITHOUT ROWID tables alike.
+      const columns = (db.prepare(`SELECT * FROM "${table}" LIMIT 0`).columns()).map((_c, i) => i + 1);
+      for (const row of db.prepare(`SELECT * FROM "${table}" ORDER BY ${columns.join(', ')}`).raw().iterate() as Iterable<unknown[]>) {
+        for (const cell of row) hash.update(Buffer.isBuffer(cell) ? cell : Buffer.from(`${typeof cell}:${String(cell)}`)).update('\u0000');
+        hash.update('\n');
+      }
+      sums[table] = hash.digest('hex').slice(0, 16);
+    }
+    return sums;
+  } finally {
+    db.close();
+  }
+}
+
+/** Checksums of the instruments and every bar chunk (metadata and packed BLOB). */
+export function barsChecksum(dbFile: string): Record<string, string> {
+  const all = tableChecksums(dbFile);
+  return { instruments: all.instruments ?? 'missing', bar_chunks: all.bar_chunks ?? 'missing' };
+}
+
+/** `PRAGMA integrity_check` of a file, through its own connection. */
+export function integrityCheck(dbFile: string): string {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return db.pragma('integrity_check', { simple: true }) as string;
+  } finally {
+    db.close();
+  }
+}
