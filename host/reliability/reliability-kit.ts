@@ -1,6 +1,6 @@
 // Helpers shared by the fault and abuse tests: the bundled CLI as a child process,
 // checksums of the store's tables, temp directories.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -116,4 +116,58 @@ export function integrityCheck(dbFile: string): string {
   } finally {
     db.close();
   }
+}
+
+/** Builds dist/renderer when missing: `bws serve` refuses to start without the UI. */
+export function ensureRendererBuilt(): void {
+  if (fs.existsSync(path.join(repoRoot, 'dist/renderer/index.html'))) return;
+  execFileSync(process.execPath, [path.join(repoRoot, 'scripts/build.mjs'), '--renderer'], { cwd: repoRoot, stdio: 'inherit' });
+}
+
+export interface ServeProcess {
+  readonly child: ChildProcess;
+  /** The page URL with ?token=. */
+  readonly url: URL;
+  readonly origin: string;
+  readonly token: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `bws serve --port 0` on a data dir and waits for the URL it prints. */
+export async function startServe(dataDir: string, extraArgs: readonly string[] = []): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [cliScript, 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const match = await waitForOutput(child, /Web mode: (\S+)/);
+    const url = new URL(match[1]!);
+    return {
+      child,
+      url,
+      origin: url.origin,
+      token: url.searchParams.get('token') ?? '',
+      stop: async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const gone = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await gone;
+      },
+    };
+  } catch (error) {
+    await killHard(child);
+    throw error;
+  }
+}
+
+/** POSTs `{ name, args }` to /api/invoke; returns the status and the parsed body. */
+export async function invokeOverHttp(
+  serve: Pick<ServeProcess, 'origin'>,
+  name: string,
+  args: unknown,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: { ok: boolean; value?: unknown; error?: { type: string; message: string } } }> {
+  const response = await fetch(`${serve.origin}/api/invoke`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify({ name, args }),
+  });
+  return { status: response.status, body: (await response.json()) as { ok: boolean } };
 }
