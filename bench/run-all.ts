@@ -14,6 +14,7 @@ const SUITES = [
   { name: 'strategy', title: 'Strategy model and indicators (issue 3)' },
   { name: 'engine', title: 'Engine (issue 3)' },
   { name: 'backtest-e2e', title: 'Backtest end to end through a worker (issue 3)' },
+  { name: 'optimize', title: 'Parameter sweeps over the worker pool (issue 5)' },
 ] as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
