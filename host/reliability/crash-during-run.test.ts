@@ -1,0 +1,183 @@
+// Crash during a run: backtest jobs whose worker throws, dies, exits or runs out of
+// memory fail with a readable reason while the other jobs finish and the pool recovers;
+// jobs cut off by the app's own death are marked 'interrupted' at the next start.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEventBus } from '../../core/application/contract/events.js';
+import type { JobInfo } from '../../core/application/contract/jobs.js';
+import { JobRegistry } from '../../core/application/jobs/job-registry.js';
+import { smaCrossSpec } from '../../core/domain/test-kit/specs.js';
+import type { Instrument } from '../../core/domain/market/instrument.js';
+import { writeRandomWalkCsv } from '../../core/infrastructure/csv/test-kit/random-walk-csv.js';
+import { SqliteJobStore } from '../../core/infrastructure/jobs/sqlite-job-store.js';
+import type { Storage } from '../../core/infrastructure/sqlite/storage.js';
+import type { TestFault } from '../../core/infrastructure/workers/backtest-protocol.js';
+import { seedStore } from '../../core/infrastructure/workers/test-kit/bar-fixture.js';
+import { WorkerBacktestExecutor } from '../../core/infrastructure/workers/worker-backtest-executor.js';
+import { openWorkstation } from '../workstation.js';
+import { ensureRendererBuilt, invokeOverHttp, killHard, startServe, tempDir } from './reliability-kit.js';
+
+const BARS = 100_000;
+const silentLogger = { error: () => undefined, warn: () => undefined };
+
+describe('worker faults during backtest jobs', () => {
+  let dir: string;
+  let storage: Storage;
+  let instrument: Instrument;
+  let executor: WorkerBacktestExecutor;
+  let jobs: JobRegistry;
+
+  beforeAll(() => {
+    dir = tempDir('run-faults');
+    ({ storage, instrument } = seedStore(dir, BARS));
+    executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 2, testFaults: true, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    jobs = new JobRegistry({
+      store: new SqliteJobStore(storage.writer),
+      events: createEventBus(),
+      clock: () => Date.now(),
+      newId: randomUUID,
+      logger: silentLogger,
+    });
+  });
+
+  afterAll(async () => {
+    await executor.close();
+    storage.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const startBacktest = (label: string, fault?: TestFault): JobInfo =>
+    jobs.start({
+      kind: 'backtest',
+      title: `Backtest ${label}`,
+      run: async (context) => {
+        const handle = executor.submitDetailed({ instrumentId: instrument.id, timeframe: '1m', spec: smaCrossSpec(10, 30), ...(fault ? { fault } : {}) });
+        context.onCancel(() => handle.cancel());
+        const outcome = await handle.result;
+        return { barCount: outcome.barCount, hash: outcome.hash };
+      },
+    });
+
+  it('fails each faulty job with a readable reason; the concurrent good jobs finish; the pool recovers', async () => {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const good = [1, 2, 3].map((n) => startBacktest(`good ${n}`));
+    const faults = (['throw', 'uncaught', 'exit', 'oom'] as const).map((fault) => ({ fault, job: startBacktest(`fault ${fault}`, fault) }));
+    const moreGood = [4, 5].map((n) => startBacktest(`good ${n}`));
+    const finished = await Promise.all([...good, ...faults.map((f) => f.job), ...moreGood].map((job) => jobs.whenFinished(job.id)));
+    delay.disable();
+
+    const byId = new Map(finished.map((info) => [info.id, info]));
+    const expected = { throw: 'the job threw', uncaught: 'uncaught error', exit: 'exited unexpectedly with code 7', oom: 'ran out of memory' };
+    for (const { fault, job } of faults) {
+      const info = byId.get(job.id)!;
+      expect(info.status, fault).toBe('failed');
+      expect(info.error?.type, fault).toBe('WorkerFailedError');
+      expect(info.error?.message, fault).toContain(expected[fault]);
+      // Readable: one short sentence, no stack.
+      expect(info.error!.message.length).toBeLessThan(400);
+      expect(info.error!.message).not.toMatch(/\n\s+at /);
+    }
+    const hashes = new Set<string>();
+    for (const job of [...good, ...moreGood]) {
+      const info = byId.get(job.id)!;
+      expect(info.status, info.error?.message).toBe('done');
+      expect(info.result).toMatchObject({ barCount: BARS });
+      hashes.add((info.result as { hash: string }).hash);
+    }
+    expect(hashes.size).toBe(1); // a crash next door does not change anyone's result
+
+    // The pool is whole again, and the job history holds the outcome of each job.
+    expect(executor.stats().size).toBe(2);
+    const again = await jobs.whenFinished(startBacktest('after the faults').id);
+    expect(again.status).toBe('done');
+    const stored = new Database(storage.file, { readonly: true });
+    try {
+      const rows = stored.prepare('SELECT status, count(*) AS n FROM jobs GROUP BY status ORDER BY status').all();
+      expect(rows).toEqual([
+        { status: 'done', n: 6 },
+        { status: 'failed', n: 4 },
+      ]);
+    } finally {
+      stored.close();
+    }
+    // The main thread (where the UI's calls are answered) never stalled meanwhile.
+    console.log(`main event loop delay during the faults: max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`);
+    expect(delay.max / 1e6).toBeLessThan(250);
+  }, 60_000);
+});
+
+describe('jobs cut off by the app dying', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    ensureRendererBuilt();
+    dataDir = tempDir('run-interrupted');
+  }, 120_000);
+
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('a job running when `bws serve` is killed -9 is marked interrupted at the next start, and wrote nothing', async () => {
+    const csv = path.join(dataDir, 'big.csv');
+    writeRandomWalkCsv(csv, { rows: 600_000, seed: 8 });
+    const serve = await startServe(dataDir, ['--no-demo']);
+    let jobId: string;
+    try {
+      const auth = { Authorization: `Bearer ${serve.token}` };
+      const started = await invokeOverHttp(serve, 'data/import', { path: csv, symbol: 'BIG', timeframe: '1m' }, auth);
+      expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
+      jobId = (started.body.value as { jobId: string }).jobId;
+      // Wait until the job is running and has made progress, then pull the plug.
+      for (let i = 0; ; i++) {
+        const list = await invokeOverHttp(serve, 'jobs/list', undefined, auth);
+        const job = (list.body.value as JobInfo[]).find((j) => j.id === jobId)!;
+        if (job.status === 'running' && job.progress.done > 0) break;
+        expect(job.status, JSON.stringify(job)).not.toMatch(/done|failed/);
+        expect(i).toBeLessThan(500);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await killHard(serve.child);
+    }
+
+    const workstation = await openWorkstation({ dataDir, transport: 'cli', seedDemo: false, workers: 1, logger: silentLogger });
+    try {
+      const job = workstation.jobs.get(jobId)!;
+      expect(job.status).toBe('interrupted');
+      expect(job.finishedAt).not.toBeNull();
+      expect(job.error?.message).toMatch(/app stopped while this job was running/);
+      expect(workstation.storage.barStore.listSeries()).toEqual([]);
+    } finally {
+      await workstation.close();
+    }
+  }, 90_000);
+
+  it('queued and running rows left in the store are marked interrupted; finished ones are kept as they are', async () => {
+    const dbFile = path.join(dataDir, 'workstation.sqlite');
+    const db = new Database(dbFile);
+    const insert = db.prepare(
+      `INSERT INTO jobs (id, kind, title, status, progress_json, created_at, started_at, finished_at, result_json, error_json)
+       VALUES (?, 'backtest', ?, ?, '{"done":5,"total":10}', 1, 1, ?, NULL, NULL)`,
+    );
+    insert.run('left-running', 'left running', 'running', null);
+    insert.run('left-queued', 'left queued', 'queued', null);
+    insert.run('was-done', 'finished', 'done', 2);
+    db.close();
+    const workstation = await openWorkstation({ dataDir, transport: 'cli', seedDemo: false, workers: 1, logger: silentLogger });
+    try {
+      expect(workstation.jobs.get('left-running')?.status).toBe('interrupted');
+      expect(workstation.jobs.get('left-queued')?.status).toBe('interrupted');
+      expect(workstation.jobs.get('was-done')).toMatchObject({ status: 'done', finishedAt: 2 });
+      const answer = await workstation.dispatcher.invoke('jobs/list', undefined);
+      expect(answer.ok).toBe(true);
+      const listed = (answer as { value: JobInfo[] }).value;
+      expect(listed.filter((j) => j.status === 'running' || j.status === 'queued')).toEqual([]);
+    } finally {
+      await workstation.close();
+    }
+  }, 30_000);
+});
