@@ -3,7 +3,6 @@ import type { BarsRead } from '../../application/optimize/ports.js';
 import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- core/infrastructure/workers is infrastructure (the rule targets the top-level workers/ folder)
 import type { CacheFigures, WorkerMemory } from '../workers/backtest-protocol.js';
 
 /** A batch of sweep variants for one worker call: the data once, then each variant's spec. */

@@ -1,11 +1,8 @@
 import * as Comlink from 'comlink';
 import type { EvaluateControl, EvaluateOutcome, EvaluatedVariant, SweepData, VariantEvaluator } from '../../application/optimize/ports.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- core/infrastructure/workers is infrastructure (the rule targets the top-level workers/ folder)
 import { createCancelFlag, requestCancel } from '../workers/cancel-flag.js';
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- core/infrastructure/workers is infrastructure (the rule targets the top-level workers/ folder)
 import { WorkerPool, type PoolStats, type WorkerPoolOptions } from '../workers/worker-pool.js';
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- core/infrastructure/workers is infrastructure (the rule targets the top-level workers/ folder)
 import { workerScriptPath } from '../workers/worker-script.js';
 import { SWEEP_BAR_CACHE_MB_ENV, SWEEP_INDICATOR_CACHE_MB_ENV, type SweepWorkerApi, type SweepWorkerStats, type VariantBatchResult } from './sweep-protocol.js';
 
