@@ -3,6 +3,13 @@ import type { Page } from 'playwright-core';
 export interface Probe {
   /** Milliseconds from just before `action` until `done()` holds and the next frame is painted. */
   time(action: () => void, done: () => boolean, timeoutMs?: number): Promise<number>;
+  /**
+   * Arms a timer started by the next real `eventType` event (its own timeStamp) and ended
+   * when `done()` holds and a frame is painted; the result is `pending`. For interactions
+   * driven with Playwright's real mouse, like a drag on a chart.
+   */
+  arm(eventType: string, done: () => boolean, timeoutMs?: number): void;
+  pending: Promise<number> | null;
   /** Sets an input's value the way typing does, so React sees it. */
   type(selector: string, value: string): void;
   /** Event Timing entries (input to next paint of discrete events) of 16 ms or more. */
@@ -55,6 +62,20 @@ export async function installProbe(page: Page): Promise<void> {
         const input = document.querySelector(selector) as HTMLInputElement;
         Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, value);
         input.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+      pending: null,
+      arm(eventType, done, timeoutMs = 30_000) {
+        this.pending = new Promise<number>((resolve, reject) => {
+          document.addEventListener(
+            eventType,
+            (event) => {
+              until(done, timeoutMs)
+                .then(nextPaint)
+                .then(() => resolve(performance.now() - event.timeStamp), reject);
+            },
+            { capture: true, once: true },
+          );
+        });
       },
       chartDraws: () => performance.getEntriesByName('chart-draw').map((entry) => entry.duration),
     };

@@ -28,6 +28,27 @@ describe('data screen', () => {
     }
   });
 
+  it('imports a file dropped on the drop zone (web mode)', async () => {
+    const app = await openApp(browser(), server());
+    try {
+      const { page } = app;
+      const text = readFileSync(writeBarsCsv('dropped_1m.csv', 500), 'utf8');
+      const dataTransfer = await page.evaluateHandle((csv) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([csv], 'dropped_1m.csv', { type: 'text/csv' }));
+        return transfer;
+      }, text);
+      await page.dispatchEvent('[data-testid="dropzone"]', 'drop', { dataTransfer });
+      expect(await page.getByTestId('import-file-name').textContent()).toBe('dropped_1m.csv');
+      expect(await page.getByTestId('import-symbol').inputValue()).toBe('DROPPED');
+      await page.getByTestId('import-start').click();
+      await page.getByTestId('import-done').waitFor({ timeout: 30_000 });
+      await page.locator('[data-testid="series-row"][data-symbol="DROPPED"]').waitFor();
+    } finally {
+      await app.close();
+    }
+  });
+
   it('shows the line errors of a rejected CSV and writes nothing', async () => {
     const app = await openApp(browser(), server());
     try {

@@ -26,6 +26,8 @@ export function usePagedList<T>(fetchPage: (offset: number, limit: number) => Pr
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
   const [total, setTotal] = useState<number | null>(null);
+  const totalRef = useRef<number | null>(null);
+  totalRef.current = total;
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
@@ -64,7 +66,13 @@ export function usePagedList<T>(fetchPage: (offset: number, limit: number) => Pr
 
   const ensure = useCallback(
     (start: number, stop: number) => {
-      for (let p = Math.floor(start / pageSize); p <= Math.floor(Math.max(start, stop) / pageSize); p += 1) load(p);
+      // Half a page of slack either side: the next page is on its way before it scrolls into view.
+      const slack = Math.floor(pageSize / 2);
+      const first = Math.max(0, Math.floor((start - slack) / pageSize));
+      const known = totalRef.current;
+      const end = known === null ? Math.max(start, stop) + slack : Math.min(known - 1, Math.max(start, stop) + slack);
+      const last = Math.floor(Math.max(0, end) / pageSize);
+      for (let p = first; p <= last; p += 1) load(p);
     },
     [load, pageSize],
   );

@@ -8,7 +8,7 @@ export function FieldIssues({ path, local }: { path: Path; local?: string | null
   const key = pathKey(path);
   return (
     <>
-      {local && <div className="field-error" data-testid={`issue-${key}`}>{local}</div>}
+      {local && errors.length === 0 && <div className="field-error" data-testid={`issue-${key}`}>{local}</div>}
       {errors.map((issue) => (
         <div key={issue.message} className="field-error" data-testid={`issue-${key}`} role="alert">
           {issue.message}

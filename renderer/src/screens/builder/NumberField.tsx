@@ -57,7 +57,8 @@ export function NumberField({ label, path, value, min, max, step, integer, onCha
             setLocal('Enter a number.');
             return;
           }
-          setLocal(null);
+          // The range is known here: say so at once, before the validator's answer arrives.
+          setLocal(min !== undefined && max !== undefined && (parsed < min || parsed > max) ? `Must be between ${min} and ${max}.` : integer && !Number.isInteger(parsed) ? 'Must be a whole number.' : null);
           if (onChange) onChange(parsed);
           else update(path, parsed);
         }}

@@ -12,7 +12,7 @@ export function TradesTable({ runId, onPick }: { runId: string; onPick: (trade: 
   const [sort, setSort] = useState<TradeSortKey>('entryTs');
   const [order, setOrder] = useState<'asc' | 'desc'>('asc');
   const [selected, setSelected] = useState<number | null>(null);
-  const trades = usePagedList((offset, limit) => api().invoke('runs/trades', { id: runId, sort, order, offset, limit }), [runId, sort, order], 1000);
+  const trades = usePagedList((offset, limit) => api().invoke('runs/trades', { id: runId, sort, order, offset, limit }), [runId, sort, order], 250);
 
   const sortBy = (key: TradeSortKey): void => {
     if (key === sort) setOrder((o) => (o === 'asc' ? 'desc' : 'asc'));
