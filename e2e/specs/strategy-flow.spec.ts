@@ -55,8 +55,8 @@ describe('strategy: build, run, compare, export', () => {
     await waitValid(page);
 
     await page.keyboard.press('Control+s');
-    await page.waitForFunction(() => (document.querySelector('[data-testid="builder-save"]') as HTMLButtonElement | null)?.disabled === true);
-    expect(await page.getByTestId('draft-status').count()).toBe(0);
+    await page.getByTestId('draft-status').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('builder-save').isDisabled()).toBe(true);
     expect(app.errors).toEqual([]);
   });
 
@@ -70,7 +70,7 @@ describe('strategy: build, run, compare, export', () => {
     await page.getByTestId('field-name').fill('E2E cross');
     await waitValid(page);
     await page.getByTestId('builder-save').click();
-    await page.waitForFunction(() => (document.querySelector('[data-testid="builder-save"]') as HTMLButtonElement | null)?.disabled === true);
+    await page.getByTestId('draft-status').waitFor({ state: 'detached' });
   });
 
   it('runs it and shows metrics, equity/drawdown and price charts, and trades', async () => {

@@ -91,9 +91,11 @@ function StrategyBuilder({ strategyId, navigate }: { strategyId: string; navigat
     setSaving(true);
     setSaveError(null);
     try {
-      const next = await api().invoke('strategies/update', { id: strategyId, spec: spec as unknown as Record<string, unknown> });
+      const submitted = spec;
+      const next = await api().invoke('strategies/update', { id: strategyId, spec: submitted as unknown as Record<string, unknown> });
       setSaved(next);
-      setSpec(next.spec);
+      // Edits typed while the save was in flight stay (and stay dirty, so they are drafted).
+      setSpec((current) => (current === submitted ? next.spec : current));
       setRestoredAt(null);
     } catch (failure) {
       setSaveError(errorMessage(failure));
