@@ -21,6 +21,11 @@ import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js'
 import { openStorage, type Storage } from '../core/infrastructure/sqlite/storage.js';
 import { SqliteStrategyStore } from '../core/infrastructure/strategies/sqlite-strategy-store.js';
 import { WorkerBacktestExecutor } from '../core/infrastructure/workers/worker-backtest-executor.js';
+import type { PerformanceProbe, PoolSnapshot } from '../core/application/handlers/handler-deps.js';
+import type { VariantEvaluator } from '../core/application/optimize/ports.js';
+import { SqliteSweepStore } from '../core/infrastructure/sweeps/sqlite-sweep-store.js';
+import { WorkerVariantEvaluator } from '../core/infrastructure/sweeps/worker-variant-evaluator.js';
+import type { PoolStats } from '../core/infrastructure/workers/worker-pool.js';
 
 export interface WorkstationOptions {
   /** --data-dir; BWS_DATA_DIR and the platform default otherwise. */
@@ -28,7 +33,7 @@ export interface WorkstationOptions {
   readonly transport: SystemInfo['transport'];
   /** Seed the synthetic demo data set when the store is empty (default true). */
   readonly seedDemo?: boolean;
-  /** Worker threads for backtests (default: available cores). */
+  /** Worker threads for backtests, and for sweeps (default: available cores). */
   readonly workers?: number;
   readonly logger?: Logger;
 }
@@ -40,6 +45,8 @@ export interface Workstation {
   readonly events: EventBus;
   readonly jobs: JobRegistry;
   readonly executor: WorkerBacktestExecutor;
+  /** The sweep worker pool, once the first sweep or walk-forward created it. */
+  sweepEvaluator(): WorkerVariantEvaluator | null;
   readonly demo: DemoSeedReport;
   close(): Promise<void>;
 }
@@ -68,6 +75,32 @@ function appVersion(): string {
   return '0.0.0';
 }
 
+/** How long `system/performance` waits for idle workers to report their caches. */
+const PROBE_TIMEOUT_MS = 250;
+
+/** Resolves with the probe's answer, or [] when the workers do not answer in time. */
+async function probeWithin<T>(probe: () => Promise<T[]>): Promise<T[]> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<T[]>((resolve) => (timer = setTimeout(() => resolve([]), PROBE_TIMEOUT_MS)));
+  try {
+    return await Promise.race([probe().catch(() => []), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function snapshot(
+  pool: PoolSnapshot['pool'],
+  stats: PoolStats,
+  workers: readonly { workerId: number; value: { bars: PoolSnapshot['workers'][number]['bars']; indicators: PoolSnapshot['workers'][number]['indicators']; memory: PoolSnapshot['workers'][number]['memory'] } }[],
+): PoolSnapshot {
+  return {
+    pool,
+    stats,
+    workers: workers.map((w) => ({ workerId: w.workerId, bars: w.value.bars, indicators: w.value.indicators, memory: w.value.memory })),
+  };
+}
+
 /** Opens the whole workstation on one data directory. */
 export async function openWorkstation(options: WorkstationOptions): Promise<Workstation> {
   const dataDir = resolveDataDir(options.dataDir);
@@ -82,6 +115,33 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const interrupted = jobs.recoverInterrupted();
   if (interrupted > 0) logger.warn?.(`${interrupted} job(s) left unfinished by a previous run were marked interrupted`);
   const executor = new WorkerBacktestExecutor({ dbFile: storage.file, ...(options.workers ? { size: options.workers } : {}) });
+  // The sweep pool is started by the first sweep: a session that never optimizes spends
+  // no threads or memory on it. Same size as the backtest pool (cores by default).
+  let sweepPool: WorkerVariantEvaluator | null = null;
+  let closed = false;
+  const evaluator: VariantEvaluator = {
+    evaluate: (request, control) => {
+      if (closed) return Promise.reject(new Error('The workstation is closed'));
+      sweepPool ??= new WorkerVariantEvaluator({ dbFile: storage.file, ...(options.workers ? { size: options.workers } : {}) });
+      return sweepPool.evaluate(request, control);
+    },
+  };
+  const performanceProbe: PerformanceProbe = {
+    pools: async () => {
+      const sweeps = sweepPool;
+      const [backtestWorkers, sweepWorkers] = await Promise.all([
+        probeWithin(() => executor.workerStats()),
+        sweeps ? probeWithin(() => sweeps.workerStats()) : Promise.resolve([]),
+      ]);
+      const out = [snapshot('backtest', executor.stats(), backtestWorkers)];
+      if (sweeps) out.push(snapshot('sweep', sweeps.stats(), sweepWorkers));
+      return out;
+    },
+    processMemory: () => {
+      const m = process.memoryUsage();
+      return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external, arrayBuffersBytes: m.arrayBuffers };
+    },
+  };
   const handlers = createHandlers({
     barStore: storage.barStore,
     strategyStore: new SqliteStrategyStore(storage.writer, reader),
@@ -115,6 +175,9 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     },
     slowStatements: () => storage.slowLog.list(100),
     latency,
+    sweeps: new SqliteSweepStore(storage.writer, reader, clock),
+    evaluator,
+    performance: performanceProbe,
   });
   const dispatcher = createDispatcher(handlers, { logger, now: () => performance.now(), latency });
   return {
@@ -124,9 +187,11 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     events,
     jobs,
     executor,
+    sweepEvaluator: () => sweepPool,
     demo,
     async close() {
-      await executor.close();
+      closed = true;
+      await Promise.all([executor.close(), sweepPool?.close()]);
       storage.close();
     },
   };

@@ -1,4 +1,5 @@
 import type { JobInfo } from './jobs.js';
+import type { SweepCounts, SweepVariantRow } from './sweeps.js';
 
 /**
  * Pushes from the core to the UI, event name to payload. Transports forward every
@@ -10,7 +11,21 @@ export interface WorkstationEvents {
   /** Exactly once per job, with its final status. */
   'job/finished': { readonly job: JobInfo };
   /** Stored data changed: lists showing it should reload. */
-  'data/changed': { readonly kind: 'series' | 'strategies' | 'runs'; readonly ids?: readonly string[] };
+  'data/changed': { readonly kind: 'series' | 'strategies' | 'runs' | 'sweeps'; readonly ids?: readonly string[] };
+  /** A sweep's record exists and its job runs: what `sweeps/start` also answers. */
+  'sweep/started': { readonly sweepId: string; readonly jobId: string };
+  /**
+   * A batch of a sweep's variants finished (already stored), in the order they finished.
+   * done/total count variants of the whole sweep, for a progress bar beside the heatmap.
+   */
+  'sweep/variants': {
+    readonly sweepId: string;
+    readonly jobId: string;
+    readonly variants: readonly SweepVariantRow[];
+    readonly done: number;
+    readonly total: number;
+    readonly counts: SweepCounts;
+  };
 }
 
 export type EventName = keyof WorkstationEvents;

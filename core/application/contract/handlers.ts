@@ -6,10 +6,11 @@ import { dialogSchemas, type DialogHandlers } from './dialog.js';
 import { jobSchemas, type JobHandlers } from './jobs.js';
 import { runSchemas, type RunHandlers } from './runs.js';
 import { strategySchemas, type StrategyHandlers } from './strategies.js';
+import { sweepSchemas, type SweepHandlers } from './sweeps.js';
 import { systemSchemas, type SystemHandlers } from './system.js';
 
 /** Every call the UI can make on every transport. */
-export type Handlers = DataHandlers & StrategyHandlers & BacktestHandlers & RunHandlers & JobHandlers & SystemHandlers;
+export type Handlers = DataHandlers & StrategyHandlers & BacktestHandlers & RunHandlers & JobHandlers & SystemHandlers & SweepHandlers;
 /** Handlers plus the calls only the desktop shell provides. */
 export type AllHandlers = Handlers & DialogHandlers;
 export type HandlerName = keyof AllHandlers;
@@ -29,6 +30,7 @@ export const HANDLER_SCHEMAS = {
   ...runSchemas,
   ...jobSchemas,
   ...systemSchemas,
+  ...sweepSchemas,
   ...dialogSchemas,
 } as const satisfies { readonly [N in HandlerName]: z.ZodType<HandlerArgs<N>> };
 

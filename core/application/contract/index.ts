@@ -5,6 +5,7 @@ export * from './strategies.js';
 export * from './backtest.js';
 export * from './runs.js';
 export * from './jobs.js';
+export * from './sweeps.js';
 export * from './system.js';
 export * from './dialog.js';
 export * from './events.js';

@@ -7,10 +7,11 @@ import { strategyId } from '../../domain/market/ids.js';
 import { checkSpec, requireRunnableSpec } from '../strategy/strategy-service.js';
 import { requireInstrument } from './data-handlers.js';
 import type { HandlerDeps } from './handler-deps.js';
+import type { ThroughputLog } from './throughput-log.js';
 
 const DEFAULT_PREVIEW_SIGNALS = 5_000;
 
-export function backtestHandlers(deps: HandlerDeps): BacktestHandlers {
+export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): BacktestHandlers {
   // The builder asks for a preview on every edit; only the newest one matters.
   let previewInFlight: BacktestJobHandle | null = null;
 
@@ -26,6 +27,7 @@ export function backtestHandlers(deps: HandlerDeps): BacktestHandlers {
         kind: 'backtest',
         title: `Backtest ${stored.name} on ${args.symbol} ${args.timeframe}`,
         run: async (context) => {
+          const startedAt = deps.clock();
           const result = await runBacktest(
             { bars: deps.barStore, executor: deps.backtests, runs: deps.runStore },
             {
@@ -38,6 +40,7 @@ export function backtestHandlers(deps: HandlerDeps): BacktestHandlers {
             },
             { progress: (p) => context.progress({ done: p.done, total: p.total }), onCancel: (listener) => context.onCancel(listener) },
           );
+          throughput.recordBacktest(deps.clock(), result.ts.length, deps.clock() - startedAt);
           deps.events.emit('data/changed', { kind: 'runs', ids: [result.runId] });
           return result;
         },

@@ -4,22 +4,29 @@ import { dataHandlers } from './data-handlers.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { jobHandlers } from './job-handlers.js';
 import { runHandlers } from './run-handlers.js';
+import { analysisHandlers } from './analysis-handlers.js';
 import { strategyHandlers } from './strategy-handlers.js';
+import { sweepHandlers } from './sweep-handlers.js';
 import { systemHandlers } from './system-handlers.js';
+import { ThroughputLog } from './throughput-log.js';
 
 /**
  * Builds the handler table every transport dispatches to. Hosts add their own handlers
  * (the desktop shell's `dialog/*`) with `dispatcher.register`.
  */
 export function createHandlers(deps: HandlerDeps): Handlers {
+  // Recent job figures for the performance monitor, fed as jobs finish.
+  const throughput = new ThroughputLog();
   return {
     ...dataHandlers(deps),
     ...strategyHandlers(deps),
-    ...backtestHandlers(deps),
+    ...backtestHandlers(deps, throughput),
     ...runHandlers(deps),
     ...jobHandlers(deps),
-    ...systemHandlers(deps),
+    ...systemHandlers(deps, throughput),
+    ...sweepHandlers(deps, throughput),
+    ...analysisHandlers(deps),
   };
 }
 
-export type { BarExporter, BarExportRequest, BarImporter, HandlerDeps } from './handler-deps.js';
+export type { BarExporter, BarExportRequest, BarImporter, CacheCounters, HandlerDeps, PerformanceProbe, PoolSnapshot } from './handler-deps.js';

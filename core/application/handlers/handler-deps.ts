@@ -7,6 +7,7 @@ import type { JobRegistry } from '../jobs/job-registry.js';
 import type { BarStore } from '../ports/bar-store.js';
 import type { RunStore } from '../ports/run-store.js';
 import type { StrategyStore } from '../ports/strategy-store.js';
+import type { SweepStore, VariantEvaluator } from '../optimize/ports.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 
 /** Imports a bar file off the calling thread (a worker in the app). */
@@ -30,6 +31,47 @@ export interface BarExporter {
   exportCsv(request: BarExportRequest): Promise<{ path: string; rows: number }>;
 }
 
+/** A worker cache's counters, as the workers report them. */
+export interface CacheCounters {
+  readonly entries: number;
+  readonly bytes: number;
+  readonly maxBytes: number;
+  readonly hits: number;
+  readonly misses: number;
+  readonly evictions: number;
+}
+
+/** One worker pool's counters plus what its idle workers answered when probed. */
+export interface PoolSnapshot {
+  readonly pool: 'backtest' | 'sweep';
+  readonly stats: {
+    readonly size: number;
+    readonly busy: number;
+    readonly queued: number;
+    readonly completed: number;
+    readonly failed: number;
+    readonly cancelled: number;
+    readonly timedOut: number;
+    readonly replaced: number;
+  };
+  readonly workers: readonly {
+    readonly workerId: number;
+    readonly bars: CacheCounters;
+    readonly indicators: CacheCounters;
+    readonly memory: { readonly heapUsedBytes: number; readonly externalBytes: number; readonly arrayBuffersBytes: number };
+  }[];
+}
+
+/**
+ * Figures the performance monitor reads on demand from the host: nothing is sampled in
+ * the background and nothing touches the engine's loop.
+ */
+export interface PerformanceProbe {
+  /** The pools that exist now (the sweep pool is created with the first sweep). */
+  pools(): Promise<readonly PoolSnapshot[]>;
+  processMemory(): { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number; arrayBuffersBytes: number };
+}
+
 /** What `createHandlers` builds the handler table from: ports, use cases and host facts. */
 export interface HandlerDeps {
   readonly barStore: BarStore;
@@ -50,4 +92,10 @@ export interface HandlerDeps {
   readonly slowStatements: () => readonly SlowStatementInfo[];
   /** The dispatcher's latency recorder, reported by `system/performance`. */
   readonly latency: LatencyRecorder;
+  /** Sweeps and their variants. */
+  readonly sweeps: SweepStore;
+  /** Runs many variants on the same bars (the sweep worker pool). */
+  readonly evaluator: VariantEvaluator;
+  /** Pool, cache and memory figures for `system/performance`. */
+  readonly performance: PerformanceProbe;
 }

@@ -1,32 +1,23 @@
 // The handler table over the real adapters: SQLite in a temp dir, real import and
 // backtest workers from dist/. Calls go through the dispatcher, as from either transport.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../demo/seed-demo.js';
-import { createDispatcher, type Dispatcher } from '../contract/dispatcher.js';
-import { createEventBus, type EventMessage } from '../contract/events.js';
+import type { Dispatcher } from '../contract/dispatcher.js';
+import type { EventMessage } from '../contract/events.js';
 import type { HandlerName, HandlerResult } from '../contract/handlers.js';
 import type { JobInfo } from '../contract/jobs.js';
-import { LatencyRecorder } from '../contract/latency.js';
-import { JobRegistry } from '../jobs/job-registry.js';
-import { exportBarsCsv } from '../../infrastructure/csv/export-csv.js';
-import { runImportInWorker } from '../../infrastructure/csv/import-runner.js';
-import { SqliteJobStore } from '../../infrastructure/jobs/sqlite-job-store.js';
-import { SqliteRunStore } from '../../infrastructure/runs/sqlite-run-store.js';
-import { openStorage, type Storage } from '../../infrastructure/sqlite/storage.js';
-import { SqliteStrategyStore } from '../../infrastructure/strategies/sqlite-strategy-store.js';
-import { WorkerBacktestExecutor } from '../../infrastructure/workers/worker-backtest-executor.js';
-import { createHandlers } from './create-handlers.js';
+import type { JobRegistry } from '../jobs/job-registry.js';
+import type { Storage } from '../../infrastructure/sqlite/storage.js';
+import { openHandlerHarness, type HandlerHarness } from './test-kit/handler-harness.js';
 
+let harness: HandlerHarness;
 let dir: string;
 let storage: Storage;
-let executor: WorkerBacktestExecutor;
 let dispatcher: Dispatcher;
 let jobs: JobRegistry;
-const events: EventMessage[] = [];
-let ids = 0;
+let events: EventMessage[];
 
 async function call<N extends HandlerName>(name: N, args?: unknown): Promise<HandlerResult<N>> {
   const answer = await dispatcher.invoke(name, args);
@@ -41,60 +32,13 @@ async function fail(name: HandlerName, args?: unknown) {
 }
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bws-handlers-'));
-  storage = openStorage({ file: path.join(dir, 'workstation.sqlite') });
+  harness = openHandlerHarness({ prefix: 'bws-handlers-' });
+  ({ dir, storage, dispatcher, jobs, events } = harness);
   seedDemoData(storage.barStore, 20_000);
-  const bus = createEventBus();
-  bus.onAny((message) => events.push(message));
-  const latency = new LatencyRecorder();
-  const clock = () => Date.now();
-  const newId = () => `id-${++ids}`;
-  jobs = new JobRegistry({ store: new SqliteJobStore(storage.writer), events: bus, clock, newId, logger: { error: () => {} } });
-  executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
-  const reader = () => storage.database.reader();
-  dispatcher = createDispatcher(
-    createHandlers({
-      barStore: storage.barStore,
-      strategyStore: new SqliteStrategyStore(storage.writer, reader),
-      runStore: new SqliteRunStore(storage.writer, reader),
-      jobs,
-      events: bus,
-      importer: {
-        importFile: (options, control) => {
-          const abort = new AbortController();
-          const unsubscribe = control.onCancel(() => abort.abort());
-          return runImportInWorker(storage.file, options, { onProgress: control.onProgress, signal: abort.signal }).finally(unsubscribe);
-        },
-      },
-      exporter: {
-        exportCsv: async (request) => {
-          const report = exportBarsCsv(storage.barStore, request, request.path);
-          return { path: report.file, rows: report.bars };
-        },
-      },
-      backtests: executor,
-      clock,
-      newId,
-      systemInfo: {
-        appVersion: 'test',
-        transport: 'cli',
-        dataDir: dir,
-        databaseFile: storage.file,
-        platform: process.platform,
-        runtimeVersion: process.version,
-        workerThreads: 1,
-      },
-      slowStatements: () => storage.slowLog.list(10),
-      latency,
-    }),
-    { logger: { error: () => {} }, now: () => performance.now(), latency },
-  );
 });
 
 afterAll(async () => {
-  await executor.close();
-  storage.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await harness.close();
 });
 
 const finished = (jobId: string): Promise<JobInfo> => jobs.whenFinished(jobId);
