@@ -131,6 +131,11 @@ function combineInto(out: Uint8Array, arrays: readonly Uint8Array[], mode: Condi
   if (mode === 'not') for (let i = 0; i < n; i++) if (out[i] !== UNKNOWN) out[i] = out[i]! ^ 1;
 }
 
+/** True when neither value is NaN. */
+function known(a: number, b: number): boolean {
+  return a === a && b === b;
+}
+
 /** Reads an operand at chunk bar i; position values and constants are not series. */
 type Reader = (i: number) => number;
 
@@ -259,15 +264,12 @@ class TriggerState {
       return;
     }
     if (op === '>' || op === '<' || op === '>=' || op === '<=') {
-      for (let i = 0; i < n; i++) {
-        const l = L[lo + i]!;
-        const r = R[ro + i]!;
-        if (l !== l || r !== r) out[i] = UNKNOWN;
-        else if (op === '>') out[i] = l > r ? TRUE : FALSE;
-        else if (op === '<') out[i] = l < r ? TRUE : FALSE;
-        else if (op === '>=') out[i] = l >= r ? TRUE : FALSE;
-        else out[i] = l <= r ? TRUE : FALSE;
-      }
+      // One loop per operator; +(comparison) is 0 or 1 without a branch (the outcome of
+      // a level comparison is close to a coin flip bar to bar); NaN checks are predictable.
+      if (op === '>') for (let i = 0; i < n; i++) out[i] = known(L[lo + i]!, R[ro + i]!) ? +(L[lo + i]! > R[ro + i]!) : UNKNOWN;
+      else if (op === '<') for (let i = 0; i < n; i++) out[i] = known(L[lo + i]!, R[ro + i]!) ? +(L[lo + i]! < R[ro + i]!) : UNKNOWN;
+      else if (op === '>=') for (let i = 0; i < n; i++) out[i] = known(L[lo + i]!, R[ro + i]!) ? +(L[lo + i]! >= R[ro + i]!) : UNKNOWN;
+      else for (let i = 0; i < n; i++) out[i] = known(L[lo + i]!, R[ro + i]!) ? +(L[lo + i]! <= R[ro + i]!) : UNKNOWN;
       this.prevLeft = L[lo + n - 1]!;
       this.prevRight = R[ro + n - 1]!;
       return;
@@ -279,14 +281,11 @@ class TriggerState {
   evaluateConstant(L: Float64Array, lo: number, c: number, n: number, out: Uint8Array): void {
     const op = this.operator;
     if (op === '>' || op === '<' || op === '>=' || op === '<=') {
-      for (let i = 0; i < n; i++) {
-        const l = L[lo + i]!;
-        if (l !== l || c !== c) out[i] = UNKNOWN;
-        else if (op === '>') out[i] = l > c ? TRUE : FALSE;
-        else if (op === '<') out[i] = l < c ? TRUE : FALSE;
-        else if (op === '>=') out[i] = l >= c ? TRUE : FALSE;
-        else out[i] = l <= c ? TRUE : FALSE;
-      }
+      if (c !== c) out.fill(UNKNOWN, 0, n);
+      else if (op === '>') for (let i = 0; i < n; i++) out[i] = L[lo + i]! === L[lo + i]! ? +(L[lo + i]! > c) : UNKNOWN;
+      else if (op === '<') for (let i = 0; i < n; i++) out[i] = L[lo + i]! === L[lo + i]! ? +(L[lo + i]! < c) : UNKNOWN;
+      else if (op === '>=') for (let i = 0; i < n; i++) out[i] = L[lo + i]! === L[lo + i]! ? +(L[lo + i]! >= c) : UNKNOWN;
+      else for (let i = 0; i < n; i++) out[i] = L[lo + i]! === L[lo + i]! ? +(L[lo + i]! <= c) : UNKNOWN;
       if (n > 0) this.prevLeft = L[lo + n - 1]!;
       this.prevRight = c;
       return;
