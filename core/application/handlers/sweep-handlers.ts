@@ -2,7 +2,7 @@ import { jobId as toJobId, runId as toRunId, type JobId } from '../../domain/mar
 import { compareScored, scoreOf, type Objective } from '../../domain/optimize/objective.js';
 import type { SweepHandlers, SweepHeatmap, SweepVariantsArgs } from '../contract/sweeps.js';
 import { MAX_HEATMAP_CELLS } from '../contract/sweeps.js';
-import { AppError, NotFoundError, ValidationError } from '../errors.js';
+import { type AppError, NotFoundError, ValidationError } from '../errors.js';
 import { variantSpec } from '../optimize/optimize.js';
 import type { SweepStore, SweepSummary, SweepVariant } from '../optimize/ports.js';
 import { runSweep } from '../optimize/run-sweep.js';
