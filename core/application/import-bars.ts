@@ -141,6 +141,13 @@ export function importBars(
         source.close();
       }
       const outcome = pass.finish();
+      if (outcome.inserted + outcome.replaced === 0) {
+        // Importing nothing is refused like an empty file, so no empty instrument is left behind.
+        throw new ImportRejectedError(
+          `${options.file}: no bars to import (${outcome.rowsRead} data row(s) read, ${outcome.skipped.total} skipped); nothing was written`,
+          outcome.skipped.listed,
+        );
+      }
       return {
         symbol: draft.symbol,
         timeframe,

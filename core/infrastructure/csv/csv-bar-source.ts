@@ -6,6 +6,7 @@ import { detectLayout, type CsvLayout } from './layout.js';
 import { LineReader } from './line-reader.js';
 import { parsePlainDecimal } from './decimal.js';
 import { detectTimestampFormat, epochFormatOf, parseIsoLike, parseTimestamp, type TimestampFormat } from './timestamps.js';
+import { excerpt } from './excerpt.js';
 
 /** Rows per batch: big enough to amortise per-batch work, small enough to keep memory flat. */
 export const CSV_BATCH_ROWS = 16_384;
@@ -197,7 +198,7 @@ export class CsvBarSource implements BarRowSource {
       if (Number.isInteger(value) && epochFormatOf(value) === 'epoch-ms') return value;
     } else if (this.timestampFormat === null) {
       const format = detectTimestampFormat(this.fieldString(k));
-      if (format === null) return `timestamp "${this.fieldString(k).trim()}" is not a recognised date/time or epoch number`;
+      if (format === null) return `timestamp "${excerpt(this.fieldString(k))}" is not a recognised date/time or epoch number`;
       this.timestampFormat = format;
     }
     // Slow path: other epoch units, blanks around the value, and every error message.
@@ -220,8 +221,8 @@ export class CsvBarSource implements BarRowSource {
       target[i] = value;
       return null;
     }
-    if (Number.isNaN(value)) return `${name} "${text.trim()}" is not a number`;
-    return `${name} ${text.trim()} is not finite`;
+    if (Number.isNaN(value)) return `${name} "${excerpt(text)}" is not a number`;
+    return `${name} ${excerpt(text)} is not finite`;
   }
 
   close(): void {

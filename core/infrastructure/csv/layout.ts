@@ -1,4 +1,5 @@
 import { detectTimestampFormat } from './timestamps.js';
+import { excerpt } from './excerpt.js';
 
 /** Where each bar field sits in a record; volume is -1 when the file has none (read as 0). */
 export interface ColumnMap {
@@ -68,7 +69,7 @@ export function detectLayout(first: readonly string[]): CsvLayout | { readonly e
     }
     const missing = (['ts', 'open', 'high', 'low', 'close'] as const).filter((f) => !found.has(f));
     if (missing.length > 0) {
-      return { error: `header "${first.join(',')}" has no column for ${missing.join(', ')} (accepted names: ${missing.map((f) => ALIASES[f].join('|')).join('; ')})` };
+      return { error: `header "${excerpt(first.join(','))}" has no column for ${missing.join(', ')} (accepted names: ${missing.map((f) => ALIASES[f].join('|')).join('; ')})` };
     }
     return {
       hasHeader: true,
@@ -86,6 +87,6 @@ export function detectLayout(first: readonly string[]): CsvLayout | { readonly e
     };
   }
   return {
-    error: `first line "${first.join(',')}" is neither a header naming timestamp/open/high/low/close columns nor a headerless row starting with a timestamp`,
+    error: `first line "${excerpt(first.join(','))}" is neither a header naming timestamp/open/high/low/close columns nor a headerless row starting with a timestamp`,
   };
 }

@@ -1,3 +1,4 @@
+import { excerpt } from './excerpt.js';
 /**
  * Timestamp parsing for CSV bars. A file uses one timestamp format throughout: the
  * first data row fixes it (text date/time, or epoch seconds / milliseconds /
@@ -45,12 +46,12 @@ export function parseTimestamp(text: string, format: TimestampFormat): Timestamp
   if (format === 'iso') {
     const ts = parseIsoLike(t, 0, t.length);
     if (ts !== null) return { ok: true, ts };
-    if (NUMERIC.test(t)) return { ok: false, message: `timestamp "${t}" is an epoch number, but this file uses date/time text` };
-    return { ok: false, message: `timestamp "${t}" is not a recognised date/time` };
+    if (NUMERIC.test(t)) return { ok: false, message: `timestamp "${excerpt(t)}" is an epoch number, but this file uses date/time text` };
+    return { ok: false, message: `timestamp "${excerpt(t)}" is not a recognised date/time` };
   }
   if (!NUMERIC.test(t)) {
     const hint = parseIsoLike(t, 0, t.length) === null ? 'is not a number' : 'is date/time text, but this file uses epoch numbers';
-    return { ok: false, message: `timestamp "${t}" ${hint}` };
+    return { ok: false, message: `timestamp "${excerpt(t)}" ${hint}` };
   }
   const value = Number(t);
   const own = epochFormatOf(value);

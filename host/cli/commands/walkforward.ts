@@ -2,7 +2,7 @@ import { runWalkForward } from '../../../core/application/optimize/walk-forward.
 import { WorkerVariantEvaluator } from '../../../core/infrastructure/sweeps/worker-variant-evaluator.js';
 import { WorkerBacktestExecutor } from '../../../core/infrastructure/workers/worker-backtest-executor.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, stringFlag, type CommandInput } from '../command.js';
+import { boolFlag, stringFlag, type Command, type CommandInput } from '../command.js';
 import { withStorage } from '../context.js';
 import { createProgress, printJson, printLine, printTable } from '../output.js';
 import { isoOf, parseNumberArg } from '../time-args.js';
@@ -17,7 +17,7 @@ function daysFlag(input: CommandInput, name: string, required: boolean): number 
   return v === undefined ? undefined : v * DAY_MS;
 }
 
-export const walkforwardCommand = {
+export const walkforwardCommand: Command = {
   words: ['walkforward'],
   usage: `${optimizeCommand.usage.replace('bws optimize', 'bws walkforward')} --in-sample DAYS --out-of-sample DAYS [--step DAYS] [--anchored]`,
   summary: 'Walk-forward analysis: optimizes each in-sample window, runs the best parameters on the next out-of-sample window, and reports stitched out-of-sample metrics and the efficiency ratio.',
