@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventMessage } from '../contract/events.js';
+import type { EventName, WorkstationEvents } from '../contract/events.js';
 import type { HandlerName, HandlerResult } from '../contract/handlers.js';
 import type { SweepVariantRow, WalkForwardReport } from '../contract/sweeps.js';
 import { openHandlerHarness, type HandlerHarness } from './test-kit/handler-harness.js';
@@ -32,8 +32,8 @@ async function done(jobId: string) {
   return job;
 }
 
-const eventsOf = <E extends EventMessage['name']>(name: E) =>
-  h.events.filter((e): e is Extract<EventMessage, { name: E }> => e.name === name).map((e) => e.payload);
+const eventsOf = <E extends EventName>(name: E): WorkstationEvents[E][] =>
+  h.events.filter((e) => e.name === name).map((e) => e.payload as WorkstationEvents[E]);
 
 const grid = {
   source: { kind: 'template', templateId: 'sma-cross' },
