@@ -60,6 +60,23 @@ beforeAll(async () => {
   const runId = (job.result as { runId: string }).runId;
   const spec = buildTemplate(listTemplates()[0]!.id) as unknown as Record<string, unknown>;
   const target = { symbol: 'FUZZ', timeframe: '1m' };
+  // A small finished sweep for the sweep calls to point at.
+  const sweepArgs = {
+    source: { kind: 'template', templateId: 'sma-cross' },
+    space: [
+      { name: 'fast', values: [5, 10] },
+      { name: 'slow', values: [20, 40] },
+    ],
+    method: { kind: 'grid' },
+    objective: { metric: 'totalReturnPct' },
+    ...target,
+  };
+  const sweep = await call('sweeps/start', sweepArgs);
+  if (!sweep.ok) throw new Error(sweep.error.message);
+  const { sweepId, jobId: sweepJobId } = sweep.value as { sweepId: string; jobId: string };
+  const sweepJob = await workstation.jobs.whenFinished(sweepJobId);
+  if (sweepJob.status !== 'done') throw new Error(`seed sweep ${sweepJob.status}: ${sweepJob.error?.message}`);
+  const hourMs = 3_600_000;
   examples = {
     'data/listSeries': {},
     'data/import': { path: csv, symbol: 'FUZZNEW', timeframe: '1m' },
@@ -90,6 +107,15 @@ beforeAll(async () => {
     'jobs/cancel': { id: jobId },
     'system/info': {},
     'system/performance': {},
+    'sweeps/start': sweepArgs,
+    'sweeps/list': { limit: 5 },
+    'sweeps/get': { sweepId },
+    'sweeps/variants': { sweepId, limit: 10 },
+    'sweeps/heatmap': { sweepId, x: 'fast', y: 'slow' },
+    'sweeps/openVariant': { sweepId, index: 0 },
+    'sweeps/delete': { sweepId },
+    'walkforward/start': { ...sweepArgs, schedule: { inSampleMs: 24 * hourMs, outOfSampleMs: 12 * hourMs, anchored: false } },
+    'montecarlo/run': { runId, simulations: 200, seed: 1 },
   };
 }, 60_000);
 
