@@ -26,8 +26,8 @@ declare global {
 
 /**
  * Installs `window.__perf`: times an action with the page's own clock from just before it
- * starts until a condition holds and a frame has been painted after it (double
- * requestAnimationFrame). That is input-to-next-paint for actions whose result needs a
+ * starts until a condition holds and a frame has been painted after it (requestAnimationFrame,
+ * then a message handled after that paint). That is input-to-next-paint for actions whose result needs a
  * round trip (validation, a run), which Event Timing alone does not cover; Event Timing
  * entries are kept as well. Actions and conditions are closures inside page.evaluate
  * (no eval: the app's CSP forbids it).
@@ -38,7 +38,16 @@ export async function installProbe(page: Page): Promise<void> {
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) events.push({ name: entry.name, duration: entry.duration });
     }).observe({ type: 'event', durationThreshold: 16, buffered: true } as PerformanceObserverInit);
-    const nextPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+    // The frame's rAF callbacks run just before it paints; a message posted from there is
+    // handled right after the paint. (A second rAF would add up to a frame of its own.)
+    const nextPaint = () =>
+      new Promise<void>((resolve) =>
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => resolve();
+          channel.port2.postMessage(null);
+        }),
+      );
     const until = (predicate: () => boolean, timeoutMs: number) =>
       new Promise<void>((resolve, reject) => {
         const started = performance.now();

@@ -202,11 +202,14 @@ export async function runUiPerf(): Promise<number> {
           document.querySelector('[data-testid="run-results"]')?.setAttribute('data-old', '1');
           return window.__perf.time(
             () => (document.querySelector('[data-testid="run-start"]') as HTMLElement).click(),
-            () => document.querySelector('[data-testid="run-results"]:not([data-old]) [data-testid="metric-totalReturnPct"]') !== null,
+            () =>
+              document.querySelector('[data-testid="run-results"]:not([data-old]) [data-testid="metric-totalReturnPct"]') !== null ||
+              document.querySelector('[data-testid="run-error"]') !== null,
             120_000,
           );
         }),
       );
+      if ((await page.getByTestId('run-error').count()) > 0) throw new Error(`the run failed in the UI: ${await page.getByTestId('run-error').textContent()}`);
     }
     record('start a run until results show (1y of 1m bars)', runs, TARGET_MS, 'includes the backtest itself');
     await page.getByTestId('price-canvas').locator('canvas').waitFor();

@@ -10,9 +10,15 @@ export function formatDate(ts: number | null | undefined): string {
   return new Date(ts).toISOString().slice(0, 10);
 }
 
+// toLocaleString with options builds a new formatter on every call; tables format
+// thousands of cells while scrolling, so the formatters are made once per digit count.
+const formatters = new Map<number, Intl.NumberFormat>();
+
 export function formatNumber(value: number | null | undefined, digits = 2): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  let formatter = formatters.get(digits);
+  if (!formatter) formatters.set(digits, (formatter = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  return formatter.format(value);
 }
 
 /** Parses 'YYYY-MM-DD' as UTC midnight; empty gives undefined. */

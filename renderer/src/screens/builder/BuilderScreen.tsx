@@ -59,6 +59,14 @@ function StrategyBuilder({ strategyId, navigate }: { strategyId: string; navigat
   const [restoredAt, setRestoredAt] = useState<number | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  // The preview (a chart and a backtest call) mounts after the form has painted, so
+  // opening a strategy shows its form without waiting for the chart.
+  const [showPreview, setShowPreview] = useState(false);
+  useEffect(() => {
+    if (!spec || showPreview) return;
+    const frame = requestAnimationFrame(() => setTimeout(() => setShowPreview(true), 0));
+    return () => cancelAnimationFrame(frame);
+  }, [spec, showPreview]);
 
   useEffect(() => {
     if (!loaded.data) return;
@@ -169,7 +177,7 @@ function StrategyBuilder({ strategyId, navigate }: { strategyId: string; navigat
           <SizingCostsForm spec={spec} />
         </div>
         <div style={{ overflow: 'auto', minHeight: 0 }}>
-          <SignalPreview spec={spec} valid={check !== null && errorCount === 0} />
+          {showPreview && <SignalPreview spec={spec} valid={check !== null && errorCount === 0} />}
         </div>
       </div>
     </BuilderContext.Provider>
