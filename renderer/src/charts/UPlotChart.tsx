@@ -8,8 +8,6 @@ export interface UPlotChartProps {
   readonly options: Omit<uPlot.Options, 'width' | 'height'>;
   readonly data: uPlot.AlignedData;
   readonly height: number;
-  /** Keep the current zoom when data changes (a zoom refetch) instead of fitting the new data. */
-  readonly keepScales?: boolean;
   readonly testId?: string;
   readonly onReady?: (chart: uPlot) => void;
 }
@@ -18,7 +16,7 @@ export interface UPlotChartProps {
  * A uPlot chart sized to its container. The height is fixed and reserved up front so the
  * page does not jump when data arrives; data updates go through setData (no rebuild).
  */
-export function UPlotChart({ options, data, height, keepScales, testId, onReady }: UPlotChartProps) {
+export function UPlotChart({ options, data, height, testId, onReady }: UPlotChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const width = useWidth(box);
@@ -50,8 +48,9 @@ export function UPlotChart({ options, data, height, keepScales, testId, onReady 
   useEffect(() => {
     const made = chart.current;
     if (!made) return;
-    made.setData(data, !keepScales);
-  }, [data, keepScales]);
+    // Scales follow the data: a zoom refetches exactly the visible range.
+    made.setData(data, true);
+  }, [data]);
 
   return <div ref={box} className="chart" style={{ height }} data-testid={testId} />;
 }
