@@ -89,10 +89,19 @@ describe('strategy: build, run, compare, export', () => {
     await page.getByTestId('trade-row').first().waitFor();
     const count = Number((await page.getByTestId('trade-count').textContent())?.replace(/\D/g, ''));
     expect(count).toBeGreaterThan(0);
-    // Sorting, then a click on a trade zooms the price chart to it.
+    // Sorting, then a click on a trade zooms the price chart to it (fewer bars, in full detail).
+    const barsShown = async () => Number((await page.getByTestId('chart-detail').textContent())?.replace(/ bars.*/, '').replace(/\D/g, ''));
+    await page.waitForFunction(() => /bars/.test(document.querySelector('[data-testid="chart-detail"]')?.textContent ?? ''));
+    const fullRange = await barsShown();
     await page.getByTestId('sort-pnl').click();
     await page.getByTestId('trade-row').first().click();
     await page.waitForFunction(() => (document.querySelector('[data-testid="zoom-reset"]') as HTMLButtonElement | null)?.disabled === false);
+    await page.waitForFunction(
+      (full) => Number(document.querySelector('[data-testid="chart-detail"]')?.textContent?.replace(/ bars.*/, '').replace(/\D/g, '')) < full,
+      fullRange,
+    );
+    expect(await page.getByTestId('price-error').count()).toBe(0);
+    expect(await barsShown()).toBeLessThan(fullRange);
     expect(app.errors).toEqual([]);
   });
 

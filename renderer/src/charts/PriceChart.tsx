@@ -61,7 +61,14 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, he
     let live = true;
     const maxPoints = Math.min(20_000, Math.max(200, widthRef.current * 2));
     api()
-      .invoke('data/bars', { symbol, timeframe, ...range, maxPoints })
+      // Whole milliseconds: the API takes integer timestamps.
+      .invoke('data/bars', {
+        symbol,
+        timeframe,
+        fromTs: range.fromTs === undefined ? undefined : Math.floor(range.fromTs),
+        toTs: range.toTs === undefined ? undefined : Math.ceil(range.toTs),
+        maxPoints,
+      })
       .then(
         (answer) => live && (setBars(answer), setError(null)),
         (failure: unknown) => live && setError(errorMessage(failure)),
@@ -125,7 +132,7 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, he
         <span className="muted" data-testid="chart-detail">
           {bars ? `${bars.sourceBars.toLocaleString()} bars${bars.downsampled ? ' (reduced to the pixels)' : ''}` : 'Loading…'}
         </span>
-        {error && <span className="bad">{error}</span>}
+        {error && <span className="bad" data-testid="price-error">{error}</span>}
         <span className="muted" style={{ marginLeft: 'auto', fontSize: 12 }}>
           Drag to zoom
         </span>

@@ -52,5 +52,7 @@ export function UPlotChart({ options, data, height, testId, onReady }: UPlotChar
     made.setData(data, true);
   }, [data]);
 
-  return <div ref={box} className="chart" style={{ height }} data-testid={testId} />;
+  // Room for uPlot's legend row under the plot is reserved too, so nothing below moves.
+  const legendRoom = options.legend?.show === false ? 0 : 28;
+  return <div ref={box} className="chart" style={{ minHeight: height + legendRoom }} data-testid={testId} />;
 }

@@ -23,6 +23,15 @@ const KNOWN: readonly [string, string][] = [
   ['worstTradePct', 'Worst trade %'],
   ['finalEquity', 'Final equity'],
   ['totalFees', 'Fees'],
+  ['peakEquity', 'Peak equity'],
+  ['avgDrawdownPct', 'Average drawdown %'],
+  ['avgDrawdownDurationMs', 'Average drawdown duration'],
+  ['avgTradeDurationMs', 'Average trade duration'],
+  ['maxTradeDurationMs', 'Longest trade'],
+  ['sqn', 'SQN'],
+  ['durationMs', 'Duration'],
+  ['start', 'First bar (UTC)'],
+  ['end', 'Last bar (UTC)'],
 ];
 
 /** Returns [key, label] for every metric present, known ones first. */
@@ -30,7 +39,7 @@ export function metricRows(metrics: readonly RunMetrics[]): [string, string][] {
   const present = new Set(metrics.flatMap((m) => Object.keys(m)));
   const known = KNOWN.filter(([key]) => present.has(key));
   const knownKeys = new Set(known.map(([key]) => key));
-  const rest = [...present].filter((key) => !knownKeys.has(key)).sort().map((key): [string, string] => [key, key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase())]);
+  const rest = [...present].filter((key) => !knownKeys.has(key)).sort().map((key): [string, string] => [key, key.replace(/Ms$/, '').replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase())]);
   return [...known, ...rest];
 }
 

@@ -24,7 +24,7 @@ export function RunResults({ runId }: { runId: string }) {
   const barMs = Math.max(60_000, ((info.toTs ?? 0) - (info.fromTs ?? 0)) / Math.max(1, info.barCount));
   const jumpTo = (trade: TradeRow): void => {
     // Show the trade with some context either side: its own length, at least 50 bars.
-    const pad = Math.max(trade.exitTs - trade.entryTs, 50 * barMs);
+    const pad = Math.round(Math.max(trade.exitTs - trade.entryTs, 50 * barMs));
     setFocus({ fromTs: trade.entryTs - pad, toTs: trade.exitTs + pad });
   };
 
