@@ -224,6 +224,7 @@ export async function runUiPerf(): Promise<number> {
         window.__perf.arm('mouseup', () => document.querySelector('[data-testid="chart-detail"]')?.textContent !== detail);
       });
       // A real drag with the mouse: from 30% to 60% of the plot width; timed from the mouseup.
+      await canvas.scrollIntoViewIfNeeded();
       const box = (await canvas.boundingBox())!;
       await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
       await page.mouse.down();
