@@ -3,7 +3,7 @@ import type { Page } from '../contract/common.js';
 import { MAX_CHART_POINTS } from '../contract/common.js';
 import type { EquitySeries, RunHandlers, TradeRow, TradeSortKey } from '../contract/runs.js';
 import { NotFoundError } from '../errors.js';
-import type { RunDetail, RunStore } from '../ports/run-store.js';
+import type { EquityCurve, RunHeader, RunStore } from '../ports/run-store.js';
 import { drawdownPct, indexRange, minMaxIndices } from './downsample.js';
 import type { HandlerDeps } from './handler-deps.js';
 
@@ -12,37 +12,55 @@ const DEFAULT_TRADE_PAGE = 200;
 const DEFAULT_EQUITY_POINTS = 2_000;
 
 /**
- * Keeps the last few run details and their sorted trade orders in memory: the results
- * screen pages through up to 100,000 trades and re-requests equity on every zoom, and
- * decoding a run's trades and equity for each of those calls would cost far more than
- * the call itself.
+ * Keeps the last few runs' headers, equity (with drawdown) and sorted trade orders in
+ * memory: the results screen pages through up to 100,000 trades and re-requests equity
+ * on every zoom. Nothing here holds the trades themselves: the store reads the page a
+ * request needs (columnar pages), so the first view of a 175,000-trade run costs one
+ * small row read instead of inflating and parsing every trade.
  */
 class RunCache {
-  private readonly entries = new Map<RunId, { detail: RunDetail; drawdown: Float64Array; orders: Map<string, Uint32Array> }>();
+  private readonly entries = new Map<RunId, RunEntry>();
 
   constructor(
     private readonly store: RunStore,
     private readonly capacity = 3,
   ) {}
 
-  get(id: RunId) {
+  get(id: RunId): RunEntry {
     const hit = this.entries.get(id);
     if (hit) {
       this.entries.delete(id);
       this.entries.set(id, hit);
       return hit;
     }
-    const detail = this.store.get(id);
-    if (!detail) throw new NotFoundError(`No run ${id}`, { id });
-    const entry = { detail, drawdown: drawdownPct(detail.equity.equity), orders: new Map<string, Uint32Array>() };
+    const header = this.store.getHeader(id);
+    if (!header) throw new NotFoundError(`No run ${id}`, { id });
+    const entry: RunEntry = { header, equity: null, orders: new Map<string, Uint32Array>() };
     this.entries.set(id, entry);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return entry;
   }
 
+  /** The run's equity curve and drawdown, read on first use. */
+  equity(id: RunId): { curve: EquityCurve; drawdown: Float64Array } {
+    const entry = this.get(id);
+    if (!entry.equity) {
+      const curve = this.store.getEquity(id);
+      if (!curve) throw new NotFoundError(`No run ${id}`, { id });
+      entry.equity = { curve, drawdown: drawdownPct(curve.equity) };
+    }
+    return entry.equity;
+  }
+
   forget(id: RunId): void {
     this.entries.delete(id);
   }
+}
+
+interface RunEntry {
+  readonly header: RunHeader;
+  equity: { curve: EquityCurve; drawdown: Float64Array } | null;
+  readonly orders: Map<string, Uint32Array>;
 }
 
 function tradeRow(trade: Readonly<Record<string, unknown>>, index: number): TradeRow {
@@ -86,9 +104,8 @@ export function runHandlers(deps: HandlerDeps): RunHandlers {
     },
 
     'runs/get': async (args) => {
-      const { detail } = cache.get(runId(args.id));
       // Trades and equity stay behind: they come paged and downsampled.
-      const { trades: _trades, equity: _equity, ...info } = detail;
+      const { ascendingTradeFields: _sorted, ...info } = cache.get(runId(args.id)).header;
       return info;
     },
 
@@ -101,43 +118,53 @@ export function runHandlers(deps: HandlerDeps): RunHandlers {
     },
 
     'runs/compare': async (args) => {
-      const entries = args.ids.map((id) => cache.get(runId(id)));
-      const names = [...new Set(entries.flatMap((e) => Object.keys(e.detail.metrics)))];
+      const ids = args.ids.map((id) => runId(id));
+      const headers = ids.map((id) => cache.get(id).header);
+      const names = [...new Set(headers.flatMap((h) => Object.keys(h.metrics)))];
       return {
-        metrics: names.map((name) => ({ name, values: entries.map((e) => e.detail.metrics[name] ?? null) })),
-        runs: entries.map(({ detail: { trades: _t, equity: _e, spec: _s, extras: _x, ...summary } }) => summary),
-        equity: entries.map(({ detail, drawdown }) =>
-          equitySeries(detail.equity.ts, detail.equity.equity, drawdown, { maxPoints: args.maxPoints ?? DEFAULT_EQUITY_POINTS }),
-        ),
+        metrics: names.map((name) => ({ name, values: headers.map((h) => h.metrics[name] ?? null) })),
+        runs: headers.map(({ spec: _s, extras: _x, ascendingTradeFields: _a, ...summary }) => summary),
+        equity: ids.map((id) => {
+          const { curve, drawdown } = cache.equity(id);
+          return equitySeries(curve.ts, curve.equity, drawdown, { maxPoints: args.maxPoints ?? DEFAULT_EQUITY_POINTS });
+        }),
       };
     },
 
     'runs/equity': async (args) => {
-      const { detail, drawdown } = cache.get(runId(args.id));
-      return equitySeries(detail.equity.ts, detail.equity.equity, drawdown, { ...args, maxPoints: Math.min(args.maxPoints ?? DEFAULT_EQUITY_POINTS, MAX_CHART_POINTS) });
+      const { curve, drawdown } = cache.equity(runId(args.id));
+      return equitySeries(curve.ts, curve.equity, drawdown, { ...args, maxPoints: Math.min(args.maxPoints ?? DEFAULT_EQUITY_POINTS, MAX_CHART_POINTS) });
     },
 
     'runs/trades': async (args) => {
-      const entry = cache.get(runId(args.id));
-      const trades = entry.detail.trades;
+      const id = runId(args.id);
+      const entry = cache.get(id);
+      const total = entry.header.tradeCount;
       const sort: TradeSortKey = args.sort ?? 'entryTs';
       const order = args.order ?? 'asc';
+      const offset = args.offset ?? 0;
+      const limit = args.limit ?? DEFAULT_TRADE_PAGE;
+      const end = Math.min(offset + limit, total);
+      if (order === 'asc' && entry.header.ascendingTradeFields.includes(sort)) {
+        // Already in trade order (entry time, usually): read just the pages of this slice.
+        const trades = deps.runStore.readTrades(id, offset, end - offset);
+        return { items: trades.map((t, k) => tradeRow(t, offset + k)), total, offset, limit };
+      }
       const key = `${sort}:${order}`;
       let indices = entry.orders.get(key);
       if (!indices) {
-        indices = new Uint32Array(trades.length);
+        // One numeric field of every trade, not the trades: a sort reads one column.
+        const values = deps.runStore.readTradeField(id, sort);
+        indices = new Uint32Array(values.length);
         for (let i = 0; i < indices.length; i++) indices[i] = i;
-        const values = Float64Array.from(trades, (t) => (typeof t[sort] === 'number' ? (t[sort] as number) : Number.NaN));
         const sign = order === 'asc' ? 1 : -1;
         // Ties keep trade order, so paging is stable.
         indices.sort((a, b) => sign * (values[a]! - values[b]!) || a - b);
         entry.orders.set(key, indices);
       }
-      const offset = args.offset ?? 0;
-      const limit = args.limit ?? DEFAULT_TRADE_PAGE;
-      const items: TradeRow[] = [];
-      for (let i = offset; i < Math.min(offset + limit, indices.length); i++) items.push(tradeRow(trades[indices[i]!]!, indices[i]!));
-      return { items, total: trades.length, offset, limit };
+      const slice = offset < end ? indices.subarray(offset, end) : new Uint32Array(0);
+      const trades = deps.runStore.readTradesAt(id, slice);
+      return { items: trades.map((t, k) => tradeRow(t, slice[k]!)), total, offset, limit };
     },
   };
 }

@@ -63,6 +63,14 @@ export interface RunDetail extends RunSummary {
   readonly extras: Readonly<Record<string, unknown>>;
 }
 
+/** A run without its bulky series (trades, equity): what a first view needs. */
+export interface RunHeader extends RunSummary {
+  readonly spec: StrategySpec;
+  readonly extras: Readonly<Record<string, unknown>>;
+  /** Numeric trade fields whose values never decrease in trade order (sorting by them ascending is trade order). */
+  readonly ascendingTradeFields: readonly string[];
+}
+
 export interface RunPage {
   readonly runs: readonly RunSummary[];
   /** All runs stored, for paging controls. */
@@ -83,6 +91,16 @@ export interface RunStore {
   /** Newest first. */
   list(query?: ListRunsQuery): RunPage;
   get(id: RunId): RunDetail | null;
+  /** The run without trades and equity; reads no trade data. */
+  getHeader(id: RunId): RunHeader | null;
+  /** The full-resolution equity curve alone. */
+  getEquity(id: RunId): EquityCurve | null;
+  /** Trades [offset, offset + limit) in trade order, reading only the stored pages that hold them. */
+  readTrades(id: RunId, offset: number, limit: number): readonly RunTrade[];
+  /** The trades at these positions (in trade order numbering), in the order given. */
+  readTradesAt(id: RunId, indices: ArrayLike<number>): readonly RunTrade[];
+  /** One field of every trade as numbers (NaN where a trade's value is not a number), for sorting. */
+  readTradeField(id: RunId, field: string): Float64Array;
   /** Returns false when there was no such run. */
   delete(id: RunId): boolean;
 }

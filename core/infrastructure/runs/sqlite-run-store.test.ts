@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compareRuns, deleteRun, getRun, listRuns } from '../../application/backtest/runs.js';
 import type { NewRun } from '../../application/ports/run-store.js';
@@ -7,6 +8,7 @@ import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
 import { tempDir } from '../sqlite/test-kit/temp-db.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
+import { TRADE_PAGE_SIZE } from './trade-columns.js';
 
 let dir: ReturnType<typeof tempDir>;
 let storage: Storage;
@@ -80,7 +82,9 @@ describe('SqliteRunStore', () => {
     deleteRun(store, id);
     expect(store.get(id)).toBeNull();
     expect(() => deleteRun(store, id)).toThrow(/No run/);
-    const left = storage.writer.prepare('SELECT (SELECT count(*) FROM run_trades) + (SELECT count(*) FROM run_equity) AS n').get() as { n: number };
+    const left = storage.writer
+      .prepare('SELECT (SELECT count(*) FROM run_trades) + (SELECT count(*) FROM run_trade_pages) + (SELECT count(*) FROM run_equity) AS n')
+      .get() as { n: number };
     expect(left.n).toBe(0);
   });
 
@@ -94,5 +98,60 @@ describe('SqliteRunStore', () => {
     expect(c.equity.map((e) => e.equity.length)).toEqual([1000, 500]);
     expect(() => compareRuns(store, [a.id])).toThrow(/2 to 4/);
     expect(() => compareRuns(store, [a.id, runId('missing')])).toThrow(/No run/);
+  });
+
+  /** Engine-shaped trades: more than two pages, entry times rising, pnl up and down. */
+  function manyTrades(n: number) {
+    return Array.from({ length: n }, (_, i) => ({
+      side: i % 3 === 0 ? 'short' : 'long',
+      entryTs: 1_700_000_000_000 + i * 120_000,
+      exitTs: 1_700_000_060_000 + i * 120_000,
+      entryBar: 2 * i,
+      entryPrice: 100 + Math.sin(i) * 3,
+      quantity: 1,
+      pnl: Math.sin(i * 7) * 10,
+      barsHeld: 1,
+      exitReason: i % 5 === 0 ? 'stopLoss' : 'signal',
+    }));
+  }
+
+  it('stores trades as columnar pages: reads a slice across a page edge, picked trades and one field', () => {
+    const n = 2 * TRADE_PAGE_SIZE + 123;
+    const trades = manyTrades(n);
+    const { id } = store.save({ ...newRun(1), trades });
+    expect(store.getHeader(id)).toMatchObject({ tradeCount: n, ascendingTradeFields: expect.arrayContaining(['entryTs', 'exitTs', 'entryBar']) });
+    expect(store.getHeader(id)?.ascendingTradeFields).not.toContain('pnl');
+    const pages = storage.writer.prepare('SELECT count(*) AS n FROM run_trade_pages WHERE run_id = ?').get(id) as { n: number };
+    expect(pages.n).toBe(3 * Object.keys(trades[0]!).length);
+    expect(store.readTrades(id, TRADE_PAGE_SIZE - 2, 5)).toEqual(trades.slice(TRADE_PAGE_SIZE - 2, TRADE_PAGE_SIZE + 3));
+    expect(store.readTrades(id, n - 1, 50)).toEqual([trades[n - 1]]);
+    expect(store.readTradesAt(id, [n - 1, 0, TRADE_PAGE_SIZE])).toEqual([trades[n - 1], trades[0], trades[TRADE_PAGE_SIZE]]);
+    expect(() => store.readTradesAt(id, [n])).toThrow(/No trade/);
+    expect([...store.readTradeField(id, 'pnl')]).toEqual(trades.map((t) => t.pnl));
+    expect(store.readTradeField(id, 'side').every(Number.isNaN)).toBe(true);
+    expect(getRun(store, id).trades).toEqual(trades);
+  });
+
+  it('keeps trades that do not fit columns (mixed shapes) as JSON, readable the same way', () => {
+    const trades = [{ side: 'long', pnl: 1, note: 'x' }, { side: 'long', pnl: null, note: 'y' }, { side: 'short', pnl: 2 }];
+    const { id } = store.save({ ...newRun(1), trades });
+    expect(getRun(store, id).trades).toEqual(trades);
+    expect(store.readTrades(id, 1, 2)).toEqual(trades.slice(1));
+    expect([...store.readTradeField(id, 'pnl')]).toEqual([1, Number.NaN, 2]);
+  });
+
+  it('reads runs saved before the columnar pages (one deflated JSON array)', () => {
+    const trades = manyTrades(300);
+    const { id } = store.save({ ...newRun(1), trades: [] });
+    // What the previous version wrote for this run.
+    storage.writer.prepare('DELETE FROM run_trade_pages WHERE run_id = ?').run(id);
+    storage.writer
+      .prepare("UPDATE run_trades SET encoding = 'json+deflate-raw', trades = ? WHERE run_id = ?")
+      .run(deflateRawSync(JSON.stringify(trades)), id);
+    storage.writer.prepare('UPDATE runs SET trade_count = ? WHERE id = ?').run(trades.length, id);
+    expect(store.readTrades(id, 10, 3)).toEqual(trades.slice(10, 13));
+    expect(store.readTradesAt(id, [299, 5])).toEqual([trades[299], trades[5]]);
+    expect(store.readTradeField(id, 'entryTs')[7]).toBe(trades[7]!.entryTs);
+    expect(getRun(store, id).trades).toEqual(trades);
   });
 });

@@ -7,6 +7,7 @@ import type {
   NewRun,
   RunDetail,
   RunMetrics,
+  RunHeader,
   RunPage,
   RunStore,
   RunSummary,
@@ -16,8 +17,12 @@ import { instrumentId, runId, strategyId, type RunId } from '../../domain/market
 import { parseTimeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import { newRunId } from './run-id.js';
+import { encodeTradeColumns, pageValues, tradesFromPages, type TradeLayout } from './trade-columns.js';
 
-const TRADES_ENCODING = 'json+deflate-raw';
+/** Runs saved before the columnar pages (and trades that do not fit columns): one deflated JSON array. */
+const JSON_ENCODING = 'json+deflate-raw';
+/** Trades in run_trade_pages; run_trades holds the layout as JSON. */
+const COLUMNS_ENCODING = 'columns-v1';
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 1000;
 
@@ -83,7 +88,10 @@ export class SqliteRunStore implements RunStore {
       status: run.status,
       extras_json: JSON.stringify(run.extras ?? {}),
     };
-    const trades = deflateRawSync(JSON.stringify(run.trades), { level: 1 });
+    // Columns cost a typed-array copy per field; the JSON fallback (mixed shapes) costs
+    // stringify + deflate of every trade, ~10x more, on the main process.
+    const columns = encodeTradeColumns(run.trades);
+    const trades = columns ? Buffer.from(JSON.stringify(columns.layout)) : deflateRawSync(JSON.stringify(run.trades), { level: 1 });
     this.writer.transaction(() => {
       this.writer
         .prepare(
@@ -93,7 +101,11 @@ export class SqliteRunStore implements RunStore {
              @engine_version, @hash, @metrics_json, @trade_count, @status, @extras_json)`,
         )
         .run(row);
-      this.writer.prepare('INSERT INTO run_trades (run_id, encoding, trades) VALUES (?, ?, ?)').run(id, TRADES_ENCODING, trades);
+      this.writer.prepare('INSERT INTO run_trades (run_id, encoding, trades) VALUES (?, ?, ?)').run(id, columns ? COLUMNS_ENCODING : JSON_ENCODING, trades);
+      if (columns) {
+        const insert = this.writer.prepare('INSERT INTO run_trade_pages (run_id, field, page, data) VALUES (?, ?, ?, ?)');
+        for (const page of columns.pages) insert.run(id, page.field, page.page, page.data);
+      }
       this.writer
         .prepare('INSERT INTO run_equity (run_id, point_count, ts, equity) VALUES (?, ?, ?, ?)')
         .run(id, run.equity.ts.length, bytesOf(run.equity.ts), bytesOf(run.equity.equity));
@@ -124,23 +136,107 @@ export class SqliteRunStore implements RunStore {
   get(id: RunId): RunDetail | null {
     const db = this.reader();
     return db.transaction((): RunDetail | null => {
+      const header = this.getHeader(id);
+      if (!header) return null;
+      const { ascendingTradeFields: _sorted, ...rest } = header;
+      return { ...rest, trades: this.readTrades(id, 0, Number.MAX_SAFE_INTEGER), equity: this.getEquity(id)! };
+    })();
+  }
+
+  getHeader(id: RunId): RunHeader | null {
+    const db = this.reader();
+    return db.transaction((): RunHeader | null => {
       const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
       if (!row) return null;
-      const tradesRow = db.prepare('SELECT encoding, trades FROM run_trades WHERE run_id = ?').get(id) as
-        | { encoding: string; trades: Buffer }
-        | undefined;
-      const equityRow = db.prepare('SELECT point_count, ts, equity FROM run_equity WHERE run_id = ?').get(id) as
-        | { point_count: number; ts: Buffer; equity: Buffer }
-        | undefined;
-      if (!tradesRow || !equityRow) throw new StorageError(`Run ${id} is incomplete in the database`, { id });
+      const trades = this.tradeSource(db, id);
+      const ascending = trades.kind === 'columns' ? trades.layout.fields.filter((f) => f.ascending).map((f) => f.name) : [];
       return {
         ...toSummary(row),
         spec: JSON.parse(row.spec_json) as StrategySpec,
-        trades: decodeTrades(id, tradesRow.encoding, tradesRow.trades),
-        equity: decodeEquity(equityRow.point_count, equityRow.ts, equityRow.equity),
         extras: JSON.parse(row.extras_json) as Record<string, unknown>,
+        ascendingTradeFields: ascending,
       };
     })();
+  }
+
+  getEquity(id: RunId): EquityCurve | null {
+    const equityRow = this.reader().prepare('SELECT point_count, ts, equity FROM run_equity WHERE run_id = ?').get(id) as
+      | { point_count: number; ts: Buffer; equity: Buffer }
+      | undefined;
+    return equityRow ? decodeEquity(equityRow.point_count, equityRow.ts, equityRow.equity) : null;
+  }
+
+  readTrades(id: RunId, offset: number, limit: number): readonly RunTrade[] {
+    const db = this.reader();
+    return db.transaction((): readonly RunTrade[] => {
+      const source = this.tradeSource(db, id);
+      const start = Math.max(0, Math.trunc(offset));
+      if (source.kind === 'json') return source.trades.slice(start, start + Math.max(0, limit));
+      const end = Math.min(source.layout.count, start + Math.max(0, Math.trunc(limit)));
+      if (end <= start) return [];
+      const positions = new Uint32Array(end - start);
+      for (let i = 0; i < positions.length; i++) positions[i] = start + i;
+      return this.columnTrades(db, id, source.layout, positions);
+    })();
+  }
+
+  readTradesAt(id: RunId, indices: ArrayLike<number>): readonly RunTrade[] {
+    const db = this.reader();
+    return db.transaction((): readonly RunTrade[] => {
+      const source = this.tradeSource(db, id);
+      const count = source.kind === 'json' ? source.trades.length : source.layout.count;
+      for (let k = 0; k < indices.length; k++) {
+        const i = indices[k]!;
+        if (!(Number.isInteger(i) && i >= 0 && i < count)) throw new ValidationError(`No trade ${i} in run ${id} (${count} trades)`);
+      }
+      if (source.kind === 'json') return Array.from(indices, (i) => source.trades[i]!);
+      return this.columnTrades(db, id, source.layout, indices);
+    })();
+  }
+
+  readTradeField(id: RunId, field: string): Float64Array {
+    const db = this.reader();
+    return db.transaction((): Float64Array => {
+      const source = this.tradeSource(db, id);
+      if (source.kind === 'json') return Float64Array.from(source.trades, (t) => (typeof t[field] === 'number' ? (t[field] as number) : Number.NaN));
+      const out = new Float64Array(source.layout.count).fill(Number.NaN);
+      const spec = source.layout.fields.find((f) => f.name === field);
+      if (!spec || spec.kind === 'str') return out;
+      const rows = db.prepare('SELECT page, data FROM run_trade_pages WHERE run_id = ? AND field = ? ORDER BY page').all(id, field) as { page: number; data: Buffer }[];
+      for (const row of rows) out.set(pageValues(spec, row.data), row.page * source.layout.pageSize);
+      return out;
+    })();
+  }
+
+  /** Where a run's trades are: the column layout, or (old encoding) the whole array decoded. */
+  private tradeSource(db: Database.Database, id: RunId): { kind: 'columns'; layout: TradeLayout } | { kind: 'json'; trades: readonly RunTrade[] } {
+    const row = db.prepare('SELECT encoding, trades FROM run_trades WHERE run_id = ?').get(id) as { encoding: string; trades: Buffer } | undefined;
+    if (!row) throw new StorageError(`Run ${id} is incomplete in the database`, { id });
+    if (row.encoding === COLUMNS_ENCODING) return { kind: 'columns', layout: JSON.parse(row.trades.toString('utf8')) as TradeLayout };
+    // Old runs: decoded whole once and kept for the next page request of the same run.
+    if (this.legacy?.id !== id) this.legacy = { id, trades: decodeTrades(id, row.encoding, row.trades) };
+    return { kind: 'json', trades: this.legacy.trades };
+  }
+
+  private legacy: { id: RunId; trades: readonly RunTrade[] } | null = null;
+
+  /** Reads the pages holding `positions` (every field) and rebuilds those trades. */
+  private columnTrades(db: Database.Database, id: RunId, layout: TradeLayout, positions: ArrayLike<number>): RunTrade[] {
+    const wanted = new Set<number>();
+    for (let k = 0; k < positions.length; k++) wanted.add(Math.floor(positions[k]! / layout.pageSize));
+    const byField = new Map(layout.fields.map((f) => [f.name, new Map<number, Float64Array | Int32Array>()]));
+    const kinds = new Map(layout.fields.map((f) => [f.name, f]));
+    const select = db.prepare('SELECT field, page, data FROM run_trade_pages WHERE run_id = ? AND page = ?');
+    for (const page of wanted) {
+      for (const row of select.all(id, page) as { field: string; page: number; data: Buffer }[]) {
+        const spec = kinds.get(row.field);
+        if (spec) byField.get(row.field)!.set(row.page, pageValues(spec, row.data));
+      }
+    }
+    for (const [name, pages] of byField) {
+      if (pages.size !== wanted.size) throw new StorageError(`Run ${id} is missing pages of trade field "${name}"`, { id });
+    }
+    return tradesFromPages(layout, byField, positions);
   }
 
   delete(id: RunId): boolean {
@@ -175,7 +271,7 @@ function bytesOf(values: Float64Array): Buffer {
 }
 
 function decodeTrades(id: string, encoding: string, blob: Buffer): RunTrade[] {
-  if (encoding !== TRADES_ENCODING) throw new StorageError(`Run ${id} stores trades as "${encoding}", which this version cannot read`, { id });
+  if (encoding !== JSON_ENCODING) throw new StorageError(`Run ${id} stores trades as "${encoding}", which this version cannot read`, { id });
   return JSON.parse(inflateRawSync(blob).toString('utf8')) as RunTrade[];
 }
 
