@@ -12,11 +12,13 @@ import { useTheme } from './use-theme.js';
 const BuilderScreen = lazy(() => import('../screens/builder/BuilderScreen.js').then((m) => ({ default: m.BuilderScreen })));
 const HistoryScreen = lazy(() => import('../screens/history/HistoryScreen.js').then((m) => ({ default: m.HistoryScreen })));
 const RunScreen = lazy(() => import('../screens/run/RunScreen.js').then((m) => ({ default: m.RunScreen })));
+const OptimizeScreen = lazy(() => import('../screens/optimize/OptimizeScreen.js').then((m) => ({ default: m.OptimizeScreen })));
+const PerformanceScreen = lazy(() => import('../screens/performance/PerformanceScreen.js').then((m) => ({ default: m.PerformanceScreen })));
 const StrategiesScreen = lazy(() => import('../screens/strategies/StrategiesScreen.js').then((m) => ({ default: m.StrategiesScreen })));
 
-const LABELS: Record<Screen, string> = { data: 'Data', strategies: 'Strategies', builder: 'Builder', run: 'Run & Results', history: 'History' };
+const LABELS: Record<Screen, string> = { data: 'Data', strategies: 'Strategies', builder: 'Builder', run: 'Run & Results', history: 'History', optimize: 'Optimize', performance: 'Performance' };
 
-/** The shell: top bar with the screens (Alt+1..5), theme toggle (Alt+T), and the current screen. */
+/** The shell: top bar with the screens (Alt+1..7), theme toggle (Alt+T), and the current screen. */
 export function App() {
   const [route, navigate] = useRoute();
   const [theme, toggleTheme] = useTheme();
@@ -33,11 +35,11 @@ export function App() {
   }, []);
 
   useShortcut('Alt+t', toggleTheme);
-  // Alt+1..5 switch screens, keeping the strategy/run in view where the screen takes one.
+  // Alt+1..7 switch screens, keeping the strategy/run in view where the screen takes one.
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
-      const digit = /^Digit([1-5])$/.exec(event.code)?.[1];
+      const digit = /^Digit([1-7])$/.exec(event.code)?.[1];
       if (!digit) return;
       event.preventDefault();
       const screen = SCREENS[Number(digit) - 1]!;
@@ -78,13 +80,15 @@ export function App() {
             </div>
           </main>
         ) : (
-          <main className={route.screen === 'data' || route.screen === 'history' ? 'screen' : 'screen fill'} data-testid={`screen-${route.screen}`}>
+          <main className={route.screen === 'data' || route.screen === 'history' || route.screen === 'optimize' || route.screen === 'performance' ? 'screen' : 'screen fill'} data-testid={`screen-${route.screen}`}>
             <Suspense fallback={<div className="muted">Loading…</div>}>
               {route.screen === 'data' && <DataScreen />}
               {route.screen === 'strategies' && <StrategiesScreen navigate={navigate} />}
               {route.screen === 'builder' && <BuilderScreen strategyId={route.id} navigate={navigate} />}
               {route.screen === 'run' && <RunScreen strategyId={route.id} navigate={navigate} />}
               {route.screen === 'history' && <HistoryScreen runId={route.id} navigate={navigate} />}
+              {route.screen === 'optimize' && <OptimizeScreen id={route.id} navigate={navigate} />}
+              {route.screen === 'performance' && <PerformanceScreen />}
             </Suspense>
           </main>
         )}

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 
-export const SCREENS = ['data', 'strategies', 'builder', 'run', 'history'] as const;
+export const SCREENS = ['data', 'strategies', 'builder', 'run', 'history', 'optimize', 'performance'] as const;
 export type Screen = (typeof SCREENS)[number];
 
 export interface Route {
   readonly screen: Screen;
-  /** The strategy (builder, run) or run (history) the screen shows, if any. */
+  /** The strategy (builder, run), run (history) or sweep (optimize) the screen shows, if any. */
   readonly id?: string;
 }
 

@@ -91,6 +91,9 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
       <button data-testid="strategy-run" onClick={() => navigate({ screen: 'run', id: selected.id })}>
         Run
       </button>
+      <button data-testid="strategy-sweep" title="Optimize its numeric parameters" onClick={() => navigate({ screen: 'optimize', id: `strategy:${selected.id}` })}>
+        Sweep
+      </button>
       <button data-testid="strategy-duplicate" onClick={() => void duplicate()}>
         Duplicate
       </button>

@@ -1,0 +1,298 @@
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api } from '../../api/client.js';
+import { errorMessage } from '../../api/api-error.js';
+import { loadCatalog } from '../../api/catalog.js';
+import type { Timeframe } from '../../api/contract.js';
+import { useQuery } from '../../api/use-query.js';
+import { formatDate, parseDate } from '../../app/format.js';
+import { TIMEFRAME_OPTIONS } from '../../app/timeframes.js';
+import { ErrorBox } from '../../components/ErrorBox.js';
+import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
+import { defaultRange, numericPaths, parseConstraints, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
+
+const DAY_MS = 86_400_000;
+
+/** What a sweep and a walk-forward share: everything but the name and the schedule. */
+export type SweepRequest = Omit<SweepArgs, 'name'>;
+
+type MethodKind = 'grid' | 'random' | 'genetic';
+
+/**
+ * The optimization form: strategy (template or saved spec), data, parameter ranges,
+ * constraints, method and objective. Calls `onSubmit` with a request both `sweeps/start`
+ * and `walkforward/start` take; `children` adds fields of its own (the walk-forward schedule).
+ */
+export function SweepSetup(props: { initialStrategyId?: string; submitLabel: string; busy: boolean; onSubmit: (request: SweepRequest) => Promise<void>; children?: ReactNode; testId: string }) {
+  const { initialStrategyId, submitLabel, busy, onSubmit, children, testId } = props;
+  const catalog = useQuery(() => loadCatalog(), []);
+  const strategies = useQuery(() => api().invoke('strategies/list', { limit: 500 }), []);
+  const series = useQuery(() => api().invoke('data/listSeries'), []);
+
+  const [source, setSource] = useState(initialStrategyId ? `strategy:${initialStrategyId}` : 'template:sma-cross');
+  const [tunable, setTunable] = useState<TunableParam[]>([]);
+  const [rows, setRows] = useState<RangeRow[]>([]);
+  const [spec, setSpec] = useState<Record<string, unknown> | null>(null);
+  const [constraints, setConstraints] = useState('');
+  const [seriesKey, setSeriesKey] = useState('');
+  const [timeframe, setTimeframe] = useState<Timeframe | ''>('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [method, setMethod] = useState<MethodKind>('grid');
+  const [samples, setSamples] = useState('100');
+  const [population, setPopulation] = useState('30');
+  const [generations, setGenerations] = useState('10');
+  const [seed, setSeed] = useState('1');
+  const [metric, setMetric] = useState<OfferedMetric>('sharpe');
+  const [direction, setDirection] = useState<'maximize' | 'minimize'>('maximize');
+  const [minTrades, setMinTrades] = useState('3');
+  const [error, setError] = useState<string | null>(null);
+
+  // The parameters of the chosen source: catalog params for a template, numbers by path for a spec.
+  useEffect(() => {
+    let live = true;
+    const [kind, id] = [source.slice(0, source.indexOf(':')), source.slice(source.indexOf(':') + 1)];
+    const apply = (params: TunableParam[], enabled: (p: TunableParam) => boolean, defaultConstraints: string): void => {
+      if (!live) return;
+      setTunable(params);
+      setRows(
+        params.map((p) => {
+          const range = defaultRange(p);
+          return { name: p.name, enabled: enabled(p), min: String(range.min), max: String(range.max), step: String(range.step) };
+        }),
+      );
+      setConstraints(defaultConstraints);
+    };
+    setError(null);
+    if (kind === 'template') {
+      setSpec(null);
+      const template = catalog.data?.templates.find((t) => t.id === id);
+      if (template) {
+        const params: TunableParam[] = template.params.map((p) => ({ name: p.name, label: p.label, value: p.default, bounds: { min: p.min, max: p.max, step: p.step, integer: p.type === 'int' } }));
+        const names = params.map((p) => p.name);
+        apply(params, (p) => params.indexOf(p) < 2, names.includes('fast') && names.includes('slow') ? 'fast < slow' : '');
+      }
+    } else if (id) {
+      api()
+        .invoke('strategies/get', { id })
+        .then(
+          (detail) => {
+            if (!live) return;
+            setSpec(detail.spec as unknown as Record<string, unknown>);
+            apply(numericPaths(detail.spec), () => false, '');
+          },
+          (failure: unknown) => live && setError(errorMessage(failure)),
+        );
+    }
+    return () => {
+      live = false;
+    };
+  }, [source, catalog.data]);
+
+  const seriesList = series.data ?? [];
+  const chosen = seriesList.find((s) => `${s.instrument.symbol}/${s.timeframe}` === seriesKey) ?? seriesList[0];
+  // Coarser timeframes are resampled from the stored bars; finer ones do not exist.
+  const timeframes = useMemo(() => (chosen ? TIMEFRAME_OPTIONS.slice(TIMEFRAME_OPTIONS.indexOf(chosen.timeframe)) : []), [chosen?.timeframe]);
+  useEffect(() => {
+    if (!chosen) return;
+    setFrom(formatDate(chosen.firstTs));
+    setTo(chosen.lastTs === null ? '' : formatDate(chosen.lastTs));
+    setTimeframe(chosen.timeframe);
+  }, [chosen?.instrument.symbol, chosen?.timeframe]);
+
+  const plan = toSpace(rows);
+  const setRow = (index: number, patch: Partial<RangeRow>): void => setRows((current) => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
+
+  const submit = async (): Promise<void> => {
+    setError(null);
+    if ('error' in plan) return setError(plan.error);
+    if (!chosen) return setError('No data yet: import bars on the Data screen first.');
+    const seedValue = Number(seed);
+    const seedArg = seed.trim() === '' ? {} : { seed: seedValue };
+    const methodArg: SweepArgs['method'] =
+      method === 'grid' ? { kind: 'grid' } : method === 'random' ? { kind: 'random', samples: Number(samples), ...seedArg } : { kind: 'genetic', population: Number(population), generations: Number(generations), ...seedArg };
+    const [kind, id] = [source.slice(0, source.indexOf(':')), source.slice(source.indexOf(':') + 1)];
+    const sourceArg: SweepArgs['source'] = kind === 'template' ? { kind: 'template', templateId: id } : { kind: 'spec', spec: spec ?? {} };
+    const toTs = parseDate(to);
+    try {
+      await onSubmit({
+        source: sourceArg,
+        space: plan.space,
+        constraints: parseConstraints(constraints),
+        method: methodArg,
+        objective: { metric, direction, minTrades: Number(minTrades) || 0 },
+        symbol: chosen.instrument.symbol,
+        timeframe: timeframe || chosen.timeframe,
+        fromTs: parseDate(from),
+        toTs: toTs === undefined ? undefined : toTs + DAY_MS, // the "to" day is included
+      });
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  };
+
+  return (
+    <section className="panel col" data-testid={testId}>
+      <div className="row" style={{ alignItems: 'flex-end' }}>
+        <div className="field">
+          <label htmlFor={`${testId}-source`}>Strategy</label>
+          <select id={`${testId}-source`} data-testid="opt-source" value={source} onChange={(event) => setSource(event.target.value)}>
+            <optgroup label="Templates">
+              {(catalog.data?.templates ?? []).map((t) => (
+                <option key={t.id} value={`template:${t.id}`}>
+                  {t.name}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label="Saved strategies">
+              {(strategies.data?.items ?? []).map((s) => (
+                <option key={s.id} value={`strategy:${s.id}`}>
+                  {s.name}
+                </option>
+              ))}
+            </optgroup>
+          </select>
+        </div>
+        <div className="field">
+          <label>Instrument</label>
+          <select data-testid="opt-series" value={chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : ''} onChange={(event) => setSeriesKey(event.target.value)}>
+            {seriesList.map((s) => (
+              <option key={`${s.instrument.symbol}/${s.timeframe}`} value={`${s.instrument.symbol}/${s.timeframe}`}>
+                {s.instrument.symbol} {s.timeframe} ({s.barCount.toLocaleString()} bars)
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label>Timeframe</label>
+          <select data-testid="opt-timeframe" value={timeframe} onChange={(event) => setTimeframe(event.target.value as Timeframe)}>
+            {timeframes.map((tf) => (
+              <option key={tf} value={tf}>
+                {tf}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label>From (UTC)</label>
+          <input type="date" data-testid="opt-from" value={from} onChange={(event) => setFrom(event.target.value)} />
+        </div>
+        <div className="field">
+          <label>To (UTC, included)</label>
+          <input type="date" data-testid="opt-to" value={to} onChange={(event) => setTo(event.target.value)} />
+        </div>
+      </div>
+
+      <table className="grid" data-testid="opt-params">
+        <thead>
+          <tr>
+            <th />
+            <th>Parameter</th>
+            <th className="num">Current</th>
+            <th>Min</th>
+            <th>Max</th>
+            <th>Step</th>
+            <th className="num">Values</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, index) => {
+            const param = tunable[index];
+            const count = toSpace([{ ...row, enabled: true }]);
+            return (
+              <tr key={row.name} data-testid="opt-param-row" data-name={row.name}>
+                <td>
+                  <input type="checkbox" aria-label={`Optimize ${row.name}`} data-testid={`opt-use-${row.name}`} checked={row.enabled} onChange={(event) => setRow(index, { enabled: event.target.checked })} />
+                </td>
+                <td title={row.name}>{param?.label ?? row.name}</td>
+                <td className="num">{param?.value}</td>
+                {(['min', 'max', 'step'] as const).map((key) => (
+                  <td key={key}>
+                    <input
+                      style={{ width: 80 }}
+                      inputMode="decimal"
+                      data-testid={`opt-${key}-${row.name}`}
+                      value={row[key]}
+                      disabled={!row.enabled}
+                      onChange={(event) => setRow(index, { [key]: event.target.value })}
+                    />
+                  </td>
+                ))}
+                <td className="num">{'error' in count ? '—' : count.planned}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {rows.length === 0 && <span className="muted">This strategy has no numeric parameters.</span>}
+
+      <div className="row" style={{ alignItems: 'flex-end' }}>
+        <div className="field">
+          <label>Constraints (comma separated)</label>
+          <input style={{ width: 200 }} data-testid="opt-constraints" placeholder="fast < slow" value={constraints} onChange={(event) => setConstraints(event.target.value)} />
+        </div>
+        <div className="field">
+          <label>Method</label>
+          <select data-testid="opt-method" value={method} onChange={(event) => setMethod(event.target.value as MethodKind)}>
+            <option value="grid">Grid (every point)</option>
+            <option value="random">Random search</option>
+            <option value="genetic">Genetic</option>
+          </select>
+        </div>
+        {method === 'random' && (
+          <div className="field">
+            <label>Samples</label>
+            <input style={{ width: 80 }} data-testid="opt-samples" value={samples} onChange={(event) => setSamples(event.target.value)} />
+          </div>
+        )}
+        {method === 'genetic' && (
+          <>
+            <div className="field">
+              <label>Population</label>
+              <input style={{ width: 70 }} data-testid="opt-population" value={population} onChange={(event) => setPopulation(event.target.value)} />
+            </div>
+            <div className="field">
+              <label>Generations</label>
+              <input style={{ width: 70 }} data-testid="opt-generations" value={generations} onChange={(event) => setGenerations(event.target.value)} />
+            </div>
+          </>
+        )}
+        {method !== 'grid' && (
+          <div className="field">
+            <label>Seed</label>
+            <input style={{ width: 70 }} data-testid="opt-seed" value={seed} onChange={(event) => setSeed(event.target.value)} />
+          </div>
+        )}
+        <div className="field">
+          <label>Objective</label>
+          <select data-testid="opt-metric" value={metric} onChange={(event) => setMetric(event.target.value as OfferedMetric)}>
+            {OFFERED_METRICS.map((m) => (
+              <option key={m} value={m}>
+                {METRIC_LABELS[m]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label>Direction</label>
+          <select data-testid="opt-direction" value={direction} onChange={(event) => setDirection(event.target.value as 'maximize' | 'minimize')}>
+            <option value="maximize">Maximize</option>
+            <option value="minimize">Minimize</option>
+          </select>
+        </div>
+        <div className="field">
+          <label>Min trades</label>
+          <input style={{ width: 60 }} data-testid="opt-min-trades" value={minTrades} onChange={(event) => setMinTrades(event.target.value)} />
+        </div>
+        {children}
+        <span className="grow" />
+        <span className="muted" data-testid="opt-planned">
+          {'error' in plan ? '' : `${plan.planned.toLocaleString()} grid points before constraints`}
+        </span>
+        <button className="primary" data-testid={`${testId}-start`} disabled={busy || !chosen || 'error' in plan} onClick={() => void submit()}>
+          {submitLabel}
+        </button>
+      </div>
+      <ErrorBox message={error ?? catalog.error ?? strategies.error ?? series.error} testId={`${testId}-error`} />
+    </section>
+  );
+}

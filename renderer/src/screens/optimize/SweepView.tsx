@@ -1,0 +1,150 @@
+import { useEffect, useState } from 'react';
+import { api } from '../../api/client.js';
+import { errorMessage } from '../../api/api-error.js';
+import type { ResultOf } from '../../api/contract.js';
+import { useQuery } from '../../api/use-query.js';
+import { formatNumber } from '../../app/format.js';
+import type { Route } from '../../app/use-route.js';
+import { ErrorBox } from '../../components/ErrorBox.js';
+import { ProgressBar } from '../../components/ProgressBar.js';
+import { Heatmap, type HeatmapData } from './Heatmap.js';
+import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
+import { openVariantRun } from './open-variant.js';
+import { useSweepProgress } from './use-sweep-progress.js';
+import { shortName, VariantsTable } from './VariantsTable.js';
+
+type SweepDetail = ResultOf<'sweeps/get'>;
+
+/** One sweep: progress with rate and ETA, cancel, heatmap over two chosen parameters, variants table. */
+export function SweepView({ sweepId, navigate }: { sweepId: string; navigate: (route: Route) => void }) {
+  const detail = useQuery(() => api().invoke('sweeps/get', { sweepId }), [sweepId]);
+  const sweep = detail.data;
+  if (detail.error) return <ErrorBox message={detail.error} testId="sweep-error" />;
+  if (!sweep || sweep.id !== sweepId) return <div className="muted">Loading sweep…</div>;
+  return <LoadedSweep key={sweep.id} sweep={sweep} reload={detail.reload} navigate={navigate} />;
+}
+
+function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: () => void; navigate: (route: Route) => void }) {
+  const params = sweep.config.space.map((p) => p.name);
+  const [x, setX] = useState(params[0] ?? '');
+  const [y, setY] = useState(params[1] ?? params[0] ?? '');
+  const [metric, setMetric] = useState<OfferedMetric | 'objective'>('objective');
+  const [map, setMap] = useState<HeatmapData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [opening, setOpening] = useState<number | null>(null);
+  const running = sweep.status === 'running';
+  const progress = useSweepProgress(sweep.id, sweep.jobId, { done: sweep.counts.done + sweep.counts.failed, total: sweep.counts.planned });
+
+  // The sweep's record (status, counts, best) once its job ends.
+  useEffect(() => {
+    if (progress.finished) reload();
+  }, [progress.finished]);
+
+  useEffect(() => {
+    if (!x || !y) return;
+    let live = true;
+    api()
+      .invoke('sweeps/heatmap', { sweepId: sweep.id, x, y, ...(metric === 'objective' ? {} : { metric }) })
+      .then(
+        (answer) => live && (setMap(answer), setError(null)),
+        (failure: unknown) => live && setError(errorMessage(failure)),
+      );
+    return () => {
+      live = false;
+    };
+  }, [sweep.id, x, y, metric, progress.version, sweep.status]);
+
+  const open = async (index: number): Promise<void> => {
+    setOpening(index);
+    setError(null);
+    try {
+      const runId = await openVariantRun(sweep.id, index);
+      navigate({ screen: 'history', id: runId });
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setOpening(null);
+    }
+  };
+
+  const cancel = (): void => {
+    if (!sweep.jobId) return;
+    api()
+      .invoke('jobs/cancel', { id: sweep.jobId })
+      .catch((failure: unknown) => setError(errorMessage(failure)));
+  };
+
+  const stillRunning = running && !progress.finished;
+  const done = Math.max(progress.done, sweep.counts.done + sweep.counts.failed);
+  const total = progress.total || sweep.counts.planned;
+  return (
+    <div className="col" data-testid="sweep-view" data-status={stillRunning ? 'running' : sweep.status}>
+      <section className="panel col">
+        <div className="row">
+          <h2 style={{ margin: 0 }} data-testid="sweep-name">
+            {sweep.name}
+          </h2>
+          <span className="tag" data-testid="sweep-status">
+            {stillRunning ? 'running' : sweep.status}
+          </span>
+          <span className="muted">
+            {sweep.symbol} {sweep.timeframe} · {sweep.method} · {sweep.objective.direction} {sweep.objective.metric}
+            {sweep.objective.minTrades > 0 ? ` (min ${sweep.objective.minTrades} trades)` : ''}
+          </span>
+          <span className="grow" />
+          <button data-testid="sweep-cancel" disabled={!stillRunning || !sweep.jobId} onClick={cancel}>
+            Cancel
+          </button>
+        </div>
+        <ProgressBar progress={{ done, total, message: `${done.toLocaleString()} / ${total.toLocaleString()} variants` }} testId="sweep-progress" />
+        <div className="row muted" style={{ fontSize: 12 }}>
+          <span data-testid="sweep-rate">{progress.perSecond === null ? '— variants/s' : `${formatNumber(progress.perSecond, 1)} variants/s`}</span>
+          {stillRunning && <span data-testid="sweep-eta">ETA {progress.etaSeconds === null ? '—' : `${Math.ceil(progress.etaSeconds)} s`}</span>}
+          <span>
+            rejected by constraints {sweep.counts.rejected.toLocaleString()} · invalid {sweep.counts.invalid.toLocaleString()} · failed {sweep.counts.failed.toLocaleString()}
+          </span>
+          {sweep.best && (
+            <span data-testid="sweep-best">
+              best #{sweep.best.index}: {formatNumber(sweep.best.score, 3)} ({Object.entries(sweep.best.params).map(([k, v]) => `${shortName(k)}=${v}`).join(', ')})
+            </span>
+          )}
+        </div>
+        {sweep.error && <ErrorBox message={sweep.error} />}
+      </section>
+      <ErrorBox message={error} testId="sweep-open-error" />
+      {opening !== null && <span className="muted" data-testid="variant-opening">Opening variant #{opening} as a run…</span>}
+      <section className="panel col">
+        <div className="row">
+          <h3 style={{ margin: 0 }}>Heatmap</h3>
+          <label className="muted">x</label>
+          <select data-testid="heatmap-x" value={x} onChange={(event) => setX(event.target.value)}>
+            {params.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+          <label className="muted">y</label>
+          <select data-testid="heatmap-y" value={y} onChange={(event) => setY(event.target.value)}>
+            {params.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+          <label className="muted">colour</label>
+          <select data-testid="heatmap-metric" value={metric} onChange={(event) => setMetric(event.target.value as OfferedMetric | 'objective')}>
+            <option value="objective">Objective ({sweep.objective.metric})</option>
+            {OFFERED_METRICS.map((m) => (
+              <option key={m} value={m}>
+                {METRIC_LABELS[m]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {map ? <Heatmap map={map} onPick={(index) => void open(index)} /> : <div className="muted">Loading heatmap…</div>}
+      </section>
+      <VariantsTable sweepId={sweep.id} params={params} version={progress.version} onOpen={(index) => void open(index)} />
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import { List, type RowComponentProps } from 'react-window';
+import { api } from '../../api/client.js';
+import type { ArgsOf, ResultOf } from '../../api/contract.js';
+import { usePagedList } from '../../api/use-paged-list.js';
+import { formatNumber } from '../../app/format.js';
+import { ErrorBox } from '../../components/ErrorBox.js';
+import { METRIC_LABELS, TABLE_METRICS } from './metrics.js';
+
+type VariantRow = ResultOf<'sweeps/variants'>['items'][number];
+type Sort = NonNullable<ArgsOf<'sweeps/variants'>['sort']>;
+
+const ROW_HEIGHT = 26;
+const PARAM_WIDTH = 110;
+const METRIC_WIDTH = 100;
+
+interface RowProps {
+  readonly rowAt: (index: number) => VariantRow | undefined;
+  readonly version: number;
+  readonly params: readonly string[];
+  readonly onOpen: (variantIndex: number) => void;
+}
+
+/** One variant: number, score, parameters, key metrics; a click opens it as a run. */
+function VariantRowView({ index, style, ariaAttributes, rowAt, params, onOpen }: RowComponentProps<RowProps>) {
+  const row = rowAt(index);
+  if (!row) {
+    return (
+      <div className="vrow muted" style={style} {...ariaAttributes}>
+        …
+      </div>
+    );
+  }
+  return (
+    <div className={row.eligible ? 'vrow' : 'vrow muted'} style={style} {...ariaAttributes} data-testid="variant-row" data-index={row.index} onClick={() => onOpen(row.index)}>
+      <span style={{ width: 60, flex: 'none' }}>#{row.index}</span>
+      <span className="num" style={{ width: 90, flex: 'none' }} data-testid="variant-score">
+        {row.error ? 'failed' : formatNumber(row.score, 3)}
+      </span>
+      {params.map((name) => (
+        <span key={name} className="num" style={{ width: PARAM_WIDTH, flex: 'none' }}>
+          {row.params[name] ?? '—'}
+        </span>
+      ))}
+      {TABLE_METRICS.map((metric) => (
+        <span key={metric} className="num" style={{ width: METRIC_WIDTH, flex: 'none' }}>
+          {formatNumber(row.metrics?.[metric] ?? null, metric === 'tradeCount' ? 0 : 2)}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+const sameSort = (a: Sort, b: Sort): boolean => a.by === b.by && ('name' in a ? a.name : '') === ('name' in b ? b.name : '');
+
+/**
+ * Every variant of a sweep, virtualized and paged from the server (a genetic run can hold
+ * 100,000 variants); header clicks sort on the server. `version` bumps refetch while it runs.
+ */
+export function VariantsTable(props: { sweepId: string; params: readonly string[]; version: number; onOpen: (variantIndex: number) => void }) {
+  const { sweepId, params, version, onOpen } = props;
+  const [sort, setSort] = useState<Sort>({ by: 'objective' });
+  const [order, setOrder] = useState<'asc' | 'desc'>('desc');
+  const variants = usePagedList((offset, limit) => api().invoke('sweeps/variants', { sweepId, sort, order, offset, limit }), [sweepId, sort, order, version], 200);
+
+  const sortBy = (next: Sort): void => {
+    if (sameSort(next, sort)) setOrder((o) => (o === 'asc' ? 'desc' : 'asc'));
+    else {
+      setSort(next);
+      setOrder(next.by === 'index' || next.by === 'param' ? 'asc' : 'desc');
+    }
+  };
+  const arrow = (candidate: Sort): string => (sameSort(candidate, sort) ? (order === 'asc' ? ' ▲' : ' ▼') : '');
+  const header = (candidate: Sort, label: string, width: number, testId: string) => (
+    <button key={testId} style={{ width, flex: 'none', textAlign: 'right' }} data-testid={testId} onClick={() => sortBy(candidate)}>
+      {label}
+      {arrow(candidate)}
+    </button>
+  );
+  const minWidth = 60 + 90 + params.length * PARAM_WIDTH + TABLE_METRICS.length * METRIC_WIDTH + 40;
+
+  return (
+    <section className="panel col" style={{ minHeight: 0 }} data-testid="variants-table" data-sort={`${sort.by}${'name' in sort ? `:${sort.name}` : ''}:${order}`}>
+      <h3 style={{ margin: 0 }}>
+        Variants {variants.total !== null && <span className="muted" data-testid="variant-count">({variants.total.toLocaleString()})</span>}
+      </h3>
+      <ErrorBox message={variants.error} />
+      <div className="vlist col" style={{ gap: 0, overflowX: 'auto' }}>
+        <div className="vhead" style={{ minWidth }}>
+          <button style={{ width: 60, flex: 'none', textAlign: 'left' }} data-testid="vsort-index" onClick={() => sortBy({ by: 'index' })}>
+            #{arrow({ by: 'index' })}
+          </button>
+          {header({ by: 'objective' }, 'Objective', 90, 'vsort-objective')}
+          {params.map((name) => header({ by: 'param', name }, shortName(name), PARAM_WIDTH, `vsort-param-${name}`))}
+          {TABLE_METRICS.map((metric) => header({ by: 'metric', name: metric }, METRIC_LABELS[metric], METRIC_WIDTH, `vsort-${metric}`))}
+        </div>
+        <List
+          style={{ height: 300, minWidth }}
+          rowComponent={VariantRowView}
+          rowCount={variants.total ?? 0}
+          rowHeight={ROW_HEIGHT}
+          overscanCount={10}
+          rowProps={{ rowAt: variants.rowAt, version: variants.version, params, onOpen }}
+          onRowsRendered={({ startIndex, stopIndex }) => variants.ensure(startIndex, stopIndex)}
+        />
+      </div>
+    </section>
+  );
+}
+
+/** The last segment of a spec path ('…params.period'), the whole name of a template parameter. */
+export function shortName(name: string): string {
+  const parts = name.split('.');
+  return parts.length > 2 ? `…${parts.slice(-2).join('.')}` : name;
+}

@@ -1,0 +1,162 @@
+import { useMemo, useState } from 'react';
+import type uPlot from 'uplot';
+import { api } from '../../api/client.js';
+import { toApiError } from '../../api/api-error.js';
+import type { JobInfo, ResultOf } from '../../api/contract.js';
+import { useJob } from '../../api/use-job.js';
+import { formatDate, formatNumber } from '../../app/format.js';
+import { themeColor } from '../../app/use-theme.js';
+import { UPlotChart } from '../../charts/UPlotChart.js';
+import { ErrorBox } from '../../components/ErrorBox.js';
+import { ProgressBar } from '../../components/ProgressBar.js';
+import { SweepSetup } from './SweepSetup.js';
+import { shortName } from './VariantsTable.js';
+import type { WalkForwardReport } from '../../../../core/application/contract/sweeps.js';
+
+// The job result's type lives in the contract; api/contract.ts does not re-export it yet.
+type _Started = ResultOf<'walkforward/start'>;
+
+const DAY_MS = 86_400_000;
+
+/** Walk-forward: schedule in days, then the windows table, stitched out-of-sample equity and efficiency. */
+export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: string }) {
+  const [inSampleDays, setInSampleDays] = useState('365');
+  const [outOfSampleDays, setOutOfSampleDays] = useState('90');
+  const [stepDays, setStepDays] = useState('');
+  const [anchored, setAnchored] = useState(false);
+  const [jobId, setJobId] = useState<_Started['jobId'] | null>(null);
+  const [report, setReport] = useState<WalkForwardReport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const finished = (job: JobInfo): void => {
+    if (job.status === 'done' && job.result) setReport(job.result as WalkForwardReport);
+    else setError(job.error ? toApiError(job.error).message : `Walk-forward ${job.status}.`);
+  };
+  const { job, running, cancel, cancelError } = useJob(jobId, finished);
+
+  const days = (text: string): number => Math.round(Number(text) * DAY_MS);
+  return (
+    <div className="col">
+      <SweepSetup
+        testId="wf-setup"
+        submitLabel="Walk forward"
+        busy={running}
+        initialStrategyId={initialStrategyId}
+        onSubmit={async (request) => {
+          setError(null);
+          setReport(null);
+          const started = await api().invoke('walkforward/start', {
+            ...request,
+            schedule: { inSampleMs: days(inSampleDays), outOfSampleMs: days(outOfSampleDays), ...(stepDays.trim() ? { stepMs: days(stepDays) } : {}), anchored },
+          });
+          setJobId(started.jobId);
+        }}
+      >
+        <div className="field">
+          <label>In-sample days</label>
+          <input style={{ width: 70 }} data-testid="wf-is-days" value={inSampleDays} onChange={(event) => setInSampleDays(event.target.value)} />
+        </div>
+        <div className="field">
+          <label>Out-of-sample days</label>
+          <input style={{ width: 70 }} data-testid="wf-oos-days" value={outOfSampleDays} onChange={(event) => setOutOfSampleDays(event.target.value)} />
+        </div>
+        <div className="field">
+          <label>Step days</label>
+          <input style={{ width: 70 }} data-testid="wf-step-days" placeholder="= OOS" value={stepDays} onChange={(event) => setStepDays(event.target.value)} />
+        </div>
+        <label className="row" style={{ gap: 4 }}>
+          <input type="checkbox" data-testid="wf-anchored" checked={anchored} onChange={(event) => setAnchored(event.target.checked)} />
+          Anchored
+        </label>
+      </SweepSetup>
+      {running && (
+        <div className="row">
+          <div className="grow">
+            <ProgressBar progress={job?.progress} testId="wf-progress" />
+          </div>
+          <button data-testid="wf-cancel" onClick={cancel}>
+            Cancel
+          </button>
+        </div>
+      )}
+      <ErrorBox message={error ?? cancelError} testId="wf-error" />
+      {report && <WalkForwardReportView report={report} />}
+    </div>
+  );
+}
+
+const KEY_METRICS = [
+  ['totalReturnPct', 'Return %'],
+  ['sharpe', 'Sharpe'],
+  ['maxDrawdownPct', 'Max DD %'],
+  ['tradeCount', 'Trades'],
+] as const;
+
+function WalkForwardReportView({ report }: { report: WalkForwardReport }) {
+  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => {
+    const axis = { stroke: themeColor('--muted'), grid: { stroke: themeColor('--border'), width: 1 }, ticks: { stroke: themeColor('--border') } };
+    const colour = themeColor('--accent');
+    return { scales: { x: { time: true } }, axes: [axis, { ...axis, size: 70 }], series: [{}, { label: 'OOS equity', stroke: colour, width: 1, fill: `${colour}22`, points: { show: false } }] };
+  }, []);
+  // Already downsampled by the core (at most 2,000 points): uPlot takes seconds on the x axis.
+  const data = useMemo(() => [report.equity.ts.map((t) => t / 1000), report.equity.equity] as uPlot.AlignedData, [report]);
+  return (
+    <section className="panel col" data-testid="wf-report">
+      <div className="row">
+        <h3 style={{ margin: 0 }}>Walk-forward</h3>
+        <span data-testid="wf-efficiency">Efficiency ratio (OOS / IS annualized return): {formatNumber(report.efficiency, 2)}</span>
+        <span className="muted">
+          OOS return {formatNumber(report.metrics['totalReturnPct'] ?? null)} % · IS annualized {formatNumber(report.inSampleAnnualizedReturnPct)} % · {report.windows.length} windows
+          {report.cancelled ? ' · cancelled' : ''}
+        </span>
+      </div>
+      <UPlotChart options={options} data={data} height={220} testId="wf-equity-chart" />
+      <table className="grid" data-testid="wf-windows">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>In-sample</th>
+            <th>Out-of-sample</th>
+            <th>Chosen parameters</th>
+            {KEY_METRICS.map(([key, label]) => (
+              <th key={`is-${key}`} className="num">
+                IS {label}
+              </th>
+            ))}
+            {KEY_METRICS.map(([key, label]) => (
+              <th key={`oos-${key}`} className="num">
+                OOS {label}
+              </th>
+            ))}
+            <th className="num">Efficiency</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.windows.map((w) => (
+            <tr key={w.index} data-testid="wf-window">
+              <td>{w.index + 1}</td>
+              <td>
+                {formatDate(w.inSample.fromTs)} → {formatDate(w.inSample.toTs)}
+              </td>
+              <td>
+                {formatDate(w.outOfSample.fromTs)} → {formatDate(w.outOfSample.toTs)}
+              </td>
+              <td className={w.bestEligible ? '' : 'muted'}>{Object.entries(w.bestParams).map(([k, v]) => `${shortName(k)}=${v}`).join(', ')}</td>
+              {KEY_METRICS.map(([key]) => (
+                <td key={`is-${key}`} className="num">
+                  {formatNumber(w.inSampleMetrics[key] ?? null, key === 'tradeCount' ? 0 : 2)}
+                </td>
+              ))}
+              {KEY_METRICS.map(([key]) => (
+                <td key={`oos-${key}`} className="num">
+                  {formatNumber(w.outOfSampleMetrics[key] ?? null, key === 'tradeCount' ? 0 : 2)}
+                </td>
+              ))}
+              <td className="num">{formatNumber(w.efficiency)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
