@@ -6,11 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedDataFile } from '../../core/infrastructure/test-kit/shared-data.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
-const GOOG = path.resolve(root, '../shared/data/GOOG.csv');
+const GOOG = sharedDataFile('GOOG.csv');
 
 async function bws(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

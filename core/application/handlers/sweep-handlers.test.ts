@@ -1,15 +1,14 @@
 // Sweeps, walk-forward, Monte Carlo and the performance monitor through the dispatcher,
 // over real SQLite and real backtest and sweep workers, on GOOG daily bars imported with
 // the import handler.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName, WorkstationEvents } from '../contract/events.js';
 import type { HandlerName, HandlerResult } from '../contract/handlers.js';
 import type { SweepVariantRow, WalkForwardReport } from '../contract/sweeps.js';
 import { openHandlerHarness, type HandlerHarness } from './test-kit/handler-harness.js';
+import { sharedDataFile } from '../../infrastructure/test-kit/shared-data.js';
 
-const GOOG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/GOOG.csv');
+const GOOG = sharedDataFile('GOOG.csv');
 const YEAR = 365 * 86_400_000;
 
 let h: HandlerHarness;

@@ -8,6 +8,7 @@ import { openStorage, type Storage } from '../sqlite/storage.js';
 import { exportBarsCsv } from './export-csv.js';
 import { importCsvFile } from './import-csv-file.js';
 import { writeRandomWalkCsv } from './test-kit/random-walk-csv.js';
+import { sharedDataFile } from '../test-kit/shared-data.js';
 
 let dir: string;
 let storage: Storage;
@@ -95,14 +96,14 @@ describe('formats', () => {
   });
 
   it('imports the real pandas files GOOG.csv (daily, date only) and EURUSD.csv (hourly) as they are', () => {
-    const goog = importCsvFile(storage.barStore, { file: '/work/shared/data/GOOG.csv', symbol: 'GOOG', timeframe: '1d' });
+    const goog = importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'GOOG', timeframe: '1d' });
     expect(goog.rowsRead).toBe(2148);
     expect(goog.barsWritten.inserted).toBe(2148);
     expect(goog.firstTs).toBe(Date.UTC(2004, 7, 19));
     expect(goog.lastTs).toBe(Date.UTC(2013, 2, 1));
     expect(stored('GOOG', '1d')![0]).toEqual([Date.UTC(2004, 7, 19), 100, 104.06, 95.96, 100.34, 22351900]);
 
-    const eurusd = importCsvFile(storage.barStore, { file: '/work/shared/data/EURUSD.csv', symbol: 'EURUSD', timeframe: '1h', tick: 0.00001 });
+    const eurusd = importCsvFile(storage.barStore, { file: sharedDataFile('EURUSD.csv'), symbol: 'EURUSD', timeframe: '1h', tick: 0.00001 });
     expect(eurusd.barsWritten.inserted).toBe(5000);
     expect(eurusd.firstTs).toBe(Date.UTC(2017, 3, 19, 9));
     expect(stored('EURUSD', '1h')![1]).toEqual([Date.UTC(2017, 3, 19, 10), 1.07214, 1.07296, 1.07214, 1.0726, 1241]);
