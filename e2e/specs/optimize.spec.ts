@@ -1,0 +1,130 @@
+import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { invoke, openApp, type AppSession } from '../lib/app.js';
+import { useBrowserAndServer } from '../lib/fixture.js';
+import type { RunningServer } from '../lib/server.js';
+
+const GOOG = process.env.BWS_GOOG_CSV ?? '/work/shared/data/GOOG.csv';
+
+interface Job {
+  readonly id: string;
+  readonly status: string;
+}
+
+/** Imports GOOG daily (2,148 bars: sweeps over it take seconds) through the API, before the UI opens. */
+async function importGoog(server: RunningServer): Promise<void> {
+  const { jobId } = await invoke<{ jobId: string }>(server, 'data/import', { path: GOOG, symbol: 'GOOG', timeframe: '1d' });
+  for (let i = 0; i < 300; i++) {
+    const job = (await invoke<Job[]>(server, 'jobs/list')).find((j) => j.id === jobId);
+    if (job && job.status === 'done') return;
+    if (job && ['failed', 'cancelled', 'interrupted'].includes(job.status)) throw new Error(`GOOG import ${job.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('GOOG import did not finish');
+}
+
+const texts = async (page: Page, testId: string): Promise<string[]> => page.getByTestId(testId).allTextContents();
+const numbers = (values: string[]): number[] => values.map((v) => Number(v.replace(/,/g, '')));
+
+/** Sweep → heatmap and variants → open a variant as a run → walk-forward → Monte Carlo on that run, on one server. */
+describe.skipIf(!existsSync(GOOG))('optimize: sweep, heatmap, variants, walk-forward, Monte Carlo', () => {
+  const { browser, server } = useBrowserAndServer();
+  let app: AppSession;
+  let runId = '';
+
+  it('runs a small grid sweep: the heatmap fills, the variants list sorted, a cell opens a run', async () => {
+    await importGoog(server());
+    app = await openApp(browser(), server());
+    const { page } = app;
+    await page.getByTestId('nav-optimize').click();
+    await page.getByTestId('sweep-setup').waitFor();
+    await page.getByTestId('opt-source').selectOption('template:sma-cross');
+    await page.getByTestId('opt-series').selectOption('GOOG/1d');
+    await page.getByTestId('opt-min-fast').fill('5');
+    await page.getByTestId('opt-max-fast').fill('15');
+    await page.getByTestId('opt-step-fast').fill('5');
+    await page.getByTestId('opt-min-slow').fill('20');
+    await page.getByTestId('opt-max-slow').fill('40');
+    await page.getByTestId('opt-step-slow').fill('10');
+    expect(await page.getByTestId('opt-constraints').inputValue()).toBe('fast < slow');
+    await page.getByTestId('opt-min-trades').fill('1');
+    expect(await page.getByTestId('opt-planned').textContent()).toContain('9 grid points');
+    await page.getByTestId('sweep-setup-start').click();
+
+    await page.getByTestId('sweep-view').waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sweep-view"]')?.getAttribute('data-status') === 'completed', undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="heatmap"]')?.getAttribute('data-filled') === '9', undefined, { timeout: 10_000 });
+    expect(await page.getByTestId('heatmap').getAttribute('data-cells')).toBe('9');
+    expect(await page.getByTestId('sweep-progress').locator('..').textContent()).toContain('9 / 9 variants');
+    expect(await page.getByTestId('sweeps-list').getByTestId('sweep-item').count()).toBe(1);
+
+    // Best first by the objective, then ascending by a parameter after a header click.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="variant-row"]').length === 9);
+    const scores = numbers(await texts(page, 'variant-score'));
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    await page.getByTestId('vsort-param-fast').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="variants-table"]')?.getAttribute('data-sort') === 'param:fast:asc');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="variant-row"]').length === 9);
+    const fastColumn = await page.getByTestId('variant-row').evaluateAll((rows) => rows.map((row) => Number(row.children[2]?.textContent)));
+    expect(fastColumn).toEqual([...fastColumn].sort((a, b) => a - b));
+
+    // The top-left cell is fast=5 (first x), slow=40 (last y: y grows upward).
+    const heatmap = page.getByTestId('heatmap');
+    const cell = Number(await heatmap.getAttribute('data-cell'));
+    const axis = Number(await heatmap.getAttribute('data-axis'));
+    await page.getByTestId('heatmap-canvas').hover({ position: { x: axis + cell / 2, y: cell / 2 } });
+    expect(await page.getByTestId('heatmap-hover').textContent()).toContain('fast=5 slow=40');
+    await page.getByTestId('heatmap-canvas').click({ position: { x: axis + cell / 2, y: cell / 2 } });
+    await page.getByTestId('screen-history').waitFor({ timeout: 30_000 });
+    await page.getByTestId('run-results').waitFor({ timeout: 30_000 });
+    await page.getByTestId('metric-totalReturnPct').waitFor();
+    runId = decodeURIComponent((await page.evaluate(() => window.location.hash)).replace(/^#\/history\//, ''));
+    expect(runId).not.toBe('');
+    const run = await invoke<{ spec: { name: string } }>(server(), 'runs/get', { id: runId });
+    expect(run.spec).toBeTruthy();
+    expect(app.errors).toEqual([]);
+  }, 60_000);
+
+  it('walks forward: a windows table, the stitched OOS equity chart and the efficiency ratio', async () => {
+    const { page } = app;
+    await page.getByTestId('nav-optimize').click();
+    await page.getByTestId('opt-tab-walkforward').click();
+    await page.getByTestId('wf-setup').waitFor();
+    await page.getByTestId('opt-series').selectOption('GOOG/1d');
+    await page.getByTestId('opt-min-fast').fill('5');
+    await page.getByTestId('opt-max-fast').fill('15');
+    await page.getByTestId('opt-step-fast').fill('5');
+    await page.getByTestId('opt-min-slow').fill('20');
+    await page.getByTestId('opt-max-slow').fill('40');
+    await page.getByTestId('opt-step-slow').fill('10');
+    await page.getByTestId('wf-is-days').fill('1095');
+    await page.getByTestId('wf-oos-days').fill('365');
+    await page.getByTestId('wf-setup-start').click();
+    await page.getByTestId('wf-report').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('wf-window').count()).toBeGreaterThanOrEqual(3);
+    await page.getByTestId('wf-equity-chart').locator('canvas').waitFor();
+    expect(await page.getByTestId('wf-efficiency').textContent()).toMatch(/Efficiency ratio/);
+    const chosen = await page.getByTestId('wf-window').first().locator('td').nth(3).textContent();
+    expect(chosen).toMatch(/fast=\d+, slow=\d+/);
+  }, 40_000);
+
+  it('runs Monte Carlo on the opened run: percentiles and both histograms', async () => {
+    const { page } = app;
+    await page.getByTestId('opt-tab-montecarlo').click();
+    await page.getByTestId('mc-run').selectOption(runId);
+    await page.getByTestId('mc-simulations').fill('2000');
+    await page.getByTestId('mc-seed').fill('7');
+    await page.getByTestId('mc-start').click();
+    await page.getByTestId('mc-report').waitFor({ timeout: 15_000 });
+    const equityRow = numbers((await page.getByTestId('mc-row-equity').locator('td').allTextContents()).slice(1));
+    // min <= p5 <= ... <= p95 <= max
+    const ordered = equityRow.slice(0, 7);
+    expect(ordered).toEqual([...ordered].sort((a, b) => a - b));
+    await page.getByTestId('mc-row-drawdown').waitFor();
+    expect(await page.getByTestId('mc-hist-equity').locator('rect').count()).toBe(40);
+    expect(await page.getByTestId('mc-hist-drawdown').locator('rect').count()).toBe(40);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
