@@ -45,8 +45,8 @@ describe('performance monitor', () => {
     expect(await page.getByTestId('perf-rss').textContent()).toMatch(/MB/);
 
     // It refreshes on its own: the collection time moves, and the screen's own polling shows as calls.
-    const first = await page.getByTestId('perf-collected').textContent();
-    await page.waitForFunction((before) => document.querySelector('[data-testid="perf-collected"]')?.textContent !== before, first, { timeout: 5_000 });
+    const first = await page.getByTestId('perf-collected').getAttribute('data-collected-at');
+    await page.waitForFunction((before) => document.querySelector('[data-testid="perf-collected"]')?.getAttribute('data-collected-at') !== before, first, { timeout: 5_000 });
     const polled = page.getByTestId('perf-handler').and(page.locator('[data-name="system/performance"]'));
     await polled.waitFor();
 

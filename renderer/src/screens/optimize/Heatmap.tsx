@@ -7,7 +7,8 @@ import { legendGradient, scaleColour, scalePosition } from './colour-scale.js';
 export type HeatmapData = ResultOf<'sweeps/heatmap'>;
 
 const AXIS = 56; // room for the y labels (left) and x labels (bottom)
-const MAX_CELL = 48;
+const MAX_CELL = 32;
+const MAX_HEIGHT = 360;
 
 /**
  * The heatmap on one canvas: a grid of up to 250,000 cells (the contract's cap) would be a
@@ -30,7 +31,7 @@ export function Heatmap({ map, onPick }: { map: HeatmapData; onPick: (variantInd
     return () => observer.disconnect();
   }, []);
 
-  const cell = Math.max(2, Math.min(MAX_CELL, Math.floor((Math.max(width, 200) - AXIS) / Math.max(1, nx)), Math.floor(480 / Math.max(1, ny))));
+  const cell = Math.max(2, Math.min(MAX_CELL, Math.floor((Math.max(width, 200) - AXIS) / Math.max(1, nx)), Math.floor(MAX_HEIGHT / Math.max(1, ny))));
   const plotWidth = cell * nx;
   const plotHeight = cell * ny;
 

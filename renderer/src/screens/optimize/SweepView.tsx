@@ -77,6 +77,9 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
   const stillRunning = running && !progress.finished;
   const done = Math.max(progress.done, sweep.counts.done + sweep.counts.failed);
   const total = progress.total || sweep.counts.planned;
+  // Followed live: the rate seen here; opened after it ended: its whole run's average.
+  const elapsedSeconds = sweep.finishedAt === null ? null : (sweep.finishedAt - sweep.createdAt) / 1000;
+  const rate = progress.perSecond ?? (elapsedSeconds && elapsedSeconds > 0 ? sweep.counts.done / elapsedSeconds : null);
   return (
     <div className="col" data-testid="sweep-view" data-status={stillRunning ? 'running' : sweep.status}>
       <section className="panel col">
@@ -98,7 +101,7 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
         </div>
         <ProgressBar progress={{ done, total, message: `${done.toLocaleString()} / ${total.toLocaleString()} variants` }} testId="sweep-progress" />
         <div className="row muted" style={{ fontSize: 12 }}>
-          <span data-testid="sweep-rate">{progress.perSecond === null ? '— variants/s' : `${formatNumber(progress.perSecond, 1)} variants/s`}</span>
+          <span data-testid="sweep-rate">{rate === null ? '— variants/s' : `${formatNumber(rate, 1)} variants/s`}</span>
           {stillRunning && <span data-testid="sweep-eta">ETA {progress.etaSeconds === null ? '—' : `${Math.ceil(progress.etaSeconds)} s`}</span>}
           <span>
             rejected by constraints {sweep.counts.rejected.toLocaleString()} · invalid {sweep.counts.invalid.toLocaleString()} · failed {sweep.counts.failed.toLocaleString()}

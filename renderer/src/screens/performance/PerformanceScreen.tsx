@@ -21,8 +21,8 @@ export function PerformanceScreen() {
     <div className="col" data-testid="performance">
       <div className="row panel">
         <h2 style={{ margin: 0 }}>Performance</h2>
-        <span className="muted" data-testid="perf-collected">
-          {data ? `collected ${formatTs(data.collectedAt)} UTC · refreshes every ${REFRESH_MS / 1000} s while visible` : 'Loading…'}
+        <span className="muted" data-testid="perf-collected" data-collected-at={data?.collectedAt}>
+          {data ? `collected ${new Date(data.collectedAt).toISOString().slice(11, 19)} UTC · refreshes every ${REFRESH_MS / 1000} s while visible` : 'Loading…'}
         </span>
       </div>
       <ErrorBox message={report.error} testId="perf-error" />
