@@ -125,6 +125,37 @@ describe.skipIf(!existsSync(GOOG))('optimize: sweep, heatmap, variants, walk-for
     expect(await page.getByTestId('mc-hist-equity').locator('rect').count()).toBe(40);
     expect(await page.getByTestId('mc-hist-drawdown').locator('rect').count()).toBe(40);
     expect(app.errors).toEqual([]);
-    await app.close();
   });
+
+  it('sweeps a saved strategy by JSON path from the Strategies screen entry', async () => {
+    const { page } = app;
+    const catalog = await invoke<{ templates: { id: string; spec: Record<string, unknown> }[] }>(server(), 'strategies/catalog');
+    const spec = { ...catalog.templates.find((t) => t.id === 'sma-cross')!.spec, name: 'E2E saved cross' };
+    const created = await invoke<{ id: string }>(server(), 'strategies/create', { spec });
+    await page.getByTestId('nav-strategies').click();
+    await page.getByTestId('screen-strategies').waitFor();
+    await page.getByText('E2E saved cross').first().click();
+    await page.getByTestId('strategy-sweep').click();
+    await page.waitForFunction((id) => window.location.hash === `#/optimize/${encodeURIComponent(`strategy:${id}`)}`, created.id);
+    await page.getByTestId('sweep-setup').waitFor();
+    expect(await page.getByTestId('opt-source').inputValue()).toBe(`strategy:${created.id}`);
+    // Numbers found in the spec, by path, with their current values; none ticked yet.
+    const rows = page.getByTestId('opt-param-row');
+    await rows.first().waitFor();
+    const names = await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-name') ?? ''));
+    const period = names.find((name) => /entry\.long.*params\.period$/.test(name));
+    expect(period).toBeDefined();
+    await page.getByTestId('opt-series').selectOption('GOOG/1d');
+    await page.getByTestId(`opt-use-${period}`).check();
+    await page.getByTestId(`opt-min-${period}`).fill('5');
+    await page.getByTestId(`opt-max-${period}`).fill('15');
+    await page.getByTestId(`opt-step-${period}`).fill('5');
+    await page.getByTestId('opt-min-trades').fill('0');
+    await page.getByTestId('sweep-setup-start').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sweep-view"]')?.getAttribute('data-status') === 'completed', undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="variant-row"]').length === 3);
+    expect(await page.getByTestId('sweeps-list').getByTestId('sweep-item').count()).toBe(2);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  }, 40_000);
 });

@@ -36,7 +36,16 @@ export function OptimizeScreen({ id, navigate }: { id: string | undefined; navig
     const offChanged = client.on('data/changed', ({ kind }) => kind === 'sweeps' && sweeps.reload());
     const offStarted = client.on('sweep/started', () => sweeps.reload());
     const offFinished = client.on('job/finished', ({ job }) => job.kind === 'sweep' && sweeps.reload());
+    // Counts of a running sweep in the list: at most one reload a second (job/finished brings the last).
+    let lastReload = 0;
+    const offVariants = client.on('sweep/variants', () => {
+      const now = performance.now();
+      if (now - lastReload < 1_000) return;
+      lastReload = now;
+      sweeps.reload();
+    });
     return () => {
+      offVariants();
       offChanged();
       offStarted();
       offFinished();
