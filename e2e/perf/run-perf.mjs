@@ -1,12 +1,15 @@
-// `npm run test:perf`: bundles the TypeScript perf driver with esbuild and runs it.
+// `npm run test:perf` (and `npm run test:load` with `--load`): bundles the TypeScript
+// driver with esbuild and runs it.
 // (Node 20 cannot run .ts directly; the driver shares e2e/lib with the flows.)
 import { build } from 'esbuild';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const outfile = `${root}dist/e2e/ui-perf.js`;
+const load = process.argv.includes('--load');
+const name = load ? 'ui-load' : 'ui-perf';
+const outfile = `${root}dist/e2e/${name}.js`;
 await build({
-  entryPoints: [`${root}e2e/perf/ui-perf.ts`],
+  entryPoints: [`${root}e2e/perf/${name}.ts`],
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -15,5 +18,5 @@ await build({
   outfile,
   logLevel: 'warning',
 });
-const { runUiPerf } = await import(pathToFileURL(outfile).href);
-process.exitCode = await runUiPerf();
+const driver = await import(pathToFileURL(outfile).href);
+process.exitCode = await (load ? driver.runUiLoad() : driver.runUiPerf());

@@ -3,284 +3,30 @@
 // and writes e2e/results/ui-perf.json. Target: p95 < 100 ms per interaction; chart redraw
 // after zoom < 16 ms.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { invoke } from '../lib/app.js';
-import { launchBrowser, openPage } from '../lib/browser.js';
-import { repoRoot, startServer, type RunningServer } from '../lib/server.js';
-import { installProbe, percentiles } from './in-page.js';
-
-// BWS_PERF_STRATEGIES lowers the count for a quick check of the script itself.
-const STRATEGIES = Number(process.env.BWS_PERF_STRATEGIES ?? 10_000);
-const TARGET_MS = 100;
-const DRAW_TARGET_MS = 16;
-
-interface Figure {
-  readonly interaction: string;
-  readonly p50: number;
-  readonly p95: number;
-  readonly n: number;
-  readonly targetMs: number;
-  readonly pass: boolean;
-  readonly note?: string;
-}
-
-const figures: Figure[] = [];
-function record(interaction: string, samples: number[], targetMs = TARGET_MS, note?: string): void {
-  const { p50, p95, n } = percentiles(samples);
-  figures.push({ interaction, p50: round(p50), p95: round(p95), n, targetMs, pass: p95 < targetMs, ...(note ? { note } : {}) });
-  process.stdout.write(`${interaction} | p50 ${round(p50)} ms, p95 ${round(p95)} ms (n=${n}) | p95 < ${targetMs} ms | ${p95 < targetMs ? 'pass' : 'short'}\n`);
-}
-const round = (ms: number) => Math.round(ms * 10) / 10;
-
-async function seedStrategies(server: RunningServer): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < STRATEGIES) {
-      const i = next++;
-      await invoke(server, 'strategies/create', { name: `Perf strategy ${String(i).padStart(5, '0')}`, tags: i % 10 === 0 ? ['tenth'] : [] });
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-}
-
-/** A strategy that trades on about every other bar: a year of minute bars gives 100,000+ trades. */
-const BUSY_SPEC = {
-  version: 1,
-  name: 'Perf: every rising bar',
-  direction: 'long',
-  entry: { long: { kind: 'group', mode: 'all', children: [{ kind: 'trigger', left: { kind: 'variable', variable: 'close' }, operator: '>', right: { kind: 'variable', variable: 'open' } }] } },
-  exit: {},
-  management: { timeExitBars: 1 },
-  sizing: { kind: 'fixedQuantity', quantity: 1 },
-  costs: { commissionPct: 0, commissionFixed: 0, slippageBps: 0 },
-  initialCash: 1_000_000,
-};
-
-async function runToCompletion(server: RunningServer, strategyId: string, symbol: string): Promise<string> {
-  const { jobId } = await invoke<{ jobId: string }>(server, 'backtest/start', { strategyId, symbol, timeframe: '1m' });
-  for (;;) {
-    const jobs = await invoke<{ id: string; status: string; result?: { runId?: string }; error?: { message: string } }[]>(server, 'jobs/list');
-    const job = jobs.find((j) => j.id === jobId);
-    if (job?.status === 'done' && job.result?.runId) return job.result.runId;
-    if (job && ['failed', 'cancelled', 'interrupted'].includes(job.status)) throw new Error(`busy run ${job.status}: ${job.error?.message ?? ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-const time = (page: Page, fn: () => Promise<number>) => page.evaluate(fn);
+import { launchBrowser } from '../lib/browser.js';
+import { repoRoot, startServer } from '../lib/server.js';
+import { measureInteractions, preparePerfData, Recorder, round, STRATEGIES } from './interactions.js';
+import { machine } from './machine.js';
 
 export async function runUiPerf(): Promise<number> {
   const [server, browser] = await Promise.all([startServer({ timeoutMs: 120_000 }), launchBrowser()]);
   try {
-    const started = Date.now();
-    await seedStrategies(server);
-    process.stdout.write(`seeded ${STRATEGIES} strategies in ${Date.now() - started} ms\n`);
-    const series = await invoke<{ instrument: { symbol: string }; barCount: number }[]>(server, 'data/listSeries');
-    const symbol = series[0]!.instrument.symbol;
-    const busy = await invoke<{ id: string }>(server, 'strategies/create', { spec: BUSY_SPEC });
-    const busyRunId = await runToCompletion(server, busy.id, symbol);
-    const sma = await invoke<{ id: string }>(server, 'strategies/create', { name: 'Perf SMA cross' });
-
-    const { page, context } = await openPage(browser);
-
-    // Open app to interactive: navigation start to the frame after the instruments arrived
-    // (the app marks 'app-interactive' then). The first sample is a cold browser cache.
-    const opens: number[] = [];
-    for (let i = 0; i < 6; i += 1) {
-      // A reload each time: the first with a cold cache, the rest warm.
-      if (i === 0) await page.goto(server.url);
-      else await page.reload();
-      await page.getByTestId('series-row').first().waitFor();
-      await page.waitForFunction(() => performance.getEntriesByName('app-interactive').length > 0);
-      opens.push(await page.evaluate(() => performance.getEntriesByName('app-interactive')[0]!.startTime));
-    }
-    record('open app to interactive', opens);
-    await installProbe(page);
-
-    // Switch screens.
-    const switches: number[] = [];
-    for (let i = 0; i < 4; i += 1) {
-      for (const screen of ['strategies', 'data', 'history', 'builder']) {
-        switches.push(
-          await page.evaluate(
-            (name) => window.__perf.time(() => (document.querySelector(`[data-testid="nav-${name}"]`) as HTMLElement).click(), () => document.querySelector(`[data-testid="screen-${name}"]`) !== null),
-            screen,
-          ),
-        );
-      }
-    }
-    record('switch screens', switches);
-
-    // Scroll the strategy list (10,000 rows): each step until real rows (not placeholders) are painted there.
-    await page.getByTestId('nav-strategies').click();
-    await page.getByTestId('strategy-row').first().waitFor();
-    const scrolls: number[] = [];
-    for (let i = 0; i < 60; i += 1) {
-      scrolls.push(
-        await time(page, () =>
-          window.__perf.time(
-            () => {
-              const list = document.querySelector('[data-testid="strategy-list"]') as HTMLElement;
-              list.scrollTop += 1500;
-            },
-            () => {
-              const list = document.querySelector('[data-testid="strategy-list"]') as HTMLElement;
-              const box = list.getBoundingClientRect();
-              return [...list.querySelectorAll('[data-testid="strategy-row"]')].some((row) => {
-                const r = row.getBoundingClientRect();
-                return r.top >= box.top && r.bottom <= box.bottom;
-              });
-            },
-          ),
-        ),
-      );
-    }
-    record(`scroll the strategy list (${STRATEGIES.toLocaleString('en-US')})`, scrolls);
-
-    // Open a strategy from the list into the builder.
-    const opensStrategy: number[] = [];
-    for (let i = 0; i < 8; i += 1) {
-      await page.getByTestId('nav-strategies').click();
-      await page.getByTestId('strategy-row').first().waitFor();
-      await installProbe(page);
-      opensStrategy.push(
-        await time(page, () =>
-          window.__perf.time(
-            () => {
-              const row = document.querySelectorAll('[data-testid="strategy-row"]')[3] as HTMLElement;
-              row.dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
-            },
-            () => document.querySelector('[data-testid="builder-form"] [data-testid="trigger"]') !== null,
-          ),
-        ),
-      );
-    }
-    record('open a strategy (list to builder form)', opensStrategy);
-
-    // Change a parameter until validation shows (alternating an invalid and a valid period).
-    await page.goto(`${server.origin}/#/builder/${sma.id}`);
-    await page.getByTestId('validation-status').filter({ hasText: 'Valid' }).waitFor();
-    await installProbe(page);
-    const field = '[data-testid="field-entry.long.children.0.left.params.period"]';
-    const outOfRange: number[] = [];
-    const confirmed: number[] = [];
-    for (let i = 0; i < 10; i += 1) {
-      // Out of range: the message next to the field (the range comes from the catalog).
-      outOfRange.push(
-        await page.evaluate(
-          (f) => window.__perf.time(() => window.__perf.type(f, '0'), () => document.querySelector('[data-testid="issue-entry.long.children.0.left.params.period"]') !== null),
-          field,
-        ),
-      );
-      // Untimed: let the validator's answer for the bad value arrive before fixing it.
-      await page.waitForFunction(() => document.querySelector('[data-testid="validation-status"]')?.textContent !== 'Valid');
-      // Fixed: until the validator (debounce + round trip) says the spec is valid again.
-      confirmed.push(
-        await page.evaluate(
-          ({ f, value }) => window.__perf.time(() => window.__perf.type(f, value), () => document.querySelector('[data-testid="validation-status"]')?.textContent === 'Valid'),
-          { f: field, value: String(5 + i) },
-        ),
-      );
-    }
-    record('change a parameter out of range until the message shows', outOfRange);
-    record('change a parameter back until the validator confirms', confirmed, TARGET_MS, 'includes the 40 ms input debounce and the validate round trip');
-    // Leave a valid, saved spec behind.
-    await page.evaluate((f) => window.__perf.type(f, '10'), field);
-    await page.getByTestId('validation-status').filter({ hasText: 'Valid' }).waitFor();
-    if (await page.getByTestId('builder-save').isEnabled()) await page.getByTestId('builder-save').click();
-
-    // Start a run until results show (a full year of minute bars), then zoom its price chart.
-    await page.goto(`${server.origin}/#/run/${sma.id}`);
-    await page.getByTestId('run-start').waitFor();
-    await installProbe(page);
-    const runs: number[] = [];
-    for (let i = 0; i < 3; i += 1) {
-      runs.push(
-        await time(page, () => {
-          document.querySelector('[data-testid="run-results"]')?.setAttribute('data-old', '1');
-          return window.__perf.time(
-            () => (document.querySelector('[data-testid="run-start"]') as HTMLElement).click(),
-            () =>
-              document.querySelector('[data-testid="run-results"]:not([data-old]) [data-testid="metric-totalReturnPct"]') !== null ||
-              document.querySelector('[data-testid="run-error"]') !== null,
-            120_000,
-          );
-        }),
-      );
-      if ((await page.getByTestId('run-error').count()) > 0) throw new Error(`the run failed in the UI: ${await page.getByTestId('run-error').textContent()}`);
-    }
-    record('start a run until results show (1y of 1m bars)', runs, TARGET_MS, 'includes the backtest itself');
-    await page.getByTestId('price-canvas').locator('canvas').waitFor();
-    await page.waitForTimeout(500);
-    const zooms: number[] = [];
-    const draws: number[] = [];
-    const canvas = page.getByTestId('price-canvas').locator('.u-over');
-    for (let i = 0; i < 8; i += 1) {
-      const before = await page.evaluate(() => window.__perf.chartDraws().length);
-      await page.evaluate(() => {
-        const detail = document.querySelector('[data-testid="chart-detail"]')?.textContent;
-        window.__perf.arm('mouseup', () => document.querySelector('[data-testid="chart-detail"]')?.textContent !== detail);
-      });
-      // A real drag with the mouse: from 30% to 60% of the plot width; timed from the mouseup.
-      await canvas.scrollIntoViewIfNeeded();
-      const box = (await canvas.boundingBox())!;
-      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 4 });
-      await page.mouse.up();
-      zooms.push(await page.evaluate(() => window.__perf.pending!));
-      const after = await page.evaluate(() => window.__perf.chartDraws());
-      draws.push(...after.slice(before));
-    }
-    record('zoom the price chart (refetch at full detail)', zooms);
-    record('chart redraw after zoom (uPlot setData)', draws, DRAW_TARGET_MS);
-
-    // Scroll the 100,000-row trades table of the busy run.
-    await page.goto(`${server.origin}/#/history/${busyRunId}`);
-    await page.getByTestId('trade-row').first().waitFor({ timeout: 60_000 });
-    const tradeTotal = Number((await page.getByTestId('trade-count').textContent())?.replace(/\D/g, ''));
-    await installProbe(page);
-    const tradeScrolls: number[] = [];
-    const tradeJumps: number[] = [];
-    for (let i = 0; i < 60; i += 1) {
-      (i % 3 === 0 ? tradeJumps : tradeScrolls).push(
-        await page.evaluate(
-          (step) =>
-            window.__perf.time(
-              () => {
-                const list = document.querySelector('[data-testid="trade-list"]') as HTMLElement;
-                list.scrollTop += step;
-              },
-              () => {
-                const list = document.querySelector('[data-testid="trade-list"]') as HTMLElement;
-                const box = list.getBoundingClientRect();
-                return [...list.querySelectorAll('[data-testid="trade-row"]')].some((row) => {
-                  const r = row.getBoundingClientRect();
-                  return r.top >= box.top && r.bottom <= box.bottom;
-                });
-              },
-            ),
-          i % 3 === 0 ? 40_000 : 1_200,
-        ),
-      );
-    }
-    record(`scroll the trades table by a screen (${tradeTotal.toLocaleString('en-US')} rows)`, tradeScrolls);
-    record('jump 1,500 rows in the trades table (page fetch)', tradeJumps);
-
-    const events = await page.evaluate(() => window.__perf.events);
+    const data = await preparePerfData(server);
+    const rec = new Recorder();
+    const { tradeTotal, events } = await measureInteractions(browser, server, data, rec);
     // The server's side of the same interactions: handler latency as the dispatcher measured it.
     const serverSide = await invoke<{ handlers: { name: string; calls: number; p50: number; p95: number }[] }>(server, 'system/performance');
     for (const h of serverSide.handlers) process.stdout.write(`  server ${h.name}: ${h.calls} calls, p50 ${round(h.p50)} ms, p95 ${round(h.p95)} ms\n`);
-    await context.close();
 
     const report = {
       generatedAt: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, node: process.version },
+      command: 'npm run test:perf',
+      machine: machine(),
       strategies: STRATEGIES,
       tradesInTable: tradeTotal,
-      figures,
+      figures: rec.figures,
       serverHandlers: serverSide.handlers,
       slowEventTimingEntries: events,
     };
@@ -288,7 +34,7 @@ export async function runUiPerf(): Promise<number> {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'ui-perf.json'), `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`wrote e2e/results/ui-perf.json\n`);
-    return figures.every((f) => f.pass) ? 0 : 1;
+    return rec.figures.every((f) => f.pass) ? 0 : 1;
   } finally {
     await Promise.all([browser.close(), server.stop()]);
   }

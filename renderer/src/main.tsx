@@ -1,3 +1,5 @@
+// First: starts the first screen's API calls (see boot.ts).
+import './api/boot.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './app/styles.css';

@@ -1,4 +1,5 @@
 import type { ArgsOf, EventName, HandlerName, ResultOf, WorkstationEvents } from './contract.js';
+import { startEarly, takeEarly } from './early-calls.js';
 import { readToken } from './token.js';
 import type { Transport } from './transport.js';
 import { electronTransport } from './transport-electron.js';
@@ -17,7 +18,7 @@ export interface ApiClient {
 export function createClient(transport: Transport, mode: ApiClient['mode']): ApiClient {
   return {
     mode,
-    invoke: (name, ...args) => transport.invoke(name, args[0]) as never,
+    invoke: (name, ...args) => (takeEarly(name, args[0]) ?? transport.invoke(name, args[0])) as never,
     on: (event, callback) => transport.on(event, callback as (payload: unknown) => void),
     upload: (file) => {
       if (!transport.upload) return Promise.reject(new Error('Uploads exist only in web mode; use the file dialog.'));
@@ -34,4 +35,15 @@ export function api(): ApiClient {
     instance = window.bws ? createClient(electronTransport(window.bws), 'electron') : createClient(webTransport(readToken()), 'web');
   }
   return instance;
+}
+
+/**
+ * Starts the calls the first screen makes on mount, before React and the app code have
+ * been evaluated: called from the entry module's first import (see boot.ts).
+ */
+export function startFirstScreenCalls(screen: string): void {
+  const transport = api();
+  const calls: [HandlerName, unknown][] = [['system/info', undefined]];
+  if (screen === 'data') calls.push(['data/listSeries', undefined]);
+  for (const [name, args] of calls) startEarly(name, args, () => transport.invoke(name as never, args as never));
 }

@@ -19,7 +19,16 @@ export interface PagedList<T> {
  * A long list fetched a page at a time as it scrolls into view (the API caps pages at
  * 1,000 rows): 100,000 trades or 10,000 strategies never cross the wire at once.
  */
-export function usePagedList<T>(fetchPage: (offset: number, limit: number) => Promise<Page<T>>, deps: readonly unknown[], pageSize = 500): PagedList<T> {
+export function usePagedList<T>(
+  fetchPage: (offset: number, limit: number) => Promise<Page<T>>,
+  deps: readonly unknown[],
+  pageSize = 500,
+  /**
+   * Rows to fetch beyond the visible ones in the direction of the last scroll: a fast
+   * drag or a page-down lands on rows already here instead of waiting a round trip.
+   */
+  readAhead = 0,
+): PagedList<T> {
   const pages = useRef(new Map<number, T[]>());
   const pending = useRef(new Set<number>());
   const generation = useRef(0);
@@ -31,6 +40,7 @@ export function usePagedList<T>(fetchPage: (offset: number, limit: number) => Pr
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  const lastStart = useRef(0);
 
   const load = useCallback(
     (pageIndex: number) => {
@@ -68,13 +78,16 @@ export function usePagedList<T>(fetchPage: (offset: number, limit: number) => Pr
     (start: number, stop: number) => {
       // Half a page of slack either side: the next page is on its way before it scrolls into view.
       const slack = Math.floor(pageSize / 2);
-      const first = Math.max(0, Math.floor((start - slack) / pageSize));
+      const backwards = start < lastStart.current;
+      lastStart.current = start;
+      const first = Math.max(0, Math.floor((start - slack - (backwards ? readAhead : 0)) / pageSize));
       const known = totalRef.current;
-      const end = known === null ? Math.max(start, stop) + slack : Math.min(known - 1, Math.max(start, stop) + slack);
+      const ahead = Math.max(start, stop) + slack + (backwards ? 0 : readAhead);
+      const end = known === null ? ahead : Math.min(known - 1, ahead);
       const last = Math.floor(Math.max(0, end) / pageSize);
       for (let p = first; p <= last; p += 1) load(p);
     },
-    [load, pageSize],
+    [load, pageSize, readAhead],
   );
   const rowAt = useCallback((index: number) => pages.current.get(Math.floor(index / pageSize))?.[index % pageSize], [pageSize]);
   const reload = useCallback(() => setTick((t) => t + 1), []);

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
 import type { TradeRow } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
@@ -11,11 +11,35 @@ import { MetricsTable } from './MetricsTable.js';
 import { TradesTable } from './TradesTable.js';
 import { useTradeMarkers } from './use-trade-markers.js';
 
-/** Everything about one run: metrics, equity/drawdown, price with trades, the trades table. */
+/**
+ * True from the frame after the first paint with `ready`: the metrics paint on their own
+ * first, then the charts and the trades table mount (uPlot setup, their fetches and rows
+ * would otherwise hold back the first paint of the results).
+ */
+function usePaintedOnce(ready: boolean): boolean {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    if (!ready || painted) return;
+    let timer = 0;
+    // rAF runs just before the frame is painted; a task queued from it runs after.
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => setPainted(true), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [ready, painted]);
+  return painted;
+}
+
+/** Everything about one run: metrics first, then equity/drawdown, price with trades, the trades table. */
 export function RunResults({ runId }: { runId: string }) {
   const run = useQuery(() => api().invoke('runs/get', { id: runId }), [runId]);
+  const rest = usePaintedOnce(run.data !== undefined);
   const [focus, setFocus] = useState<{ fromTs: number; toTs: number } | null>(null);
-  const { markers, partial } = useTradeMarkers(runId, run.data?.tradeCount ?? 0);
+  // Markers load once the metrics are on screen (up to 20 pages of trades).
+  const { markers, partial } = useTradeMarkers(runId, rest ? (run.data?.tradeCount ?? 0) : 0);
 
   if (run.error) return <ErrorBox message={run.error} />;
   const info = run.data;
@@ -49,17 +73,23 @@ export function RunResults({ runId }: { runId: string }) {
           <h3>Metrics</h3>
           <MetricsTable metrics={[info.metrics]} />
         </section>
-        <div className="col">
-          <EquityCharts runId={runId} />
-          <section className="panel">
-            <h3>
-              Price and trades{partial && <span className="muted"> (markers for the first 20,000 trades)</span>}
-            </h3>
-            <PriceChart symbol={info.symbol} timeframe={info.timeframe} fromTs={info.fromTs ?? undefined} toTs={info.toTs ?? undefined} markers={markers} focus={focus} />
-          </section>
-        </div>
+        {rest ? (
+          <div className="col">
+            <EquityCharts runId={runId} />
+            <section className="panel">
+              <h3>
+                Price and trades{partial && <span className="muted"> (markers for the first 20,000 trades)</span>}
+              </h3>
+              <PriceChart symbol={info.symbol} timeframe={info.timeframe} fromTs={info.fromTs ?? undefined} toTs={info.toTs ?? undefined} markers={markers} focus={focus} />
+            </section>
+          </div>
+        ) : (
+          <div className="col muted" style={{ minHeight: 560 }} data-testid="run-charts-pending">
+            Drawing charts…
+          </div>
+        )}
       </div>
-      <TradesTable runId={runId} onPick={jumpTo} />
+      {rest ? <TradesTable runId={runId} onPick={jumpTo} /> : <section className="panel" style={{ minHeight: 380 }} />}
     </div>
   );
 }

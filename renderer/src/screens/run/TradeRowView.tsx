@@ -25,6 +25,33 @@ export const TRADE_COLUMNS = [
   { key: 'exitReason', label: 'Exit reason', width: 110 },
 ] as const;
 
+type TradeCells = Record<(typeof TRADE_COLUMNS)[number]['key'], string>;
+
+// Formatted once per trade object: a page arriving re-renders every visible row, and
+// number and date formatting is most of a row's cost.
+const formatted = new WeakMap<TradeRow, TradeCells>();
+
+function cellsOf(trade: TradeRow): TradeCells {
+  let cells = formatted.get(trade);
+  if (!cells) {
+    cells = {
+      index: String(trade.index + 1),
+      side: trade.side,
+      entryTs: formatTs(trade.entryTs),
+      entryPrice: formatNumber(trade.entryPrice, 2),
+      exitTs: formatTs(trade.exitTs),
+      exitPrice: formatNumber(trade.exitPrice, 2),
+      quantity: formatNumber(trade.quantity, 4),
+      pnl: formatNumber(trade.pnl, 2),
+      returnPct: formatNumber(trade.returnPct, 2),
+      barsHeld: String(trade.barsHeld),
+      exitReason: trade.exitReason,
+    };
+    formatted.set(trade, cells);
+  }
+  return cells;
+}
+
 /** One trade; a click jumps the price chart to it. */
 export function TradeRowView({ index, style, ariaAttributes, rowAt, selected, onPick }: RowComponentProps<TradeRowProps>) {
   const trade = rowAt(index);
@@ -35,19 +62,7 @@ export function TradeRowView({ index, style, ariaAttributes, rowAt, selected, on
       </div>
     );
   }
-  const cells: Record<(typeof TRADE_COLUMNS)[number]['key'], string> = {
-    index: String(trade.index + 1),
-    side: trade.side,
-    entryTs: formatTs(trade.entryTs),
-    entryPrice: formatNumber(trade.entryPrice, 2),
-    exitTs: formatTs(trade.exitTs),
-    exitPrice: formatNumber(trade.exitPrice, 2),
-    quantity: formatNumber(trade.quantity, 4),
-    pnl: formatNumber(trade.pnl, 2),
-    returnPct: formatNumber(trade.returnPct, 2),
-    barsHeld: String(trade.barsHeld),
-    exitReason: trade.exitReason,
-  };
+  const cells = cellsOf(trade);
   return (
     <div className="vrow" style={style} {...ariaAttributes} aria-selected={selected === trade.index} data-testid="trade-row" onClick={() => onPick(trade)}>
       {TRADE_COLUMNS.map((column) => (

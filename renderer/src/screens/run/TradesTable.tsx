@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { List } from 'react-window';
 import { api } from '../../api/client.js';
 import type { TradeRow, TradeSortKey } from '../../api/contract.js';
@@ -12,7 +12,18 @@ export function TradesTable({ runId, onPick }: { runId: string; onPick: (trade: 
   const [sort, setSort] = useState<TradeSortKey>('entryTs');
   const [order, setOrder] = useState<'asc' | 'desc'>('asc');
   const [selected, setSelected] = useState<number | null>(null);
-  const trades = usePagedList((offset, limit) => api().invoke('runs/trades', { id: runId, sort, order, offset, limit }), [runId, sort, order], 250);
+  // Pages of 500 with 2,000 rows read ahead in the scroll direction: a jump of a few
+  // screens (or a scrollbar drag) lands on rows already fetched.
+  const trades = usePagedList((offset, limit) => api().invoke('runs/trades', { id: runId, sort, order, offset, limit }), [runId, sort, order], 500, 2_000);
+  // The parent's callback is read at click time, so a new one each render does not re-render the rows.
+  const onPickRef = useRef(onPick);
+  onPickRef.current = onPick;
+  const pick = useCallback((trade: TradeRow) => {
+    setSelected(trade.index);
+    onPickRef.current(trade);
+  }, []);
+  // Stable row props: rows re-render when a page arrives or the selection moves, not on every parent render.
+  const rowProps = useMemo(() => ({ rowAt: trades.rowAt, version: trades.version, selected, onPick: pick }), [trades.rowAt, trades.version, selected, pick]);
 
   const sortBy = (key: TradeSortKey): void => {
     if (key === sort) setOrder((o) => (o === 'asc' ? 'desc' : 'asc'));
@@ -53,15 +64,7 @@ export function TradesTable({ runId, onPick }: { runId: string; onPick: (trade: 
             rowCount={trades.total ?? 0}
             rowHeight={TRADE_ROW_HEIGHT}
             overscanCount={10}
-            rowProps={{
-              rowAt: trades.rowAt,
-              version: trades.version,
-              selected,
-              onPick: (trade: TradeRow) => {
-                setSelected(trade.index);
-                onPick(trade);
-              },
-            }}
+            rowProps={rowProps}
             onRowsRendered={({ startIndex, stopIndex }) => trades.ensure(startIndex, stopIndex)}
           />
         )}

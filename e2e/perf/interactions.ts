@@ -1,0 +1,351 @@
+// The interactions the UI perf and load scripts time, in a real Chromium with the
+// page's own clock (see in-page.ts), and the data they need.
+import type { Browser, Page } from 'playwright-core';
+import { invoke } from '../lib/app.js';
+import { openPage } from '../lib/browser.js';
+import type { RunningServer } from '../lib/server.js';
+import { installProbe, percentiles } from './in-page.js';
+
+export const TARGET_MS = 100;
+const DRAW_TARGET_MS = 16;
+
+export interface Figure {
+  readonly interaction: string;
+  readonly p50: number;
+  readonly p95: number;
+  readonly n: number;
+  readonly targetMs: number | null;
+  readonly pass: boolean;
+  readonly note?: string;
+  /** The figure contains engine work (a backtest), not only the UI's: no UI-degradation target under load. */
+  readonly includesEngine?: true;
+}
+
+/** Collects figures and prints each as `interaction | value | target | pass/short`. */
+export class Recorder {
+  readonly figures: Figure[] = [];
+  constructor(private readonly label = '') {}
+  record(interaction: string, samples: number[], targetMs = TARGET_MS, note?: string, includesEngine = false): void {
+    const { p50, p95, n } = percentiles(samples);
+    const target = Number.isFinite(targetMs) ? targetMs : null;
+    const pass = target === null || p95 < target;
+    this.figures.push({ interaction, p50: round(p50), p95: round(p95), n, targetMs: target, pass, ...(note ? { note } : {}), ...(includesEngine ? { includesEngine: true as const } : {}) });
+    process.stdout.write(
+      `${this.label}${interaction} | p50 ${round(p50)} ms, p95 ${round(p95)} ms (n=${n}) | ${target === null ? 'no target' : `p95 < ${target} ms`} | ${target === null ? '-' : pass ? 'pass' : 'short'}\n`,
+    );
+  }
+}
+export const round = (ms: number) => Math.round(ms * 10) / 10;
+
+// BWS_PERF_STRATEGIES lowers the count for a quick check of the script itself.
+export const STRATEGIES = Number(process.env.BWS_PERF_STRATEGIES ?? 10_000);
+
+export async function seedStrategies(server: RunningServer): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < STRATEGIES) {
+      const i = next++;
+      await invoke(server, 'strategies/create', { name: `Perf strategy ${String(i).padStart(5, '0')}`, tags: i % 10 === 0 ? ['tenth'] : [] });
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+/** A strategy that trades on about every other bar: a year of minute bars gives 100,000+ trades. */
+export const BUSY_SPEC = {
+  version: 1,
+  name: 'Perf: every rising bar',
+  direction: 'long',
+  entry: { long: { kind: 'group', mode: 'all', children: [{ kind: 'trigger', left: { kind: 'variable', variable: 'close' }, operator: '>', right: { kind: 'variable', variable: 'open' } }] } },
+  exit: {},
+  management: { timeExitBars: 1 },
+  sizing: { kind: 'fixedQuantity', quantity: 1 },
+  costs: { commissionPct: 0, commissionFixed: 0, slippageBps: 0 },
+  initialCash: 1_000_000,
+};
+
+export async function runToCompletion(server: RunningServer, strategyId: string, symbol: string): Promise<string> {
+  const { jobId } = await invoke<{ jobId: string }>(server, 'backtest/start', { strategyId, symbol, timeframe: '1m' });
+  for (;;) {
+    const jobs = await invoke<{ id: string; status: string; result?: { runId?: string }; error?: { message: string } }[]>(server, 'jobs/list');
+    const job = jobs.find((j) => j.id === jobId);
+    if (job?.status === 'done' && job.result?.runId) return job.result.runId;
+    if (job && ['failed', 'cancelled', 'interrupted'].includes(job.status)) throw new Error(`busy run ${job.status}: ${job.error?.message ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+
+export interface PerfData {
+  readonly symbol: string;
+  /** A run with 100,000+ trades, for the trades table. */
+  readonly busyRunId: string;
+  /** An SMA-cross strategy, for the builder and the timed runs. */
+  readonly smaId: string;
+}
+
+/** Seeds the strategies and the busy run the interactions use. */
+export async function preparePerfData(server: RunningServer): Promise<PerfData> {
+  const started = Date.now();
+  await seedStrategies(server);
+  process.stdout.write(`seeded ${STRATEGIES} strategies in ${Date.now() - started} ms\n`);
+  const series = await invoke<{ instrument: { symbol: string }; barCount: number }[]>(server, 'data/listSeries');
+  const symbol = series[0]!.instrument.symbol;
+  const busy = await invoke<{ id: string }>(server, 'strategies/create', { spec: BUSY_SPEC });
+  const busyRunId = await runToCompletion(server, busy.id, symbol);
+  const sma = await invoke<{ id: string }>(server, 'strategies/create', { name: 'Perf SMA cross' });
+  return { symbol, busyRunId, smaId: sma.id };
+}
+
+const time = (page: Page, fn: () => Promise<number>) => page.evaluate(fn);
+
+/** Times every interaction once over (open, switch, scroll, builder, run, zoom, trades). */
+export async function measureInteractions(
+  browser: Browser,
+  server: RunningServer,
+  data: PerfData,
+  rec: Recorder,
+): Promise<{ tradeTotal: number; events: { name: string; duration: number }[] }> {
+  const { busyRunId } = data;
+  const sma = { id: data.smaId };
+
+  // Open app to interactive: navigation start to the frame after the first screen's data
+  // arrived (the app marks 'app-interactive' then). Cold: a fresh browser context each time
+  // (empty HTTP cache, code parsed from scratch); warm: reloads of the same page.
+  const interactive = async (p: Page) => {
+    await p.getByTestId('series-row').first().waitFor();
+    await p.waitForFunction(() => performance.getEntriesByName('app-interactive').length > 0);
+    return p.evaluate(() => performance.getEntriesByName('app-interactive')[0]!.startTime);
+  };
+  const cold: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const fresh = await openPage(browser);
+    await fresh.page.goto(server.url);
+    cold.push(await interactive(fresh.page));
+    await fresh.context.close();
+  }
+  const { page, context } = await openPage(browser);
+  await page.goto(server.url);
+  await interactive(page);
+  const warm: number[] = [];
+  for (let i = 0; i < 8; i += 1) {
+    await page.reload();
+    warm.push(await interactive(page));
+  }
+  rec.record('open app to interactive (cold: new browser context)', cold);
+  rec.record('open app to interactive (warm: reload)', warm);
+  await installProbe(page);
+
+  // Switch screens.
+  const switches: number[] = [];
+  for (let i = 0; i < 4; i += 1) {
+    for (const screen of ['strategies', 'data', 'history', 'builder']) {
+      switches.push(
+        await page.evaluate(
+          (name) => window.__perf.time(() => (document.querySelector(`[data-testid="nav-${name}"]`) as HTMLElement).click(), () => document.querySelector(`[data-testid="screen-${name}"]`) !== null),
+          screen,
+        ),
+      );
+    }
+  }
+  rec.record('switch screens', switches);
+
+  // Scroll the strategy list (10,000 rows): each step until real rows (not placeholders) are painted there.
+  await page.getByTestId('nav-strategies').click();
+  await page.getByTestId('strategy-row').first().waitFor();
+  const scrolls: number[] = [];
+  for (let i = 0; i < 60; i += 1) {
+    scrolls.push(
+      await time(page, () =>
+        window.__perf.time(
+          () => {
+            const list = document.querySelector('[data-testid="strategy-list"]') as HTMLElement;
+            list.scrollTop += 1500;
+          },
+          () => {
+            const list = document.querySelector('[data-testid="strategy-list"]') as HTMLElement;
+            const box = list.getBoundingClientRect();
+            return [...list.querySelectorAll('[data-testid="strategy-row"]')].some((row) => {
+              const r = row.getBoundingClientRect();
+              return r.top >= box.top && r.bottom <= box.bottom;
+            });
+          },
+        ),
+      ),
+    );
+  }
+  rec.record(`scroll the strategy list (${STRATEGIES.toLocaleString('en-US')})`, scrolls);
+
+  // Open a strategy from the list into the builder.
+  const opensStrategy: number[] = [];
+  for (let i = 0; i < 8; i += 1) {
+    await page.getByTestId('nav-strategies').click();
+    await page.getByTestId('strategy-row').first().waitFor();
+    await installProbe(page);
+    opensStrategy.push(
+      await time(page, () =>
+        window.__perf.time(
+          () => {
+            const row = document.querySelectorAll('[data-testid="strategy-row"]')[3] as HTMLElement;
+            row.dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+          },
+          () => document.querySelector('[data-testid="builder-form"] [data-testid="trigger"]') !== null,
+        ),
+      ),
+    );
+  }
+  rec.record('open a strategy (list to builder form)', opensStrategy);
+
+  // Change a parameter until validation shows (alternating an invalid and a valid period).
+  await page.goto(`${server.origin}/#/builder/${sma.id}`);
+  await page.getByTestId('validation-status').filter({ hasText: 'Valid' }).waitFor();
+  await installProbe(page);
+  const field = '[data-testid="field-entry.long.children.0.left.params.period"]';
+  const outOfRange: number[] = [];
+  const confirmed: number[] = [];
+  for (let i = 0; i < 10; i += 1) {
+    // Out of range: the message next to the field (the range comes from the catalog).
+    outOfRange.push(
+      await page.evaluate(
+        (f) => window.__perf.time(() => window.__perf.type(f, '0'), () => document.querySelector('[data-testid="issue-entry.long.children.0.left.params.period"]') !== null),
+        field,
+      ),
+    );
+    // Untimed: let the validator's answer for the bad value arrive before fixing it.
+    await page.waitForFunction(() => document.querySelector('[data-testid="validation-status"]')?.textContent !== 'Valid');
+    // Fixed: until the validator (debounce + round trip) says the spec is valid again.
+    confirmed.push(
+      await page.evaluate(
+        ({ f, value }) => window.__perf.time(() => window.__perf.type(f, value), () => document.querySelector('[data-testid="validation-status"]')?.textContent === 'Valid'),
+        { f: field, value: String(5 + i) },
+      ),
+    );
+  }
+  rec.record('change a parameter out of range until the message shows', outOfRange);
+  rec.record('change a parameter back until the validator confirms', confirmed, TARGET_MS, 'includes the 40 ms input debounce and the validate round trip');
+  // Leave a valid, saved spec behind.
+  await page.evaluate((f) => window.__perf.type(f, '10'), field);
+  await page.getByTestId('validation-status').filter({ hasText: 'Valid' }).waitFor();
+  if (await page.getByTestId('builder-save').isEnabled()) await page.getByTestId('builder-save').click();
+
+  // Start a run until results show (a full year of minute bars), then zoom its price chart.
+  await page.goto(`${server.origin}/#/run/${sma.id}`);
+  await page.getByTestId('run-start').waitFor();
+  await installProbe(page);
+  const runs: number[] = [];
+  const backtests: number[] = [];
+  const afterJob: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const total = await time(page, () => {
+      document.querySelector('[data-testid="run-results"]')?.setAttribute('data-old', '1');
+      performance.clearMarks('run-start');
+      performance.clearMarks('run-finished');
+      return window.__perf.time(
+        () => (document.querySelector('[data-testid="run-start"]') as HTMLElement).click(),
+        () =>
+          document.querySelector('[data-testid="run-results"]:not([data-old]) [data-testid="metric-totalReturnPct"]') !== null ||
+          document.querySelector('[data-testid="run-error"]') !== null,
+        120_000,
+      );
+    });
+    if ((await page.getByTestId('run-error').count()) > 0) throw new Error(`the run failed in the UI: ${await page.getByTestId('run-error').textContent()}`);
+    // The app marks 'run-start' when Run is pressed and 'run-finished' when the job's
+    // finished event arrives: the span between is the backtest (queue, worker, save, event).
+    const span = await page.evaluate(() => {
+      const start = performance.getEntriesByName('run-start').at(-1)!.startTime;
+      const finished = performance.getEntriesByName('run-finished').at(-1)!.startTime;
+      return finished - start;
+    });
+    runs.push(total);
+    backtests.push(span);
+    afterJob.push(total - span);
+  }
+  rec.record('start a run until results show (1y of 1m bars; includes the backtest)', runs, TARGET_MS, 'click to metrics painted; the backtest itself is the next figure', true);
+  rec.record('  of which the backtest job (start to finished event)', backtests, Number.POSITIVE_INFINITY, 'engine work in a worker, not UI: no UI target', true);
+  rec.record('run finished until metrics show (the UI part)', afterJob, TARGET_MS, 'finished event to metrics painted; charts and trades fill in after');
+  await page.getByTestId('price-canvas').locator('canvas').waitFor();
+  await page.waitForTimeout(500);
+  const zooms: number[] = [];
+  const draws: number[] = [];
+  const canvas = page.getByTestId('price-canvas').locator('.u-over');
+  for (let i = 0; i < 8; i += 1) {
+    const before = await page.evaluate(() => window.__perf.chartDraws().length);
+    await page.evaluate(() => {
+      const detail = document.querySelector('[data-testid="chart-detail"]')?.textContent;
+      window.__perf.arm('mouseup', () => document.querySelector('[data-testid="chart-detail"]')?.textContent !== detail);
+    });
+    // A real drag with the mouse: from 30% to 60% of the plot width; timed from the mouseup.
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    zooms.push(await page.evaluate(() => window.__perf.pending!));
+    const after = await page.evaluate(() => window.__perf.chartDraws());
+    draws.push(...after.slice(before));
+  }
+  rec.record('zoom the price chart (refetch at full detail)', zooms);
+  rec.record('chart redraw after zoom (uPlot setData)', draws, DRAW_TARGET_MS);
+
+  // Scroll the 100,000-row trades table of the busy run.
+  await page.goto(`${server.origin}/#/history/${busyRunId}`);
+  await page.getByTestId('trade-row').first().waitFor({ timeout: 60_000 });
+  const tradeTotal = Number((await page.getByTestId('trade-count').textContent())?.replace(/\D/g, ''));
+  await installProbe(page);
+  const tradeScrolls: number[] = [];
+  const tradeJumps: number[] = [];
+  for (let i = 0; i < 60; i += 1) {
+    (i % 3 === 0 ? tradeJumps : tradeScrolls).push(
+      await page.evaluate(
+        (step) =>
+          window.__perf.time(
+            () => {
+              const list = document.querySelector('[data-testid="trade-list"]') as HTMLElement;
+              list.scrollTop += step;
+            },
+            () => {
+              const list = document.querySelector('[data-testid="trade-list"]') as HTMLElement;
+              const box = list.getBoundingClientRect();
+              return [...list.querySelectorAll('[data-testid="trade-row"]')].some((row) => {
+                const r = row.getBoundingClientRect();
+                return r.top >= box.top && r.bottom <= box.bottom;
+              });
+            },
+          ),
+        i % 3 === 0 ? 40_000 : 1_200,
+      ),
+    );
+  }
+  rec.record(`scroll the trades table by a screen (${tradeTotal.toLocaleString('en-US')} rows)`, tradeScrolls);
+  rec.record('jump 1,500 rows in the trades table (rows read ahead)', tradeJumps);
+  // Far jumps into rows nothing has fetched yet (a scrollbar drag): one page round trip each.
+  const farJumps: number[] = [];
+  for (let k = 0; k < 10; k += 1) {
+    farJumps.push(
+      await page.evaluate(
+        (fraction) =>
+          window.__perf.time(
+            () => {
+              const list = document.querySelector('[data-testid="trade-list"]') as HTMLElement;
+              list.scrollTop = Math.round(list.scrollHeight * fraction);
+            },
+            () => {
+              const list = document.querySelector('[data-testid="trade-list"]') as HTMLElement;
+              const box = list.getBoundingClientRect();
+              return [...list.querySelectorAll('[data-testid="trade-row"]')].some((row) => {
+                const r = row.getBoundingClientRect();
+                return r.top >= box.top && r.bottom <= box.bottom;
+              });
+            },
+          ),
+        0.3 + k * 0.065,
+      ),
+    );
+  }
+  rec.record('drag the trades scrollbar to rows not fetched yet (page fetch)', farJumps);
+
+  const events = await page.evaluate(() => window.__perf.events);
+  await context.close();
+  return { tradeTotal, events };
+}

@@ -1,0 +1,131 @@
+// UI under load (`npm run test:load`, not in CI): the same interactions as the perf
+// script, timed once with the server idle and once while 8 backtests (a year of minute
+// bars each, through the API) run concurrently, restarted as each finishes so the worker
+// pool stays busy for the whole loaded pass. Reports p95 per interaction idle vs loaded
+// and the degradation; target < 20 %. Writes e2e/results/ui-load.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { invoke } from '../lib/app.js';
+import { launchBrowser } from '../lib/browser.js';
+import { repoRoot, startServer, type RunningServer } from '../lib/server.js';
+import { measureInteractions, preparePerfData, Recorder, round, STRATEGIES, type Figure } from './interactions.js';
+import { machine } from './machine.js';
+
+const CONCURRENT = 8;
+const DEGRADATION_TARGET_PCT = 20;
+
+interface Load {
+  readonly stop: () => Promise<void>;
+  readonly stats: () => { started: number; finished: number; failed: number; inFlightMin: number };
+}
+
+/** Keeps `CONCURRENT` backtests in flight through the API until stopped. */
+function startLoad(server: RunningServer, symbol: string, strategyId: string): Load {
+  let running = true;
+  let started = 0;
+  let finished = 0;
+  let failed = 0;
+  let inFlight = 0;
+  let inFlightMin = Number.POSITIVE_INFINITY;
+  const lane = async (): Promise<void> => {
+    while (running) {
+      const { jobId } = await invoke<{ jobId: string }>(server, 'backtest/start', { strategyId, symbol, timeframe: '1m' });
+      started += 1;
+      inFlight += 1;
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const jobs = await invoke<{ id: string; status: string }[]>(server, 'jobs/list');
+        const status = jobs.find((j) => j.id === jobId)?.status;
+        if (status === 'done') finished += 1;
+        else if (status && ['failed', 'cancelled', 'interrupted'].includes(status)) failed += 1;
+        else continue;
+        break;
+      }
+      inFlight -= 1;
+    }
+  };
+  const lanes = Array.from({ length: CONCURRENT }, lane);
+  // Sampled while the UI is measured: the pool must never run dry.
+  const sampler = setInterval(() => {
+    if (started >= CONCURRENT) inFlightMin = Math.min(inFlightMin, inFlight);
+  }, 100);
+  return {
+    stop: async () => {
+      running = false;
+      clearInterval(sampler);
+      await Promise.all(lanes);
+    },
+    stats: () => ({ started, finished, failed, inFlightMin }),
+  };
+}
+
+function compare(idle: readonly Figure[], loaded: readonly Figure[]) {
+  return idle.map((a) => {
+    const b = loaded.find((f) => f.interaction === a.interaction)!;
+    const uiTarget = a.targetMs !== null && !a.includesEngine;
+    const degradationPct = round(((b.p95 - a.p95) / a.p95) * 100);
+    return {
+      interaction: a.interaction,
+      idle: { p50: a.p50, p95: a.p95, n: a.n },
+      loaded: { p50: b.p50, p95: b.p95, n: b.n },
+      degradationPct,
+      targetPct: uiTarget ? DEGRADATION_TARGET_PCT : null,
+      loadedUnderTargetMs: a.targetMs === null ? null : b.p95 < a.targetMs,
+      pass: uiTarget ? degradationPct < DEGRADATION_TARGET_PCT : true,
+    };
+  });
+}
+
+export async function runUiLoad(): Promise<number> {
+  const [server, browser] = await Promise.all([startServer({ timeoutMs: 120_000 }), launchBrowser()]);
+  try {
+    const data = await preparePerfData(server);
+    // The load: SMA-cross backtests over the whole year of minute bars, as a trader would run.
+    const loadStrategy = await invoke<{ id: string }>(server, 'strategies/create', { name: 'Load SMA cross' });
+
+    process.stdout.write('--- idle ---\n');
+    const idle = new Recorder('idle   ');
+    await measureInteractions(browser, server, data, idle);
+
+    process.stdout.write(`--- loaded: ${CONCURRENT} concurrent backtests ---\n`);
+    const load = startLoad(server, data.symbol, loadStrategy.id);
+    // Let the pool fill before timing.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const loaded = new Recorder('loaded ');
+    const loadedStarted = Date.now();
+    await measureInteractions(browser, server, data, loaded);
+    const loadedMs = Date.now() - loadedStarted;
+    const stats = load.stats();
+    await load.stop();
+    process.stdout.write(
+      `load: ${stats.started} backtests started, ${stats.finished} finished, ${stats.failed} failed over ${Math.round(loadedMs / 1000)} s; fewest in flight ${stats.inFlightMin}\n`,
+    );
+
+    const rows = compare(idle.figures, loaded.figures);
+    process.stdout.write('interaction | idle p95 | loaded p95 | degradation | target | pass/short\n');
+    for (const r of rows) {
+      process.stdout.write(`${r.interaction} | ${r.idle.p95} ms | ${r.loaded.p95} ms | ${r.degradationPct} % | ${r.targetPct === null ? 'no target' : `< ${r.targetPct} %`} | ${r.pass ? 'pass' : 'short'}\n`);
+    }
+    const serverSide = await invoke<{ handlers: unknown[] }>(server, 'system/performance');
+    const report = {
+      generatedAt: new Date().toISOString(),
+      command: 'npm run test:load',
+      machine: machine(),
+      strategies: STRATEGIES,
+      concurrentBacktests: CONCURRENT,
+      load: { ...stats, loadedPassMs: loadedMs },
+      degradationTargetPct: DEGRADATION_TARGET_PCT,
+      interactions: rows,
+      idle: idle.figures,
+      loaded: loaded.figures,
+      serverHandlers: serverSide.handlers,
+    };
+    const dir = join(repoRoot(), 'e2e/results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'ui-load.json'), `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write('wrote e2e/results/ui-load.json\n');
+    return rows.every((r) => r.pass) ? 0 : 1;
+  } finally {
+    await Promise.all([browser.close(), server.stop()]);
+  }
+}
