@@ -4,4 +4,5 @@
 import { startFirstScreenCalls } from './client.js';
 
 const screen = window.location.hash.replace(/^#\/?/, '').split('/')[0] || 'data';
+performance.mark('app-boot');
 startFirstScreenCalls(screen);
