@@ -16,6 +16,8 @@ export function useDraftAutosave(strategyId: string, draft: object | null, dirty
 
   useEffect(() => {
     if (!dirty || !draft) return;
+    // "Draft saved" speaks of the latest edit only: a newer edit is unsaved until its own save answers.
+    setSavedAt(null);
     const timer = setTimeout(() => {
       api()
         .invoke('strategies/saveDraft', { id: strategyId, draft: draft as Record<string, unknown> })
