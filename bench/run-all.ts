@@ -61,6 +61,13 @@ if (writeDocs) {
     'absolute times swing by 30-50 % between runs; the suites print bare-loop baselines and',
     'ratios where that matters.',
     '',
+    'Measured elsewhere, with their own commands and tables:',
+    '- UI interaction latency (Playwright, `npm run test:perf`) and UI latency under 8 concurrent',
+    '  backtests (`npm run test:load`): [UI-PERFORMANCE.md](UI-PERFORMANCE.md)',
+    '- 1,000 backtests in a row, memory growth (`npm run soak`): [RELIABILITY.md](RELIABILITY.md)',
+    '- Chunk-size and BLOB-layout measurements: [STORAGE.md](STORAGE.md); import internals: [IMPORT.md](IMPORT.md);',
+    '  engine internals: [ENGINE.md](ENGINE.md); sweeps: [OPTIMIZE.md](OPTIMIZE.md)',
+    '',
   ].join('\n');
   writeFileSync(docs, `${header}\n${table}\n`);
   process.stderr.write(`bench: wrote ${docs}\n`);
