@@ -27,13 +27,14 @@ function startLoad(server: RunningServer, symbol: string, strategyId: string): L
   let failed = 0;
   let inFlight = 0;
   let inFlightMin = Number.POSITIVE_INFINITY;
+  let failure: unknown = null;
   const lane = async (): Promise<void> => {
-    while (running) {
+    while (running && failure === null) {
       const { jobId } = await invoke<{ jobId: string }>(server, 'backtest/start', { strategyId, symbol, timeframe: '1m' });
       started += 1;
       inFlight += 1;
       for (;;) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await new Promise((resolve) => setTimeout(resolve, 300));
         const jobs = await invoke<{ id: string; status: string }[]>(server, 'jobs/list');
         const status = jobs.find((j) => j.id === jobId)?.status;
         if (status === 'done') finished += 1;
@@ -44,7 +45,12 @@ function startLoad(server: RunningServer, symbol: string, strategyId: string): L
       inFlight -= 1;
     }
   };
-  const lanes = Array.from({ length: CONCURRENT }, lane);
+  // A lane that fails (server gone) stops the load; stop() reports it instead of an unhandled rejection.
+  const lanes = Array.from({ length: CONCURRENT }, () =>
+    lane().catch((error: unknown) => {
+      failure ??= error;
+    }),
+  );
   // Sampled while the UI is measured: the pool must never run dry.
   const sampler = setInterval(() => {
     if (started >= CONCURRENT) inFlightMin = Math.min(inFlightMin, inFlight);
@@ -54,6 +60,7 @@ function startLoad(server: RunningServer, symbol: string, strategyId: string): L
       running = false;
       clearInterval(sampler);
       await Promise.all(lanes);
+      if (failure !== null) throw new Error(`the load stopped early: ${String(failure)}`);
     },
     stats: () => ({ started, finished, failed, inFlightMin }),
   };
@@ -125,6 +132,9 @@ export async function runUiLoad(): Promise<number> {
     writeFileSync(join(dir, 'ui-load.json'), `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write('wrote e2e/results/ui-load.json\n');
     return rows.every((r) => r.pass) ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`server output (last 3,000 chars):\n${server.output().slice(-3_000)}\n`);
+    throw error;
   } finally {
     await Promise.all([browser.close(), server.stop()]);
   }

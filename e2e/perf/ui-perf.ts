@@ -35,6 +35,9 @@ export async function runUiPerf(): Promise<number> {
     writeFileSync(join(dir, 'ui-perf.json'), `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`wrote e2e/results/ui-perf.json\n`);
     return rec.figures.every((f) => f.pass) ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`server output (last 3,000 chars):\n${server.output().slice(-3_000)}\n`);
+    throw error;
   } finally {
     await Promise.all([browser.close(), server.stop()]);
   }

@@ -3,6 +3,8 @@ import { api } from './client.js';
 import type { JobInfo } from './contract.js';
 import { errorMessage } from './api-error.js';
 
+const FALLBACK_POLL_MS = 2_000;
+
 export interface JobState {
   readonly job: JobInfo | null;
   readonly running: boolean;
@@ -36,13 +38,22 @@ export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void
     const offFinished = client.on('job/finished', ({ job: info }) => {
       if (info.id === jobId) finish(info);
     });
-    void client.invoke('jobs/list').then((jobs) => {
-      const info = jobs.find((j) => j.id === jobId);
-      if (!info || finished) return;
-      if (['done', 'failed', 'cancelled', 'interrupted'].includes(info.status)) finish(info);
-      else setJob(info);
-    }, () => undefined);
+    const check = (): void => {
+      void client.invoke('jobs/list').then((jobs) => {
+        const info = jobs.find((j) => j.id === jobId);
+        if (!info || finished) return;
+        if (['done', 'failed', 'cancelled', 'interrupted'].includes(info.status)) finish(info);
+        else setJob(info);
+      }, () => undefined);
+    };
+    check();
+    // Events pushed while the socket was reconnecting are lost (seen under heavy load):
+    // a slow poll makes sure a finished job is noticed anyway.
+    const poll = window.setInterval(() => {
+      if (!finished) check();
+    }, FALLBACK_POLL_MS);
     return () => {
+      clearInterval(poll);
       offProgress();
       offFinished();
     };
