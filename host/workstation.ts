@@ -33,7 +33,10 @@ export interface WorkstationOptions {
   readonly transport: SystemInfo['transport'];
   /** Seed the synthetic demo data set when the store is empty (default true). */
   readonly seedDemo?: boolean;
-  /** Worker threads for backtests, and for sweeps (default: available cores). */
+  /**
+   * Worker threads for backtests, and for sweeps. Default: one core is left to the UI's
+   * process when a UI is served (web, electron), all cores for the CLI.
+   */
   readonly workers?: number;
   readonly logger?: Logger;
 }
@@ -114,15 +117,17 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const jobs = new JobRegistry({ store: new SqliteJobStore(storage.writer), events, clock, newId: randomUUID, logger });
   const interrupted = jobs.recoverInterrupted();
   if (interrupted > 0) logger.warn?.(`${interrupted} job(s) left unfinished by a previous run were marked interrupted`);
-  const executor = new WorkerBacktestExecutor({ dbFile: storage.file, ...(options.workers ? { size: options.workers } : {}) });
+  // Under load the main thread still answers the UI and saves finished runs: keep a core for it.
+  const workers = options.workers ?? (options.transport === 'cli' ? os.availableParallelism() : Math.max(1, os.availableParallelism() - 1));
+  const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: workers });
   // The sweep pool is started by the first sweep: a session that never optimizes spends
-  // no threads or memory on it. Same size as the backtest pool (cores by default).
+  // no threads or memory on it. Same size as the backtest pool.
   let sweepPool: WorkerVariantEvaluator | null = null;
   let closed = false;
   const evaluator: VariantEvaluator = {
     evaluate: (request, control) => {
       if (closed) return Promise.reject(new Error('The workstation is closed'));
-      sweepPool ??= new WorkerVariantEvaluator({ dbFile: storage.file, ...(options.workers ? { size: options.workers } : {}) });
+      sweepPool ??= new WorkerVariantEvaluator({ dbFile: storage.file, size: workers });
       return sweepPool.evaluate(request, control);
     },
   };

@@ -144,7 +144,11 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     await page.getByTestId('strategy-sweep').click();
     await page.waitForFunction((id) => window.location.hash === `#/optimize/${encodeURIComponent(`strategy:${id}`)}`, created.id);
     await page.getByTestId('sweep-setup').waitFor();
-    expect(await page.getByTestId('opt-source').inputValue()).toBe(`strategy:${created.id}`);
+    // The select shows the strategy once the strategies list (fetched on mount) has its option.
+    await page.waitForFunction(
+      (value) => (document.querySelector('[data-testid="opt-source"]') as HTMLSelectElement | null)?.value === value,
+      `strategy:${created.id}`,
+    );
     // Numbers found in the spec, by path, with their current values; none ticked yet.
     const rows = page.getByTestId('opt-param-row');
     await rows.first().waitFor();

@@ -20,9 +20,9 @@ function rendererDir(): string {
 
 export const serveCommand: Command = {
   words: ['serve'],
-  usage: 'bws serve [--port N] [--host 127.0.0.1] [--allow-remote] [--no-demo]',
+  usage: 'bws serve [--port N] [--host 127.0.0.1] [--allow-remote] [--workers N] [--no-demo]',
   summary: 'Serves the workstation UI and API in local web mode (loopback only, per-start token).',
-  options: { port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, 'no-demo': { type: 'boolean' } },
+  options: { port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, workers: { type: 'string' }, 'no-demo': { type: 'boolean' } },
   async run(input) {
     const port = parseNumberArg('--port', stringFlag(input, 'port')) ?? 0;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected 0-65535, got ${port}`);
@@ -30,7 +30,14 @@ export const serveCommand: Command = {
     if (!existsSync(path.join(staticDir, 'index.html'))) {
       throw new UsageError(`the UI is not built (${staticDir}/index.html is missing); run \`npm run build\` first`);
     }
-    const workstation = await openWorkstation({ dataDir: stringFlag(input, 'data-dir'), transport: 'web', seedDemo: !boolFlag(input, 'no-demo') });
+    const workers = parseNumberArg('--workers', stringFlag(input, 'workers'));
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new UsageError(`--workers: expected 1-64, got ${workers}`);
+    const workstation = await openWorkstation({
+      dataDir: stringFlag(input, 'data-dir'),
+      transport: 'web',
+      seedDemo: !boolFlag(input, 'no-demo'),
+      ...(workers === undefined ? {} : { workers }),
+    });
     if (workstation.demo.seeded) printLine(`Seeded the synthetic demo data set (${workstation.demo.instruments.map((i) => i.symbol).join(', ')}) in ${workstation.storage.file}`);
     let server;
     try {

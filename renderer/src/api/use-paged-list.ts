@@ -66,11 +66,18 @@ export function usePagedList<T>(
     [pageSize],
   );
 
-  // New filter or sort: drop every page, keep the old total until the first page answers (no layout jump).
-  useEffect(() => {
+  // New filter or sort: drop every page in the same render that shows the new sort, so no
+  // row of the old order is ever painted under it; keep the old total until the first page
+  // answers (no layout jump).
+  const keys = [...deps, tick];
+  const lastKeys = useRef<readonly unknown[] | null>(null);
+  if (lastKeys.current === null || lastKeys.current.length !== keys.length || keys.some((k, i) => !Object.is(k, lastKeys.current![i]))) {
+    lastKeys.current = keys;
     generation.current += 1;
     pages.current = new Map();
     pending.current = new Set();
+  }
+  useEffect(() => {
     load(0);
   }, [...deps, tick, load]);
 
@@ -91,5 +98,6 @@ export function usePagedList<T>(
   );
   const rowAt = useCallback((index: number) => pages.current.get(Math.floor(index / pageSize))?.[index % pageSize], [pageSize]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { total, rowAt, ensure, version, error, reload };
+  // Rows re-render when a page arrives (version) or when the pages were dropped (generation).
+  return { total, rowAt, ensure, version: generation.current * 1_000_000 + version, error, reload };
 }

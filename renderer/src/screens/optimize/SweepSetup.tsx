@@ -25,10 +25,15 @@ type MethodKind = 'grid' | 'random' | 'genetic';
 export function SweepSetup(props: { initialStrategyId?: string; submitLabel: string; busy: boolean; onSubmit: (request: SweepRequest) => Promise<void>; children?: ReactNode; testId: string }) {
   const { initialStrategyId, submitLabel, busy, onSubmit, children, testId } = props;
   const catalog = useQuery(() => loadCatalog(), []);
-  const strategies = useQuery(() => api().invoke('strategies/list', { limit: 500 }), []);
+  // Refetched when a strategy is preselected: it may have been created after this form mounted.
+  const strategies = useQuery(() => api().invoke('strategies/list', { limit: 500 }), [initialStrategyId]);
   const series = useQuery(() => api().invoke('data/listSeries'), []);
 
   const [source, setSource] = useState(initialStrategyId ? `strategy:${initialStrategyId}` : 'template:sma-cross');
+  // A route that preselects another strategy (the Strategies screen's Sweep button) while this form is mounted.
+  useEffect(() => {
+    if (initialStrategyId) setSource(`strategy:${initialStrategyId}`);
+  }, [initialStrategyId]);
   const [tunable, setTunable] = useState<TunableParam[]>([]);
   const [rows, setRows] = useState<RangeRow[]>([]);
   const [spec, setSpec] = useState<Record<string, unknown> | null>(null);
