@@ -244,18 +244,21 @@ class TriggerState {
     if (op === 'crossesAbove' || op === 'crossesBelow') {
       out[0] = this.step(L[lo]!, R[ro]!);
       // On the difference d = left - right (same sign as the comparison for finite
-      // values, NaN when either is): above = previous d <= 0 and d > 0.
+      // values, NaN when either is): above = previous d <= 0 and d > 0. The two
+      // comparisons are combined with & rather than && (TRUE = 1, FALSE = 0): the sign
+      // of d is a coin flip bar to bar, so a short-circuit branch mispredicts; the NaN
+      // check is predictable (only during warm-up).
       let pd = L[lo]! - R[ro]!;
       if (op === 'crossesAbove') {
         for (let i = 1; i < n; i++) {
           const d = L[lo + i]! - R[ro + i]!;
-          out[i] = d !== d || pd !== pd ? UNKNOWN : pd <= 0 && d > 0 ? TRUE : FALSE;
+          out[i] = d !== d || pd !== pd ? UNKNOWN : +(pd <= 0) & +(d > 0);
           pd = d;
         }
       } else {
         for (let i = 1; i < n; i++) {
           const d = L[lo + i]! - R[ro + i]!;
-          out[i] = d !== d || pd !== pd ? UNKNOWN : pd >= 0 && d < 0 ? TRUE : FALSE;
+          out[i] = d !== d || pd !== pd ? UNKNOWN : +(pd >= 0) & +(d < 0);
           pd = d;
         }
       }

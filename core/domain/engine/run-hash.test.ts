@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { randomWalkBars } from '../indicators/random-walk.js';
+import { BAR_FIELDS, type BarColumns } from '../market/bars.js';
+import { smaCrossSpec } from '../test-kit/specs.js';
+import { ENGINE_VERSION } from './backtest.js';
+import { canonicalJson, hashRunInputs } from './run-hash.js';
+
+/** The hash as first written: one word at a time, exact doubles and Math.floor for the carry. */
+function referenceHash(spec: unknown, bars: BarColumns): string {
+  let hi = 0xcbf29ce4;
+  let lo = 0x84222325;
+  const word = (w: number): void => {
+    const x = (lo ^ w) >>> 0;
+    const a = x * 0x1b3;
+    const carry = Math.floor(a / 0x1_0000_0000);
+    lo = a >>> 0;
+    hi = (hi * 0x1b3 + ((x << 8) >>> 0) + carry) >>> 0;
+  };
+  const string = (s: string): void => {
+    for (let i = 0; i < s.length; i++) word(s.charCodeAt(i));
+    word(0xffffffff);
+  };
+  string(ENGINE_VERSION);
+  string(canonicalJson({ spec, instrument: { priceTick: 0.01, quantityStep: 0.001 }, timeframe: '1m', magnifier: true }));
+  word(bars.ts.length >>> 0);
+  for (const field of BAR_FIELDS) {
+    const a = bars[field];
+    const words = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+    for (let i = 0; i < words.length; i++) word(words[i]!);
+  }
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+}
+
+describe('hashRunInputs', () => {
+  it('equals the word-at-a-time FNV-1a reference (the fast bar loop changes no hash)', () => {
+    for (const seed of [1, 2, 3]) {
+      const bars = randomWalkBars(5_000 + seed, seed);
+      const spec = smaCrossSpec(5, 20 + seed);
+      expect(hashRunInputs({ spec, instrument: { priceTick: 0.01, quantityStep: 0.001 }, timeframe: '1m', bars })).toBe(referenceHash(spec, bars));
+    }
+  });
+
+  it('changes when one bar value changes', () => {
+    const bars = randomWalkBars(1_000, 9);
+    const spec = smaCrossSpec(5, 20);
+    const input = { spec, instrument: { priceTick: 0.01, quantityStep: 0.001 }, timeframe: '1m' as const, bars };
+    const before = hashRunInputs(input);
+    bars.close[500] = bars.close[500]! + 0.01;
+    expect(hashRunInputs(input)).not.toBe(before);
+  });
+});
