@@ -17,10 +17,11 @@ import {
   type BacktestJob,
   type BacktestWorkerApi,
   type BacktestWorkerStats,
-  type WorkerBacktestResult,
+  type WorkerBacktestWire,
   type WorkerMemory,
 } from '../core/infrastructure/workers/backtest-protocol.js';
 import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
+import { fillBuffers, packFills } from '../core/infrastructure/workers/fill-columns.js';
 import { BarSource } from './lib/bar-source.js';
 import { IndicatorCache } from './lib/indicator-cache.js';
 import { progressReporter } from './lib/progress-reporter.js';
@@ -39,7 +40,7 @@ const hashes = new Map<string, string>();
 const MAX_HASHES = 256;
 
 const api: BacktestWorkerApi = {
-  async runBacktest(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerBacktestResult> {
+  async runBacktest(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerBacktestWire> {
     try {
       return await execute(job, progress, cancelFlag);
     } finally {
@@ -52,7 +53,7 @@ const api: BacktestWorkerApi = {
   },
 };
 
-async function execute(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerBacktestResult> {
+async function execute(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerBacktestWire> {
   const started = performance.now();
   if (!isTimeframe(job.timeframe)) throw new ValidationError(`Unknown timeframe "${String(job.timeframe)}"`);
   const shouldCancel = cancelPoller(cancelFlag);
@@ -112,9 +113,12 @@ async function execute(job: BacktestJob, progress: MessagePort, cancelFlag: Shar
   }
 
   const ts = series.bars.ts.slice();
-  const out: WorkerBacktestResult = {
+  const { trades, markers, ...rest } = result;
+  const fills = packFills(trades, markers);
+  const out: WorkerBacktestWire = {
     instrument,
-    result,
+    result: rest,
+    fills,
     hash,
     engineVersion: ENGINE_VERSION,
     ts,
@@ -127,9 +131,10 @@ async function execute(job: BacktestJob, progress: MessagePort, cancelFlag: Shar
     memory: memory(),
   };
   // The engine allocates equity and drawdown per run, so they can move without a copy;
-  // the ts column is our own copy (the cached bars must stay usable here).
+  // the ts column is our own copy (the cached bars must stay usable here); trades and
+  // markers go as columns (cloning ~27k objects cost more than the whole engine run).
   // A Set: equity and drawdown may share one buffer, and a buffer listed twice fails to clone.
-  return Comlink.transfer(out, [...new Set([result.equity.buffer, result.drawdownPct.buffer, ts.buffer])]);
+  return Comlink.transfer(out, [...new Set([result.equity.buffer, result.drawdownPct.buffer, ts.buffer]), ...fillBuffers(fills)]);
 }
 
 function memory(): WorkerMemory {

@@ -1,4 +1,5 @@
 import type { BacktestResult } from '../../domain/engine/types.js';
+import type { FillColumns } from './fill-columns.js';
 import type { Instrument } from '../../domain/market/instrument.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
@@ -61,6 +62,15 @@ export interface WorkerBacktestResult {
   readonly memory: WorkerMemory;
 }
 
+/**
+ * What the worker posts: a WorkerBacktestResult whose trades and markers travel as
+ * transferred columns (fill-columns.ts); the executor rebuilds the objects.
+ */
+export interface WorkerBacktestWire extends Omit<WorkerBacktestResult, 'result'> {
+  readonly result: Omit<BacktestResult, 'trades' | 'markers'>;
+  readonly fills: FillColumns;
+}
+
 export interface CacheFigures {
   readonly entries: number;
   readonly bytes: number;
@@ -79,7 +89,7 @@ export interface BacktestWorkerStats {
 
 /** The API the backtest worker exposes through comlink. */
 export interface BacktestWorkerApi {
-  runBacktest(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerBacktestResult>;
+  runBacktest(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerBacktestWire>;
   stats(): BacktestWorkerStats;
 }
 

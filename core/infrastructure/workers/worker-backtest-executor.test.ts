@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBacktest } from '../../domain/engine/backtest.js';
 import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import type { Instrument } from '../../domain/market/instrument.js';
 import { tempDir } from '../sqlite/test-kit/temp-db.js';
@@ -29,6 +30,17 @@ const spec = smaCrossSpec(10, 30);
 const request = () => ({ instrumentId: instrument.id, timeframe: '1m' as const, spec });
 
 describe('WorkerBacktestExecutor', () => {
+  it('returns what the engine returns in process: trades and markers (sent as columns) and equity, bit for bit', async () => {
+    const outcome = await executor.submit(request()).result;
+    const direct = runBacktest({ spec, instrument: { priceTick: instrument.priceTick, quantityStep: instrument.quantityStep }, timeframe: '1m', bars: randomWalkBars(BARS, Date.UTC(2024, 0, 1)) });
+    expect(direct.trades.length).toBeGreaterThan(0);
+    expect(JSON.stringify(outcome.result.trades)).toBe(JSON.stringify(direct.trades));
+    expect(JSON.stringify(outcome.result.markers)).toBe(JSON.stringify(direct.markers));
+    expect(JSON.stringify(outcome.result.metrics)).toBe(JSON.stringify(direct.metrics));
+    expect(outcome.result.openPosition).toEqual(direct.openPosition);
+    expect(Buffer.from(outcome.result.equity.buffer).equals(Buffer.from(direct.equity.buffer))).toBe(true);
+  });
+
   it('runs a job end to end from SQLite through a worker, with transferred arrays and a hash', async () => {
     const outcome = await executor.submit(request()).result;
     expect(outcome.barCount).toBe(BARS);

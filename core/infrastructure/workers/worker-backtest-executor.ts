@@ -7,7 +7,8 @@ import type {
   BacktestRequest,
   ExecuteOptions,
 } from '../../application/backtest/backtest-executor.js';
-import type { BacktestJob, BacktestWorkerApi, BacktestWorkerStats, TestFault, WorkerBacktestResult } from './backtest-protocol.js';
+import type { BacktestJob, BacktestWorkerApi, BacktestWorkerStats, TestFault, WorkerBacktestResult, WorkerBacktestWire } from './backtest-protocol.js';
+import { unpackFills } from './fill-columns.js';
 import { CACHE_MB_ENV, TEST_FAULTS_ENV } from './backtest-protocol.js';
 import { WorkerPool, type JobHandle, type PoolStats, type WorkerPoolOptions } from './worker-pool.js';
 import { workerScriptPath } from './worker-script.js';
@@ -51,7 +52,7 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
 
   /** Like submit, but resolves with the worker's full report (timings, memory, cache use); `fault` needs testFaults. */
   submitDetailed(request: BacktestRequest & { fault?: TestFault; faultMs?: number }, options: ExecuteOptions = {}): DetailedJobHandle {
-    return this.pool.submit<WorkerBacktestResult, BacktestProgress>(
+    const handle = this.pool.submit<WorkerBacktestWire, BacktestProgress>(
       (api, context) => {
         const job: BacktestJob = {
           jobId: context.jobId,
@@ -72,6 +73,7 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       },
     );
+    return { id: handle.id, cancel: handle.cancel, result: handle.result.then(fromWire) };
   }
 
   stats(): PoolStats {
@@ -86,6 +88,13 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/** Rebuilds the trade and marker objects the worker sent as columns. */
+function fromWire(wire: WorkerBacktestWire): WorkerBacktestResult {
+  const { fills, result, ...rest } = wire;
+  const { trades, markers } = unpackFills(fills);
+  return { ...rest, result: { trades, equity: result.equity, drawdownPct: result.drawdownPct, markers, openPosition: result.openPosition, metrics: result.metrics, barsProcessed: result.barsProcessed } };
 }
 
 function toOutcome(r: WorkerBacktestResult): BacktestOutcome {
