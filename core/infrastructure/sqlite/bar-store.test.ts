@@ -84,6 +84,16 @@ describe('SqliteBarStore chunks', () => {
     expect(storage.barStore.readBars(id, '5m').ts.length).toBe(0);
   });
 
+  it('returns fresh arrays on every read: the caller may write them', () => {
+    const bars = regularBars(250, T0);
+    storage.barStore.mergeBars(id, '1m', bars);
+    const first = storage.barStore.readBars(id, '1m');
+    first.close.fill(-1);
+    first.ts[0] = 0;
+    expect(plain(storage.barStore.readBars(id, '1m'))).toEqual(plain(bars));
+    expect(Array.from(first.open)).toEqual(Array.from(bars.open));
+  });
+
   it('iterates chunk by chunk over a range', () => {
     const bars = regularBars(450, T0);
     storage.barStore.mergeBars(id, '1m', bars);

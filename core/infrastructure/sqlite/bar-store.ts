@@ -5,7 +5,7 @@ import { DomainError } from '../../domain/errors.js';
 import { instrumentId, type InstrumentId } from '../../domain/market/ids.js';
 import { assertInstrumentDraft, type Instrument, type InstrumentDraft } from '../../domain/market/instrument.js';
 import { isTimeframe, timeframeMs, TIMEFRAMES, type Timeframe } from '../../domain/market/timeframe.js';
-import { copyChunkRange, decodeChunk, encodeChunk, lowerBoundInChunk, spacingStats } from './chunk-codec.js';
+import { allocateUninitialisedBars, copyChunkRange, decodeChunk, encodeChunk, lowerBoundInChunk, spacingStats } from './chunk-codec.js';
 import type { Connection } from './database.js';
 import { SlowStatementLog, type TimedStatement } from './slow-log.js';
 
@@ -158,7 +158,8 @@ export class SqliteBarStore implements BarStore {
       bounds[2 * k + 1] = hi;
       total += hi - lo;
     });
-    const out = allocateBars(total);
+    // Every element is written below: the copies cover [0, total) of each column.
+    const out = allocateUninitialisedBars(total);
     let offset = 0;
     rows.forEach((row, k) => {
       const lo = bounds[2 * k]!;
