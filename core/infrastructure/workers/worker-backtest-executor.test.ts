@@ -30,6 +30,12 @@ const spec = smaCrossSpec(10, 30);
 const request = () => ({ instrumentId: instrument.id, timeframe: '1m' as const, spec });
 
 describe('WorkerBacktestExecutor', () => {
+  it('ready() resolves once every worker answers, before any job ran', async () => {
+    await executor.ready();
+    const stats = await executor.workerStats();
+    expect(stats.length).toBe(2);
+  });
+
   it('returns what the engine returns in process: trades and markers (sent as columns) and equity, bit for bit', async () => {
     const outcome = await executor.submit(request()).result;
     const direct = runBacktest({ spec, instrument: { priceTick: instrument.priceTick, quantityStep: instrument.quantityStep }, timeframe: '1m', bars: randomWalkBars(BARS, Date.UTC(2024, 0, 1)) });

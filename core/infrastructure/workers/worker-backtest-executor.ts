@@ -76,6 +76,15 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
     return { id: handle.id, cancel: handle.cancel, result: handle.result.then(fromWire) };
   }
 
+  /**
+   * Resolves when every worker has started (modules loaded, SQLite binding in) and
+   * answers. Workers start when the executor is created; awaiting this is optional
+   * (jobs queue meanwhile).
+   */
+  async ready(): Promise<void> {
+    await this.pool.probeIdle((api) => api.stats());
+  }
+
   stats(): PoolStats {
     return this.pool.stats();
   }
