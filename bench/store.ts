@@ -56,10 +56,10 @@ export function yearOfMinuteBars(seed = 42): BarColumns {
 }
 
 /**
- * Best wall time of `runs` calls after one warm-up. The best, not the median: on a
- * shared 2-core machine the median mostly measures the neighbours.
+ * Wall times of `runs` calls after one warm-up, sorted. Rows report the best, not the
+ * median: on a shared 2-core machine the median mostly measures the neighbours.
  */
-function bestMs(runs: number, fn: () => unknown): number {
+function sortedMs(runs: number, fn: () => unknown): number[] {
   fn();
   const times: number[] = [];
   (globalThis as { gc?: () => void }).gc?.();
@@ -68,8 +68,11 @@ function bestMs(runs: number, fn: () => unknown): number {
     fn();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[0]!;
+  return times.sort((a, b) => a - b);
+}
+
+function bestMs(runs: number, fn: () => unknown): number {
+  return sortedMs(runs, fn)[0]!;
 }
 
 /** Bytes the database holds after folding the WAL back into the file. */
@@ -127,7 +130,11 @@ export async function run(): Promise<BenchRow[]> {
     const to = T0 + YEAR_BARS * MINUTE;
     const check = storage.barStore.readBars(id, '1m', from, to);
     if (check.ts.length !== YEAR_BARS || check.close[YEAR_BARS - 1] !== bars.close[YEAR_BARS - 1]) throw new Error('chunked read returned wrong bars');
-    const chunkedMs = bestMs(7, () => storage.barStore.readBars(id, '1m', from, to));
+    const chunkedTimes = sortedMs(7, () => storage.barStore.readBars(id, '1m', from, to));
+    const chunkedMs = chunkedTimes[0]!;
+    // Also the median: back-to-back reads each leave ~50 MB of Buffers and columns for the
+    // GC, so a typical read in a loop costs more than the best one.
+    const chunkedMedianMs = chunkedTimes[chunkedTimes.length >> 1]!;
     const resampleMs = bestMs(7, () => resampleBars(check, '1m', '1h'));
     const listMs = bestMs(7, () => storage.barStore.listSeries());
     const chunkedBytes = databaseBytes(storage.writer);
@@ -136,6 +143,7 @@ export async function run(): Promise<BenchRow[]> {
     const perMillion = (bytes: number) => `${((bytes / YEAR_BARS) * 1e6 / 2 ** 20).toFixed(1)} MiB`;
     const rows: BenchRow[] = [
       { figure: `read 1y 1m bars (chunked, ${DEFAULT_CHUNK_BARS}/chunk)`, value: `${chunkedMs.toFixed(1)} ms`, target: '< 20 ms', pass: chunkedMs < 20 },
+      { figure: 'read 1y 1m bars (chunked), median of 7 back to back', value: `${chunkedMedianMs.toFixed(1)} ms`, target: 'info', pass: true },
       { figure: 'read 1y 1m bars (naive row table, .raw())', value: `${naive.readMs.toFixed(1)} ms`, target: 'baseline', pass: true },
       { figure: 'read speed-up chunked vs naive', value: `${(naive.readMs / chunkedMs).toFixed(1)}x`, target: '> 1x', pass: naive.readMs > chunkedMs },
       { figure: 'resample 1y 1m -> 1h', value: `${resampleMs.toFixed(1)} ms`, target: '< 20 ms', pass: resampleMs < 20 },
