@@ -77,6 +77,8 @@ class BacktestEngine implements BacktestSession, OperandResolver {
   private readonly useMagnifier: boolean;
   private readonly sources = new Map<string, SeriesSource>();
   readonly positionValues = new Float64Array(POSITION_VARIABLES.length).fill(Number.NaN);
+  /** Counts blocks: shared condition passes (crossing pairs) cache their results by it. */
+  blockId = 0;
   private usesPositionValues = false;
   private readonly entryLong: Top;
   private readonly entryShort: Top;
@@ -226,6 +228,7 @@ class BacktestEngine implements BacktestSession, OperandResolver {
       const to = Math.min(n, from + BLOCK);
       if (this.processed >= this.nextPoll) this.poll();
       for (const source of this.sources.values()) source.advance(bars, from, to, g0);
+      this.blockId++;
       const el = this.staticSignals(this.entryLong, from, to);
       const es = this.staticSignals(this.entryShort, from, to);
       const xl = this.staticSignals(this.exitLong, from, to);

@@ -20,6 +20,11 @@ export interface OperandResolver {
   positionSlot(variable: string): number;
   /** Current position-state values, written by the loop at each close before evaluation. */
   readonly positionValues: Float64Array;
+  /**
+   * Changes before each block's evaluation (optional). When present, crossing triggers
+   * on the same pair of series (an SMA cross's entry and exit) share one pass per block.
+   */
+  readonly blockId?: number;
 }
 
 /**
@@ -155,6 +160,11 @@ function compileTrigger(trigger: Trigger, resolver: OperandResolver): CompiledCo
     const left = resolver.series(trigger.left);
     const rightValues = right?.kind === 'variable' ? resolver.series(right) : null;
     const constant = right?.kind === 'constant' ? right.value : Number.NaN;
+    if (rightValues && (operator === 'crossesAbove' || operator === 'crossesBelow') && resolver.blockId !== undefined) {
+      const pair = crossPair(left, rightValues, resolver);
+      const above = operator === 'crossesAbove';
+      return { kind: 'static', evaluate: (from, to) => pair.evaluate(from, to, above) };
+    }
     let out = new Uint8Array(0);
     return {
       kind: 'static',
@@ -248,20 +258,8 @@ class TriggerState {
       // comparisons are combined with & rather than && (TRUE = 1, FALSE = 0): the sign
       // of d is a coin flip bar to bar, so a short-circuit branch mispredicts; the NaN
       // check is predictable (only during warm-up).
-      let pd = L[lo]! - R[ro]!;
-      if (op === 'crossesAbove') {
-        for (let i = 1; i < n; i++) {
-          const d = L[lo + i]! - R[ro + i]!;
-          out[i] = d !== d || pd !== pd ? UNKNOWN : +(pd <= 0) & +(d > 0);
-          pd = d;
-        }
-      } else {
-        for (let i = 1; i < n; i++) {
-          const d = L[lo + i]! - R[ro + i]!;
-          out[i] = d !== d || pd !== pd ? UNKNOWN : +(pd >= 0) & +(d < 0);
-          pd = d;
-        }
-      }
+      if (op === 'crossesAbove') crossesAboveInto(L, lo, R, ro, n, out);
+      else crossesBelowInto(L, lo, R, ro, n, out);
       this.prevLeft = L[lo + n - 1]!;
       this.prevRight = R[ro + n - 1]!;
       return;
@@ -294,5 +292,106 @@ class TriggerState {
       return;
     }
     for (let i = 0; i < n; i++) out[i] = this.step(L[lo + i]!, c);
+  }
+}
+
+// The crossing scans as small module-level functions rather than loops inside
+// evaluateSeries: V8 optimised the big multi-loop method poorly (on-stack replacement
+// of one loop among many); as separate functions the loops ran ~2x faster.
+function crossesAboveInto(L: Float64Array, lo: number, R: Float64Array, ro: number, n: number, out: Uint8Array): void {
+  let pd = L[lo]! - R[ro]!;
+  for (let i = 1; i < n; i++) {
+    const d = L[lo + i]! - R[ro + i]!;
+    out[i] = d !== d || pd !== pd ? UNKNOWN : +(pd <= 0) & +(d > 0);
+    pd = d;
+  }
+}
+
+function crossesBelowInto(L: Float64Array, lo: number, R: Float64Array, ro: number, n: number, out: Uint8Array): void {
+  let pd = L[lo]! - R[ro]!;
+  for (let i = 1; i < n; i++) {
+    const d = L[lo + i]! - R[ro + i]!;
+    out[i] = d !== d || pd !== pd ? UNKNOWN : +(pd >= 0) & +(d < 0);
+    pd = d;
+  }
+}
+
+/**
+ * Both crossings of one (left, right) pair of series, computed in one pass per block and
+ * shared by every crossesAbove/crossesBelow trigger on that pair: a strategy entering on
+ * a cross above and exiting on the cross below read and subtracted the same two series
+ * twice per bar (the signal passes were ~1/3 of an SMA cross's engine time). Results are
+ * cached by the resolver's blockId; the carried previous values follow TriggerState.step
+ * at a block's first bar, so the outputs are the same as two separate triggers'.
+ */
+class CrossPair {
+  private above = new Uint8Array(0);
+  private below = new Uint8Array(0);
+  private block = Number.NaN;
+  private prevLeft = Number.NaN;
+  private prevRight = Number.NaN;
+
+  constructor(
+    private readonly left: ChunkValues,
+    private readonly right: ChunkValues,
+    private readonly resolver: OperandResolver,
+  ) {}
+
+  evaluate(from: number, to: number, above: boolean): Uint8Array {
+    const block = this.resolver.blockId!;
+    if (block !== this.block) {
+      this.block = block;
+      this.compute(from, to);
+    }
+    return above ? this.above : this.below;
+  }
+
+  private compute(from: number, to: number): void {
+    const n = to - from;
+    if (this.above.length < n) {
+      this.above = new Uint8Array(n);
+      this.below = new Uint8Array(n);
+    }
+    if (n === 0) return;
+    const L = this.left.values;
+    const lo = this.left.offset + from;
+    const R = this.right.values;
+    const ro = this.right.offset + from;
+    const l = L[lo]!;
+    const r = R[ro]!;
+    const pl = this.prevLeft;
+    const pr = this.prevRight;
+    const unknown = l !== l || r !== r || pl !== pl || pr !== pr;
+    this.above[0] = unknown ? UNKNOWN : pl <= pr && l > r ? TRUE : FALSE;
+    this.below[0] = unknown ? UNKNOWN : pl >= pr && l < r ? TRUE : FALSE;
+    crossesBothInto(L, lo, R, ro, n, this.above, this.below);
+    this.prevLeft = L[lo + n - 1]!;
+    this.prevRight = R[ro + n - 1]!;
+  }
+}
+
+const crossPairs = new WeakMap<ChunkValues, Map<ChunkValues, CrossPair>>();
+
+function crossPair(left: ChunkValues, right: ChunkValues, resolver: OperandResolver): CrossPair {
+  let byRight = crossPairs.get(left);
+  if (!byRight) crossPairs.set(left, (byRight = new Map()));
+  let pair = byRight.get(right);
+  if (!pair) byRight.set(right, (pair = new CrossPair(left, right, resolver)));
+  return pair;
+}
+
+/** crossesAboveInto and crossesBelowInto in one pass over the difference. */
+function crossesBothInto(L: Float64Array, lo: number, R: Float64Array, ro: number, n: number, above: Uint8Array, below: Uint8Array): void {
+  let pd = L[lo]! - R[ro]!;
+  for (let i = 1; i < n; i++) {
+    const d = L[lo + i]! - R[ro + i]!;
+    if (d !== d || pd !== pd) {
+      above[i] = UNKNOWN;
+      below[i] = UNKNOWN;
+    } else {
+      above[i] = +(pd <= 0) & +(d > 0);
+      below[i] = +(pd >= 0) & +(d < 0);
+    }
+    pd = d;
   }
 }
