@@ -313,12 +313,7 @@ class BacktestEngine implements BacktestSession, OperandResolver {
           if (usesPositionValues) positionValues.fill(Number.NaN);
           if (cash > peak) peak = cash;
           const dd = ((cash - peak) / peak) * 100;
-          for (; i < to; i++) {
-            const k = i - from;
-            if ((elA[k]! | esA[k]!) & TRUE) break;
-            equity[g0 + i] = cash;
-            drawdown[g0 + i] = dd;
-          }
+          i = esA === never ? scanFlat1(elA, equity, drawdown, i, to, from, g0, cash, dd) : scanFlat2(elA, esA, equity, drawdown, i, to, from, g0, cash, dd);
           if (i === to) break;
         } else if (side !== 0 && canScanPosition) {
           // In a position without intrabar or every-bar rules: mark to market until a relevant signal.
@@ -327,13 +322,24 @@ class BacktestEngine implements BacktestSession, OperandResolver {
           const c = adds ? (side === 1 ? elA : esA) : never;
           const held = side * qty;
           const start = i;
-          for (; i < to; i++) {
-            const k = i - from;
-            if ((a[k]! | b[k]! | c[k]!) & TRUE) break;
-            const e = cash + held * close[i]!;
-            if (e > peak) peak = e;
-            equity[g0 + i] = e;
-            drawdown[g0 + i] = ((e - peak) / peak) * 100;
+          if (b === never && c === never) {
+            // One signal array (a one-sided strategy): the common case, a tighter loop.
+            for (; i < to; i++) {
+              if (a[i - from]! & TRUE) break;
+              const e = cash + held * close[i]!;
+              if (e > peak) peak = e;
+              equity[g0 + i] = e;
+              drawdown[g0 + i] = ((e - peak) / peak) * 100;
+            }
+          } else {
+            for (; i < to; i++) {
+              const k = i - from;
+              if ((a[k]! | b[k]! | c[k]!) & TRUE) break;
+              const e = cash + held * close[i]!;
+              if (e > peak) peak = e;
+              equity[g0 + i] = e;
+              drawdown[g0 + i] = ((e - peak) / peak) * 100;
+            }
           }
           exposure += i - start;
           if (i === to) break;
@@ -694,6 +700,29 @@ class BacktestEngine implements BacktestSession, OperandResolver {
       barsHeld: this.processed - this.entryBar,
     };
   }
+}
+
+/**
+ * The flat scan: equity is the cash until an entry signal; returns the first bar with one
+ * (or `to`). One- and two-array versions so a one-sided strategy reads one signal per bar.
+ */
+function scanFlat1(el: Uint8Array, equity: Float64Array, drawdown: Float64Array, i: number, to: number, from: number, g0: number, cash: number, dd: number): number {
+  for (; i < to; i++) {
+    if (el[i - from]! & TRUE) break;
+    equity[g0 + i] = cash;
+    drawdown[g0 + i] = dd;
+  }
+  return i;
+}
+
+function scanFlat2(el: Uint8Array, es: Uint8Array, equity: Float64Array, drawdown: Float64Array, i: number, to: number, from: number, g0: number, cash: number, dd: number): number {
+  for (; i < to; i++) {
+    const k = i - from;
+    if ((el[k]! | es[k]!) & TRUE) break;
+    equity[g0 + i] = cash;
+    drawdown[g0 + i] = dd;
+  }
+  return i;
 }
 
 function distance(d: Distance, avg: number, atr: number): number {
