@@ -13,8 +13,7 @@ import type { SystemInfo } from '../core/application/contract/system.js';
 import { seedDemoDataIfEmpty, type DemoSeedReport } from '../core/application/demo/seed-demo.js';
 import { createHandlers } from '../core/application/handlers/create-handlers.js';
 import { JobRegistry } from '../core/application/jobs/job-registry.js';
-import { exportBarsCsv } from '../core/infrastructure/csv/export-csv.js';
-import { runImportInWorker } from '../core/infrastructure/csv/import-runner.js';
+import { csvBarExporter, workerBarImporter } from '../core/infrastructure/csv/bar-file-adapters.js';
 import { resolveDataDir } from '../core/infrastructure/data-dir.js';
 import { SqliteJobStore } from '../core/infrastructure/jobs/sqlite-job-store.js';
 import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
@@ -153,19 +152,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     runStore: new SqliteRunStore(storage.writer, reader),
     jobs,
     events,
-    importer: {
-      importFile: (importOptions, control) => {
-        const abort = new AbortController();
-        const unsubscribe = control.onCancel(() => abort.abort());
-        return runImportInWorker(storage.file, importOptions, { onProgress: control.onProgress, signal: abort.signal }).finally(unsubscribe);
-      },
-    },
-    exporter: {
-      exportCsv: async (request) => {
-        const report = exportBarsCsv(storage.barStore, request, request.path);
-        return { path: report.file, rows: report.bars };
-      },
-    },
+    importer: workerBarImporter(storage.file),
+    exporter: csvBarExporter(storage.barStore),
     backtests: executor,
     clock,
     newId: randomUUID,

@@ -7,8 +7,7 @@ import { createDispatcher, type Dispatcher } from '../../contract/dispatcher.js'
 import { createEventBus, type EventMessage } from '../../contract/events.js';
 import { LatencyRecorder } from '../../contract/latency.js';
 import { JobRegistry } from '../../jobs/job-registry.js';
-import { exportBarsCsv } from '../../../infrastructure/csv/export-csv.js';
-import { runImportInWorker } from '../../../infrastructure/csv/import-runner.js';
+import { csvBarExporter, workerBarImporter } from '../../../infrastructure/csv/bar-file-adapters.js';
 import { SqliteJobStore } from '../../../infrastructure/jobs/sqlite-job-store.js';
 import { SqliteRunStore } from '../../../infrastructure/runs/sqlite-run-store.js';
 import { openStorage, type Storage } from '../../../infrastructure/sqlite/storage.js';
@@ -58,19 +57,8 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
       runStore: new SqliteRunStore(storage.writer, reader),
       jobs,
       events: bus,
-      importer: {
-        importFile: (importOptions, control) => {
-          const abort = new AbortController();
-          const unsubscribe = control.onCancel(() => abort.abort());
-          return runImportInWorker(storage.file, importOptions, { onProgress: control.onProgress, signal: abort.signal }).finally(unsubscribe);
-        },
-      },
-      exporter: {
-        exportCsv: async (request) => {
-          const report = exportBarsCsv(storage.barStore, request, request.path);
-          return { path: report.file, rows: report.bars };
-        },
-      },
+      importer: workerBarImporter(storage.file),
+      exporter: csvBarExporter(storage.barStore),
       backtests: executor,
       clock,
       newId,
