@@ -5,7 +5,8 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort } from 'node:worker_threads';
 import type { ImportProgress } from '../core/application/import-bars.js';
 import { importCsvFile } from '../core/infrastructure/csv/import-csv-file.js';
-import { cancelPoller, importErrorData, type ImportWorkerApi } from '../core/infrastructure/csv/import-protocol.js';
+import { importErrorData, type ImportWorkerApi } from '../core/infrastructure/csv/import-protocol.js';
+import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
 import { openStorage } from '../core/infrastructure/sqlite/storage.js';
 
 const api: ImportWorkerApi = {

@@ -34,6 +34,16 @@ const texts = async (page: Page, testId: string): Promise<string[]> => page.getB
 const numbers = (values: string[]): number[] => values.map((v) => Number(v.replace(/,/g, '')));
 
 /** Sweep → heatmap and variants → open a variant as a run → walk-forward → Monte Carlo on that run, on one server. */
+/** GOOG daily, sma-cross fast 5..15 step 5 x slow 20..40 step 10: the 3 x 3 grid both setups use. */
+async function fillSmaGrid(page: Page): Promise<void> {
+  await page.getByTestId('opt-series').selectOption('GOOG/1d');
+  for (const [name, min, max, step] of [['fast', '5', '15', '5'], ['slow', '20', '40', '10']] as const) {
+    await page.getByTestId(`opt-min-${name}`).fill(min);
+    await page.getByTestId(`opt-max-${name}`).fill(max);
+    await page.getByTestId(`opt-step-${name}`).fill(step);
+  }
+}
+
 describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward, Monte Carlo', () => {
   const { browser, server } = useBrowserAndServer();
   let app: AppSession;
@@ -46,13 +56,7 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     await page.getByTestId('nav-optimize').click();
     await page.getByTestId('sweep-setup').waitFor();
     await page.getByTestId('opt-source').selectOption('template:sma-cross');
-    await page.getByTestId('opt-series').selectOption('GOOG/1d');
-    await page.getByTestId('opt-min-fast').fill('5');
-    await page.getByTestId('opt-max-fast').fill('15');
-    await page.getByTestId('opt-step-fast').fill('5');
-    await page.getByTestId('opt-min-slow').fill('20');
-    await page.getByTestId('opt-max-slow').fill('40');
-    await page.getByTestId('opt-step-slow').fill('10');
+    await fillSmaGrid(page);
     expect(await page.getByTestId('opt-constraints').inputValue()).toBe('fast < slow');
     await page.getByTestId('opt-min-trades').fill('1');
     expect(await page.getByTestId('opt-planned').textContent()).toContain('9 grid points');
@@ -97,13 +101,7 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     await page.getByTestId('nav-optimize').click();
     await page.getByTestId('opt-tab-walkforward').click();
     await page.getByTestId('wf-setup').waitFor();
-    await page.getByTestId('opt-series').selectOption('GOOG/1d');
-    await page.getByTestId('opt-min-fast').fill('5');
-    await page.getByTestId('opt-max-fast').fill('15');
-    await page.getByTestId('opt-step-fast').fill('5');
-    await page.getByTestId('opt-min-slow').fill('20');
-    await page.getByTestId('opt-max-slow').fill('40');
-    await page.getByTestId('opt-step-slow').fill('10');
+    await fillSmaGrid(page);
     await page.getByTestId('wf-is-days').fill('1095');
     await page.getByTestId('wf-oos-days').fill('365');
     await page.getByTestId('wf-setup-start').click();

@@ -62,24 +62,3 @@ export function importErrorFromData(data: ImportErrorData): AppError {
       return new AppError(data.type, data.message);
   }
 }
-
-// The cancel flag: one Int32 in a SharedArrayBuffer. The worker sits in one synchronous
-// transaction and cannot take messages, so main sets the flag and the import polls it
-// between batches. (core/infrastructure/workers/cancel-flag.ts has the same layout, but
-// the layering lint bars core/infrastructure from any path under a `workers` folder.)
-
-/** Returns a fresh, unset cancel flag. */
-export function createCancelFlag(): SharedArrayBuffer {
-  return new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
-}
-
-/** Sets the flag; the worker sees it at its next batch. */
-export function requestCancel(flag: SharedArrayBuffer): void {
-  Atomics.store(new Int32Array(flag), 0, 1);
-}
-
-/** Returns a poll function for the flag. */
-export function cancelPoller(flag: SharedArrayBuffer): () => boolean {
-  const view = new Int32Array(flag);
-  return () => Atomics.load(view, 0) === 1;
-}

@@ -3,10 +3,9 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, WorkerFailedError } from '../../application/errors.js';
 import type { ImportBarsOptions, ImportProgress, ImportReport } from '../../application/import-bars.js';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createCancelFlag, importErrorFromData, requestCancel, type ImportOutcome, type ImportWorkerApi } from './import-protocol.js';
+import { createCancelFlag, requestCancel } from '../workers/cancel-flag.js';
+import { workerScriptPath } from '../workers/worker-script.js';
+import { importErrorFromData, type ImportOutcome, type ImportWorkerApi } from './import-protocol.js';
 
 export interface ImportRunControl {
   /** Called at most 10 times a second while the worker reads the file. */
@@ -26,7 +25,7 @@ export interface ImportRunControl {
 export async function runImportInWorker(dbFile: string, options: ImportBarsOptions, control: ImportRunControl = {}): Promise<ImportReport> {
   const { signal, onProgress } = control;
   if (signal?.aborted) throw new CancelledError('Import cancelled before it started; nothing was written');
-  const worker = new Worker(control.workerScript ?? importWorkerScript());
+  const worker = new Worker(control.workerScript ?? workerScriptPath('import-worker'));
   const api = wrap<ImportWorkerApi>(nodeEndpoint(worker));
   const flag = createCancelFlag();
   const cancel = (): void => requestCancel(flag);
@@ -48,16 +47,5 @@ export async function runImportInWorker(dbFile: string, options: ImportBarsOptio
     signal?.removeEventListener('abort', cancel);
     api[releaseProxy]();
     await worker.terminate();
-  }
-}
-
-/** dist/workers/import-worker.js, found by walking up from this module (source or bundle) to package.json. */
-function importWorkerScript(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return join(dir, 'dist', 'workers', 'import-worker.js');
-    const parent = dirname(dir);
-    if (parent === dir) throw new WorkerFailedError('Cannot locate dist/workers/import-worker.js: no package.json above this module');
-    dir = parent;
   }
 }
