@@ -1,15 +1,18 @@
 // Backtest worker: reads bars through its own read-only SQLite connection (cached per
-// file), runs the engine, and returns the result with its big arrays transferred.
+// file), runs the engine, and either returns the result with its big arrays transferred
+// or saves it as a run through its own write connection and returns the summary.
 // Started by WorkerPool (core/infrastructure/workers); RPC with comlink's node adapter.
 import { performance } from 'node:perf_hooks';
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { CancelledError, ValidationError } from '../core/application/errors.js';
+import type { RunRecord } from '../core/application/backtest/backtest-executor.js';
+import { CancelledError, NotFoundError, ValidationError } from '../core/application/errors.js';
 import { ENGINE_VERSION, runBacktest } from '../core/domain/engine/backtest.js';
 import { canonicalJson, hashRunInputs } from '../core/domain/engine/run-hash.js';
 import { isBacktestCancelled, type BacktestResult } from '../core/domain/engine/types.js';
 import { instrumentId } from '../core/domain/market/ids.js';
+import type { Instrument } from '../core/domain/market/instrument.js';
 import { isTimeframe } from '../core/domain/market/timeframe.js';
 import {
   CACHE_MB_ENV,
@@ -19,14 +22,19 @@ import {
   type BacktestWorkerStats,
   type WorkerBacktestWire,
   type WorkerMemory,
+  type WorkerSavedRun,
 } from '../core/infrastructure/workers/backtest-protocol.js';
+import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
+import { openWorkerWriter } from '../core/infrastructure/sqlite/database.js';
 import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
 import { fillBuffers, packFills } from '../core/infrastructure/workers/fill-columns.js';
-import { BarSource } from './lib/bar-source.js';
+import { BarSource, type LoadedSeries } from './lib/bar-source.js';
 import { IndicatorCache } from './lib/indicator-cache.js';
+import { lowerThreadPriority } from './lib/thread-priority.js';
 import { progressReporter } from './lib/progress-reporter.js';
 import { assertFaultsEnabled, commitFault } from './lib/test-faults.js';
 
+lowerThreadPriority();
 const MB = 1024 * 1024;
 const cacheMb = Number(process.env[CACHE_MB_ENV] ?? 512);
 const budget = (Number.isFinite(cacheMb) && cacheMb >= 0 ? cacheMb : 512) * MB;
@@ -42,7 +50,15 @@ const MAX_HASHES = 256;
 const api: BacktestWorkerApi = {
   async runBacktest(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerBacktestWire> {
     try {
-      return await execute(job, progress, cancelFlag);
+      return toWire(await execute(job, progress, cancelFlag));
+    } finally {
+      jobsRun++;
+      progress.close();
+    }
+  },
+  async runAndSave(job: BacktestJob, record: RunRecord, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerSavedRun> {
+    try {
+      return save(await execute(job, progress, cancelFlag), record, cancelFlag);
     } finally {
       jobsRun++;
       progress.close();
@@ -53,7 +69,21 @@ const api: BacktestWorkerApi = {
   },
 };
 
-async function execute(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerBacktestWire> {
+/** One executed job before it is shaped for the wire or saved. */
+interface Executed {
+  readonly job: BacktestJob;
+  readonly instrument: Instrument;
+  readonly series: LoadedSeries;
+  readonly result: BacktestResult;
+  readonly hash: string;
+  readonly magnifierUsed: boolean;
+  readonly indicatorsFromCache: number;
+  readonly started: number;
+  readonly loadMs: number;
+  readonly engineMs: number;
+}
+
+async function execute(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<Executed> {
   const started = performance.now();
   if (!isTimeframe(job.timeframe)) throw new ValidationError(`Unknown timeframe "${String(job.timeframe)}"`);
   const shouldCancel = cancelPoller(cancelFlag);
@@ -111,23 +141,38 @@ async function execute(job: BacktestJob, progress: MessagePort, cancelFlag: Shar
     if (hashes.size >= MAX_HASHES) hashes.delete(hashes.keys().next().value!);
     hashes.set(hashKey, hash);
   }
+  return {
+    job,
+    instrument,
+    series,
+    result,
+    hash,
+    magnifierUsed: magnifierBars !== null,
+    indicatorsFromCache: precomputed.hits,
+    started,
+    loadMs: loaded - started,
+    engineMs: finished - loaded,
+  };
+}
 
+function toWire(done: Executed): WorkerBacktestWire {
+  const { result, series } = done;
   const ts = series.bars.ts.slice();
   const { trades, markers, ...rest } = result;
   const fills = packFills(trades, markers);
   const out: WorkerBacktestWire = {
-    instrument,
+    instrument: done.instrument,
     result: rest,
     fills,
-    hash,
+    hash: done.hash,
     engineVersion: ENGINE_VERSION,
     ts,
     barCount: series.bars.ts.length,
     barsOrigin: series.origin,
-    magnifierUsed: magnifierBars !== null,
+    magnifierUsed: done.magnifierUsed,
     barsFromCache: series.fromCache,
-    indicatorsFromCache: precomputed.hits,
-    timings: { loadMs: loaded - started, engineMs: finished - loaded, totalMs: performance.now() - started },
+    indicatorsFromCache: done.indicatorsFromCache,
+    timings: { loadMs: done.loadMs, engineMs: done.engineMs, totalMs: performance.now() - done.started },
     memory: memory(),
   };
   // The engine allocates equity and drawdown per run, so they can move without a copy;
@@ -135,6 +180,63 @@ async function execute(job: BacktestJob, progress: MessagePort, cancelFlag: Shar
   // markers go as columns (cloning ~27k objects cost more than the whole engine run).
   // A Set: equity and drawdown may share one buffer, and a buffer listed twice fails to clone.
   return Comlink.transfer(out, [...new Set([result.equity.buffer, result.drawdownPct.buffer, ts.buffer]), ...fillBuffers(fills)]);
+}
+
+/** Saves the executed job as a run on this worker's own write connection. */
+function save(done: Executed, record: RunRecord, cancelFlag: SharedArrayBuffer): WorkerSavedRun {
+  const { job, instrument, series, result } = done;
+  const barCount = series.bars.ts.length;
+  if (barCount === 0) throw new NotFoundError(`No ${job.timeframe} bars of ${instrument.symbol} in the requested range`);
+  // Cancelled while the engine finished: nothing is saved. Past this point the run is kept.
+  if (cancelPoller(cancelFlag)()) throw new CancelledError();
+  const saveStarted = performance.now();
+  const n = barCount;
+  const run = runStoreFor(job.dbFile).save({
+    name: record.name,
+    strategyId: record.strategyId,
+    spec: job.spec,
+    instrumentId: instrument.id,
+    symbol: instrument.symbol,
+    timeframe: job.timeframe,
+    fromTs: record.fromTs,
+    toTs: record.toTs,
+    barCount,
+    engineVersion: ENGINE_VERSION,
+    hash: done.hash,
+    metrics: result.metrics as unknown as Readonly<Record<string, number | null>>,
+    trades: result.trades as unknown as readonly Readonly<Record<string, unknown>>[],
+    // The cached bars' ts column is only read by the save, so no copy is needed.
+    equity: { ts: series.bars.ts, equity: result.equity },
+    status: 'completed',
+    extras: {
+      openPosition: result.openPosition,
+      barsOrigin: series.origin,
+      magnifierUsed: done.magnifierUsed,
+      firstTs: series.bars.ts[0]!,
+      lastTs: series.bars.ts[n - 1]!,
+    },
+  });
+  const now = performance.now();
+  return {
+    run,
+    metrics: result.metrics,
+    openPosition: result.openPosition,
+    barCount,
+    barsFromCache: series.fromCache,
+    timings: { loadMs: done.loadMs, engineMs: done.engineMs, saveMs: now - saveStarted, totalMs: now - done.started },
+    memory: memory(),
+  };
+}
+
+/** Run stores on this worker's own write connection, one per database file. */
+const runStores = new Map<string, SqliteRunStore>();
+function runStoreFor(dbFile: string): SqliteRunStore {
+  let store = runStores.get(dbFile);
+  if (!store) {
+    store = new SqliteRunStore(openWorkerWriter(dbFile));
+    runStores.set(dbFile, store);
+  }
+  return store;
 }
 
 function memory(): WorkerMemory {

@@ -25,7 +25,9 @@ import type { WorkerMemory } from '../core/infrastructure/workers/backtest-proto
 import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
 import { BarSource } from './lib/bar-source.js';
 import { IndicatorCache } from './lib/indicator-cache.js';
+import { lowerThreadPriority } from './lib/thread-priority.js';
 
+lowerThreadPriority();
 const MB = 1024 * 1024;
 function budgetMb(name: string, fallback: number): number {
   const v = Number(process.env[name] ?? fallback);

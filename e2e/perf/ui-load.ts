@@ -5,6 +5,7 @@
 // and the degradation; target < 20 %. Writes e2e/results/ui-load.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { WebSocket } from 'ws';
 import { invoke } from '../lib/app.js';
 import { launchBrowser } from '../lib/browser.js';
 import { repoRoot, startServer, type RunningServer } from '../lib/server.js';
@@ -19,8 +20,45 @@ interface Load {
   readonly stats: () => { started: number; finished: number; failed: number; inFlightMin: number };
 }
 
+/**
+ * Waits for `job/finished` events the way the UI does: one event socket for all lanes (polling
+ * `jobs/list` from 8 lanes would itself load the server's main thread).
+ */
+async function jobEvents(server: RunningServer): Promise<{ finished: (jobId: string) => Promise<string>; close: () => void }> {
+  const socket = new WebSocket(`${server.origin.replace('http', 'ws')}/api/events?token=${server.token}`, { origin: server.origin });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  const waiting = new Map<string, (status: string) => void>();
+  // A job may finish before its start call has answered.
+  const early = new Map<string, string>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { name: string; payload: { job?: { id: string; status: string } } };
+    const job = message.payload.job;
+    if (message.name !== 'job/finished' || !job) return;
+    const resolve = waiting.get(job.id);
+    if (resolve) {
+      waiting.delete(job.id);
+      resolve(job.status);
+    } else early.set(job.id, job.status);
+  });
+  return {
+    finished: (jobId) => {
+      const status = early.get(jobId);
+      if (status !== undefined) {
+        early.delete(jobId);
+        return Promise.resolve(status);
+      }
+      return new Promise((resolve) => waiting.set(jobId, resolve));
+    },
+    close: () => socket.close(),
+  };
+}
+
 /** Keeps `CONCURRENT` backtests in flight through the API until stopped. */
-function startLoad(server: RunningServer, symbol: string, strategyId: string): Load {
+async function startLoad(server: RunningServer, symbol: string, strategyId: string): Promise<Load> {
+  const events = await jobEvents(server);
   let running = true;
   let started = 0;
   let finished = 0;
@@ -33,15 +71,9 @@ function startLoad(server: RunningServer, symbol: string, strategyId: string): L
       const { jobId } = await invoke<{ jobId: string }>(server, 'backtest/start', { strategyId, symbol, timeframe: '1m' });
       started += 1;
       inFlight += 1;
-      for (;;) {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        const jobs = await invoke<{ id: string; status: string }[]>(server, 'jobs/list');
-        const status = jobs.find((j) => j.id === jobId)?.status;
-        if (status === 'done') finished += 1;
-        else if (status && ['failed', 'cancelled', 'interrupted'].includes(status)) failed += 1;
-        else continue;
-        break;
-      }
+      const status = await events.finished(jobId);
+      if (status === 'done') finished += 1;
+      else failed += 1;
       inFlight -= 1;
     }
   };
@@ -60,6 +92,7 @@ function startLoad(server: RunningServer, symbol: string, strategyId: string): L
       running = false;
       clearInterval(sampler);
       await Promise.all(lanes);
+      events.close();
       if (failure !== null) throw new Error(`the load stopped early: ${String(failure)}`);
     },
     stats: () => ({ started, finished, failed, inFlightMin }),
@@ -95,7 +128,7 @@ export async function runUiLoad(): Promise<number> {
     await measureInteractions(browser, server, data, idle);
 
     process.stdout.write(`--- loaded: ${CONCURRENT} concurrent backtests ---\n`);
-    const load = startLoad(server, data.symbol, loadStrategy.id);
+    const load = await startLoad(server, data.symbol, loadStrategy.id);
     // Let the pool fill before timing.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const loaded = new Recorder('loaded ');

@@ -1,8 +1,10 @@
-import type { BacktestResult } from '../../domain/engine/types.js';
-import type { InstrumentId, JobId } from '../../domain/market/ids.js';
+import type { BacktestMetrics } from '../../domain/engine/metrics.js';
+import type { BacktestResult, OpenPosition } from '../../domain/engine/types.js';
+import type { InstrumentId, JobId, StrategyId } from '../../domain/market/ids.js';
 import type { Instrument } from '../../domain/market/instrument.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
+import type { RunSummary } from '../ports/run-store.js';
 
 /** One backtest to execute: which bars, which spec. Ranges are [fromTs, toTs), epoch ms UTC. */
 export interface BacktestRequest {
@@ -45,14 +47,39 @@ export interface ExecuteOptions {
   readonly timeoutMs?: number;
 }
 
-export interface BacktestJobHandle {
+export interface BacktestJobHandle<T = BacktestOutcome> {
   readonly id: JobId;
   /** Rejects with CancelledError, TimeoutError, WorkerFailedError, ValidationError or NotFoundError. */
-  readonly result: Promise<BacktestOutcome>;
+  readonly result: Promise<T>;
   cancel(): void;
+}
+
+/** What a saved run records besides the engine's outputs. */
+export interface RunRecord {
+  readonly name: string;
+  readonly strategyId: StrategyId | null;
+  /** The requested range as given (null = from the first / to the last stored bar). */
+  readonly fromTs: number | null;
+  readonly toTs: number | null;
+}
+
+/** A backtest executed and saved as a run: the summary and what callers show at once. */
+export interface SavedBacktest {
+  readonly run: RunSummary;
+  readonly metrics: BacktestMetrics;
+  readonly openPosition: OpenPosition | null;
+  readonly barCount: number;
 }
 
 /** Runs backtests off the calling thread (a worker pool in the app). */
 export interface BacktestExecutor {
   submit(request: BacktestRequest, options?: ExecuteOptions): BacktestJobHandle;
+  /**
+   * Runs the backtest and saves it as a run where it ran: a year of minutes is megabytes
+   * of equity and trades, which would otherwise be copied, re-encoded and written on the
+   * caller's thread (the app's main thread, which serves the UI). Resolves once the run is
+   * committed; rejects like `submit`, and with NotFoundError when the range has no bars
+   * (nothing is saved then).
+   */
+  submitAndSave(request: BacktestRequest, record: RunRecord, options?: ExecuteOptions): BacktestJobHandle<SavedBacktest>;
 }

@@ -29,7 +29,7 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
         run: async (context) => {
           const startedAt = deps.clock();
           const result = await runBacktest(
-            { bars: deps.barStore, executor: deps.backtests, runs: deps.runStore },
+            { bars: deps.barStore, executor: deps.backtests },
             {
               spec,
               symbol: args.symbol,
@@ -40,7 +40,7 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
             },
             { progress: (p) => context.progress({ done: p.done, total: p.total }), onCancel: (listener) => context.onCancel(listener) },
           );
-          throughput.recordBacktest(deps.clock(), result.ts.length, deps.clock() - startedAt);
+          throughput.recordBacktest(deps.clock(), result.barCount, deps.clock() - startedAt);
           deps.events.emit('data/changed', { kind: 'runs', ids: [result.runId] });
           return result;
         },

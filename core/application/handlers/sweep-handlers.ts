@@ -261,8 +261,8 @@ export function sweepHandlers(deps: HandlerDeps, throughput: ThroughputLog): Swe
         title: `Variant #${args.index} of ${sweep.name} on ${sweep.symbol} ${sweep.timeframe}`,
         run: async () => {
           const startedAt = deps.clock();
-          const opened = await openSweepVariant({ bars: deps.barStore, executor: deps.backtests, runs: deps.runStore, sweeps: deps.sweeps }, sweep.id, args.index);
-          throughput.recordBacktest(deps.clock(), opened.run.ts.length, deps.clock() - startedAt);
+          const opened = await openSweepVariant({ bars: deps.barStore, executor: deps.backtests, sweeps: deps.sweeps }, sweep.id, args.index);
+          throughput.recordBacktest(deps.clock(), opened.run.barCount, deps.clock() - startedAt);
           cache.forget(sweep.id);
           deps.events.emit('data/changed', { kind: 'runs', ids: [opened.run.runId] });
           return opened;

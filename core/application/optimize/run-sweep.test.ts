@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import { parseConstraint } from '../../domain/optimize/constraints.js';
 import { parseParamRange } from '../../domain/optimize/param-space.js';
-import { SqliteRunStore } from '../../infrastructure/runs/sqlite-run-store.js';
 import type { Storage } from '../../infrastructure/sqlite/storage.js';
 import { tempDir } from '../../infrastructure/sqlite/test-kit/temp-db.js';
 import { SqliteSweepStore } from '../../infrastructure/sweeps/sqlite-sweep-store.js';
@@ -76,7 +75,7 @@ describe('parameter sweeps on the worker pool', () => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
 
     const best = outcome.best!;
-    const opened = await openSweepVariant({ bars: storage.barStore, executor, runs: new SqliteRunStore(storage.writer), sweeps: deps.sweeps }, outcome.sweep.id, best.index);
+    const opened = await openSweepVariant({ bars: storage.barStore, executor, sweeps: deps.sweeps }, outcome.sweep.id, best.index);
     expect(opened.run.metrics).toEqual(best.metrics);
     expect(deps.sweeps.variant(outcome.sweep.id, best.index)!.runId).toBe(opened.run.runId);
   });

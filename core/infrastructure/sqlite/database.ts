@@ -90,14 +90,33 @@ export class SqliteDatabase {
   }
 }
 
+export interface WorkerConnectionOptions {
+  readonly busyTimeoutMs?: number;
+  readonly schemaVersion?: number;
+}
+
 /**
  * Opens a read-only connection of its own (for worker threads). The file must exist and
  * be at the schema version this build knows; workers never migrate.
  */
-export function openReadOnly(path: string, options: { busyTimeoutMs?: number; schemaVersion?: number } = {}): Connection {
+export function openReadOnly(path: string, options: WorkerConnectionOptions = {}): Connection {
+  return openWorkerConnection(path, true, options);
+}
+
+/**
+ * Opens a read-write connection of its own for a worker thread that saves what it made
+ * (a finished run), so the bytes never cross to the main thread. Same checks as
+ * openReadOnly; SQLite serialises it with the app's writer (busy timeout), so keep its
+ * transactions short.
+ */
+export function openWorkerWriter(path: string, options: WorkerConnectionOptions = {}): Connection {
+  return openWorkerConnection(path, false, options);
+}
+
+function openWorkerConnection(path: string, readonly: boolean, options: WorkerConnectionOptions): Connection {
   if (!fs.existsSync(path)) throw new StorageError(`No database at ${path}`, { path });
   assertSqliteFile(path);
-  const db = openConnection(path, true, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+  const db = openConnection(path, readonly, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   const expected = options.schemaVersion ?? LATEST_SCHEMA_VERSION;
   const version = schemaVersion(db);
   try {

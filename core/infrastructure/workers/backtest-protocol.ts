@@ -1,3 +1,4 @@
+import type { RunRecord, SavedBacktest } from '../../application/backtest/backtest-executor.js';
 import type { BacktestResult } from '../../domain/engine/types.js';
 import type { FillColumns } from './fill-columns.js';
 import type { Instrument } from '../../domain/market/instrument.js';
@@ -87,9 +88,19 @@ export interface BacktestWorkerStats {
   readonly jobsRun: number;
 }
 
+/** A run the worker executed and saved itself: only the summary crosses back. */
+export interface WorkerSavedRun extends SavedBacktest {
+  readonly barsFromCache: boolean;
+  /** saveMs: encoding and the write transaction on the worker's own connection. */
+  readonly timings: { readonly loadMs: number; readonly engineMs: number; readonly saveMs: number; readonly totalMs: number };
+  readonly memory: WorkerMemory;
+}
+
 /** The API the backtest worker exposes through comlink. */
 export interface BacktestWorkerApi {
   runBacktest(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerBacktestWire>;
+  /** Runs the job and saves it as a run through the worker's own write connection. */
+  runAndSave(job: BacktestJob, record: RunRecord, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerSavedRun>;
   stats(): BacktestWorkerStats;
 }
 

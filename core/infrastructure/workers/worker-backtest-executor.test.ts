@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../domain/engine/backtest.js';
@@ -34,6 +35,14 @@ describe('WorkerBacktestExecutor', () => {
     await executor.ready();
     const stats = await executor.workerStats();
     expect(stats.length).toBe(2);
+  });
+
+  it.runIf(process.platform === 'linux')('runs its workers below the priority of the thread that serves the UI', async () => {
+    await executor.ready();
+    const niceOf = (tid: string): number => Number(fs.readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const tids = fs.readdirSync(`/proc/${process.pid}/task`);
+    expect(tids.filter((tid) => niceOf(tid) === 10).length).toBeGreaterThanOrEqual(2);
+    expect(niceOf(String(process.pid))).toBe(0);
   });
 
   it('returns what the engine returns in process: trades and markers (sent as columns) and equity, bit for bit', async () => {

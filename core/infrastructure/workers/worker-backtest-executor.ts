@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import type {
   BacktestExecutor,
@@ -6,8 +7,18 @@ import type {
   BacktestProgress,
   BacktestRequest,
   ExecuteOptions,
+  RunRecord,
+  SavedBacktest,
 } from '../../application/backtest/backtest-executor.js';
-import type { BacktestJob, BacktestWorkerApi, BacktestWorkerStats, TestFault, WorkerBacktestResult, WorkerBacktestWire } from './backtest-protocol.js';
+import type {
+  BacktestJob,
+  BacktestWorkerApi,
+  BacktestWorkerStats,
+  TestFault,
+  WorkerBacktestResult,
+  WorkerBacktestWire,
+  WorkerSavedRun,
+} from './backtest-protocol.js';
 import { unpackFills } from './fill-columns.js';
 import { CACHE_MB_ENV, TEST_FAULTS_ENV } from './backtest-protocol.js';
 import { WorkerPool, type JobHandle, type PoolStats, type WorkerPoolOptions } from './worker-pool.js';
@@ -26,6 +37,9 @@ export interface WorkerBacktestExecutorOptions extends Omit<WorkerPoolOptions, '
 
 /** A backtest job plus what only tests and benchmarks look at. */
 export type DetailedJobHandle = JobHandle<WorkerBacktestResult>;
+
+/** A request that may carry a TestFault (honoured only with testFaults). */
+export type FaultableRequest = BacktestRequest & { fault?: TestFault; faultMs?: number };
 
 /**
  * The BacktestExecutor port on a WorkerPool of backtest workers. Each job's worker reads
@@ -50,9 +64,32 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
     return { id: handle.id, cancel: handle.cancel, result: handle.result.then(toOutcome) };
   }
 
+  submitAndSave(request: BacktestRequest, record: RunRecord, options: ExecuteOptions = {}): BacktestJobHandle<SavedBacktest> {
+    const handle = this.submitAndSaveDetailed(request, record, options);
+    return {
+      id: handle.id,
+      cancel: handle.cancel,
+      result: handle.result.then(({ run, metrics, openPosition, barCount }) => ({ run, metrics, openPosition, barCount })),
+    };
+  }
+
   /** Like submit, but resolves with the worker's full report (timings, memory, cache use); `fault` needs testFaults. */
-  submitDetailed(request: BacktestRequest & { fault?: TestFault; faultMs?: number }, options: ExecuteOptions = {}): DetailedJobHandle {
-    const handle = this.pool.submit<WorkerBacktestWire, BacktestProgress>(
+  submitDetailed(request: FaultableRequest, options: ExecuteOptions = {}): DetailedJobHandle {
+    const handle = this.dispatch(request, options, (api, job, progress, cancelFlag) => api.runBacktest(job, progress, cancelFlag));
+    return { id: handle.id, cancel: handle.cancel, result: handle.result.then(fromWire) };
+  }
+
+  /** Like submitAndSave, with the worker's timings (incl. the save) and memory. */
+  submitAndSaveDetailed(request: FaultableRequest, record: RunRecord, options: ExecuteOptions = {}): JobHandle<WorkerSavedRun> {
+    return this.dispatch(request, options, (api, job, progress, cancelFlag) => api.runAndSave(job, record, progress, cancelFlag));
+  }
+
+  private dispatch<T>(
+    request: FaultableRequest,
+    options: ExecuteOptions,
+    call: (api: Comlink.Remote<BacktestWorkerApi>, job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer) => Promise<T>,
+  ): JobHandle<T> {
+    return this.pool.submit<T, BacktestProgress>(
       (api, context) => {
         const job: BacktestJob = {
           jobId: context.jobId,
@@ -66,14 +103,13 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
           ...(request.quantityStep === undefined ? {} : { quantityStep: request.quantityStep }),
           ...(request.fault === undefined ? {} : { fault: request.fault, faultMs: request.faultMs ?? 1000 }),
         };
-        return api.runBacktest(job, Comlink.transfer(context.progressPort, [context.progressPort]), context.cancelFlag);
+        return call(api, job, Comlink.transfer(context.progressPort, [context.progressPort]), context.cancelFlag);
       },
       {
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       },
     );
-    return { id: handle.id, cancel: handle.cancel, result: handle.result.then(fromWire) };
   }
 
   /**

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { runBacktest } from '../../../core/application/backtest/run-backtest.js';
+import type { Trade } from '../../../core/domain/engine/types.js';
 import { parseTimeframe, type Timeframe } from '../../../core/domain/market/timeframe.js';
 import { SqliteRunStore } from '../../../core/infrastructure/runs/sqlite-run-store.js';
 import { WorkerBacktestExecutor } from '../../../core/infrastructure/workers/worker-backtest-executor.js';
@@ -52,7 +53,7 @@ export const backtestCommand: Command = {
       const progress = createProgress('backtest', !json);
       try {
         const result = await runBacktest(
-          { bars: storage.barStore, executor, runs: new SqliteRunStore(storage.writer) },
+          { bars: storage.barStore, executor },
           {
             spec,
             symbol,
@@ -65,6 +66,9 @@ export const backtestCommand: Command = {
           { progress: (p) => progress.update(p.done, p.total, `${p.done.toLocaleString('en-US')} bars`) },
         );
         progress.stop();
+        // The worker saved the run; trades and equity are read back from the store.
+        const saved = new SqliteRunStore(storage.writer).get(result.runId)!;
+        const trades = saved.trades as unknown as readonly Trade[];
         const report = {
           runId: result.runId,
           hash: result.hash,
@@ -74,9 +78,9 @@ export const backtestCommand: Command = {
           spec: result.run.name,
           metrics: result.metrics,
           openPosition: result.openPosition,
-          trades: result.trades,
+          trades,
         };
-        const files = out ? writeRunFiles(path.resolve(out), { trades: result.trades, ts: result.ts, equity: result.equity, report }) : [];
+        const files = out ? writeRunFiles(path.resolve(out), { trades, ts: saved.equity.ts, equity: saved.equity.equity, report }) : [];
         if (json) {
           printJson({ ...report, ...(files.length > 0 ? { files } : {}) });
           return;
