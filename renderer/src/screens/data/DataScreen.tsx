@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
+import { useDataChanged } from '../../api/use-data-changed.js';
 import { useQuery } from '../../api/use-query.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { CoveragePanel } from './CoveragePanel.js';
@@ -17,7 +18,7 @@ export function DataScreen() {
   }, [series.data]);
 
   // Another window or a finished import changed the store: reload the list.
-  useEffect(() => api().on('data/changed', ({ kind }) => kind === 'series' && series.reload()), [series.reload]);
+  useDataChanged('series', series.reload);
 
   return (
     <div className="col" style={{ maxWidth: 1200 }}>

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState, type Dispatch, type SetStateAction } from 'react';
 import { api } from '../../api/client.js';
+import { useDataChanged } from '../../api/use-data-changed.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatNumber, formatTs } from '../../app/format.js';
 import type { Route } from '../../app/use-route.js';
@@ -12,11 +13,8 @@ const PAGE = 200;
 
 /** History: past runs with their hash; open one, or tick two to four and compare them. */
 export function HistoryScreen({ runId, navigate }: { runId: string | undefined; navigate: (route: Route) => void }) {
-  const runs = useQuery(() => api().invoke('runs/list', { limit: PAGE }), []);
+  // Kept here so the ticks survive opening a run and coming back.
   const [picked, setPicked] = useState<string[]>([]);
-  const [comparing, setComparing] = useState(false);
-
-  useEffect(() => api().on('data/changed', ({ kind }) => kind === 'runs' && runs.reload()), [runs.reload]);
 
   if (runId) {
     return (
@@ -30,6 +28,14 @@ export function HistoryScreen({ runId, navigate }: { runId: string | undefined; 
       </div>
     );
   }
+  return <RunsList navigate={navigate} picked={picked} setPicked={setPicked} />;
+}
+
+/** The runs table; mounted only while shown, so new runs elsewhere cost it nothing meanwhile. */
+function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) => void; picked: string[]; setPicked: Dispatch<SetStateAction<string[]>> }) {
+  const runs = useQuery(() => api().invoke('runs/list', { limit: PAGE }), []);
+  const [comparing, setComparing] = useState(false);
+  useDataChanged('runs', runs.reload);
 
   const items = runs.data?.items ?? [];
   const toggle = (id: string): void => setPicked((current) => (current.includes(id) ? current.filter((x) => x !== id) : current.length >= 4 ? current : [...current, id]));

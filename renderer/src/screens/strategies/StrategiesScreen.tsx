@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { List, useListRef } from 'react-window';
 import { api } from '../../api/client.js';
 import type { StrategySummary } from '../../api/contract.js';
+import { useDataChanged } from '../../api/use-data-changed.js';
 import { usePagedList } from '../../api/use-paged-list.js';
 import type { Route } from '../../app/use-route.js';
 import { useShortcut } from '../../app/use-shortcut.js';
@@ -30,7 +31,7 @@ export function StrategiesScreen({ navigate }: { navigate: (route: Route) => voi
     [debouncedSearch, tag, sort, order],
   );
 
-  useEffect(() => api().on('data/changed', ({ kind }) => kind === 'strategies' && list.reload()), [list.reload]);
+  useDataChanged('strategies', list.reload);
   useShortcut('/', () => searchBox.current?.focus());
   useShortcut('Enter', () => selected && navigate({ screen: 'builder', id: selected.id }), selected !== null);
 
