@@ -52,6 +52,31 @@ function newRun(finalEquity: number, points = 1000): NewRun {
 }
 
 describe('SqliteRunStore', () => {
+  it('stores regular equity times as steps and irregular ones raw; both read back bit for bit', () => {
+    const regular = newRun(1, 5_000);
+    const irregular = newRun(2, 50);
+    const oddTs = irregular.equity.ts.map((t, i) => t + i * i);
+    const a = store.save(regular);
+    const b = store.save({ ...irregular, equity: { ts: oddTs, equity: irregular.equity.equity } });
+    const stored = storage.writer.prepare('SELECT run_id, ts_encoding, length(ts) AS bytes FROM run_equity ORDER BY run_id').all();
+    expect(stored).toEqual([
+      { run_id: a.id, ts_encoding: 'steps-v1', bytes: 24 },
+      { run_id: b.id, ts_encoding: 'f64', bytes: 50 * 8 },
+    ]);
+    const same = (x: Float64Array, y: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+    expect(same(store.getEquity(a.id)!.ts, regular.equity.ts)).toBe(true);
+    expect(same(store.getEquity(a.id)!.equity, regular.equity.equity)).toBe(true);
+    expect(same(store.getEquity(b.id)!.ts, oddTs)).toBe(true);
+  });
+
+  it('reports equity times it cannot read as a StorageError naming the run', () => {
+    const saved = store.save(newRun(1, 100));
+    storage.writer.prepare("UPDATE run_equity SET ts = ? WHERE run_id = ?").run(Buffer.from(Float64Array.of(0, 60_000, 99).buffer), saved.id);
+    expect(() => store.getEquity(saved.id)).toThrow(new RegExp(`Run ${saved.id}: time steps give 99 points, expected 100`));
+    storage.writer.prepare("UPDATE run_equity SET ts_encoding = 'zstd' WHERE run_id = ?").run(saved.id);
+    expect(() => store.getEquity(saved.id)).toThrow(/"zstd", which this version cannot read/);
+  });
+
   it('round-trips a run: spec, metrics, trades and the full equity curve bit for bit', () => {
     const input = newRun(10_100);
     const saved = store.save(input);

@@ -18,11 +18,15 @@ import { parseTimeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import { newRunId } from './run-id.js';
 import { encodeTradeColumns, pageValues, tradesFromPages, type TradeLayout } from './trade-columns.js';
+import { decodeTsSteps, encodeTsSteps } from './ts-steps.js';
 
 /** Runs saved before the columnar pages (and trades that do not fit columns): one deflated JSON array. */
 const JSON_ENCODING = 'json+deflate-raw';
 /** Trades in run_trade_pages; run_trades holds the layout as JSON. */
 const COLUMNS_ENCODING = 'columns-v1';
+/** Equity times: one float64 per point, or runs of equal steps (ts-steps.ts). */
+const F64_ENCODING = 'f64';
+const STEPS_ENCODING = 'steps-v1';
 const DEFAULT_LIMIT = 50;
 /** Decoded trade pages kept (each ~1.7 MB for 16,384 engine trades): a sorted order of a 175,000-trade run touches all 11. */
 const PAGE_CACHE_PAGES = 12;
@@ -53,9 +57,10 @@ const SUMMARY_COLUMNS =
 
 /**
  * RunStore on the workstation's SQLite file (tables from the 'runs...' migration).
- * A run is three rows written in one transaction: the run (small columns + spec and
- * metrics as JSON), its trades (one compressed JSON BLOB) and its equity curve
- * (Float64Array BLOBs at full resolution). Listing reads only the first table.
+ * A run is written in one transaction: the run (small columns + spec and metrics as
+ * JSON), its trades (column pages, or one compressed JSON BLOB for odd shapes) and its
+ * equity curve (float64 values at full resolution; times as runs of equal steps when that
+ * is smaller). Listing reads only the first table.
  */
 export class SqliteRunStore implements RunStore {
   constructor(
@@ -94,6 +99,7 @@ export class SqliteRunStore implements RunStore {
     // stringify + deflate of every trade, ~10x more, on the main process.
     const columns = encodeTradeColumns(run.trades);
     const trades = columns ? Buffer.from(JSON.stringify(columns.layout)) : deflateRawSync(JSON.stringify(run.trades), { level: 1 });
+    const steps = encodeTsSteps(run.equity.ts);
     this.writer.transaction(() => {
       this.writer
         .prepare(
@@ -109,8 +115,8 @@ export class SqliteRunStore implements RunStore {
         for (const page of columns.pages) insert.run(id, page.field, page.page, page.data);
       }
       this.writer
-        .prepare('INSERT INTO run_equity (run_id, point_count, ts, equity) VALUES (?, ?, ?, ?)')
-        .run(id, run.equity.ts.length, bytesOf(run.equity.ts), bytesOf(run.equity.equity));
+        .prepare('INSERT INTO run_equity (run_id, point_count, ts_encoding, ts, equity) VALUES (?, ?, ?, ?, ?)')
+        .run(id, run.equity.ts.length, steps ? STEPS_ENCODING : F64_ENCODING, bytesOf(steps ?? run.equity.ts), bytesOf(run.equity.equity));
     })();
     return toSummary(row);
   }
@@ -162,10 +168,10 @@ export class SqliteRunStore implements RunStore {
   }
 
   getEquity(id: RunId): EquityCurve | null {
-    const equityRow = this.reader().prepare('SELECT point_count, ts, equity FROM run_equity WHERE run_id = ?').get(id) as
-      | { point_count: number; ts: Buffer; equity: Buffer }
+    const equityRow = this.reader().prepare('SELECT point_count, ts_encoding, ts, equity FROM run_equity WHERE run_id = ?').get(id) as
+      | { point_count: number; ts_encoding: string; ts: Buffer; equity: Buffer }
       | undefined;
-    return equityRow ? decodeEquity(equityRow.point_count, equityRow.ts, equityRow.equity) : null;
+    return equityRow ? decodeEquity(id, equityRow) : null;
   }
 
   readTrades(id: RunId, offset: number, limit: number): readonly RunTrade[] {
@@ -290,8 +296,17 @@ function decodeTrades(id: string, encoding: string, blob: Buffer): RunTrade[] {
   return JSON.parse(inflateRawSync(blob).toString('utf8')) as RunTrade[];
 }
 
-function decodeEquity(count: number, ts: Buffer, equity: Buffer): EquityCurve {
-  return { ts: float64Copy(ts, count), equity: float64Copy(equity, count) };
+function decodeEquity(id: RunId, row: { point_count: number; ts_encoding: string; ts: Buffer; equity: Buffer }): EquityCurve {
+  const count = row.point_count;
+  const equity = float64Copy(row.equity, count);
+  if (row.ts_encoding === F64_ENCODING) return { ts: float64Copy(row.ts, count), equity };
+  if (row.ts_encoding !== STEPS_ENCODING) throw new StorageError(`Run ${id} stores equity times as "${row.ts_encoding}", which this version cannot read`, { id });
+  if (row.ts.byteLength % 24 !== 0) throw new StorageError(`Run ${id}: equity time steps hold ${row.ts.byteLength} bytes, not whole triples`, { id });
+  try {
+    return { ts: decodeTsSteps(float64Copy(row.ts, row.ts.byteLength / 8), count), equity };
+  } catch (error) {
+    throw new StorageError(`Run ${id}: ${(error as Error).message}`, { id });
+  }
 }
 
 /** Copies BLOB bytes into a fresh, aligned Float64Array (a Buffer's offset need not be a multiple of 8). */
