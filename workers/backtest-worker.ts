@@ -7,6 +7,7 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { RunRecord } from '../core/application/backtest/backtest-executor.js';
+import type { RunSummary } from '../core/application/ports/run-store.js';
 import { CancelledError, NotFoundError, ValidationError } from '../core/application/errors.js';
 import { ENGINE_VERSION, runBacktest } from '../core/domain/engine/backtest.js';
 import { canonicalJson, hashRunInputs } from '../core/domain/engine/run-hash.js';
@@ -26,13 +27,13 @@ import {
 } from '../core/infrastructure/workers/backtest-protocol.js';
 import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
 import { openWorkerWriter } from '../core/infrastructure/sqlite/database.js';
-import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
+import { cancelPoller, duringWrite } from '../core/infrastructure/workers/cancel-flag.js';
 import { fillBuffers, packFills } from '../core/infrastructure/workers/fill-columns.js';
 import { BarSource, type LoadedSeries } from './lib/bar-source.js';
 import { IndicatorCache } from './lib/indicator-cache.js';
 import { lowerThreadPriority } from './lib/thread-priority.js';
 import { progressReporter } from './lib/progress-reporter.js';
-import { assertFaultsEnabled, commitFault } from './lib/test-faults.js';
+import { assertFaultsEnabled, commitFault, holdFor } from './lib/test-faults.js';
 
 lowerThreadPriority();
 const MB = 1024 * 1024;
@@ -190,8 +191,27 @@ function save(done: Executed, record: RunRecord, cancelFlag: SharedArrayBuffer):
   // Cancelled while the engine finished: nothing is saved. Past this point the run is kept.
   if (cancelPoller(cancelFlag)()) throw new CancelledError();
   const saveStarted = performance.now();
-  const n = barCount;
-  const run = runStoreFor(job.dbFile).save({
+  const store = runStoreFor(job.dbFile);
+  const run = duringWrite(cancelFlag, () => {
+    if (job.fault === 'slowSave') holdFor(job.faultMs ?? 1000);
+    return saveRun(store, done, record);
+  });
+  const now = performance.now();
+  return {
+    run,
+    metrics: result.metrics,
+    openPosition: result.openPosition,
+    barCount,
+    barsFromCache: series.fromCache,
+    timings: { loadMs: done.loadMs, engineMs: done.engineMs, saveMs: now - saveStarted, totalMs: now - done.started },
+    memory: memory(),
+  };
+}
+
+function saveRun(store: SqliteRunStore, done: Executed, record: RunRecord): RunSummary {
+  const { job, instrument, series, result } = done;
+  const barCount = series.bars.ts.length;
+  return store.save({
     name: record.name,
     strategyId: record.strategyId,
     spec: job.spec,
@@ -213,19 +233,9 @@ function save(done: Executed, record: RunRecord, cancelFlag: SharedArrayBuffer):
       barsOrigin: series.origin,
       magnifierUsed: done.magnifierUsed,
       firstTs: series.bars.ts[0]!,
-      lastTs: series.bars.ts[n - 1]!,
+      lastTs: series.bars.ts[barCount - 1]!,
     },
   });
-  const now = performance.now();
-  return {
-    run,
-    metrics: result.metrics,
-    openPosition: result.openPosition,
-    barCount,
-    barsFromCache: series.fromCache,
-    timings: { loadMs: done.loadMs, engineMs: done.engineMs, saveMs: now - saveStarted, totalMs: now - done.started },
-    memory: memory(),
-  };
 }
 
 /** Run stores on this worker's own write connection, one per database file. */

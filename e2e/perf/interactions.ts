@@ -239,7 +239,8 @@ export async function measureInteractions(
 
   // Start a run until results show (a full year of minute bars), then zoom its price chart.
   await page.goto(`${server.origin}/#/run/${sma.id}`);
-  await page.getByTestId('run-start').waitFor();
+  // Run stays disabled until the instrument list has arrived; a click before that does nothing.
+  await page.locator('[data-testid="run-start"]:not([disabled])').waitFor();
   await installProbe(page);
   const runs: number[] = [];
   const backtests: number[] = [];

@@ -3,6 +3,7 @@
 // bars each, through the API) run concurrently, restarted as each finishes so the worker
 // pool stays busy for the whole loaded pass. Reports p95 per interaction idle vs loaded
 // and the degradation; target < 20 %. Writes e2e/results/ui-load.json.
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -16,6 +17,7 @@ const CONCURRENT = 8;
 const DEGRADATION_TARGET_PCT = 20;
 // Idle/loaded pass pairs; BWS_LOAD_PASSES=1 for a quick check of the script.
 const PASSES = Number(process.env.BWS_LOAD_PASSES ?? 3);
+const CONTROL = process.env.BWS_LOAD_CONTROL === '1';
 
 interface Load {
   readonly stop: () => Promise<void>;
@@ -101,6 +103,24 @@ async function startLoad(server: RunningServer, symbol: string, strategyId: stri
   };
 }
 
+/**
+ * The control (BWS_LOAD_CONTROL=1): one process that only spins, at the backtest workers'
+ * priority, in place of the backtests. What it costs the UI is what one busy core costs on
+ * this machine with no work of the app's at all: the floor under the real load's figure.
+ */
+function startSpinner(): Load {
+  const nice = Number(process.env.BWS_WORKER_NICE ?? 10);
+  const child = spawn(process.execPath, ['-e', `require('node:os').setPriority(${nice}); for (;;) {}`], { stdio: 'ignore' });
+  return {
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    stats: () => ({ started: 0, finished: 0, failed: 0, inFlightMin: 0 }),
+  };
+}
+
 function compare(idle: readonly Figure[], loaded: readonly Figure[]) {
   return idle.map((a) => {
     const b = loaded.find((f) => f.interaction === a.interaction)!;
@@ -133,8 +153,8 @@ export async function runUiLoad(): Promise<number> {
       process.stdout.write(`--- pass ${pass}/${PASSES}: idle ---\n`);
       await measureInteractions(browser, server, data, idle);
 
-      process.stdout.write(`--- pass ${pass}/${PASSES}: loaded, ${CONCURRENT} concurrent backtests ---\n`);
-      const load = await startLoad(server, data.symbol, loadStrategy.id);
+      process.stdout.write(`--- pass ${pass}/${PASSES}: loaded, ${CONTROL ? 'control: one spinning process' : `${CONCURRENT} concurrent backtests`} ---\n`);
+      const load = CONTROL ? startSpinner() : await startLoad(server, data.symbol, loadStrategy.id);
       // Let the pool fill before timing.
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       const loadedStarted = Date.now();
@@ -162,7 +182,8 @@ export async function runUiLoad(): Promise<number> {
     const serverSide = await invoke<{ handlers: unknown[] }>(server, 'system/performance');
     const report = {
       generatedAt: new Date().toISOString(),
-      command: 'npm run test:load',
+      command: CONTROL ? 'BWS_LOAD_CONTROL=1 npm run test:load' : 'npm run test:load',
+      loadKind: CONTROL ? 'control: one process spinning at the workers\' priority' : `${CONCURRENT} concurrent backtests`,
       machine: machine(),
       strategies: STRATEGIES,
       concurrentBacktests: CONCURRENT,
@@ -175,8 +196,9 @@ export async function runUiLoad(): Promise<number> {
     };
     const dir = join(repoRoot(), 'e2e/results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'ui-load.json'), `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write('wrote e2e/results/ui-load.json\n');
+    const file = CONTROL ? 'ui-load-control.json' : 'ui-load.json';
+    writeFileSync(join(dir, file), `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`wrote e2e/results/${file}\n`);
     return rows.every((r) => r.pass) ? 0 : 1;
   } catch (error) {
     process.stderr.write(`server output (last 3,000 chars):\n${server.output().slice(-3_000)}\n`);

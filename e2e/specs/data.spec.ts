@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openApp } from '../lib/app.js';
+import { invoke, openApp } from '../lib/app.js';
 import { writeBarsCsv, writeRejectedCsv } from '../lib/csv.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
 
@@ -61,6 +61,27 @@ describe('data screen', () => {
       expect(lines).toEqual(expect.arrayContaining(['3', '5']));
       await page.getByTestId('series-row').first().waitFor();
       expect(await page.locator('[data-testid="series-row"][data-symbol="E2EBAD"]').count()).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('cancels a running import: the job ends cancelled and nothing of the file is stored', async () => {
+    const app = await openApp(browser(), server());
+    try {
+      const { page } = app;
+      // Large enough (1.5M rows, ~3 s to import here) that Cancel lands while it runs.
+      await page.getByTestId('import-file').setInputFiles(writeBarsCsv('cancelme_1m.csv', 1_500_000));
+      await page.getByTestId('import-symbol').fill('E2ECANCEL');
+      await page.getByTestId('import-start').click();
+      await page.getByTestId('import-progress').waitFor({ timeout: 60_000 });
+      await page.getByTestId('import-cancel').click();
+      await page.getByTestId('import-done').filter({ hasText: 'Import cancelled; nothing was written.' }).waitFor({ timeout: 30_000 });
+      const series = await invoke<{ instrument: { symbol: string } }[]>(server(), 'data/listSeries');
+      expect(series.map((s) => s.instrument.symbol)).not.toContain('E2ECANCEL');
+      expect(series.length).toBeGreaterThan(0);
+      expect(await page.locator('[data-testid="series-row"][data-symbol="E2ECANCEL"]').count()).toBe(0);
+      expect(app.errors).toEqual([]);
     } finally {
       await app.close();
     }

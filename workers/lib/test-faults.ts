@@ -14,6 +14,11 @@ export function assertFaultsEnabled(fault: TestFault): void {
  * stay unanswered (the crash is scheduled), 'continue' for 'busy' and 'hang' once their
  * loop is over ('busy' is then implemented by the caller with the real engine).
  */
+/** Spins for `ms` without yielding: a stand-in for a long synchronous step. */
+export function holdFor(ms: number): void {
+  spinFor(ms);
+}
+
 export function commitFault(fault: TestFault, faultMs: number): 'pending' | 'continue' {
   switch (fault) {
     case 'throw':
@@ -34,6 +39,7 @@ export function commitFault(fault: TestFault, faultMs: number): 'pending' | 'con
       spinFor(faultMs);
       return 'continue';
     case 'busy':
+    case 'slowSave':
       return 'continue';
   }
 }

@@ -45,6 +45,8 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
           return result;
         },
         toResult: (result) => ({ runId: result.runId, hash: result.hash }),
+        // A cancel that arrives while the run is being saved is too late: the run exists.
+        doneWhenCompletedAfterCancel: true,
       });
       return { jobId: job.id };
     },

@@ -268,6 +268,7 @@ export function sweepHandlers(deps: HandlerDeps, throughput: ThroughputLog): Swe
           return opened;
         },
         toResult: (opened) => ({ runId: opened.run.runId, hash: opened.run.hash, sweepId: sweep.id, index: args.index }),
+        doneWhenCompletedAfterCancel: true,
       });
       return { runId: null, jobId: toJobId(job.id) };
     },

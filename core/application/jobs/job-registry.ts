@@ -21,6 +21,11 @@ export interface JobRequest<T> {
   readonly run: (context: JobContext) => Promise<T>;
   /** The JSON-friendly result kept with the job (default: the value itself). */
   readonly toResult?: (value: T) => unknown;
+  /**
+   * A value returned after a cancel request means the work completed and is kept (a saved
+   * run): the job is 'done'. Default: 'cancelled' (e.g. a sweep returns what it finished).
+   */
+  readonly doneWhenCompletedAfterCancel?: boolean;
 }
 
 export interface JobRegistryDeps {
@@ -177,7 +182,7 @@ export class JobRegistry {
     };
     try {
       const value = await request.run(context);
-      if (job.cancelled) this.finish(job, 'cancelled', undefined, toErrorData(new CancelledError()));
+      if (job.cancelled && !request.doneWhenCompletedAfterCancel) this.finish(job, 'cancelled', undefined, toErrorData(new CancelledError()));
       else this.finish(job, 'done', request.toResult ? request.toResult(value) : value);
     } catch (error) {
       if (job.cancelled || error instanceof CancelledError) {

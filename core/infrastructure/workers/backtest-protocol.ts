@@ -15,8 +15,9 @@ import type { MessagePort } from 'node:worker_threads';
  * - oom: allocates until V8's heap limit stops the worker
  * - busy: reruns the real engine (with the real cancel poll) for faultMs
  * - hang: a synchronous loop that ignores cancel, for faultMs
+ * - slowSave: the run's save (runAndSave) holds its write open for faultMs more
  */
-export const TEST_FAULTS = ['throw', 'uncaught', 'exit', 'oom', 'busy', 'hang'] as const;
+export const TEST_FAULTS = ['throw', 'uncaught', 'exit', 'oom', 'busy', 'hang', 'slowSave'] as const;
 export type TestFault = (typeof TEST_FAULTS)[number];
 
 export interface BacktestJob {

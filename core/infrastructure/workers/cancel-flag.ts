@@ -6,10 +6,33 @@
  */
 const CANCEL_INDEX = 0;
 const CANCEL_REQUESTED = 1;
+/** Second slot: > 0 while the worker is inside a database write it must not be killed in. */
+const WRITING_INDEX = 1;
 
 /** Returns a fresh, unset cancel flag. */
 export function createCancelFlag(): SharedArrayBuffer {
-  return new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+}
+
+/**
+ * Runs `write` marked as a write in progress: the pool does not terminate the worker for
+ * an ignored cancel or an overrun timeout until it returns (a thread killed inside a
+ * SQLite transaction could leave the store's write lock to this process's other
+ * connections). The write itself is short; the engine loop before it polls cancel.
+ */
+export function duringWrite<T>(flag: SharedArrayBuffer, write: () => T): T {
+  const view = new Int32Array(flag);
+  Atomics.add(view, WRITING_INDEX, 1);
+  try {
+    return write();
+  } finally {
+    Atomics.sub(view, WRITING_INDEX, 1);
+  }
+}
+
+/** Whether the worker holding this flag is inside `duringWrite`. */
+export function isWriting(flag: SharedArrayBuffer): boolean {
+  return Atomics.load(new Int32Array(flag), WRITING_INDEX) > 0;
 }
 
 /** Sets the flag; every reader sees it on its next poll. */

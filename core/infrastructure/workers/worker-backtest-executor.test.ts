@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../domain/engine/backtest.js';
 import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import type { Instrument } from '../../domain/market/instrument.js';
+import { SqliteRunStore } from '../runs/sqlite-run-store.js';
 import { tempDir } from '../sqlite/test-kit/temp-db.js';
 import type { Storage } from '../sqlite/storage.js';
 import { randomWalkBars, seedStore } from './test-kit/bar-fixture.js';
@@ -122,6 +123,24 @@ describe('WorkerBacktestExecutor', () => {
     await expect(handle.result).rejects.toMatchObject({ type: 'CancelledError', message: expect.stringContaining('did not stop') });
     expect(executor.stats().replaced).toBe(before + 1);
     await expect(executor.submit(request()).result).resolves.toMatchObject({ barCount: BARS });
+  });
+
+  it('a cancel or timeout that lands during the run save waits for it: the worker lives and the run is kept', async () => {
+    const runs = new SqliteRunStore(storage.writer);
+    const before = { replaced: executor.stats().replaced, runs: runs.list().total };
+    const record = { name: 'slow save', strategyId: null, fromTs: null, toTs: null };
+    // The save holds its write 1.5 s (the run itself takes a few ms); a cancel at 600 ms
+    // (grace 100 ms) and a 700 ms timeout both expire inside it, even on a busy machine.
+    const cancelled = executor.submitAndSaveDetailed({ ...request(), fault: 'slowSave', faultMs: 1_500 }, record);
+    const timed = executor.submitAndSaveDetailed({ ...request(), fault: 'slowSave', faultMs: 1_500 }, record, { timeoutMs: 700 });
+    await new Promise((r) => setTimeout(r, 600));
+    cancelled.cancel();
+    const [a, b] = await Promise.all([cancelled.result, timed.result]);
+    expect(executor.stats().replaced).toBe(before.replaced);
+    expect(runs.list().total).toBe(before.runs + 2);
+    expect(runs.get(a.run.id)!.barCount).toBe(BARS);
+    expect(runs.get(b.run.id)!.tradeCount).toBe(b.run.tradeCount);
+    expect(storage.writer.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
   it('fails a job that overruns its timeout and replaces the worker', async () => {

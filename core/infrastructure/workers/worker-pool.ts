@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { CancelledError, TimeoutError, WorkerFailedError, type AppError } from '../../application/errors.js';
 import { jobId as toJobId, type JobId } from '../../domain/market/ids.js';
-import { createCancelFlag, requestCancel } from './cancel-flag.js';
+import { createCancelFlag, isWriting, requestCancel } from './cancel-flag.js';
 import { describeWorkerDeath, errorFromWorker } from './worker-errors.js';
 
 /** What a task gets besides the worker's remote API. */
@@ -77,6 +77,8 @@ export interface PoolStats {
 }
 
 const MAX_DEATHS_IN_A_ROW = 8;
+/** How often a cancel or timeout that met a write in progress looks again. */
+const WRITE_RECHECK_MS = 20;
 
 interface Slot<Api> {
   readonly workerId: number;
@@ -175,14 +177,18 @@ export class WorkerPool<Api> {
     if (job.cancelRequested) return true;
     job.cancelRequested = true;
     requestCancel(job.cancelFlag);
-    job.timers.push(
-      setTimeout(() => {
-        if (job.state !== 'running' || !job.slot) return;
-        const slot = job.slot;
-        this.settle(job, new CancelledError(`Cancelled; the worker did not stop within ${this.cancelGraceMs} ms and was replaced`));
-        this.replace(slot);
-      }, this.cancelGraceMs),
-    );
+    const expire = (): void => {
+      if (job.state !== 'running' || !job.slot) return;
+      // Inside a database write: let it finish (it is short), then judge again.
+      if (isWriting(job.cancelFlag)) {
+        job.timers.push(setTimeout(expire, WRITE_RECHECK_MS));
+        return;
+      }
+      const slot = job.slot;
+      this.settle(job, new CancelledError(`Cancelled; the worker did not stop within ${this.cancelGraceMs} ms and was replaced`));
+      this.replace(slot);
+    };
+    job.timers.push(setTimeout(expire, this.cancelGraceMs));
     return true;
   }
 
@@ -281,14 +287,17 @@ export class WorkerPool<Api> {
     this.listenForProgress(job, port1);
     if (job.timeoutMs !== undefined) {
       const ms = job.timeoutMs;
-      job.timers.push(
-        setTimeout(() => {
-          if (job.state !== 'running' || job.slot !== slot) return;
-          this.counts.timedOut++;
-          this.settle(job, new TimeoutError(`Job ${job.id} ran longer than its ${ms} ms timeout; its worker was terminated and replaced`));
-          this.replace(slot);
-        }, ms),
-      );
+      const expire = (): void => {
+        if (job.state !== 'running' || job.slot !== slot) return;
+        if (isWriting(job.cancelFlag)) {
+          job.timers.push(setTimeout(expire, WRITE_RECHECK_MS));
+          return;
+        }
+        this.counts.timedOut++;
+        this.settle(job, new TimeoutError(`Job ${job.id} ran longer than its ${ms} ms timeout; its worker was terminated and replaced`));
+        this.replace(slot);
+      };
+      job.timers.push(setTimeout(expire, ms));
     }
     const context: JobContext = { jobId: job.id, cancelFlag: job.cancelFlag, progressPort: port2 };
     job.task(slot.api, context).then(
@@ -301,9 +310,11 @@ export class WorkerPool<Api> {
     if (job.state !== 'running' || job.slot !== slot) return; // already failed by a crash, timeout or grace expiry
     slot.job = null;
     this.deathsInARow = 0;
-    if (job.cancelRequested) this.settle(job, new CancelledError('Cancelled'));
-    else if (error !== null) this.settle(job, errorFromWorker(error));
-    else this.settle(job, null, value);
+    // A worker that answered with a value finished the work (a cancel that came too late
+    // changes nothing: e.g. its run is saved), so the value is the truth.
+    if (error === null) this.settle(job, null, value);
+    else if (job.cancelRequested) this.settle(job, new CancelledError('Cancelled'));
+    else this.settle(job, errorFromWorker(error));
     this.dispatch();
   }
 

@@ -2,7 +2,6 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { SpecIssue, StrategyDetail, StrategySpec } from '../../api/contract.js';
-import { loadCatalog } from '../../api/catalog.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatTs } from '../../app/format.js';
 import type { Route } from '../../app/use-route.js';
@@ -18,6 +17,7 @@ import { SizingCostsForm } from './SizingCostsForm.js';
 import { getIn, pathKey, removeAt, setIn } from './spec-edit.js';
 import { useDraftAutosave } from './use-draft.js';
 import { useValidation } from './use-validation.js';
+import { loadStrategy, type LoadedStrategy } from './strategy-loader.js';
 
 /** The validator writes array steps as `children[0]`; the forms key fields as `children.0`. */
 const normalizePath = (path: string): string => path.replace(/\[(\d+)\]/g, '.$1');
@@ -46,14 +46,7 @@ export function BuilderScreen({ strategyId, navigate }: { strategyId: string | u
 }
 
 function StrategyBuilder({ strategyId, navigate }: { strategyId: string; navigate: (route: Route) => void }) {
-  const loaded = useQuery(async () => {
-    const [detail, draft, catalog] = await Promise.all([
-      api().invoke('strategies/get', { id: strategyId }),
-      api().invoke('strategies/getDraft', { id: strategyId }),
-      loadCatalog(),
-    ]);
-    return { detail, draft, catalog };
-  }, [strategyId]);
+  const loaded = useQuery(() => loadStrategy(strategyId), [strategyId]);
   const [saved, setSaved] = useState<StrategyDetail | null>(null);
   const [spec, setSpec] = useState<StrategySpec | null>(null);
   const [restoredAt, setRestoredAt] = useState<number | null>(null);
@@ -68,15 +61,18 @@ function StrategyBuilder({ strategyId, navigate }: { strategyId: string; navigat
     return () => cancelAnimationFrame(frame);
   }, [spec, showPreview]);
 
-  useEffect(() => {
-    if (!loaded.data) return;
+  // Taken in the render that brings the data (React re-renders at once, before painting),
+  // not in an effect: the form paints in the same frame as the answer.
+  const [taken, setTaken] = useState<LoadedStrategy | null>(null);
+  if (loaded.data && loaded.data !== taken) {
+    setTaken(loaded.data);
     setSaved(loaded.data.detail);
     // A draft equal to the saved spec (left by "discard") is no unsaved edit.
     if (loaded.data.draft && JSON.stringify(loaded.data.draft.draft) !== JSON.stringify(loaded.data.detail.spec)) {
       setSpec(loaded.data.draft.draft as unknown as StrategySpec);
       setRestoredAt(loaded.data.draft.savedAt);
     } else setSpec(loaded.data.detail.spec);
-  }, [loaded.data]);
+  }
 
   const dirty = spec !== null && saved !== null && spec !== saved.spec;
   const draftStatus = useDraftAutosave(strategyId, spec, dirty);

@@ -1,9 +1,10 @@
-import { useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { List, useListRef } from 'react-window';
 import { api } from '../../api/client.js';
 import type { StrategySummary } from '../../api/contract.js';
 import { useDataChanged } from '../../api/use-data-changed.js';
 import { usePagedList } from '../../api/use-paged-list.js';
+import { prefetchStrategy } from '../builder/strategy-loader.js';
 import type { Route } from '../../app/use-route.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 import { EmptyState } from '../../components/EmptyState.js';
@@ -33,7 +34,20 @@ export function StrategiesScreen({ navigate }: { navigate: (route: Route) => voi
 
   useDataChanged('strategies', list.reload);
   useShortcut('/', () => searchBox.current?.focus());
-  useShortcut('Enter', () => selected && navigate({ screen: 'builder', id: selected.id }), selected !== null);
+  // Selecting a row starts loading what the builder needs: a double click's first click is
+  // a selection, so the open finds its data on the way.
+  const select = useCallback((strategy: StrategySummary) => {
+    prefetchStrategy(strategy.id);
+    setSelected(strategy);
+  }, []);
+  const open = useCallback(
+    (id: string) => {
+      prefetchStrategy(id);
+      navigate({ screen: 'builder', id });
+    },
+    [navigate],
+  );
+  useShortcut('Enter', () => selected && open(selected.id), selected !== null);
 
   const total = list.total ?? 0;
   return (
@@ -90,7 +104,7 @@ export function StrategiesScreen({ navigate }: { navigate: (route: Route) => voi
             rowCount={total}
             rowHeight={STRATEGY_ROW_HEIGHT}
             overscanCount={10}
-            rowProps={{ rowAt: list.rowAt, version: list.version, selectedId: selected?.id ?? null, onSelect: setSelected, onOpen: (id: string) => navigate({ screen: 'builder', id }), onTag: setTag }}
+            rowProps={{ rowAt: list.rowAt, version: list.version, selectedId: selected?.id ?? null, onSelect: select, onOpen: open, onTag: setTag }}
             onRowsRendered={({ startIndex, stopIndex }) => list.ensure(startIndex, stopIndex)}
           />
         )}
