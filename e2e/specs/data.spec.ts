@@ -105,4 +105,21 @@ describe('data screen', () => {
       await app.close();
     }
   });
+
+  it('downloads a series as CSV through the browser (web mode)', async () => {
+    const app = await openApp(browser(), server());
+    try {
+      const { page } = app;
+      await page.locator('[data-testid="series-row"][data-symbol="E2EIMP"]').click();
+      expect(await page.getByTestId('export-bars').textContent()).toBe('Download CSV');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-bars').click()]);
+      expect(download.suggestedFilename()).toBe('E2EIMP-1m.csv');
+      const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
+      expect(lines[0]).toMatch(/^timestamp,open,high,low,close,volume/);
+      expect(lines).toHaveLength(5_001);
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createDispatcher } from '../../core/application/contract/dispatcher.js';
 import { createEventBus, type EventBus } from '../../core/application/contract/events.js';
+import { NotFoundError } from '../../core/application/errors.js';
 import { jobId } from '../../core/domain/market/ids.js';
 import { NonLoopbackHostError, startWebServer, type WebServer } from './server.js';
 
@@ -62,6 +63,11 @@ describe('web server', () => {
           startedAt: null,
           finishedAt: 2,
         }),
+        'data/export': async ({ symbol, path: file }) => {
+          if (symbol !== 'ES') throw new NotFoundError(`No instrument with symbol "${symbol}"`);
+          fs.writeFileSync(file, 'ts,open,high,low,close,volume\n2024-01-01T00:00:00.000Z,1,2,0.5,1.5,10\n');
+          return { path: file, rows: 1 };
+        },
       },
       { logger: { error: () => {} }, now: () => performance.now() },
     );
@@ -151,6 +157,23 @@ describe('web server', () => {
     });
     expect(tooBig.status).toBe(413);
     expect(fs.readdirSync(path.join(dir, 'uploads'))).toHaveLength(1);
+  });
+
+  it('streams a series export as a CSV attachment and keeps no scratch file; refuses without the token', async () => {
+    const answer = await request(server, `/api/download/bars?symbol=ES&timeframe=1m&token=${server.token}`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/^text\/csv/);
+    expect(answer.headers['content-disposition']).toBe('attachment; filename="ES-1m.csv"');
+    expect(answer.body).toBe('ts,open,high,low,close,volume\n2024-01-01T00:00:00.000Z,1,2,0.5,1.5,10\n');
+    // Removed once the stream has ended on the server's side.
+    await vi.waitFor(() => expect(fs.readdirSync(path.join(dir, 'uploads'))).toEqual([]));
+    const missing = await request(server, `/api/download/bars?symbol=NOPE&timeframe=1m&token=${server.token}`);
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body)).toMatchObject({ ok: false, error: { type: 'NotFoundError' } });
+    const bad = await request(server, `/api/download/bars?symbol=ES&timeframe=7q&fromTs=abc&token=${server.token}`);
+    expect(bad.status).toBe(400);
+    expect((await request(server, '/api/download/bars?symbol=ES&timeframe=1m')).status).toBe(401);
+    await vi.waitFor(() => expect(fs.readdirSync(path.join(dir, 'uploads'))).toEqual([]));
   });
 
   it('deletes uploads older than the age limit at start', async () => {

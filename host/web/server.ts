@@ -70,7 +70,8 @@ class HttpError extends Error {
  * Serves the built renderer and the handler table over HTTP + WebSocket: `POST
  * /api/invoke` `{ name, args }` answers the dispatcher's `{ ok, value | error }`;
  * `GET /api/events` (WebSocket) pushes `{ name, payload }` events; `POST /api/upload`
- * stores a file for `data/import`. API calls and the WebSocket need the per-start token;
+ * stores a file for `data/import`; `GET /api/download/bars?symbol&timeframe[&fromTs&toTs]`
+ * answers a series as a CSV attachment. API calls and the WebSocket need the per-start token;
  * foreign origins and unexpected Host headers are refused.
  */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
@@ -144,6 +145,37 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     sendJson(response, 200, { ok: true, value: { path: target, bytes: received } });
   };
 
+  // A browser download of a series as CSV: the same `data/export` handler writes a scratch
+  // file beside the uploads, which is streamed as an attachment and removed. Streaming
+  // keeps a decade of minutes out of the page's and the server's memory.
+  const handleBarsDownload = async (url: URL, response: ServerResponse) => {
+    const params = url.searchParams;
+    const optionalNumber = (name: string) => (params.has(name) ? Number(params.get(name)) : undefined);
+    await fs.promises.mkdir(options.uploadDir, { recursive: true });
+    const scratch = path.join(options.uploadDir, `export-${Date.now()}-${randomBytes(6).toString('hex')}.csv`);
+    try {
+      const fromTs = optionalNumber('fromTs');
+      const toTs = optionalNumber('toTs');
+      const args = { symbol: params.get('symbol') ?? '', timeframe: params.get('timeframe') ?? '', path: scratch, ...(fromTs === undefined ? {} : { fromTs }), ...(toTs === undefined ? {} : { toTs }) };
+      const answer = await options.dispatcher.invoke('data/export', args);
+      if (!answer.ok) {
+        sendJson(response, answer.error.type === 'NotFoundError' ? 404 : 400, answer);
+        return;
+      }
+      const name = `${args.symbol}-${args.timeframe}.csv`.replace(/[^A-Za-z0-9._-]/g, '_');
+      response.writeHead(200, {
+        ...headers,
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Length': String((await fs.promises.stat(scratch)).size),
+        'Content-Disposition': `attachment; filename="${name}"`,
+        'Cache-Control': 'no-store',
+      });
+      await pipeline(fs.createReadStream(scratch), response);
+    } finally {
+      await fs.promises.rm(scratch, { force: true });
+    }
+  };
+
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = request.method ?? 'GET';
@@ -152,6 +184,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         guard(request, url);
         if (url.pathname === '/api/invoke' && method === 'POST') return handleInvoke(request, response);
         if (url.pathname === '/api/upload' && method === 'POST') return handleUpload(request, url, response);
+        if (url.pathname === '/api/download/bars' && method === 'GET') return handleBarsDownload(url, response);
         throw new HttpError(url.pathname === '/api/invoke' || url.pathname === '/api/upload' ? 405 : 404, 'No such API route');
       }
       const foreign = foreignRequest(request, policy);

@@ -1,7 +1,7 @@
 import type { ArgsOf, EventName, HandlerName, ResultOf, WorkstationEvents } from './contract.js';
 import { startEarly, takeEarly } from './early-calls.js';
 import { readToken } from './token.js';
-import type { Transport } from './transport.js';
+import type { BarsDownload, Transport } from './transport.js';
 import { electronTransport } from './transport-electron.js';
 import { webTransport } from './transport-web.js';
 
@@ -12,6 +12,8 @@ export interface ApiClient {
   on<E extends EventName>(event: E, callback: (payload: WorkstationEvents[E]) => void): () => void;
   /** Web mode: sends a picked file to the server and returns the path `data/import` takes. */
   upload(file: File): Promise<string>;
+  /** Web mode: has the browser download a series as CSV, streamed by the server. */
+  downloadBars(query: BarsDownload): void;
 }
 
 /** Returns a client over the given transport. */
@@ -23,6 +25,13 @@ export function createClient(transport: Transport, mode: ApiClient['mode']): Api
     upload: (file) => {
       if (!transport.upload) return Promise.reject(new Error('Uploads exist only in web mode; use the file dialog.'));
       return transport.upload(file);
+    },
+    downloadBars: (query) => {
+      if (!transport.barsDownloadUrl) throw new Error('Downloads exist only in web mode; use the save dialog.');
+      const link = document.createElement('a');
+      link.href = transport.barsDownloadUrl(query);
+      link.download = `${query.symbol}-${query.timeframe}.csv`;
+      link.click();
     },
   };
 }

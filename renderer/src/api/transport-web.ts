@@ -69,6 +69,15 @@ export function webTransport(token: string, base = window.location.origin): Tran
         if (set.size === 0) listeners.delete(event);
       };
     },
+    barsDownloadUrl(query) {
+      const url = new URL('/api/download/bars', base);
+      url.searchParams.set('symbol', query.symbol);
+      url.searchParams.set('timeframe', query.timeframe);
+      if (query.fromTs !== undefined) url.searchParams.set('fromTs', String(query.fromTs));
+      if (query.toTs !== undefined) url.searchParams.set('toTs', String(query.toTs));
+      url.searchParams.set('token', token);
+      return url.href;
+    },
     async upload(file) {
       const response = await fetch(new URL(`/api/upload?name=${encodeURIComponent(file.name)}`, base), {
         method: 'POST',

@@ -16,6 +16,8 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
   const [exportError, setExportError] = useState<string | null>(null);
   const client = api();
 
+  // Electron: a save dialog, then the core writes the file. Web mode: the browser downloads
+  // it (streamed by the server), or the core writes it to a path on this machine if one is given.
   const runExport = async (): Promise<void> => {
     setExportNote(null);
     setExportError(null);
@@ -25,9 +27,9 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
         const picked = await client.invoke('dialog/saveFile', { defaultName: `${series.symbol}-${series.timeframe}.csv`, filters: [{ name: 'CSV', extensions: ['csv'] }] });
         if (!picked.path) return;
         path = picked.path;
-      }
-      if (!path) {
-        setExportError('Enter the path of the file to write.');
+      } else if (!path) {
+        client.downloadBars({ symbol: series.symbol, timeframe: series.timeframe });
+        setExportNote(`Downloading ${series.symbol}-${series.timeframe}.csv`);
         return;
       }
       const result = await client.invoke('data/export', { symbol: series.symbol, timeframe: series.timeframe, path });
@@ -83,7 +85,7 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
               <input
                 className="grow"
                 style={{ maxWidth: 420 }}
-                placeholder="/path/on/this/machine/export.csv"
+                placeholder="Download, or write to a path on this machine: /path/export.csv"
                 aria-label="Export path"
                 data-testid="export-path"
                 value={exportPath}
@@ -91,7 +93,7 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
               />
             )}
             <button data-testid="export-bars" onClick={() => void runExport()}>
-              Export CSV
+              {client.mode === 'web' && !exportPath.trim() ? 'Download CSV' : 'Export CSV'}
             </button>
             {exportNote && <span className="good" data-testid="export-done">{exportNote}</span>}
           </div>
