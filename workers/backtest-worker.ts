@@ -26,7 +26,7 @@ import {
   type WorkerSavedRun,
 } from '../core/infrastructure/workers/backtest-protocol.js';
 import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
-import { openWorkerWriter } from '../core/infrastructure/sqlite/database.js';
+import { openWorkerWriter, type Connection } from '../core/infrastructure/sqlite/database.js';
 import { cancelPoller, duringWrite } from '../core/infrastructure/workers/cancel-flag.js';
 import { fillBuffers, packFills } from '../core/infrastructure/workers/fill-columns.js';
 import { BarSource, type LoadedSeries } from './lib/bar-source.js';
@@ -59,7 +59,9 @@ const api: BacktestWorkerApi = {
   },
   async runAndSave(job: BacktestJob, record: RunRecord, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerSavedRun> {
     try {
-      return save(await execute(job, progress, cancelFlag), record, cancelFlag);
+      const saved = save(await execute(job, progress, cancelFlag), record, cancelFlag);
+      checkpointAfterReply(job.dbFile);
+      return saved;
     } finally {
       jobsRun++;
       progress.close();
@@ -239,14 +241,34 @@ function saveRun(store: SqliteRunStore, done: Executed, record: RunRecord): RunS
 }
 
 /** Run stores on this worker's own write connection, one per database file. */
-const runStores = new Map<string, SqliteRunStore>();
+const runStores = new Map<string, { store: SqliteRunStore; db: Connection }>();
 function runStoreFor(dbFile: string): SqliteRunStore {
-  let store = runStores.get(dbFile);
-  if (!store) {
-    store = new SqliteRunStore(openWorkerWriter(dbFile));
-    runStores.set(dbFile, store);
+  let entry = runStores.get(dbFile);
+  if (!entry) {
+    const db = openWorkerWriter(dbFile);
+    // Its commits do not checkpoint on the spot (the checkpoint writes the run a second
+    // time, into the main file, with an fsync): checkpointAfterReply does it once the
+    // run's summary is on its way.
+    db.pragma('wal_autocheckpoint = 0');
+    entry = { store: new SqliteRunStore(db), db };
+    runStores.set(dbFile, entry);
   }
-  return store;
+  return entry.store;
+}
+
+/**
+ * Checkpoints the WAL after the current job has answered: setImmediate runs once the
+ * reply is posted and before the next job's message is read. PASSIVE never waits on the
+ * app's readers or writer; what it cannot copy now, the next one does.
+ */
+function checkpointAfterReply(dbFile: string): void {
+  setImmediate(() => {
+    try {
+      runStores.get(dbFile)?.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Busy or closed: the next save's checkpoint (or the app's close) catches up.
+    }
+  });
 }
 
 function memory(): WorkerMemory {

@@ -17,6 +17,8 @@ export interface DatabaseOptions {
 const DEFAULT_READERS = 2;
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 const MMAP_BYTES = 1 << 30;
+/** WAL pages (4 KiB) after which the app's writer checkpoints on commit: 16 MiB. */
+const MAIN_AUTOCHECKPOINT_PAGES = 4_096;
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 
 /**
@@ -48,6 +50,10 @@ export class SqliteDatabase {
         // Before anything writes (the WAL switch rewrites the header, migrations add tables).
         assertNotForeign(path, db);
         db.pragma('journal_mode = WAL');
+        // Workers that write big (a saved run, an import) checkpoint what they wrote; this
+        // connection's own commits are small and would otherwise inherit those checkpoints
+        // (~1,000 pages of a year-long run) on the thread that serves the UI.
+        db.pragma(`wal_autocheckpoint = ${MAIN_AUTOCHECKPOINT_PAGES}`);
         assertNotNewer(path, schemaVersion(db), migrations.length);
         migrate(db, migrations);
         return db;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runBacktest } from '../../domain/engine/backtest.js';
 import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import type { Instrument } from '../../domain/market/instrument.js';
@@ -141,6 +141,14 @@ describe('WorkerBacktestExecutor', () => {
     expect(runs.get(a.run.id)!.barCount).toBe(BARS);
     expect(runs.get(b.run.id)!.tradeCount).toBe(b.run.tradeCount);
     expect(storage.writer.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('checkpoints the runs it saved into the main file after answering (the app thread never has to)', async () => {
+    const record = { name: 'checkpointed', strategyId: null, fromTs: null, toTs: null };
+    const before = fs.statSync(storage.file).size;
+    for (let i = 0; i < 3; i++) await executor.submitAndSave(request(), record).result;
+    // Three equity curves of BARS float64 values reach the main file only through a checkpoint.
+    await vi.waitFor(() => expect(fs.statSync(storage.file).size - before).toBeGreaterThanOrEqual(3 * BARS * 8), { timeout: 5_000 });
   });
 
   it('fails a job that overruns its timeout and replaces the worker', async () => {
