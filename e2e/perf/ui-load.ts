@@ -111,10 +111,15 @@ async function startLoad(server: RunningServer, symbol: string, strategyId: stri
 function startSpinner(): Load {
   const nice = Number(process.env.BWS_WORKER_NICE ?? 10);
   const child = spawn(process.execPath, ['-e', `require('node:os').setPriority(${nice}); for (;;) {}`], { stdio: 'ignore' });
+  // Never outlive this script, however it ends.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
   return {
     stop: async () => {
+      process.off('exit', kill);
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
+      kill();
       await exited;
     },
     stats: () => ({ started: 0, finished: 0, failed: 0, inFlightMin: 0 }),
@@ -155,13 +160,17 @@ export async function runUiLoad(): Promise<number> {
 
       process.stdout.write(`--- pass ${pass}/${PASSES}: loaded, ${CONTROL ? 'control: one spinning process' : `${CONCURRENT} concurrent backtests`} ---\n`);
       const load = CONTROL ? startSpinner() : await startLoad(server, data.symbol, loadStrategy.id);
-      // Let the pool fill before timing.
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
       const loadedStarted = Date.now();
-      await measureInteractions(browser, server, data, loaded);
+      try {
+        // Let the pool fill before timing.
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        await measureInteractions(browser, server, data, loaded);
+      } finally {
+        // Also when an interaction fails: a load left running would skew whatever runs next.
+        await load.stop();
+      }
       totals.loadedMs += Date.now() - loadedStarted;
       const stats = load.stats();
-      await load.stop();
       // Let the last backtests drain so the next idle pass is idle.
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       totals.started += stats.started;
