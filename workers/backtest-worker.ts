@@ -31,6 +31,7 @@ import { cancelPoller, duringWrite } from '../core/infrastructure/workers/cancel
 import { fillBuffers, packFills } from '../core/infrastructure/workers/fill-columns.js';
 import { BarSource, type LoadedSeries } from './lib/bar-source.js';
 import { IndicatorCache } from './lib/indicator-cache.js';
+import { yieldingPoll } from './lib/foreground.js';
 import { lowerThreadPriority } from './lib/thread-priority.js';
 import { progressReporter } from './lib/progress-reporter.js';
 import { assertFaultsEnabled, commitFault, holdFor } from './lib/test-faults.js';
@@ -89,7 +90,7 @@ interface Executed {
 async function execute(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<Executed> {
   const started = performance.now();
   if (!isTimeframe(job.timeframe)) throw new ValidationError(`Unknown timeframe "${String(job.timeframe)}"`);
-  const shouldCancel = cancelPoller(cancelFlag);
+  const shouldCancel = yieldingPoll(cancelPoller(cancelFlag));
   const report = progressReporter(progress);
 
   if (job.fault !== undefined) {

@@ -107,6 +107,7 @@ beforeAll(async () => {
     'jobs/cancel': { id: jobId },
     'system/info': {},
     'system/performance': {},
+    'system/activity': {},
     'sweeps/start': sweepArgs,
     'sweeps/list': { limit: 5 },
     'sweeps/get': { sweepId },

@@ -4,6 +4,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './app/styles.css';
 import { App } from './app/App.js';
+import { reportForegroundActivity } from './app/foreground-activity.js';
+
+reportForegroundActivity();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -116,9 +116,15 @@ export interface PerformanceReport {
 export const systemSchemas = {
   'system/info': noArgsSchema,
   'system/performance': noArgsSchema,
+  'system/activity': noArgsSchema,
 } as const;
 
 export interface SystemHandlers {
   'system/info': (args?: NoArgs) => Promise<SystemInfo>;
   'system/performance': (args?: NoArgs) => Promise<PerformanceReport>;
+  /**
+   * The user is interacting (the UI says so at most ~10 times a second): backtest and
+   * sweep workers pause until the UI has been quiet for a moment.
+   */
+  'system/activity': (args?: NoArgs) => Promise<null>;
 }

@@ -98,4 +98,6 @@ export interface HandlerDeps {
   readonly evaluator: VariantEvaluator;
   /** Pool, cache and memory figures for `system/performance`. */
   readonly performance: PerformanceProbe;
+  /** Tells the compute workers the user is interacting (they pause while it goes on). */
+  readonly foreground: { noteActivity(): void };
 }

@@ -41,6 +41,10 @@ function caches(p: PoolSnapshot): PoolCaches {
 export function systemHandlers(deps: HandlerDeps, throughput: ThroughputLog): SystemHandlers {
   return {
     'system/info': async () => deps.systemInfo,
+    'system/activity': async () => {
+      deps.foreground.noteActivity();
+      return null;
+    },
     // Everything is read when asked: the monitor costs nothing while nobody looks at it.
     'system/performance': async (): Promise<PerformanceReport> => {
       const pools = await deps.performance.pools();

@@ -8,6 +8,7 @@ import { SqliteRunStore } from '../runs/sqlite-run-store.js';
 import { tempDir } from '../sqlite/test-kit/temp-db.js';
 import type { Storage } from '../sqlite/storage.js';
 import { randomWalkBars, seedStore } from './test-kit/bar-fixture.js';
+import { createForegroundSignal, noteForegroundActivity } from './foreground-signal.js';
 import { WorkerBacktestExecutor } from './worker-backtest-executor.js';
 
 const BARS = 20_000;
@@ -129,12 +130,18 @@ describe('WorkerBacktestExecutor', () => {
     const runs = new SqliteRunStore(storage.writer);
     const before = { replaced: executor.stats().replaced, runs: runs.list().total };
     const record = { name: 'slow save', strategyId: null, fromTs: null, toTs: null };
-    // The save holds its write 1.5 s (the run itself takes a few ms); a cancel at 600 ms
-    // (grace 100 ms) and a 700 ms timeout both expire inside it, even on a busy machine.
-    const cancelled = executor.submitAndSaveDetailed({ ...request(), fault: 'slowSave', faultMs: 1_500 }, record);
-    const timed = executor.submitAndSaveDetailed({ ...request(), fault: 'slowSave', faultMs: 1_500 }, record, { timeoutMs: 700 });
-    await new Promise((r) => setTimeout(r, 600));
-    cancelled.cancel();
+    // The save holds its write 3 s. The cancel goes out once the engine has reported its
+    // last bar (the save comes next), so its 100 ms grace expires inside the write; the
+    // 1.5 s timeout does too (the run itself takes a few ms, even with the worker at nice
+    // 10 on a busy machine).
+    let engineDone!: () => void;
+    const engineFinished = new Promise<void>((resolve) => (engineDone = resolve));
+    const cancelled = executor.submitAndSaveDetailed({ ...request(), fault: 'slowSave', faultMs: 3_000 }, record, {
+      onProgress: (p) => p.done === p.total && engineDone(),
+    });
+    const timed = executor.submitAndSaveDetailed({ ...request(), fault: 'slowSave', faultMs: 3_000 }, record, { timeoutMs: 1_500 });
+    await engineFinished;
+    await new Promise((r) => setTimeout(r, 50));
     const [a, b] = await Promise.all([cancelled.result, timed.result]);
     expect(executor.stats().replaced).toBe(before.replaced);
     expect(runs.list().total).toBe(before.runs + 2);
@@ -189,6 +196,43 @@ describe('WorkerBacktestExecutor', () => {
       });
     } finally {
       await plain.close();
+    }
+  });
+
+  it('pauses its jobs while the user interacts (foreground signal) and stops a paused job at once on cancel', async () => {
+    const foreground = createForegroundSignal();
+    const pool = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1, foreground });
+    try {
+      await pool.ready();
+      const time = async (handle: { result: Promise<unknown> }) => {
+        const t0 = performance.now();
+        await handle.result;
+        return performance.now() - t0;
+      };
+      const quiet = await time(pool.submit(request()));
+      // The user interacts for 400 ms: the job (its first poll comes at once) waits for the quiet.
+      noteForegroundActivity(foreground);
+      const ticker = setInterval(() => noteForegroundActivity(foreground), 20);
+      setTimeout(() => clearInterval(ticker), 400);
+      const paused = await time(pool.submit(request()));
+      expect(paused).toBeGreaterThan(quiet + 250);
+      expect(paused).toBeLessThan(1_500);
+      // Cancel during a pause: the pause ends within a slice, the worker is not replaced.
+      noteForegroundActivity(foreground);
+      const busy = setInterval(() => noteForegroundActivity(foreground), 20);
+      try {
+        const handle = pool.submit(request());
+        await new Promise((r) => setTimeout(r, 150));
+        const t0 = performance.now();
+        handle.cancel();
+        await expect(handle.result).rejects.toMatchObject({ type: 'CancelledError' });
+        expect(performance.now() - t0).toBeLessThan(100);
+        expect(pool.stats().replaced).toBe(0);
+      } finally {
+        clearInterval(busy);
+      }
+    } finally {
+      await pool.close();
     }
   });
 });

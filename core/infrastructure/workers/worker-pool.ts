@@ -48,12 +48,19 @@ export interface WorkerPoolOptions {
   readonly resourceLimits?: ResourceLimits;
   /** Environment of the workers; default a copy of process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The foreground signal (foreground-signal.ts) the workers pause on while the user interacts. */
+  readonly foreground?: SharedArrayBuffer;
   /** How long a running job may take to honour cancel before its worker is terminated. */
   readonly cancelGraceMs?: number;
   /** Timeout for jobs submitted without one; default none. */
   readonly defaultTimeoutMs?: number;
   /** Minimum spacing of progress callbacks per job; default 100 ms (<= 10/s). */
   readonly progressIntervalMs?: number;
+}
+
+/** What every pool worker finds in `workerData`. */
+export interface PoolWorkerData {
+  readonly foreground: SharedArrayBuffer | null;
 }
 
 export interface WorkerStats {
@@ -226,6 +233,7 @@ export class WorkerPool<Api> {
     const worker = new Worker(this.options.script, {
       resourceLimits: this.options.resourceLimits,
       env: this.options.env ? { ...this.options.env } : undefined,
+      workerData: { foreground: this.options.foreground ?? null } satisfies PoolWorkerData,
     });
     const slot: Slot<Api> = {
       workerId: this.nextWorkerId++,

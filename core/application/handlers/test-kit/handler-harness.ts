@@ -14,6 +14,7 @@ import { openStorage, type Storage } from '../../../infrastructure/sqlite/storag
 import { SqliteStrategyStore } from '../../../infrastructure/strategies/sqlite-strategy-store.js';
 import { SqliteSweepStore } from '../../../infrastructure/sweeps/sqlite-sweep-store.js';
 import { WorkerVariantEvaluator } from '../../../infrastructure/sweeps/worker-variant-evaluator.js';
+import { createForegroundSignal, noteForegroundActivity } from '../../../infrastructure/workers/foreground-signal.js';
 import { WorkerBacktestExecutor } from '../../../infrastructure/workers/worker-backtest-executor.js';
 import { createHandlers } from '../create-handlers.js';
 import type { PoolSnapshot } from '../handler-deps.js';
@@ -42,8 +43,9 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
   let ids = 0;
   const newId = () => `id-${++ids}`;
   const jobs = new JobRegistry({ store: new SqliteJobStore(storage.writer), events: bus, clock, newId, logger: { error: () => {} } });
-  const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
-  const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: options.sweepWorkers ?? 1 });
+  const foreground = createForegroundSignal();
+  const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1, foreground });
+  const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: options.sweepWorkers ?? 1, foreground });
   const reader = () => storage.database.reader();
   const snapshot = (pool: PoolSnapshot['pool'], stats: PoolSnapshot['stats'], workers: { workerId: number; value: Omit<PoolSnapshot['workers'][number], 'workerId'> }[]): PoolSnapshot => ({
     pool,
@@ -85,6 +87,7 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
           return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external, arrayBuffersBytes: m.arrayBuffers };
         },
       },
+      foreground: { noteActivity: () => noteForegroundActivity(foreground) },
     }),
     { logger: { error: () => {} }, now: () => performance.now(), latency },
   );

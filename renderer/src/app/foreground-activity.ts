@@ -1,0 +1,26 @@
+import { api } from '../api/client.js';
+import { throttle } from './throttle.js';
+
+/** Input that means the user is at the app right now (scrolls of any list included). */
+const EVENTS = ['pointerdown', 'keydown', 'wheel', 'scroll', 'input', 'click'] as const;
+/** At most one report per this many ms: the workers' quiet window (150 ms) spans the gaps. */
+const REPORT_EVERY_MS = 100;
+
+/**
+ * Tells the core while the user interacts, so backtests and sweeps pause and the
+ * interaction gets the cores (see core/infrastructure/workers/foreground-signal.ts).
+ * Returns a function that stops reporting.
+ */
+export function reportForegroundActivity(target: Document = document): () => void {
+  const report = throttle(() => {
+    api()
+      .invoke('system/activity')
+      .catch(() => undefined); // best effort: a lost report only means the workers keep running
+  }, REPORT_EVERY_MS);
+  const onInput = () => report.call();
+  for (const name of EVENTS) target.addEventListener(name, onInput, { capture: true, passive: true });
+  return () => {
+    for (const name of EVENTS) target.removeEventListener(name, onInput, { capture: true });
+    report.cancel();
+  };
+}
