@@ -18,9 +18,13 @@ export function reportForegroundActivity(target: Document = document): () => voi
       .catch(() => undefined); // best effort: a lost report only means the workers keep running
   }, REPORT_EVERY_MS);
   const onInput = () => report.call();
+  const onVisible = () => target.visibilityState === 'visible' && report.call();
   for (const name of EVENTS) target.addEventListener(name, onInput, { capture: true, passive: true });
+  // Coming back to the app (tab or window shown again) is about to be interaction.
+  target.addEventListener('visibilitychange', onVisible);
   return () => {
     for (const name of EVENTS) target.removeEventListener(name, onInput, { capture: true });
+    target.removeEventListener('visibilitychange', onVisible);
     report.cancel();
   };
 }
