@@ -42,6 +42,7 @@ describe('web server', () => {
   let dir: string;
   let events: EventBus;
   let server: WebServer;
+  let activity = 0;
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bws-web-'));
@@ -63,6 +64,10 @@ describe('web server', () => {
           startedAt: null,
           finishedAt: 2,
         }),
+        'system/activity': async () => {
+          activity++;
+          return null;
+        },
         'data/export': async ({ symbol, path: file }) => {
           if (symbol !== 'ES') throw new NotFoundError(`No instrument with symbol "${symbol}"`);
           fs.writeFileSync(file, 'ts,open,high,low,close,volume\n2024-01-01T00:00:00.000Z,1,2,0.5,1.5,10\n');
@@ -157,6 +162,14 @@ describe('web server', () => {
     });
     expect(tooBig.status).toBe(413);
     expect(fs.readdirSync(path.join(dir, 'uploads'))).toHaveLength(1);
+  });
+
+  it('counts a page load as user activity (the workers pause while the app opens), assets not', async () => {
+    const before = activity;
+    await request(server, '/');
+    await request(server, '/strategies/42');
+    await request(server, '/assets/app-123.js');
+    await vi.waitFor(() => expect(activity - before).toBe(2));
   });
 
   it('streams a series export as a CSV attachment and keeps no scratch file; refuses without the token', async () => {

@@ -190,6 +190,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const foreign = foreignRequest(request, policy);
       if (foreign) throw new HttpError(403, `Forbidden: ${foreign}`);
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'Method not allowed');
+      // A page load is the user opening the app: running backtests pause while it loads,
+      // before the page's own first report (renderer/src/api/boot.ts) can arrive.
+      if (path.posix.extname(url.pathname) === '') void options.dispatcher.invoke('system/activity', undefined);
       serveStatic(staticDir, url.pathname, method, response, headers);
     };
     route().catch((error: unknown) => {

@@ -2,7 +2,7 @@ import { api } from '../api/client.js';
 import { throttle } from './throttle.js';
 
 /** Input that means the user is at the app right now (scrolls of any list included). */
-const EVENTS = ['pointerdown', 'keydown', 'wheel', 'scroll', 'input', 'click'] as const;
+const EVENTS = ['pointerdown', 'pointerup', 'keydown', 'wheel', 'scroll', 'input', 'click'] as const;
 /** At most one report per this many ms: the workers' quiet window (150 ms) spans the gaps. */
 const REPORT_EVERY_MS = 100;
 
