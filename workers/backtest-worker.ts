@@ -31,7 +31,7 @@ import { cancelPoller, duringWrite } from '../core/infrastructure/workers/cancel
 import { fillBuffers, packFills } from '../core/infrastructure/workers/fill-columns.js';
 import { BarSource, type LoadedSeries } from './lib/bar-source.js';
 import { IndicatorCache } from './lib/indicator-cache.js';
-import { yieldingPoll } from './lib/foreground.js';
+import { pauseForForeground, yieldingPoll } from './lib/foreground.js';
 import { lowerThreadPriority } from './lib/thread-priority.js';
 import { progressReporter } from './lib/progress-reporter.js';
 import { assertFaultsEnabled, commitFault, holdFor } from './lib/test-faults.js';
@@ -90,7 +90,9 @@ interface Executed {
 async function execute(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<Executed> {
   const started = performance.now();
   if (!isTimeframe(job.timeframe)) throw new ValidationError(`Unknown timeframe "${String(job.timeframe)}"`);
-  const shouldCancel = yieldingPoll(cancelPoller(cancelFlag));
+  const cancelled = cancelPoller(cancelFlag);
+  // The engine's poll: cancel, and a pause while the user interacts.
+  const shouldCancel = yieldingPoll(cancelled);
   const report = progressReporter(progress);
 
   if (job.fault !== undefined) {
@@ -108,8 +110,10 @@ async function execute(job: BacktestJob, progress: MessagePort, cancelFlag: Shar
   }
   const instrument = job.quantityStep === undefined ? stored : { ...stored, quantityStep: job.quantityStep };
   const request = { dbFile: job.dbFile, instrument, timeframe: job.timeframe, fromTs: job.fromTs, toTs: job.toTs };
+  pauseForForeground(cancelled);
   const series = bars.series(request);
   const magnifierBars = job.magnifier === false ? null : bars.minuteBarsFor(request);
+  pauseForForeground(cancelled);
   const precomputed = indicators.seriesFor(job.spec, job.timeframe, series.bars, series.key);
   const loaded = performance.now();
 
@@ -191,8 +195,10 @@ function save(done: Executed, record: RunRecord, cancelFlag: SharedArrayBuffer):
   const { job, instrument, series, result } = done;
   const barCount = series.bars.ts.length;
   if (barCount === 0) throw new NotFoundError(`No ${job.timeframe} bars of ${instrument.symbol} in the requested range`);
+  const cancelled = cancelPoller(cancelFlag);
+  pauseForForeground(cancelled);
   // Cancelled while the engine finished: nothing is saved. Past this point the run is kept.
-  if (cancelPoller(cancelFlag)()) throw new CancelledError();
+  if (cancelled()) throw new CancelledError();
   const saveStarted = performance.now();
   const store = runStoreFor(job.dbFile);
   const run = duringWrite(cancelFlag, () => {

@@ -61,6 +61,7 @@ const api: SweepWorkerApi = {
 function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: SharedArrayBuffer): VariantBatchResult {
   const started = performance.now();
   if (!isTimeframe(job.timeframe)) throw new ValidationError(`Unknown timeframe "${String(job.timeframe)}"`);
+  // Cancel, and a pause while the user interacts (also between variants).
   const shouldCancel = yieldingPoll(cancelPoller(sweepCancel));
   const stored = bars.instrument(job.dbFile, { instrumentId: instrumentId(job.instrumentId) });
   const instrument = job.quantityStep === undefined ? stored : { ...stored, quantityStep: job.quantityStep };
