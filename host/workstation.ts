@@ -19,7 +19,7 @@ import { SqliteJobStore } from '../core/infrastructure/jobs/sqlite-job-store.js'
 import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
 import { openStorage, type Storage } from '../core/infrastructure/sqlite/storage.js';
 import { SqliteStrategyStore } from '../core/infrastructure/strategies/sqlite-strategy-store.js';
-import { createForegroundSignal, noteForegroundActivity } from '../core/infrastructure/workers/foreground-signal.js';
+import { createForegroundSignal, ForegroundActivity } from '../core/infrastructure/workers/foreground-signal.js';
 import { WorkerBacktestExecutor } from '../core/infrastructure/workers/worker-backtest-executor.js';
 import type { PerformanceProbe, PoolSnapshot } from '../core/application/handlers/handler-deps.js';
 import type { VariantEvaluator } from '../core/application/optimize/ports.js';
@@ -120,8 +120,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   // Under load the main thread still answers the UI and saves finished runs: keep a core for it.
   const workers = options.workers ?? (options.transport === 'cli' ? os.availableParallelism() : Math.max(1, os.availableParallelism() - 1));
   // Bumped by the UI while the user interacts; the workers of both pools pause meanwhile.
-  const foreground = createForegroundSignal();
-  const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: workers, foreground });
+  const foreground = new ForegroundActivity(createForegroundSignal());
+  const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: workers, foreground: foreground.signal });
   // The sweep pool is started by the first sweep: a session that never optimizes spends
   // no threads or memory on it. Same size as the backtest pool.
   let sweepPool: WorkerVariantEvaluator | null = null;
@@ -129,7 +129,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const evaluator: VariantEvaluator = {
     evaluate: (request, control) => {
       if (closed) return Promise.reject(new Error('The workstation is closed'));
-      sweepPool ??= new WorkerVariantEvaluator({ dbFile: storage.file, size: workers, foreground });
+      sweepPool ??= new WorkerVariantEvaluator({ dbFile: storage.file, size: workers, foreground: foreground.signal });
       return sweepPool.evaluate(request, control);
     },
   };
@@ -174,7 +174,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     sweeps: new SqliteSweepStore(storage.writer, reader, clock),
     evaluator,
     performance: performanceProbe,
-    foreground: { noteActivity: () => noteForegroundActivity(foreground) },
+    foreground: { noteActivity: (forMs) => foreground.note(forMs) },
   });
   const dispatcher = createDispatcher(handlers, { logger, now: () => performance.now(), latency });
   return {
@@ -188,6 +188,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     demo,
     async close() {
       closed = true;
+      foreground.stop();
       await Promise.all([executor.close(), sweepPool?.close()]);
       storage.close();
     },

@@ -57,6 +57,9 @@ const DEFAULT_MAX_REQUEST = 8 * 1024 ** 2;
 /** A socket this far behind stops receiving progress events until it drains (finished events still go). */
 const WS_BACKLOG_BYTES = 4 * 1024 ** 2;
 
+/** How long a page load counts as the user at the app (a cold open is ~0.5-1 s here). */
+const PAGE_LOAD_ACTIVITY_MS = 1_000;
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -192,7 +195,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'Method not allowed');
       // A page load is the user opening the app: running backtests pause while it loads,
       // before the page's own first report (renderer/src/api/boot.ts) can arrive.
-      if (path.posix.extname(url.pathname) === '') void options.dispatcher.invoke('system/activity', undefined);
+      if (path.posix.extname(url.pathname) === '') void options.dispatcher.invoke('system/activity', { forMs: PAGE_LOAD_ACTIVITY_MS });
       serveStatic(staticDir, url.pathname, method, response, headers);
     };
     route().catch((error: unknown) => {

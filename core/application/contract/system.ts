@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { noArgsSchema, type NoArgs } from './common.js';
 
 export interface SystemInfo {
@@ -113,10 +114,18 @@ export interface PerformanceReport {
   readonly memory: MemoryReport;
 }
 
+/** The longest stretch one `system/activity` call may claim (opening the app: ~1 s). */
+export const MAX_ACTIVITY_MS = 2_000;
+
+export interface ActivityArgs {
+  /** The interaction lasts this long from now (e.g. a page load), not just this instant. */
+  readonly forMs?: number;
+}
+
 export const systemSchemas = {
   'system/info': noArgsSchema,
   'system/performance': noArgsSchema,
-  'system/activity': noArgsSchema,
+  'system/activity': z.union([z.undefined(), z.strictObject({ forMs: z.number().int().min(0).max(MAX_ACTIVITY_MS).optional() })]),
 } as const;
 
 export interface SystemHandlers {
@@ -126,5 +135,5 @@ export interface SystemHandlers {
    * The user is interacting (the UI says so at most ~10 times a second): backtest and
    * sweep workers pause until the UI has been quiet for a moment.
    */
-  'system/activity': (args?: NoArgs) => Promise<null>;
+  'system/activity': (args?: ActivityArgs) => Promise<null>;
 }

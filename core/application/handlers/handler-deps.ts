@@ -99,5 +99,5 @@ export interface HandlerDeps {
   /** Pool, cache and memory figures for `system/performance`. */
   readonly performance: PerformanceProbe;
   /** Tells the compute workers the user is interacting (they pause while it goes on). */
-  readonly foreground: { noteActivity(): void };
+  readonly foreground: { noteActivity(forMs?: number): void };
 }

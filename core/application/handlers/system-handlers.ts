@@ -41,8 +41,8 @@ function caches(p: PoolSnapshot): PoolCaches {
 export function systemHandlers(deps: HandlerDeps, throughput: ThroughputLog): SystemHandlers {
   return {
     'system/info': async () => deps.systemInfo,
-    'system/activity': async () => {
-      deps.foreground.noteActivity();
+    'system/activity': async (args) => {
+      deps.foreground.noteActivity(args?.forMs);
       return null;
     },
     // Everything is read when asked: the monitor costs nothing while nobody looks at it.

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createForegroundSignal, foregroundYielder, noteForegroundActivity } from './foreground-signal.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createForegroundSignal, ForegroundActivity, foregroundYielder, noteForegroundActivity } from './foreground-signal.js';
 
 const policy = { quietMs: 60, maxPauseMs: 400, minRunMs: 200 };
 
@@ -76,5 +76,26 @@ describe('foreground signal', () => {
     const yieldNow = foregroundYielder(signal, policy, sim.now, sim.wait);
     sim.advance(1);
     expect(yieldNow(() => sim.now() >= 50)).toBe(50);
+  });
+
+  describe('ForegroundActivity', () => {
+    afterEach(() => vi.useRealTimers());
+    const count = (signal: SharedArrayBuffer) => Atomics.load(new Int32Array(signal), 0);
+
+    it('note() bumps once; note(forMs) keeps bumping until the stretch ends, and stop() ends it', () => {
+      vi.useFakeTimers();
+      const activity = new ForegroundActivity(createForegroundSignal(), () => Date.now());
+      activity.note();
+      expect(count(activity.signal)).toBe(1);
+      activity.note(450);
+      vi.advanceTimersByTime(1_000);
+      // now + 100, 200, 300, 400 (at 500 the stretch is over)
+      expect(count(activity.signal)).toBe(6);
+      activity.note(1_000);
+      vi.advanceTimersByTime(250);
+      activity.stop();
+      vi.advanceTimersByTime(2_000);
+      expect(count(activity.signal)).toBe(9);
+    });
   });
 });

@@ -76,3 +76,45 @@ export function foregroundYielder(
     return now() - started;
   };
 }
+
+/** Within a stretch of activity the counter is bumped this often (below the quiet window). */
+const STRETCH_TICK_MS = 100;
+
+/**
+ * The app's side of the signal: `note()` records an interaction now; `note(forMs)` a
+ * stretch of one (opening the app: the page loads and renders with no input event for
+ * longer than the workers' quiet window) by bumping the counter until it ends.
+ */
+export class ForegroundActivity {
+  private until = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly signal: SharedArrayBuffer,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  note(forMs = 0): void {
+    noteForegroundActivity(this.signal);
+    if (forMs <= 0) return;
+    this.until = Math.max(this.until, this.now() + forMs);
+    if (this.timer === null) this.tick();
+  }
+
+  private tick(): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.now() >= this.until) return;
+      noteForegroundActivity(this.signal);
+      this.tick();
+    }, STRETCH_TICK_MS);
+    this.timer.unref?.();
+  }
+
+  /** Stops a stretch in progress (the app is closing). */
+  stop(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.until = 0;
+  }
+}

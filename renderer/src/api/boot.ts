@@ -5,9 +5,9 @@ import { api, startFirstScreenCalls } from './client.js';
 
 const screen = window.location.hash.replace(/^#\/?/, '').split('/')[0] || 'data';
 performance.mark('app-boot');
-// Opening the app is the user at it: running backtests pause while it loads (see
-// app/foreground-activity.ts, which reports the interactions after this).
+// Opening the app is the user at it: running backtests pause while it renders its first
+// screen (see app/foreground-activity.ts, which reports the interactions after this).
 api()
-  .invoke('system/activity')
+  .invoke('system/activity', { forMs: 500 })
   .catch(() => undefined);
 startFirstScreenCalls(screen);

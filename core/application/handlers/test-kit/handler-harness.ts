@@ -14,7 +14,7 @@ import { openStorage, type Storage } from '../../../infrastructure/sqlite/storag
 import { SqliteStrategyStore } from '../../../infrastructure/strategies/sqlite-strategy-store.js';
 import { SqliteSweepStore } from '../../../infrastructure/sweeps/sqlite-sweep-store.js';
 import { WorkerVariantEvaluator } from '../../../infrastructure/sweeps/worker-variant-evaluator.js';
-import { createForegroundSignal, noteForegroundActivity } from '../../../infrastructure/workers/foreground-signal.js';
+import { createForegroundSignal, ForegroundActivity } from '../../../infrastructure/workers/foreground-signal.js';
 import { WorkerBacktestExecutor } from '../../../infrastructure/workers/worker-backtest-executor.js';
 import { createHandlers } from '../create-handlers.js';
 import type { PoolSnapshot } from '../handler-deps.js';
@@ -44,6 +44,7 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
   const newId = () => `id-${++ids}`;
   const jobs = new JobRegistry({ store: new SqliteJobStore(storage.writer), events: bus, clock, newId, logger: { error: () => {} } });
   const foreground = createForegroundSignal();
+  const activity = new ForegroundActivity(foreground);
   const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1, foreground });
   const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: options.sweepWorkers ?? 1, foreground });
   const reader = () => storage.database.reader();
@@ -87,7 +88,7 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
           return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external, arrayBuffersBytes: m.arrayBuffers };
         },
       },
-      foreground: { noteActivity: () => noteForegroundActivity(foreground) },
+      foreground: { noteActivity: (forMs) => activity.note(forMs) },
     }),
     { logger: { error: () => {} }, now: () => performance.now(), latency },
   );
@@ -100,6 +101,7 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
     evaluator,
     events,
     async close() {
+      activity.stop();
       await Promise.all([executor.close(), evaluator.close()]);
       storage.close();
       fs.rmSync(dir, { recursive: true, force: true });
