@@ -1,6 +1,7 @@
-// Soak: many backtests in a row through the worker pool on a year of 1-minute bars,
-// sampling memory of the main isolate, the worker isolates and the whole process, to
-// show that nothing grows run after run. Not in CI: `npm run soak` (about 10 min).
+// Soak: many backtests in a row through the worker pool on a year of 1-minute bars, each
+// saved as a run by its worker as the app does (and deleted again, so the file stays
+// small), sampling memory of the main isolate, the worker isolates and the whole
+// process, to show that nothing grows run after run. Not in CI: `npm run soak` (about 10 min).
 // Options (env): BWS_SOAK_RUNS (default 1000), BWS_SOAK_WORKERS (default 2).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { smaCrossSpec } from '../core/domain/test-kit/specs.js';
 import { seedStore } from '../core/infrastructure/workers/test-kit/bar-fixture.js';
+import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
 import { WorkerBacktestExecutor } from '../core/infrastructure/workers/worker-backtest-executor.js';
 import { isMain, machineDescription, printRows, type BenchRow } from './lib/bench-row.js';
 
@@ -49,6 +51,8 @@ export async function run(): Promise<BenchRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bws-soak-'));
   const { storage, instrument } = seedStore(dir, YEAR_OF_MINUTES, 'SOAK');
   const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: workers });
+  const savedRuns = new SqliteRunStore(storage.writer);
+  const record = { name: 'soak', strategyId: null, fromTs: null, toTs: null };
   const samples: Sample[] = [];
   const started = performance.now();
   try {
@@ -61,8 +65,9 @@ export async function run(): Promise<BenchRow[]> {
       while (next < runs) {
         const index = next++;
         const t0 = performance.now();
-        const outcome = await executor.submitDetailed({ instrumentId: instrument.id, timeframe: '1m', spec: specs[index % specs.length]! }).result;
+        const outcome = await executor.submitAndSaveDetailed({ instrumentId: instrument.id, timeframe: '1m', spec: specs[index % specs.length]! }, record).result;
         const ms = performance.now() - t0;
+        if (!savedRuns.delete(outcome.run.id)) throw new Error(`run ${index}: the saved run ${outcome.run.id} is not in the store`);
         if (outcome.barCount !== YEAR_OF_MINUTES) throw new Error(`run ${index}: ${outcome.barCount} bars, expected ${YEAR_OF_MINUTES}`);
         const main = process.memoryUsage();
         samples.push({
