@@ -1,7 +1,7 @@
 // Soak: many backtests in a row through the worker pool on a year of 1-minute bars, each
 // saved as a run by its worker as the app does (and deleted again, so the file stays
 // small), sampling memory of the main isolate, the worker isolates and the whole
-// process, to show that nothing grows run after run. Not in CI: `npm run soak` (about 10 min).
+// process, to show that nothing grows run after run. Not in CI: `npm run soak` (about 1 min).
 // Options (env): BWS_SOAK_RUNS (default 1000), BWS_SOAK_WORKERS (default 2).
 import fs from 'node:fs';
 import os from 'node:os';
