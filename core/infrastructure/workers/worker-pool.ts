@@ -184,18 +184,10 @@ export class WorkerPool<Api> {
     if (job.cancelRequested) return true;
     job.cancelRequested = true;
     requestCancel(job.cancelFlag);
-    const expire = (): void => {
-      if (job.state !== 'running' || !job.slot) return;
-      // Inside a database write: let it finish (it is short), then judge again.
-      if (isWriting(job.cancelFlag)) {
-        job.timers.push(setTimeout(expire, WRITE_RECHECK_MS));
-        return;
-      }
-      const slot = job.slot;
+    this.terminateAfter(job, this.cancelGraceMs, (slot) => {
       this.settle(job, new CancelledError(`Cancelled; the worker did not stop within ${this.cancelGraceMs} ms and was replaced`));
       this.replace(slot);
-    };
-    job.timers.push(setTimeout(expire, this.cancelGraceMs));
+    });
     return true;
   }
 
@@ -295,23 +287,32 @@ export class WorkerPool<Api> {
     this.listenForProgress(job, port1);
     if (job.timeoutMs !== undefined) {
       const ms = job.timeoutMs;
-      const expire = (): void => {
-        if (job.state !== 'running' || job.slot !== slot) return;
-        if (isWriting(job.cancelFlag)) {
-          job.timers.push(setTimeout(expire, WRITE_RECHECK_MS));
-          return;
-        }
+      this.terminateAfter(job, ms, () => {
         this.counts.timedOut++;
         this.settle(job, new TimeoutError(`Job ${job.id} ran longer than its ${ms} ms timeout; its worker was terminated and replaced`));
         this.replace(slot);
-      };
-      job.timers.push(setTimeout(expire, ms));
+      });
     }
     const context: JobContext = { jobId: job.id, cancelFlag: job.cancelFlag, progressPort: port2 };
     job.task(slot.api, context).then(
       (value) => this.finish(slot, job, value, null),
       (error: unknown) => this.finish(slot, job, undefined, error),
     );
+  }
+
+  /**
+   * Calls `terminate` with the job's worker after `ms` if the job is still running there;
+   * while the worker is inside a database write, waits for it to end (it is short) and
+   * judges again, so no worker is killed mid-transaction.
+   */
+  private terminateAfter(job: Job<Api>, ms: number, terminate: (slot: Slot<Api>) => void): void {
+    const slot = job.slot;
+    const expire = (): void => {
+      if (job.state !== 'running' || !slot || job.slot !== slot) return;
+      if (isWriting(job.cancelFlag)) job.timers.push(setTimeout(expire, WRITE_RECHECK_MS));
+      else terminate(slot);
+    };
+    job.timers.push(setTimeout(expire, ms));
   }
 
   private finish(slot: Slot<Api>, job: Job<Api>, value: unknown, error: unknown): void {

@@ -9,6 +9,7 @@ import { MonteCarloView } from './MonteCarloView.js';
 import { SweepSetup } from './SweepSetup.js';
 import { SweepView } from './SweepView.js';
 import { WalkForwardView } from './WalkForwardView.js';
+import { throttle } from '../../app/throttle.js';
 
 type Tab = 'sweep' | 'walkforward' | 'montecarlo';
 
@@ -36,16 +37,12 @@ export function OptimizeScreen({ id, navigate }: { id: string | undefined; navig
     const offChanged = client.on('data/changed', ({ kind }) => kind === 'sweeps' && sweeps.reload());
     const offStarted = client.on('sweep/started', () => sweeps.reload());
     const offFinished = client.on('job/finished', ({ job }) => job.kind === 'sweep' && sweeps.reload());
-    // Counts of a running sweep in the list: at most one reload a second (job/finished brings the last).
-    let lastReload = 0;
-    const offVariants = client.on('sweep/variants', () => {
-      const now = performance.now();
-      if (now - lastReload < 1_000) return;
-      lastReload = now;
-      sweeps.reload();
-    });
+    // Counts of a running sweep in the list: at most one reload a second.
+    const variantsReload = throttle(sweeps.reload, 1_000);
+    const offVariants = client.on('sweep/variants', () => variantsReload.call());
     return () => {
       offVariants();
+      variantsReload.cancel();
       offChanged();
       offStarted();
       offFinished();
