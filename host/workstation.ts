@@ -119,9 +119,9 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   if (interrupted > 0) logger.warn?.(`${interrupted} job(s) left unfinished by a previous run were marked interrupted`);
   // Under load the main thread still answers the UI and saves finished runs: keep a core for it.
   const workers = options.workers ?? (options.transport === 'cli' ? os.availableParallelism() : Math.max(1, os.availableParallelism() - 1));
-  // Bumped by the UI while the user interacts; the workers of both pools pause meanwhile.
+  // Marked by the UI while the user interacts; the workers of both pools pause meanwhile.
   const foreground = new ForegroundActivity(createForegroundSignal());
-  const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: workers, foreground: foreground.signal });
+  const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: workers, foreground: foreground.signal, warmUp: options.transport !== 'cli' });
   // The sweep pool is started by the first sweep: a session that never optimizes spends
   // no threads or memory on it. Same size as the backtest pool.
   let sweepPool: WorkerVariantEvaluator | null = null;
@@ -188,7 +188,6 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     demo,
     async close() {
       closed = true;
-      foreground.stop();
       await Promise.all([executor.close(), sweepPool?.close()]);
       storage.close();
     },

@@ -25,7 +25,7 @@ import type { WorkerMemory } from '../core/infrastructure/workers/backtest-proto
 import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
 import { BarSource } from './lib/bar-source.js';
 import { IndicatorCache } from './lib/indicator-cache.js';
-import { yieldingPoll } from './lib/foreground.js';
+import { foregroundPauses } from './lib/foreground.js';
 import { lowerThreadPriority } from './lib/thread-priority.js';
 
 lowerThreadPriority();
@@ -61,8 +61,9 @@ const api: SweepWorkerApi = {
 function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: SharedArrayBuffer): VariantBatchResult {
   const started = performance.now();
   if (!isTimeframe(job.timeframe)) throw new ValidationError(`Unknown timeframe "${String(job.timeframe)}"`);
-  // Cancel, and a pause while the user interacts (also between variants).
-  const shouldCancel = yieldingPoll(cancelPoller(sweepCancel));
+  // Cancel, and a pause while the user interacts (also between variants): sweeps are
+  // background work and always give way.
+  const shouldCancel = foregroundPauses(false).yieldingPoll(cancelPoller(sweepCancel));
   const stored = bars.instrument(job.dbFile, { instrumentId: instrumentId(job.instrumentId) });
   const instrument = job.quantityStep === undefined ? stored : { ...stored, quantityStep: job.quantityStep };
   const request = { dbFile: job.dbFile, instrument, timeframe: job.timeframe, fromTs: job.fromTs, toTs: job.toTs };

@@ -5,23 +5,30 @@ import type { PoolWorkerData } from '../../core/infrastructure/workers/worker-po
 const signal = (workerData as PoolWorkerData | undefined)?.foreground ?? null;
 const yieldNow = signal ? foregroundYielder(signal) : () => 0;
 
-/**
- * Pauses here while the user is interacting, for the steps between the engine's polls
- * (reading bars, computing indicators, saving the run) that would otherwise keep the
- * core for tens of ms; `cancelled` ends a pause within 10 ms.
- */
-export function pauseForForeground(cancelled: () => boolean): void {
-  yieldNow(cancelled);
+/** How one job gives way to the user (foreground-signal.ts). */
+export interface ForegroundPauses {
+  /**
+   * Pauses here while the user is interacting, for the steps between the engine's polls
+   * (reading bars, computing indicators, saving the run) that would otherwise keep the
+   * core for tens of ms; `cancelled` ends a pause within 10 ms.
+   */
+  pause(cancelled: () => boolean): void;
+  /** Wraps a cancel poll (the engine's, every 65,536 bars: a few ms) so that every poll also pauses. */
+  yieldingPoll(poll: () => boolean): () => boolean;
 }
 
-/**
- * Wraps a cancel poll so that every poll (the engine's, every 65,536 bars: a few ms) also
- * pauses this worker while the user is interacting with the app (foreground-signal.ts).
- */
-export function yieldingPoll(poll: () => boolean): () => boolean {
-  return () => {
+const pausing: ForegroundPauses = {
+  pause: (cancelled) => void yieldNow(cancelled),
+  yieldingPoll: (poll) => () => {
     // A cancel ends a pause within one 10 ms slice.
     yieldNow(poll);
     return poll();
-  };
+  },
+};
+
+// A job the user is waiting on (interactive) is the foreground: it never pauses.
+const notPausing: ForegroundPauses = { pause: () => undefined, yieldingPoll: (poll) => poll };
+
+export function foregroundPauses(interactive: boolean): ForegroundPauses {
+  return interactive ? notPausing : pausing;
 }

@@ -41,10 +41,19 @@ export interface BacktestProgress {
   readonly total: number;
 }
 
+/**
+ * 'interactive': the user is waiting on this job (the Run button, the builder's signal
+ * preview, opening a sweep variant): it starts before queued background jobs, never
+ * pauses for UI activity, and background work pauses while it runs. 'background'
+ * (the default): batch work that gives way to the user.
+ */
+export type JobPriority = 'interactive' | 'background';
+
 export interface ExecuteOptions {
   /** Throttled: at most ~10 calls per second. */
   readonly onProgress?: (progress: BacktestProgress) => void;
   readonly timeoutMs?: number;
+  readonly priority?: JobPriority;
 }
 
 export interface BacktestJobHandle<T = BacktestOutcome> {

@@ -7,7 +7,7 @@ import { NotFoundError } from '../errors.js';
 import type { BarStore } from '../ports/bar-store.js';
 import type { RunSummary } from '../ports/run-store.js';
 import { requireRunnableSpec } from '../strategy/strategy-service.js';
-import type { BacktestExecutor, BacktestProgress } from './backtest-executor.js';
+import type { BacktestExecutor, BacktestProgress, JobPriority } from './backtest-executor.js';
 
 export interface RunBacktestDeps {
   readonly bars: Pick<BarStore, 'findInstrument'>;
@@ -34,6 +34,8 @@ export interface RunBacktestControl {
   /** Registers a listener called once on cancel; returns an unsubscribe. */
   onCancel?(listener: () => void): () => void;
   readonly timeoutMs?: number;
+  /** Default 'background'; see JobPriority. */
+  readonly priority?: JobPriority;
 }
 
 export interface BacktestRunResult {
@@ -70,6 +72,7 @@ export async function runBacktest(deps: RunBacktestDeps, args: RunBacktestArgs, 
     {
       ...(control.progress ? { onProgress: (p: BacktestProgress) => control.progress?.(p) } : {}),
       ...(control.timeoutMs === undefined ? {} : { timeoutMs: control.timeoutMs }),
+      ...(control.priority === undefined ? {} : { priority: control.priority }),
     },
   );
   const unsubscribe = control.onCancel?.(() => job.cancel());

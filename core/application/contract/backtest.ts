@@ -13,6 +13,11 @@ export const backtestSchemas = {
     /** The saved strategy to run; its spec is copied into the run so the run can be reproduced. */
     strategyId: idSchema,
     ...runTarget,
+    /**
+     * 'interactive' when the user waits on the run (the Run button): it starts before
+     * queued batch runs and sweeps, and those pause while it runs. Default 'background'.
+     */
+    priority: z.enum(['interactive', 'background']).optional(),
   }),
   'backtest/preview': z.strictObject({
     /** The spec as it stands in the builder (possibly unsaved). */

@@ -38,7 +38,11 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
               ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
               ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
             },
-            { progress: (p) => context.progress({ done: p.done, total: p.total }), onCancel: (listener) => context.onCancel(listener) },
+            {
+              progress: (p) => context.progress({ done: p.done, total: p.total }),
+              onCancel: (listener) => context.onCancel(listener),
+              priority: args.priority ?? 'background',
+            },
           );
           throughput.recordBacktest(deps.clock(), result.barCount, deps.clock() - startedAt);
           deps.events.emit('data/changed', { kind: 'runs', ids: [result.runId] });
@@ -58,13 +62,17 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
       }
       const instrument = requireInstrument(deps.barStore, args.symbol);
       previewInFlight?.cancel();
-      const handle = deps.backtests.submit({
-        instrumentId: instrument.id,
-        timeframe: args.timeframe,
-        spec: check.spec,
-        ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
-        ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
-      });
+      // The builder's chart waits on it while the user edits.
+      const handle = deps.backtests.submit(
+        {
+          instrumentId: instrument.id,
+          timeframe: args.timeframe,
+          spec: check.spec,
+          ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
+          ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
+        },
+        { priority: 'interactive' },
+      );
       previewInFlight = handle;
       try {
         const outcome = await handle.result;

@@ -45,7 +45,7 @@ export async function openSweepVariant(deps: RunBacktestDeps & { readonly sweeps
     ...(sweep.fromTs === null ? {} : { fromTs: sweep.fromTs }),
     ...(sweep.toTs === null ? {} : { toTs: sweep.toTs }),
     ...(sweep.quantityStep === null ? {} : { quantityStep: sweep.quantityStep }),
-  });
+  }, { priority: 'interactive' }); // the user clicked the variant and waits to see it
   deps.sweeps.setVariantRun(id, index, run.runId);
   return { variant: { ...variant, runId: run.runId }, run };
 }

@@ -34,6 +34,8 @@ export interface BacktestJob {
   readonly magnifier?: boolean;
   /** Overrides the stored instrument's quantity step. */
   readonly quantityStep?: number;
+  /** The user waits on this job (see JobPriority): it never pauses for UI activity. */
+  readonly interactive?: boolean;
   readonly fault?: TestFault;
   readonly faultMs?: number;
 }
@@ -82,11 +84,22 @@ export interface CacheFigures {
   readonly evictions: number;
 }
 
+/** Progress of a worker's JIT warm-up (workers/lib/warm-up.ts). */
+export interface WarmUpFigures {
+  readonly stepsRun: number;
+  readonly stepsPlanned: number;
+  /** Time spent inside steps. */
+  readonly busyMs: number;
+  readonly state: 'waiting' | 'running' | 'done' | 'skipped' | 'failed';
+}
+
 export interface BacktestWorkerStats {
   readonly bars: CacheFigures;
   readonly indicators: CacheFigures;
   readonly memory: WorkerMemory;
   readonly jobsRun: number;
+  /** The JIT warm-up's progress; null when the pool runs without one. */
+  readonly warmUp: WarmUpFigures | null;
 }
 
 /** A run the worker executed and saved itself: only the summary crosses back. */

@@ -1,12 +1,17 @@
 /**
- * The foreground signal: one Int32 in a SharedArrayBuffer that the app bumps whenever the
- * user interacts (the UI reports it, at most ~10 times a second). Backtest and sweep
- * workers look at it where they already poll for cancel and pause while it keeps
- * changing, so an interaction gets the cores to itself; with no interaction they run
- * at full speed. Thread priority (nice) alone cannot give that: on a 2-core machine a
- * busy low-priority thread still cost interactions 14-67 % at p95 (docs/UI-PERFORMANCE.md).
+ * The foreground signal: a SharedArrayBuffer holding the wall-clock time (Date.now(), the
+ * same clock in every thread) until which the user counts as active. The UI reports
+ * interaction (at most ~10 times a second); backtest and sweep workers look at the signal
+ * where they already poll for cancel and pause until the UI has been quiet for a while,
+ * so an interaction gets the cores to itself; with no interaction they run at full speed.
+ * Thread priority (nice) alone cannot give that: on a 2-core machine a busy low-priority
+ * thread still cost interactions 14-67 % at p95 (docs/UI-PERFORMANCE.md).
+ *
+ * A time rather than a counter: a worker that was idle while the user clicked long ago
+ * must not take that as a reason to pause when its next job starts.
  */
-const COUNTER = 0;
+const ACTIVE_UNTIL = 0; // BigInt64 slot
+const SLEEP = 2; // Int32 slot that never changes: Atomics.wait on it is a plain sleep
 
 export interface ForegroundPolicy {
   /** A pause ends once the UI has been quiet this long. */
@@ -20,101 +25,88 @@ export interface ForegroundPolicy {
 export const DEFAULT_FOREGROUND_POLICY: ForegroundPolicy = { quietMs: 150, maxPauseMs: 1_000, minRunMs: 200 };
 
 export function createForegroundSignal(): SharedArrayBuffer {
-  return new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  return new SharedArrayBuffer(16);
 }
 
-/** Records one user interaction; paused workers see it when their quiet window ends. */
-export function noteForegroundActivity(signal: SharedArrayBuffer): void {
-  Atomics.add(new Int32Array(signal), COUNTER, 1);
+/** The time (ms since the epoch) until which the user counts as active. */
+export function activeUntil(signal: SharedArrayBuffer): number {
+  return Number(Atomics.load(new BigInt64Array(signal, 0, 1), ACTIVE_UNTIL));
+}
+
+/** Records activity lasting until `untilMs` (never shortens a stretch already recorded). */
+export function markActiveUntil(signal: SharedArrayBuffer, untilMs: number): void {
+  const view = new BigInt64Array(signal, 0, 1);
+  const next = BigInt(Math.floor(untilMs));
+  for (;;) {
+    const current = Atomics.load(view, ACTIVE_UNTIL);
+    if (current >= next || Atomics.compareExchange(view, ACTIVE_UNTIL, current, next) === current) return;
+  }
 }
 
 /** How often a pause looks at the signal and at the job's cancel flag. */
 const SLICE_MS = 10;
 
+const sleeper = (signal: SharedArrayBuffer) => {
+  const view = new Int32Array(signal);
+  return (ms: number) => void Atomics.wait(view, SLEEP, 0, ms);
+};
+
 /**
  * Returns the function a worker calls from its cancel poll: it returns at once unless the
- * UI has been active since the last call, and then blocks (Atomics.wait, a worker-thread
- * sleep, in slices of 10 ms) until the UI has been quiet for `quietMs`, `maxPauseMs` have
- * passed, or `interrupted()` (the job's cancel flag) says to stop. Returns the ms paused.
+ * user was active within the last `quietMs`, and then sleeps (Atomics.wait, a
+ * worker-thread sleep, in slices of 10 ms) until the UI has been quiet for `quietMs`,
+ * `maxPauseMs` have passed, or `interrupted()` (the job's cancel flag) says to stop.
+ * Returns the ms paused.
  */
 export function foregroundYielder(
   signal: SharedArrayBuffer,
   policy: ForegroundPolicy = DEFAULT_FOREGROUND_POLICY,
   // Injectable for tests: Atomics.wait may not block the main thread, where tests run.
-  now: () => number = () => performance.now(),
-  wait: (view: Int32Array, index: number, value: number, timeoutMs: number) => unknown = Atomics.wait,
+  now: () => number = () => Date.now(),
+  sleep: (ms: number) => void = sleeper(signal),
 ): (interrupted?: () => boolean) => number {
-  const view = new Int32Array(signal);
-  let seen = Atomics.load(view, COUNTER);
   let runUntil = Number.NEGATIVE_INFINITY;
   return (interrupted = () => false) => {
-    const current = Atomics.load(view, COUNTER);
-    if (current === seen) return 0;
     const started = now();
-    if (started < runUntil) {
-      seen = current;
-      return 0;
-    }
-    let last = current;
-    let lastChange = started;
+    if (started >= activeUntil(signal) + policy.quietMs || started < runUntil) return 0;
     for (;;) {
       const t = now();
       if (t - started >= policy.maxPauseMs) {
         runUntil = t + policy.minRunMs;
         break;
       }
-      if (t - lastChange >= policy.quietMs || interrupted()) break;
-      // Nobody notifies: each slice sleeps its full length unless the count already moved.
-      wait(view, COUNTER, last, Math.min(SLICE_MS, policy.quietMs - (t - lastChange), policy.maxPauseMs - (t - started)));
-      const after = Atomics.load(view, COUNTER);
-      if (after !== last) {
-        last = after;
-        lastChange = now();
-      }
+      const resumeAt = activeUntil(signal) + policy.quietMs;
+      if (t >= resumeAt || interrupted()) break;
+      sleep(Math.min(SLICE_MS, resumeAt - t, policy.maxPauseMs - (t - started)));
     }
-    seen = Atomics.load(view, COUNTER);
     return now() - started;
   };
 }
 
-/** Within a stretch of activity the counter is bumped this often (below the quiet window). */
-const STRETCH_TICK_MS = 100;
-
-/**
- * The app's side of the signal: `note()` records an interaction now; `note(forMs)` a
- * stretch of one (opening the app: the page loads and renders with no input event for
- * longer than the workers' quiet window) by bumping the counter until it ends.
- */
+/** The app's side of the signal: what the UI reports, and holds while the user waits on a job. */
 export class ForegroundActivity {
-  private until = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-
   constructor(
     readonly signal: SharedArrayBuffer,
     private readonly now: () => number = () => Date.now(),
   ) {}
 
+  /** An interaction now; `forMs` > 0 a stretch of one (a page loading and rendering with no input). */
   note(forMs = 0): void {
-    noteForegroundActivity(this.signal);
-    if (forMs <= 0) return;
-    this.until = Math.max(this.until, this.now() + forMs);
-    if (this.timer === null) this.tick();
+    markActiveUntil(this.signal, this.now() + Math.max(0, forMs));
   }
+}
 
-  private tick(): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (this.now() >= this.until) return;
-      noteForegroundActivity(this.signal);
-      this.tick();
-    }, STRETCH_TICK_MS);
-    this.timer.unref?.();
-  }
+/** While held, the signal is kept active in steps of this long. */
+const HOLD_STEP_MS = 100;
 
-  /** Stops a stretch in progress (the app is closing). */
-  stop(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.until = 0;
-  }
+/**
+ * Keeps the user counted as active until `release()`: while a job the user waits on runs
+ * (the Run button's backtest), background work pauses as it would for input. The pause
+ * policy's cap still applies, so background work is slowed, never stopped.
+ */
+export function holdForeground(signal: SharedArrayBuffer, now: () => number = () => Date.now()): () => void {
+  markActiveUntil(signal, now() + HOLD_STEP_MS);
+  const timer = setInterval(() => markActiveUntil(signal, now() + HOLD_STEP_MS), HOLD_STEP_MS / 2);
+  timer.unref?.();
+  return () => clearInterval(timer);
 }

@@ -8,7 +8,7 @@ import { SqliteRunStore } from '../runs/sqlite-run-store.js';
 import { tempDir } from '../sqlite/test-kit/temp-db.js';
 import type { Storage } from '../sqlite/storage.js';
 import { randomWalkBars, seedStore } from './test-kit/bar-fixture.js';
-import { createForegroundSignal, noteForegroundActivity } from './foreground-signal.js';
+import { createForegroundSignal, markActiveUntil } from './foreground-signal.js';
 import { WorkerBacktestExecutor } from './worker-backtest-executor.js';
 
 const BARS = 20_000;
@@ -211,15 +211,15 @@ describe('WorkerBacktestExecutor', () => {
       };
       const quiet = await time(pool.submit(request()));
       // The user interacts for 400 ms: the job (its first poll comes at once) waits for the quiet.
-      noteForegroundActivity(foreground);
-      const ticker = setInterval(() => noteForegroundActivity(foreground), 20);
+      markActiveUntil(foreground, Date.now());
+      const ticker = setInterval(() => markActiveUntil(foreground, Date.now()), 20);
       setTimeout(() => clearInterval(ticker), 400);
       const paused = await time(pool.submit(request()));
       expect(paused).toBeGreaterThan(quiet + 250);
       expect(paused).toBeLessThan(1_500);
       // Cancel during a pause: the pause ends within a slice, the worker is not replaced.
-      noteForegroundActivity(foreground);
-      const busy = setInterval(() => noteForegroundActivity(foreground), 20);
+      markActiveUntil(foreground, Date.now());
+      const busy = setInterval(() => markActiveUntil(foreground, Date.now()), 20);
       try {
         const handle = pool.submit(request());
         await new Promise((r) => setTimeout(r, 150));
@@ -231,6 +231,84 @@ describe('WorkerBacktestExecutor', () => {
       } finally {
         clearInterval(busy);
       }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('warms its workers up in the background (warmUp) without changing any result', async () => {
+    const warm = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1, warmUp: true });
+    try {
+      await warm.ready();
+      // A job during the warm-up goes first and gives the same answer as a worker without one.
+      const during = await warm.submit(request()).result;
+      const plain = await executor.submit(request()).result;
+      expect(during.hash).toBe(plain.hash);
+      expect(JSON.stringify(during.result.metrics)).toBe(JSON.stringify(plain.result.metrics));
+      let figures = (await warm.workerStats())[0]!.value.warmUp;
+      const end = Date.now() + 30_000;
+      while (figures?.state !== 'done' && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 100));
+        figures = (await warm.workerStats())[0]!.value.warmUp;
+      }
+      expect(figures).toMatchObject({ state: 'done' });
+      expect(figures!.stepsRun).toBe(figures!.stepsPlanned);
+      const after = await warm.submit(request()).result;
+      expect(after.hash).toBe(plain.hash);
+      expect(JSON.stringify(after.result.trades)).toBe(JSON.stringify(plain.result.trades));
+      expect(Buffer.from(after.result.equity.buffer).equals(Buffer.from(plain.result.equity.buffer))).toBe(true);
+    } finally {
+      await warm.close();
+    }
+  });
+
+  it('runs an interactive job (the user waits on it) ahead of queued ones, without pausing, and pauses background jobs meanwhile', async () => {
+    const foreground = createForegroundSignal();
+    const pool = new WorkerBacktestExecutor({ dbFile: storage.file, size: 2, foreground, testFaults: true });
+    const time = async (handle: { result: Promise<unknown> }) => {
+      const t0 = performance.now();
+      await handle.result;
+      return performance.now() - t0;
+    };
+    try {
+      await pool.ready();
+      // The user keeps interacting: a background job pauses for the cap (1 s), an interactive one not at all.
+      markActiveUntil(foreground, Date.now());
+      const active = setInterval(() => markActiveUntil(foreground, Date.now()), 20);
+      try {
+        const [background, interactive] = await Promise.all([
+          time(pool.submit(request())),
+          time(pool.submit(request(), { priority: 'interactive' })),
+        ]);
+        expect(background).toBeGreaterThan(900);
+        expect(interactive).toBeLessThan(600);
+      } finally {
+        clearInterval(active);
+      }
+      await new Promise((r) => setTimeout(r, 200)); // quiet again
+
+      // Both workers busy, two background jobs queued: the interactive job submitted last starts first.
+      const order: string[] = [];
+      const track = (name: string, handle: { result: Promise<unknown> }) => handle.result.then(() => order.push(name));
+      const busy = { ...request(), fault: 'busy' as const, faultMs: 300 };
+      await Promise.all([
+        track('busy 1', pool.submitDetailed(busy)),
+        track('busy 2', pool.submitDetailed(busy)),
+        track('background 1', pool.submit(request())),
+        track('background 2', pool.submit(request())),
+        track('interactive', pool.submit(request(), { priority: 'interactive' })),
+      ]);
+      expect(order.indexOf('interactive')).toBeLessThan(order.indexOf('background 1'));
+
+      // While an interactive job runs (600 ms), a background job on the other worker waits for it.
+      const [held] = await Promise.all([
+        (async () => {
+          await new Promise((r) => setTimeout(r, 50));
+          return time(pool.submit(request()));
+        })(),
+        pool.submitDetailed({ ...request(), fault: 'busy', faultMs: 600 }, { priority: 'interactive' }).result,
+      ]);
+      expect(held).toBeGreaterThan(450);
     } finally {
       await pool.close();
     }

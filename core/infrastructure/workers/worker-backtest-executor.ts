@@ -101,6 +101,7 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
           ...(request.toTs === undefined ? {} : { toTs: request.toTs }),
           ...(request.magnifier === undefined ? {} : { magnifier: request.magnifier }),
           ...(request.quantityStep === undefined ? {} : { quantityStep: request.quantityStep }),
+          ...(options.priority === 'interactive' ? { interactive: true } : {}),
           ...(request.fault === undefined ? {} : { fault: request.fault, faultMs: request.faultMs ?? 1000 }),
         };
         return call(api, job, Comlink.transfer(context.progressPort, [context.progressPort]), context.cancelFlag);
@@ -108,6 +109,7 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
       {
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+        ...(options.priority === undefined ? {} : { priority: options.priority }),
       },
     );
   }

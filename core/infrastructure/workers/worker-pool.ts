@@ -6,7 +6,9 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { CancelledError, TimeoutError, WorkerFailedError, type AppError } from '../../application/errors.js';
 import { jobId as toJobId, type JobId } from '../../domain/market/ids.js';
+import type { JobPriority } from '../../application/backtest/backtest-executor.js';
 import { createCancelFlag, isWriting, requestCancel } from './cancel-flag.js';
+import { holdForeground } from './foreground-signal.js';
 import { describeWorkerDeath, errorFromWorker } from './worker-errors.js';
 
 /** What a task gets besides the worker's remote API. */
@@ -30,6 +32,8 @@ export interface SubmitOptions<P> {
   readonly timeoutMs?: number;
   /** Receives progress payloads, at most one per `progressIntervalMs` (the latest wins). */
   readonly onProgress?: (progress: P) => void;
+  /** Interactive jobs queue ahead of background ones and hold the foreground signal while they run. */
+  readonly priority?: JobPriority;
 }
 
 export interface JobHandle<R> {
@@ -50,6 +54,8 @@ export interface WorkerPoolOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The foreground signal (foreground-signal.ts) the workers pause on while the user interacts. */
   readonly foreground?: SharedArrayBuffer;
+  /** Asks each worker to warm its code up in the background (a script may ignore it). */
+  readonly warmUp?: boolean;
   /** How long a running job may take to honour cancel before its worker is terminated. */
   readonly cancelGraceMs?: number;
   /** Timeout for jobs submitted without one; default none. */
@@ -61,6 +67,7 @@ export interface WorkerPoolOptions {
 /** What every pool worker finds in `workerData`. */
 export interface PoolWorkerData {
   readonly foreground: SharedArrayBuffer | null;
+  readonly warmUp: boolean;
 }
 
 export interface WorkerStats {
@@ -103,6 +110,9 @@ interface Job<Api> {
   readonly cancelFlag: SharedArrayBuffer;
   readonly timeoutMs: number | undefined;
   readonly onProgress: ((progress: unknown) => void) | undefined;
+  readonly interactive: boolean;
+  /** Ends this job's hold on the foreground signal (interactive jobs, while running). */
+  releaseForeground: (() => void) | null;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: AppError) => void;
   state: 'queued' | 'running' | 'settled';
@@ -114,9 +124,10 @@ interface Job<Api> {
 
 /**
  * A fixed-size pool of worker_threads running one script, driven through comlink.
- * Jobs queue FIFO; each job gets an id, a cancel flag and a progress channel. A worker
- * that crashes, exits, runs out of memory, overruns a job's timeout or ignores a cancel
- * is terminated and replaced; only its own job fails, the others continue.
+ * Jobs queue FIFO, interactive ones ahead of background ones; each job gets an id, a
+ * cancel flag and a progress channel. A worker that crashes, exits, runs out of memory,
+ * overruns a job's timeout or ignores a cancel is terminated and replaced; only its own
+ * job fails, the others continue.
  */
 export class WorkerPool<Api> {
   private readonly slots: Slot<Api>[] = [];
@@ -154,6 +165,8 @@ export class WorkerPool<Api> {
       cancelFlag: createCancelFlag(),
       timeoutMs: options.timeoutMs ?? this.options.defaultTimeoutMs,
       onProgress: options.onProgress as ((progress: unknown) => void) | undefined,
+      interactive: options.priority === 'interactive',
+      releaseForeground: null,
       resolve,
       reject,
       state: 'queued',
@@ -163,7 +176,9 @@ export class WorkerPool<Api> {
       timers: [],
     };
     this.jobs.set(id, job);
-    this.queue.push(job);
+    const firstBackground = job.interactive ? this.queue.findIndex((queued) => !queued.interactive) : -1;
+    if (firstBackground < 0) this.queue.push(job);
+    else this.queue.splice(firstBackground, 0, job);
     this.dispatch();
     return { id, result, cancel: () => void this.cancel(id) };
   }
@@ -225,7 +240,7 @@ export class WorkerPool<Api> {
     const worker = new Worker(this.options.script, {
       resourceLimits: this.options.resourceLimits,
       env: this.options.env ? { ...this.options.env } : undefined,
-      workerData: { foreground: this.options.foreground ?? null } satisfies PoolWorkerData,
+      workerData: { foreground: this.options.foreground ?? null, warmUp: this.options.warmUp === true } satisfies PoolWorkerData,
     });
     const slot: Slot<Api> = {
       workerId: this.nextWorkerId++,
@@ -282,6 +297,7 @@ export class WorkerPool<Api> {
     job.slot = slot;
     slot.job = job;
     slot.jobsRun++;
+    if (job.interactive && this.options.foreground) job.releaseForeground = holdForeground(this.options.foreground);
     const { port1, port2 } = new MessageChannel();
     job.port = port1;
     this.listenForProgress(job, port1);
@@ -362,6 +378,7 @@ export class WorkerPool<Api> {
     const wasQueued = job.state === 'queued';
     job.state = 'settled';
     for (const timer of job.timers) clearTimeout(timer);
+    job.releaseForeground?.();
     job.port?.close();
     job.port = null;
     if (job.slot?.job === job) job.slot.job = null;

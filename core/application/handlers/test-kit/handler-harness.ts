@@ -101,7 +101,6 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
     evaluator,
     events,
     async close() {
-      activity.stop();
       await Promise.all([executor.close(), evaluator.close()]);
       storage.close();
       fs.rmSync(dir, { recursive: true, force: true });

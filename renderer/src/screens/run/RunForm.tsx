@@ -56,6 +56,7 @@ export function RunForm(props: { strategyId: string; strategyName: string; onFin
         timeframe: chosen.timeframe,
         fromTs: parseDate(from),
         toTs: toTs === undefined ? undefined : toTs + DAY_MS, // the "to" day is included
+        priority: 'interactive', // the user waits on it: ahead of sweeps and batch runs
       });
       setJobId(started.jobId);
     } catch (failure) {

@@ -1,0 +1,64 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WarmUpFigures } from '../../core/infrastructure/workers/backtest-protocol.js';
+import { activeUntil, DEFAULT_FOREGROUND_POLICY } from '../../core/infrastructure/workers/foreground-signal.js';
+
+export interface WarmUpPlan {
+  /** How many steps; each should take a few ms (a job waits for at most one). */
+  readonly steps: number;
+  readonly step: (index: number) => void;
+  /** True once real jobs have warmed the code themselves: the rest is skipped. */
+  readonly warmAlready: () => boolean;
+  /** The foreground signal: no step runs while the user interacts. */
+  readonly foreground: SharedArrayBuffer | null;
+  /** Wait this long after the worker starts (the app is opening then). */
+  readonly delayMs: number;
+  /** Called once the warm-up ends, however it ends: free what the steps held. */
+  readonly onEnd: () => void;
+}
+
+/**
+ * Runs a warm-up in the background of a worker, one step per macrotask: a job message that
+ * arrives meanwhile is handled between two steps, so a real job waits for at most one step.
+ * Steps wait while the user interacts. Returns a reader of its progress.
+ */
+export function warmUpInBackground(plan: WarmUpPlan): () => WarmUpFigures {
+  let stepsRun = 0;
+  let busyMs = 0;
+  let state: WarmUpFigures['state'] = 'waiting';
+  const quietMs = DEFAULT_FOREGROUND_POLICY.quietMs;
+  const userActive = () => plan.foreground !== null && Date.now() < activeUntil(plan.foreground) + quietMs;
+
+  const run = async (): Promise<void> => {
+    await sleep(plan.delayMs, undefined, { ref: false });
+    state = 'running';
+    for (let i = 0; i < plan.steps; i++) {
+      while (userActive()) await sleep(quietMs, undefined, { ref: false });
+      if (plan.warmAlready()) {
+        state = 'skipped';
+        return;
+      }
+      const t0 = performance.now();
+      try {
+        plan.step(i);
+      } catch {
+        // Warm-up is an optimisation: a failing step only means the first runs are slower.
+        state = 'failed';
+        return;
+      }
+      busyMs += performance.now() - t0;
+      stepsRun++;
+      // setImmediate-like: lets a queued job message in before the next step.
+      await sleep(0, undefined, { ref: false });
+    }
+    state = 'done';
+  };
+  void run().finally(() => {
+    try {
+      plan.onEnd();
+    } catch {
+      // Nothing to recover: what it failed to free goes with the worker.
+    }
+  });
+
+  return () => ({ stepsRun, stepsPlanned: plan.steps, busyMs, state });
+}
