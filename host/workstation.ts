@@ -20,6 +20,7 @@ import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js'
 import { openStorage, type Storage } from '../core/infrastructure/sqlite/storage.js';
 import { SqliteStrategyStore } from '../core/infrastructure/strategies/sqlite-strategy-store.js';
 import { createForegroundSignal, ForegroundActivity } from '../core/infrastructure/workers/foreground-signal.js';
+import { TEST_FAULTS_ENV } from '../core/infrastructure/workers/backtest-protocol.js';
 import { WorkerBacktestExecutor } from '../core/infrastructure/workers/worker-backtest-executor.js';
 import type { PerformanceProbe, PoolSnapshot } from '../core/application/handlers/handler-deps.js';
 import type { VariantEvaluator } from '../core/application/optimize/ports.js';
@@ -121,7 +122,14 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const workers = options.workers ?? (options.transport === 'cli' ? os.availableParallelism() : Math.max(1, os.availableParallelism() - 1));
   // Marked by the UI while the user interacts; the workers of both pools pause meanwhile.
   const foreground = new ForegroundActivity(createForegroundSignal());
-  const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: workers, foreground: foreground.signal, warmUp: options.transport !== 'cli' });
+  const executor = new WorkerBacktestExecutor({
+    dbFile: storage.file,
+    size: workers,
+    foreground: foreground.signal,
+    warmUp: options.transport !== 'cli',
+    // End-to-end tests drive long runs through BWS_TEST_JOB_FAULT (backtest-protocol.ts).
+    testFaults: process.env[TEST_FAULTS_ENV] === '1',
+  });
   // The sweep pool is started by the first sweep: a session that never optimizes spends
   // no threads or memory on it. Same size as the backtest pool.
   let sweepPool: WorkerVariantEvaluator | null = null;

@@ -41,7 +41,7 @@ import { IndicatorCache } from './lib/indicator-cache.js';
 import { foregroundPauses } from './lib/foreground.js';
 import { lowerThreadPriority } from './lib/thread-priority.js';
 import { progressReporter } from './lib/progress-reporter.js';
-import { assertFaultsEnabled, commitFault, holdFor } from './lib/test-faults.js';
+import { assertFaultsEnabled, commitFault, defaultJobFault, holdFor } from './lib/test-faults.js';
 import { warmUpInBackground, type WarmUpPlan } from './lib/warm-up.js';
 
 lowerThreadPriority();
@@ -95,8 +95,10 @@ interface Executed {
   readonly engineMs: number;
 }
 
-async function execute(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<Executed> {
+async function execute(requested: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<Executed> {
   const started = performance.now();
+  const envFault = requested.fault === undefined ? defaultJobFault() : null;
+  const job: BacktestJob = envFault ? { ...requested, ...envFault } : requested;
   if (!isTimeframe(job.timeframe)) throw new ValidationError(`Unknown timeframe "${String(job.timeframe)}"`);
   const cancelled = cancelPoller(cancelFlag);
   const foreground = foregroundPauses(job.interactive === true);

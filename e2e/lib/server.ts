@@ -33,7 +33,9 @@ const URL_LINE = /Web mode: (http:\/\/[^\s]+)/;
  * Starts `node dist/cli.js serve --data-dir DIR --port 0` as a child process in a fresh
  * temp data dir and resolves with the URL it prints. `stop()` kills it and removes the dir.
  */
-export async function startServer(options: { dataDir?: string; timeoutMs?: number; extraArgs?: string[] } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { dataDir?: string; timeoutMs?: number; extraArgs?: string[]; env?: Readonly<Record<string, string>> } = {},
+): Promise<RunningServer> {
   const root = repoRoot();
   // BWS_E2E_CLI runs the flows against another build of the CLI (same arguments, same URL line).
   const cli = process.env.BWS_E2E_CLI ?? join(root, 'dist/cli.js');
@@ -43,7 +45,7 @@ export async function startServer(options: { dataDir?: string; timeoutMs?: numbe
   const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', '0', ...(options.extraArgs ?? [])], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
   });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

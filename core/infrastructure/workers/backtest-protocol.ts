@@ -122,3 +122,9 @@ export interface BacktestWorkerApi {
 export const CACHE_MB_ENV = 'BWS_WORKER_CACHE_MB';
 /** Env var that enables TestFault jobs. */
 export const TEST_FAULTS_ENV = 'BWS_TEST_FAULTS';
+/**
+ * Env var naming a fault for every job that carries none, as `fault` or `fault:ms` (e.g.
+ * `busy:5000`): lets an end-to-end test drive a real server's long run (and its Cancel
+ * button) without a test-only API. Honoured only together with BWS_TEST_FAULTS=1.
+ */
+export const TEST_JOB_FAULT_ENV = 'BWS_TEST_JOB_FAULT';
