@@ -1,4 +1,5 @@
 import { lowerBound } from '../../domain/market/bars.js';
+import { EQUITY_OVERVIEW_POINTS, type EquityCurve, type EquityOverview } from '../ports/run-store.js';
 
 /**
  * Downsampling for charts. A chart a few thousand pixels wide cannot show more than one
@@ -119,4 +120,18 @@ export function drawdownPct(equity: ArrayLike<number>): Float64Array {
     out[i] = peak > 0 ? ((v - peak) / peak) * 100 : 0;
   }
   return out;
+}
+
+/** Reduces a run's whole equity curve to its overview (see EquityOverview). */
+export function equityOverview(curve: EquityCurve): EquityOverview {
+  const drawdown = drawdownPct(curve.equity);
+  const picks = minMaxIndices(curve.equity, 0, curve.equity.length, EQUITY_OVERVIEW_POINTS);
+  const out = { ts: new Float64Array(picks.length), equity: new Float64Array(picks.length), drawdown: new Float64Array(picks.length) };
+  for (let k = 0; k < picks.length; k++) {
+    const i = picks[k]!;
+    out.ts[k] = curve.ts[i]!;
+    out.equity[k] = curve.equity[i]!;
+    out.drawdown[k] = drawdown[i]!;
+  }
+  return { ...out, sourcePoints: curve.equity.length };
 }

@@ -143,6 +143,15 @@ describe('backtest, runs and jobs handlers', () => {
     expect(equity.sourcePoints).toBe(20_000);
     expect(equity.ts.length).toBeLessThanOrEqual(200);
     expect(Math.min(...equity.drawdown)).toBeLessThanOrEqual(0);
+    // The whole run is drawn from the overview saved with it; a range reads the full curve.
+    // Both keep the same extremes.
+    const whole = await call('runs/equity', { id: runId, maxPoints: 500 });
+    const ranged = await call('runs/equity', { id: runId, fromTs: 0, toTs: Date.UTC(2100, 0, 1), maxPoints: 500 });
+    expect(whole.sourcePoints).toBe(ranged.sourcePoints);
+    expect(whole.downsampled).toBe(true);
+    expect(Math.max(...whole.equity)).toBe(Math.max(...ranged.equity));
+    expect(Math.min(...whole.equity)).toBe(Math.min(...ranged.equity));
+    expect(Math.min(...whole.drawdown)).toBeCloseTo(Math.min(...ranged.drawdown), 9);
 
     const trades = await call('runs/trades', { id: runId, sort: 'pnl', order: 'desc', limit: 5 });
     expect(trades.total).toBe(run.tradeCount);

@@ -3,7 +3,7 @@ import type { Page } from '../contract/common.js';
 import { MAX_CHART_POINTS } from '../contract/common.js';
 import type { EquitySeries, RunHandlers, TradeRow, TradeSortKey } from '../contract/runs.js';
 import { NotFoundError } from '../errors.js';
-import type { EquityCurve, RunHeader, RunStore } from '../ports/run-store.js';
+import { EQUITY_OVERVIEW_POINTS, type EquityCurve, type EquityOverview, type RunHeader, type RunStore } from '../ports/run-store.js';
 import { drawdownPct, indexRange, minMaxIndices } from './downsample.js';
 import type { HandlerDeps } from './handler-deps.js';
 
@@ -35,7 +35,7 @@ class RunCache {
     }
     const header = this.store.getHeader(id);
     if (!header) throw new NotFoundError(`No run ${id}`, { id });
-    const entry: RunEntry = { header, equity: null, orders: new Map<string, Uint32Array>() };
+    const entry: RunEntry = { header, equity: null, overview: undefined, orders: new Map<string, Uint32Array>() };
     this.entries.set(id, entry);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return entry;
@@ -52,6 +52,25 @@ class RunCache {
     return entry.equity;
   }
 
+  /** The run's stored equity overview (null for runs saved before overviews), read on first use. */
+  overview(id: RunId): EquityOverview | null {
+    const entry = this.get(id);
+    if (entry.overview === undefined) entry.overview = this.store.getEquityOverview(id);
+    return entry.overview;
+  }
+
+  /**
+   * What a chart of the run's equity draws with `maxPoints`: from the overview when the
+   * whole run is asked for (a few hundred KB instead of the full curve: ~35 ms less on
+   * this thread for a year of minutes), else from the full curve.
+   */
+  series(id: RunId, args: { fromTs?: number; toTs?: number; maxPoints: number }): EquitySeries {
+    const overview = args.fromTs === undefined && args.toTs === undefined && args.maxPoints <= EQUITY_OVERVIEW_POINTS ? this.overview(id) : null;
+    if (overview) return equitySeries(overview.ts, overview.equity, overview.drawdown, args, overview.sourcePoints);
+    const { curve, drawdown } = this.equity(id);
+    return equitySeries(curve.ts, curve.equity, drawdown, args);
+  }
+
   forget(id: RunId): void {
     this.entries.delete(id);
   }
@@ -60,6 +79,8 @@ class RunCache {
 interface RunEntry {
   readonly header: RunHeader;
   equity: { curve: EquityCurve; drawdown: Float64Array } | null;
+  /** undefined until read. */
+  overview: EquityOverview | null | undefined;
   readonly orders: Map<string, Uint32Array>;
 }
 
@@ -81,15 +102,23 @@ function tradeRow(trade: Readonly<Record<string, unknown>>, index: number): Trad
   };
 }
 
-function equitySeries(ts: Float64Array, equity: Float64Array, drawdown: Float64Array, args: { fromTs?: number; toTs?: number; maxPoints?: number }): EquitySeries {
+/** `sourcePoints`: the full curve's points in range, when the arrays are already an overview of it. */
+function equitySeries(
+  ts: Float64Array,
+  equity: Float64Array,
+  drawdown: Float64Array,
+  args: { fromTs?: number; toTs?: number; maxPoints: number },
+  sourcePoints?: number,
+): EquitySeries {
   const [start, end] = indexRange(ts, args.fromTs, args.toTs);
-  const picks = minMaxIndices(equity, start, end, args.maxPoints ?? DEFAULT_EQUITY_POINTS);
+  const picks = minMaxIndices(equity, start, end, args.maxPoints);
+  const source = sourcePoints ?? end - start;
   return {
     ts: picks.map((i) => ts[i]!),
     equity: picks.map((i) => equity[i]!),
     drawdown: picks.map((i) => drawdown[i]!),
-    sourcePoints: end - start,
-    downsampled: picks.length < end - start,
+    sourcePoints: source,
+    downsampled: picks.length < source,
   };
 }
 
@@ -124,17 +153,11 @@ export function runHandlers(deps: HandlerDeps): RunHandlers {
       return {
         metrics: names.map((name) => ({ name, values: headers.map((h) => h.metrics[name] ?? null) })),
         runs: headers.map(({ spec: _s, extras: _x, ascendingTradeFields: _a, ...summary }) => summary),
-        equity: ids.map((id) => {
-          const { curve, drawdown } = cache.equity(id);
-          return equitySeries(curve.ts, curve.equity, drawdown, { maxPoints: args.maxPoints ?? DEFAULT_EQUITY_POINTS });
-        }),
+        equity: ids.map((id) => cache.series(id, { maxPoints: Math.min(args.maxPoints ?? DEFAULT_EQUITY_POINTS, MAX_CHART_POINTS) })),
       };
     },
 
-    'runs/equity': async (args) => {
-      const { curve, drawdown } = cache.equity(runId(args.id));
-      return equitySeries(curve.ts, curve.equity, drawdown, { ...args, maxPoints: Math.min(args.maxPoints ?? DEFAULT_EQUITY_POINTS, MAX_CHART_POINTS) });
-    },
+    'runs/equity': async (args) => cache.series(runId(args.id), { ...args, maxPoints: Math.min(args.maxPoints ?? DEFAULT_EQUITY_POINTS, MAX_CHART_POINTS) }),
 
     'runs/trades': async (args) => {
       const id = runId(args.id);

@@ -14,6 +14,23 @@ export interface EquityCurve {
   readonly equity: Float64Array;
 }
 
+/**
+ * The whole equity curve reduced for a chart of the whole run: per bucket the points of
+ * the minimum and the maximum equity (EQUITY_OVERVIEW_POINTS at most), with the drawdown
+ * (from the full curve's running peak) at those points. Kept with the run when it is
+ * saved, so the results screen's first charts do not read and reduce the full curve.
+ */
+export interface EquityOverview {
+  readonly ts: Float64Array;
+  readonly equity: Float64Array;
+  readonly drawdown: Float64Array;
+  /** Points of the full curve. */
+  readonly sourcePoints: number;
+}
+
+/** Enough for a chart 4,096 pixel columns wide at one min/max pair per column. */
+export const EQUITY_OVERVIEW_POINTS = 8_192;
+
 export type RunStatus = 'completed';
 
 /** What identifies the data a run used: instrument, timeframe and requested range. */
@@ -95,6 +112,8 @@ export interface RunStore {
   getHeader(id: RunId): RunHeader | null;
   /** The full-resolution equity curve alone. */
   getEquity(id: RunId): EquityCurve | null;
+  /** The run's equity overview; null for an unknown run or one saved before overviews were kept. */
+  getEquityOverview(id: RunId): EquityOverview | null;
   /** Trades [offset, offset + limit) in trade order, reading only the stored pages that hold them. */
   readTrades(id: RunId, offset: number, limit: number): readonly RunTrade[];
   /** The trades at these positions (in trade order numbering), in the order given. */

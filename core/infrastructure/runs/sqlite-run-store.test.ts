@@ -2,7 +2,8 @@ import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compareRuns, deleteRun, getRun, listRuns } from '../../application/backtest/runs.js';
-import type { NewRun } from '../../application/ports/run-store.js';
+import { drawdownPct } from '../../application/handlers/downsample.js';
+import { EQUITY_OVERVIEW_POINTS, type NewRun } from '../../application/ports/run-store.js';
 import { instrumentId, runId, strategyId } from '../../domain/market/ids.js';
 import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
@@ -67,6 +68,34 @@ describe('SqliteRunStore', () => {
     expect(same(store.getEquity(a.id)!.ts, regular.equity.ts)).toBe(true);
     expect(same(store.getEquity(a.id)!.equity, regular.equity.equity)).toBe(true);
     expect(same(store.getEquity(b.id)!.ts, oddTs)).toBe(true);
+  });
+
+  it('keeps an equity overview with each run: real points, every extreme, drawdown from the full curve', () => {
+    const big = newRun(1, 100_000);
+    // A spike and a crash inside the run, each one bar long: an overview must keep both.
+    const equity = big.equity.equity.slice();
+    equity[31_337] = 50_000;
+    equity[77_777] = 1_000;
+    const saved = store.save({ ...big, equity: { ts: big.equity.ts, equity } });
+    const overview = store.getEquityOverview(saved.id)!;
+    expect(overview.sourcePoints).toBe(100_000);
+    expect(overview.ts.length).toBeLessThanOrEqual(EQUITY_OVERVIEW_POINTS);
+    expect(overview.ts.length).toBeGreaterThan(EQUITY_OVERVIEW_POINTS / 2);
+    const full = drawdownPct(equity);
+    for (let k = 0; k < overview.ts.length; k++) {
+      const i = (overview.ts[k]! - big.equity.ts[0]!) / 60_000;
+      expect(overview.equity[k]).toBe(equity[i]);
+      expect(overview.drawdown[k]).toBe(full[i]);
+    }
+    expect(Math.max(...overview.equity)).toBe(50_000);
+    expect(Math.min(...overview.equity)).toBe(1_000);
+    expect(Math.min(...overview.drawdown)).toBe(Math.min(...full));
+
+    // A curve shorter than the overview is kept whole; a run saved before overviews has none.
+    const small = store.save(newRun(2, 500));
+    expect(Array.from(store.getEquityOverview(small.id)!.equity)).toEqual(Array.from(newRun(2, 500).equity.equity));
+    storage.writer.prepare('UPDATE run_equity SET overview = NULL, overview_count = NULL WHERE run_id = ?').run(small.id);
+    expect(store.getEquityOverview(small.id)).toBeNull();
   });
 
   it('reports equity times it cannot read as a StorageError naming the run', () => {

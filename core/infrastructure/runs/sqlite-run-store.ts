@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { StorageError, ValidationError } from '../../application/errors.js';
 import type {
   EquityCurve,
+  EquityOverview,
   ListRunsQuery,
   NewRun,
   RunDetail,
@@ -16,6 +17,7 @@ import type {
 import { instrumentId, runId, strategyId, type RunId } from '../../domain/market/ids.js';
 import { parseTimeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
+import { equityOverview } from '../../application/handlers/downsample.js';
 import { newRunId } from './run-id.js';
 import { encodeTradeColumns, pageValues, tradesFromPages, type TradeLayout } from './trade-columns.js';
 import { decodeTsSteps, encodeTsSteps } from './ts-steps.js';
@@ -100,6 +102,7 @@ export class SqliteRunStore implements RunStore {
     const columns = encodeTradeColumns(run.trades);
     const trades = columns ? Buffer.from(JSON.stringify(columns.layout)) : deflateRawSync(JSON.stringify(run.trades), { level: 1 });
     const steps = encodeTsSteps(run.equity.ts);
+    const overview = equityOverview(run.equity);
     this.writer.transaction(() => {
       this.writer
         .prepare(
@@ -115,8 +118,16 @@ export class SqliteRunStore implements RunStore {
         for (const page of columns.pages) insert.run(id, page.field, page.page, page.data);
       }
       this.writer
-        .prepare('INSERT INTO run_equity (run_id, point_count, ts_encoding, ts, equity) VALUES (?, ?, ?, ?, ?)')
-        .run(id, run.equity.ts.length, steps ? STEPS_ENCODING : F64_ENCODING, bytesOf(steps ?? run.equity.ts), bytesOf(run.equity.equity));
+        .prepare('INSERT INTO run_equity (run_id, point_count, ts_encoding, ts, equity, overview, overview_count) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(
+          id,
+          run.equity.ts.length,
+          steps ? STEPS_ENCODING : F64_ENCODING,
+          bytesOf(steps ?? run.equity.ts),
+          bytesOf(run.equity.equity),
+          Buffer.concat([bytesOf(overview.ts), bytesOf(overview.equity), bytesOf(overview.drawdown)]),
+          overview.ts.length,
+        );
     })();
     return toSummary(row);
   }
@@ -172,6 +183,16 @@ export class SqliteRunStore implements RunStore {
       | { point_count: number; ts_encoding: string; ts: Buffer; equity: Buffer }
       | undefined;
     return equityRow ? decodeEquity(id, equityRow) : null;
+  }
+
+  getEquityOverview(id: RunId): EquityOverview | null {
+    const row = this.reader().prepare('SELECT point_count, overview, overview_count FROM run_equity WHERE run_id = ?').get(id) as
+      | { point_count: number; overview: Buffer | null; overview_count: number | null }
+      | undefined;
+    if (!row || row.overview === null || row.overview_count === null) return null;
+    const count = row.overview_count;
+    const all = float64Copy(row.overview, count * 3);
+    return { ts: all.subarray(0, count), equity: all.subarray(count, 2 * count), drawdown: all.subarray(2 * count), sourcePoints: row.point_count };
   }
 
   readTrades(id: RunId, offset: number, limit: number): readonly RunTrade[] {

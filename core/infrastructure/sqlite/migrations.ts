@@ -260,6 +260,17 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE run_equity ADD COLUMN ts_encoding TEXT NOT NULL DEFAULT 'f64';
       `),
   },
+  {
+    name: 'equity overview kept with each run',
+    up: (db) =>
+      db.exec(`
+        -- The whole curve reduced to per-bucket min/max points (EquityOverview): float64
+        -- ts, then equity, then drawdown, overview_count of each. NULL for runs saved
+        -- before this step: those are reduced from the full curve when shown.
+        ALTER TABLE run_equity ADD COLUMN overview BLOB;
+        ALTER TABLE run_equity ADD COLUMN overview_count INTEGER;
+      `),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

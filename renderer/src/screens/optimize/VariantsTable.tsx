@@ -6,6 +6,7 @@ import { usePagedList } from '../../api/use-paged-list.js';
 import { formatNumber } from '../../app/format.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, TABLE_METRICS } from './metrics.js';
+import { vrowClass } from '../../components/vrow.js';
 
 type VariantRow = ResultOf<'sweeps/variants'>['items'][number];
 type Sort = NonNullable<ArgsOf<'sweeps/variants'>['sort']>;
@@ -26,13 +27,13 @@ function VariantRowView({ index, style, ariaAttributes, rowAt, params, onOpen }:
   const row = rowAt(index);
   if (!row) {
     return (
-      <div className="vrow muted" style={style} {...ariaAttributes}>
+      <div className={vrowClass(index, 'muted')} style={style} {...ariaAttributes}>
         …
       </div>
     );
   }
   return (
-    <div className={row.eligible ? 'vrow' : 'vrow muted'} style={style} {...ariaAttributes} data-testid="variant-row" data-index={row.index} onClick={() => onOpen(row.index)}>
+    <div className={vrowClass(index, row.eligible ? undefined : 'muted')} style={style} {...ariaAttributes} data-testid="variant-row" data-index={row.index} onClick={() => onOpen(row.index)}>
       <span style={{ width: 60, flex: 'none' }}>#{row.index}</span>
       <span className="num" style={{ width: 90, flex: 'none' }} data-testid="variant-score">
         {row.error ? 'failed' : formatNumber(row.score, 3)}

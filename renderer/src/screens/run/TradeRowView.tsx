@@ -1,6 +1,7 @@
 import type { RowComponentProps } from 'react-window';
 import type { TradeRow } from '../../api/contract.js';
 import { formatNumber, formatTs } from '../../app/format.js';
+import { vrowClass } from '../../components/vrow.js';
 
 export const TRADE_ROW_HEIGHT = 26;
 
@@ -57,14 +58,14 @@ export function TradeRowView({ index, style, ariaAttributes, rowAt, selected, on
   const trade = rowAt(index);
   if (!trade) {
     return (
-      <div className="vrow muted" style={style} {...ariaAttributes}>
+      <div className={vrowClass(index, 'muted')} style={style} {...ariaAttributes}>
         …
       </div>
     );
   }
   const cells = cellsOf(trade);
   return (
-    <div className="vrow" style={style} {...ariaAttributes} aria-selected={selected === trade.index} data-testid="trade-row" onClick={() => onPick(trade)}>
+    <div className={vrowClass(index)} style={style} {...ariaAttributes} aria-selected={selected === trade.index} data-testid="trade-row" onClick={() => onPick(trade)}>
       {TRADE_COLUMNS.map((column) => (
         <span key={column.key} style={{ width: column.width, flex: 'none' }} className={column.key === 'pnl' ? (trade.pnl >= 0 ? 'good num' : 'bad num') : undefined}>
           {cells[column.key]}

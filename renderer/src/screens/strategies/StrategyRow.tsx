@@ -1,6 +1,7 @@
 import type { RowComponentProps } from 'react-window';
 import type { StrategySummary } from '../../api/contract.js';
 import { formatTs } from '../../app/format.js';
+import { vrowClass } from '../../components/vrow.js';
 
 export const STRATEGY_ROW_HEIGHT = 30;
 
@@ -19,14 +20,14 @@ export function StrategyRow({ index, style, ariaAttributes, rowAt, selectedId, o
   const strategy = rowAt(index);
   if (!strategy) {
     return (
-      <div className="vrow muted" style={style} {...ariaAttributes}>
+      <div className={vrowClass(index, 'muted')} style={style} {...ariaAttributes}>
         …
       </div>
     );
   }
   return (
     <div
-      className="vrow"
+      className={vrowClass(index)}
       style={style}
       {...ariaAttributes}
       aria-selected={strategy.id === selectedId}
