@@ -14,8 +14,15 @@ export function requireInstrument(barStore: BarStore, symbol: string): Instrumen
   return instrument;
 }
 
+/** Chart answers kept: a few series at a few ranges (each is at most MAX_CHART_POINTS bars). */
+const BAR_ANSWERS_KEPT = 16;
+
 export function dataHandlers(deps: HandlerDeps): DataHandlers {
   const { barStore, jobs, events } = deps;
+  // Every run's price chart asks for its whole range (a year of minutes is ~60-90 ms to
+  // read and reduce on this thread); runs repeated on the same series ask the same
+  // question. Keyed by the series' version, so an import never leaves a stale answer.
+  const barAnswers = new Map<string, Awaited<ReturnType<DataHandlers['data/bars']>>>();
   return {
     'data/listSeries': async () => barStore.listSeries(),
 
@@ -59,18 +66,28 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
 
     'data/bars': async (args) => {
       const instrument = requireInstrument(barStore, args.symbol);
-      const bars = barStore.readBars(instrument.id, args.timeframe, args.fromTs, args.toTs);
-      const count = bars.ts.length;
       // Without maxPoints the answer is still capped, so one call cannot ship a year of minutes.
       const maxPoints = args.maxPoints ?? MAX_CHART_POINTS;
-      const columns = downsampleOhlc(bars, 0, count, maxPoints);
-      return {
+      // The version is read before the bars: an answer is never filed under a newer version than its bars.
+      const key = [instrument.id, args.timeframe, barStore.seriesVersion(instrument.id, args.timeframe), args.fromTs ?? '', args.toTs ?? '', maxPoints].join('|');
+      const kept = barAnswers.get(key);
+      if (kept) {
+        barAnswers.delete(key);
+        barAnswers.set(key, kept);
+        return kept;
+      }
+      const bars = barStore.readBars(instrument.id, args.timeframe, args.fromTs, args.toTs);
+      const count = bars.ts.length;
+      const answer = {
         symbol: instrument.symbol,
         timeframe: args.timeframe satisfies Timeframe,
-        ...columns,
+        ...downsampleOhlc(bars, 0, count, maxPoints),
         sourceBars: count,
         downsampled: count > maxPoints,
       };
+      barAnswers.set(key, answer);
+      if (barAnswers.size > BAR_ANSWERS_KEPT) barAnswers.delete(barAnswers.keys().next().value!);
+      return answer;
     },
   };
 }

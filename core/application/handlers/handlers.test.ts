@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allocateBars } from '../../domain/market/bars.js';
 import { seedDemoData } from '../demo/seed-demo.js';
 import type { Dispatcher } from '../contract/dispatcher.js';
 import type { EventMessage } from '../contract/events.js';
@@ -104,6 +105,28 @@ describe('data handlers', () => {
     expect(Math.max(...bars.high)).toBe(Math.max(...all.high));
     expect(JSON.parse(JSON.stringify(bars))).toEqual(bars);
     expect(await fail('data/bars', { symbol: 'NOPE', timeframe: '1m' })).toMatchObject({ type: 'NotFoundError' });
+  });
+
+  it('answers a repeated chart request from memory until the series changes', async () => {
+    const instrument = storage.barStore.upsertInstrument({ symbol: 'CACHED', venue: 'TEST', priceTick: 0.01, quantityStep: 1, quoteCurrency: 'USD', timeZone: 'UTC' });
+    const bars = (count: number, high: number) => {
+      const out = allocateBars(count);
+      for (let i = 0; i < count; i++) {
+        out.ts[i] = Date.UTC(2024, 0, 1) + i * 60_000;
+        out.open[i] = out.low[i] = out.close[i] = 100;
+        out.high[i] = high;
+        out.volume[i] = 1;
+      }
+      return out;
+    };
+    storage.barStore.mergeBars(instrument.id, '1m', bars(300, 101));
+    const first = await call('data/bars', { symbol: 'CACHED', timeframe: '1m', maxPoints: 100 });
+    expect(await call('data/bars', { symbol: 'CACHED', timeframe: '1m', maxPoints: 100 })).toEqual(first);
+    // New bars over the same minutes (an import): the next answer has them.
+    storage.barStore.mergeBars(instrument.id, '1m', bars(10, 500));
+    const after = await call('data/bars', { symbol: 'CACHED', timeframe: '1m', maxPoints: 100 });
+    expect(Math.max(...first.high)).toBe(101);
+    expect(Math.max(...after.high)).toBe(500);
   });
 
   it('imports a CSV as a job with events, then exports it', async () => {

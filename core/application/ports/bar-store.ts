@@ -43,6 +43,8 @@ export interface BarStore {
   listInstruments(): Instrument[];
   /** Instruments with every stored timeframe and its coverage summary. */
   listSeries(): SeriesSummary[];
+  /** A number that changes whenever the series' bars change (0 for one never written): a key for derived caches. */
+  seriesVersion(instrumentId: InstrumentId, timeframe: Timeframe): number;
   /** Returns the bars in [fromTs, toTs) as fresh columnar arrays. */
   readBars(instrumentId: InstrumentId, timeframe: Timeframe, fromTs?: number, toTs?: number): BarColumns;
   /** Yields the bars in [fromTs, toTs) one stored chunk at a time. */

@@ -145,6 +145,11 @@ export class SqliteBarStore implements BarStore {
     })();
   }
 
+  seriesVersion(id: InstrumentId, timeframe: Timeframe): number {
+    const row = this.statement(this.readConnection(), 'SELECT version FROM series_versions WHERE instrument_id = ? AND timeframe = ?').get<{ version: number }>(id, timeframe);
+    return row?.version ?? 0;
+  }
+
   readBars(id: InstrumentId, timeframe: Timeframe, fromTs: number = MIN_TS, toTs: number = MAX_TS): BarColumns {
     const rows = this.statement(this.readConnection(), CHUNKS_IN_RANGE, true).all<ChunkRow>({ id, tf: timeframe, from: fromTs, to: toTs });
     // First pass: the slice of each chunk inside the range, to allocate the output once.
