@@ -25,6 +25,7 @@ import {
   type BacktestJob,
   type BacktestWorkerApi,
   type BacktestWorkerStats,
+  type PreparedRun,
   type WorkerBacktestWire,
   type WarmUpFigures,
   type WorkerMemory,
@@ -38,7 +39,7 @@ import { fillBuffers, packFills } from '../core/infrastructure/workers/fill-colu
 import type { PoolWorkerData } from '../core/infrastructure/workers/worker-pool.js';
 import { BarSource, type LoadedSeries } from './lib/bar-source.js';
 import { IndicatorCache } from './lib/indicator-cache.js';
-import { foregroundPauses } from './lib/foreground.js';
+import { foregroundPauses, type ForegroundPauses } from './lib/foreground.js';
 import { lowerThreadPriority } from './lib/thread-priority.js';
 import { progressReporter } from './lib/progress-reporter.js';
 import { assertFaultsEnabled, commitFault, defaultJobFault, holdFor } from './lib/test-faults.js';
@@ -76,6 +77,9 @@ const api: BacktestWorkerApi = {
       progress.close();
     }
   },
+  prepare(job: BacktestJob, cancelFlag: SharedArrayBuffer): PreparedRun {
+    return prepare(job, cancelFlag);
+  },
   stats(): BacktestWorkerStats {
     return { bars: bars.stats(), indicators: indicators.stats(), memory: memory(), jobsRun, warmUp: warmUp?.() ?? null };
   },
@@ -112,6 +116,13 @@ async function execute(requested: BacktestJob, progress: MessagePort, cancelFlag
     if (commitFault(job.fault, job.faultMs ?? 1000) === 'pending') return new Promise<never>(() => {});
   }
 
+  const loaded = load(job, started, cancelled, foreground);
+  foreground.pause(cancelled);
+  return compute(loaded, indicators, shouldCancel, report);
+}
+
+/** Reads the job's instrument and bars (through the bar cache). */
+function load(job: BacktestJob, started: number, cancelled: () => boolean, foreground: ForegroundPauses): LoadedJob {
   const stored = bars.instrument(job.dbFile, {
     symbol: job.symbol,
     instrumentId: job.instrumentId === undefined ? undefined : instrumentId(job.instrumentId),
@@ -124,8 +135,47 @@ async function execute(requested: BacktestJob, progress: MessagePort, cancelFlag
   foreground.pause(cancelled);
   const series = bars.series(request);
   const magnifierBars = job.magnifier === false ? null : bars.minuteBarsFor(request);
-  foreground.pause(cancelled);
-  return compute({ job, instrument, series, magnifierBars, started }, indicators, shouldCancel, report);
+  return { job, instrument, series, magnifierBars, started };
+}
+
+/**
+ * Fills the caches a run of `job` reads (bars, indicator arrays, the run hash: together
+ * 100+ ms for the first run of a spec on a year of minutes) without running it.
+ */
+function prepare(job: BacktestJob, cancelFlag: SharedArrayBuffer): PreparedRun {
+  if (!isTimeframe(job.timeframe)) throw new ValidationError(`Unknown timeframe "${String(job.timeframe)}"`);
+  const cancelled = cancelPoller(cancelFlag);
+  const foreground = foregroundPauses(false);
+  const loaded = load(job, performance.now(), cancelled, foreground);
+  const stop = () => {
+    foreground.pause(cancelled);
+    if (cancelled()) throw new CancelledError();
+  };
+  stop();
+  const precomputed = indicators.seriesFor(job.spec, job.timeframe, loaded.series.bars, loaded.series.key);
+  stop();
+  runHash(loaded, hashes);
+  return { barCount: loaded.series.bars.ts.length, barsFromCache: loaded.series.fromCache, indicatorsFromCache: precomputed.hits };
+}
+
+/** The run hash of a loaded job, from `hashCache` when this spec already ran on these bars. */
+function runHash(loaded: LoadedJob, hashCache: Map<string, string> | null): string {
+  const { job, instrument, series, magnifierBars } = loaded;
+  const hashKey = `${series.key}|${magnifierBars !== null}|${canonicalJson(job.spec)}`;
+  let hash = hashCache?.get(hashKey);
+  if (hash === undefined) {
+    hash = hashRunInputs({
+      spec: job.spec,
+      instrument: { priceTick: instrument.priceTick, quantityStep: instrument.quantityStep },
+      timeframe: job.timeframe,
+      bars: series.bars,
+      magnifier: magnifierBars !== null,
+      ...(magnifierBars ? { magnifierBars } : {}),
+    });
+    if (hashCache && hashCache.size >= MAX_HASHES) hashCache.delete(hashCache.keys().next().value!);
+    hashCache?.set(hashKey, hash);
+  }
+  return hash;
 }
 
 /** What a job reads before the engine runs. */
@@ -174,13 +224,7 @@ function compute(
     throw error;
   }
   const finished = performance.now();
-  const hashKey = `${series.key}|${magnifierBars !== null}|${canonicalJson(job.spec)}`;
-  let hash = hashCache?.get(hashKey);
-  if (hash === undefined) {
-    hash = hashRunInputs({ ...input, ...(magnifierBars ? { magnifierBars } : {}) });
-    if (hashCache && hashCache.size >= MAX_HASHES) hashCache.delete(hashCache.keys().next().value!);
-    hashCache?.set(hashKey, hash);
-  }
+  const hash = runHash(loadedJob, hashCache);
   return {
     job,
     instrument,

@@ -97,6 +97,7 @@ beforeAll(async () => {
     'strategies/getDraft': { id: strategyId },
     'backtest/start': { strategyId, ...target },
     'backtest/preview': { spec, ...target, maxPoints: 50 },
+    'backtest/prepare': { strategyId, ...target },
     'runs/list': { limit: 5 },
     'runs/get': { id: runId },
     'runs/delete': { id: runId },

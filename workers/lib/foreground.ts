@@ -2,8 +2,10 @@ import { workerData } from 'node:worker_threads';
 import { foregroundYielder } from '../../core/infrastructure/workers/foreground-signal.js';
 import type { PoolWorkerData } from '../../core/infrastructure/workers/worker-pool.js';
 
-const signal = (workerData as PoolWorkerData | undefined)?.foreground ?? null;
-const yieldNow = signal ? foregroundYielder(signal) : () => 0;
+const data = workerData as PoolWorkerData | undefined;
+const signal = data?.foreground ?? null;
+const urgent = data?.urgent ? new Int32Array(data.urgent) : null;
+const yieldNow = signal ? foregroundYielder(signal, { urgent: () => urgent !== null && Atomics.load(urgent, 0) > 0 }) : () => 0;
 
 /** How one job gives way to the user (foreground-signal.ts). */
 export interface ForegroundPauses {

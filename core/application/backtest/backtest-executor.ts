@@ -91,4 +91,10 @@ export interface BacktestExecutor {
    * (nothing is saved then).
    */
   submitAndSave(request: BacktestRequest, record: RunRecord, options?: ExecuteOptions): BacktestJobHandle<SavedBacktest>;
+  /**
+   * Reads what a run of `request` will need (bars, indicator arrays, the run hash) into
+   * the executing side's caches without running it, as background work, so the user's
+   * next Run skips that part. Resolves with the bar count.
+   */
+  prepare(request: BacktestRequest): BacktestJobHandle<{ readonly barCount: number }>;
 }

@@ -19,6 +19,11 @@ export const backtestSchemas = {
      */
     priority: z.enum(['interactive', 'background']).optional(),
   }),
+  'backtest/prepare': z.strictObject({
+    /** The saved strategy the Run screen shows, on the series and range it has chosen. */
+    strategyId: idSchema,
+    ...runTarget,
+  }),
   'backtest/preview': z.strictObject({
     /** The spec as it stands in the builder (possibly unsaved). */
     spec: jsonObjectSchema,
@@ -29,6 +34,13 @@ export const backtestSchemas = {
 
 export type StartBacktestArgs = z.infer<(typeof backtestSchemas)['backtest/start']>;
 export type PreviewSignalsArgs = z.infer<(typeof backtestSchemas)['backtest/preview']>;
+export type PrepareBacktestArgs = z.infer<(typeof backtestSchemas)['backtest/prepare']>;
+
+/** What `backtest/prepare` did: nothing when the spec would not run (Run says why) or a newer prepare replaced it. */
+export interface PreparedBacktest {
+  readonly prepared: boolean;
+  readonly barCount: number | null;
+}
 
 /** Entry and exit signals of a spec over a range, for markers on the builder's price chart. */
 export interface SignalPreview {
@@ -46,4 +58,10 @@ export interface BacktestHandlers {
   /** Starts a backtest job; `job/finished` carries `{ runId }` as its result. */
   'backtest/start': (args: StartBacktestArgs) => Promise<{ jobId: JobId }>;
   'backtest/preview': (args: PreviewSignalsArgs) => Promise<SignalPreview>;
+  /**
+   * Reads what a run of the strategy on this series will need (bars, indicators, run
+   * hash) into a worker's caches, in the background: the Run screen asks when it opens
+   * or its choice changes, so the Run button then only runs the engine and saves.
+   */
+  'backtest/prepare': (args: PrepareBacktestArgs) => Promise<PreparedBacktest>;
 }

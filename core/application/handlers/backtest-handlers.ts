@@ -2,7 +2,7 @@ import type { BacktestJobHandle } from '../backtest/backtest-executor.js';
 import { runBacktest } from '../backtest/run-backtest.js';
 import { MAX_CHART_POINTS } from '../contract/common.js';
 import type { BacktestHandlers, SignalPreview } from '../contract/backtest.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { CancelledError, NotFoundError, ValidationError } from '../errors.js';
 import { strategyId } from '../../domain/market/ids.js';
 import { checkSpec, requireRunnableSpec } from '../strategy/strategy-service.js';
 import { requireInstrument } from './data-handlers.js';
@@ -14,6 +14,8 @@ const DEFAULT_PREVIEW_SIGNALS = 5_000;
 export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): BacktestHandlers {
   // The builder asks for a preview on every edit; only the newest one matters.
   let previewInFlight: BacktestJobHandle | null = null;
+  // Likewise the Run screen's prepare, on every change of series or range.
+  let prepareInFlight: BacktestJobHandle<{ readonly barCount: number }> | null = null;
 
   return {
     'backtest/start': async (args) => {
@@ -53,6 +55,37 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
         doneWhenCompletedAfterCancel: true,
       });
       return { jobId: job.id };
+    },
+
+    'backtest/prepare': async (args) => {
+      const stored = deps.strategyStore.get(strategyId(args.strategyId));
+      if (!stored) throw new NotFoundError(`No strategy ${args.strategyId}`, { id: args.strategyId });
+      const instrument = requireInstrument(deps.barStore, args.symbol);
+      let spec;
+      try {
+        // The spec exactly as backtest/start hands it on: the run hash is cached by it.
+        spec = requireRunnableSpec({ ...stored.spec, name: stored.name }, args.timeframe);
+      } catch (error) {
+        if (error instanceof ValidationError) return { prepared: false, barCount: null };
+        throw error;
+      }
+      prepareInFlight?.cancel();
+      const handle = deps.backtests.prepare({
+        instrumentId: instrument.id,
+        timeframe: args.timeframe,
+        spec,
+        ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
+        ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
+      });
+      prepareInFlight = handle;
+      try {
+        return { prepared: true, barCount: (await handle.result).barCount };
+      } catch (error) {
+        if (error instanceof CancelledError) return { prepared: false, barCount: null };
+        throw error;
+      } finally {
+        if (prepareInFlight === handle) prepareInFlight = null;
+      }
     },
 
     'backtest/preview': async (args) => {

@@ -192,6 +192,27 @@ describe('backtest, runs and jobs handlers', () => {
     expect((await call('jobs/list')).map((j) => j.id)).toContain(jobId);
   });
 
+  it('prepares a run in the background: the run then finds its bars and indicators cached', async () => {
+    const strategy = await call('strategies/create', { name: 'Prepared' });
+    const target = { strategyId: strategy.id, symbol: 'DEMO-ETH', timeframe: '15m' as const };
+    expect(await call('backtest/prepare', target)).toEqual({ prepared: true, barCount: expect.any(Number) });
+    const caches = async () => {
+      const [worker] = await harness.executor.workerStats();
+      return { bars: worker!.value.bars, indicators: worker!.value.indicators };
+    };
+    const before = await caches();
+    expect(before.indicators.entries).toBeGreaterThan(0);
+    const job = await finished((await call('backtest/start', target)).jobId);
+    expect(job.status).toBe('done');
+    const after = await caches();
+    // Nothing the run read was missing: every lookup hit what the prepare had loaded.
+    expect(after.bars.misses).toBe(before.bars.misses);
+    expect(after.bars.hits).toBeGreaterThan(before.bars.hits);
+    expect(after.indicators.misses).toBe(before.indicators.misses);
+    expect(after.indicators.hits).toBeGreaterThan(before.indicators.hits);
+    expect(await fail('backtest/prepare', { ...target, strategyId: 'no-such-strategy' })).toMatchObject({ type: 'NotFoundError' });
+  });
+
   it('previews signals of an unsaved spec and refuses specs with errors', async () => {
     const catalog = await call('strategies/catalog');
     const preview = await call('backtest/preview', { spec: catalog.templates[0]!.spec, symbol: 'DEMO-BTC', timeframe: '1m' });

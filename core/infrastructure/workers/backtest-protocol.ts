@@ -110,11 +110,20 @@ export interface WorkerSavedRun extends SavedBacktest {
   readonly memory: WorkerMemory;
 }
 
+/** What `prepare` found: the bar count, and what was cached already. */
+export interface PreparedRun {
+  readonly barCount: number;
+  readonly barsFromCache: boolean;
+  readonly indicatorsFromCache: number;
+}
+
 /** The API the backtest worker exposes through comlink. */
 export interface BacktestWorkerApi {
   runBacktest(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerBacktestWire>;
   /** Runs the job and saves it as a run through the worker's own write connection. */
   runAndSave(job: BacktestJob, record: RunRecord, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerSavedRun>;
+  /** Fills the caches a run of the job reads (bars, indicators, run hash) without running it. */
+  prepare(job: BacktestJob, cancelFlag: SharedArrayBuffer): PreparedRun;
   stats(): BacktestWorkerStats;
 }
 

@@ -24,7 +24,7 @@ describe('foreground signal', () => {
   it('never pauses while the UI is idle', () => {
     const signal = createForegroundSignal();
     const sim = simulation(signal, []);
-    const yieldNow = foregroundYielder(signal, policy, sim.now, sim.sleep);
+    const yieldNow = foregroundYielder(signal, { policy, now: sim.now, sleep: sim.sleep });
     let paused = 0;
     for (let i = 0; i < 1000; i++) {
       sim.advance(1);
@@ -37,7 +37,7 @@ describe('foreground signal', () => {
     const signal = createForegroundSignal();
     // An interaction every 20 ms from 10 to 190 ms.
     const sim = simulation(signal, Array.from({ length: 10 }, (_, i) => 10 + i * 20));
-    const yieldNow = foregroundYielder(signal, policy, sim.now, sim.sleep);
+    const yieldNow = foregroundYielder(signal, { policy, now: sim.now, sleep: sim.sleep });
     expect(yieldNow()).toBe(0);
     sim.advance(10); // the first interaction
     const paused = yieldNow();
@@ -50,7 +50,7 @@ describe('foreground signal', () => {
   it('does not pause for an interaction that is older than the quiet window', () => {
     const signal = createForegroundSignal();
     const sim = simulation(signal, [10]);
-    const yieldNow = foregroundYielder(signal, policy, sim.now, sim.sleep);
+    const yieldNow = foregroundYielder(signal, { policy, now: sim.now, sleep: sim.sleep });
     // The worker was idle when the user clicked; its next job starts long after.
     sim.advance(5_000);
     expect(yieldNow()).toBe(0);
@@ -60,7 +60,7 @@ describe('foreground signal', () => {
     const signal = createForegroundSignal();
     // A UI that never stops: an interaction every 10 ms for 2 s.
     const sim = simulation(signal, Array.from({ length: 200 }, (_, i) => 1 + i * 10));
-    const yieldNow = foregroundYielder(signal, policy, sim.now, sim.sleep);
+    const yieldNow = foregroundYielder(signal, { policy, now: sim.now, sleep: sim.sleep });
     sim.advance(1);
     expect(yieldNow()).toBe(400);
     sim.advance(100);
@@ -72,9 +72,24 @@ describe('foreground signal', () => {
   it('ends a pause within one slice when the job is cancelled', () => {
     const signal = createForegroundSignal();
     const sim = simulation(signal, Array.from({ length: 100 }, (_, i) => 1 + i * 10));
-    const yieldNow = foregroundYielder(signal, policy, sim.now, sim.sleep);
+    const yieldNow = foregroundYielder(signal, { policy, now: sim.now, sleep: sim.sleep });
     sim.advance(1);
     expect(yieldNow(() => sim.elapsed() >= 50)).toBe(50);
+  });
+
+  it('does not pause, and ends a pause, while a job the user waits on needs the worker', () => {
+    const signal = createForegroundSignal();
+    const sim = simulation(signal, Array.from({ length: 100 }, (_, i) => 1 + i * 10));
+    let waiting = false;
+    const yieldNow = foregroundYielder(signal, { policy, now: sim.now, sleep: sim.sleep, urgent: () => waiting });
+    sim.advance(1);
+    waiting = true;
+    expect(yieldNow()).toBe(0);
+    waiting = false;
+    expect(yieldNow(() => {
+      waiting = sim.elapsed() >= 31; // the user's job got queued while this one paused
+      return false;
+    })).toBe(30);
   });
 
   it('never moves the active-until time back', () => {

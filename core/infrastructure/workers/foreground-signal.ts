@@ -51,24 +51,28 @@ const sleeper = (signal: SharedArrayBuffer) => {
   return (ms: number) => void Atomics.wait(view, SLEEP, 0, ms);
 };
 
+export interface YielderOptions {
+  readonly policy?: ForegroundPolicy;
+  /** Injectable for tests (with `sleep`): Atomics.wait may not block the main thread, where tests run. */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => void;
+  /** True while a job the user waits on is queued behind this worker: finish, do not pause. */
+  readonly urgent?: () => boolean;
+}
+
 /**
  * Returns the function a worker calls from its cancel poll: it returns at once unless the
  * user was active within the last `quietMs`, and then sleeps (Atomics.wait, a
  * worker-thread sleep, in slices of 10 ms) until the UI has been quiet for `quietMs`,
- * `maxPauseMs` have passed, or `interrupted()` (the job's cancel flag) says to stop.
- * Returns the ms paused.
+ * `maxPauseMs` have passed, `interrupted()` (the job's cancel flag) says to stop, or
+ * `urgent()` says a job the user waits on needs this worker. Returns the ms paused.
  */
-export function foregroundYielder(
-  signal: SharedArrayBuffer,
-  policy: ForegroundPolicy = DEFAULT_FOREGROUND_POLICY,
-  // Injectable for tests: Atomics.wait may not block the main thread, where tests run.
-  now: () => number = () => Date.now(),
-  sleep: (ms: number) => void = sleeper(signal),
-): (interrupted?: () => boolean) => number {
+export function foregroundYielder(signal: SharedArrayBuffer, options: YielderOptions = {}): (interrupted?: () => boolean) => number {
+  const { policy = DEFAULT_FOREGROUND_POLICY, now = () => Date.now(), sleep = sleeper(signal), urgent = () => false } = options;
   let runUntil = Number.NEGATIVE_INFINITY;
   return (interrupted = () => false) => {
     const started = now();
-    if (started >= activeUntil(signal) + policy.quietMs || started < runUntil) return 0;
+    if (started >= activeUntil(signal) + policy.quietMs || started < runUntil || urgent()) return 0;
     for (;;) {
       const t = now();
       if (t - started >= policy.maxPauseMs) {
@@ -76,7 +80,7 @@ export function foregroundYielder(
         break;
       }
       const resumeAt = activeUntil(signal) + policy.quietMs;
-      if (t >= resumeAt || interrupted()) break;
+      if (t >= resumeAt || interrupted() || urgent()) break;
       sleep(Math.min(SLICE_MS, resumeAt - t, policy.maxPauseMs - (t - started)));
     }
     return now() - started;

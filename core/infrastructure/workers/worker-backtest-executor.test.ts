@@ -287,6 +287,21 @@ describe('WorkerBacktestExecutor', () => {
       }
       await new Promise((r) => setTimeout(r, 200)); // quiet again
 
+      // Background jobs on both workers, paused for the user: an interactive job queued
+      // behind them makes them run on instead of pausing.
+      markActiveUntil(foreground, Date.now());
+      const stillActive = setInterval(() => markActiveUntil(foreground, Date.now()), 20);
+      try {
+        const blockers = [pool.submit(request()), pool.submit(request())];
+        await new Promise((r) => setTimeout(r, 100)); // both are pausing by now
+        const waited = await time(pool.submit(request(), { priority: 'interactive' }));
+        expect(waited).toBeLessThan(700); // not the 1 s pause cap plus a run
+        await Promise.all(blockers.map((b) => b.result));
+      } finally {
+        clearInterval(stillActive);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+
       // Both workers busy, two background jobs queued: the interactive job submitted last starts first.
       const order: string[] = [];
       const track = (name: string, handle: { result: Promise<unknown> }) => handle.result.then(() => order.push(name));

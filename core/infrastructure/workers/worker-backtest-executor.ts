@@ -14,6 +14,7 @@ import type {
   BacktestJob,
   BacktestWorkerApi,
   BacktestWorkerStats,
+  PreparedRun,
   TestFault,
   WorkerBacktestResult,
   WorkerBacktestWire,
@@ -71,6 +72,13 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
       cancel: handle.cancel,
       result: handle.result.then(({ run, metrics, openPosition, barCount }) => ({ run, metrics, openPosition, barCount })),
     };
+  }
+
+  prepare(request: BacktestRequest): JobHandle<PreparedRun> {
+    return this.dispatch(request, {}, (api, job, progress, cancelFlag) => {
+      progress.close(); // nothing to report: it takes tens of ms
+      return api.prepare(job, cancelFlag);
+    });
   }
 
   /** Like submit, but resolves with the worker's full report (timings, memory, cache use); `fault` needs testFaults. */

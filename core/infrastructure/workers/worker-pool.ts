@@ -68,6 +68,11 @@ export interface WorkerPoolOptions {
 export interface PoolWorkerData {
   readonly foreground: SharedArrayBuffer | null;
   readonly warmUp: boolean;
+  /**
+   * Int32 count of interactive jobs queued in this pool with no free worker: while > 0
+   * the workers do not pause for the user (see `waitingInteractive`).
+   */
+  readonly urgent: SharedArrayBuffer;
 }
 
 export interface WorkerStats {
@@ -111,6 +116,8 @@ interface Job<Api> {
   readonly timeoutMs: number | undefined;
   readonly onProgress: ((progress: unknown) => void) | undefined;
   readonly interactive: boolean;
+  /** Counted in `urgent` (an interactive job waiting for a worker). */
+  urgentCounted: boolean;
   /** Ends this job's hold on the foreground signal (interactive jobs, while running). */
   releaseForeground: (() => void) | null;
   readonly resolve: (value: unknown) => void;
@@ -132,6 +139,12 @@ interface Job<Api> {
 export class WorkerPool<Api> {
   private readonly slots: Slot<Api>[] = [];
   private readonly queue: Job<Api>[] = [];
+  /**
+   * Interactive jobs waiting for a worker. The user's click that queued one also pauses
+   * the background jobs in the workers (they give way to interaction), yet one of them
+   * has to finish before the user's job can start: while this is > 0 they run on.
+   */
+  private readonly waitingInteractive = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   private readonly jobs = new Map<JobId, Job<Api>>();
   private readonly size: number;
   private readonly cancelGraceMs: number;
@@ -166,6 +179,7 @@ export class WorkerPool<Api> {
       timeoutMs: options.timeoutMs ?? this.options.defaultTimeoutMs,
       onProgress: options.onProgress as ((progress: unknown) => void) | undefined,
       interactive: options.priority === 'interactive',
+      urgentCounted: false,
       releaseForeground: null,
       resolve,
       reject,
@@ -180,6 +194,10 @@ export class WorkerPool<Api> {
     if (firstBackground < 0) this.queue.push(job);
     else this.queue.splice(firstBackground, 0, job);
     this.dispatch();
+    if (job.interactive && job.state === 'queued') {
+      job.urgentCounted = true;
+      Atomics.add(this.waitingInteractive, 0, 1);
+    }
     return { id, result, cancel: () => void this.cancel(id) };
   }
 
@@ -240,7 +258,11 @@ export class WorkerPool<Api> {
     const worker = new Worker(this.options.script, {
       resourceLimits: this.options.resourceLimits,
       env: this.options.env ? { ...this.options.env } : undefined,
-      workerData: { foreground: this.options.foreground ?? null, warmUp: this.options.warmUp === true } satisfies PoolWorkerData,
+      workerData: {
+        foreground: this.options.foreground ?? null,
+        warmUp: this.options.warmUp === true,
+        urgent: this.waitingInteractive.buffer as SharedArrayBuffer,
+      } satisfies PoolWorkerData,
     });
     const slot: Slot<Api> = {
       workerId: this.nextWorkerId++,
@@ -293,6 +315,7 @@ export class WorkerPool<Api> {
   }
 
   private start(slot: Slot<Api>, job: Job<Api>): void {
+    this.uncountUrgent(job);
     job.state = 'running';
     job.slot = slot;
     slot.job = job;
@@ -343,6 +366,12 @@ export class WorkerPool<Api> {
     this.dispatch();
   }
 
+  private uncountUrgent(job: Job<Api>): void {
+    if (!job.urgentCounted) return;
+    job.urgentCounted = false;
+    Atomics.sub(this.waitingInteractive, 0, 1);
+  }
+
   /** Leading + trailing throttle: the first payload goes out at once, then at most one per interval. */
   private listenForProgress(job: Job<Api>, port: MessagePort): void {
     const onProgress = job.onProgress;
@@ -378,6 +407,7 @@ export class WorkerPool<Api> {
     const wasQueued = job.state === 'queued';
     job.state = 'settled';
     for (const timer of job.timers) clearTimeout(timer);
+    this.uncountUrgent(job);
     job.releaseForeground?.();
     job.port?.close();
     job.port = null;

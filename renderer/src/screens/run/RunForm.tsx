@@ -10,6 +10,8 @@ import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 
 const DAY_MS = 86_400_000;
+/** The form settles (typing a date) before the run's data is prepared. */
+const PREPARE_AFTER_MS = 300;
 
 /** Instrument, timeframe and range; Run (Ctrl+Enter) with a progress bar and Cancel (Esc). */
 export function RunForm(props: { strategyId: string; strategyName: string; onFinished: (runId: string) => void; onEdit: () => void }) {
@@ -32,6 +34,26 @@ export function RunForm(props: { strategyId: string; strategyName: string; onFin
     setTo(chosen.lastTs === null ? '' : formatDate(chosen.lastTs));
   }, [chosen?.instrument.symbol, chosen?.timeframe]);
 
+  // What a Run now would run: the "to" day is included.
+  const toDay = parseDate(to);
+  const target = chosen
+    ? { strategyId, symbol: chosen.instrument.symbol, timeframe: chosen.timeframe, fromTs: parseDate(from), toTs: toDay === undefined ? undefined : toDay + DAY_MS }
+    : null;
+  const targetKey = JSON.stringify(target);
+
+  // Have a worker read the bars, indicators and run hash of this choice while the user is
+  // still looking at the form: Run then only runs the engine and saves (a year of minutes:
+  // ~100 ms less for the first run of a spec). Best effort; Run works without it.
+  useEffect(() => {
+    if (!target) return;
+    const timer = window.setTimeout(() => {
+      api()
+        .invoke('backtest/prepare', target)
+        .catch(() => undefined);
+    }, PREPARE_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [targetKey]);
+
   const finished = (job: JobInfo): void => {
     const runId = (job.result as { runId?: string } | undefined)?.runId;
     if (job.status === 'done' && runId) {
@@ -44,20 +66,13 @@ export function RunForm(props: { strategyId: string; strategyName: string; onFin
   const { job, running, cancel, cancelError } = useJob(jobId, finished);
 
   const start = async (): Promise<void> => {
-    if (!chosen || running) return;
+    if (!target || running) return;
     setError(null);
     setStatus(null);
     try {
-      const toTs = parseDate(to);
       performance.mark('run-start');
-      const started = await api().invoke('backtest/start', {
-        strategyId,
-        symbol: chosen.instrument.symbol,
-        timeframe: chosen.timeframe,
-        fromTs: parseDate(from),
-        toTs: toTs === undefined ? undefined : toTs + DAY_MS, // the "to" day is included
-        priority: 'interactive', // the user waits on it: ahead of sweeps and batch runs
-      });
+      // The user waits on it: ahead of sweeps and batch runs.
+      const started = await api().invoke('backtest/start', { ...target, priority: 'interactive' });
       setJobId(started.jobId);
     } catch (failure) {
       setError(errorMessage(failure));
