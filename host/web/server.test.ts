@@ -221,4 +221,31 @@ describe('web server', () => {
     expect(await received).toEqual({ name: 'data/changed', payload: { kind: 'strategies', ids: ['s1'] } });
     ws.close();
   });
+
+  it('answers calls over the WebSocket with the dispatcher envelope, matched by call number', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events?token=${server.token}`, { origin: server.origin });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const replies = new Map<number, unknown>();
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { reply?: number; answer?: unknown };
+      if (typeof message.reply === 'number') replies.set(message.reply, message.answer);
+    });
+    ws.send(JSON.stringify({ call: 1, name: 'jobs/cancel', args: { id: 'j1' } }));
+    ws.send(JSON.stringify({ call: 2, name: 'jobs/cancel', args: {} }));
+    ws.send(JSON.stringify({ call: 3, name: 'no/such' }));
+    ws.send(JSON.stringify({ call: 4 }));
+    ws.send('not json');
+    ws.send(JSON.stringify({ name: 'jobs/list' })); // no call number: nothing to answer
+    ws.send(JSON.stringify({ call: 5, name: 'jobs/list' }));
+    const end = Date.now() + 5_000;
+    while (replies.size < 5 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    expect(replies.get(1)).toMatchObject({ ok: true, value: { id: 'j1', status: 'cancelled' } });
+    expect(replies.get(2)).toMatchObject({ ok: false, error: { type: 'ValidationError' } });
+    expect(replies.get(3)).toMatchObject({ ok: false, error: { type: 'NotFoundError', message: expect.stringContaining('no/such') } });
+    expect(replies.get(4)).toMatchObject({ ok: false });
+    expect(replies.get(5)).toEqual({ ok: true, value: [] });
+    await new Promise((r) => setTimeout(r, 50));
+    expect([...replies.keys()].sort()).toEqual([1, 2, 3, 4, 5]);
+    ws.close();
+  });
 });

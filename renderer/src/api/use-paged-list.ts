@@ -7,9 +7,12 @@ export interface PagedList<T> {
   readonly total: number | null;
   /** Returns the row if its page is loaded (else undefined: draw a placeholder). */
   readonly rowAt: (index: number) => T | undefined;
-  /** Loads the pages covering rows [start, stop]; call from onRowsRendered. */
-  readonly ensure: (start: number, stop: number) => void;
-  /** Changes whenever a page arrives: pass it to rows so they re-render. */
+  /**
+   * Loads the pages covering rows [start, stop] (the visible ones); call from
+   * onRowsRendered, with the rows mounted (visible + overscan) as `mounted`.
+   */
+  readonly ensure: (start: number, stop: number, mounted?: { readonly startIndex: number; readonly stopIndex: number }) => void;
+  /** Changes whenever a page of mounted rows arrives: pass it to rows so they re-render. */
   readonly version: number;
   readonly error: string | null;
   readonly reload: () => void;
@@ -41,6 +44,10 @@ export function usePagedList<T>(
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const lastStart = useRef(0);
+  // Rows the list has mounted: a page arriving for other rows (read ahead) re-renders
+  // nothing. Re-rendering the mounted rows for each of the four read-ahead pages of a
+  // jump was most of its main-thread time.
+  const mounted = useRef<{ startIndex: number; stopIndex: number } | null>(null);
 
   const load = useCallback(
     (pageIndex: number) => {
@@ -54,7 +61,9 @@ export function usePagedList<T>(
           pages.current.set(pageIndex, page.items);
           setTotal(page.total);
           setError(null);
-          setVersion((v) => v + 1);
+          const shown = mounted.current;
+          const first = pageIndex * pageSize;
+          if (shown === null || (first <= shown.stopIndex && first + page.items.length > shown.startIndex)) setVersion((v) => v + 1);
         },
         (failure: unknown) => {
           if (mine !== generation.current) return;
@@ -76,13 +85,15 @@ export function usePagedList<T>(
     generation.current += 1;
     pages.current = new Map();
     pending.current = new Set();
+    mounted.current = null;
   }
   useEffect(() => {
     load(0);
   }, [...deps, tick, load]);
 
   const ensure = useCallback(
-    (start: number, stop: number) => {
+    (start: number, stop: number, rendered?: { readonly startIndex: number; readonly stopIndex: number }) => {
+      mounted.current = rendered ? { startIndex: rendered.startIndex, stopIndex: rendered.stopIndex } : null;
       // Half a page of slack either side: the next page is on its way before it scrolls into view.
       const slack = Math.floor(pageSize / 2);
       const backwards = start < lastStart.current;

@@ -102,7 +102,7 @@ export function VariantsTable(props: { sweepId: string; params: readonly string[
           rowHeight={ROW_HEIGHT}
           overscanCount={10}
           rowProps={{ rowAt: variants.rowAt, version: variants.version, params, onOpen }}
-          onRowsRendered={({ startIndex, stopIndex }) => variants.ensure(startIndex, stopIndex)}
+          onRowsRendered={(visible, all) => variants.ensure(visible.startIndex, visible.stopIndex, all)}
         />
       </div>
     </section>

@@ -65,7 +65,7 @@ export function TradesTable({ runId, onPick }: { runId: string; onPick: (trade: 
             rowHeight={TRADE_ROW_HEIGHT}
             overscanCount={10}
             rowProps={rowProps}
-            onRowsRendered={({ startIndex, stopIndex }) => trades.ensure(startIndex, stopIndex)}
+            onRowsRendered={(visible, all) => trades.ensure(visible.startIndex, visible.stopIndex, all)}
           />
         )}
       </div>

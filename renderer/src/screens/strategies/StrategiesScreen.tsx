@@ -105,7 +105,7 @@ export function StrategiesScreen({ navigate }: { navigate: (route: Route) => voi
             rowHeight={STRATEGY_ROW_HEIGHT}
             overscanCount={10}
             rowProps={{ rowAt: list.rowAt, version: list.version, selectedId: selected?.id ?? null, onSelect: select, onOpen: open, onTag: setTag }}
-            onRowsRendered={({ startIndex, stopIndex }) => list.ensure(startIndex, stopIndex)}
+            onRowsRendered={(visible, all) => list.ensure(visible.startIndex, visible.stopIndex, all)}
           />
         )}
       </div>
