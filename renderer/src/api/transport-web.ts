@@ -69,8 +69,9 @@ export function webTransport(token: string, base = window.location.origin): Tran
       }
       pending.clear();
       if (listeners.size === 0) return;
-      // Server restarted or the laptop slept: come back without a page reload.
-      setTimeout(connect, retryMs);
+      // Server restarted or the laptop slept: come back without a page reload (unless a
+      // call has reconnected meanwhile).
+      setTimeout(() => socket ?? connect(), retryMs);
       retryMs = Math.min(retryMs * 2, 5_000);
     };
   };
