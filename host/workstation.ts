@@ -12,6 +12,7 @@ import { LatencyRecorder } from '../core/application/contract/latency.js';
 import type { SystemInfo } from '../core/application/contract/system.js';
 import { seedDemoDataIfEmpty, type DemoSeedReport } from '../core/application/demo/seed-demo.js';
 import { createHandlers } from '../core/application/handlers/create-handlers.js';
+import { warmUpArgsort } from '../core/application/handlers/stable-argsort.js';
 import { JobRegistry } from '../core/application/jobs/job-registry.js';
 import { csvBarExporter, workerBarImporter } from '../core/infrastructure/csv/bar-file-adapters.js';
 import { resolveDataDir } from '../core/infrastructure/data-dir.js';
@@ -118,6 +119,9 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const jobs = new JobRegistry({ store: new SqliteJobStore(storage.writer), events, clock, newId: randomUUID, logger });
   const interrupted = jobs.recoverInterrupted();
   if (interrupted > 0) logger.warn?.(`${interrupted} job(s) left unfinished by a previous run were marked interrupted`);
+  // The app's main thread sorts big trade tables on a header click; have that code optimised
+  // before the first one (a one-shot CLI command never sorts).
+  if (options.transport !== 'cli') warmUpArgsort();
   // Under load the main thread still answers the UI and saves finished runs: keep a core for it.
   const workers = options.workers ?? (options.transport === 'cli' ? os.availableParallelism() : Math.max(1, os.availableParallelism() - 1));
   // Marked by the UI while the user interacts; the workers of both pools pause meanwhile.

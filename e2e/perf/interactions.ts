@@ -366,6 +366,26 @@ export async function measureInteractions(
     );
   }
   rec.record('drag the trades scrollbar to rows not fetched yet (page fetch)', farJumps);
+  // Sort the whole table by a column (a header click): PnL descending, then ascending, ...
+  // The first click of each order sorts every trade on the server; later ones reuse it.
+  const sorts: number[] = [];
+  await page.evaluate(() => {
+    (document.querySelector('[data-testid="trade-list"]') as HTMLElement).scrollTop = 0;
+  });
+  await page.waitForTimeout(300);
+  for (let k = 0; k < 6; k += 1) {
+    sorts.push(
+      await page.evaluate(() => {
+        const firstRow = () => document.querySelector('[data-testid="trade-list"] [data-testid="trade-row"]')?.textContent ?? '';
+        const before = firstRow();
+        return window.__perf.time(
+          () => (document.querySelector('[data-testid="sort-pnl"]') as HTMLElement).click(),
+          () => firstRow() !== before && firstRow() !== '',
+        );
+      }),
+    );
+  }
+  rec.record(`sort the trades table by PnL (${tradeTotal.toLocaleString('en-US')} rows; the first click of each order sorts them all)`, sorts);
 
   const events = await page.evaluate(() => window.__perf.events);
   await context.close();

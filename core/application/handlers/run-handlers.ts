@@ -5,6 +5,7 @@ import type { EquitySeries, RunHandlers, TradeRow, TradeSortKey } from '../contr
 import { NotFoundError } from '../errors.js';
 import { EQUITY_OVERVIEW_POINTS, type EquityCurve, type EquityOverview, type RunHeader, type RunStore } from '../ports/run-store.js';
 import { drawdownPct, indexRange, minMaxIndices } from './downsample.js';
+import { stableArgsort } from './stable-argsort.js';
 import type { HandlerDeps } from './handler-deps.js';
 
 const DEFAULT_PAGE = 50;
@@ -177,12 +178,8 @@ export function runHandlers(deps: HandlerDeps): RunHandlers {
       let indices = entry.orders.get(key);
       if (!indices) {
         // One numeric field of every trade, not the trades: a sort reads one column.
-        const values = deps.runStore.readTradeField(id, sort);
-        indices = new Uint32Array(values.length);
-        for (let i = 0; i < indices.length; i++) indices[i] = i;
-        const sign = order === 'asc' ? 1 : -1;
         // Ties keep trade order, so paging is stable.
-        indices.sort((a, b) => sign * (values[a]! - values[b]!) || a - b);
+        indices = stableArgsort(deps.runStore.readTradeField(id, sort), order === 'desc');
         entry.orders.set(key, indices);
       }
       const slice = offset < end ? indices.subarray(offset, end) : new Uint32Array(0);
