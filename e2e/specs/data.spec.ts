@@ -1,10 +1,18 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { invoke, openApp } from '../lib/app.js';
 import { writeBarsCsv, writeRejectedCsv } from '../lib/csv.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
+
+/** Picks a file on the Data screen, names its symbol and starts the import. */
+async function startImport(page: Page, file: string, symbol: string): Promise<void> {
+  await page.getByTestId('import-file').setInputFiles(file);
+  await page.getByTestId('import-symbol').fill(symbol);
+  await page.getByTestId('import-start').click();
+}
 
 describe('data screen', () => {
   const { browser, server } = useBrowserAndServer();
@@ -13,9 +21,7 @@ describe('data screen', () => {
     const app = await openApp(browser(), server());
     try {
       const { page } = app;
-      await page.getByTestId('import-file').setInputFiles(writeBarsCsv('e2eimp_1m.csv', 5_000));
-      await page.getByTestId('import-symbol').fill('E2EIMP');
-      await page.getByTestId('import-start').click();
+      await startImport(page, writeBarsCsv('e2eimp_1m.csv', 5_000), 'E2EIMP');
       await page.getByTestId('import-done').waitFor({ timeout: 30_000 });
       const row = page.locator('[data-testid="series-row"][data-symbol="E2EIMP"]');
       await row.waitFor();
@@ -53,9 +59,7 @@ describe('data screen', () => {
     const app = await openApp(browser(), server());
     try {
       const { page } = app;
-      await page.getByTestId('import-file').setInputFiles(writeRejectedCsv('broken.csv'));
-      await page.getByTestId('import-symbol').fill('E2EBAD');
-      await page.getByTestId('import-start').click();
+      await startImport(page, writeRejectedCsv('broken.csv'), 'E2EBAD');
       await page.getByTestId('import-error').waitFor({ timeout: 30_000 });
       const lines = await page.getByTestId('import-row-error').evaluateAll((rows) => rows.map((row) => row.querySelector('td')?.textContent));
       expect(lines).toEqual(expect.arrayContaining(['3', '5']));
@@ -71,9 +75,7 @@ describe('data screen', () => {
     try {
       const { page } = app;
       // Large enough (1.5M rows, ~3 s to import here) that Cancel lands while it runs.
-      await page.getByTestId('import-file').setInputFiles(writeBarsCsv('cancelme_1m.csv', 1_500_000));
-      await page.getByTestId('import-symbol').fill('E2ECANCEL');
-      await page.getByTestId('import-start').click();
+      await startImport(page, writeBarsCsv('cancelme_1m.csv', 1_500_000), 'E2ECANCEL');
       await page.getByTestId('import-progress').waitFor({ timeout: 60_000 });
       await page.getByTestId('import-cancel').click();
       await page.getByTestId('import-done').filter({ hasText: 'Import cancelled; nothing was written.' }).waitFor({ timeout: 30_000 });

@@ -1,15 +1,36 @@
-import type { BacktestJobHandle } from '../backtest/backtest-executor.js';
+import type { BacktestJobHandle, BacktestRequest } from '../backtest/backtest-executor.js';
+import type { Instrument } from '../../domain/market/instrument.js';
+import type { Timeframe } from '../../domain/market/timeframe.js';
+import type { StrategySpec } from '../../domain/strategy/spec.js';
 import { runBacktest } from '../backtest/run-backtest.js';
 import { MAX_CHART_POINTS } from '../contract/common.js';
 import type { BacktestHandlers, SignalPreview } from '../contract/backtest.js';
 import { CancelledError, NotFoundError, ValidationError } from '../errors.js';
-import { strategyId } from '../../domain/market/ids.js';
+import { strategyId, type StrategyId } from '../../domain/market/ids.js';
 import { checkSpec, requireRunnableSpec } from '../strategy/strategy-service.js';
 import { requireInstrument } from './data-handlers.js';
 import type { HandlerDeps } from './handler-deps.js';
 import type { ThroughputLog } from './throughput-log.js';
 
 const DEFAULT_PREVIEW_SIGNALS = 5_000;
+
+/** A saved strategy and the spec a run of it gets (its name included: the run hash is keyed by it). */
+function savedStrategySpec(deps: HandlerDeps, id: string): { id: StrategyId; name: string; spec: unknown } {
+  const stored = deps.strategyStore.get(strategyId(id));
+  if (!stored) throw new NotFoundError(`No strategy ${id}`, { id });
+  return { id: stored.id, name: stored.name, spec: { ...stored.spec, name: stored.name } };
+}
+
+/** The request for one instrument over the optional [fromTs, toTs) range of the call. */
+function rangeRequest(instrument: Instrument, args: { timeframe: Timeframe; fromTs?: number; toTs?: number }, spec: StrategySpec): BacktestRequest {
+  return {
+    instrumentId: instrument.id,
+    timeframe: args.timeframe,
+    spec,
+    ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
+    ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
+  };
+}
 
 export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): BacktestHandlers {
   // The builder asks for a preview on every edit; only the newest one matters.
@@ -19,9 +40,8 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
 
   return {
     'backtest/start': async (args) => {
-      const stored = deps.strategyStore.get(strategyId(args.strategyId));
-      if (!stored) throw new NotFoundError(`No strategy ${args.strategyId}`, { id: args.strategyId });
-      const spec = { ...stored.spec, name: stored.name };
+      const stored = savedStrategySpec(deps, args.strategyId);
+      const spec = stored.spec;
       // Refuse at once what the job would refuse, so the UI shows it next to the button.
       requireRunnableSpec(spec, args.timeframe);
       requireInstrument(deps.barStore, args.symbol);
@@ -58,25 +78,18 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
     },
 
     'backtest/prepare': async (args) => {
-      const stored = deps.strategyStore.get(strategyId(args.strategyId));
-      if (!stored) throw new NotFoundError(`No strategy ${args.strategyId}`, { id: args.strategyId });
+      const stored = savedStrategySpec(deps, args.strategyId);
       const instrument = requireInstrument(deps.barStore, args.symbol);
       let spec;
       try {
-        // The spec exactly as backtest/start hands it on: the run hash is cached by it.
-        spec = requireRunnableSpec({ ...stored.spec, name: stored.name }, args.timeframe);
+        // As backtest/start hands it on (runBacktest checks it the same way).
+        spec = requireRunnableSpec(stored.spec, args.timeframe);
       } catch (error) {
         if (error instanceof ValidationError) return { prepared: false, barCount: null };
         throw error;
       }
       prepareInFlight?.cancel();
-      const handle = deps.backtests.prepare({
-        instrumentId: instrument.id,
-        timeframe: args.timeframe,
-        spec,
-        ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
-        ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
-      });
+      const handle = deps.backtests.prepare(rangeRequest(instrument, args, spec));
       prepareInFlight = handle;
       try {
         return { prepared: true, barCount: (await handle.result).barCount };
@@ -96,16 +109,7 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
       const instrument = requireInstrument(deps.barStore, args.symbol);
       previewInFlight?.cancel();
       // The builder's chart waits on it while the user edits.
-      const handle = deps.backtests.submit(
-        {
-          instrumentId: instrument.id,
-          timeframe: args.timeframe,
-          spec: check.spec,
-          ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
-          ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
-        },
-        { priority: 'interactive' },
-      );
+      const handle = deps.backtests.submit(rangeRequest(instrument, args, check.spec), { priority: 'interactive' });
       previewInFlight = handle;
       try {
         const outcome = await handle.result;
