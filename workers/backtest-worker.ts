@@ -281,6 +281,7 @@ function save(done: Executed, record: RunRecord, cancelFlag: SharedArrayBuffer):
     if (job.fault === 'slowSave') holdFor(job.faultMs ?? 1000);
     return saveRun(store, done, record);
   });
+  if (job.fault === 'slowReply') holdFor(job.faultMs ?? 1000);
   const now = performance.now();
   return {
     run,

@@ -55,6 +55,7 @@ export function commitFault(fault: TestFault, faultMs: number): 'pending' | 'con
       return 'continue';
     case 'busy':
     case 'slowSave':
+    case 'slowReply':
       return 'continue';
   }
 }

@@ -16,8 +16,9 @@ import type { MessagePort } from 'node:worker_threads';
  * - busy: reruns the real engine (with the real cancel poll) for faultMs
  * - hang: a synchronous loop that ignores cancel, for faultMs
  * - slowSave: the run's save (runAndSave) holds its write open for faultMs more
+ * - slowReply: the run is saved, then the worker takes faultMs more to answer
  */
-export const TEST_FAULTS = ['throw', 'uncaught', 'exit', 'oom', 'busy', 'hang', 'slowSave'] as const;
+export const TEST_FAULTS = ['throw', 'uncaught', 'exit', 'oom', 'busy', 'hang', 'slowSave', 'slowReply'] as const;
 export type TestFault = (typeof TEST_FAULTS)[number];
 
 export interface BacktestJob {

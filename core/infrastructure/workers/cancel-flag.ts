@@ -8,10 +8,16 @@ const CANCEL_INDEX = 0;
 const CANCEL_REQUESTED = 1;
 /** Second slot: > 0 while the worker is inside a database write it must not be killed in. */
 const WRITING_INDEX = 1;
+/**
+ * Third slot: 1 once the worker began such a write. Its job is past the point of no
+ * return (e.g. the run is saved) and will answer with its result; killing it between the
+ * write and the reply would report a saved run as cancelled.
+ */
+const WROTE_INDEX = 2;
 
 /** Returns a fresh, unset cancel flag. */
 export function createCancelFlag(): SharedArrayBuffer {
-  return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  return new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
 }
 
 /**
@@ -23,6 +29,7 @@ export function createCancelFlag(): SharedArrayBuffer {
 export function duringWrite<T>(flag: SharedArrayBuffer, write: () => T): T {
   const view = new Int32Array(flag);
   Atomics.add(view, WRITING_INDEX, 1);
+  Atomics.store(view, WROTE_INDEX, 1);
   try {
     return write();
   } finally {
@@ -33,6 +40,11 @@ export function duringWrite<T>(flag: SharedArrayBuffer, write: () => T): T {
 /** Whether the worker holding this flag is inside `duringWrite`. */
 export function isWriting(flag: SharedArrayBuffer): boolean {
   return Atomics.load(new Int32Array(flag), WRITING_INDEX) > 0;
+}
+
+/** Whether the worker holding this flag has entered `duringWrite` at least once. */
+export function hasWritten(flag: SharedArrayBuffer): boolean {
+  return Atomics.load(new Int32Array(flag), WROTE_INDEX) === 1;
 }
 
 /** Sets the flag; every reader sees it on its next poll. */

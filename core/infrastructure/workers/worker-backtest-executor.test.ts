@@ -130,24 +130,40 @@ describe('WorkerBacktestExecutor', () => {
     const runs = new SqliteRunStore(storage.writer);
     const before = { replaced: executor.stats().replaced, runs: runs.list().total };
     const record = { name: 'slow save', strategyId: null, fromTs: null, toTs: null };
-    // The save holds its write 3 s. The cancel goes out once the engine has reported its
-    // last bar (the save comes next), so its 100 ms grace expires inside the write; the
-    // 1.5 s timeout does too (the run itself takes a few ms, even with the worker at nice
-    // 10 on a busy machine).
-    let engineDone!: () => void;
-    const engineFinished = new Promise<void>((resolve) => (engineDone = resolve));
-    const cancelled = executor.submitAndSaveDetailed({ ...request(), fault: 'slowSave', faultMs: 3_000 }, record, {
-      onProgress: (p) => p.done === p.total && engineDone(),
-    });
+    // The worker replaced by the test before must boot and read its bars; on a busy
+    // machine (worker threads at nice 10) that alone can outlast the timeout below, so
+    // both workers run once first and start the test warm.
+    await executor.ready();
+    await Promise.all([executor.submit(request()).result, executor.submit(request()).result]);
+    // Each save holds its write 3 s. The cancel goes out once its worker is inside the
+    // write, so its 100 ms grace expires there; the 1.5 s timeout does too (a warm run
+    // takes a few ms).
+    const cancelled = executor.submitAndSaveDetailed({ ...request(), fault: 'slowSave', faultMs: 3_000 }, record);
     const timed = executor.submitAndSaveDetailed({ ...request(), fault: 'slowSave', faultMs: 3_000 }, record, { timeoutMs: 1_500 });
-    await engineFinished;
-    await new Promise((r) => setTimeout(r, 50));
+    const writing = (id: string): boolean => executor.stats().workers.some((w) => w.jobId === id && w.writing);
+    await vi.waitFor(() => expect(writing(cancelled.id)).toBe(true), { timeout: 1_400, interval: 5 });
+    cancelled.cancel();
     const [a, b] = await Promise.all([cancelled.result, timed.result]);
     expect(executor.stats().replaced).toBe(before.replaced);
     expect(runs.list().total).toBe(before.runs + 2);
     expect(runs.get(a.run.id)!.barCount).toBe(BARS);
     expect(runs.get(b.run.id)!.tradeCount).toBe(b.run.tradeCount);
     expect(storage.writer.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('a cancel after the run is saved but before the worker answers still ends with the saved run', async () => {
+    const runs = new SqliteRunStore(storage.writer);
+    const before = { replaced: executor.stats().replaced, runs: runs.list().total };
+    const record = { name: 'slow reply', strategyId: null, fromTs: null, toTs: null };
+    // The worker saves, then takes 1 s to answer; the cancel's 100 ms grace ends in between.
+    const handle = executor.submitAndSaveDetailed({ ...request(), fault: 'slowReply', faultMs: 1_000 }, record);
+    const saved = (): boolean => executor.stats().workers.some((w) => w.jobId === handle.id && w.wrote && !w.writing);
+    await vi.waitFor(() => expect(saved()).toBe(true), { timeout: 5_000, interval: 5 });
+    handle.cancel();
+    const outcome = await handle.result;
+    expect(runs.get(outcome.run.id)!.barCount).toBe(BARS);
+    expect(runs.list().total).toBe(before.runs + 1);
+    expect(executor.stats().replaced).toBe(before.replaced);
   });
 
   it('checkpoints the runs it saved into the main file after answering (the app thread never has to)', async () => {

@@ -7,7 +7,7 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { CancelledError, TimeoutError, WorkerFailedError, type AppError } from '../../application/errors.js';
 import { jobId as toJobId, type JobId } from '../../domain/market/ids.js';
 import type { JobPriority } from '../../application/backtest/backtest-executor.js';
-import { createCancelFlag, isWriting, requestCancel } from './cancel-flag.js';
+import { createCancelFlag, hasWritten, isWriting, requestCancel } from './cancel-flag.js';
 import { holdForeground } from './foreground-signal.js';
 import { describeWorkerDeath, errorFromWorker } from './worker-errors.js';
 
@@ -79,6 +79,12 @@ export interface WorkerStats {
   readonly workerId: number;
   readonly threadId: number;
   readonly busy: boolean;
+  /** The job it runs, if any. */
+  readonly jobId: JobId | null;
+  /** Inside a database write (e.g. saving a run): a cancel or timeout waits for it. */
+  readonly writing: boolean;
+  /** Its job has written (e.g. its run is saved): it will answer with its result. */
+  readonly wrote: boolean;
   readonly jobsRun: number;
 }
 
@@ -98,6 +104,12 @@ export interface PoolStats {
 const MAX_DEATHS_IN_A_ROW = 8;
 /** How often a cancel or timeout that met a write in progress looks again. */
 const WRITE_RECHECK_MS = 20;
+/**
+ * How long a worker that finished its write may take to answer before a cancel or timeout
+ * kills it after all: its reply is a few ms of work, but a worker thread at nice 10 on a
+ * busy machine can wait that long for a core.
+ */
+const REPLY_AFTER_WRITE_MS = 5_000;
 
 interface Slot<Api> {
   readonly workerId: number;
@@ -230,7 +242,15 @@ export class WorkerPool<Api> {
       busy: this.slots.filter((s) => s.job !== null).length,
       queued: this.queue.length,
       ...this.counts,
-      workers: this.slots.map((s) => ({ workerId: s.workerId, threadId: s.worker.threadId, busy: s.job !== null, jobsRun: s.jobsRun })),
+      workers: this.slots.map((s) => ({
+        workerId: s.workerId,
+        threadId: s.worker.threadId,
+        busy: s.job !== null,
+        jobId: s.job?.id ?? null,
+        writing: s.job !== null && isWriting(s.job.cancelFlag),
+        wrote: s.job !== null && hasWritten(s.job.cancelFlag),
+        jobsRun: s.jobsRun,
+      })),
     };
   }
 
@@ -340,16 +360,28 @@ export class WorkerPool<Api> {
   }
 
   /**
-   * Calls `terminate` with the job's worker after `ms` if the job is still running there;
-   * while the worker is inside a database write, waits for it to end (it is short) and
-   * judges again, so no worker is killed mid-transaction.
+   * Calls `terminate` with the job's worker after `ms` if the job is still running there.
+   * While the worker is inside a database write, waits for it to end (it is short) and
+   * judges again, so no worker is killed mid-transaction; once it has written (e.g. saved
+   * its run), gives it REPLY_AFTER_WRITE_MS to answer, since its answer is the truth.
    */
   private terminateAfter(job: Job<Api>, ms: number, terminate: (slot: Slot<Api>) => void): void {
     const slot = job.slot;
+    let replyDeadline = Infinity;
     const expire = (): void => {
       if (job.state !== 'running' || !slot || job.slot !== slot) return;
-      if (isWriting(job.cancelFlag)) job.timers.push(setTimeout(expire, WRITE_RECHECK_MS));
-      else terminate(slot);
+      if (isWriting(job.cancelFlag)) {
+        job.timers.push(setTimeout(expire, WRITE_RECHECK_MS));
+        return;
+      }
+      if (hasWritten(job.cancelFlag)) {
+        if (replyDeadline === Infinity) replyDeadline = performance.now() + REPLY_AFTER_WRITE_MS;
+        if (performance.now() < replyDeadline) {
+          job.timers.push(setTimeout(expire, WRITE_RECHECK_MS));
+          return;
+        }
+      }
+      terminate(slot);
     };
     job.timers.push(setTimeout(expire, ms));
   }
