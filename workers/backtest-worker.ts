@@ -99,7 +99,12 @@ interface Executed {
   readonly engineMs: number;
 }
 
-async function execute(requested: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<Executed> {
+/** An executed user job, with its pauses for the UI (the save pauses there too). */
+interface ExecutedJob extends Executed {
+  readonly foreground: ForegroundPauses;
+}
+
+async function execute(requested: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<ExecutedJob> {
   const started = performance.now();
   const envFault = requested.fault === undefined ? defaultJobFault() : null;
   const job: BacktestJob = envFault ? { ...requested, ...envFault } : requested;
@@ -118,7 +123,7 @@ async function execute(requested: BacktestJob, progress: MessagePort, cancelFlag
 
   const loaded = load(job, started, cancelled, foreground);
   foreground.pause(cancelled);
-  return compute(loaded, indicators, shouldCancel, report);
+  return { ...compute(loaded, indicators, shouldCancel, report), foreground };
 }
 
 /** Reads the job's instrument and bars (through the bar cache). */
@@ -239,7 +244,7 @@ function compute(
   };
 }
 
-function toWire(done: Executed): WorkerBacktestWire {
+function toWire(done: ExecutedJob): WorkerBacktestWire {
   const { result, series } = done;
   const ts = series.bars.ts.slice();
   const { trades, markers, ...rest } = result;
@@ -256,7 +261,7 @@ function toWire(done: Executed): WorkerBacktestWire {
     magnifierUsed: done.magnifierUsed,
     barsFromCache: series.fromCache,
     indicatorsFromCache: done.indicatorsFromCache,
-    timings: { loadMs: done.loadMs, engineMs: done.engineMs, totalMs: performance.now() - done.started },
+    timings: { loadMs: done.loadMs, engineMs: done.engineMs, pausedMs: done.foreground.pausedMs(), totalMs: performance.now() - done.started },
     memory: memory(),
   };
   // The engine allocates equity and drawdown per run, so they can move without a copy;
@@ -267,12 +272,12 @@ function toWire(done: Executed): WorkerBacktestWire {
 }
 
 /** Saves the executed job as a run on this worker's own write connection. */
-function save(done: Executed, record: RunRecord, cancelFlag: SharedArrayBuffer): WorkerSavedRun {
+function save(done: ExecutedJob, record: RunRecord, cancelFlag: SharedArrayBuffer): WorkerSavedRun {
   const { job, instrument, series, result } = done;
   const barCount = series.bars.ts.length;
   if (barCount === 0) throw new NotFoundError(`No ${job.timeframe} bars of ${instrument.symbol} in the requested range`);
   const cancelled = cancelPoller(cancelFlag);
-  foregroundPauses(job.interactive === true).pause(cancelled);
+  done.foreground.pause(cancelled);
   // Cancelled while the engine finished: nothing is saved. Past this point the run is kept.
   if (cancelled()) throw new CancelledError();
   const saveStarted = performance.now();
@@ -289,7 +294,7 @@ function save(done: Executed, record: RunRecord, cancelFlag: SharedArrayBuffer):
     openPosition: result.openPosition,
     barCount,
     barsFromCache: series.fromCache,
-    timings: { loadMs: done.loadMs, engineMs: done.engineMs, saveMs: now - saveStarted, totalMs: now - done.started },
+    timings: { loadMs: done.loadMs, engineMs: done.engineMs, saveMs: now - saveStarted, pausedMs: done.foreground.pausedMs(), totalMs: now - done.started },
     memory: memory(),
   };
 }

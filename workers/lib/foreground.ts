@@ -17,20 +17,26 @@ export interface ForegroundPauses {
   pause(cancelled: () => boolean): void;
   /** Wraps a cancel poll (the engine's, every 65,536 bars: a few ms) so that every poll also pauses. */
   yieldingPoll(poll: () => boolean): () => boolean;
+  /** The ms this job has spent paused so far (reported with its timings). */
+  pausedMs(): number;
 }
 
-const pausing: ForegroundPauses = {
-  pause: (cancelled) => void yieldNow(cancelled),
-  yieldingPoll: (poll) => () => {
-    // A cancel ends a pause within one 10 ms slice.
-    yieldNow(poll);
-    return poll();
-  },
-};
-
-// A job the user is waiting on (interactive) is the foreground: it never pauses.
-const notPausing: ForegroundPauses = { pause: () => undefined, yieldingPoll: (poll) => poll };
-
+/**
+ * The pauses of one job. A job the user is waiting on (interactive) is the foreground:
+ * it never pauses.
+ */
 export function foregroundPauses(interactive: boolean): ForegroundPauses {
-  return interactive ? notPausing : pausing;
+  if (interactive) return { pause: () => undefined, yieldingPoll: (poll) => poll, pausedMs: () => 0 };
+  let paused = 0;
+  return {
+    pause: (cancelled) => {
+      paused += yieldNow(cancelled);
+    },
+    yieldingPoll: (poll) => () => {
+      // A cancel ends a pause within one 10 ms slice.
+      paused += yieldNow(poll);
+      return poll();
+    },
+    pausedMs: () => paused,
+  };
 }

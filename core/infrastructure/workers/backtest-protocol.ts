@@ -63,7 +63,8 @@ export interface WorkerBacktestResult {
   readonly magnifierUsed: boolean;
   readonly barsFromCache: boolean;
   readonly indicatorsFromCache: number;
-  readonly timings: { readonly loadMs: number; readonly engineMs: number; readonly totalMs: number };
+  /** pausedMs: time the job gave way to the user (background jobs pause while the UI is in use). */
+  readonly timings: { readonly loadMs: number; readonly engineMs: number; readonly pausedMs: number; readonly totalMs: number };
   readonly memory: WorkerMemory;
 }
 
@@ -107,7 +108,7 @@ export interface BacktestWorkerStats {
 export interface WorkerSavedRun extends SavedBacktest {
   readonly barsFromCache: boolean;
   /** saveMs: encoding and the write transaction on the worker's own connection. */
-  readonly timings: { readonly loadMs: number; readonly engineMs: number; readonly saveMs: number; readonly totalMs: number };
+  readonly timings: { readonly loadMs: number; readonly engineMs: number; readonly saveMs: number; readonly pausedMs: number; readonly totalMs: number };
   readonly memory: WorkerMemory;
 }
 

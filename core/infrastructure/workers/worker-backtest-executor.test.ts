@@ -220,19 +220,16 @@ describe('WorkerBacktestExecutor', () => {
     const pool = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1, foreground });
     try {
       await pool.ready();
-      const time = async (handle: { result: Promise<unknown> }) => {
-        const t0 = performance.now();
-        await handle.result;
-        return performance.now() - t0;
-      };
-      const quiet = await time(pool.submit(request()));
-      // The user interacts for 400 ms: the job (its first poll comes at once) waits for the quiet.
+      const quiet = await pool.submitDetailed(request()).result;
+      expect(quiet.timings.pausedMs).toBe(0);
+      // The user interacts for 400 ms: the job (its first poll comes at once) waits for the
+      // quiet, and the worker reports the wait (at most the 1 s cap per pause).
       markActiveUntil(foreground, Date.now());
       const ticker = setInterval(() => markActiveUntil(foreground, Date.now()), 20);
       setTimeout(() => clearInterval(ticker), 400);
-      const paused = await time(pool.submit(request()));
-      expect(paused).toBeGreaterThan(quiet + 250);
-      expect(paused).toBeLessThan(1_500);
+      const paused = await pool.submitDetailed(request()).result;
+      expect(paused.timings.pausedMs).toBeGreaterThan(250);
+      expect(paused.timings.pausedMs).toBeLessThan(paused.timings.totalMs + 1);
       // Cancel during a pause: the pause ends within a slice, the worker is not replaced.
       markActiveUntil(foreground, Date.now());
       const busy = setInterval(() => markActiveUntil(foreground, Date.now()), 20);
@@ -281,11 +278,6 @@ describe('WorkerBacktestExecutor', () => {
   it('runs an interactive job (the user waits on it) ahead of queued ones, without pausing, and pauses background jobs meanwhile', async () => {
     const foreground = createForegroundSignal();
     const pool = new WorkerBacktestExecutor({ dbFile: storage.file, size: 2, foreground, testFaults: true });
-    const time = async (handle: { result: Promise<unknown> }) => {
-      const t0 = performance.now();
-      await handle.result;
-      return performance.now() - t0;
-    };
     try {
       await pool.ready();
       // The user keeps interacting: a background job pauses for the cap (1 s), an interactive one not at all.
@@ -293,11 +285,11 @@ describe('WorkerBacktestExecutor', () => {
       const active = setInterval(() => markActiveUntil(foreground, Date.now()), 20);
       try {
         const [background, interactive] = await Promise.all([
-          time(pool.submit(request())),
-          time(pool.submit(request(), { priority: 'interactive' })),
+          pool.submitDetailed(request()).result,
+          pool.submitDetailed(request(), { priority: 'interactive' }).result,
         ]);
-        expect(background).toBeGreaterThan(900);
-        expect(interactive).toBeLessThan(600);
+        expect(background.timings.pausedMs).toBeGreaterThan(900);
+        expect(interactive.timings.pausedMs).toBe(0);
       } finally {
         clearInterval(active);
       }
@@ -308,11 +300,11 @@ describe('WorkerBacktestExecutor', () => {
       markActiveUntil(foreground, Date.now());
       const stillActive = setInterval(() => markActiveUntil(foreground, Date.now()), 20);
       try {
-        const blockers = [pool.submit(request()), pool.submit(request())];
+        const blockers = [pool.submitDetailed(request()), pool.submitDetailed(request())];
         await new Promise((r) => setTimeout(r, 100)); // both are pausing by now
-        const waited = await time(pool.submit(request(), { priority: 'interactive' }));
-        expect(waited).toBeLessThan(700); // not the 1 s pause cap plus a run
-        await Promise.all(blockers.map((b) => b.result));
+        await pool.submit(request(), { priority: 'interactive' }).result;
+        // They stopped pausing when it was queued: not the 1 s pause cap.
+        for (const blocker of await Promise.all(blockers.map((b) => b.result))) expect(blocker.timings.pausedMs).toBeLessThan(700);
       } finally {
         clearInterval(stillActive);
       }
@@ -335,11 +327,11 @@ describe('WorkerBacktestExecutor', () => {
       const [held] = await Promise.all([
         (async () => {
           await new Promise((r) => setTimeout(r, 50));
-          return time(pool.submit(request()));
+          return pool.submitDetailed(request()).result;
         })(),
         pool.submitDetailed({ ...request(), fault: 'busy', faultMs: 600 }, { priority: 'interactive' }).result,
       ]);
-      expect(held).toBeGreaterThan(450);
+      expect(held.timings.pausedMs).toBeGreaterThan(400);
     } finally {
       await pool.close();
     }

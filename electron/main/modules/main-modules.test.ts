@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createDispatcher } from '../../../core/application/contract/dispatcher.js';
 import { createEventBus } from '../../../core/application/contract/events.js';
+import * as appProtocol from './app-protocol.js';
 import { serve } from './app-protocol.js';
 import type { ElectronApis, MainContext } from './context.js';
 import * as ipc from './ipc.js';
@@ -225,6 +226,18 @@ describe('single-instance module', () => {
 });
 
 describe('app protocol', () => {
+  it('registers its scheme as standard and secure, with V8 code cache, before ready; serves it once ready', async () => {
+    const { context } = fakeElectron();
+    const registered: unknown[] = [];
+    const handled: string[] = [];
+    const protocol = { registerSchemesAsPrivileged: (schemes: unknown[]) => registered.push(...schemes), handle: (scheme: string) => handled.push(scheme) };
+    appProtocol.enable({ ...context, electron: { ...context.electron, protocol: protocol as unknown as Electron.Protocol } });
+    expect(registered).toEqual([{ scheme: 'bws', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+    expect(handled).toEqual([]);
+    await flush();
+    expect(handled).toEqual(['bws']);
+  });
+
   it('serves the renderer with the CSP and nothing outside it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bws-protocol-'));
     try {
