@@ -5,6 +5,7 @@ import { invoke } from '../lib/app.js';
 import { openPage } from '../lib/browser.js';
 import type { RunningServer } from '../lib/server.js';
 import { installProbe, percentiles } from './in-page.js';
+import { COLD_SETTLE_MS, markAfterLoad, serveBlankPage, WARM_SETTLE_MS } from './open-timing.js';
 
 export const TARGET_MS = 100;
 const DRAW_TARGET_MS = 16;
@@ -120,29 +121,43 @@ export async function measureInteractions(
 
   // Open app to interactive: navigation start to the frame after the first screen's data
   // arrived (the app marks 'app-interactive' then). Cold: a fresh browser context each time
-  // (empty HTTP cache, code parsed from scratch); warm: reloads of the same page.
-  const interactive = async (p: Page) => {
-    await p.getByTestId('series-row').first().waitFor();
-    await p.waitForFunction(() => performance.getEntriesByName('app-interactive').length > 0);
-    return p.evaluate(() => performance.getEntriesByName('app-interactive')[0]!.startTime);
-  };
-  const cold: number[] = [];
-  for (let i = 0; i < 3; i += 1) {
-    const fresh = await openPage(browser);
-    await fresh.page.goto(server.url);
-    cold.push(await interactive(fresh.page));
-    await fresh.context.close();
+  // (empty HTTP cache, code parsed from scratch); warm: reloads of the same page. Next to
+  // it, the same figure for a blank page: the floor of this browser on this machine.
+  const blank = await serveBlankPage();
+  try {
+    const open = async (url: string, isApp: boolean) => {
+      const cold: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const fresh = await openPage(browser);
+        await fresh.page.goto(url);
+        cold.push(await markAfterLoad(fresh.page, COLD_SETTLE_MS));
+        if (isApp) await fresh.page.getByTestId('series-row').first().waitFor();
+        await fresh.context.close();
+      }
+      const { page, context } = await openPage(browser);
+      await page.goto(url);
+      await markAfterLoad(page, COLD_SETTLE_MS);
+      const warm: number[] = [];
+      for (let i = 0; i < 8; i += 1) {
+        await page.reload();
+        warm.push(await markAfterLoad(page, WARM_SETTLE_MS));
+      }
+      if (isApp) await page.getByTestId('series-row').first().waitFor();
+      await context.close();
+      return { cold, warm };
+    };
+    const floor = await open(blank.url, false);
+    rec.record('blank page to first frame (cold; the floor, for reference)', floor.cold, Infinity);
+    rec.record('blank page to first frame (warm; the floor, for reference)', floor.warm, Infinity);
+    const app = await open(server.url, true);
+    rec.record('open app to interactive (cold: new browser context)', app.cold);
+    rec.record('open app to interactive (warm: reload)', app.warm);
+  } finally {
+    await blank.close();
   }
   const { page, context } = await openPage(browser);
   await page.goto(server.url);
-  await interactive(page);
-  const warm: number[] = [];
-  for (let i = 0; i < 8; i += 1) {
-    await page.reload();
-    warm.push(await interactive(page));
-  }
-  rec.record('open app to interactive (cold: new browser context)', cold);
-  rec.record('open app to interactive (warm: reload)', warm);
+  await page.getByTestId('series-row').first().waitFor();
   await installProbe(page);
 
   // Switch screens.
