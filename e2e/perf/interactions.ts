@@ -121,8 +121,9 @@ export async function measureInteractions(
 
   // Open app to interactive: navigation start to the frame after the first screen's data
   // arrived (the app marks 'app-interactive' then). Cold: a fresh browser context each time
-  // (empty HTTP cache, code parsed from scratch); warm: reloads of the same page. Next to
-  // it, the same figure for a blank page: the floor of this browser on this machine.
+  // (empty HTTP cache, code parsed from scratch); new tab: a page opened in a context that
+  // has loaded the app; warm: reloads of the same page. Next to each, the same figure for
+  // a blank page: the floor of this browser on this machine.
   const blank = await serveBlankPage();
   try {
     const open = async (url: string, isApp: boolean) => {
@@ -143,14 +144,25 @@ export async function measureInteractions(
         warm.push(await markAfterLoad(page, WARM_SETTLE_MS));
       }
       if (isApp) await page.getByTestId('series-row').first().waitFor();
+      // A new tab of a browser that has had the app open (cached code, new page process).
+      const tab: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const opened = await context.newPage();
+        await opened.setViewportSize(page.viewportSize()!);
+        await opened.goto(url);
+        tab.push(await markAfterLoad(opened, COLD_SETTLE_MS));
+        await opened.close();
+      }
       await context.close();
-      return { cold, warm };
+      return { cold, tab, warm };
     };
     const floor = await open(blank.url, false);
     rec.record('blank page to first frame (cold; the floor, for reference)', floor.cold, Infinity);
+    rec.record('blank page to first frame (new tab; the floor, for reference)', floor.tab, Infinity);
     rec.record('blank page to first frame (warm; the floor, for reference)', floor.warm, Infinity);
     const app = await open(server.url, true);
     rec.record('open app to interactive (cold: new browser context)', app.cold);
+    rec.record('open app to interactive (new tab: code cached)', app.tab);
     rec.record('open app to interactive (warm: reload)', app.warm);
   } finally {
     await blank.close();

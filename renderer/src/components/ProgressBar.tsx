@@ -1,4 +1,5 @@
 import type { JobProgress } from '../api/contract.js';
+import { formatCount } from '../app/format.js';
 
 /** A determinate bar when the total is known, else a full bar labelled by the count so far. */
 export function ProgressBar({ progress, testId = 'progress' }: { progress: JobProgress | undefined; testId?: string }) {
@@ -11,7 +12,7 @@ export function ProgressBar({ progress, testId = 'progress' }: { progress: JobPr
         <div style={{ width: `${total > 0 ? fraction * 100 : 100}%`, opacity: total > 0 ? 1 : 0.3 }} />
       </div>
       <span className="muted" style={{ fontSize: 12 }}>
-        {progress?.message ?? (total > 0 ? `${done.toLocaleString()} / ${total.toLocaleString()}` : `${done.toLocaleString()}`)}
+        {progress?.message ?? (total > 0 ? `${formatCount(done)} / ${formatCount(total)}` : `${formatCount(done)}`)}
       </span>
     </div>
   );

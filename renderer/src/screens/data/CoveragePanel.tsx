@@ -3,7 +3,7 @@ import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import { useQuery } from '../../api/use-query.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
-import { formatTs } from '../../app/format.js';
+import { formatCount, formatTs } from '../../app/format.js';
 import type { SeriesKey } from './SeriesTable.js';
 
 const MAX_GAPS_SHOWN = 200;
@@ -33,7 +33,7 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
         return;
       }
       const result = await client.invoke('data/export', { symbol: series.symbol, timeframe: series.timeframe, path });
-      setExportNote(`Wrote ${result.rows.toLocaleString()} bars to ${result.path}`);
+      setExportNote(`Wrote ${formatCount(result.rows)} bars to ${result.path}`);
     } catch (error) {
       setExportError(errorMessage(error));
     }
@@ -52,9 +52,9 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
             <span>
               {formatTs(coverage.data.firstTs)} → {formatTs(coverage.data.lastTs)}
             </span>
-            <span className="muted">{coverage.data.barCount.toLocaleString()} bars</span>
+            <span className="muted">{formatCount(coverage.data.barCount)} bars</span>
             <span className={gaps.length ? 'bad' : 'good'} data-testid="gap-count">
-              {gaps.length === 0 ? 'No gaps' : `${gaps.length.toLocaleString()} gaps`}
+              {gaps.length === 0 ? 'No gaps' : `${formatCount(gaps.length)} gaps`}
             </span>
           </div>
           {gaps.length > 0 && (
@@ -72,12 +72,12 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
                     <tr key={gap.afterTs}>
                       <td>{formatTs(gap.afterTs)}</td>
                       <td>{formatTs(gap.beforeTs)}</td>
-                      <td className="num">{gap.missingBars.toLocaleString()}</td>
+                      <td className="num">{formatCount(gap.missingBars)}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
-              {gaps.length > MAX_GAPS_SHOWN && <div className="muted">and {(gaps.length - MAX_GAPS_SHOWN).toLocaleString()} more</div>}
+              {gaps.length > MAX_GAPS_SHOWN && <div className="muted">and {formatCount(gaps.length - MAX_GAPS_SHOWN)} more</div>}
             </div>
           )}
           <div className="row">

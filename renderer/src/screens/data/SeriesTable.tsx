@@ -1,6 +1,6 @@
 import type { ResultOf, Timeframe } from '../../api/contract.js';
 import { EmptyState } from '../../components/EmptyState.js';
-import { formatTs } from '../../app/format.js';
+import { formatCount, formatTs } from '../../app/format.js';
 
 export interface SeriesKey {
   readonly symbol: string;
@@ -44,8 +44,8 @@ export function SeriesTable(props: { series: Summary[] | undefined; loading: boo
               <td>{s.timeframe}</td>
               <td>{formatTs(s.firstTs)}</td>
               <td>{formatTs(s.lastTs)}</td>
-              <td className="num">{s.barCount.toLocaleString()}</td>
-              <td className={`num ${s.gapCount > 0 ? 'bad' : ''}`}>{s.gapCount.toLocaleString()}</td>
+              <td className="num">{formatCount(s.barCount)}</td>
+              <td className={`num ${s.gapCount > 0 ? 'bad' : ''}`}>{formatCount(s.gapCount)}</td>
             </tr>
           );
         })}
