@@ -16,10 +16,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /**
- * standard + secure give the page a real, secure origin; codeCache lets V8 keep the
- * compiled renderer between starts (only http(s) gets it by default): without it, every
- * start compiles React and the app again, ~130 ms of main-thread work measured in a
- * Chromium with an empty cache against ~13 ms with a warm one.
+ * See `enable` for standard + secure. codeCache lets V8 keep the compiled renderer between
+ * starts (only http(s) gets it by default): without it every start compiles React and the
+ * app again, ~130 ms of main-thread work in a Chromium with an empty cache vs ~13 ms warm.
  */
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, codeCache: true } as const;
 
