@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ValidationError } from '../../core/application/errors.js';
+import { StorageError, ValidationError } from '../../core/application/errors.js';
 import { TEST_FAULTS, TEST_FAULTS_ENV, TEST_JOB_FAULT_ENV, type TestFault } from '../../core/infrastructure/workers/backtest-protocol.js';
 
 /** Throws unless this worker was started with test faults enabled. */
@@ -56,8 +56,15 @@ export function commitFault(fault: TestFault, faultMs: number): 'pending' | 'con
     case 'busy':
     case 'slowSave':
     case 'slowReply':
+    case 'failSave':
       return 'continue';
   }
+}
+
+/** Test fault failSave: the write fails after `ms`, before it stored anything. */
+export function failSaveAfter(ms: number): never {
+  spinFor(ms);
+  throw new StorageError('Test fault: the run could not be written (as on a full disk)');
 }
 
 /** A synchronous loop that does not look at the cancel flag. */

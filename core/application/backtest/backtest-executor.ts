@@ -52,6 +52,12 @@ export type JobPriority = 'interactive' | 'background';
 export interface ExecuteOptions {
   /** Throttled: at most ~10 calls per second. */
   readonly onProgress?: (progress: BacktestProgress) => void;
+  /**
+   * submitAndSave only: called once, at once (not throttled), when the engine has finished
+   * and the run is being saved, so a waiting user sees its results without waiting on the
+   * write. Past this point the run is kept unless the write itself fails.
+   */
+  readonly onComputed?: (run: ComputedRun) => void;
   readonly timeoutMs?: number;
   readonly priority?: JobPriority;
 }
@@ -72,12 +78,34 @@ export interface RunRecord {
   readonly toTs: number | null;
 }
 
+/** A backtest the engine has finished, while it is being saved: what its results view needs first. */
+export interface ComputedRun {
+  readonly hash: string;
+  readonly metrics: BacktestMetrics;
+  readonly openPosition: OpenPosition | null;
+  readonly barCount: number;
+  readonly tradeCount: number;
+  /** Open times of the first and last bar the engine saw (null without bars). */
+  readonly firstTs: number | null;
+  readonly lastTs: number | null;
+}
+
+/** Where an executed job's time went, in ms (pausedMs: given way to the UI). */
+export interface RunTimings {
+  readonly loadMs: number;
+  readonly engineMs: number;
+  readonly saveMs: number;
+  readonly pausedMs: number;
+  readonly totalMs: number;
+}
+
 /** A backtest executed and saved as a run: the summary and what callers show at once. */
 export interface SavedBacktest {
   readonly run: RunSummary;
   readonly metrics: BacktestMetrics;
   readonly openPosition: OpenPosition | null;
   readonly barCount: number;
+  readonly timings: RunTimings;
 }
 
 /** Runs backtests off the calling thread (a worker pool in the app). */

@@ -7,7 +7,7 @@ import { NotFoundError } from '../errors.js';
 import type { BarStore } from '../ports/bar-store.js';
 import type { RunSummary } from '../ports/run-store.js';
 import { requireRunnableSpec } from '../strategy/strategy-service.js';
-import type { BacktestExecutor, BacktestProgress, JobPriority } from './backtest-executor.js';
+import type { BacktestExecutor, BacktestProgress, ComputedRun, JobPriority, RunTimings } from './backtest-executor.js';
 
 export interface RunBacktestDeps {
   readonly bars: Pick<BarStore, 'findInstrument'>;
@@ -31,6 +31,8 @@ export interface RunBacktestArgs {
 /** Cancel and progress hooks, shaped like the job registry's JobContext. */
 export interface RunBacktestControl {
   progress?(progress: BacktestProgress): void;
+  /** The run's results once the engine is done, while the run is being saved (see ExecuteOptions.onComputed). */
+  computed?(run: ComputedRun): void;
   /** Registers a listener called once on cancel; returns an unsubscribe. */
   onCancel?(listener: () => void): () => void;
   readonly timeoutMs?: number;
@@ -46,6 +48,7 @@ export interface BacktestRunResult {
   readonly openPosition: OpenPosition | null;
   /** Bars the engine saw (the equity curve's length). */
   readonly barCount: number;
+  readonly timings: RunTimings;
 }
 
 /**
@@ -71,6 +74,7 @@ export async function runBacktest(deps: RunBacktestDeps, args: RunBacktestArgs, 
     { name: spec.name, strategyId: args.strategyId ?? null, fromTs: args.fromTs ?? null, toTs: args.toTs ?? null },
     {
       ...(control.progress ? { onProgress: (p: BacktestProgress) => control.progress?.(p) } : {}),
+      ...(control.computed ? { onComputed: (run: ComputedRun) => control.computed?.(run) } : {}),
       ...(control.timeoutMs === undefined ? {} : { timeoutMs: control.timeoutMs }),
       ...(control.priority === undefined ? {} : { priority: control.priority }),
     },
@@ -78,7 +82,8 @@ export async function runBacktest(deps: RunBacktestDeps, args: RunBacktestArgs, 
   const unsubscribe = control.onCancel?.(() => job.cancel());
   try {
     const saved = await job.result;
-    return { run: saved.run, runId: saved.run.id, hash: saved.run.hash, metrics: saved.metrics, openPosition: saved.openPosition, barCount: saved.barCount };
+    const { run, metrics, openPosition, barCount, timings } = saved;
+    return { run, runId: run.id, hash: run.hash, metrics, openPosition, barCount, timings };
   } finally {
     unsubscribe?.();
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { JobId } from '../../domain/market/ids.js';
+import type { JobId, RunId } from '../../domain/market/ids.js';
+import type { RunMetrics } from '../ports/run-store.js';
 import { idSchema, jsonObjectSchema, maxPointsSchema, type NumberColumn, rangeShape, symbolSchema, timeframeSchema } from './common.js';
 
 const runTarget = {
@@ -54,8 +55,30 @@ export interface SignalPreview {
   readonly truncated: boolean;
 }
 
+/**
+ * A backtest job's `interim` (JobInfo): its results once the engine is done, while the run
+ * is being saved. Sent once, in a `job/progress` event; the run is kept unless the write fails.
+ */
+export interface BacktestInterim {
+  readonly hash: string;
+  readonly metrics: RunMetrics;
+  readonly barCount: number;
+  readonly tradeCount: number;
+  /** Open times of the first and last bar the engine saw (null without bars). */
+  readonly firstTs: number | null;
+  readonly lastTs: number | null;
+}
+
+/** A backtest job's `result` (JobInfo) when done: the saved run and where the time went (ms). */
+export interface BacktestJobResult {
+  readonly runId: RunId;
+  readonly hash: string;
+  readonly barCount: number;
+  readonly timings: { readonly loadMs: number; readonly engineMs: number; readonly saveMs: number; readonly pausedMs: number; readonly totalMs: number };
+}
+
 export interface BacktestHandlers {
-  /** Starts a backtest job; `job/finished` carries `{ runId }` as its result. */
+  /** Starts a backtest job: `job/progress` carries a BacktestInterim, `job/finished` a BacktestJobResult. */
   'backtest/start': (args: StartBacktestArgs) => Promise<{ jobId: JobId }>;
   'backtest/preview': (args: PreviewSignalsArgs) => Promise<SignalPreview>;
   /**

@@ -28,6 +28,11 @@ export interface JobInfo {
   readonly finishedAt: number | null;
   /** The job's JSON-friendly outcome when done (e.g. `{ runId }`). */
   readonly result?: unknown;
+  /**
+   * What a running job has produced that its user may see before it is done (a backtest:
+   * its results while the run is saved). Dropped when the job finishes: `result` says the rest.
+   */
+  readonly interim?: unknown;
   readonly error?: ErrorData;
 }
 

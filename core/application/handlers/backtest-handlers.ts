@@ -4,7 +4,7 @@ import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import { runBacktest } from '../backtest/run-backtest.js';
 import { MAX_CHART_POINTS } from '../contract/common.js';
-import type { BacktestHandlers, SignalPreview } from '../contract/backtest.js';
+import type { BacktestHandlers, BacktestInterim, BacktestJobResult, SignalPreview } from '../contract/backtest.js';
 import { CancelledError, NotFoundError, ValidationError } from '../errors.js';
 import { strategyId, type StrategyId } from '../../domain/market/ids.js';
 import { checkSpec, requireRunnableSpec } from '../strategy/strategy-service.js';
@@ -62,6 +62,8 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
             },
             {
               progress: (p) => context.progress({ done: p.done, total: p.total }),
+              computed: ({ hash, metrics, barCount, tradeCount, firstTs, lastTs }) =>
+                context.interim({ hash, metrics: metrics as unknown as BacktestInterim['metrics'], barCount, tradeCount, firstTs, lastTs } satisfies BacktestInterim),
               onCancel: (listener) => context.onCancel(listener),
               priority: args.priority ?? 'background',
             },
@@ -70,7 +72,7 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
           deps.events.emit('data/changed', { kind: 'runs', ids: [result.runId] });
           return result;
         },
-        toResult: (result) => ({ runId: result.runId, hash: result.hash }),
+        toResult: ({ runId, hash, barCount, timings }): BacktestJobResult => ({ runId, hash, barCount, timings }),
         // A cancel that arrives while the run is being saved is too late: the run exists.
         doneWhenCompletedAfterCancel: true,
       });

@@ -8,6 +8,7 @@ import { seedDemoData } from '../demo/seed-demo.js';
 import type { Dispatcher } from '../contract/dispatcher.js';
 import type { EventMessage } from '../contract/events.js';
 import type { HandlerName, HandlerResult } from '../contract/handlers.js';
+import type { BacktestJobResult } from '../contract/backtest.js';
 import type { JobInfo } from '../contract/jobs.js';
 import type { JobRegistry } from '../jobs/job-registry.js';
 import type { Storage } from '../../infrastructure/sqlite/storage.js';
@@ -154,13 +155,20 @@ describe('backtest, runs and jobs handlers', () => {
     const { jobId } = await call('backtest/start', { strategyId: strategy.id, symbol: 'DEMO-BTC', timeframe: '1m' });
     const job = await finished(jobId);
     expect(job.status, JSON.stringify(job.error)).toBe('done');
-    const { runId } = job.result as { runId: string };
+    const result = job.result as BacktestJobResult;
+    const { runId } = result;
+    expect(result).toMatchObject({ hash: expect.any(String), barCount: 20_000 });
+    for (const ms of Object.values(result.timings)) expect(ms).toBeGreaterThanOrEqual(0);
 
     const list = await call('runs/list');
     expect(list.items.map((r) => r.id)).toContain(runId);
     const run = await call('runs/get', { id: runId });
     expect(run).toMatchObject({ id: runId, symbol: 'DEMO-BTC', spec: { name: 'Runner' } });
     expect(run).not.toHaveProperty('trades');
+    // Its results went out before the run was saved, as the saved run has them.
+    const progress = events.flatMap((e) => (e.name === 'job/progress' && e.payload.job.id === jobId ? [e.payload.job] : []));
+    const interim = progress.find((info) => info.interim !== undefined)?.interim;
+    expect(interim).toEqual({ hash: run.hash, metrics: run.metrics, barCount: 20_000, tradeCount: run.tradeCount, firstTs: expect.any(Number), lastTs: expect.any(Number) });
 
     const equity = await call('runs/equity', { id: runId, maxPoints: 200 });
     expect(equity.sourcePoints).toBe(20_000);

@@ -13,6 +13,8 @@ export interface JobContext {
   onCancel(listener: () => void): () => void;
   /** Reports progress; events are throttled, so call it as often as is convenient. */
   progress(progress: JobProgress): void;
+  /** Publishes an interim outcome (JobInfo.interim) in a `job/progress` event at once. */
+  interim(value: unknown): void;
 }
 
 export interface JobRequest<T> {
@@ -179,6 +181,11 @@ export class JobRegistry {
         job.info = { ...job.info, progress };
         this.emitProgress(job, false);
       },
+      interim: (value) => {
+        if (isFinal(job.info.status)) return;
+        job.info = { ...job.info, interim: value };
+        this.emitProgress(job, true);
+      },
     };
     try {
       const value = await request.run(context);
@@ -219,8 +226,9 @@ export class JobRegistry {
   }
 
   private finish(job: LiveJob, status: JobStatus, result: unknown, error?: ReturnType<typeof toErrorData>): void {
+    const { interim: _superseded, ...info } = job.info;
     job.info = {
-      ...job.info,
+      ...info,
       status,
       finishedAt: this.deps.clock(),
       ...(result === undefined ? {} : { result }),

@@ -66,6 +66,28 @@ describe('JobRegistry with SqliteJobStore', () => {
     expect(new SqliteJobStore(storage.writer).get(job.id)).toMatchObject({ status: 'done', result: { runId: 'r1' } });
   });
 
+  it('publishes an interim outcome at once, even inside the progress throttle, and drops it when the job finishes', async () => {
+    const jobs = registry();
+    const job = jobs.start({
+      kind: 'backtest',
+      title: 'Backtest',
+      run: async (context) => {
+        context.progress({ done: 1, total: 2 });
+        now += 1; // well inside the 100 ms progress throttle
+        context.interim({ hash: 'h1' });
+        return { runId: 'r1' };
+      },
+    });
+    const finished = await jobs.whenFinished(job.id);
+    const progress = events.filter((e) => e.name === 'job/progress').map((e) => e.payload.job);
+    expect(progress.at(-1)).toMatchObject({ status: 'running', interim: { hash: 'h1' } });
+    const done = events.find((e) => e.name === 'job/finished')!.payload.job;
+    expect(done).toMatchObject({ status: 'done', result: { runId: 'r1' } });
+    expect(done).not.toHaveProperty('interim');
+    expect(finished).not.toHaveProperty('interim');
+    expect(new SqliteJobStore(storage.writer).get(job.id)).not.toHaveProperty('interim');
+  });
+
   it('cancels a running job through its context and queues imports one at a time', async () => {
     const jobs = registry();
     let sawCancel = false;

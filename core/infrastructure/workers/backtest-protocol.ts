@@ -17,8 +17,9 @@ import type { MessagePort } from 'node:worker_threads';
  * - hang: a synchronous loop that ignores cancel, for faultMs
  * - slowSave: the run's save (runAndSave) holds its write open for faultMs more
  * - slowReply: the run is saved, then the worker takes faultMs more to answer
+ * - failSave: the run's save fails after faultMs, before anything is written (a full disk)
  */
-export const TEST_FAULTS = ['throw', 'uncaught', 'exit', 'oom', 'busy', 'hang', 'slowSave', 'slowReply'] as const;
+export const TEST_FAULTS = ['throw', 'uncaught', 'exit', 'oom', 'busy', 'hang', 'slowSave', 'slowReply', 'failSave'] as const;
 export type TestFault = (typeof TEST_FAULTS)[number];
 
 export interface BacktestJob {

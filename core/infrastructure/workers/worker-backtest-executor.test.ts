@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runBacktest } from '../../domain/engine/backtest.js';
 import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import type { Instrument } from '../../domain/market/instrument.js';
+import type { ComputedRun } from '../../application/backtest/backtest-executor.js';
 import { SqliteRunStore } from '../runs/sqlite-run-store.js';
 import { tempDir } from '../sqlite/test-kit/temp-db.js';
 import type { Storage } from '../sqlite/storage.js';
@@ -164,6 +165,40 @@ describe('WorkerBacktestExecutor', () => {
     expect(runs.get(outcome.run.id)!.barCount).toBe(BARS);
     expect(runs.list().total).toBe(before.runs + 1);
     expect(executor.stats().replaced).toBe(before.replaced);
+  });
+
+  it('hands the results on before the save commits (onComputed), as the saved run has them; a cancelled run hands on nothing', async () => {
+    const runs = new SqliteRunStore(storage.writer);
+    const before = runs.list().total;
+    const record = { name: 'computed first', strategyId: null, fromTs: null, toTs: null };
+    const seen: { at: number; stored: number; run: ComputedRun }[] = [];
+    // The save holds its write 1.5 s: the results must arrive before it, not with the answer.
+    const handle = executor.submitAndSaveDetailed({ ...request(), fault: 'slowSave', faultMs: 1_500 }, record, {
+      onComputed: (run) => seen.push({ at: performance.now(), stored: runs.list().total, run }),
+    });
+    const saved = await handle.result;
+    const answeredAt = performance.now();
+    expect(seen).toHaveLength(1);
+    const [{ at, stored, run }] = seen as [(typeof seen)[number]];
+    expect(stored).toBe(before);
+    expect(answeredAt - at).toBeGreaterThan(1_000);
+    expect(run).toEqual({
+      hash: saved.run.hash,
+      metrics: saved.metrics,
+      openPosition: saved.openPosition,
+      barCount: BARS,
+      tradeCount: saved.run.tradeCount,
+      firstTs: runs.getEquity(saved.run.id)!.ts[0],
+      lastTs: runs.getEquity(saved.run.id)!.ts[BARS - 1],
+    });
+
+    const computedCalls = vi.fn();
+    const cancelled = executor.submitAndSaveDetailed({ ...request(), fault: 'busy', faultMs: 10_000 }, record, { onComputed: computedCalls });
+    await new Promise((r) => setTimeout(r, 200));
+    cancelled.cancel();
+    await expect(cancelled.result).rejects.toMatchObject({ type: 'CancelledError' });
+    expect(computedCalls).not.toHaveBeenCalled();
+    expect(runs.list().total).toBe(before + 1);
   });
 
   it('checkpoints the runs it saved into the main file after answering (the app thread never has to)', async () => {

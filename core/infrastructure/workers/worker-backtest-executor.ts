@@ -70,7 +70,7 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
     return {
       id: handle.id,
       cancel: handle.cancel,
-      result: handle.result.then(({ run, metrics, openPosition, barCount }) => ({ run, metrics, openPosition, barCount })),
+      result: handle.result.then(({ run, metrics, openPosition, barCount, timings }) => ({ run, metrics, openPosition, barCount, timings })),
     };
   }
 
@@ -117,6 +117,8 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
       {
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+        // The worker's runAndSave posts its ComputedRun as an interim message.
+        ...(options.onComputed === undefined ? {} : { onInterim: options.onComputed as (value: unknown) => void }),
         ...(options.priority === undefined ? {} : { priority: options.priority }),
       },
     );

@@ -8,6 +8,7 @@ import { CancelledError, TimeoutError, WorkerFailedError, type AppError } from '
 import { jobId as toJobId, type JobId } from '../../domain/market/ids.js';
 import type { JobPriority } from '../../application/backtest/backtest-executor.js';
 import { createCancelFlag, hasWritten, isWriting, requestCancel } from './cancel-flag.js';
+import { isInterimMessage } from './interim-message.js';
 import { holdForeground } from './foreground-signal.js';
 import { describeWorkerDeath, errorFromWorker } from './worker-errors.js';
 
@@ -18,8 +19,8 @@ export interface JobContext {
   readonly cancelFlag: SharedArrayBuffer;
   /**
    * Pass to the worker with `Comlink.transfer(port, [port])`; the worker posts progress
-   * payloads on it. The pool throttles what reaches `onProgress` and closes the channel
-   * when the job settles.
+   * payloads on it. The pool throttles what reaches `onProgress`, hands interim messages
+   * (interim-message.ts) to `onInterim` at once, and closes the channel when the job settles.
    */
   readonly progressPort: MessagePort;
 }
@@ -32,6 +33,8 @@ export interface SubmitOptions<P> {
   readonly timeoutMs?: number;
   /** Receives progress payloads, at most one per `progressIntervalMs` (the latest wins). */
   readonly onProgress?: (progress: P) => void;
+  /** Receives each interim message's value as it arrives, while the job runs (not throttled). */
+  readonly onInterim?: (value: unknown) => void;
   /** Interactive jobs queue ahead of background ones and hold the foreground signal while they run. */
   readonly priority?: JobPriority;
 }
@@ -127,6 +130,7 @@ interface Job<Api> {
   readonly cancelFlag: SharedArrayBuffer;
   readonly timeoutMs: number | undefined;
   readonly onProgress: ((progress: unknown) => void) | undefined;
+  readonly onInterim: ((value: unknown) => void) | undefined;
   readonly interactive: boolean;
   /** Counted in `urgent` (an interactive job waiting for a worker). */
   urgentCounted: boolean;
@@ -190,6 +194,7 @@ export class WorkerPool<Api> {
       cancelFlag: createCancelFlag(),
       timeoutMs: options.timeoutMs ?? this.options.defaultTimeoutMs,
       onProgress: options.onProgress as ((progress: unknown) => void) | undefined,
+      onInterim: options.onInterim,
       interactive: options.priority === 'interactive',
       urgentCounted: false,
       releaseForeground: null,
@@ -404,10 +409,13 @@ export class WorkerPool<Api> {
     Atomics.sub(this.waitingInteractive, 0, 1);
   }
 
-  /** Leading + trailing throttle: the first payload goes out at once, then at most one per interval. */
+  /**
+   * Progress: leading + trailing throttle, the first payload goes out at once, then at most
+   * one per interval. Interim messages go out as they come.
+   */
   private listenForProgress(job: Job<Api>, port: MessagePort): void {
-    const onProgress = job.onProgress;
-    if (!onProgress) return;
+    const { onProgress, onInterim } = job;
+    if (!onProgress && !onInterim) return;
     let lastEmit = -Infinity;
     let pending: { value: unknown } | null = null;
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -417,10 +425,12 @@ export class WorkerPool<Api> {
       // A trailing timer set before this emit would fire too soon after it.
       if (timer !== null) clearTimeout(timer);
       timer = null;
-      onProgress(value);
+      onProgress?.(value);
     };
     port.on('message', (value: unknown) => {
       if (job.state !== 'running') return;
+      if (isInterimMessage(value)) return onInterim?.(value.interim);
+      if (!onProgress) return;
       const wait = lastEmit + this.progressIntervalMs - performance.now();
       if (wait <= 0) return emit(value);
       pending = { value };

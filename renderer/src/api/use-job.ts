@@ -15,8 +15,10 @@ export interface JobState {
 /**
  * Follows one job through its `job/progress` and `job/finished` events. Subscribes before
  * asking for the job's state, so a job that finishes in between is not missed.
+ * `onInterim` is called once, from the event, when the job publishes an interim outcome
+ * (before it finishes; not for a job found already finished).
  */
-export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void): JobState {
+export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void, onInterim?: (job: JobInfo) => void): JobState {
   const [job, setJob] = useState<JobInfo | null>(null);
   const [cancelError, setCancelError] = useState<string | null>(null);
 
@@ -25,6 +27,7 @@ export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void
     setCancelError(null);
     if (!jobId) return;
     let finished = false;
+    let sawInterim = false;
     const client = api();
     const finish = (info: JobInfo): void => {
       if (finished) return;
@@ -33,7 +36,12 @@ export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void
       onFinished?.(info);
     };
     const offProgress = client.on('job/progress', ({ job: info }) => {
-      if (info.id === jobId && !finished) setJob(info);
+      if (info.id !== jobId || finished) return;
+      setJob(info);
+      if (info.interim !== undefined && !sawInterim) {
+        sawInterim = true;
+        onInterim?.(info);
+      }
     });
     const offFinished = client.on('job/finished', ({ job: info }) => {
       if (info.id === jobId) finish(info);
@@ -57,7 +65,7 @@ export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void
       offProgress();
       offFinished();
     };
-    // onFinished is read at event time on purpose: callers pass inline callbacks.
+    // The callbacks are read at event time on purpose: callers pass inline callbacks.
   }, [jobId]);
 
   const cancel = useCallback(() => {

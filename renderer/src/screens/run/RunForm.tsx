@@ -1,21 +1,37 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage, toApiError } from '../../api/api-error.js';
-import type { JobInfo } from '../../api/contract.js';
+import type { BacktestInterim, BacktestJobResult, JobInfo } from '../../api/contract.js';
 import { useJob } from '../../api/use-job.js';
 import { useQuery } from '../../api/use-query.js';
-import { formatDate, parseDate } from '../../app/format.js';
+import { formatCount, formatDate, parseDate } from '../../app/format.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
+import type { ResultsHead } from './RunResults.js';
 
 const DAY_MS = 86_400_000;
 /** The form settles (typing a date) before the run's data is prepared. */
 const PREPARE_AFTER_MS = 300;
 
-/** Instrument, timeframe and range; Run (Ctrl+Enter) with a progress bar and Cancel (Esc). */
-export function RunForm(props: { strategyId: string; strategyName: string; onFinished: (runId: string) => void; onEdit: () => void }) {
-  const { strategyId, strategyName, onFinished, onEdit } = props;
+/** A run's results as soon as the engine is done (its save still to commit), keyed by its job. */
+export interface ComputedRunView extends ResultsHead {
+  readonly jobId: string;
+}
+
+/**
+ * Instrument, timeframe and range; Run (Ctrl+Enter) with a progress bar and Cancel (Esc).
+ * `onComputed` gets a run's results before its save commits; `onFinished` when the job
+ * ends, with the saved run's id or null (failed, cancelled: nothing saved).
+ */
+export function RunForm(props: {
+  strategyId: string;
+  strategyName: string;
+  onComputed: (run: ComputedRunView) => void;
+  onFinished: (jobId: string, runId: string | null) => void;
+  onEdit: () => void;
+}) {
+  const { strategyId, strategyName, onComputed, onFinished, onEdit } = props;
   const series = useQuery(() => api().invoke('data/listSeries'), []);
   const [key, setKey] = useState('');
   const [from, setFrom] = useState('');
@@ -54,16 +70,23 @@ export function RunForm(props: { strategyId: string; strategyName: string; onFin
     return () => clearTimeout(timer);
   }, [targetKey]);
 
+  // What was run, for the results' header (the form may change while it runs).
+  const [started, setStarted] = useState<{ name: string; target: NonNullable<typeof target> } | null>(null);
+  const computed = (job: JobInfo): void => {
+    if (!started) return;
+    const interim = job.interim as BacktestInterim;
+    const { symbol, timeframe, fromTs, toTs } = started.target;
+    performance.mark('run-computed');
+    onComputed({ jobId: job.id, name: started.name, symbol, timeframe, fromTs: fromTs ?? null, toTs: toTs ?? null, ...interim });
+  };
   const finished = (job: JobInfo): void => {
-    const runId = (job.result as { runId?: string } | undefined)?.runId;
-    if (job.status === 'done' && runId) {
-      setStatus(null);
-      performance.mark('run-finished');
-      onFinished(runId);
-    } else if (job.status === 'cancelled') setStatus('Run cancelled.');
+    const result = job.status === 'done' ? (job.result as BacktestJobResult | undefined) : undefined;
+    onFinished(job.id, result?.runId ?? null);
+    if (result) setStatus(`${formatCount(result.barCount)} bars in ${Math.round(result.timings.totalMs)} ms (engine ${Math.round(result.timings.engineMs)} ms, save ${Math.round(result.timings.saveMs)} ms)`);
+    else if (job.status === 'cancelled') setStatus('Run cancelled.');
     else setError(job.error ? toApiError(job.error).message : `Run ${job.status}.`);
   };
-  const { job, running, cancel, cancelError } = useJob(jobId, finished);
+  const { job, running, cancel, cancelError } = useJob(jobId, finished, computed);
 
   const start = async (): Promise<void> => {
     if (!target || running) return;
@@ -72,8 +95,9 @@ export function RunForm(props: { strategyId: string; strategyName: string; onFin
     try {
       performance.mark('run-start');
       // The user waits on it: ahead of sweeps and batch runs.
-      const started = await api().invoke('backtest/start', { ...target, priority: 'interactive' });
-      setJobId(started.jobId);
+      const job = await api().invoke('backtest/start', { ...target, priority: 'interactive' });
+      setStarted({ name: strategyName, target });
+      setJobId(job.jobId);
     } catch (failure) {
       setError(errorMessage(failure));
     }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
-import type { TradeRow } from '../../api/contract.js';
+import type { RunInfo, TradeRow } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatTs } from '../../app/format.js';
 import { EquityCharts } from '../../charts/EquityCharts.js';
@@ -33,16 +33,23 @@ function usePaintedOnce(ready: boolean): boolean {
   return painted;
 }
 
-/** Everything about one run: metrics first, then equity/drawdown, price with trades, the trades table. */
-export function RunResults({ runId }: { runId: string }) {
-  const run = useQuery(() => api().invoke('runs/get', { id: runId }), [runId]);
-  const rest = usePaintedOnce(run.data !== undefined);
+/** What the results' header and metrics need: a stored run, or a run still being saved. */
+export type ResultsHead = Pick<RunInfo, 'name' | 'symbol' | 'timeframe' | 'fromTs' | 'toTs' | 'barCount' | 'tradeCount' | 'hash' | 'metrics'>;
+
+/**
+ * Everything about one run: metrics first, then equity/drawdown, price with trades, the
+ * trades table. `preview` (the Run screen's run, before its save commits) paints the
+ * header and metrics at once; the charts and trades follow once `runId` (the saved run) is
+ * known. `notSaved`: the save failed, so there will be no charts.
+ */
+export function RunResults({ runId, preview, notSaved }: { runId: string | null; preview?: ResultsHead | null; notSaved?: boolean }) {
+  const run = useQuery(() => (runId ? api().invoke('runs/get', { id: runId }) : Promise.resolve(undefined)), [runId]);
+  const info: ResultsHead | undefined = run.data ?? preview ?? undefined;
+  // The charts and trades read the stored run.
+  const saved = usePaintedOnce(info !== undefined && runId !== null) && runId !== null;
   const [focus, setFocus] = useState<{ fromTs: number; toTs: number } | null>(null);
-  // Markers load once the metrics are on screen (up to 20 pages of trades).
-  const { markers, partial } = useTradeMarkers(runId, rest ? (run.data?.tradeCount ?? 0) : 0);
 
   if (run.error) return <ErrorBox message={run.error} />;
-  const info = run.data;
   if (!info) return <div className="muted" style={{ minHeight: 400 }}>Loading results…</div>;
 
   const barMs = Math.max(60_000, ((info.toTs ?? 0) - (info.fromTs ?? 0)) / Math.max(1, info.barCount));
@@ -66,30 +73,45 @@ export function RunResults({ runId }: { runId: string }) {
           {info.hash.slice(0, 12)}
         </span>
         <span className="grow" />
-        <ExportButtons run={info} />
+        {run.data ? (
+          <ExportButtons run={run.data} />
+        ) : (
+          <span className="muted" data-testid="run-saving">
+            {notSaved ? 'Not saved' : 'Saving…'}
+          </span>
+        )}
       </div>
       <div className="split" style={{ gridTemplateColumns: '320px 1fr' }}>
         <section className="panel" style={{ overflow: 'auto', maxHeight: 560 }}>
           <h3>Metrics</h3>
           <MetricsTable metrics={[info.metrics]} />
         </section>
-        {rest ? (
-          <div className="col">
-            <EquityCharts runId={runId} />
-            <section className="panel">
-              <h3>
-                Price and trades{partial && <span className="muted"> (markers for the first 20,000 trades)</span>}
-              </h3>
-              <PriceChart symbol={info.symbol} timeframe={info.timeframe} fromTs={info.fromTs ?? undefined} toTs={info.toTs ?? undefined} markers={markers} focus={focus} />
-            </section>
-          </div>
+        {saved ? (
+          <RunCharts runId={runId} info={info} focus={focus} />
         ) : (
           <div className="col muted" style={{ minHeight: 560 }} data-testid="run-charts-pending">
-            Drawing charts…
+            {notSaved ? 'The run could not be saved, so there are no charts or trades to show.' : 'Drawing charts…'}
           </div>
         )}
       </div>
-      {rest ? <TradesTable runId={runId} onPick={jumpTo} /> : <section className="panel" style={{ minHeight: 380 }} />}
+      {saved ? <TradesTable runId={runId} onPick={jumpTo} /> : <section className="panel" style={{ minHeight: 380 }} />}
+    </div>
+  );
+}
+
+/** Equity/drawdown and price with trade markers of a saved run (they read its stored equity and trades). */
+function RunCharts({ runId, info, focus }: { runId: string; info: ResultsHead; focus: { fromTs: number; toTs: number } | null }) {
+  // Markers load once the metrics are on screen (up to 20 pages of trades).
+  const { markers, partial } = useTradeMarkers(runId, info.tradeCount);
+  return (
+    <div className="col">
+      <EquityCharts runId={runId} />
+      <section className="panel">
+        <h3>
+          Price and trades{partial && <span className="muted"> (markers for the first 20,000 trades)</span>}
+        </h3>
+        <PriceChart symbol={info.symbol} timeframe={info.timeframe} fromTs={info.fromTs ?? undefined} toTs={info.toTs ?? undefined} markers={markers} focus={focus} />
+      </section>
     </div>
   );
 }

@@ -4,12 +4,20 @@ import type { Route } from '../../app/use-route.js';
 import { useQuery } from '../../api/use-query.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
-import { RunForm } from './RunForm.js';
+import { RunForm, type ComputedRunView } from './RunForm.js';
 import { RunResults } from './RunResults.js';
 
 /** Run & results: choose the data, run with progress and cancel, then the results of that run. */
 export function RunScreen({ strategyId, navigate }: { strategyId: string | undefined; navigate: (route: Route) => void }) {
-  const [runId, setRunId] = useState<string | null>(null);
+  // The latest run: shown from its computed results, then as the saved run.
+  const [shown, setShown] = useState<{ jobId: string; preview: ComputedRunView | null; runId: string | null; notSaved: boolean } | null>(null);
+  const computed = (preview: ComputedRunView): void => setShown({ jobId: preview.jobId, preview, runId: null, notSaved: false });
+  const finished = (jobId: string, runId: string | null): void =>
+    setShown((now) => {
+      // A job that failed after its results showed: keep them, say they were not saved.
+      if (runId === null) return now?.jobId === jobId ? { ...now, notSaved: true } : now;
+      return now?.jobId === jobId ? { ...now, runId } : { jobId, preview: null, runId, notSaved: false };
+    });
   const strategy = useQuery(() => (strategyId ? api().invoke('strategies/get', { id: strategyId }) : Promise.resolve(null)), [strategyId]);
 
   if (!strategyId) {
@@ -24,8 +32,12 @@ export function RunScreen({ strategyId, navigate }: { strategyId: string | undef
   return (
     <div className="col" style={{ overflow: 'auto', minHeight: 0 }}>
       <ErrorBox message={strategy.error} />
-      <RunForm key={strategyId} strategyId={strategyId} strategyName={strategy.data?.name ?? '…'} onFinished={setRunId} onEdit={() => navigate({ screen: 'builder', id: strategyId })} />
-      {runId ? <RunResults key={runId} runId={runId} /> : <EmptyState title="No results yet">Choose the data and press Run (Ctrl+Enter).</EmptyState>}
+      <RunForm key={strategyId} strategyId={strategyId} strategyName={strategy.data?.name ?? '…'} onComputed={computed} onFinished={finished} onEdit={() => navigate({ screen: 'builder', id: strategyId })} />
+      {shown ? (
+        <RunResults key={shown.jobId} runId={shown.runId} preview={shown.preview} notSaved={shown.notSaved} />
+      ) : (
+        <EmptyState title="No results yet">Choose the data and press Run (Ctrl+Enter).</EmptyState>
+      )}
     </div>
   );
 }

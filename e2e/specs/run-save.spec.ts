@@ -1,0 +1,74 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invoke, openApp } from '../lib/app.js';
+import { launchBrowser } from '../lib/browser.js';
+import { startServer, type RunningServer } from '../lib/server.js';
+
+/**
+ * A run's results show as soon as the engine is done, before its save commits. A save
+ * takes 15-60 ms here, too quick to look at, so these servers' workers make every save
+ * slow (BWS_TEST_JOB_FAULT=slowSave:6000) or fail (failSave:1500) (backtest-protocol.ts).
+ */
+describe('run: results before the save commits', () => {
+  let browser: Browser | undefined;
+  let slow: RunningServer | undefined;
+  let failing: RunningServer | undefined;
+  beforeAll(async () => {
+    [browser, slow, failing] = await Promise.all([
+      launchBrowser(),
+      startServer({ env: { BWS_TEST_FAULTS: '1', BWS_TEST_JOB_FAULT: 'slowSave:6000' } }),
+      startServer({ env: { BWS_TEST_FAULTS: '1', BWS_TEST_JOB_FAULT: 'failSave:1500' } }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([browser?.close(), slow?.stop(), failing?.stop()]);
+  });
+
+  const runOn = async (server: RunningServer) => {
+    const strategy = await invoke<{ id: string }>(server, 'strategies/create', { name: 'Shown early' });
+    const app = await openApp(browser!, server, `#/run/${strategy.id}`);
+    await app.page.locator('[data-testid="run-start"]:not([disabled])').click();
+    return app;
+  };
+
+  it('shows the metrics while the run is saved, then its charts, trades and exports once it is stored', async () => {
+    const app = await runOn(slow!);
+    const { page } = app;
+    const totalReturn = page.getByTestId('metric-totalReturnPct');
+    await totalReturn.waitFor({ timeout: 15_000 });
+    // Shown while the save holds its write: nothing is stored yet, and the page says so.
+    expect(await page.getByTestId('run-saving').textContent()).toBe('Saving…');
+    await page.getByTestId('run-charts-pending').waitFor();
+    expect((await invoke<{ total: number }>(slow!, 'runs/list')).total).toBe(0);
+    const early = await totalReturn.textContent();
+    const hash = await page.getByTestId('run-hash').textContent();
+
+    await page.getByTestId('export-buttons').waitFor({ timeout: 20_000 });
+    await page.getByTestId('equity-chart').locator('canvas').first().waitFor();
+    await page.getByTestId('trade-row').first().waitFor();
+    const runs = await invoke<{ total: number; items: { hash: string; metrics: Record<string, number | null> }[] }>(slow!, 'runs/list');
+    expect(runs.total).toBe(1);
+    // The early figures are the stored run's.
+    expect(runs.items[0]!.hash.startsWith(hash!)).toBe(true);
+    expect(await totalReturn.textContent()).toBe(early);
+    expect(await page.getByTestId('run-status').textContent()).toMatch(/^[\d,]+ bars in \d+ ms \(engine \d+ ms, save \d+ ms\)$/);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('keeps the metrics of a run whose save failed, says it was not saved, and stores nothing', async () => {
+    const app = await runOn(failing!);
+    const { page } = app;
+    await page.getByTestId('metric-totalReturnPct').waitFor({ timeout: 15_000 });
+    await page.getByTestId('run-error').filter({ hasText: 'could not be written' }).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('run-saving').textContent()).toBe('Not saved');
+    expect(await page.getByTestId('run-charts-pending').textContent()).toContain('could not be saved');
+    expect(await page.getByTestId('metric-totalReturnPct').isVisible()).toBe(true);
+    expect(await page.getByTestId('run-start').isEnabled()).toBe(true);
+    expect((await invoke<{ total: number }>(failing!, 'runs/list')).total).toBe(0);
+    const jobs = await invoke<{ kind: string; status: string; error?: { type: string } }[]>(failing!, 'jobs/list');
+    expect(jobs.filter((j) => j.kind === 'backtest').map((j) => [j.status, j.error?.type])).toEqual([['failed', 'StorageError']]);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
