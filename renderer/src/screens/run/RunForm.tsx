@@ -142,8 +142,18 @@ export function RunForm(props: {
           Cancel
         </button>
       </div>
-      <div style={{ minHeight: 30 }}>{running && <ProgressBar progress={job?.progress} testId="run-progress" />}</div>
-      {status && <span className="muted" data-testid="run-status">{status}</span>}
+      {/* One slot of fixed height for progress and status: the results below never move when a run starts or ends. */}
+      <div style={{ height: 30 }}>
+        {running ? (
+          <ProgressBar progress={job?.progress} testId="run-progress" />
+        ) : (
+          status && (
+            <span className="muted" data-testid="run-status">
+              {status}
+            </span>
+          )
+        )}
+      </div>
       {series.data && list.length === 0 && <span className="muted">No data yet: import bars on the Data screen first.</span>}
       <ErrorBox message={error ?? cancelError ?? series.error} testId="run-error" />
     </section>
