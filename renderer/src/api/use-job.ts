@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useLayoutEffect, useState } from 'react';
 import { api } from './client.js';
 import type { JobInfo } from './contract.js';
 import { errorMessage } from './api-error.js';
@@ -15,14 +15,17 @@ export interface JobState {
 /**
  * Follows one job through its `job/progress` and `job/finished` events. Subscribes before
  * asking for the job's state, so a job that finishes in between is not missed.
- * `onInterim` is called once, from the event, when the job publishes an interim outcome
- * (before it finishes; not for a job found already finished).
+ * `onInterim` is called once when the job is seen running with an interim outcome (from
+ * its event or the state asked for; not for a job found already finished).
  */
 export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void, onInterim?: (job: JobInfo) => void): JobState {
   const [job, setJob] = useState<JobInfo | null>(null);
   const [cancelError, setCancelError] = useState<string | null>(null);
 
-  useEffect(() => {
+  // A layout effect subscribes in the commit that sets jobId: a passive effect could run
+  // after the next frame, and a fast job's interim event (10-20 ms after its start was
+  // answered) could go out before anyone listened.
+  useLayoutEffect(() => {
     setJob(null);
     setCancelError(null);
     if (!jobId) return;
@@ -35,13 +38,15 @@ export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void
       setJob(info);
       onFinished?.(info);
     };
-    const offProgress = client.on('job/progress', ({ job: info }) => {
-      if (info.id !== jobId || finished) return;
+    const running = (info: JobInfo): void => {
       setJob(info);
       if (info.interim !== undefined && !sawInterim) {
         sawInterim = true;
         onInterim?.(info);
       }
+    };
+    const offProgress = client.on('job/progress', ({ job: info }) => {
+      if (info.id === jobId && !finished) running(info);
     });
     const offFinished = client.on('job/finished', ({ job: info }) => {
       if (info.id === jobId) finish(info);
@@ -51,7 +56,7 @@ export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void
         const info = jobs.find((j) => j.id === jobId);
         if (!info || finished) return;
         if (['done', 'failed', 'cancelled', 'interrupted'].includes(info.status)) finish(info);
-        else setJob(info);
+        else running(info);
       }, () => undefined);
     };
     check();
