@@ -70,7 +70,7 @@ const api: BacktestWorkerApi = {
   },
   async runAndSave(job: BacktestJob, record: RunRecord, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerSavedRun> {
     try {
-      const saved = save(await execute(job, progress, cancelFlag), record, cancelFlag, progress);
+      const saved = save(await execute(job, progress, cancelFlag, true), record, cancelFlag, progress);
       checkpointAfterReply(job.dbFile);
       return saved;
     } finally {
@@ -98,6 +98,8 @@ interface Executed {
   readonly started: number;
   readonly loadMs: number;
   readonly engineMs: number;
+  /** The result was computed ahead (by `prepare` or an identical run): engineMs is 0. */
+  readonly computedInAdvance: boolean;
 }
 
 /** An executed user job, with its pauses for the UI (the save pauses there too). */
@@ -105,7 +107,8 @@ interface ExecutedJob extends Executed {
   readonly foreground: ForegroundPauses;
 }
 
-async function execute(requested: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<ExecutedJob> {
+/** `reuseResult`: take and leave the engine's result in `lastResult` (not for results whose arrays are transferred away). */
+async function execute(requested: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer, reuseResult = false): Promise<ExecutedJob> {
   const started = performance.now();
   const envFault = requested.fault === undefined ? defaultJobFault() : null;
   const job: BacktestJob = envFault ? { ...requested, ...envFault } : requested;
@@ -124,7 +127,7 @@ async function execute(requested: BacktestJob, progress: MessagePort, cancelFlag
 
   const loaded = load(job, started, cancelled, foreground);
   foreground.pause(cancelled);
-  return { ...compute(loaded, indicators, shouldCancel, report), foreground };
+  return { ...compute(loaded, indicators, shouldCancel, report, hashes, reuseResult && job.fault === undefined), foreground };
 }
 
 /** Reads the job's instrument and bars (through the bar cache). */
@@ -145,8 +148,18 @@ function load(job: BacktestJob, started: number, cancelled: () => boolean, foreg
 }
 
 /**
- * Fills the caches a run of `job` reads (bars, indicator arrays, the run hash: together
- * 100+ ms for the first run of a spec on a year of minutes) without running it.
+ * The engine's result of the last run prepared or saved here, by run hash. Equal hashes
+ * give bit-identical results (the engine is deterministic; tests check it), so a Run of
+ * what `prepare` computed while the user looked at the form only has to save it. One
+ * entry: a year of minutes is about 10 MB.
+ */
+let lastResult: { readonly hash: string; readonly result: BacktestResult } | null = null;
+
+/**
+ * Computes a run of `job` ahead, as background work (pausing while the user interacts),
+ * so the user's Run only saves it: its bars, indicator arrays, run hash and the engine's
+ * result (for a year of minutes 100+ ms before the engine, whose first run of a spec in a
+ * worker then took 85-120 ms more, where a warm one takes 12-20).
  */
 function prepare(job: BacktestJob, cancelFlag: SharedArrayBuffer): PreparedRun {
   if (!isTimeframe(job.timeframe)) throw new ValidationError(`Unknown timeframe "${String(job.timeframe)}"`);
@@ -160,14 +173,19 @@ function prepare(job: BacktestJob, cancelFlag: SharedArrayBuffer): PreparedRun {
   stop();
   const precomputed = indicators.seriesFor(job.spec, job.timeframe, loaded.series.bars, loaded.series.key);
   stop();
-  runHash(loaded, hashes);
+  const hash = runHash(loaded, hashes);
+  if (lastResult?.hash !== hash) {
+    const result = runEngine(loaded, precomputed.series, foreground.yieldingPoll(cancelled), () => undefined);
+    lastResult = { hash, result };
+  }
   return { barCount: loaded.series.bars.ts.length, barsFromCache: loaded.series.fromCache, indicatorsFromCache: precomputed.hits };
 }
 
 /** The run hash of a loaded job, from `hashCache` when this spec already ran on these bars. */
 function runHash(loaded: LoadedJob, hashCache: Map<string, string> | null): string {
   const { job, instrument, series, magnifierBars } = loaded;
-  const hashKey = `${series.key}|${magnifierBars !== null}|${canonicalJson(job.spec)}`;
+  // Everything the hash covers besides the bars (the series key names their version).
+  const hashKey = `${series.key}|${instrument.priceTick}|${instrument.quantityStep}|${magnifierBars !== null}|${canonicalJson(job.spec)}`;
   let hash = hashCache?.get(hashKey);
   if (hash === undefined) {
     hash = hashRunInputs({
@@ -193,25 +211,55 @@ interface LoadedJob {
   readonly started: number;
 }
 
-/** Indicators, the engine and the run hash over loaded bars (the warm-up runs this too). */
+/**
+ * Indicators, the run hash and the engine over loaded bars (the warm-up runs this too).
+ * `reuseResult`: take the result from `lastResult` when its hash matches, and keep this one there.
+ */
 function compute(
   loadedJob: LoadedJob,
   indicatorCache: IndicatorCache,
   shouldCancel: () => boolean,
   report: (done: number, total: number) => void,
   hashCache: Map<string, string> | null = hashes,
+  reuseResult = false,
 ): Executed {
   const { job, instrument, series, magnifierBars, started } = loadedJob;
   const precomputed = indicatorCache.seriesFor(job.spec, job.timeframe, series.bars, series.key);
+  const hash = runHash(loadedJob, hashCache);
   const loaded = performance.now();
+  const reused = reuseResult && lastResult?.hash === hash ? lastResult.result : null;
+  const result = reused ?? runEngine(loadedJob, precomputed.series, shouldCancel, report);
+  if (reuseResult) lastResult = { hash, result };
+  return {
+    job,
+    instrument,
+    series,
+    result,
+    hash,
+    magnifierUsed: magnifierBars !== null,
+    indicatorsFromCache: precomputed.hits,
+    started,
+    loadMs: loaded - started,
+    engineMs: performance.now() - loaded,
+    computedInAdvance: reused !== null,
+  };
+}
 
+/** The engine over a loaded job and its indicator arrays; a cancel surfaces as CancelledError. */
+function runEngine(
+  loadedJob: LoadedJob,
+  series: ReturnType<IndicatorCache['seriesFor']>['series'],
+  shouldCancel: () => boolean,
+  report: (done: number, total: number) => void,
+): BacktestResult {
+  const { job, instrument, magnifierBars, started } = loadedJob;
   const input = {
     spec: job.spec,
     instrument: { priceTick: instrument.priceTick, quantityStep: instrument.quantityStep },
     timeframe: job.timeframe,
-    bars: series.bars,
+    bars: loadedJob.series.bars,
     magnifier: magnifierBars !== null,
-    series: precomputed.series,
+    series,
     shouldCancel,
     onProgress: report,
     ...(magnifierBars ? { magnifierBars } : {}),
@@ -229,20 +277,7 @@ function compute(
     if (isBacktestCancelled(error)) throw new CancelledError((error as Error).message);
     throw error;
   }
-  const finished = performance.now();
-  const hash = runHash(loadedJob, hashCache);
-  return {
-    job,
-    instrument,
-    series,
-    result,
-    hash,
-    magnifierUsed: magnifierBars !== null,
-    indicatorsFromCache: precomputed.hits,
-    started,
-    loadMs: loaded - started,
-    engineMs: finished - loaded,
-  };
+  return result;
 }
 
 function toWire(done: ExecutedJob): WorkerBacktestWire {
@@ -301,6 +336,7 @@ function save(done: ExecutedJob, record: RunRecord, cancelFlag: SharedArrayBuffe
     openPosition: result.openPosition,
     barCount,
     barsFromCache: series.fromCache,
+    computedInAdvance: done.computedInAdvance,
     timings: { loadMs: done.loadMs, engineMs: done.engineMs, saveMs: now - saveStarted, pausedMs: done.foreground.pausedMs(), totalMs: now - done.started },
     memory: memory(),
   };

@@ -106,6 +106,8 @@ export interface SavedBacktest {
   readonly openPosition: OpenPosition | null;
   readonly barCount: number;
   readonly timings: RunTimings;
+  /** The engine's result was computed ahead (see `prepare`); timings.engineMs is then 0. */
+  readonly computedInAdvance: boolean;
 }
 
 /** Runs backtests off the calling thread (a worker pool in the app). */
@@ -120,9 +122,10 @@ export interface BacktestExecutor {
    */
   submitAndSave(request: BacktestRequest, record: RunRecord, options?: ExecuteOptions): BacktestJobHandle<SavedBacktest>;
   /**
-   * Reads what a run of `request` will need (bars, indicator arrays, the run hash) into
-   * the executing side's caches without running it, as background work, so the user's
-   * next Run skips that part. Resolves with the bar count.
+   * Computes a run of `request` ahead, as background work, without saving it: the bars,
+   * indicator arrays, run hash and the engine's result go into the executing side's
+   * caches, so the user's next Run of it only saves (a different run still finds the bars
+   * and indicators). Resolves with the bar count.
    */
   prepare(request: BacktestRequest): BacktestJobHandle<{ readonly barCount: number }>;
 }

@@ -49,6 +49,8 @@ export interface BacktestRunResult {
   /** Bars the engine saw (the equity curve's length). */
   readonly barCount: number;
   readonly timings: RunTimings;
+  /** The engine's result was computed ahead (BacktestExecutor.prepare). */
+  readonly computedInAdvance: boolean;
 }
 
 /**
@@ -82,8 +84,8 @@ export async function runBacktest(deps: RunBacktestDeps, args: RunBacktestArgs, 
   const unsubscribe = control.onCancel?.(() => job.cancel());
   try {
     const saved = await job.result;
-    const { run, metrics, openPosition, barCount, timings } = saved;
-    return { run, runId: run.id, hash: run.hash, metrics, openPosition, barCount, timings };
+    const { run, metrics, openPosition, barCount, timings, computedInAdvance } = saved;
+    return { run, runId: run.id, hash: run.hash, metrics, openPosition, barCount, timings, computedInAdvance };
   } finally {
     unsubscribe?.();
   }

@@ -74,6 +74,8 @@ export interface BacktestJobResult {
   readonly runId: RunId;
   readonly hash: string;
   readonly barCount: number;
+  /** The result was computed ahead, by `backtest/prepare` (engineMs 0): the run only saved it. */
+  readonly computedInAdvance: boolean;
   readonly timings: { readonly loadMs: number; readonly engineMs: number; readonly saveMs: number; readonly pausedMs: number; readonly totalMs: number };
 }
 
@@ -82,9 +84,10 @@ export interface BacktestHandlers {
   'backtest/start': (args: StartBacktestArgs) => Promise<{ jobId: JobId }>;
   'backtest/preview': (args: PreviewSignalsArgs) => Promise<SignalPreview>;
   /**
-   * Reads what a run of the strategy on this series will need (bars, indicators, run
-   * hash) into a worker's caches, in the background: the Run screen asks when it opens
-   * or its choice changes, so the Run button then only runs the engine and saves.
+   * Computes a run of the strategy on this series ahead, in the background, without
+   * saving it (bars, indicators, run hash and the engine's result into a worker's
+   * caches): the Run screen asks when it opens or its choice changes, so the Run button
+   * then only saves it.
    */
   'backtest/prepare': (args: PrepareBacktestArgs) => Promise<PreparedBacktest>;
 }

@@ -72,7 +72,7 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
           deps.events.emit('data/changed', { kind: 'runs', ids: [result.runId] });
           return result;
         },
-        toResult: ({ runId, hash, barCount, timings }): BacktestJobResult => ({ runId, hash, barCount, timings }),
+        toResult: ({ runId, hash, barCount, timings, computedInAdvance }): BacktestJobResult => ({ runId, hash, barCount, computedInAdvance, timings }),
         // A cancel that arrives while the run is being saved is too late: the run exists.
         doneWhenCompletedAfterCancel: true,
       });

@@ -200,7 +200,7 @@ describe('backtest, runs and jobs handlers', () => {
     expect((await call('jobs/list')).map((j) => j.id)).toContain(jobId);
   });
 
-  it('prepares a run in the background: the run then finds its bars and indicators cached', async () => {
+  it('prepares a run in the background: the run then only saves the result computed ahead', async () => {
     const strategy = await call('strategies/create', { name: 'Prepared' });
     const target = { strategyId: strategy.id, symbol: 'DEMO-ETH', timeframe: '15m' as const };
     expect(await call('backtest/prepare', target)).toEqual({ prepared: true, barCount: expect.any(Number) });
@@ -212,6 +212,12 @@ describe('backtest, runs and jobs handlers', () => {
     expect(before.indicators.entries).toBeGreaterThan(0);
     const job = await finished((await call('backtest/start', target)).jobId);
     expect(job.status).toBe('done');
+    expect(job.result).toMatchObject({ computedInAdvance: true, timings: { engineMs: expect.any(Number) } });
+    // The same run once more, and once computed from scratch (another range): equal figures.
+    const again = (await finished((await call('backtest/start', target)).jobId)).result as BacktestJobResult;
+    expect(again.computedInAdvance).toBe(true);
+    const first = await call('runs/get', { id: (job.result as BacktestJobResult).runId });
+    expect((await call('runs/get', { id: again.runId })).metrics).toEqual(first.metrics);
     const after = await caches();
     // Nothing the run read was missing: every lookup hit what the prepare had loaded.
     expect(after.bars.misses).toBe(before.bars.misses);

@@ -201,6 +201,29 @@ describe('WorkerBacktestExecutor', () => {
     expect(runs.list().total).toBe(before + 1);
   });
 
+  it('saves a prepared run from the result computed ahead, the same bit for bit; other inputs compute anew', async () => {
+    const runs = new SqliteRunStore(storage.writer);
+    const record = { name: 'prepared', strategyId: null, fromTs: null, toTs: null };
+    // Another spec than the tests before, so nothing of it is cached yet.
+    const prepared = { ...request(), spec: smaCrossSpec(7, 21) };
+    await executor.prepare(prepared).result;
+    const saved = await executor.submitAndSaveDetailed(prepared, record).result;
+    expect(saved.computedInAdvance).toBe(true);
+    // The same inputs through the path that always runs the engine.
+    const fresh = await executor.submitDetailed(prepared).result;
+    expect(saved.run.hash).toBe(fresh.hash);
+    expect(saved.metrics).toEqual(fresh.result.metrics);
+    expect(runs.getEquity(saved.run.id)!.equity).toEqual(fresh.result.equity);
+    expect(runs.get(saved.run.id)!.trades).toHaveLength(fresh.result.trades.length);
+
+    // A quantity step of its own is another run: its own hash, computed anew.
+    const stepped = await executor.submitAndSaveDetailed({ ...prepared, quantityStep: instrument.quantityStep * 10 }, record).result;
+    expect(stepped.computedInAdvance).toBe(false);
+    expect(stepped.run.hash).not.toBe(saved.run.hash);
+    const other = await executor.submitAndSaveDetailed({ ...prepared, spec: smaCrossSpec(8, 21) }, record).result;
+    expect(other.computedInAdvance).toBe(false);
+  });
+
   it('checkpoints the runs it saved into the main file after answering (the app thread never has to)', async () => {
     const record = { name: 'checkpointed', strategyId: null, fromTs: null, toTs: null };
     const before = fs.statSync(storage.file).size;

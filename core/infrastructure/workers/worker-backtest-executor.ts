@@ -70,7 +70,7 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
     return {
       id: handle.id,
       cancel: handle.cancel,
-      result: handle.result.then(({ run, metrics, openPosition, barCount, timings }) => ({ run, metrics, openPosition, barCount, timings })),
+      result: handle.result.then(({ run, metrics, openPosition, barCount, timings, computedInAdvance }) => ({ run, metrics, openPosition, barCount, timings, computedInAdvance })),
     };
   }
 
