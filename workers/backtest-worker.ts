@@ -92,7 +92,8 @@ interface Executed {
   readonly instrument: Instrument;
   readonly series: LoadedSeries;
   readonly result: BacktestResult;
-  readonly hash: string;
+  /** The run hash, computed on first call (a year of minutes: ~35 ms, so after the results are out). */
+  readonly hash: () => string;
   readonly magnifierUsed: boolean;
   readonly indicatorsFromCache: number;
   readonly started: number;
@@ -148,12 +149,12 @@ function load(job: BacktestJob, started: number, cancelled: () => boolean, foreg
 }
 
 /**
- * The engine's result of the last run prepared or saved here, by run hash. Equal hashes
- * give bit-identical results (the engine is deterministic; tests check it), so a Run of
- * what `prepare` computed while the user looked at the form only has to save it. One
- * entry: a year of minutes is about 10 MB.
+ * The engine's result of the last run prepared or saved here, by its inputs' key (what
+ * the run hash covers). Equal inputs give bit-identical results (the engine is
+ * deterministic; tests check it), so a Run of what `prepare` computed while the user
+ * looked at the form only has to save it. One entry: a year of minutes is about 10 MB.
  */
-let lastResult: { readonly hash: string; readonly result: BacktestResult } | null = null;
+let lastResult: { readonly inputs: string; readonly result: BacktestResult } | null = null;
 
 /**
  * Computes a run of `job` ahead, as background work (pausing while the user interacts),
@@ -173,19 +174,24 @@ function prepare(job: BacktestJob, cancelFlag: SharedArrayBuffer): PreparedRun {
   stop();
   const precomputed = indicators.seriesFor(job.spec, job.timeframe, loaded.series.bars, loaded.series.key);
   stop();
-  const hash = runHash(loaded, hashes);
-  if (lastResult?.hash !== hash) {
+  runHash(loaded, hashes);
+  const inputs = inputsKey(loaded);
+  if (lastResult?.inputs !== inputs) {
     const result = runEngine(loaded, precomputed.series, foreground.yieldingPoll(cancelled), () => undefined);
-    lastResult = { hash, result };
+    lastResult = { inputs, result };
   }
   return { barCount: loaded.series.bars.ts.length, barsFromCache: loaded.series.fromCache, indicatorsFromCache: precomputed.hits };
+}
+
+/** Identifies a loaded job's inputs: everything the run hash covers (the series key names the bars' version). */
+function inputsKey({ job, instrument, series, magnifierBars }: LoadedJob): string {
+  return `${series.key}|${instrument.priceTick}|${instrument.quantityStep}|${magnifierBars !== null}|${canonicalJson(job.spec)}`;
 }
 
 /** The run hash of a loaded job, from `hashCache` when this spec already ran on these bars. */
 function runHash(loaded: LoadedJob, hashCache: Map<string, string> | null): string {
   const { job, instrument, series, magnifierBars } = loaded;
-  // Everything the hash covers besides the bars (the series key names their version).
-  const hashKey = `${series.key}|${instrument.priceTick}|${instrument.quantityStep}|${magnifierBars !== null}|${canonicalJson(job.spec)}`;
+  const hashKey = inputsKey(loaded);
   let hash = hashCache?.get(hashKey);
   if (hash === undefined) {
     hash = hashRunInputs({
@@ -212,8 +218,9 @@ interface LoadedJob {
 }
 
 /**
- * Indicators, the run hash and the engine over loaded bars (the warm-up runs this too).
- * `reuseResult`: take the result from `lastResult` when its hash matches, and keep this one there.
+ * Indicators and the engine over loaded bars, the run hash on demand (the warm-up runs
+ * this too). `reuseResult`: take the result from `lastResult` when the inputs match, and
+ * keep this one there.
  */
 function compute(
   loadedJob: LoadedJob,
@@ -225,17 +232,18 @@ function compute(
 ): Executed {
   const { job, instrument, series, magnifierBars, started } = loadedJob;
   const precomputed = indicatorCache.seriesFor(job.spec, job.timeframe, series.bars, series.key);
-  const hash = runHash(loadedJob, hashCache);
   const loaded = performance.now();
-  const reused = reuseResult && lastResult?.hash === hash ? lastResult.result : null;
+  const inputs = reuseResult ? inputsKey(loadedJob) : null;
+  const reused = inputs !== null && lastResult?.inputs === inputs ? lastResult.result : null;
   const result = reused ?? runEngine(loadedJob, precomputed.series, shouldCancel, report);
-  if (reuseResult) lastResult = { hash, result };
+  if (inputs !== null) lastResult = { inputs, result };
+  let hash: string | undefined;
   return {
     job,
     instrument,
     series,
     result,
-    hash,
+    hash: () => (hash ??= runHash(loadedJob, hashCache)),
     magnifierUsed: magnifierBars !== null,
     indicatorsFromCache: precomputed.hits,
     started,
@@ -289,7 +297,7 @@ function toWire(done: ExecutedJob): WorkerBacktestWire {
     instrument: done.instrument,
     result: rest,
     fills,
-    hash: done.hash,
+    hash: done.hash(),
     engineVersion: ENGINE_VERSION,
     ts,
     barCount: series.bars.ts.length,
@@ -321,6 +329,8 @@ function save(done: ExecutedJob, record: RunRecord, cancelFlag: SharedArrayBuffe
   // Cancelled while the engine finished: nothing is saved. Past this point the run is kept.
   if (cancelled()) throw new CancelledError();
   progress.postMessage({ interim: computedRun(done) } satisfies InterimMessage<ComputedRun>);
+  // The hash (tens of ms for a year of minutes) once the results are out, and outside the write.
+  done.hash();
   const saveStarted = performance.now();
   const store = runStoreFor(job.dbFile);
   const run = duringWrite(cancelFlag, () => {
@@ -342,10 +352,9 @@ function save(done: ExecutedJob, record: RunRecord, cancelFlag: SharedArrayBuffe
   };
 }
 
-function computedRun({ result, series, hash }: Executed): ComputedRun {
+function computedRun({ result, series }: Executed): ComputedRun {
   const ts = series.bars.ts;
   return {
-    hash,
     metrics: result.metrics,
     openPosition: result.openPosition,
     barCount: ts.length,
@@ -369,7 +378,7 @@ function saveRun(store: SqliteRunStore, done: Executed, record: RunRecord): RunS
     toTs: record.toTs,
     barCount,
     engineVersion: ENGINE_VERSION,
-    hash: done.hash,
+    hash: done.hash(),
     metrics: result.metrics as unknown as Readonly<Record<string, number | null>>,
     trades: result.trades as unknown as readonly Readonly<Record<string, unknown>>[],
     // The cached bars' ts column is only read by the save, so no copy is needed.

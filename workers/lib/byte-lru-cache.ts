@@ -22,13 +22,11 @@ export class ByteLruCache<V> {
 
   constructor(readonly maxBytes: number) {}
 
-  get(key: string): V | undefined {
+  /** `counted` false: a lookup the caller counts itself with `count` (it may find the value elsewhere). */
+  get(key: string, counted = true): V | undefined {
     const entry = this.entries.get(key);
-    if (!entry) {
-      this.misses++;
-      return undefined;
-    }
-    this.hits++;
+    if (counted) this.count(entry !== undefined);
+    if (!entry) return undefined;
     this.entries.delete(key);
     this.entries.set(key, entry);
     return entry.value;
@@ -54,6 +52,11 @@ export class ByteLruCache<V> {
     const { value, bytes } = compute();
     this.set(key, value, bytes);
     return value;
+  }
+
+  count(hit: boolean): void {
+    if (hit) this.hits++;
+    else this.misses++;
   }
 
   delete(key: string): void {

@@ -78,9 +78,8 @@ export interface RunRecord {
   readonly toTs: number | null;
 }
 
-/** A backtest the engine has finished, while it is being saved: what its results view needs first. */
+/** A backtest the engine has finished, while it is being saved (and hashed): what its results view needs first. */
 export interface ComputedRun {
-  readonly hash: string;
   readonly metrics: BacktestMetrics;
   readonly openPosition: OpenPosition | null;
   readonly barCount: number;

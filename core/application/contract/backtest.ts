@@ -57,10 +57,9 @@ export interface SignalPreview {
 
 /**
  * A backtest job's `interim` (JobInfo): its results once the engine is done, while the run
- * is being saved. Sent once, in a `job/progress` event; the run is kept unless the write fails.
+ * is being hashed and saved. Sent once, in a `job/progress` event; the run is kept unless the write fails.
  */
 export interface BacktestInterim {
-  readonly hash: string;
   readonly metrics: RunMetrics;
   readonly barCount: number;
   readonly tradeCount: number;

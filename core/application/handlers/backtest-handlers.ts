@@ -62,8 +62,8 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
             },
             {
               progress: (p) => context.progress({ done: p.done, total: p.total }),
-              computed: ({ hash, metrics, barCount, tradeCount, firstTs, lastTs }) =>
-                context.interim({ hash, metrics: metrics as unknown as BacktestInterim['metrics'], barCount, tradeCount, firstTs, lastTs } satisfies BacktestInterim),
+              computed: ({ metrics, barCount, tradeCount, firstTs, lastTs }) =>
+                context.interim({ metrics: metrics as unknown as BacktestInterim['metrics'], barCount, tradeCount, firstTs, lastTs } satisfies BacktestInterim),
               onCancel: (listener) => context.onCancel(listener),
               priority: args.priority ?? 'background',
             },

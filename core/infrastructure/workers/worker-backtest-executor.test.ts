@@ -183,7 +183,6 @@ describe('WorkerBacktestExecutor', () => {
     expect(stored).toBe(before);
     expect(answeredAt - at).toBeGreaterThan(1_000);
     expect(run).toEqual({
-      hash: saved.run.hash,
       metrics: saved.metrics,
       openPosition: saved.openPosition,
       barCount: BARS,

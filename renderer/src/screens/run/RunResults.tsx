@@ -33,8 +33,8 @@ function usePaintedOnce(ready: boolean): boolean {
   return painted;
 }
 
-/** What the results' header and metrics need: a stored run, or a run still being saved. */
-export type ResultsHead = Pick<RunInfo, 'name' | 'symbol' | 'timeframe' | 'fromTs' | 'toTs' | 'barCount' | 'tradeCount' | 'hash' | 'metrics'>;
+/** What the results' header and metrics need: a stored run, or a run still being hashed and saved (no hash yet). */
+export type ResultsHead = Pick<RunInfo, 'name' | 'symbol' | 'timeframe' | 'fromTs' | 'toTs' | 'barCount' | 'tradeCount' | 'metrics'> & { readonly hash?: string };
 
 /**
  * Everything about one run: metrics first, then equity/drawdown, price with trades, the
@@ -70,7 +70,7 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
           {formatTs(info.fromTs)} → {formatTs(info.toTs)}
         </span>
         <span className="muted" title="Content hash of spec, data range and engine version" data-testid="run-hash">
-          {info.hash.slice(0, 12)}
+          {info.hash?.slice(0, 12) ?? '…'}
         </span>
         <span className="grow" />
         {run.data ? (
