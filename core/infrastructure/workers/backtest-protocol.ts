@@ -125,7 +125,7 @@ export interface BacktestWorkerApi {
   runBacktest(job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerBacktestWire>;
   /** Runs the job and saves it as a run through the worker's own write connection. */
   runAndSave(job: BacktestJob, record: RunRecord, progress: MessagePort, cancelFlag: SharedArrayBuffer): Promise<WorkerSavedRun>;
-  /** Fills the caches a run of the job reads (bars, indicators, run hash) without running it. */
+  /** Computes a run of the job ahead without saving it: its bars, indicators, run hash and the engine's result stay cached. */
   prepare(job: BacktestJob, cancelFlag: SharedArrayBuffer): PreparedRun;
   stats(): BacktestWorkerStats;
 }
