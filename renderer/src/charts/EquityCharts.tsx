@@ -6,6 +6,7 @@ import type { EquitySeries } from '../api/contract.js';
 import { themeColor } from '../app/use-theme.js';
 import { downsampleMinMax } from './downsample.js';
 import { UPlotChart } from './UPlotChart.js';
+import { formatCount } from '../app/format.js';
 
 const baseOptions = (label: string, color: string, syncKey: string, onSelect: (u: uPlot) => void): Omit<uPlot.Options, 'width' | 'height'> => {
   const axis = { stroke: themeColor('--muted'), grid: { stroke: themeColor('--border'), width: 1 }, ticks: { stroke: themeColor('--border') } };
@@ -65,7 +66,7 @@ export function EquityCharts({ runId }: { runId: string }) {
         <button disabled={!zoom} onClick={() => setZoom(null)}>
           Reset zoom
         </button>
-        <span className="muted">{series ? `${series.sourcePoints.toLocaleString()} points` : 'Loading…'}</span>
+        <span className="muted">{series ? `${formatCount(series.sourcePoints)} points` : 'Loading…'}</span>
         {error && <span className="bad">{error}</span>}
       </div>
       <UPlotChart options={equityOptions} data={equityData} height={200} testId="equity-chart" />

@@ -8,6 +8,7 @@ import { drawCandles } from './candles.js';
 import { downsampleMinMax, downsampleOhlc } from './downsample.js';
 import { drawMarkers, type MarkerSet } from './markers.js';
 import { UPlotChart } from './UPlotChart.js';
+import { formatCount } from '../app/format.js';
 
 export interface PriceChartProps {
   readonly symbol: string;
@@ -130,7 +131,7 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, he
           Reset zoom
         </button>
         <span className="muted" data-testid="chart-detail">
-          {bars ? `${bars.sourceBars.toLocaleString()} bars${bars.downsampled ? ' (reduced to the pixels)' : ''}` : 'Loading…'}
+          {bars ? `${formatCount(bars.sourceBars)} bars${bars.downsampled ? ' (reduced to the pixels)' : ''}` : 'Loading…'}
         </span>
         {error && <span className="bad" data-testid="price-error">{error}</span>}
         <span className="muted" style={{ marginLeft: 'auto', fontSize: 12 }}>

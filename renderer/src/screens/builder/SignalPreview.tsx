@@ -5,6 +5,7 @@ import type { SeriesSummary, SignalPreview as Preview, StrategySpec } from '../.
 import { useQuery } from '../../api/use-query.js';
 import { markerSet, type Marker } from '../../charts/markers.js';
 import { PriceChart } from '../../charts/PriceChart.js';
+import { formatCount } from '../../app/format.js';
 
 /** How much history the builder previews: recent enough to answer while typing. */
 const PREVIEW_SPAN_MS = 30 * 24 * 3600 * 1000;
@@ -61,7 +62,7 @@ export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: bool
           {!valid
             ? 'Fix the errors to preview.'
             : preview
-              ? `${preview.longEntries.length + preview.shortEntries.length} entries, ${preview.longExits.length + preview.shortExits.length} exits over ${preview.barsScanned.toLocaleString()} bars${preview.truncated ? ' (first ones shown)' : ''}`
+              ? `${preview.longEntries.length + preview.shortEntries.length} entries, ${preview.longExits.length + preview.shortExits.length} exits over ${formatCount(preview.barsScanned)} bars${preview.truncated ? ' (first ones shown)' : ''}`
               : 'Computing…'}
         </span>
         {error && <span className="bad">{error}</span>}

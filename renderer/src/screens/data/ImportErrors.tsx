@@ -1,4 +1,5 @@
 import type { RowErrorView } from '../../api/api-error.js';
+import { formatCount } from '../../app/format.js';
 
 const MAX_SHOWN = 500;
 
@@ -23,7 +24,7 @@ export function ImportErrors({ rows }: { rows: readonly RowErrorView[] }) {
           ))}
         </tbody>
       </table>
-      {rows.length > MAX_SHOWN && <div className="muted">and {(rows.length - MAX_SHOWN).toLocaleString()} more</div>}
+      {rows.length > MAX_SHOWN && <div className="muted">and {formatCount(rows.length - MAX_SHOWN)} more</div>}
     </div>
   );
 }

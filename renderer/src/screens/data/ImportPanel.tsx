@@ -7,6 +7,7 @@ import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { TIMEFRAME_OPTIONS } from '../../app/timeframes.js';
 import { ImportErrors } from './ImportErrors.js';
+import { formatCount } from '../../app/format.js';
 
 /** Picks the symbol out of a file name like "BTCUSD_1m.csv" or "es-5m-2024.csv". */
 const symbolFromFileName = (name: string): string => (name.replace(/\.[^.]+$/, '').split(/[-_ .]/)[0] ?? '').toUpperCase().slice(0, 32);
@@ -31,7 +32,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
     if (job.status === 'done') {
       const result = job.result as { inserted?: number; rows?: number; totalAfter?: number } | undefined;
       const count = result?.inserted ?? result?.rows;
-      setOutcome(count !== undefined ? `Imported ${count.toLocaleString()} bars.` : 'Import finished.');
+      setOutcome(count !== undefined ? `Imported ${formatCount(count)} bars.` : 'Import finished.');
       onImported();
     } else if (job.status === 'cancelled') {
       setOutcome('Import cancelled; nothing was written.');

@@ -2,7 +2,7 @@ import { useState, type Dispatch, type SetStateAction } from 'react';
 import { api } from '../../api/client.js';
 import { useDataChanged } from '../../api/use-data-changed.js';
 import { useQuery } from '../../api/use-query.js';
-import { formatNumber, formatTs } from '../../app/format.js';
+import { formatCount, formatNumber, formatTs } from '../../app/format.js';
 import type { Route } from '../../app/use-route.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -43,7 +43,7 @@ function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) =>
     <div className="col">
       <div className="row panel">
         <h2 style={{ margin: 0 }}>Runs</h2>
-        <span className="muted">{runs.data ? `${runs.data.total.toLocaleString()} runs` : ''}</span>
+        <span className="muted">{runs.data ? `${formatCount(runs.data.total)} runs` : ''}</span>
         <span className="grow" />
         <span className="muted">{picked.length} selected</span>
         <button className="primary" data-testid="compare-runs" disabled={picked.length < 2} onClick={() => setComparing(true)}>
@@ -86,7 +86,7 @@ function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) =>
                 <td className="muted">
                   {formatTs(run.fromTs)} → {formatTs(run.toTs)}
                 </td>
-                <td className="num">{run.tradeCount.toLocaleString()}</td>
+                <td className="num">{formatCount(run.tradeCount)}</td>
                 <td className="num">{formatNumber(run.metrics.totalReturnPct ?? null)}</td>
                 <td className="num">{formatNumber(run.metrics.maxDrawdownPct ?? null)}</td>
                 <td>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ResultOf } from '../../api/contract.js';
-import { formatNumber } from '../../app/format.js';
+import { formatCount, formatNumber } from '../../app/format.js';
 import { themeColor } from '../../app/use-theme.js';
 import { legendGradient, scaleColour, scalePosition } from './colour-scale.js';
 
@@ -102,7 +102,7 @@ export function Heatmap({ map, onPick }: { map: HeatmapData; onPick: (variantInd
         <span className="heat-legend" style={{ background: legendGradient() }} />
         <span data-testid="heatmap-max">{formatNumber(map.direction === 'maximize' ? map.max : map.min)}</span>
         <span className="muted" data-testid="heatmap-count">
-          {filled.toLocaleString()} / {(nx * ny).toLocaleString()} cells
+          {formatCount(filled)} / {formatCount(nx * ny)} cells
         </span>
         {hovered && (
           <span data-testid="heatmap-hover">

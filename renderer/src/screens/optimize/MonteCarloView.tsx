@@ -3,7 +3,7 @@ import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { ResultOf } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
-import { formatNumber, formatTs } from '../../app/format.js';
+import { formatCount, formatNumber, formatTs } from '../../app/format.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 
 type MonteCarloReport = ResultOf<'montecarlo/run'>;
@@ -77,7 +77,7 @@ export function MonteCarloView({ initialRunId }: { initialRunId?: string }) {
           <div className="row">
             <h3 style={{ margin: 0 }}>Monte Carlo</h3>
             <span className="muted">
-              {report.simulations.toLocaleString()} simulations ({report.method}, seed {report.seed}) over {report.trades.toLocaleString()} trades · actual final equity{' '}
+              {formatCount(report.simulations)} simulations ({report.method}, seed {report.seed}) over {formatCount(report.trades)} trades · actual final equity{' '}
               {formatNumber(report.original.finalEquity)}, max DD {formatNumber(report.original.maxDrawdownPct)} %
             </span>
             <span data-testid="mc-loss">P(loss) {formatNumber(report.probabilityOfLossPct, 1)} %</span>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import { useQuery } from '../../api/use-query.js';
-import { formatTs } from '../../app/format.js';
+import { formatCount, formatTs } from '../../app/format.js';
 import type { Route } from '../../app/use-route.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { MonteCarloView } from './MonteCarloView.js';
@@ -106,7 +106,7 @@ export function OptimizeScreen({ id, navigate }: { id: string | undefined; navig
                     {s.name}
                   </button>
                   <span className="muted" style={{ fontSize: 12 }}>
-                    {formatTs(s.createdAt)} · {s.symbol} {s.timeframe} · {s.method} · {s.status} · {s.counts.done.toLocaleString()}/{s.counts.planned.toLocaleString()}
+                    {formatTs(s.createdAt)} · {s.symbol} {s.timeframe} · {s.method} · {s.status} · {formatCount(s.counts.done)}/{formatCount(s.counts.planned)}
                   </span>
                   <button className="link" data-testid="sweep-delete" aria-label={`Delete sweep ${s.name}`} onClick={() => void remove(s.id)}>
                     delete

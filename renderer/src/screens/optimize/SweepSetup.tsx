@@ -4,7 +4,7 @@ import { errorMessage } from '../../api/api-error.js';
 import { loadCatalog } from '../../api/catalog.js';
 import type { Timeframe } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
-import { formatDate, parseDate } from '../../app/format.js';
+import { formatCount, formatDate, parseDate } from '../../app/format.js';
 import { TIMEFRAME_OPTIONS } from '../../app/timeframes.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
@@ -162,7 +162,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
           <select data-testid="opt-series" value={chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : ''} onChange={(event) => setSeriesKey(event.target.value)}>
             {seriesList.map((s) => (
               <option key={`${s.instrument.symbol}/${s.timeframe}`} value={`${s.instrument.symbol}/${s.timeframe}`}>
-                {s.instrument.symbol} {s.timeframe} ({s.barCount.toLocaleString()} bars)
+                {s.instrument.symbol} {s.timeframe} ({formatCount(s.barCount)} bars)
               </option>
             ))}
           </select>
@@ -291,7 +291,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
         {children}
         <span className="grow" />
         <span className="muted" data-testid="opt-planned">
-          {'error' in plan ? '' : `${plan.planned.toLocaleString()} grid points before constraints`}
+          {'error' in plan ? '' : `${formatCount(plan.planned)} grid points before constraints`}
         </span>
         <button className="primary" data-testid={`${testId}-start`} disabled={busy || !chosen || 'error' in plan} onClick={() => void submit()}>
           {submitLabel}

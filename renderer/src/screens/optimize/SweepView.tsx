@@ -3,7 +3,7 @@ import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { ResultOf } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
-import { formatNumber } from '../../app/format.js';
+import { formatCount, formatNumber } from '../../app/format.js';
 import type { Route } from '../../app/use-route.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
@@ -99,12 +99,12 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
             Cancel
           </button>
         </div>
-        <ProgressBar progress={{ done, total, message: `${done.toLocaleString()} / ${total.toLocaleString()} variants` }} testId="sweep-progress" />
+        <ProgressBar progress={{ done, total, message: `${formatCount(done)} / ${formatCount(total)} variants` }} testId="sweep-progress" />
         <div className="row muted" style={{ fontSize: 12 }}>
           <span data-testid="sweep-rate">{rate === null ? '— variants/s' : `${formatNumber(rate, 1)} variants/s`}</span>
           {stillRunning && <span data-testid="sweep-eta">ETA {progress.etaSeconds === null ? '—' : `${Math.ceil(progress.etaSeconds)} s`}</span>}
           <span>
-            rejected by constraints {sweep.counts.rejected.toLocaleString()} · invalid {sweep.counts.invalid.toLocaleString()} · failed {sweep.counts.failed.toLocaleString()}
+            rejected by constraints {formatCount(sweep.counts.rejected)} · invalid {formatCount(sweep.counts.invalid)} · failed {formatCount(sweep.counts.failed)}
           </span>
           {sweep.best && (
             <span data-testid="sweep-best">

@@ -3,7 +3,7 @@ import { List, type RowComponentProps } from 'react-window';
 import { api } from '../../api/client.js';
 import type { ArgsOf, ResultOf } from '../../api/contract.js';
 import { usePagedList } from '../../api/use-paged-list.js';
-import { formatNumber } from '../../app/format.js';
+import { formatCount, formatNumber } from '../../app/format.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, TABLE_METRICS } from './metrics.js';
 import { vrowClass } from '../../components/vrow.js';
@@ -83,7 +83,7 @@ export function VariantsTable(props: { sweepId: string; params: readonly string[
   return (
     <section className="panel col" style={{ minHeight: 0 }} data-testid="variants-table" data-sort={`${sort.by}${'name' in sort ? `:${sort.name}` : ''}:${order}`}>
       <h3 style={{ margin: 0 }}>
-        Variants {variants.total !== null && <span className="muted" data-testid="variant-count">({variants.total.toLocaleString()})</span>}
+        Variants {variants.total !== null && <span className="muted" data-testid="variant-count">({formatCount(variants.total)})</span>}
       </h3>
       <ErrorBox message={variants.error} />
       <div className="vlist col" style={{ gap: 0, overflowX: 'auto' }}>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api/client.js';
 import type { ResultOf } from '../../api/contract.js';
-import { formatNumber, formatTs } from '../../app/format.js';
+import { formatCount, formatNumber, formatTs } from '../../app/format.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { useVisiblePoll } from './use-visible-poll.js';
 
@@ -71,8 +71,8 @@ function Handlers({ report }: { report: PerformanceReport }) {
           {rows.map((h) => (
             <tr key={h.name} data-testid="perf-handler" data-name={h.name}>
               <td>{h.name}</td>
-              <td className="num">{h.calls.toLocaleString()}</td>
-              <td className={h.failures > 0 ? 'num bad' : 'num'}>{h.failures.toLocaleString()}</td>
+              <td className="num">{formatCount(h.calls)}</td>
+              <td className={h.failures > 0 ? 'num bad' : 'num'}>{formatCount(h.failures)}</td>
               <td className="num" data-testid="perf-p50">
                 {ms(h.p50)}
               </td>
@@ -185,7 +185,7 @@ function Pools({ report }: { report: PerformanceReport }) {
                   </td>
                   <td className="num">{p.queued}</td>
                   <td className="num" data-testid="perf-pool-completed">
-                    {p.completed.toLocaleString()}
+                    {formatCount(p.completed)}
                   </td>
                   <td className="num">{p.failed}</td>
                   <td className="num">{p.cancelled}</td>

@@ -130,7 +130,7 @@ export function RunForm(props: {
           <select id="run-series" data-testid="run-series" value={chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : ''} onChange={(event) => setKey(event.target.value)}>
             {list.map((s) => (
               <option key={`${s.instrument.symbol}/${s.timeframe}`} value={`${s.instrument.symbol}/${s.timeframe}`}>
-                {s.instrument.symbol} {s.timeframe} ({s.barCount.toLocaleString()} bars)
+                {s.instrument.symbol} {s.timeframe} ({formatCount(s.barCount)} bars)
               </option>
             ))}
           </select>

@@ -6,6 +6,7 @@ import { usePagedList } from '../../api/use-paged-list.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { TRADE_COLUMNS, TRADE_ROW_HEIGHT, TradeRowView } from './TradeRowView.js';
+import { formatCount } from '../../app/format.js';
 
 /** The run's trades, virtualized and paged (100,000 rows scroll like 100); header click sorts on the server. */
 export function TradesTable({ runId, onPick }: { runId: string; onPick: (trade: TradeRow) => void }) {
@@ -35,7 +36,7 @@ export function TradesTable({ runId, onPick }: { runId: string; onPick: (trade: 
 
   return (
     <section className="panel col" style={{ minHeight: 0 }} data-testid="trades-table">
-      <h3 style={{ margin: 0 }}>Trades {trades.total !== null && <span className="muted" data-testid="trade-count">({trades.total.toLocaleString()})</span>}</h3>
+      <h3 style={{ margin: 0 }}>Trades {trades.total !== null && <span className="muted" data-testid="trade-count">({formatCount(trades.total)})</span>}</h3>
       <ErrorBox message={trades.error} />
       <div className="vlist col" style={{ gap: 0, overflowX: 'auto' }}>
         <div className="vhead" style={{ minWidth: 1000 }}>
