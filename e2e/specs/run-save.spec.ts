@@ -57,6 +57,21 @@ describe('run: results before the save commits', () => {
     await app.close();
   });
 
+  it('starts one run for a double click on Run', async () => {
+    const strategy = await invoke<{ id: string }>(slow!, 'strategies/create', { name: 'Clicked twice' });
+    const app = await openApp(browser!, slow!, `#/run/${strategy.id}`);
+    const { page } = app;
+    const before = (await invoke<{ kind: string }[]>(slow!, 'jobs/list')).filter((j) => j.kind === 'backtest').length;
+    await page.locator('[data-testid="run-start"]:not([disabled])').dblclick();
+    await page.getByTestId('run-progress').waitFor();
+    await page.keyboard.press('Control+Enter'); // the shortcut while it runs
+    await page.getByTestId('metric-totalReturnPct').waitFor({ timeout: 15_000 });
+    const jobs = (await invoke<{ kind: string; title: string }[]>(slow!, 'jobs/list')).filter((j) => j.kind === 'backtest');
+    expect(jobs.length - before).toBe(1);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('keeps the metrics of a run whose save failed, says it was not saved, and stores nothing', async () => {
     const app = await runOn(failing!);
     const { page } = app;

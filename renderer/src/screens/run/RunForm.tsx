@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage, toApiError } from '../../api/api-error.js';
 import type { BacktestInterim, BacktestJobResult, JobInfo } from '../../api/contract.js';
@@ -95,9 +95,18 @@ export function RunForm(props: {
     else setError(job.error ? toApiError(job.error).message : `Run ${job.status}.`);
   };
   const { job, running, cancel, cancelError } = useJob(jobId, finished, computed);
+  // From the click until the new job is seen: a second click (a double click) in between
+  // would start a second run. The ref answers within the same frame, the state disables Run.
+  const starting = useRef(false);
+  const [awaitingJob, setAwaitingJob] = useState(false);
+  useEffect(() => {
+    if (job !== null) setAwaitingJob(false);
+  }, [job]);
 
   const start = async (): Promise<void> => {
-    if (!target || running) return;
+    if (!target || running || awaitingJob || starting.current) return;
+    starting.current = true;
+    setAwaitingJob(true);
     setError(null);
     setStatus(null);
     try {
@@ -107,7 +116,10 @@ export function RunForm(props: {
       setStarted({ name: strategyName, target });
       setJobId(job.jobId);
     } catch (failure) {
+      setAwaitingJob(false);
       setError(errorMessage(failure));
+    } finally {
+      starting.current = false;
     }
   };
   useShortcut('Mod+Enter', () => void start());
@@ -143,7 +155,7 @@ export function RunForm(props: {
           <label htmlFor="run-to">To (UTC, included)</label>
           <input id="run-to" type="date" data-testid="run-to" value={to} onChange={(event) => setTo(event.target.value)} />
         </div>
-        <button className="primary" data-testid="run-start" disabled={!chosen || running} title="Ctrl+Enter" onClick={() => void start()}>
+        <button className="primary" data-testid="run-start" disabled={!chosen || running || awaitingJob} title="Ctrl+Enter" onClick={() => void start()}>
           Run
         </button>
         <button data-testid="run-cancel" disabled={!running} title="Esc" onClick={cancel}>
