@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import { loadCatalog } from '../../api/catalog.js';
@@ -107,7 +107,11 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
   const plan = toSpace(rows);
   const setRow = (index: number, patch: Partial<RangeRow>): void => setRows((current) => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
 
+  // While onSubmit is pending: a double click would submit twice (the ref answers within the same frame).
+  const submitting = useRef(false);
+  const [pending, setPending] = useState(false);
   const submit = async (): Promise<void> => {
+    if (submitting.current) return;
     setError(null);
     if ('error' in plan) return setError(plan.error);
     if (!chosen) return setError('No data yet: import bars on the Data screen first.');
@@ -118,6 +122,8 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
     const [kind, id] = [source.slice(0, source.indexOf(':')), source.slice(source.indexOf(':') + 1)];
     const sourceArg: SweepArgs['source'] = kind === 'template' ? { kind: 'template', templateId: id } : { kind: 'spec', spec: spec ?? {} };
     const toTs = parseDate(to);
+    submitting.current = true;
+    setPending(true);
     try {
       await onSubmit({
         source: sourceArg,
@@ -132,6 +138,9 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
       });
     } catch (failure) {
       setError(errorMessage(failure));
+    } finally {
+      submitting.current = false;
+      setPending(false);
     }
   };
 
@@ -293,7 +302,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
         <span className="muted" data-testid="opt-planned">
           {'error' in plan ? '' : `${formatCount(plan.planned)} grid points before constraints`}
         </span>
-        <button className="primary" data-testid={`${testId}-start`} disabled={busy || !chosen || 'error' in plan} onClick={() => void submit()}>
+        <button className="primary" data-testid={`${testId}-start`} disabled={busy || pending || !chosen || 'error' in plan} onClick={() => void submit()}>
           {submitLabel}
         </button>
       </div>

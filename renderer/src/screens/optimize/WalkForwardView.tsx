@@ -40,7 +40,8 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
       <SweepSetup
         testId="wf-setup"
         submitLabel="Walk forward"
-        busy={running}
+        // Also from its start until the job is first seen (a second click would start another).
+        busy={running || (jobId !== null && job === null)}
         initialStrategyId={initialStrategyId}
         onSubmit={async (request) => {
           setError(null);
