@@ -16,6 +16,7 @@ const GOOG = [process.env.BWS_SHARED_DATA, join(repoRoot(), '../shared/data'), '
 interface Job {
   readonly id: string;
   readonly status: string;
+  readonly kind: string;
 }
 
 /** Imports GOOG daily (2,148 bars: sweeps over it take seconds) through the API, before the UI opens. */
@@ -104,8 +105,12 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     await fillSmaGrid(page);
     await page.getByTestId('wf-is-days').fill('1095');
     await page.getByTestId('wf-oos-days').fill('365');
-    await page.getByTestId('wf-setup-start').click();
+    const sweepJobs = async () => (await invoke<Job[]>(server(), 'jobs/list')).filter((j) => j.kind === 'sweep').length;
+    const before = await sweepJobs();
+    // A double click starts one walk-forward.
+    await page.getByTestId('wf-setup-start').dblclick();
     await page.getByTestId('wf-report').waitFor({ timeout: 30_000 });
+    expect((await sweepJobs()) - before).toBe(1);
     expect(await page.getByTestId('wf-window').count()).toBeGreaterThanOrEqual(3);
     await page.getByTestId('wf-equity-chart').locator('canvas').waitFor();
     expect(await page.getByTestId('wf-efficiency').textContent()).toMatch(/Efficiency ratio/);
