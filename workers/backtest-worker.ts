@@ -99,7 +99,7 @@ interface Executed {
   readonly started: number;
   readonly loadMs: number;
   readonly engineMs: number;
-  /** The result was computed ahead (by `prepare` or an identical run): engineMs is 0. */
+  /** The result was computed ahead (by `prepare`): engineMs is 0. */
   readonly computedInAdvance: boolean;
 }
 
@@ -108,7 +108,7 @@ interface ExecutedJob extends Executed {
   readonly foreground: ForegroundPauses;
 }
 
-/** `reuseResult`: take and leave the engine's result in `lastResult` (not for results whose arrays are transferred away). */
+/** `reuseResult`: take the prepared result of these inputs if there is one (not for results whose arrays are transferred away). */
 async function execute(requested: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer, reuseResult = false): Promise<ExecutedJob> {
   const started = performance.now();
   const envFault = requested.fault === undefined ? defaultJobFault() : null;
@@ -149,12 +149,13 @@ function load(job: BacktestJob, started: number, cancelled: () => boolean, foreg
 }
 
 /**
- * The engine's result of the last run prepared or saved here, by its inputs' key (what
- * the run hash covers). Equal inputs give bit-identical results (the engine is
- * deterministic; tests check it), so a Run of what `prepare` computed while the user
- * looked at the form only has to save it. One entry: a year of minutes is about 10 MB.
+ * The engine's result of the last run prepared here, by its inputs' key (what the run
+ * hash covers), until a run of those inputs takes it. Equal inputs give bit-identical
+ * results (the engine is deterministic; tests check it), so a Run of what `prepare`
+ * computed while the user looked at the form only has to save it. One entry, dropped
+ * when taken: a year of minutes is 10 MB and more with many trades.
  */
-let lastResult: { readonly inputs: string; readonly result: BacktestResult } | null = null;
+let prepared: { readonly inputs: string; readonly result: BacktestResult } | null = null;
 
 /**
  * Computes a run of `job` ahead, as background work (pausing while the user interacts),
@@ -176,9 +177,9 @@ function prepare(job: BacktestJob, cancelFlag: SharedArrayBuffer): PreparedRun {
   stop();
   runHash(loaded, hashes);
   const inputs = inputsKey(loaded);
-  if (lastResult?.inputs !== inputs) {
+  if (prepared?.inputs !== inputs) {
     const result = runEngine(loaded, precomputed.series, foreground.yieldingPoll(cancelled), () => undefined);
-    lastResult = { inputs, result };
+    prepared = { inputs, result };
   }
   return { barCount: loaded.series.bars.ts.length, barsFromCache: loaded.series.fromCache, indicatorsFromCache: precomputed.hits };
 }
@@ -219,8 +220,7 @@ interface LoadedJob {
 
 /**
  * Indicators and the engine over loaded bars, the run hash on demand (the warm-up runs
- * this too). `reuseResult`: take the result from `lastResult` when the inputs match, and
- * keep this one there.
+ * this too). `reuseResult`: take the prepared result when the inputs match.
  */
 function compute(
   loadedJob: LoadedJob,
@@ -234,9 +234,9 @@ function compute(
   const precomputed = indicatorCache.seriesFor(job.spec, job.timeframe, series.bars, series.key);
   const loaded = performance.now();
   const inputs = reuseResult ? inputsKey(loadedJob) : null;
-  const reused = inputs !== null && lastResult?.inputs === inputs ? lastResult.result : null;
+  const reused = inputs !== null && prepared?.inputs === inputs ? prepared.result : null;
+  if (reused) prepared = null;
   const result = reused ?? runEngine(loadedJob, precomputed.series, shouldCancel, report);
-  if (inputs !== null) lastResult = { inputs, result };
   let hash: string | undefined;
   return {
     job,
