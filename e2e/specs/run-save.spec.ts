@@ -72,6 +72,26 @@ describe('run: results before the save commits', () => {
     await app.close();
   });
 
+  it('does not compute ahead a run the user has already started', async () => {
+    const strategy = await invoke<{ id: string }>(slow!, 'strategies/create', { name: 'Run at once' });
+    const prepares = async () =>
+      (await invoke<{ handlers: { name: string; calls: number }[] }>(slow!, 'system/performance')).handlers.find((h) => h.name === 'backtest/prepare')?.calls ?? 0;
+    const app = await openApp(browser!, slow!, `#/run/${strategy.id}`);
+    const { page } = app;
+    await page.locator('[data-testid="run-start"]:not([disabled])').waitFor();
+    await page.waitForTimeout(1_000); // the form's own prepare, 300 ms after it settled
+    const before = await prepares();
+    // Change the range and press Run at once: the Run computes it, nothing else should.
+    const from = await page.getByTestId('run-from').inputValue();
+    await page.getByTestId('run-from').fill(new Date(Date.parse(`${from}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
+    await page.getByTestId('run-start').click();
+    await page.getByTestId('metric-totalReturnPct').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(1_000);
+    expect((await prepares()) - before).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('keeps the metrics of a run whose save failed, says it was not saved, and stores nothing', async () => {
     const app = await runOn(failing!);
     const { page } = app;

@@ -68,14 +68,17 @@ export function RunForm(props: {
   // Have a worker compute the run of this choice while the user is still looking at the
   // form (bars, indicators, run hash, the engine's result): Run then only saves it. Best
   // effort; Run works without it, and a different run still finds the bars and indicators.
+  // A Run before the timer fires computes it itself: the timer is dropped then, or the
+  // worker would compute the same run again and hold its result for nobody.
+  const prepareTimer = useRef(0);
   useEffect(() => {
     if (!target) return;
-    const timer = window.setTimeout(() => {
+    prepareTimer.current = window.setTimeout(() => {
       api()
         .invoke('backtest/prepare', target)
         .catch(() => undefined);
     }, PREPARE_AFTER_MS);
-    return () => clearTimeout(timer);
+    return () => clearTimeout(prepareTimer.current);
   }, [targetKey]);
 
   // What was run, for the results' header (the form may change while it runs).
@@ -106,6 +109,7 @@ export function RunForm(props: {
   const start = async (): Promise<void> => {
     if (!target || running || awaitingJob || starting.current) return;
     starting.current = true;
+    clearTimeout(prepareTimer.current);
     setAwaitingJob(true);
     setError(null);
     setStatus(null);
