@@ -2,7 +2,7 @@ import type { Connection } from '../../core/infrastructure/sqlite/database.js';
 import { openReadOnly } from '../../core/infrastructure/sqlite/database.js';
 import { SqliteBarStore } from '../../core/infrastructure/sqlite/bar-store.js';
 import { NotFoundError, ValidationError } from '../../core/application/errors.js';
-import { BAR_FIELDS, type BarColumns } from '../../core/domain/market/bars.js';
+import { BAR_FIELDS, rangeOf, type BarColumns } from '../../core/domain/market/bars.js';
 import type { InstrumentId } from '../../core/domain/market/ids.js';
 import type { Instrument } from '../../core/domain/market/instrument.js';
 import { resampleBars } from '../../core/domain/market/resample.js';
@@ -137,9 +137,7 @@ export class BarSource {
         ranges.splice(ranges.indexOf(range), 1); // evicted
         continue;
       }
-      const lo = request.fromTs === undefined ? 0 : lowerBound(bars.ts, request.fromTs);
-      const hi = request.toTs === undefined ? bars.ts.length : lowerBound(bars.ts, request.toTs);
-      return sliceBars(bars, lo, hi);
+      return rangeOf(bars, request.fromTs ?? -Infinity, request.toTs ?? Infinity);
     }
     return undefined;
   }
@@ -186,29 +184,6 @@ const MAX_RANGES_PER_SERIES = 16;
 /** One version of one stored series in one file (the request's own timeframe). */
 function seriesKey(request: SeriesRequest, version: number): string {
   return [request.dbFile, request.instrument.id, request.timeframe, version].join('|');
-}
-
-/** The first index whose time is >= ts (ts ascending). */
-function lowerBound(ts: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function sliceBars(bars: BarColumns, from: number, to: number): BarColumns {
-  return {
-    ts: bars.ts.subarray(from, to),
-    open: bars.open.subarray(from, to),
-    high: bars.high.subarray(from, to),
-    low: bars.low.subarray(from, to),
-    close: bars.close.subarray(from, to),
-    volume: bars.volume.subarray(from, to),
-  };
 }
 
 function cacheKey(request: SeriesRequest, timeframe: Timeframe, origin: string, version: number): string {

@@ -89,7 +89,7 @@ export interface ComputedRun {
   readonly lastTs: number | null;
 }
 
-/** Where an executed job's time went, in ms (pausedMs: given way to the UI). */
+/** Where an executed job's time went, in ms (pausedMs: given way to the UI; saveMs: encoding and the write transaction). */
 export interface RunTimings {
   readonly loadMs: number;
   readonly engineMs: number;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JobId, RunId } from '../../domain/market/ids.js';
 import type { RunMetrics } from '../ports/run-store.js';
+import type { RunTimings } from '../backtest/backtest-executor.js';
 import { idSchema, jsonObjectSchema, maxPointsSchema, type NumberColumn, rangeShape, symbolSchema, timeframeSchema } from './common.js';
 
 const runTarget = {
@@ -75,7 +76,7 @@ export interface BacktestJobResult {
   readonly barCount: number;
   /** The result was computed ahead, by `backtest/prepare` (engineMs 0): the run only saved it. */
   readonly computedInAdvance: boolean;
-  readonly timings: { readonly loadMs: number; readonly engineMs: number; readonly saveMs: number; readonly pausedMs: number; readonly totalMs: number };
+  readonly timings: RunTimings;
 }
 
 export interface BacktestHandlers {

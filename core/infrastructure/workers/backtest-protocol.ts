@@ -108,8 +108,6 @@ export interface BacktestWorkerStats {
 /** A run the worker executed and saved itself: only the summary crosses back. */
 export interface WorkerSavedRun extends SavedBacktest {
   readonly barsFromCache: boolean;
-  /** saveMs: encoding and the write transaction on the worker's own connection. */
-  readonly timings: { readonly loadMs: number; readonly engineMs: number; readonly saveMs: number; readonly pausedMs: number; readonly totalMs: number };
   readonly memory: WorkerMemory;
 }
 
