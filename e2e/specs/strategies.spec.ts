@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { goTo, openApp } from '../lib/app.js';
+import { goTo, invoke, openApp } from '../lib/app.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
 
 const countText = (page: Page) => page.getByTestId('strategy-count').textContent();
@@ -61,6 +61,32 @@ describe('strategies list', () => {
       await page.getByTestId('toast-action').click();
       await waitCount(page, 3);
       expect(await countText(page)).toBe('3 strategies');
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a double click or a repeated shortcut starts one action, not two', async () => {
+    const app = await openApp(browser(), server(), '#/strategies');
+    const { page } = app;
+    const stored = async () => (await invoke<{ total: number }>(server(), 'strategies/list', { limit: 1 })).total;
+    try {
+      const before = await stored();
+      // Alt+N twice before the first create has answered.
+      await page.getByTestId('strategy-new').waitFor();
+      await page.keyboard.press('Alt+n');
+      await page.keyboard.press('Alt+n');
+      await page.getByTestId('builder-title').waitFor();
+      await goTo(page, 'strategies');
+      await waitCount(page, before + 1);
+
+      await page.getByTestId('strategy-row').first().click();
+      await page.getByTestId('strategy-duplicate').dblclick();
+      await waitCount(page, before + 2);
+      // Settled: a second copy would have been listed by now.
+      await page.getByTestId('strategy-duplicate').and(page.locator(':not([disabled])')).waitFor();
+      expect(await stored()).toBe(before + 2);
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

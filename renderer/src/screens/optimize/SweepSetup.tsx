@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import { loadCatalog } from '../../api/catalog.js';
@@ -6,6 +6,7 @@ import type { Timeframe } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatCount, formatDate, parseDate } from '../../app/format.js';
 import { TIMEFRAME_OPTIONS } from '../../app/timeframes.js';
+import { useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
 import { defaultRange, numericPaths, parseConstraints, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
@@ -107,11 +108,9 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
   const plan = toSpace(rows);
   const setRow = (index: number, patch: Partial<RangeRow>): void => setRows((current) => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
 
-  // While onSubmit is pending: a double click would submit twice (the ref answers within the same frame).
-  const submitting = useRef(false);
-  const [pending, setPending] = useState(false);
-  const submit = async (): Promise<void> => {
-    if (submitting.current) return;
+  // While onSubmit is pending: a double click would submit twice.
+  const flight = useSingleFlight();
+  const submit = (): Promise<void> => flight.run(async () => {
     setError(null);
     if ('error' in plan) return setError(plan.error);
     if (!chosen) return setError('No data yet: import bars on the Data screen first.');
@@ -122,8 +121,6 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
     const [kind, id] = [source.slice(0, source.indexOf(':')), source.slice(source.indexOf(':') + 1)];
     const sourceArg: SweepArgs['source'] = kind === 'template' ? { kind: 'template', templateId: id } : { kind: 'spec', spec: spec ?? {} };
     const toTs = parseDate(to);
-    submitting.current = true;
-    setPending(true);
     try {
       await onSubmit({
         source: sourceArg,
@@ -138,11 +135,8 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
       });
     } catch (failure) {
       setError(errorMessage(failure));
-    } finally {
-      submitting.current = false;
-      setPending(false);
     }
-  };
+  });
 
   return (
     <section className="panel col" data-testid={testId}>
@@ -302,7 +296,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
         <span className="muted" data-testid="opt-planned">
           {'error' in plan ? '' : `${formatCount(plan.planned)} grid points before constraints`}
         </span>
-        <button className="primary" data-testid={`${testId}-start`} disabled={busy || pending || !chosen || 'error' in plan} onClick={() => void submit()}>
+        <button className="primary" data-testid={`${testId}-start`} disabled={busy || flight.pending || !chosen || 'error' in plan} onClick={() => void submit()}>
           {submitLabel}
         </button>
       </div>

@@ -6,6 +6,7 @@ import { useJob } from '../../api/use-job.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatCount, formatDate, parseDate } from '../../app/format.js';
 import { useShortcut } from '../../app/use-shortcut.js';
+import { useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import type { ResultsHead } from './RunResults.js';
@@ -99,33 +100,32 @@ export function RunForm(props: {
   };
   const { job, running, cancel, cancelError } = useJob(jobId, finished, computed);
   // From the click until the new job is seen: a second click (a double click) in between
-  // would start a second run. The ref answers within the same frame, the state disables Run.
-  const starting = useRef(false);
+  // would start a second run. The flight covers the start call, `awaitingJob` (which also
+  // disables Run) the wait for the job's first state after it.
+  const flight = useSingleFlight();
   const [awaitingJob, setAwaitingJob] = useState(false);
   useEffect(() => {
     if (job !== null) setAwaitingJob(false);
   }, [job]);
 
-  const start = async (): Promise<void> => {
-    if (!target || running || awaitingJob || starting.current) return;
-    starting.current = true;
-    clearTimeout(prepareTimer.current);
-    setAwaitingJob(true);
-    setError(null);
-    setStatus(null);
-    try {
-      performance.mark('run-start');
-      // The user waits on it: ahead of sweeps and batch runs.
-      const job = await api().invoke('backtest/start', { ...target, priority: 'interactive' });
-      setStarted({ name: strategyName, target });
-      setJobId(job.jobId);
-    } catch (failure) {
-      setAwaitingJob(false);
-      setError(errorMessage(failure));
-    } finally {
-      starting.current = false;
-    }
-  };
+  const start = (): Promise<void> =>
+    flight.run(async () => {
+      if (!target || running || awaitingJob) return;
+      clearTimeout(prepareTimer.current);
+      setAwaitingJob(true);
+      setError(null);
+      setStatus(null);
+      try {
+        performance.mark('run-start');
+        // The user waits on it: ahead of sweeps and batch runs.
+        const job = await api().invoke('backtest/start', { ...target, priority: 'interactive' });
+        setStarted({ name: strategyName, target });
+        setJobId(job.jobId);
+      } catch (failure) {
+        setAwaitingJob(false);
+        setError(errorMessage(failure));
+      }
+    });
   useShortcut('Mod+Enter', () => void start());
   useShortcut('Escape', cancel, running);
 

@@ -4,29 +4,29 @@ import { loadCatalog } from '../../api/catalog.js';
 import { errorMessage } from '../../api/api-error.js';
 import { useQuery } from '../../api/use-query.js';
 import { useShortcut } from '../../app/use-shortcut.js';
+import { useSingleFlight } from '../../app/use-single-flight.js';
 
 /** "New strategy" from a template of the catalog (Alt+N). */
 export function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) {
   const catalog = useQuery(loadCatalog, []);
   const [templateId, setTemplateId] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // A repeated Alt+N or a double click would create two.
+  const flight = useSingleFlight();
   const templates = catalog.data?.templates ?? [];
   const chosen = templateId || templates[0]?.id || '';
 
-  const create = async (): Promise<void> => {
-    if (!chosen) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await api().invoke('strategies/create', { templateId: chosen });
-      onCreated(created.id);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const create = (): Promise<void> =>
+    flight.run(async () => {
+      if (!chosen) return;
+      setError(null);
+      try {
+        const created = await api().invoke('strategies/create', { templateId: chosen });
+        onCreated(created.id);
+      } catch (failure) {
+        setError(errorMessage(failure));
+      }
+    });
   useShortcut('Alt+n', () => void create());
 
   return (
@@ -38,7 +38,7 @@ export function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) 
           </option>
         ))}
       </select>
-      <button className="primary" data-testid="strategy-new" disabled={!chosen || busy} onClick={() => void create()} title="Alt+N">
+      <button className="primary" data-testid="strategy-new" disabled={!chosen || flight.pending} onClick={() => void create()} title="Alt+N">
         New strategy
       </button>
       {(error ?? catalog.error) && <span className="bad">{error ?? catalog.error}</span>}

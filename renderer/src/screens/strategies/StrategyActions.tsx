@@ -4,6 +4,7 @@ import { errorMessage } from '../../api/api-error.js';
 import type { StrategySummary } from '../../api/contract.js';
 import type { Route } from '../../app/use-route.js';
 import { useShortcut } from '../../app/use-shortcut.js';
+import { useSingleFlight } from '../../app/use-single-flight.js';
 import { useToast } from '../../components/Toast.js';
 
 /** Actions on the selected strategy: open, run, duplicate, rename (F2), delete (Del) with undo. */
@@ -15,6 +16,8 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
   const [tagText, setTagText] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // One action at a time: a double click on Duplicate made two copies.
+  const flight = useSingleFlight();
 
   useEffect(() => {
     setRenaming(false);
@@ -22,14 +25,15 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
     setError(null);
   }, [selected?.id]);
 
-  const attempt = async (work: () => Promise<void>): Promise<void> => {
-    setError(null);
-    try {
-      await work();
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
-  };
+  const attempt = (work: () => Promise<void>): Promise<void> =>
+    flight.run(async () => {
+      setError(null);
+      try {
+        await work();
+      } catch (failure) {
+        setError(errorMessage(failure));
+      }
+    });
 
   const duplicate = () =>
     attempt(async () => {
@@ -94,7 +98,7 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
       <button data-testid="strategy-sweep" title="Optimize its numeric parameters" onClick={() => navigate({ screen: 'optimize', id: `strategy:${selected.id}` })}>
         Sweep
       </button>
-      <button data-testid="strategy-duplicate" onClick={() => void duplicate()}>
+      <button data-testid="strategy-duplicate" disabled={flight.pending} onClick={() => void duplicate()}>
         Duplicate
       </button>
       {renaming ? (
@@ -106,7 +110,7 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
           }}
         >
           <input autoFocus aria-label="New name" data-testid="strategy-rename-input" value={name} onChange={(event) => setName(event.target.value)} onKeyDown={(event) => event.key === 'Escape' && setRenaming(false)} />
-          <button type="submit" className="primary" data-testid="strategy-rename-save">
+          <button type="submit" className="primary" data-testid="strategy-rename-save" disabled={flight.pending}>
             Save name
           </button>
         </form>
@@ -131,7 +135,7 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
           }}
         >
           <input autoFocus aria-label="Tags, comma separated" placeholder="trend, crypto" data-testid="strategy-tags-input" value={tagText} onChange={(event) => setTagText(event.target.value)} onKeyDown={(event) => event.key === 'Escape' && setTagging(false)} />
-          <button type="submit" className="primary" data-testid="strategy-tags-save">
+          <button type="submit" className="primary" data-testid="strategy-tags-save" disabled={flight.pending}>
             Save tags
           </button>
         </form>
@@ -146,7 +150,7 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
           Tags
         </button>
       )}
-      <button className="danger" data-testid="strategy-delete" title="Delete" onClick={() => void remove()}>
+      <button className="danger" data-testid="strategy-delete" title="Delete" disabled={flight.pending} onClick={() => void remove()}>
         Delete
       </button>
       {error && <span className="bad">{error}</span>}
