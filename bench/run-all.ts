@@ -1,12 +1,13 @@
 // `npm run bench`: every benchmark of the project, each in its own process (so one's
 // heap and RSS do not colour the next), then one table: figure, value, target,
-// pass/short, with the machine. `--write-docs` also rewrites docs/BENCHMARKS.md.
+// pass/short, with the machine. `--write-docs` also rewrites its block of docs/BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineDescription, type BenchRow } from './lib/bench-row.js';
+import { writeSection } from './lib/docs-section.js';
 
 const SUITES = [
   { name: 'store', title: 'SQLite store (issue 2)' },
@@ -52,23 +53,8 @@ const short = sections.flatMap((s) => s.rows).filter((r) => !r.pass).length;
 process.stdout.write(`${short === 0 ? 'all figures meet their targets' : `${short} figure(s) short of target`}\n`);
 
 if (writeDocs) {
+  // Only the benchmarks' block: the UI latency block is `npm run test:perf -- --write-docs`'s.
   const docs = path.resolve(here, '../../docs/BENCHMARKS.md');
-  const header = [
-    '# Benchmarks',
-    '',
-    'Produced by `npm run bench -- --write-docs` (each suite in its own process; figures beside',
-    'their targets). The machine is shared by builds and tests in development sessions, so',
-    'absolute times swing by 30-50 % between runs; the suites print bare-loop baselines and',
-    'ratios where that matters.',
-    '',
-    'Measured elsewhere, with their own commands and tables:',
-    '- UI interaction latency (Playwright, `npm run test:perf`) and UI latency under 8 concurrent',
-    '  backtests (`npm run test:load`): [UI-PERFORMANCE.md](UI-PERFORMANCE.md)',
-    '- 1,000 backtests in a row, memory growth (`npm run soak`): [RELIABILITY.md](RELIABILITY.md)',
-    '- Chunk-size and BLOB-layout measurements: [STORAGE.md](STORAGE.md); import internals: [IMPORT.md](IMPORT.md);',
-    '  engine internals: [ENGINE.md](ENGINE.md); sweeps: [OPTIMIZE.md](OPTIMIZE.md)',
-    '',
-  ].join('\n');
-  writeFileSync(docs, `${header}\n${table}\n`);
+  writeSection(docs, 'bench', `## Store, import, engine and sweeps: \`npm run bench -- --write-docs\`\n\n${table}`);
   process.stderr.write(`bench: wrote ${docs}\n`);
 }

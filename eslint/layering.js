@@ -8,7 +8,8 @@
 //   host, bench          -> core/*, workers (never electron/, renderer/)
 //   electron             -> core/*, host
 //   renderer             -> itself; `import type` only from core/application
-//   e2e, scripts         -> anything but may not be imported by others
+//   e2e                  -> anything but electron/, workers/ (perf scripts share bench's doc writer)
+//   scripts              -> itself; neither may be imported by others
 import path from 'node:path';
 import { builtinModules } from 'node:module';
 
@@ -37,7 +38,7 @@ const ALLOWED = {
   bench: ['domain', 'application', 'infrastructure', 'host', 'bench'],
   electron: ['domain', 'application', 'infrastructure', 'host', 'electron'],
   renderer: ['renderer', 'application'],
-  e2e: ['domain', 'application', 'infrastructure', 'host', 'renderer', 'e2e'],
+  e2e: ['domain', 'application', 'infrastructure', 'host', 'bench', 'renderer', 'e2e'],
   scripts: ['scripts'],
 };
 
