@@ -5,17 +5,16 @@ import { errorMessage } from '../api/api-error.js';
 import type { EquitySeries } from '../api/contract.js';
 import { themeColor } from '../app/use-theme.js';
 import { downsampleMinMax } from './downsample.js';
+import { TIME_SERIES, timeChartOptions } from './time-axes.js';
 import { UPlotChart } from './UPlotChart.js';
 import { formatCount } from '../app/format.js';
 
 const baseOptions = (label: string, color: string, syncKey: string, onSelect: (u: uPlot) => void): Omit<uPlot.Options, 'width' | 'height'> => {
-  const axis = { stroke: themeColor('--muted'), grid: { stroke: themeColor('--border'), width: 1 }, ticks: { stroke: themeColor('--border') } };
   return {
+    ...timeChartOptions(),
     // Same sync key: hovering one chart moves the cursor on the other at the same time.
     cursor: { sync: { key: syncKey }, drag: { x: true, y: false, setScale: false } },
-    scales: { x: { time: true } },
-    axes: [axis, { ...axis, size: 70 }],
-    series: [{}, { label, stroke: color, width: 1, fill: `${color}22`, points: { show: false } }],
+    series: [TIME_SERIES, { label, stroke: color, width: 1, fill: `${color}22`, points: { show: false } }],
     hooks: { setSelect: [onSelect] },
   };
 };

@@ -7,6 +7,7 @@ import { themeColor } from '../app/use-theme.js';
 import { drawCandles } from './candles.js';
 import { downsampleMinMax, downsampleOhlc } from './downsample.js';
 import { drawMarkers, type MarkerSet } from './markers.js';
+import { TIME_SERIES, timeChartOptions } from './time-axes.js';
 import { UPlotChart } from './UPlotChart.js';
 import { formatCount } from '../app/format.js';
 
@@ -88,16 +89,12 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, he
   }, []);
 
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => {
-    const text = themeColor('--muted');
-    const grid = themeColor('--border');
-    const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     return {
+      ...timeChartOptions(),
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: false } },
-      scales: { x: { time: true } },
-      axes: [axis, { ...axis, size: 70 }],
       series: [
-        {},
+        TIME_SERIES,
         { label: 'Close', stroke: mode === 'line' ? themeColor('--accent') : 'transparent', width: 1, points: { show: false } },
         { label: 'High', stroke: 'transparent', points: { show: false } },
         { label: 'Low', stroke: 'transparent', points: { show: false } },

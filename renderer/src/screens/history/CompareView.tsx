@@ -4,6 +4,7 @@ import { api } from '../../api/client.js';
 import { useQuery } from '../../api/use-query.js';
 import { themeColor } from '../../app/use-theme.js';
 import { downsampleMinMax } from '../../charts/downsample.js';
+import { TIME_SERIES, timeChartOptions } from '../../charts/time-axes.js';
 import { UPlotChart } from '../../charts/UPlotChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { MetricsTable } from '../run/MetricsTable.js';
@@ -32,11 +33,9 @@ export function CompareView({ runIds, onClose }: { runIds: readonly string[]; on
   const data = comparison.data;
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'> | null>(() => {
     if (!data) return null;
-    const axis = { stroke: themeColor('--muted'), grid: { stroke: themeColor('--border'), width: 1 }, ticks: { stroke: themeColor('--border') } };
     return {
-      scales: { x: { time: true } },
-      axes: [axis, { ...axis, size: 70 }],
-      series: [{}, ...data.runs.map((run, i) => ({ label: `${run.name} (${run.hash.slice(0, 6)})`, stroke: themeColor(PALETTE[i % PALETTE.length]!), width: 1.5, spanGaps: true, points: { show: false } }))],
+      ...timeChartOptions(),
+      series: [TIME_SERIES, ...data.runs.map((run, i) => ({ label: `${run.name} (${run.hash.slice(0, 6)})`, stroke: themeColor(PALETTE[i % PALETTE.length]!), width: 1.5, spanGaps: true, points: { show: false } }))],
     };
   }, [data]);
   const chartData = useMemo(() => (data ? overlay(data.equity, 1200) : null), [data]);

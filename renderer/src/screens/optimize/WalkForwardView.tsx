@@ -6,6 +6,7 @@ import type { JobInfo, ResultOf } from '../../api/contract.js';
 import { useJob } from '../../api/use-job.js';
 import { formatDate, formatNumber } from '../../app/format.js';
 import { themeColor } from '../../app/use-theme.js';
+import { TIME_SERIES, timeChartOptions } from '../../charts/time-axes.js';
 import { UPlotChart } from '../../charts/UPlotChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
@@ -95,9 +96,8 @@ const KEY_METRICS = [
 
 function WalkForwardReportView({ report }: { report: WalkForwardReport }) {
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => {
-    const axis = { stroke: themeColor('--muted'), grid: { stroke: themeColor('--border'), width: 1 }, ticks: { stroke: themeColor('--border') } };
     const colour = themeColor('--accent');
-    return { scales: { x: { time: true } }, axes: [axis, { ...axis, size: 70 }], series: [{}, { label: 'OOS equity', stroke: colour, width: 1, fill: `${colour}22`, points: { show: false } }] };
+    return { ...timeChartOptions(), series: [TIME_SERIES, { label: 'OOS equity', stroke: colour, width: 1, fill: `${colour}22`, points: { show: false } }] };
   }, []);
   // Already downsampled by the core (at most 2,000 points): uPlot takes seconds on the x axis.
   const data = useMemo(() => [report.equity.ts.map((t) => t / 1000), report.equity.equity] as uPlot.AlignedData, [report]);

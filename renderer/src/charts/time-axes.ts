@@ -1,0 +1,51 @@
+import type uPlot from 'uplot';
+import { formatTs } from '../app/format.js';
+import { themeColor } from '../app/use-theme.js';
+
+/**
+ * uPlot places time ticks through local-time Date objects; this one's local fields are the
+ * UTC ones, so ticks fall on UTC hours and days (a chart in New York had put them on New
+ * York's). The offset is taken at the shifted instant, which keeps days with a DST change
+ * right; only a UTC hour that does not exist as local time (spring forward) is off by one
+ * hour for tick placement. Labels and the legend never read these Dates (`timeLabels`).
+ */
+export function utcDate(seconds: number): Date {
+  const ms = seconds * 1e3;
+  const guess = new Date(ms + new Date(ms).getTimezoneOffset() * 6e4);
+  return new Date(ms + guess.getTimezoneOffset() * 6e4);
+}
+
+const DAY = 86_400;
+const iso = (seconds: number): string => new Date(seconds * 1e3).toISOString();
+
+/**
+ * x-axis labels in UTC, 24-hour and year-month-day like the tables (uPlot's defaults are
+ * US-style 12-hour, local time): the tick's time, with its date under it where the day
+ * (or, for day ticks, the year) changes from the tick before. From the timestamps, not Dates.
+ */
+export function timeLabels(splits: readonly number[], increment: number): string[] {
+  return splits.map((seconds, i) => {
+    const at = iso(seconds);
+    const before = i === 0 ? null : iso(splits[i - 1]!);
+    if (increment >= 365 * DAY) return at.slice(0, 4);
+    if (increment >= 28 * DAY) return at.slice(0, 7);
+    if (increment >= DAY) return before?.slice(0, 4) === at.slice(0, 4) ? at.slice(5, 10) : `${at.slice(5, 10)}\n${at.slice(0, 4)}`;
+    const time = increment >= 60 ? at.slice(11, 16) : at.slice(11, 19);
+    return before?.slice(0, 10) === at.slice(0, 10) ? time : `${time}\n${at.slice(0, 10)}`;
+  });
+}
+
+/** The time (x) series of a chart: its legend value is the UTC time as the tables write it. */
+export const TIME_SERIES: uPlot.Series = {
+  value: (_chart, seconds) => (seconds === null || seconds === undefined ? '—' : `${formatTs(seconds * 1e3)} UTC`),
+};
+
+/** Options every time chart shares: UTC dates, a time x scale, themed axes (call per theme). */
+export function timeChartOptions(): Pick<uPlot.Options, 'tzDate' | 'scales' | 'axes'> {
+  const axis = { stroke: themeColor('--muted'), grid: { stroke: themeColor('--border'), width: 1 }, ticks: { stroke: themeColor('--border') } };
+  return {
+    tzDate: utcDate,
+    scales: { x: { time: true } },
+    axes: [{ ...axis, values: (_chart, splits, _axis, _space, increment) => timeLabels(splits, increment) }, { ...axis, size: 70 }],
+  };
+}
