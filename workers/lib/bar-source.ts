@@ -6,7 +6,7 @@ import { BAR_FIELDS, rangeOf, type BarColumns } from '../../core/domain/market/b
 import type { InstrumentId } from '../../core/domain/market/ids.js';
 import type { Instrument } from '../../core/domain/market/instrument.js';
 import { resampleBars } from '../../core/domain/market/resample.js';
-import { bucketStart, timeframeMs, type Timeframe } from '../../core/domain/market/timeframe.js';
+import { bucketCeil, type Timeframe } from '../../core/domain/market/timeframe.js';
 import { ByteLruCache, type CacheStats } from './byte-lru-cache.js';
 
 export interface SeriesRequest {
@@ -88,9 +88,8 @@ export class BarSource {
       const key = cacheKey(request, timeframe, 'resampled', this.version(db, instrument.id, '1m') ?? 0);
       const hit = this.cache.get(key);
       if (hit) return { bars: hit, origin: 'resampled', fromCache: true, key };
-      const step = timeframeMs(timeframe);
-      const from = request.fromTs === undefined ? undefined : ceilToBucket(request.fromTs, timeframe, step);
-      const to = request.toTs === undefined ? undefined : ceilToBucket(request.toTs, timeframe, step);
+      const from = request.fromTs === undefined ? undefined : bucketCeil(request.fromTs, timeframe);
+      const to = request.toTs === undefined ? undefined : bucketCeil(request.toTs, timeframe);
       const minutes = store.readBars(instrument.id, '1m', from, to);
       const { bars } = resampleBars(minutes, '1m', timeframe);
       this.cache.set(key, bars, byteSize(bars));
@@ -101,9 +100,8 @@ export class BarSource {
   /** Returns the stored 1m bars covering the same whole buckets as `series(request)`, or null when there are none. */
   minuteBarsFor(request: SeriesRequest): BarColumns | null {
     if (request.timeframe === '1m') return null;
-    const step = timeframeMs(request.timeframe);
-    const fromTs = request.fromTs === undefined ? undefined : ceilToBucket(request.fromTs, request.timeframe, step);
-    const toTs = request.toTs === undefined ? undefined : ceilToBucket(request.toTs, request.timeframe, step);
+    const fromTs = request.fromTs === undefined ? undefined : bucketCeil(request.fromTs, request.timeframe);
+    const toTs = request.toTs === undefined ? undefined : bucketCeil(request.toTs, request.timeframe);
     const { bars } = this.series({ ...request, timeframe: '1m', fromTs, toTs });
     return bars.ts.length === 0 ? null : bars;
   }
@@ -195,7 +193,3 @@ function byteSize(bars: BarColumns): number {
 }
 
 /** The first bucket boundary at or after `ts`. */
-function ceilToBucket(ts: number, timeframe: Timeframe, step: number): number {
-  const start = bucketStart(ts, timeframe);
-  return start === ts ? ts : start + step;
-}

@@ -5,6 +5,7 @@ import type { DataHandlers } from '../contract/data.js';
 import { NotFoundError } from '../errors.js';
 import type { BarStore } from '../ports/bar-store.js';
 import { downsampleOhlc } from './downsample.js';
+import { readSeriesBars, seriesSource } from './series-bars.js';
 import type { HandlerDeps } from './handler-deps.js';
 
 /** Returns the stored instrument of `symbol` or throws NotFoundError. */
@@ -69,14 +70,15 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
       // Without maxPoints the answer is still capped, so one call cannot ship a year of minutes.
       const maxPoints = args.maxPoints ?? MAX_CHART_POINTS;
       // The version is read before the bars: an answer is never filed under a newer version than its bars.
-      const key = [instrument.id, args.timeframe, barStore.seriesVersion(instrument.id, args.timeframe), args.fromTs ?? '', args.toTs ?? '', maxPoints].join('|');
+      const source = seriesSource(barStore, instrument.id, args.timeframe);
+      const key = [instrument.id, args.timeframe, source.resampled ? 'resampled' : 'stored', source.version, args.fromTs ?? '', args.toTs ?? '', maxPoints].join('|');
       const kept = barAnswers.get(key);
       if (kept) {
         barAnswers.delete(key);
         barAnswers.set(key, kept);
         return kept;
       }
-      const bars = barStore.readBars(instrument.id, args.timeframe, args.fromTs, args.toTs);
+      const bars = readSeriesBars(barStore, instrument.id, args.timeframe, source, args.fromTs, args.toTs);
       const count = bars.ts.length;
       const answer = {
         symbol: instrument.symbol,

@@ -130,6 +130,25 @@ describe('data handlers', () => {
     expect(Math.max(...after.high)).toBe(500);
   });
 
+  it('charts a timeframe that is not stored from the 1m bars resampled, as a run on it trades them', async () => {
+    const instrument = storage.barStore.findInstrument('DEMO-BTC')!;
+    expect(storage.barStore.listSeries().filter((s) => s.instrument.symbol === 'DEMO-BTC').map((s) => s.timeframe)).toEqual(['1m']);
+    const minutes = storage.barStore.readBars(instrument.id, '1m');
+    const hourStart = Math.ceil(minutes.ts[0]! / 3_600_000) * 3_600_000;
+    // From inside an hour: that partial hour is left out, like the worker's range.
+    const hours = await call('data/bars', { symbol: 'DEMO-BTC', timeframe: '1h', fromTs: hourStart - 60_000, toTs: hourStart + 3 * 3_600_000 });
+    expect(hours).toMatchObject({ timeframe: '1h', sourceBars: 3, downsampled: false });
+    expect(hours.ts).toEqual([0, 1, 2].map((h) => hourStart + h * 3_600_000));
+    const inHour = (h: number) => [...minutes.ts.keys()].filter((i) => Math.floor((minutes.ts[i]! - hourStart) / 3_600_000) === h);
+    for (let h = 0; h < 3; h++) {
+      const rows = inHour(h);
+      expect(hours.open[h]).toBe(minutes.open[rows[0]!]);
+      expect(hours.close[h]).toBe(minutes.close[rows.at(-1)!]);
+      expect(hours.high[h]).toBe(Math.max(...rows.map((i) => minutes.high[i]!)));
+      expect(hours.low[h]).toBe(Math.min(...rows.map((i) => minutes.low[i]!)));
+    }
+  });
+
   it('imports a CSV as a job with events, then exports it', async () => {
     const csv = path.join(dir, 'acme.csv');
     const rows = ['timestamp,open,high,low,close,volume'];

@@ -35,3 +35,9 @@ export function bucketStart(ts: number, tf: Timeframe): number {
   const size = DURATION_MS[tf];
   return Math.floor(ts / size) * size;
 }
+
+/** `ts` when it starts a bucket of `tf`, else the start of the next one: [bucketCeil(from), bucketCeil(to)) holds whole buckets only. */
+export function bucketCeil(ts: number, tf: Timeframe): number {
+  const start = bucketStart(ts, tf);
+  return start === ts ? ts : start + DURATION_MS[tf];
+}
