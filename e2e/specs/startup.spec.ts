@@ -75,4 +75,26 @@ describe('first start and access', () => {
       await app.close();
     }
   });
+
+  it('keeps the app when a screen fails to load (an update under an open page) and says to reload', async () => {
+    const app = await openApp(browser(), server());
+    const { page } = app;
+    try {
+      // The History screen's code is gone, as after a rebuild or an update with the page open.
+      await page.route('**/assets/HistoryScreen-*.js', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+      await page.getByTestId('nav-history').click();
+      await page.getByTestId('screen-error').filter({ hasText: 'the app was updated since this page was opened' }).waitFor();
+      // The rest of the app still works.
+      await goTo(page, 'data');
+      await page.getByTestId('series-row').first().waitFor();
+      await page.unroute('**/assets/HistoryScreen-*.js');
+      await page.getByTestId('nav-history').click();
+      await page.getByTestId('screen-error-reload').click();
+      await page.getByTestId('screen-history').waitFor();
+      await page.getByTestId('run-row').or(page.getByTestId('history-empty')).first().waitFor();
+      expect(await page.getByTestId('screen-error').count()).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
 });

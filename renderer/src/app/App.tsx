@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import { errorMessage } from '../api/api-error.js';
+import { ScreenErrorBoundary } from '../components/ScreenErrorBoundary.js';
 import { ToastProvider } from '../components/Toast.js';
 import { DataScreen } from '../screens/data/DataScreen.js';
 import { SCREENS, useRoute, type Screen } from './use-route.js';
@@ -81,6 +82,7 @@ export function App() {
           </main>
         ) : (
           <main className={route.screen === 'data' || route.screen === 'history' || route.screen === 'optimize' || route.screen === 'performance' ? 'screen' : 'screen fill'} data-testid={`screen-${route.screen}`}>
+            <ScreenErrorBoundary resetKey={`${route.screen}/${route.id ?? ''}`}>
             <Suspense fallback={<div className="muted">Loading…</div>}>
               {route.screen === 'data' && <DataScreen />}
               {route.screen === 'strategies' && <StrategiesScreen navigate={navigate} />}
@@ -90,6 +92,7 @@ export function App() {
               {route.screen === 'optimize' && <OptimizeScreen id={route.id} navigate={navigate} />}
               {route.screen === 'performance' && <PerformanceScreen />}
             </Suspense>
+            </ScreenErrorBoundary>
           </main>
         )}
       </div>
