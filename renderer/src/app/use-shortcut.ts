@@ -15,6 +15,8 @@ export function useShortcut(combo: string, handler: (event: KeyboardEvent) => vo
     const wantAlt = parts.includes('Alt');
     const wantShift = parts.includes('Shift');
     const onKey = (event: KeyboardEvent): void => {
+      // A held key repeats: one action per press (a held Ctrl+Enter started run after run).
+      if (event.repeat) return;
       const mod = event.ctrlKey || event.metaKey;
       if (mod !== wantMod || event.altKey !== wantAlt || event.shiftKey !== wantShift) return;
       // Alt+digit gives other characters on some layouts: compare the physical key too.

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useRef, useState, type MouseEvent } from 'react';
 
 export interface SingleFlight {
   /** True while an action runs: disable the buttons that start one. */
@@ -27,4 +27,16 @@ export function useSingleFlight(): SingleFlight {
     }
   }, []);
   return { pending, run };
+}
+
+/**
+ * A click handler that ignores the second click of a double click (event.detail 2): a
+ * local server answers in a few ms, so by then the first action is done and the in-flight
+ * guard would let a second one start. Keyboard activation (detail 0) goes through.
+ */
+export function onSingleClick(action: () => unknown): (event: MouseEvent) => void {
+  return (event) => {
+    if (event.detail > 1) return;
+    void action();
+  };
 }

@@ -6,7 +6,7 @@ import type { Timeframe } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatCount, formatDate, parseDate } from '../../app/format.js';
 import { TIMEFRAME_OPTIONS } from '../../app/timeframes.js';
-import { useSingleFlight } from '../../app/use-single-flight.js';
+import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
 import { defaultRange, numericPaths, parseConstraints, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
@@ -296,7 +296,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
         <span className="muted" data-testid="opt-planned">
           {'error' in plan ? '' : `${formatCount(plan.planned)} grid points before constraints`}
         </span>
-        <button className="primary" data-testid={`${testId}-start`} disabled={busy || flight.pending || !chosen || 'error' in plan} onClick={() => void submit()}>
+        <button className="primary" data-testid={`${testId}-start`} disabled={busy || flight.pending || !chosen || 'error' in plan} onClick={onSingleClick(submit)}>
           {submitLabel}
         </button>
       </div>

@@ -6,7 +6,7 @@ import { useJob } from '../../api/use-job.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatCount, formatDate, parseDate } from '../../app/format.js';
 import { useShortcut } from '../../app/use-shortcut.js';
-import { useSingleFlight } from '../../app/use-single-flight.js';
+import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import type { ResultsHead } from './RunResults.js';
@@ -159,7 +159,7 @@ export function RunForm(props: {
           <label htmlFor="run-to">To (UTC, included)</label>
           <input id="run-to" type="date" data-testid="run-to" value={to} onChange={(event) => setTo(event.target.value)} />
         </div>
-        <button className="primary" data-testid="run-start" disabled={!chosen || running || awaitingJob} title="Ctrl+Enter" onClick={() => void start()}>
+        <button className="primary" data-testid="run-start" disabled={!chosen || running || awaitingJob} title="Ctrl+Enter" onClick={onSingleClick(start)}>
           Run
         </button>
         <button data-testid="run-cancel" disabled={!running} title="Esc" onClick={cancel}>

@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { api } from '../../api/client.js';
 import { loadCatalog } from '../../api/catalog.js';
 import { errorMessage } from '../../api/api-error.js';
 import { useQuery } from '../../api/use-query.js';
 import { useShortcut } from '../../app/use-shortcut.js';
-import { useSingleFlight } from '../../app/use-single-flight.js';
+import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 
 /** "New strategy" from a template of the catalog (Alt+N). */
 export function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) {
@@ -13,16 +13,20 @@ export function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) 
   const [error, setError] = useState<string | null>(null);
   // A repeated Alt+N or a double click would create two.
   const flight = useSingleFlight();
+  // Set once a strategy is made: the screen is on its way to the builder, and an Alt+N
+  // pressed again before it has gone (the create answers in a few ms) must not make another.
+  const created = useRef(false);
   const templates = catalog.data?.templates ?? [];
   const chosen = templateId || templates[0]?.id || '';
 
   const create = (): Promise<void> =>
     flight.run(async () => {
-      if (!chosen) return;
+      if (!chosen || created.current) return;
       setError(null);
       try {
-        const created = await api().invoke('strategies/create', { templateId: chosen });
-        onCreated(created.id);
+        const strategy = await api().invoke('strategies/create', { templateId: chosen });
+        created.current = true;
+        onCreated(strategy.id);
       } catch (failure) {
         setError(errorMessage(failure));
       }
@@ -38,7 +42,7 @@ export function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) 
           </option>
         ))}
       </select>
-      <button className="primary" data-testid="strategy-new" disabled={!chosen || flight.pending} onClick={() => void create()} title="Alt+N">
+      <button className="primary" data-testid="strategy-new" disabled={!chosen || flight.pending} onClick={onSingleClick(create)} title="Alt+N">
         New strategy
       </button>
       {(error ?? catalog.error) && <span className="bad">{error ?? catalog.error}</span>}
