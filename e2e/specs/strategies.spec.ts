@@ -5,7 +5,7 @@ import { useBrowserAndServer } from '../lib/fixture.js';
 
 const countText = (page: Page) => page.getByTestId('strategy-count').textContent();
 const waitCount = (page: Page, n: number) =>
-  page.waitForFunction((expected) => document.querySelector('[data-testid="strategy-count"]')?.textContent === `${expected} strategies`, n, { timeout: 10_000 });
+  page.waitForFunction((expected) => document.querySelector('[data-testid="strategy-count"]')?.textContent === `${expected} ${expected === 1 ? 'strategy' : 'strategies'}`, n, { timeout: 10_000 });
 
 describe('strategies list', () => {
   const { browser, server } = useBrowserAndServer();
@@ -38,6 +38,8 @@ describe('strategies list', () => {
       await page.getByTestId('strategy-rename-input').fill('Renamed by e2e');
       await page.getByTestId('strategy-rename-save').click();
       await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').waitFor();
+      // The action bar names the strategy as renamed, not as it was.
+      expect(await page.getByTestId('strategy-actions').locator('strong').textContent()).toBe('Renamed by e2e');
 
       // Tag it, then filter by the tag.
       await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').click();

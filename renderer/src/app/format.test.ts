@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCount } from './format.js';
+import { formatCount, formatCountOf, formatRange } from './format.js';
 
 describe('formatCount', () => {
   it('groups digits as Intl en-US does, for any whole number (property)', () => {
@@ -19,5 +19,24 @@ describe('formatCount', () => {
     expect(formatCount(0)).toBe('0');
     expect(formatCount(999)).toBe('999');
     expect(formatCount(1000)).toBe('1,000');
+  });
+});
+
+describe('formatRange', () => {
+  it('names open ends instead of dashes', () => {
+    const jan = Date.UTC(2025, 0, 1);
+    const feb = Date.UTC(2025, 1, 1, 12, 30);
+    expect(formatRange(null, null)).toBe('all stored bars');
+    expect(formatRange(jan, null)).toBe('2025-01-01 00:00 → last bar');
+    expect(formatRange(undefined, feb)).toBe('first bar → 2025-02-01 12:30');
+    expect(formatRange(jan, feb)).toBe('2025-01-01 00:00 → 2025-02-01 12:30');
+  });
+});
+
+describe('formatCountOf', () => {
+  it('takes the singular only for one', () => {
+    expect(formatCountOf(1, 'run')).toBe('1 run');
+    expect(formatCountOf(0, 'run')).toBe('0 runs');
+    expect(formatCountOf(2500, 'strategy', 'strategies')).toBe('2,500 strategies');
   });
 });

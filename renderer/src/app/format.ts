@@ -10,6 +10,13 @@ export function formatDate(ts: number | null | undefined): string {
   return new Date(ts).toISOString().slice(0, 10);
 }
 
+/** A run's requested range [fromTs, toTs); an open end (null) reaches the first / last stored bar. */
+export function formatRange(fromTs: number | null | undefined, toTs: number | null | undefined): string {
+  const open = (ts: number | null | undefined) => ts === null || ts === undefined;
+  if (open(fromTs) && open(toTs)) return 'all stored bars';
+  return `${open(fromTs) ? 'first bar' : formatTs(fromTs)} → ${open(toTs) ? 'last bar' : formatTs(toTs)}`;
+}
+
 /**
  * A whole number with en-US digit grouping ('1,234,567'), like formatNumber(value, 0).
  * Hand-written, not Intl: the first Intl number format in a page process initialises ICU,
@@ -24,6 +31,11 @@ export function formatCount(value: number | null | undefined): string {
   let grouped = digits.slice(0, ((digits.length - 1) % 3) + 1);
   for (let i = grouped.length; i < digits.length; i += 3) grouped += `,${digits.slice(i, i + 3)}`;
   return whole < 0 ? `-${grouped}` : grouped;
+}
+
+/** A count and its noun: '1 run', '2,000 runs'; `plural` for irregular nouns ('strategies'). */
+export function formatCountOf(value: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(value)} ${value === 1 ? singular : plural}`;
 }
 
 /** Initialises Intl's number formatting while nothing waits on it (see formatCount). */

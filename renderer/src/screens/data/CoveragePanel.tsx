@@ -3,7 +3,7 @@ import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import { useQuery } from '../../api/use-query.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
-import { formatCount, formatTs } from '../../app/format.js';
+import { formatCount, formatCountOf, formatTs } from '../../app/format.js';
 import type { SeriesKey } from './SeriesTable.js';
 
 const MAX_GAPS_SHOWN = 200;
@@ -52,7 +52,7 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
             <span>
               {formatTs(coverage.data.firstTs)} → {formatTs(coverage.data.lastTs)}
             </span>
-            <span className="muted">{formatCount(coverage.data.barCount)} bars</span>
+            <span className="muted">{formatCountOf(coverage.data.barCount, 'bar')}</span>
             <span className={gaps.length ? 'bad' : 'good'} data-testid="gap-count">
               {gaps.length === 0 ? 'No gaps' : `${formatCount(gaps.length)} gaps`}
             </span>

@@ -2,7 +2,7 @@ import { useState, type Dispatch, type SetStateAction } from 'react';
 import { api } from '../../api/client.js';
 import { useDataChanged } from '../../api/use-data-changed.js';
 import { useQuery } from '../../api/use-query.js';
-import { formatCount, formatNumber, formatTs } from '../../app/format.js';
+import { formatCount, formatCountOf, formatNumber, formatRange, formatTs } from '../../app/format.js';
 import type { Route } from '../../app/use-route.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -43,7 +43,7 @@ function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) =>
     <div className="col">
       <div className="row panel">
         <h2 style={{ margin: 0 }}>Runs</h2>
-        <span className="muted">{runs.data ? `${formatCount(runs.data.total)} runs` : ''}</span>
+        <span className="muted">{runs.data ? formatCountOf(runs.data.total, 'run') : ''}</span>
         <span className="grow" />
         <span className="muted">{picked.length} selected</span>
         <button className="primary" data-testid="compare-runs" disabled={picked.length < 2} onClick={() => setComparing(true)}>
@@ -57,50 +57,51 @@ function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) =>
           Run a strategy from the Run & Results screen.
         </EmptyState>
       ) : (
-        <table className="grid panel" data-testid="runs-table">
-          <thead>
-            <tr>
-              <th />
-              <th>When (UTC)</th>
-              <th>Strategy</th>
-              <th>Data</th>
-              <th>Range</th>
-              <th className="num">Trades</th>
-              <th className="num">Return %</th>
-              <th className="num">Max DD %</th>
-              <th>Hash</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((run) => (
-              <tr key={run.id} data-testid="run-row">
-                <td>
-                  <input type="checkbox" aria-label={`Select run ${run.name}`} data-testid="run-pick" checked={picked.includes(run.id)} onChange={() => toggle(run.id)} />
-                </td>
-                <td>{formatTs(run.createdAt)}</td>
-                <td>{run.name}</td>
-                <td>
-                  {run.symbol} {run.timeframe}
-                </td>
-                <td className="muted">
-                  {formatTs(run.fromTs)} → {formatTs(run.toTs)}
-                </td>
-                <td className="num">{formatCount(run.tradeCount)}</td>
-                <td className="num">{formatNumber(run.metrics.totalReturnPct ?? null)}</td>
-                <td className="num">{formatNumber(run.metrics.maxDrawdownPct ?? null)}</td>
-                <td>
-                  <code title={run.hash}>{run.hash.slice(0, 12)}</code>
-                </td>
-                <td>
-                  <button data-testid="run-open" onClick={() => navigate({ screen: 'history', id: run.id })}>
-                    Open
-                  </button>
-                </td>
+        // Scrolls sideways in a narrow window instead of cutting off the Open buttons.
+        <div className="panel table-scroll">
+          <table className="grid" data-testid="runs-table">
+            <thead>
+              <tr>
+                <th />
+                <th>When (UTC)</th>
+                <th>Strategy</th>
+                <th>Data</th>
+                <th>Range</th>
+                <th className="num">Trades</th>
+                <th className="num">Return %</th>
+                <th className="num">Max DD %</th>
+                <th>Hash</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((run) => (
+                <tr key={run.id} data-testid="run-row">
+                  <td>
+                    <input type="checkbox" aria-label={`Select run ${run.name}`} data-testid="run-pick" checked={picked.includes(run.id)} onChange={() => toggle(run.id)} />
+                  </td>
+                  <td>{formatTs(run.createdAt)}</td>
+                  <td>{run.name}</td>
+                  <td>
+                    {run.symbol} {run.timeframe}
+                  </td>
+                  <td className="muted wrap">{formatRange(run.fromTs, run.toTs)}</td>
+                  <td className="num">{formatCount(run.tradeCount)}</td>
+                  <td className="num">{formatNumber(run.metrics.totalReturnPct ?? null)}</td>
+                  <td className="num">{formatNumber(run.metrics.maxDrawdownPct ?? null)}</td>
+                  <td>
+                    <code title={run.hash}>{run.hash.slice(0, 12)}</code>
+                  </td>
+                  <td>
+                    <button data-testid="run-open" onClick={() => navigate({ screen: 'history', id: run.id })}>
+                      Open
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );

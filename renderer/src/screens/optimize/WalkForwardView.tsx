@@ -4,7 +4,7 @@ import { api } from '../../api/client.js';
 import { toApiError } from '../../api/api-error.js';
 import type { JobInfo, ResultOf } from '../../api/contract.js';
 import { useJob } from '../../api/use-job.js';
-import { formatDate, formatNumber } from '../../app/format.js';
+import { formatCountOf, formatDate, formatNumber } from '../../app/format.js';
 import { themeColor } from '../../app/use-theme.js';
 import { TIME_SERIES, timeChartOptions } from '../../charts/time-axes.js';
 import { UPlotChart } from '../../charts/UPlotChart.js';
@@ -107,7 +107,7 @@ function WalkForwardReportView({ report }: { report: WalkForwardReport }) {
         <h3 style={{ margin: 0 }}>Walk-forward</h3>
         <span data-testid="wf-efficiency">Efficiency ratio (OOS / IS annualized return): {formatNumber(report.efficiency, 2)}</span>
         <span className="muted">
-          OOS return {formatNumber(report.metrics['totalReturnPct'] ?? null)} % · IS annualized {formatNumber(report.inSampleAnnualizedReturnPct)} % · {report.windows.length} windows
+          OOS return {formatNumber(report.metrics['totalReturnPct'] ?? null)} % · IS annualized {formatNumber(report.inSampleAnnualizedReturnPct)} % · {formatCountOf(report.windows.length, 'window')}
           {report.cancelled ? ' · cancelled' : ''}
         </span>
       </div>

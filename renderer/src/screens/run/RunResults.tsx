@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
 import type { RunInfo, TradeRow } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
-import { formatTs } from '../../app/format.js';
+import { formatRange } from '../../app/format.js';
 import { EquityCharts } from '../../charts/EquityCharts.js';
 import { PriceChart } from '../../charts/PriceChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -67,7 +67,7 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
           {info.symbol} {info.timeframe}
         </span>
         <span className="muted">
-          {formatTs(info.fromTs)} → {formatTs(info.toTs)}
+          {formatRange(info.fromTs, info.toTs)}
         </span>
         <span className="muted" title="Content hash of spec, data range and engine version" data-testid="run-hash">
           {info.hash?.slice(0, 12) ?? '…'}
@@ -81,8 +81,8 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
           </span>
         )}
       </div>
-      <div className="split" style={{ gridTemplateColumns: '320px 1fr' }}>
-        <section className="panel" style={{ overflow: 'auto', maxHeight: 560 }}>
+      <div className="split" style={{ gridTemplateColumns: '340px 1fr' }}>
+        <section className="panel fit-row" data-testid="metrics-panel">
           <h3>Metrics</h3>
           <MetricsTable metrics={[info.metrics]} />
         </section>

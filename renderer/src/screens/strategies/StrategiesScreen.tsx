@@ -13,7 +13,7 @@ import { NewStrategy } from './NewStrategy.js';
 import { StrategyActions } from './StrategyActions.js';
 import { StrategyRow, STRATEGY_ROW_HEIGHT } from './StrategyRow.js';
 import { useDebounced } from '../../app/use-debounced.js';
-import { formatCount } from '../../app/format.js';
+import { formatCountOf } from '../../app/format.js';
 
 type SortKey = 'name' | 'updated' | 'created';
 
@@ -81,7 +81,7 @@ export function StrategiesScreen({ navigate }: { navigate: (route: Route) => voi
         <span className="spacer grow" />
         <NewStrategy onCreated={(id) => navigate({ screen: 'builder', id })} />
       </div>
-      <StrategyActions selected={selected} onChanged={list.reload} onCleared={() => setSelected(null)} navigate={navigate} />
+      <StrategyActions selected={selected} onChanged={list.reload} onUpdated={setSelected} onCleared={() => setSelected(null)} navigate={navigate} />
       <ErrorBox message={list.error} />
       <div className="vlist grow col" style={{ gap: 0, minHeight: 0 }}>
         <div className="vhead">
@@ -90,7 +90,7 @@ export function StrategiesScreen({ navigate }: { navigate: (route: Route) => voi
           <span style={{ width: 150 }}>Last changed (UTC)</span>
         </div>
         <span className="muted" style={{ padding: '2px 8px', fontSize: 12 }} data-testid="strategy-count">
-          {list.total === null ? 'Loading…' : `${formatCount(total)} strategies`}
+          {list.total === null ? 'Loading…' : formatCountOf(total, 'strategy', 'strategies')}
         </span>
         {list.total === 0 ? (
           <EmptyState title={search || tag ? 'No strategy matches' : 'No strategies yet'} testId="strategies-empty">

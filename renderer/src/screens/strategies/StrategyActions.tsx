@@ -4,12 +4,19 @@ import { errorMessage } from '../../api/api-error.js';
 import type { StrategySummary } from '../../api/contract.js';
 import type { Route } from '../../app/use-route.js';
 import { useShortcut } from '../../app/use-shortcut.js';
-import { useSingleFlight } from '../../app/use-single-flight.js';
+import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { useToast } from '../../components/Toast.js';
 
 /** Actions on the selected strategy: open, run, duplicate, rename (F2), delete (Del) with undo. */
-export function StrategyActions(props: { selected: StrategySummary | null; onChanged: () => void; onCleared: () => void; navigate: (route: Route) => void }) {
-  const { selected, onChanged, onCleared, navigate } = props;
+export function StrategyActions(props: {
+  selected: StrategySummary | null;
+  onChanged: () => void;
+  /** The selected strategy as stored after a rename or new tags (the bar showed the old name). */
+  onUpdated: (summary: StrategySummary) => void;
+  onCleared: () => void;
+  navigate: (route: Route) => void;
+}) {
+  const { selected, onChanged, onUpdated, onCleared, navigate } = props;
   const toast = useToast();
   const [renaming, setRenaming] = useState(false);
   const [tagging, setTagging] = useState(false);
@@ -44,7 +51,7 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
   const rename = () =>
     attempt(async () => {
       if (!selected || !name.trim()) return;
-      await api().invoke('strategies/rename', { id: selected.id, name: name.trim() });
+      onUpdated(await api().invoke('strategies/rename', { id: selected.id, name: name.trim() }));
       setRenaming(false);
       onChanged();
     });
@@ -54,7 +61,8 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
       const tags = [...new Set(tagText.split(',').map((t) => t.trim()).filter(Boolean))];
       // Tags travel with an update of the saved spec, which stays as it is.
       const detail = await api().invoke('strategies/get', { id: selected.id });
-      await api().invoke('strategies/update', { id: selected.id, spec: detail.spec as unknown as Record<string, unknown>, tags });
+      const { spec: _spec, ...updated } = await api().invoke('strategies/update', { id: selected.id, spec: detail.spec as unknown as Record<string, unknown>, tags });
+      onUpdated(updated);
       setTagging(false);
       onChanged();
     });
@@ -98,7 +106,7 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
       <button data-testid="strategy-sweep" title="Optimize its numeric parameters" onClick={() => navigate({ screen: 'optimize', id: `strategy:${selected.id}` })}>
         Sweep
       </button>
-      <button data-testid="strategy-duplicate" disabled={flight.pending} onClick={() => void duplicate()}>
+      <button data-testid="strategy-duplicate" disabled={flight.pending} onClick={onSingleClick(duplicate)}>
         Duplicate
       </button>
       {renaming ? (
