@@ -2,7 +2,8 @@ import { DomainError } from '../domain/errors.js';
 import { allocateBars, barProblem, sliceBars, type BarColumns } from '../domain/market/bars.js';
 import type { InstrumentId } from '../domain/market/ids.js';
 import { assertInstrumentDraft, type InstrumentDraft } from '../domain/market/instrument.js';
-import { parseTimeframe, type Timeframe } from '../domain/market/timeframe.js';
+import { describeSpacing, typicalSpacing, type BarSpacing } from '../domain/market/bar-spacing.js';
+import { parseTimeframe, TIMEFRAMES, timeframeMs, type Timeframe } from '../domain/market/timeframe.js';
 import { CancelledError, ImportRejectedError, ValidationError, type RowError } from './errors.js';
 import type { BarStore } from './ports/bar-store.js';
 
@@ -10,11 +11,18 @@ import type { BarStore } from './ports/bar-store.js';
 export type DuplicatePolicy = 'reject' | 'lastWins';
 
 export interface ImportBarsOptions {
-  /** Path of the CSV file; also the name used in row errors. */
+  /** Path of the CSV file. */
   readonly file: string;
+  /** What messages and row errors call the file (default `file`): the user's own name of an uploaded copy. */
+  readonly fileName?: string;
   readonly symbol: string;
-  /** Default '1m'. */
-  readonly timeframe?: Timeframe | string;
+  /**
+   * Default 'auto': the timeframe whose bar length is the file's typical spacing. A chosen
+   * timeframe that the spacing contradicts refuses the file (see `forceTimeframe`).
+   */
+  readonly timeframe?: Timeframe | 'auto' | string;
+  /** Imports under the chosen timeframe even when the file's bar spacing says otherwise. */
+  readonly forceTimeframe?: boolean;
   /** Quantity step of the instrument; default: the stored one, else 1. */
   readonly qtyStep?: number;
   /** Price tick of the instrument; default: the stored one, else 0.01. */
@@ -41,6 +49,8 @@ export interface ImportReport {
   readonly duplicates: number;
   readonly firstTs: number | null;
   readonly lastTs: number | null;
+  /** The typical step between the file's first bars in ms (what 'auto' and the check used); null if unknown. */
+  readonly spacingMs: number | null;
   readonly durationMs: number;
 }
 
@@ -95,6 +105,13 @@ export interface ImportControl {
 
 /** Row errors listed in an error or report; the total is always counted. */
 export const MAX_LISTED_ROW_ERRORS = 1000;
+/** Rows (at most) whose timestamps the timeframe detection and check look at. */
+export const SPACING_SAMPLE_ROWS = 1000;
+/**
+ * Bars (at least) in the sample before a step wider than the chosen timeframe refuses a
+ * file: a handful of bars with a wider step may be a short series with holes in it.
+ */
+export const SPACING_MIN_SAMPLE = 20;
 /** Bars handed to BarStore.mergeBars at a time. */
 export const MERGE_BATCH_BARS = 65_536;
 const PROGRESS_INTERVAL_MS = 100;
@@ -125,15 +142,19 @@ export function importBars(
   control: ImportControl,
 ): ImportReport {
   const startedAt = control.now();
-  const timeframe = parseOption(() => parseTimeframe(options.timeframe ?? '1m'));
+  const fileName = options.fileName ?? options.file;
+  const chosen = options.timeframe ?? 'auto';
+  if (chosen !== 'auto') parseOption(() => parseTimeframe(chosen));
   const draft = instrumentDraft(store, options);
+  const force = options.forceTimeframe === true;
+  const resolveTimeframe = (spacing: BarSpacing | null): Timeframe => timeframeFor(fileName, chosen, spacing, force);
   const policy = options.duplicates ?? 'reject';
   if (policy !== 'reject' && policy !== 'lastWins') throw new ValidationError(`Unknown duplicates policy "${String(policy)}"`);
 
   const run = (sortInMemory: boolean): ImportReport =>
     store.transaction(() => {
       const instrument = store.upsertInstrument(draft);
-      const pass = new ImportPass(store, instrument.id, timeframe, options, control, sortInMemory ? 2 : 1);
+      const pass = new ImportPass(store, instrument.id, resolveTimeframe, options, control, sortInMemory ? 2 : 1);
       const source = openSource();
       try {
         pass.readAll(source);
@@ -141,16 +162,16 @@ export function importBars(
         source.close();
       }
       const outcome = pass.finish();
-      if (outcome.inserted + outcome.replaced === 0) {
+      if (outcome.inserted + outcome.replaced === 0 || outcome.timeframe === null) {
         // Importing nothing is refused like an empty file, so no empty instrument is left behind.
         throw new ImportRejectedError(
-          `${options.file}: no bars to import (${outcome.rowsRead} data row(s) read, ${outcome.skipped.total} skipped); nothing was written`,
+          `${fileName}: no bars to import (${outcome.rowsRead} data row(s) read, ${outcome.skipped.total} skipped); nothing was written`,
           outcome.skipped.listed,
         );
       }
       return {
         symbol: draft.symbol,
-        timeframe,
+        timeframe: outcome.timeframe,
         rowsRead: outcome.rowsRead,
         barsWritten: { inserted: outcome.inserted, replaced: outcome.replaced },
         skipped: outcome.skipped.listed,
@@ -158,6 +179,7 @@ export function importBars(
         duplicates: outcome.duplicates,
         firstTs: outcome.firstTs,
         lastTs: outcome.lastTs,
+        spacingMs: outcome.spacingMs,
         durationMs: control.now() - startedAt,
       };
     });
@@ -168,6 +190,36 @@ export function importBars(
     if (!(error instanceof UnsortedInput)) throw error;
     return run(true);
   }
+}
+
+/**
+ * Returns the timeframe to store the file under: the detected one for 'auto', else the
+ * chosen one if the file's spacing agrees. Bars spaced closer than the chosen timeframe
+ * cannot be bars of it, and a file whose typical step is a day is not a minute series
+ * with gaps: both are refused (the wider step once the sample has SPACING_MIN_SAMPLE
+ * bars), naming what was detected and what was chosen.
+ */
+function timeframeFor(fileName: string, chosen: string, spacing: BarSpacing | null, force: boolean): Timeframe {
+  const measured = spacing
+    ? `its bars are ${describeSpacing(spacing.spacingMs)} apart (the most common step between its first ${spacing.sampleSize} bars)`
+    : '';
+  if (chosen === 'auto') {
+    if (!spacing) throw new ValidationError(`${fileName}: the timeframe cannot be detected from fewer than two bars with distinct timestamps; choose the timeframe`);
+    if (!spacing.timeframe) {
+      throw new ValidationError(`${fileName}: ${measured}, which is not a timeframe the workstation stores (${TIMEFRAMES.join(', ')}); nothing was imported`);
+    }
+    return spacing.timeframe;
+  }
+  const timeframe = chosen as Timeframe;
+  if (!spacing || force) return timeframe;
+  const length = timeframeMs(timeframe);
+  if (spacing.spacingMs === length || (spacing.spacingMs > length && spacing.sampleSize < SPACING_MIN_SAMPLE)) return timeframe;
+  const advice = spacing.timeframe ? `import it as ${spacing.timeframe}` : 'choose the timeframe of its bars';
+  throw new ValidationError(`${fileName}: ${measured}, but the timeframe chosen is ${timeframe}; ${advice}. Nothing was imported`, {
+    detectedSpacingMs: spacing.spacingMs,
+    detectedTimeframe: spacing.timeframe,
+    chosenTimeframe: timeframe,
+  });
 }
 
 function parseOption<T>(fn: () => T): T {
@@ -195,6 +247,9 @@ function instrumentDraft(store: BarStore, options: ImportBarsOptions): Instrumen
 }
 
 interface PassOutcome {
+  /** Null only when nothing was written. */
+  readonly timeframe: Timeframe | null;
+  readonly spacingMs: number | null;
   readonly rowsRead: number;
   readonly inserted: number;
   readonly replaced: number;
@@ -217,12 +272,12 @@ class ImportPass {
   constructor(
     store: BarStore,
     instrumentId: InstrumentId,
-    timeframe: Timeframe,
+    resolveTimeframe: (spacing: BarSpacing | null) => Timeframe,
     private readonly options: ImportBarsOptions,
     private readonly control: ImportControl,
     private readonly pass: 1 | 2,
   ) {
-    this.sink = new SortedBarSink(store, instrumentId, timeframe, options.duplicates ?? 'reject', options.file, this.errors);
+    this.sink = new SortedBarSink(store, instrumentId, resolveTimeframe, options.duplicates ?? 'reject', options.fileName ?? options.file, this.errors);
     this.collected = pass === 2 ? new GrowableBars() : null;
     this.startedAt = control.now();
     this.lastProgressAt = this.startedAt;
@@ -239,8 +294,10 @@ class ImportPass {
       this.rowsRead += batch.rowsRead;
       for (const error of batch.rowErrors) this.errors.add(error);
       this.takeBatch(batch);
-      this.reportProgress(source);
+      this.reportProgress(source, false);
     }
+    // The last word is the whole file, whatever the throttle let through before it.
+    this.reportProgress(source, true);
   }
 
   private throwIfCancelled(): void {
@@ -248,7 +305,7 @@ class ImportPass {
   }
 
   private takeBatch(b: ParsedBarBatch): void {
-    const file = this.options.file;
+    const file = this.options.fileName ?? this.options.file;
     for (let i = 0; i < b.count; i++) {
       const ts = b.ts[i]!;
       const open = b.open[i]!;
@@ -284,9 +341,9 @@ class ImportPass {
     }
   }
 
-  private reportProgress(source: BarRowSource): void {
+  private reportProgress(source: BarRowSource, force: boolean): void {
     const now = this.control.now();
-    if (!this.control.onProgress || now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
+    if (!this.control.onProgress || (!force && now - this.lastProgressAt < PROGRESS_INTERVAL_MS)) return;
     this.lastProgressAt = now;
     const seconds = (now - this.startedAt) / 1000;
     this.control.onProgress({
@@ -314,11 +371,13 @@ class ImportPass {
       const listed = [...this.errors.listed].sort((a, b) => a.line - b.line);
       const shown = listed.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
       throw new ImportRejectedError(
-        `${this.options.file}: ${this.errors.total} bad row(s); nothing was imported. ${shown.join('; ')}${this.errors.total > shown.length ? '; ...' : ''}`,
+        `${this.options.fileName ?? this.options.file}: ${this.errors.total} bad row(s); nothing was imported. ${shown.join('; ')}${this.errors.total > shown.length ? '; ...' : ''}`,
         listed,
       );
     }
     return {
+      timeframe: this.sink.timeframe,
+      spacingMs: this.sink.spacing?.spacingMs ?? null,
       rowsRead: this.rowsRead,
       inserted: this.sink.inserted,
       replaced: this.sink.replaced,
@@ -334,6 +393,8 @@ class ImportPass {
  * Takes bars in time order, resolves equal timestamps by the duplicate policy and
  * merges them into the store MERGE_BATCH_BARS at a time. The newest bar is held back
  * at each flush so that a duplicate of it arriving next can still replace it.
+ * The timeframe is settled from the spacing of the first SPACING_SAMPLE_ROWS bars in time
+ * order (so an unsorted file is judged by its sorted bars), before anything is written.
  */
 class SortedBarSink {
   private readonly buffer: BarColumns = allocateBars(MERGE_BATCH_BARS);
@@ -346,11 +407,13 @@ class SortedBarSink {
   duplicates = 0;
   firstTs: number | null = null;
   lastTs: number | null = null;
+  timeframe: Timeframe | null = null;
+  spacing: BarSpacing | null = null;
 
   constructor(
     private readonly store: BarStore,
     private readonly instrumentId: InstrumentId,
-    private readonly timeframe: Timeframe,
+    private readonly resolveTimeframe: (spacing: BarSpacing | null) => Timeframe,
     private readonly policy: DuplicatePolicy,
     private readonly file: string,
     private readonly errors: RowErrorList,
@@ -374,6 +437,15 @@ class SortedBarSink {
     this.size++;
     if (this.firstTs === null) this.firstTs = ts;
     this.lastTs = ts;
+    // Settled as soon as the sample is in: a mismatched file is refused without reading on.
+    if (this.writing && this.timeframe === null && this.size === SPACING_SAMPLE_ROWS) this.settleTimeframe();
+  }
+
+  /** Measures the buffered bars (the first of the series) and fixes the timeframe; throws on a mismatch. */
+  settleTimeframe(): Timeframe {
+    this.spacing = typicalSpacing(this.buffer.ts, Math.min(this.size, SPACING_SAMPLE_ROWS));
+    this.timeframe = this.resolveTimeframe(this.spacing);
+    return this.timeframe;
   }
 
   finish(): void {
@@ -394,7 +466,8 @@ class SortedBarSink {
   /** Merges the first `count` buffered bars and moves the rest to the front. */
   private flush(count: number): void {
     if (count > 0 && this.writing) {
-      const result = this.store.mergeBars(this.instrumentId, this.timeframe, sliceBars(this.buffer, 0, count));
+      const timeframe = this.timeframe ?? this.settleTimeframe();
+      const result = this.store.mergeBars(this.instrumentId, timeframe, sliceBars(this.buffer, 0, count));
       this.inserted += result.inserted;
       this.replaced += result.replaced;
     }

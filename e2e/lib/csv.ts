@@ -1,6 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { repoRoot } from './server.js';
+
+/**
+ * The path of a file of the real data set (GOOG.csv, EURUSD.csv) beside the repository or
+ * in BWS_SHARED_DATA, the places core/infrastructure/test-kit/shared-data.ts looks.
+ */
+export function sharedDataFile(name: string): string {
+  const dirs = [process.env.BWS_SHARED_DATA, join(repoRoot(), '../shared/data'), '/work/shared/data'].filter((dir): dir is string => !!dir);
+  const found = dirs.map((dir) => join(dir, name)).find((file) => existsSync(file));
+  if (!found) throw new Error(`${name} not found in ${dirs.join(', ')}; set BWS_SHARED_DATA to the folder holding it`);
+  return found;
+}
 
 /** Writes a valid CSV of `bars` 1-minute bars (a gentle sine around 100) and returns its path. */
 export function writeBarsCsv(name: string, bars: number, startTs = Date.UTC(2024, 0, 1)): string {

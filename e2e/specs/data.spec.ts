@@ -1,11 +1,24 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { invoke, openApp } from '../lib/app.js';
-import { writeBarsCsv, writeRejectedCsv } from '../lib/csv.js';
+import { sharedDataFile, writeBarsCsv, writeRejectedCsv } from '../lib/csv.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
+import { startServer, type RunningServer } from '../lib/server.js';
+
+/** Starts an import through the API and waits until its job is done. */
+async function importThroughApi(server: RunningServer, args: Record<string, unknown>): Promise<void> {
+  const { jobId } = await invoke<{ jobId: string }>(server, 'data/import', args);
+  for (let i = 0; i < 300; i++) {
+    const job = (await invoke<{ id: string; status: string; error?: { message: string } }[]>(server, 'jobs/list')).find((j) => j.id === jobId);
+    if (job?.status === 'done') return;
+    if (job && ['failed', 'cancelled', 'interrupted'].includes(job.status)) throw new Error(`import ${job.status}: ${job.error?.message ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('import did not finish in 30 s');
+}
 
 /** Picks a file on the Data screen, names its symbol and starts the import. */
 async function startImport(page: Page, file: string, symbol: string): Promise<void> {
@@ -86,6 +99,122 @@ describe('data screen', () => {
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();
+    }
+  });
+
+  it('names the symbol after each picked file, shows errors by file name, checks the timeframe and says what was stored', async () => {
+    const app = await openApp(browser(), server());
+    try {
+      const { page } = app;
+      const fileInput = page.getByTestId('import-file');
+      const symbolInput = page.getByTestId('import-symbol');
+      await fileInput.setInputFiles(writeRejectedCsv('bad.csv'));
+      expect(await symbolInput.inputValue()).toBe('BAD');
+      await page.getByTestId('import-start').click();
+      const error = page.getByTestId('import-error');
+      await error.waitFor({ timeout: 30_000 });
+      // The user's file name, not the upload's path on the server.
+      const errorText = (await error.textContent()) ?? '';
+      expect(errorText).toMatch(/^bad\.csv: 2 bad row\(s\); nothing was imported/);
+      expect(errorText).not.toMatch(/uploads|\/tmp\//);
+
+      // A newly picked file brings its own symbol...
+      const goog = sharedDataFile('GOOG.csv');
+      await fileInput.setInputFiles(goog);
+      expect(await symbolInput.inputValue()).toBe('GOOG');
+
+      // ...and daily bars are refused as 1m, saying what was detected and what was chosen.
+      await page.getByTestId('import-timeframe').selectOption('1m');
+      await page.getByTestId('import-start').click();
+      await error.filter({ hasText: 'GOOG.csv: its bars are 1d apart' }).waitFor({ timeout: 30_000 });
+      expect(await error.textContent()).toContain('but the timeframe chosen is 1m; import it as 1d. Nothing was imported');
+
+      // Auto (the default) detects 1d; the outcome counts rows read and bars stored.
+      await page.getByTestId('import-timeframe').selectOption('auto');
+      await page.getByTestId('import-start').click();
+      const done = page.getByTestId('import-done');
+      await done.waitFor({ timeout: 30_000 });
+      expect(await done.textContent()).toBe('Imported GOOG 1d: 2,148 rows read; 2,148 new bars stored.');
+      await page.getByTestId('import-panel').getByText('2,148 rows read', { exact: true }).waitFor();
+      const row = page.locator('[data-testid="series-row"][data-symbol="GOOG"]');
+      await row.waitFor();
+      expect(await row.textContent()).toContain('1d');
+      expect(await page.locator('[data-testid="series-row"][data-symbol="BAD"]').count()).toBe(0);
+
+      // The same file again: nothing new, every bar replaced, and the screen says so.
+      await page.getByTestId('import-start').click();
+      await done.filter({ hasText: 'no new bars: all 2,148 bars were already stored' }).waitFor({ timeout: 30_000 });
+
+      // A symbol the user typed stays when another file is picked.
+      await symbolInput.fill('MINE');
+      await fileInput.setInputFiles(writeBarsCsv('other_1m.csv', 10));
+      expect(await symbolInput.inputValue()).toBe('MINE');
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('picks up an import still running after a reload: its progress and Cancel come back', async () => {
+    const app = await openApp(browser(), server());
+    try {
+      const { page } = app;
+      await startImport(page, writeBarsCsv('reloaded_1m.csv', 2_000_000), 'E2ERELOAD');
+      await page.getByTestId('import-cancel').waitFor({ timeout: 60_000 });
+      await page.reload();
+      await page.getByTestId('import-cancel').waitFor({ timeout: 10_000 });
+      await page.getByTestId('import-progress').waitFor();
+      expect(await page.getByTestId('import-running').textContent()).toContain('Import E2ERELOAD');
+      await page.getByTestId('import-cancel').click();
+      await page.getByTestId('import-done').filter({ hasText: 'Import cancelled; nothing was written.' }).waitFor({ timeout: 30_000 });
+      const series = await invoke<{ instrument: { symbol: string } }[]>(server(), 'data/listSeries');
+      expect(series.map((s) => s.instrument.symbol)).not.toContain('E2ERELOAD');
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('exports to a path: says the absolute path, asks before replacing a file, names a missing folder', async () => {
+    // Its own server, with a home folder of its own: a relative path is written there.
+    const home = mkdtempSync(join(tmpdir(), 'bws-e2e-home-'));
+    const own = await startServer({ env: { HOME: home } });
+    const app = await openApp(browser(), own);
+    try {
+      await importThroughApi(own, { path: writeBarsCsv('exp_1m.csv', 300), symbol: 'EXP', timeframe: '1m' });
+      const { page } = app;
+      await page.reload();
+      await page.locator('[data-testid="series-row"][data-symbol="EXP"]').click();
+      const target = join(home, 'relative.csv');
+      await page.getByTestId('export-path').fill('relative.csv');
+      await page.getByTestId('export-bars').click();
+      const done = page.getByTestId('export-done');
+      await done.waitFor({ timeout: 30_000 });
+      expect(await done.textContent()).toBe(`Wrote 300 bars to ${target} (a relative path is taken from ${home})`);
+      expect(readFileSync(target, 'utf8').trim().split('\n')).toHaveLength(301);
+
+      writeFileSync(target, 'mine\n');
+      await page.getByTestId('export-bars').click();
+      const confirm = page.getByTestId('export-confirm');
+      await confirm.waitFor({ timeout: 30_000 });
+      expect(await confirm.textContent()).toContain(`${target} already exists. Replace it?`);
+      await page.getByTestId('export-keep').click();
+      await confirm.waitFor({ state: 'detached' });
+      expect(readFileSync(target, 'utf8')).toBe('mine\n');
+      await page.getByTestId('export-bars').click();
+      await page.getByTestId('export-replace').click();
+      await done.waitFor({ timeout: 30_000 });
+      expect(readFileSync(target, 'utf8')).toMatch(/^timestamp,open,high,low,close,volume\n/);
+
+      await page.getByTestId('export-path').fill(join(home, 'nope', 'x.csv'));
+      await page.getByTestId('export-bars').click();
+      const error = page.getByTestId('export-error');
+      await error.waitFor({ timeout: 30_000 });
+      expect(await error.textContent()).toContain(`The folder ${join(home, 'nope')} does not exist; create it or choose another folder`);
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+      await own.stop();
     }
   });
 

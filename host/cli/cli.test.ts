@@ -99,6 +99,31 @@ describe('bws CLI', () => {
     expect(list.series[0]!.barCount).toBe(2148);
   });
 
+  it('takes the timeframe from the bar spacing, refuses a contradicting --timeframe, and --force-timeframe overrides', async () => {
+    const own = mkdtempSync(path.join(os.tmpdir(), 'bws-cli-tf-'));
+    const refused = await bws(own, 'data', 'import', GOOG, '--symbol', 'GOOG', '--timeframe', '1m');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('GOOG.csv: its bars are 1d apart');
+    expect(refused.stderr).toContain('but the timeframe chosen is 1m; import it as 1d');
+    expect(refused.stderr).toContain('--force-timeframe');
+    expect((await json<{ series: unknown[] }>(own, 'data', 'list')).series).toEqual([]);
+    expect(await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG')).toMatchObject({ timeframe: '1d', barsWritten: { inserted: 2148 } });
+    expect(await json(own, 'data', 'import', GOOG, '--symbol', 'GOOGM', '--timeframe', '1m', '--force-timeframe')).toMatchObject({ timeframe: '1m' });
+  });
+
+  it('exports without replacing an existing file unless --overwrite, and names a missing folder', async () => {
+    const out = path.join(dir, 'kept.csv');
+    writeFileSync(out, 'mine\n');
+    const refused = await bws(dir, 'data', 'export', '--symbol', 'GOOG', '--timeframe', '1d', out);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${out} already exists; nothing was written. Pass --overwrite to replace it`);
+    expect(readFileSync(out, 'utf8')).toBe('mine\n');
+    expect(await json(dir, 'data', 'export', '--symbol', 'GOOG', '--timeframe', '1d', '--overwrite', out)).toMatchObject({ bars: 2148, file: out });
+    const missing = await bws(dir, 'data', 'export', '--symbol', 'GOOG', '--timeframe', '1d', path.join(dir, 'no-such-folder', 'x.csv'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`The folder ${path.join(dir, 'no-such-folder')} does not exist`);
+  });
+
   it('answers usage errors on stderr with exit code 2', async () => {
     const missing = await bws(dir, 'backtest', '--template', 'sma-cross');
     expect(missing.code).toBe(2);

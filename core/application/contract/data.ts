@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JobId } from '../../domain/market/ids.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
+import type { ImportReport } from '../import-bars.js';
 import type { Coverage, SeriesSummary } from '../ports/bar-store.js';
 import { maxPointsSchema, noArgsSchema, type NoArgs, type NumberColumn, pathSchema, rangeShape, symbolSchema, timeframeSchema } from './common.js';
 
@@ -9,15 +10,28 @@ export const dataSchemas = {
   'data/import': z.strictObject({
     /** A path on the machine that owns the data: from the native dialog, or from `POST /api/upload` in web mode. */
     path: pathSchema,
+    /** The user's name of the file (an upload's original name): what messages call it. Default: `path`. */
+    fileName: z.string().trim().min(1).max(255).optional(),
     symbol: symbolSchema,
-    timeframe: timeframeSchema,
+    /** 'auto' (the default) takes the timeframe from the file's bar spacing; a chosen one the spacing contradicts is refused. */
+    timeframe: z.union([timeframeSchema, z.literal('auto')]).optional(),
+    /** Import under the chosen timeframe even when the file's bar spacing says otherwise. */
+    forceTimeframe: z.boolean().optional(),
     venue: z.string().trim().min(1).max(64).optional(),
     quoteCurrency: z.string().trim().min(1).max(16).optional(),
     priceTick: z.number().positive().finite().optional(),
     quantityStep: z.number().positive().finite().optional(),
     timeZone: z.string().trim().min(1).max(64).optional(),
   }),
-  'data/export': z.strictObject({ symbol: symbolSchema, timeframe: timeframeSchema, path: pathSchema, ...rangeShape }),
+  'data/export': z.strictObject({
+    symbol: symbolSchema,
+    timeframe: timeframeSchema,
+    /** Absolute, `~/...`, or relative to the user's home folder (the answer says which file was written). */
+    path: pathSchema,
+    /** Replace a file already at the path; without it, an existing file is refused (ConflictError) and kept. */
+    overwrite: z.boolean().optional(),
+    ...rangeShape,
+  }),
   'data/coverage': z.strictObject({
     symbol: symbolSchema,
     timeframe: timeframeSchema,
@@ -31,9 +45,15 @@ export type ExportBarsArgs = z.infer<(typeof dataSchemas)['data/export']>;
 export type CoverageArgs = z.infer<(typeof dataSchemas)['data/coverage']>;
 export type BarsArgs = z.infer<(typeof dataSchemas)['data/bars']>;
 
+/** The `result` of a finished import job: what was read and what was stored. */
+export type ImportJobResult = ImportReport;
+
 export interface ExportBarsResult {
+  /** The absolute path written. */
   readonly path: string;
   readonly rows: number;
+  /** Set when the path asked for was relative: the folder it was taken from. */
+  readonly relativeTo?: string;
 }
 
 /**
@@ -57,7 +77,7 @@ export interface BarSeries {
 
 export interface DataHandlers {
   'data/listSeries': (args?: NoArgs) => Promise<SeriesSummary[]>;
-  /** Starts an import job; progress and outcome arrive as `job/*` events. */
+  /** Starts an import job; progress and outcome (ImportJobResult) arrive as `job/*` events. */
   'data/import': (args: ImportBarsArgs) => Promise<{ jobId: JobId }>;
   'data/export': (args: ExportBarsArgs) => Promise<ExportBarsResult>;
   'data/coverage': (args: CoverageArgs) => Promise<Coverage>;

@@ -13,6 +13,8 @@ export interface JobProgress {
   /** Units of work done and expected (rows, bars, runs); total 0 when unknown. */
   readonly done: number;
   readonly total: number;
+  /** Items handled so far when done/total measure something else (an import: rows read, while done/total count bytes). */
+  readonly items?: number;
   readonly message?: string;
 }
 

@@ -28,7 +28,8 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
     'data/listSeries': async () => barStore.listSeries(),
 
     'data/import': async (args) => {
-      const title = `Import ${args.symbol} ${args.timeframe}`;
+      const timeframe = args.timeframe ?? 'auto';
+      const title = `Import ${args.symbol} ${timeframe === 'auto' ? '(timeframe from the file)' : timeframe}${args.fileName ? ` from ${args.fileName}` : ''}`;
       const job = jobs.start({
         kind: 'import',
         title,
@@ -36,15 +37,18 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
           const report = await deps.importer.importFile(
             {
               file: args.path,
+              ...(args.fileName === undefined ? {} : { fileName: args.fileName }),
               symbol: args.symbol,
-              timeframe: args.timeframe,
+              timeframe,
+              ...(args.forceTimeframe === undefined ? {} : { forceTimeframe: args.forceTimeframe }),
               ...(args.venue === undefined ? {} : { venue: args.venue }),
               ...(args.quoteCurrency === undefined ? {} : { quoteCurrency: args.quoteCurrency }),
               ...(args.priceTick === undefined ? {} : { tick: args.priceTick }),
               ...(args.quantityStep === undefined ? {} : { qtyStep: args.quantityStep }),
             },
             {
-              onProgress: (p) => context.progress({ done: p.bytesRead, total: p.totalBytes, message: `${p.rowsRead} rows read` }),
+              // Rows are counted in `items` and worded by the UI (its number format), not here.
+              onProgress: (p) => context.progress({ done: p.bytesRead, total: p.totalBytes, items: p.rowsRead }),
               onCancel: (listener) => context.onCancel(listener),
             },
           );

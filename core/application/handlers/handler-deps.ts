@@ -1,5 +1,6 @@
 import type { ImportBarsOptions, ImportProgress, ImportReport } from '../import-bars.js';
 import type { BacktestExecutor } from '../backtest/backtest-executor.js';
+import type { ExportBarsResult } from '../contract/data.js';
 import type { EventSink } from '../contract/events.js';
 import type { LatencyRecorder } from '../contract/latency.js';
 import type { SlowStatementInfo, SystemInfo } from '../contract/system.js';
@@ -23,12 +24,15 @@ export interface BarExportRequest {
   readonly timeframe: Timeframe;
   readonly fromTs?: number;
   readonly toTs?: number;
+  /** As the user typed it: absolute, or relative to a base folder the exporter names in its answer. */
   readonly path: string;
+  /** Replace a file already there; without it an existing file is a ConflictError. */
+  readonly overwrite?: boolean;
 }
 
 /** Writes bars of a range to a CSV file. */
 export interface BarExporter {
-  exportCsv(request: BarExportRequest): Promise<{ path: string; rows: number }>;
+  exportCsv(request: BarExportRequest): Promise<ExportBarsResult>;
 }
 
 /** A worker cache's counters, as the workers report them. */

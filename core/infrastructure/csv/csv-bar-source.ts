@@ -42,7 +42,7 @@ export class CsvBarSource implements BarRowSource {
     private readonly file: string = path,
     private readonly batchRows = CSV_BATCH_ROWS,
   ) {
-    this.reader = openReader(path);
+    this.reader = openReader(path, file);
     const column = (): Float64Array => new Float64Array(batchRows);
     this.columns = { ts: column(), open: column(), high: column(), low: column(), close: column(), volume: column(), line: column() };
     try {
@@ -235,14 +235,14 @@ export class CsvBarSource implements BarRowSource {
 }
 
 /** Opens the file, turning the usual file-system refusals into errors a user can act on. */
-function openReader(path: string): LineReader {
+function openReader(path: string, name: string): LineReader {
   try {
-    if (statSync(path).isDirectory()) throw new ValidationError(`${path} is a directory, not a CSV file`);
+    if (statSync(path).isDirectory()) throw new ValidationError(`${name} is a directory, not a CSV file`);
     return new LineReader(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new NotFoundError(`File not found: ${path}`);
-    if (code === 'EACCES' || code === 'EPERM') throw new ValidationError(`No permission to read ${path}`);
+    if (code === 'ENOENT') throw new NotFoundError(`File not found: ${name}`);
+    if (code === 'EACCES' || code === 'EPERM') throw new ValidationError(`No permission to read ${name}`);
     throw error;
   }
 }

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImportRejectedError, NotFoundError, ValidationError } from '../../application/errors.js';
 import type { ImportBarsOptions } from '../../application/import-bars.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
-import { exportBarsCsv } from './export-csv.js';
+import { csvBarExporter } from './bar-file-adapters.js';
+import { exportBarsCsv, resolveExportPath } from './export-csv.js';
 import { importCsvFile } from './import-csv-file.js';
 import { writeRandomWalkCsv } from './test-kit/random-walk-csv.js';
 import { sharedDataFile } from '../test-kit/shared-data.js';
@@ -30,7 +31,7 @@ function csvFile(text: string, name = 'bars.csv'): string {
 }
 
 function importText(text: string, options: Partial<ImportBarsOptions> = {}) {
-  return importCsvFile(storage.barStore, { file: csvFile(text), symbol: 'TEST', ...options });
+  return importCsvFile(storage.barStore, { file: csvFile(text), symbol: 'TEST', timeframe: '1m', ...options });
 }
 
 function stored(symbol = 'TEST', timeframe: '1m' | '1h' | '1d' = '1m') {
@@ -110,6 +111,72 @@ describe('formats', () => {
     expect(storage.barStore.findInstrument('EURUSD')!.priceTick).toBe(0.00001);
   });
 });
+
+describe('timeframe and bar spacing', () => {
+  it('detects the timeframe of the real files: GOOG daily as 1d, EUR/USD hourly as 1h', () => {
+    const goog = importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'GOOG' });
+    expect(goog).toMatchObject({ timeframe: '1d', spacingMs: 86_400_000, barsWritten: { inserted: 2148, replaced: 0 } });
+    expect(stored('GOOG', '1d')).toHaveLength(2148);
+    const eurusd = importCsvFile(storage.barStore, { file: sharedDataFile('EURUSD.csv'), symbol: 'EURUSD', timeframe: 'auto', tick: 0.00001 });
+    expect(eurusd).toMatchObject({ timeframe: '1h', spacingMs: 3_600_000 });
+  });
+
+  it('refuses daily bars imported as 1m, saying what was detected and what was chosen, and keeps what was stored', () => {
+    importText(header1m(0, 3));
+    const before = stored('TEST', '1m');
+    const goog = sharedDataFile('GOOG.csv');
+    expect(() => importCsvFile(storage.barStore, { file: goog, symbol: 'TEST', timeframe: '1m' })).toThrow(
+      /GOOG\.csv: its bars are 1d apart \(the most common step between its first 1000 bars\), but the timeframe chosen is 1m; import it as 1d/,
+    );
+    expect(stored('TEST', '1m')).toEqual(before);
+    expect(stored('TEST', '1d')).toEqual([]);
+  });
+
+  it('refuses bars spaced closer than the chosen timeframe, even a few of them', () => {
+    expect(() => importText(header1m(0, 3), { timeframe: '5m' })).toThrow(/bars are 1m apart .* but the timeframe chosen is 5m; import it as 1m/);
+    expect(stored()).toBeNull();
+  });
+
+  it('forceTimeframe imports under the chosen timeframe whatever the spacing', () => {
+    const report = importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'GOOG', timeframe: '1m', forceTimeframe: true });
+    expect(report).toMatchObject({ timeframe: '1m', spacingMs: 86_400_000 });
+    expect(stored('GOOG', '1m')).toHaveLength(2148);
+  });
+
+  it('auto judges an unsorted file by its sorted bars, and refuses a spacing no timeframe has', () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => i).sort((a, b) => ((a * 7919) % 3001) - ((b * 7919) % 3001));
+    const text = 'timestamp,open,high,low,close,volume\n' + rows.map((m) => `${new Date(T0 + m * 5 * M).toISOString()},1,2,0.5,1.5,3\n`).join('');
+    expect(importText(text, { timeframe: 'auto' })).toMatchObject({ timeframe: '5m', spacingMs: 5 * M });
+    expect(() => importText(header1m(0, 3, 2), { timeframe: 'auto', symbol: 'TWOMIN' })).toThrow(/bars are 2m apart .*not a timeframe the workstation stores/);
+    expect(() => importText(header1m(0, 1), { timeframe: 'auto', symbol: 'ONEBAR' })).toThrow(/cannot be detected from fewer than two bars/);
+    expect(storage.barStore.findInstrument('TWOMIN')).toBeNull();
+  });
+});
+
+describe('file name and progress', () => {
+  it('names the file by fileName (an upload\'s original name) in messages and row errors, never by its path', () => {
+    const upload = csvFile(header1m(0, 2) + 'not-a-date,1,2,0.5,1.5,3\n', '1796407731552-0a1b2c3d4e5f-bad.csv');
+    const error = rejection(() => importCsvFile(storage.barStore, { file: upload, fileName: 'bad.csv', symbol: 'BAD', timeframe: '1m' }));
+    expect(error.message).toMatch(/^bad\.csv: 1 bad row/);
+    expect(error.rowErrors[0]).toMatchObject({ file: 'bad.csv', line: 4 });
+    expect(JSON.stringify({ message: error.message, rows: error.rowErrors })).not.toContain(dir);
+    const missing = path.join(dir, 'uploads', '1796407731552-gone.csv');
+    expect(() => importCsvFile(storage.barStore, { file: missing, fileName: 'gone.csv', symbol: 'BAD' })).toThrow(/^File not found: gone\.csv$/);
+  });
+
+  it('ends its progress on the whole file: every row read, every byte', () => {
+    const file = path.join(dir, 'walk.csv');
+    writeRandomWalkCsv(file, { rows: 50_000 });
+    const seen: { rowsRead: number; bytesRead: number; totalBytes: number }[] = [];
+    importCsvFile(storage.barStore, { file, symbol: 'WALK', timeframe: '1m' }, { onProgress: (p) => seen.push(p) });
+    expect(seen.at(-1)).toMatchObject({ rowsRead: 50_000, bytesRead: fs.statSync(file).size, totalBytes: fs.statSync(file).size });
+  });
+});
+
+/** A header and `count` 1-minute bars (or `step` minutes apart) from minute `from`. */
+function header1m(from: number, count: number, step = 1): string {
+  return 'timestamp,open,high,low,close,volume\n' + Array.from({ length: count }, (_, i) => `${new Date(T0 + (from + i * step) * M).toISOString()},1,2,0.5,1.5,3\n`).join('');
+}
 
 describe('validation', () => {
   const header = 'timestamp,open,high,low,close,volume\n';
@@ -244,6 +311,36 @@ describe('export', () => {
       expect(again[key].length).toBe(20_000);
       expect(bytes(again[key]).equals(bytes(original[key]))).toBe(true);
     }
+  });
+
+  it('the app exporter writes a relative path under its base folder and says so; a missing folder, an existing file or a folder are refused by name', async () => {
+    importText(header1m(0, 3));
+    const home = fs.mkdtempSync(path.join(dir, 'home-'));
+    const exporter = csvBarExporter(storage.barStore, home);
+    const request = { symbol: 'TEST', timeframe: '1m' as const };
+    expect(await exporter.exportCsv({ ...request, path: 'relative.csv' })).toEqual({ path: path.join(home, 'relative.csv'), rows: 3, relativeTo: home });
+    expect(fs.readFileSync(path.join(home, 'relative.csv'), 'utf8').split('\n')).toHaveLength(5);
+
+    const absolute = path.join(dir, 'mine.csv');
+    fs.writeFileSync(absolute, 'keep me\n');
+    await expect(exporter.exportCsv({ ...request, path: absolute })).rejects.toMatchObject({
+      type: 'ConflictError',
+      message: `${absolute} already exists; nothing was written. Export again with overwrite to replace it`,
+      details: { path: absolute, exists: true },
+    });
+    expect(fs.readFileSync(absolute, 'utf8')).toBe('keep me\n');
+    expect(fs.existsSync(`${absolute}.partial`)).toBe(false);
+    expect(await exporter.exportCsv({ ...request, path: absolute, overwrite: true })).toEqual({ path: absolute, rows: 3 });
+    expect(fs.readFileSync(absolute, 'utf8')).toMatch(/^timestamp,open/);
+
+    const missing = path.join(dir, 'no', 'such', 'folder');
+    await expect(exporter.exportCsv({ ...request, path: path.join(missing, 'x.csv') })).rejects.toMatchObject({
+      type: 'NotFoundError',
+      message: `The folder ${missing} does not exist; create it or choose another folder. Nothing was written`,
+    });
+    await expect(exporter.exportCsv({ ...request, path: absolute + '/x.csv' })).rejects.toMatchObject({ type: 'ValidationError', message: `${absolute} is a file, not a folder. Nothing was written` });
+    await expect(exporter.exportCsv({ ...request, path: home })).rejects.toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/is a folder; give the name of a file in it/) });
+    expect(resolveExportPath('~/exports/a.csv', home)).toBe(path.join(os.homedir(), 'exports', 'a.csv'));
   });
 
   it('exports a range [fromTs, toTs) with numbers that need all 17 digits', () => {

@@ -1,5 +1,7 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { NotFoundError } from '../../application/errors.js';
+import { closeSync, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConflictError, NotFoundError, ValidationError } from '../../application/errors.js';
 import type { BarStore } from '../../application/ports/bar-store.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 
@@ -19,6 +21,11 @@ export interface ExportReport {
   readonly lastTs: number | null;
 }
 
+export interface ExportFileOptions {
+  /** Replace a file already at the path (default false: ConflictError, nothing written). */
+  readonly overwrite?: boolean;
+}
+
 export const EXPORT_HEADER = 'timestamp,open,high,low,close,volume\n';
 
 /**
@@ -27,12 +34,15 @@ export const EXPORT_HEADER = 'timestamp,open,high,low,close,volume\n';
  * Numbers are printed with JavaScript's shortest round-trip form, so importing the
  * file again gives back the same float64 values bit for bit. The file is written
  * beside the target and renamed into place, so a failed export leaves no half file.
+ * `outFile` must be absolute; its folder must exist, and a file already there is only
+ * replaced with `overwrite` (checked before writing and again before the rename).
  */
-export function exportBarsCsv(store: BarStore, range: ExportBarsRange, outFile: string): ExportReport {
+export function exportBarsCsv(store: BarStore, range: ExportBarsRange, outFile: string, options: ExportFileOptions = {}): ExportReport {
   const instrument = store.findInstrument(range.symbol);
   if (!instrument) throw new NotFoundError(`No instrument "${range.symbol}"`);
+  checkExportTarget(outFile, options.overwrite === true);
   const partial = `${outFile}.partial`;
-  const fd = openSync(partial, 'w');
+  const fd = openForWriting(partial, path.dirname(outFile));
   let bars = 0;
   let firstTs: number | null = null;
   let lastTs: number | null = null;
@@ -51,6 +61,8 @@ export function exportBarsCsv(store: BarStore, range: ExportBarsRange, outFile: 
       bars += n;
     }
     closeSync(fd);
+    // Another program may have put a file there while this one was written.
+    checkExportTarget(outFile, options.overwrite === true);
     renameSync(partial, outFile);
   } catch (error) {
     try {
@@ -62,4 +74,48 @@ export function exportBarsCsv(store: BarStore, range: ExportBarsRange, outFile: 
     throw error;
   }
   return { file: outFile, bars, firstTs, lastTs };
+}
+
+/**
+ * Resolves the path a user typed for an export: `~` and `~/...` are the home folder, and a
+ * relative path is taken from `baseDir` (the home folder in the app: the server's working
+ * directory means nothing to its user). Returns the absolute path.
+ */
+export function resolveExportPath(typed: string, baseDir: string = os.homedir()): string {
+  const trimmed = typed.trim();
+  if (trimmed === '~') return os.homedir();
+  if (trimmed.startsWith('~/') || trimmed.startsWith('~\\')) return path.join(os.homedir(), trimmed.slice(2));
+  return path.resolve(baseDir, trimmed);
+}
+
+/** Throws a typed error naming the folder or file when `outFile` cannot or should not be written. */
+function checkExportTarget(outFile: string, overwrite: boolean): void {
+  if (!path.isAbsolute(outFile)) throw new ValidationError(`Export path "${outFile}" is not absolute`, { path: outFile });
+  const dir = path.dirname(outFile);
+  const folder = statOrNull(dir);
+  if (!folder) throw new NotFoundError(`The folder ${dir} does not exist; create it or choose another folder. Nothing was written`, { path: dir });
+  if (!folder.isDirectory()) throw new ValidationError(`${dir} is a file, not a folder. Nothing was written`, { path: dir });
+  const existing = statOrNull(outFile);
+  if (existing?.isDirectory()) throw new ValidationError(`${outFile} is a folder; give the name of a file in it. Nothing was written`, { path: outFile });
+  if (existing && !overwrite) throw new ConflictError(`${outFile} already exists; nothing was written. Export again with overwrite to replace it`, { path: outFile, exists: true });
+}
+
+function statOrNull(file: string): Stats | null {
+  try {
+    return statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw error;
+  }
+}
+
+function openForWriting(file: string, dir: string): number {
+  try {
+    return openSync(file, 'w');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new ValidationError(`No permission to write in ${dir}. Nothing was written`, { path: dir });
+    throw error;
+  }
 }

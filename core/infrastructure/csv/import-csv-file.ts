@@ -5,5 +5,5 @@ import { CsvBarSource } from './csv-bar-source.js';
 
 /** Imports a CSV file into `store` in the calling thread (the worker calls this; so do tests and the bench). */
 export function importCsvFile(store: BarStore, options: ImportBarsOptions, control: Omit<ImportControl, 'now'> = {}): ImportReport {
-  return importBars(store, () => new CsvBarSource(options.file), options, { now: () => performance.now(), ...control });
+  return importBars(store, () => new CsvBarSource(options.file, options.fileName ?? options.file), options, { now: () => performance.now(), ...control });
 }

@@ -16,6 +16,8 @@ export interface ImportErrorData {
   readonly type: AppErrorType | 'Unexpected';
   readonly message: string;
   readonly rowErrors?: readonly RowError[];
+  /** A ValidationError's details (the timeframe check's detected and chosen timeframes). */
+  readonly details?: unknown;
 }
 
 /** The worker answers with data, not a thrown error: comlink would drop all but name/message/stack. */
@@ -38,6 +40,7 @@ export interface ImportWorkerApi {
 /** Turns a thrown value into ImportErrorData (worker side). */
 export function importErrorData(error: unknown): ImportErrorData {
   if (error instanceof ImportRejectedError) return { type: error.type, message: error.message, rowErrors: error.rowErrors };
+  if (error instanceof ValidationError) return { type: error.type, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
   if (error instanceof AppError) return { type: error.type, message: error.message };
   const name = error instanceof Error ? error.name : 'Error';
   return { type: 'Unexpected', message: `${name}: ${error instanceof Error ? error.message : String(error)}` };
@@ -51,7 +54,7 @@ export function importErrorFromData(data: ImportErrorData): AppError {
     case 'CancelledError':
       return new CancelledError(data.message);
     case 'ValidationError':
-      return new ValidationError(data.message);
+      return new ValidationError(data.message, data.details);
     case 'NotFoundError':
       return new NotFoundError(data.message);
     case 'StorageError':

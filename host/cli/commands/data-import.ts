@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ValidationError } from '../../../core/application/errors.js';
 import type { ImportBarsOptions } from '../../../core/application/import-bars.js';
 import { runImportInWorker } from '../../../core/infrastructure/csv/import-runner.js';
 import { databasePath } from '../../../core/infrastructure/data-dir.js';
@@ -12,11 +13,14 @@ import { isoOf, parseNumberArg } from '../time-args.js';
 export const dataImportCommand: Command = {
   words: ['data', 'import'],
   usage:
-    'bws data import FILE --symbol SYM [--timeframe 1m] [--qty-step N] [--tick N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
-  summary: 'Imports a CSV of bars in one transaction (in a worker): all rows or, by default on any bad row, nothing.',
+    'bws data import FILE --symbol SYM [--timeframe auto|1m|5m|15m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
+  summary:
+    'Imports a CSV of bars in one transaction (in a worker): all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
+    "bars' spacing (auto, the default); a --timeframe the spacing contradicts is refused unless --force-timeframe.",
   options: {
     symbol: { type: 'string' },
     timeframe: { type: 'string' },
+    'force-timeframe': { type: 'boolean' },
     'qty-step': { type: 'string' },
     tick: { type: 'string' },
     venue: { type: 'string' },
@@ -40,7 +44,8 @@ export const dataImportCommand: Command = {
     const options: ImportBarsOptions = {
       file: path.resolve(file),
       symbol,
-      timeframe: stringFlag(input, 'timeframe') ?? '1m',
+      timeframe: stringFlag(input, 'timeframe') ?? 'auto',
+      forceTimeframe: boolFlag(input, 'force-timeframe'),
       skipBadRows: boolFlag(input, 'skip-bad-rows'),
       duplicates: duplicates === 'last-wins' ? 'lastWins' : 'reject',
       ...(qtyStep === undefined ? {} : { qtyStep }),
@@ -60,6 +65,12 @@ export const dataImportCommand: Command = {
       const report = await runImportInWorker(dbFile, options, {
         signal: abort.signal,
         onProgress: (p) => progress.update(p.bytesRead, p.totalBytes, `${p.rowsRead.toLocaleString('en-US')} rows, ${Math.round(p.rowsPerSecond).toLocaleString('en-US')} rows/s`),
+      }).catch((error: unknown) => {
+        // The check's message names the detected and chosen timeframes; the flag is the CLI's own.
+        if (error instanceof ValidationError && (error.details as { chosenTimeframe?: string } | undefined)?.chosenTimeframe !== undefined) {
+          throw new ValidationError(`${error.message} (or pass --force-timeframe to import it as ${options.timeframe} anyway)`);
+        }
+        throw error;
       });
       progress.stop();
       if (json) {

@@ -1,8 +1,8 @@
 import type { JobProgress } from '../api/contract.js';
 import { formatCount } from '../app/format.js';
 
-/** A determinate bar when the total is known, else a full bar labelled by the count so far. */
-export function ProgressBar({ progress, testId = 'progress' }: { progress: JobProgress | undefined; testId?: string }) {
+/** A determinate bar when the total is known, else a full bar labelled by the count so far; `label` words it instead. */
+export function ProgressBar({ progress, label, testId = 'progress' }: { progress: JobProgress | undefined; label?: string | undefined; testId?: string }) {
   const done = progress?.done ?? 0;
   const total = progress?.total ?? 0;
   const fraction = total > 0 ? Math.min(1, done / total) : 0;
@@ -12,7 +12,7 @@ export function ProgressBar({ progress, testId = 'progress' }: { progress: JobPr
         <div style={{ width: `${total > 0 ? fraction * 100 : 100}%`, opacity: total > 0 ? 1 : 0.3 }} />
       </div>
       <span className="muted" style={{ fontSize: 12 }}>
-        {progress?.message ?? (total > 0 ? `${formatCount(done)} / ${formatCount(total)}` : `${formatCount(done)}`)}
+        {label ?? progress?.message ?? (total > 0 ? `${formatCount(done)} / ${formatCount(total)}` : `${formatCount(done)}`)}
       </span>
     </div>
   );

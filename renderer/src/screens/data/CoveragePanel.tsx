@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api/client.js';
-import { errorMessage } from '../../api/api-error.js';
+import { ApiError, errorMessage } from '../../api/api-error.js';
 import { useQuery } from '../../api/use-query.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { formatCount, formatCountOf, formatTs } from '../../app/format.js';
@@ -14,28 +14,37 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
   const [exportPath, setExportPath] = useState('');
   const [exportNote, setExportNote] = useState<string | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
+  // A path typed in web mode that names an existing file: replaced only once the user says so.
+  const [replacing, setReplacing] = useState<{ typed: string; absolute: string } | null>(null);
   const client = api();
 
-  // Electron: a save dialog, then the core writes the file. Web mode: the browser downloads
-  // it (streamed by the server), or the core writes it to a path on this machine if one is given.
-  const runExport = async (): Promise<void> => {
+  // Electron: a save dialog (which asks before replacing a file), then the core writes the
+  // file. Web mode: the browser downloads it (streamed by the server), or the core writes it
+  // to a path on this machine if one is given, asking here before it replaces a file.
+  const runExport = async (replace: { typed: string } | null = null): Promise<void> => {
     setExportNote(null);
     setExportError(null);
+    setReplacing(null);
+    let path = replace?.typed ?? exportPath.trim();
+    let overwrite = replace !== null;
     try {
-      let path = exportPath.trim();
       if (client.mode === 'electron') {
         const picked = await client.invoke('dialog/saveFile', { defaultName: `${series.symbol}-${series.timeframe}.csv`, filters: [{ name: 'CSV', extensions: ['csv'] }] });
         if (!picked.path) return;
         path = picked.path;
+        overwrite = true;
       } else if (!path) {
         client.downloadBars({ symbol: series.symbol, timeframe: series.timeframe });
         setExportNote(`Downloading ${series.symbol}-${series.timeframe}.csv`);
         return;
       }
-      const result = await client.invoke('data/export', { symbol: series.symbol, timeframe: series.timeframe, path });
-      setExportNote(`Wrote ${formatCount(result.rows)} bars to ${result.path}`);
+      const result = await client.invoke('data/export', { symbol: series.symbol, timeframe: series.timeframe, path, overwrite });
+      const base = result.relativeTo === undefined ? '' : ` (a relative path is taken from ${result.relativeTo})`;
+      setExportNote(`Wrote ${formatCount(result.rows)} bars to ${result.path}${base}`);
     } catch (error) {
-      setExportError(errorMessage(error));
+      const existing = error instanceof ApiError && error.type === 'ConflictError' ? (error.details as { path?: unknown } | undefined)?.path : undefined;
+      if (typeof existing === 'string') setReplacing({ typed: path, absolute: existing });
+      else setExportError(errorMessage(error));
     }
   };
 
@@ -89,14 +98,28 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
                 aria-label="Export path"
                 data-testid="export-path"
                 value={exportPath}
-                onChange={(event) => setExportPath(event.target.value)}
+                onChange={(event) => {
+                  setExportPath(event.target.value);
+                  setReplacing(null);
+                }}
               />
             )}
-            <button data-testid="export-bars" onClick={() => void runExport()}>
+            <button data-testid="export-bars" onClick={() => void runExport()} disabled={replacing !== null}>
               {client.mode === 'web' && !exportPath.trim() ? 'Download CSV' : 'Export CSV'}
             </button>
             {exportNote && <span className="good" data-testid="export-done">{exportNote}</span>}
           </div>
+          {replacing && (
+            <div className="row" data-testid="export-confirm">
+              <span className="bad">{replacing.absolute} already exists. Replace it?</span>
+              <button data-testid="export-replace" onClick={() => void runExport({ typed: replacing.typed })}>
+                Replace
+              </button>
+              <button data-testid="export-keep" onClick={() => setReplacing(null)}>
+                Keep it
+              </button>
+            </div>
+          )}
           <ErrorBox message={exportError} testId="export-error" />
         </div>
       )}

@@ -1,25 +1,30 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage, rowErrorsOf, toApiError, type RowErrorView } from '../../api/api-error.js';
-import type { JobInfo, Timeframe } from '../../api/contract.js';
+import type { ImportJobResult, JobInfo, Timeframe } from '../../api/contract.js';
 import { useJob } from '../../api/use-job.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { TIMEFRAME_OPTIONS } from '../../app/timeframes.js';
 import { ImportErrors } from './ImportErrors.js';
-import { formatCount } from '../../app/format.js';
+import { importOutcomeText, importProgressText } from './import-outcome.js';
 
 /** Picks the symbol out of a file name like "BTCUSD_1m.csv" or "es-5m-2024.csv". */
 const symbolFromFileName = (name: string): string => (name.replace(/\.[^.]+$/, '').split(/[-_ .]/)[0] ?? '').toUpperCase().slice(0, 32);
 
 type Source = { kind: 'file'; file: File } | { kind: 'path'; path: string };
 
+/** The user's name of a picked file. */
+const nameOf = (source: Source): string => (source.kind === 'file' ? source.file.name : (source.path.split(/[\\/]/).pop() ?? ''));
+
 /** Import a CSV of bars: file picker (and drag and drop in web mode), progress, cancel, line errors. */
 export function ImportPanel({ onImported }: { onImported: () => void }) {
   const client = api();
   const [source, setSource] = useState<Source | null>(null);
   const [symbol, setSymbol] = useState('');
-  const [timeframe, setTimeframe] = useState<Timeframe>('1m');
+  // True once the user typed a symbol: a newly picked file then keeps it; else the symbol follows the file.
+  const [symbolTyped, setSymbolTyped] = useState(false);
+  const [timeframe, setTimeframe] = useState<Timeframe | 'auto'>('auto');
   const [jobId, setJobId] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -30,9 +35,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
 
   const onFinished = (job: JobInfo): void => {
     if (job.status === 'done') {
-      const result = job.result as { inserted?: number; rows?: number; totalAfter?: number } | undefined;
-      const count = result?.inserted ?? result?.rows;
-      setOutcome(count !== undefined ? `Imported ${formatCount(count)} bars.` : 'Import finished.');
+      setOutcome(importOutcomeText(job.result as ImportJobResult));
       onImported();
     } else if (job.status === 'cancelled') {
       setOutcome('Import cancelled; nothing was written.');
@@ -46,13 +49,27 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
   };
   const { job, running, cancel, cancelError } = useJob(jobId, onFinished);
 
+  // An import keeps running on the server when the page reloads: follow it again.
+  useEffect(() => {
+    let live = true;
+    client.invoke('jobs/list').then(
+      (jobs) => {
+        const importing = jobs.find((j) => j.kind === 'import' && (j.status === 'running' || j.status === 'queued'));
+        if (live && importing) setJobId((current) => current ?? importing.id);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
   const choose = (picked: Source): void => {
     setSource(picked);
     setError(null);
     setRowErrors([]);
     setOutcome(null);
-    const name = picked.kind === 'file' ? picked.file.name : (picked.path.split(/[\\/]/).pop() ?? '');
-    if (!symbol) setSymbol(symbolFromFileName(name));
+    if (!symbolTyped) setSymbol(symbolFromFileName(nameOf(picked)));
   };
 
   const pickNative = async (): Promise<void> => {
@@ -72,7 +89,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
     setOutcome(null);
     try {
       const path = source.kind === 'file' ? await client.upload(source.file) : source.path;
-      const { jobId: id } = await client.invoke('data/import', { path, symbol: symbol.trim(), timeframe });
+      const { jobId: id } = await client.invoke('data/import', { path, fileName: nameOf(source), symbol: symbol.trim(), timeframe });
       setJobId(id);
     } catch (failure) {
       setError(errorMessage(failure));
@@ -132,11 +149,21 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
         <div className="row">
           <div className="field">
             <label htmlFor="import-symbol">Symbol</label>
-            <input id="import-symbol" data-testid="import-symbol" value={symbol} onChange={(event) => setSymbol(event.target.value)} placeholder="BTCUSD" />
+            <input
+              id="import-symbol"
+              data-testid="import-symbol"
+              value={symbol}
+              onChange={(event) => {
+                setSymbol(event.target.value);
+                setSymbolTyped(event.target.value.trim() !== '');
+              }}
+              placeholder="BTCUSD"
+            />
           </div>
           <div className="field">
             <label htmlFor="import-timeframe">Timeframe</label>
-            <select id="import-timeframe" data-testid="import-timeframe" value={timeframe} onChange={(event) => setTimeframe(event.target.value as Timeframe)}>
+            <select id="import-timeframe" data-testid="import-timeframe" value={timeframe} onChange={(event) => setTimeframe(event.target.value as Timeframe | 'auto')}>
+              <option value="auto">Auto (from the file)</option>
               {TIMEFRAME_OPTIONS.map((tf) => (
                 <option key={tf}>{tf}</option>
               ))}
@@ -151,7 +178,20 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
             </button>
           )}
         </div>
-        <div style={{ minHeight: 30 }}>{(running || job?.status === 'done') && <ProgressBar progress={job?.progress} testId="import-progress" />}</div>
+        {running && job && (
+          <div className="muted" data-testid="import-running">
+            {job.title}
+          </div>
+        )}
+        <div style={{ minHeight: 30 }}>
+          {(running || job?.status === 'done') && (
+            <ProgressBar
+              progress={job?.progress}
+              label={importProgressText(job?.status === 'done' ? (job.result as ImportJobResult | undefined)?.rowsRead : job?.progress.items)}
+              testId="import-progress"
+            />
+          )}
+        </div>
         {outcome && <div className="good" data-testid="import-done">{outcome}</div>}
         <ErrorBox message={error ?? cancelError} testId="import-error" />
         <ImportErrors rows={rowErrors} />
