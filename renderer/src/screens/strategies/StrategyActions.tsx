@@ -6,6 +6,7 @@ import type { Route } from '../../app/use-route.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 import { useSingleFlight } from '../../app/use-single-flight.js';
 import { useToast } from '../../components/Toast.js';
+import { forgetStrategy } from '../builder/strategy-loader.js';
 
 /** Actions on the selected strategy: open, run, duplicate, rename (F2), delete (Del) with undo. */
 export function StrategyActions(props: { selected: StrategySummary | null; onChanged: () => void; onCleared: () => void; navigate: (route: Route) => void }) {
@@ -63,6 +64,7 @@ export function StrategyActions(props: { selected: StrategySummary | null; onCha
       if (!selected) return;
       const { id, name: deletedName } = selected;
       await api().invoke('strategies/delete', { id });
+      forgetStrategy(id);
       onCleared();
       onChanged();
       toast({
