@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from '../../domain/market/timeframe.js';
+import { MAX_STRATEGY_NAME_LENGTH } from '../../domain/strategy/limits.js';
 
 /**
  * Building blocks of the input schemas. Every bound is explicit: a payload from the UI
@@ -7,7 +8,8 @@ import { TIMEFRAMES } from '../../domain/market/timeframe.js';
  * limit or scan without end.
  */
 export const MAX_ID_LENGTH = 64;
-export const MAX_NAME_LENGTH = 200;
+/** The strategy name limit of the domain: one limit for create, rename, duplicate and the builder. */
+export const MAX_NAME_LENGTH = MAX_STRATEGY_NAME_LENGTH;
 export const MAX_PATH_LENGTH = 4096;
 export const MAX_PAGE_SIZE = 1000;
 export const MAX_CHART_POINTS = 20_000;
@@ -18,7 +20,11 @@ export const timeframeSchema = z.enum(TIMEFRAMES);
 /** Epoch milliseconds UTC, an integer within JavaScript's Date range. */
 export const tsSchema = z.number().int().min(-8.64e15).max(8.64e15);
 export const pathSchema = z.string().min(1).max(MAX_PATH_LENGTH);
-export const nameSchema = z.string().trim().min(1).max(MAX_NAME_LENGTH);
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, 'A name cannot be empty.')
+  .max(MAX_NAME_LENGTH, `A name is at most ${MAX_NAME_LENGTH} characters.`);
 export const tagSchema = z.string().trim().min(1).max(40);
 export const tagsSchema = z.array(tagSchema).max(32);
 export const offsetSchema = z.number().int().min(0).max(1_000_000_000);

@@ -46,6 +46,14 @@ export function payloadIssues(error: z.ZodError): PayloadIssue[] {
   return error.issues.slice(0, 50).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }
 
+/** Returns what is wrong and where: 'Invalid input for strategies/rename: name: A name is at most 200 characters.' */
+function invalidInputMessage(name: string, issues: readonly PayloadIssue[]): string {
+  const first = issues[0];
+  if (!first) return `Invalid input for ${name}`;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return `Invalid input for ${name}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`;
+}
+
 /** Returns a dispatcher over `table`: the one entry point both transports call. */
 export function createDispatcher(table: HandlerTable, options: DispatcherOptions): Dispatcher {
   const handlers = new Map<HandlerName, (args: unknown) => Promise<unknown>>();
@@ -75,7 +83,10 @@ export function createDispatcher(table: HandlerTable, options: DispatcherOptions
       let failed = true;
       try {
         const parsed = (HANDLER_SCHEMAS[name] as z.ZodType).safeParse(args);
-        if (!parsed.success) throw new ValidationError(`Invalid input for ${name}`, { issues: payloadIssues(parsed.error) });
+        if (!parsed.success) {
+          const issues = payloadIssues(parsed.error);
+          throw new ValidationError(invalidInputMessage(name, issues), { issues });
+        }
         const value = await handler(parsed.data);
         failed = false;
         return { ok: true, value };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { StrategyId } from '../../domain/market/ids.js';
 import type { ParamDef, VariableDef } from '../../domain/strategy/catalog.js';
+import type { SpecLimits } from '../../domain/strategy/limits.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import {
   idSchema,
@@ -109,6 +110,10 @@ export interface StrategyTemplateInfo {
 
 export interface StrategyCatalog {
   readonly variables: readonly VariableDef[];
+  /** The allowed values of the spec's other number fields (stops, sizing, costs...): what validation enforces. */
+  readonly limits: SpecLimits;
+  /** The longest strategy name accepted anywhere. */
+  readonly maxNameLength: number;
   readonly templates: readonly StrategyTemplateInfo[];
 }
 
@@ -117,8 +122,9 @@ export interface StrategyHandlers {
   'strategies/get': (args: StrategyIdArgs) => Promise<StrategyDetail>;
   'strategies/create': (args: CreateStrategyArgs) => Promise<StrategyDetail>;
   /**
-   * Saves a spec and clears the draft. A spec must be well-formed (else ValidationError with
-   * `details.problems`); semantic problems are allowed here and block only `backtest/start`.
+   * Saves a spec and clears the draft. A spec must be well-formed and every value within its
+   * limits (else ValidationError naming the path, with `details.problems`); an unfinished
+   * strategy (no entry yet, an empty group) may be saved and blocks only `backtest/start`.
    * The spec's name becomes the strategy's name.
    */
   'strategies/update': (args: UpdateStrategyArgs) => Promise<StrategyDetail>;

@@ -88,6 +88,51 @@ describe('strategies handlers', () => {
     await call('strategies/update', { id: created.id, spec: created.spec });
     expect(await call('strategies/getDraft', { id: created.id })).toBeNull();
   });
+
+  it('refuses out-of-range values on create, update and backtest/start, naming the field path', async () => {
+    const catalog = await call('strategies/catalog');
+    expect(catalog.limits.distancePercent).toMatchObject({ min: 0.01, max: 100 });
+    const created = await call('strategies/create', {});
+    const tooWide = { ...created.spec, management: { ...created.spec.management, stopLoss: { kind: 'percent', value: 500 } } };
+    const onUpdate = await fail('strategies/update', { id: created.id, spec: tooWide });
+    expect(onUpdate).toMatchObject({ type: 'ValidationError', message: 'management.stopLoss.value: The stop-loss percent must be between 0.01 and 100, got 500.' });
+    expect(await fail('strategies/create', { spec: tooWide })).toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/^management\.stopLoss\.value: /) });
+    expect((await call('strategies/get', { id: created.id })).spec.management.stopLoss).not.toEqual({ kind: 'percent', value: 500 });
+    const period = (await fail('strategies/update', { id: created.id, spec: { ...created.spec, entry: { long: { kind: 'group', mode: 'all', children: [{ kind: 'trigger', left: { kind: 'variable', variable: 'sma', params: { period: 0 } }, operator: '>', right: { kind: 'constant', value: 1 } }] } } } })).message;
+    expect(period).toMatch(/^entry\.long\.children\[0\]\.left\.params\.period: SMA period must be between 1 and 5000, got 0\./);
+    // An unfinished strategy is still savable: only values out of their range are refused.
+    await call('strategies/update', { id: created.id, spec: { ...created.spec, entry: {} } });
+
+    // A spec stored before the limits existed does not run either.
+    storage.writer.prepare('UPDATE strategies SET spec_json = ? WHERE id = ?').run(JSON.stringify(tooWide), created.id);
+    const onStart = await fail('backtest/start', { strategyId: created.id, symbol: 'DEMO-BTC', timeframe: '1m' });
+    expect(onStart.message).toMatch(/^management\.stopLoss\.value: The stop-loss percent must be between 0\.01 and 100, got 500\./);
+  });
+
+  it('has one name limit, says it, and refuses a deleted strategy by name with its draft dropped', async () => {
+    const created = await call('strategies/create', { name: 'Short' });
+    const long = 'x'.repeat(250);
+    expect(await fail('strategies/rename', { id: created.id, name: long })).toMatchObject({
+      type: 'ValidationError',
+      message: 'Invalid input for strategies/rename: name: A name is at most 200 characters.',
+    });
+    expect((await fail('strategies/update', { id: created.id, spec: { ...created.spec, name: long } })).message).toBe(
+      'name: The name is 250 characters; a name is at most 200.',
+    );
+    expect((await fail('strategies/create', { name: long })).message).toMatch(/at most 200 characters/);
+    await call('strategies/rename', { id: created.id, name: 'y'.repeat(200) });
+
+    await call('strategies/saveDraft', { id: created.id, draft: { ...created.spec, initialCash: 7 } });
+    await call('strategies/delete', { id: created.id });
+    const gone = await fail('strategies/get', { id: created.id });
+    expect(gone).toMatchObject({ type: 'NotFoundError', details: { id: created.id, deleted: true } });
+    expect(gone.message).toMatch(/was deleted/);
+    expect(await fail('strategies/getDraft', { id: created.id })).toMatchObject({ type: 'NotFoundError', details: { deleted: true } });
+    expect(await fail('strategies/saveDraft', { id: created.id, draft: created.spec })).toMatchObject({ details: { deleted: true } });
+    await call('strategies/restore', { id: created.id });
+    expect(await call('strategies/getDraft', { id: created.id })).toBeNull();
+    expect(await fail('strategies/get', { id: 'no-such-id' })).toMatchObject({ type: 'NotFoundError', message: 'No strategy no-such-id' });
+  });
 });
 
 describe('data handlers', () => {

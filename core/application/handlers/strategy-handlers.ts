@@ -1,11 +1,12 @@
 import { strategyId, type StrategyId } from '../../domain/market/ids.js';
 import { VARIABLES } from '../../domain/strategy/catalog.js';
+import { MAX_STRATEGY_NAME_LENGTH, SPEC_LIMITS } from '../../domain/strategy/limits.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import { buildTemplate, listTemplates } from '../../domain/strategy/templates.js';
 import type { StrategyDetail, StrategyHandlers, StrategySummary } from '../contract/strategies.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { StoredStrategy, StoredStrategySummary } from '../ports/strategy-store.js';
-import { checkSpec, createSpecFromTemplate, parseSpec } from '../strategy/strategy-service.js';
+import { checkSpec, createSpecFromTemplate, requireSavableSpec } from '../strategy/strategy-service.js';
 import type { HandlerDeps } from './handler-deps.js';
 
 const DEFAULT_PAGE = 100;
@@ -30,6 +31,11 @@ function notFound(id: string): NotFoundError {
   return new NotFoundError(`No strategy ${id}`, { id });
 }
 
+/** A deleted strategy is not found, but says so: the UI offers to restore it. */
+function deletedStrategy(stored: StoredStrategy): NotFoundError {
+  return new NotFoundError(`The strategy “${stored.name}” was deleted`, { id: stored.id, deleted: true, name: stored.name, deletedAt: stored.deletedAt });
+}
+
 export function strategyHandlers(deps: HandlerDeps): StrategyHandlers {
   const { strategyStore: store, clock, events } = deps;
   const changed = (id: StrategyId) => events.emit('data/changed', { kind: 'strategies', ids: [id] });
@@ -39,8 +45,9 @@ export function strategyHandlers(deps: HandlerDeps): StrategyHandlers {
     return detail(stored);
   };
   const live = (id: string) => {
-    const stored = store.get(strategyId(id));
+    const stored = store.get(strategyId(id), { includeDeleted: true });
     if (!stored) throw notFound(id);
+    if (stored.deletedAt !== null) throw deletedStrategy(stored);
     return stored;
   };
 
@@ -67,13 +74,13 @@ export function strategyHandlers(deps: HandlerDeps): StrategyHandlers {
       }
       const spec =
         args.spec !== undefined
-          ? parseSpec(args.spec)
+          ? requireSavableSpec(args.spec)
           : createSpecFromTemplate(args.templateId ?? listTemplates()[0]!.id, {}, args.name === undefined ? undefined : { name: args.name });
       return insert(args.name ?? spec.name, args.tags ?? [], spec);
     },
 
     'strategies/update': async (args) => {
-      const spec = parseSpec(args.spec);
+      const spec = requireSavableSpec(args.spec);
       const id = strategyId(args.id);
       const current = live(args.id);
       const name = spec.name.trim() === '' ? current.name : spec.name.trim();
@@ -112,6 +119,8 @@ export function strategyHandlers(deps: HandlerDeps): StrategyHandlers {
 
     'strategies/catalog': async () => ({
       variables: VARIABLES,
+      limits: SPEC_LIMITS,
+      maxNameLength: MAX_STRATEGY_NAME_LENGTH,
       templates: listTemplates().map((t) => ({ id: t.id, name: t.name, description: t.description, params: t.params, spec: buildTemplate(t.id) })),
     }),
 
@@ -122,7 +131,10 @@ export function strategyHandlers(deps: HandlerDeps): StrategyHandlers {
 
     'strategies/saveDraft': async (args) => {
       const savedAt = clock();
-      if (!store.saveDraft(strategyId(args.id), args.draft, savedAt)) throw notFound(args.id);
+      if (!store.saveDraft(strategyId(args.id), args.draft, savedAt)) {
+        live(args.id); // says "was deleted" when it was
+        throw notFound(args.id);
+      }
       return { savedAt };
     },
 

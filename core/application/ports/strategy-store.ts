@@ -57,7 +57,7 @@ export interface StrategyStore {
   /** Replaces spec (and tags when given), clears the draft; null when there is no live strategy `id`. */
   updateSpec(id: StrategyId, spec: StrategySpec, tags: readonly string[] | undefined, updatedAt: number): StoredStrategy | null;
   rename(id: StrategyId, name: string, updatedAt: number): StoredStrategy | null;
-  /** Soft-deletes; null when there is no live strategy `id`. */
+  /** Soft-deletes and drops the draft; null when there is no live strategy `id`. */
   softDelete(id: StrategyId, deletedAt: number): StoredStrategy | null;
   /** Undoes a soft delete; null when there is no deleted strategy `id`. */
   restore(id: StrategyId): StoredStrategy | null;

@@ -1,7 +1,7 @@
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import { buildTemplate, listTemplates, type TemplateBase } from '../../domain/strategy/templates.js';
-import { validateSpec, type Problem, type ProblemCode } from '../../domain/strategy/validate.js';
+import { validateSpec, VALUE_PROBLEM_CODES, type Problem, type ProblemCode } from '../../domain/strategy/validate.js';
 import { DomainError } from '../../domain/errors.js';
 import { ValidationError } from '../errors.js';
 import { formatPath, strategySpecSchema } from './spec-schema.js';
@@ -61,6 +61,21 @@ export function checkSpec(json: unknown, runTimeframe?: Timeframe): SpecCheck {
   }
   const result = validateSpec(parsed.spec, runTimeframe ? { runTimeframe } : {});
   return { spec: parsed.spec, ...result, runnable: result.errors.length === 0 && result.warnings.length === 0 };
+}
+
+/**
+ * Returns the spec a save may store: well-formed, and every field within its limits (ranges,
+ * whole numbers, name length). An unfinished strategy (no entry yet) may be saved; a value
+ * out of range may not. Throws ValidationError naming the field path, with every such
+ * problem in `details.problems`.
+ */
+export function requireSavableSpec(json: unknown): StrategySpec {
+  const spec = parseSpec(json);
+  const problems = validateSpec(spec).errors.filter((problem) => VALUE_PROBLEM_CODES.has(problem.code));
+  if (problems.length === 0) return spec;
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  throw new ValidationError(`${first.path}: ${first.message}${more}`, { problems });
 }
 
 /**

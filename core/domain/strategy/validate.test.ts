@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { findVariable } from './catalog.js';
 import type { Condition, ConditionGroup, StrategySpec, Trigger, VariableOperand } from './spec.js';
 import { buildTemplate } from './templates.js';
-import { comparisonVerdict, isRunnable, validateSpec, type Problem } from './validate.js';
+import { MAX_STRATEGY_NAME_LENGTH, SPEC_LIMITS } from './limits.js';
+import { comparisonVerdict, isRunnable, validateSpec, VALUE_PROBLEM_CODES, type Problem } from './validate.js';
 
 const v = (variable: string, params?: Record<string, number>, output?: string): VariableOperand => ({
   kind: 'variable',
@@ -209,5 +210,30 @@ describe('validateSpec', () => {
     expect(codesAt(validateSpec({ ...base, sizing: { kind: 'fixedQuantity', quantity: 0 } }).errors)).toEqual(['invalidSizing@sizing.quantity']);
     expect(codesAt(validateSpec({ ...base, sizing: { kind: 'fixedCash', cash: -5 } }).errors)).toEqual(['invalidSizing@sizing.cash']);
     expect(validateSpec({ ...base, sizing: { kind: 'percentEquity', percent: 100 } }).errors).toEqual([]);
+  });
+});
+
+describe('value limits (one table for the validator and the builder)', () => {
+  it('enforces the upper bounds of SPEC_LIMITS with the field path, and the name length', () => {
+    const result = validateSpec({
+      ...base,
+      name: 'n'.repeat(MAX_STRATEGY_NAME_LENGTH + 1),
+      management: { stopLoss: { kind: 'percent', value: 500 }, takeProfit: { kind: 'atr', multiple: 51, period: 14 }, timeExitBars: 100_001 },
+      costs: { commissionPct: 11, commissionFixed: 0, slippageBps: 1001 },
+      initialCash: 2e12,
+    });
+    expect(result.errors.map((p) => `${p.code}@${p.path}`)).toEqual([
+      'nameTooLong@name',
+      'invalidManagement@management.stopLoss.value',
+      'invalidManagement@management.takeProfit.multiple',
+      'invalidManagement@management.timeExitBars',
+      'invalidCosts@costs.commissionPct',
+      'invalidCosts@costs.slippageBps',
+      'invalidInitialCash@initialCash',
+    ]);
+    expect(result.errors[1]!.message).toBe('The stop-loss percent must be between 0.01 and 100, got 500.');
+    for (const problem of result.errors) expect(VALUE_PROBLEM_CODES.has(problem.code)).toBe(true);
+    const edge = { ...base, management: { stopLoss: { kind: 'percent', value: SPEC_LIMITS.distancePercent.max } } } as const;
+    expect(validateSpec(edge).errors).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { timeframeMs, type Timeframe } from '../market/timeframe.js';
 import { findOutput, findVariable, type ComparisonGroup, type OutputDef, type VariableDef } from './catalog.js';
+import { limitViolation, MAX_STRATEGY_NAME_LENGTH, SPEC_LIMITS, type NumberLimit } from './limits.js';
 import type { Condition, ConditionGroup, Distance, Operand, Side, StrategySpec, Trigger, VariableOperand } from './spec.js';
 
 /** One problem found in a spec: where (a path into the spec), what (a code) and a sentence for people. */
@@ -12,6 +13,7 @@ export interface Problem {
 
 export type ProblemCode =
   | 'missingName'
+  | 'nameTooLong'
   | 'unknownVariable'
   | 'unknownOutput'
   | 'unknownParam'
@@ -37,6 +39,23 @@ export type ProblemCode =
   | 'invalidSizing'
   | 'invalidCosts'
   | 'invalidInitialCash';
+
+/**
+ * Problems of a single field holding a value outside what it may hold (a range, a whole
+ * number, a name length). Unlike an unfinished strategy (no entry yet, an empty group),
+ * such a value is never stored: saving refuses it, not only running.
+ */
+export const VALUE_PROBLEM_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
+  'nameTooLong',
+  'paramOutOfRange',
+  'paramNotInteger',
+  'constantNotFinite',
+  'invalidBarCount',
+  'invalidManagement',
+  'invalidSizing',
+  'invalidCosts',
+  'invalidInitialCash',
+]);
 
 export interface ValidateOptions {
   /** The timeframe the strategy will run on; enables the higher-timeframe check. */
@@ -131,6 +150,9 @@ class Collector {
 export function validateSpec(spec: StrategySpec, options: ValidateOptions = {}): ValidationResult {
   const out = new Collector(spec.acceptedWarnings);
   if (spec.name.trim() === '') out.error('name', 'missingName', 'Give the strategy a name.');
+  else if (spec.name.trim().length > MAX_STRATEGY_NAME_LENGTH) {
+    out.error('name', 'nameTooLong', `The name is ${spec.name.trim().length} characters; a name is at most ${MAX_STRATEGY_NAME_LENGTH}.`);
+  }
 
   const sides: readonly Side[] = spec.direction === 'both' ? ['long', 'short'] : [spec.direction];
   for (const side of ['long', 'short'] as const) {
@@ -168,9 +190,7 @@ export function validateSpec(spec: StrategySpec, options: ValidateOptions = {}):
 
   checkSizing(spec, out);
   checkCosts(spec, out);
-  if (!Number.isFinite(spec.initialCash) || spec.initialCash <= 0) {
-    out.error('initialCash', 'invalidInitialCash', `Initial cash must be a positive amount, got ${spec.initialCash}.`);
-  }
+  checkLimit(spec.initialCash, SPEC_LIMITS.initialCash, 'initialCash', 'invalidInitialCash', 'Initial cash', out);
   return { errors: out.errors, warnings: out.warnings, accepted: out.accepted };
 }
 
@@ -195,9 +215,8 @@ function checkTrigger(trigger: Trigger, path: string, out: Collector, options: V
   const left = checkVariable(trigger.left, `${path}.left`, out, options, inExit);
   if (trigger.operator === 'risingFor' || trigger.operator === 'fallingFor') {
     const bars = trigger.bars;
-    if (bars === undefined || !Number.isInteger(bars) || bars < 1) {
-      out.error(`${path}.bars`, 'invalidBarCount', `"${trigger.operator}" needs a whole number of bars of at least 1, got ${bars ?? 'none'}.`);
-    }
+    if (bars === undefined) out.error(`${path}.bars`, 'invalidBarCount', `"${trigger.operator}" needs a number of bars.`);
+    else checkLimit(bars, SPEC_LIMITS.triggerBars, `${path}.bars`, 'invalidBarCount', `The bar count of "${trigger.operator}"`, out);
     if (trigger.right !== undefined) {
       out.warn(`${path}.right`, 'rightIgnored', `"${trigger.operator}" looks at the left value only; the right operand is ignored.`);
     }
@@ -291,19 +310,19 @@ function checkVariable(operand: VariableOperand, path: string, out: Collector, o
   return { def, output, label, key: `${def.id}|${paramText}|${output.id}|${operand.timeframe ?? ''}` };
 }
 
+/** Reports `value` at `path` when it breaks its limit: "The stop-loss percent must be between 0.01 and 100, got 500." */
+function checkLimit(value: number, limit: NumberLimit, path: string, code: ProblemCode, what: string, out: Collector): void {
+  const violation = limitViolation(value, limit);
+  if (violation) out.error(path, code, `${what} ${violation}, got ${value}.`);
+}
+
 function checkDistance(distance: Distance, path: string, what: string, out: Collector): void {
   if (distance.kind === 'percent') {
-    if (!Number.isFinite(distance.value) || distance.value <= 0) {
-      out.error(`${path}.value`, 'invalidManagement', `The ${what} must be a positive percentage, got ${distance.value}.`);
-    }
+    checkLimit(distance.value, SPEC_LIMITS.distancePercent, `${path}.value`, 'invalidManagement', `The ${what} percent`, out);
     return;
   }
-  if (!Number.isFinite(distance.multiple) || distance.multiple <= 0) {
-    out.error(`${path}.multiple`, 'invalidManagement', `The ${what} ATR multiple must be positive, got ${distance.multiple}.`);
-  }
-  if (!Number.isInteger(distance.period) || distance.period < 1 || distance.period > 5000) {
-    out.error(`${path}.period`, 'invalidManagement', `The ${what} ATR period must be a whole number from 1 to 5000, got ${distance.period}.`);
-  }
+  checkLimit(distance.multiple, SPEC_LIMITS.distanceAtrMultiple, `${path}.multiple`, 'invalidManagement', `The ${what} ATR multiple`, out);
+  checkLimit(distance.period, SPEC_LIMITS.distanceAtrPeriod, `${path}.period`, 'invalidManagement', `The ${what} ATR period`, out);
 }
 
 function checkManagement(spec: StrategySpec, out: Collector): void {
@@ -313,53 +332,33 @@ function checkManagement(spec: StrategySpec, out: Collector): void {
   if (m.trailingStop) {
     checkDistance(m.trailingStop.distance, 'management.trailingStop.distance', 'trailing stop', out);
     const activation = m.trailingStop.activationPct;
-    if (!Number.isFinite(activation) || activation < 0) {
-      out.error('management.trailingStop.activationPct', 'invalidManagement', `The trailing stop activation must be 0 % or more, got ${activation}.`);
-    }
+    checkLimit(activation, SPEC_LIMITS.trailingActivationPct, 'management.trailingStop.activationPct', 'invalidManagement', 'The trailing stop activation %', out);
   }
-  if (m.timeExitBars !== undefined && (!Number.isInteger(m.timeExitBars) || m.timeExitBars < 1)) {
-    out.error('management.timeExitBars', 'invalidManagement', `The time exit needs a whole number of bars of at least 1, got ${m.timeExitBars}.`);
+  if (m.timeExitBars !== undefined) {
+    checkLimit(m.timeExitBars, SPEC_LIMITS.timeExitBars, 'management.timeExitBars', 'invalidManagement', 'The time exit (bars)', out);
   }
   if (m.pyramiding) {
     const { maxAdds, spacingPct } = m.pyramiding;
-    if (!Number.isInteger(maxAdds) || maxAdds < 0) {
-      out.error('management.pyramiding.maxAdds', 'invalidManagement', `The maximum number of adds must be a whole number of 0 or more, got ${maxAdds}.`);
-    }
-    if (!Number.isFinite(spacingPct) || spacingPct < 0) {
-      out.error('management.pyramiding.spacingPct', 'invalidManagement', `The spacing between adds must be 0 % or more, got ${spacingPct}.`);
-    }
+    checkLimit(maxAdds, SPEC_LIMITS.pyramidingMaxAdds, 'management.pyramiding.maxAdds', 'invalidManagement', 'The maximum number of adds', out);
+    checkLimit(spacingPct, SPEC_LIMITS.pyramidingSpacingPct, 'management.pyramiding.spacingPct', 'invalidManagement', 'The spacing between adds (%)', out);
   }
   if (m.partialExit) {
     const { atProfitPct, fraction } = m.partialExit;
-    if (!Number.isFinite(atProfitPct) || atProfitPct <= 0) {
-      out.error('management.partialExit.atProfitPct', 'invalidManagement', `The partial exit level must be a positive profit %, got ${atProfitPct}.`);
-    }
-    if (!(fraction > 0 && fraction < 1)) {
-      out.error('management.partialExit.fraction', 'invalidManagement', `The partial exit fraction must be between 0 and 1 (exclusive), got ${fraction}.`);
-    }
+    checkLimit(atProfitPct, SPEC_LIMITS.partialExitAtProfitPct, 'management.partialExit.atProfitPct', 'invalidManagement', 'The partial exit profit %', out);
+    checkLimit(fraction, SPEC_LIMITS.partialExitFraction, 'management.partialExit.fraction', 'invalidManagement', 'The partial exit fraction', out);
   }
 }
 
 function checkSizing(spec: StrategySpec, out: Collector): void {
   const s = spec.sizing;
-  if (s.kind === 'fixedQuantity' && !(Number.isFinite(s.quantity) && s.quantity > 0)) {
-    out.error('sizing.quantity', 'invalidSizing', `The fixed quantity must be positive, got ${s.quantity}.`);
-  } else if (s.kind === 'fixedCash' && !(Number.isFinite(s.cash) && s.cash > 0)) {
-    out.error('sizing.cash', 'invalidSizing', `The cash per trade must be positive, got ${s.cash}.`);
-  } else if (s.kind === 'percentEquity' && !(s.percent > 0 && s.percent <= 100)) {
-    out.error('sizing.percent', 'invalidSizing', `The percent of equity must be above 0 and at most 100, got ${s.percent}.`);
-  }
+  if (s.kind === 'fixedQuantity') checkLimit(s.quantity, SPEC_LIMITS.sizingQuantity, 'sizing.quantity', 'invalidSizing', 'The fixed quantity', out);
+  else if (s.kind === 'fixedCash') checkLimit(s.cash, SPEC_LIMITS.sizingCash, 'sizing.cash', 'invalidSizing', 'The cash per trade', out);
+  else checkLimit(s.percent, SPEC_LIMITS.sizingPercent, 'sizing.percent', 'invalidSizing', 'The percent of equity', out);
 }
 
 function checkCosts(spec: StrategySpec, out: Collector): void {
   const c = spec.costs;
-  const fields = [
-    ['commissionPct', 'commission %'],
-    ['commissionFixed', 'fixed commission per order'],
-    ['slippageBps', 'slippage'],
-  ] as const;
-  for (const [field, label] of fields) {
-    const value = c[field];
-    if (!Number.isFinite(value) || value < 0) out.error(`costs.${field}`, 'invalidCosts', `The ${label} must be 0 or more, got ${value}.`);
-  }
+  checkLimit(c.commissionPct, SPEC_LIMITS.commissionPct, 'costs.commissionPct', 'invalidCosts', 'The commission %', out);
+  checkLimit(c.commissionFixed, SPEC_LIMITS.commissionFixed, 'costs.commissionFixed', 'invalidCosts', 'The fixed commission per order', out);
+  checkLimit(c.slippageBps, SPEC_LIMITS.slippageBps, 'costs.slippageBps', 'invalidCosts', 'The slippage (bps)', out);
 }

@@ -19,6 +19,8 @@ export type StrategyDetail = ResultOf<'strategies/get'>;
 export type StrategySummary = ResultOf<'strategies/list'>['items'][number];
 export type StrategyCatalog = ResultOf<'strategies/catalog'>;
 export type StrategyTemplateInfo = StrategyCatalog['templates'][number];
+export type SpecLimits = StrategyCatalog['limits'];
+export type NumberLimit = SpecLimits[keyof SpecLimits];
 export type SpecCheck = ResultOf<'strategies/validate'>;
 export type SpecIssue = SpecCheck['errors'][number];
 

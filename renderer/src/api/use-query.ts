@@ -5,6 +5,8 @@ export interface QueryState<T> {
   readonly data: T | undefined;
   /** The message to show, never a stack. */
   readonly error: string | null;
+  /** What the load threw (an ApiError with its type and details), for screens that tell errors apart. */
+  readonly failure: unknown;
   readonly loading: boolean;
   readonly reload: () => void;
 }
@@ -16,6 +18,7 @@ export interface QueryState<T> {
 export function useQuery<T>(load: () => Promise<T>, deps: readonly unknown[]): QueryState<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
   const generation = useRef(0);
@@ -30,16 +33,18 @@ export function useQuery<T>(load: () => Promise<T>, deps: readonly unknown[]): Q
         if (mine !== generation.current) return;
         setData(value);
         setError(null);
+        setFailure(null);
         setLoading(false);
       },
-      (failure: unknown) => {
+      (thrown: unknown) => {
         if (mine !== generation.current) return;
-        setError(errorMessage(failure));
+        setError(errorMessage(thrown));
+        setFailure(thrown);
         setLoading(false);
       },
     );
   }, [...deps, tick]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload };
+  return { data, error, failure, loading, reload };
 }

@@ -8,13 +8,15 @@ import type { Route } from '../../app/use-route.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
+import { strategyMissing, type StrategyMissing } from '../../api/strategy-missing.js';
+import { MissingStrategy } from '../../components/MissingStrategy.js';
 import { BuilderContext, type BuilderApi } from './builder-context.js';
 import { GeneralForm } from './GeneralForm.js';
 import { ManagementForm } from './ManagementForm.js';
 import { SideConditions } from './SideConditions.js';
 import { SignalPreview } from './SignalPreview.js';
 import { SizingCostsForm } from './SizingCostsForm.js';
-import { getIn, pathKey, removeAt, setIn } from './spec-edit.js';
+import { getIn, pathKey, removeAt, sameValue, setIn } from './spec-edit.js';
 import { useDraftAutosave } from './use-draft.js';
 import { useValidation } from './use-validation.js';
 import { loadStrategy, type LoadedStrategy } from './strategy-loader.js';
@@ -42,16 +44,30 @@ export function BuilderScreen({ strategyId, navigate }: { strategyId: string | u
       </EmptyState>
     );
   }
-  return <StrategyBuilder key={strategyId} strategyId={strategyId} navigate={navigate} />;
+  return <StrategyBuilderOrMissing strategyId={strategyId} navigate={navigate} />;
 }
 
-function StrategyBuilder({ strategyId, navigate }: { strategyId: string; navigate: (route: Route) => void }) {
+/** The builder, mounted afresh when a deleted strategy is restored from its empty state. */
+function StrategyBuilderOrMissing({ strategyId, navigate }: { strategyId: string; navigate: (route: Route) => void }) {
+  const [generation, setGeneration] = useState(0);
+  return <StrategyBuilder key={`${strategyId}:${generation}`} strategyId={strategyId} navigate={navigate} onRestored={() => setGeneration((n) => n + 1)} />;
+}
+
+function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: string; navigate: (route: Route) => void; onRestored: () => void }) {
   const loaded = useQuery(() => loadStrategy(strategyId), [strategyId]);
   const [saved, setSaved] = useState<StrategyDetail | null>(null);
   const [spec, setSpec] = useState<StrategySpec | null>(null);
   const [restoredAt, setRestoredAt] = useState<number | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  // Set when a save finds the strategy deleted meanwhile.
+  const [goneOnSave, setGoneOnSave] = useState<StrategyMissing | null>(null);
+  // Number fields whose text is no number (blank): the spec cannot hold them, the header counts them.
+  const [unparsed, setUnparsed] = useState<ReadonlySet<string>>(() => new Set());
+  // Bumped by "Discard changes": the fields mount again from the saved spec, typed text included.
+  const [formGeneration, setFormGeneration] = useState(0);
+  // Ctrl+Enter while Run is not allowed: the reason, shown until it no longer holds.
+  const [runRefused, setRunRefused] = useState(false);
   // The preview (a chart and a backtest call) mounts after the form has painted, so
   // opening a strategy shows its form without waiting for the chart.
   const [showPreview, setShowPreview] = useState(false);
@@ -67,16 +83,27 @@ function StrategyBuilder({ strategyId, navigate }: { strategyId: string; navigat
   if (loaded.data && loaded.data !== taken) {
     setTaken(loaded.data);
     setSaved(loaded.data.detail);
-    // A draft equal to the saved spec (left by "discard") is no unsaved edit.
-    if (loaded.data.draft && JSON.stringify(loaded.data.draft.draft) !== JSON.stringify(loaded.data.detail.spec)) {
+    // A draft equal to the saved spec (left by "discard" or an edit typed back) is no unsaved edit.
+    if (loaded.data.draft && !sameValue(loaded.data.draft.draft, loaded.data.detail.spec)) {
       setSpec(loaded.data.draft.draft as unknown as StrategySpec);
       setRestoredAt(loaded.data.draft.savedAt);
     } else setSpec(loaded.data.detail.spec);
   }
 
-  const dirty = spec !== null && saved !== null && spec !== saved.spec;
-  const draftStatus = useDraftAutosave(strategyId, spec, dirty);
-  const { check, error: validateError } = useValidation(spec);
+  // Unsaved means "differs from the saved spec" by value: an edit typed back is no edit.
+  const dirty = useMemo(() => spec !== null && saved !== null && !sameValue(spec, saved.spec), [spec, saved]);
+  const draftStatus = useDraftAutosave(strategyId, spec, dirty, restoredAt !== null);
+  const { check, current: checkCurrent, error: validateError } = useValidation(spec);
+
+  const reportUnparsed = useCallback((key: string, isUnparsed: boolean) => {
+    setUnparsed((now) => {
+      if (now.has(key) === isUnparsed) return now;
+      const next = new Set(now);
+      if (isUnparsed) next.add(key);
+      else next.delete(key);
+      return next;
+    });
+  }, []);
 
   const api_ = useMemo<BuilderApi | null>(() => {
     if (!loaded.data) return null;
@@ -84,52 +111,76 @@ function StrategyBuilder({ strategyId, navigate }: { strategyId: string; navigat
     const warnings = byPath(check?.warnings ?? []);
     return {
       variables: loaded.data.catalog.variables,
+      limits: loaded.data.catalog.limits,
+      maxNameLength: loaded.data.catalog.maxNameLength,
       issuesAt: (path) => ({ errors: errors.get(pathKey(path)) ?? [], warnings: warnings.get(pathKey(path)) ?? [] }),
       update: (path, value) => setSpec((current) => (current ? setIn(current, path, value) : current)),
       remove: (path) => setSpec((current) => (current ? removeAt(current, path) : current)),
+      reportUnparsed,
     };
-  }, [loaded.data, check]);
+  }, [loaded.data, check, reportUnparsed]);
+
+  const problemCount = (check?.errors.length ?? 0) + unparsed.size;
+  // Save only what the validator has seen and passed, with every field holding a number:
+  // the button and Ctrl+S both ask this.
+  const canSave = dirty && !saving && checkCurrent && problemCount === 0;
 
   const save = useCallback(async () => {
-    if (!spec) return;
+    if (!spec || !canSave) return;
     setSaving(true);
     setSaveError(null);
     try {
       const submitted = spec;
       const next = await api().invoke('strategies/update', { id: strategyId, spec: submitted as unknown as Record<string, unknown> });
+      draftStatus.cleared();
       setSaved(next);
       // Edits typed while the save was in flight stay (and stay dirty, so they are drafted).
       setSpec((current) => (current === submitted ? next.spec : current));
       setRestoredAt(null);
     } catch (failure) {
       setSaveError(errorMessage(failure));
+      setGoneOnSave(strategyMissing(failure));
     } finally {
       setSaving(false);
     }
-  }, [spec, strategyId]);
+  }, [spec, strategyId, canSave, draftStatus.cleared]);
 
   const discard = (): void => {
     if (!saved) return;
+    // The autosave writes the saved spec over the stored draft, so a reload shows it clean.
     setSpec(saved.spec);
     setRestoredAt(null);
-    // An empty draft would still be a draft: save the saved spec over it, then it is clean.
-    void api().invoke('strategies/saveDraft', { id: strategyId, draft: saved.spec as unknown as Record<string, unknown> });
+    setFormGeneration((n) => n + 1);
+  };
+
+  // Run uses the saved strategy: with unsaved edits it would run something else than the
+  // form shows, so the button and Ctrl+Enter refuse alike and say why.
+  const runBlocked = dirty ? 'Save first: Run uses the saved strategy (Ctrl+S saves).' : unparsed.size > 0 ? 'Enter a number in every field first.' : null;
+  const run = (): void => {
+    if (runBlocked) {
+      setRunRefused(true);
+      return;
+    }
+    navigate({ screen: 'run', id: strategyId });
   };
 
   useShortcut('Mod+s', () => void save());
-  useShortcut('Mod+Enter', () => navigate({ screen: 'run', id: strategyId }));
+  useShortcut('Mod+Enter', run);
 
+  const missing = strategyMissing(loaded.failure) ?? draftStatus.missing ?? goneOnSave;
+  if (missing) return <MissingStrategy id={strategyId} missing={missing} navigate={navigate} onRestored={onRestored} />;
   if (loaded.error) return <ErrorBox message={loaded.error} />;
   if (!spec || !api_ || !saved) return <div className="muted">Loading…</div>;
 
-  const errorCount = check?.errors.length ?? 0;
   const unplaced = (check?.errors ?? []).filter((issue) => issue.path === '' || getIn(spec, normalizePath(issue.path).split('.')) === undefined);
   return (
     <BuilderContext.Provider value={api_}>
       <div className="row panel" style={{ minHeight: 44 }}>
-        <strong data-testid="builder-title">{saved.name}</strong>
-        <span className={errorCount ? 'bad' : 'good'} data-testid="validation-status">
-          {check ? (errorCount ? `${errorCount} problem${errorCount > 1 ? 's' : ''}` : 'Valid') : 'Checking…'}
+        <strong data-testid="builder-title" className="ellipsis" title={saved.name} style={{ maxWidth: 'min(480px, 40%)' }}>
+          {saved.name}
+        </strong>
+        <span className={problemCount ? 'bad' : 'good'} data-testid="validation-status">
+          {problemCount ? `${problemCount} problem${problemCount > 1 ? 's' : ''}` : check ? 'Valid' : 'Checking…'}
         </span>
         {dirty && (
           <span className="muted" data-testid="draft-status">
@@ -141,16 +192,21 @@ function StrategyBuilder({ strategyId, navigate }: { strategyId: string; navigat
             Restored unsaved edits from {formatTs(restoredAt)}
           </span>
         )}
+        {runRefused && runBlocked && (
+          <span className="bad" role="status" data-testid="builder-run-blocked">
+            {runBlocked}
+          </span>
+        )}
         <span className="grow" />
         {dirty && (
           <button data-testid="builder-discard" onClick={discard}>
             Discard changes
           </button>
         )}
-        <button className="primary" data-testid="builder-save" disabled={!dirty || saving || errorCount > 0} title="Ctrl+S" onClick={() => void save()}>
+        <button className="primary" data-testid="builder-save" disabled={!canSave} title="Ctrl+S" onClick={() => void save()}>
           {saving ? 'Saving…' : 'Save'}
         </button>
-        <button data-testid="builder-run" disabled={dirty} title={dirty ? 'Save first' : 'Ctrl+Enter'} onClick={() => navigate({ screen: 'run', id: strategyId })}>
+        <button data-testid="builder-run" disabled={runBlocked !== null} title={runBlocked ?? 'Ctrl+Enter'} onClick={run}>
           Run…
         </button>
       </div>
@@ -165,7 +221,7 @@ function StrategyBuilder({ strategyId, navigate }: { strategyId: string; navigat
         </div>
       )}
       <div className="split grow" style={{ gridTemplateColumns: 'minmax(420px, 1fr) minmax(420px, 1fr)', minHeight: 0 }}>
-        <div className="col" style={{ overflow: 'auto', minHeight: 0 }} data-testid="builder-form">
+        <div key={formGeneration} className="col" style={{ overflow: 'auto', minHeight: 0 }} data-testid="builder-form">
           <GeneralForm spec={spec} />
           <SideConditions spec={spec} which="entry" />
           <SideConditions spec={spec} which="exit" />
@@ -173,7 +229,7 @@ function StrategyBuilder({ strategyId, navigate }: { strategyId: string; navigat
           <SizingCostsForm spec={spec} />
         </div>
         <div style={{ overflow: 'auto', minHeight: 0 }}>
-          {showPreview && <SignalPreview spec={spec} valid={check !== null && errorCount === 0} />}
+          {showPreview && <SignalPreview spec={spec} valid={check !== null && problemCount === 0} />}
         </div>
       </div>
     </BuilderContext.Provider>

@@ -6,7 +6,7 @@ import { pathKey, type Path } from './spec-edit.js';
 
 /** An optional distance from entry: off, a percentage, or a multiple of ATR. */
 export function DistanceField({ label, path, value, optional = true }: { label: string; path: Path; value: Distance | undefined; optional?: boolean }) {
-  const { update } = useBuilder();
+  const { update, limits } = useBuilder();
   const key = pathKey(path);
   return (
     <div className="col" style={{ gap: 4 }}>
@@ -28,13 +28,13 @@ export function DistanceField({ label, path, value, optional = true }: { label: 
       </div>
       {value?.kind === 'percent' && (
         <div className="fields">
-          <NumberField label="Percent" path={[...path, 'value']} value={value.value} min={0.01} max={100} step={0.1} />
+          <NumberField label="Percent" path={[...path, 'value']} value={value.value} limit={limits.distancePercent} />
         </div>
       )}
       {value?.kind === 'atr' && (
         <div className="fields">
-          <NumberField label="Multiple" path={[...path, 'multiple']} value={value.multiple} min={0.1} max={50} step={0.1} />
-          <NumberField label="ATR period" path={[...path, 'period']} value={value.period} min={1} max={500} step={1} integer />
+          <NumberField label="Multiple" path={[...path, 'multiple']} value={value.multiple} limit={limits.distanceAtrMultiple} />
+          <NumberField label="ATR period" path={[...path, 'period']} value={value.period} limit={limits.distanceAtrPeriod} />
         </div>
       )}
       <FieldIssues path={path} />

@@ -2,9 +2,10 @@ import { useBuilder } from './builder-context.js';
 import { pathKey, type Path } from './spec-edit.js';
 
 /** The validator's messages for one field, shown right under it (space kept so nothing jumps). */
-export function FieldIssues({ path, local }: { path: Path; local?: string | null }) {
+export function FieldIssues({ path, local, localOnly = false }: { path: Path; local?: string | null; localOnly?: boolean }) {
   const { issuesAt } = useBuilder();
-  const { errors, warnings } = issuesAt(path);
+  // localOnly: the field holds no number, so the validator's words are about a value no longer shown.
+  const { errors, warnings } = localOnly ? { errors: [], warnings: [] } : issuesAt(path);
   const key = pathKey(path);
   return (
     <>

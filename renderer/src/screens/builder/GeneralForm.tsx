@@ -4,13 +4,20 @@ import { FieldIssues } from './FieldIssues.js';
 
 /** Name and traded direction. */
 export function GeneralForm({ spec }: { spec: StrategySpec }) {
-  const { update } = useBuilder();
+  const { update, maxNameLength } = useBuilder();
+  const length = spec.name.trim().length;
+  const over = length > maxNameLength;
   return (
     <section className="panel row" style={{ alignItems: 'flex-start' }}>
-      <div className="field grow">
-        <label htmlFor="spec-name">Name</label>
-        <input id="spec-name" data-testid="field-name" value={spec.name} onChange={(event) => update(['name'], event.target.value)} />
-        <FieldIssues path={['name']} />
+      <div className="field grow" style={{ minWidth: 0 }}>
+        <label htmlFor="spec-name">
+          Name{' '}
+          <span className={over ? 'bad' : 'muted'} data-testid="name-length">
+            ({length}/{maxNameLength})
+          </span>
+        </label>
+        <input id="spec-name" data-testid="field-name" value={spec.name} aria-invalid={over} onChange={(event) => update(['name'], event.target.value)} />
+        <FieldIssues path={['name']} local={over ? `At most ${maxNameLength} characters: this name has ${length}.` : null} />
       </div>
       <div className="field">
         <label htmlFor="spec-direction">Direction</label>

@@ -5,7 +5,7 @@ import { NumberField } from './NumberField.js';
 
 /** Stops, targets, trailing stop, time exit, pyramiding and partial exits. */
 export function ManagementForm({ management }: { management: Management }) {
-  const { update } = useBuilder();
+  const { update, limits } = useBuilder();
   const base = ['management'] as const;
   return (
     <section className="panel col" data-testid="management-form">
@@ -25,7 +25,7 @@ export function ManagementForm({ management }: { management: Management }) {
         <div style={{ paddingLeft: 16 }} className="col">
           <DistanceField label="Trail by" path={[...base, 'trailingStop', 'distance']} value={management.trailingStop.distance} optional={false} />
           <div className="fields">
-            <NumberField label="Activate at profit %" path={[...base, 'trailingStop', 'activationPct']} value={management.trailingStop.activationPct} min={0} max={1000} step={0.1} />
+            <NumberField label="Activate at profit %" path={[...base, 'trailingStop', 'activationPct']} value={management.trailingStop.activationPct} limit={limits.trailingActivationPct} />
           </div>
         </div>
       )}
@@ -34,36 +34,30 @@ export function ManagementForm({ management }: { management: Management }) {
           label="Time exit (bars, 0 = off)"
           path={[...base, 'timeExitBars']}
           value={management.timeExitBars ?? 0}
-          min={0}
-          max={100000}
-          step={1}
-          integer
+          limit={limits.timeExitBars}
+          zeroIsOff
           onChange={(bars) => update([...base, 'timeExitBars'], bars === 0 ? undefined : bars)}
         />
         <NumberField
           label="Pyramiding: max adds (0 = off)"
           path={[...base, 'pyramiding', 'maxAdds']}
           value={management.pyramiding?.maxAdds ?? 0}
-          min={0}
-          max={20}
-          step={1}
-          integer
+          limit={limits.pyramidingMaxAdds}
           onChange={(adds) => update([...base, 'pyramiding'], adds === 0 ? undefined : { maxAdds: adds, spacingPct: management.pyramiding?.spacingPct ?? 1 })}
         />
         {management.pyramiding && (
-          <NumberField label="Add spacing %" path={[...base, 'pyramiding', 'spacingPct']} value={management.pyramiding.spacingPct} min={0} max={100} step={0.1} />
+          <NumberField label="Add spacing %" path={[...base, 'pyramiding', 'spacingPct']} value={management.pyramiding.spacingPct} limit={limits.pyramidingSpacingPct} />
         )}
         <NumberField
           label="Partial exit at profit % (0 = off)"
           path={[...base, 'partialExit', 'atProfitPct']}
           value={management.partialExit?.atProfitPct ?? 0}
-          min={0}
-          max={1000}
-          step={0.1}
+          limit={limits.partialExitAtProfitPct}
+          zeroIsOff
           onChange={(pct) => update([...base, 'partialExit'], pct === 0 ? undefined : { atProfitPct: pct, fraction: management.partialExit?.fraction ?? 0.5 })}
         />
         {management.partialExit && (
-          <NumberField label="Fraction closed" path={[...base, 'partialExit', 'fraction']} value={management.partialExit.fraction} min={0.01} max={0.99} step={0.05} />
+          <NumberField label="Fraction closed" path={[...base, 'partialExit', 'fraction']} value={management.partialExit.fraction} limit={limits.partialExitFraction} />
         )}
       </div>
     </section>

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import type { NumberLimit } from '../../api/contract.js';
 import { useBuilder } from './builder-context.js';
 import { FieldIssues } from './FieldIssues.js';
 import { pathKey, type Path } from './spec-edit.js';
@@ -7,37 +8,59 @@ export interface NumberFieldProps {
   readonly label: string;
   readonly path: Path;
   readonly value: number | undefined;
-  readonly min?: number;
-  readonly max?: number;
-  readonly step?: number;
-  readonly integer?: boolean;
+  /** The allowed values, from the catalog (a variable's parameter or the spec limits): what the validator enforces. */
+  readonly limit?: NumberLimit;
+  /** 0 turns the setting off (time exit, pyramiding): accepted although below the limit. */
+  readonly zeroIsOff?: boolean;
   /** Called with the parsed number; the spec is updated at `path` when absent. */
   readonly onChange?: (value: number) => void;
+}
+
+/** Returns what is wrong with `value` for `limit` (the validator's rule, said at once), or null. */
+function localProblem(value: number, limit: NumberLimit | undefined, zeroIsOff: boolean): string | null {
+  if (!limit || (zeroIsOff && value === 0)) return null;
+  const inRange = (limit.aboveMin ? value > limit.min : value >= limit.min) && value <= limit.max;
+  if (!inRange) return limit.aboveMin ? `Must be above ${limit.min} and at most ${limit.max}.` : `Must be between ${limit.min} and ${limit.max}.`;
+  if (limit.integer && !Number.isInteger(value)) return 'Must be a whole number.';
+  return null;
 }
 
 /**
  * A number input bound to a spec path. Keeps the typed text locally so half-typed input
  * ('1.', '-') is not fought; any finite number goes to the spec at once so the validator
- * can say what is wrong with it, next to the field.
+ * can say what is wrong with it, next to the field. Text that is no number (blank) is
+ * reported to the builder, which then counts a problem and blocks saving.
  */
-export function NumberField({ label, path, value, min, max, step, integer, onChange }: NumberFieldProps) {
-  const { update } = useBuilder();
+export function NumberField({ label, path, value, limit, zeroIsOff = false, onChange }: NumberFieldProps) {
+  const { update, reportUnparsed } = useBuilder();
   const id = useId();
   const [text, setText] = useState(value === undefined ? '' : String(value));
   const [local, setLocal] = useState<string | null>(null);
+  const key = pathKey(path);
 
   // Follow outside changes (undo, discard draft) unless the text already means that value.
   useEffect(() => {
     if (value === undefined ? text !== '' : Number(text) !== value) setText(value === undefined ? '' : String(value));
   }, [value]);
 
-  const key = pathKey(path);
-  const hasRange = min !== undefined && max !== undefined;
+  const unparsed = text.trim() === '' || !Number.isFinite(Number(text));
+  useEffect(() => {
+    reportUnparsed(key, unparsed);
+  }, [key, unparsed, reportUnparsed]);
+  // A field that goes away (stop loss set to Off) takes its problem with it.
+  useEffect(() => () => reportUnparsed(key, false), [key, reportUnparsed]);
+
+  const min = limit ? (zeroIsOff ? 0 : limit.min) : undefined;
   return (
     <div className="field">
-      <label htmlFor={id} title={hasRange ? `${min} … ${max}, step ${step ?? 'any'}` : undefined}>
+      <label htmlFor={id} title={limit ? `${min} … ${limit.max}, step ${limit.step}${zeroIsOff ? ' (0 = off)' : ''}` : undefined}>
         {label}
-        {hasRange && <span className="muted"> ({min}–{max})</span>}
+        {limit && (
+          <span className="muted">
+            {' '}
+            ({limit.aboveMin ? `above ${limit.min}` : min}–{limit.max})
+          </span>
+        )}
       </label>
       <input
         id={id}
@@ -46,24 +69,24 @@ export function NumberField({ label, path, value, min, max, step, integer, onCha
         data-testid={`field-${key}`}
         value={text}
         min={min}
-        max={max}
-        step={step ?? (integer ? 1 : 'any')}
-        aria-invalid={local !== null}
+        max={limit?.max}
+        step={limit ? limit.step : 'any'}
+        aria-invalid={unparsed || local !== null}
         onChange={(event) => {
           const next = event.target.value;
           setText(next);
           const parsed = Number(next);
           if (next.trim() === '' || !Number.isFinite(parsed)) {
-            setLocal('Enter a number.');
+            setLocal(null);
             return;
           }
-          // The range is known here: say so at once, before the validator's answer arrives.
-          setLocal(min !== undefined && max !== undefined && (parsed < min || parsed > max) ? `Must be between ${min} and ${max}.` : integer && !Number.isInteger(parsed) ? 'Must be a whole number.' : null);
+          // The limit is known here: say so at once, before the validator's answer arrives.
+          setLocal(localProblem(parsed, limit, zeroIsOff));
           if (onChange) onChange(parsed);
           else update(path, parsed);
         }}
       />
-      <FieldIssues path={path} local={local} />
+      <FieldIssues path={path} local={unparsed ? 'Enter a number.' : local} localOnly={unparsed} />
     </div>
   );
 }

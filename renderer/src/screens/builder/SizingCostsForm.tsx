@@ -11,7 +11,7 @@ const SIZING_DEFAULTS = {
 
 /** Position sizing, starting cash and trading costs. */
 export function SizingCostsForm({ spec }: { spec: StrategySpec }) {
-  const { update } = useBuilder();
+  const { update, limits } = useBuilder();
   const sizing = spec.sizing;
   return (
     <section className="panel col" data-testid="sizing-form">
@@ -24,13 +24,13 @@ export function SizingCostsForm({ spec }: { spec: StrategySpec }) {
         </select>
       </div>
       <div className="fields">
-        {sizing.kind === 'fixedQuantity' && <NumberField label="Quantity" path={['sizing', 'quantity']} value={sizing.quantity} min={0} max={1e9} step={1} />}
-        {sizing.kind === 'fixedCash' && <NumberField label="Cash per trade" path={['sizing', 'cash']} value={sizing.cash} min={0} max={1e12} step={100} />}
-        {sizing.kind === 'percentEquity' && <NumberField label="Percent of equity" path={['sizing', 'percent']} value={sizing.percent} min={0.1} max={100} step={1} />}
-        <NumberField label="Initial cash" path={['initialCash']} value={spec.initialCash} min={1} max={1e12} step={1000} />
-        <NumberField label="Commission % per side" path={['costs', 'commissionPct']} value={spec.costs.commissionPct} min={0} max={10} step={0.01} />
-        <NumberField label="Commission fixed" path={['costs', 'commissionFixed']} value={spec.costs.commissionFixed} min={0} max={1000} step={0.5} />
-        <NumberField label="Slippage (bps)" path={['costs', 'slippageBps']} value={spec.costs.slippageBps} min={0} max={1000} step={1} />
+        {sizing.kind === 'fixedQuantity' && <NumberField label="Quantity" path={['sizing', 'quantity']} value={sizing.quantity} limit={limits.sizingQuantity} />}
+        {sizing.kind === 'fixedCash' && <NumberField label="Cash per trade" path={['sizing', 'cash']} value={sizing.cash} limit={limits.sizingCash} />}
+        {sizing.kind === 'percentEquity' && <NumberField label="Percent of equity" path={['sizing', 'percent']} value={sizing.percent} limit={limits.sizingPercent} />}
+        <NumberField label="Initial cash" path={['initialCash']} value={spec.initialCash} limit={limits.initialCash} />
+        <NumberField label="Commission % per side" path={['costs', 'commissionPct']} value={spec.costs.commissionPct} limit={limits.commissionPct} />
+        <NumberField label="Commission fixed" path={['costs', 'commissionFixed']} value={spec.costs.commissionFixed} limit={limits.commissionFixed} />
+        <NumberField label="Slippage (bps)" path={['costs', 'slippageBps']} value={spec.costs.slippageBps} limit={limits.slippageBps} />
       </div>
       <FieldIssues path={['sizing']} />
       <FieldIssues path={['costs']} />

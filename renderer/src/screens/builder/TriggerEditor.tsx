@@ -19,7 +19,7 @@ const COUNT_OPERATORS: readonly Operator[] = ['risingFor', 'fallingFor'];
 
 /** One trigger: `left operator right`, or `left rises/falls for N bars`. */
 export function TriggerEditor({ trigger, path }: { trigger: Trigger; path: Path }) {
-  const { update, remove } = useBuilder();
+  const { update, remove, limits } = useBuilder();
   const key = pathKey(path);
   const counting = COUNT_OPERATORS.includes(trigger.operator);
 
@@ -60,7 +60,7 @@ export function TriggerEditor({ trigger, path }: { trigger: Trigger; path: Path 
       </div>
       {counting ? (
         <div style={{ width: 120 }}>
-          <NumberField label="Bars" path={[...path, 'bars']} value={trigger.bars} min={1} max={500} step={1} integer />
+          <NumberField label="Bars" path={[...path, 'bars']} value={trigger.bars} limit={limits.triggerBars} />
         </div>
       ) : trigger.right?.kind === 'variable' ? (
         <VariablePicker operand={trigger.right} path={[...path, 'right']} />

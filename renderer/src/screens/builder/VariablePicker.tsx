@@ -49,10 +49,7 @@ export function VariablePicker({ operand, path }: { operand: VariableOperand; pa
             label={param.label}
             path={[...path, 'params', param.name]}
             value={operand.params?.[param.name] ?? param.default}
-            min={param.min}
-            max={param.max}
-            step={param.step}
-            integer={param.type === 'int'}
+            limit={{ min: param.min, max: param.max, step: param.step, integer: param.type === 'int' }}
           />
         </div>
       ))}

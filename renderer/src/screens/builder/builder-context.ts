@@ -1,13 +1,21 @@
 import { createContext, useContext } from 'react';
-import type { SpecIssue, VariableDef } from '../../api/contract.js';
+import type { SpecIssue, SpecLimits, VariableDef } from '../../api/contract.js';
 import type { Path } from './spec-edit.js';
 
 export interface BuilderApi {
   readonly variables: readonly VariableDef[];
+  /** The allowed values of the spec's number fields, as the validator enforces them. */
+  readonly limits: SpecLimits;
+  readonly maxNameLength: number;
   /** Errors and warnings the validator reported at exactly this path. */
   readonly issuesAt: (path: Path) => { errors: SpecIssue[]; warnings: SpecIssue[] };
   readonly update: (path: Path, value: unknown) => void;
   readonly remove: (path: Path) => void;
+  /**
+   * A field says whether its text is not a number (blank, '-'): the spec still holds the
+   * last number, so the validator cannot see it; the builder counts it as a problem.
+   */
+  readonly reportUnparsed: (key: string, unparsed: boolean) => void;
 }
 
 export const BuilderContext = createContext<BuilderApi | null>(null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getIn, pathKey, removeAt, setIn } from './spec-edit.js';
+import { getIn, pathKey, removeAt, sameValue, setIn } from './spec-edit.js';
 
 describe('spec edits by path', () => {
   const spec = { entry: { long: { kind: 'group', children: [{ a: 1 }, { a: 2 }] } }, costs: { fee: 1 } };
@@ -22,5 +22,20 @@ describe('spec edits by path', () => {
 
   it('formats paths the way the validator reports them', () => {
     expect(pathKey(['entry', 'long', 'children', 0, 'right'])).toBe('entry.long.children.0.right');
+  });
+});
+
+describe('sameValue (what "unsaved" compares)', () => {
+  it('is true for an edit typed back to the saved value, whatever the key order', () => {
+    const saved = { name: 'x', management: { stopLoss: { kind: 'percent', value: 2 } }, entry: { long: { children: [{ period: 10 }] } } };
+    const edited = setIn(saved, ['entry', 'long', 'children', 0, 'period'], 15);
+    expect(sameValue(edited, saved)).toBe(false);
+    expect(sameValue(setIn(edited, ['entry', 'long', 'children', 0, 'period'], 10), saved)).toBe(true);
+    // Off, then on again: the key comes back last and its value equals the saved one.
+    const off = setIn(saved, ['management', 'stopLoss'], undefined);
+    expect(sameValue(setIn(setIn(off, ['name'], 'x'), ['management', 'stopLoss'], { value: 2, kind: 'percent' }), saved)).toBe(true);
+    expect(sameValue({ a: undefined, b: 1 }, { b: 1 })).toBe(true);
+    expect(sameValue([1, 2], [2, 1])).toBe(false);
+    expect(sameValue({ a: [1] }, { a: { 0: 1 } })).toBe(false);
   });
 });

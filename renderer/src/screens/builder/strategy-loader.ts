@@ -20,6 +20,11 @@ function fetchStrategy(id: string): Promise<LoadedStrategy> {
   }));
 }
 
+/** Drops a prefetch of `id` (after a delete): a load started before it would show the strategy as it was. */
+export function forgetStrategy(id: string): void {
+  early.delete(id);
+}
+
 /**
  * Starts loading what the builder needs for a strategy before the builder mounts: from
  * a row's click (the first click of a double click) or the open action itself, so the

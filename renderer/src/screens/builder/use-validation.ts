@@ -7,9 +7,12 @@ import type { SpecCheck } from '../../api/contract.js';
 // the 100 ms an edit may take to answer (validation is a cheap call on a local server).
 const DELAY_MS = 40;
 
-/** Validates the spec as the user types (debounced `strategies/validate`); stale answers are dropped. */
-export function useValidation(spec: object | null): { check: SpecCheck | null; error: string | null } {
-  const [check, setCheck] = useState<SpecCheck | null>(null);
+/**
+ * Validates the spec as the user types (debounced `strategies/validate`); stale answers are
+ * dropped. `current` is false until the answer for this very spec has arrived.
+ */
+export function useValidation(spec: object | null): { check: SpecCheck | null; current: boolean; error: string | null } {
+  const [answered, setAnswered] = useState<{ spec: object; check: SpecCheck } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const first = useRef(true);
   useEffect(() => {
@@ -25,7 +28,7 @@ export function useValidation(spec: object | null): { check: SpecCheck | null; e
         .then(
           (answer) => {
             if (!live) return;
-            setCheck(answer);
+            setAnswered({ spec, check: answer });
             setError(null);
             performance.measure('validate', 'validate-start');
           },
@@ -37,5 +40,5 @@ export function useValidation(spec: object | null): { check: SpecCheck | null; e
       clearTimeout(timer);
     };
   }, [spec]);
-  return { check, error };
+  return { check: answered?.check ?? null, current: answered !== null && answered.spec === spec, error };
 }

@@ -135,7 +135,9 @@ export function RunForm(props: {
         <div className="field">
           <label>Strategy</label>
           <div className="row">
-            <strong data-testid="run-strategy">{strategyName}</strong>
+            <strong data-testid="run-strategy" className="ellipsis" title={strategyName} style={{ maxWidth: 360 }}>
+              {strategyName}
+            </strong>
             <button className="link" onClick={onEdit}>
               edit
             </button>

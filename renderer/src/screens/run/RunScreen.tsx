@@ -4,6 +4,8 @@ import type { Route } from '../../app/use-route.js';
 import { useQuery } from '../../api/use-query.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
+import { MissingStrategy } from '../../components/MissingStrategy.js';
+import { strategyMissing } from '../../api/strategy-missing.js';
 import { RunForm, type ComputedRunView } from './RunForm.js';
 import { RunResults } from './RunResults.js';
 
@@ -19,6 +21,7 @@ export function RunScreen({ strategyId, navigate }: { strategyId: string | undef
       return now?.jobId === jobId ? { ...now, runId } : { jobId, preview: null, runId, notSaved: false };
     });
   const strategy = useQuery(() => (strategyId ? api().invoke('strategies/get', { id: strategyId }) : Promise.resolve(null)), [strategyId]);
+  const missing = strategyMissing(strategy.failure);
 
   if (!strategyId) {
     return (
@@ -29,6 +32,8 @@ export function RunScreen({ strategyId, navigate }: { strategyId: string | undef
       </EmptyState>
     );
   }
+  // A deleted (or unknown) strategy cannot be run: no form, no Run button, the way back instead.
+  if (missing) return <MissingStrategy id={strategyId} missing={missing} navigate={navigate} onRestored={strategy.reload} />;
   return (
     <div className="col" style={{ overflow: 'auto', minHeight: 0 }}>
       <ErrorBox message={strategy.error} />

@@ -6,6 +6,7 @@ import type { Route } from '../../app/use-route.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { useToast } from '../../components/Toast.js';
+import { forgetStrategy } from '../builder/strategy-loader.js';
 
 /** Actions on the selected strategy: open, run, duplicate, rename (F2), delete (Del) with undo. */
 export function StrategyActions(props: {
@@ -71,6 +72,7 @@ export function StrategyActions(props: {
       if (!selected) return;
       const { id, name: deletedName } = selected;
       await api().invoke('strategies/delete', { id });
+      forgetStrategy(id);
       onCleared();
       onChanged();
       toast({
