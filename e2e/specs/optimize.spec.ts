@@ -103,6 +103,11 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     await page.getByTestId('opt-tab-walkforward').click();
     await page.getByTestId('wf-setup').waitFor();
     await fillSmaGrid(page);
+    // Windows longer than the data: a clear message, not a report of a meaningless window.
+    await page.getByTestId('wf-is-days').fill('36500');
+    await page.getByTestId('wf-setup-start').click();
+    await page.getByTestId('wf-error').filter({ hasText: 'shorter than one window: 36500 days in-sample' }).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('wf-report').count()).toBe(0);
     await page.getByTestId('wf-is-days').fill('1095');
     await page.getByTestId('wf-oos-days').fill('365');
     const sweepJobs = async () => (await invoke<Job[]>(server(), 'jobs/list')).filter((j) => j.kind === 'sweep').length;

@@ -157,8 +157,9 @@ describe('walk-forward', () => {
         { bars: storage.barStore, evaluator: spy, executor, clock: Date.now },
         { ...templateArgs({ kind: 'grid' }), space: [parseParamRange('fast=2,5,10'), parseParamRange('slow=20,50')], schedule: { inSampleMs: 4 * DAY, outOfSampleMs: 3 * DAY, anchored } },
       );
-      expect(result.windows.length).toBe(4);
-      expect(requested).toHaveLength(4);
+      // OOS [4,7), [7,10), [10,13) days; the 0.9 day left is under half a window and dropped.
+      expect(result.windows.length).toBe(3);
+      expect(requested).toHaveLength(3);
       for (const [i, w] of result.windows.entries()) {
         expect(requested[i]!.toTs).toBe(w.inSample.toTs);
         expect(w.inSampleBarsRead.length).toBeGreaterThan(0);

@@ -24,8 +24,19 @@ describe('walk-forward windows', () => {
     ]);
   });
 
-  it('rejects data shorter than one window', () => {
-    expect(() => walkForwardWindows(0, 10 * DAY, { inSampleMs: 30 * DAY, outOfSampleMs: 5 * DAY, anchored: false })).toThrow(/shorter/);
+  it('rejects data shorter than one window, saying what one needs', () => {
+    expect(() => walkForwardWindows(0, 10 * DAY, { inSampleMs: 30 * DAY, outOfSampleMs: 5 * DAY, anchored: false })).toThrow(
+      'The data spans 10 days, shorter than one window: 30 days in-sample plus at least 2.5 days out-of-sample',
+    );
+    // A year of data, a year in-sample: the 10 hours left are not an out-of-sample test.
+    expect(() => walkForwardWindows(0, 365 * DAY + 10 * 3_600_000, { inSampleMs: 365 * DAY, outOfSampleMs: 90 * DAY, anchored: false })).toThrow(/shorter than one window/);
+  });
+
+  it('drops a last out-of-sample range the data cuts below half its length, keeps one of half or more', () => {
+    const ends = (endDays: number) => walkForwardWindows(0, endDays * DAY, { inSampleMs: 30 * DAY, outOfSampleMs: 20 * DAY, anchored: false }).map((x) => x.outOfSample.toTs / DAY);
+    expect(ends(99)).toEqual([50, 70, 90]); // 90 -> 99: 9 days of 20, dropped
+    expect(ends(100)).toEqual([50, 70, 90, 100]); // 10 of 20: kept
+    expect(ends(109)).toEqual([50, 70, 90, 109]);
   });
 });
 

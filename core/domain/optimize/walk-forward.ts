@@ -25,9 +25,19 @@ export interface WalkForwardWindow {
 }
 
 /**
+ * A last out-of-sample range cut by the data's end is kept only if it is at least this
+ * share of the requested length: a year in-sample judged on its next ten hours (what a
+ * year of data with the default 365/90 days gave) says nothing.
+ */
+export const MIN_LAST_OUT_OF_SAMPLE_SHARE = 0.5;
+
+const DAY_MS = 86_400_000;
+const days = (ms: number): string => `${Math.round((ms / DAY_MS) * 10) / 10} days`;
+
+/**
  * The windows over the data [firstTs, endTs): window k's in-sample range ends at
  * firstTs + inSampleMs + k x step and its out-of-sample range follows it. Windows stop
- * once an out-of-sample range would start at or after endTs.
+ * at the first out-of-sample range the data's end cuts below MIN_LAST_OUT_OF_SAMPLE_SHARE.
  */
 export function walkForwardWindows(firstTs: number, endTs: number, schedule: WalkForwardSchedule): WalkForwardWindow[] {
   const { inSampleMs, outOfSampleMs, anchored } = schedule;
@@ -36,13 +46,19 @@ export function walkForwardWindows(firstTs: number, endTs: number, schedule: Wal
     if (!(v > 0) || !Number.isFinite(v)) throw new DomainError(`Walk-forward ${name} must be > 0, got ${v}`);
   }
   const windows: WalkForwardWindow[] = [];
+  const minLastOutOfSample = outOfSampleMs * MIN_LAST_OUT_OF_SAMPLE_SHARE;
   for (let k = 0; ; k++) {
     const isEnd = firstTs + inSampleMs + k * step;
-    if (isEnd >= endTs) break;
+    const oosEnd = Math.min(endTs, isEnd + outOfSampleMs);
+    if (oosEnd - isEnd < minLastOutOfSample) break;
     const isStart = anchored ? firstTs : isEnd - inSampleMs;
-    windows.push({ index: k, inSample: { fromTs: isStart, toTs: isEnd }, outOfSample: { fromTs: isEnd, toTs: Math.min(endTs, isEnd + outOfSampleMs) } });
+    windows.push({ index: k, inSample: { fromTs: isStart, toTs: isEnd }, outOfSample: { fromTs: isEnd, toTs: oosEnd } });
   }
-  if (windows.length === 0) throw new DomainError('The data is shorter than one in-sample window plus an out-of-sample bar');
+  if (windows.length === 0) {
+    throw new DomainError(
+      `The data spans ${days(endTs - firstTs)}, shorter than one window: ${days(inSampleMs)} in-sample plus at least ${days(minLastOutOfSample)} out-of-sample. Shorten the windows or widen the range.`,
+    );
+  }
   return windows;
 }
 

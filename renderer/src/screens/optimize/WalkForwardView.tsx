@@ -21,8 +21,9 @@ const DAY_MS = 86_400_000;
 
 /** Walk-forward: schedule in days, then the windows table, stitched out-of-sample equity and efficiency. */
 export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: string }) {
-  const [inSampleDays, setInSampleDays] = useState('365');
-  const [outOfSampleDays, setOutOfSampleDays] = useState('90');
+  // Six windows over a year of data (the demo's): 180 days in-sample, 30 out.
+  const [inSampleDays, setInSampleDays] = useState('180');
+  const [outOfSampleDays, setOutOfSampleDays] = useState('30');
   const [stepDays, setStepDays] = useState('');
   const [anchored, setAnchored] = useState(false);
   const [jobId, setJobId] = useState<_Started['jobId'] | null>(null);
