@@ -3,10 +3,12 @@ import type { ResultOf } from '../../api/contract.js';
 import { formatCount, formatNumber } from '../../app/format.js';
 import { themeColor } from '../../app/use-theme.js';
 import { legendGradient, scaleColour, scalePosition } from './colour-scale.js';
+import { tickStride } from './tick-stride.js';
 
 export type HeatmapData = ResultOf<'sweeps/heatmap'>;
 
 const AXIS = 56; // room for the y labels (left) and x labels (bottom)
+const LABEL_HEIGHT = 14; // px a y label of 11px text needs
 const MAX_CELL = 32;
 const MAX_HEIGHT = 360;
 
@@ -57,16 +59,17 @@ export function Heatmap({ map, onPick }: { map: HeatmapData; onPick: (variantInd
         g.fillRect(AXIS + xi * cell, (ny - 1 - yi) * cell, Math.max(1, cell - (cell > 6 ? 1 : 0)), Math.max(1, cell - (cell > 6 ? 1 : 0)));
       }
     }
-    // Labels on at most ~12 ticks per axis.
     g.fillStyle = themeColor('--muted');
     g.font = '11px sans-serif';
     g.textAlign = 'center';
     g.textBaseline = 'top';
-    const xEvery = Math.max(1, Math.ceil(nx / 12));
-    for (let xi = 0; xi < nx; xi += xEvery) g.fillText(formatTick(map.x.values[xi]!), AXIS + xi * cell + cell / 2, plotHeight + 4);
+    const xLabels = map.x.values.map(formatTick);
+    const widest = Math.max(...xLabels.map((label) => g.measureText(label).width));
+    const xEvery = tickStride(nx, cell, widest + 6);
+    for (let xi = 0; xi < nx; xi += xEvery) g.fillText(xLabels[xi]!, AXIS + xi * cell + cell / 2, plotHeight + 4);
     g.textAlign = 'right';
     g.textBaseline = 'middle';
-    const yEvery = Math.max(1, Math.ceil(ny / 12));
+    const yEvery = tickStride(ny, cell, LABEL_HEIGHT);
     for (let yi = 0; yi < ny; yi += yEvery) g.fillText(formatTick(map.y.values[yi]!), AXIS - 6, (ny - 1 - yi) * cell + cell / 2);
   }, [map, cell, plotWidth, plotHeight, nx, ny]);
 

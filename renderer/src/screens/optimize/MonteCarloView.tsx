@@ -77,8 +77,11 @@ export function MonteCarloView({ initialRunId }: { initialRunId?: string }) {
           <div className="row">
             <h3 style={{ margin: 0 }}>Monte Carlo</h3>
             <span className="muted">
-              {formatCount(report.simulations)} simulations ({report.method}, seed {report.seed}) over {formatCount(report.trades)} trades · actual final equity{' '}
-              {formatNumber(report.original.finalEquity)}, max DD {formatNumber(report.original.maxDrawdownPct)} %
+              {formatCount(report.simulations)} simulations ({report.method}, seed {report.seed}) over {formatCount(report.trades)} trades · the run's own trade order:
+              final equity {formatNumber(report.original.finalEquity)}, max DD {formatNumber(report.original.maxDrawdownPct)} %{' '}
+              <span title="Drawdowns here are measured on the equity after each closed trade, as the simulations are; the run's metrics measure every bar, open positions marked to market, so their max drawdown is usually deeper.">
+                (on closed trades)
+              </span>
             </span>
             <span data-testid="mc-loss">P(loss) {formatNumber(report.probabilityOfLossPct, 1)} %</span>
           </div>
@@ -95,7 +98,7 @@ export function MonteCarloView({ initialRunId }: { initialRunId?: string }) {
             </thead>
             <tbody>
               <PercentileRow label="Final equity" testId="mc-row-equity" d={report.finalEquity} />
-              <PercentileRow label="Max drawdown %" testId="mc-row-drawdown" d={report.maxDrawdownPct} />
+              <PercentileRow label="Max drawdown % (closed trades)" testId="mc-row-drawdown" d={report.maxDrawdownPct} />
             </tbody>
           </table>
           <div className="row muted" style={{ fontSize: 12 }}>
