@@ -6,6 +6,7 @@ import { useQuery } from '../../api/use-query.js';
 import { markerSet, type Marker } from '../../charts/markers.js';
 import { PriceChart } from '../../charts/PriceChart.js';
 import { formatCount } from '../../app/format.js';
+import { useRememberedSeries } from '../../app/use-remembered-series.js';
 
 /** How much history the builder previews: recent enough to answer while typing. */
 const PREVIEW_SPAN_MS = 30 * 24 * 3600 * 1000;
@@ -13,7 +14,7 @@ const PREVIEW_SPAN_MS = 30 * 24 * 3600 * 1000;
 /** Entry/exit signals of the spec being edited, as markers on the price chart of a chosen instrument. */
 export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: boolean }) {
   const series = useQuery(() => api().invoke('data/listSeries'), []);
-  const [key, setKey] = useState('');
+  const [key, setKey] = useRememberedSeries();
   const list = series.data ?? [];
   const chosen: SeriesSummary | undefined = list.find((s) => `${s.instrument.symbol}/${s.timeframe}` === key) ?? list[0];
   const [preview, setPreview] = useState<Preview | null>(null);

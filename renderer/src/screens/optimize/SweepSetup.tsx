@@ -10,6 +10,7 @@ import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
 import { defaultRange, numericPaths, parseConstraints, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
+import { useRememberedSeries } from '../../app/use-remembered-series.js';
 
 const DAY_MS = 86_400_000;
 
@@ -39,7 +40,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
   const [rows, setRows] = useState<RangeRow[]>([]);
   const [spec, setSpec] = useState<Record<string, unknown> | null>(null);
   const [constraints, setConstraints] = useState('');
-  const [seriesKey, setSeriesKey] = useState('');
+  const [seriesKey, setSeriesKey] = useRememberedSeries();
   const [timeframe, setTimeframe] = useState<Timeframe | ''>('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');

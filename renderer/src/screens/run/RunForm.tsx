@@ -10,6 +10,7 @@ import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import type { ResultsHead } from './RunResults.js';
+import { useRememberedSeries } from '../../app/use-remembered-series.js';
 
 const DAY_MS = 86_400_000;
 /** The form settles (typing a date) before the run's data is prepared. */
@@ -42,7 +43,7 @@ export function RunForm(props: {
 }) {
   const { strategyId, strategyName, onComputed, onFinished, onEdit } = props;
   const series = useQuery(() => api().invoke('data/listSeries'), []);
-  const [key, setKey] = useState('');
+  const [key, setKey] = useRememberedSeries();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [jobId, setJobId] = useState<string | null>(null);
@@ -60,10 +61,12 @@ export function RunForm(props: {
   }, [chosen?.instrument.symbol, chosen?.timeframe]);
 
   // What a Run now would run: the "to" day is included.
+  const fromDay = parseDate(from);
   const toDay = parseDate(to);
-  const target = chosen
-    ? { strategyId, symbol: chosen.instrument.symbol, timeframe: chosen.timeframe, fromTs: parseDate(from), toTs: toDay === undefined ? undefined : toDay + DAY_MS }
-    : null;
+  // Said next to the dates, before a run (the server's answer was "no bars in the range").
+  const rangeError = fromDay !== undefined && toDay !== undefined && fromDay > toDay ? `From (${from}) is after To (${to}): pick a From on or before the To day.` : null;
+  const target =
+    chosen && !rangeError ? { strategyId, symbol: chosen.instrument.symbol, timeframe: chosen.timeframe, fromTs: fromDay, toTs: toDay === undefined ? undefined : toDay + DAY_MS } : null;
   const targetKey = JSON.stringify(target);
 
   // Have a worker compute the run of this choice while the user is still looking at the
@@ -161,7 +164,7 @@ export function RunForm(props: {
           <label htmlFor="run-to">To (UTC, included)</label>
           <input id="run-to" type="date" data-testid="run-to" value={to} onChange={(event) => setTo(event.target.value)} />
         </div>
-        <button className="primary" data-testid="run-start" disabled={!chosen || running || awaitingJob} title="Ctrl+Enter" onClick={onSingleClick(start)}>
+        <button className="primary" data-testid="run-start" disabled={!target || running || awaitingJob} title="Ctrl+Enter" onClick={onSingleClick(start)}>
           Run
         </button>
         <button data-testid="run-cancel" disabled={!running} title="Esc" onClick={cancel}>
@@ -172,6 +175,10 @@ export function RunForm(props: {
       <div style={{ height: 30 }}>
         {running ? (
           <ProgressBar progress={job?.progress} testId="run-progress" />
+        ) : rangeError ? (
+          <span className="bad" data-testid="run-range-error">
+            {rangeError}
+          </span>
         ) : (
           status && (
             <span className="muted" data-testid="run-status">

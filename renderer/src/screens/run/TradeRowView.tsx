@@ -13,16 +13,16 @@ export interface TradeRowProps {
 }
 
 export const TRADE_COLUMNS = [
-  { key: 'index', label: '#', width: 60 },
+  { key: 'index', label: '#', width: 60, numeric: true },
   { key: 'side', label: 'Side', width: 50 },
   { key: 'entryTs', label: 'Entry (UTC)', width: 140, sortable: true },
-  { key: 'entryPrice', label: 'Entry', width: 90 },
+  { key: 'entryPrice', label: 'Entry', width: 90, numeric: true },
   { key: 'exitTs', label: 'Exit (UTC)', width: 140, sortable: true },
-  { key: 'exitPrice', label: 'Exit', width: 90 },
-  { key: 'quantity', label: 'Qty', width: 80, sortable: true },
-  { key: 'pnl', label: 'PnL', width: 100, sortable: true },
-  { key: 'returnPct', label: 'Return %', width: 80, sortable: true },
-  { key: 'barsHeld', label: 'Bars', width: 60, sortable: true },
+  { key: 'exitPrice', label: 'Exit', width: 90, numeric: true },
+  { key: 'quantity', label: 'Qty', width: 80, sortable: true, numeric: true },
+  { key: 'pnl', label: 'PnL', width: 100, sortable: true, numeric: true },
+  { key: 'returnPct', label: 'Return %', width: 80, sortable: true, numeric: true },
+  { key: 'barsHeld', label: 'Bars', width: 60, sortable: true, numeric: true },
   { key: 'exitReason', label: 'Exit reason', width: 110 },
 ] as const;
 
@@ -53,6 +53,16 @@ function cellsOf(trade: TradeRow): TradeCells {
   return cells;
 }
 
+/** Numbers right-aligned under right-aligned headers (`columnClass`); PnL coloured by sign. */
+function cellClass(column: (typeof TRADE_COLUMNS)[number], trade: TradeRow): string | undefined {
+  if (column.key === 'pnl') return trade.pnl >= 0 ? 'good num' : 'bad num';
+  return columnClass(column);
+}
+
+export function columnClass(column: (typeof TRADE_COLUMNS)[number]): string | undefined {
+  return 'numeric' in column ? 'num' : undefined;
+}
+
 /** One trade; a click jumps the price chart to it. */
 export function TradeRowView({ index, style, ariaAttributes, rowAt, selected, onPick }: RowComponentProps<TradeRowProps>) {
   const trade = rowAt(index);
@@ -67,7 +77,7 @@ export function TradeRowView({ index, style, ariaAttributes, rowAt, selected, on
   return (
     <div className={vrowClass(index)} style={style} {...ariaAttributes} aria-selected={selected === trade.index} data-testid="trade-row" onClick={() => onPick(trade)}>
       {TRADE_COLUMNS.map((column) => (
-        <span key={column.key} style={{ width: column.width, flex: 'none' }} className={column.key === 'pnl' ? (trade.pnl >= 0 ? 'good num' : 'bad num') : undefined}>
+        <span key={column.key} style={{ width: column.width, flex: 'none' }} className={cellClass(column, trade)}>
           {cells[column.key]}
         </span>
       ))}

@@ -5,7 +5,7 @@ import type { TradeRow, TradeSortKey } from '../../api/contract.js';
 import { usePagedList } from '../../api/use-paged-list.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
-import { TRADE_COLUMNS, TRADE_ROW_HEIGHT, TradeRowView } from './TradeRowView.js';
+import { columnClass, TRADE_COLUMNS, TRADE_ROW_HEIGHT, TradeRowView } from './TradeRowView.js';
 import { formatCount } from '../../app/format.js';
 
 /** The run's trades, virtualized and paged (100,000 rows scroll like 100); header click sorts on the server. */
@@ -42,12 +42,12 @@ export function TradesTable({ runId, onPick }: { runId: string; onPick: (trade: 
         <div className="vhead" style={{ minWidth: 1000 }}>
           {TRADE_COLUMNS.map((column) =>
             'sortable' in column ? (
-              <button key={column.key} style={{ width: column.width, flex: 'none' }} data-testid={`sort-${column.key}`} onClick={() => sortBy(column.key as TradeSortKey)}>
+              <button key={column.key} style={{ width: column.width, flex: 'none' }} className={columnClass(column)} data-testid={`sort-${column.key}`} onClick={() => sortBy(column.key as TradeSortKey)}>
                 {column.label}
                 {sort === column.key ? (order === 'asc' ? ' ▲' : ' ▼') : ''}
               </button>
             ) : (
-              <span key={column.key} style={{ width: column.width, flex: 'none' }}>
+              <span key={column.key} style={{ width: column.width, flex: 'none' }} className={columnClass(column)}>
                 {column.label}
               </span>
             ),
