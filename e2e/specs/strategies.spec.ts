@@ -94,4 +94,23 @@ describe('strategies list', () => {
       await app.close();
     }
   });
+
+  it('the Builder and Run tabs go back to the strategy last open', async () => {
+    const strategy = await invoke<{ id: string; name: string }>(server(), 'strategies/create', { name: 'Come back to me' });
+    const app = await openApp(browser(), server(), `#/builder/${strategy.id}`);
+    const { page } = app;
+    try {
+      await page.getByTestId('builder-title').filter({ hasText: 'Come back to me' }).waitFor();
+      await goTo(page, 'history');
+      await goTo(page, 'builder');
+      await page.getByTestId('builder-title').filter({ hasText: 'Come back to me' }).waitFor();
+      await page.keyboard.press('Alt+1');
+      await page.getByTestId('screen-data').waitFor();
+      await page.keyboard.press('Alt+4');
+      await page.getByTestId('run-strategy').filter({ hasText: 'Come back to me' }).waitFor();
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.js';
 import { errorMessage } from '../api/api-error.js';
 import { ScreenErrorBoundary } from '../components/ScreenErrorBoundary.js';
@@ -36,20 +36,31 @@ export function App() {
   }, []);
 
   useShortcut('Alt+t', toggleTheme);
-  // Alt+1..7 switch screens, keeping the strategy/run in view where the screen takes one.
+  // The strategy last open in the builder or on Run: their tabs (and Alt+3/4) go back to
+  // it after a detour through other screens, instead of "No strategy open".
+  const lastStrategy = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if ((route.screen === 'builder' || route.screen === 'run') && route.id) lastStrategy.current = route.id;
+  }, [route]);
+  const openScreen = useCallback(
+    (screen: Screen) => {
+      const id = screen === 'builder' || screen === 'run' ? lastStrategy.current : undefined;
+      navigate(id ? { screen, id } : { screen });
+    },
+    [navigate],
+  );
+  // Alt+1..7 switch screens.
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
       const digit = /^Digit([1-7])$/.exec(event.code)?.[1];
       if (!digit) return;
       event.preventDefault();
-      const screen = SCREENS[Number(digit) - 1]!;
-      const keepsId = route.id && (screen === 'builder' || screen === 'run') && route.screen !== 'history';
-      navigate(keepsId ? { screen, id: route.id } : { screen });
+      openScreen(SCREENS[Number(digit) - 1]!);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [route, navigate]);
+  }, [openScreen]);
 
   return (
     <ToastProvider>
@@ -64,7 +75,7 @@ export function App() {
               aria-selected={route.screen === screen}
               data-testid={`nav-${screen}`}
               title={`Alt+${index + 1}`}
-              onClick={() => navigate({ screen })}
+              onClick={() => openScreen(screen)}
             >
               {LABELS[screen]}
             </button>
