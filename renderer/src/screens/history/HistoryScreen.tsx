@@ -6,6 +6,8 @@ import { formatCount, formatCountOf, formatNumber, formatRange, formatTs } from 
 import type { Route } from '../../app/use-route.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
+import { errorMessage } from '../../api/api-error.js';
+import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { RunResults } from '../run/RunResults.js';
 import { CompareView } from './CompareView.js';
 
@@ -38,7 +40,29 @@ function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) =>
   useDataChanged('runs', runs.reload);
 
   const items = runs.data?.items ?? [];
-  const toggle = (id: string): void => setPicked((current) => (current.includes(id) ? current.filter((x) => x !== id) : current.length >= 4 ? current : [...current, id]));
+  const toggle = (id: string): void => setPicked((current) => (current.includes(id) ? current.filter((x) => x !== id) : [...current, id]));
+  const canCompare = picked.length >= 2 && picked.length <= 4;
+  const [confirming, setConfirming] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const flight = useSingleFlight();
+  // Deleting is for good (trades and equity go with the run), so it asks first.
+  const deletePicked = () =>
+    flight.run(async () => {
+      setDeleteError(null);
+      const deleted: string[] = [];
+      try {
+        for (const id of picked) {
+          await api().invoke('runs/delete', { id });
+          deleted.push(id);
+        }
+      } catch (failure) {
+        setDeleteError(errorMessage(failure));
+      } finally {
+        setPicked((current) => current.filter((id) => !deleted.includes(id)));
+        setConfirming(false);
+        setComparing(false);
+      }
+    });
   return (
     <div className="col">
       <div className="row panel">
@@ -46,12 +70,29 @@ function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) =>
         <span className="muted">{runs.data ? formatCountOf(runs.data.total, 'run') : ''}</span>
         <span className="grow" />
         <span className="muted">{picked.length} selected</span>
-        <button className="primary" data-testid="compare-runs" disabled={picked.length < 2} onClick={() => setComparing(true)}>
+        {confirming ? (
+          <span className="row" data-testid="delete-confirm">
+            <span>
+              Delete {formatCountOf(picked.length, 'run')} with {picked.length === 1 ? 'its' : 'their'} trades and equity? This cannot be undone.
+            </span>
+            <button className="danger" data-testid="delete-runs-confirm" disabled={flight.pending} onClick={onSingleClick(deletePicked)}>
+              Delete
+            </button>
+            <button data-testid="delete-runs-keep" onClick={() => setConfirming(false)}>
+              Keep
+            </button>
+          </span>
+        ) : (
+          <button data-testid="delete-runs" disabled={picked.length === 0} onClick={() => setConfirming(true)}>
+            Delete
+          </button>
+        )}
+        <button className="primary" data-testid="compare-runs" disabled={!canCompare} title="Compare takes 2 to 4 runs" onClick={() => setComparing(true)}>
           Compare
         </button>
       </div>
-      <ErrorBox message={runs.error} />
-      {comparing && picked.length >= 2 && <CompareView runIds={picked} onClose={() => setComparing(false)} />}
+      <ErrorBox message={runs.error ?? deleteError} />
+      {comparing && canCompare && <CompareView runIds={picked} onClose={() => setComparing(false)} />}
       {runs.data && items.length === 0 ? (
         <EmptyState title="No runs yet" testId="history-empty">
           Run a strategy from the Run & Results screen.
