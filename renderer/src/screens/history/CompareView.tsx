@@ -8,6 +8,7 @@ import { TIME_SERIES, timeChartOptions } from '../../charts/time-axes.js';
 import { UPlotChart } from '../../charts/UPlotChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { MetricsTable } from '../run/MetricsTable.js';
+import { runLabel } from './run-label.js';
 
 const PALETTE = ['--accent', '--good', '--warn', '--bad'];
 
@@ -35,7 +36,7 @@ export function CompareView({ runIds, onClose }: { runIds: readonly string[]; on
     if (!data) return null;
     return {
       ...timeChartOptions(),
-      series: [TIME_SERIES, ...data.runs.map((run, i) => ({ label: `${run.name} (${run.hash.slice(0, 6)})`, stroke: themeColor(PALETTE[i % PALETTE.length]!), width: 1.5, spanGaps: true, points: { show: false } }))],
+      series: [TIME_SERIES, ...data.runs.map((run, i) => ({ label: runLabel(run), stroke: themeColor(PALETTE[i % PALETTE.length]!), width: 1.5, spanGaps: true, points: { show: false } }))],
     };
   }, [data]);
   const chartData = useMemo(() => (data ? overlay(data.equity, 1200) : null), [data]);
@@ -50,7 +51,7 @@ export function CompareView({ runIds, onClose }: { runIds: readonly string[]; on
       <ErrorBox message={comparison.error} />
       {data && options && chartData ? (
         <>
-          <MetricsTable metrics={data.runs.map((r) => r.metrics)} headers={data.runs.map((r) => `${r.name} · ${r.hash.slice(0, 6)}`)} />
+          <MetricsTable metrics={data.runs.map((r) => r.metrics)} headers={data.runs.map(runLabel)} />
           <UPlotChart options={options} data={chartData} height={260} testId="compare-chart" />
         </>
       ) : (

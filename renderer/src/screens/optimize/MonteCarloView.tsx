@@ -5,6 +5,7 @@ import type { ResultOf } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatCount, formatNumber, formatTs } from '../../app/format.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
+import { runLabel } from '../history/run-label.js';
 
 type MonteCarloReport = ResultOf<'montecarlo/run'>;
 type Distribution = MonteCarloReport['finalEquity'];
@@ -46,7 +47,7 @@ export function MonteCarloView({ initialRunId }: { initialRunId?: string }) {
           <select data-testid="mc-run" value={runId} onChange={(event) => setRunId(event.target.value)}>
             {(runs.data?.items ?? []).map((r) => (
               <option key={r.id} value={r.id}>
-                {formatTs(r.createdAt)} · {r.name} · {r.symbol} {r.timeframe}
+                {formatTs(r.createdAt)} · {runLabel(r)}
               </option>
             ))}
           </select>
