@@ -35,6 +35,9 @@ describe('strategies list', () => {
       // Rename the first row.
       await page.getByTestId('strategy-row').first().click();
       await page.getByTestId('strategy-rename').click();
+      await page.getByTestId('strategy-rename-input').fill('   ');
+      await page.getByTestId('strategy-rename-save').click();
+      await page.getByTestId('strategy-actions').locator('.bad', { hasText: 'A name cannot be empty' }).waitFor();
       await page.getByTestId('strategy-rename-input').fill('Renamed by e2e');
       await page.getByTestId('strategy-rename-save').click();
       await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').waitFor();
@@ -49,6 +52,11 @@ describe('strategies list', () => {
       await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"] .tag', { hasText: 'trend' }).click();
       await waitCount(page, 1);
       await page.getByTestId('tag-filter').click();
+      await waitCount(page, 2);
+      // The search box finds tags too.
+      await page.getByTestId('strategy-search').fill('TREN');
+      await waitCount(page, 1);
+      await page.getByTestId('strategy-search').fill('');
       await waitCount(page, 2);
 
       // Duplicate.

@@ -66,7 +66,7 @@ describe('SqliteStrategyStore', () => {
     expect(store.get(strategyId('b'), { includeDeleted: true })).toBeNull();
   });
 
-  it('searches names literally, sorts and pages', () => {
+  it('searches names and tags literally, sorts and pages', () => {
     add('1', 'SMA cross', ['trend'], 3);
     add('2', 'sma 100%_fast', ['trend', 'fast'], 1);
     add('3', 'RSI revert', ['revert'], 2);
@@ -75,6 +75,10 @@ describe('SqliteStrategyStore', () => {
     // NOCASE: 'sma 1...' sorts before 'sma c...'.
     expect(names({ search: 'SMA' })).toEqual(['sma 100%_fast', 'SMA cross']);
     expect(names({ search: '%_' })).toEqual(['sma 100%_fast']);
+    // A search matches tags too (any part, any case), literally.
+    expect(names({ search: 'REVER' })).toEqual(['RSI revert']);
+    expect(names({ search: 'fas' })).toEqual(['sma 100%_fast']);
+    expect(names({ search: 'tren' })).toEqual(['sma 100%_fast', 'SMA cross']);
     expect(names({ order: 'desc' })).toEqual(['SMA cross', 'sma 100%_fast', 'RSI revert']);
     expect(names({ sort: 'created' })).toEqual(['sma 100%_fast', 'RSI revert', 'SMA cross']);
     expect(names({ tags: ['trend', 'fast'] })).toEqual(['sma 100%_fast']);

@@ -38,7 +38,7 @@ const ORDER_BY: Readonly<Record<StrategyQuery['sort'], string>> = {
  * Strategies in SQLite. Writes go through the writer connection; lists and reads use a
  * reader when one is given. Listing reads only summary columns (never spec or draft JSON)
  * through an index per sort key, so a page of a 10,000-strategy list costs well under a
- * millisecond; a name search scans names only.
+ * millisecond; a search scans names and tags.
  */
 export class SqliteStrategyStore implements StrategyStore {
   private readonly statements: {
@@ -106,8 +106,12 @@ export class SqliteStrategyStore implements StrategyStore {
     const where = ['s.deleted_at IS NULL'];
     const params: unknown[] = [];
     if (query.search && query.search.trim() !== '') {
-      where.push("s.name LIKE ? ESCAPE '\\' COLLATE NOCASE");
-      params.push(`%${escapeLike(query.search.trim())}%`);
+      // In the name or in a tag: a trader types "trend" and expects the strategies tagged so.
+      where.push(
+        "(s.name LIKE ? ESCAPE '\\' COLLATE NOCASE OR EXISTS (SELECT 1 FROM strategy_tags t WHERE t.strategy_id = s.id AND t.tag LIKE ? ESCAPE '\\' COLLATE NOCASE))",
+      );
+      const pattern = `%${escapeLike(query.search.trim())}%`;
+      params.push(pattern, pattern);
     }
     for (const tag of normaliseTags(query.tags ?? [])) {
       where.push('EXISTS (SELECT 1 FROM strategy_tags t WHERE t.tag = ? AND t.strategy_id = s.id)');

@@ -51,7 +51,8 @@ export function StrategyActions(props: {
     });
   const rename = () =>
     attempt(async () => {
-      if (!selected || !name.trim()) return;
+      if (!selected) return;
+      if (!name.trim()) throw new Error('A name cannot be empty: type one, or press Esc to keep the old name.');
       onUpdated(await api().invoke('strategies/rename', { id: selected.id, name: name.trim() }));
       setRenaming(false);
       onChanged();
