@@ -51,8 +51,13 @@ export function formatMetric(key: string, value: number | null | undefined): str
     return hours >= 48 ? `${formatNumber(hours / 24, 1)} d` : `${formatNumber(hours, 1)} h`;
   }
   if (key === 'start' || key === 'end') return new Date(value).toISOString().slice(0, 16).replace('T', ' ');
-  return formatNumber(value, Number.isInteger(value) ? 0 : 2);
+  // Counts are whole; every other metric keeps two decimals, whole or not (a win rate
+  // of 25 next to 15.22 read as two kinds of figure).
+  return formatNumber(value, COUNTS.has(key) ? 0 : 2);
 }
+
+/** Metrics that count things. */
+const COUNTS = new Set(['tradeCount']);
 
 /** Metrics of one or more runs side by side. */
 export function MetricsTable({ metrics, headers }: { metrics: readonly RunMetrics[]; headers?: readonly string[] }) {
