@@ -6,7 +6,7 @@ import type { BarSeries, Timeframe } from '../api/contract.js';
 import { themeColor } from '../app/use-theme.js';
 import { drawCandles } from './candles.js';
 import { downsampleMinMax, downsampleOhlc } from './downsample.js';
-import { drawMarkers, type MarkerSet } from './markers.js';
+import { drawBand, drawMarkers, type Band, type MarkerSet } from './markers.js';
 import { TIME_SERIES, timeChartOptions } from './time-axes.js';
 import { UPlotChart } from './UPlotChart.js';
 import { formatCount } from '../app/format.js';
@@ -20,6 +20,8 @@ export interface PriceChartProps {
   readonly markers: MarkerSet;
   /** When set, the chart zooms to this window (ms) around a trade. */
   readonly focus?: { fromTs: number; toTs: number } | null;
+  /** A range (ms) shaded on the chart: the trade picked in the trades table. */
+  readonly highlight?: Band | null;
   readonly height?: number;
 }
 
@@ -44,7 +46,7 @@ function toChartData(bars: BarSeries, mode: Mode, width: number): uPlot.AlignedD
  * server for the visible range again at full detail (about 2 points per pixel), so
  * zooming into a year of minute bars ends at single minutes.
  */
-export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, height = 320 }: PriceChartProps) {
+export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, highlight, height = 320 }: PriceChartProps) {
   const [mode, setMode] = useState<Mode>('line');
   const [bars, setBars] = useState<BarSeries | null>(null);
   const [zoom, setZoom] = useState<{ fromTs: number; toTs: number } | null>(null);
@@ -52,6 +54,8 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, he
   const chartRef = useRef<uPlot | null>(null);
   const markersRef = useRef(markers);
   markersRef.current = markers;
+  const highlightRef = useRef(highlight);
+  highlightRef.current = highlight;
   const widthRef = useRef(800);
 
   const range = zoom ?? focus ?? (fromTs !== undefined || toTs !== undefined ? { fromTs, toTs } : {});
@@ -104,6 +108,7 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, he
         setSelect: [onSelect],
         draw: [
           ...(mode === 'candles' ? [drawCandles(() => ({ up: themeColor('--good'), down: themeColor('--bad') }))] : []),
+          drawBand(() => highlightRef.current, () => themeColor('--accent')),
           drawMarkers(() => markersRef.current),
         ],
       },
@@ -115,7 +120,7 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, he
 
   useEffect(() => {
     chartRef.current?.redraw(false, false);
-  }, [markers]);
+  }, [markers, highlight]);
 
   return (
     <div className="col" style={{ gap: 4 }} data-testid="price-chart">

@@ -22,12 +22,15 @@ export function markerSet(markers: readonly Marker[]): MarkerSet {
   return { ts: Float64Array.from(items, (m) => m.ts), items };
 }
 
-const COLORS: Record<MarkerKind, string> = { longEntry: '#3fb97d', longExit: '#8fd6b1', shortEntry: '#ef5b5b', shortExit: '#f2a3a3' };
+// Entries green (long) / red (short); exits in a colour of their own, so an exit never
+// reads as a pale entry (hollow light-green triangles were hard to tell apart).
+const COLORS: Record<MarkerKind, string> = { longEntry: '#2ea36b', longExit: '#e08a1e', shortEntry: '#e04848', shortExit: '#e08a1e' };
 
 /**
- * Returns a draw hook painting markers as triangles (entries point up for long, down for
- * short; exits are hollow). Only the markers inside the visible x range are drawn, found by
- * binary search, at most one per pixel column: 100,000 trades draw like a few thousand.
+ * Returns a draw hook painting markers: entries as filled triangles (up for long, down for
+ * short) under/over the price, exits as an orange cross on the exit price. Only the
+ * markers inside the visible x range are drawn, found by binary search, at most one per
+ * pixel column: 100,000 trades draw like a few thousand.
  */
 export function drawMarkers(getMarkers: () => MarkerSet): (u: uPlot) => void {
   return (u) => {
@@ -55,21 +58,54 @@ export function drawMarkers(getMarkers: () => MarkerSet): (u: uPlot) => void {
         price = closes[Math.min(xs.length - 1, lowerBound(xs, marker.ts))] ?? Number.NaN;
       }
       const y = u.valToPos(price, 'y', true);
-      const up = marker.kind === 'longEntry' || marker.kind === 'shortExit';
+      if (marker.kind.endsWith('Exit')) {
+        drawCross(ctx, x, y, size * 0.9, COLORS[marker.kind]);
+        continue;
+      }
+      const up = marker.kind === 'longEntry';
       ctx.beginPath();
       ctx.moveTo(x, up ? y + size * 0.4 : y - size * 0.4);
       ctx.lineTo(x - size, up ? y + size * 2 : y - size * 2);
       ctx.lineTo(x + size, up ? y + size * 2 : y - size * 2);
       ctx.closePath();
-      if (marker.kind.endsWith('Entry')) {
-        ctx.fillStyle = COLORS[marker.kind];
-        ctx.fill();
-      } else {
-        ctx.strokeStyle = COLORS[marker.kind];
-        ctx.lineWidth = devicePixelRatio;
-        ctx.stroke();
-      }
+      ctx.fillStyle = COLORS[marker.kind];
+      ctx.fill();
     }
+    ctx.restore();
+  };
+}
+
+function drawCross(ctx: CanvasRenderingContext2D, x: number, y: number, half: number, colour: string): void {
+  ctx.beginPath();
+  ctx.moveTo(x - half, y - half);
+  ctx.lineTo(x + half, y + half);
+  ctx.moveTo(x - half, y + half);
+  ctx.lineTo(x + half, y - half);
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 2 * devicePixelRatio;
+  ctx.stroke();
+}
+
+/** A time range to shade on the chart (ms), e.g. the trade picked in the trades table. */
+export interface Band {
+  readonly fromTs: number;
+  readonly toTs: number;
+}
+
+/** Returns a draw hook shading `getBand()`'s range over the plot's full height (none: nothing). */
+export function drawBand(getBand: () => Band | null | undefined, colour: () => string): (u: uPlot) => void {
+  return (u) => {
+    const band = getBand();
+    if (!band) return;
+    const left = u.valToPos(band.fromTs / 1000, 'x', true);
+    const right = u.valToPos(band.toTs / 1000, 'x', true);
+    const { top, height } = u.bbox;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.globalAlpha = 0.16;
+    ctx.fillStyle = colour();
+    // At least 2 px wide: a trade of one bar still shows once zoomed out.
+    ctx.fillRect(Math.min(left, right), top, Math.max(2 * devicePixelRatio, Math.abs(right - left)), height);
     ctx.restore();
   };
 }

@@ -47,7 +47,7 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
   const info: ResultsHead | undefined = run.data ?? preview ?? undefined;
   // The charts and trades read the stored run.
   const saved = usePaintedOnce(info !== undefined && runId !== null) && runId !== null;
-  const [focus, setFocus] = useState<{ fromTs: number; toTs: number } | null>(null);
+  const [focus, setFocus] = useState<Focus | null>(null);
 
   if (run.error) return <ErrorBox message={run.error} />;
   if (!info) return <div className="muted" style={{ minHeight: 400 }}>Loading results…</div>;
@@ -56,7 +56,7 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
   const jumpTo = (trade: TradeRow): void => {
     // Show the trade with some context either side: its own length, at least 50 bars.
     const pad = Math.round(Math.max(trade.exitTs - trade.entryTs, 50 * barMs));
-    setFocus({ fromTs: trade.entryTs - pad, toTs: trade.exitTs + pad });
+    setFocus({ fromTs: trade.entryTs - pad, toTs: trade.exitTs + pad, trade: { fromTs: trade.entryTs, toTs: trade.exitTs } });
   };
 
   return (
@@ -100,7 +100,14 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
 }
 
 /** Equity/drawdown and price with trade markers of a saved run (they read its stored equity and trades). */
-function RunCharts({ runId, info, focus }: { runId: string; info: ResultsHead; focus: { fromTs: number; toTs: number } | null }) {
+/** The window the price chart zooms to around the trade picked in the table, and that trade's span (shaded). */
+interface Focus {
+  readonly fromTs: number;
+  readonly toTs: number;
+  readonly trade: { readonly fromTs: number; readonly toTs: number };
+}
+
+function RunCharts({ runId, info, focus }: { runId: string; info: ResultsHead; focus: Focus | null }) {
   // Markers load once the metrics are on screen (up to 20 pages of trades).
   const { markers, partial } = useTradeMarkers(runId, info.tradeCount);
   return (
@@ -110,7 +117,7 @@ function RunCharts({ runId, info, focus }: { runId: string; info: ResultsHead; f
         <h3>
           Price and trades{partial && <span className="muted"> (markers for the first 20,000 trades)</span>}
         </h3>
-        <PriceChart symbol={info.symbol} timeframe={info.timeframe} fromTs={info.fromTs ?? undefined} toTs={info.toTs ?? undefined} markers={markers} focus={focus} />
+        <PriceChart symbol={info.symbol} timeframe={info.timeframe} fromTs={info.fromTs ?? undefined} toTs={info.toTs ?? undefined} markers={markers} focus={focus} highlight={focus?.trade ?? null} />
       </section>
     </div>
   );
