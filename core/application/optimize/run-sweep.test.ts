@@ -87,6 +87,7 @@ describe('parameter sweeps on the worker pool', () => {
     const strip = (o: typeof a) => byIndex(o.variants).map((v) => ({ index: v.index, params: v.params, metrics: v.metrics }));
     expect(strip(a)).toHaveLength(24);
     expect(strip(a)).toEqual(strip(b));
+    expect(a.sweep.name).toBe('SMA cross (random)'); // the template's name, not its id
     expect(strip(a).map((v) => v.params)).not.toEqual(strip(c).map((v) => v.params));
   });
 

@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import type { BarStore } from '../ports/bar-store.js';
 import { checkSweepConfig, optimize, type SweepProgress } from './optimize.js';
 import type { CancelSignal, SweepConfig, SweepCounts, SweepData, SweepStore, SweepSummary, SweepVariant, VariantEvaluator } from './ports.js';
+import { findTemplate } from '../../domain/strategy/templates.js';
 
 export interface RunSweepDeps {
   readonly bars: Pick<BarStore, 'findInstrument'>;
@@ -71,7 +72,8 @@ export async function runSweep(deps: RunSweepDeps, args: RunSweepArgs, control: 
     ...(args.magnifier === undefined ? {} : { magnifier: args.magnifier }),
     ...(args.quantityStep === undefined ? {} : { quantityStep: args.quantityStep }),
   };
-  const sourceName = config.source.kind === 'template' ? config.source.templateId : config.source.spec.name;
+  // The template's own name ("SMA cross"), not its id ("sma-cross").
+  const sourceName = config.source.kind === 'template' ? (findTemplate(config.source.templateId)?.name ?? config.source.templateId) : config.source.spec.name;
   const sweep = deps.sweeps.create({
     name: args.name ?? `${sourceName} (${config.method.kind})`,
     config,

@@ -64,7 +64,8 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
       setRows(
         params.map((p) => {
           const range = defaultRange(p);
-          return { name: p.name, enabled: enabled(p), min: String(range.min), max: String(range.max), step: String(range.step) };
+          const integer = p.bounds?.integer ?? Number.isInteger(p.value);
+          return { name: p.name, enabled: enabled(p), min: String(range.min), max: String(range.max), step: String(range.step), integer };
         }),
       );
       setConstraints(defaultConstraints);
@@ -294,8 +295,9 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
         </div>
         {children}
         <span className="grow" />
-        <span className="muted" data-testid="opt-planned">
-          {'error' in plan ? '' : `${formatCount(plan.planned)} grid points before constraints`}
+        {/* Why Start is disabled, when it is: the plan's problem, not a silent grey button. */}
+        <span className={'error' in plan ? 'bad' : 'muted'} data-testid="opt-planned">
+          {'error' in plan ? plan.error : `${formatCount(plan.planned)} grid points before constraints`}
         </span>
         <button className="primary" data-testid={`${testId}-start`} disabled={busy || flight.pending || !chosen || 'error' in plan} onClick={onSingleClick(submit)}>
           {submitLabel}

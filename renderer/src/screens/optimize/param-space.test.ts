@@ -38,6 +38,10 @@ describe('ranges', () => {
     expect(toSpace(rows)).toEqual({ space: [{ name: 'fast', min: 5, max: 15, step: 5 }, { name: 'slow', min: 20, max: 40, step: 10 }], planned: 9 });
     expect(toSpace(rows.map((r) => ({ ...r, enabled: false })))).toEqual({ error: 'Pick at least one parameter to optimize.' });
     expect(toSpace([{ ...rows[0]!, step: '0' }])).toHaveProperty('error');
+    // A whole-number parameter (a period) refuses a fractional range instead of planning invalid variants.
+    expect(toSpace([{ ...rows[0]!, integer: true, step: '2.5' }])).toEqual({ error: 'fast takes whole numbers: min, max and step must be whole' });
+    expect(toSpace([{ ...rows[0]!, integer: true }])).toHaveProperty('planned', 3);
+    expect(toSpace([{ ...rows[0]!, step: '2.5' }])).toHaveProperty('planned', 5);
   });
 
   it('splits constraints on commas and lines', () => {

@@ -19,6 +19,8 @@ export interface RangeRow {
   readonly min: string;
   readonly max: string;
   readonly step: string;
+  /** The parameter takes whole numbers only (a period): a fractional range would plan invalid variants. */
+  readonly integer?: boolean;
 }
 
 // Fields of a spec that are identifiers or bookkeeping, not tunable numbers.
@@ -101,6 +103,9 @@ export function toSpace(rows: readonly RangeRow[]): { space: SweepArgs['space'];
     if (!row.enabled) continue;
     const count = valueCount(row);
     if (count === null) return { error: `${row.name}: min, max and step must be numbers with min <= max and step > 0` };
+    if (row.integer && ![row.min, row.max, row.step].every((text) => Number.isInteger(Number(text)))) {
+      return { error: `${row.name} takes whole numbers: min, max and step must be whole` };
+    }
     planned *= count;
     space.push({ name: row.name, min: Number(row.min), max: Number(row.max), step: Number(row.step) });
   }

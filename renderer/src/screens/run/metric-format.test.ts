@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMetric } from './MetricsTable.js';
+import { formatMetric } from './metric-format.js';
 
 describe('formatMetric', () => {
   it('keeps two decimals on every ratio and percent, whole or not; counts are whole', () => {
