@@ -123,6 +123,10 @@ class RowErrorList {
     this.total++;
     if (this.listed.length < MAX_LISTED_ROW_ERRORS) this.listed.push(error);
   }
+  /** The listed errors in file order: parse errors and a batch's bar checks are found in two sweeps. */
+  inLineOrder(): RowError[] {
+    return [...this.listed].sort((a, b) => a.line - b.line);
+  }
 }
 
 /** Thrown inside the streaming pass when a row goes back in time; the pass is rolled back. */
@@ -166,7 +170,7 @@ export function importBars(
         // Importing nothing is refused like an empty file, so no empty instrument is left behind.
         throw new ImportRejectedError(
           `${fileName}: no bars to import (${outcome.rowsRead} data row(s) read, ${outcome.skipped.total} skipped); nothing was written`,
-          outcome.skipped.listed,
+          outcome.skipped.inLineOrder(),
         );
       }
       return {
@@ -174,7 +178,7 @@ export function importBars(
         timeframe: outcome.timeframe,
         rowsRead: outcome.rowsRead,
         barsWritten: { inserted: outcome.inserted, replaced: outcome.replaced },
-        skipped: outcome.skipped.listed,
+        skipped: outcome.skipped.inLineOrder(),
         skippedCount: outcome.skipped.total,
         duplicates: outcome.duplicates,
         firstTs: outcome.firstTs,
@@ -367,8 +371,7 @@ class ImportPass {
     this.sink.writing = !this.refusing;
     this.sink.finish();
     if (this.refusing) {
-      // Parse errors and validation errors of a batch are found in two sweeps: show them in file order.
-      const listed = [...this.errors.listed].sort((a, b) => a.line - b.line);
+      const listed = this.errors.inLineOrder();
       const shown = listed.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
       throw new ImportRejectedError(
         `${this.options.fileName ?? this.options.file}: ${this.errors.total} bad row(s); nothing was imported. ${shown.join('; ')}${this.errors.total > shown.length ? '; ...' : ''}`,

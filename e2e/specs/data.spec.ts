@@ -83,6 +83,26 @@ describe('data screen', () => {
     }
   });
 
+  it('imports the good rows of a CSV when asked to skip bad ones, and lists the skipped lines', async () => {
+    const app = await openApp(browser(), server());
+    try {
+      const { page } = app;
+      await page.getByTestId('import-file').setInputFiles(writeRejectedCsv('partly.csv'));
+      await page.getByTestId('import-symbol').fill('E2ESKIP');
+      await page.getByTestId('import-timeframe').selectOption('1m');
+      await page.getByTestId('import-skip-bad').check();
+      await page.getByTestId('import-start').click();
+      await page.getByTestId('import-done').filter({ hasText: '2 bad rows skipped' }).waitFor({ timeout: 30_000 });
+      const lines = await page.getByTestId('import-row-error').evaluateAll((rows) => rows.map((row) => row.querySelector('td')?.textContent));
+      expect(lines).toEqual(['3', '5']);
+      const series = await invoke<{ instrument: { symbol: string }; barCount: number }[]>(server(), 'data/listSeries');
+      expect(series.find((s) => s.instrument.symbol === 'E2ESKIP')?.barCount).toBe(2);
+      expect(await page.getByTestId('import-error').count()).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('cancels a running import: the job ends cancelled and nothing of the file is stored', async () => {
     const app = await openApp(browser(), server());
     try {

@@ -17,6 +17,8 @@ export const dataSchemas = {
     timeframe: z.union([timeframeSchema, z.literal('auto')]).optional(),
     /** Import under the chosen timeframe even when the file's bar spacing says otherwise. */
     forceTimeframe: z.boolean().optional(),
+    /** Import the good rows and list the bad ones (the job's result) instead of refusing the whole file. */
+    skipBadRows: z.boolean().optional(),
     venue: z.string().trim().min(1).max(64).optional(),
     quoteCurrency: z.string().trim().min(1).max(16).optional(),
     priceTick: z.number().positive().finite().optional(),

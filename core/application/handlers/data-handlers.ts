@@ -41,6 +41,7 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
               symbol: args.symbol,
               timeframe,
               ...(args.forceTimeframe === undefined ? {} : { forceTimeframe: args.forceTimeframe }),
+              ...(args.skipBadRows === undefined ? {} : { skipBadRows: args.skipBadRows }),
               ...(args.venue === undefined ? {} : { venue: args.venue }),
               ...(args.quoteCurrency === undefined ? {} : { quoteCurrency: args.quoteCurrency }),
               ...(args.priceTick === undefined ? {} : { tick: args.priceTick }),

@@ -25,17 +25,22 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
   // True once the user typed a symbol: a newly picked file then keeps it; else the symbol follows the file.
   const [symbolTyped, setSymbolTyped] = useState(false);
   const [timeframe, setTimeframe] = useState<Timeframe | 'auto'>('auto');
+  // Off by default: a file with bad rows is refused whole, with its line errors.
+  const [skipBadRows, setSkipBadRows] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [rowErrors, setRowErrors] = useState<RowErrorView[]>([]);
+  const [rowErrors, setRowErrors] = useState<readonly RowErrorView[]>([]);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [dragOver, setDragOver] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const onFinished = (job: JobInfo): void => {
     if (job.status === 'done') {
-      setOutcome(importOutcomeText(job.result as ImportJobResult));
+      const report = job.result as ImportJobResult;
+      setOutcome(importOutcomeText(report));
+      // The rows left out, listed like a refused file's (line numbers).
+      setRowErrors(report.skipped ?? []);
       onImported();
     } else if (job.status === 'cancelled') {
       setOutcome('Import cancelled; nothing was written.');
@@ -89,7 +94,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
     setOutcome(null);
     try {
       const path = source.kind === 'file' ? await client.upload(source.file) : source.path;
-      const { jobId: id } = await client.invoke('data/import', { path, fileName: nameOf(source), symbol: symbol.trim(), timeframe });
+      const { jobId: id } = await client.invoke('data/import', { path, fileName: nameOf(source), symbol: symbol.trim(), timeframe, ...(skipBadRows ? { skipBadRows } : {}) });
       setJobId(id);
     } catch (failure) {
       setError(errorMessage(failure));
@@ -169,6 +174,10 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
               ))}
             </select>
           </div>
+          <label className="row" style={{ alignSelf: 'flex-end', gap: 4 }} title="Import the good rows and list the bad ones, instead of refusing the whole file">
+            <input type="checkbox" data-testid="import-skip-bad" checked={skipBadRows} onChange={(event) => setSkipBadRows(event.target.checked)} />
+            Skip bad rows
+          </label>
           <button className="primary" data-testid="import-start" disabled={!source || !symbol.trim() || starting || running} onClick={() => void start()} style={{ alignSelf: 'flex-end' }}>
             {starting ? 'Uploading…' : 'Import'}
           </button>
