@@ -121,4 +121,26 @@ describe('strategies list', () => {
       await app.close();
     }
   });
+
+  it('keeps the search and sort of the list over a trip to the builder and a reload', async () => {
+    const app = await openApp(browser(), server(), '#/strategies');
+    const { page } = app;
+    try {
+      await page.getByTestId('strategy-sort').selectOption('name');
+      await page.getByTestId('strategy-search').fill('Come back');
+      await waitCount(page, 1);
+      await page.getByTestId('strategy-row').first().dblclick();
+      await page.getByTestId('builder-title').waitFor();
+      await goTo(page, 'strategies');
+      expect(await page.getByTestId('strategy-sort').inputValue()).toBe('name');
+      expect(await page.getByTestId('strategy-search').inputValue()).toBe('Come back');
+      await waitCount(page, 1);
+      await page.reload();
+      await waitCount(page, 1);
+      expect(await page.getByTestId('strategy-sort').inputValue()).toBe('name');
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -14,15 +14,21 @@ import { StrategyActions } from './StrategyActions.js';
 import { StrategyRow, STRATEGY_ROW_HEIGHT } from './StrategyRow.js';
 import { useDebounced } from '../../app/use-debounced.js';
 import { formatCountOf } from '../../app/format.js';
+import { useSessionState } from '../../app/use-session-state.js';
 
 type SortKey = 'name' | 'updated' | 'created';
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isTag = (value: unknown): value is string | null => value === null || typeof value === 'string';
+const isSortKey = (value: unknown): value is SortKey => value === 'name' || value === 'updated' || value === 'created';
+const isOrder = (value: unknown): value is 'asc' | 'desc' => value === 'asc' || value === 'desc';
 
 /** Strategies: a virtualized list that stays smooth at 10,000+, with search, sort, tags and actions. */
 export function StrategiesScreen({ navigate }: { navigate: (route: Route) => void }) {
-  const [search, setSearch] = useState('');
-  const [tag, setTag] = useState<string | null>(null);
-  const [sort, setSort] = useState<SortKey>('updated');
-  const [order, setOrder] = useState<'asc' | 'desc'>('desc');
+  // The list's view (search, tag, sort) outlives a trip to the builder and back.
+  const [search, setSearch] = useSessionState('bws.strategies.search', '', isString);
+  const [tag, setTag] = useSessionState<string | null>('bws.strategies.tag', null, isTag);
+  const [sort, setSort] = useSessionState<SortKey>('bws.strategies.sort', 'updated', isSortKey);
+  const [order, setOrder] = useSessionState<'asc' | 'desc'>('bws.strategies.order', 'desc', isOrder);
   const [selected, setSelected] = useState<StrategySummary | null>(null);
   const debouncedSearch = useDebounced(search, 150);
   const searchBox = useRef<HTMLInputElement>(null);
