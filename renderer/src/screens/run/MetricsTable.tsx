@@ -1,58 +1,5 @@
 import type { RunMetrics } from '../../api/contract.js';
-import { formatNumber } from '../../app/format.js';
-
-/** Display order and labels of the metrics traders look at first; others follow by name. */
-const KNOWN: readonly [string, string][] = [
-  ['totalReturnPct', 'Total return %'],
-  ['cagrPct', 'CAGR %'],
-  ['annualizedReturnPct', 'Annualized return %'],
-  ['buyAndHoldReturnPct', 'Buy & hold %'],
-  ['maxDrawdownPct', 'Max drawdown %'],
-  ['maxDrawdownDurationMs', 'Max drawdown duration'],
-  ['annualizedVolatilityPct', 'Volatility % (annualized)'],
-  ['sharpe', 'Sharpe'],
-  ['sortino', 'Sortino'],
-  ['calmar', 'Calmar'],
-  ['exposurePct', 'Exposure %'],
-  ['tradeCount', 'Trades'],
-  ['winRatePct', 'Win rate %'],
-  ['profitFactor', 'Profit factor'],
-  ['expectancy', 'Expectancy'],
-  ['avgTradePct', 'Average trade %'],
-  ['bestTradePct', 'Best trade %'],
-  ['worstTradePct', 'Worst trade %'],
-  ['finalEquity', 'Final equity'],
-  ['totalFees', 'Fees'],
-  ['peakEquity', 'Peak equity'],
-  ['avgDrawdownPct', 'Average drawdown %'],
-  ['avgDrawdownDurationMs', 'Average drawdown duration'],
-  ['avgTradeDurationMs', 'Average trade duration'],
-  ['maxTradeDurationMs', 'Longest trade'],
-  ['sqn', 'SQN'],
-  ['durationMs', 'Duration'],
-  ['start', 'First bar (UTC)'],
-  ['end', 'Last bar (UTC)'],
-];
-
-/** Returns [key, label] for every metric present, known ones first. */
-export function metricRows(metrics: readonly RunMetrics[]): [string, string][] {
-  const present = new Set(metrics.flatMap((m) => Object.keys(m)));
-  const known = KNOWN.filter(([key]) => present.has(key));
-  const knownKeys = new Set(known.map(([key]) => key));
-  const rest = [...present].filter((key) => !knownKeys.has(key)).sort().map((key): [string, string] => [key, key.replace(/Ms$/, '').replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase())]);
-  return [...known, ...rest];
-}
-
-/** Formats a metric: durations (…Ms) as days/hours, others as numbers. */
-export function formatMetric(key: string, value: number | null | undefined): string {
-  if (value === null || value === undefined) return '—';
-  if (key.endsWith('DurationMs') || key === 'durationMs') {
-    const hours = value / 3_600_000;
-    return hours >= 48 ? `${formatNumber(hours / 24, 1)} d` : `${formatNumber(hours, 1)} h`;
-  }
-  if (key === 'start' || key === 'end') return new Date(value).toISOString().slice(0, 16).replace('T', ' ');
-  return formatNumber(value, Number.isInteger(value) ? 0 : 2);
-}
+import { formatMetric, metricRows } from './metric-format.js';
 
 /** Metrics of one or more runs side by side. */
 export function MetricsTable({ metrics, headers }: { metrics: readonly RunMetrics[]; headers?: readonly string[] }) {
