@@ -385,6 +385,8 @@ function saveRun(store: SqliteRunStore, done: Executed, record: RunRecord): RunS
     equity: { ts: series.bars.ts, equity: result.equity },
     status: 'completed',
     extras: {
+      // The caller's context first: the engine's own keys are never overridden by it.
+      ...record.extras,
       openPosition: result.openPosition,
       barsOrigin: series.origin,
       magnifierUsed: done.magnifierUsed,

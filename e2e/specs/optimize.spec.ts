@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -94,6 +94,11 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     expect(runId).not.toBe('');
     const run = await invoke<{ spec: { name: string } }>(server(), 'runs/get', { id: runId });
     expect(run.spec).toBeTruthy();
+    // The run says which parameter values it ran with, in its header and in its report.
+    expect(await page.getByTestId('run-params').textContent()).toBe('fast=5, slow=40');
+    const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()]);
+    const html = readFileSync((await report.path())!, 'utf8');
+    expect(html).toContain('<th>Parameters</th><td>fast=5, slow=40</td>');
     expect(app.errors).toEqual([]);
   }, 60_000);
 

@@ -135,6 +135,16 @@ describe('strategy: build, run, compare, export', () => {
     expect(html).toContain('E2E cross');
     expect(html).toContain('<polyline');
     expect(html).not.toMatch(/<script/);
+    // It reads like the app: the metrics table's labels, UTC dates, the strategy in words;
+    // no raw metric keys or epoch milliseconds.
+    expect(html).toContain('<th>Total return %</th>');
+    expect(html).toContain('<th>Max drawdown duration</th>');
+    expect(html).toMatch(/<th>Run created<\/th><td>\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/td>/);
+    expect(html).toMatch(/<th>Long entry<\/th><td>[^<]*crosses above[^<]*<\/td>/);
+    expect(html).toContain('<th>Commission</th>');
+    expect(html).not.toMatch(/totalReturnPct|durationMs/);
+    // Epoch milliseconds of these years have 13 digits; the run hash (hex) is left out of the search.
+    expect(html.replace(/<td class="code">[0-9a-f]+<\/td>/, '')).not.toMatch(/\d{13}/);
     await app.close();
   });
 });

@@ -4,7 +4,7 @@ import type { InstrumentId, JobId, StrategyId } from '../../domain/market/ids.js
 import type { Instrument } from '../../domain/market/instrument.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
-import type { RunSummary } from '../ports/run-store.js';
+import type { RunExtras, RunSummary } from '../ports/run-store.js';
 
 /** One backtest to execute: which bars, which spec. Ranges are [fromTs, toTs), epoch ms UTC. */
 export interface BacktestRequest {
@@ -76,6 +76,8 @@ export interface RunRecord {
   /** The requested range as given (null = from the first / to the last stored bar). */
   readonly fromTs: number | null;
   readonly toTs: number | null;
+  /** Context kept in the run's extras beside the engine's (e.g. the sweep variant it was opened from). */
+  readonly extras?: RunExtras;
 }
 
 /** A backtest the engine has finished, while it is being saved (and hashed): what its results view needs first. */

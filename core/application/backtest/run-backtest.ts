@@ -5,7 +5,7 @@ import type { OpenPosition } from '../../domain/engine/types.js';
 import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import { NotFoundError } from '../errors.js';
 import type { BarStore } from '../ports/bar-store.js';
-import type { RunSummary } from '../ports/run-store.js';
+import type { RunExtras, RunSummary } from '../ports/run-store.js';
 import { requireRunnableSpec } from '../strategy/strategy-service.js';
 import type { BacktestExecutor, BacktestProgress, ComputedRun, JobPriority, RunTimings } from './backtest-executor.js';
 
@@ -26,6 +26,8 @@ export interface RunBacktestArgs {
   /** Overrides the instrument's quantity step for this run. */
   readonly quantityStep?: number;
   readonly strategyId?: StrategyId | null;
+  /** Context kept with the run (see RunRecord.extras). */
+  readonly extras?: RunExtras;
 }
 
 /** Cancel and progress hooks, shaped like the job registry's JobContext. */
@@ -73,7 +75,7 @@ export async function runBacktest(deps: RunBacktestDeps, args: RunBacktestArgs, 
       ...(args.magnifier === undefined ? {} : { magnifier: args.magnifier }),
       ...(args.quantityStep === undefined ? {} : { quantityStep: args.quantityStep }),
     },
-    { name: spec.name, strategyId: args.strategyId ?? null, fromTs: args.fromTs ?? null, toTs: args.toTs ?? null },
+    { name: spec.name, strategyId: args.strategyId ?? null, fromTs: args.fromTs ?? null, toTs: args.toTs ?? null, ...(args.extras ? { extras: args.extras } : {}) },
     {
       ...(control.progress ? { onProgress: (p: BacktestProgress) => control.progress?.(p) } : {}),
       ...(control.computed ? { onComputed: (run: ComputedRun) => control.computed?.(run) } : {}),

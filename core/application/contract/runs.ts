@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RunId } from '../../domain/market/ids.js';
-import type { RunSummary } from '../ports/run-store.js';
+import type { RunExtras, RunSummary } from '../ports/run-store.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import { idSchema, limitSchema, maxPointsSchema, type NumberColumn, offsetSchema, type Page, rangeShape, sortOrderSchema } from './common.js';
 
@@ -31,12 +31,12 @@ export type CompareRunsArgs = z.infer<(typeof runSchemas)['runs/compare']>;
 export type EquityArgs = z.infer<(typeof runSchemas)['runs/equity']>;
 export type TradesArgs = z.infer<(typeof runSchemas)['runs/trades']>;
 
-export type { RunMetrics, RunSummary } from '../ports/run-store.js';
+export type { RunExtras, RunMetrics, RunSummary, RunSweepVariant } from '../ports/run-store.js';
 
 /** A run without its bulky series: trades and equity come paged / downsampled. */
 export interface RunInfo extends RunSummary {
   readonly spec: StrategySpec;
-  readonly extras: Readonly<Record<string, unknown>>;
+  readonly extras: RunExtras;
 }
 
 /** Equity and drawdown over time, min/max-downsampled to about `maxPoints` points. */

@@ -146,6 +146,11 @@ describe('sweeps', () => {
     for (const name of ['sharpe', 'totalReturnPct', 'tradeCount', 'maxDrawdownPct', 'finalEquity']) {
       expect(run.metrics[name], name).toBe(best.metrics![name]);
     }
+    // The run keeps which variant it is and the values the sweep set, for its header and report.
+    const sweep = await call('sweeps/get', { sweepId });
+    expect(run.extras.sweepVariant).toEqual({ sweepId, sweepName: sweep.name, index: best.index, params: best.params });
+    expect(Object.keys(best.params).sort()).toEqual(['fast', 'slow']);
+    expect(run.extras).toMatchObject({ barsOrigin: 'stored', magnifierUsed: expect.any(Boolean) });
     expect(await call('sweeps/openVariant', { sweepId, index: best.index })).toEqual({ runId, jobId: null });
     expect(await fail('sweeps/openVariant', { sweepId, index: 9999 })).toMatchObject({ type: 'NotFoundError' });
   }, 60_000);

@@ -29,7 +29,9 @@ export interface OpenedVariant {
 /**
  * Opens a sweep variant as a full run: rebuilds its spec from the sweep's source and the
  * variant's parameters, re-runs it alone through the normal backtest path on the same
- * data (same range, magnifier, quantity step), stores the run and links it to the variant.
+ * data (same range, magnifier, quantity step), stores the run with the sweep, variant and
+ * parameter values in its extras (the spec alone does not say which values were swept),
+ * and links it to the variant.
  */
 export async function openSweepVariant(deps: RunBacktestDeps & { readonly sweeps: SweepStore }, id: string, index: number): Promise<OpenedVariant> {
   const sweep = getSweep(deps.sweeps, id);
@@ -45,6 +47,7 @@ export async function openSweepVariant(deps: RunBacktestDeps & { readonly sweeps
     ...(sweep.fromTs === null ? {} : { fromTs: sweep.fromTs }),
     ...(sweep.toTs === null ? {} : { toTs: sweep.toTs }),
     ...(sweep.quantityStep === null ? {} : { quantityStep: sweep.quantityStep }),
+    extras: { sweepVariant: { sweepId: sweep.id, sweepName: sweep.name, index, params: variant.params } },
   }, { priority: 'interactive' }); // the user clicked the variant and waits to see it
   deps.sweeps.setVariantRun(id, index, run.runId);
   return { variant: { ...variant, runId: run.runId }, run };

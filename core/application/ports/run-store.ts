@@ -33,6 +33,22 @@ export const EQUITY_OVERVIEW_POINTS = 8_192;
 
 export type RunStatus = 'completed';
 
+/** The sweep variant a run was opened from: which sweep, which variant, and the parameter values the sweep set. */
+export interface RunSweepVariant {
+  readonly sweepId: string;
+  readonly sweepName: string;
+  readonly index: number;
+  /** By the sweep's parameter names: template parameters (fast, slow...) or JSON paths into the spec. */
+  readonly params: Readonly<Record<string, number>>;
+}
+
+/** Small extra outputs and context kept with a run; the known keys are typed, the rest is plain JSON. */
+export interface RunExtras {
+  /** Set when the run was opened from a sweep variant. */
+  readonly sweepVariant?: RunSweepVariant;
+  readonly [key: string]: unknown;
+}
+
 /** What identifies the data a run used: instrument, timeframe and requested range. */
 export interface RunData {
   readonly instrumentId: InstrumentId;
@@ -56,8 +72,8 @@ export interface NewRun extends RunData {
   readonly trades: readonly RunTrade[];
   readonly equity: EquityCurve;
   readonly status: RunStatus;
-  /** Small extra outputs kept with the run (open position at the end, magnifier used...). */
-  readonly extras?: Readonly<Record<string, unknown>>;
+  /** Small extra outputs kept with the run (open position at the end, magnifier used, sweep variant...). */
+  readonly extras?: RunExtras;
 }
 
 export interface RunSummary extends RunData {
@@ -77,13 +93,13 @@ export interface RunDetail extends RunSummary {
   readonly spec: StrategySpec;
   readonly trades: readonly RunTrade[];
   readonly equity: EquityCurve;
-  readonly extras: Readonly<Record<string, unknown>>;
+  readonly extras: RunExtras;
 }
 
 /** A run without its bulky series (trades, equity): what a first view needs. */
 export interface RunHeader extends RunSummary {
   readonly spec: StrategySpec;
-  readonly extras: Readonly<Record<string, unknown>>;
+  readonly extras: RunExtras;
   /** Numeric trade fields whose values never decrease in trade order (sorting by them ascending is trade order). */
   readonly ascendingTradeFields: readonly string[];
 }

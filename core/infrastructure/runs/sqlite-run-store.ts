@@ -7,6 +7,7 @@ import type {
   ListRunsQuery,
   NewRun,
   RunDetail,
+  RunExtras,
   RunMetrics,
   RunHeader,
   RunPage,
@@ -172,7 +173,7 @@ export class SqliteRunStore implements RunStore {
       return {
         ...toSummary(row),
         spec: JSON.parse(row.spec_json) as StrategySpec,
-        extras: JSON.parse(row.extras_json) as Record<string, unknown>,
+        extras: JSON.parse(row.extras_json) as RunExtras,
         ascendingTradeFields: ascending,
       };
     })();

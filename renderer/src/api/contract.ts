@@ -52,6 +52,7 @@ export type SystemInfo = ResultOf<'system/info'>;
 export type RunSummary = ResultOf<'runs/list'>['items'][number];
 export type RunInfo = ResultOf<'runs/get'>;
 export type RunMetrics = RunSummary['metrics'];
+export type RunSweepVariant = NonNullable<RunInfo['extras']['sweepVariant']>;
 export type EquitySeries = ResultOf<'runs/equity'>;
 export type TradeRow = ResultOf<'runs/trades'>['items'][number];
 export type TradeSortKey = NonNullable<ArgsOf<'runs/trades'>['sort']>;

@@ -1,20 +1,12 @@
 import type { Operator, Trigger } from '../../api/contract.js';
+import { OPERATOR_PHRASES } from '../../app/spec-summary.js';
 import { useBuilder } from './builder-context.js';
 import { FieldIssues } from './FieldIssues.js';
 import { NumberField } from './NumberField.js';
 import { pathKey, type Path } from './spec-edit.js';
 import { VariablePicker } from './VariablePicker.js';
 
-const OPERATOR_LABELS: Record<Operator, string> = {
-  '>': 'is above',
-  '<': 'is below',
-  '>=': 'is at or above',
-  '<=': 'is at or below',
-  crossesAbove: 'crosses above',
-  crossesBelow: 'crosses below',
-  risingFor: 'rises for N bars',
-  fallingFor: 'falls for N bars',
-};
+const OPERATOR_LABELS: Record<Operator, string> = { ...OPERATOR_PHRASES, risingFor: 'rises for N bars', fallingFor: 'falls for N bars' };
 const COUNT_OPERATORS: readonly Operator[] = ['risingFor', 'fallingFor'];
 
 /** One trigger: `left operator right`, or `left rises/falls for N bars`. */

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
-import type { RunSummary } from '../../api/contract.js';
+import { loadCatalog } from '../../api/catalog.js';
+import type { RunInfo } from '../../api/contract.js';
 import { downloadText } from './download.js';
 import { loadAllTrades, loadFullEquity } from './load-run-export.js';
 import { equityCsv, htmlReport, tradesCsv } from './report.js';
@@ -9,7 +10,7 @@ import { equityCsv, htmlReport, tradesCsv } from './report.js';
 const slug = (text: string): string => text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'run';
 
 /** Export a run: trades CSV, equity CSV, self-contained HTML report. */
-export function ExportButtons({ run }: { run: RunSummary }) {
+export function ExportButtons({ run }: { run: RunInfo }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const base = `${slug(run.name)}-${run.hash.slice(0, 8)}`;
@@ -42,8 +43,8 @@ export function ExportButtons({ run }: { run: RunSummary }) {
         data-testid="export-report"
         disabled={busy !== null}
         onClick={exporting('report', async () => {
-          const [trades, equity] = await Promise.all([loadAllTrades(run.id), api().invoke('runs/equity', { id: run.id, maxPoints: 2000 })]);
-          downloadText(`${base}-report.html`, htmlReport(run, equity, trades, new Date()), 'text/html');
+          const [trades, equity, catalog] = await Promise.all([loadAllTrades(run.id), api().invoke('runs/equity', { id: run.id, maxPoints: 2000 }), loadCatalog()]);
+          downloadText(`${base}-report.html`, htmlReport(run, equity, trades, { generatedAt: new Date(), variables: catalog.variables }), 'text/html');
         })}
       >
         HTML report

@@ -1,8 +1,58 @@
 import { describe, expect, it } from 'vitest';
-import { equityCsv, htmlReport, tradesCsv, type ReportTrade } from './report.js';
+import type { VariableDef } from '../../api/contract.js';
+import { equityCsv, htmlReport, tradesCsv, type ReportRun, type ReportTrade } from './report.js';
 
-const trade: ReportTrade = { index: 0, side: 'long', entryTs: Date.UTC(2024, 0, 2), entryPrice: 100, exitTs: Date.UTC(2024, 0, 3), exitPrice: 110, quantity: 2, pnl: 20, returnPct: 10, barsHeld: 1440, exitReason: 'signal, "manual"' };
-const run = { name: 'SMA <cross>', symbol: 'DEMO', timeframe: '1m', fromTs: Date.UTC(2024, 0, 1), toTs: Date.UTC(2024, 1, 1), hash: 'abc123', engineVersion: '1', metrics: { totalReturnPct: 12.5, profitFactor: null } };
+const trade: ReportTrade = { index: 0, side: 'long', entryTs: Date.UTC(2024, 0, 2), entryPrice: 100, exitTs: Date.UTC(2024, 0, 3), exitPrice: 110, quantity: 2, pnl: 20, returnPct: 10, fees: 0.4, barsHeld: 1440, exitReason: 'signal, "manual"' };
+const sma: VariableDef = {
+  id: 'sma',
+  label: 'SMA',
+  description: '',
+  kind: 'indicator',
+  params: [{ name: 'period', label: 'Period', type: 'int', default: 20, min: 1, max: 5000, step: 1 }],
+  outputs: [{ id: 'value', label: 'SMA', group: 'price' }],
+  placement: 'overlay',
+  group: 'price',
+};
+const close: VariableDef = { ...sma, id: 'close', label: 'Close', kind: 'price', params: [], outputs: [{ id: 'value', label: 'Close', group: 'price' }] };
+const cross = (operator: 'crossesAbove' | 'crossesBelow') => ({
+  kind: 'group' as const,
+  mode: 'all' as const,
+  children: [{ kind: 'trigger' as const, left: { kind: 'variable' as const, variable: 'close' }, operator, right: { kind: 'variable' as const, variable: 'sma', params: { period: 10 } } }],
+});
+const run: ReportRun = {
+  name: 'SMA <cross>',
+  symbol: 'DEMO',
+  timeframe: '1m',
+  fromTs: Date.UTC(2024, 0, 1),
+  toTs: Date.UTC(2024, 1, 1),
+  barCount: 44_640,
+  hash: 'abc123',
+  engineVersion: '1',
+  createdAt: Date.UTC(2024, 2, 5, 14, 30),
+  metrics: { totalReturnPct: 12.5, profitFactor: null, start: Date.UTC(2024, 0, 1), end: Date.UTC(2024, 0, 31, 23, 59), durationMs: 31 * 86_400_000, someNewMetric: 3 },
+  spec: {
+    version: 1,
+    name: 'SMA <cross>',
+    direction: 'long',
+    entry: { long: cross('crossesAbove') },
+    exit: { long: cross('crossesBelow') },
+    management: { stopLoss: { kind: 'percent', value: 2 } },
+    sizing: { kind: 'percentEquity', percent: 100 },
+    costs: { commissionPct: 0.1, commissionFixed: 0, slippageBps: 1 },
+    initialCash: 10_000,
+  },
+  extras: { sweepVariant: { sweepId: 's1', sweepName: 'SMA sweep', index: 3, params: { fast: 10, slow: 50 } } },
+};
+const equity = { ts: [0, 1, 2], equity: [1, 2, 1.5], drawdown: [0, 0, -25] };
+const context = { generatedAt: new Date(Date.UTC(2024, 2, 6, 9, 5)), variables: [close, sma] };
+const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
+/** The report's text with tags dropped, entities decoded and whitespace collapsed: what a reader sees. */
+const visible = (html: string): string =>
+  html
+    .replace(/<style>[^]*?<\/style>/, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&(lt|gt|quot|#39|amp);/g, (entity) => ENTITIES[entity]!)
+    .replace(/\s+/g, ' ');
 
 describe('run exports', () => {
   it('writes trades as CSV with ISO times and quoted text', () => {
@@ -16,10 +66,68 @@ describe('run exports', () => {
   });
 
   it('makes a self-contained HTML report with escaped names and no scripts or links', () => {
-    const html = htmlReport(run, { ts: [0, 1, 2], equity: [1, 2, 1.5], drawdown: [0, 0, -25] }, [trade], new Date(0));
+    const html = htmlReport(run, equity, [trade], context);
     expect(html).toContain('SMA &lt;cross&gt;');
     expect(html).toContain('abc123');
     expect(html).toContain('<polyline');
     expect(html).not.toMatch(/<script|<link|src=|href=/);
+  });
+
+  it('reads like the app: metric labels and formats, UTC dates, no raw keys or epoch numbers', () => {
+    const text = visible(htmlReport(run, equity, [trade], context));
+    expect(text).toContain('Total return % 12.50');
+    expect(text).toContain('Profit factor —');
+    expect(text).toContain('Duration 31.0 d');
+    expect(text).toContain('First bar (UTC) 2024-01-01 00:00');
+    expect(text).toContain('Some New Metric 3');
+    expect(text).toContain('Range 2024-01-01 00:00 UTC → 2024-02-01 00:00 UTC');
+    expect(text).toContain('Run created 2024-03-05 14:30 UTC');
+    expect(text).toContain('Generated 2024-03-06 09:05 UTC');
+    expect(text).toContain('Bars 44,640');
+    expect(text).toContain('Engine version 1');
+    // The trades as the trades table shows them.
+    expect(text).toContain('Entry (UTC)');
+    expect(text).toContain('1 long 2024-01-02 00:00 100.00 2024-01-03 00:00 110.00 2.0000 20.00 10.00 1440 signal, "manual"');
+    expect(text).not.toMatch(/totalReturnPct|durationMs|profitFactor/);
+    expect(text).not.toMatch(/\d{12,}/);
+  });
+
+  it('includes the strategy in words and the sweep parameters of the run', () => {
+    const text = visible(htmlReport(run, equity, [trade], context));
+    expect(text).toContain('Long entry Close crosses above SMA(10)');
+    expect(text).toContain('Long exit Close crosses below SMA(10)');
+    expect(text).toContain('Stop loss 2 % from entry');
+    expect(text).toContain('Sizing 100 % of equity');
+    expect(text).toContain('Commission 0.1 % per side');
+    expect(text).toContain('Slippage 1 bps per fill');
+    expect(text).toContain('Initial cash 10,000');
+    expect(text).toContain('Direction Long only');
+    expect(text).toContain('Parameters fast=10, slow=50');
+    expect(text).toContain('Sweep variant #3 of SMA sweep');
+    const { sweepVariant: _variant, ...plain } = run.extras;
+    expect(visible(htmlReport({ ...run, extras: plain }, equity, [trade], context))).not.toContain('Parameters');
+  });
+
+  it('escapes every text that comes from the run, so none of it can add markup', () => {
+    const hostile = '<script>alert(1)</script>';
+    const html = htmlReport(
+      {
+        ...run,
+        name: hostile,
+        symbol: '<b>X</b>',
+        spec: { ...run.spec, name: hostile, entry: { long: { ...cross('crossesAbove'), children: [{ ...cross('crossesAbove').children[0]!, left: { kind: 'variable', variable: '<img src=x onerror=alert(1)>' } }] } } },
+        extras: { sweepVariant: { sweepId: 's', sweepName: '</table><script>x()</script>', index: 1, params: { '"><svg onload=alert(1)>': 5 } } },
+      },
+      equity,
+      [{ ...trade, exitReason: '<iframe src="x">' }],
+      context,
+    );
+    // Only the markup the report writes itself: no tag or attribute from the run's texts.
+    expect(html).not.toMatch(/<script|<img|<iframe|<svg onload|<b>|<\/b>/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('&lt;/table&gt;&lt;script&gt;x()&lt;/script&gt;');
+    expect(html).toContain('&quot;&gt;&lt;svg onload=alert(1)&gt;=5');
+    expect(html.match(/<table/g)).toHaveLength(html.match(/<\/table>/g)!.length);
   });
 });

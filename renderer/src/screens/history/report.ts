@@ -1,29 +1,17 @@
 /** Files a run is exported to: trades CSV, equity CSV and a self-contained HTML report. */
+import type { RunInfo, TradeRow, VariableDef } from '../../api/contract.js';
+import { formatCount, formatTs } from '../../app/format.js';
+import { specSummary, variableLookup, variantParamsText } from '../../app/spec-summary.js';
+import { formatMetric, metricRows } from '../run/metric-format.js';
+import { TRADE_COLUMNS, tradeCells } from '../run/trade-cells.js';
 
-export interface ReportRun {
-  readonly name: string;
-  readonly symbol: string;
-  readonly timeframe: string;
-  readonly fromTs: number | null;
-  readonly toTs: number | null;
-  readonly hash: string;
-  readonly engineVersion: string;
-  readonly metrics: Readonly<Record<string, number | null>>;
-}
+/** What the report says about the run: its identity, data, spec, metrics and context. */
+export type ReportRun = Pick<
+  RunInfo,
+  'name' | 'symbol' | 'timeframe' | 'fromTs' | 'toTs' | 'barCount' | 'hash' | 'engineVersion' | 'createdAt' | 'metrics' | 'spec' | 'extras'
+>;
 
-export interface ReportTrade {
-  readonly index: number;
-  readonly side: string;
-  readonly entryTs: number;
-  readonly entryPrice: number;
-  readonly exitTs: number;
-  readonly exitPrice: number;
-  readonly quantity: number;
-  readonly pnl: number;
-  readonly returnPct: number;
-  readonly barsHeld: number;
-  readonly exitReason: string;
-}
+export type ReportTrade = TradeRow;
 
 export interface ReportEquity {
   readonly ts: readonly number[];
@@ -72,33 +60,69 @@ function sparkline(xs: readonly number[], ys: readonly number[], width: number, 
   return `<svg viewBox="0 0 ${width} ${height}" width="100%" height="${height}" preserveAspectRatio="none"><polyline fill="none" stroke="${color}" stroke-width="1.5" points="${points}"/></svg>`;
 }
 
+/** A time as the app shows it, marked as UTC: '2024-01-02 13:45 UTC'. */
+const utc = (ts: number): string => `${formatTs(ts)} UTC`;
+
+/** The requested range; an open end reaches the first / last stored bar. */
+const rangeText = (fromTs: number | null, toTs: number | null): string =>
+  `${fromTs === null ? 'first stored bar' : utc(fromTs)} → ${toTs === null ? 'last stored bar' : utc(toTs)}`;
+
+const row = (label: string, value: string, valueClass = ''): string => `<tr><th>${escapeHtml(label)}</th><td${valueClass ? ` class="${valueClass}"` : ''}>${escapeHtml(value)}</td></tr>`;
+
+export interface ReportContext {
+  readonly generatedAt: Date;
+  /** The variables catalog, for indicator names in the strategy's rules. */
+  readonly variables: readonly VariableDef[];
+}
+
 /**
- * Returns a single HTML file with everything inline (no scripts, no external links): run
- * identity and hash, metrics, equity and drawdown drawn as SVG, and the trades table.
+ * Returns a single HTML file with everything inline (no scripts, no external links), read
+ * like the app: the run (instrument, range, hash, engine, sweep parameters), the strategy's
+ * rules, management, sizing and costs in words, the metrics with the Run screen's labels
+ * and formats, equity and drawdown drawn as SVG, and the trades as the trades table shows
+ * them. Every text from the run is escaped.
  */
-export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonly ReportTrade[], generatedAt: Date): string {
-  const metricRows = Object.entries(run.metrics)
-    .map(([key, value]) => `<tr><td>${escapeHtml(key)}</td><td class="n">${value === null ? '—' : value.toFixed(Number.isInteger(value) ? 0 : 4)}</td></tr>`)
+export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonly ReportTrade[], context: ReportContext): string {
+  const variant = run.extras.sweepVariant;
+  const runRows = [
+    row('Instrument', run.symbol),
+    row('Timeframe', run.timeframe),
+    row('Range', rangeText(run.fromTs, run.toTs)),
+    row('Bars', formatCount(run.barCount)),
+    ...(variant ? [row('Parameters', variantParamsText(variant)), row('Sweep', `variant #${variant.index} of ${variant.sweepName}`)] : []),
+    row('Run hash', run.hash, 'code'),
+    row('Engine version', run.engineVersion),
+    row('Run created', utc(run.createdAt)),
+  ].join('');
+  const strategyRows = specSummary(run.spec, variableLookup(context.variables))
+    .map((line) => row(line.label, line.text))
     .join('');
+  const metricsRows = metricRows([run.metrics])
+    .map(([key, label]) => `<tr><th>${escapeHtml(label)}</th><td class="n">${escapeHtml(formatMetric(key, run.metrics[key]))}</td></tr>`)
+    .join('');
+  const tradeHead = TRADE_COLUMNS.map((c) => `<th${'numeric' in c ? ' class="n"' : ''}>${escapeHtml(c.label)}</th>`).join('');
   const tradeRows = trades
-    .map(
-      (t) =>
-        `<tr><td>${t.index + 1}</td><td>${escapeHtml(t.side)}</td><td>${iso(t.entryTs)}</td><td class="n">${t.entryPrice}</td><td>${iso(t.exitTs)}</td><td class="n">${t.exitPrice}</td><td class="n">${t.quantity}</td><td class="n">${t.pnl.toFixed(2)}</td><td class="n">${t.returnPct.toFixed(2)}</td><td>${escapeHtml(t.exitReason)}</td></tr>`,
-    )
+    .map((t) => {
+      const cells = tradeCells(t);
+      return `<tr>${TRADE_COLUMNS.map((c) => `<td${'numeric' in c ? ' class="n"' : ''}>${escapeHtml(cells[c.key])}</td>`).join('')}</tr>`;
+    })
     .join('');
+  const subtitle = `${run.symbol} ${run.timeframe} · ${rangeText(run.fromTs, run.toTs)}${variant ? ` · ${variantParamsText(variant)}` : ''}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(run.name)}: backtest report</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<style>body{font:13px system-ui,sans-serif;margin:24px;color:#1b2028}table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}h1{font-size:20px}h2{font-size:15px;margin-top:24px}.muted{color:#667}</style>
+<style>body{font:13px system-ui,sans-serif;margin:24px;color:#1b2028;max-width:1100px}table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}th{font-weight:600}tbody th,.facts th{color:#445;white-space:nowrap}.n{text-align:right;font-variant-numeric:tabular-nums}.code{font-family:ui-monospace,monospace}h1{font-size:20px;margin-bottom:4px}h2{font-size:15px;margin-top:24px}.muted{color:#667}</style>
 </head><body>
 <h1>${escapeHtml(run.name)}</h1>
-<p>${escapeHtml(run.symbol)} ${escapeHtml(run.timeframe)} · ${iso(run.fromTs)} → ${iso(run.toTs)}</p>
-<p class="muted">Run hash <code>${escapeHtml(run.hash)}</code> · engine ${escapeHtml(run.engineVersion)} · generated ${generatedAt.toISOString()}</p>
-<h2>Metrics</h2><table>${metricRows}</table>
+<p class="muted">${escapeHtml(subtitle)}</p>
+<h2>Run</h2><table class="facts">${runRows}</table>
+<h2>Strategy</h2><table class="facts">${strategyRows}</table>
+<h2>Metrics</h2><table class="facts">${metricsRows}</table>
 <h2>Equity</h2>${sparkline(equity.ts, equity.equity, 1000, 220, '#1f6fd1')}
 <h2>Drawdown %</h2>${sparkline(equity.ts, equity.drawdown, 1000, 120, '#cc3333')}
-<h2>Trades (${trades.length})</h2>
-<table><thead><tr><th>#</th><th>Side</th><th>Entry</th><th>Price</th><th>Exit</th><th>Price</th><th>Qty</th><th>PnL</th><th>Return %</th><th>Reason</th></tr></thead><tbody>${tradeRows}</tbody></table>
+<h2>Trades (${formatCount(trades.length)})</h2>
+<table><thead><tr>${tradeHead}</tr></thead><tbody>${tradeRows}</tbody></table>
+<p class="muted">Times are UTC. Generated ${escapeHtml(utc(context.generatedAt.getTime()))}.</p>
 </body></html>
 `;
 }

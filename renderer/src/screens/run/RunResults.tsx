@@ -3,6 +3,7 @@ import { api } from '../../api/client.js';
 import type { RunInfo, TradeRow } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatRange } from '../../app/format.js';
+import { variantParamsText } from '../../app/spec-summary.js';
 import { EquityCharts } from '../../charts/EquityCharts.js';
 import { PriceChart } from '../../charts/PriceChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -69,6 +70,11 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
         <span className="muted">
           {formatRange(info.fromTs, info.toTs)}
         </span>
+        {run.data?.extras.sweepVariant && (
+          <span title={`Variant #${run.data.extras.sweepVariant.index} of ${run.data.extras.sweepVariant.sweepName}`} data-testid="run-params">
+            {variantParamsText(run.data.extras.sweepVariant)}
+          </span>
+        )}
         <span className="muted" title="Content hash of spec, data range and engine version" data-testid="run-hash">
           {info.hash?.slice(0, 12) ?? '…'}
         </span>

@@ -5,7 +5,8 @@ import type { TradeRow, TradeSortKey } from '../../api/contract.js';
 import { usePagedList } from '../../api/use-paged-list.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
-import { columnClass, TRADE_COLUMNS, TRADE_ROW_HEIGHT, TradeRowView } from './TradeRowView.js';
+import { TRADE_COLUMNS } from './trade-cells.js';
+import { columnClass, TRADE_ROW_HEIGHT, TradeRowView } from './TradeRowView.js';
 import { formatCount } from '../../app/format.js';
 
 /** The run's trades, virtualized and paged (100,000 rows scroll like 100); header click sorts on the server. */

@@ -1,3 +1,4 @@
+/** Labels, order and formatting of run metrics: the Run screen's metrics table and the HTML report share them. */
 import type { RunMetrics } from '../../api/contract.js';
 import { formatNumber } from '../../app/format.js';
 

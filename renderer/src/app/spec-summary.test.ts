@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import type { ConditionGroup, StrategySpec, Trigger, VariableDef, VariableOperand } from '../api/contract.js';
+import { conditionText, specSummary, variableLookup, variantParamsText } from './spec-summary.js';
+
+// A few catalog entries shaped like the server's (core/domain/strategy/catalog.ts).
+const period = (value: number) => ({ name: 'period', label: 'Period', type: 'int', default: value, min: 1, max: 5000, step: 1 }) as const;
+const single = (id: string, label: string, group: VariableDef['group'], params: VariableDef['params'] = []): VariableDef => ({
+  id,
+  label,
+  description: '',
+  kind: params.length > 0 ? 'indicator' : 'price',
+  params,
+  outputs: [{ id: 'value', label, group }],
+  placement: 'overlay',
+  group,
+});
+const VARIABLES = variableLookup([
+  single('close', 'Close', 'price'),
+  single('sma', 'SMA', 'price', [period(20)]),
+  single('rsi', 'RSI', 'percent', [period(14)]),
+  {
+    ...single('macd', 'MACD', 'zeroCentred', [
+      { name: 'fast', label: 'Fast period', type: 'int', default: 12, min: 1, max: 1000, step: 1 },
+      { name: 'slow', label: 'Slow period', type: 'int', default: 26, min: 2, max: 2000, step: 1 },
+      { name: 'signal', label: 'Signal period', type: 'int', default: 9, min: 1, max: 1000, step: 1 },
+    ]),
+    outputs: [
+      { id: 'line', label: 'MACD line', group: 'zeroCentred' },
+      { id: 'signal', label: 'Signal line', group: 'zeroCentred' },
+    ],
+  },
+  {
+    ...single('bollinger', 'Bollinger Bands', 'price', [period(20), { name: 'stdDev', label: 'Standard deviations', type: 'number', default: 2, min: 0.1, max: 10, step: 0.1 }]),
+    outputs: [
+      { id: 'upper', label: 'Upper band', group: 'price' },
+      { id: 'lower', label: 'Lower band', group: 'price' },
+    ],
+  },
+]);
+
+const v = (variable: string, params?: Record<string, number>, extra: Partial<VariableOperand> = {}): VariableOperand => ({ kind: 'variable', variable, ...(params ? { params } : {}), ...extra });
+const when = (left: VariableOperand, operator: Trigger['operator'], right: number | VariableOperand): Trigger => ({
+  kind: 'trigger',
+  left,
+  operator,
+  right: typeof right === 'number' ? { kind: 'constant', value: right } : right,
+});
+const group = (mode: ConditionGroup['mode'], ...children: ConditionGroup['children']): ConditionGroup => ({ kind: 'group', mode, children });
+
+const spec = (overrides: Partial<StrategySpec>): StrategySpec => ({
+  version: 1,
+  name: 'Test',
+  direction: 'long',
+  entry: { long: group('all', when(v('close'), 'crossesAbove', v('sma', { period: 20 }))) },
+  exit: { long: group('all', when(v('close'), 'crossesBelow', v('sma', { period: 20 }))) },
+  management: {},
+  sizing: { kind: 'percentEquity', percent: 100 },
+  costs: { commissionPct: 0.1, commissionFixed: 0, slippageBps: 1 },
+  initialCash: 10_000,
+  ...overrides,
+});
+
+describe('conditions in words', () => {
+  it('writes a trigger with catalog labels and every parameter, defaults filled in', () => {
+    expect(conditionText(group('all', when(v('close'), 'crossesAbove', v('sma', { period: 50 }))), VARIABLES)).toBe('Close crosses above SMA(50)');
+    expect(conditionText(when(v('rsi'), '<', 30), VARIABLES)).toBe('RSI(14) is below 30');
+    expect(conditionText(when(v('macd', { fast: 8 }, { output: 'signal', timeframe: '4h' }), '>=', 0.5), VARIABLES)).toBe('MACD(8, 26, 9) Signal line on 4h is at or above 0.5');
+    expect(conditionText(when(v('macd'), '<=', 0), VARIABLES)).toBe('MACD(12, 26, 9) MACD line is at or below 0');
+    expect(conditionText({ kind: 'trigger', left: v('sma', { period: 10 }), operator: 'risingFor', bars: 3 }, VARIABLES)).toBe('SMA(10) rises for 3 bars');
+    expect(conditionText({ kind: 'trigger', left: v('close'), operator: 'fallingFor', bars: 1 }, VARIABLES)).toBe('Close falls for 1 bar');
+    // A variable the catalog does not know still reads, by its id and given parameters.
+    expect(conditionText(when(v('kama', { period: 10 }), '>', v('close')), VARIABLES)).toBe('kama(10) is above Close');
+  });
+
+  it('joins all with "and", any with "or", and brackets nested groups', () => {
+    const tree = group(
+      'all',
+      when(v('close'), '>', v('sma', { period: 200 })),
+      group('any', when(v('rsi'), '<', 30), when(v('close'), 'crossesBelow', v('bollinger', { stdDev: 2.5 }, { output: 'lower' }))),
+      group('not', when(v('macd', undefined, { output: 'signal' }), '>', 0), when(v('rsi', { period: 2 }), '>', 90)),
+    );
+    expect(conditionText(tree, VARIABLES)).toBe(
+      'Close is above SMA(200) and (RSI(14) is below 30 or Close crosses below Bollinger Bands(20, 2.5) Lower band) and not (MACD(12, 26, 9) Signal line is above 0 or RSI(2) is above 90)',
+    );
+    expect(conditionText(group('any', when(v('rsi'), '>', 70), group('all', when(v('close'), '<', 10), group('any', when(v('close'), '>', 20)))), VARIABLES)).toBe(
+      'RSI(14) is above 70 or (Close is below 10 and Close is above 20)',
+    );
+    expect(conditionText(group('any', when(v('rsi'), '>', 70)), VARIABLES)).toBe('RSI(14) is above 70');
+    expect(conditionText(group('not', when(v('rsi'), '>', 70)), VARIABLES)).toBe('not (RSI(14) is above 70)');
+    expect(conditionText(group('all'), VARIABLES)).toBe('nothing');
+  });
+});
+
+describe('spec summary', () => {
+  it('lists rules, management, sizing, costs and cash of a long-only spec', () => {
+    expect(specSummary(spec({}), VARIABLES)).toEqual([
+      { label: 'Direction', text: 'Long only' },
+      { label: 'Long entry', text: 'Close crosses above SMA(20)' },
+      { label: 'Long exit', text: 'Close crosses below SMA(20)' },
+      { label: 'Management', text: 'no stops, targets or time exit' },
+      { label: 'Sizing', text: '100 % of equity' },
+      { label: 'Commission', text: '0.1 % per side' },
+      { label: 'Slippage', text: '1 bps per fill' },
+      { label: 'Initial cash', text: '10,000' },
+    ]);
+  });
+
+  it('covers both sides and every management part that is set', () => {
+    const lines = specSummary(
+      spec({
+        direction: 'both',
+        entry: { long: group('all', when(v('rsi'), '<', 30)), short: group('all', when(v('rsi'), '>', 70)) },
+        exit: { long: group('any', when(v('rsi'), '>', 50), when(v('close'), '<', v('sma'))) },
+        management: {
+          stopLoss: { kind: 'atr', multiple: 1.5, period: 14 },
+          takeProfit: { kind: 'percent', value: 4 },
+          trailingStop: { distance: { kind: 'percent', value: 2 }, activationPct: 1 },
+          timeExitBars: 20,
+          pyramiding: { maxAdds: 2, spacingPct: 0.5 },
+          partialExit: { atProfitPct: 3, fraction: 0.5 },
+        },
+        sizing: { kind: 'fixedCash', cash: 2_500 },
+        costs: { commissionPct: 0.05, commissionFixed: 1.5, slippageBps: 2 },
+        initialCash: 100_000,
+      }),
+      VARIABLES,
+    );
+    expect(lines).toEqual([
+      { label: 'Direction', text: 'Long and short' },
+      { label: 'Long entry', text: 'RSI(14) is below 30' },
+      { label: 'Long exit', text: 'RSI(14) is above 50 or Close is below SMA(20)' },
+      { label: 'Short entry', text: 'RSI(14) is above 70' },
+      { label: 'Short exit', text: 'no exit rule (management exits only)' },
+      { label: 'Stop loss', text: '1.5 × ATR(14) from entry' },
+      { label: 'Take profit', text: '4 % from entry' },
+      { label: 'Trailing stop', text: '2 % behind the best price, active once 1 % in profit' },
+      { label: 'Time exit', text: 'after 20 bars in the trade' },
+      { label: 'Pyramiding', text: 'up to 2 adds, each after a 0.5 % move in favour' },
+      { label: 'Partial exit', text: 'close 50 % of the position at 3 % profit' },
+      { label: 'Sizing', text: 'fixed cash of 2,500 per trade' },
+      { label: 'Commission', text: '0.05 % per side + 1.5 per order' },
+      { label: 'Slippage', text: '2 bps per fill' },
+      { label: 'Initial cash', text: '100,000' },
+    ]);
+  });
+
+  it('shows only the side a one-sided spec trades', () => {
+    const labels = specSummary(spec({ direction: 'short', entry: { short: group('all', when(v('close'), '<', 5)) }, exit: {}, sizing: { kind: 'fixedQuantity', quantity: 3 } }), VARIABLES);
+    expect(labels.map((l) => l.label)).toEqual(['Direction', 'Short entry', 'Short exit', 'Management', 'Sizing', 'Commission', 'Slippage', 'Initial cash']);
+    expect(labels.find((l) => l.label === 'Sizing')?.text).toBe('fixed quantity of 3');
+  });
+});
+
+describe('sweep parameters', () => {
+  it('reads name=value in the sweep order, without digit grouping', () => {
+    expect(variantParamsText({ params: { fast: 10, slow: 50 } })).toBe('fast=10, slow=50');
+    expect(variantParamsText({ params: { 'management.stopLoss.value': 1.25, period: 1200 } })).toBe('management.stopLoss.value=1.25, period=1200');
+  });
+});

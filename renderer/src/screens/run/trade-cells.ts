@@ -1,0 +1,45 @@
+/** The trades table's columns and cell texts: the Run screen's table and the HTML report share them. */
+import type { TradeRow } from '../../api/contract.js';
+import { formatNumber, formatTs } from '../../app/format.js';
+
+export const TRADE_COLUMNS = [
+  { key: 'index', label: '#', width: 60, numeric: true },
+  { key: 'side', label: 'Side', width: 50 },
+  { key: 'entryTs', label: 'Entry (UTC)', width: 140, sortable: true },
+  { key: 'entryPrice', label: 'Entry', width: 90, numeric: true },
+  { key: 'exitTs', label: 'Exit (UTC)', width: 140, sortable: true },
+  { key: 'exitPrice', label: 'Exit', width: 90, numeric: true },
+  { key: 'quantity', label: 'Qty', width: 80, sortable: true, numeric: true },
+  { key: 'pnl', label: 'PnL', width: 100, sortable: true, numeric: true },
+  { key: 'returnPct', label: 'Return %', width: 80, sortable: true, numeric: true },
+  { key: 'barsHeld', label: 'Bars', width: 60, sortable: true, numeric: true },
+  { key: 'exitReason', label: 'Exit reason', width: 110 },
+] as const;
+
+type TradeCells = Record<(typeof TRADE_COLUMNS)[number]['key'], string>;
+
+// Formatted once per trade object: a page arriving re-renders every visible row, and
+// number and date formatting is most of a row's cost.
+const formatted = new WeakMap<TradeRow, TradeCells>();
+
+/** The text of each cell of a trade, as the trades table shows it (the HTML report too). */
+export function tradeCells(trade: TradeRow): TradeCells {
+  let cells = formatted.get(trade);
+  if (!cells) {
+    cells = {
+      index: String(trade.index + 1),
+      side: trade.side,
+      entryTs: formatTs(trade.entryTs),
+      entryPrice: formatNumber(trade.entryPrice, 2),
+      exitTs: formatTs(trade.exitTs),
+      exitPrice: formatNumber(trade.exitPrice, 2),
+      quantity: formatNumber(trade.quantity, 4),
+      pnl: formatNumber(trade.pnl, 2),
+      returnPct: formatNumber(trade.returnPct, 2),
+      barsHeld: String(trade.barsHeld),
+      exitReason: trade.exitReason,
+    };
+    formatted.set(trade, cells);
+  }
+  return cells;
+}
