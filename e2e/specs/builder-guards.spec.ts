@@ -250,4 +250,32 @@ describe('builder guards: what the form shows is what saving and running enforce
       await app.close();
     }
   });
+
+  it('saves on a Ctrl+S pressed right after typing, before the check of the edit is back', async () => {
+    const strategy = await createStrategy(server(), 'Quick save');
+    const app = await openApp(browser(), server());
+    try {
+      const { page } = app;
+      // Checks answer 400 ms late (the page's socket is proxied), so Ctrl+S surely comes
+      // before the check of the edit: it used to be dropped silently then.
+      await page.routeWebSocket(/\/api\/events/, (ws) => {
+        const upstream = ws.connectToServer();
+        ws.onMessage((message) => {
+          if (String(message).includes('"strategies/validate"')) setTimeout(() => upstream.send(message), 400);
+          else upstream.send(message);
+        });
+      });
+      await page.reload();
+      await openBuilder(app, strategy.id);
+      await page.getByTestId(PERIOD).fill('17');
+      await page.keyboard.press('Control+s');
+      await page.getByTestId('builder-discard').waitFor({ state: 'detached' });
+      await expect
+        .poll(async () => (await invoke<Detail>(server(), 'strategies/get', { id: strategy.id })).spec.entry.long.children[0]!.right.params.period)
+        .toBe(17);
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
 });

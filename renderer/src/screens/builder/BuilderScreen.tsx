@@ -121,9 +121,12 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
   }, [loaded.data, check, reportUnparsed]);
 
   const problemCount = (check?.errors.length ?? 0) + unparsed.size;
-  // Save only what the validator has seen and passed, with every field holding a number:
-  // the button and Ctrl+S both ask this.
+  // Save only what the validator has seen and passed, with every field holding a number.
   const canSave = dirty && !saving && checkCurrent && problemCount === 0;
+  // The button and Ctrl+S ask for a save; one asked for before the check of the last
+  // keystroke is back (40 ms + a round trip) waits for it instead of being dropped.
+  const [saveWanted, setSaveWanted] = useState(false);
+  const mayAskSave = dirty && !saving && problemCount === 0;
 
   const save = useCallback(async () => {
     if (!spec || !canSave) return;
@@ -144,6 +147,16 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
       setSaving(false);
     }
   }, [spec, strategyId, canSave, draftStatus.cleared]);
+  const askSave = (): void => {
+    if (!mayAskSave) return;
+    if (checkCurrent) void save();
+    else setSaveWanted(true);
+  };
+  useEffect(() => {
+    if (!saveWanted || !checkCurrent) return;
+    setSaveWanted(false);
+    void save(); // saves only if the check passed; else its problems show next to the fields
+  }, [saveWanted, checkCurrent, save]);
 
   const discard = (): void => {
     if (!saved) return;
@@ -164,7 +177,7 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
     navigate({ screen: 'run', id: strategyId });
   };
 
-  useShortcut('Mod+s', () => void save());
+  useShortcut('Mod+s', askSave);
   useShortcut('Mod+Enter', run);
 
   const missing = strategyMissing(loaded.failure) ?? draftStatus.missing ?? goneOnSave;
@@ -203,7 +216,7 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
             Discard changes
           </button>
         )}
-        <button className="primary" data-testid="builder-save" disabled={!canSave} title="Ctrl+S" onClick={() => void save()}>
+        <button className="primary" data-testid="builder-save" disabled={!mayAskSave} title="Ctrl+S" onClick={askSave}>
           {saving ? 'Saving…' : 'Save'}
         </button>
         <button data-testid="builder-run" disabled={runBlocked !== null} title={runBlocked ?? 'Ctrl+Enter'} onClick={run}>
