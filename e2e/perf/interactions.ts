@@ -162,7 +162,9 @@ export async function measureInteractions(
     rec.record('blank page to first frame (warm; the floor, for reference)', floor.warm, Infinity);
     const app = await open(server.url, true);
     rec.record('open app to interactive (cold: new browser context)', app.cold);
-    rec.record('open app to interactive (new tab: code cached)', app.tab);
+    // Files come from the HTTP cache; the code is compiled again (no V8 code cache is consumed in
+    // Playwright's contexts: see docs/UI-PERFORMANCE.md, 2026-12-04 third session).
+    rec.record('open app to interactive (new tab: files cached, code compiled again)', app.tab);
     rec.record('open app to interactive (warm: reload)', app.warm);
   } finally {
     await blank.close();
