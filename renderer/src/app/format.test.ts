@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatCountOf, formatRange } from './format.js';
+import { formatBound, formatCount, formatCountOf, formatRange } from './format.js';
 
 describe('formatCount', () => {
   it('groups digits as Intl en-US does, for any whole number (property)', () => {
@@ -38,5 +38,16 @@ describe('formatCountOf', () => {
     expect(formatCountOf(1, 'run')).toBe('1 run');
     expect(formatCountOf(0, 'run')).toBe('0 runs');
     expect(formatCountOf(2500, 'strategy', 'strategies')).toBe('2,500 strategies');
+  });
+});
+
+describe('formatBound', () => {
+  it('writes whole millions and up short, groups thousands, keeps decimals', () => {
+    expect(formatBound(1e12)).toBe('1T');
+    expect(formatBound(2_500_000)).toBe('2,500,000');
+    expect(formatBound(5e6)).toBe('5M');
+    expect(formatBound(10_000)).toBe('10,000');
+    expect(formatBound(0.01)).toBe('0.01');
+    expect(formatBound(1)).toBe('1');
   });
 });

@@ -33,6 +33,17 @@ export function formatCount(value: number | null | undefined): string {
   return whole < 0 ? `-${grouped}` : grouped;
 }
 
+/** A field's bound as its label shows it: '1,000', '0.01', and whole millions and up short ('1T', was '1000000000000'). */
+export function formatBound(value: number): string {
+  const scales: readonly [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+  ];
+  for (const [size, suffix] of scales) if (Math.abs(value) >= size && value % size === 0) return `${value / size}${suffix}`;
+  return Number.isInteger(value) ? formatCount(value) : String(value);
+}
+
 /** A count and its noun: '1 run', '2,000 runs'; `plural` for irregular nouns ('strategies'). */
 export function formatCountOf(value: number, singular: string, plural = `${singular}s`): string {
   return `${formatCount(value)} ${value === 1 ? singular : plural}`;

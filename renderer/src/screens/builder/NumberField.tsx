@@ -3,6 +3,7 @@ import type { NumberLimit } from '../../api/contract.js';
 import { useBuilder } from './builder-context.js';
 import { FieldIssues } from './FieldIssues.js';
 import { pathKey, type Path } from './spec-edit.js';
+import { formatBound } from '../../app/format.js';
 
 export interface NumberFieldProps {
   readonly label: string;
@@ -58,7 +59,7 @@ export function NumberField({ label, path, value, limit, zeroIsOff = false, onCh
         {limit && (
           <span className="muted">
             {' '}
-            ({limit.aboveMin ? `above ${limit.min}` : min}–{limit.max})
+            ({limit.aboveMin ? `above ${formatBound(limit.min)}` : formatBound(min!)}–{formatBound(limit.max)})
           </span>
         )}
       </label>
