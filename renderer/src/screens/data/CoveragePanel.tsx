@@ -94,7 +94,8 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
               <input
                 className="grow"
                 style={{ maxWidth: 420 }}
-                placeholder="Download, or write to a path on this machine: /path/export.csv"
+                placeholder="Path on this machine (empty: download)"
+                title="Empty: the browser downloads the CSV. A path (absolute, ~/..., or relative to your home folder): the file is written there."
                 aria-label="Export path"
                 data-testid="export-path"
                 value={exportPath}
