@@ -47,4 +47,25 @@ describe('history', () => {
       await app.close();
     }
   });
+
+  it('says when a run repeats others: same hash, identical results', async () => {
+    const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { name: 'Rerun' });
+    const first = await storedRun(server(), strategy.id, 5);
+    const again = await storedRun(server(), strategy.id, 5);
+    const other = await storedRun(server(), strategy.id, 6);
+    const app = await openApp(browser(), server(), `#/history/${again}`);
+    const { page } = app;
+    try {
+      await page.getByTestId('same-runs').filter({ hasText: 'same as 1 other run' }).waitFor();
+      const otherHash = (await invoke<{ hash: string }>(server(), 'runs/get', { id: other })).hash;
+      await page.evaluate((id) => (window.location.hash = `#/history/${id}`), other);
+      await page.getByTestId('run-hash').filter({ hasText: otherHash.slice(0, 12) }).waitFor();
+      await expect.poll(() => page.getByTestId('same-runs').count()).toBe(0);
+      await page.evaluate((id) => (window.location.hash = `#/history/${id}`), first);
+      await page.getByTestId('same-runs').filter({ hasText: 'same as 1 other run' }).waitFor();
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -10,7 +10,13 @@ export type TradeSortKey = (typeof TRADE_SORT_KEYS)[number];
 export const runSchemas = {
   'runs/list': z.union([
     z.undefined(),
-    z.strictObject({ strategyId: idSchema.optional(), offset: offsetSchema.optional(), limit: limitSchema.optional() }),
+    z.strictObject({
+      strategyId: idSchema.optional(),
+      /** Only runs with this content hash (identical inputs, so identical results). */
+      hash: z.string().regex(/^[0-9a-f]{16,128}$/, 'a run hash: 16 to 128 lowercase hex digits').optional(),
+      offset: offsetSchema.optional(),
+      limit: limitSchema.optional(),
+    }),
   ]),
   'runs/get': z.strictObject({ id: idSchema }),
   'runs/delete': z.strictObject({ id: idSchema }),

@@ -226,6 +226,12 @@ describe('backtest, runs and jobs handlers', () => {
 
     const list = await call('runs/list');
     expect(list.items.map((r) => r.id)).toContain(runId);
+    // Filters: this strategy's runs (the filter used to be dropped on the way), runs of one hash.
+    const unrun = await call('strategies/create', { name: 'Not run' });
+    expect((await call('runs/list', { strategyId: unrun.id })).total).toBe(0);
+    expect((await call('runs/list', { strategyId: strategy.id })).items.map((r) => r.id)).toEqual([runId]);
+    expect((await call('runs/list', { hash: result.hash })).items.map((r) => r.id)).toEqual([runId]);
+    expect(await fail('runs/list', { hash: 'not a hash' })).toMatchObject({ type: 'ValidationError' });
     const run = await call('runs/get', { id: runId });
     expect(run).toMatchObject({ id: runId, symbol: 'DEMO-BTC', spec: { name: 'Runner' } });
     expect(run).not.toHaveProperty('trades');

@@ -1,4 +1,4 @@
-import { runId, type RunId } from '../../domain/market/ids.js';
+import { runId, strategyId, type RunId } from '../../domain/market/ids.js';
 import type { Page } from '../contract/common.js';
 import { MAX_CHART_POINTS } from '../contract/common.js';
 import type { EquitySeries, RunHandlers, TradeRow, TradeSortKey } from '../contract/runs.js';
@@ -129,7 +129,12 @@ export function runHandlers(deps: HandlerDeps): RunHandlers {
     'runs/list': async (args) => {
       const offset = args?.offset ?? 0;
       const limit = args?.limit ?? DEFAULT_PAGE;
-      const page = deps.runStore.list({ offset, limit });
+      const page = deps.runStore.list({
+        offset,
+        limit,
+        ...(args?.strategyId === undefined ? {} : { strategyId: strategyId(args.strategyId) }),
+        ...(args?.hash === undefined ? {} : { hash: args.hash }),
+      });
       return { items: [...page.runs], total: page.total, offset, limit } satisfies Page<(typeof page.runs)[number]>;
     },
 

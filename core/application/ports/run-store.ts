@@ -113,6 +113,8 @@ export interface RunPage {
 export interface ListRunsQuery {
   /** Only runs of this saved strategy. */
   readonly strategyId?: StrategyId;
+  /** Only runs with this content hash: the same data, spec and engine, so the same results. */
+  readonly hash?: string;
   /** Default 50. */
   readonly limit?: number;
   readonly offset?: number;

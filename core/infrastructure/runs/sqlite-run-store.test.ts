@@ -131,6 +131,16 @@ describe('SqliteRunStore', () => {
     expect(odd.runs.map((r) => r.id)).toEqual([ids[4], ids[2], ids[0]]);
   });
 
+  it('lists the runs of one content hash (reruns of identical inputs), alone or with the strategy filter', () => {
+    const hashes = ['a'.repeat(64), 'b'.repeat(64), 'a'.repeat(64)];
+    const ids = hashes.map((hash, k) => store.save({ ...newRun(k), hash, strategyId: k === 2 ? strategyId('s') : null }).id);
+    const same = listRuns(store, { hash: 'a'.repeat(64) });
+    expect(same.total).toBe(2);
+    expect(same.runs.map((r) => r.id)).toEqual([ids[2], ids[0]]);
+    expect(listRuns(store, { hash: 'a'.repeat(64), strategyId: strategyId('s') }).runs.map((r) => r.id)).toEqual([ids[2]]);
+    expect(listRuns(store, { hash: 'c'.repeat(64) }).total).toBe(0);
+  });
+
   it('deletes a run with its trades and equity', () => {
     const { id } = store.save(newRun(1));
     deleteRun(store, id);

@@ -138,17 +138,20 @@ export class SqliteRunStore implements RunStore {
     const offset = Math.max(0, Math.trunc(query.offset ?? 0));
     const db = this.reader();
     return db.transaction((): RunPage => {
-      // The strategy filter is a bound parameter either way: NULL matches every run.
-      const strategy = query.strategyId ?? null;
-      const rows = db
-        .prepare(
-          `SELECT ${SUMMARY_COLUMNS} FROM runs WHERE (@strategy IS NULL OR strategy_id = @strategy)
-           ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`,
-        )
-        .all({ strategy, limit, offset }) as RunRow[];
-      const { total } = db.prepare('SELECT count(*) AS total FROM runs WHERE (@strategy IS NULL OR strategy_id = @strategy)').get({ strategy }) as {
-        total: number;
-      };
+      // Only the filters asked for, so each can use its index (runs_strategy, runs_hash).
+      const where: string[] = [];
+      const params: Record<string, unknown> = { limit, offset };
+      if (query.strategyId !== undefined) {
+        where.push('strategy_id = @strategy');
+        params['strategy'] = query.strategyId;
+      }
+      if (query.hash !== undefined) {
+        where.push('hash = @hash');
+        params['hash'] = query.hash;
+      }
+      const filter = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
+      const rows = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM runs ${filter} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`).all(params) as RunRow[];
+      const { total } = db.prepare(`SELECT count(*) AS total FROM runs ${filter}`).get(params) as { total: number };
       return { runs: rows.map(toSummary), total };
     })();
   }

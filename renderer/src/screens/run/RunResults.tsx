@@ -9,6 +9,7 @@ import { PriceChart } from '../../charts/PriceChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ExportButtons } from '../history/ExportButtons.js';
 import { MetricsTable } from './MetricsTable.js';
+import { SameRuns } from './SameRuns.js';
 import { TradesTable } from './TradesTable.js';
 import { useTradeMarkers } from './use-trade-markers.js';
 
@@ -78,6 +79,7 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
         <span className="muted" title="Content hash of spec, data range and engine version" data-testid="run-hash">
           {info.hash?.slice(0, 12) ?? '…'}
         </span>
+        {run.data?.id === runId && runId && <SameRuns runId={runId} hash={run.data.hash} />}
         <span className="grow" />
         {run.data ? (
           <ExportButtons run={run.data} />
