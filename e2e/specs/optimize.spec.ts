@@ -108,6 +108,10 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     await page.getByTestId('opt-tab-walkforward').click();
     await page.getByTestId('wf-setup').waitFor();
     await fillSmaGrid(page);
+    // A day count that is no number: said in words, not as the schema's milliseconds.
+    await page.getByTestId('wf-is-days').fill('0');
+    await page.getByTestId('wf-setup-start').click();
+    await page.getByTestId('wf-setup-error').filter({ hasText: 'In-sample days must be a number above 0.' }).waitFor();
     // Windows longer than the data: a clear message, not a report of a meaningless window.
     await page.getByTestId('wf-is-days').fill('36500');
     await page.getByTestId('wf-setup-start').click();

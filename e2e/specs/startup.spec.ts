@@ -83,7 +83,7 @@ describe('first start and access', () => {
       // The History screen's code is gone, as after a rebuild or an update with the page open.
       await page.route('**/assets/HistoryScreen-*.js', (route) => route.fulfill({ status: 404, body: 'Not found' }));
       await page.getByTestId('nav-history').click();
-      await page.getByTestId('screen-error').filter({ hasText: 'the app was updated since this page was opened' }).waitFor();
+      await page.getByTestId('screen-error').filter({ hasText: "This screen's code could not be loaded" }).waitFor();
       // The rest of the app still works.
       await goTo(page, 'data');
       await page.getByTestId('series-row').first().waitFor();

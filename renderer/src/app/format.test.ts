@@ -23,13 +23,16 @@ describe('formatCount', () => {
 });
 
 describe('formatRange', () => {
-  it('names open ends instead of dashes', () => {
+  it('names open ends, shows whole days as the days included, other ends as exclusive', () => {
     const jan = Date.UTC(2025, 0, 1);
-    const feb = Date.UTC(2025, 1, 1, 12, 30);
+    const feb = Date.UTC(2025, 1, 1);
     expect(formatRange(null, null)).toBe('all stored bars');
-    expect(formatRange(jan, null)).toBe('2025-01-01 00:00 → last bar');
-    expect(formatRange(undefined, feb)).toBe('first bar → 2025-02-01 12:30');
-    expect(formatRange(jan, feb)).toBe('2025-01-01 00:00 → 2025-02-01 12:30');
+    expect(formatRange(jan, feb)).toBe('2025-01-01 → 2025-01-31');
+    expect(formatRange(jan, jan + 86_400_000)).toBe('2025-01-01 → 2025-01-01');
+    expect(formatRange(jan, null)).toBe('2025-01-01 → last bar');
+    expect(formatRange(undefined, feb)).toBe('first bar → 2025-01-31');
+    expect(formatRange(jan, Date.UTC(2025, 1, 1, 12, 30))).toBe('2025-01-01 00:00 → 2025-02-01 12:30 (excl.)');
+    expect(formatRange(Date.UTC(2025, 0, 1, 9, 30), null)).toBe('2025-01-01 09:30 → last bar');
   });
 });
 

@@ -10,11 +10,19 @@ export function formatDate(ts: number | null | undefined): string {
   return new Date(ts).toISOString().slice(0, 10);
 }
 
-/** A run's requested range [fromTs, toTs); an open end (null) reaches the first / last stored bar. */
+const DAY_MS = 86_400_000;
+
+/**
+ * A range [fromTs, toTs) as a trader reads it: whole UTC days as the days included
+ * ("2025-03-01 → 2025-03-10", what the run form's "To (included)" asked for), else times
+ * with the end marked exclusive. An open end (null) reaches the first / last stored bar.
+ */
 export function formatRange(fromTs: number | null | undefined, toTs: number | null | undefined): string {
-  const open = (ts: number | null | undefined) => ts === null || ts === undefined;
+  const open = (ts: number | null | undefined): ts is null | undefined => ts === null || ts === undefined;
   if (open(fromTs) && open(toTs)) return 'all stored bars';
-  return `${open(fromTs) ? 'first bar' : formatTs(fromTs)} → ${open(toTs) ? 'last bar' : formatTs(toTs)}`;
+  const days = (open(fromTs) || fromTs % DAY_MS === 0) && (open(toTs) || toTs % DAY_MS === 0);
+  if (days) return `${open(fromTs) ? 'first bar' : formatDate(fromTs)} → ${open(toTs) ? 'last bar' : formatDate(toTs - DAY_MS)}`;
+  return `${open(fromTs) ? 'first bar' : formatTs(fromTs)} → ${open(toTs) ? 'last bar' : `${formatTs(toTs)} (excl.)`}`;
 }
 
 /**

@@ -12,7 +12,7 @@ interface State {
   readonly key: string;
 }
 
-/** A lazy screen's code that would not load: the app was rebuilt or updated under an open page. */
+/** A lazy screen's code that would not load: the app updated under an open page, or the server was away. React remembers the failed load, so only a reload retries it. */
 function isChunkLoadError(error: Error): boolean {
   return /dynamically imported module|Importing a module script failed|error loading dynamically imported module/i.test(error.message);
 }
@@ -44,7 +44,7 @@ export class ScreenErrorBoundary extends Component<Props, State> {
     return (
       <div className="error-box" role="alert" data-testid="screen-error">
         <p style={{ margin: '0 0 8px' }}>
-          {stale ? 'This screen could not be loaded: the app was updated since this page was opened.' : `This screen failed: ${error.message}`}
+          {stale ? "This screen's code could not be loaded (the app was updated, or the server restarted or was unreachable)." : `This screen failed: ${error.message}`}
         </p>
         <button className="primary" data-testid="screen-error-reload" onClick={() => window.location.reload()}>
           Reload the app

@@ -169,6 +169,11 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
   // Run uses the saved strategy: with unsaved edits it would run something else than the
   // form shows, so the button and Ctrl+Enter refuse alike and say why.
   const runBlocked = dirty ? 'Save first: Run uses the saved strategy (Ctrl+S saves).' : unparsed.size > 0 ? 'Enter a number in every field first.' : null;
+  // The refusal is said for the press that met it: once nothing blocks Run, it is forgotten
+  // (it came back on the next edit after an edit had been typed back).
+  useEffect(() => {
+    if (!runBlocked) setRunRefused(false);
+  }, [runBlocked]);
   const run = (): void => {
     if (runBlocked) {
       setRunRefused(true);

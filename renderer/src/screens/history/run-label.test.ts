@@ -6,7 +6,7 @@ describe('runLabel', () => {
     const base = { name: 'SMA cross', symbol: 'DEMO-BTC', timeframe: '1m' as const, hash: '823476abcdef' };
     const a = runLabel({ ...base, fromTs: Date.UTC(2025, 0, 1), toTs: Date.UTC(2025, 1, 1) });
     const b = runLabel({ ...base, timeframe: '1h', fromTs: null, toTs: null, hash: '9efea2c9a045' });
-    expect(a).toBe('SMA cross · DEMO-BTC 1m · 2025-01-01 00:00 → 2025-02-01 00:00 · 823476');
+    expect(a).toBe('SMA cross · DEMO-BTC 1m · 2025-01-01 → 2025-01-31 · 823476');
     expect(b).toBe('SMA cross · DEMO-BTC 1h · all stored bars · 9efea2');
   });
 });

@@ -64,7 +64,9 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
       setRows(
         params.map((p) => {
           const range = defaultRange(p);
-          const integer = p.bounds?.integer ?? Number.isInteger(p.value);
+          // Only a parameter known to be whole (a template's int) refuses fractions: a saved
+          // spec's slippage of 1 is whole by chance, and 0.5 steps of it are fine.
+          const integer = p.bounds?.integer ?? false;
           return { name: p.name, enabled: enabled(p), min: String(range.min), max: String(range.max), step: String(range.step), integer };
         }),
       );

@@ -4,7 +4,8 @@ import { api } from '../../api/client.js';
 import { toApiError } from '../../api/api-error.js';
 import type { JobInfo, ResultOf } from '../../api/contract.js';
 import { useJob } from '../../api/use-job.js';
-import { formatCountOf, formatDate, formatNumber } from '../../app/format.js';
+import { formatCountOf, formatNumber, formatRange } from '../../app/format.js';
+import { scheduleProblem } from './walk-forward-schedule.js';
 import { themeColor } from '../../app/use-theme.js';
 import { TIME_SERIES, timeChartOptions } from '../../charts/time-axes.js';
 import { UPlotChart } from '../../charts/UPlotChart.js';
@@ -18,6 +19,7 @@ import type { WalkForwardReport } from '../../../../core/application/contract/sw
 type _Started = ResultOf<'walkforward/start'>;
 
 const DAY_MS = 86_400_000;
+
 
 /** Walk-forward: schedule in days, then the windows table, stitched out-of-sample equity and efficiency. */
 export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: string }) {
@@ -48,6 +50,9 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
         onSubmit={async (request) => {
           setError(null);
           setReport(null);
+          // Said in words here; the server's schema would answer in milliseconds and paths.
+          const problem = scheduleProblem(inSampleDays, outOfSampleDays, stepDays);
+          if (problem) throw new Error(problem);
           const started = await api().invoke('walkforward/start', {
             ...request,
             schedule: { inSampleMs: days(inSampleDays), outOfSampleMs: days(outOfSampleDays), ...(stepDays.trim() ? { stepMs: days(stepDays) } : {}), anchored },
@@ -138,10 +143,10 @@ function WalkForwardReportView({ report }: { report: WalkForwardReport }) {
             <tr key={w.index} data-testid="wf-window">
               <td>{w.index + 1}</td>
               <td>
-                {formatDate(w.inSample.fromTs)} → {formatDate(w.inSample.toTs)}
+                {formatRange(w.inSample.fromTs, w.inSample.toTs)}
               </td>
               <td>
-                {formatDate(w.outOfSample.fromTs)} → {formatDate(w.outOfSample.toTs)}
+                {formatRange(w.outOfSample.fromTs, w.outOfSample.toTs)}
               </td>
               <td className={w.bestEligible ? '' : 'muted'}>{Object.entries(w.bestParams).map(([k, v]) => `${shortName(k)}=${v}`).join(', ')}</td>
               {KEY_METRICS.map(([key]) => (

@@ -32,7 +32,8 @@ const KNOWN: readonly [string, string][] = [
   ['sqn', 'SQN'],
   ['durationMs', 'Duration'],
   ['start', 'First bar (UTC)'],
-  ['end', 'Last bar (UTC)'],
+  // The engine's end is where the last bar closes (its open + one bar), not its open.
+  ['end', 'Last bar closes (UTC)'],
 ];
 
 /** Returns [key, label] for every metric present, known ones first. */
