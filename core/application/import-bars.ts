@@ -129,6 +129,9 @@ class RowErrorList {
   }
 }
 
+/** '1 bad row', '2 bad rows'. */
+const rows = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 /** Thrown inside the streaming pass when a row goes back in time; the pass is rolled back. */
 class UnsortedInput extends Error {}
 
@@ -169,7 +172,7 @@ export function importBars(
       if (outcome.inserted + outcome.replaced === 0 || outcome.timeframe === null) {
         // Importing nothing is refused like an empty file, so no empty instrument is left behind.
         throw new ImportRejectedError(
-          `${fileName}: no bars to import (${outcome.rowsRead} data row(s) read, ${outcome.skipped.total} skipped); nothing was written`,
+          `${fileName}: no bars to import (${rows(outcome.rowsRead, 'data row')} read, ${outcome.skipped.total} skipped); nothing was written`,
           outcome.skipped.inLineOrder(),
         );
       }
@@ -219,7 +222,7 @@ function timeframeFor(fileName: string, chosen: string, spacing: BarSpacing | nu
   const length = timeframeMs(timeframe);
   if (spacing.spacingMs === length || (spacing.spacingMs > length && spacing.sampleSize < SPACING_MIN_SAMPLE)) return timeframe;
   const advice = spacing.timeframe ? `import it as ${spacing.timeframe}` : 'choose the timeframe of its bars';
-  throw new ValidationError(`${fileName}: ${measured}, but the timeframe chosen is ${timeframe}; ${advice}. Nothing was imported`, {
+  throw new ValidationError(`${fileName}: ${measured}, but the timeframe chosen is ${timeframe}; ${advice}. Nothing was imported.`, {
     detectedSpacingMs: spacing.spacingMs,
     detectedTimeframe: spacing.timeframe,
     chosenTimeframe: timeframe,
@@ -374,7 +377,7 @@ class ImportPass {
       const listed = this.errors.inLineOrder();
       const shown = listed.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
       throw new ImportRejectedError(
-        `${this.options.fileName ?? this.options.file}: ${this.errors.total} bad row(s); nothing was imported. ${shown.join('; ')}${this.errors.total > shown.length ? '; ...' : ''}`,
+        `${this.options.fileName ?? this.options.file}: ${rows(this.errors.total, 'bad row')}; nothing was imported. ${shown.join('; ')}${this.errors.total > shown.length ? '; ...' : ''}`,
         listed,
       );
     }

@@ -135,7 +135,7 @@ describe('data screen', () => {
       await error.waitFor({ timeout: 30_000 });
       // The user's file name, not the upload's path on the server.
       const errorText = (await error.textContent()) ?? '';
-      expect(errorText).toMatch(/^bad\.csv: 2 bad row\(s\); nothing was imported/);
+      expect(errorText).toMatch(/^bad\.csv: 2 bad rows; nothing was imported/);
       expect(errorText).not.toMatch(/uploads|\/tmp\//);
 
       // A newly picked file brings its own symbol...

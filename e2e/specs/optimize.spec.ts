@@ -182,6 +182,8 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     await page.waitForFunction(() => document.querySelector('[data-testid="sweep-view"]')?.getAttribute('data-status') === 'completed', undefined, { timeout: 30_000 });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="variant-row"]').length === 3);
     expect(await page.getByTestId('sweeps-list').getByTestId('sweep-item').count()).toBe(2);
+    // One varied parameter: the heatmap says it needs two (it used to say "Loading…" for ever).
+    await page.getByTestId('heatmap-none').filter({ hasText: 'this sweep varies one' }).waitFor();
     expect(app.errors).toEqual([]);
     await app.close();
   }, 40_000);

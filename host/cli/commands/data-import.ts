@@ -84,7 +84,7 @@ export const dataImportCommand: Command = {
       );
       if (report.duplicates > 0) printLine(`${report.duplicates} duplicate timestamp(s): the last row won`);
       if (report.skippedCount > 0) {
-        printLine(`${report.skippedCount} bad row(s) skipped:`);
+        printLine(`${report.skippedCount} bad ${report.skippedCount === 1 ? 'row' : 'rows'} skipped:`);
         for (const r of report.skipped) printLine(`  ${r.file}:${r.line}: ${r.message}`);
       }
     } finally {

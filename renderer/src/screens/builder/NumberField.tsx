@@ -59,7 +59,7 @@ export function NumberField({ label, path, value, limit, zeroIsOff = false, onCh
         {limit && (
           <span className="muted">
             {' '}
-            ({limit.aboveMin ? `above ${formatBound(limit.min)}` : formatBound(min!)}–{formatBound(limit.max)})
+            ({limit.aboveMin ? `above ${formatBound(limit.min)}, up to ${formatBound(limit.max)}` : `${formatBound(min!)}–${formatBound(limit.max)}`})
           </span>
         )}
       </label>

@@ -51,7 +51,9 @@ export function CompareView({ runIds, onClose }: { runIds: readonly string[]; on
       <ErrorBox message={comparison.error} />
       {data && options && chartData ? (
         <>
-          <MetricsTable metrics={data.runs.map((r) => r.metrics)} headers={data.runs.map(runLabel)} />
+          <div className="table-scroll">
+            <MetricsTable metrics={data.runs.map((r) => r.metrics)} headers={data.runs.map(runLabel)} />
+          </div>
           <UPlotChart options={options} data={chartData} height={260} testId="compare-chart" />
         </>
       ) : (

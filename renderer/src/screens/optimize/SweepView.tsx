@@ -40,8 +40,11 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
     if (progress.finished) reload();
   }, [progress.finished]);
 
+  // A heatmap crosses two varied parameters: with one (or the same picked twice) there is
+  // nothing to ask for (it used to ask, fail, and say "Loading heatmap…" for ever).
+  const heatmapProblem = params.length < 2 ? 'A heatmap crosses two parameters; this sweep varies one: see its variants below.' : x === y ? 'Pick two different parameters for x and y.' : null;
   useEffect(() => {
-    if (!x || !y) return;
+    if (!x || !y || heatmapProblem) return;
     let live = true;
     api()
       .invoke('sweeps/heatmap', { sweepId: sweep.id, x, y, ...(metric === 'objective' ? {} : { metric }) })
@@ -145,7 +148,15 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
             ))}
           </select>
         </div>
-        {map ? <Heatmap map={map} onPick={(index) => void open(index)} /> : <div className="muted">Loading heatmap…</div>}
+        {heatmapProblem ? (
+          <div className="muted" data-testid="heatmap-none">
+            {heatmapProblem}
+          </div>
+        ) : map ? (
+          <Heatmap map={map} onPick={(index) => void open(index)} />
+        ) : (
+          <div className="muted">Loading heatmap…</div>
+        )}
       </section>
       <VariantsTable sweepId={sweep.id} params={params} version={progress.version} onOpen={(index) => void open(index)} />
     </div>

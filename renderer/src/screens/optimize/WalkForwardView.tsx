@@ -118,52 +118,55 @@ function WalkForwardReportView({ report }: { report: WalkForwardReport }) {
         </span>
       </div>
       <UPlotChart options={options} data={data} height={220} testId="wf-equity-chart" />
-      <table className="grid" data-testid="wf-windows">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>In-sample</th>
-            <th>Out-of-sample</th>
-            <th>Chosen parameters</th>
-            {KEY_METRICS.map(([key, label]) => (
-              <th key={`is-${key}`} className="num">
-                IS {label}
-              </th>
-            ))}
-            {KEY_METRICS.map(([key, label]) => (
-              <th key={`oos-${key}`} className="num">
-                OOS {label}
-              </th>
-            ))}
-            <th className="num">Efficiency</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.windows.map((w) => (
-            <tr key={w.index} data-testid="wf-window">
-              <td>{w.index + 1}</td>
-              <td>
-                {formatRange(w.inSample.fromTs, w.inSample.toTs)}
-              </td>
-              <td>
-                {formatRange(w.outOfSample.fromTs, w.outOfSample.toTs)}
-              </td>
-              <td className={w.bestEligible ? '' : 'muted'}>{Object.entries(w.bestParams).map(([k, v]) => `${shortName(k)}=${v}`).join(', ')}</td>
-              {KEY_METRICS.map(([key]) => (
-                <td key={`is-${key}`} className="num">
-                  {formatNumber(w.inSampleMetrics[key] ?? null, key === 'tradeCount' ? 0 : 2)}
-                </td>
+      {/* Scrolls sideways rather than clipping its last columns in a narrow window. */}
+      <div className="table-scroll">
+        <table className="grid" data-testid="wf-windows">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>In-sample</th>
+              <th>Out-of-sample</th>
+              <th>Chosen parameters</th>
+              {KEY_METRICS.map(([key, label]) => (
+                <th key={`is-${key}`} className="num">
+                  IS {label}
+                </th>
               ))}
-              {KEY_METRICS.map(([key]) => (
-                <td key={`oos-${key}`} className="num">
-                  {formatNumber(w.outOfSampleMetrics[key] ?? null, key === 'tradeCount' ? 0 : 2)}
-                </td>
+              {KEY_METRICS.map(([key, label]) => (
+                <th key={`oos-${key}`} className="num">
+                  OOS {label}
+                </th>
               ))}
-              <td className="num">{formatNumber(w.efficiency)}</td>
+              <th className="num">Efficiency</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {report.windows.map((w) => (
+              <tr key={w.index} data-testid="wf-window">
+                <td>{w.index + 1}</td>
+                <td>
+                  {formatRange(w.inSample.fromTs, w.inSample.toTs)}
+                </td>
+                <td>
+                  {formatRange(w.outOfSample.fromTs, w.outOfSample.toTs)}
+                </td>
+                <td className={w.bestEligible ? '' : 'muted'}>{Object.entries(w.bestParams).map(([k, v]) => `${shortName(k)}=${v}`).join(', ')}</td>
+                {KEY_METRICS.map(([key]) => (
+                  <td key={`is-${key}`} className="num">
+                    {formatNumber(w.inSampleMetrics[key] ?? null, key === 'tradeCount' ? 0 : 2)}
+                  </td>
+                ))}
+                {KEY_METRICS.map(([key]) => (
+                  <td key={`oos-${key}`} className="num">
+                    {formatNumber(w.outOfSampleMetrics[key] ?? null, key === 'tradeCount' ? 0 : 2)}
+                  </td>
+                ))}
+                <td className="num">{formatNumber(w.efficiency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

@@ -11,7 +11,7 @@ export function MetricsTable({ metrics, headers }: { metrics: readonly RunMetric
           <tr>
             <th>Metric</th>
             {headers.map((h, i) => (
-              <th key={i} className="num">
+              <th key={i} className="num wrap">
                 {h}
               </th>
             ))}
