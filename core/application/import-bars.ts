@@ -129,6 +129,9 @@ class RowErrorList {
   }
 }
 
+/** What messages and row errors call the file: the user's name of an upload, else its path. */
+const displayName = (options: ImportBarsOptions): string => options.fileName ?? options.file;
+
 /** '1 bad row', '2 bad rows'. */
 const rows = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
@@ -149,7 +152,7 @@ export function importBars(
   control: ImportControl,
 ): ImportReport {
   const startedAt = control.now();
-  const fileName = options.fileName ?? options.file;
+  const fileName = displayName(options);
   const chosen = options.timeframe ?? 'auto';
   if (chosen !== 'auto') parseOption(() => parseTimeframe(chosen));
   const draft = instrumentDraft(store, options);
@@ -284,7 +287,7 @@ class ImportPass {
     private readonly control: ImportControl,
     private readonly pass: 1 | 2,
   ) {
-    this.sink = new SortedBarSink(store, instrumentId, resolveTimeframe, options.duplicates ?? 'reject', options.fileName ?? options.file, this.errors);
+    this.sink = new SortedBarSink(store, instrumentId, resolveTimeframe, options.duplicates ?? 'reject', displayName(options), this.errors);
     this.collected = pass === 2 ? new GrowableBars() : null;
     this.startedAt = control.now();
     this.lastProgressAt = this.startedAt;
@@ -312,7 +315,7 @@ class ImportPass {
   }
 
   private takeBatch(b: ParsedBarBatch): void {
-    const file = this.options.fileName ?? this.options.file;
+    const file = displayName(this.options);
     for (let i = 0; i < b.count; i++) {
       const ts = b.ts[i]!;
       const open = b.open[i]!;
@@ -377,7 +380,7 @@ class ImportPass {
       const listed = this.errors.inLineOrder();
       const shown = listed.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
       throw new ImportRejectedError(
-        `${this.options.fileName ?? this.options.file}: ${rows(this.errors.total, 'bad row')}; nothing was imported. ${shown.join('; ')}${this.errors.total > shown.length ? '; ...' : ''}`,
+        `${displayName(this.options)}: ${rows(this.errors.total, 'bad row')}; nothing was imported. ${shown.join('; ')}${this.errors.total > shown.length ? '; ...' : ''}`,
         listed,
       );
     }

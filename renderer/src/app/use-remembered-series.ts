@@ -1,14 +1,7 @@
-import { useCallback, useState } from 'react';
+import type { Dispatch, SetStateAction } from 'react';
+import { useStoredState } from './use-session-state.js';
 
-const KEY = 'bws.series';
-
-const saved = (): string => {
-  try {
-    return localStorage.getItem(KEY) ?? '';
-  } catch {
-    return ''; // storage blocked: no memory, the first series is the default
-  }
-};
+const isString = (value: unknown): value is string => typeof value === 'string';
 
 /**
  * The series ('SYMBOL/timeframe') last chosen on any screen (run form, signal preview,
@@ -16,15 +9,6 @@ const saved = (): string => {
  * series by name, so a trader working on one instrument picked it again on each screen.
  * A key no longer listed falls back to the caller's default.
  */
-export function useRememberedSeries(): [string, (key: string) => void] {
-  const [key, setKey] = useState(saved);
-  const choose = useCallback((next: string) => {
-    setKey(next);
-    try {
-      localStorage.setItem(KEY, next);
-    } catch {
-      // storage blocked: remembered for this screen only
-    }
-  }, []);
-  return [key, choose];
+export function useRememberedSeries(): [string, Dispatch<SetStateAction<string>>] {
+  return useStoredState('local', 'bws.series', '', isString);
 }

@@ -80,7 +80,7 @@ describe('run exports', () => {
     expect(text).toContain('Duration 31.0 d');
     expect(text).toContain('First bar (UTC) 2024-01-01 00:00');
     expect(text).toContain('Some New Metric 3');
-    expect(text).toContain('Range 2024-01-01 00:00 UTC → 2024-02-01 00:00 UTC');
+    expect(text).toContain('Range 2024-01-01 → 2024-01-31'); // the days included, as on screen
     expect(text).toContain('Run created 2024-03-05 14:30 UTC');
     expect(text).toContain('Generated 2024-03-06 09:05 UTC');
     expect(text).toContain('Bars 44,640');

@@ -1,6 +1,6 @@
 /** Files a run is exported to: trades CSV, equity CSV and a self-contained HTML report. */
 import type { RunInfo, TradeRow, VariableDef } from '../../api/contract.js';
-import { formatCount, formatTs } from '../../app/format.js';
+import { formatCount, formatRange, formatTs } from '../../app/format.js';
 import { specSummary, variableLookup, variantParamsText } from '../../app/spec-summary.js';
 import { formatMetric, metricRows } from '../run/metric-format.js';
 import { TRADE_COLUMNS, tradeCells } from '../run/trade-cells.js';
@@ -63,10 +63,6 @@ function sparkline(xs: readonly number[], ys: readonly number[], width: number, 
 /** A time as the app shows it, marked as UTC: '2024-01-02 13:45 UTC'. */
 const utc = (ts: number): string => `${formatTs(ts)} UTC`;
 
-/** The requested range; an open end reaches the first / last stored bar. */
-const rangeText = (fromTs: number | null, toTs: number | null): string =>
-  `${fromTs === null ? 'first stored bar' : utc(fromTs)} → ${toTs === null ? 'last stored bar' : utc(toTs)}`;
-
 const row = (label: string, value: string, valueClass = ''): string => `<tr><th>${escapeHtml(label)}</th><td${valueClass ? ` class="${valueClass}"` : ''}>${escapeHtml(value)}</td></tr>`;
 
 export interface ReportContext {
@@ -87,7 +83,7 @@ export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonl
   const runRows = [
     row('Instrument', run.symbol),
     row('Timeframe', run.timeframe),
-    row('Range', rangeText(run.fromTs, run.toTs)),
+    row('Range', formatRange(run.fromTs, run.toTs)),
     row('Bars', formatCount(run.barCount)),
     ...(variant ? [row('Parameters', variantParamsText(variant)), row('Sweep', `variant #${variant.index} of ${variant.sweepName}`)] : []),
     row('Run hash', run.hash, 'code'),
@@ -107,7 +103,7 @@ export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonl
       return `<tr>${TRADE_COLUMNS.map((c) => `<td${'numeric' in c ? ' class="n"' : ''}>${escapeHtml(cells[c.key])}</td>`).join('')}</tr>`;
     })
     .join('');
-  const subtitle = `${run.symbol} ${run.timeframe} · ${rangeText(run.fromTs, run.toTs)}${variant ? ` · ${variantParamsText(variant)}` : ''}`;
+  const subtitle = `${run.symbol} ${run.timeframe} · ${formatRange(run.fromTs, run.toTs)}${variant ? ` · ${variantParamsText(variant)}` : ''}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(run.name)}: backtest report</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
