@@ -160,6 +160,12 @@ describe('data screen', () => {
       await row.waitFor();
       expect(await row.textContent()).toContain('1d');
       expect(await page.locator('[data-testid="series-row"][data-symbol="BAD"]').count()).toBe(0);
+      // Its weekends are the market closed, not gaps: what is left are two real closures.
+      await row.click();
+      const coverage = page.getByTestId('coverage-panel');
+      await coverage.getByText('GOOG 1d').waitFor();
+      expect(await coverage.getByTestId('gap-count').textContent()).toBe('2 gaps');
+      expect(await coverage.getByTestId('weekend-closures').textContent()).toBe('443 weekend closures (market closed, not gaps)');
 
       // The same file again: nothing new, every bar replaced, and the screen says so.
       await page.getByTestId('import-start').click();

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { WarmUpFigures } from '../../core/infrastructure/workers/backtest-protocol.js';
 import { activeUntil, DEFAULT_FOREGROUND_POLICY } from '../../core/infrastructure/workers/foreground-signal.js';
 
@@ -47,8 +47,10 @@ export function warmUpInBackground(plan: WarmUpPlan): () => WarmUpFigures {
       }
       busyMs += performance.now() - t0;
       stepsRun++;
-      // setImmediate-like: lets a queued job message in before the next step.
-      await sleep(0, undefined, { ref: false });
+      // Lets a queued job message in before the next step: an immediate always has a poll
+      // phase (where messages arrive) before it. A 0 ms timer did not: on a busy machine
+      // Node ran it again in the same timers phase (the warm-up test caught it under load).
+      await nextTurn(undefined, { ref: false });
     }
     state = 'done';
   };

@@ -18,7 +18,14 @@ export interface Coverage {
   readonly firstTs: number | null;
   readonly lastTs: number | null;
   readonly barCount: number;
+  /** Holes in the data, weekend closures left out (below). */
   readonly gaps: readonly Gap[];
+  /**
+   * Holes shaped like the weekend closure of a market that does not trade on weekends
+   * (domain/market/weekend-closures.ts); 0 for a series that trades on weekends, whose
+   * weekend holes are gaps.
+   */
+  readonly weekendClosures: number;
 }
 
 export interface SeriesSummary {
@@ -27,7 +34,9 @@ export interface SeriesSummary {
   readonly firstTs: number | null;
   readonly lastTs: number | null;
   readonly barCount: number;
+  /** Holes of more than one missing bar, weekend closures left out (see Coverage). */
   readonly gapCount: number;
+  readonly weekendClosures: number;
 }
 
 export interface MergeResult {

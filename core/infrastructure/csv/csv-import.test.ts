@@ -110,6 +110,26 @@ describe('formats', () => {
     expect(stored('EURUSD', '1h')![1]).toEqual([Date.UTC(2017, 3, 19, 10), 1.07214, 1.07296, 1.07214, 1.0726, 1241]);
     expect(storage.barStore.findInstrument('EURUSD')!.priceTick).toBe(0.00001);
   });
+
+  it('counts the weekends of the real daily stock and hourly FX files as closures, not gaps', () => {
+    importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'GOOG', timeframe: '1d' });
+    importCsvFile(storage.barStore, { file: sharedDataFile('EURUSD.csv'), symbol: 'EURUSD', timeframe: '1h', tick: 0.00001 });
+    const summary = (symbol: string) => storage.barStore.listSeries().find((s) => s.instrument.symbol === symbol)!;
+    const coverage = (symbol: string, timeframe: '1d' | '1h') => storage.barStore.coverage(storage.barStore.findInstrument(symbol)!.id, timeframe);
+    // 443 weekends (holidays beside them included); what is left are the two closures of
+    // more than a weekday: Ford's day of mourning after New Year 2007, and Hurricane Sandy.
+    expect(summary('GOOG')).toMatchObject({ gapCount: 2, weekendClosures: 443 });
+    expect(coverage('GOOG', '1d')).toMatchObject({
+      weekendClosures: 443,
+      gaps: [
+        { afterTs: Date.UTC(2006, 11, 29), beforeTs: Date.UTC(2007, 0, 3), missingBars: 4 },
+        { afterTs: Date.UTC(2012, 9, 26), beforeTs: Date.UTC(2012, 9, 31), missingBars: 4 },
+      ],
+    });
+    // FX closes Friday evening and reopens Sunday evening (UTC): every hole is a weekend.
+    expect(summary('EURUSD')).toMatchObject({ gapCount: 0, weekendClosures: 42 });
+    expect(coverage('EURUSD', '1h')).toMatchObject({ gaps: [], weekendClosures: 42 });
+  });
 });
 
 describe('timeframe and bar spacing', () => {

@@ -195,6 +195,37 @@ describe('SqliteBarStore coverage', () => {
   });
 });
 
+describe('weekend closures', () => {
+  const DAY = 86_400_000;
+  // T0 (2024-01-01) is a Monday: daily bars over `days` days from it, leaving out the skipped day offsets.
+  const daily = (days: number, skip: (day: number) => boolean) =>
+    barsFromRows(
+      Array.from({ length: days }, (_, d) => d)
+        .filter((d) => !skip(d))
+        .map((d) => ({ ts: T0 + d * DAY, open: 100, high: 101, low: 99, close: 100 })),
+    );
+  const weekend = (d: number) => d % 7 === 5 || d % 7 === 6;
+
+  it('counts the weekends of a weekday series as closures, across chunk boundaries, and a missing Wednesday-Thursday as a gap', () => {
+    // 30 weeks of weekdays but a Wednesday and Thursday of week 26: 148 bars in chunks of
+    // 100, so the hole between the chunks (Friday of week 20 to Monday) is a weekend too.
+    const store = storage.barStore;
+    store.mergeBars(id, '1d', daily(210, (d) => weekend(d) || d === 177 || d === 178));
+    const [summary] = store.listSeries();
+    expect(summary).toMatchObject({ timeframe: '1d', barCount: 148, gapCount: 1, weekendClosures: 29 });
+    expect(chunkCount()).toBe(2);
+    expect(store.coverage(id, '1d')).toMatchObject({ weekendClosures: 29, gaps: [{ afterTs: T0 + 176 * DAY, beforeTs: T0 + 179 * DAY, missingBars: 2 }] });
+  });
+
+  it('counts a weekend hole as a gap in a series that trades on weekends', () => {
+    // Every day for 20 weeks, but one weekend missing (Saturday and Sunday of the third week).
+    const store = storage.barStore;
+    store.mergeBars(id, '1d', daily(140, (d) => d === 19 || d === 20));
+    expect(store.listSeries()[0]).toMatchObject({ barCount: 138, gapCount: 1, weekendClosures: 0 });
+    expect(store.coverage(id, '1d')).toMatchObject({ weekendClosures: 0, gaps: [{ afterTs: T0 + 18 * DAY, beforeTs: T0 + 21 * DAY }] });
+  });
+});
+
 describe('readers beside the writer (WAL)', () => {
   it('a reader in a snapshot sees the old data until the write commits, then the new', () => {
     const store = storage.barStore;

@@ -5,7 +5,8 @@ import { DomainError } from '../../domain/errors.js';
 import { instrumentId, type InstrumentId } from '../../domain/market/ids.js';
 import { assertInstrumentDraft, type Instrument, type InstrumentDraft } from '../../domain/market/instrument.js';
 import { isTimeframe, timeframeMs, TIMEFRAMES, type Timeframe } from '../../domain/market/timeframe.js';
-import { allocateUninitialisedBars, copyChunkRange, decodeChunk, encodeChunk, lowerBoundInChunk, spacingStats } from './chunk-codec.js';
+import { isWeekendClosure, tradesWeekends } from '../../domain/market/weekend-closures.js';
+import { allocateUninitialisedBars, copyChunkRange, decodeChunk, DEFAULT_GAP_THRESHOLD_BARS, encodeChunk, lowerBoundInChunk, spacingStats } from './chunk-codec.js';
 import type { Connection } from './database.js';
 import { SlowStatementLog, type TimedStatement } from './slow-log.js';
 
@@ -17,8 +18,6 @@ import { SlowStatementLog, type TimedStatement } from './slow-log.js';
  */
 export const DEFAULT_CHUNK_BARS = 4096;
 
-/** Coverage summaries count a gap when more than this many bars are missing. */
-export const DEFAULT_GAP_THRESHOLD_BARS = 1;
 
 const MIN_TS = Number.MIN_SAFE_INTEGER;
 const MAX_TS = Number.MAX_SAFE_INTEGER;
@@ -41,7 +40,7 @@ interface InstrumentRow {
   time_zone: string;
 }
 
-/** [start_ts, end_ts, bar_count, gap_count, max_step_ms] */
+/** [start_ts, end_ts, bar_count, max_step_ms, saturday_bars] */
 type ChunkMeta = [number, number, number, number, number];
 /** [start_ts, end_ts, bar_count, data] */
 type ChunkRow = [number, number, number, Buffer];
@@ -57,18 +56,21 @@ const CHUNKS_IN_RANGE = `
                               ORDER BY start_ts DESC LIMIT 1), ${MIN_TS})
   ORDER BY start_ts`;
 
-// Series summaries from the covering index: inter-chunk gaps via LAG over chunk ends.
+// Series summaries from the covering index. Holes between chunks (LAG over chunk ends)
+// come back as 'end:start' pairs, to be told from weekend closures by the domain's rule.
 const TIMEFRAME_STEPS = TIMEFRAMES.map((tf) => `('${tf}', ${timeframeMs(tf)})`).join(', ');
 const SERIES_SUMMARY = `
   WITH steps(timeframe, ms) AS (VALUES ${TIMEFRAME_STEPS}),
   chunks AS (
-    SELECT instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count,
+    SELECT instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, weekend_closures, saturday_bars,
            LAG(end_ts) OVER (PARTITION BY instrument_id, timeframe ORDER BY start_ts) AS prev_end
     FROM bar_chunks
   )
   SELECT c.instrument_id AS instrumentId, c.timeframe AS timeframe, MIN(c.start_ts) AS firstTs, MAX(c.end_ts) AS lastTs,
-         SUM(c.bar_count) AS barCount,
-         SUM(c.gap_count) + SUM(c.prev_end IS NOT NULL AND c.start_ts - c.prev_end > (${DEFAULT_GAP_THRESHOLD_BARS} + 1) * s.ms) AS gapCount
+         SUM(c.bar_count) AS barCount, SUM(c.gap_count) AS innerGaps, SUM(c.weekend_closures) AS innerClosures,
+         SUM(c.saturday_bars) AS saturdayBars,
+         group_concat(CASE WHEN c.prev_end IS NOT NULL AND c.start_ts - c.prev_end > (${DEFAULT_GAP_THRESHOLD_BARS} + 1) * s.ms
+                           THEN c.prev_end || ':' || c.start_ts END) AS holes
   FROM chunks c JOIN steps s ON s.timeframe = c.timeframe
   GROUP BY c.instrument_id, c.timeframe
   ORDER BY c.instrument_id, c.timeframe`;
@@ -133,13 +135,25 @@ export class SqliteBarStore implements BarStore {
         firstTs: number;
         lastTs: number;
         barCount: number;
-        gapCount: number;
+        innerGaps: number;
+        innerClosures: number;
+        saturdayBars: number;
+        holes: string | null;
       }>();
       const out: SeriesSummary[] = [];
       for (const r of rows) {
         const instrument = instruments.get(r.instrumentId);
         if (!instrument || !isTimeframe(r.timeframe)) continue;
-        out.push({ instrument, timeframe: r.timeframe, firstTs: r.firstTs, lastTs: r.lastTs, barCount: r.barCount, gapCount: r.gapCount });
+        const step = timeframeMs(r.timeframe);
+        let holes = r.innerGaps;
+        let closures = r.innerClosures;
+        for (const pair of r.holes?.split(',') ?? []) {
+          const [end, start] = pair.split(':').map(Number) as [number, number];
+          holes++;
+          if (isWeekendClosure(end, start, step)) closures++;
+        }
+        if (tradesWeekends(r.saturdayBars, r.barCount)) closures = 0;
+        out.push({ instrument, timeframe: r.timeframe, firstTs: r.firstTs, lastTs: r.lastTs, barCount: r.barCount, gapCount: holes - closures, weekendClosures: closures });
       }
       return out.sort((a, b) => a.instrument.symbol.localeCompare(b.instrument.symbol) || TIMEFRAMES.indexOf(a.timeframe) - TIMEFRAMES.indexOf(b.timeframe));
     })();
@@ -245,17 +259,25 @@ export class SqliteBarStore implements BarStore {
     return db.transaction((): Coverage => {
       const metas = this.statement(
         db,
-        `SELECT start_ts, end_ts, bar_count, gap_count, max_step_ms FROM bar_chunks
+        `SELECT start_ts, end_ts, bar_count, max_step_ms, saturday_bars FROM bar_chunks
          WHERE instrument_id = ? AND timeframe = ? ORDER BY start_ts`,
         true,
       ).all<ChunkMeta>(id, timeframe);
       const step = timeframeMs(timeframe);
       const limit = (gapThresholdBars + 1) * step;
+      const weekdayMarket = !tradesWeekends(
+        metas.reduce((sum, m) => sum + m[4], 0),
+        metas.reduce((sum, m) => sum + m[2], 0),
+      );
       const gaps: Gap[] = [];
-      const addGap = (afterTs: number, beforeTs: number) => gaps.push({ afterTs, beforeTs, missingBars: Math.round((beforeTs - afterTs) / step) - 1 });
+      let weekendClosures = 0;
+      const addGap = (afterTs: number, beforeTs: number) => {
+        if (weekdayMarket && isWeekendClosure(afterTs, beforeTs, step)) weekendClosures++;
+        else gaps.push({ afterTs, beforeTs, missingBars: Math.round((beforeTs - afterTs) / step) - 1 });
+      };
       let barCount = 0;
       let prevEnd: number | null = null;
-      for (const [startTs, endTs, count, , maxStepMs] of metas) {
+      for (const [startTs, endTs, count, maxStepMs] of metas) {
         barCount += count;
         if (prevEnd !== null && startTs - prevEnd > limit) addGap(prevEnd, startTs);
         prevEnd = endTs;
@@ -276,6 +298,7 @@ export class SqliteBarStore implements BarStore {
         lastTs: metas.length ? metas[metas.length - 1]![1] : null,
         barCount,
         gaps,
+        weekendClosures,
       };
     })();
   }
@@ -288,14 +311,15 @@ export class SqliteBarStore implements BarStore {
   private writeChunks(id: InstrumentId, timeframe: Timeframe, bars: BarColumns): void {
     const insert = this.statement(
       this.writer,
-      `INSERT INTO bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms, weekend_closures, saturday_bars, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const limit = (DEFAULT_GAP_THRESHOLD_BARS + 1) * timeframeMs(timeframe);
+    const step = timeframeMs(timeframe);
+    const limit = (DEFAULT_GAP_THRESHOLD_BARS + 1) * step;
     const n = bars.ts.length;
     for (let start = 0; start < n; start += this.chunkBars) {
       const end = Math.min(n, start + this.chunkBars);
-      const { gapCount, maxStepMs } = spacingStats(bars.ts, start, end, limit);
+      const { gapCount, maxStepMs, weekendClosures, saturdayBars } = spacingStats(bars.ts, start, end, limit, step);
       insert.run(
         id,
         timeframe,
@@ -304,6 +328,8 @@ export class SqliteBarStore implements BarStore {
         end - start,
         gapCount,
         maxStepMs,
+        weekendClosures,
+        saturdayBars,
         encodeChunk(bars, start, end),
       );
     }

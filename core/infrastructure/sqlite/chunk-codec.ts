@@ -5,6 +5,7 @@
  * no per-element work on the read path.
  */
 import { BAR_FIELDS, type BarColumns } from '../../domain/market/bars.js';
+import { isSaturdayUtc, isWeekendClosure } from '../../domain/market/weekend-closures.js';
 
 const FIELDS = BAR_FIELDS.length;
 
@@ -76,21 +77,34 @@ export function lowerBoundInChunk(blob: Buffer, count: number, value: number): n
   return lo;
 }
 
+/** Stored gap counts count a gap when more than this many bars are missing (the coverage default). */
+export const DEFAULT_GAP_THRESHOLD_BARS = 1;
+
 export interface SpacingStats {
   /** Spacings larger than `limitMs`. */
   readonly gapCount: number;
+  /** Of those, the ones shaped like a weekday market's weekend closure (domain/market/weekend-closures.ts). */
+  readonly weekendClosures: number;
+  /** Bars opening on a Saturday, UTC: whether the series trades on weekends is read from these. */
+  readonly saturdayBars: number;
   /** Largest spacing between consecutive timestamps (0 for a single bar). */
   readonly maxStepMs: number;
 }
 
-/** Measures the spacing of sorted timestamps [from, to). */
-export function spacingStats(ts: Float64Array, from: number, to: number, limitMs: number): SpacingStats {
+/** Measures the spacing of sorted timestamps [from, to) of bars `stepMs` long. */
+export function spacingStats(ts: Float64Array, from: number, to: number, limitMs: number, stepMs: number): SpacingStats {
   let gapCount = 0;
+  let weekendClosures = 0;
+  let saturdayBars = from < to && isSaturdayUtc(ts[from]!) ? 1 : 0;
   let maxStepMs = 0;
   for (let i = from + 1; i < to; i++) {
     const step = ts[i]! - ts[i - 1]!;
     if (step > maxStepMs) maxStepMs = step;
-    if (step > limitMs) gapCount++;
+    if (isSaturdayUtc(ts[i]!)) saturdayBars++;
+    if (step > limitMs) {
+      gapCount++;
+      if (isWeekendClosure(ts[i - 1]!, ts[i]!, stepMs)) weekendClosures++;
+    }
   }
-  return { gapCount, maxStepMs };
+  return { gapCount, weekendClosures, saturdayBars, maxStepMs };
 }

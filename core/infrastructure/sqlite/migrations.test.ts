@@ -1,6 +1,9 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { barsFromRows } from '../../domain/test-kit/bars.js';
+import { SqliteBarStore } from './bar-store.js';
+import { encodeChunk } from './chunk-codec.js';
 import { SqliteDatabase } from './database.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.js';
 import { tempDir } from './test-kit/temp-db.js';
@@ -42,6 +45,25 @@ describe('migrations', () => {
     expect(schemaOf(reopened.writer)).toEqual(schemaOf(fresh));
     reopened.close();
     fresh.close();
+  });
+
+  it('measures the weekend closures of chunks stored before they were counted', () => {
+    const p = file();
+    const old = new Database(p);
+    const before = MIGRATIONS.findIndex((m) => m.name === 'weekend closures told from gaps');
+    migrate(old, MIGRATIONS.slice(0, before));
+    old.prepare("INSERT INTO instruments (id, symbol, venue, price_tick, quantity_step, quote_currency, time_zone) VALUES (1, 'GOOG', 'v', 0.01, 1, 'USD', 'UTC')").run();
+    // Two weeks of weekday bars from Monday 2024-01-01, as that version stored them.
+    const DAY = 86_400_000;
+    const days = [0, 1, 2, 3, 4, 7, 8, 9, 10, 11];
+    const bars = barsFromRows(days.map((d) => ({ ts: Date.UTC(2024, 0, 1) + d * DAY, open: 1, high: 1, low: 1, close: 1 })));
+    old
+      .prepare('INSERT INTO bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms, data) VALUES (1, ?, ?, ?, ?, 1, ?, ?)')
+      .run('1d', bars.ts[0], bars.ts[days.length - 1], days.length, 3 * DAY, encodeChunk(bars, 0, days.length));
+    old.close();
+    const reopened = SqliteDatabase.open(p, { readers: 0 });
+    expect(new SqliteBarStore(reopened.writer).listSeries()[0]).toMatchObject({ barCount: 10, gapCount: 0, weekendClosures: 1 });
+    reopened.close();
   });
 
   it('re-opening a migrated file changes nothing', () => {

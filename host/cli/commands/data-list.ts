@@ -23,6 +23,7 @@ export const dataListCommand: Command = {
             lastTs: s.lastTs,
             barCount: s.barCount,
             gapCount: s.gapCount,
+            weekendClosures: s.weekendClosures,
             priceTick: s.instrument.priceTick,
             quantityStep: s.instrument.quantityStep,
             quoteCurrency: s.instrument.quoteCurrency,
@@ -35,8 +36,8 @@ export const dataListCommand: Command = {
         return;
       }
       printTable(
-        ['symbol', 'venue', 'tf', 'first', 'last', 'bars', 'gaps'],
-        series.map((s) => [s.instrument.symbol, s.instrument.venue, s.timeframe, isoOf(s.firstTs), isoOf(s.lastTs), s.barCount, s.gapCount]),
+        ['symbol', 'venue', 'tf', 'first', 'last', 'bars', 'gaps', 'weekends closed'],
+        series.map((s) => [s.instrument.symbol, s.instrument.venue, s.timeframe, isoOf(s.firstTs), isoOf(s.lastTs), s.barCount, s.gapCount, s.weekendClosures]),
       );
     }),
 };

@@ -63,8 +63,17 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
             </span>
             <span className="muted">{formatCountOf(coverage.data.barCount, 'bar')}</span>
             <span className={gaps.length ? 'bad' : 'good'} data-testid="gap-count">
-              {gaps.length === 0 ? 'No gaps' : `${formatCount(gaps.length)} gaps`}
+              {gaps.length === 0 ? 'No gaps' : formatCountOf(gaps.length, 'gap')}
             </span>
+            {coverage.data.weekendClosures > 0 && (
+              <span
+                className="muted"
+                data-testid="weekend-closures"
+                title="Holes over a weekend (plus at most a day of session edges or a holiday beside it) in a series with no Saturday trading: the market was closed, no data is missing."
+              >
+                {formatCountOf(coverage.data.weekendClosures, 'weekend closure')} (market closed, not gaps)
+              </span>
+            )}
           </div>
           {gaps.length > 0 && (
             <div style={{ maxHeight: 200, overflow: 'auto' }}>

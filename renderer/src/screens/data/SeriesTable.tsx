@@ -1,6 +1,6 @@
 import type { ResultOf, Timeframe } from '../../api/contract.js';
 import { EmptyState } from '../../components/EmptyState.js';
-import { formatCount, formatTs } from '../../app/format.js';
+import { formatCount, formatCountOf, formatTs } from '../../app/format.js';
 
 export interface SeriesKey {
   readonly symbol: string;
@@ -45,7 +45,9 @@ export function SeriesTable(props: { series: Summary[] | undefined; loading: boo
               <td>{formatTs(s.firstTs)}</td>
               <td>{formatTs(s.lastTs)}</td>
               <td className="num">{formatCount(s.barCount)}</td>
-              <td className={`num ${s.gapCount > 0 ? 'bad' : ''}`}>{formatCount(s.gapCount)}</td>
+              <td className={`num ${s.gapCount > 0 ? 'bad' : ''}`} title={s.weekendClosures > 0 ? `${formatCountOf(s.weekendClosures, 'weekend closure')} not counted` : undefined}>
+                {formatCount(s.gapCount)}
+              </td>
             </tr>
           );
         })}
