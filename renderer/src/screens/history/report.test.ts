@@ -92,6 +92,18 @@ describe('run exports', () => {
     expect(text).not.toMatch(/\d{12,}/);
   });
 
+  it('says how annualized metrics were annualized when the run covers less than a year', () => {
+    const metrics = { ...run.metrics, cagrPct: 20, sharpe: 1.5, totalReturnPct: -4.46 };
+    const month = visible(htmlReport({ ...run, metrics }, equity, [trade], context));
+    expect(month).toContain('CAGR % 20.00 annualized from 31 days');
+    expect(month).toContain('Sharpe 1.50 annualized from 31 days');
+    expect(month).toContain('Total return % -4.46 CAGR'); // not annualized: no note
+    // The QA case: one day that lost 4.46 % is a CAGR of -100 %, left out with the reason in a tooltip.
+    const day = htmlReport({ ...run, metrics: { ...metrics, cagrPct: -99.99999, durationMs: 86_400_000 } }, equity, [trade], context);
+    expect(visible(day)).toContain('CAGR % — under 30 days');
+    expect(day).toMatch(/<td class="n" title="Not shown: annualized from 1 day of data \(stored value -100\.00\)[^"]*">—<div class="note">under 30 days<\/div><\/td>/);
+  });
+
   it('includes the strategy in words and the sweep parameters of the run', () => {
     const text = visible(htmlReport(run, equity, [trade], context));
     expect(text).toContain('Long entry Close crosses above SMA(10)');

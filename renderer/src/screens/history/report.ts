@@ -2,7 +2,7 @@
 import type { RunInfo, TradeRow, VariableDef } from '../../api/contract.js';
 import { formatCount, formatRange, formatTs } from '../../app/format.js';
 import { specSummary, variableLookup, variantParamsText } from '../../app/spec-summary.js';
-import { formatMetric, metricRows } from '../run/metric-format.js';
+import { metricCell, metricRows } from '../run/metric-format.js';
 import { TRADE_COLUMNS, tradeCells } from '../run/trade-cells.js';
 
 /** What the report says about the run: its identity, data, spec, metrics and context. */
@@ -74,9 +74,9 @@ export interface ReportContext {
 /**
  * Returns a single HTML file with everything inline (no scripts, no external links), read
  * like the app: the run (instrument, range, hash, engine, sweep parameters), the strategy's
- * rules, management, sizing and costs in words, the metrics with the Run screen's labels
- * and formats, equity and drawdown drawn as SVG, and the trades as the trades table shows
- * them. Every text from the run is escaped.
+ * rules, management, sizing and costs in words, the metrics with the Run screen's labels,
+ * formats and annualization notes, equity and drawdown drawn as SVG, and the trades as
+ * the trades table shows them. Every text from the run is escaped.
  */
 export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonly ReportTrade[], context: ReportContext): string {
   const variant = run.extras.sweepVariant;
@@ -94,7 +94,12 @@ export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonl
     .map((line) => row(line.label, line.text))
     .join('');
   const metricsRows = metricRows([run.metrics])
-    .map(([key, label]) => `<tr><th>${escapeHtml(label)}</th><td class="n">${escapeHtml(formatMetric(key, run.metrics[key]))}</td></tr>`)
+    .map(([key, label]) => {
+      const cell = metricCell(key, run.metrics);
+      const title = cell.title ? ` title="${escapeHtml(cell.title)}"` : '';
+      const note = cell.note ? `<div class="note">${escapeHtml(cell.note)}</div>` : '';
+      return `<tr><th>${escapeHtml(label)}</th><td class="n"${title}>${escapeHtml(cell.text)}${note}</td></tr>`;
+    })
     .join('');
   const tradeHead = TRADE_COLUMNS.map((c) => `<th${'numeric' in c ? ' class="n"' : ''}>${escapeHtml(c.label)}</th>`).join('');
   const tradeRows = trades
@@ -107,7 +112,7 @@ export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonl
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(run.name)}: backtest report</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<style>body{font:13px system-ui,sans-serif;margin:24px;color:#1b2028;max-width:1100px}table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}th{font-weight:600}tbody th,.facts th{color:#445;white-space:nowrap}.n{text-align:right;font-variant-numeric:tabular-nums}.code{font-family:ui-monospace,monospace}h1{font-size:20px;margin-bottom:4px}h2{font-size:15px;margin-top:24px}.muted{color:#667}</style>
+<style>body{font:13px system-ui,sans-serif;margin:24px;color:#1b2028;max-width:1100px}table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}th{font-weight:600}tbody th,.facts th{color:#445;white-space:nowrap}.n{text-align:right;font-variant-numeric:tabular-nums}.code{font-family:ui-monospace,monospace}h1{font-size:20px;margin-bottom:4px}h2{font-size:15px;margin-top:24px}.muted{color:#667}.note{color:#667;font-size:11px}</style>
 </head><body>
 <h1>${escapeHtml(run.name)}</h1>
 <p class="muted">${escapeHtml(subtitle)}</p>
