@@ -149,8 +149,10 @@ describe('strategy: build, run, compare, export', () => {
     expect(html).toMatch(/<th>Run created<\/th><td>\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/td>/);
     expect(html).toMatch(/<th>Long entry<\/th><td>[^<]*crosses above[^<]*<\/td>/);
     expect(html).toContain('<th>Commission</th>');
-    // The 20-day run: annualized figures left out.
+    // The 20-day run: annualized figures left out; the charts have value axes (money, %).
     expect(html).toContain('<div class="note">under 30 days</div>');
+    expect(html).toMatch(/text-anchor="end"[^>]*>[\d,]+<\/text>/);
+    expect(html).toMatch(/text-anchor="end"[^>]*>-?[\d.]+ %<\/text>/);
     expect(html).not.toMatch(/totalReturnPct|durationMs/);
     // Epoch milliseconds of these years have 13 digits; the run hash (hex) is left out of the search.
     expect(html.replace(/<td class="code">[0-9a-f]+<\/td>/, '')).not.toMatch(/\d{13}/);

@@ -4,6 +4,7 @@ import { formatCount, formatRange, formatTs } from '../../app/format.js';
 import { specSummary, variableLookup, variantParamsText } from '../../app/spec-summary.js';
 import { metricCell, metricRows } from '../run/metric-format.js';
 import { TRADE_COLUMNS, tradeCells } from '../run/trade-cells.js';
+import { moneyTick, percentTick, svgChart } from './report-chart.js';
 
 /** What the report says about the run: its identity, data, spec, metrics and context. */
 export type ReportRun = Pick<
@@ -42,24 +43,6 @@ export function equityCsv(equity: ReportEquity): string {
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** Returns an SVG polyline of the series scaled into width × height (points already reduced). */
-function sparkline(xs: readonly number[], ys: readonly number[], width: number, height: number, color: string): string {
-  if (xs.length < 2) return '';
-  const x0 = xs[0]!;
-  const x1 = xs[xs.length - 1]!;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const y of ys) {
-    if (!Number.isFinite(y)) continue;
-    lo = Math.min(lo, y);
-    hi = Math.max(hi, y);
-  }
-  const spanX = x1 - x0 || 1;
-  const spanY = hi - lo || 1;
-  const points = xs.map((x, i) => `${(((x - x0) / spanX) * width).toFixed(1)},${(height - ((ys[i]! - lo) / spanY) * height).toFixed(1)}`).join(' ');
-  return `<svg viewBox="0 0 ${width} ${height}" width="100%" height="${height}" preserveAspectRatio="none"><polyline fill="none" stroke="${color}" stroke-width="1.5" points="${points}"/></svg>`;
-}
-
 /** A time as the app shows it, marked as UTC: '2024-01-02 13:45 UTC'. */
 const utc = (ts: number): string => `${formatTs(ts)} UTC`;
 
@@ -75,8 +58,9 @@ export interface ReportContext {
  * Returns a single HTML file with everything inline (no scripts, no external links), read
  * like the app: the run (instrument, range, hash, engine, sweep parameters), the strategy's
  * rules, management, sizing and costs in words, the metrics with the Run screen's labels,
- * formats and annualization notes, equity and drawdown drawn as SVG, and the trades as
- * the trades table shows them. Every text from the run is escaped.
+ * formats and annualization notes, equity and drawdown drawn as SVG with a UTC time axis
+ * and a value axis, and the trades as the trades table shows them. Every text from the run
+ * is escaped.
  */
 export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonly ReportTrade[], context: ReportContext): string {
   const variant = run.extras.sweepVariant;
@@ -119,8 +103,8 @@ export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonl
 <h2>Run</h2><table class="facts">${runRows}</table>
 <h2>Strategy</h2><table class="facts">${strategyRows}</table>
 <h2>Metrics</h2><table class="facts">${metricsRows}</table>
-<h2>Equity</h2>${sparkline(equity.ts, equity.equity, 1000, 220, '#1f6fd1')}
-<h2>Drawdown %</h2>${sparkline(equity.ts, equity.drawdown, 1000, 120, '#cc3333')}
+<h2>Equity</h2>${svgChart(equity.ts, equity.equity, { width: 1000, height: 240, color: '#1f6fd1', formatValue: moneyTick })}
+<h2>Drawdown %</h2>${svgChart(equity.ts, equity.drawdown, { width: 1000, height: 150, color: '#cc3333', formatValue: percentTick })}
 <h2>Trades (${formatCount(trades.length)})</h2>
 <table><thead><tr>${tradeHead}</tr></thead><tbody>${tradeRows}</tbody></table>
 <p class="muted">Times are UTC. Generated ${escapeHtml(utc(context.generatedAt.getTime()))}.</p>
