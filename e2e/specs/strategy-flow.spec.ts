@@ -83,6 +83,9 @@ describe('strategy: build, run, compare, export', () => {
     await page.getByTestId('run-results').waitFor({ timeout: 60_000 });
     await page.getByTestId('metric-totalReturnPct').waitFor();
     expect(await page.getByTestId('metrics-table').locator('tr').count()).toBeGreaterThan(5);
+    // 46 days: annualized figures say what they were annualized from.
+    expect(await page.getByTestId('metric-cagrPct').locator('td').nth(1).textContent()).toMatch(/^-?[\d,]+\.\d\dannualized from 4\d days$/);
+    expect(await page.getByTestId('metric-totalReturnPct').getByTestId('metric-note').count()).toBe(0);
     await page.getByTestId('equity-chart').locator('canvas').waitFor();
     await page.getByTestId('drawdown-chart').locator('canvas').waitFor();
     await page.getByTestId('price-canvas').locator('canvas').waitFor();
@@ -119,6 +122,10 @@ describe('strategy: build, run, compare, export', () => {
     const view = page.getByTestId('compare-view');
     await view.getByTestId('metrics-table').waitFor();
     expect(await view.getByTestId('metrics-table').locator('thead th').count()).toBe(3);
+    // The 20-day run's Sharpe is left out (under 30 days), the 46-day run's is shown with its note.
+    const sharpe = (await view.getByTestId('metric-sharpe').locator('td').allTextContents()).slice(1).sort();
+    expect(sharpe[0]).toMatch(/^-?[\d,]+\.\d\dannualized from 4\d days$/);
+    expect(sharpe[1]).toBe('—under 30 days');
     await view.getByTestId('compare-chart').locator('canvas').waitFor();
   });
 
@@ -142,6 +149,10 @@ describe('strategy: build, run, compare, export', () => {
     expect(html).toMatch(/<th>Run created<\/th><td>\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/td>/);
     expect(html).toMatch(/<th>Long entry<\/th><td>[^<]*crosses above[^<]*<\/td>/);
     expect(html).toContain('<th>Commission</th>');
+    // The 20-day run: annualized figures left out; the charts have value axes (money, %).
+    expect(html).toContain('<div class="note">under 30 days</div>');
+    expect(html).toMatch(/text-anchor="end"[^>]*>[\d,]+<\/text>/);
+    expect(html).toMatch(/text-anchor="end"[^>]*>-?[\d.]+ %<\/text>/);
     expect(html).not.toMatch(/totalReturnPct|durationMs/);
     // Epoch milliseconds of these years have 13 digits; the run hash (hex) is left out of the search.
     expect(html.replace(/<td class="code">[0-9a-f]+<\/td>/, '')).not.toMatch(/\d{13}/);

@@ -92,6 +92,30 @@ describe('run exports', () => {
     expect(text).not.toMatch(/\d{12,}/);
   });
 
+  it('says how annualized metrics were annualized when the run covers less than a year', () => {
+    const metrics = { ...run.metrics, cagrPct: 20, sharpe: 1.5, totalReturnPct: -4.46 };
+    const month = visible(htmlReport({ ...run, metrics }, equity, [trade], context));
+    expect(month).toContain('CAGR % 20.00 annualized from 31 days');
+    expect(month).toContain('Sharpe 1.50 annualized from 31 days');
+    expect(month).toContain('Total return % -4.46 CAGR'); // not annualized: no note
+    // The QA case: one day that lost 4.46 % is a CAGR of -100 %, left out with the reason in a tooltip.
+    const day = htmlReport({ ...run, metrics: { ...metrics, cagrPct: -99.99999, durationMs: 86_400_000 } }, equity, [trade], context);
+    expect(visible(day)).toContain('CAGR % — under 30 days');
+    expect(day).toMatch(/<td class="n" title="Not shown: annualized from 1 day of data \(stored value -100\.00\)[^"]*">—<div class="note">under 30 days<\/div><\/td>/);
+  });
+
+  it('draws equity and drawdown with a UTC time axis and a value axis (money, %)', () => {
+    const days = [0, 1, 2, 3, 4, 5, 6].map((d) => Date.UTC(2024, 0, 1 + d));
+    const html = htmlReport(run, { ts: days, equity: [10_000, 10_400, 9_900, 10_250, 10_100, 10_300, 10_350], drawdown: [0, 0, -4.81, -1.44, -2.88, -0.96, -0.48] }, [trade], context);
+    const charts = html.slice(html.indexOf('<h2>Equity</h2>'), html.indexOf('<h2>Trades'));
+    const equityText = visible(charts.slice(0, charts.indexOf('<h2>Drawdown')));
+    const drawdownText = visible(charts.slice(charts.indexOf('<h2>Drawdown')));
+    for (const text of [equityText, drawdownText]) expect(text).toContain('01-01 2024 01-02 01-03 01-04 01-05 01-06 01-07');
+    expect(equityText).toMatch(/9,800 .*10,000 .*10,400/);
+    expect(drawdownText).toContain('-6 % -4 % -2 % 0 %');
+    expect(html).not.toMatch(/<script|<link|src=|href=|@font-face|url\(/);
+  });
+
   it('includes the strategy in words and the sweep parameters of the run', () => {
     const text = visible(htmlReport(run, equity, [trade], context));
     expect(text).toContain('Long entry Close crosses above SMA(10)');

@@ -2,8 +2,9 @@
 import type { RunInfo, TradeRow, VariableDef } from '../../api/contract.js';
 import { formatCount, formatRange, formatTs } from '../../app/format.js';
 import { specSummary, variableLookup, variantParamsText } from '../../app/spec-summary.js';
-import { formatMetric, metricRows } from '../run/metric-format.js';
+import { metricCell, metricRows } from '../run/metric-format.js';
 import { TRADE_COLUMNS, tradeCells } from '../run/trade-cells.js';
+import { moneyTick, percentTick, svgChart } from './report-chart.js';
 
 /** What the report says about the run: its identity, data, spec, metrics and context. */
 export type ReportRun = Pick<
@@ -42,24 +43,6 @@ export function equityCsv(equity: ReportEquity): string {
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** Returns an SVG polyline of the series scaled into width × height (points already reduced). */
-function sparkline(xs: readonly number[], ys: readonly number[], width: number, height: number, color: string): string {
-  if (xs.length < 2) return '';
-  const x0 = xs[0]!;
-  const x1 = xs[xs.length - 1]!;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const y of ys) {
-    if (!Number.isFinite(y)) continue;
-    lo = Math.min(lo, y);
-    hi = Math.max(hi, y);
-  }
-  const spanX = x1 - x0 || 1;
-  const spanY = hi - lo || 1;
-  const points = xs.map((x, i) => `${(((x - x0) / spanX) * width).toFixed(1)},${(height - ((ys[i]! - lo) / spanY) * height).toFixed(1)}`).join(' ');
-  return `<svg viewBox="0 0 ${width} ${height}" width="100%" height="${height}" preserveAspectRatio="none"><polyline fill="none" stroke="${color}" stroke-width="1.5" points="${points}"/></svg>`;
-}
-
 /** A time as the app shows it, marked as UTC: '2024-01-02 13:45 UTC'. */
 const utc = (ts: number): string => `${formatTs(ts)} UTC`;
 
@@ -74,9 +57,10 @@ export interface ReportContext {
 /**
  * Returns a single HTML file with everything inline (no scripts, no external links), read
  * like the app: the run (instrument, range, hash, engine, sweep parameters), the strategy's
- * rules, management, sizing and costs in words, the metrics with the Run screen's labels
- * and formats, equity and drawdown drawn as SVG, and the trades as the trades table shows
- * them. Every text from the run is escaped.
+ * rules, management, sizing and costs in words, the metrics with the Run screen's labels,
+ * formats and annualization notes, equity and drawdown drawn as SVG with a UTC time axis
+ * and a value axis, and the trades as the trades table shows them. Every text from the run
+ * is escaped.
  */
 export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonly ReportTrade[], context: ReportContext): string {
   const variant = run.extras.sweepVariant;
@@ -94,7 +78,12 @@ export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonl
     .map((line) => row(line.label, line.text))
     .join('');
   const metricsRows = metricRows([run.metrics])
-    .map(([key, label]) => `<tr><th>${escapeHtml(label)}</th><td class="n">${escapeHtml(formatMetric(key, run.metrics[key]))}</td></tr>`)
+    .map(([key, label]) => {
+      const cell = metricCell(key, run.metrics);
+      const title = cell.title ? ` title="${escapeHtml(cell.title)}"` : '';
+      const note = cell.note ? `<div class="note">${escapeHtml(cell.note)}</div>` : '';
+      return `<tr><th>${escapeHtml(label)}</th><td class="n"${title}>${escapeHtml(cell.text)}${note}</td></tr>`;
+    })
     .join('');
   const tradeHead = TRADE_COLUMNS.map((c) => `<th${'numeric' in c ? ' class="n"' : ''}>${escapeHtml(c.label)}</th>`).join('');
   const tradeRows = trades
@@ -107,15 +96,15 @@ export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonl
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(run.name)}: backtest report</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<style>body{font:13px system-ui,sans-serif;margin:24px;color:#1b2028;max-width:1100px}table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}th{font-weight:600}tbody th,.facts th{color:#445;white-space:nowrap}.n{text-align:right;font-variant-numeric:tabular-nums}.code{font-family:ui-monospace,monospace}h1{font-size:20px;margin-bottom:4px}h2{font-size:15px;margin-top:24px}.muted{color:#667}</style>
+<style>body{font:13px system-ui,sans-serif;margin:24px;color:#1b2028;max-width:1100px}table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}th{font-weight:600}tbody th,.facts th{color:#445;white-space:nowrap}.n{text-align:right;font-variant-numeric:tabular-nums}.code{font-family:ui-monospace,monospace}h1{font-size:20px;margin-bottom:4px}h2{font-size:15px;margin-top:24px}.muted{color:#667}.note{color:#667;font-size:11px}</style>
 </head><body>
 <h1>${escapeHtml(run.name)}</h1>
 <p class="muted">${escapeHtml(subtitle)}</p>
 <h2>Run</h2><table class="facts">${runRows}</table>
 <h2>Strategy</h2><table class="facts">${strategyRows}</table>
 <h2>Metrics</h2><table class="facts">${metricsRows}</table>
-<h2>Equity</h2>${sparkline(equity.ts, equity.equity, 1000, 220, '#1f6fd1')}
-<h2>Drawdown %</h2>${sparkline(equity.ts, equity.drawdown, 1000, 120, '#cc3333')}
+<h2>Equity</h2>${svgChart(equity.ts, equity.equity, { width: 1000, height: 240, color: '#1f6fd1', formatValue: moneyTick })}
+<h2>Drawdown %</h2>${svgChart(equity.ts, equity.drawdown, { width: 1000, height: 150, color: '#cc3333', formatValue: percentTick })}
 <h2>Trades (${formatCount(trades.length)})</h2>
 <table><thead><tr>${tradeHead}</tr></thead><tbody>${tradeRows}</tbody></table>
 <p class="muted">Times are UTC. Generated ${escapeHtml(utc(context.generatedAt.getTime()))}.</p>

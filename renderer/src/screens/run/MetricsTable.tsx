@@ -1,5 +1,5 @@
 import type { RunMetrics } from '../../api/contract.js';
-import { formatMetric, metricRows } from './metric-format.js';
+import { metricCell, metricRows } from './metric-format.js';
 
 /** Metrics of one or more runs side by side. */
 export function MetricsTable({ metrics, headers }: { metrics: readonly RunMetrics[]; headers?: readonly string[] }) {
@@ -22,11 +22,19 @@ export function MetricsTable({ metrics, headers }: { metrics: readonly RunMetric
         {rows.map(([key, label]) => (
           <tr key={key} data-testid={`metric-${key}`}>
             <td>{label}</td>
-            {metrics.map((m, i) => (
-              <td key={i} className="num">
-                {formatMetric(key, m[key])}
-              </td>
-            ))}
+            {metrics.map((m, i) => {
+              const cell = metricCell(key, m);
+              return (
+                <td key={i} className="num" title={cell.title}>
+                  {cell.text}
+                  {cell.note && (
+                    <span className="metric-note muted" data-testid="metric-note">
+                      {cell.note}
+                    </span>
+                  )}
+                </td>
+              );
+            })}
           </tr>
         ))}
       </tbody>

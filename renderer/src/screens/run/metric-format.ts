@@ -1,6 +1,6 @@
 /** Labels, order and formatting of run metrics: the Run screen's metrics table and the HTML report share them. */
 import type { RunMetrics } from '../../api/contract.js';
-import { formatNumber } from '../../app/format.js';
+import { formatCountOf, formatNumber } from '../../app/format.js';
 
 /** Display order and labels of the metrics traders look at first; others follow by name. */
 const KNOWN: readonly [string, string][] = [
@@ -60,3 +60,69 @@ export function formatMetric(key: string, value: number | null | undefined): str
 
 /** Metrics that count things. */
 const COUNTS = new Set(['tradeCount']);
+
+/**
+ * Metrics the engine extrapolates to a year (docs/ENGINE.md): CAGR compounds the run's
+ * growth to 365.25 days, the annualized return to a year of bars, and volatility, Sharpe
+ * and Sortino scale by sqrt(bars per year); Calmar divides CAGR.
+ */
+export const ANNUALIZED_METRICS: ReadonlySet<string> = new Set(['cagrPct', 'annualizedReturnPct', 'annualizedVolatilityPct', 'sharpe', 'sortino', 'calmar']);
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Under this an annualized figure is left out ("—", the stored value in the tooltip). */
+export const MIN_ANNUALIZED_MS = 30 * DAY_MS;
+/** From this on the figure is shown without a note (a 365-day run is a year of data). */
+const YEAR_NOTE_MS = 365 * DAY_MS;
+
+/** A metric as a cell shows it: the figure, a muted line under it, a tooltip. */
+export interface MetricCell {
+  readonly text: string;
+  readonly note?: string;
+  readonly title?: string;
+}
+
+/** The calendar span the run's metrics cover (engine's durationMs, else end - start); null if unknown. */
+export function metricsSpanMs(metrics: RunMetrics): number | null {
+  const duration = metrics['durationMs'];
+  if (typeof duration === 'number' && Number.isFinite(duration) && duration > 0) return duration;
+  const start = metrics['start'];
+  const end = metrics['end'];
+  if (typeof start === 'number' && typeof end === 'number' && Number.isFinite(end - start) && end > start) return end - start;
+  return null;
+}
+
+/** A span in words: '1 day', '46 days', '6 hours' (under a day), '30 minutes' (under an hour). */
+export function formatSpan(ms: number): string {
+  if (ms >= DAY_MS) return formatCountOf(Math.round(ms / DAY_MS), 'day');
+  if (ms >= HOUR_MS) return formatCountOf(Math.round(ms / HOUR_MS), 'hour');
+  return formatCountOf(Math.max(1, Math.round(ms / 60_000)), 'minute');
+}
+
+/**
+ * One metric of a run as the metrics table and the HTML report show it. The stored value
+ * is never changed; an annualized metric of a run shorter than a year says how far it was
+ * extrapolated ("annualized from 46 days"), and under 30 days it shows "—" with the value
+ * and the reason in the tooltip. Why a floor, not only a note: CAGR raises the run's growth
+ * to the power 365.25 / days, so a day that lost 4.46 % reads -100 % and a day that made
+ * 5 % reads +5.5 billion %; these are artefacts of the exponent, not results. From 30
+ * days the exponent is at most about 12 (a month compounded to a year, a figure traders
+ * do quote), and the ratios (Sharpe, Sortino) rest on at least a month of moves rather
+ * than a few days'. One rule for all six keeps a short run's row of figures consistent.
+ */
+export function metricCell(key: string, metrics: RunMetrics): MetricCell {
+  const value = metrics[key];
+  const text = formatMetric(key, value);
+  if (!ANNUALIZED_METRICS.has(key) || value === null || value === undefined) return { text };
+  const span = metricsSpanMs(metrics);
+  if (span === null || span >= YEAR_NOTE_MS) return { text };
+  const spanText = formatSpan(span);
+  if (span < MIN_ANNUALIZED_MS) {
+    return {
+      text: '—',
+      note: 'under 30 days',
+      title: `Not shown: annualized from ${spanText} of data (stored value ${text}). Annualizing so short a run extrapolates noise; annualized figures are shown from 30 days.`,
+    };
+  }
+  return { text, note: `annualized from ${spanText}`, title: `Extrapolated to a year from ${spanText} of data` };
+}
