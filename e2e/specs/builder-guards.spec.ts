@@ -170,7 +170,7 @@ describe('builder guards: what the form shows is what saving and running enforce
     }
   });
 
-  it('a deleted strategy shows "was deleted" in the builder and on Run, with no Save or Run, and restores without its draft', async () => {
+  it('a deleted strategy shows "was deleted" in the builder and on Run, with no Save or Run, and restores with its unsaved edits', async () => {
     const strategy = await createStrategy(server(), 'Doomed');
     const app = await openApp(browser(), server());
     try {
@@ -203,9 +203,9 @@ describe('builder guards: what the form shows is what saving and running enforce
       await page.getByTestId('missing-restore').click();
       await page.getByTestId('builder-form').waitFor();
       await waitValid(page);
-      // The stale draft went with the delete: the saved spec comes back.
-      expect(await page.getByTestId(PERIOD).inputValue()).toBe('10');
-      expect(await page.getByTestId('draft-restored').count()).toBe(0);
+      // Restored as it was left: the unsaved edit comes back with it, and the builder says so.
+      await page.getByTestId('draft-restored').waitFor();
+      expect(await page.getByTestId(PERIOD).inputValue()).toBe('15');
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

@@ -109,7 +109,7 @@ describe('strategies handlers', () => {
     expect(onStart.message).toMatch(/^management\.stopLoss\.value: The stop-loss percent must be between 0\.01 and 100, got 500\./);
   });
 
-  it('has one name limit, says it, and refuses a deleted strategy by name with its draft dropped', async () => {
+  it('has one name limit, says it, and refuses a deleted strategy by name and restores it with its draft', async () => {
     const created = await call('strategies/create', { name: 'Short' });
     const long = 'x'.repeat(250);
     expect(await fail('strategies/rename', { id: created.id, name: long })).toMatchObject({
@@ -130,7 +130,7 @@ describe('strategies handlers', () => {
     expect(await fail('strategies/getDraft', { id: created.id })).toMatchObject({ type: 'NotFoundError', details: { deleted: true } });
     expect(await fail('strategies/saveDraft', { id: created.id, draft: created.spec })).toMatchObject({ details: { deleted: true } });
     await call('strategies/restore', { id: created.id });
-    expect(await call('strategies/getDraft', { id: created.id })).toBeNull();
+    expect(await call('strategies/getDraft', { id: created.id })).toMatchObject({ draft: { initialCash: 7 } });
     expect(await fail('strategies/get', { id: 'no-such-id' })).toMatchObject({ type: 'NotFoundError', message: 'No strategy no-such-id' });
   });
 });

@@ -49,16 +49,19 @@ describe('SqliteStrategyStore', () => {
     expect(store.list({ tags: ['MEAN-reversion'], sort: 'name', order: 'asc', offset: 0, limit: 10 }).total).toBe(1);
   });
 
-  it('soft-deletes and restores', () => {
+  it('soft-deletes and restores, with the unsaved draft the strategy had', () => {
     add('a', 'Alpha', [], 1);
     add('b', 'Beta', [], 2);
+    store.saveDraft(strategyId('a'), { name: 'half edited' }, 8);
     expect(store.softDelete(strategyId('a'), 10)?.deletedAt).toBe(10);
     expect(store.softDelete(strategyId('a'), 11)).toBeNull();
     expect(store.get(strategyId('a'))).toBeNull();
     expect(store.get(strategyId('a'), { includeDeleted: true })?.deletedAt).toBe(10);
     expect(store.list({ sort: 'name', order: 'asc', offset: 0, limit: 10 }).items.map((s) => s.id)).toEqual(['b']);
     expect(store.saveDraft(strategyId('a'), {}, 12)).toBe(false);
-    expect(store.restore(strategyId('a'))?.deletedAt).toBeNull();
+    expect(store.getDraft(strategyId('a'))).toBeNull();
+    expect(store.restore(strategyId('a'))).toMatchObject({ deletedAt: null, hasDraft: true });
+    expect(store.getDraft(strategyId('a'))).toEqual({ draft: { name: 'half edited' }, savedAt: 8 });
     expect(store.restore(strategyId('a'))).toBeNull();
     expect(store.list({ sort: 'name', order: 'asc', offset: 0, limit: 10 }).total).toBe(2);
     store.softDelete(strategyId('b'), 20);

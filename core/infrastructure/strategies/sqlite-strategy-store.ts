@@ -72,8 +72,9 @@ export class SqliteStrategyStore implements StrategyStore {
         'UPDATE strategies SET spec_json = ?, tags_json = coalesce(?, tags_json), updated_at = ?, draft_json = NULL, draft_saved_at = NULL WHERE id = ? AND deleted_at IS NULL',
       ),
       rename: writer.prepare('UPDATE strategies SET name = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
-      // A deleted strategy's draft is dropped: restoring brings back the saved spec, not a stale edit.
-      softDelete: writer.prepare('UPDATE strategies SET deleted_at = ?, draft_json = NULL, draft_saved_at = NULL WHERE id = ? AND deleted_at IS NULL'),
+      // A deleted strategy keeps its draft: Undo / Restore gives back what the trader had,
+      // unsaved edits included (the builder says it restored them); purge takes both.
+      softDelete: writer.prepare('UPDATE strategies SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
       restore: writer.prepare('UPDATE strategies SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL'),
       saveDraft: writer.prepare('UPDATE strategies SET draft_json = ?, draft_saved_at = ? WHERE id = ? AND deleted_at IS NULL'),
       getDraft: writer.prepare('SELECT draft_json, draft_saved_at FROM strategies WHERE id = ? AND deleted_at IS NULL'),
