@@ -125,4 +125,59 @@ describe('history', () => {
       await app.close();
     }
   }, 90_000);
+
+  it('aligns compared runs by date where their ranges overlap and from each start where not, and keeps the choice', async () => {
+    const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { name: 'Aligned' });
+    await storedRun(server(), strategy.id, 5, Date.UTC(2025, 2, 10)); // 2025-03-10 → 03-14
+    await storedRun(server(), strategy.id, 5, Date.UTC(2025, 2, 12)); // overlaps it
+    await storedRun(server(), strategy.id, 5, Date.UTC(2025, 7, 1)); // 2025-08-01 → 08-05: shares no time with either
+    const app = await openApp(browser(), server(), '#/history');
+    const { page } = app;
+    const row = (range: string) => page.getByTestId('run-row').filter({ hasText: range });
+    const pick = async (ranges: string[]) => {
+      for (const box of await page.getByTestId('run-pick').all()) await box.uncheck();
+      for (const range of ranges) await row(range).getByTestId('run-pick').check();
+      await page.getByTestId('compare-runs').click();
+      await page.getByTestId('compare-chart').locator('.u-over').waitFor();
+    };
+    // The legend's x value where the cursor is: a UTC time by date, days from start.
+    const xAt = async (fraction: number) => {
+      const plot = page.getByTestId('compare-chart').locator('.u-over');
+      await plot.scrollIntoViewIfNeeded(); // below the metrics table
+      const box = (await plot.boundingBox())!;
+      await page.mouse.move(box.x + 1 + fraction * (box.width - 2), box.y + box.height / 2);
+      return page.getByTestId('compare-chart').locator('.u-legend .u-series').first().locator('.u-value').textContent();
+    };
+    const checked = async () => ((await page.getByTestId('compare-align-date').isChecked()) ? 'date' : (await page.getByTestId('compare-align-start').isChecked()) ? 'start' : 'none');
+    try {
+      await row('2025-08-01 → 2025-08-05').waitFor();
+      await pick(['2025-03-10 → 2025-03-14', '2025-03-12 → 2025-03-16']);
+      expect(await checked()).toBe('date');
+      await expect.poll(() => xAt(0)).toBe('2025-03-10 00:00 UTC');
+
+      // March beside August: on one calendar nothing overlaps, so each starts at day 0.
+      await pick(['2025-03-10 → 2025-03-14', '2025-08-01 → 2025-08-05']);
+      expect(await checked()).toBe('start');
+      await expect.poll(() => xAt(0)).toBe('0.00 d');
+      expect(Number((await xAt(1))!.replace(' d', ''))).toBeGreaterThan(4.9); // both five days long: the axis spans five days, not five months
+      expect(Number((await xAt(1))!.replace(' d', ''))).toBeLessThan(5.1);
+
+      await page.getByTestId('compare-align-date').check();
+      await expect.poll(() => xAt(0)).toBe('2025-03-10 00:00 UTC');
+      await expect.poll(async () => (await xAt(1))!.slice(0, 10)).toBe('2025-08-05'); // the August run's last bar: the calendar spans both
+      // The choice holds for the session: closing, reopening and a reload keep it.
+      await page.getByTestId('compare-view').getByRole('button', { name: 'Close' }).click();
+      await page.getByTestId('compare-runs').click();
+      await page.getByTestId('compare-chart').locator('.u-over').waitFor();
+      expect(await checked()).toBe('date');
+      await page.getByTestId('compare-align-start').check();
+      await page.reload();
+      await pick(['2025-03-10 → 2025-03-14', '2025-03-12 → 2025-03-16']);
+      expect(await checked()).toBe('start');
+      await expect.poll(() => xAt(0)).toBe('0.00 d');
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  }, 90_000);
 });
