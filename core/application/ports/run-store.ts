@@ -87,6 +87,11 @@ export interface RunSummary extends RunData {
   readonly metrics: RunMetrics;
   readonly tradeCount: number;
   readonly status: RunStatus;
+  /**
+   * The sweep variant the run was opened from (its `extras.sweepVariant`), carried in the
+   * summary so lists can tell ten variants of one sweep apart without reading the extras.
+   */
+  readonly sweepVariant?: RunSweepVariant;
 }
 
 export interface RunDetail extends RunSummary {

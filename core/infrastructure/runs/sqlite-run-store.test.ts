@@ -141,6 +141,28 @@ describe('SqliteRunStore', () => {
     expect(listRuns(store, { hash: 'c'.repeat(64) }).total).toBe(0);
   });
 
+  it("lists a sweep variant's parameters with its run (ten variants of one sweep are told apart), and nothing else of the extras", () => {
+    const variant = (index: number, fast: number) => ({ sweepId: 'sw1', sweepName: 'SMA sweep', index, params: { fast, slow: 50 } });
+    const plain = store.save(newRun(1));
+    const a = store.save({ ...newRun(2), extras: { openPosition: { quantity: 1 }, sweepVariant: variant(3, 10) } });
+    const b = store.save({ ...newRun(3), extras: { sweepVariant: variant(4, 20) } });
+    expect(b.sweepVariant).toEqual(variant(4, 20)); // what save answers agrees with the list
+    const listed = new Map(listRuns(store).runs.map((r) => [r.id, r]));
+    expect(listed.get(a.id)!.sweepVariant).toEqual(variant(3, 10));
+    expect(listed.get(b.id)!.sweepVariant).toEqual(variant(4, 20));
+    expect(listed.get(plain.id)).not.toHaveProperty('sweepVariant');
+    expect(listed.get(a.id)).not.toHaveProperty('extras');
+    expect(store.getHeader(a.id)!.sweepVariant).toEqual(variant(3, 10));
+    // Compare's runs come from the headers: they carry it too.
+    expect(compareRuns(store, [a.id, plain.id]).runs.map((r) => r.sweepVariant?.params)).toEqual([{ fast: 10, slow: 50 }, undefined]);
+    // A run whose extras are damaged, or whose variant is not what a sweep writes, still lists.
+    storage.writer.prepare("UPDATE runs SET extras_json = '{not json' WHERE id = ?").run(a.id);
+    storage.writer.prepare(`UPDATE runs SET extras_json = '{"sweepVariant":"fast=20"}' WHERE id = ?`).run(b.id);
+    const again = listRuns(store).runs;
+    expect(again).toHaveLength(3);
+    expect(again.map((r) => r.sweepVariant)).toEqual([undefined, undefined, undefined]);
+  });
+
   it('deletes a run with its trades and equity', () => {
     const { id } = store.save(newRun(1));
     deleteRun(store, id);

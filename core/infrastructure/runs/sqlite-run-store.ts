@@ -13,6 +13,7 @@ import type {
   RunPage,
   RunStore,
   RunSummary,
+  RunSweepVariant,
   RunTrade,
 } from '../../application/ports/run-store.js';
 import { instrumentId, runId, strategyId, type RunId } from '../../domain/market/ids.js';
@@ -55,8 +56,15 @@ interface RunRow {
   extras_json: string;
 }
 
+/** What a list reads of a run: the small columns, and of the extras only the sweep variant (JSON text, a few dozen bytes). */
+type SummaryRow = Omit<RunRow, 'spec_json' | 'extras_json'> & { sweep_variant_json: string | null };
+
+// The variant is taken out in SQL, so a list of 200 runs sends 200 small texts, not the
+// extras; `->` gives JSON text whatever the value's type, and a run whose extras are not
+// JSON lists without a variant instead of failing the whole list.
 const SUMMARY_COLUMNS =
-  'id, created_at, name, strategy_id, instrument_id, symbol, timeframe, from_ts, to_ts, bar_count, engine_version, hash, metrics_json, trade_count, status';
+  'id, created_at, name, strategy_id, instrument_id, symbol, timeframe, from_ts, to_ts, bar_count, engine_version, hash, metrics_json, trade_count, status, ' +
+  "CASE WHEN json_valid(extras_json) THEN extras_json -> '$.sweepVariant' END AS sweep_variant_json";
 
 /**
  * RunStore on the workstation's SQLite file (tables from the 'runs...' migration).
@@ -130,7 +138,7 @@ export class SqliteRunStore implements RunStore {
           overview.ts.length,
         );
     })();
-    return toSummary(row);
+    return toSummary(row, run.extras?.sweepVariant);
   }
 
   list(query: ListRunsQuery = {}): RunPage {
@@ -150,9 +158,9 @@ export class SqliteRunStore implements RunStore {
         params['hash'] = query.hash;
       }
       const filter = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
-      const rows = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM runs ${filter} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`).all(params) as RunRow[];
+      const rows = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM runs ${filter} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`).all(params) as SummaryRow[];
       const { total } = db.prepare(`SELECT count(*) AS total FROM runs ${filter}`).get(params) as { total: number };
-      return { runs: rows.map(toSummary), total };
+      return { runs: rows.map((r) => toSummary(r, r.sweep_variant_json === null ? undefined : JSON.parse(r.sweep_variant_json))), total };
     })();
   }
 
@@ -173,10 +181,11 @@ export class SqliteRunStore implements RunStore {
       if (!row) return null;
       const trades = this.tradeSource(db, id);
       const ascending = trades.kind === 'columns' ? trades.layout.fields.filter((f) => f.ascending).map((f) => f.name) : [];
+      const extras = JSON.parse(row.extras_json) as RunExtras;
       return {
-        ...toSummary(row),
+        ...toSummary(row, extras.sweepVariant),
         spec: JSON.parse(row.spec_json) as StrategySpec,
-        extras: JSON.parse(row.extras_json) as RunExtras,
+        extras,
         ascendingTradeFields: ascending,
       };
     })();
@@ -291,7 +300,8 @@ export class SqliteRunStore implements RunStore {
   }
 }
 
-function toSummary(row: RunRow): RunSummary {
+/** A run's summary; `sweepVariant` is its extras' value, kept only if it has the shape a sweep writes. */
+function toSummary(row: Omit<RunRow, 'spec_json' | 'extras_json'>, sweepVariant: unknown): RunSummary {
   return {
     id: runId(row.id),
     createdAt: row.created_at,
@@ -308,7 +318,21 @@ function toSummary(row: RunRow): RunSummary {
     metrics: JSON.parse(row.metrics_json) as RunMetrics,
     tradeCount: row.trade_count,
     status: 'completed',
+    ...(isSweepVariant(sweepVariant) ? { sweepVariant } : {}),
   };
+}
+
+function isSweepVariant(value: unknown): value is RunSweepVariant {
+  if (typeof value !== 'object' || value === null) return false;
+  const { sweepId, sweepName, index, params } = value as Record<string, unknown>;
+  return (
+    typeof sweepId === 'string' &&
+    typeof sweepName === 'string' &&
+    typeof index === 'number' &&
+    typeof params === 'object' &&
+    params !== null &&
+    Object.values(params).every((v) => typeof v === 'number')
+  );
 }
 
 /** A Buffer over the array's bytes (no copy). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConditionGroup, StrategySpec, Trigger, VariableDef, VariableOperand } from '../api/contract.js';
-import { conditionText, specSummary, variableLookup, variantParamsText } from './spec-summary.js';
+import { conditionText, specSummary, variableLookup, variantParamsLabel, variantParamsText } from './spec-summary.js';
 
 // A few catalog entries shaped like the server's (core/domain/strategy/catalog.ts).
 const period = (value: number) => ({ name: 'period', label: 'Period', type: 'int', default: value, min: 1, max: 5000, step: 1 }) as const;
@@ -155,5 +155,13 @@ describe('sweep parameters', () => {
   it('reads name=value in the sweep order, without digit grouping', () => {
     expect(variantParamsText({ params: { fast: 10, slow: 50 } })).toBe('fast=10, slow=50');
     expect(variantParamsText({ params: { 'management.stopLoss.value': 1.25, period: 1200 } })).toBe('management.stopLoss.value=1.25, period=1200');
+  });
+
+  it('names them in a few words for lists, spec paths by their last segments as the sweep screens do', () => {
+    expect(variantParamsLabel({ params: { fast: 10, slow: 50 } })).toBe('fast 10 · slow 50');
+    expect(variantParamsLabel({ params: { 'entry.long.children[0].left.params.period': 1200, 'management.stopLoss.value': 1.25 } })).toBe(
+      '…params.period 1200 · …stopLoss.value 1.25',
+    );
+    expect(variantParamsLabel({ params: {} })).toBe('');
   });
 });

@@ -150,6 +150,25 @@ export function specSummary(spec: StrategySpec, variables: VariableLookup): Summ
   return lines;
 }
 
+/**
+ * A swept parameter's name as the sweep screens head its column: a template parameter's
+ * whole name ('fast'), the last two segments of a spec path ('…params.period').
+ */
+export function shortParamName(name: string): string {
+  const parts = name.split('.');
+  return parts.length > 2 ? `…${parts.slice(-2).join('.')}` : name;
+}
+
+/**
+ * A sweep variant's parameter values in a list's few words: 'fast 10 · slow 50', names as
+ * the sweep screens show them, in the sweep's order.
+ */
+export function variantParamsLabel(variant: Pick<RunSweepVariant, 'params'>): string {
+  return Object.entries(variant.params)
+    .map(([name, value]) => `${shortParamName(name)} ${plainNumber(value)}`)
+    .join(' · ');
+}
+
 /** A sweep variant's parameter values, compact: 'fast=10, slow=50'. */
 export function variantParamsText(variant: Pick<RunSweepVariant, 'params'>): string {
   return Object.entries(variant.params)

@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TIME_SERIES, timeLabels, utcDate } from './time-axes.js';
+import { ELAPSED_DAYS_SERIES, elapsedDayLabels, TIME_SERIES, timeLabels, utcDate } from './time-axes.js';
 
 const s = (iso: string) => Date.parse(iso) / 1e3;
 
@@ -35,6 +35,21 @@ describe('chart times are UTC whatever the machine zone', () => {
   it('writes the legend time as the tables do', () => {
     const value = TIME_SERIES.value as (chart: uPlot, raw: number | null) => string;
     expect(value({} as uPlot, s('2025-01-01T00:38:00Z'))).toBe('2025-01-01 00:38 UTC');
+    expect(value({} as uPlot, null)).toBe('—');
+  });
+});
+
+describe('elapsed-time axes', () => {
+  it('labels ticks in days with the decimals the step needs, not float noise', () => {
+    expect(elapsedDayLabels([0, 5, 10], 5)).toEqual(['0 d', '5 d', '10 d']);
+    expect(elapsedDayLabels([0, 0.1, 0.2, 0.30000000000000004], 0.1)).toEqual(['0.0 d', '0.1 d', '0.2 d', '0.3 d']);
+    expect(elapsedDayLabels([0, 2.5, 5], 2.5)).toEqual(['0.0 d', '2.5 d', '5.0 d']);
+    expect(elapsedDayLabels([0, 0.25], 0.25)).toEqual(['0.00 d', '0.25 d']);
+  });
+
+  it('writes the legend value in days', () => {
+    const value = ELAPSED_DAYS_SERIES.value as (chart: uPlot, raw: number | null) => string;
+    expect(value({} as uPlot, 12.3456)).toBe('12.35 d');
     expect(value({} as uPlot, null)).toBe('—');
   });
 });

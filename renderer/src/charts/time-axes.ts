@@ -40,12 +40,48 @@ export const TIME_SERIES: uPlot.Series = {
   value: (_chart, seconds) => (seconds === null || seconds === undefined ? '—' : `${formatTs(seconds * 1e3)} UTC`),
 };
 
+/** Axis colours from the theme (call per theme). */
+const themedAxis = (): uPlot.Axis => ({ stroke: themeColor('--muted'), grid: { stroke: themeColor('--border'), width: 1 }, ticks: { stroke: themeColor('--border') } });
+
 /** Options every time chart shares: UTC dates, a time x scale, themed axes (call per theme). */
 export function timeChartOptions(): Pick<uPlot.Options, 'tzDate' | 'scales' | 'axes'> {
-  const axis = { stroke: themeColor('--muted'), grid: { stroke: themeColor('--border'), width: 1 }, ticks: { stroke: themeColor('--border') } };
+  const axis = themedAxis();
   return {
     tzDate: utcDate,
     scales: { x: { time: true } },
     axes: [{ ...axis, values: (_chart, splits, _axis, _space, increment) => timeLabels(splits, increment) }, { ...axis, size: 70 }],
+  };
+}
+
+/** Decimals that write every multiple of `increment` exactly (0 for 5, 1 for 0.2, 2 for 0.25), at most 6. */
+function decimalsOf(increment: number): number {
+  for (let d = 0; d < 6; d++) {
+    const scaled = increment * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, scaled)) return d;
+  }
+  return 6;
+}
+
+/**
+ * x-axis labels of elapsed time in days ('0 d', '2.5 d', '30 d'), as many decimals as the
+ * tick step needs (uPlot's numeric splits carry float noise: 0.30000000000000004).
+ */
+export function elapsedDayLabels(splits: readonly number[], increment: number): string[] {
+  const decimals = decimalsOf(increment);
+  return splits.map((days) => `${(Math.abs(days) < 1e-12 ? 0 : days).toFixed(decimals)} d`);
+}
+
+/** The elapsed-time (x) series of a chart whose x is days since a start: its legend value in days. */
+export const ELAPSED_DAYS_SERIES: uPlot.Series = {
+  label: 'Elapsed',
+  value: (_chart, days) => (days === null || days === undefined ? '—' : `${days.toFixed(2)} d`),
+};
+
+/** Options of a chart whose x is elapsed days, not a date: a plain numeric scale, labels in days, themed axes. */
+export function elapsedDaysChartOptions(caption: string): Pick<uPlot.Options, 'scales' | 'axes'> {
+  const axis = themedAxis();
+  return {
+    scales: { x: { time: false } },
+    axes: [{ ...axis, label: caption, labelSize: 20, values: (_chart, splits, _axis, _space, increment) => elapsedDayLabels(splits, increment) }, { ...axis, size: 70 }],
   };
 }

@@ -2,44 +2,35 @@ import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import { api } from '../../api/client.js';
 import { useQuery } from '../../api/use-query.js';
+import { useSessionState } from '../../app/use-session-state.js';
 import { themeColor } from '../../app/use-theme.js';
-import { downsampleMinMax } from '../../charts/downsample.js';
-import { TIME_SERIES, timeChartOptions } from '../../charts/time-axes.js';
+import { ELAPSED_DAYS_SERIES, elapsedDaysChartOptions, TIME_SERIES, timeChartOptions } from '../../charts/time-axes.js';
 import { UPlotChart } from '../../charts/UPlotChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { MetricsTable } from '../run/MetricsTable.js';
+import { defaultAlign, isCompareAlign, overlayCurves, type CompareAlign } from './compare-align.js';
 import { runLabel } from './run-label.js';
 
 const PALETTE = ['--accent', '--good', '--warn', '--bad'];
 
-/**
- * Merges several equity curves onto one x axis (the union of their times, each reduced to
- * the pixels first) with gaps as null, as uPlot's aligned data wants.
- */
-function overlay(curves: readonly { ts: readonly number[]; equity: readonly number[] }[], width: number): uPlot.AlignedData {
-  const reduced = curves.map((c) => downsampleMinMax({ xs: Float64Array.from(c.ts, (t) => t / 1000), ys: Float64Array.from(c.equity) }, width));
-  const xs = [...new Set(reduced.flatMap((r) => Array.from(r.xs)))].sort((a, b) => a - b);
-  const index = new Map(xs.map((x, i) => [x, i]));
-  const columns = reduced.map((r) => {
-    const column: (number | null)[] = new Array<number | null>(xs.length).fill(null);
-    r.xs.forEach((x, i) => (column[index.get(x)!] = r.ys[i]!));
-    return column;
-  });
-  return [xs, ...columns] as uPlot.AlignedData;
-}
+// null until the user picks one: then each comparison opens with what suits its runs.
+const isAlignChoice = (value: unknown): value is CompareAlign | null => value === null || isCompareAlign(value);
 
 /** Two to four runs side by side: metrics in columns, equity curves overlaid. */
 export function CompareView({ runIds, onClose }: { runIds: readonly string[]; onClose: () => void }) {
   const comparison = useQuery(() => api().invoke('runs/compare', { ids: [...runIds], maxPoints: 2000 }), [runIds.join(',')]);
   const data = comparison.data;
+  // The choice made is kept for the session (it outlives opening a run and coming back).
+  const [chosenAlign, setAlign] = useSessionState<CompareAlign | null>('bws.history.compareAlign', null, isAlignChoice);
+  const align: CompareAlign = chosenAlign ?? (data ? defaultAlign(data.equity) : 'date');
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'> | null>(() => {
     if (!data) return null;
-    return {
-      ...timeChartOptions(),
-      series: [TIME_SERIES, ...data.runs.map((run, i) => ({ label: runLabel(run), stroke: themeColor(PALETTE[i % PALETTE.length]!), width: 1.5, spanGaps: true, points: { show: false } }))],
-    };
-  }, [data]);
-  const chartData = useMemo(() => (data ? overlay(data.equity, 1200) : null), [data]);
+    const lines = data.runs.map((run, i) => ({ label: runLabel(run), stroke: themeColor(PALETTE[i % PALETTE.length]!), width: 1.5, spanGaps: true, points: { show: false } }));
+    return align === 'date'
+      ? { ...timeChartOptions(), series: [TIME_SERIES, ...lines] }
+      : { ...elapsedDaysChartOptions("Days since each run's first bar"), series: [ELAPSED_DAYS_SERIES, ...lines] };
+  }, [data, align]);
+  const chartData = useMemo(() => (data ? overlayCurves(data.equity, 1200, align) : null), [data, align]);
 
   return (
     <section className="panel col" data-testid="compare-view">
@@ -53,6 +44,20 @@ export function CompareView({ runIds, onClose }: { runIds: readonly string[]; on
         <>
           <div className="table-scroll">
             <MetricsTable metrics={data.runs.map((r) => r.metrics)} headers={data.runs.map(runLabel)} />
+          </div>
+          <div className="row" role="radiogroup" aria-label="Align the equity curves" data-testid="compare-align">
+            <span className="muted">Align:</span>
+            {(
+              [
+                ['date', 'by date'],
+                ['start', 'from start'],
+              ] as const
+            ).map(([value, text]) => (
+              <label key={value} className="row" style={{ gap: 4 }}>
+                <input type="radio" name="compare-align" value={value} data-testid={`compare-align-${value}`} checked={align === value} onChange={() => setAlign(value)} />
+                {text}
+              </label>
+            ))}
           </div>
           <UPlotChart options={options} data={chartData} height={260} testId="compare-chart" />
         </>

@@ -3,6 +3,7 @@ import { api } from '../../api/client.js';
 import { useDataChanged } from '../../api/use-data-changed.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatCount, formatCountOf, formatNumber, formatRange, formatTs } from '../../app/format.js';
+import { variantParamsLabel } from '../../app/spec-summary.js';
 import type { Route } from '../../app/use-route.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -10,6 +11,7 @@ import { errorMessage } from '../../api/api-error.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { RunResults } from '../run/RunResults.js';
 import { CompareView } from './CompareView.js';
+import { runName } from './run-label.js';
 
 const PAGE = 200;
 
@@ -119,10 +121,18 @@ function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) =>
               {items.map((run) => (
                 <tr key={run.id} data-testid="run-row">
                   <td>
-                    <input type="checkbox" aria-label={`Select run ${run.name}`} data-testid="run-pick" checked={picked.includes(run.id)} onChange={() => toggle(run.id)} />
+                    <input type="checkbox" aria-label={`Select run ${runName(run)}`} data-testid="run-pick" checked={picked.includes(run.id)} onChange={() => toggle(run.id)} />
                   </td>
                   <td>{formatTs(run.createdAt)}</td>
-                  <td>{run.name}</td>
+                  <td>
+                    {run.name}
+                    {run.sweepVariant && (
+                      // A sweep's variants share name, data and range: their parameters tell them apart.
+                      <div className="muted" data-testid="run-variant" title={`Variant #${run.sweepVariant.index} of ${run.sweepVariant.sweepName}`}>
+                        {variantParamsLabel(run.sweepVariant)}
+                      </div>
+                    )}
+                  </td>
                   <td>
                     {run.symbol} {run.timeframe}
                   </td>

@@ -9,4 +9,11 @@ describe('runLabel', () => {
     expect(a).toBe('SMA cross · DEMO-BTC 1m · 2025-01-01 → 2025-01-31 · 823476');
     expect(b).toBe('SMA cross · DEMO-BTC 1h · all stored bars · 9efea2');
   });
+
+  it("tells apart a sweep's variants by their parameters", () => {
+    const base = { name: 'SMA cross', symbol: 'DEMO-BTC', timeframe: '1m' as const, fromTs: Date.UTC(2025, 0, 1), toTs: Date.UTC(2025, 1, 1), hash: '823476abcdef' };
+    const variant = (fast: number) => ({ sweepId: 's1', sweepName: 'SMA sweep', index: fast, params: { fast, slow: 50 } });
+    expect(runLabel({ ...base, sweepVariant: variant(10) })).toBe('SMA cross (fast 10 · slow 50) · DEMO-BTC 1m · 2025-01-01 → 2025-01-31 · 823476');
+    expect(runLabel({ ...base, sweepVariant: variant(10) })).not.toBe(runLabel({ ...base, sweepVariant: variant(12) }));
+  });
 });

@@ -4,6 +4,7 @@ import { api } from '../../api/client.js';
 import type { ArgsOf, ResultOf } from '../../api/contract.js';
 import { usePagedList } from '../../api/use-paged-list.js';
 import { formatCount, formatNumber } from '../../app/format.js';
+import { shortParamName } from '../../app/spec-summary.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, TABLE_METRICS } from './metrics.js';
 import { vrowClass } from '../../components/vrow.js';
@@ -109,8 +110,5 @@ export function VariantsTable(props: { sweepId: string; params: readonly string[
   );
 }
 
-/** The last segment of a spec path ('…params.period'), the whole name of a template parameter. */
-export function shortName(name: string): string {
-  const parts = name.split('.');
-  return parts.length > 2 ? `…${parts.slice(-2).join('.')}` : name;
-}
+/** The last segments of a spec path ('…params.period'), the whole name of a template parameter. */
+export const shortName = shortParamName;
