@@ -188,9 +188,10 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     // Named in the builder's words, the path kept as the key (it used to show the path).
     const fastLabel = 'Long entry: SMA period (trigger 1, left)';
     const slowLabel = 'Long entry: SMA period (trigger 1, right)';
-    expect(await page.getByTestId(`opt-label-${period}`).textContent()).toBe(fastLabel);
-    expect(await page.getByTestId(`opt-label-${slowPeriod}`).textContent()).toBe(slowLabel);
-    expect(await page.getByTestId('opt-label-sizing.percent').textContent()).toBe('Sizing: percent of equity');
+    const labelOf = async (name: string) => rows.filter({ has: page.getByTestId(`opt-use-${name}`) }).locator('td').nth(1).textContent();
+    expect(await labelOf(period)).toBe(fastLabel);
+    expect(await labelOf(slowPeriod)).toBe(slowLabel);
+    expect(await labelOf('sizing.percent')).toBe('Sizing: percent of equity');
     // Suggested ranges sit inside the allowed ones: 100 % of equity is not doubled to 200.
     expect(Number(await page.getByTestId('opt-max-sizing.percent').inputValue())).toBeLessThanOrEqual(100);
     await page.getByTestId('opt-series').selectOption('GOOG/1d');

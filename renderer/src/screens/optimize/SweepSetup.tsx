@@ -10,7 +10,7 @@ import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
 import { variableLookup } from '../../app/spec-summary.js';
-import { boundsText, defaultRange, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
+import { boundsText, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
 
 const DAY_MS = 86_400_000;
@@ -222,9 +222,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
                 <td>
                   <input type="checkbox" aria-label={`Optimize ${param?.label ?? row.name}`} data-testid={`opt-use-${row.name}`} checked={row.enabled} onChange={(event) => setRow(index, { enabled: event.target.checked })} />
                 </td>
-                <td title={row.name} data-testid={`opt-label-${row.name}`}>
-                  {param?.label ?? row.name}
-                </td>
+                <td title={row.name}>{param?.label ?? row.name}</td>
                 <td className="num">{param?.value}</td>
                 {(['min', 'max', 'step'] as const).map((key) => (
                   <td key={key}>
@@ -234,7 +232,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
                       data-testid={`opt-${key}-${row.name}`}
                       value={row[key]}
                       disabled={!row.enabled}
-                      aria-invalid={outside !== null && key !== 'step'}
+                      aria-invalid={outside !== null && key !== 'step' && outsideBounds(row[key], row.bounds)}
                       title={row.bounds && key !== 'step' ? `Allowed: ${boundsText(row.bounds)}` : undefined}
                       onChange={(event) => setRow(index, { [key]: event.target.value })}
                     />

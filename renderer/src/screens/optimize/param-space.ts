@@ -109,17 +109,17 @@ export function boundsText(bounds: ParamBounds): string {
   return bounds.aboveMin ? `above ${formatBound(bounds.min)} and at most ${formatBound(bounds.max)}` : `between ${formatBound(bounds.min)} and ${formatBound(bounds.max)}`;
 }
 
+/** True when typed text is a number outside `bounds`; text that is no number yet is the count's problem, not this one. */
+export function outsideBounds(text: string, bounds: ParamBounds | undefined): boolean {
+  const value = Number(text);
+  if (!bounds || text.trim() === '' || !Number.isFinite(value)) return false;
+  return !((bounds.aboveMin ? value > bounds.min : value >= bounds.min) && value <= bounds.max);
+}
+
 /** Why a row's min or max lies outside its parameter's bounds ('Fast period must be between 1 and 1,000'), or null. */
 export function rangeProblem(row: Pick<RangeRow, 'name' | 'label' | 'min' | 'max' | 'bounds'>): string | null {
-  const bounds = row.bounds;
-  if (!bounds) return null;
-  const inside = (text: string): boolean => {
-    const value = Number(text);
-    // Text that is no number yet is the count's problem, not this one.
-    if (text.trim() === '' || !Number.isFinite(value)) return true;
-    return (bounds.aboveMin ? value > bounds.min : value >= bounds.min) && value <= bounds.max;
-  };
-  return inside(row.min) && inside(row.max) ? null : `${row.label ?? row.name} must be ${boundsText(bounds)}`;
+  if (!row.bounds || (!outsideBounds(row.min, row.bounds) && !outsideBounds(row.max, row.bounds))) return null;
+  return `${row.label ?? row.name} must be ${boundsText(row.bounds)}`;
 }
 
 /**
