@@ -58,6 +58,18 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     await page.getByTestId('sweep-setup').waitFor();
     await page.getByTestId('opt-source').selectOption('template:sma-cross');
     await fillSmaGrid(page);
+    // A start outside the parameter's allowed range is said next to the field and blocks Start
+    // (it used to be accepted and its variants counted "invalid").
+    await page.getByTestId('opt-min-fast').fill('0');
+    expect(await page.getByTestId('opt-range-error-fast').textContent()).toBe('Fast period must be between 1 and 1,000');
+    expect(await page.getByTestId('opt-planned').textContent()).toBe('Fast period must be between 1 and 1,000');
+    expect(await page.getByTestId('sweep-setup-start').isDisabled()).toBe(true);
+    await page.getByTestId('opt-min-fast').fill('5');
+    expect(await page.getByTestId('opt-range-error-fast').count()).toBe(0);
+    // The server refuses such a range too, naming the parameter and its limit, before any job.
+    const sweepStart = { source: { kind: 'template', templateId: 'sma-cross' }, space: [{ name: 'fast', min: 0, max: 15, step: 5 }], objective: { metric: 'sharpe' }, symbol: 'GOOG', timeframe: '1d' };
+    await expect(invoke(server(), 'sweeps/start', sweepStart)).rejects.toThrow('Parameter "fast" (Fast period) must be between 1 and 1000; the range reaches 0');
+    expect((await invoke<Job[]>(server(), 'jobs/list')).filter((j) => j.kind === 'sweep')).toEqual([]);
     expect(await page.getByTestId('opt-constraints').inputValue()).toBe('fast < slow');
     await page.getByTestId('opt-min-trades').fill('1');
     expect(await page.getByTestId('opt-planned').textContent()).toContain('9 grid points');
@@ -170,8 +182,18 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     const rows = page.getByTestId('opt-param-row');
     await rows.first().waitFor();
     const names = await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-name') ?? ''));
-    const period = names.find((name) => /entry\.long.*params\.period$/.test(name));
+    const period = names.find((name) => /entry\.long.*left\.params\.period$/.test(name))!;
+    const slowPeriod = names.find((name) => /entry\.long.*right\.params\.period$/.test(name))!;
     expect(period).toBeDefined();
+    // Named in the builder's words, the path kept as the key (it used to show the path).
+    const fastLabel = 'Long entry: SMA period (trigger 1, left)';
+    const slowLabel = 'Long entry: SMA period (trigger 1, right)';
+    const labelOf = async (name: string) => rows.filter({ has: page.getByTestId(`opt-use-${name}`) }).locator('td').nth(1).textContent();
+    expect(await labelOf(period)).toBe(fastLabel);
+    expect(await labelOf(slowPeriod)).toBe(slowLabel);
+    expect(await labelOf('sizing.percent')).toBe('Sizing: percent of equity');
+    // Suggested ranges sit inside the allowed ones: 100 % of equity is not doubled to 200.
+    expect(Number(await page.getByTestId('opt-max-sizing.percent').inputValue())).toBeLessThanOrEqual(100);
     await page.getByTestId('opt-series').selectOption('GOOG/1d');
     await page.getByTestId(`opt-use-${period}`).check();
     await page.getByTestId(`opt-min-${period}`).fill('5');
@@ -184,7 +206,24 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     expect(await page.getByTestId('sweeps-list').getByTestId('sweep-item').count()).toBe(2);
     // One varied parameter: the heatmap says it needs two (it used to say "Loading…" for ever).
     await page.getByTestId('heatmap-none').filter({ hasText: 'this sweep varies one' }).waitFor();
+    expect(await page.getByTestId(`vsort-param-${period}`).textContent()).toBe(fastLabel);
+    expect(await page.getByTestId('heatmap-x').locator('option').allTextContents()).toEqual([fastLabel]);
+
+    // Both periods: the heatmap's axes and the best variant name them in words too.
+    await page.getByTestId(`opt-use-${slowPeriod}`).check();
+    await page.getByTestId(`opt-min-${slowPeriod}`).fill('20');
+    await page.getByTestId(`opt-max-${slowPeriod}`).fill('40');
+    await page.getByTestId(`opt-step-${slowPeriod}`).fill('10');
+    await page.getByTestId('sweep-setup-start').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="sweep-item"]').length === 3);
+    await page.waitForFunction(() => document.querySelector('[data-testid="sweep-view"]')?.getAttribute('data-status') === 'completed', undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="heatmap"]')?.getAttribute('data-filled') === '9', undefined, { timeout: 10_000 });
+    expect(await page.getByTestId('heatmap-x-name').textContent()).toBe(`x: ${fastLabel}`);
+    expect(await page.getByTestId('heatmap-y-name').textContent()).toBe(`y: ${slowLabel}`);
+    expect(await page.getByTestId('heatmap-y').locator('option').allTextContents()).toEqual([fastLabel, slowLabel]);
+    expect(await page.getByTestId('sweep-best').textContent()).toContain(`${fastLabel}=`);
+    expect(await page.getByTestId('sweep-view').textContent()).not.toContain('params.period');
     expect(app.errors).toEqual([]);
     await app.close();
-  }, 40_000);
+  }, 60_000);
 });

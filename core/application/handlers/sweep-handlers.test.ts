@@ -192,6 +192,16 @@ describe('sweeps', () => {
     const huge = await fail('sweeps/start', { ...grid, constraints: [], space: [{ name: 'fast', min: 1, max: 1000, step: 1 }, { name: 'slow', min: 2, max: 2000, step: 1 }] });
     expect(huge).toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/at most/) });
     expect(await fail('sweeps/start', { ...grid, source: { kind: 'spec', spec: { name: 'broken' } } })).toMatchObject({ type: 'ValidationError' });
+    // A range reaching outside the parameter's limit (its variants would only be counted invalid).
+    expect(await fail('sweeps/start', { ...grid, space: [{ name: 'fast', min: 0, max: 30, step: 5 }, grid.space[1]] })).toMatchObject({
+      type: 'ValidationError',
+      message: 'Parameter "fast" (Fast period) must be between 1 and 1000; the range reaches 0',
+    });
+    const saved = (await call('strategies/catalog')).templates.find((t) => t.id === 'sma-cross')!.spec;
+    expect(await fail('sweeps/start', { ...grid, constraints: [], source: { kind: 'spec', spec: saved }, space: [{ name: 'sizing.percent', min: 50, max: 200, step: 50 }] })).toMatchObject({
+      type: 'ValidationError',
+      message: expect.stringContaining('(Percent of equity) must be between 0.1 and 100'),
+    });
     expect(h.jobs.list().length).toBe(before);
   });
 });

@@ -1,6 +1,7 @@
 import { DomainError } from '../../domain/errors.js';
 import { checkConstraints } from '../../domain/optimize/constraints.js';
 import { isEligible, rankVariants, scoreOf } from '../../domain/optimize/objective.js';
+import { checkSourceRanges } from '../../domain/optimize/param-limits.js';
 import { checkSpace } from '../../domain/optimize/param-space.js';
 import { createSearchPlan, type Candidate } from '../../domain/optimize/search.js';
 import { buildVariantSpec, checkSourceParams } from '../../domain/optimize/variant-spec.js';
@@ -35,7 +36,7 @@ export interface OptimizeOutcome {
   readonly barsRead: readonly BarsRead[];
 }
 
-/** Checks a sweep's configuration; domain problems become ValidationError. */
+/** Checks a sweep's configuration (names, constraints, ranges within their limits); domain problems become ValidationError. */
 export function checkSweepConfig(config: SweepConfig): void {
   try {
     checkSpace(config.space);
@@ -44,6 +45,8 @@ export function checkSweepConfig(config: SweepConfig): void {
       config.space.map((p) => p.name),
     );
     checkSourceParams(config.source, config.space);
+    // A value outside its parameter's limit would only be counted invalid: refuse the range.
+    checkSourceRanges(config.source, config.space);
   } catch (error) {
     if (error instanceof DomainError) throw new ValidationError(error.message);
     throw error;

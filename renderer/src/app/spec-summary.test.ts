@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConditionGroup, StrategySpec, Trigger, VariableDef, VariableOperand } from '../api/contract.js';
-import { conditionText, specSummary, variableLookup, variantParamsLabel, variantParamsText } from './spec-summary.js';
+import { conditionText, specPathLabel, specSummary, variableLookup, variantParamsLabel, variantParamsText } from './spec-summary.js';
 
 // A few catalog entries shaped like the server's (core/domain/strategy/catalog.ts).
 const period = (value: number) => ({ name: 'period', label: 'Period', type: 'int', default: value, min: 1, max: 5000, step: 1 }) as const;
@@ -163,5 +163,33 @@ describe('sweep parameters', () => {
       '…params.period 1200 · …stopLoss.value 1.25',
     );
     expect(variantParamsLabel({ params: {} })).toBe('');
+  });
+});
+
+describe('spec paths in words', () => {
+  it("names a saved spec's numbers the way the builder does, numbering triggers from 1", () => {
+    const swept = spec({
+      direction: 'both',
+      entry: {
+        long: group('all', when(v('sma', { period: 10 }), 'crossesAbove', v('sma', { period: 30 })), group('any', when(v('rsi'), '<', 30), { kind: 'trigger', left: v('close'), operator: 'risingFor', bars: 3 })),
+        short: group('all', when(v('macd', { fast: 8 }), '<', 0)),
+      },
+      management: { stopLoss: { kind: 'percent', value: 2 }, trailingStop: { distance: { kind: 'atr', multiple: 2, period: 14 }, activationPct: 1 }, partialExit: { atProfitPct: 3, fraction: 0.5 } },
+    });
+    const label = (path: string) => specPathLabel(swept, path, VARIABLES);
+    expect(label('entry.long.children[0].left.params.period')).toBe('Long entry: SMA period (trigger 1, left)');
+    expect(label('entry.long.children[0].right.params.period')).toBe('Long entry: SMA period (trigger 1, right)');
+    expect(label('entry.long.children[1].children[0].right.value')).toBe('Long entry: RSI(14) is below value (trigger 2.1)');
+    expect(label('entry.long.children[1].children[1].bars')).toBe('Long entry: Close rises for N bars (trigger 2.2)');
+    expect(label('entry.short.children[0].left.params.fast')).toBe('Short entry: MACD fast period (trigger 1, left)');
+    expect(label('exit.long.children[0].right.params.period')).toBe('Long exit: SMA period (trigger 1, right)');
+    expect(label('management.stopLoss.value')).toBe('Stop loss: percent');
+    expect(label('management.trailingStop.distance.multiple')).toBe('Trailing stop: ATR multiple');
+    expect(label('management.trailingStop.activationPct')).toBe('Trailing stop: activate at profit %');
+    expect(label('management.partialExit.fraction')).toBe('Partial exit: fraction closed');
+    expect(label('sizing.percent')).toBe('Sizing: percent of equity');
+    expect(label('costs.slippageBps')).toBe('Slippage (bps)');
+    // A path it cannot place stays the path (the stable key), not a wrong name.
+    expect(label('entry.long.children[7].left.params.period')).toBe('entry.long.children[7].left.params.period');
   });
 });

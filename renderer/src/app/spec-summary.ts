@@ -175,3 +175,69 @@ export function variantParamsText(variant: Pick<RunSweepVariant, 'params'>): str
     .map(([name, value]) => `${name}=${plainNumber(value)}`)
     .join(', ');
 }
+
+/** Splits a sweep's spec path ('entry.long.children[0].left.params.period') into keys and indices. */
+export function pathSegments(path: string): (string | number)[] {
+  return (path.match(/[^.[\]]+/g) ?? []).map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+}
+
+// The builder's words for the fixed number fields of a spec (ManagementForm, SizingCostsForm).
+const FIELD_WORDS: Readonly<Record<string, string>> = {
+  'management.trailingStop.activationPct': 'Trailing stop: activate at profit %',
+  'management.timeExitBars': 'Time exit (bars)',
+  'management.pyramiding.maxAdds': 'Pyramiding: max adds',
+  'management.pyramiding.spacingPct': 'Pyramiding: add spacing %',
+  'management.partialExit.atProfitPct': 'Partial exit at profit %',
+  'management.partialExit.fraction': 'Partial exit: fraction closed',
+  'sizing.quantity': 'Sizing: quantity',
+  'sizing.cash': 'Sizing: cash per trade',
+  'sizing.percent': 'Sizing: percent of equity',
+  'costs.commissionPct': 'Commission % per side',
+  'costs.commissionFixed': 'Commission fixed',
+  'costs.slippageBps': 'Slippage (bps)',
+  initialCash: 'Initial cash',
+};
+const DISTANCE_WORDS: Readonly<Record<string, string>> = { stopLoss: 'Stop loss', takeProfit: 'Take profit', trailingStop: 'Trailing stop' };
+const DISTANCE_FIELD_WORDS: Readonly<Record<string, string>> = { value: 'percent', multiple: 'ATR multiple', period: 'ATR period' };
+
+/**
+ * A number of a spec, named by its path, in the builder's words: 'Long entry: SMA period
+ * (trigger 1, left)', 'Long exit: RSI(14) is below value (trigger 2.1)', 'Stop loss: percent',
+ * 'Sizing: percent of equity'. Triggers are numbered in the builder's order from 1, a
+ * nested group's as 'group.trigger'. A path it cannot place is returned as it is.
+ */
+export function specPathLabel(spec: StrategySpec, path: string, variables: VariableLookup): string {
+  const segments = pathSegments(path);
+  const fixed = FIELD_WORDS[segments.join('.')];
+  if (fixed) return fixed;
+  const [root, second] = segments;
+  if (root === 'management' && typeof second === 'string' && DISTANCE_WORDS[second]) {
+    const rest = second === 'trailingStop' && segments[2] === 'distance' ? segments.slice(3) : segments.slice(2);
+    const field = rest.length === 1 ? DISTANCE_FIELD_WORDS[String(rest[0])] : undefined;
+    return field ? `${DISTANCE_WORDS[second]}: ${field}` : path;
+  }
+  if ((root !== 'entry' && root !== 'exit') || (second !== 'long' && second !== 'short')) return path;
+  const prefix = `${second === 'long' ? 'Long' : 'Short'} ${root}`;
+  let node: Condition | undefined = spec[root][second];
+  const numbers: number[] = [];
+  let at = 2;
+  while (node?.kind === 'group' && segments[at] === 'children' && typeof segments[at + 1] === 'number') {
+    const index = segments[at + 1] as number;
+    numbers.push(index + 1);
+    node = node.children[index];
+    at += 2;
+  }
+  if (node?.kind !== 'trigger') return path;
+  const where = `trigger ${numbers.join('.')}`;
+  const [part, key, name] = segments.slice(at);
+  if (part === 'bars' && key === undefined) return `${prefix}: ${operandText(node.left, variables)} ${OPERATOR_PHRASES[node.operator]} N bars (${where})`;
+  if (part === 'right' && key === 'value' && name === undefined) return `${prefix}: ${operandText(node.left, variables)} ${OPERATOR_PHRASES[node.operator]} value (${where})`;
+  if ((part === 'left' || part === 'right') && key === 'params' && typeof name === 'string' && segments.length === at + 3) {
+    const operand = node[part];
+    if (operand?.kind !== 'variable') return path;
+    const def = variables.get(operand.variable);
+    const param = def?.params.find((p) => p.name === name);
+    return `${prefix}: ${def?.label ?? operand.variable} ${(param?.label ?? name).toLowerCase()} (${where}, ${part})`;
+  }
+  return path;
+}

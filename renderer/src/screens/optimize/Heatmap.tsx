@@ -16,8 +16,9 @@ const MAX_HEIGHT = 360;
  * The heatmap on one canvas: a grid of up to 250,000 cells (the contract's cap) would be a
  * quarter of a million DOM nodes as a CSS grid. Colour = metric of the cell's best variant;
  * empty cells (not run yet, or rejected by a constraint) stay blank. Click opens the cell's variant.
+ * `nameOf` names the axes' parameters in words (a saved spec's paths).
  */
-export function Heatmap({ map, onPick }: { map: HeatmapData; onPick: (variantIndex: number) => void }) {
+export function Heatmap({ map, nameOf = (name) => name, onPick }: { map: HeatmapData; nameOf?: (name: string) => string; onPick: (variantIndex: number) => void }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLDivElement>(null);
   const [hover, setHover] = useState<number | null>(null);
@@ -99,7 +100,7 @@ export function Heatmap({ map, onPick }: { map: HeatmapData; onPick: (variantInd
       />
       <div className="row" style={{ fontSize: 12 }}>
         <span className="muted">
-          x: {map.x.name} · y: {map.y.name} · {map.metric} ({map.direction})
+          <span data-testid="heatmap-x-name">x: {nameOf(map.x.name)}</span> · <span data-testid="heatmap-y-name">y: {nameOf(map.y.name)}</span> · {map.metric} ({map.direction})
         </span>
         <span data-testid="heatmap-min">{formatNumber(map.direction === 'maximize' ? map.min : map.max)}</span>
         <span className="heat-legend" style={{ background: legendGradient() }} />
@@ -109,7 +110,7 @@ export function Heatmap({ map, onPick }: { map: HeatmapData; onPick: (variantInd
         </span>
         {hovered && (
           <span data-testid="heatmap-hover">
-            {map.x.name}={hovered.x} {map.y.name}={hovered.y}: {formatNumber(hovered.value ?? null)}
+            {nameOf(map.x.name)}={hovered.x} {nameOf(map.y.name)}={hovered.y}: {formatNumber(hovered.value ?? null)}
             {hovered.variant !== null && hovered.variant !== undefined ? ` (variant #${hovered.variant})` : ' (no variant)'}
           </span>
         )}

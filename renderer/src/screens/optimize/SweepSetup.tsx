@@ -9,7 +9,8 @@ import { TIMEFRAME_OPTIONS } from '../../app/timeframes.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
-import { defaultRange, numericPaths, parseConstraints, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
+import { variableLookup } from '../../app/spec-summary.js';
+import { boundsText, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
 
 const DAY_MS = 86_400_000;
@@ -67,7 +68,8 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
           // Only a parameter known to be whole (a template's int) refuses fractions: a saved
           // spec's slippage of 1 is whole by chance, and 0.5 steps of it are fine.
           const integer = p.bounds?.integer ?? false;
-          return { name: p.name, enabled: enabled(p), min: String(range.min), max: String(range.max), step: String(range.step), integer };
+          const row = { name: p.name, label: p.label, enabled: enabled(p), min: String(range.min), max: String(range.max), step: String(range.step), integer };
+          return p.bounds ? { ...row, bounds: p.bounds } : row;
         }),
       );
       setConstraints(defaultConstraints);
@@ -81,14 +83,16 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
         const names = params.map((p) => p.name);
         apply(params, (p) => params.indexOf(p) < 2, names.includes('fast') && names.includes('slow') ? 'fast < slow' : '');
       }
-    } else if (id) {
+    } else if (id && catalog.data) {
+      const { variables, limits } = catalog.data;
       api()
         .invoke('strategies/get', { id })
         .then(
           (detail) => {
             if (!live) return;
             setSpec(detail.spec as unknown as Record<string, unknown>);
-            apply(numericPaths(detail.spec), () => false, '');
+            // Named in the builder's words and bounded by the catalog's limits; the path stays the key.
+            apply(specParams(detail.spec, variableLookup(variables), limits), () => false, '');
           },
           (failure: unknown) => live && setError(errorMessage(failure)),
         );
@@ -204,16 +208,19 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
             <th>Max</th>
             <th>Step</th>
             <th className="num">Values</th>
+            <th />
           </tr>
         </thead>
         <tbody>
           {rows.map((row, index) => {
             const param = tunable[index];
             const count = toSpace([{ ...row, enabled: true }]);
+            // Said next to the fields as typed (only for a ticked row: an unticked one is not sent).
+            const outside = row.enabled ? rangeProblem(row) : null;
             return (
               <tr key={row.name} data-testid="opt-param-row" data-name={row.name}>
                 <td>
-                  <input type="checkbox" aria-label={`Optimize ${row.name}`} data-testid={`opt-use-${row.name}`} checked={row.enabled} onChange={(event) => setRow(index, { enabled: event.target.checked })} />
+                  <input type="checkbox" aria-label={`Optimize ${param?.label ?? row.name}`} data-testid={`opt-use-${row.name}`} checked={row.enabled} onChange={(event) => setRow(index, { enabled: event.target.checked })} />
                 </td>
                 <td title={row.name}>{param?.label ?? row.name}</td>
                 <td className="num">{param?.value}</td>
@@ -225,11 +232,20 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
                       data-testid={`opt-${key}-${row.name}`}
                       value={row[key]}
                       disabled={!row.enabled}
+                      aria-invalid={outside !== null && key !== 'step' && outsideBounds(row[key], row.bounds)}
+                      title={row.bounds && key !== 'step' ? `Allowed: ${boundsText(row.bounds)}` : undefined}
                       onChange={(event) => setRow(index, { [key]: event.target.value })}
                     />
                   </td>
                 ))}
                 <td className="num">{'error' in count ? '—' : count.planned}</td>
+                <td>
+                  {outside && (
+                    <span className="field-error" data-testid={`opt-range-error-${row.name}`}>
+                      {outside}
+                    </span>
+                  )}
+                </td>
               </tr>
             );
           })}

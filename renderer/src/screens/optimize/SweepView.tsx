@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { ResultOf } from '../../api/contract.js';
+import { loadCatalog } from '../../api/catalog.js';
 import { useQuery } from '../../api/use-query.js';
+import { variableLookup } from '../../app/spec-summary.js';
 import { formatCount, formatNumber } from '../../app/format.js';
 import type { Route } from '../../app/use-route.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -10,8 +12,9 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { Heatmap, type HeatmapData } from './Heatmap.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
 import { openVariantRun } from './open-variant.js';
+import { paramNamer } from './param-space.js';
 import { useSweepProgress } from './use-sweep-progress.js';
-import { shortName, VariantsTable } from './VariantsTable.js';
+import { VariantsTable } from './VariantsTable.js';
 
 type SweepDetail = ResultOf<'sweeps/get'>;
 
@@ -26,6 +29,10 @@ export function SweepView({ sweepId, navigate }: { sweepId: string; navigate: (r
 
 function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: () => void; navigate: (route: Route) => void }) {
   const params = sweep.config.space.map((p) => p.name);
+  // Parameters are keyed by name (a template's 'fast' or a spec path) and shown in words.
+  const catalog = useQuery(() => loadCatalog(), []);
+  const variables = useMemo(() => (catalog.data ? variableLookup(catalog.data.variables) : null), [catalog.data]);
+  const nameOf = useMemo(() => paramNamer(sweep.config.source, variables), [sweep.config.source, variables]);
   const [x, setX] = useState(params[0] ?? '');
   const [y, setY] = useState(params[1] ?? params[0] ?? '');
   const [metric, setMetric] = useState<OfferedMetric | 'objective'>('objective');
@@ -111,7 +118,7 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
           </span>
           {sweep.best && (
             <span data-testid="sweep-best">
-              best #{sweep.best.index}: {formatNumber(sweep.best.score, 3)} ({Object.entries(sweep.best.params).map(([k, v]) => `${shortName(k)}=${v}`).join(', ')})
+              best #{sweep.best.index}: {formatNumber(sweep.best.score, 3)} ({Object.entries(sweep.best.params).map(([k, v]) => `${nameOf(k)}=${v}`).join(', ')})
             </span>
           )}
         </div>
@@ -126,7 +133,7 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
           <select data-testid="heatmap-x" value={x} onChange={(event) => setX(event.target.value)}>
             {params.map((p) => (
               <option key={p} value={p}>
-                {p}
+                {nameOf(p)}
               </option>
             ))}
           </select>
@@ -134,7 +141,7 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
           <select data-testid="heatmap-y" value={y} onChange={(event) => setY(event.target.value)}>
             {params.map((p) => (
               <option key={p} value={p}>
-                {p}
+                {nameOf(p)}
               </option>
             ))}
           </select>
@@ -153,12 +160,12 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
             {heatmapProblem}
           </div>
         ) : map ? (
-          <Heatmap map={map} onPick={(index) => void open(index)} />
+          <Heatmap map={map} nameOf={nameOf} onPick={(index) => void open(index)} />
         ) : (
           <div className="muted">Loading heatmap…</div>
         )}
       </section>
-      <VariantsTable sweepId={sweep.id} params={params} version={progress.version} onOpen={(index) => void open(index)} />
+      <VariantsTable sweepId={sweep.id} params={params} nameOf={nameOf} version={progress.version} onOpen={(index) => void open(index)} />
     </div>
   );
 }

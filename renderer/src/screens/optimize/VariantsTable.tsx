@@ -4,7 +4,6 @@ import { api } from '../../api/client.js';
 import type { ArgsOf, ResultOf } from '../../api/contract.js';
 import { usePagedList } from '../../api/use-paged-list.js';
 import { formatCount, formatNumber } from '../../app/format.js';
-import { shortParamName } from '../../app/spec-summary.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, TABLE_METRICS } from './metrics.js';
 import { vrowClass } from '../../components/vrow.js';
@@ -14,17 +13,20 @@ type Sort = NonNullable<ArgsOf<'sweeps/variants'>['sort']>;
 
 const ROW_HEIGHT = 26;
 const PARAM_WIDTH = 110;
+/** A column named in words ('Long entry: SMA period (trigger 1, left)'), its header wrapped on two or three lines. */
+const WORDS_WIDTH = 200;
 const METRIC_WIDTH = 100;
 
 interface RowProps {
   readonly rowAt: (index: number) => VariantRow | undefined;
   readonly version: number;
   readonly params: readonly string[];
+  readonly paramWidth: number;
   readonly onOpen: (variantIndex: number) => void;
 }
 
 /** One variant: number, score, parameters, key metrics; a click opens it as a run. */
-function VariantRowView({ index, style, ariaAttributes, rowAt, params, onOpen }: RowComponentProps<RowProps>) {
+function VariantRowView({ index, style, ariaAttributes, rowAt, params, paramWidth, onOpen }: RowComponentProps<RowProps>) {
   const row = rowAt(index);
   if (!row) {
     return (
@@ -40,7 +42,7 @@ function VariantRowView({ index, style, ariaAttributes, rowAt, params, onOpen }:
         {row.error ? 'failed' : formatNumber(row.score, 3)}
       </span>
       {params.map((name) => (
-        <span key={name} className="num" style={{ width: PARAM_WIDTH, flex: 'none' }}>
+        <span key={name} className="num" style={{ width: paramWidth, flex: 'none' }}>
           {row.params[name] ?? '—'}
         </span>
       ))}
@@ -59,8 +61,8 @@ const sameSort = (a: Sort, b: Sort): boolean => a.by === b.by && ('name' in a ? 
  * Every variant of a sweep, virtualized and paged from the server (a genetic run can hold
  * 100,000 variants); header clicks sort on the server. `version` bumps refetch while it runs.
  */
-export function VariantsTable(props: { sweepId: string; params: readonly string[]; version: number; onOpen: (variantIndex: number) => void }) {
-  const { sweepId, params, version, onOpen } = props;
+export function VariantsTable(props: { sweepId: string; params: readonly string[]; nameOf: (name: string) => string; version: number; onOpen: (variantIndex: number) => void }) {
+  const { sweepId, params, nameOf, version, onOpen } = props;
   const [sort, setSort] = useState<Sort>({ by: 'objective' });
   const [order, setOrder] = useState<'asc' | 'desc'>('desc');
   const variants = usePagedList((offset, limit) => api().invoke('sweeps/variants', { sweepId, sort, order, offset, limit }), [sweepId, sort, order, version], 200);
@@ -79,7 +81,8 @@ export function VariantsTable(props: { sweepId: string; params: readonly string[
       {arrow(candidate)}
     </button>
   );
-  const minWidth = 60 + 90 + params.length * PARAM_WIDTH + TABLE_METRICS.length * METRIC_WIDTH + 40;
+  const paramWidth = params.some((name) => nameOf(name).length > 16) ? WORDS_WIDTH : PARAM_WIDTH;
+  const minWidth = 60 + 90 + params.length * paramWidth + TABLE_METRICS.length * METRIC_WIDTH + 40;
 
   return (
     <section className="panel col" style={{ minHeight: 0 }} data-testid="variants-table" data-sort={`${sort.by}${'name' in sort ? `:${sort.name}` : ''}:${order}`}>
@@ -93,7 +96,7 @@ export function VariantsTable(props: { sweepId: string; params: readonly string[
             #{arrow({ by: 'index' })}
           </button>
           {header({ by: 'objective' }, 'Objective', 90, 'vsort-objective')}
-          {params.map((name) => header({ by: 'param', name }, shortName(name), PARAM_WIDTH, `vsort-param-${name}`))}
+          {params.map((name) => header({ by: 'param', name }, nameOf(name), paramWidth, `vsort-param-${name}`))}
           {TABLE_METRICS.map((metric) => header({ by: 'metric', name: metric }, METRIC_LABELS[metric], METRIC_WIDTH, `vsort-${metric}`))}
         </div>
         <List
@@ -102,13 +105,10 @@ export function VariantsTable(props: { sweepId: string; params: readonly string[
           rowCount={variants.total ?? 0}
           rowHeight={ROW_HEIGHT}
           overscanCount={10}
-          rowProps={{ rowAt: variants.rowAt, version: variants.version, params, onOpen }}
+          rowProps={{ rowAt: variants.rowAt, version: variants.version, params, paramWidth, onOpen }}
           onRowsRendered={(visible, all) => variants.ensure(visible.startIndex, visible.stopIndex, all)}
         />
       </div>
     </section>
   );
 }
-
-/** The last segments of a spec path ('…params.period'), the whole name of a template parameter. */
-export const shortName = shortParamName;

@@ -11,8 +11,11 @@ import { TIME_SERIES, timeChartOptions } from '../../charts/time-axes.js';
 import { UPlotChart } from '../../charts/UPlotChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
-import { SweepSetup } from './SweepSetup.js';
-import { shortName } from './VariantsTable.js';
+import { SweepSetup, type SweepRequest } from './SweepSetup.js';
+import { loadCatalog } from '../../api/catalog.js';
+import { useQuery } from '../../api/use-query.js';
+import { variableLookup } from '../../app/spec-summary.js';
+import { paramNamer } from './param-space.js';
 import type { WalkForwardReport } from '../../../../core/application/contract/sweeps.js';
 
 // The job result's type lives in the contract; api/contract.ts does not re-export it yet.
@@ -30,6 +33,8 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
   const [anchored, setAnchored] = useState(false);
   const [jobId, setJobId] = useState<_Started['jobId'] | null>(null);
   const [report, setReport] = useState<WalkForwardReport | null>(null);
+  // The source the report's parameters belong to: a saved spec's paths are shown in words.
+  const [source, setSource] = useState<SweepRequest['source'] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const finished = (job: JobInfo): void => {
@@ -57,6 +62,7 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
             ...request,
             schedule: { inSampleMs: days(inSampleDays), outOfSampleMs: days(outOfSampleDays), ...(stepDays.trim() ? { stepMs: days(stepDays) } : {}), anchored },
           });
+          setSource(request.source);
           setJobId(started.jobId);
         }}
       >
@@ -88,7 +94,7 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
         </div>
       )}
       <ErrorBox message={error ?? cancelError} testId="wf-error" />
-      {report && <WalkForwardReportView report={report} />}
+      {report && <WalkForwardReportView report={report} source={source} />}
     </div>
   );
 }
@@ -100,7 +106,9 @@ const KEY_METRICS = [
   ['tradeCount', 'Trades'],
 ] as const;
 
-function WalkForwardReportView({ report }: { report: WalkForwardReport }) {
+function WalkForwardReportView({ report, source }: { report: WalkForwardReport; source: SweepRequest['source'] | null }) {
+  const catalog = useQuery(() => loadCatalog(), []);
+  const nameOf = useMemo(() => (source ? paramNamer(source, catalog.data ? variableLookup(catalog.data.variables) : null) : (name: string) => name), [source, catalog.data]);
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => {
     const colour = themeColor('--accent');
     return { ...timeChartOptions(), series: [TIME_SERIES, { label: 'OOS equity', stroke: colour, width: 1, fill: `${colour}22`, points: { show: false } }] };
@@ -150,7 +158,7 @@ function WalkForwardReportView({ report }: { report: WalkForwardReport }) {
                 <td>
                   {formatRange(w.outOfSample.fromTs, w.outOfSample.toTs)}
                 </td>
-                <td className={w.bestEligible ? '' : 'muted'}>{Object.entries(w.bestParams).map(([k, v]) => `${shortName(k)}=${v}`).join(', ')}</td>
+                <td className={w.bestEligible ? '' : 'muted'}>{Object.entries(w.bestParams).map(([k, v]) => `${nameOf(k)}=${v}`).join(', ')}</td>
                 {KEY_METRICS.map(([key]) => (
                   <td key={`is-${key}`} className="num">
                     {formatNumber(w.inSampleMetrics[key] ?? null, key === 'tradeCount' ? 0 : 2)}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRange, niceStep, numericPaths, parseConstraints, toSpace, valueCount } from './param-space.js';
+import type { SpecLimits, StrategySpec, VariableDef } from '../../api/contract.js';
+import { variableLookup } from '../../app/spec-summary.js';
+import { defaultRange, niceStep, numericPaths, paramNamer, parseConstraints, rangeProblem, specParams, toSpace, valueCount } from './param-space.js';
 
 describe('numericPaths', () => {
   it('lists every number of a spec as a sweep path, skipping version and initial cash', () => {
@@ -46,5 +48,88 @@ describe('ranges', () => {
 
   it('splits constraints on commas and lines', () => {
     expect(parseConstraints('fast < slow,\n slow<=200 ,')).toEqual(['fast<slow', 'slow<=200']);
+  });
+});
+
+// Shaped like the server's catalog (core/domain/strategy/catalog.ts and limits.ts): the entries these tests touch.
+const VARIABLES = variableLookup([
+  {
+    id: 'sma',
+    label: 'SMA',
+    description: '',
+    kind: 'indicator',
+    params: [{ name: 'period', label: 'Period', type: 'int', default: 20, min: 1, max: 5000, step: 1 }],
+    outputs: [{ id: 'value', label: 'SMA', group: 'price' }],
+    placement: 'overlay',
+    group: 'price',
+  } satisfies VariableDef,
+]);
+const LIMITS = {
+  distancePercent: { min: 0.01, max: 100, step: 0.1 },
+  partialExitAtProfitPct: { min: 0, max: 1000, aboveMin: true, step: 0.1 },
+  partialExitFraction: { min: 0.01, max: 0.99, step: 0.05 },
+  sizingQuantity: { min: 0, max: 1e9, aboveMin: true, step: 1 },
+  sizingPercent: { min: 0.1, max: 100, step: 1 },
+  commissionPct: { min: 0, max: 10, step: 0.01 },
+  commissionFixed: { min: 0, max: 1000, step: 0.5 },
+  slippageBps: { min: 0, max: 1000, step: 1 },
+} as unknown as SpecLimits;
+
+const sma = (period: number) => ({ kind: 'variable', variable: 'sma', params: { period } }) as const;
+const SAVED: StrategySpec = {
+  version: 1,
+  name: 'Saved cross',
+  direction: 'long',
+  entry: { long: { kind: 'group', mode: 'all', children: [{ kind: 'trigger', left: sma(10), operator: 'crossesAbove', right: sma(30) }] } },
+  exit: {},
+  management: { stopLoss: { kind: 'percent', value: 80 }, partialExit: { atProfitPct: 5, fraction: 0.5 } },
+  sizing: { kind: 'percentEquity', percent: 100 },
+  costs: { commissionPct: 0.1, commissionFixed: 0, slippageBps: 1 },
+  initialCash: 10_000,
+};
+
+describe('ranges inside the allowed values', () => {
+  const fast = { name: 'fast', label: 'Fast period', enabled: true, min: '5', max: '50', step: '5', integer: true, bounds: { min: 1, max: 1000, step: 1, integer: true } };
+
+  it('suggests ranges inside every parameter bound of a saved spec', () => {
+    const params = specParams(SAVED, VARIABLES, LIMITS);
+    for (const p of params) {
+      if (!p.bounds) continue;
+      const range = defaultRange(p);
+      expect(range.min, p.name).toBeGreaterThanOrEqual(p.bounds.min);
+      expect(range.max, p.name).toBeLessThanOrEqual(p.bounds.max);
+    }
+    // Half to double of 100 % of equity, 80 % stop and a 0.5 fraction would reach 200, 160 and 1.
+    const rangeOf = (name: string) => defaultRange(params.find((p) => p.name === name)!);
+    expect(rangeOf('sizing.percent')).toEqual({ min: 50, max: 100, step: 50 });
+    expect(rangeOf('management.stopLoss.value').max).toBe(100);
+    expect(rangeOf('management.partialExit.fraction').max).toBeLessThanOrEqual(0.99);
+    // An exclusive lower bound (a quantity of 0 is none) starts a step above it.
+    expect(defaultRange({ name: 'q', label: 'q', value: 0, bounds: { min: 0, max: 1e9, step: 1, integer: false, aboveMin: true } }).min).toBeGreaterThan(0);
+  });
+
+  it('names saved-spec parameters in words and bounds them from the catalog', () => {
+    const params = specParams(SAVED, VARIABLES, LIMITS);
+    expect(params.find((p) => p.name === 'entry.long.children[0].left.params.period')).toEqual({
+      name: 'entry.long.children[0].left.params.period',
+      label: 'Long entry: SMA period (trigger 1, left)',
+      value: 10,
+      bounds: { min: 1, max: 5000, step: 1, integer: true },
+    });
+    expect(params.find((p) => p.name === 'sizing.percent')).toMatchObject({ label: 'Sizing: percent of equity', bounds: { min: 0.1, max: 100, integer: false } });
+    const name = paramNamer({ kind: 'spec', spec: SAVED }, VARIABLES);
+    expect(name('entry.long.children[0].right.params.period')).toBe('Long entry: SMA period (trigger 1, right)');
+    expect(paramNamer({ kind: 'template', templateId: 'sma-cross' }, VARIABLES)('fast')).toBe('fast');
+  });
+
+  it('refuses a typed start or end outside the bounds, saying the allowed range', () => {
+    expect(rangeProblem(fast)).toBeNull();
+    expect(rangeProblem({ ...fast, min: '0' })).toBe('Fast period must be between 1 and 1,000');
+    expect(rangeProblem({ ...fast, max: '1500' })).toBe('Fast period must be between 1 and 1,000');
+    expect(rangeProblem({ ...fast, min: '' })).toBeNull();
+    expect(rangeProblem({ name: 'q', label: 'Quantity', min: '0', max: '5', bounds: { min: 0, max: 1e9, step: 1, integer: false, aboveMin: true } })).toBe('Quantity must be above 0 and at most 1B');
+    // The plan says why Start is disabled: the first row out of bounds.
+    expect(toSpace([{ ...fast, max: '1500' }])).toEqual({ error: 'Fast period must be between 1 and 1,000' });
+    expect(toSpace([fast])).toHaveProperty('planned', 10);
   });
 });
