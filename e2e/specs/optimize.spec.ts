@@ -223,6 +223,13 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     expect(await page.getByTestId('heatmap-y').locator('option').allTextContents()).toEqual([fastLabel, slowLabel]);
     expect(await page.getByTestId('sweep-best').textContent()).toContain(`${fastLabel}=`);
     expect(await page.getByTestId('sweep-view').textContent()).not.toContain('params.period');
+    // A cell opens its run, whose header names the swept numbers in words too.
+    const heatmap = page.getByTestId('heatmap');
+    const cell = Number(await heatmap.getAttribute('data-cell'));
+    const axis = Number(await heatmap.getAttribute('data-axis'));
+    await page.getByTestId('heatmap-canvas').click({ position: { x: axis + cell / 2, y: cell / 2 } });
+    await page.getByTestId('run-results').waitFor({ timeout: 30_000 });
+    await page.getByTestId('run-params').filter({ hasText: `${fastLabel} = 5, ${slowLabel} = 40` }).waitFor();
     expect(app.errors).toEqual([]);
     await app.close();
   }, 60_000);

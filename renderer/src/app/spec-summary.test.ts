@@ -191,5 +191,9 @@ describe('spec paths in words', () => {
     expect(label('costs.slippageBps')).toBe('Slippage (bps)');
     // A path it cannot place stays the path (the stable key), not a wrong name.
     expect(label('entry.long.children[7].left.params.period')).toBe('entry.long.children[7].left.params.period');
+    // A saved-strategy sweep variant's parameters, as the run header and the HTML report show them.
+    expect(variantParamsText({ params: { 'entry.long.children[0].left.params.period': 20, 'management.stopLoss.value': 1.5 } }, { spec: swept, variables: VARIABLES })).toBe(
+      'Long entry: SMA period (trigger 1, left) = 20, Stop loss: percent = 1.5',
+    );
   });
 });

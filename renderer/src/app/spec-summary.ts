@@ -169,10 +169,16 @@ export function variantParamsLabel(variant: Pick<RunSweepVariant, 'params'>): st
     .join(' · ');
 }
 
-/** A sweep variant's parameter values, compact: 'fast=10, slow=50'. */
-export function variantParamsText(variant: Pick<RunSweepVariant, 'params'>): string {
+/**
+ * A sweep variant's parameter values, compact: 'fast=10, slow=50'. Given the run's spec and
+ * the catalog, a saved strategy's spec paths read in the builder's words
+ * ('Long entry: SMA period (trigger 1, left) = 20') instead of as paths.
+ */
+export function variantParamsText(variant: Pick<RunSweepVariant, 'params'>, named?: { spec: StrategySpec; variables: VariableLookup }): string {
   return Object.entries(variant.params)
-    .map(([name, value]) => `${name}=${plainNumber(value)}`)
+    .map(([name, value]) =>
+      named && name.includes('.') ? `${specPathLabel(named.spec, name, named.variables)} = ${plainNumber(value)}` : `${name}=${plainNumber(value)}`,
+    )
     .join(', ');
 }
 

@@ -64,17 +64,19 @@ export interface ReportContext {
  */
 export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonly ReportTrade[], context: ReportContext): string {
   const variant = run.extras.sweepVariant;
+  const variables = variableLookup(context.variables);
+  const named = { spec: run.spec, variables };
   const runRows = [
     row('Instrument', run.symbol),
     row('Timeframe', run.timeframe),
     row('Range', formatRange(run.fromTs, run.toTs)),
     row('Bars', formatCount(run.barCount)),
-    ...(variant ? [row('Parameters', variantParamsText(variant)), row('Sweep', `variant #${variant.index} of ${variant.sweepName}`)] : []),
+    ...(variant ? [row('Parameters', variantParamsText(variant, named)), row('Sweep', `variant #${variant.index} of ${variant.sweepName}`)] : []),
     row('Run hash', run.hash, 'code'),
     row('Engine version', run.engineVersion),
     row('Run created', utc(run.createdAt)),
   ].join('');
-  const strategyRows = specSummary(run.spec, variableLookup(context.variables))
+  const strategyRows = specSummary(run.spec, variables)
     .map((line) => row(line.label, line.text))
     .join('');
   const metricsRows = metricRows([run.metrics])
@@ -92,7 +94,7 @@ export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonl
       return `<tr>${TRADE_COLUMNS.map((c) => `<td${'numeric' in c ? ' class="n"' : ''}>${escapeHtml(cells[c.key])}</td>`).join('')}</tr>`;
     })
     .join('');
-  const subtitle = `${run.symbol} ${run.timeframe} · ${formatRange(run.fromTs, run.toTs)}${variant ? ` · ${variantParamsText(variant)}` : ''}`;
+  const subtitle = `${run.symbol} ${run.timeframe} · ${formatRange(run.fromTs, run.toTs)}${variant ? ` · ${variantParamsText(variant, named)}` : ''}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(run.name)}: backtest report</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

@@ -3,7 +3,6 @@ import { api } from '../../api/client.js';
 import type { RunInfo, TradeRow } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatRange } from '../../app/format.js';
-import { variantParamsText } from '../../app/spec-summary.js';
 import { EquityCharts } from '../../charts/EquityCharts.js';
 import { PriceChart } from '../../charts/PriceChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -11,6 +10,7 @@ import { ExportButtons } from '../history/ExportButtons.js';
 import { MetricsTable } from './MetricsTable.js';
 import { SameRuns } from './SameRuns.js';
 import { TradesTable } from './TradesTable.js';
+import { VariantParams } from './VariantParams.js';
 import { useTradeMarkers } from './use-trade-markers.js';
 
 /**
@@ -71,11 +71,7 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
         <span className="muted">
           {formatRange(info.fromTs, info.toTs)}
         </span>
-        {run.data?.extras.sweepVariant && (
-          <span title={`Variant #${run.data.extras.sweepVariant.index} of ${run.data.extras.sweepVariant.sweepName}`} data-testid="run-params">
-            {variantParamsText(run.data.extras.sweepVariant)}
-          </span>
-        )}
+        {run.data?.extras.sweepVariant && <VariantParams variant={run.data.extras.sweepVariant} spec={run.data.spec} />}
         <span className="muted" title="Content hash of spec, data range and engine version" data-testid="run-hash">
           {info.hash?.slice(0, 12) ?? '…'}
         </span>
