@@ -1,42 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ConditionGroup, StrategySpec, Trigger, VariableDef, VariableOperand } from '../api/contract.js';
-import { conditionText, specPathLabel, specSummary, variableLookup, variantParamsLabel, variantParamsText } from './spec-summary.js';
+import type { ConditionGroup, StrategySpec, Trigger, VariableOperand } from '../api/contract.js';
+import { FAKE_VARIABLES as VARIABLES } from '../test-kit/fake-catalog.js';
+import { conditionText, specPathLabel, specSummary, variantParamsLabel, variantParamsText } from './spec-summary.js';
 
-// A few catalog entries shaped like the server's (core/domain/strategy/catalog.ts).
-const period = (value: number) => ({ name: 'period', label: 'Period', type: 'int', default: value, min: 1, max: 5000, step: 1 }) as const;
-const single = (id: string, label: string, group: VariableDef['group'], params: VariableDef['params'] = []): VariableDef => ({
-  id,
-  label,
-  description: '',
-  kind: params.length > 0 ? 'indicator' : 'price',
-  params,
-  outputs: [{ id: 'value', label, group }],
-  placement: 'overlay',
-  group,
-});
-const VARIABLES = variableLookup([
-  single('close', 'Close', 'price'),
-  single('sma', 'SMA', 'price', [period(20)]),
-  single('rsi', 'RSI', 'percent', [period(14)]),
-  {
-    ...single('macd', 'MACD', 'zeroCentred', [
-      { name: 'fast', label: 'Fast period', type: 'int', default: 12, min: 1, max: 1000, step: 1 },
-      { name: 'slow', label: 'Slow period', type: 'int', default: 26, min: 2, max: 2000, step: 1 },
-      { name: 'signal', label: 'Signal period', type: 'int', default: 9, min: 1, max: 1000, step: 1 },
-    ]),
-    outputs: [
-      { id: 'line', label: 'MACD line', group: 'zeroCentred' },
-      { id: 'signal', label: 'Signal line', group: 'zeroCentred' },
-    ],
-  },
-  {
-    ...single('bollinger', 'Bollinger Bands', 'price', [period(20), { name: 'stdDev', label: 'Standard deviations', type: 'number', default: 2, min: 0.1, max: 10, step: 0.1 }]),
-    outputs: [
-      { id: 'upper', label: 'Upper band', group: 'price' },
-      { id: 'lower', label: 'Lower band', group: 'price' },
-    ],
-  },
-]);
 
 const v = (variable: string, params?: Record<string, number>, extra: Partial<VariableOperand> = {}): VariableOperand => ({ kind: 'variable', variable, ...(params ? { params } : {}), ...extra });
 const when = (left: VariableOperand, operator: Trigger['operator'], right: number | VariableOperand): Trigger => ({

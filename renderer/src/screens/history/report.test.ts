@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { VariableDef } from '../../api/contract.js';
+import { FAKE_VARIABLE_DEFS } from '../../test-kit/fake-catalog.js';
 import { equityCsv, htmlReport, tradesCsv, type ReportRun, type ReportTrade } from './report.js';
 
 const trade: ReportTrade = { index: 0, side: 'long', entryTs: Date.UTC(2024, 0, 2), entryPrice: 100, exitTs: Date.UTC(2024, 0, 3), exitPrice: 110, quantity: 2, pnl: 20, returnPct: 10, fees: 0.4, barsHeld: 1440, exitReason: 'signal, "manual"' };
-const sma: VariableDef = {
-  id: 'sma',
-  label: 'SMA',
-  description: '',
-  kind: 'indicator',
-  params: [{ name: 'period', label: 'Period', type: 'int', default: 20, min: 1, max: 5000, step: 1 }],
-  outputs: [{ id: 'value', label: 'SMA', group: 'price' }],
-  placement: 'overlay',
-  group: 'price',
-};
-const close: VariableDef = { ...sma, id: 'close', label: 'Close', kind: 'price', params: [], outputs: [{ id: 'value', label: 'Close', group: 'price' }] };
 const cross = (operator: 'crossesAbove' | 'crossesBelow') => ({
   kind: 'group' as const,
   mode: 'all' as const,
@@ -44,7 +33,7 @@ const run: ReportRun = {
   extras: { sweepVariant: { sweepId: 's1', sweepName: 'SMA sweep', index: 3, params: { fast: 10, slow: 50 } } },
 };
 const equity = { ts: [0, 1, 2], equity: [1, 2, 1.5], drawdown: [0, 0, -25] };
-const context = { generatedAt: new Date(Date.UTC(2024, 2, 6, 9, 5)), variables: [close, sma] };
+const context = { generatedAt: new Date(Date.UTC(2024, 2, 6, 9, 5)), variables: FAKE_VARIABLE_DEFS };
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
 /** The report's text with tags dropped, entities decoded and whitespace collapsed: what a reader sees. */
 const visible = (html: string): string =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SpecLimits, StrategySpec, VariableDef } from '../../api/contract.js';
-import { variableLookup } from '../../app/spec-summary.js';
+import type { SpecLimits, StrategySpec } from '../../api/contract.js';
+import { FAKE_VARIABLES as VARIABLES } from '../../test-kit/fake-catalog.js';
 import { defaultRange, niceStep, numericPaths, paramNamer, parseConstraints, rangeProblem, specParams, toSpace, valueCount } from './param-space.js';
 
 describe('numericPaths', () => {
@@ -51,19 +51,6 @@ describe('ranges', () => {
   });
 });
 
-// Shaped like the server's catalog (core/domain/strategy/catalog.ts and limits.ts): the entries these tests touch.
-const VARIABLES = variableLookup([
-  {
-    id: 'sma',
-    label: 'SMA',
-    description: '',
-    kind: 'indicator',
-    params: [{ name: 'period', label: 'Period', type: 'int', default: 20, min: 1, max: 5000, step: 1 }],
-    outputs: [{ id: 'value', label: 'SMA', group: 'price' }],
-    placement: 'overlay',
-    group: 'price',
-  } satisfies VariableDef,
-]);
 const LIMITS = {
   distancePercent: { min: 0.01, max: 100, step: 0.1 },
   partialExitAtProfitPct: { min: 0, max: 1000, aboveMin: true, step: 0.1 },
