@@ -10,7 +10,7 @@ const waitCount = (page: Page, n: number) =>
 describe('strategies list', () => {
   const { browser, server } = useBrowserAndServer();
 
-  it('creates from templates, searches, renames, tags, duplicates, deletes with undo', async () => {
+  it('creates from templates, searches, renames, tags, duplicates, deletes with undo (toast, Ctrl+Z, the deleted list)', async () => {
     const app = await openApp(browser(), server(), '#/strategies');
     const { page } = app;
     try {
@@ -71,6 +71,30 @@ describe('strategies list', () => {
       await page.getByTestId('toast-action').click();
       await waitCount(page, 3);
       expect(await countText(page)).toBe('3 strategies');
+
+      // Delete, then Ctrl+Z (not while typing: there it undoes the typing).
+      await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').click();
+      await page.getByTestId('strategy-delete').click();
+      await waitCount(page, 2);
+      await page.getByTestId('deleted-toggle').filter({ hasText: 'Deleted (1)' }).waitFor();
+      await page.getByTestId('strategy-search').focus();
+      await page.keyboard.press('Control+z');
+      await page.waitForTimeout(300);
+      expect(await page.getByTestId('deleted-toggle').textContent()).toBe('Deleted (1)');
+      await page.getByTestId('strategy-search').fill('');
+      await page.getByTestId('strategy-search').blur();
+      await page.keyboard.press('Control+z');
+      await waitCount(page, 3);
+
+      // A delete whose toast has gone is brought back from the deleted list.
+      await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').click();
+      await page.getByTestId('strategy-delete').click();
+      await waitCount(page, 2);
+      await page.getByTestId('toast').waitFor({ state: 'detached', timeout: 10_000 });
+      await page.getByTestId('deleted-toggle').filter({ hasText: 'Deleted (1)' }).click();
+      await page.locator('[data-testid="deleted-row"][data-name="Renamed by e2e"]').getByTestId('deleted-restore').click();
+      await waitCount(page, 3);
+      await page.getByTestId('deleted-toggle').filter({ hasText: 'Deleted (0)' }).waitFor();
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();
@@ -103,7 +127,7 @@ describe('strategies list', () => {
     }
   });
 
-  it('the Builder and Run tabs go back to the strategy last open', async () => {
+  it('the Builder and Run tabs go back to the strategy last open, also after a reload', async () => {
     const strategy = await invoke<{ id: string; name: string }>(server(), 'strategies/create', { name: 'Come back to me' });
     const app = await openApp(browser(), server(), `#/builder/${strategy.id}`);
     const { page } = app;
@@ -116,6 +140,12 @@ describe('strategies list', () => {
       await page.getByTestId('screen-data').waitFor();
       await page.keyboard.press('Alt+4');
       await page.getByTestId('run-strategy').filter({ hasText: 'Come back to me' }).waitFor();
+      // Also after a reload on another screen.
+      await goTo(page, 'data');
+      await page.reload();
+      await page.getByTestId('screen-data').waitFor();
+      await goTo(page, 'builder');
+      await page.getByTestId('builder-title').filter({ hasText: 'Come back to me' }).waitFor();
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

@@ -91,6 +91,7 @@ beforeAll(async () => {
     'strategies/rename': { id: strategyId, name: 'renamed' },
     'strategies/delete': { id: strategyId },
     'strategies/restore': { id: strategyId },
+    'strategies/listDeleted': { limit: 5 },
     'strategies/catalog': {},
     'strategies/validate': { spec, timeframe: '1m' },
     'strategies/saveDraft': { id: strategyId, draft: { a: 1 } },

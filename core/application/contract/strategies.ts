@@ -46,6 +46,7 @@ export const strategySchemas = {
   'strategies/rename': z.strictObject({ id: idSchema, name: nameSchema }),
   'strategies/delete': z.strictObject({ id: idSchema }),
   'strategies/restore': z.strictObject({ id: idSchema }),
+  'strategies/listDeleted': z.union([z.undefined(), z.strictObject({ limit: limitSchema.optional() })]),
   'strategies/catalog': noArgsSchema,
   'strategies/validate': z.strictObject({ spec: jsonObjectSchema, timeframe: timeframeSchema.optional() }),
   'strategies/saveDraft': z.strictObject({ id: idSchema, draft: jsonObjectSchema }),
@@ -58,6 +59,7 @@ export type UpdateStrategyArgs = z.infer<(typeof strategySchemas)['strategies/up
 export type DuplicateStrategyArgs = z.infer<(typeof strategySchemas)['strategies/duplicate']>;
 export type RenameStrategyArgs = z.infer<(typeof strategySchemas)['strategies/rename']>;
 export type StrategyIdArgs = z.infer<(typeof strategySchemas)['strategies/get']>;
+export type ListDeletedArgs = z.infer<(typeof strategySchemas)['strategies/listDeleted']>;
 export type ValidateSpecArgs = z.infer<(typeof strategySchemas)['strategies/validate']>;
 export type SaveDraftArgs = z.infer<(typeof strategySchemas)['strategies/saveDraft']>;
 
@@ -133,6 +135,8 @@ export interface StrategyHandlers {
   /** Soft delete: the strategy leaves lists and can be brought back with `strategies/restore`. */
   'strategies/delete': (args: StrategyIdArgs) => Promise<{ id: StrategyId; deletedAt: number }>;
   'strategies/restore': (args: StrategyIdArgs) => Promise<StrategySummary>;
+  /** Deleted strategies, most recently deleted first (`deletedAt` set), for a restore; `total` counts them all. */
+  'strategies/listDeleted': (args?: ListDeletedArgs) => Promise<{ items: (StrategySummary & { deletedAt: number })[]; total: number }>;
   'strategies/catalog': (args?: NoArgs) => Promise<StrategyCatalog>;
   'strategies/validate': (args: ValidateSpecArgs) => Promise<SpecCheck>;
   'strategies/saveDraft': (args: SaveDraftArgs) => Promise<{ savedAt: number }>;

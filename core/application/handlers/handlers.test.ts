@@ -129,7 +129,9 @@ describe('strategies handlers', () => {
     expect(gone.message).toMatch(/was deleted/);
     expect(await fail('strategies/getDraft', { id: created.id })).toMatchObject({ type: 'NotFoundError', details: { deleted: true } });
     expect(await fail('strategies/saveDraft', { id: created.id, draft: created.spec })).toMatchObject({ details: { deleted: true } });
+    expect(await call('strategies/listDeleted')).toMatchObject({ items: [{ id: created.id, deletedAt: expect.any(Number) }], total: 1 });
     await call('strategies/restore', { id: created.id });
+    expect(await call('strategies/listDeleted')).toEqual({ items: [], total: 0 });
     expect(await call('strategies/getDraft', { id: created.id })).toMatchObject({ draft: { initialCash: 7 } });
     expect(await fail('strategies/get', { id: 'no-such-id' })).toMatchObject({ type: 'NotFoundError', message: 'No strategy no-such-id' });
   });

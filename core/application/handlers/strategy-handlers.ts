@@ -10,6 +10,8 @@ import { checkSpec, createSpecFromTemplate, requireSavableSpec } from '../strate
 import type { HandlerDeps } from './handler-deps.js';
 
 const DEFAULT_PAGE = 100;
+/** Deleted strategies listed for a restore when the caller sets no limit. */
+const DELETED_PAGE = 200;
 
 function summary(stored: StoredStrategySummary): StrategySummary {
   return {
@@ -115,6 +117,11 @@ export function strategyHandlers(deps: HandlerDeps): StrategyHandlers {
       if (!restored) throw new NotFoundError(`No deleted strategy ${args.id}`, { id: args.id });
       changed(restored.id);
       return summary(restored);
+    },
+
+    'strategies/listDeleted': async (args) => {
+      const page = store.listDeleted(args?.limit ?? DELETED_PAGE);
+      return { items: page.items.map((s) => ({ ...summary(s), deletedAt: s.deletedAt ?? 0 })), total: page.total };
     },
 
     'strategies/catalog': async () => ({

@@ -57,8 +57,10 @@ export interface StrategyStore {
   /** Replaces spec (and tags when given), clears the draft; null when there is no live strategy `id`. */
   updateSpec(id: StrategyId, spec: StrategySpec, tags: readonly string[] | undefined, updatedAt: number): StoredStrategy | null;
   rename(id: StrategyId, name: string, updatedAt: number): StoredStrategy | null;
-  /** Soft-deletes and drops the draft; null when there is no live strategy `id`. */
+  /** Soft-deletes (the draft is kept for a restore); null when there is no live strategy `id`. */
   softDelete(id: StrategyId, deletedAt: number): StoredStrategy | null;
+  /** The deleted strategies, most recently deleted first, at most `limit`, and how many there are. */
+  listDeleted(limit: number): StrategyPage;
   /** Undoes a soft delete; null when there is no deleted strategy `id`. */
   restore(id: StrategyId): StoredStrategy | null;
   /** Returns false when there is no live strategy `id`. */

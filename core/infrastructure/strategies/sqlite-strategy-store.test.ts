@@ -65,7 +65,12 @@ describe('SqliteStrategyStore', () => {
     expect(store.restore(strategyId('a'))).toBeNull();
     expect(store.list({ sort: 'name', order: 'asc', offset: 0, limit: 10 }).total).toBe(2);
     store.softDelete(strategyId('b'), 20);
+    store.softDelete(strategyId('a'), 30);
+    expect(store.listDeleted(10)).toEqual({ items: [expect.objectContaining({ id: 'a', deletedAt: 30 }), expect.objectContaining({ id: 'b', deletedAt: 20 })], total: 2 });
+    expect(store.listDeleted(1)).toMatchObject({ items: [{ id: 'a' }], total: 2 });
+    store.restore(strategyId('a'));
     expect(store.purgeDeleted(21)).toBe(1);
+    expect(store.listDeleted(10)).toEqual({ items: [], total: 0 });
     expect(store.get(strategyId('b'), { includeDeleted: true })).toBeNull();
   });
 

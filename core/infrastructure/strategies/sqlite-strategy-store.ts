@@ -54,6 +54,8 @@ export class SqliteStrategyStore implements StrategyStore {
     saveDraft: Database.Statement;
     getDraft: Database.Statement;
     purge: Database.Statement;
+    listDeleted: Database.Statement;
+    countDeleted: Database.Statement;
   };
 
   constructor(
@@ -79,6 +81,9 @@ export class SqliteStrategyStore implements StrategyStore {
       saveDraft: writer.prepare('UPDATE strategies SET draft_json = ?, draft_saved_at = ? WHERE id = ? AND deleted_at IS NULL'),
       getDraft: writer.prepare('SELECT draft_json, draft_saved_at FROM strategies WHERE id = ? AND deleted_at IS NULL'),
       purge: writer.prepare('DELETE FROM strategies WHERE deleted_at IS NOT NULL AND deleted_at < ?'),
+      // A scan, not an index: asked when the trader opens the deleted list, over thousands of rows at most.
+      listDeleted: writer.prepare(`SELECT ${SUMMARY_COLUMNS} FROM strategies WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, id LIMIT ?`),
+      countDeleted: writer.prepare('SELECT count(*) FROM strategies WHERE deleted_at IS NOT NULL').pluck(),
     };
   }
 
@@ -159,6 +164,11 @@ export class SqliteStrategyStore implements StrategyStore {
 
   softDelete(id: StrategyId, deletedAt: number): StoredStrategy | null {
     return this.statements.softDelete.run(deletedAt, id).changes === 0 ? null : this.get(id, { includeDeleted: true });
+  }
+
+  listDeleted(limit: number): StrategyPage {
+    const rows = this.statements.listDeleted.all(limit) as SummaryRow[];
+    return { items: rows.map(toSummary), total: this.statements.countDeleted.get() as number };
   }
 
   restore(id: StrategyId): StoredStrategy | null {

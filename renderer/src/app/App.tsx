@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import { errorMessage } from '../api/api-error.js';
 import { ScreenErrorBoundary } from '../components/ScreenErrorBoundary.js';
@@ -6,7 +6,10 @@ import { ToastProvider } from '../components/Toast.js';
 import { DataScreen } from '../screens/data/DataScreen.js';
 import { SCREENS, useRoute, type Screen } from './use-route.js';
 import { useShortcut } from './use-shortcut.js';
+import { useStoredState } from './use-session-state.js';
 import { useTheme } from './use-theme.js';
+
+const isIdOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
 
 // The first screen loads with the app; the others (and uPlot, react-window) load on first
 // visit, so opening the app parses a third of the code.
@@ -37,17 +40,17 @@ export function App() {
 
   useShortcut('Alt+t', toggleTheme);
   // The strategy last open in the builder or on Run: their tabs (and Alt+3/4) go back to
-  // it after a detour through other screens, instead of "No strategy open".
-  const lastStrategy = useRef<string | undefined>(undefined);
+  // it after a detour through other screens or a reload, instead of "No strategy open".
+  const [lastStrategy, setLastStrategy] = useStoredState<string | null>('local', 'bws.lastStrategy', null, isIdOrNull);
   useEffect(() => {
-    if ((route.screen === 'builder' || route.screen === 'run') && route.id) lastStrategy.current = route.id;
-  }, [route]);
+    if ((route.screen === 'builder' || route.screen === 'run') && route.id) setLastStrategy(route.id);
+  }, [route, setLastStrategy]);
   const openScreen = useCallback(
     (screen: Screen) => {
-      const id = screen === 'builder' || screen === 'run' ? lastStrategy.current : undefined;
+      const id = screen === 'builder' || screen === 'run' ? lastStrategy : null;
       navigate(id ? { screen, id } : { screen });
     },
-    [navigate],
+    [navigate, lastStrategy],
   );
   // Alt+1..7 switch screens.
   useEffect(() => {

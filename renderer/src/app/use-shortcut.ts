@@ -2,11 +2,13 @@ import { useEffect, useRef } from 'react';
 
 /**
  * Calls `handler` on a key combination like 'Alt+1', 'Mod+Enter', 'Mod+s', '/'
- * (Mod = Ctrl, or Cmd on macOS). Plain-key shortcuts are ignored while typing in a field.
+ * (Mod = Ctrl, or Cmd on macOS). Plain-key shortcuts are ignored while typing in a field;
+ * `inFields: false` leaves a Mod/Alt combination to fields too (Mod+Z undoes typing there).
  */
-export function useShortcut(combo: string, handler: (event: KeyboardEvent) => void, enabled = true): void {
+export function useShortcut(combo: string, handler: (event: KeyboardEvent) => void, enabled = true, options: { inFields?: boolean } = {}): void {
   const ref = useRef(handler);
   ref.current = handler;
+  const inFields = options.inFields;
   useEffect(() => {
     if (!enabled) return;
     const parts = combo.split('+');
@@ -14,6 +16,7 @@ export function useShortcut(combo: string, handler: (event: KeyboardEvent) => vo
     const wantMod = parts.includes('Mod');
     const wantAlt = parts.includes('Alt');
     const wantShift = parts.includes('Shift');
+    const fieldsToo = inFields ?? (wantMod || wantAlt);
     const onKey = (event: KeyboardEvent): void => {
       // A held key repeats: one action per press (a held Ctrl+Enter started run after run).
       if (event.repeat) return;
@@ -25,11 +28,11 @@ export function useShortcut(combo: string, handler: (event: KeyboardEvent) => vo
       if (pressed !== key && code !== `digit${key}` && code !== `key${key}`) return;
       const target = event.target as HTMLElement | null;
       const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT');
-      if (typing && !wantMod && !wantAlt) return;
+      if (typing && !fieldsToo) return;
       event.preventDefault();
       ref.current(event);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [combo, enabled]);
+  }, [combo, enabled, inFields]);
 }

@@ -9,6 +9,7 @@ import type { Route } from '../../app/use-route.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
+import { DeletedStrategies } from './DeletedStrategies.js';
 import { NewStrategy } from './NewStrategy.js';
 import { StrategyActions } from './StrategyActions.js';
 import { StrategyRow, STRATEGY_ROW_HEIGHT } from './StrategyRow.js';
@@ -85,6 +86,7 @@ export function StrategiesScreen({ navigate }: { navigate: (route: Route) => voi
           </button>
         )}
         <span className="spacer grow" />
+        <DeletedStrategies onRestored={list.reload} />
         <NewStrategy onCreated={(id) => navigate({ screen: 'builder', id })} />
       </div>
       <StrategyActions selected={selected} onChanged={list.reload} onUpdated={setSelected} onCleared={() => setSelected(null)} navigate={navigate} />

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { StrategySummary } from '../../api/contract.js';
@@ -8,7 +8,7 @@ import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { useToast } from '../../components/Toast.js';
 import { forgetStrategy } from '../builder/strategy-loader.js';
 
-/** Actions on the selected strategy: open, run, duplicate, rename (F2), delete (Del) with undo. */
+/** Actions on the selected strategy: open, run, duplicate, rename (F2), delete (Del) with undo (the toast, or Ctrl+Z). */
 export function StrategyActions(props: {
   selected: StrategySummary | null;
   onChanged: () => void;
@@ -24,6 +24,8 @@ export function StrategyActions(props: {
   const [tagText, setTagText] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // The strategies deleted here, latest last: Ctrl+Z restores them one by one, also after the toast has gone.
+  const deleted = useRef<string[]>([]);
   // One action at a time: a double click on Duplicate made two copies.
   const flight = useSingleFlight();
 
@@ -68,28 +70,31 @@ export function StrategyActions(props: {
       setTagging(false);
       onChanged();
     });
+  const restore = (id: string): void => {
+    deleted.current = deleted.current.filter((d) => d !== id);
+    api()
+      .invoke('strategies/restore', { id })
+      .then(onChanged, (failure: unknown) => setError(errorMessage(failure)));
+  };
   const remove = () =>
     attempt(async () => {
       if (!selected) return;
       const { id, name: deletedName } = selected;
       await api().invoke('strategies/delete', { id });
+      deleted.current.push(id);
       forgetStrategy(id);
       onCleared();
       onChanged();
-      toast({
-        text: `Deleted “${deletedName}”`,
-        action: {
-          label: 'Undo',
-          run: () => {
-            api()
-              .invoke('strategies/restore', { id })
-              .then(onChanged, (failure: unknown) => setError(errorMessage(failure)));
-          },
-        },
-      });
+      toast({ text: `Deleted “${deletedName}” (Ctrl+Z brings it back)`, action: { label: 'Undo', run: () => restore(id) } });
     });
+  const undoDelete = (): void => {
+    const id = deleted.current.at(-1);
+    if (id) restore(id);
+  };
 
   useShortcut('Delete', () => void remove(), selected !== null && !renaming);
+  // Not in the search box or a rename field: there Ctrl+Z undoes typing.
+  useShortcut('Mod+z', undoDelete, true, { inFields: false });
   useShortcut('F2', () => {
     if (!selected) return;
     setName(selected.name);
