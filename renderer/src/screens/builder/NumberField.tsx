@@ -59,7 +59,7 @@ export function NumberField({ label, path, value, limit, zeroIsOff = false, onCh
         {limit && (
           <span className="muted">
             {' '}
-            ({limit.aboveMin ? `above ${formatBound(limit.min)}, up to ${formatBound(limit.max)}` : `${formatBound(min!)}–${formatBound(limit.max)}`})
+            ({rangeText(limit, zeroIsOff)})
           </span>
         )}
       </label>
@@ -90,4 +90,10 @@ export function NumberField({ label, path, value, limit, zeroIsOff = false, onCh
       <FieldIssues path={path} local={unparsed ? 'Enter a number.' : local} localOnly={unparsed} />
     </div>
   );
+}
+
+/** The allowed values as the label says them; a field where 0 turns the rule off says only its top (its label says "0 = off"). */
+function rangeText(limit: NumberLimit, zeroIsOff: boolean): string {
+  if (zeroIsOff) return `up to ${formatBound(limit.max)}`;
+  return limit.aboveMin ? `above ${formatBound(limit.min)}, up to ${formatBound(limit.max)}` : `${formatBound(limit.min)}–${formatBound(limit.max)}`;
 }

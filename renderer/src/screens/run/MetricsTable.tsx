@@ -1,5 +1,5 @@
 import type { RunMetrics } from '../../api/contract.js';
-import { metricCell, metricRows } from './metric-format.js';
+import { METRIC_HELP, metricCell, metricRows } from './metric-format.js';
 
 /** Metrics of one or more runs side by side. */
 export function MetricsTable({ metrics, headers }: { metrics: readonly RunMetrics[]; headers?: readonly string[] }) {
@@ -21,7 +21,7 @@ export function MetricsTable({ metrics, headers }: { metrics: readonly RunMetric
       <tbody>
         {rows.map(([key, label]) => (
           <tr key={key} data-testid={`metric-${key}`}>
-            <td>{label}</td>
+            <td title={METRIC_HELP[key]}>{label}</td>
             {metrics.map((m, i) => {
               const cell = metricCell(key, m);
               return (

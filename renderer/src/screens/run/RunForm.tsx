@@ -20,7 +20,8 @@ const PREPARE_AFTER_MS = 300;
 function runStatus({ barCount, computedInAdvance, timings }: BacktestJobResult): string {
   const ms = (value: number) => `${Math.round(value)} ms`;
   const bars = `${formatCount(barCount)} bars`;
-  if (computedInAdvance) return `${bars}, computed while the form was open; saved in ${ms(timings.saveMs)}`;
+  // Computed in the background as the form settled: Run only had to save it.
+  if (computedInAdvance) return `${bars}; backtest ready before you pressed Run, saved in ${ms(timings.saveMs)}`;
   return `${bars} in ${ms(timings.totalMs)} (engine ${ms(timings.engineMs)}, save ${ms(timings.saveMs)})`;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMetric, formatSpan, metricCell } from './metric-format.js';
+import { ANNUALIZED_METRICS, formatMetric, formatSpan, METRIC_HELP, metricCell } from './metric-format.js';
 
 describe('formatMetric', () => {
   it('keeps two decimals on every ratio and percent, whole or not; counts are whole', () => {
@@ -54,5 +54,13 @@ describe('metricCell: annualized metrics of runs shorter than a year', () => {
     expect(formatSpan(46 * DAY_MS)).toBe('46 days');
     expect(formatSpan(6 * 3_600_000)).toBe('6 hours');
     expect(formatSpan(30 * 60_000)).toBe('30 minutes');
+  });
+});
+
+describe('metric help', () => {
+  it('explains every annualized metric, and tells CAGR (calendar) from annualized return (trading bars)', () => {
+    for (const key of ANNUALIZED_METRICS) expect(METRIC_HELP[key], key).toBeTruthy();
+    expect(METRIC_HELP['cagrPct']).toMatch(/calendar/);
+    expect(METRIC_HELP['annualizedReturnPct']).toMatch(/trading bars/);
   });
 });

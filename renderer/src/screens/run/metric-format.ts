@@ -58,6 +58,29 @@ export function formatMetric(key: string, value: number | null | undefined): str
   return formatNumber(value, COUNTS.has(key) ? 0 : 2);
 }
 
+/**
+ * What a metric means, for the label's tooltip: the definitions of docs/ENGINE.md in a
+ * trader's words, where two figures look alike (CAGR and annualized return) or the basis
+ * is not obvious.
+ */
+export const METRIC_HELP: Readonly<Record<string, string>> = {
+  totalReturnPct: 'Final equity over initial cash, open position marked at the last close',
+  cagrPct: 'Compound annual growth in calendar time: the total return compounded over 365.25-day years of the run',
+  annualizedReturnPct: 'The total return compounded over years of trading bars (252 trading days a year for data without weekend bars, 365 with them); differs from CAGR when the data has closed days',
+  buyAndHoldReturnPct: 'Last close over first close: holding the instrument over the same bars, no costs',
+  maxDrawdownPct: 'Deepest fall of equity from its running peak, bar closes',
+  annualizedVolatilityPct: 'Standard deviation of per-bar equity returns, scaled to a year of bars',
+  sharpe: 'Mean over standard deviation of per-bar equity returns, scaled to a year of bars; risk-free rate 0',
+  sortino: 'Like Sharpe, with only the downside deviation in the denominator',
+  calmar: 'CAGR over the maximum drawdown',
+  exposurePct: 'Share of bars that closed with a position open',
+  tradeCount: 'Closed trades (partial exits count); a position still open at the end is not a trade',
+  profitFactor: 'Gross profit over gross loss of closed trades',
+  expectancy: 'Mean PnL per closed trade, in the quote currency',
+  sqn: "System quality number: sqrt(trades) x mean / standard deviation of trade returns",
+  totalFees: 'Every commission paid, the open position\'s entry commission included',
+};
+
 /** Metrics that count things. */
 const COUNTS = new Set(['tradeCount']);
 
