@@ -17,6 +17,13 @@ function withRuns<T>(input: CommandInput, fn: (runs: SqliteRunStore) => T): Prom
   return withStorage(input, (storage) => fn(new SqliteRunStore(storage.writer)));
 }
 
+/** A run's strategy name, with the parameters of the sweep variant it was opened from: 'SMA cross (fast=10, slow=50)'. */
+export function nameWithParams(run: { name: string; sweepVariant?: { params: Readonly<Record<string, number>> } }): string {
+  if (!run.sweepVariant) return run.name;
+  const params = Object.entries(run.sweepVariant.params).map(([name, value]) => `${name}=${value}`);
+  return `${run.name} (${params.join(', ')})`;
+}
+
 function ids(input: CommandInput, count: [number, number]): string[] {
   const given = input.positionals;
   if (given.length < count[0] || given.length > count[1]) {
@@ -39,7 +46,7 @@ export const runsListCommand: Command = {
       if (page.runs.length === 0) return printLine('No runs yet. Start one with `bws backtest --template sma-cross --symbol DEMO-BTC`.');
       printTable(
         ['run', 'created', 'strategy', 'symbol', 'tf', 'hash', ...KEY_METRICS],
-        page.runs.map((r) => [r.id, isoOf(r.createdAt), r.name, r.symbol, r.timeframe, r.hash.slice(0, 12), ...KEY_METRICS.map((m) => fmt(r.metrics[m]))]),
+        page.runs.map((r) => [r.id, isoOf(r.createdAt), nameWithParams(r), r.symbol, r.timeframe, r.hash.slice(0, 12), ...KEY_METRICS.map((m) => fmt(r.metrics[m]))]),
       );
       printLine(`${page.runs.length} of ${page.total}`);
     }),
