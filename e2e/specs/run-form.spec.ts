@@ -109,7 +109,8 @@ describe('run form', () => {
       await openRow.waitFor({ timeout: 30_000 });
       expect(await page.getByTestId('trades-empty').textContent()).toContain('No closed trades');
       expect(await page.getByTestId('trades-empty').textContent()).toContain('still open at the end of the data');
-      expect(await page.getByTestId('trade-count').textContent()).toBe('(0 closed + 1 open)');
+      expect(await page.getByTestId('trade-counts').textContent()).toBe('(0 closed + 1 open)');
+      expect(await page.getByTestId('trade-count').textContent()).toBe('0');
       const cells = await openRow.locator('span').allTextContents();
       expect(cells[0]).toBe('Open');
       expect(cells[1]).toBe('long');

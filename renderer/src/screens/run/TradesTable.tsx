@@ -57,7 +57,14 @@ export function TradesTable({
   return (
     <section className="panel col" style={{ minHeight: 0 }} data-testid="trades-table">
       <h3 style={{ margin: 0 }}>
-        Trades {trades.total !== null && <span className="muted" data-testid="trade-count">({formatCount(trades.total)}{openPosition ? ' closed + 1 open' : ''})</span>}
+        Trades{' '}
+        {trades.total !== null && (
+          // The count alone in its element: scripts read it as the number of closed trades.
+          <span className="muted" data-testid="trade-counts">
+            (<span data-testid="trade-count">{formatCount(trades.total)}</span>
+            {openPosition ? ' closed + 1 open' : ''})
+          </span>
+        )}
       </h3>
       <ErrorBox message={trades.error} />
       <div className="vlist col" style={{ gap: 0, overflowX: 'auto' }}>
