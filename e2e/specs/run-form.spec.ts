@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { invoke, openApp } from '../lib/app.js';
+import { clearGroup, waitValid } from '../lib/builder.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
 
 describe('run form', () => {
@@ -56,6 +58,79 @@ describe('run form', () => {
       expect(await align(cells.nth(3))).toBe('right'); // entry price
       expect(await align(cells.nth(7))).toBe('right'); // PnL
       expect(await align(cells.nth(2))).not.toBe('right'); // entry time
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('runs a buy-and-hold built in the builder and shows its position still open at the end: trades row, chart marker, metrics, CSV', async () => {
+    const closeVs = (operator: '>' | '<') => ({
+      kind: 'group',
+      mode: 'all',
+      children: [{ kind: 'trigger', left: { kind: 'variable', variable: 'close' }, operator, right: { kind: 'constant', value: 0 } }],
+    });
+    const strategy = await invoke<{ id: string }>(server(), 'strategies/create', {
+      name: 'Hold',
+      spec: {
+        version: 1,
+        name: 'Hold',
+        direction: 'long',
+        entry: { long: closeVs('>') },
+        exit: { long: closeVs('<') },
+        management: {},
+        sizing: { kind: 'percentEquity', percent: 100 },
+        costs: { commissionPct: 0, commissionFixed: 0, slippageBps: 0 },
+        initialCash: 10_000,
+      },
+    });
+    const app = await openApp(browser(), server(), `#/builder/${strategy.id}`);
+    const { page } = app;
+    try {
+      // No exit at all: valid, with a note saying what happens, and Run goes through.
+      await page.getByTestId('builder-title').waitFor();
+      await clearGroup(page, 'exit.long');
+      await waitValid(page);
+      const note = page.getByTestId('warning-exit.long');
+      await note.waitFor();
+      expect(await note.allTextContents()).toEqual([
+        'There is no exit condition, stop, target, trailing stop or time exit: a position stays open to the end of the data and is shown as an open position (buy and hold).',
+      ]);
+      await page.getByTestId('builder-save').click();
+      await page.getByTestId('draft-status').waitFor({ state: 'detached' });
+      await page.getByTestId('builder-run').click();
+      await page.locator('[data-testid="run-start"]:not([disabled])').click();
+      // Run used to refuse it ("exit.long: There is no exit condition…"): say so, not time out.
+      await page.locator('[data-testid="run-results"], [data-testid="run-error"]').first().waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('run-error').allTextContents()).toEqual([]);
+
+      // The trades table: no closed trade, and the open position as its own pinned row.
+      const openRow = page.getByTestId('trade-open-row');
+      await openRow.waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('trades-empty').textContent()).toContain('No closed trades');
+      expect(await page.getByTestId('trades-empty').textContent()).toContain('still open at the end of the data');
+      expect(await page.getByTestId('trade-counts').textContent()).toBe('(0 closed + 1 open)');
+      expect(await page.getByTestId('trade-count').textContent()).toBe('0');
+      const cells = await openRow.locator('span').allTextContents();
+      expect(cells[0]).toBe('Open');
+      expect(cells[1]).toBe('long');
+      expect(cells[4]).toBe('still open');
+      expect(cells[10]).toMatch(/^unrealized @ [\d,]+\.\d\d$/);
+      // The metrics: its unrealized PnL is the whole gain (no closed trade, no costs).
+      const line = page.getByTestId('metric-openPosition');
+      expect(await line.locator('td').first().textContent()).toBe('Open position (unrealized)');
+      const leadingNumber = (text: string | null): number => Number(/^-?[\d.]+/.exec(text!.replace(/,/g, ''))![0]);
+      const unrealized = leadingNumber(await line.locator('td').nth(1).textContent());
+      const finalEquity = leadingNumber(await page.getByTestId('metric-finalEquity').locator('td').nth(1).textContent());
+      expect(unrealized).not.toBe(0);
+      expect(unrealized).toBeCloseTo(finalEquity - 10_000, 1);
+      // The price chart has the entry marker.
+      await page.waitForFunction(() => document.querySelector('[data-testid="price-chart"]')?.getAttribute('data-markers') === '1');
+      // The trades CSV ends with it, marked open.
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-trades').click()]);
+      const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toMatch(/^open,long,\d{4}-.*,,,.*,open \(unrealized at the last close [\d.]+\)$/);
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

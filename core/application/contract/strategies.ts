@@ -98,6 +98,9 @@ export interface SpecCheck {
   readonly warnings: readonly SpecIssue[];
   /** Accepted warnings: shown, not blocking. */
   readonly accepted: readonly SpecIssue[];
+  /** Said about the spec, never blocking and nothing to accept (e.g. no exit: a buy-and-hold). */
+  readonly notices: readonly SpecIssue[];
+  /** No errors and no unaccepted warnings: what `backtest/start` requires. */
   readonly runnable: boolean;
 }
 

@@ -351,8 +351,15 @@ export interface MonteCarloReport {
   readonly seed: number;
   /** Closed trades resampled (the run's initial cash is in `runs/get` spec.initialCash). */
   readonly trades: number;
-  /** The actual trade sequence, compounded like the simulations. */
+  /**
+   * The run's closed trades in their own order, compounded like the simulations (each
+   * trade's return on the equity it was taken with): ends at initial cash + closed-trade PnL.
+   */
   readonly original: { readonly finalEquity: number; readonly maxDrawdownPct: number };
+  /** Unrealized PnL of the position the run left open at the end (null: none): in the run's final equity, not resampled. */
+  readonly openPositionPnl: number | null;
+  /** The run's own final equity (closed trades + open position). */
+  readonly runFinalEquity: number | null;
   readonly finalEquity: MonteCarloDistribution;
   /** Max drawdown per simulation, percent, <= 0. */
   readonly maxDrawdownPct: MonteCarloDistribution;

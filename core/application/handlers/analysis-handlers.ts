@@ -110,6 +110,8 @@ export function analysisHandlers(deps: HandlerDeps): Pick<SweepHandlers, 'walkfo
         seed: result.seed,
         trades: result.trades,
         original: result.original,
+        openPositionPnl: result.openPositionPnl,
+        runFinalEquity: result.runFinalEquity,
         finalEquity: toDistribution(result.finalEquity, bins),
         maxDrawdownPct: toDistribution(result.maxDrawdownPct, bins),
         probabilityOfLossPct: result.probabilityOfLossPct,

@@ -132,8 +132,8 @@ export function strategyHandlers(deps: HandlerDeps): StrategyHandlers {
     }),
 
     'strategies/validate': async (args) => {
-      const { errors, warnings, accepted, runnable } = checkSpec(args.spec, args.timeframe);
-      return { errors, warnings, accepted, runnable };
+      const { errors, warnings, accepted, notices, runnable } = checkSpec(args.spec, args.timeframe);
+      return { errors, warnings, accepted, notices, runnable };
     },
 
     'strategies/saveDraft': async (args) => {

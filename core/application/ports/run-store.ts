@@ -1,5 +1,6 @@
 import type { InstrumentId, RunId, StrategyId } from '../../domain/market/ids.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
+import type { OpenPosition } from '../../domain/engine/types.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 
 /** Metrics of a run by camelCase name (finalEquity, totalReturnPct, sharpe...); null where undefined (e.g. no trades). */
@@ -46,6 +47,13 @@ export interface RunSweepVariant {
 export interface RunExtras {
   /** Set when the run was opened from a sweep variant. */
   readonly sweepVariant?: RunSweepVariant;
+  /**
+   * The position still open after the last bar (null: flat at the end). It is no trade
+   * (docs/ENGINE.md): closed-trade PnL + its unrealized PnL = final - initial equity.
+   */
+  readonly openPosition?: OpenPosition | null;
+  /** Open time of the run's last bar (epoch ms UTC). */
+  readonly lastTs?: number;
   readonly [key: string]: unknown;
 }
 

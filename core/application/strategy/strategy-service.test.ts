@@ -43,13 +43,21 @@ describe('strategy service', () => {
 
     const spec = buildTemplate('sma-cross');
     const ok = checkSpec(roundTrip(spec), '1m');
-    expect(ok).toEqual({ spec, errors: [], warnings: [], accepted: [], runnable: true });
+    expect(ok).toEqual({ spec, errors: [], warnings: [], accepted: [], notices: [], runnable: true });
 
     const wrongTf = roundTrip(spec) as { entry: { long: { children: { right: { timeframe?: string } }[] } } };
     wrongTf.entry.long.children[0]!.right.timeframe = '5m';
     const check = checkSpec(wrongTf, '1h');
     expect(check.errors.map((p) => p.code)).toEqual(['timeframeBelowRun']);
     expect(() => requireRunnableSpec(wrongTf, '1h')).toThrow(/entry\.long\.children\[0\]\.right\.timeframe/);
+  });
+
+  it('runs a spec with no exit at all (buy and hold), the same rule the builder shows', () => {
+    const hold = { ...buildTemplate('sma-cross'), exit: {}, management: {} };
+    const check = checkSpec(roundTrip(hold), '1d');
+    expect(check.runnable).toBe(true);
+    expect(check.notices.map((p) => p.code)).toEqual(['closesOnlyAtEnd']);
+    expect(requireRunnableSpec(roundTrip(hold), '1d')).toEqual(hold);
   });
 
   it('creates specs from templates, with bad input as ValidationError', () => {

@@ -23,6 +23,8 @@ export interface SpecCheck {
   readonly errors: readonly SpecProblem[];
   readonly warnings: readonly SpecProblem[];
   readonly accepted: readonly SpecProblem[];
+  /** Said about the spec, never blocking (e.g. a buy-and-hold's position staying open to the end). */
+  readonly notices: readonly SpecProblem[];
   /** No errors and no unaccepted warnings. */
   readonly runnable: boolean;
 }
@@ -56,6 +58,7 @@ export function checkSpec(json: unknown, runTimeframe?: Timeframe): SpecCheck {
       errors: parsed.problems.map((p) => ({ ...p, code: 'invalidStructure' as const })),
       warnings: [],
       accepted: [],
+      notices: [],
       runnable: false,
     };
   }

@@ -13,7 +13,7 @@ describe('templates', () => {
       expect(p.default).toBeLessThanOrEqual(p.max);
     }
     const spec = template.build({});
-    expect(validateSpec(spec, { runTimeframe: '1m' })).toEqual({ errors: [], warnings: [], accepted: [] });
+    expect(validateSpec(spec, { runTimeframe: '1m' })).toEqual({ errors: [], warnings: [], accepted: [], notices: [] });
     expect(spec.costs).toEqual(DEFAULT_COSTS);
     expect(spec.costs).toEqual({ commissionPct: 0.1, commissionFixed: 0, slippageBps: 1 });
     expect(spec.sizing).toEqual({ kind: 'percentEquity', percent: 100 });

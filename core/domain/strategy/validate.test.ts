@@ -24,7 +24,7 @@ const codesAt = (problems: readonly Problem[]): string[] => problems.map((p) => 
 describe('validateSpec', () => {
   it('accepts the template specs without problems', () => {
     const result = validateSpec(base);
-    expect(result).toEqual({ errors: [], warnings: [], accepted: [] });
+    expect(result).toEqual({ errors: [], warnings: [], accepted: [], notices: [] });
     expect(isRunnable(result)).toBe(true);
   });
 
@@ -131,14 +131,17 @@ describe('validateSpec', () => {
     expect(codesAt(longOnly.warnings)).toEqual(['unusedConditions@entry.short']);
   });
 
-  it('warns when a position can only close at the end of the data', () => {
+  it('says, without blocking, that a spec with no way out holds its position to the end of the data (buy and hold)', () => {
     const result = validateSpec({ ...base, exit: {}, management: {} });
-    expect(codesAt(result.warnings)).toEqual(['closesOnlyAtEnd@exit.long']);
-    expect(result.warnings[0]!.message).toMatch(/only close at the end/);
+    // A notice, not a warning: nothing to accept, the run is allowed (its open position is reported).
+    expect(codesAt(result.notices)).toEqual(['closesOnlyAtEnd@exit.long']);
+    expect(result.warnings).toEqual([]);
+    expect(isRunnable(result)).toBe(true);
+    expect(result.notices[0]!.message).toMatch(/stays open to the end of the data and is shown as an open position/);
     // A stop is an exit; with direction 'both' the opposite signal reverses.
-    expect(validateSpec({ ...base, exit: {}, management: { stopLoss: { kind: 'atr', multiple: 2, period: 14 } } }).warnings).toEqual([]);
+    expect(validateSpec({ ...base, exit: {}, management: { stopLoss: { kind: 'atr', multiple: 2, period: 14 } } }).notices).toEqual([]);
     const both = buildTemplate('sma-cross', {}, { direction: 'both' });
-    expect(validateSpec({ ...both, exit: {}, management: {} }).warnings).toEqual([]);
+    expect(validateSpec({ ...both, exit: {}, management: {} }).notices).toEqual([]);
   });
 
   it('flags self-comparisons, bad bar counts and missing or ignored right operands', () => {

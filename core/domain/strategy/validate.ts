@@ -69,6 +69,11 @@ export interface ValidationResult {
   readonly warnings: Problem[];
   /** Warnings whose path is in `spec.acceptedWarnings`: shown, not blocking. */
   readonly accepted: Problem[];
+  /**
+   * Facts worth saying about a spec that is fine to run as it is (e.g. no exit at all: a
+   * buy-and-hold): shown like warnings, never blocking, nothing to accept.
+   */
+  readonly notices: Problem[];
 }
 
 type Verdict = 'ok' | 'warning' | 'error';
@@ -127,6 +132,7 @@ class Collector {
   readonly errors: Problem[] = [];
   readonly warnings: Problem[] = [];
   readonly accepted: Problem[] = [];
+  readonly notices: Problem[] = [];
   private readonly acceptedPaths: ReadonlySet<string>;
 
   constructor(acceptedPaths: readonly string[] | undefined) {
@@ -139,6 +145,10 @@ class Collector {
 
   warn(path: string, code: ProblemCode, message: string): void {
     (this.acceptedPaths.has(path) ? this.accepted : this.warnings).push({ path, code, message });
+  }
+
+  notice(path: string, code: ProblemCode, message: string): void {
+    this.notices.push({ path, code, message });
   }
 }
 
@@ -176,14 +186,17 @@ export function validateSpec(spec: StrategySpec, options: ValidateOptions = {}):
   checkManagement(spec, out);
   const m = spec.management;
   const managedExit = m.stopLoss !== undefined || m.takeProfit !== undefined || m.trailingStop !== undefined || m.timeExitBars !== undefined;
+  // No way out of a position is a buy-and-hold (or sell-and-hold): legitimate, so said, not
+  // blocking. The engine keeps the position to the last bar and reports it as the run's open
+  // position (valued in equity, not a trade), which the results show.
   if (spec.direction !== 'both' && !managedExit) {
     const side = spec.direction;
     const exit = spec.exit[side];
     if (!exit || exit.children.length === 0) {
-      out.warn(
+      out.notice(
         `exit.${side}`,
         'closesOnlyAtEnd',
-        'There is no exit condition, stop, target, trailing stop or time exit: a position can only close at the end of the data.',
+        'There is no exit condition, stop, target, trailing stop or time exit: a position stays open to the end of the data and is shown as an open position (buy and hold).',
       );
     }
   }
@@ -191,7 +204,7 @@ export function validateSpec(spec: StrategySpec, options: ValidateOptions = {}):
   checkSizing(spec, out);
   checkCosts(spec, out);
   checkLimit(spec.initialCash, SPEC_LIMITS.initialCash, 'initialCash', 'invalidInitialCash', 'Initial cash', out);
-  return { errors: out.errors, warnings: out.warnings, accepted: out.accepted };
+  return { errors: out.errors, warnings: out.warnings, accepted: out.accepted, notices: out.notices };
 }
 
 /** True when the result has nothing blocking: no errors and no unaccepted warnings. */

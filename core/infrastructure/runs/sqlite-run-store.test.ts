@@ -144,7 +144,7 @@ describe('SqliteRunStore', () => {
   it("lists a sweep variant's parameters with its run (ten variants of one sweep are told apart), and nothing else of the extras", () => {
     const variant = (index: number, fast: number) => ({ sweepId: 'sw1', sweepName: 'SMA sweep', index, params: { fast, slow: 50 } });
     const plain = store.save(newRun(1));
-    const a = store.save({ ...newRun(2), extras: { openPosition: { quantity: 1 }, sweepVariant: variant(3, 10) } });
+    const a = store.save({ ...newRun(2), extras: { openPosition: { side: 'long', entryTs: 0, entryBar: 0, entryPrice: 1, quantity: 1, markPrice: 1, unrealizedPnl: 0, fees: 0, barsHeld: 1 }, sweepVariant: variant(3, 10) } });
     const b = store.save({ ...newRun(3), extras: { sweepVariant: variant(4, 20) } });
     expect(b.sweepVariant).toEqual(variant(4, 20)); // what save answers agrees with the list
     const listed = new Map(listRuns(store).runs.map((r) => [r.id, r]));

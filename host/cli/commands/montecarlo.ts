@@ -37,8 +37,11 @@ export const montecarloCommand: Command = {
         printJson({ ...rest, finalEquity: summary(finalEquity), maxDrawdownPct: summary(maxDrawdownPct) });
         return;
       }
-      printLine(`Run ${result.runId}: ${result.trades} trades, ${result.simulations} ${result.method} simulations, seed ${result.seed}`);
-      printLine(`Actual: final equity ${fmt(result.original.finalEquity)}, max drawdown ${fmt(result.original.maxDrawdownPct)} %`);
+      printLine(`Run ${result.runId}: ${result.trades} closed trades, ${result.simulations} ${result.method} simulations, seed ${result.seed}`);
+      printLine(`Closed trades in the run's order, compounded like the simulations: final equity ${fmt(result.original.finalEquity)}, max drawdown ${fmt(result.original.maxDrawdownPct)} %`);
+      if (result.openPositionPnl !== null) {
+        printLine(`Not resampled: the position still open at the end (unrealized ${fmt(result.openPositionPnl)}); the run ended at ${fmt(result.runFinalEquity)} with it`);
+      }
       printTable(
         ['', 'p5', 'p25', 'p50', 'p75', 'p95', 'mean'],
         [finalEquity, maxDrawdownPct].map((d, i) => [i === 0 ? 'final equity' : 'max drawdown %', ...Object.values(d.percentiles).map(fmt), fmt(d.mean)]),

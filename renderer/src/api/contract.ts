@@ -53,6 +53,8 @@ export type RunSummary = ResultOf<'runs/list'>['items'][number];
 export type RunInfo = ResultOf<'runs/get'>;
 export type RunMetrics = RunSummary['metrics'];
 export type RunSweepVariant = NonNullable<RunInfo['extras']['sweepVariant']>;
+/** The position still open after a run's last bar: valued in equity, not a trade. */
+export type OpenPosition = NonNullable<RunInfo['extras']['openPosition']>;
 export type EquitySeries = ResultOf<'runs/equity'>;
 export type TradeRow = ResultOf<'runs/trades'>['items'][number];
 export type TradeSortKey = NonNullable<ArgsOf<'runs/trades'>['sort']>;

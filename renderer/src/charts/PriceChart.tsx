@@ -57,6 +57,9 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, hi
   const highlightRef = useRef(highlight);
   highlightRef.current = highlight;
   const widthRef = useRef(800);
+  // True once the chart has drawn: a redraw asked for before its first draw throws inside
+  // uPlot (its axes are not measured yet); that first draw reads the latest markers anyway.
+  const drawnRef = useRef(false);
 
   const range = zoom ?? focus ?? (fromTs !== undefined || toTs !== undefined ? { fromTs, toTs } : {});
   useEffect(() => {
@@ -110,6 +113,9 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, hi
           ...(mode === 'candles' ? [drawCandles(() => ({ up: themeColor('--good'), down: themeColor('--bad') }))] : []),
           drawBand(() => highlightRef.current, () => themeColor('--accent')),
           drawMarkers(() => markersRef.current),
+          () => {
+            drawnRef.current = true;
+          },
         ],
       },
     };
@@ -119,11 +125,11 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, hi
   const data = useMemo(() => (bars ? toChartData(bars, mode, width) : EMPTY_DATA), [bars, mode, width]);
 
   useEffect(() => {
-    chartRef.current?.redraw(false, false);
+    if (drawnRef.current) chartRef.current?.redraw(false, false);
   }, [markers, highlight]);
 
   return (
-    <div className="col" style={{ gap: 4 }} data-testid="price-chart">
+    <div className="col" style={{ gap: 4 }} data-testid="price-chart" data-markers={markers.items.length}>
       <div className="row">
         <select aria-label="Chart type" data-testid="chart-mode" value={mode} onChange={(event) => setMode(event.target.value as Mode)}>
           <option value="line">Line</option>
@@ -147,6 +153,7 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, hi
         testId="price-canvas"
         onReady={(chart) => {
           chartRef.current = chart;
+          drawnRef.current = false;
           widthRef.current = Math.round(chart.bbox.width / devicePixelRatio) || widthRef.current;
         }}
       />

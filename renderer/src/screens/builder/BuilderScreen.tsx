@@ -108,7 +108,8 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
   const api_ = useMemo<BuilderApi | null>(() => {
     if (!loaded.data) return null;
     const errors = byPath(check?.errors ?? []);
-    const warnings = byPath(check?.warnings ?? []);
+    // Notices (a buy-and-hold's position staying open) show like warnings; neither blocks Save.
+    const warnings = byPath([...(check?.warnings ?? []), ...(check?.notices ?? [])]);
     return {
       variables: loaded.data.catalog.variables,
       limits: loaded.data.catalog.limits,

@@ -27,7 +27,8 @@ export function SideConditions({ spec, which }: { spec: StrategySpec; which: 'en
                 </button>
               </div>
             )}
-            <FieldIssues path={[which, side]} />
+            {/* A group's editor shows the issues at its own path; without one they show here. */}
+            {!group && <FieldIssues path={[which, side]} />}
           </div>
         );
       })}

@@ -50,6 +50,27 @@ describe('run exports', () => {
     expect(lines[1]).toBe('1,long,2024-01-02T00:00:00.000Z,100,2024-01-03T00:00:00.000Z,110,2,20,10,1440,"signal, ""manual"""');
   });
 
+  it('writes the position still open at the end as a last CSV row marked open, with no exit', () => {
+    const open = { side: 'long' as const, entryTs: Date.UTC(2024, 0, 5), entryBar: 4, entryPrice: 100, quantity: 2, markPrice: 105, unrealizedPnl: 9.8, fees: 0.2, barsHeld: 3 };
+    const lines = tradesCsv([trade], open).trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe('open,long,2024-01-05T00:00:00.000Z,100,,,2,9.8,4.9,3,open (unrealized at the last close 105)');
+    // Flat at the end: the closed trades only.
+    expect(tradesCsv([trade], null)).toBe(tradesCsv([trade]));
+  });
+
+  it('shows the open position in the metrics and as a marked last trades row of the HTML report', () => {
+    const open = { side: 'short' as const, entryTs: Date.UTC(2024, 0, 5), entryBar: 4, entryPrice: 100, quantity: 2, markPrice: 95, unrealizedPnl: 9.8, fees: 0.2, barsHeld: 3 };
+    const text = visible(htmlReport({ ...run, extras: { openPosition: open } }, equity, [], context));
+    expect(text).toContain('Open position (unrealized) 9.80 short 2.0000 since 2024-01-05 00:00 at 100.00, marked at 95.00 (last close)');
+    expect(text).toContain('Trades (0 closed + 1 open)');
+    expect(text).toContain('Open short 2024-01-05 00:00 100.00 still open — 2.0000 9.80 4.90 3 unrealized @ 95.00');
+    expect(text).toContain('The last row is the position still open at the end of the data');
+    const flat = visible(htmlReport({ ...run, extras: { openPosition: null } }, equity, [trade], context));
+    expect(flat).toContain('Trades (1)');
+    expect(flat).not.toMatch(/Open position|still open/);
+  });
+
   it('writes the equity curve as CSV', () => {
     expect(equityCsv({ ts: [0], equity: [1000], drawdown: [-1.5] })).toBe('time,equity,drawdown_pct\n1970-01-01T00:00:00.000Z,1000,-1.5\n');
   });

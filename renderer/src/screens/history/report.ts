@@ -1,9 +1,9 @@
 /** Files a run is exported to: trades CSV, equity CSV and a self-contained HTML report. */
-import type { RunInfo, TradeRow, VariableDef } from '../../api/contract.js';
-import { formatCount, formatRange, formatTs } from '../../app/format.js';
+import type { OpenPosition, RunInfo, TradeRow, VariableDef } from '../../api/contract.js';
+import { formatCount, formatNumber, formatRange, formatTs } from '../../app/format.js';
 import { specSummary, variableLookup, variantParamsText } from '../../app/spec-summary.js';
 import { metricCell, metricRows } from '../run/metric-format.js';
-import { TRADE_COLUMNS, tradeCells } from '../run/trade-cells.js';
+import { openPositionCells, openPositionSummary, openReturnPct, TRADE_COLUMNS, tradeCells } from '../run/trade-cells.js';
 import { moneyTick, percentTick, svgChart } from './report-chart.js';
 
 /** What the report says about the run: its identity, data, spec, metrics and context. */
@@ -26,12 +26,20 @@ const csvCell = (value: string | number): string => {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-/** Returns the trades as CSV, one row per trade, times in ISO 8601 UTC. */
-export function tradesCsv(trades: readonly ReportTrade[]): string {
+/**
+ * Returns the trades as CSV, one row per closed trade, times in ISO 8601 UTC; then the
+ * position still open after the last bar, if any, as a last row marked `open` (index and
+ * exit reason), with no exit time or price and its PnL unrealized at the last close.
+ */
+export function tradesCsv(trades: readonly ReportTrade[], openPosition: OpenPosition | null = null): string {
   const header = 'index,side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,bars_held,exit_reason';
   const rows = trades.map((t) =>
     [t.index + 1, t.side, iso(t.entryTs), t.entryPrice, iso(t.exitTs), t.exitPrice, t.quantity, t.pnl, t.returnPct, t.barsHeld, t.exitReason].map(csvCell).join(','),
   );
+  if (openPosition) {
+    const o = openPosition;
+    rows.push(['open', o.side, iso(o.entryTs), o.entryPrice, '', '', o.quantity, o.unrealizedPnl, openReturnPct(o), o.barsHeld, `open (unrealized at the last close ${o.markPrice})`].map(csvCell).join(','));
+  }
   return [header, ...rows].join('\n') + '\n';
 }
 
@@ -87,6 +95,10 @@ export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonl
       return `<tr><th>${escapeHtml(label)}</th><td class="n"${title}>${escapeHtml(cell.text)}${note}</td></tr>`;
     })
     .join('');
+  const open = run.extras.openPosition ?? null;
+  const openMetricRow = open
+    ? `<tr><th>Open position (unrealized)</th><td class="n">${escapeHtml(formatNumber(open.unrealizedPnl, 2))}<div class="note">${escapeHtml(openPositionSummary(open))}</div></td></tr>`
+    : '';
   const tradeHead = TRADE_COLUMNS.map((c) => `<th${'numeric' in c ? ' class="n"' : ''}>${escapeHtml(c.label)}</th>`).join('');
   const tradeRows = trades
     .map((t) => {
@@ -94,21 +106,27 @@ export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonl
       return `<tr>${TRADE_COLUMNS.map((c) => `<td${'numeric' in c ? ' class="n"' : ''}>${escapeHtml(cells[c.key])}</td>`).join('')}</tr>`;
     })
     .join('');
+  const openCells = open ? openPositionCells(open) : null;
+  const openTradeRow = openCells ? `<tr class="open">${TRADE_COLUMNS.map((c) => `<td${'numeric' in c ? ' class="n"' : ''}>${escapeHtml(openCells[c.key])}</td>`).join('')}</tr>` : '';
+  const tradesTitle = `Trades (${formatCount(trades.length)}${open ? ' closed + 1 open' : ''})`;
+  const openNote = open
+    ? '<p class="muted">The last row is the position still open at the end of the data: valued at the last close in the equity and final equity, not counted as a trade.</p>'
+    : '';
   const subtitle = `${run.symbol} ${run.timeframe} · ${formatRange(run.fromTs, run.toTs)}${variant ? ` · ${variantParamsText(variant, named)}` : ''}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(run.name)}: backtest report</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<style>body{font:13px system-ui,sans-serif;margin:24px;color:#1b2028;max-width:1100px}table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}th{font-weight:600}tbody th,.facts th{color:#445;white-space:nowrap}.n{text-align:right;font-variant-numeric:tabular-nums}.code{font-family:ui-monospace,monospace}h1{font-size:20px;margin-bottom:4px}h2{font-size:15px;margin-top:24px}.muted{color:#667}.note{color:#667;font-size:11px}</style>
+<style>body{font:13px system-ui,sans-serif;margin:24px;color:#1b2028;max-width:1100px}table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}th{font-weight:600}tbody th,.facts th{color:#445;white-space:nowrap}.n{text-align:right;font-variant-numeric:tabular-nums}.code{font-family:ui-monospace,monospace}h1{font-size:20px;margin-bottom:4px}h2{font-size:15px;margin-top:24px}.muted{color:#667}.note{color:#667;font-size:11px}tr.open td{font-style:italic;border-top:2px solid #bbb}</style>
 </head><body>
 <h1>${escapeHtml(run.name)}</h1>
 <p class="muted">${escapeHtml(subtitle)}</p>
 <h2>Run</h2><table class="facts">${runRows}</table>
 <h2>Strategy</h2><table class="facts">${strategyRows}</table>
-<h2>Metrics</h2><table class="facts">${metricsRows}</table>
+<h2>Metrics</h2><table class="facts">${metricsRows}${openMetricRow}</table>
 <h2>Equity</h2>${svgChart(equity.ts, equity.equity, { width: 1000, height: 240, color: '#1f6fd1', formatValue: moneyTick })}
 <h2>Drawdown %</h2>${svgChart(equity.ts, equity.drawdown, { width: 1000, height: 150, color: '#cc3333', formatValue: percentTick })}
-<h2>Trades (${formatCount(trades.length)})</h2>
-<table><thead><tr>${tradeHead}</tr></thead><tbody>${tradeRows}</tbody></table>
+<h2>${escapeHtml(tradesTitle)}</h2>
+<table><thead><tr>${tradeHead}</tr></thead><tbody>${tradeRows}${openTradeRow}</tbody></table>${openNote}
 <p class="muted">Times are UTC. Generated ${escapeHtml(utc(context.generatedAt.getTime()))}.</p>
 </body></html>
 `;

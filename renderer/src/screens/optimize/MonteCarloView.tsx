@@ -77,15 +77,22 @@ export function MonteCarloView({ initialRunId }: { initialRunId?: string }) {
         <section className="panel col" data-testid="mc-report">
           <div className="row">
             <h3 style={{ margin: 0 }}>Monte Carlo</h3>
-            <span className="muted">
-              {formatCount(report.simulations)} simulations ({report.method}, seed {report.seed}) over {formatCount(report.trades)} trades · the run's own trade order:
-              final equity {formatNumber(report.original.finalEquity)}, max DD {formatNumber(report.original.maxDrawdownPct)} %{' '}
+            <span className="muted" data-testid="mc-summary">
+              {formatCount(report.simulations)} simulations ({report.method}, seed {report.seed}) resampling the run's {formatCount(report.trades)} closed trades · the closed
+              trades in the run's own order, compounded like the simulations: final equity {formatNumber(report.original.finalEquity)}, max DD{' '}
+              {formatNumber(report.original.maxDrawdownPct)} %{' '}
               <span title="Drawdowns here are measured on the equity after each closed trade, as the simulations are; the run's metrics measure every bar, open positions marked to market, so their max drawdown is usually deeper.">
                 (on closed trades)
               </span>
             </span>
             <span data-testid="mc-loss">P(loss) {formatNumber(report.probabilityOfLossPct, 1)} %</span>
           </div>
+          {report.openPositionPnl !== null && (
+            <div className="muted" data-testid="mc-open-note">
+              Closed trades only: the position still open at the end of the data (unrealized {formatNumber(report.openPositionPnl)}) is not resampled, so no
+              simulation includes it. The run itself ended at {formatNumber(report.runFinalEquity)} with it.
+            </div>
+          )}
           <table className="grid" data-testid="mc-percentiles">
             <thead>
               <tr>

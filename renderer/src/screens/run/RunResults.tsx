@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
-import type { RunInfo, TradeRow } from '../../api/contract.js';
+import type { OpenPosition, RunInfo, TradeRow } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
-import { formatRange } from '../../app/format.js';
+import { formatNumber, formatRange } from '../../app/format.js';
 import { EquityCharts } from '../../charts/EquityCharts.js';
 import { PriceChart } from '../../charts/PriceChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -10,6 +10,7 @@ import { ExportButtons } from '../history/ExportButtons.js';
 import { MetricsTable } from './MetricsTable.js';
 import { SameRuns } from './SameRuns.js';
 import { TradesTable } from './TradesTable.js';
+import { openPositionSummary } from './trade-cells.js';
 import { VariantParams } from './VariantParams.js';
 import { useTradeMarkers } from './use-trade-markers.js';
 
@@ -55,11 +56,16 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
   if (!info) return <div className="muted" style={{ minHeight: 400 }}>Loading results…</div>;
 
   const barMs = Math.max(60_000, ((info.toTs ?? 0) - (info.fromTs ?? 0)) / Math.max(1, info.barCount));
-  const jumpTo = (trade: TradeRow): void => {
+  const jumpToSpan = (entryTs: number, exitTs: number): void => {
     // Show the trade with some context either side: its own length, at least 50 bars.
-    const pad = Math.round(Math.max(trade.exitTs - trade.entryTs, 50 * barMs));
-    setFocus({ fromTs: trade.entryTs - pad, toTs: trade.exitTs + pad, trade: { fromTs: trade.entryTs, toTs: trade.exitTs } });
+    const pad = Math.round(Math.max(exitTs - entryTs, 50 * barMs));
+    setFocus({ fromTs: entryTs - pad, toTs: exitTs + pad, trade: { fromTs: entryTs, toTs: exitTs } });
   };
+  const jumpTo = (trade: TradeRow): void => jumpToSpan(trade.entryTs, trade.exitTs);
+  // Read from the stored run: the position still open after the last bar (not a trade).
+  const openPosition = run.data?.extras.openPosition ?? null;
+  const lastTs = run.data?.extras.lastTs;
+  const jumpToOpen = (open: OpenPosition): void => jumpToSpan(open.entryTs, typeof lastTs === 'number' ? lastTs + barMs : (info.toTs ?? open.entryTs + barMs));
 
   return (
     <div className="col" data-testid="run-results">
@@ -89,16 +95,17 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
         <section className="panel fit-row" data-testid="metrics-panel">
           <h3>Metrics</h3>
           <MetricsTable metrics={[info.metrics]} />
+          {openPosition && <OpenPositionLine open={openPosition} />}
         </section>
         {saved ? (
-          <RunCharts runId={runId} info={info} focus={focus} />
+          <RunCharts runId={runId} info={info} focus={focus} openPosition={openPosition} />
         ) : (
           <div className="col muted" style={{ minHeight: 560 }} data-testid="run-charts-pending">
             {notSaved ? 'The run could not be saved, so there are no charts or trades to show.' : 'Drawing charts…'}
           </div>
         )}
       </div>
-      {saved ? <TradesTable runId={runId} onPick={jumpTo} /> : <section className="panel" style={{ minHeight: 380 }} />}
+      {saved ? <TradesTable runId={runId} openPosition={openPosition} onPick={jumpTo} onPickOpen={jumpToOpen} /> : <section className="panel" style={{ minHeight: 380 }} />}
     </div>
   );
 }
@@ -111,9 +118,29 @@ interface Focus {
   readonly trade: { readonly fromTs: number; readonly toTs: number };
 }
 
-function RunCharts({ runId, info, focus }: { runId: string; info: ResultsHead; focus: Focus | null }) {
+/**
+ * The position still open after the last bar, under the metrics: its unrealized PnL is in
+ * the final equity and total return but in none of the trade statistics.
+ */
+function OpenPositionLine({ open }: { open: OpenPosition }) {
+  return (
+    <table className="grid" data-testid="metric-openPosition">
+      <tbody>
+        <tr title="Valued at the last close in the equity, final equity and total return; not a trade, so in none of the trade statistics">
+          <td>Open position (unrealized)</td>
+          <td className={open.unrealizedPnl >= 0 ? 'num good' : 'num bad'}>
+            {formatNumber(open.unrealizedPnl, 2)}
+            <span className="metric-note muted">{openPositionSummary(open)}</span>
+          </td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+function RunCharts({ runId, info, focus, openPosition }: { runId: string; info: ResultsHead; focus: Focus | null; openPosition: OpenPosition | null }) {
   // Markers load once the metrics are on screen (up to 20 pages of trades).
-  const { markers, partial } = useTradeMarkers(runId, info.tradeCount);
+  const { markers, partial } = useTradeMarkers(runId, info.tradeCount, openPosition);
   return (
     <div className="col">
       <EquityCharts runId={runId} />

@@ -1,7 +1,7 @@
 import type { RowComponentProps } from 'react-window';
-import type { TradeRow } from '../../api/contract.js';
+import type { OpenPosition, TradeRow } from '../../api/contract.js';
 import { vrowClass } from '../../components/vrow.js';
-import { TRADE_COLUMNS, tradeCells } from './trade-cells.js';
+import { openPositionCells, TRADE_COLUMNS, tradeCells } from './trade-cells.js';
 
 export const TRADE_ROW_HEIGHT = 26;
 
@@ -37,6 +37,31 @@ export function TradeRowView({ index, style, ariaAttributes, rowAt, selected, on
     <div className={vrowClass(index)} style={style} {...ariaAttributes} aria-selected={selected === trade.index} data-testid="trade-row" onClick={() => onPick(trade)}>
       {TRADE_COLUMNS.map((column) => (
         <span key={column.key} style={{ width: column.width, flex: 'none' }} className={cellClass(column, trade)}>
+          {cells[column.key]}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * The position still open after the last bar, pinned under the closed trades whatever their
+ * sort: it is no trade (no exit, PnL unrealized at the last close), so it takes no place
+ * among them. A click jumps the price chart to it like a trade's.
+ */
+export function OpenPositionRow({ open, selected, onPick }: { open: OpenPosition; selected: boolean; onPick: () => void }) {
+  const cells = openPositionCells(open);
+  return (
+    <div
+      className="vrow open-position"
+      style={{ height: TRADE_ROW_HEIGHT, minWidth: 1000 }}
+      aria-selected={selected}
+      data-testid="trade-open-row"
+      title="Still open at the end of the data: valued at the last close in the equity and final equity, not counted as a trade"
+      onClick={onPick}
+    >
+      {TRADE_COLUMNS.map((column) => (
+        <span key={column.key} style={{ width: column.width, flex: 'none' }} className={column.key === 'pnl' ? (open.unrealizedPnl >= 0 ? 'good num' : 'bad num') : columnClass(column)}>
           {cells[column.key]}
         </span>
       ))}

@@ -1,16 +1,29 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { List } from 'react-window';
 import { api } from '../../api/client.js';
-import type { TradeRow, TradeSortKey } from '../../api/contract.js';
+import type { OpenPosition, TradeRow, TradeSortKey } from '../../api/contract.js';
 import { usePagedList } from '../../api/use-paged-list.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { TRADE_COLUMNS } from './trade-cells.js';
-import { columnClass, TRADE_ROW_HEIGHT, TradeRowView } from './TradeRowView.js';
+import { columnClass, OpenPositionRow, TRADE_ROW_HEIGHT, TradeRowView } from './TradeRowView.js';
 import { formatCount } from '../../app/format.js';
 
-/** The run's trades, virtualized and paged (100,000 rows scroll like 100); header click sorts on the server. */
-export function TradesTable({ runId, onPick }: { runId: string; onPick: (trade: TradeRow) => void }) {
+/**
+ * The run's trades, virtualized and paged (100,000 rows scroll like 100); header click sorts
+ * on the server. A position still open after the last bar is pinned under them as its own row.
+ */
+export function TradesTable({
+  runId,
+  openPosition,
+  onPick,
+  onPickOpen,
+}: {
+  runId: string;
+  openPosition: OpenPosition | null;
+  onPick: (trade: TradeRow) => void;
+  onPickOpen: (open: OpenPosition) => void;
+}) {
   const [sort, setSort] = useState<TradeSortKey>('entryTs');
   const [order, setOrder] = useState<'asc' | 'desc'>('asc');
   const [selected, setSelected] = useState<number | null>(null);
@@ -24,6 +37,12 @@ export function TradesTable({ runId, onPick }: { runId: string; onPick: (trade: 
     setSelected(trade.index);
     onPickRef.current(trade);
   }, []);
+  // The open row is selected as -1: no closed trade has that index.
+  const pickOpen = (): void => {
+    if (!openPosition) return;
+    setSelected(-1);
+    onPickOpen(openPosition);
+  };
   // Stable row props: rows re-render when a page arrives or the selection moves, not on every parent render.
   const rowProps = useMemo(() => ({ rowAt: trades.rowAt, version: trades.version, selected, onPick: pick }), [trades.rowAt, trades.version, selected, pick]);
 
@@ -37,7 +56,16 @@ export function TradesTable({ runId, onPick }: { runId: string; onPick: (trade: 
 
   return (
     <section className="panel col" style={{ minHeight: 0 }} data-testid="trades-table">
-      <h3 style={{ margin: 0 }}>Trades {trades.total !== null && <span className="muted" data-testid="trade-count">({formatCount(trades.total)})</span>}</h3>
+      <h3 style={{ margin: 0 }}>
+        Trades{' '}
+        {trades.total !== null && (
+          // The count alone in its element: scripts read it as the number of closed trades.
+          <span className="muted" data-testid="trade-counts">
+            (<span data-testid="trade-count">{formatCount(trades.total)}</span>
+            {openPosition ? ' closed + 1 open' : ''})
+          </span>
+        )}
+      </h3>
       <ErrorBox message={trades.error} />
       <div className="vlist col" style={{ gap: 0, overflowX: 'auto' }}>
         <div className="vhead" style={{ minWidth: 1000 }}>
@@ -55,9 +83,15 @@ export function TradesTable({ runId, onPick }: { runId: string; onPick: (trade: 
           )}
         </div>
         {trades.total === 0 ? (
-          <EmptyState title="No trades in this run" testId="trades-empty">
-            The entry conditions never held over this range.
-          </EmptyState>
+          openPosition ? (
+            <EmptyState title="No closed trades" testId="trades-empty">
+              One position is still open at the end of the data (below).
+            </EmptyState>
+          ) : (
+            <EmptyState title="No trades in this run" testId="trades-empty">
+              The entry conditions never held over this range.
+            </EmptyState>
+          )
         ) : (
           <List
             style={{ height: 320, minWidth: 1000 }}
@@ -70,6 +104,7 @@ export function TradesTable({ runId, onPick }: { runId: string; onPick: (trade: 
             onRowsRendered={(visible, all) => trades.ensure(visible.startIndex, visible.stopIndex, all)}
           />
         )}
+        {openPosition && <OpenPositionRow open={openPosition} selected={selected === -1} onPick={pickOpen} />}
       </div>
     </section>
   );

@@ -1,5 +1,5 @@
 /** The trades table's columns and cell texts: the Run screen's table and the HTML report share them. */
-import type { TradeRow } from '../../api/contract.js';
+import type { OpenPosition, TradeRow } from '../../api/contract.js';
 import { formatNumber, formatTs } from '../../app/format.js';
 
 export const TRADE_COLUMNS = [
@@ -42,4 +42,38 @@ export function tradeCells(trade: TradeRow): TradeCells {
     formatted.set(trade, cells);
   }
   return cells;
+}
+
+/**
+ * Return of the open position on its entry value, in percent: the closed trades' definition
+ * (pnl / (entry price x quantity) x 100) with the unrealized PnL.
+ */
+export function openReturnPct(open: OpenPosition): number {
+  const cost = open.entryPrice * open.quantity;
+  return cost > 0 ? (open.unrealizedPnl / cost) * 100 : 0;
+}
+
+/**
+ * The text of each cell of the position still open after the last bar: no exit, its PnL
+ * unrealized at the last close (docs/ENGINE.md: it is no trade, so it has no number).
+ */
+export function openPositionCells(open: OpenPosition): TradeCells {
+  return {
+    index: 'Open',
+    side: open.side,
+    entryTs: formatTs(open.entryTs),
+    entryPrice: formatNumber(open.entryPrice, 2),
+    exitTs: 'still open',
+    exitPrice: '—',
+    quantity: formatNumber(open.quantity, 4),
+    pnl: formatNumber(open.unrealizedPnl, 2),
+    returnPct: formatNumber(openReturnPct(open), 2),
+    barsHeld: String(open.barsHeld),
+    exitReason: `unrealized @ ${formatNumber(open.markPrice, 2)}`,
+  };
+}
+
+/** One line on the open position: "long 10.0000 since 2024-01-02 00:00 at 100.00, marked at 105.00 (last close)". */
+export function openPositionSummary(open: OpenPosition): string {
+  return `${open.side} ${formatNumber(open.quantity, 4)} since ${formatTs(open.entryTs)} at ${formatNumber(open.entryPrice, 2)}, marked at ${formatNumber(open.markPrice, 2)} (last close)`;
 }
