@@ -154,7 +154,7 @@ describe('data screen', () => {
       await page.getByTestId('import-start').click();
       const done = page.getByTestId('import-done');
       await done.waitFor({ timeout: 30_000 });
-      expect(await done.textContent()).toBe('Imported GOOG 1d: 2,148 rows read; 2,148 new bars stored.');
+      expect(await done.textContent()).toBe("Imported GOOG 1d: 2,148 rows read; 2,148 new bars stored; price tick 0.01 (from the file's prices).");
       await page.getByTestId('import-panel').getByText('2,148 rows read', { exact: true }).waitFor();
       const row = page.locator('[data-testid="series-row"][data-symbol="GOOG"]');
       await row.waitFor();
@@ -175,6 +175,39 @@ describe('data screen', () => {
       await symbolInput.fill('MINE');
       await fileInput.setInputFiles(writeBarsCsv('other_1m.csv', 10));
       expect(await symbolInput.inputValue()).toBe('MINE');
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('takes the price tick of hourly EUR/USD from its prices (0.00001), shows it, and keeps it on a re-import', async () => {
+    const app = await openApp(browser(), server());
+    try {
+      const { page } = app;
+      await page.getByTestId('import-file').setInputFiles(sharedDataFile('EURUSD.csv'));
+      expect(await page.getByTestId('import-symbol').inputValue()).toBe('EURUSD');
+      expect(await page.getByTestId('import-price-tick').getAttribute('placeholder')).toBe('auto');
+      await page.getByTestId('import-start').click();
+      const done = page.getByTestId('import-done');
+      await done.waitFor({ timeout: 30_000 });
+      expect(await done.textContent()).toBe("Imported EURUSD 1h: 5,000 rows read; 5,000 new bars stored; price tick 0.00001 (from the file's prices).");
+      const row = page.locator('[data-testid="series-row"][data-symbol="EURUSD"]');
+      await row.click();
+      const coverage = page.getByTestId('coverage-panel');
+      await coverage.getByText('EURUSD 1h').waitFor();
+      expect(await coverage.getByTestId('price-tick').textContent()).toBe('0.00001');
+      expect(await coverage.getByTestId('quantity-step').textContent()).toBe('1');
+
+      // A tick typed in the form replaces the stored one; a file finer than it is then named in a warning.
+      await page.getByTestId('import-price-tick').fill('0.001');
+      await page.getByTestId('import-start').click();
+      await done.filter({ hasText: 'no new bars' }).waitFor({ timeout: 30_000 });
+      await page.getByTestId('import-price-tick').fill('');
+      await page.getByTestId('import-start').click();
+      await page.getByTestId('import-warning').filter({ hasText: "finer than EURUSD's stored price tick 0.001" }).waitFor({ timeout: 30_000 });
+      const series = await invoke<{ instrument: { symbol: string; priceTick: number } }[]>(server(), 'data/listSeries');
+      expect(series.find((s) => s.instrument.symbol === 'EURUSD')?.instrument.priceTick).toBe(0.001);
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

@@ -111,6 +111,18 @@ describe('bws CLI', () => {
     expect(await json(own, 'data', 'import', GOOG, '--symbol', 'GOOGM', '--timeframe', '1m', '--force-timeframe')).toMatchObject({ timeframe: '1m' });
   });
 
+  it('takes the price tick from the file by default (--tick auto) and keeps a stored one', async () => {
+    const own = mkdtempSync(path.join(os.tmpdir(), 'bws-cli-tick-'));
+    const eurusd = sharedDataFile('EURUSD.csv');
+    expect(await json(own, 'data', 'import', eurusd, '--symbol', 'EURUSD')).toMatchObject({ priceTick: 0.00001, priceTickSource: 'inferred' });
+    expect(await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG', '--tick', 'auto')).toMatchObject({ priceTick: 0.01, priceTickSource: 'inferred' });
+    const kept = await bws(own, 'data', 'import', eurusd, '--symbol', 'GOOG', '--timeframe', '1h');
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).toMatch(/Warning: \S*EURUSD\.csv quotes prices to 5 decimals, finer than GOOG's stored price tick 0\.01/);
+    const list = await json<{ series: { symbol: string; priceTick: number }[] }>(own, 'data', 'list');
+    expect(list.series.map((s) => [s.symbol, s.priceTick])).toEqual([['EURUSD', 0.00001], ['GOOG', 0.01], ['GOOG', 0.01]]);
+  });
+
   it('exports without replacing an existing file unless --overwrite, and names a missing folder', async () => {
     const out = path.join(dir, 'kept.csv');
     writeFileSync(out, 'mine\n');
