@@ -166,6 +166,8 @@ describe('data screen', () => {
       await coverage.getByText('GOOG 1d').waitFor();
       expect(await coverage.getByTestId('gap-count').textContent()).toBe('2 gaps');
       expect(await coverage.getByTestId('weekend-closures').textContent()).toBe('443 weekend closures (market closed, not gaps)');
+      // Each lacks a Monday and a Tuesday; the weekend before them is not missing data.
+      expect(await coverage.locator('tbody td.num').allTextContents()).toEqual(['2', '2']);
 
       // The same file again: nothing new, every bar replaced, and the screen says so.
       await page.getByTestId('import-start').click();

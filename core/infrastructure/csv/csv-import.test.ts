@@ -118,12 +118,13 @@ describe('formats', () => {
     const coverage = (symbol: string, timeframe: '1d' | '1h') => storage.barStore.coverage(storage.barStore.findInstrument(symbol)!.id, timeframe);
     // 443 weekends (holidays beside them included); what is left are the two closures of
     // more than a weekday: Ford's day of mourning after New Year 2007, and Hurricane Sandy.
+    // Each lacks two weekday bars (Monday and Tuesday); the weekend between is not missing.
     expect(summary('GOOG')).toMatchObject({ gapCount: 2, weekendClosures: 443 });
     expect(coverage('GOOG', '1d')).toMatchObject({
       weekendClosures: 443,
       gaps: [
-        { afterTs: Date.UTC(2006, 11, 29), beforeTs: Date.UTC(2007, 0, 3), missingBars: 4 },
-        { afterTs: Date.UTC(2012, 9, 26), beforeTs: Date.UTC(2012, 9, 31), missingBars: 4 },
+        { afterTs: Date.UTC(2006, 11, 29), beforeTs: Date.UTC(2007, 0, 3), missingBars: 2 },
+        { afterTs: Date.UTC(2012, 9, 26), beforeTs: Date.UTC(2012, 9, 31), missingBars: 2 },
       ],
     });
     // FX closes Friday evening and reopens Sunday evening (UTC): every hole is a weekend.
