@@ -136,6 +136,22 @@ describe('bws CLI', () => {
     expect(missing.stderr).toContain(`The folder ${path.join(dir, 'no-such-folder')} does not exist`);
   });
 
+  it('exports the only stored timeframe when --timeframe is left out, and names them when there are several', async () => {
+    const own = mkdtempSync(path.join(os.tmpdir(), 'bws-cli-export-tf-'));
+    await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG');
+    const out = path.join(own, 'goog.csv');
+    expect(await json(own, 'data', 'export', '--symbol', 'GOOG', out)).toMatchObject({ bars: 2148 });
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(2149);
+    await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG', '--timeframe', '1m', '--force-timeframe');
+    const several = await bws(own, 'data', 'export', '--symbol', 'GOOG', '--overwrite', out);
+    expect(several.code).toBe(2);
+    expect(several.stderr).toContain('--timeframe is required: GOOG has bars in 1m, 1d');
+    const none = await bws(own, 'data', 'export', '--symbol', 'NOPE', path.join(own, 'nope.csv'));
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('No bars stored for "NOPE"');
+    expect(existsSync(path.join(own, 'nope.csv'))).toBe(false);
+  });
+
   it('answers usage errors on stderr with exit code 2', async () => {
     const missing = await bws(dir, 'backtest', '--template', 'sma-cross');
     expect(missing.code).toBe(2);
