@@ -201,6 +201,25 @@ describe('data screen', () => {
       expect(await coverage.getByTestId('price-tick').textContent()).toBe('0.00001');
       expect(await coverage.getByTestId('quantity-step').textContent()).toBe('1');
 
+      // A run on it fills at 5-decimal prices, and the trades table shows them (it showed 1.09).
+      const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { name: 'EURUSD ticks' });
+      const { jobId } = await invoke<{ jobId: string }>(server(), 'backtest/start', { strategyId: strategy.id, symbol: 'EURUSD', timeframe: '1h' });
+      let runId: string | undefined;
+      for (let i = 0; i < 600 && runId === undefined; i++) {
+        const job = (await invoke<{ id: string; status: string; result?: { runId: string } }[]>(server(), 'jobs/list')).find((j) => j.id === jobId);
+        if (job && !['queued', 'running'].includes(job.status)) runId = job.result?.runId ?? 'none';
+        else await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(runId).toMatch(/^(?!none$)/);
+      await page.evaluate((id) => (window.location.hash = `#/history/${id}`), runId!);
+      await page.getByTestId('trade-row').first().waitFor({ timeout: 30_000 });
+      const prices = await page.getByTestId('trade-row').evaluateAll((rows) => rows.flatMap((row) => [3, 5].map((k) => row.querySelectorAll('span')[k]?.textContent ?? '')));
+      expect(prices.length).toBeGreaterThan(0);
+      for (const price of prices) expect(price).toMatch(/^1\.\d{2,5}$/);
+      expect(prices.filter((price) => /^1\.\d{5}$/.test(price)).length).toBeGreaterThan(prices.length / 2);
+      await page.evaluate(() => (window.location.hash = '#/data'));
+      await page.getByTestId('import-file').setInputFiles(sharedDataFile('EURUSD.csv'));
+
       // A tick typed in the form replaces the stored one; a file finer than it is then named in a warning.
       await page.getByTestId('import-price-tick').fill('0.001');
       await page.getByTestId('import-start').click();

@@ -95,6 +95,15 @@ export function formatQuantity(value: number | null | undefined): string {
   return quantityFormatter.format(value);
 }
 
+/**
+ * A number for a CSV file: rounded to 10 decimals so float noise does not reach the file
+ * (368.8799999999987 is written 368.88), else as JavaScript writes it; empty if not finite.
+ */
+export function csvNumber(value: number): string {
+  if (!Number.isFinite(value)) return '';
+  return String(Number(value.toFixed(10)) + 0);
+}
+
 /** Parses 'YYYY-MM-DD' as UTC midnight; empty gives undefined. */
 export function parseDate(text: string): number | undefined {
   if (!text) return undefined;

@@ -44,10 +44,21 @@ const visible = (html: string): string =>
     .replace(/\s+/g, ' ');
 
 describe('run exports', () => {
-  it('writes trades as CSV with ISO times and quoted text', () => {
+  it('writes trades as CSV with ISO times, fees and quoted text', () => {
     const lines = tradesCsv([trade]).trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe('1,long,2024-01-02T00:00:00.000Z,100,2024-01-03T00:00:00.000Z,110,2,20,10,1440,"signal, ""manual"""');
+    expect(lines[0]).toBe('index,side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason');
+    expect(lines[1]).toBe('1,long,2024-01-02T00:00:00.000Z,100,2024-01-03T00:00:00.000Z,110,2,20,10,0.4,1440,"signal, ""manual"""');
+  });
+
+  it('writes prices as quoted and money without float noise', () => {
+    const fx: ReportTrade = { ...trade, entryPrice: 1.08977, exitPrice: 1.09012, quantity: 9176, pnl: 368.8799999999987, returnPct: 0.1 + 0.2, fees: 19.999999999999996 };
+    expect(tradesCsv([fx]).trim().split('\n')[1]).toBe('1,long,2024-01-02T00:00:00.000Z,1.08977,2024-01-03T00:00:00.000Z,1.09012,9176,368.88,0.3,20,1440,"signal, ""manual"""');
+  });
+
+  it('shows trade prices in the report with the decimals they have, whole quantities without decimals', () => {
+    const text = visible(htmlReport(run, equity, [{ ...trade, entryPrice: 1.08977, exitPrice: 1.0901, quantity: 53 }], context));
+    expect(text).toContain('1 long 2024-01-02 00:00 1.08977 2024-01-03 00:00 1.0901 53 20.00');
   });
 
   it('writes the equity curve as CSV', () => {
@@ -76,7 +87,7 @@ describe('run exports', () => {
     expect(text).toContain('Engine version 1');
     // The trades as the trades table shows them.
     expect(text).toContain('Entry (UTC)');
-    expect(text).toContain('1 long 2024-01-02 00:00 100.00 2024-01-03 00:00 110.00 2.0000 20.00 10.00 1440 signal, "manual"');
+    expect(text).toContain('1 long 2024-01-02 00:00 100.00 2024-01-03 00:00 110.00 2 20.00 10.00 1440 signal, "manual"');
     expect(text).not.toMatch(/totalReturnPct|durationMs|profitFactor/);
     expect(text).not.toMatch(/\d{12,}/);
   });

@@ -1,6 +1,6 @@
 /** Files a run is exported to: trades CSV, equity CSV and a self-contained HTML report. */
 import type { RunInfo, TradeRow, VariableDef } from '../../api/contract.js';
-import { formatCount, formatRange, formatTs } from '../../app/format.js';
+import { csvNumber, formatCount, formatRange, formatTs } from '../../app/format.js';
 import { specSummary, variableLookup, variantParamsText } from '../../app/spec-summary.js';
 import { metricCell, metricRows } from '../run/metric-format.js';
 import { TRADE_COLUMNS, tradeCells } from '../run/trade-cells.js';
@@ -22,22 +22,23 @@ export interface ReportEquity {
 
 const iso = (ts: number | null): string => (ts === null || !Number.isFinite(ts) ? '' : new Date(ts).toISOString());
 const csvCell = (value: string | number): string => {
-  const text = String(value);
+  const text = typeof value === 'number' ? csvNumber(value) : value;
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-/** Returns the trades as CSV, one row per trade, times in ISO 8601 UTC. */
+/** Returns the trades as CSV, one row per trade, times in ISO 8601 UTC, numbers without float noise. */
 export function tradesCsv(trades: readonly ReportTrade[]): string {
-  const header = 'index,side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,bars_held,exit_reason';
+  // The columns of the CLI's trades.csv (host/cli/run-files.ts), with the row number first.
+  const header = 'index,side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason';
   const rows = trades.map((t) =>
-    [t.index + 1, t.side, iso(t.entryTs), t.entryPrice, iso(t.exitTs), t.exitPrice, t.quantity, t.pnl, t.returnPct, t.barsHeld, t.exitReason].map(csvCell).join(','),
+    [t.index + 1, t.side, iso(t.entryTs), t.entryPrice, iso(t.exitTs), t.exitPrice, t.quantity, t.pnl, t.returnPct, t.fees, t.barsHeld, t.exitReason].map(csvCell).join(','),
   );
   return [header, ...rows].join('\n') + '\n';
 }
 
 /** Returns the equity curve as CSV: time, equity, drawdown %. */
 export function equityCsv(equity: ReportEquity): string {
-  const rows = equity.ts.map((ts, i) => `${iso(ts)},${equity.equity[i]},${equity.drawdown[i]}`);
+  const rows = equity.ts.map((ts, i) => `${iso(ts)},${csvNumber(equity.equity[i]!)},${csvNumber(equity.drawdown[i]!)}`);
   return ['time,equity,drawdown_pct', ...rows].join('\n') + '\n';
 }
 

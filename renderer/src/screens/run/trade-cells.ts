@@ -1,6 +1,6 @@
 /** The trades table's columns and cell texts: the Run screen's table and the HTML report share them. */
 import type { TradeRow } from '../../api/contract.js';
-import { formatNumber, formatTs } from '../../app/format.js';
+import { formatNumber, formatPrice, formatQuantity, formatTs } from '../../app/format.js';
 
 export const TRADE_COLUMNS = [
   { key: 'index', label: '#', width: 60, numeric: true },
@@ -30,10 +30,11 @@ export function tradeCells(trade: TradeRow): TradeCells {
       index: String(trade.index + 1),
       side: trade.side,
       entryTs: formatTs(trade.entryTs),
-      entryPrice: formatNumber(trade.entryPrice, 2),
+      // Prices with the decimals they have (EUR/USD 1.08977, not 1.09); money and percents with 2.
+      entryPrice: formatPrice(trade.entryPrice),
       exitTs: formatTs(trade.exitTs),
-      exitPrice: formatNumber(trade.exitPrice, 2),
-      quantity: formatNumber(trade.quantity, 4),
+      exitPrice: formatPrice(trade.exitPrice),
+      quantity: formatQuantity(trade.quantity),
       pnl: formatNumber(trade.pnl, 2),
       returnPct: formatNumber(trade.returnPct, 2),
       barsHeld: String(trade.barsHeld),
