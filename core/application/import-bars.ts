@@ -1,8 +1,9 @@
 import { DomainError } from '../domain/errors.js';
 import { allocateBars, barProblem, sliceBars, type BarColumns } from '../domain/market/bars.js';
 import type { InstrumentId } from '../domain/market/ids.js';
-import { assertInstrumentDraft, type InstrumentDraft } from '../domain/market/instrument.js';
+import { assertInstrumentDraft, type Instrument, type InstrumentDraft } from '../domain/market/instrument.js';
 import { describeSpacing, typicalSpacing, type BarSpacing } from '../domain/market/bar-spacing.js';
+import { finerPriceDecimals, priceDecimals, priceTickOfDecimals } from '../domain/market/price-precision.js';
 import { parseTimeframe, TIMEFRAMES, timeframeMs, type Timeframe } from '../domain/market/timeframe.js';
 import { CancelledError, ImportRejectedError, ValidationError, type RowError } from './errors.js';
 import type { BarStore } from './ports/bar-store.js';
@@ -25,7 +26,10 @@ export interface ImportBarsOptions {
   readonly forceTimeframe?: boolean;
   /** Quantity step of the instrument; default: the stored one, else 1. */
   readonly qtyStep?: number;
-  /** Price tick of the instrument; default: the stored one, else 0.01. */
+  /**
+   * Price tick of the instrument; default: the stored one, else inferred from the file
+   * (the finest decimal of its prices, see domain/market/price-precision.ts).
+   */
   readonly tick?: number;
   readonly venue?: string;
   readonly quoteCurrency?: string;
@@ -51,6 +55,12 @@ export interface ImportReport {
   readonly lastTs: number | null;
   /** The typical step between the file's first bars in ms (what 'auto' and the check used); null if unknown. */
   readonly spacingMs: number | null;
+  /** The instrument's price tick after the import. */
+  readonly priceTick: number;
+  /** Where the tick came from: the options, the instrument already stored, or the file's prices. */
+  readonly priceTickSource: 'given' | 'stored' | 'inferred';
+  /** Things the user should know that did not stop the import (prices finer than the stored tick). */
+  readonly warnings: readonly string[];
   readonly durationMs: number;
 }
 
@@ -155,7 +165,8 @@ export function importBars(
   const fileName = displayName(options);
   const chosen = options.timeframe ?? 'auto';
   if (chosen !== 'auto') parseOption(() => parseTimeframe(chosen));
-  const draft = instrumentDraft(store, options);
+  const known = store.findInstrument(options.symbol);
+  const draft = instrumentDraft(known, options);
   const force = options.forceTimeframe === true;
   const resolveTimeframe = (spacing: BarSpacing | null): Timeframe => timeframeFor(fileName, chosen, spacing, force);
   const policy = options.duplicates ?? 'reject';
@@ -179,6 +190,8 @@ export function importBars(
           outcome.skipped.inLineOrder(),
         );
       }
+      const tick = settlePriceTick(known, options, outcome.priceDecimals);
+      if (tick.source === 'inferred' && tick.priceTick !== draft.priceTick) store.upsertInstrument({ ...draft, priceTick: tick.priceTick });
       return {
         symbol: draft.symbol,
         timeframe: outcome.timeframe,
@@ -190,6 +203,9 @@ export function importBars(
         firstTs: outcome.firstTs,
         lastTs: outcome.lastTs,
         spacingMs: outcome.spacingMs,
+        priceTick: tick.priceTick,
+        priceTickSource: tick.source,
+        warnings: tick.warnings,
         durationMs: control.now() - startedAt,
       };
     });
@@ -241,19 +257,44 @@ function parseOption<T>(fn: () => T): T {
   }
 }
 
-function instrumentDraft(store: BarStore, options: ImportBarsOptions): InstrumentDraft {
+/** The price tick the instrument is written with before the file is read; an inferred one replaces it at the end. */
+const PROVISIONAL_TICK = 0.01;
+
+function instrumentDraft(known: Instrument | null, options: ImportBarsOptions): InstrumentDraft {
   // Options left out keep what the store already knows about the instrument.
-  const known = store.findInstrument(options.symbol);
   const draft: InstrumentDraft = {
     symbol: options.symbol,
     venue: options.venue ?? known?.venue ?? 'CSV',
-    priceTick: options.tick ?? known?.priceTick ?? 0.01,
+    priceTick: options.tick ?? known?.priceTick ?? PROVISIONAL_TICK,
     quantityStep: options.qtyStep ?? known?.quantityStep ?? 1,
     quoteCurrency: options.quoteCurrency ?? known?.quoteCurrency ?? 'USD',
     timeZone: known?.timeZone ?? 'UTC',
   };
   parseOption(() => assertInstrumentDraft(draft));
   return draft;
+}
+
+/**
+ * The tick the instrument keeps: the one given, else the stored one (an import does not
+ * change a tick the user may have set; it warns when the file quotes finer prices), else
+ * one unit of the finest decimal in the file's prices.
+ */
+function settlePriceTick(
+  known: Instrument | null,
+  options: ImportBarsOptions,
+  fileDecimals: number,
+): { priceTick: number; source: ImportReport['priceTickSource']; warnings: string[] } {
+  if (options.tick !== undefined) return { priceTick: options.tick, source: 'given', warnings: [] };
+  const inferred = priceTickOfDecimals(fileDecimals);
+  if (!known) return { priceTick: inferred, source: 'inferred', warnings: [] };
+  const warnings =
+    fileDecimals > priceDecimals(known.priceTick)
+      ? [
+          `${displayName(options)} quotes prices to ${fileDecimals} decimals, finer than ${known.symbol}'s stored price tick ${known.priceTick}: ` +
+            `backtests round fills to the tick. Import again with the price tick ${inferred} to change it.`,
+        ]
+      : [];
+  return { priceTick: known.priceTick, source: 'stored', warnings };
 }
 
 interface PassOutcome {
@@ -267,6 +308,8 @@ interface PassOutcome {
   readonly skipped: RowErrorList;
   readonly firstTs: number | null;
   readonly lastTs: number | null;
+  /** The finest decimals of the OHLC prices of the rows kept. */
+  readonly priceDecimals: number;
 }
 
 /** One read of the file: validates rows, then streams (pass 1) or collects and sorts (pass 2). */
@@ -275,6 +318,7 @@ class ImportPass {
   private readonly sink: SortedBarSink;
   private readonly collected: GrowableBars | null;
   private rowsRead = 0;
+  private priceDecimals = 0;
   private previousTs = -Infinity;
   private lastProgressAt: number;
   private readonly startedAt: number;
@@ -335,6 +379,12 @@ class ImportPass {
         this.errors.add({ file, line, message: problem });
         continue;
       }
+      let decimals = this.priceDecimals;
+      decimals = finerPriceDecimals(decimals, open);
+      decimals = finerPriceDecimals(decimals, high);
+      decimals = finerPriceDecimals(decimals, low);
+      decimals = finerPriceDecimals(decimals, close);
+      this.priceDecimals = decimals;
       if (this.collected) {
         if (this.refusing) continue;
         this.collected.push(ts, open, high, low, close, volume, line);
@@ -394,6 +444,7 @@ class ImportPass {
       skipped: this.errors,
       firstTs: this.sink.firstTs,
       lastTs: this.sink.lastTs,
+      priceDecimals: this.priceDecimals,
     };
   }
 }

@@ -154,7 +154,7 @@ describe('data screen', () => {
       await page.getByTestId('import-start').click();
       const done = page.getByTestId('import-done');
       await done.waitFor({ timeout: 30_000 });
-      expect(await done.textContent()).toBe('Imported GOOG 1d: 2,148 rows read; 2,148 new bars stored.');
+      expect(await done.textContent()).toBe("Imported GOOG 1d: 2,148 rows read; 2,148 new bars stored; price tick 0.01 (from the file's prices).");
       await page.getByTestId('import-panel').getByText('2,148 rows read', { exact: true }).waitFor();
       const row = page.locator('[data-testid="series-row"][data-symbol="GOOG"]');
       await row.waitFor();
@@ -166,6 +166,8 @@ describe('data screen', () => {
       await coverage.getByText('GOOG 1d').waitFor();
       expect(await coverage.getByTestId('gap-count').textContent()).toBe('2 gaps');
       expect(await coverage.getByTestId('weekend-closures').textContent()).toBe('443 weekend closures (market closed, not gaps)');
+      // Each lacks a Monday and a Tuesday; the weekend before them is not missing data.
+      expect(await coverage.locator('tbody td.num').allTextContents()).toEqual(['2', '2']);
 
       // The same file again: nothing new, every bar replaced, and the screen says so.
       await page.getByTestId('import-start').click();
@@ -175,6 +177,58 @@ describe('data screen', () => {
       await symbolInput.fill('MINE');
       await fileInput.setInputFiles(writeBarsCsv('other_1m.csv', 10));
       expect(await symbolInput.inputValue()).toBe('MINE');
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('takes the price tick of hourly EUR/USD from its prices (0.00001), shows it, and keeps it on a re-import', async () => {
+    const app = await openApp(browser(), server());
+    try {
+      const { page } = app;
+      await page.getByTestId('import-file').setInputFiles(sharedDataFile('EURUSD.csv'));
+      expect(await page.getByTestId('import-symbol').inputValue()).toBe('EURUSD');
+      expect(await page.getByTestId('import-price-tick').getAttribute('placeholder')).toBe('auto');
+      await page.getByTestId('import-start').click();
+      const done = page.getByTestId('import-done');
+      await done.waitFor({ timeout: 30_000 });
+      expect(await done.textContent()).toBe("Imported EURUSD 1h: 5,000 rows read; 5,000 new bars stored; price tick 0.00001 (from the file's prices).");
+      const row = page.locator('[data-testid="series-row"][data-symbol="EURUSD"]');
+      await row.click();
+      const coverage = page.getByTestId('coverage-panel');
+      await coverage.getByText('EURUSD 1h').waitFor();
+      expect(await coverage.getByTestId('price-tick').textContent()).toBe('0.00001');
+      expect(await coverage.getByTestId('quantity-step').textContent()).toBe('1');
+
+      // A run on it fills at 5-decimal prices, and the trades table shows them (it showed 1.09).
+      const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { name: 'EURUSD ticks' });
+      const { jobId } = await invoke<{ jobId: string }>(server(), 'backtest/start', { strategyId: strategy.id, symbol: 'EURUSD', timeframe: '1h' });
+      let runId: string | undefined;
+      for (let i = 0; i < 600 && runId === undefined; i++) {
+        const job = (await invoke<{ id: string; status: string; result?: { runId: string } }[]>(server(), 'jobs/list')).find((j) => j.id === jobId);
+        if (job && !['queued', 'running'].includes(job.status)) runId = job.result?.runId ?? 'none';
+        else await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(runId).toMatch(/^(?!none$)/);
+      await page.evaluate((id) => (window.location.hash = `#/history/${id}`), runId!);
+      await page.getByTestId('trade-row').first().waitFor({ timeout: 30_000 });
+      const prices = await page.getByTestId('trade-row').evaluateAll((rows) => rows.flatMap((row) => [3, 5].map((k) => row.querySelectorAll('span')[k]?.textContent ?? '')));
+      expect(prices.length).toBeGreaterThan(0);
+      for (const price of prices) expect(price).toMatch(/^1\.\d{2,5}$/);
+      expect(prices.filter((price) => /^1\.\d{5}$/.test(price)).length).toBeGreaterThan(prices.length / 2);
+      await page.evaluate(() => (window.location.hash = '#/data'));
+      await page.getByTestId('import-file').setInputFiles(sharedDataFile('EURUSD.csv'));
+
+      // A tick typed in the form replaces the stored one; a file finer than it is then named in a warning.
+      await page.getByTestId('import-price-tick').fill('0.001');
+      await page.getByTestId('import-start').click();
+      await done.filter({ hasText: 'no new bars' }).waitFor({ timeout: 30_000 });
+      await page.getByTestId('import-price-tick').fill('');
+      await page.getByTestId('import-start').click();
+      await page.getByTestId('import-warning').filter({ hasText: "finer than EURUSD's stored price tick 0.001" }).waitFor({ timeout: 30_000 });
+      const series = await invoke<{ instrument: { symbol: string; priceTick: number } }[]>(server(), 'data/listSeries');
+      expect(series.find((s) => s.instrument.symbol === 'EURUSD')?.instrument.priceTick).toBe(0.001);
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

@@ -135,7 +135,7 @@ describe('strategy: build, run, compare, export', () => {
     await page.getByTestId('run-results').waitFor();
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-trades').click()]);
     const csvText = readFileSync((await csv.path())!, 'utf8');
-    expect(csvText.split('\n')[0]).toBe('index,side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,bars_held,exit_reason');
+    expect(csvText.split('\n')[0]).toBe('index,side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason');
     expect(csvText.trim().split('\n').length).toBeGreaterThan(1);
     const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()]);
     const html = readFileSync((await report.path())!, 'utf8');

@@ -111,6 +111,18 @@ describe('bws CLI', () => {
     expect(await json(own, 'data', 'import', GOOG, '--symbol', 'GOOGM', '--timeframe', '1m', '--force-timeframe')).toMatchObject({ timeframe: '1m' });
   });
 
+  it('takes the price tick from the file by default (--tick auto) and keeps a stored one', async () => {
+    const own = mkdtempSync(path.join(os.tmpdir(), 'bws-cli-tick-'));
+    const eurusd = sharedDataFile('EURUSD.csv');
+    expect(await json(own, 'data', 'import', eurusd, '--symbol', 'EURUSD')).toMatchObject({ priceTick: 0.00001, priceTickSource: 'inferred' });
+    expect(await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG', '--tick', 'auto')).toMatchObject({ priceTick: 0.01, priceTickSource: 'inferred' });
+    const kept = await bws(own, 'data', 'import', eurusd, '--symbol', 'GOOG', '--timeframe', '1h');
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).toMatch(/Warning: \S*EURUSD\.csv quotes prices to 5 decimals, finer than GOOG's stored price tick 0\.01/);
+    const list = await json<{ series: { symbol: string; priceTick: number }[] }>(own, 'data', 'list');
+    expect(list.series.map((s) => [s.symbol, s.priceTick])).toEqual([['EURUSD', 0.00001], ['GOOG', 0.01], ['GOOG', 0.01]]);
+  });
+
   it('exports without replacing an existing file unless --overwrite, and names a missing folder', async () => {
     const out = path.join(dir, 'kept.csv');
     writeFileSync(out, 'mine\n');
@@ -122,6 +134,22 @@ describe('bws CLI', () => {
     const missing = await bws(dir, 'data', 'export', '--symbol', 'GOOG', '--timeframe', '1d', path.join(dir, 'no-such-folder', 'x.csv'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`The folder ${path.join(dir, 'no-such-folder')} does not exist`);
+  });
+
+  it('exports the only stored timeframe when --timeframe is left out, and names them when there are several', async () => {
+    const own = mkdtempSync(path.join(os.tmpdir(), 'bws-cli-export-tf-'));
+    await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG');
+    const out = path.join(own, 'goog.csv');
+    expect(await json(own, 'data', 'export', '--symbol', 'GOOG', out)).toMatchObject({ bars: 2148 });
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(2149);
+    await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG', '--timeframe', '1m', '--force-timeframe');
+    const several = await bws(own, 'data', 'export', '--symbol', 'GOOG', '--overwrite', out);
+    expect(several.code).toBe(2);
+    expect(several.stderr).toContain('--timeframe is required: GOOG has bars in 1m, 1d');
+    const none = await bws(own, 'data', 'export', '--symbol', 'NOPE', path.join(own, 'nope.csv'));
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('No bars stored for "NOPE"');
+    expect(existsSync(path.join(own, 'nope.csv'))).toBe(false);
   });
 
   it('answers usage errors on stderr with exit code 2', async () => {

@@ -3,12 +3,14 @@ import path from 'node:path';
 import type { Trade } from '../../core/domain/engine/types.js';
 
 const iso = (ts: number) => new Date(ts).toISOString();
+/** Rounded to 10 decimals so float noise (368.8799999999987) does not reach the file; the renderer's csvNumber does the same. */
+const num = (value: number): string => (Number.isFinite(value) ? String(Number(value.toFixed(10)) + 0) : '');
 
 /** Trades as CSV, one row per closed trade. */
 export function tradesCsv(trades: readonly Trade[]): string {
   const header = 'side,entry_time,exit_time,entry_price,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason';
   const rows = trades.map((t) =>
-    [t.side, iso(t.entryTs), iso(t.exitTs), t.entryPrice, t.exitPrice, t.quantity, t.pnl, t.returnPct, t.fees, t.barsHeld, t.exitReason].join(','),
+    [t.side, iso(t.entryTs), iso(t.exitTs), num(t.entryPrice), num(t.exitPrice), num(t.quantity), num(t.pnl), num(t.returnPct), num(t.fees), t.barsHeld, t.exitReason].join(','),
   );
   return `${[header, ...rows].join('\n')}\n`;
 }
@@ -20,7 +22,7 @@ export function equityCsv(ts: ArrayLike<number>, equity: ArrayLike<number>): str
   for (let i = 0; i < equity.length; i++) {
     const e = equity[i]!;
     if (e > peak) peak = e;
-    lines.push(`${iso(ts[i]!)},${e},${peak > 0 ? ((e - peak) / peak) * 100 : 0}`);
+    lines.push(`${iso(ts[i]!)},${num(e)},${num(peak > 0 ? ((e - peak) / peak) * 100 : 0)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -21,6 +21,7 @@ export const dataSchemas = {
     skipBadRows: z.boolean().optional(),
     venue: z.string().trim().min(1).max(64).optional(),
     quoteCurrency: z.string().trim().min(1).max(16).optional(),
+    /** The instrument's price tick; default: the stored one, else the finest decimal of the file's prices. */
     priceTick: z.number().positive().finite().optional(),
     quantityStep: z.number().positive().finite().optional(),
     timeZone: z.string().trim().min(1).max(64).optional(),
@@ -49,6 +50,12 @@ export type BarsArgs = z.infer<(typeof dataSchemas)['data/bars']>;
 
 /** The `result` of a finished import job: what was read and what was stored. */
 export type ImportJobResult = ImportReport;
+
+/** A series' coverage with the steps its instrument trades in. */
+export interface SeriesCoverage extends Coverage {
+  readonly priceTick: number;
+  readonly quantityStep: number;
+}
 
 export interface ExportBarsResult {
   /** The absolute path written. */
@@ -82,6 +89,6 @@ export interface DataHandlers {
   /** Starts an import job; progress and outcome (ImportJobResult) arrive as `job/*` events. */
   'data/import': (args: ImportBarsArgs) => Promise<{ jobId: JobId }>;
   'data/export': (args: ExportBarsArgs) => Promise<ExportBarsResult>;
-  'data/coverage': (args: CoverageArgs) => Promise<Coverage>;
+  'data/coverage': (args: CoverageArgs) => Promise<SeriesCoverage>;
   'data/bars': (args: BarsArgs) => Promise<BarSeries>;
 }

@@ -67,7 +67,7 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
 
     'data/coverage': async (args) => {
       const instrument = requireInstrument(barStore, args.symbol);
-      return barStore.coverage(instrument.id, args.timeframe, args.gapThresholdBars);
+      return { ...barStore.coverage(instrument.id, args.timeframe, args.gapThresholdBars), priceTick: instrument.priceTick, quantityStep: instrument.quantityStep };
     },
 
     'data/bars': async (args) => {

@@ -203,9 +203,13 @@ describe('data handlers', () => {
     fs.writeFileSync(csv, rows.join('\n'));
     const { jobId } = await call('data/import', { path: csv, symbol: 'ACME', timeframe: '1m' });
     const job = await finished(jobId);
-    expect(job).toMatchObject({ kind: 'import', status: 'done', result: { rowsRead: 300 } });
+    // No price tick given: a new instrument takes the finest decimal of the file's prices (100.5: 0.1).
+    expect(job).toMatchObject({ kind: 'import', status: 'done', result: { rowsRead: 300, priceTick: 0.1, priceTickSource: 'inferred' } });
     expect(events.some((e) => e.name === 'job/finished' && e.payload.job.id === jobId)).toBe(true);
-    expect((await call('data/coverage', { symbol: 'ACME', timeframe: '1m' })).barCount).toBe(300);
+    expect(await call('data/coverage', { symbol: 'ACME', timeframe: '1m' })).toMatchObject({ barCount: 300, priceTick: 0.1, quantityStep: 1 });
+    const retick = await finished((await call('data/import', { path: csv, symbol: 'ACME', timeframe: '1m', priceTick: 0.05 })).jobId);
+    expect(retick).toMatchObject({ status: 'done', result: { priceTick: 0.05, priceTickSource: 'given' } });
+    expect(await call('data/coverage', { symbol: 'ACME', timeframe: '1m' })).toMatchObject({ priceTick: 0.05 });
     const out = path.join(dir, 'acme-out.csv');
     expect(await call('data/export', { symbol: 'ACME', timeframe: '1m', path: out })).toEqual({ path: out, rows: 300 });
 

@@ -8,7 +8,7 @@ export interface Gap {
   readonly afterTs: number;
   /** Open time of the first bar after the gap. */
   readonly beforeTs: number;
-  /** Bars missing between the two. */
+  /** Bars missing between the two; for a market that does not trade on weekends, only those of weekdays. */
   readonly missingBars: number;
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isSaturdayUtc, isWeekendClosure, tradesWeekends, weekendOverlapMs } from './weekend-closures.js';
+import { isSaturdayUtc, isWeekendClosure, missingBars, tradesWeekends, weekendOverlapMs } from './weekend-closures.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -54,6 +54,33 @@ describe('weekend closures', () => {
     expect(isWeekendClosure(at('2025-03-07T09:00:00'), at('2025-03-10T14:30:00'), MIN)).toBe(false);
     // Two weekends.
     expect(isWeekendClosure(at('2025-03-07T00:00:00'), at('2025-03-17T00:00:00'), DAY)).toBe(false);
+  });
+
+  it('counts the missing bars of a hole on weekdays only for a weekday market', () => {
+    // GOOG daily: Friday 2006-12-29, then Wednesday 2007-01-03 (New Year and Ford's funeral).
+    expect(missingBars(at('2006-12-29T00:00:00'), at('2007-01-03T00:00:00'), DAY, true)).toBe(2);
+    expect(missingBars(at('2006-12-29T00:00:00'), at('2007-01-03T00:00:00'), DAY, false)).toBe(4);
+    // Minutes that stop Friday 09:00 and resume Monday 14:30: Friday's rest and Monday's morning.
+    expect(missingBars(at('2025-03-07T09:00:00'), at('2025-03-10T14:30:00'), MIN, true)).toBe(15 * 60 - 1 + 14 * 60 + 30);
+    // No hole, and a weekday hole alike either way.
+    expect(missingBars(at('2025-03-04T00:00:00'), at('2025-03-05T00:00:00'), DAY, true)).toBe(0);
+    expect(missingBars(at('2025-03-04T00:00:00'), at('2025-03-07T00:00:00'), DAY, true)).toBe(2);
+  });
+
+  it('counts as missing every weekday bar a walk over the hole finds (property)', () => {
+    const start = at('2024-01-01T00:00:00');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 60 * 24 }), fc.integer({ min: 1, max: 24 * 20 }), (fromHour, hours) => {
+        const after = start + fromHour * HOUR;
+        let weekdays = 0;
+        for (let ts = after + HOUR; ts < after + hours * HOUR; ts += HOUR) {
+          const day = new Date(ts).getUTCDay();
+          if (day !== 0 && day !== 6) weekdays++;
+        }
+        expect(missingBars(after, after + hours * HOUR, HOUR, true)).toBe(weekdays);
+        expect(missingBars(after, after + hours * HOUR, HOUR, false)).toBe(hours - 1);
+      }),
+    );
   });
 
   it('takes a series with Saturday bars as trading on weekends, a stray one as not', () => {

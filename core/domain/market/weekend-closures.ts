@@ -47,6 +47,18 @@ export function isWeekendClosure(afterTs: number, beforeTs: number, stepMs: numb
 }
 
 /**
+ * Returns how many bars are missing in the hole between a bar opening at `afterTs` and the
+ * next one opening at `beforeTs`: those of [afterTs + stepMs, beforeTs), less its weekend
+ * time for a market that does not trade on weekends (GOOG daily, Friday 2006-12-29 to
+ * Wednesday 2007-01-03, lacks Monday and Tuesday: 2 bars, not 4).
+ */
+export function missingBars(afterTs: number, beforeTs: number, stepMs: number, weekdayMarket: boolean): number {
+  const from = afterTs + stepMs;
+  const closed = weekdayMarket ? weekendOverlapMs(from, beforeTs) : 0;
+  return Math.max(0, Math.round((beforeTs - from - closed) / stepMs));
+}
+
+/**
  * Whether a series trades on weekends, from how many of its bars open on a Saturday (UTC):
  * crypto has one in seven there, stocks and FX none (FX reopens on Sunday evening, hence
  * Saturday). A few stray Saturday bars (a special session, a mis-stamped row) do not make

@@ -118,17 +118,63 @@ describe('formats', () => {
     const coverage = (symbol: string, timeframe: '1d' | '1h') => storage.barStore.coverage(storage.barStore.findInstrument(symbol)!.id, timeframe);
     // 443 weekends (holidays beside them included); what is left are the two closures of
     // more than a weekday: Ford's day of mourning after New Year 2007, and Hurricane Sandy.
+    // Each lacks two weekday bars (Monday and Tuesday); the weekend between is not missing.
     expect(summary('GOOG')).toMatchObject({ gapCount: 2, weekendClosures: 443 });
     expect(coverage('GOOG', '1d')).toMatchObject({
       weekendClosures: 443,
       gaps: [
-        { afterTs: Date.UTC(2006, 11, 29), beforeTs: Date.UTC(2007, 0, 3), missingBars: 4 },
-        { afterTs: Date.UTC(2012, 9, 26), beforeTs: Date.UTC(2012, 9, 31), missingBars: 4 },
+        { afterTs: Date.UTC(2006, 11, 29), beforeTs: Date.UTC(2007, 0, 3), missingBars: 2 },
+        { afterTs: Date.UTC(2012, 9, 26), beforeTs: Date.UTC(2012, 9, 31), missingBars: 2 },
       ],
     });
     // FX closes Friday evening and reopens Sunday evening (UTC): every hole is a weekend.
     expect(summary('EURUSD')).toMatchObject({ gapCount: 0, weekendClosures: 42 });
     expect(coverage('EURUSD', '1h')).toMatchObject({ gaps: [], weekendClosures: 42 });
+  });
+});
+
+describe('price tick', () => {
+  const tickOf = (symbol: string) => storage.barStore.findInstrument(symbol)!.priceTick;
+
+  it('takes a new instrument\'s tick from the finest decimal of the real files\' prices', () => {
+    const eurusd = importCsvFile(storage.barStore, { file: sharedDataFile('EURUSD.csv'), symbol: 'EURUSD' });
+    expect(eurusd).toMatchObject({ priceTick: 0.00001, priceTickSource: 'inferred', warnings: [] });
+    expect(tickOf('EURUSD')).toBe(0.00001);
+    const goog = importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'GOOG' });
+    expect(goog).toMatchObject({ priceTick: 0.01, priceTickSource: 'inferred' });
+    expect(tickOf('GOOG')).toBe(0.01);
+  });
+
+  it('reads every OHLC column, leaves binary noise out, and counts whole prices as a tick of 1', () => {
+    importText(`ts,open,high,low,close,volume\n${T0},100,101,99,100,1\n${T0 + M},100,101.0999999999,99,100.25,1\n`, { symbol: 'NOISE' });
+    expect(tickOf('NOISE')).toBe(0.01);
+    importText(`ts,open,high,low,close,volume\n${T0},100,101,99,100,1\n${T0 + M},100,101,98.125,100,1\n`, { symbol: 'LOW' });
+    expect(tickOf('LOW')).toBe(0.001);
+    importText(`ts,open,high,low,close,volume\n${T0},100,101,99,100,1.5\n`, { symbol: 'WHOLE' });
+    expect(tickOf('WHOLE')).toBe(1);
+  });
+
+  it('infers the tick of an unsorted file from both passes alike', () => {
+    importText(`ts,open,high,low,close,volume\n${T0 + M},1.5,1.5,1.5,1.5,1\n${T0},1.2345,1.3,1.2,1.25,1\n`, { symbol: 'UNSORTED' });
+    expect(tickOf('UNSORTED')).toBe(0.0001);
+  });
+
+  it('keeps a stored instrument\'s tick and warns when the file quotes finer prices; a given tick replaces it', () => {
+    importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'FX', tick: 0.01 });
+    const again = importCsvFile(storage.barStore, { file: sharedDataFile('EURUSD.csv'), symbol: 'FX', timeframe: '1h' });
+    expect(again).toMatchObject({ priceTick: 0.01, priceTickSource: 'stored' });
+    expect(again.warnings).toEqual([expect.stringMatching(/EURUSD\.csv quotes prices to 5 decimals, finer than FX's stored price tick 0\.01.*price tick 0\.00001/)]);
+    expect(tickOf('FX')).toBe(0.01);
+    // A coarser file says nothing.
+    expect(importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'FX' }).warnings).toEqual([]);
+    const given = importCsvFile(storage.barStore, { file: sharedDataFile('EURUSD.csv'), symbol: 'FX', timeframe: '1h', tick: 0.00001 });
+    expect(given).toMatchObject({ priceTick: 0.00001, priceTickSource: 'given', warnings: [] });
+    expect(tickOf('FX')).toBe(0.00001);
+  });
+
+  it('leaves no instrument behind when a file is refused', () => {
+    expect(() => importText(`ts,open,high,low,close,volume\n${T0},1.23456,0.5,1,1,1\n`, { symbol: 'BAD' })).toThrow(ImportRejectedError);
+    expect(storage.barStore.findInstrument('BAD')).toBeNull();
   });
 });
 

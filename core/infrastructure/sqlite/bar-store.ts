@@ -5,7 +5,7 @@ import { DomainError } from '../../domain/errors.js';
 import { instrumentId, type InstrumentId } from '../../domain/market/ids.js';
 import { assertInstrumentDraft, type Instrument, type InstrumentDraft } from '../../domain/market/instrument.js';
 import { isTimeframe, timeframeMs, TIMEFRAMES, type Timeframe } from '../../domain/market/timeframe.js';
-import { isWeekendClosure, tradesWeekends } from '../../domain/market/weekend-closures.js';
+import { isWeekendClosure, missingBars, tradesWeekends } from '../../domain/market/weekend-closures.js';
 import { allocateUninitialisedBars, copyChunkRange, decodeChunk, DEFAULT_GAP_THRESHOLD_BARS, encodeChunk, lowerBoundInChunk, spacingStats } from './chunk-codec.js';
 import type { Connection } from './database.js';
 import { SlowStatementLog, type TimedStatement } from './slow-log.js';
@@ -273,7 +273,7 @@ export class SqliteBarStore implements BarStore {
       let weekendClosures = 0;
       const addGap = (afterTs: number, beforeTs: number) => {
         if (weekdayMarket && isWeekendClosure(afterTs, beforeTs, step)) weekendClosures++;
-        else gaps.push({ afterTs, beforeTs, missingBars: Math.round((beforeTs - afterTs) / step) - 1 });
+        else gaps.push({ afterTs, beforeTs, missingBars: missingBars(afterTs, beforeTs, step, weekdayMarket) });
       };
       let barCount = 0;
       let prevEnd: number | null = null;

@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { ConflictError } from '../../../core/application/errors.js';
-import { parseTimeframe } from '../../../core/domain/market/timeframe.js';
+import { ConflictError, NotFoundError } from '../../../core/application/errors.js';
+import type { BarStore } from '../../../core/application/ports/bar-store.js';
+import { parseTimeframe, type Timeframe } from '../../../core/domain/market/timeframe.js';
 import { exportBarsCsv } from '../../../core/infrastructure/csv/export-csv.js';
 import { UsageError } from '../cli-error.js';
 import { boolFlag, stringFlag, type Command } from '../command.js';
@@ -11,16 +12,19 @@ import { isoOf, parseIsoArg } from '../time-args.js';
 export const dataExportCommand: Command = {
   words: ['data', 'export'],
   usage: 'bws data export --symbol SYM [--from ISO] [--to ISO] [--timeframe TF] [--overwrite] FILE [--json]',
-  summary: 'Writes the bars of a range [from, to) to a CSV file (ISO 8601 UTC timestamps); an existing FILE is kept unless --overwrite.',
+  summary:
+    'Writes the bars of a range [from, to) to a CSV file (ISO 8601 UTC timestamps); an existing FILE is kept unless --overwrite. ' +
+    'Without --timeframe, the symbol\'s only stored timeframe.',
   options: { symbol: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, timeframe: { type: 'string' }, overwrite: { type: 'boolean' } },
   async run(input) {
     const file = input.positionals[0];
     if (!file || input.positionals.length > 1) throw new UsageError(`expected exactly one FILE\nusage: ${this.usage}`);
     const symbol = stringFlag(input, 'symbol');
     if (!symbol) throw new UsageError('--symbol is required');
-    let timeframe;
+    const timeframeFlag = stringFlag(input, 'timeframe');
+    let chosen: Timeframe | undefined;
     try {
-      timeframe = parseTimeframe(stringFlag(input, 'timeframe') ?? '1m');
+      chosen = timeframeFlag === undefined ? undefined : parseTimeframe(timeframeFlag);
     } catch (error) {
       throw new UsageError(`--timeframe: ${(error as Error).message}`);
     }
@@ -28,6 +32,7 @@ export const dataExportCommand: Command = {
     const toTs = parseIsoArg('--to', stringFlag(input, 'to'));
     const outFile = path.resolve(file);
     const report = await withStorage(input, (storage) => {
+      const timeframe = chosen ?? onlyStoredTimeframe(storage.barStore, symbol);
       try {
         return exportBarsCsv(
           storage.barStore,
@@ -44,3 +49,14 @@ export const dataExportCommand: Command = {
     else printLine(`Exported ${report.bars.toLocaleString('en-US')} bars (${isoOf(report.firstTs)} .. ${isoOf(report.lastTs)}) to ${report.file}`);
   },
 };
+
+/** The timeframe of the symbol's bars when it has bars in exactly one; refuses none or several, naming them. */
+function onlyStoredTimeframe(store: BarStore, symbol: string): Timeframe {
+  const timeframes = store
+    .listSeries()
+    .filter((s) => s.instrument.symbol === symbol)
+    .map((s) => s.timeframe);
+  if (timeframes.length === 1) return timeframes[0]!;
+  if (timeframes.length === 0) throw new NotFoundError(`No bars stored for "${symbol}"; import them first (bws data list shows what is stored)`);
+  throw new UsageError(`--timeframe is required: ${symbol} has bars in ${timeframes.join(', ')}`);
+}

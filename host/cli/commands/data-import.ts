@@ -13,10 +13,11 @@ import { isoOf, parseNumberArg } from '../time-args.js';
 export const dataImportCommand: Command = {
   words: ['data', 'import'],
   usage:
-    'bws data import FILE --symbol SYM [--timeframe auto|1m|5m|15m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
+    'bws data import FILE --symbol SYM [--timeframe auto|1m|5m|15m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick auto|N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
   summary:
     'Imports a CSV of bars in one transaction (in a worker): all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
-    "bars' spacing (auto, the default); a --timeframe the spacing contradicts is refused unless --force-timeframe.",
+    "bars' spacing (auto, the default); a --timeframe the spacing contradicts is refused unless --force-timeframe. " +
+    "The price tick (auto, the default) of a new instrument is the finest decimal of the file's prices; a stored instrument keeps its tick unless --tick is given.",
   options: {
     symbol: { type: 'string' },
     timeframe: { type: 'string' },
@@ -38,7 +39,8 @@ export const dataImportCommand: Command = {
       throw new UsageError(`--duplicates: expected reject or last-wins, got "${duplicates}"`);
     }
     const qtyStep = parseNumberArg('--qty-step', stringFlag(input, 'qty-step'));
-    const tick = parseNumberArg('--tick', stringFlag(input, 'tick'));
+    const tickFlag = stringFlag(input, 'tick');
+    const tick = tickFlag === undefined || tickFlag === 'auto' ? undefined : parseNumberArg('--tick', tickFlag);
     const venue = stringFlag(input, 'venue');
     const quoteCurrency = stringFlag(input, 'currency');
     const options: ImportBarsOptions = {
@@ -82,6 +84,8 @@ export const dataImportCommand: Command = {
           `${report.barsWritten.inserted.toLocaleString('en-US')} bars inserted, ${report.barsWritten.replaced.toLocaleString('en-US')} replaced ` +
           `(${isoOf(report.firstTs)} .. ${isoOf(report.lastTs)}) in ${Math.round(report.durationMs)} ms`,
       );
+      if (report.priceTickSource === 'inferred') printLine(`Price tick ${report.priceTick} (from the file's prices)`);
+      for (const warning of report.warnings) printLine(`Warning: ${warning}`);
       if (report.duplicates > 0) printLine(`${report.duplicates} duplicate timestamp(s): the last row won`);
       if (report.skippedCount > 0) {
         printLine(`${report.skippedCount} bad ${report.skippedCount === 1 ? 'row' : 'rows'} skipped:`);

@@ -73,6 +73,37 @@ export function formatNumber(value: number | null | undefined, digits = 2): stri
   return formatter.format(value);
 }
 
+/** Most decimals a price or quantity is shown with: finer digits are binary noise, not quotes. */
+const MAX_DECIMALS = 8;
+let priceFormatter: Intl.NumberFormat | undefined;
+let quantityFormatter: Intl.NumberFormat | undefined;
+
+/**
+ * A price with the precision it has: at least 2 decimals, up to 8, trailing zeros trimmed
+ * past the 2nd ('1.08977', '101.03', '100.00', 368.8799999999987 as '368.88').
+ */
+export function formatPrice(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  priceFormatter ??= new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: MAX_DECIMALS });
+  return priceFormatter.format(value);
+}
+
+/** A quantity, tick or step as it is: whole ones without decimals ('53'), fractions up to 8 decimals ('0.00123', '0.00001'). */
+export function formatQuantity(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  quantityFormatter ??= new Intl.NumberFormat('en-US', { minimumFractionDigits: 0, maximumFractionDigits: MAX_DECIMALS });
+  return quantityFormatter.format(value);
+}
+
+/**
+ * A number for a CSV file: rounded to 10 decimals so float noise does not reach the file
+ * (368.8799999999987 is written 368.88), else as JavaScript writes it; empty if not finite.
+ */
+export function csvNumber(value: number): string {
+  if (!Number.isFinite(value)) return '';
+  return String(Number(value.toFixed(10)) + 0);
+}
+
 /** Parses 'YYYY-MM-DD' as UTC midnight; empty gives undefined. */
 export function parseDate(text: string): number | undefined {
   if (!text) return undefined;

@@ -3,7 +3,7 @@ import { api } from '../../api/client.js';
 import { ApiError, errorMessage } from '../../api/api-error.js';
 import { useQuery } from '../../api/use-query.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
-import { formatCount, formatCountOf, formatTs } from '../../app/format.js';
+import { formatCount, formatCountOf, formatQuantity, formatTs } from '../../app/format.js';
 import type { SeriesKey } from './SeriesTable.js';
 
 const MAX_GAPS_SHOWN = 200;
@@ -62,6 +62,10 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
               {formatTs(coverage.data.firstTs)} → {formatTs(coverage.data.lastTs)}
             </span>
             <span className="muted">{formatCountOf(coverage.data.barCount, 'bar')}</span>
+            <span className="muted" title="Fills are rounded to the price tick, order sizes down to the quantity step">
+              price tick <span data-testid="price-tick">{formatQuantity(coverage.data.priceTick)}</span> · quantity step{' '}
+              <span data-testid="quantity-step">{formatQuantity(coverage.data.quantityStep)}</span>
+            </span>
             <span className={gaps.length ? 'bad' : 'good'} data-testid="gap-count">
               {gaps.length === 0 ? 'No gaps' : formatCountOf(gaps.length, 'gap')}
             </span>

@@ -7,7 +7,7 @@ import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { TIMEFRAME_OPTIONS } from '../../app/timeframes.js';
 import { ImportErrors } from './ImportErrors.js';
-import { importOutcomeText, importProgressText } from './import-outcome.js';
+import { importOutcomeText, importProgressText, parsePriceTick } from './import-outcome.js';
 
 /** Picks the symbol out of a file name like "BTCUSD_1m.csv" or "es-5m-2024.csv". */
 const symbolFromFileName = (name: string): string => (name.replace(/\.[^.]+$/, '').split(/[-_ .]/)[0] ?? '').toUpperCase().slice(0, 32);
@@ -25,6 +25,8 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
   // True once the user typed a symbol: a newly picked file then keeps it; else the symbol follows the file.
   const [symbolTyped, setSymbolTyped] = useState(false);
   const [timeframe, setTimeframe] = useState<Timeframe | 'auto'>('auto');
+  // Empty is 'auto': a new instrument takes the finest decimal of the file's prices, a stored one keeps its tick.
+  const [priceTick, setPriceTick] = useState('');
   // Off by default: a file with bad rows is refused whole, with its line errors.
   const [skipBadRows, setSkipBadRows] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
@@ -32,6 +34,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [rowErrors, setRowErrors] = useState<readonly RowErrorView[]>([]);
   const [outcome, setOutcome] = useState<string | null>(null);
+  const [warnings, setWarnings] = useState<readonly string[]>([]);
   const [dragOver, setDragOver] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -39,6 +42,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
     if (job.status === 'done') {
       const report = job.result as ImportJobResult;
       setOutcome(importOutcomeText(report));
+      setWarnings(report.warnings ?? []);
       // The rows left out, listed like a refused file's (line numbers).
       setRowErrors(report.skipped ?? []);
       onImported();
@@ -74,6 +78,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
     setError(null);
     setRowErrors([]);
     setOutcome(null);
+    setWarnings([]);
     if (!symbolTyped) setSymbol(symbolFromFileName(nameOf(picked)));
   };
 
@@ -88,13 +93,26 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
 
   const start = async (): Promise<void> => {
     if (!source) return;
-    setStarting(true);
     setError(null);
     setRowErrors([]);
     setOutcome(null);
+    setWarnings([]);
+    const tick = parsePriceTick(priceTick);
+    if (tick.error !== undefined) {
+      setError(tick.error);
+      return;
+    }
+    setStarting(true);
     try {
       const path = source.kind === 'file' ? await client.upload(source.file) : source.path;
-      const { jobId: id } = await client.invoke('data/import', { path, fileName: nameOf(source), symbol: symbol.trim(), timeframe, ...(skipBadRows ? { skipBadRows } : {}) });
+      const { jobId: id } = await client.invoke('data/import', {
+        path,
+        fileName: nameOf(source),
+        symbol: symbol.trim(),
+        timeframe,
+        ...(tick.tick === undefined ? {} : { priceTick: tick.tick }),
+        ...(skipBadRows ? { skipBadRows } : {}),
+      });
       setJobId(id);
     } catch (failure) {
       setError(errorMessage(failure));
@@ -174,6 +192,18 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
               ))}
             </select>
           </div>
+          <div className="field">
+            <label htmlFor="import-price-tick">Price tick</label>
+            <input
+              id="import-price-tick"
+              data-testid="import-price-tick"
+              value={priceTick}
+              onChange={(event) => setPriceTick(event.target.value)}
+              placeholder="auto"
+              size={10}
+              title="Smallest price step; fills are rounded to it. Auto: a new instrument takes the finest decimal of the file's prices, a stored one keeps its tick."
+            />
+          </div>
           <label className="row" style={{ alignSelf: 'flex-end', gap: 4 }} title="Import the good rows and list the bad ones, instead of refusing the whole file">
             <input type="checkbox" data-testid="import-skip-bad" checked={skipBadRows} onChange={(event) => setSkipBadRows(event.target.checked)} />
             Skip bad rows
@@ -202,6 +232,11 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
           )}
         </div>
         {outcome && <div className="good" data-testid="import-done">{outcome}</div>}
+        {warnings.map((warning) => (
+          <div className="bad" data-testid="import-warning" key={warning}>
+            {warning}
+          </div>
+        ))}
         <ErrorBox message={error ?? cancelError} testId="import-error" />
         <ImportErrors rows={rowErrors} />
       </div>

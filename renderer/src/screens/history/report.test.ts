@@ -44,17 +44,28 @@ const visible = (html: string): string =>
     .replace(/\s+/g, ' ');
 
 describe('run exports', () => {
-  it('writes trades as CSV with ISO times and quoted text', () => {
+  it('writes trades as CSV with ISO times, fees and quoted text', () => {
     const lines = tradesCsv([trade]).trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe('1,long,2024-01-02T00:00:00.000Z,100,2024-01-03T00:00:00.000Z,110,2,20,10,1440,"signal, ""manual"""');
+    expect(lines[0]).toBe('index,side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason');
+    expect(lines[1]).toBe('1,long,2024-01-02T00:00:00.000Z,100,2024-01-03T00:00:00.000Z,110,2,20,10,0.4,1440,"signal, ""manual"""');
+  });
+
+  it('writes prices as quoted and money without float noise', () => {
+    const fx: ReportTrade = { ...trade, entryPrice: 1.08977, exitPrice: 1.09012, quantity: 9176, pnl: 368.8799999999987, returnPct: 0.1 + 0.2, fees: 19.999999999999996 };
+    expect(tradesCsv([fx]).trim().split('\n')[1]).toBe('1,long,2024-01-02T00:00:00.000Z,1.08977,2024-01-03T00:00:00.000Z,1.09012,9176,368.88,0.3,20,1440,"signal, ""manual"""');
+  });
+
+  it('shows trade prices in the report with the decimals they have, whole quantities without decimals', () => {
+    const text = visible(htmlReport(run, equity, [{ ...trade, entryPrice: 1.08977, exitPrice: 1.0901, quantity: 53 }], context));
+    expect(text).toContain('1 long 2024-01-02 00:00 1.08977 2024-01-03 00:00 1.0901 53 20.00');
   });
 
   it('writes the position still open at the end as a last CSV row marked open, with no exit', () => {
     const open = { side: 'long' as const, entryTs: Date.UTC(2024, 0, 5), entryBar: 4, entryPrice: 100, quantity: 2, markPrice: 105, unrealizedPnl: 9.8, fees: 0.2, barsHeld: 3 };
     const lines = tradesCsv([trade], open).trim().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[2]).toBe('open,long,2024-01-05T00:00:00.000Z,100,,,2,9.8,4.9,3,open (unrealized at the last close 105)');
+    expect(lines[2]).toBe('open,long,2024-01-05T00:00:00.000Z,100,,,2,9.8,4.9,0.2,3,open (unrealized at the last close 105)');
     // Flat at the end: the closed trades only.
     expect(tradesCsv([trade], null)).toBe(tradesCsv([trade]));
   });
@@ -62,9 +73,9 @@ describe('run exports', () => {
   it('shows the open position in the metrics and as a marked last trades row of the HTML report', () => {
     const open = { side: 'short' as const, entryTs: Date.UTC(2024, 0, 5), entryBar: 4, entryPrice: 100, quantity: 2, markPrice: 95, unrealizedPnl: 9.8, fees: 0.2, barsHeld: 3 };
     const text = visible(htmlReport({ ...run, extras: { openPosition: open } }, equity, [], context));
-    expect(text).toContain('Open position (unrealized) 9.80 short 2.0000 since 2024-01-05 00:00 at 100.00, marked at 95.00 (last close)');
+    expect(text).toContain('Open position (unrealized) 9.80 short 2 since 2024-01-05 00:00 at 100.00, marked at 95.00 (last close)');
     expect(text).toContain('Trades (0 closed + 1 open)');
-    expect(text).toContain('Open short 2024-01-05 00:00 100.00 still open — 2.0000 9.80 4.90 3 unrealized @ 95.00');
+    expect(text).toContain('Open short 2024-01-05 00:00 100.00 still open — 2 9.80 4.90 3 unrealized @ 95.00');
     expect(text).toContain('The last row is the position still open at the end of the data');
     const flat = visible(htmlReport({ ...run, extras: { openPosition: null } }, equity, [trade], context));
     expect(flat).toContain('Trades (1)');
@@ -97,7 +108,7 @@ describe('run exports', () => {
     expect(text).toContain('Engine version 1');
     // The trades as the trades table shows them.
     expect(text).toContain('Entry (UTC)');
-    expect(text).toContain('1 long 2024-01-02 00:00 100.00 2024-01-03 00:00 110.00 2.0000 20.00 10.00 1440 signal, "manual"');
+    expect(text).toContain('1 long 2024-01-02 00:00 100.00 2024-01-03 00:00 110.00 2 20.00 10.00 1440 signal, "manual"');
     expect(text).not.toMatch(/totalReturnPct|durationMs|profitFactor/);
     expect(text).not.toMatch(/\d{12,}/);
   });

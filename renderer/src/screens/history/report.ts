@@ -1,6 +1,6 @@
 /** Files a run is exported to: trades CSV, equity CSV and a self-contained HTML report. */
 import type { OpenPosition, RunInfo, TradeRow, VariableDef } from '../../api/contract.js';
-import { formatCount, formatNumber, formatRange, formatTs } from '../../app/format.js';
+import { csvNumber, formatCount, formatNumber, formatRange, formatTs } from '../../app/format.js';
 import { specSummary, variableLookup, variantParamsText } from '../../app/spec-summary.js';
 import { metricCell, metricRows } from '../run/metric-format.js';
 import { openPositionCells, openPositionSummary, openReturnPct, TRADE_COLUMNS, tradeCells } from '../run/trade-cells.js';
@@ -22,30 +22,32 @@ export interface ReportEquity {
 
 const iso = (ts: number | null): string => (ts === null || !Number.isFinite(ts) ? '' : new Date(ts).toISOString());
 const csvCell = (value: string | number): string => {
-  const text = String(value);
+  const text = typeof value === 'number' ? csvNumber(value) : value;
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
 /**
- * Returns the trades as CSV, one row per closed trade, times in ISO 8601 UTC; then the
- * position still open after the last bar, if any, as a last row marked `open` (index and
- * exit reason), with no exit time or price and its PnL unrealized at the last close.
+ * Returns the trades as CSV, one row per closed trade, times in ISO 8601 UTC, numbers
+ * without float noise; then the position still open after the last bar, if any, as a last
+ * row marked `open` (index and exit reason), with no exit time or price and its PnL
+ * unrealized at the last close.
  */
 export function tradesCsv(trades: readonly ReportTrade[], openPosition: OpenPosition | null = null): string {
-  const header = 'index,side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,bars_held,exit_reason';
+  // The columns of the CLI's trades.csv (host/cli/run-files.ts), with the row number first.
+  const header = 'index,side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason';
   const rows = trades.map((t) =>
-    [t.index + 1, t.side, iso(t.entryTs), t.entryPrice, iso(t.exitTs), t.exitPrice, t.quantity, t.pnl, t.returnPct, t.barsHeld, t.exitReason].map(csvCell).join(','),
+    [t.index + 1, t.side, iso(t.entryTs), t.entryPrice, iso(t.exitTs), t.exitPrice, t.quantity, t.pnl, t.returnPct, t.fees, t.barsHeld, t.exitReason].map(csvCell).join(','),
   );
   if (openPosition) {
     const o = openPosition;
-    rows.push(['open', o.side, iso(o.entryTs), o.entryPrice, '', '', o.quantity, o.unrealizedPnl, openReturnPct(o), o.barsHeld, `open (unrealized at the last close ${o.markPrice})`].map(csvCell).join(','));
+    rows.push(['open', o.side, iso(o.entryTs), o.entryPrice, '', '', o.quantity, o.unrealizedPnl, openReturnPct(o), o.fees, o.barsHeld, `open (unrealized at the last close ${o.markPrice})`].map(csvCell).join(','));
   }
   return [header, ...rows].join('\n') + '\n';
 }
 
 /** Returns the equity curve as CSV: time, equity, drawdown %. */
 export function equityCsv(equity: ReportEquity): string {
-  const rows = equity.ts.map((ts, i) => `${iso(ts)},${equity.equity[i]},${equity.drawdown[i]}`);
+  const rows = equity.ts.map((ts, i) => `${iso(ts)},${csvNumber(equity.equity[i]!)},${csvNumber(equity.drawdown[i]!)}`);
   return ['time,equity,drawdown_pct', ...rows].join('\n') + '\n';
 }
 

@@ -1,6 +1,6 @@
 /** The trades table's columns and cell texts: the Run screen's table and the HTML report share them. */
 import type { OpenPosition, TradeRow } from '../../api/contract.js';
-import { formatNumber, formatTs } from '../../app/format.js';
+import { formatNumber, formatPrice, formatQuantity, formatTs } from '../../app/format.js';
 
 export const TRADE_COLUMNS = [
   { key: 'index', label: '#', width: 60, numeric: true },
@@ -30,10 +30,11 @@ export function tradeCells(trade: TradeRow): TradeCells {
       index: String(trade.index + 1),
       side: trade.side,
       entryTs: formatTs(trade.entryTs),
-      entryPrice: formatNumber(trade.entryPrice, 2),
+      // Prices with the decimals they have (EUR/USD 1.08977, not 1.09); money and percents with 2.
+      entryPrice: formatPrice(trade.entryPrice),
       exitTs: formatTs(trade.exitTs),
-      exitPrice: formatNumber(trade.exitPrice, 2),
-      quantity: formatNumber(trade.quantity, 4),
+      exitPrice: formatPrice(trade.exitPrice),
+      quantity: formatQuantity(trade.quantity),
       pnl: formatNumber(trade.pnl, 2),
       returnPct: formatNumber(trade.returnPct, 2),
       barsHeld: String(trade.barsHeld),
@@ -62,18 +63,18 @@ export function openPositionCells(open: OpenPosition): TradeCells {
     index: 'Open',
     side: open.side,
     entryTs: formatTs(open.entryTs),
-    entryPrice: formatNumber(open.entryPrice, 2),
+    entryPrice: formatPrice(open.entryPrice),
     exitTs: 'still open',
     exitPrice: '—',
-    quantity: formatNumber(open.quantity, 4),
+    quantity: formatQuantity(open.quantity),
     pnl: formatNumber(open.unrealizedPnl, 2),
     returnPct: formatNumber(openReturnPct(open), 2),
     barsHeld: String(open.barsHeld),
-    exitReason: `unrealized @ ${formatNumber(open.markPrice, 2)}`,
+    exitReason: `unrealized @ ${formatPrice(open.markPrice)}`,
   };
 }
 
 /** One line on the open position: "long 10.0000 since 2024-01-02 00:00 at 100.00, marked at 105.00 (last close)". */
 export function openPositionSummary(open: OpenPosition): string {
-  return `${open.side} ${formatNumber(open.quantity, 4)} since ${formatTs(open.entryTs)} at ${formatNumber(open.entryPrice, 2)}, marked at ${formatNumber(open.markPrice, 2)} (last close)`;
+  return `${open.side} ${formatQuantity(open.quantity)} since ${formatTs(open.entryTs)} at ${formatPrice(open.entryPrice)}, marked at ${formatPrice(open.markPrice)} (last close)`;
 }
