@@ -8,11 +8,12 @@ import Database from 'better-sqlite3';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { ComputedRun, RunRecord } from '../core/application/backtest/backtest-executor.js';
-import type { RunSummary } from '../core/application/ports/run-store.js';
+import type { RunSummary, RunWarmUp } from '../core/application/ports/run-store.js';
 import { CancelledError, NotFoundError, ValidationError } from '../core/application/errors.js';
 import { DEMO_INSTRUMENTS, generateDemoBars } from '../core/domain/demo/synthetic-bars.js';
 import { ENGINE_VERSION, runBacktest } from '../core/domain/engine/backtest.js';
 import { canonicalJson, hashRunInputs } from '../core/domain/engine/run-hash.js';
+import { warmUpBarsFor } from '../core/domain/engine/warm-up.js';
 import { isBacktestCancelled, type BacktestResult } from '../core/domain/engine/types.js';
 import { instrumentId } from '../core/domain/market/ids.js';
 import type { BarColumns } from '../core/domain/market/bars.js';
@@ -91,6 +92,8 @@ interface Executed {
   readonly job: BacktestJob;
   readonly instrument: Instrument;
   readonly series: LoadedSeries;
+  readonly runTs: Float64Array;
+  readonly warmUp: RunWarmUp;
   readonly result: BacktestResult;
   /** The run hash, computed on first call (a year of minutes: ~35 ms, so after the results are out). */
   readonly hash: () => string;
@@ -143,9 +146,11 @@ function load(job: BacktestJob, started: number, cancelled: () => boolean, foreg
   const instrument = job.quantityStep === undefined ? stored : { ...stored, quantityStep: job.quantityStep };
   const request = { dbFile: job.dbFile, instrument, timeframe: job.timeframe, fromTs: job.fromTs, toTs: job.toTs };
   foreground.pause(cancelled);
-  const series = bars.series(request);
+  // The indicators warm up on stored bars before fromTs; the magnifier covers the run's bars only.
+  const warmUpNeeded = warmUpBarsFor(job.spec, job.timeframe);
+  const series = bars.series({ ...request, warmUpBars: warmUpNeeded });
   const magnifierBars = job.magnifier === false ? null : bars.minuteBarsFor(request);
-  return { job, instrument, series, magnifierBars, started };
+  return { job, instrument, series, runTs: series.bars.ts.subarray(series.warmUpBars), warmUpNeeded, magnifierBars, started };
 }
 
 /**
@@ -181,12 +186,15 @@ function prepare(job: BacktestJob, cancelFlag: SharedArrayBuffer): PreparedRun {
     const result = runEngine(loaded, precomputed.series, foreground.yieldingPoll(cancelled), () => undefined);
     prepared = { inputs, result };
   }
-  return { barCount: loaded.series.bars.ts.length, barsFromCache: loaded.series.fromCache, indicatorsFromCache: precomputed.hits };
+  return { barCount: loaded.runTs.length, barsFromCache: loaded.series.fromCache, indicatorsFromCache: precomputed.hits };
 }
 
-/** Identifies a loaded job's inputs: everything the run hash covers (the series key names the bars' version). */
+/**
+ * Identifies a loaded job's inputs: everything the run hash covers (the series key names
+ * the bars read, warm-up included, and their version; warmUpBars where the run starts).
+ */
 function inputsKey({ job, instrument, series, magnifierBars }: LoadedJob): string {
-  return `${series.key}|${instrument.priceTick}|${instrument.quantityStep}|${magnifierBars !== null}|${canonicalJson(job.spec)}`;
+  return `${series.key}|${series.warmUpBars}|${instrument.priceTick}|${instrument.quantityStep}|${magnifierBars !== null}|${canonicalJson(job.spec)}`;
 }
 
 /** The run hash of a loaded job, from `hashCache` when this spec already ran on these bars. */
@@ -200,6 +208,7 @@ function runHash(loaded: LoadedJob, hashCache: Map<string, string> | null): stri
       instrument: { priceTick: instrument.priceTick, quantityStep: instrument.quantityStep },
       timeframe: job.timeframe,
       bars: series.bars,
+      warmUpBars: series.warmUpBars,
       magnifier: magnifierBars !== null,
       ...(magnifierBars ? { magnifierBars } : {}),
     });
@@ -213,7 +222,12 @@ function runHash(loaded: LoadedJob, hashCache: Map<string, string> | null): stri
 interface LoadedJob {
   readonly job: BacktestJob;
   readonly instrument: Instrument;
+  /** The bars read: the warm-up (series.warmUpBars of them) and the requested range. */
   readonly series: LoadedSeries;
+  /** Open times of the run's own bars (after the warm-up): the equity curve's x axis. */
+  readonly runTs: Float64Array;
+  /** Warm-up bars the spec asks for (warmUpBarsFor); series.warmUpBars were stored. */
+  readonly warmUpNeeded: number;
   readonly magnifierBars: BarColumns | null;
   readonly started: number;
 }
@@ -230,7 +244,7 @@ function compute(
   hashCache: Map<string, string> | null = hashes,
   reuseResult = false,
 ): Executed {
-  const { job, instrument, series, magnifierBars, started } = loadedJob;
+  const { job, instrument, series, runTs, magnifierBars, started } = loadedJob;
   const precomputed = indicatorCache.seriesFor(job.spec, job.timeframe, series.bars, series.key);
   const loaded = performance.now();
   const inputs = reuseResult ? inputsKey(loadedJob) : null;
@@ -242,6 +256,8 @@ function compute(
     job,
     instrument,
     series,
+    runTs,
+    warmUp: { bars: series.warmUpBars, needed: loadedJob.warmUpNeeded },
     result,
     hash: () => (hash ??= runHash(loadedJob, hashCache)),
     magnifierUsed: magnifierBars !== null,
@@ -266,6 +282,7 @@ function runEngine(
     instrument: { priceTick: instrument.priceTick, quantityStep: instrument.quantityStep },
     timeframe: job.timeframe,
     bars: loadedJob.series.bars,
+    warmUpBars: loadedJob.series.warmUpBars,
     magnifier: magnifierBars !== null,
     series,
     shouldCancel,
@@ -290,7 +307,7 @@ function runEngine(
 
 function toWire(done: ExecutedJob): WorkerBacktestWire {
   const { result, series } = done;
-  const ts = series.bars.ts.slice();
+  const ts = done.runTs.slice();
   const { trades, markers, ...rest } = result;
   const fills = packFills(trades, markers);
   const out: WorkerBacktestWire = {
@@ -300,7 +317,8 @@ function toWire(done: ExecutedJob): WorkerBacktestWire {
     hash: done.hash(),
     engineVersion: ENGINE_VERSION,
     ts,
-    barCount: series.bars.ts.length,
+    barCount: ts.length,
+    warmUp: done.warmUp,
     barsOrigin: series.origin,
     magnifierUsed: done.magnifierUsed,
     barsFromCache: series.fromCache,
@@ -322,7 +340,7 @@ function toWire(done: ExecutedJob): WorkerBacktestWire {
  */
 function save(done: ExecutedJob, record: RunRecord, cancelFlag: SharedArrayBuffer, progress: MessagePort): WorkerSavedRun {
   const { job, instrument, series, result } = done;
-  const barCount = series.bars.ts.length;
+  const barCount = done.runTs.length;
   if (barCount === 0) throw new NotFoundError(`No ${job.timeframe} bars of ${instrument.symbol} in the requested range`);
   const cancelled = cancelPoller(cancelFlag);
   done.foreground.pause(cancelled);
@@ -345,6 +363,7 @@ function save(done: ExecutedJob, record: RunRecord, cancelFlag: SharedArrayBuffe
     metrics: result.metrics,
     openPosition: result.openPosition,
     barCount,
+    warmUp: done.warmUp,
     barsFromCache: series.fromCache,
     computedInAdvance: done.computedInAdvance,
     timings: { loadMs: done.loadMs, engineMs: done.engineMs, saveMs: now - saveStarted, pausedMs: done.foreground.pausedMs(), totalMs: now - done.started },
@@ -352,12 +371,12 @@ function save(done: ExecutedJob, record: RunRecord, cancelFlag: SharedArrayBuffe
   };
 }
 
-function computedRun({ result, series }: Executed): ComputedRun {
-  const ts = series.bars.ts;
+function computedRun({ result, runTs: ts, warmUp }: Executed): ComputedRun {
   return {
     metrics: result.metrics,
     openPosition: result.openPosition,
     barCount: ts.length,
+    warmUp,
     tradeCount: result.trades.length,
     firstTs: ts.length > 0 ? ts[0]! : null,
     lastTs: ts.length > 0 ? ts[ts.length - 1]! : null,
@@ -365,8 +384,8 @@ function computedRun({ result, series }: Executed): ComputedRun {
 }
 
 function saveRun(store: SqliteRunStore, done: Executed, record: RunRecord): RunSummary {
-  const { job, instrument, series, result } = done;
-  const barCount = series.bars.ts.length;
+  const { job, instrument, series, runTs, result } = done;
+  const barCount = runTs.length;
   return store.save({
     name: record.name,
     strategyId: record.strategyId,
@@ -382,7 +401,7 @@ function saveRun(store: SqliteRunStore, done: Executed, record: RunRecord): RunS
     metrics: result.metrics as unknown as Readonly<Record<string, number | null>>,
     trades: result.trades as unknown as readonly Readonly<Record<string, unknown>>[],
     // The cached bars' ts column is only read by the save, so no copy is needed.
-    equity: { ts: series.bars.ts, equity: result.equity },
+    equity: { ts: runTs, equity: result.equity },
     status: 'completed',
     extras: {
       // The caller's context first: the engine's own keys are never overridden by it.
@@ -390,8 +409,9 @@ function saveRun(store: SqliteRunStore, done: Executed, record: RunRecord): RunS
       openPosition: result.openPosition,
       barsOrigin: series.origin,
       magnifierUsed: done.magnifierUsed,
-      firstTs: series.bars.ts[0]!,
-      lastTs: series.bars.ts[barCount - 1]!,
+      warmUp: done.warmUp,
+      firstTs: runTs[0]!,
+      lastTs: runTs[barCount - 1]!,
     },
   });
 }
@@ -454,10 +474,13 @@ function warmUpPlan(foreground: SharedArrayBuffer | null): WarmUpPlan {
     warmAlready: () => jobsRun >= 3,
     step: (index) => {
       const demo = DEMO_INSTRUMENTS[0]!;
+      const synthBars = synthetic?.series.bars ?? generateDemoBars(demo, WARM_UP_BARS);
       synthetic ??= {
         job: { jobId: 'warm-up', dbFile: ':memory:', timeframe: '1m', spec: buildTemplate(templates[0]!.id) },
         instrument: { id: instrumentId(1), ...demo.draft },
-        series: { bars: generateDemoBars(demo, WARM_UP_BARS), origin: 'stored', fromCache: false, key: 'warm-up' },
+        series: { bars: synthBars, origin: 'stored', fromCache: false, key: 'warm-up', warmUpBars: 0 },
+        runTs: synthBars.ts,
+        warmUpNeeded: 0,
         magnifierBars: null,
         started: 0,
       };

@@ -9,6 +9,8 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { ValidationError } from '../core/application/errors.js';
 import { runBacktest } from '../core/domain/engine/backtest.js';
+import { warmUpBarsFor } from '../core/domain/engine/warm-up.js';
+import { sliceBars } from '../core/domain/market/bars.js';
 import { isBacktestCancelled } from '../core/domain/engine/types.js';
 import { instrumentId } from '../core/domain/market/ids.js';
 import { isTimeframe } from '../core/domain/market/timeframe.js';
@@ -67,9 +69,14 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
   const stored = bars.instrument(job.dbFile, { instrumentId: instrumentId(job.instrumentId) });
   const instrument = job.quantityStep === undefined ? stored : { ...stored, quantityStep: job.quantityStep };
   const request = { dbFile: job.dbFile, instrument, timeframe: job.timeframe, fromTs: job.fromTs, toTs: job.toTs };
-  const series = bars.series(request);
+  // Bars before fromTs for the indicators' warm-up: as many as the most demanding variant
+  // needs; each variant warms up on the last of them it needs, as its own run would.
+  const warmUpNeeded = job.variants.reduce((most, v) => Math.max(most, warmUpBarsFor(v.spec, job.timeframe)), 0);
+  const series = bars.series({ ...request, warmUpBars: warmUpNeeded });
   const magnifierBars = job.magnifier === false ? null : bars.minuteBarsFor(request);
-  const n = series.bars.ts.length;
+  const read = series.bars.ts.length;
+  const runStart = series.warmUpBars;
+  const n = read - runStart;
   if (!outputs || outputs.equity.length !== n) outputs = { equity: new Float64Array(n), drawdownPct: new Float64Array(n) };
   const loaded = performance.now();
   const items: VariantBatchItem[] = [];
@@ -80,12 +87,17 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
       break;
     }
     try {
-      const precomputed = indicators.seriesFor(variant.spec, job.timeframe, series.bars, series.key);
+      const warmUpBars = Math.min(runStart, warmUpBarsFor(variant.spec, job.timeframe));
+      const skip = runStart - warmUpBars;
+      const variantBars = skip === 0 ? series.bars : sliceBars(series.bars, skip, read);
+      // Indicator arrays are keyed by the bar set they were computed on.
+      const precomputed = indicators.seriesFor(variant.spec, job.timeframe, variantBars, skip === 0 ? series.key : `${series.key}|from ${skip}`);
       const result = runBacktest({
         spec: variant.spec,
         instrument: { priceTick: instrument.priceTick, quantityStep: instrument.quantityStep },
         timeframe: job.timeframe,
-        bars: series.bars,
+        bars: variantBars,
+        warmUpBars,
         magnifier: magnifierBars !== null,
         series: precomputed.series,
         outputs,
@@ -109,8 +121,9 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
     cancelled,
     barsRead: {
       count: n,
-      firstTs: n > 0 ? series.bars.ts[0]! : null,
-      lastTs: n > 0 ? series.bars.ts[n - 1]! : null,
+      warmUpBars: runStart,
+      firstTs: n > 0 ? series.bars.ts[runStart]! : null,
+      lastTs: n > 0 ? series.bars.ts[read - 1]! : null,
       magnifierFirstTs: mTs && mTs.length > 0 ? mTs[0]! : null,
       magnifierLastTs: mTs && mTs.length > 0 ? mTs[mTs.length - 1]! : null,
     },

@@ -60,4 +60,34 @@ describe('BarSource', () => {
     expect(after.bars.close[150]).not.toBe(before.bars.close[BARS - 50]);
     source.close();
   });
+
+  it('reads warm-up bars before fromTs: as many as asked across chunks, as many as stored, whole buckets when resampled', () => {
+    const source = new BarSource(64 * 1024 * 1024);
+    const plain = source.series(request(at(5_000), at(6_000)));
+    expect(plain.warmUpBars).toBe(0);
+    // 4,500 earlier bars span the chunk boundary at 4,096; the range's bars follow them unchanged.
+    const warmed = source.series({ ...request(at(5_000), at(6_000)), warmUpBars: 4_500 });
+    expect(warmed.warmUpBars).toBe(4_500);
+    expect(warmed.bars.ts[0]).toBe(at(500));
+    expect(warmed.key).not.toBe(plain.key);
+    for (const field of BAR_FIELDS) expect(Array.from(warmed.bars[field].subarray(4_500))).toEqual(Array.from(plain.bars[field]));
+    // Only 5,000 are stored before: all of them.
+    const short = source.series({ ...request(at(5_000), at(6_000)), warmUpBars: 8_000 });
+    expect([short.warmUpBars, short.bars.ts[0]]).toEqual([5_000, at(0)]);
+    // From the first stored bar (or before it): nothing earlier, the same bars and key as without.
+    const first = source.series({ ...request(at(0) - 3_600_000, at(100)), warmUpBars: 30 });
+    expect([first.warmUpBars, first.key]).toEqual([0, source.series(request(at(0) - 3_600_000, at(100))).key]);
+    // 15m resampled from 1m, from mid-bucket: 10 whole buckets before the first bucket of the range.
+    const m15 = { ...request(at(3_000) + 7 * MINUTE, at(4_000)), timeframe: '15m' as const };
+    const runOnly = source.series(m15);
+    const htf = source.series({ ...m15, warmUpBars: 10 });
+    expect(htf.origin).toBe('resampled');
+    expect(htf.warmUpBars).toBe(10);
+    expect(htf.bars.ts[10]).toBe(runOnly.bars.ts[0]);
+    expect(runOnly.bars.ts[0]! - htf.bars.ts[0]!).toBe(10 * 15 * MINUTE);
+    for (const field of BAR_FIELDS) expect(Array.from(htf.bars[field].subarray(10))).toEqual(Array.from(runOnly.bars[field]));
+    // The magnifier's 1m bars stay those of the range.
+    expect(source.minuteBarsFor({ ...m15, warmUpBars: 10 })!.ts[0]).toBe(runOnly.bars.ts[0]);
+    source.close();
+  });
 });

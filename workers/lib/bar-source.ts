@@ -2,11 +2,11 @@ import type { Connection } from '../../core/infrastructure/sqlite/database.js';
 import { openReadOnly } from '../../core/infrastructure/sqlite/database.js';
 import { SqliteBarStore } from '../../core/infrastructure/sqlite/bar-store.js';
 import { NotFoundError, ValidationError } from '../../core/application/errors.js';
-import { BAR_FIELDS, rangeOf, type BarColumns } from '../../core/domain/market/bars.js';
+import { BAR_FIELDS, lowerBound, rangeOf, type BarColumns } from '../../core/domain/market/bars.js';
 import type { InstrumentId } from '../../core/domain/market/ids.js';
 import type { Instrument } from '../../core/domain/market/instrument.js';
 import { resampleBars } from '../../core/domain/market/resample.js';
-import { bucketCeil, type Timeframe } from '../../core/domain/market/timeframe.js';
+import { bucketCeil, bucketStart, type Timeframe } from '../../core/domain/market/timeframe.js';
 import { ByteLruCache, type CacheStats } from './byte-lru-cache.js';
 
 export interface SeriesRequest {
@@ -16,6 +16,11 @@ export interface SeriesRequest {
   /** [fromTs, toTs); absent = from the first / to the last stored bar. */
   readonly fromTs?: number | undefined;
   readonly toTs?: number | undefined;
+  /**
+   * Also read up to this many bars before fromTs (a run's indicator warm-up): as many as
+   * are stored, the bars of the series before fromTs (whole buckets when resampled).
+   */
+  readonly warmUpBars?: number | undefined;
 }
 
 export interface LoadedSeries {
@@ -25,6 +30,8 @@ export interface LoadedSeries {
   readonly fromCache: boolean;
   /** Identifies this exact bar set (file, series, range, data version): a key for derived caches. */
   readonly key: string;
+  /** Leading bars before the request's fromTs (read for warm-up); the requested range's bars follow them. */
+  readonly warmUpBars: number;
 }
 
 interface OpenFile {
@@ -69,32 +76,55 @@ export class BarSource {
    * else (above 1m) the 1m bars resampled. Resampled bars are whole buckets whose open
    * time lies in [fromTs, toTs), like a stored series read over the same range.
    */
-  series(request: SeriesRequest): LoadedSeries {
-    const { db, store } = this.open(request.dbFile);
-    const { instrument, timeframe } = request;
-    // One read transaction: the version and the bars come from the same snapshot.
+  series(requested: SeriesRequest): LoadedSeries {
+    const { db, store } = this.open(requested.dbFile);
+    const { instrument, timeframe } = requested;
+    // One read transaction: the version, the warm-up's start and the bars come from the same snapshot.
     return db.transaction((): LoadedSeries => {
       const storedVersion = this.version(db, instrument.id, timeframe);
-      if (storedVersion !== null || timeframe === '1m') {
-        const key = cacheKey(request, timeframe, 'stored', storedVersion ?? 0);
-        const hit = this.cache.get(key, false) ?? this.insideCachedRange(request, storedVersion ?? 0);
-        this.cache.count(hit !== undefined);
-        if (hit) return { bars: hit, origin: 'stored', fromCache: true, key };
-        const bars = store.readBars(instrument.id, timeframe, request.fromTs, request.toTs);
-        this.cache.set(key, bars, byteSize(bars));
-        this.rememberRange(request, storedVersion ?? 0, key);
-        return { bars, origin: 'stored', fromCache: false, key };
-      }
-      const key = cacheKey(request, timeframe, 'resampled', this.version(db, instrument.id, '1m') ?? 0);
-      const hit = this.cache.get(key);
-      if (hit) return { bars: hit, origin: 'resampled', fromCache: true, key };
-      const from = request.fromTs === undefined ? undefined : bucketCeil(request.fromTs, timeframe);
-      const to = request.toTs === undefined ? undefined : bucketCeil(request.toTs, timeframe);
-      const minutes = store.readBars(instrument.id, '1m', from, to);
-      const { bars } = resampleBars(minutes, '1m', timeframe);
-      this.cache.set(key, bars, byteSize(bars));
-      return { bars, origin: 'resampled', fromCache: false, key };
+      const request = this.withWarmUp(store, requested, storedVersion !== null || timeframe === '1m');
+      const loaded = this.read(db, store, request, storedVersion);
+      const warmUpBars = request === requested ? 0 : lowerBound(loaded.bars.ts, requested.fromTs!);
+      return { ...loaded, warmUpBars };
     })();
+  }
+
+  /**
+   * The request moved back to the start of its warm-up: `warmUpBars` stored bars (whole
+   * buckets when resampled from 1m) before fromTs, or as many as there are. The same
+   * request when there is no warm-up to read.
+   */
+  private withWarmUp(store: SqliteBarStore, request: SeriesRequest, stored: boolean): SeriesRequest {
+    const count = request.warmUpBars ?? 0;
+    if (!(count > 0) || request.fromTs === undefined) return request;
+    const { instrument, timeframe, fromTs } = request;
+    const start = stored
+      ? store.startOfBarsBefore(instrument.id, timeframe, fromTs, count)
+      : store.startOfBarsBefore(instrument.id, '1m', bucketCeil(fromTs, timeframe), count, (ts) => bucketStart(ts, timeframe));
+    return start === null || start >= fromTs ? request : { ...request, fromTs: start };
+  }
+
+  private read(db: Connection, store: SqliteBarStore, request: SeriesRequest, storedVersion: number | null): Omit<LoadedSeries, 'warmUpBars'> {
+    const { instrument, timeframe } = request;
+    if (storedVersion !== null || timeframe === '1m') {
+      const key = cacheKey(request, timeframe, 'stored', storedVersion ?? 0);
+      const hit = this.cache.get(key, false) ?? this.insideCachedRange(request, storedVersion ?? 0);
+      this.cache.count(hit !== undefined);
+      if (hit) return { bars: hit, origin: 'stored', fromCache: true, key };
+      const bars = store.readBars(instrument.id, timeframe, request.fromTs, request.toTs);
+      this.cache.set(key, bars, byteSize(bars));
+      this.rememberRange(request, storedVersion ?? 0, key);
+      return { bars, origin: 'stored', fromCache: false, key };
+    }
+    const key = cacheKey(request, timeframe, 'resampled', this.version(db, instrument.id, '1m') ?? 0);
+    const hit = this.cache.get(key);
+    if (hit) return { bars: hit, origin: 'resampled', fromCache: true, key };
+    const from = request.fromTs === undefined ? undefined : bucketCeil(request.fromTs, timeframe);
+    const to = request.toTs === undefined ? undefined : bucketCeil(request.toTs, timeframe);
+    const minutes = store.readBars(instrument.id, '1m', from, to);
+    const { bars } = resampleBars(minutes, '1m', timeframe);
+    this.cache.set(key, bars, byteSize(bars));
+    return { bars, origin: 'resampled', fromCache: false, key };
   }
 
   /** Returns the stored 1m bars covering the same whole buckets as `series(request)`, or null when there are none. */
@@ -102,7 +132,7 @@ export class BarSource {
     if (request.timeframe === '1m') return null;
     const fromTs = request.fromTs === undefined ? undefined : bucketCeil(request.fromTs, request.timeframe);
     const toTs = request.toTs === undefined ? undefined : bucketCeil(request.toTs, request.timeframe);
-    const { bars } = this.series({ ...request, timeframe: '1m', fromTs, toTs });
+    const { bars } = this.series({ ...request, timeframe: '1m', fromTs, toTs, warmUpBars: 0 });
     return bars.ts.length === 0 ? null : bars;
   }
 

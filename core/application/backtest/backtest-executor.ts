@@ -4,7 +4,7 @@ import type { InstrumentId, JobId, StrategyId } from '../../domain/market/ids.js
 import type { Instrument } from '../../domain/market/instrument.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
-import type { RunExtras, RunSummary } from '../ports/run-store.js';
+import type { RunExtras, RunSummary, RunWarmUp } from '../ports/run-store.js';
 
 /** One backtest to execute: which bars, which spec. Ranges are [fromTs, toTs), epoch ms UTC. */
 export interface BacktestRequest {
@@ -26,9 +26,11 @@ export interface BacktestOutcome {
   /** The engine's hash of everything the result depends on (spec, instrument, bars, engine version). */
   readonly hash: string;
   readonly engineVersion: string;
-  /** Open time of every bar the engine saw; the equity curve's x axis. */
+  /** Open time of every bar of the run (warm-up bars excluded); the equity curve's x axis. */
   readonly ts: Float64Array;
   readonly barCount: number;
+  /** Bars before the range that the indicators warmed up on, of those the spec needs. */
+  readonly warmUp: RunWarmUp;
   readonly firstTs: number | null;
   readonly lastTs: number | null;
   /** Whether the bars came from the stored series of the timeframe or were resampled from 1m. */
@@ -85,6 +87,7 @@ export interface ComputedRun {
   readonly metrics: BacktestMetrics;
   readonly openPosition: OpenPosition | null;
   readonly barCount: number;
+  readonly warmUp: RunWarmUp;
   readonly tradeCount: number;
   /** Open times of the first and last bar the engine saw (null without bars). */
   readonly firstTs: number | null;
@@ -106,6 +109,7 @@ export interface SavedBacktest {
   readonly metrics: BacktestMetrics;
   readonly openPosition: OpenPosition | null;
   readonly barCount: number;
+  readonly warmUp: RunWarmUp;
   readonly timings: RunTimings;
   /** The engine's result was computed ahead (see `prepare`); timings.engineMs is then 0. */
   readonly computedInAdvance: boolean;

@@ -5,7 +5,7 @@ import type { OpenPosition } from '../../domain/engine/types.js';
 import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import { NotFoundError } from '../errors.js';
 import type { BarStore } from '../ports/bar-store.js';
-import type { RunExtras, RunSummary } from '../ports/run-store.js';
+import type { RunExtras, RunSummary, RunWarmUp } from '../ports/run-store.js';
 import { requireRunnableSpec } from '../strategy/strategy-service.js';
 import type { BacktestExecutor, BacktestProgress, ComputedRun, JobPriority, RunTimings } from './backtest-executor.js';
 
@@ -48,8 +48,10 @@ export interface BacktestRunResult {
   readonly hash: string;
   readonly metrics: BacktestMetrics;
   readonly openPosition: OpenPosition | null;
-  /** Bars the engine saw (the equity curve's length). */
+  /** Bars of the run (the equity curve's length). */
   readonly barCount: number;
+  /** Stored bars before the range the indicators warmed up on, of those the spec needs (see RunWarmUp). */
+  readonly warmUp: RunWarmUp;
   readonly timings: RunTimings;
   /** The engine's result was computed ahead (BacktestExecutor.prepare). */
   readonly computedInAdvance: boolean;
@@ -86,8 +88,8 @@ export async function runBacktest(deps: RunBacktestDeps, args: RunBacktestArgs, 
   const unsubscribe = control.onCancel?.(() => job.cancel());
   try {
     const saved = await job.result;
-    const { run, metrics, openPosition, barCount, timings, computedInAdvance } = saved;
-    return { run, runId: run.id, hash: run.hash, metrics, openPosition, barCount, timings, computedInAdvance };
+    const { run, metrics, openPosition, barCount, warmUp, timings, computedInAdvance } = saved;
+    return { run, runId: run.id, hash: run.hash, metrics, openPosition, barCount, warmUp, timings, computedInAdvance };
   } finally {
     unsubscribe?.();
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JobId, RunId } from '../../domain/market/ids.js';
-import type { RunMetrics } from '../ports/run-store.js';
+import type { RunMetrics, RunWarmUp } from '../ports/run-store.js';
 import type { RunTimings } from '../backtest/backtest-executor.js';
 import { idSchema, jsonObjectSchema, maxPointsSchema, type NumberColumn, rangeShape, symbolSchema, timeframeSchema } from './common.js';
 
@@ -63,6 +63,8 @@ export interface SignalPreview {
 export interface BacktestInterim {
   readonly metrics: RunMetrics;
   readonly barCount: number;
+  /** Stored bars before the range the indicators warmed up on, of those the spec needs. */
+  readonly warmUp: RunWarmUp;
   readonly tradeCount: number;
   /** Open times of the first and last bar the engine saw (null without bars). */
   readonly firstTs: number | null;
@@ -74,6 +76,8 @@ export interface BacktestJobResult {
   readonly runId: RunId;
   readonly hash: string;
   readonly barCount: number;
+  /** Stored bars before the range the indicators warmed up on, of those the spec needs. */
+  readonly warmUp: RunWarmUp;
   /** The result was computed ahead, by `backtest/prepare` (engineMs 0): the run only saved it. */
   readonly computedInAdvance: boolean;
   readonly timings: RunTimings;

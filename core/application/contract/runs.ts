@@ -37,7 +37,7 @@ export type CompareRunsArgs = z.infer<(typeof runSchemas)['runs/compare']>;
 export type EquityArgs = z.infer<(typeof runSchemas)['runs/equity']>;
 export type TradesArgs = z.infer<(typeof runSchemas)['runs/trades']>;
 
-export type { RunExtras, RunMetrics, RunSummary, RunSweepVariant } from '../ports/run-store.js';
+export type { RunExtras, RunMetrics, RunSummary, RunSweepVariant, RunWarmUp } from '../ports/run-store.js';
 
 /** A run without its bulky series: trades and equity come paged / downsampled. */
 export interface RunInfo extends RunSummary {

@@ -62,8 +62,8 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
             },
             {
               progress: (p) => context.progress({ done: p.done, total: p.total }),
-              computed: ({ metrics, barCount, tradeCount, firstTs, lastTs }) =>
-                context.interim({ metrics: metrics as unknown as BacktestInterim['metrics'], barCount, tradeCount, firstTs, lastTs } satisfies BacktestInterim),
+              computed: ({ metrics, barCount, warmUp, tradeCount, firstTs, lastTs }) =>
+                context.interim({ metrics: metrics as unknown as BacktestInterim['metrics'], barCount, warmUp, tradeCount, firstTs, lastTs } satisfies BacktestInterim),
               onCancel: (listener) => context.onCancel(listener),
               priority: args.priority ?? 'background',
             },
@@ -72,7 +72,7 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
           deps.events.emit('data/changed', { kind: 'runs', ids: [result.runId] });
           return result;
         },
-        toResult: ({ runId, hash, barCount, timings, computedInAdvance }): BacktestJobResult => ({ runId, hash, barCount, computedInAdvance, timings }),
+        toResult: ({ runId, hash, barCount, warmUp, timings, computedInAdvance }): BacktestJobResult => ({ runId, hash, barCount, warmUp, computedInAdvance, timings }),
         // A cancel that arrives while the run is being saved is too late: the run exists.
         doneWhenCompletedAfterCancel: true,
       });

@@ -244,7 +244,10 @@ describe('backtest, runs and jobs handlers', () => {
     // Its results went out before the run was saved, as the saved run has them.
     const progress = events.flatMap((e) => (e.name === 'job/progress' && e.payload.job.id === jobId ? [e.payload.job] : []));
     const interim = progress.find((info) => info.interim !== undefined)?.interim;
-    expect(interim).toEqual({ metrics: run.metrics, barCount: 20_000, tradeCount: run.tradeCount, firstTs: expect.any(Number), lastTs: expect.any(Number) });
+    // From the first stored bar: no earlier bars to warm the indicators up on.
+    expect(result.warmUp).toEqual({ bars: 0, needed: expect.any(Number) });
+    expect(run.extras.warmUp).toEqual(result.warmUp);
+    expect(interim).toEqual({ metrics: run.metrics, barCount: 20_000, warmUp: result.warmUp, tradeCount: run.tradeCount, firstTs: expect.any(Number), lastTs: expect.any(Number) });
 
     const equity = await call('runs/equity', { id: runId, maxPoints: 200 });
     expect(equity.sourcePoints).toBe(20_000);

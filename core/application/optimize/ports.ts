@@ -28,7 +28,10 @@ export interface EvaluatedVariant {
 
 /** The bars one worker call actually read (first/last open time), for range checks. */
 export interface BarsRead {
+  /** Bars the variants ran on, [firstTs, lastTs]. */
   readonly count: number;
+  /** Stored bars before firstTs also read, for the indicators' warm-up (no trades there). */
+  readonly warmUpBars: number;
   readonly firstTs: number | null;
   readonly lastTs: number | null;
   readonly magnifierFirstTs: number | null;

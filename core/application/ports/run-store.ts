@@ -43,6 +43,17 @@ export interface RunSweepVariant {
   readonly params: Readonly<Record<string, number>>;
 }
 
+/**
+ * Bars before a run's first bar that its indicators and conditions were computed on (no
+ * trades, not in the equity curve): `bars` stored ones of the `needed` the spec asks for
+ * (core/domain/engine/warm-up.ts). bars < needed: fewer earlier bars were stored (for a
+ * run from the first stored bar, none), so the run's first bars had UNKNOWN conditions.
+ */
+export interface RunWarmUp {
+  readonly bars: number;
+  readonly needed: number;
+}
+
 /** Small extra outputs and context kept with a run; the known keys are typed, the rest is plain JSON. */
 export interface RunExtras {
   /** Set when the run was opened from a sweep variant. */
@@ -54,6 +65,8 @@ export interface RunExtras {
   readonly openPosition?: OpenPosition | null;
   /** Open time of the run's last bar (epoch ms UTC). */
   readonly lastTs?: number;
+  /** The indicators' warm-up before the run's first bar (absent on runs saved before it existed). */
+  readonly warmUp?: RunWarmUp;
   readonly [key: string]: unknown;
 }
 

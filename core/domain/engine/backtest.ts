@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js';
-import type { BarColumns } from '../market/bars.js';
+import { sliceBars, type BarColumns } from '../market/bars.js';
 import { timeframeMs } from '../market/timeframe.js';
 import type { Condition, Distance, Side, StrategySpec, VariableOperand } from '../strategy/spec.js';
 import { compileCondition, TRUE, UNKNOWN, type CompiledCondition, type OperandResolver } from './conditions.js';
@@ -52,7 +52,7 @@ export interface BacktestSession {
 
 /** Runs a backtest over whole arrays (the fast path: one chunk). */
 export function runBacktest(input: BacktestInput): BacktestResult {
-  const session = createBacktest(input, input.bars.ts.length);
+  const session = createBacktest(input, Math.max(0, input.bars.ts.length - (input.warmUpBars ?? 0)));
   session.onChunk(input.bars, input.magnifierBars);
   return session.finish();
 }
@@ -136,6 +136,9 @@ class BacktestEngine implements BacktestSession, OperandResolver {
   private lastClose = Number.NaN;
   private lastTs = Number.NEGATIVE_INFINITY;
   private readonly totalBars: number;
+  /** Leading bars still to be fed as warm-up only (config.warmUpBars), and those fed so far. */
+  private warmUpLeft: number;
+  private warmedUp = 0;
 
   // The chunk being processed.
   private bars: BarColumns | null = null;
@@ -156,6 +159,9 @@ class BacktestEngine implements BacktestSession, OperandResolver {
     this.step = config.instrument.quantityStep;
     this.useMagnifier = config.magnifier !== false && config.timeframe !== '1m';
     this.totalBars = totalBars ?? Number.NaN;
+    const warmUp = config.warmUpBars ?? 0;
+    if (!(Number.isInteger(warmUp) && warmUp >= 0)) throw new DomainError(`warmUpBars must be a whole number >= 0, got ${warmUp}`);
+    this.warmUpLeft = warmUp;
     const capacity = totalBars ?? 1024;
     const outputs = config.outputs;
     this.ownOutputs = !(outputs && outputs.equity.length >= capacity && outputs.drawdownPct.length >= capacity);
@@ -212,11 +218,21 @@ class BacktestEngine implements BacktestSession, OperandResolver {
 
   // Chunks -----------------------------------------------------------------------
 
-  onChunk(bars: BarColumns, magnifierBars?: BarColumns): void {
+  onChunk(chunk: BarColumns, magnifierBars?: BarColumns): void {
+    const total = chunk.ts.length;
+    if (total === 0) return;
+    if (chunk.ts[0]! <= this.lastTs) throw new DomainError(`Chunk starts at ${chunk.ts[0]}, not after the previous bar ${this.lastTs}`);
+    let bars = chunk;
+    if (this.warmUpLeft > 0) {
+      const k = Math.min(this.warmUpLeft, total);
+      this.warmUp(k === total ? chunk : sliceBars(chunk, 0, k));
+      if (k === total) return;
+      bars = sliceBars(chunk, k, total);
+    }
     const n = bars.ts.length;
-    if (n === 0) return;
-    if (bars.ts[0]! <= this.lastTs) throw new DomainError(`Chunk starts at ${bars.ts[0]}, not after the previous bar ${this.lastTs}`);
     const g0 = this.processed;
+    // Precomputed series hold one value per bar fed, warm-up bars included.
+    const fed = g0 + this.warmedUp;
     this.ensureCapacity(g0 + n);
     this.bars = bars;
     this.magnifier = this.useMagnifier && magnifierBars && magnifierBars.ts.length > 0 ? magnifierBars : null;
@@ -227,7 +243,7 @@ class BacktestEngine implements BacktestSession, OperandResolver {
     for (let from = 0; from < n; from += BLOCK) {
       const to = Math.min(n, from + BLOCK);
       if (this.processed >= this.nextPoll) this.poll();
-      for (const source of this.sources.values()) source.advance(bars, from, to, g0);
+      for (const source of this.sources.values()) source.advance(bars, from, to, fed);
       this.blockId++;
       const el = this.staticSignals(this.entryLong, from, to);
       const es = this.staticSignals(this.entryShort, from, to);
@@ -242,6 +258,31 @@ class BacktestEngine implements BacktestSession, OperandResolver {
     this.lastTs = bars.ts[n - 1]!;
     this.bars = null;
     this.magnifier = null;
+  }
+
+  /**
+   * Feeds warm-up bars (before the run's first bar): indicators and higher-timeframe
+   * buckets advance and every condition is evaluated, so the trigger carry (previous
+   * values of crosses, streaks) is that of a longer run, flat at this point. No order is
+   * decided, no equity is marked: these bars are not part of the run's results.
+   */
+  private warmUp(bars: BarColumns): void {
+    const n = bars.ts.length;
+    for (let from = 0; from < n; from += BLOCK) {
+      const to = Math.min(n, from + BLOCK);
+      for (const source of this.sources.values()) source.advance(bars, from, to, this.warmedUp);
+      this.blockId++;
+      this.staticSignals(this.entryLong, from, to);
+      this.staticSignals(this.entryShort, from, to);
+      this.staticSignals(this.exitLong, from, to);
+      this.staticSignals(this.exitShort, from, to);
+      // Flat: position variables stay NaN (as the loop sets them while flat).
+      for (const d of this.dynamics) d.prepare(from, to);
+      for (let i = from; i < to; i++) for (const d of this.dynamics) d.at(i);
+    }
+    this.warmedUp += n;
+    this.warmUpLeft -= n;
+    this.lastTs = bars.ts[n - 1]!;
   }
 
   /** Reports progress (past the first bar) and asks whether to cancel; next time SLICE bars on. */
@@ -681,7 +722,7 @@ class BacktestEngine implements BacktestSession, OperandResolver {
       firstClose: this.firstClose,
       lastClose: this.lastClose,
     });
-    return { trades: this.trades, equity, drawdownPct, markers: this.markers, openPosition, metrics, barsProcessed: n };
+    return { trades: this.trades, equity, drawdownPct, markers: this.markers, openPosition, metrics, barsProcessed: n, warmUpBars: this.warmedUp };
   }
 
   private openPosition(): OpenPosition | null {

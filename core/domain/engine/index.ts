@@ -3,6 +3,7 @@ export { ENGINE_VERSION, createBacktest, runBacktest, type BacktestSession } fro
 export { computeMetrics, drawdownStats, periodsPerYear, type BacktestMetrics, type MetricsInput } from './metrics.js';
 export { operandKey, POSITION_VARIABLES, type PositionVariable } from './operands.js';
 export { canonicalJson, hashRunInputs, type RunHashInput } from './run-hash.js';
+export { MAX_WARM_UP_BARS, warmUpBarsFor } from './warm-up.js';
 export {
   BacktestCancelledError,
   isBacktestCancelled,

@@ -74,12 +74,14 @@ export interface RunHashInput {
   readonly bars: BarColumns;
   readonly magnifierBars?: BarColumns;
   readonly magnifier?: boolean;
+  /** Leading bars of `bars` that are warm-up only (BacktestConfig.warmUpBars); 0 (the default) leaves the hash as it was. */
+  readonly warmUpBars?: number;
 }
 
 /**
  * Returns a 16-hex-digit hash of everything a run's outputs depend on: ENGINE_VERSION,
- * the canonical spec, instrument, timeframe, magnifier switch and every byte of the bars
- * (and magnifier bars). Equal hashes mean the run reproduces bit for bit.
+ * the canonical spec, instrument, timeframe, magnifier switch, warm-up count and every
+ * byte of the bars (warm-up bars included) and magnifier bars. Equal hashes mean the run reproduces bit for bit.
  */
 export function hashRunInputs(input: RunHashInput): string {
   const h = new Fnv64();
@@ -90,6 +92,8 @@ export function hashRunInputs(input: RunHashInput): string {
       instrument: { priceTick: input.instrument.priceTick, quantityStep: input.instrument.quantityStep },
       timeframe: input.timeframe,
       magnifier: input.magnifier !== false,
+      // Only when there are warm-up bars, so runs without any hash as before.
+      warmUpBars: input.warmUpBars ? input.warmUpBars : undefined,
     }),
   );
   hashBars(h, input.bars);

@@ -30,6 +30,13 @@ export interface BacktestConfig {
    * arrays are then views of them. Ignored when too short.
    */
   readonly outputs?: { readonly equity: Float64Array; readonly drawdownPct: Float64Array };
+  /**
+   * The first `warmUpBars` bars fed (over any chunks) are warm-up only: bars before the
+   * run's first bar that indicators and conditions are computed on (see warm-up.ts for
+   * how many a spec needs), with no orders, equity or metrics. Default 0. Precomputed
+   * `series` then hold one value per bar fed, warm-up bars included.
+   */
+  readonly warmUpBars?: number;
   /** Called every ~64K bars and once at the end with (bars done, total bars or NaN when unknown). */
   readonly onProgress?: (done: number, total: number) => void;
   /** Polled every ~64K bars; returning true aborts the run with BacktestCancelledError. */
@@ -116,7 +123,10 @@ export interface BacktestResult {
   readonly markers: readonly Marker[];
   readonly openPosition: OpenPosition | null;
   readonly metrics: BacktestMetrics;
+  /** Bars of the run (after the warm-up): the length of equity and drawdownPct. */
   readonly barsProcessed: number;
+  /** Bars fed as warm-up before the run's first bar (config.warmUpBars, or fewer when the input had fewer). */
+  readonly warmUpBars: number;
 }
 
 /** Thrown when `shouldCancel` asked the run to stop; recognise it with `isBacktestCancelled`. */

@@ -189,6 +189,36 @@ export class SqliteBarStore implements BarStore {
     return out;
   }
 
+  /**
+   * Returns the open time from which `count` bars lie before `beforeTs` (with `bucketOf`,
+   * `count` distinct buckets, and the first bucket's start), walking back a chunk at a
+   * time; when fewer are stored, the earliest one's. Null when nothing is stored before
+   * `beforeTs`. A run's warm-up reads from there (workers/lib/bar-source.ts).
+   */
+  startOfBarsBefore(id: InstrumentId, timeframe: Timeframe, beforeTs: number, count: number, bucketOf?: (ts: number) => number): number | null {
+    if (!(count > 0)) return null;
+    let before = beforeTs;
+    let groups = 0;
+    let last = Number.NaN;
+    for (;;) {
+      const row = this.statement(
+        this.readConnection(),
+        `SELECT ${CHUNK_COLUMNS} FROM bar_chunks WHERE instrument_id = @id AND timeframe = @tf AND start_ts < @before ORDER BY start_ts DESC LIMIT 1`,
+        true,
+      ).get<ChunkRow>({ id, tf: timeframe, before });
+      if (!row) return groups > 0 ? last : null;
+      const ts = decodeChunk(row[3], row[2]).ts;
+      for (let j = lowerBoundInChunk(row[3], row[2], beforeTs) - 1; j >= 0; j--) {
+        const key = bucketOf ? bucketOf(ts[j]!) : ts[j]!;
+        if (key === last) continue;
+        if (groups === count) return last;
+        groups++;
+        last = key;
+      }
+      before = row[0];
+    }
+  }
+
   *iterateChunks(id: InstrumentId, timeframe: Timeframe, fromTs: number = MIN_TS, toTs: number = MAX_TS): Generator<BarColumns> {
     // One indexed query per chunk rather than one open cursor: the connection stays free
     // between yields, and an abandoned iteration leaves nothing open.

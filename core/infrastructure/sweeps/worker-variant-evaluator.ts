@@ -17,7 +17,7 @@ export interface WorkerVariantEvaluatorOptions extends Omit<WorkerPoolOptions, '
   readonly indicatorCacheMb?: number;
 }
 
-const EMPTY_BARS = { count: 0, firstTs: null, lastTs: null, magnifierFirstTs: null, magnifierLastTs: null };
+const EMPTY_BARS = { count: 0, warmUpBars: 0, firstTs: null, lastTs: null, magnifierFirstTs: null, magnifierLastTs: null };
 
 /**
  * VariantEvaluator on a pool of sweep workers. Variants go out in batches (one message

@@ -1,4 +1,5 @@
 import type { RunRecord, SavedBacktest } from '../../application/backtest/backtest-executor.js';
+import type { RunWarmUp } from '../../application/ports/run-store.js';
 import type { BacktestResult } from '../../domain/engine/types.js';
 import type { FillColumns } from './fill-columns.js';
 import type { Instrument } from '../../domain/market/instrument.js';
@@ -57,9 +58,11 @@ export interface WorkerBacktestResult {
   /** The engine's hash of spec + instrument + timeframe + bars + engine version. */
   readonly hash: string;
   readonly engineVersion: string;
-  /** A copy of the bars' open times (the cached bars are never transferred). */
+  /** A copy of the run's bars' open times, warm-up excluded (the cached bars are never transferred). */
   readonly ts: Float64Array;
   readonly barCount: number;
+  /** The indicators' warm-up on stored bars before the range. */
+  readonly warmUp: RunWarmUp;
   readonly barsOrigin: 'stored' | 'resampled';
   readonly magnifierUsed: boolean;
   readonly barsFromCache: boolean;

@@ -186,6 +186,7 @@ describe('WorkerBacktestExecutor', () => {
       metrics: saved.metrics,
       openPosition: saved.openPosition,
       barCount: BARS,
+      warmUp: { bars: 0, needed: 30 },
       tradeCount: saved.run.tradeCount,
       firstTs: runs.getEquity(saved.run.id)!.ts[0],
       lastTs: runs.getEquity(saved.run.id)!.ts[BARS - 1],

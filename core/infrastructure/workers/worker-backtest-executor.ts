@@ -70,7 +70,7 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
     return {
       id: handle.id,
       cancel: handle.cancel,
-      result: handle.result.then(({ run, metrics, openPosition, barCount, timings, computedInAdvance }) => ({ run, metrics, openPosition, barCount, timings, computedInAdvance })),
+      result: handle.result.then(({ run, metrics, openPosition, barCount, warmUp, timings, computedInAdvance }) => ({ run, metrics, openPosition, barCount, warmUp, timings, computedInAdvance })),
     };
   }
 
@@ -151,7 +151,7 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
 function fromWire(wire: WorkerBacktestWire): WorkerBacktestResult {
   const { fills, result, ...rest } = wire;
   const { trades, markers } = unpackFills(fills);
-  return { ...rest, result: { trades, equity: result.equity, drawdownPct: result.drawdownPct, markers, openPosition: result.openPosition, metrics: result.metrics, barsProcessed: result.barsProcessed } };
+  return { ...rest, result: { trades, equity: result.equity, drawdownPct: result.drawdownPct, markers, openPosition: result.openPosition, metrics: result.metrics, barsProcessed: result.barsProcessed, warmUpBars: result.warmUpBars } };
 }
 
 function toOutcome(r: WorkerBacktestResult): BacktestOutcome {
@@ -163,6 +163,7 @@ function toOutcome(r: WorkerBacktestResult): BacktestOutcome {
     engineVersion: r.engineVersion,
     ts: r.ts,
     barCount: r.barCount,
+    warmUp: r.warmUp,
     firstTs: n === 0 ? null : r.ts[0]!,
     lastTs: n === 0 ? null : r.ts[n - 1]!,
     barsOrigin: r.barsOrigin,
