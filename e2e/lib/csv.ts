@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from './server.js';
+import { invoke } from './app.js';
+import { repoRoot, type RunningServer } from './server.js';
 
 /**
  * The path of a file of the real data set (GOOG.csv, EURUSD.csv) beside the repository or
@@ -12,6 +13,18 @@ export function sharedDataFile(name: string): string {
   const found = dirs.map((dir) => join(dir, name)).find((file) => existsSync(file));
   if (!found) throw new Error(`${name} not found in ${dirs.join(', ')}; set BWS_SHARED_DATA to the folder holding it`);
   return found;
+}
+
+/** Imports a file of the real data set through the API (before a page opens) and waits for the job. */
+export async function importSharedFile(server: RunningServer, name: string, symbol: string, timeframe: string): Promise<void> {
+  const { jobId } = await invoke<{ jobId: string }>(server, 'data/import', { path: sharedDataFile(name), symbol, timeframe });
+  for (let i = 0; i < 300; i++) {
+    const job = (await invoke<{ id: string; status: string }[]>(server, 'jobs/list')).find((j) => j.id === jobId);
+    if (job?.status === 'done') return;
+    if (job && ['failed', 'cancelled', 'interrupted'].includes(job.status)) throw new Error(`${name} import ${job.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${name} import did not finish`);
 }
 
 /** Writes a valid CSV of `bars` 1-minute bars (a gentle sine around 100) and returns its path. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { invoke, openApp, type AppSession } from '../lib/app.js';
+import { importSharedFile } from '../lib/csv.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
 import { repoRoot, type RunningServer } from '../lib/server.js';
 
@@ -20,16 +21,7 @@ interface Job {
 }
 
 /** Imports GOOG daily (2,148 bars: sweeps over it take seconds) through the API, before the UI opens. */
-async function importGoog(server: RunningServer): Promise<void> {
-  const { jobId } = await invoke<{ jobId: string }>(server, 'data/import', { path: GOOG!, symbol: 'GOOG', timeframe: '1d' });
-  for (let i = 0; i < 300; i++) {
-    const job = (await invoke<Job[]>(server, 'jobs/list')).find((j) => j.id === jobId);
-    if (job && job.status === 'done') return;
-    if (job && ['failed', 'cancelled', 'interrupted'].includes(job.status)) throw new Error(`GOOG import ${job.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('GOOG import did not finish');
-}
+const importGoog = (server: RunningServer): Promise<void> => importSharedFile(server, 'GOOG.csv', 'GOOG', '1d');
 
 const texts = async (page: Page, testId: string): Promise<string[]> => page.getByTestId(testId).allTextContents();
 const numbers = (values: string[]): number[] => values.map((v) => Number(v.replace(/,/g, '')));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { invoke, openApp } from '../lib/app.js';
 import { clearGroup, waitValid } from '../lib/builder.js';
+import { importSharedFile } from '../lib/csv.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
 
 describe('run form', () => {
@@ -20,6 +21,27 @@ describe('run form', () => {
       await page.getByTestId('run-to').fill('2025-03-01'); // one day: From on the To day is fine
       await page.locator('[data-testid="run-start"]:not([disabled])').waitFor();
       expect(await page.getByTestId('run-range-error').count()).toBe(0);
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('warms the indicators up on the bars before the range: an SMA cross over four months of 2008 trades as in the full run', async () => {
+    await importSharedFile(server(), 'GOOG.csv', 'GOOG', '1d');
+    const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { name: 'Warm SMA cross' });
+    const app = await openApp(browser(), server(), `#/run/${strategy.id}`);
+    const { page } = app;
+    try {
+      await page.getByTestId('run-series').selectOption('GOOG/1d');
+      await page.getByTestId('run-from').fill('2008-03-01');
+      await page.getByTestId('run-to').fill('2008-06-30');
+      await page.locator('[data-testid="run-start"]:not([disabled])').click();
+      // SMA 10/30 crossing: 30 daily bars before March were read; the April trade is there.
+      await page.getByTestId('run-warm-up').filter({ hasText: 'warm-up 30 bars' }).waitFor({ timeout: 30_000 });
+      await page.getByTestId('trade-count').waitFor();
+      expect(Number(await page.getByTestId('trade-count').textContent())).toBeGreaterThanOrEqual(1);
+      expect(await page.getByTestId('trade-row').first().textContent()).toContain('2008-04-07');
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

@@ -12,6 +12,7 @@ import { SameRuns } from './SameRuns.js';
 import { TradesTable } from './TradesTable.js';
 import { openPositionSummary } from './trade-cells.js';
 import { VariantParams } from './VariantParams.js';
+import { warmUpText } from './warm-up-text.js';
 import { useTradeMarkers } from './use-trade-markers.js';
 
 /**
@@ -65,6 +66,7 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
   // Read from the stored run: the position still open after the last bar (not a trade).
   const openPosition = run.data?.extras.openPosition ?? null;
   const lastTs = run.data?.extras.lastTs;
+  const warmUp = warmUpText(run.data?.extras.warmUp);
   const jumpToOpen = (open: OpenPosition): void => jumpToSpan(open.entryTs, typeof lastTs === 'number' ? lastTs + barMs : (info.toTs ?? open.entryTs + barMs));
 
   return (
@@ -78,6 +80,11 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
           {formatRange(info.fromTs, info.toTs)}
         </span>
         {run.data?.extras.sweepVariant && <VariantParams variant={run.data.extras.sweepVariant} spec={run.data.spec} />}
+        {warmUp && (
+          <span className={warmUp.shortBy > 0 ? 'warn' : 'muted'} title={warmUp.long} data-testid="run-warm-up">
+            {warmUp.short}
+          </span>
+        )}
         <span className="muted" title="Content hash of spec, data range and engine version" data-testid="run-hash">
           {info.hash?.slice(0, 12) ?? '…'}
         </span>
@@ -105,7 +112,11 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
           </div>
         )}
       </div>
-      {saved ? <TradesTable runId={runId} openPosition={openPosition} onPick={jumpTo} onPickOpen={jumpToOpen} /> : <section className="panel" style={{ minHeight: 380 }} />}
+      {saved ? (
+        <TradesTable runId={runId} openPosition={openPosition} warmUpShortBy={warmUp?.shortBy ?? 0} onPick={jumpTo} onPickOpen={jumpToOpen} />
+      ) : (
+        <section className="panel" style={{ minHeight: 380 }} />
+      )}
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { TRADE_COLUMNS } from './trade-cells.js';
 import { columnClass, OpenPositionRow, TRADE_ROW_HEIGHT, TradeRowView } from './TradeRowView.js';
-import { formatCount } from '../../app/format.js';
+import { formatCount, formatCountOf } from '../../app/format.js';
 
 /**
  * The run's trades, virtualized and paged (100,000 rows scroll like 100); header click sorts
@@ -16,11 +16,14 @@ import { formatCount } from '../../app/format.js';
 export function TradesTable({
   runId,
   openPosition,
+  warmUpShortBy = 0,
   onPick,
   onPickOpen,
 }: {
   runId: string;
   openPosition: OpenPosition | null;
+  /** Bars at the start of the range spent warming the indicators up (too few stored before it). */
+  warmUpShortBy?: number;
   onPick: (trade: TradeRow) => void;
   onPickOpen: (open: OpenPosition) => void;
 }) {
@@ -89,7 +92,8 @@ export function TradesTable({
             </EmptyState>
           ) : (
             <EmptyState title="No trades in this run" testId="trades-empty">
-              The entry conditions never held over this range.
+              The entry conditions never held over this range
+              {warmUpShortBy > 0 ? ` (its first ${formatCountOf(warmUpShortBy, 'bar')} warmed the indicators up: fewer bars were stored before it)` : ''}.
             </EmptyState>
           )
         ) : (
