@@ -1,6 +1,6 @@
 // Telling a market's weekend closure from missing data. Stocks and FX do not trade on
 // weekends, so their series have a hole every week; counted as gaps, ten years of daily
-// stock bars showed "445 gaps" and hid the one real hole. The instrument carries no
+// stock bars showed "445 gaps" and hid the two real ones. The instrument carries no
 // exchange calendar, so the rule reads the hole itself, in UTC (the store's clock):
 //  - the bars it lacks fall mostly on a Saturday and Sunday, and at most one day of them
 //    on weekdays: the session edges around the weekend (FX closes Friday ~21:00 and opens
