@@ -212,6 +212,34 @@ describe('builder guards: what the form shows is what saving and running enforce
     }
   });
 
+  it('lists a warning with Accept, blocks Run until it is accepted and saved, then runs', async () => {
+    const strategy = await createStrategy(server(), 'Self compare');
+    // Exit when the close is above itself: never true, a warning the validator asks to accept.
+    const exit = { kind: 'group', mode: 'all', children: [{ kind: 'trigger', left: { kind: 'variable', variable: 'close' }, operator: '>', right: { kind: 'variable', variable: 'close' } }] };
+    await invoke(server(), 'strategies/update', { id: strategy.id, spec: { ...strategy.spec, exit: { long: exit } } });
+    const app = await openApp(browser(), server());
+    try {
+      const { page } = app;
+      await openBuilder(app, strategy.id);
+      const warning = page.getByTestId('builder-warning').filter({ hasText: 'compares Close with itself' });
+      await warning.waitFor();
+      expect(await page.getByTestId('builder-run').isDisabled()).toBe(true);
+      expect(await page.getByTestId('builder-run').getAttribute('title')).toMatch(/^Fix or accept the warning below first/);
+      await warning.getByTestId('accept-warning').click();
+      await page.getByTestId('accepted-warning').filter({ hasText: 'Accepted: This compares Close with itself' }).waitFor();
+      await page.locator('[data-testid="builder-save"]:not([disabled])').click();
+      await page.locator('[data-testid="builder-run"]:not([disabled])').click();
+      await page.locator('[data-testid="run-start"]:not([disabled])').click();
+      await page.getByTestId('run-results').waitFor({ timeout: 30_000 });
+      await page.getByTestId('metric-totalReturnPct').waitFor();
+      const saved = await invoke<{ spec: { acceptedWarnings?: string[] } }>(server(), 'strategies/get', { id: strategy.id });
+      expect(saved.spec.acceptedWarnings).toEqual(['exit.long.children[0]']);
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('one name limit: the builder says it as you type, rename says why, and long names are cut in the header', async () => {
     const strategy = await createStrategy(server(), 'Named');
     await expect(invoke(server(), 'strategies/rename', { id: strategy.id, name: 'r'.repeat(250) })).rejects.toThrow(/name: A name is at most 200 characters\./);

@@ -18,6 +18,7 @@ import { SignalPreview } from './SignalPreview.js';
 import { SizingCostsForm } from './SizingCostsForm.js';
 import { getIn, pathKey, removeAt, sameValue, setIn } from './spec-edit.js';
 import { useDraftAutosave } from './use-draft.js';
+import { WarningsBox } from './WarningsBox.js';
 import { useValidation } from './use-validation.js';
 import { loadStrategy, type LoadedStrategy } from './strategy-loader.js';
 
@@ -169,7 +170,23 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
 
   // Run uses the saved strategy: with unsaved edits it would run something else than the
   // form shows, so the button and Ctrl+Enter refuse alike and say why.
-  const runBlocked = dirty ? 'Save first: Run uses the saved strategy (Ctrl+S saves).' : unparsed.size > 0 ? 'Enter a number in every field first.' : null;
+  const unaccepted = check && check.errors.length === 0 ? check.warnings.length : 0;
+  const runBlocked = dirty
+    ? 'Save first: Run uses the saved strategy (Ctrl+S saves).'
+    : unparsed.size > 0
+      ? 'Enter a number in every field first.'
+      : unaccepted > 0
+        ? `Fix or accept the ${unaccepted === 1 ? 'warning' : `${unaccepted} warnings`} below first: Run refuses a strategy with open warnings.`
+        : null;
+  // Accepting a warning is an edit of the spec (saved with it): its path in acceptedWarnings.
+  const acceptWarning = (path: string, accept: boolean): void =>
+    setSpec((current) => {
+      if (!current) return current;
+      const paths = (current.acceptedWarnings ?? []).filter((p) => p !== path);
+      if (accept) paths.push(path);
+      const { acceptedWarnings: _old, ...rest } = current;
+      return paths.length > 0 ? { ...rest, acceptedWarnings: paths } : rest;
+    });
   // The refusal is said for the press that met it: once nothing blocks Run, it is forgotten
   // (it came back on the next edit after an edit had been typed back).
   useEffect(() => {
@@ -230,6 +247,7 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
         </button>
       </div>
       <ErrorBox message={saveError ?? validateError} testId="builder-error" />
+      {check && <WarningsBox warnings={check.warnings} accepted={check.accepted} onAccept={acceptWarning} />}
       {unplaced.length > 0 && (
         <div className="error-box" data-testid="builder-issues">
           {unplaced.map((issue) => (
