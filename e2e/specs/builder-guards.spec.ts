@@ -66,7 +66,7 @@ describe('builder guards: what the form shows is what saving and running enforce
 
       // The server says the same, with the field path.
       const refused = invoke(server(), 'strategies/update', { id: strategy.id, spec: { ...stored.spec, management: { stopLoss: { kind: 'percent', value: 500 } } } });
-      await expect(refused).rejects.toThrow(/management\.stopLoss\.value: The stop-loss percent must be between 0\.01 and 100, got 500\./);
+      await expect(refused).rejects.toThrow(/The stop-loss percent must be between 0\.01 and 100, got 500\. \(at management\.stopLoss\.value\)/);
 
       await field.fill('100');
       await waitValid(page);

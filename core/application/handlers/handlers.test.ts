@@ -95,18 +95,18 @@ describe('strategies handlers', () => {
     const created = await call('strategies/create', {});
     const tooWide = { ...created.spec, management: { ...created.spec.management, stopLoss: { kind: 'percent', value: 500 } } };
     const onUpdate = await fail('strategies/update', { id: created.id, spec: tooWide });
-    expect(onUpdate).toMatchObject({ type: 'ValidationError', message: 'management.stopLoss.value: The stop-loss percent must be between 0.01 and 100, got 500.' });
-    expect(await fail('strategies/create', { spec: tooWide })).toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/^management\.stopLoss\.value: /) });
+    expect(onUpdate).toMatchObject({ type: 'ValidationError', message: 'The stop-loss percent must be between 0.01 and 100, got 500. (at management.stopLoss.value)' });
+    expect(await fail('strategies/create', { spec: tooWide })).toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/ \(at management\.stopLoss\.value\)/) });
     expect((await call('strategies/get', { id: created.id })).spec.management.stopLoss).not.toEqual({ kind: 'percent', value: 500 });
     const period = (await fail('strategies/update', { id: created.id, spec: { ...created.spec, entry: { long: { kind: 'group', mode: 'all', children: [{ kind: 'trigger', left: { kind: 'variable', variable: 'sma', params: { period: 0 } }, operator: '>', right: { kind: 'constant', value: 1 } }] } } } })).message;
-    expect(period).toMatch(/^entry\.long\.children\[0\]\.left\.params\.period: SMA period must be between 1 and 5000, got 0\./);
+    expect(period).toMatch(/^SMA period must be between 1 and 5000, got 0\. \(at entry\.long\.children\[0\]\.left\.params\.period\)/);
     // An unfinished strategy is still savable: only values out of their range are refused.
     await call('strategies/update', { id: created.id, spec: { ...created.spec, entry: {} } });
 
     // A spec stored before the limits existed does not run either.
     storage.writer.prepare('UPDATE strategies SET spec_json = ? WHERE id = ?').run(JSON.stringify(tooWide), created.id);
     const onStart = await fail('backtest/start', { strategyId: created.id, symbol: 'DEMO-BTC', timeframe: '1m' });
-    expect(onStart.message).toMatch(/^management\.stopLoss\.value: The stop-loss percent must be between 0\.01 and 100, got 500\./);
+    expect(onStart.message).toMatch(/^The stop-loss percent must be between 0\.01 and 100, got 500\. \(at management\.stopLoss\.value\)/);
   });
 
   it('has one name limit, says it, and refuses a deleted strategy by name and restores it with its draft', async () => {
@@ -117,7 +117,7 @@ describe('strategies handlers', () => {
       message: 'Invalid input for strategies/rename: name: A name is at most 200 characters.',
     });
     expect((await fail('strategies/update', { id: created.id, spec: { ...created.spec, name: long } })).message).toBe(
-      'name: The name is 250 characters; a name is at most 200.',
+      'The name is 250 characters; a name is at most 200. (at name)',
     );
     expect((await fail('strategies/create', { name: long })).message).toMatch(/at most 200 characters/);
     await call('strategies/rename', { id: created.id, name: 'y'.repeat(200) });

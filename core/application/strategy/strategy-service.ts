@@ -76,9 +76,15 @@ export function requireSavableSpec(json: unknown): StrategySpec {
   const spec = parseSpec(json);
   const problems = validateSpec(spec).errors.filter((problem) => VALUE_PROBLEM_CODES.has(problem.code));
   if (problems.length === 0) return spec;
+  throw new ValidationError(problemsMessage(problems), { problems });
+}
+
+/** The first problem in the trader's words, then where it is (for the API and CLI) and how many more. */
+function problemsMessage(problems: readonly { path: string; message: string }[]): string {
   const first = problems[0]!;
+  const where = first.path ? ` (at ${first.path})` : '';
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-  throw new ValidationError(`${first.path}: ${first.message}${more}`, { problems });
+  return `${first.message}${where}${more}`;
 }
 
 /**
@@ -89,9 +95,8 @@ export function requireRunnableSpec(json: unknown, runTimeframe?: Timeframe): St
   const check = checkSpec(json, runTimeframe);
   if (check.spec && check.runnable) return check.spec;
   const problems = [...check.errors, ...check.warnings];
-  const first = problems[0]!;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-  throw new ValidationError(`${first.path || 'spec'}: ${first.message}${more}`, { problems });
+  if (check.errors.length > 0) throw new ValidationError(problemsMessage(problems), { problems });
+  throw new ValidationError(`A warning not accepted yet: ${problemsMessage(problems)}. Fix it, or accept it in the builder if you mean it.`, { problems });
 }
 
 /**
