@@ -136,10 +136,13 @@ describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward
     expect(chosen).toMatch(/fast=\d+, slow=\d+/);
   }, 40_000);
 
-  it('runs Monte Carlo on the opened run: percentiles and both histograms', async () => {
+  it('runs Monte Carlo on the opened run, reached from its results header: percentiles and both histograms', async () => {
     const { page } = app;
-    await page.getByTestId('opt-tab-montecarlo').click();
-    await page.getByTestId('mc-run').selectOption(runId);
+    // From the run itself: its results header leads to Monte Carlo with the run picked.
+    await page.evaluate((hash) => (window.location.hash = hash), `#/history/${encodeURIComponent(runId)}`);
+    await page.getByTestId('run-montecarlo').click();
+    await page.locator('[data-testid="opt-tab-montecarlo"][aria-selected="true"]').waitFor();
+    await expect.poll(() => page.getByTestId('mc-run').inputValue()).toBe(runId);
     await page.getByTestId('mc-simulations').fill('2000');
     await page.getByTestId('mc-seed').fill('7');
     await page.getByTestId('mc-start').click();

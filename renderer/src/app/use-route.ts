@@ -15,6 +15,9 @@ const parse = (hash: string): Route => {
   return id ? { screen: known, id: decodeURIComponent(id) } : { screen: known };
 };
 
+/** The URL hash of a route: '#/optimize/run%3A123'. */
+export const routeHash = (route: Route): string => `#/${route.screen}${route.id ? `/${encodeURIComponent(route.id)}` : ''}`;
+
 /** Returns the route kept in the URL hash (so a reload lands on the same screen) and a navigate function. */
 export function useRoute(): [Route, (route: Route) => void] {
   const [route, setRoute] = useState<Route>(() => parse(window.location.hash));
@@ -24,7 +27,7 @@ export function useRoute(): [Route, (route: Route) => void] {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   const navigate = useCallback((next: Route) => {
-    window.location.hash = `#/${next.screen}${next.id ? `/${encodeURIComponent(next.id)}` : ''}`;
+    window.location.hash = routeHash(next);
   }, []);
   return [route, navigate];
 }

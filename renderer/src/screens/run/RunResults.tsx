@@ -3,6 +3,7 @@ import { api } from '../../api/client.js';
 import type { OpenPosition, RunInfo, TradeRow } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatNumber, formatRange } from '../../app/format.js';
+import { routeHash } from '../../app/use-route.js';
 import { EquityCharts } from '../../charts/EquityCharts.js';
 import { PriceChart } from '../../charts/PriceChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -91,7 +92,16 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
         {run.data?.id === runId && runId && <SameRuns runId={runId} hash={run.data.hash} />}
         <span className="grow" />
         {run.data ? (
-          <ExportButtons run={run.data} />
+          <>
+            <button
+              data-testid="run-montecarlo"
+              title="Resample this run's closed trades: how much of its result was the order they came in?"
+              onClick={() => (window.location.hash = routeHash({ screen: 'optimize', id: `run:${run.data!.id}` }))}
+            >
+              Monte Carlo
+            </button>
+            <ExportButtons run={run.data} />
+          </>
         ) : (
           <span className="muted" data-testid="run-saving">
             {notSaved ? 'Not saved' : 'Saving…'}
