@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api } from '../../api/client.js';
 import type { Route } from '../../app/use-route.js';
 import { useQuery } from '../../api/use-query.js';
+import { formatRange, formatTs } from '../../app/format.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { MissingStrategy } from '../../components/MissingStrategy.js';
@@ -21,6 +22,9 @@ export function RunScreen({ strategyId, navigate }: { strategyId: string | undef
       return now?.jobId === jobId ? { ...now, runId } : { jobId, preview: null, runId, notSaved: false };
     });
   const strategy = useQuery(() => (strategyId ? api().invoke('strategies/get', { id: strategyId }) : Promise.resolve(null)), [strategyId]);
+  // The strategy's latest stored run, offered (not shown) while nothing was run on this visit.
+  const lastRun = useQuery(() => (strategyId ? api().invoke('runs/list', { strategyId, limit: 1 }) : Promise.resolve(null)), [strategyId]);
+  const last = lastRun.data?.items[0];
   const missing = strategyMissing(strategy.failure);
 
   if (!strategyId) {
@@ -41,7 +45,19 @@ export function RunScreen({ strategyId, navigate }: { strategyId: string | undef
       {shown ? (
         <RunResults key={shown.jobId} runId={shown.runId} preview={shown.preview} notSaved={shown.notSaved} />
       ) : (
-        <EmptyState title="No results yet">Choose the data and press Run (Ctrl+Enter).</EmptyState>
+        <EmptyState title="No results yet" testId="run-no-results">
+          Choose the data and press Run (Ctrl+Enter).
+          {last && (
+            <div className="row" style={{ justifyContent: 'center', marginTop: 8 }} data-testid="run-last">
+              <span className="muted">
+                Last run: {last.symbol} {last.timeframe} · {formatRange(last.fromTs, last.toTs)} · saved {formatTs(last.createdAt)}
+              </span>
+              <button data-testid="run-last-show" onClick={() => setShown({ jobId: `stored:${last.id}`, preview: null, runId: last.id, notSaved: false })}>
+                Show it
+              </button>
+            </div>
+          )}
+        </EmptyState>
       )}
     </div>
   );
