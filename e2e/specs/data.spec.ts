@@ -165,7 +165,7 @@ describe('data screen', () => {
       const coverage = page.getByTestId('coverage-panel');
       await coverage.getByText('GOOG 1d').waitFor();
       expect(await coverage.getByTestId('gap-count').textContent()).toBe('2 gaps');
-      expect(await coverage.getByTestId('weekend-closures').textContent()).toBe('443 weekend closures (market closed, not gaps)');
+      expect(await coverage.getByTestId('market-closures').textContent()).toBe('443 weekend closures (market closed, not gaps)');
       // Each lacks a Monday and a Tuesday; the weekend before them is not missing data.
       expect(await coverage.locator('tbody td.num').allTextContents()).toEqual(['2', '2']);
 

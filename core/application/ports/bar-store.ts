@@ -26,6 +26,11 @@ export interface Coverage {
    * weekend holes are gaps.
    */
   readonly weekendClosures: number;
+  /**
+   * Holes in the closed hours of an intraday series' sessions (nights, a daily break;
+   * domain/market/session-closures.ts): the market closed, not data missing.
+   */
+  readonly sessionClosures: number;
 }
 
 export interface SeriesSummary {
@@ -34,9 +39,10 @@ export interface SeriesSummary {
   readonly firstTs: number | null;
   readonly lastTs: number | null;
   readonly barCount: number;
-  /** Holes of more than one missing bar, weekend closures left out (see Coverage). */
+  /** Holes of more than one missing bar, market closures left out (see Coverage). */
   readonly gapCount: number;
   readonly weekendClosures: number;
+  readonly sessionClosures: number;
 }
 
 export interface MergeResult {

@@ -226,6 +226,42 @@ describe('weekend closures', () => {
   });
 });
 
+describe('session closures', () => {
+  it("counts an intraday stock series' nights as closures, across a DST switch and chunk boundaries; an outage stays a gap", () => {
+    // US stock minutes, 3-21 March 2025: 14:30-21:00 UTC before the DST switch (9 March),
+    // 13:30-20:00 after. Full-size chunks (4,096 bars), so each spans days of sessions.
+    const t = tempDir();
+    const big = openStorage({ file: path.join(t.dir, 'sessions.sqlite') });
+    try {
+      const spy = big.barStore.upsertInstrument({ ...btc, symbol: 'SPY', venue: 'ARCA', quoteCurrency: 'USD' }).id;
+      const rows: { ts: number; open: number; high: number; low: number; close: number }[] = [];
+      for (let day = 3; day <= 21; day++) {
+        const date = Date.UTC(2025, 2, day);
+        const weekday = new Date(date).getUTCDay();
+        if (weekday === 0 || weekday === 6) continue;
+        const open = date + (day < 10 ? 14.5 : 13.5) * 3_600_000;
+        for (let m = 0; m < 390; m++) {
+          const ts = open + m * MIN;
+          // An outage on 12 March, 15:00-16:30.
+          if (ts >= Date.UTC(2025, 2, 12, 15) && ts < Date.UTC(2025, 2, 12, 16, 30)) continue;
+          rows.push({ ts, open: 500, high: 501, low: 499, close: 500 });
+        }
+      }
+      big.barStore.mergeBars(spy, '1m', barsFromRows(rows));
+      // 15 sessions: 14 holes between them, 2 over weekends; and the outage.
+      expect(big.barStore.listSeries()[0]).toMatchObject({ gapCount: 1, weekendClosures: 2, sessionClosures: 12 });
+      expect(big.barStore.coverage(spy, '1m')).toMatchObject({
+        weekendClosures: 2,
+        sessionClosures: 12,
+        gaps: [{ afterTs: Date.UTC(2025, 2, 12, 14, 59), beforeTs: Date.UTC(2025, 2, 12, 16, 30), missingBars: 90 }],
+      });
+    } finally {
+      big.close();
+      t.cleanup();
+    }
+  });
+});
+
 describe('readers beside the writer (WAL)', () => {
   it('a reader in a snapshot sees the old data until the write commits, then the new', () => {
     const store = storage.barStore;

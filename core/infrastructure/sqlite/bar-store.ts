@@ -5,6 +5,7 @@ import { DomainError } from '../../domain/errors.js';
 import { instrumentId, type InstrumentId } from '../../domain/market/ids.js';
 import { assertInstrumentDraft, type Instrument, type InstrumentDraft } from '../../domain/market/instrument.js';
 import { isTimeframe, timeframeMs, TIMEFRAMES, type Timeframe } from '../../domain/market/timeframe.js';
+import { isSessionClosure } from '../../domain/market/session-closures.js';
 import { isWeekendClosure, missingBars, tradesWeekends } from '../../domain/market/weekend-closures.js';
 import { allocateUninitialisedBars, copyChunkRange, decodeChunk, DEFAULT_GAP_THRESHOLD_BARS, encodeChunk, lowerBoundInChunk, spacingStats } from './chunk-codec.js';
 import type { Connection } from './database.js';
@@ -40,8 +41,8 @@ interface InstrumentRow {
   time_zone: string;
 }
 
-/** [start_ts, end_ts, bar_count, max_step_ms, saturday_bars] */
-type ChunkMeta = [number, number, number, number, number];
+/** [start_ts, end_ts, bar_count, max_step_ms, saturday_bars, hour_mask] */
+type ChunkMeta = [number, number, number, number, number, number];
 /** [start_ts, end_ts, bar_count, data] */
 type ChunkRow = [number, number, number, Buffer];
 
@@ -57,20 +58,23 @@ const CHUNKS_IN_RANGE = `
   ORDER BY start_ts`;
 
 // Series summaries from the covering index. Holes between chunks (LAG over chunk ends)
-// come back as 'end:start' pairs, to be told from weekend closures by the domain's rule.
+// come back as 'end:start:open hours' (the two chunks' hour masks together), to be told
+// from market closures by the domain's rules.
 const TIMEFRAME_STEPS = TIMEFRAMES.map((tf) => `('${tf}', ${timeframeMs(tf)})`).join(', ');
 const SERIES_SUMMARY = `
   WITH steps(timeframe, ms) AS (VALUES ${TIMEFRAME_STEPS}),
   chunks AS (
     SELECT instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, weekend_closures, saturday_bars,
-           LAG(end_ts) OVER (PARTITION BY instrument_id, timeframe ORDER BY start_ts) AS prev_end
+           session_closures, hour_mask,
+           LAG(end_ts) OVER (PARTITION BY instrument_id, timeframe ORDER BY start_ts) AS prev_end,
+           LAG(hour_mask) OVER (PARTITION BY instrument_id, timeframe ORDER BY start_ts) AS prev_mask
     FROM bar_chunks
   )
   SELECT c.instrument_id AS instrumentId, c.timeframe AS timeframe, MIN(c.start_ts) AS firstTs, MAX(c.end_ts) AS lastTs,
          SUM(c.bar_count) AS barCount, SUM(c.gap_count) AS innerGaps, SUM(c.weekend_closures) AS innerClosures,
-         SUM(c.saturday_bars) AS saturdayBars,
+         SUM(c.saturday_bars) AS saturdayBars, SUM(c.session_closures) AS innerSessionClosures,
          group_concat(CASE WHEN c.prev_end IS NOT NULL AND c.start_ts - c.prev_end > (${DEFAULT_GAP_THRESHOLD_BARS} + 1) * s.ms
-                           THEN c.prev_end || ':' || c.start_ts END) AS holes
+                           THEN c.prev_end || ':' || c.start_ts || ':' || (c.hour_mask | c.prev_mask) END) AS holes
   FROM chunks c JOIN steps s ON s.timeframe = c.timeframe
   GROUP BY c.instrument_id, c.timeframe
   ORDER BY c.instrument_id, c.timeframe`;
@@ -138,6 +142,7 @@ export class SqliteBarStore implements BarStore {
         innerGaps: number;
         innerClosures: number;
         saturdayBars: number;
+        innerSessionClosures: number;
         holes: string | null;
       }>();
       const out: SeriesSummary[] = [];
@@ -146,14 +151,25 @@ export class SqliteBarStore implements BarStore {
         if (!instrument || !isTimeframe(r.timeframe)) continue;
         const step = timeframeMs(r.timeframe);
         let holes = r.innerGaps;
-        let closures = r.innerClosures;
-        for (const pair of r.holes?.split(',') ?? []) {
-          const [end, start] = pair.split(':').map(Number) as [number, number];
+        let weekends = r.innerClosures;
+        let sessions = r.innerSessionClosures;
+        for (const hole of r.holes?.split(',') ?? []) {
+          const [end, start, openHours] = hole.split(':').map(Number) as [number, number, number];
           holes++;
-          if (isWeekendClosure(end, start, step)) closures++;
+          if (isWeekendClosure(end, start, step)) weekends++;
+          else if (isSessionClosure(end, start, step, openHours)) sessions++;
         }
-        if (tradesWeekends(r.saturdayBars, r.barCount)) closures = 0;
-        out.push({ instrument, timeframe: r.timeframe, firstTs: r.firstTs, lastTs: r.lastTs, barCount: r.barCount, gapCount: holes - closures, weekendClosures: closures });
+        if (tradesWeekends(r.saturdayBars, r.barCount)) weekends = 0;
+        out.push({
+          instrument,
+          timeframe: r.timeframe,
+          firstTs: r.firstTs,
+          lastTs: r.lastTs,
+          barCount: r.barCount,
+          gapCount: holes - weekends - sessions,
+          weekendClosures: weekends,
+          sessionClosures: sessions,
+        });
       }
       return out.sort((a, b) => a.instrument.symbol.localeCompare(b.instrument.symbol) || TIMEFRAMES.indexOf(a.timeframe) - TIMEFRAMES.indexOf(b.timeframe));
     })();
@@ -289,7 +305,7 @@ export class SqliteBarStore implements BarStore {
     return db.transaction((): Coverage => {
       const metas = this.statement(
         db,
-        `SELECT start_ts, end_ts, bar_count, max_step_ms, saturday_bars FROM bar_chunks
+        `SELECT start_ts, end_ts, bar_count, max_step_ms, saturday_bars, hour_mask FROM bar_chunks
          WHERE instrument_id = ? AND timeframe = ? ORDER BY start_ts`,
         true,
       ).all<ChunkMeta>(id, timeframe);
@@ -301,16 +317,21 @@ export class SqliteBarStore implements BarStore {
       );
       const gaps: Gap[] = [];
       let weekendClosures = 0;
-      const addGap = (afterTs: number, beforeTs: number) => {
+      let sessionClosures = 0;
+      // Holes are judged by the open hours of the chunk holding them (both chunks' for one between two).
+      const addGap = (afterTs: number, beforeTs: number, openHours: number) => {
         if (weekdayMarket && isWeekendClosure(afterTs, beforeTs, step)) weekendClosures++;
+        else if (isSessionClosure(afterTs, beforeTs, step, openHours)) sessionClosures++;
         else gaps.push({ afterTs, beforeTs, missingBars: missingBars(afterTs, beforeTs, step, weekdayMarket) });
       };
       let barCount = 0;
       let prevEnd: number | null = null;
-      for (const [startTs, endTs, count, maxStepMs] of metas) {
+      let prevMask = 0;
+      for (const [startTs, endTs, count, maxStepMs, , hourMask] of metas) {
         barCount += count;
-        if (prevEnd !== null && startTs - prevEnd > limit) addGap(prevEnd, startTs);
+        if (prevEnd !== null && startTs - prevEnd > limit) addGap(prevEnd, startTs, prevMask | hourMask);
         prevEnd = endTs;
+        prevMask = hourMask;
         // Only chunks whose largest spacing exceeds the limit are decoded.
         if (maxStepMs <= limit) continue;
         const data = this.statement(db, 'SELECT data FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND start_ts = ?', true).get<[Buffer]>(
@@ -319,7 +340,7 @@ export class SqliteBarStore implements BarStore {
           startTs,
         )![0];
         const { ts } = decodeChunk(data, count);
-        for (let i = 1; i < ts.length; i++) if (ts[i]! - ts[i - 1]! > limit) addGap(ts[i - 1]!, ts[i]!);
+        for (let i = 1; i < ts.length; i++) if (ts[i]! - ts[i - 1]! > limit) addGap(ts[i - 1]!, ts[i]!, hourMask);
       }
       return {
         instrumentId: id,
@@ -329,6 +350,7 @@ export class SqliteBarStore implements BarStore {
         barCount,
         gaps,
         weekendClosures,
+        sessionClosures,
       };
     })();
   }
@@ -341,15 +363,16 @@ export class SqliteBarStore implements BarStore {
   private writeChunks(id: InstrumentId, timeframe: Timeframe, bars: BarColumns): void {
     const insert = this.statement(
       this.writer,
-      `INSERT INTO bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms, weekend_closures, saturday_bars, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms,
+                               weekend_closures, saturday_bars, session_closures, hour_mask, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const step = timeframeMs(timeframe);
     const limit = (DEFAULT_GAP_THRESHOLD_BARS + 1) * step;
     const n = bars.ts.length;
     for (let start = 0; start < n; start += this.chunkBars) {
       const end = Math.min(n, start + this.chunkBars);
-      const { gapCount, maxStepMs, weekendClosures, saturdayBars } = spacingStats(bars.ts, start, end, limit, step);
+      const { gapCount, maxStepMs, weekendClosures, saturdayBars, sessionClosures, hourMask } = spacingStats(bars.ts, start, end, limit, step);
       insert.run(
         id,
         timeframe,
@@ -360,6 +383,8 @@ export class SqliteBarStore implements BarStore {
         maxStepMs,
         weekendClosures,
         saturdayBars,
+        sessionClosures,
+        hourMask,
         encodeChunk(bars, start, end),
       );
     }

@@ -5,6 +5,7 @@
  * no per-element work on the read path.
  */
 import { BAR_FIELDS, type BarColumns } from '../../domain/market/bars.js';
+import { addBarHours, isSessionClosure, SESSION_EVIDENCE_MS } from '../../domain/market/session-closures.js';
 import { isSaturdayUtc, isWeekendClosure } from '../../domain/market/weekend-closures.js';
 
 const FIELDS = BAR_FIELDS.length;
@@ -85,26 +86,40 @@ export interface SpacingStats {
   readonly gapCount: number;
   /** Of those, the ones shaped like a weekday market's weekend closure (domain/market/weekend-closures.ts). */
   readonly weekendClosures: number;
+  /** Of those, the ones in the closed hours of the chunk's own open hours (domain/market/session-closures.ts). */
+  readonly sessionClosures: number;
+  /** The UTC hours the chunk's bars span (bit h for hour h); 0 for daily bars and for chunks spanning under SESSION_EVIDENCE_MS. */
+  readonly hourMask: number;
   /** Bars opening on a Saturday, UTC: whether the series trades on weekends is read from these. */
   readonly saturdayBars: number;
   /** Largest spacing between consecutive timestamps (0 for a single bar). */
   readonly maxStepMs: number;
 }
 
+const DAY_MS = 86_400_000;
+
 /** Measures the spacing of sorted timestamps [from, to) of bars `stepMs` long. */
 export function spacingStats(ts: Float64Array, from: number, to: number, limitMs: number, stepMs: number): SpacingStats {
+  // First pass: the chunk's open hours, which the second pass judges its holes by.
+  let hourMask = 0;
+  let saturdayBars = 0;
+  for (let i = from; i < to; i++) {
+    if (stepMs < DAY_MS) hourMask = addBarHours(hourMask, ts[i]!, stepMs);
+    if (isSaturdayUtc(ts[i]!)) saturdayBars++;
+  }
+  if (to - from < 2 || ts[to - 1]! - ts[from]! < SESSION_EVIDENCE_MS) hourMask = 0;
   let gapCount = 0;
   let weekendClosures = 0;
-  let saturdayBars = from < to && isSaturdayUtc(ts[from]!) ? 1 : 0;
+  let sessionClosures = 0;
   let maxStepMs = 0;
   for (let i = from + 1; i < to; i++) {
     const step = ts[i]! - ts[i - 1]!;
     if (step > maxStepMs) maxStepMs = step;
-    if (isSaturdayUtc(ts[i]!)) saturdayBars++;
     if (step > limitMs) {
       gapCount++;
       if (isWeekendClosure(ts[i - 1]!, ts[i]!, stepMs)) weekendClosures++;
+      else if (isSessionClosure(ts[i - 1]!, ts[i]!, stepMs, hourMask)) sessionClosures++;
     }
   }
-  return { gapCount, weekendClosures, saturdayBars, maxStepMs };
+  return { gapCount, weekendClosures, sessionClosures, hourMask, saturdayBars, maxStepMs };
 }

@@ -50,7 +50,7 @@ describe('migrations', () => {
   it('measures the weekend closures of chunks stored before they were counted', () => {
     const p = file();
     const old = new Database(p);
-    const before = MIGRATIONS.findIndex((m) => m.name === 'weekend closures told from gaps');
+    const before = MIGRATIONS.findIndex((m) => m.name === 'market closures told from gaps');
     migrate(old, MIGRATIONS.slice(0, before));
     old.prepare("INSERT INTO instruments (id, symbol, venue, price_tick, quantity_step, quote_currency, time_zone) VALUES (1, 'GOOG', 'v', 0.01, 1, 'USD', 'UTC')").run();
     // Two weeks of weekday bars from Monday 2024-01-01, as that version stored them.

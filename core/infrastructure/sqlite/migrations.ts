@@ -274,28 +274,34 @@ export const MIGRATIONS: readonly Migration[] = [
       `),
   },
   {
-    name: 'weekend closures told from gaps',
+    name: 'market closures told from gaps',
     up: (db) => {
       db.exec(`
-        -- weekend_closures: of gap_count, the holes shaped like a weekday market's weekend
-        -- (domain/market/weekend-closures.ts); saturday_bars: bars opening on a Saturday
-        -- (UTC), from which a series is read as trading on weekends (then those holes are
-        -- gaps after all). Both in the covering index, so summaries stay index-only.
+        -- Of gap_count, the holes that are the market closed rather than data missing:
+        -- weekend_closures, shaped like a weekday market's weekend
+        -- (domain/market/weekend-closures.ts), counted only for a series with few Saturday
+        -- bars (saturday_bars: bars opening on a Saturday, UTC); session_closures, in the
+        -- closed hours of the chunk's own open hours (hour_mask: bit h set when a bar
+        -- spans UTC hour h; domain/market/session-closures.ts). All in the covering
+        -- index, so summaries stay index-only.
         ALTER TABLE bar_chunks ADD COLUMN weekend_closures INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE bar_chunks ADD COLUMN saturday_bars INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE bar_chunks ADD COLUMN session_closures INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE bar_chunks ADD COLUMN hour_mask INTEGER NOT NULL DEFAULT 0;
         DROP INDEX bar_chunks_series_meta;
         CREATE INDEX bar_chunks_series_meta
-          ON bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms, weekend_closures, saturday_bars);
+          ON bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms,
+                         weekend_closures, saturday_bars, session_closures, hour_mask);
       `);
       // Existing chunks: measured from their stored timestamps, as new writes are.
-      const update = db.prepare('UPDATE bar_chunks SET weekend_closures = ?, saturday_bars = ? WHERE rowid = ?');
+      const update = db.prepare('UPDATE bar_chunks SET weekend_closures = ?, saturday_bars = ?, session_closures = ?, hour_mask = ? WHERE rowid = ?');
       const rows = db.prepare('SELECT rowid, timeframe, bar_count, data FROM bar_chunks').raw().iterate() as Iterable<[number, string, number, Buffer]>;
-      const pending: [number, number, number][] = [];
+      const pending: [number, number, number, number, number][] = [];
       for (const [rowid, timeframe, count, data] of rows) {
         if (!isTimeframe(timeframe)) continue;
         const step = timeframeMs(timeframe);
-        const { weekendClosures, saturdayBars } = spacingStats(decodeChunk(data, count).ts, 0, count, (DEFAULT_GAP_THRESHOLD_BARS + 1) * step, step);
-        pending.push([weekendClosures, saturdayBars, rowid]);
+        const stats = spacingStats(decodeChunk(data, count).ts, 0, count, (DEFAULT_GAP_THRESHOLD_BARS + 1) * step, step);
+        pending.push([stats.weekendClosures, stats.saturdayBars, stats.sessionClosures, stats.hourMask, rowid]);
       }
       for (const values of pending) update.run(...values);
     },

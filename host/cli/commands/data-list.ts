@@ -24,6 +24,7 @@ export const dataListCommand: Command = {
             barCount: s.barCount,
             gapCount: s.gapCount,
             weekendClosures: s.weekendClosures,
+            sessionClosures: s.sessionClosures,
             priceTick: s.instrument.priceTick,
             quantityStep: s.instrument.quantityStep,
             quoteCurrency: s.instrument.quoteCurrency,
@@ -36,8 +37,8 @@ export const dataListCommand: Command = {
         return;
       }
       printTable(
-        ['symbol', 'venue', 'tf', 'first', 'last', 'bars', 'gaps', 'weekends closed'],
-        series.map((s) => [s.instrument.symbol, s.instrument.venue, s.timeframe, isoOf(s.firstTs), isoOf(s.lastTs), s.barCount, s.gapCount, s.weekendClosures]),
+        ['symbol', 'venue', 'tf', 'first', 'last', 'bars', 'gaps', 'weekends closed', 'nights closed'],
+        series.map((s) => [s.instrument.symbol, s.instrument.venue, s.timeframe, isoOf(s.firstTs), isoOf(s.lastTs), s.barCount, s.gapCount, s.weekendClosures, s.sessionClosures]),
       );
     }),
 };

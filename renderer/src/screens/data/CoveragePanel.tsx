@@ -4,6 +4,7 @@ import { ApiError, errorMessage } from '../../api/api-error.js';
 import { useQuery } from '../../api/use-query.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { formatCount, formatCountOf, formatQuantity, formatTs } from '../../app/format.js';
+import { closuresText } from './closures-text.js';
 import type { SeriesKey } from './SeriesTable.js';
 
 const MAX_GAPS_SHOWN = 200;
@@ -69,13 +70,13 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
             <span className={gaps.length ? 'bad' : 'good'} data-testid="gap-count">
               {gaps.length === 0 ? 'No gaps' : formatCountOf(gaps.length, 'gap')}
             </span>
-            {coverage.data.weekendClosures > 0 && (
+            {coverage.data.weekendClosures + coverage.data.sessionClosures > 0 && (
               <span
                 className="muted"
-                data-testid="weekend-closures"
-                title="Holes over a weekend (plus at most a day of session edges or a holiday beside it) in a series with no Saturday trading: the market was closed, no data is missing."
+                data-testid="market-closures"
+                title="Holes over a weekend (plus at most a day of session edges or a holiday beside it) in a series with no Saturday trading, and holes in the hours an intraday series never trades (nights, a daily break): the market was closed, no data is missing."
               >
-                {formatCountOf(coverage.data.weekendClosures, 'weekend closure')} (market closed, not gaps)
+                {closuresText(coverage.data.weekendClosures, coverage.data.sessionClosures)} (market closed, not gaps)
               </span>
             )}
           </div>
@@ -140,3 +141,4 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
     </section>
   );
 }
+

@@ -1,6 +1,7 @@
 import type { ResultOf, Timeframe } from '../../api/contract.js';
 import { EmptyState } from '../../components/EmptyState.js';
-import { formatCount, formatCountOf, formatTs } from '../../app/format.js';
+import { formatCount, formatTs } from '../../app/format.js';
+import { closuresText } from './closures-text.js';
 
 export interface SeriesKey {
   readonly symbol: string;
@@ -45,7 +46,7 @@ export function SeriesTable(props: { series: Summary[] | undefined; loading: boo
               <td>{formatTs(s.firstTs)}</td>
               <td>{formatTs(s.lastTs)}</td>
               <td className="num">{formatCount(s.barCount)}</td>
-              <td className={`num ${s.gapCount > 0 ? 'bad' : ''}`} title={s.weekendClosures > 0 ? `${formatCountOf(s.weekendClosures, 'weekend closure')} not counted` : undefined}>
+              <td className={`num ${s.gapCount > 0 ? 'bad' : ''}`} title={s.weekendClosures + s.sessionClosures > 0 ? `${closuresText(s.weekendClosures, s.sessionClosures)} not counted: the market was closed` : undefined}>
                 {formatCount(s.gapCount)}
               </td>
             </tr>
