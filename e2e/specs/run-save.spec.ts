@@ -79,7 +79,10 @@ describe('run: results before the save commits', () => {
     const app = await openApp(browser!, slow!, `#/run/${strategy.id}`);
     const { page } = app;
     await page.locator('[data-testid="run-start"]:not([disabled])').waitFor();
-    await page.waitForTimeout(1_000); // the form's own prepare, 300 ms after it settled
+    // The form's own prepare, 300 ms after it settled: counted once its call has answered
+    // (a busy CI box answered it after a fixed 1 s wait, and it was counted as the Run's).
+    await expect.poll(prepares, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await page.waitForTimeout(500);
     const before = await prepares();
     // Change the range and press Run at once: the Run computes it, nothing else should.
     const from = await page.getByTestId('run-from').inputValue();

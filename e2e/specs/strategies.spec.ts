@@ -39,8 +39,19 @@ describe('strategies list', () => {
       await page.getByTestId('strategy-rename-save').click();
       await page.getByTestId('strategy-actions').locator('.bad', { hasText: 'A name cannot be empty' }).waitFor();
       await page.getByTestId('strategy-rename-input').fill('Renamed by e2e');
+      // The list reloads after the rename: its rows stay drawn (no placeholder frame, where a
+      // click selected nothing) until the fresh page replaces them.
+      await page.evaluate(() => {
+        const w = window as unknown as { placeholdersSeen: number };
+        w.placeholdersSeen = 0;
+        new MutationObserver(() => {
+          w.placeholdersSeen += document.querySelectorAll('[data-testid="strategy-list"] .vrow.muted').length;
+        }).observe(document.querySelector('[data-testid="strategy-list"]')!, { childList: true, subtree: true });
+      });
       await page.getByTestId('strategy-rename-save').click();
       await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').waitFor();
+      await page.waitForTimeout(700); // the data-changed event's reload too
+      expect(await page.evaluate(() => (window as unknown as { placeholdersSeen: number }).placeholdersSeen)).toBe(0);
       // The action bar names the strategy as renamed, not as it was.
       expect(await page.getByTestId('strategy-actions').locator('strong').textContent()).toBe('Renamed by e2e');
 
@@ -81,10 +92,14 @@ describe('strategies list', () => {
       await page.keyboard.press('Control+z');
       await page.waitForTimeout(300);
       expect(await page.getByTestId('deleted-toggle').textContent()).toBe('Deleted (1)');
+      // The field's own undo may have brought back earlier search text: clear it and let the
+      // list settle on the unfiltered 2 (a click during its reload lost the selection on CI).
       await page.getByTestId('strategy-search').fill('');
+      await waitCount(page, 2);
       await page.getByTestId('strategy-search').blur();
       await page.keyboard.press('Control+z');
       await waitCount(page, 3);
+      await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').waitFor();
 
       // A delete whose toast has gone is brought back from the deleted list.
       await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').click();

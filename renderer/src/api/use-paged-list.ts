@@ -33,6 +33,10 @@ export function usePagedList<T>(
   readAhead = 0,
 ): PagedList<T> {
   const pages = useRef(new Map<number, T[]>());
+  // After a reload of the same query (a rename, a restore, a data-changed event): the
+  // pages from before, shown until their fresh copies arrive. Dropping them drew
+  // placeholders for a frame, and a click in that frame selected nothing.
+  const stale = useRef(new Map<number, T[]>());
   const pending = useRef(new Set<number>());
   const generation = useRef(0);
   const fetchRef = useRef(fetchPage);
@@ -59,6 +63,7 @@ export function usePagedList<T>(
           if (mine !== generation.current) return;
           pending.current.delete(pageIndex);
           pages.current.set(pageIndex, page.items);
+          stale.current.delete(pageIndex);
           setTotal(page.total);
           setError(null);
           const shown = mounted.current;
@@ -77,12 +82,14 @@ export function usePagedList<T>(
 
   // New filter or sort: drop every page in the same render that shows the new sort, so no
   // row of the old order is ever painted under it; keep the old total until the first page
-  // answers (no layout jump).
+  // answers (no layout jump). A reload of the same query keeps the old pages as stale.
   const keys = [...deps, tick];
   const lastKeys = useRef<readonly unknown[] | null>(null);
   if (lastKeys.current === null || lastKeys.current.length !== keys.length || keys.some((k, i) => !Object.is(k, lastKeys.current![i]))) {
+    const sameQuery = lastKeys.current !== null && lastKeys.current.length === keys.length && deps.every((k, i) => Object.is(k, lastKeys.current![i]));
     lastKeys.current = keys;
     generation.current += 1;
+    stale.current = sameQuery ? new Map([...stale.current, ...pages.current]) : new Map();
     pages.current = new Map();
     pending.current = new Set();
     mounted.current = null;
@@ -107,7 +114,10 @@ export function usePagedList<T>(
     },
     [load, pageSize, readAhead],
   );
-  const rowAt = useCallback((index: number) => pages.current.get(Math.floor(index / pageSize))?.[index % pageSize], [pageSize]);
+  const rowAt = useCallback((index: number) => {
+    const page = Math.floor(index / pageSize);
+    return (pages.current.get(page) ?? stale.current.get(page))?.[index % pageSize];
+  }, [pageSize]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   // Rows re-render when a page arrives (version) or when the pages were dropped (generation).
   return { total, rowAt, ensure, version: generation.current * 1_000_000 + version, error, reload };
