@@ -45,11 +45,21 @@ async function openBuilder(app: AppSession, id: string): Promise<void> {
 describe('builder guards: what the form shows is what saving and running enforce', () => {
   const { browser, server } = useBrowserAndServer();
 
-  it('blocks saving a value out of the range the field shows; the server refuses it too', async () => {
-    const strategy = await createStrategy(server(), 'Range guard');
+  /** Opens the strategy in the builder of a fresh page, runs `steps`, checks the page threw nothing, closes it. */
+  async function inBuilder(id: string, steps: (app: AppSession) => Promise<void>): Promise<void> {
     const app = await openApp(browser(), server());
     try {
-      await openBuilder(app, strategy.id);
+      await openBuilder(app, id);
+      await steps(app);
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('blocks saving a value out of the range the field shows; the server refuses it too', async () => {
+    const strategy = await createStrategy(server(), 'Range guard');
+    await inBuilder(strategy.id, async (app) => {
       const { page } = app;
       await page.getByTestId('distance-management.stopLoss').selectOption('percent');
       await waitValid(page);
@@ -71,17 +81,12 @@ describe('builder guards: what the form shows is what saving and running enforce
       await field.fill('100');
       await waitValid(page);
       expect(await page.getByTestId('builder-save').isEnabled()).toBe(true);
-      expect(app.errors).toEqual([]);
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   it('counts a number field holding no number as a problem and saves nothing', async () => {
     const strategy = await createStrategy(server(), 'Blank guard');
-    const app = await openApp(browser(), server());
-    try {
-      await openBuilder(app, strategy.id);
+    await inBuilder(strategy.id, async (app) => {
       const { page } = app;
       await page.getByTestId('field-management.stopLoss.value').waitFor({ state: 'detached' });
       // Another edit makes the spec unsaved; then the period is cleared.
@@ -102,17 +107,12 @@ describe('builder guards: what the form shows is what saving and running enforce
       await page.getByTestId('draft-status').waitFor({ state: 'detached' });
       const saved = await invoke<Detail>(server(), 'strategies/get', { id: strategy.id });
       expect(saved.spec.entry.long.children[0]!.right.params.period).toBe(12);
-      expect(app.errors).toEqual([]);
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   it('Ctrl+Enter obeys "Save first" like the Run button; after saving it runs', async () => {
     const strategy = await createStrategy(server(), 'Shortcut guard');
-    const app = await openApp(browser(), server());
-    try {
-      await openBuilder(app, strategy.id);
+    await inBuilder(strategy.id, async (app) => {
       const { page } = app;
       await page.getByTestId(PERIOD).fill('15');
       await page.getByTestId('builder-discard').waitFor();
@@ -129,17 +129,12 @@ describe('builder guards: what the form shows is what saving and running enforce
       await page.keyboard.press('Control+Enter');
       await page.getByTestId('run-form').waitFor();
       expect(await page.evaluate(() => window.location.hash)).toBe(`#/run/${strategy.id}`);
-      expect(app.errors).toEqual([]);
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   it('an edit typed back to the saved value is no unsaved change, also after a reload', async () => {
     const strategy = await createStrategy(server(), 'Revert guard');
-    const app = await openApp(browser(), server());
-    try {
-      await openBuilder(app, strategy.id);
+    await inBuilder(strategy.id, async (app) => {
       const { page } = app;
       await page.getByTestId(PERIOD).fill('15');
       await page.getByTestId('builder-discard').waitFor();
@@ -164,18 +159,13 @@ describe('builder guards: what the form shows is what saving and running enforce
       expect(await page.getByTestId(PERIOD).inputValue()).toBe('10');
       expect(await page.getByTestId('draft-restored').count()).toBe(0);
       expect(await page.getByTestId('builder-discard').count()).toBe(0);
-      expect(app.errors).toEqual([]);
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   it('a deleted strategy shows "was deleted" in the builder and on Run, with no Save or Run, and restores with its unsaved edits', async () => {
     const strategy = await createStrategy(server(), 'Doomed');
-    const app = await openApp(browser(), server());
-    try {
+    await inBuilder(strategy.id, async (app) => {
       const { page } = app;
-      await openBuilder(app, strategy.id);
       await page.getByTestId(PERIOD).fill('15');
       await page.waitForFunction(() => /Draft saved/.test(document.querySelector('[data-testid="draft-status"]')?.textContent ?? ''));
 
@@ -206,10 +196,7 @@ describe('builder guards: what the form shows is what saving and running enforce
       // Restored as it was left: the unsaved edit comes back with it, and the builder says so.
       await page.getByTestId('draft-restored').waitFor();
       expect(await page.getByTestId(PERIOD).inputValue()).toBe('15');
-      expect(app.errors).toEqual([]);
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   it('lists a warning with Accept, blocks Run until it is accepted and saved, then runs', async () => {
@@ -217,10 +204,8 @@ describe('builder guards: what the form shows is what saving and running enforce
     // Exit when the close is above itself: never true, a warning the validator asks to accept.
     const exit = { kind: 'group', mode: 'all', children: [{ kind: 'trigger', left: { kind: 'variable', variable: 'close' }, operator: '>', right: { kind: 'variable', variable: 'close' } }] };
     await invoke(server(), 'strategies/update', { id: strategy.id, spec: { ...strategy.spec, exit: { long: exit } } });
-    const app = await openApp(browser(), server());
-    try {
+    await inBuilder(strategy.id, async (app) => {
       const { page } = app;
-      await openBuilder(app, strategy.id);
       const warning = page.getByTestId('builder-warning').filter({ hasText: 'compares Close with itself' });
       await warning.waitFor();
       expect(await page.getByTestId('builder-run').isDisabled()).toBe(true);
@@ -234,18 +219,13 @@ describe('builder guards: what the form shows is what saving and running enforce
       await page.getByTestId('metric-totalReturnPct').waitFor();
       const saved = await invoke<{ spec: { acceptedWarnings?: string[] } }>(server(), 'strategies/get', { id: strategy.id });
       expect(saved.spec.acceptedWarnings).toEqual(['exit.long.children[0]']);
-      expect(app.errors).toEqual([]);
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   it('one name limit: the builder says it as you type, rename says why, and long names are cut in the header', async () => {
     const strategy = await createStrategy(server(), 'Named');
     await expect(invoke(server(), 'strategies/rename', { id: strategy.id, name: 'r'.repeat(250) })).rejects.toThrow(/name: A name is at most 200 characters\./);
-    const app = await openApp(browser(), server());
-    try {
-      await openBuilder(app, strategy.id);
+    await inBuilder(strategy.id, async (app) => {
       const { page } = app;
       await page.getByTestId('field-name').fill('n'.repeat(250));
       await page.getByTestId('issue-name').filter({ hasText: 'at most 200' }).first().waitFor();
@@ -273,10 +253,7 @@ describe('builder guards: what the form shows is what saving and running enforce
       expect(box.cut).toBe(true);
       expect(box.right).toBeLessThanOrEqual(box.viewport);
       expect(box.height).toBeLessThan(30);
-      expect(app.errors).toEqual([]);
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   it('saves on a Ctrl+S pressed right after typing, before the check of the edit is back', async () => {

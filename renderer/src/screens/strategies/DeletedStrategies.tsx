@@ -14,7 +14,8 @@ import { ErrorBox } from '../../components/ErrorBox.js';
 export function DeletedStrategies({ onRestored }: { onRestored: () => void }) {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const deleted = useQuery(() => api().invoke('strategies/listDeleted', { limit: 200 }), []);
+  // Closed, the button needs only the count: one row is read, not the list.
+  const deleted = useQuery(() => api().invoke('strategies/listDeleted', { limit: open ? 200 : 1 }), [open]);
   useDataChanged('strategies', deleted.reload);
   const total = deleted.data?.total ?? 0;
   const restore = (id: string): void => {
