@@ -9,7 +9,7 @@
 //   electron             -> core/*, host
 //   renderer             -> itself; `import type` only from core/application
 //   e2e                  -> anything but electron/, workers/ (perf scripts share bench's doc writer)
-//   scripts              -> itself; neither may be imported by others
+//   scripts              -> itself, e2e (the test prerequisites use e2e's browser lookup); imported by none
 import path from 'node:path';
 import { builtinModules } from 'node:module';
 
@@ -39,7 +39,7 @@ const ALLOWED = {
   electron: ['domain', 'application', 'infrastructure', 'host', 'electron'],
   renderer: ['renderer', 'application'],
   e2e: ['domain', 'application', 'infrastructure', 'host', 'bench', 'renderer', 'e2e'],
-  scripts: ['scripts'],
+  scripts: ['scripts', 'e2e'],
 };
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));

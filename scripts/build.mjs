@@ -20,15 +20,15 @@ const entries = (dir, out) =>
 
 const nodeEntries = [
   ...entries('host', ''),
-  ...entries('workers', 'workers'),
   ...entries('bench', 'bench'),
   ...entries('electron/main', 'electron'),
 ].filter((e) => existsSync(e.in));
+const workerEntries = entries('workers', 'workers').filter((e) => existsSync(e.in));
 
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   packages: 'external',
   sourcemap: 'linked',
   logLevel: 'warning',
@@ -36,6 +36,18 @@ const common = {
 };
 
 await build({ ...common, entryPoints: nodeEntries, outdir: join(root, 'dist'), format: 'esm' });
+// Workers carry their JavaScript dependencies inside their bundle: in the packaged app they
+// run from app.asar.unpacked, beside only the native SQLite addon (electron-builder.yml).
+await build({
+  ...common,
+  packages: undefined,
+  external: ['better-sqlite3'],
+  entryPoints: workerEntries,
+  outdir: join(root, 'dist'),
+  format: 'esm',
+  // Bundled CommonJS dependencies call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __bwsCreateRequire } from 'node:module'; const require = __bwsCreateRequire(import.meta.url);" },
+});
 
 const preload = join(root, 'electron/preload/index.ts');
 if (existsSync(preload)) {

@@ -4,20 +4,16 @@ import { join } from 'node:path';
 import { invoke } from './app.js';
 import { repoRoot, type RunningServer } from './server.js';
 
-/**
- * The path of a file of the real data set (GOOG.csv, EURUSD.csv) beside the repository or
- * in BWS_SHARED_DATA, the places core/infrastructure/test-kit/shared-data.ts looks.
- */
-export function sharedDataFile(name: string): string {
-  const dirs = [process.env.BWS_SHARED_DATA, join(repoRoot(), '../shared/data'), '/work/shared/data'].filter((dir): dir is string => !!dir);
-  const found = dirs.map((dir) => join(dir, name)).find((file) => existsSync(file));
-  if (!found) throw new Error(`${name} not found in ${dirs.join(', ')}; set BWS_SHARED_DATA to the folder holding it`);
-  return found;
+/** The path of a file of the repository's real data set (fixtures/market-data: GOOG.csv, EURUSD.csv). */
+export function marketDataFile(name: string): string {
+  const file = join(repoRoot(), 'fixtures/market-data', name);
+  if (!existsSync(file)) throw new Error(`${name} is missing from fixtures/market-data`);
+  return file;
 }
 
 /** Imports a file of the real data set through the API (before a page opens) and waits for the job. */
-export async function importSharedFile(server: RunningServer, name: string, symbol: string, timeframe: string): Promise<void> {
-  const { jobId } = await invoke<{ jobId: string }>(server, 'data/import', { path: sharedDataFile(name), symbol, timeframe });
+export async function importMarketDataFile(server: RunningServer, name: string, symbol: string, timeframe: string): Promise<void> {
+  const { jobId } = await invoke<{ jobId: string }>(server, 'data/import', { path: marketDataFile(name), symbol, timeframe });
   for (let i = 0; i < 300; i++) {
     const job = (await invoke<{ id: string; status: string }[]>(server, 'jobs/list')).find((j) => j.id === jobId);
     if (job?.status === 'done') return;

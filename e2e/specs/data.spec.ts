@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { invoke, openApp } from '../lib/app.js';
-import { sharedDataFile, writeBarsCsv, writeRejectedCsv } from '../lib/csv.js';
+import { marketDataFile, writeBarsCsv, writeRejectedCsv } from '../lib/csv.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
 import { startServer, type RunningServer } from '../lib/server.js';
 
@@ -139,7 +139,7 @@ describe('data screen', () => {
       expect(errorText).not.toMatch(/uploads|\/tmp\//);
 
       // A newly picked file brings its own symbol...
-      const goog = sharedDataFile('GOOG.csv');
+      const goog = marketDataFile('GOOG.csv');
       await fileInput.setInputFiles(goog);
       expect(await symbolInput.inputValue()).toBe('GOOG');
 
@@ -187,7 +187,7 @@ describe('data screen', () => {
     const app = await openApp(browser(), server());
     try {
       const { page } = app;
-      await page.getByTestId('import-file').setInputFiles(sharedDataFile('EURUSD.csv'));
+      await page.getByTestId('import-file').setInputFiles(marketDataFile('EURUSD.csv'));
       expect(await page.getByTestId('import-symbol').inputValue()).toBe('EURUSD');
       expect(await page.getByTestId('import-price-tick').getAttribute('placeholder')).toBe('auto');
       await page.getByTestId('import-start').click();
@@ -218,7 +218,7 @@ describe('data screen', () => {
       for (const price of prices) expect(price).toMatch(/^1\.\d{2,5}$/);
       expect(prices.filter((price) => /^1\.\d{5}$/.test(price)).length).toBeGreaterThan(prices.length / 2);
       await page.evaluate(() => (window.location.hash = '#/data'));
-      await page.getByTestId('import-file').setInputFiles(sharedDataFile('EURUSD.csv'));
+      await page.getByTestId('import-file').setInputFiles(marketDataFile('EURUSD.csv'));
 
       // A tick typed in the form replaces the stored one; a file finer than it is then named in a warning.
       await page.getByTestId('import-price-tick').fill('0.001');

@@ -1,18 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { invoke, openApp, type AppSession } from '../lib/app.js';
-import { importSharedFile } from '../lib/csv.js';
+import { importMarketDataFile } from '../lib/csv.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
-import { repoRoot, type RunningServer } from '../lib/server.js';
-
-/** The real GOOG daily set beside the repo (or in BWS_SHARED_DATA); the flow is skipped without it. */
-// The same places core/infrastructure/test-kit/shared-data.ts looks (outside the e2e project).
-const GOOG = [process.env.BWS_SHARED_DATA, join(repoRoot(), '../shared/data'), '/work/shared/data']
-  .filter((dir): dir is string => !!dir)
-  .map((dir) => join(dir, 'GOOG.csv'))
-  .find((file) => existsSync(file)) ?? null;
+import type { RunningServer } from '../lib/server.js';
 
 interface Job {
   readonly id: string;
@@ -21,7 +13,7 @@ interface Job {
 }
 
 /** Imports GOOG daily (2,148 bars: sweeps over it take seconds) through the API, before the UI opens. */
-const importGoog = (server: RunningServer): Promise<void> => importSharedFile(server, 'GOOG.csv', 'GOOG', '1d');
+const importGoog = (server: RunningServer): Promise<void> => importMarketDataFile(server, 'GOOG.csv', 'GOOG', '1d');
 
 const texts = async (page: Page, testId: string): Promise<string[]> => page.getByTestId(testId).allTextContents();
 const numbers = (values: string[]): number[] => values.map((v) => Number(v.replace(/,/g, '')));
@@ -37,7 +29,7 @@ async function fillSmaGrid(page: Page): Promise<void> {
   }
 }
 
-describe.skipIf(GOOG === null)('optimize: sweep, heatmap, variants, walk-forward, Monte Carlo', () => {
+describe('optimize: sweep, heatmap, variants, walk-forward, Monte Carlo', () => {
   const { browser, server } = useBrowserAndServer();
   let app: AppSession;
   let runId = '';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { invoke, openApp } from '../lib/app.js';
 import { clearGroup, waitValid } from '../lib/builder.js';
-import { importSharedFile } from '../lib/csv.js';
+import { importMarketDataFile } from '../lib/csv.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
 
 describe('run form', () => {
@@ -28,7 +28,7 @@ describe('run form', () => {
   });
 
   it('warms the indicators up on the bars before the range: an SMA cross over four months of 2008 trades as in the full run; after a reload the last run is offered', async () => {
-    await importSharedFile(server(), 'GOOG.csv', 'GOOG', '1d');
+    await importMarketDataFile(server(), 'GOOG.csv', 'GOOG', '1d');
     const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { name: 'Warm SMA cross' });
     const app = await openApp(browser(), server(), `#/run/${strategy.id}`);
     const { page } = app;

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
+import { requireSupportedRuntime } from '../../host/runtime-requirements.js';
 import { openWorkstation, stderrLogger } from '../../host/workstation.js';
 import * as appProtocol from './modules/app-protocol.js';
 import type { MainContext } from './modules/context.js';
@@ -11,6 +12,9 @@ import * as menu from './modules/menu.js';
 import * as security from './modules/security.js';
 import * as singleInstance from './modules/single-instance.js';
 import * as window from './modules/window.js';
+
+// Before the store opens the SQLite addon (loaded lazily, on the first connection).
+requireSupportedRuntime();
 
 // The bundle sits in dist/electron/; the preload beside it, the renderer in dist/renderer.
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sharedDataFile } from '../../core/infrastructure/test-kit/shared-data.js';
+import { marketDataFile } from '../../core/infrastructure/test-kit/market-data.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
-const GOOG = sharedDataFile('GOOG.csv');
+const GOOG = marketDataFile('GOOG.csv');
 
 interface Outcome {
   code: number;
@@ -113,7 +113,7 @@ describe('bws CLI', () => {
 
   it('takes the price tick from the file by default (--tick auto) and keeps a stored one', async () => {
     const own = mkdtempSync(path.join(os.tmpdir(), 'bws-cli-tick-'));
-    const eurusd = sharedDataFile('EURUSD.csv');
+    const eurusd = marketDataFile('EURUSD.csv');
     expect(await json(own, 'data', 'import', eurusd, '--symbol', 'EURUSD')).toMatchObject({ priceTick: 0.00001, priceTickSource: 'inferred' });
     expect(await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG', '--tick', 'auto')).toMatchObject({ priceTick: 0.01, priceTickSource: 'inferred' });
     const kept = await bws(own, 'data', 'import', eurusd, '--symbol', 'GOOG', '--timeframe', '1h');

@@ -6,12 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedDataFile } from '../../core/infrastructure/test-kit/shared-data.js';
+import { marketDataFile } from '../../core/infrastructure/test-kit/market-data.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
-const GOOG = sharedDataFile('GOOG.csv');
+const GOOG = marketDataFile('GOOG.csv');
 
 async function bws(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

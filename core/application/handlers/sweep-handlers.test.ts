@@ -6,9 +6,9 @@ import type { EventName, WorkstationEvents } from '../contract/events.js';
 import type { HandlerName, HandlerResult } from '../contract/handlers.js';
 import type { SweepVariantRow, WalkForwardReport } from '../contract/sweeps.js';
 import { openHandlerHarness, type HandlerHarness } from './test-kit/handler-harness.js';
-import { sharedDataFile } from '../../infrastructure/test-kit/shared-data.js';
+import { marketDataFile } from '../../infrastructure/test-kit/market-data.js';
 
-const GOOG = sharedDataFile('GOOG.csv');
+const GOOG = marketDataFile('GOOG.csv');
 const YEAR = 365 * 86_400_000;
 
 let h: HandlerHarness;

@@ -38,7 +38,7 @@ describe('weekend closures', () => {
     expect(isWeekendClosure(at('2012-05-25T00:00:00'), at('2012-05-29T00:00:00'), DAY)).toBe(true);
     // Good Friday 2012: Thursday, then Monday.
     expect(isWeekendClosure(at('2012-04-05T00:00:00'), at('2012-04-09T00:00:00'), DAY)).toBe(true);
-    // EUR/USD hourly (../shared/data/EURUSD.csv): Friday 20:00, then Sunday 21:00; Christmas: Friday 21:00, then Monday 22:00.
+    // EUR/USD hourly (fixtures/market-data/EURUSD.csv): Friday 20:00, then Sunday 21:00; Christmas: Friday 21:00, then Monday 22:00.
     expect(isWeekendClosure(at('2017-04-21T20:00:00'), at('2017-04-23T21:00:00'), HOUR)).toBe(true);
     expect(isWeekendClosure(at('2017-12-22T21:00:00'), at('2017-12-25T22:00:00'), HOUR)).toBe(true);
     // US stock minutes in UTC: the last minute Friday 20:59, the first Monday 14:30.

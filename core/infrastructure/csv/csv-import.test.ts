@@ -9,7 +9,7 @@ import { csvBarExporter } from './bar-file-adapters.js';
 import { exportBarsCsv, resolveExportPath } from './export-csv.js';
 import { importCsvFile } from './import-csv-file.js';
 import { writeRandomWalkCsv } from './test-kit/random-walk-csv.js';
-import { sharedDataFile } from '../test-kit/shared-data.js';
+import { marketDataFile } from '../test-kit/market-data.js';
 
 let dir: string;
 let storage: Storage;
@@ -97,14 +97,14 @@ describe('formats', () => {
   });
 
   it('imports the real pandas files GOOG.csv (daily, date only) and EURUSD.csv (hourly) as they are', () => {
-    const goog = importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'GOOG', timeframe: '1d' });
+    const goog = importCsvFile(storage.barStore, { file: marketDataFile('GOOG.csv'), symbol: 'GOOG', timeframe: '1d' });
     expect(goog.rowsRead).toBe(2148);
     expect(goog.barsWritten.inserted).toBe(2148);
     expect(goog.firstTs).toBe(Date.UTC(2004, 7, 19));
     expect(goog.lastTs).toBe(Date.UTC(2013, 2, 1));
     expect(stored('GOOG', '1d')![0]).toEqual([Date.UTC(2004, 7, 19), 100, 104.06, 95.96, 100.34, 22351900]);
 
-    const eurusd = importCsvFile(storage.barStore, { file: sharedDataFile('EURUSD.csv'), symbol: 'EURUSD', timeframe: '1h', tick: 0.00001 });
+    const eurusd = importCsvFile(storage.barStore, { file: marketDataFile('EURUSD.csv'), symbol: 'EURUSD', timeframe: '1h', tick: 0.00001 });
     expect(eurusd.barsWritten.inserted).toBe(5000);
     expect(eurusd.firstTs).toBe(Date.UTC(2017, 3, 19, 9));
     expect(stored('EURUSD', '1h')![1]).toEqual([Date.UTC(2017, 3, 19, 10), 1.07214, 1.07296, 1.07214, 1.0726, 1241]);
@@ -112,8 +112,8 @@ describe('formats', () => {
   });
 
   it('counts the weekends of the real daily stock and hourly FX files as closures, not gaps', () => {
-    importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'GOOG', timeframe: '1d' });
-    importCsvFile(storage.barStore, { file: sharedDataFile('EURUSD.csv'), symbol: 'EURUSD', timeframe: '1h', tick: 0.00001 });
+    importCsvFile(storage.barStore, { file: marketDataFile('GOOG.csv'), symbol: 'GOOG', timeframe: '1d' });
+    importCsvFile(storage.barStore, { file: marketDataFile('EURUSD.csv'), symbol: 'EURUSD', timeframe: '1h', tick: 0.00001 });
     const summary = (symbol: string) => storage.barStore.listSeries().find((s) => s.instrument.symbol === symbol)!;
     const coverage = (symbol: string, timeframe: '1d' | '1h') => storage.barStore.coverage(storage.barStore.findInstrument(symbol)!.id, timeframe);
     // 443 weekends (holidays beside them included); what is left are the two closures of
@@ -137,10 +137,10 @@ describe('price tick', () => {
   const tickOf = (symbol: string) => storage.barStore.findInstrument(symbol)!.priceTick;
 
   it('takes a new instrument\'s tick from the finest decimal of the real files\' prices', () => {
-    const eurusd = importCsvFile(storage.barStore, { file: sharedDataFile('EURUSD.csv'), symbol: 'EURUSD' });
+    const eurusd = importCsvFile(storage.barStore, { file: marketDataFile('EURUSD.csv'), symbol: 'EURUSD' });
     expect(eurusd).toMatchObject({ priceTick: 0.00001, priceTickSource: 'inferred', warnings: [] });
     expect(tickOf('EURUSD')).toBe(0.00001);
-    const goog = importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'GOOG' });
+    const goog = importCsvFile(storage.barStore, { file: marketDataFile('GOOG.csv'), symbol: 'GOOG' });
     expect(goog).toMatchObject({ priceTick: 0.01, priceTickSource: 'inferred' });
     expect(tickOf('GOOG')).toBe(0.01);
   });
@@ -160,14 +160,14 @@ describe('price tick', () => {
   });
 
   it('keeps a stored instrument\'s tick and warns when the file quotes finer prices; a given tick replaces it', () => {
-    importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'FX', tick: 0.01 });
-    const again = importCsvFile(storage.barStore, { file: sharedDataFile('EURUSD.csv'), symbol: 'FX', timeframe: '1h' });
+    importCsvFile(storage.barStore, { file: marketDataFile('GOOG.csv'), symbol: 'FX', tick: 0.01 });
+    const again = importCsvFile(storage.barStore, { file: marketDataFile('EURUSD.csv'), symbol: 'FX', timeframe: '1h' });
     expect(again).toMatchObject({ priceTick: 0.01, priceTickSource: 'stored' });
     expect(again.warnings).toEqual([expect.stringMatching(/EURUSD\.csv quotes prices to 5 decimals, finer than FX's stored price tick 0\.01.*price tick 0\.00001/)]);
     expect(tickOf('FX')).toBe(0.01);
     // A coarser file says nothing.
-    expect(importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'FX' }).warnings).toEqual([]);
-    const given = importCsvFile(storage.barStore, { file: sharedDataFile('EURUSD.csv'), symbol: 'FX', timeframe: '1h', tick: 0.00001 });
+    expect(importCsvFile(storage.barStore, { file: marketDataFile('GOOG.csv'), symbol: 'FX' }).warnings).toEqual([]);
+    const given = importCsvFile(storage.barStore, { file: marketDataFile('EURUSD.csv'), symbol: 'FX', timeframe: '1h', tick: 0.00001 });
     expect(given).toMatchObject({ priceTick: 0.00001, priceTickSource: 'given', warnings: [] });
     expect(tickOf('FX')).toBe(0.00001);
   });
@@ -180,17 +180,17 @@ describe('price tick', () => {
 
 describe('timeframe and bar spacing', () => {
   it('detects the timeframe of the real files: GOOG daily as 1d, EUR/USD hourly as 1h', () => {
-    const goog = importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'GOOG' });
+    const goog = importCsvFile(storage.barStore, { file: marketDataFile('GOOG.csv'), symbol: 'GOOG' });
     expect(goog).toMatchObject({ timeframe: '1d', spacingMs: 86_400_000, barsWritten: { inserted: 2148, replaced: 0 } });
     expect(stored('GOOG', '1d')).toHaveLength(2148);
-    const eurusd = importCsvFile(storage.barStore, { file: sharedDataFile('EURUSD.csv'), symbol: 'EURUSD', timeframe: 'auto', tick: 0.00001 });
+    const eurusd = importCsvFile(storage.barStore, { file: marketDataFile('EURUSD.csv'), symbol: 'EURUSD', timeframe: 'auto', tick: 0.00001 });
     expect(eurusd).toMatchObject({ timeframe: '1h', spacingMs: 3_600_000 });
   });
 
   it('refuses daily bars imported as 1m, saying what was detected and what was chosen, and keeps what was stored', () => {
     importText(header1m(0, 3));
     const before = stored('TEST', '1m');
-    const goog = sharedDataFile('GOOG.csv');
+    const goog = marketDataFile('GOOG.csv');
     expect(() => importCsvFile(storage.barStore, { file: goog, symbol: 'TEST', timeframe: '1m' })).toThrow(
       /GOOG\.csv: its bars are 1d apart \(the most common step between its first 1000 bars\), but the timeframe chosen is 1m; import it as 1d/,
     );
@@ -204,7 +204,7 @@ describe('timeframe and bar spacing', () => {
   });
 
   it('forceTimeframe imports under the chosen timeframe whatever the spacing', () => {
-    const report = importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'GOOG', timeframe: '1m', forceTimeframe: true });
+    const report = importCsvFile(storage.barStore, { file: marketDataFile('GOOG.csv'), symbol: 'GOOG', timeframe: '1m', forceTimeframe: true });
     expect(report).toMatchObject({ timeframe: '1m', spacingMs: 86_400_000 });
     expect(stored('GOOG', '1m')).toHaveLength(2148);
   });

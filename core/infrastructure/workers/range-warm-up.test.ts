@@ -11,7 +11,7 @@ import { importCsvFile } from '../csv/import-csv-file.js';
 import { SqliteRunStore } from '../runs/sqlite-run-store.js';
 import { tempDir } from '../sqlite/test-kit/temp-db.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
-import { sharedDataFile } from '../test-kit/shared-data.js';
+import { marketDataFile } from '../test-kit/market-data.js';
 import { WorkerBacktestExecutor } from './worker-backtest-executor.js';
 
 const day = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d);
@@ -24,7 +24,7 @@ const spec = buildTemplate('sma-cross', { fast: 10, slow: 30 });
 beforeAll(() => {
   dir = tempDir('bws-range-warm-up-');
   storage = openStorage({ file: path.join(dir.dir, 'workstation.sqlite') });
-  importCsvFile(storage.barStore, { file: sharedDataFile('GOOG.csv'), symbol: 'GOOG', timeframe: '1d' });
+  importCsvFile(storage.barStore, { file: marketDataFile('GOOG.csv'), symbol: 'GOOG', timeframe: '1d' });
   instrument = storage.barStore.findInstrument('GOOG')!;
   executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
 });

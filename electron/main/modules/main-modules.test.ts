@@ -60,7 +60,7 @@ function fakeElectron() {
   };
   const shell = { openExternal: vi.fn(() => Promise.resolve()) };
   const dialog = {
-    showOpenDialog: vi.fn(async () => ({ canceled: false, filePaths: ['/home/me/bars.csv'] })),
+    showOpenDialog: vi.fn(async () => ({ canceled: false, filePaths: ['/picked/bars.csv'] })),
     showSaveDialog: vi.fn(async () => ({ canceled: true, filePath: '' })),
   };
   const electron = { app, BrowserWindow: FakeWindow, ipcMain, session, shell, dialog, Menu: {}, protocol: {} } as unknown as ElectronApis;
@@ -134,7 +134,7 @@ describe('security module', () => {
     expect(navigate('will-navigate', 'bws://app/index.html#/runs')).toBe(false);
     expect(navigate('will-navigate', 'https://evil.example/')).toBe(true);
     expect(navigate('will-navigate', 'bws://other/index.html')).toBe(true);
-    expect(navigate('will-navigate', 'file:///home/me/')).toBe(true);
+    expect(navigate('will-navigate', 'file:///picked/')).toBe(true);
     expect(navigate('will-redirect', 'http://127.0.0.1:1234/')).toBe(true);
     expect(navigate('will-attach-webview', 'bws://app/')).toBe(true);
     expect(fake.shell.openExternal.mock.calls).toEqual([['https://evil.example/']]);
@@ -192,7 +192,7 @@ describe('ipc module', () => {
 
   it('registers the native dialogs and forwards events to app windows only', async () => {
     const { invoke, events, fake, dispatcher, disable } = setup();
-    expect(await invoke(appFrame, 'dialog/openFile', { title: 'Import bars' })).toEqual({ ok: true, value: { path: '/home/me/bars.csv' } });
+    expect(await invoke(appFrame, 'dialog/openFile', { title: 'Import bars' })).toEqual({ ok: true, value: { path: '/picked/bars.csv' } });
     expect(await invoke(appFrame, 'dialog/saveFile')).toEqual({ ok: true, value: { path: null } });
     const BrowserWindow = fake.context.electron.BrowserWindow as unknown as new (o: unknown) => { webContents: { url: string }; sent: unknown[] };
     const mine = new BrowserWindow({});
