@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { InstrumentId } from '../core/domain/market/ids.js';
 import type { StrategySpec } from '../core/domain/strategy/spec.js';
 import { all, any, k, smaCrossSpec, specOf, trig, v } from '../core/domain/test-kit/specs.js';
-import { seedStore } from '../core/infrastructure/workers/test-kit/bar-fixture.js';
+import { seedStore } from '../core/infrastructure/test-kit/bar-fixture.js';
 import { WorkerBacktestExecutor } from '../core/infrastructure/workers/worker-backtest-executor.js';
 import { isMain, runStandalone, type BenchRow } from './lib/bench-row.js';
 

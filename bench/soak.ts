@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { smaCrossSpec } from '../core/domain/test-kit/specs.js';
-import { seedStore } from '../core/infrastructure/workers/test-kit/bar-fixture.js';
+import { seedStore } from '../core/infrastructure/test-kit/bar-fixture.js';
 import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
 import { WorkerBacktestExecutor } from '../core/infrastructure/workers/worker-backtest-executor.js';
 import { isMain, machineDescription, printRows, type BenchRow } from './lib/bench-row.js';

@@ -11,8 +11,8 @@ import { createPackageWithOptions, extractFile, listPackage } from '@electron/as
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { smaCrossSpec } from '../core/domain/test-kit/specs.js';
-import { tempDir } from '../core/infrastructure/sqlite/test-kit/temp-db.js';
-import { seedStore } from '../core/infrastructure/workers/test-kit/bar-fixture.js';
+import { tempDir } from '../core/infrastructure/test-kit/temp-db.js';
+import { seedStore } from '../core/infrastructure/test-kit/bar-fixture.js';
 import { WorkerBacktestExecutor } from '../core/infrastructure/workers/worker-backtest-executor.js';
 import { workerScriptPath } from '../core/infrastructure/workers/worker-script.js';
 

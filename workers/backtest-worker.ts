@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { ComputedRun, RunRecord } from '../core/application/backtest/backtest-executor.js';
-import type { RunSummary, RunWarmUp } from '../core/application/ports/run-store.js';
+import type { RunSummary, RunWarmUp } from '../core/application/runs/run-store.js';
 import { CancelledError, NotFoundError, ValidationError } from '../core/application/errors.js';
 import { DEMO_INSTRUMENTS, generateDemoBars } from '../core/domain/demo/synthetic-bars.js';
 import { ENGINE_VERSION, runBacktest } from '../core/domain/engine/backtest.js';

@@ -3,7 +3,7 @@
 import { expose } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort } from 'node:worker_threads';
-import type { ImportProgress } from '../core/application/import-bars.js';
+import type { ImportProgress } from '../core/application/data/import-bars.js';
 import { importCsvFile } from '../core/infrastructure/csv/import-csv-file.js';
 import { importErrorData, type ImportWorkerApi } from '../core/infrastructure/csv/import-protocol.js';
 import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAR_FIELDS } from '../../core/domain/market/bars.js';
 import type { Instrument } from '../../core/domain/market/instrument.js';
-import { randomWalkBars, seedStore } from '../../core/infrastructure/workers/test-kit/bar-fixture.js';
-import { tempDir } from '../../core/infrastructure/sqlite/test-kit/temp-db.js';
+import { randomWalkBars, seedStore } from '../../core/infrastructure/test-kit/bar-fixture.js';
+import { tempDir } from '../../core/infrastructure/test-kit/temp-db.js';
 import type { Storage } from '../../core/infrastructure/sqlite/storage.js';
 import { BarSource } from './bar-source.js';
 

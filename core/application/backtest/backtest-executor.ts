@@ -4,7 +4,7 @@ import type { InstrumentId, JobId, StrategyId } from '../../domain/market/ids.js
 import type { Instrument } from '../../domain/market/instrument.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
-import type { RunExtras, RunSummary, RunWarmUp } from '../ports/run-store.js';
+import type { RunExtras, RunSummary, RunWarmUp } from '../runs/run-store.js';
 
 /** One backtest to execute: which bars, which spec. Ranges are [fromTs, toTs), epoch ms UTC. */
 export interface BacktestRequest {

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import { SqliteRunStore } from '../../infrastructure/runs/sqlite-run-store.js';
 import type { Storage } from '../../infrastructure/sqlite/storage.js';
-import { tempDir } from '../../infrastructure/sqlite/test-kit/temp-db.js';
-import { seedStore } from '../../infrastructure/workers/test-kit/bar-fixture.js';
+import { tempDir } from '../../infrastructure/test-kit/temp-db.js';
+import { seedStore } from '../../infrastructure/test-kit/bar-fixture.js';
 import { WorkerBacktestExecutor } from '../../infrastructure/workers/worker-backtest-executor.js';
 import { runBacktest, type RunBacktestDeps } from './run-backtest.js';
-import { getRun } from './runs.js';
+import { getRun } from '../runs/run-queries.js';
 
 let dir: ReturnType<typeof tempDir>;
 let storage: Storage;

@@ -4,9 +4,9 @@ import type { StrategySpec } from '../../domain/strategy/spec.js';
 import type { OpenPosition } from '../../domain/engine/types.js';
 import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import { NotFoundError } from '../errors.js';
-import type { BarStore } from '../ports/bar-store.js';
-import type { RunExtras, RunSummary, RunWarmUp } from '../ports/run-store.js';
-import { requireRunnableSpec } from '../strategy/strategy-service.js';
+import type { BarStore } from '../data/bar-store.js';
+import type { RunExtras, RunSummary, RunWarmUp } from '../runs/run-store.js';
+import { requireRunnableSpec } from '../strategies/strategy-service.js';
 import type { BacktestExecutor, BacktestProgress, ComputedRun, JobPriority, RunTimings } from './backtest-executor.js';
 
 export interface RunBacktestDeps {

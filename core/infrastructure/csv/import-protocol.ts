@@ -1,4 +1,4 @@
-import type { ImportBarsOptions, ImportProgress, ImportReport } from '../../application/import-bars.js';
+import type { ImportBarsOptions, ImportProgress, ImportReport } from '../../application/data/import-bars.js';
 import {
   AppError,
   CancelledError,

@@ -2,7 +2,7 @@ import { proxy, releaseProxy, wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, WorkerFailedError } from '../../application/errors.js';
-import type { ImportBarsOptions, ImportProgress, ImportReport } from '../../application/import-bars.js';
+import type { ImportBarsOptions, ImportProgress, ImportReport } from '../../application/data/import-bars.js';
 import { createCancelFlag, requestCancel } from '../workers/cancel-flag.js';
 import { workerScriptPath } from '../workers/worker-script.js';
 import { importErrorFromData, type ImportOutcome, type ImportWorkerApi } from './import-protocol.js';

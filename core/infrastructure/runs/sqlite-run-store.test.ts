@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compareRuns, deleteRun, getRun, listRuns } from '../../application/backtest/runs.js';
-import { drawdownPct } from '../../application/handlers/downsample.js';
-import { EQUITY_OVERVIEW_POINTS, type NewRun } from '../../application/ports/run-store.js';
+import { compareRuns, deleteRun, getRun, listRuns } from '../../application/runs/run-queries.js';
+import { drawdownPct } from '../../application/charts/downsample.js';
+import { EQUITY_OVERVIEW_POINTS, type NewRun } from '../../application/runs/run-store.js';
 import { instrumentId, runId, strategyId } from '../../domain/market/ids.js';
 import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
-import { tempDir } from '../sqlite/test-kit/temp-db.js';
+import { tempDir } from '../test-kit/temp-db.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
 import { TRADE_PAGE_SIZE } from './trade-columns.js';
 

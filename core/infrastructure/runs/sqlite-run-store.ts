@@ -15,11 +15,11 @@ import type {
   RunSummary,
   RunSweepVariant,
   RunTrade,
-} from '../../application/ports/run-store.js';
+} from '../../application/runs/run-store.js';
 import { instrumentId, runId, strategyId, type RunId } from '../../domain/market/ids.js';
 import { parseTimeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
-import { equityOverview } from '../../application/handlers/downsample.js';
+import { equityOverview } from '../../application/charts/downsample.js';
 import { newRunId } from './run-id.js';
 import { encodeTradeColumns, pageValues, tradesFromPages, type TradeLayout } from './trade-columns.js';
 import { decodeTsSteps, encodeTsSteps } from './ts-steps.js';

@@ -1,4 +1,4 @@
-import type { RunTrade } from '../../application/ports/run-store.js';
+import type { RunTrade } from '../../application/runs/run-store.js';
 
 /** Trades per stored page: 16,384 x 8 bytes = 128 KiB per field and page. */
 export const TRADE_PAGE_SIZE = 16_384;

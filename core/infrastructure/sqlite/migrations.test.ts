@@ -6,7 +6,7 @@ import { SqliteBarStore } from './bar-store.js';
 import { encodeChunk } from './chunk-codec.js';
 import { SqliteDatabase } from './database.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.js';
-import { tempDir } from './test-kit/temp-db.js';
+import { tempDir } from '../test-kit/temp-db.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));

@@ -9,7 +9,7 @@ import type {
   StrategyPage,
   StrategyQuery,
   StrategyStore,
-} from '../../application/ports/strategy-store.js';
+} from '../../application/strategies/strategy-store.js';
 import type { Connection } from '../sqlite/database.js';
 
 interface SummaryRow {

@@ -11,7 +11,7 @@ import type {
   SweepSummary,
   SweepVariant,
   VariantPage,
-} from '../../application/optimize/ports.js';
+} from '../../application/sweeps/ports.js';
 import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import { instrumentId } from '../../domain/market/ids.js';
 import { parseTimeframe } from '../../domain/market/timeframe.js';

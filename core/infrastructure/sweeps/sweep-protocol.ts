@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { BarsRead } from '../../application/optimize/ports.js';
+import type { BarsRead } from '../../application/sweeps/ports.js';
 import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';

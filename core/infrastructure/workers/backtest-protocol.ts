@@ -1,5 +1,5 @@
 import type { RunRecord, SavedBacktest } from '../../application/backtest/backtest-executor.js';
-import type { RunWarmUp } from '../../application/ports/run-store.js';
+import type { RunWarmUp } from '../../application/runs/run-store.js';
 import type { BacktestResult } from '../../domain/engine/types.js';
 import type { FillColumns } from './fill-columns.js';
 import type { Instrument } from '../../domain/market/instrument.js';

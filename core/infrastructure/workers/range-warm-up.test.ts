@@ -9,7 +9,7 @@ import { buildTemplate } from '../../domain/strategy/templates.js';
 import type { BacktestRequest } from '../../application/backtest/backtest-executor.js';
 import { importCsvFile } from '../csv/import-csv-file.js';
 import { SqliteRunStore } from '../runs/sqlite-run-store.js';
-import { tempDir } from '../sqlite/test-kit/temp-db.js';
+import { tempDir } from '../test-kit/temp-db.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
 import { marketDataFile } from '../test-kit/market-data.js';
 import { WorkerBacktestExecutor } from './worker-backtest-executor.js';

@@ -6,9 +6,9 @@ import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import type { Instrument } from '../../domain/market/instrument.js';
 import type { ComputedRun } from '../../application/backtest/backtest-executor.js';
 import { SqliteRunStore } from '../runs/sqlite-run-store.js';
-import { tempDir } from '../sqlite/test-kit/temp-db.js';
+import { tempDir } from '../test-kit/temp-db.js';
 import type { Storage } from '../sqlite/storage.js';
-import { randomWalkBars, seedStore } from './test-kit/bar-fixture.js';
+import { randomWalkBars, seedStore } from '../test-kit/bar-fixture.js';
 import { createForegroundSignal, markActiveUntil } from './foreground-signal.js';
 import { WorkerBacktestExecutor } from './worker-backtest-executor.js';
 

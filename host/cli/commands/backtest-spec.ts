@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createSpecFromTemplate } from '../../../core/application/strategy/strategy-service.js';
+import { createSpecFromTemplate } from '../../../core/application/strategies/strategy-service.js';
 import { UsageError } from '../cli-error.js';
 import { listFlag, stringFlag, type CommandInput } from '../command.js';
 import { parseNumberArg } from '../time-args.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConflictError, NotFoundError } from '../../../core/application/errors.js';
-import type { BarStore } from '../../../core/application/ports/bar-store.js';
+import type { BarStore } from '../../../core/application/data/bar-store.js';
 import { parseTimeframe, type Timeframe } from '../../../core/domain/market/timeframe.js';
 import { exportBarsCsv } from '../../../core/infrastructure/csv/export-csv.js';
 import { UsageError } from '../cli-error.js';

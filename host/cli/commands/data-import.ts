@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ValidationError } from '../../../core/application/errors.js';
-import type { ImportBarsOptions } from '../../../core/application/import-bars.js';
+import type { ImportBarsOptions } from '../../../core/application/data/import-bars.js';
 import { runImportInWorker } from '../../../core/infrastructure/csv/import-runner.js';
 import { databasePath } from '../../../core/infrastructure/data-dir.js';
 import { openStorage } from '../../../core/infrastructure/sqlite/storage.js';

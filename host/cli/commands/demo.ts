@@ -1,4 +1,4 @@
-import { seedDemoData } from '../../../core/application/demo/seed-demo.js';
+import { seedDemoData } from '../../../core/application/data/seed-demo.js';
 import { boolFlag, type Command } from '../command.js';
 import { printJson, printLine } from '../output.js';
 import { withStorage } from '../context.js';

@@ -1,4 +1,4 @@
-import { runMonteCarlo } from '../../../core/application/optimize/monte-carlo.js';
+import { runMonteCarlo } from '../../../core/application/sweeps/monte-carlo.js';
 import { runId } from '../../../core/domain/market/ids.js';
 import type { MonteCarloMethod } from '../../../core/domain/optimize/monte-carlo.js';
 import { SqliteRunStore } from '../../../core/infrastructure/runs/sqlite-run-store.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { runSweep, type RunSweepArgs } from '../../../core/application/optimize/run-sweep.js';
-import { parseSpec } from '../../../core/application/strategy/strategy-service.js';
+import { runSweep, type RunSweepArgs } from '../../../core/application/sweeps/run-sweep.js';
+import { parseSpec } from '../../../core/application/strategies/strategy-service.js';
 import { DomainError } from '../../../core/domain/errors.js';
 import { parseConstraint } from '../../../core/domain/optimize/constraints.js';
 import { parseParamRange } from '../../../core/domain/optimize/param-space.js';

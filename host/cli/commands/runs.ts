@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { compareRuns, deleteRun, getRun, listRuns } from '../../../core/application/backtest/runs.js';
+import { compareRuns, deleteRun, getRun, listRuns } from '../../../core/application/runs/run-queries.js';
 import type { Trade } from '../../../core/domain/engine/types.js';
 import { runId } from '../../../core/domain/market/ids.js';
 import { SqliteRunStore } from '../../../core/infrastructure/runs/sqlite-run-store.js';

@@ -1,4 +1,4 @@
-import { runWalkForward } from '../../../core/application/optimize/walk-forward.js';
+import { runWalkForward } from '../../../core/application/sweeps/walk-forward.js';
 import { WorkerVariantEvaluator } from '../../../core/infrastructure/sweeps/worker-variant-evaluator.js';
 import { WorkerBacktestExecutor } from '../../../core/infrastructure/workers/worker-backtest-executor.js';
 import { UsageError } from '../cli-error.js';

@@ -16,7 +16,7 @@ import { loadCatalog } from '../../api/catalog.js';
 import { useQuery } from '../../api/use-query.js';
 import { variableLookup } from '../../app/spec-summary.js';
 import { paramNamer } from './param-space.js';
-import type { WalkForwardReport } from '../../../../core/application/contract/sweeps.js';
+import type { WalkForwardReport } from '../../../../core/application/sweeps/contract.js';
 
 // The job result's type lives in the contract; api/contract.ts does not re-export it yet.
 type _Started = ResultOf<'walkforward/start'>;
