@@ -36,7 +36,7 @@ import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js'
 import { openWorkerWriter, type Connection } from '../core/infrastructure/sqlite/database.js';
 import { migrate } from '../core/infrastructure/sqlite/migrations.js';
 import { cancelPoller, duringWrite } from '../core/infrastructure/workers/cancel-flag.js';
-import { fillBuffers, packFills } from '../core/infrastructure/workers/fill-columns.js';
+import { fillBuffers, packMarkers, packTrades } from '../core/infrastructure/runs/fill-columns.js';
 import type { InterimMessage } from '../core/infrastructure/workers/interim-message.js';
 import type { PoolWorkerData } from '../core/infrastructure/workers/worker-pool.js';
 import { BarSource, type LoadedSeries } from './lib/bar-source.js';
@@ -309,11 +309,13 @@ function toWire(done: ExecutedJob): WorkerBacktestWire {
   const { result, series } = done;
   const ts = done.runTs.slice();
   const { trades, markers, ...rest } = result;
-  const fills = packFills(trades, markers);
+  const packedTrades = packTrades(trades);
+  const packedMarkers = packMarkers(markers);
   const out: WorkerBacktestWire = {
     instrument: done.instrument,
     result: rest,
-    fills,
+    trades: packedTrades,
+    markers: packedMarkers,
     hash: done.hash(),
     engineVersion: ENGINE_VERSION,
     ts,
@@ -330,7 +332,7 @@ function toWire(done: ExecutedJob): WorkerBacktestWire {
   // the ts column is our own copy (the cached bars must stay usable here); trades and
   // markers go as columns (cloning ~27k objects cost more than the whole engine run).
   // A Set: equity and drawdown may share one buffer, and a buffer listed twice fails to clone.
-  return Comlink.transfer(out, [...new Set([result.equity.buffer, result.drawdownPct.buffer, ts.buffer]), ...fillBuffers(fills)]);
+  return Comlink.transfer(out, [...new Set([result.equity.buffer, result.drawdownPct.buffer, ts.buffer]), ...fillBuffers(packedTrades), ...fillBuffers(packedMarkers)]);
 }
 
 /**
@@ -398,8 +400,9 @@ function saveRun(store: SqliteRunStore, done: Executed, record: RunRecord): RunS
     barCount,
     engineVersion: ENGINE_VERSION,
     hash: done.hash(),
-    metrics: result.metrics as unknown as Readonly<Record<string, number | null>>,
-    trades: result.trades as unknown as readonly Readonly<Record<string, unknown>>[],
+    metrics: result.metrics,
+    trades: result.trades,
+    markers: result.markers,
     // The cached bars' ts column is only read by the save, so no copy is needed.
     equity: { ts: runTs, equity: result.equity },
     status: 'completed',

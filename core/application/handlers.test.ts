@@ -267,6 +267,21 @@ describe('backtest, runs and jobs handlers', () => {
     expect(trades.total).toBe(run.tradeCount);
     const pnls = trades.items.map((t) => t.pnl);
     expect(pnls).toEqual([...pnls].sort((a, b) => b - a));
+    // Rows are the engine's trades (every field, typed) with their position in the run.
+    const first = (await call('runs/trades', { id: runId, limit: 1 })).items[0]!;
+    expect(Object.keys(first).sort()).toEqual(['barsHeld', 'entryBar', 'entryPrice', 'entryTs', 'exitBar', 'exitPrice', 'exitReason', 'exitTs', 'fees', 'index', 'pnl', 'quantity', 'returnPct', 'side']);
+
+    // The chart's markers: every fill the engine made, stored with the run, in time order.
+    const markers = await call('runs/markers', { id: runId });
+    expect(markers.total).toBe(markers.ts.length);
+    expect(markers.truncated).toBe(false);
+    expect(markers.kind.filter((k) => k === 'exitLong' || k === 'exitShort' || k.startsWith('partialExit')).length).toBe(run.tradeCount);
+    expect(markers.ts).toEqual([...markers.ts].sort((a, b) => a - b));
+    expect(markers.ts[0]).toBe(first.entryTs);
+    expect(markers.price[0]).toBe(first.entryPrice);
+    const some = await call('runs/markers', { id: runId, maxPoints: 3, fromTs: markers.ts[1] });
+    expect(some).toMatchObject({ ts: markers.ts.slice(1, 4), total: markers.total - 1, truncated: true });
+    expect(await fail('runs/markers', { id: 'no-such-run' })).toMatchObject({ type: 'NotFoundError' });
 
     const second = await finished((await call('backtest/start', { strategyId: strategy.id, symbol: 'DEMO-ETH', timeframe: '5m' })).jobId);
     const other = (second.result as { runId: string }).runId;
@@ -310,7 +325,9 @@ describe('backtest, runs and jobs handlers', () => {
     const catalog = await call('strategies/catalog');
     const preview = await call('backtest/preview', { spec: catalog.templates[0]!.spec, symbol: 'DEMO-BTC', timeframe: '1m' });
     expect(preview.barsScanned).toBe(20_000);
-    expect(preview.longEntries.length + preview.shortEntries.length).toBeGreaterThan(0);
+    expect(preview.kind.filter((k) => k === 'entryLong' || k === 'entryShort').length).toBeGreaterThan(0);
+    expect(preview.ts).toHaveLength(preview.total);
+    expect(preview.price.every(Number.isFinite)).toBe(true);
     expect(await fail('backtest/preview', { spec: { ...catalog.templates[0]!.spec, initialCash: 0 }, symbol: 'DEMO-BTC', timeframe: '1m' })).toMatchObject({
       type: 'ValidationError',
     });

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { JobId, RunId } from '../../domain/market/ids.js';
-import type { RunMetrics, RunWarmUp } from '../runs/run-store.js';
+import type { BacktestMetrics } from '../../domain/engine/metrics.js';
+import type { MarkerSeries } from '../runs/contract.js';
+import type { RunWarmUp } from '../runs/run-store.js';
 import type { RunTimings } from './backtest-executor.js';
-import { idSchema, jsonObjectSchema, maxPointsSchema, type NumberColumn, rangeShape, symbolSchema, timeframeSchema } from '../contract/common.js';
+import { idSchema, maxPointsSchema, specInputSchema, rangeShape, symbolSchema, timeframeSchema } from '../contract/common.js';
 
 const runTarget = {
   symbol: symbolSchema,
@@ -28,7 +30,7 @@ export const backtestSchemas = {
   }),
   'backtest/preview': z.strictObject({
     /** The spec as it stands in the builder (possibly unsaved). */
-    spec: jsonObjectSchema,
+    spec: specInputSchema,
     ...runTarget,
     maxPoints: maxPointsSchema.optional(),
   }),
@@ -44,16 +46,12 @@ export interface PreparedBacktest {
   readonly barCount: number | null;
 }
 
-/** Entry and exit signals of a spec over a range, for markers on the builder's price chart. */
-export interface SignalPreview {
-  /** Bar open times (ms) of long / short entries and exits. */
-  readonly longEntries: NumberColumn;
-  readonly longExits: NumberColumn;
-  readonly shortEntries: NumberColumn;
-  readonly shortExits: NumberColumn;
+/**
+ * The fills a spec makes over a range (entries, adds and exits where the engine fills
+ * them), for markers on the builder's price chart: the first `maxPoints` of them.
+ */
+export interface SignalPreview extends MarkerSeries {
   readonly barsScanned: number;
-  /** True when there were more signals than maxPoints and later ones were left out. */
-  readonly truncated: boolean;
 }
 
 /**
@@ -61,7 +59,7 @@ export interface SignalPreview {
  * is being hashed and saved. Sent once, in a `job/progress` event; the run is kept unless the write fails.
  */
 export interface BacktestInterim {
-  readonly metrics: RunMetrics;
+  readonly metrics: BacktestMetrics;
   readonly barCount: number;
   /** Stored bars before the range the indicators warmed up on, of those the spec needs. */
   readonly warmUp: RunWarmUp;

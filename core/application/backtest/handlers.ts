@@ -63,7 +63,7 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
             {
               progress: (p) => context.progress({ done: p.done, total: p.total }),
               computed: ({ metrics, barCount, warmUp, tradeCount, firstTs, lastTs }) =>
-                context.interim({ metrics: metrics as unknown as BacktestInterim['metrics'], barCount, warmUp, tradeCount, firstTs, lastTs } satisfies BacktestInterim),
+                context.interim({ metrics, barCount, warmUp, tradeCount, firstTs, lastTs } satisfies BacktestInterim),
               onCancel: (listener) => context.onCancel(listener),
               priority: args.priority ?? 'background',
             },
@@ -116,31 +116,16 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
       try {
         const outcome = await handle.result;
         const limit = Math.min(args.maxPoints ?? DEFAULT_PREVIEW_SIGNALS, MAX_CHART_POINTS);
-        const preview: { -readonly [K in keyof SignalPreview]: SignalPreview[K] } = {
-          longEntries: [],
-          longExits: [],
-          shortEntries: [],
-          shortExits: [],
+        const markers = outcome.result.markers;
+        const shown = markers.slice(0, limit);
+        const preview: SignalPreview = {
+          ts: shown.map((m) => m.ts),
+          price: shown.map((m) => m.price),
+          kind: shown.map((m) => m.kind),
+          total: markers.length,
+          truncated: markers.length > shown.length,
           barsScanned: outcome.barCount,
-          truncated: false,
         };
-        let kept = 0;
-        for (const marker of outcome.result.markers) {
-          const column =
-            marker.kind === 'entryLong' || marker.kind === 'addLong'
-              ? preview.longEntries
-              : marker.kind === 'entryShort' || marker.kind === 'addShort'
-                ? preview.shortEntries
-                : marker.kind === 'exitLong' || marker.kind === 'partialExitLong'
-                  ? preview.longExits
-                  : preview.shortExits;
-          if (kept === limit) {
-            preview.truncated = true;
-            break;
-          }
-          column.push(marker.ts);
-          kept++;
-        }
         return preview;
       } finally {
         if (previewInFlight === handle) previewInFlight = null;

@@ -1,8 +1,9 @@
 import { runId, strategyId, type RunId } from '../../domain/market/ids.js';
 import type { Page } from '../contract/common.js';
 import { MAX_CHART_POINTS } from '../contract/common.js';
-import type { EquitySeries, RunHandlers, TradeRow, TradeSortKey } from './contract.js';
+import { MAX_MARKERS, type EquitySeries, type MarkerSeries, type RunHandlers, type TradeSortKey } from './contract.js';
 import { NotFoundError } from '../errors.js';
+import { METRIC_NAMES } from './metric-names.js';
 import { EQUITY_OVERVIEW_POINTS, type EquityCurve, type EquityOverview, type RunHeader, type RunStore } from './run-store.js';
 import { drawdownPct, indexRange, minMaxIndices } from '../charts/downsample.js';
 import { stableArgsort } from './stable-argsort.js';
@@ -85,24 +86,6 @@ interface RunEntry {
   readonly orders: Map<string, Uint32Array>;
 }
 
-function tradeRow(trade: Readonly<Record<string, unknown>>, index: number): TradeRow {
-  const num = (key: string) => (typeof trade[key] === 'number' ? (trade[key] as number) : Number.NaN);
-  return {
-    index,
-    side: trade['side'] === 'short' ? 'short' : 'long',
-    entryTs: num('entryTs'),
-    entryPrice: num('entryPrice'),
-    exitTs: num('exitTs'),
-    exitPrice: num('exitPrice'),
-    quantity: num('quantity'),
-    pnl: num('pnl'),
-    returnPct: num('returnPct'),
-    fees: num('fees'),
-    barsHeld: num('barsHeld'),
-    exitReason: typeof trade['exitReason'] === 'string' ? trade['exitReason'] : '',
-  };
-}
-
 /** `sourcePoints`: the full curve's points in range, when the arrays are already an overview of it. */
 function equitySeries(
   ts: Float64Array,
@@ -155,9 +138,8 @@ export function runHandlers(deps: HandlerDeps): RunHandlers {
     'runs/compare': async (args) => {
       const ids = args.ids.map((id) => runId(id));
       const headers = ids.map((id) => cache.get(id).header);
-      const names = [...new Set(headers.flatMap((h) => Object.keys(h.metrics)))];
       return {
-        metrics: names.map((name) => ({ name, values: headers.map((h) => h.metrics[name] ?? null) })),
+        metrics: METRIC_NAMES.map((name) => ({ name, values: headers.map((h) => h.metrics[name]) })),
         runs: headers.map(({ spec: _s, extras: _x, ascendingTradeFields: _a, ...summary }) => summary),
         equity: ids.map((id) => cache.series(id, { maxPoints: Math.min(args.maxPoints ?? DEFAULT_EQUITY_POINTS, MAX_CHART_POINTS) })),
       };
@@ -177,7 +159,7 @@ export function runHandlers(deps: HandlerDeps): RunHandlers {
       if (order === 'asc' && entry.header.ascendingTradeFields.includes(sort)) {
         // Already in trade order (entry time, usually): read just the pages of this slice.
         const trades = deps.runStore.readTrades(id, offset, end - offset);
-        return { items: trades.map((t, k) => tradeRow(t, offset + k)), total, offset, limit };
+        return { items: trades.map((t, k) => ({ ...t, index: offset + k })), total, offset, limit };
       }
       const key = `${sort}:${order}`;
       let indices = entry.orders.get(key);
@@ -189,7 +171,28 @@ export function runHandlers(deps: HandlerDeps): RunHandlers {
       }
       const slice = offset < end ? indices.subarray(offset, end) : new Uint32Array(0);
       const trades = deps.runStore.readTradesAt(id, slice);
-      return { items: trades.map((t, k) => tradeRow(t, slice[k]!)), total, offset, limit };
+      return { items: trades.map((t, k) => ({ ...t, index: slice[k]! })), total, offset, limit };
+    },
+
+    'runs/markers': async (args) => {
+      const id = runId(args.id);
+      cache.get(id); // NotFoundError for an unknown run
+      const markers = deps.runStore.readMarkers(id) ?? [];
+      const from = args.fromTs ?? Number.NEGATIVE_INFINITY;
+      const to = args.toTs ?? Number.POSITIVE_INFINITY;
+      const limit = args.maxPoints ?? MAX_MARKERS;
+      const series: MarkerSeries = { ts: [], price: [], kind: [], total: 0, truncated: false };
+      let total = 0;
+      for (const marker of markers) {
+        if (marker.ts < from || marker.ts >= to) continue;
+        if (series.ts.length < limit) {
+          series.ts.push(marker.ts);
+          series.price.push(marker.price);
+          series.kind.push(marker.kind);
+        }
+        total++;
+      }
+      return { ...series, total, truncated: total > series.ts.length };
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { RunId } from '../../domain/market/ids.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type { EquityCurve, ListRunsQuery, RunDetail, RunMetrics, RunPage, RunStore, RunSummary } from './run-store.js';
+import { METRIC_NAMES, type MetricName } from './metric-names.js';
+import type { EquityCurve, ListRunsQuery, RunDetail, RunPage, RunStore, RunSummary } from './run-store.js';
 
 /** Lists saved runs, newest first. */
 export function listRuns(runs: RunStore, query: ListRunsQuery = {}): RunPage {
@@ -22,7 +23,7 @@ export function deleteRun(runs: RunStore, id: RunId): { id: RunId } {
 
 /** One metric across the compared runs, in the order the ids were given. */
 export interface MetricRow {
-  readonly name: string;
+  readonly name: MetricName;
   readonly values: readonly (number | null)[];
 }
 
@@ -37,12 +38,9 @@ export interface RunComparisonData {
 export function compareRuns(runs: RunStore, ids: readonly RunId[]): RunComparisonData {
   if (ids.length < 2 || ids.length > 4) throw new ValidationError(`Compare takes 2 to 4 runs, got ${ids.length}`);
   const details = ids.map((id) => getRun(runs, id));
-  const names: string[] = [];
-  for (const d of details) for (const name of Object.keys(d.metrics)) if (!names.includes(name)) names.push(name);
-  const value = (metrics: RunMetrics, name: string): number | null => metrics[name] ?? null;
   return {
     runs: details.map(({ spec: _spec, trades: _trades, equity: _equity, extras: _extras, ...summary }) => summary),
-    metrics: names.map((name) => ({ name, values: details.map((d) => value(d.metrics, name)) })),
+    metrics: METRIC_NAMES.map((name) => ({ name, values: details.map((d) => d.metrics[name]) })),
     equity: details.map((d) => d.equity),
   };
 }

@@ -1,13 +1,11 @@
 import type { InstrumentId, RunId, StrategyId } from '../../domain/market/ids.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
-import type { OpenPosition } from '../../domain/engine/types.js';
+import type { BacktestMetrics } from '../../domain/engine/metrics.js';
+import type { Marker, OpenPosition, Trade } from '../../domain/engine/types.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 
-/** Metrics of a run by camelCase name (finalEquity, totalReturnPct, sharpe...); null where undefined (e.g. no trades). */
-export type RunMetrics = Readonly<Record<string, number | null>>;
-
-/** One closed trade as the engine reports it; stored and returned as plain JSON. */
-export type RunTrade = Readonly<Record<string, unknown>>;
+/** A numeric field of a trade: what trades can be sorted by and read as one column. */
+export type TradeNumberField = { [K in keyof Trade]-?: Trade[K] extends number ? K : never }[keyof Trade];
 
 /** Equity per bar at full resolution, with the bar open times (epoch ms UTC). */
 export interface EquityCurve {
@@ -89,8 +87,10 @@ export interface NewRun extends RunData {
   readonly engineVersion: string;
   /** Content hash of data range + spec + engine version: equal hashes reproduce equal results. */
   readonly hash: string;
-  readonly metrics: RunMetrics;
-  readonly trades: readonly RunTrade[];
+  readonly metrics: BacktestMetrics;
+  /** Closed trades and every fill (the chart's markers), as the engine reports them. */
+  readonly trades: readonly Trade[];
+  readonly markers: readonly Marker[];
   readonly equity: EquityCurve;
   readonly status: RunStatus;
   /** Small extra outputs kept with the run (open position at the end, magnifier used, sweep variant...). */
@@ -105,7 +105,7 @@ export interface RunSummary extends RunData {
   readonly strategyId: StrategyId | null;
   readonly engineVersion: string;
   readonly hash: string;
-  readonly metrics: RunMetrics;
+  readonly metrics: BacktestMetrics;
   readonly tradeCount: number;
   readonly status: RunStatus;
   /**
@@ -117,7 +117,7 @@ export interface RunSummary extends RunData {
 
 export interface RunDetail extends RunSummary {
   readonly spec: StrategySpec;
-  readonly trades: readonly RunTrade[];
+  readonly trades: readonly Trade[];
   readonly equity: EquityCurve;
   readonly extras: RunExtras;
 }
@@ -127,7 +127,7 @@ export interface RunHeader extends RunSummary {
   readonly spec: StrategySpec;
   readonly extras: RunExtras;
   /** Numeric trade fields whose values never decrease in trade order (sorting by them ascending is trade order). */
-  readonly ascendingTradeFields: readonly string[];
+  readonly ascendingTradeFields: readonly TradeNumberField[];
 }
 
 export interface RunPage {
@@ -159,11 +159,13 @@ export interface RunStore {
   /** The run's equity overview; null for an unknown run or one saved before overviews were kept. */
   getEquityOverview(id: RunId): EquityOverview | null;
   /** Trades [offset, offset + limit) in trade order, reading only the stored pages that hold them. */
-  readTrades(id: RunId, offset: number, limit: number): readonly RunTrade[];
+  readTrades(id: RunId, offset: number, limit: number): readonly Trade[];
   /** The trades at these positions (in trade order numbering), in the order given. */
-  readTradesAt(id: RunId, indices: ArrayLike<number>): readonly RunTrade[];
-  /** One field of every trade as numbers (NaN where a trade's value is not a number), for sorting. */
-  readTradeField(id: RunId, field: string): Float64Array;
+  readTradesAt(id: RunId, indices: ArrayLike<number>): readonly Trade[];
+  /** One numeric field of every trade, for sorting. */
+  readTradeField(id: RunId, field: TradeNumberField): Float64Array;
+  /** Every fill of the run in time order (the chart's markers); null for an unknown run. */
+  readMarkers(id: RunId): readonly Marker[] | null;
   /** Returns false when there was no such run. */
   delete(id: RunId): boolean;
 }

@@ -13,6 +13,7 @@ import {
   offsetSchema,
   type Page,
   sortOrderSchema,
+  specInputSchema,
   tagsSchema,
   timeframeSchema,
 } from '../contract/common.js';
@@ -39,16 +40,16 @@ export const strategySchemas = {
     tags: tagsSchema.optional(),
     /** Exactly one of templateId or spec; neither means a blank strategy from the first template. */
     templateId: idSchema.optional(),
-    spec: jsonObjectSchema.optional(),
+    spec: specInputSchema.optional(),
   }),
-  'strategies/update': z.strictObject({ id: idSchema, spec: jsonObjectSchema, tags: tagsSchema.optional() }),
+  'strategies/update': z.strictObject({ id: idSchema, spec: specInputSchema, tags: tagsSchema.optional() }),
   'strategies/duplicate': z.strictObject({ id: idSchema, name: nameSchema.optional() }),
   'strategies/rename': z.strictObject({ id: idSchema, name: nameSchema }),
   'strategies/delete': z.strictObject({ id: idSchema }),
   'strategies/restore': z.strictObject({ id: idSchema }),
   'strategies/listDeleted': z.union([z.undefined(), z.strictObject({ limit: limitSchema.optional() })]),
   'strategies/catalog': noArgsSchema,
-  'strategies/validate': z.strictObject({ spec: jsonObjectSchema, timeframe: timeframeSchema.optional() }),
+  'strategies/validate': z.strictObject({ spec: specInputSchema, timeframe: timeframeSchema.optional() }),
   'strategies/saveDraft': z.strictObject({ id: idSchema, draft: jsonObjectSchema }),
   'strategies/getDraft': z.strictObject({ id: idSchema }),
 } as const;

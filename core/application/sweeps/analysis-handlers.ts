@@ -8,7 +8,6 @@ import { minMaxIndices } from '../charts/downsample.js';
 import { requireInstrument } from '../data/handlers.js';
 import type { HandlerDeps } from '../handler-deps.js';
 import { toRunSweepArgs } from './sweep-args.js';
-import { wireMetrics } from './sweep-wire.js';
 
 const DEFAULT_BINS = 40;
 const DEFAULT_SIMULATIONS = 1000;
@@ -47,14 +46,14 @@ export function toWalkForwardReport(result: WalkForwardResult, symbol: string, t
       outOfSample: w.outOfSample,
       bestParams: w.bestParams,
       bestEligible: w.bestEligible,
-      inSampleMetrics: wireMetrics(w.inSampleMetrics),
-      outOfSampleMetrics: wireMetrics(w.outOfSampleMetrics),
+      inSampleMetrics: w.inSampleMetrics,
+      outOfSampleMetrics: w.outOfSampleMetrics,
       efficiency: w.efficiency,
       counts: w.counts,
       outOfSampleBars: w.outOfSampleBars.count,
     })),
     equity: { ts: picked.map((i) => ts[i]!), equity: picked.map((i) => equity[i]!), sourcePoints: equity.length, downsampled: picked.length < equity.length },
-    metrics: wireMetrics(result.metrics),
+    metrics: result.metrics,
     inSampleAnnualizedReturnPct: result.inSampleAnnualizedReturnPct,
     efficiency: result.efficiency,
     cancelled: result.cancelled,

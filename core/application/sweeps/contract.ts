@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { JobId, RunId } from '../../domain/market/ids.js';
+import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import { CONSTRAINT_OPERATORS } from '../../domain/optimize/constraints.js';
 import { OBJECTIVE_METRICS, type ObjectiveMetric } from '../../domain/optimize/objective.js';
 import {
   idSchema,
-  jsonObjectSchema,
   limitSchema,
   nameSchema,
   type NumberColumn,
@@ -13,6 +13,7 @@ import {
   type Page,
   rangeShape,
   sortOrderSchema,
+  specInputSchema,
   symbolSchema,
   timeframeSchema,
 } from '../contract/common.js';
@@ -80,7 +81,7 @@ const sourceSchema = z.union([
     fixed: z.record(paramNameSchema, finite).optional(),
   }),
   /** A full spec; optimized parameter names are JSON paths into it. */
-  z.strictObject({ kind: z.literal('spec'), spec: jsonObjectSchema }),
+  z.strictObject({ kind: z.literal('spec'), spec: specInputSchema }),
 ]);
 
 const methodSchema = z.union([
@@ -242,8 +243,6 @@ export interface SweepListItem {
   readonly jobId: JobId | null;
 }
 
-/** Metric values by name; non-finite values are sent as null. */
-export type VariantMetrics = Readonly<Record<string, number | null>>;
 
 /** One evaluated variant: its parameters and metrics. */
 export interface SweepVariantRow {
@@ -251,7 +250,7 @@ export interface SweepVariantRow {
   /** Genetic generation that proposed it (0 for grid and random). */
   readonly generation: number;
   readonly params: Readonly<Record<string, number>>;
-  readonly metrics: VariantMetrics | null;
+  readonly metrics: BacktestMetrics | null;
   readonly error: string | null;
   /** The objective metric's value (null when undefined or failed). */
   readonly score: number | null;
@@ -307,8 +306,8 @@ export interface WalkForwardWindowInfo {
   readonly outOfSample: { readonly fromTs: number; readonly toTs: number };
   readonly bestParams: Readonly<Record<string, number>>;
   readonly bestEligible: boolean;
-  readonly inSampleMetrics: VariantMetrics;
-  readonly outOfSampleMetrics: VariantMetrics;
+  readonly inSampleMetrics: BacktestMetrics;
+  readonly outOfSampleMetrics: BacktestMetrics;
   /** Out-of-sample / in-sample annualized return of the window (null when undefined). */
   readonly efficiency: number | null;
   readonly counts: SweepCounts;
@@ -322,7 +321,7 @@ export interface WalkForwardReport {
   readonly windows: readonly WalkForwardWindowInfo[];
   /** Out-of-sample equity stitched across windows, min/max-downsampled to at most maxPoints. */
   readonly equity: { readonly ts: NumberColumn; readonly equity: NumberColumn; readonly sourcePoints: number; readonly downsampled: boolean };
-  readonly metrics: VariantMetrics;
+  readonly metrics: BacktestMetrics;
   readonly inSampleAnnualizedReturnPct: number | null;
   /** Stitched out-of-sample annualized return / mean in-sample annualized return. */
   readonly efficiency: number | null;

@@ -143,7 +143,7 @@ describe('sweeps', () => {
     const job = await done(opened.jobId!);
     const runId = (job.result as { runId: string }).runId;
     const run = await call('runs/get', { id: runId });
-    for (const name of ['sharpe', 'totalReturnPct', 'tradeCount', 'maxDrawdownPct', 'finalEquity']) {
+    for (const name of ['sharpe', 'totalReturnPct', 'tradeCount', 'maxDrawdownPct', 'finalEquity'] as const) {
       expect(run.metrics[name], name).toBe(best.metrics![name]);
     }
     // The run keeps which variant it is and the values the sweep set, for its header and report.

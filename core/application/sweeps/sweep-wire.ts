@@ -1,28 +1,15 @@
 import type { JobId } from '../../domain/market/ids.js';
-import type { SweepDetail, SweepListItem, SweepVariantRow, VariantMetrics } from './contract.js';
+import type { SweepDetail, SweepListItem, SweepVariantRow } from './contract.js';
 import type { SweepSummary, SweepVariant } from './ports.js';
 
-/**
- * Shapes of sweeps on the wire. Metrics go out as plain records with non-finite numbers
- * as null, so JSON (web mode) and structured clone (IPC) carry the same values.
- */
-
-/** Metric values by name, non-finite numbers as null. */
-export function wireMetrics(metrics: object): VariantMetrics {
-  const out: Record<string, number | null> = {};
-  for (const [name, value] of Object.entries(metrics)) {
-    if (typeof value === 'number') out[name] = Number.isFinite(value) ? value : null;
-    else if (value === null) out[name] = null;
-  }
-  return out;
-}
+/** Shapes of sweeps on the wire; metrics go as the engine's BacktestMetrics (null where undefined, never NaN). */
 
 export function toVariantRow(v: SweepVariant): SweepVariantRow {
   return {
     index: v.index,
     generation: v.generation,
     params: v.params,
-    metrics: v.metrics === null ? null : wireMetrics(v.metrics),
+    metrics: v.metrics,
     error: v.error,
     score: v.score,
     eligible: v.eligible,

@@ -1,7 +1,7 @@
 import type { RunRecord, SavedBacktest } from '../../application/backtest/backtest-executor.js';
 import type { RunWarmUp } from '../../application/runs/run-store.js';
 import type { BacktestResult } from '../../domain/engine/types.js';
-import type { FillColumns } from './fill-columns.js';
+import type { FillColumns } from '../runs/fill-columns.js';
 import type { Instrument } from '../../domain/market/instrument.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
@@ -78,7 +78,8 @@ export interface WorkerBacktestResult {
  */
 export interface WorkerBacktestWire extends Omit<WorkerBacktestResult, 'result'> {
   readonly result: Omit<BacktestResult, 'trades' | 'markers'>;
-  readonly fills: FillColumns;
+  readonly trades: FillColumns;
+  readonly markers: FillColumns;
 }
 
 export interface CacheFigures {

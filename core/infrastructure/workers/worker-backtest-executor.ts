@@ -20,7 +20,7 @@ import type {
   WorkerBacktestWire,
   WorkerSavedRun,
 } from './backtest-protocol.js';
-import { unpackFills } from './fill-columns.js';
+import { unpackMarkers, unpackTrades } from '../runs/fill-columns.js';
 import { CACHE_MB_ENV, TEST_FAULTS_ENV } from './backtest-protocol.js';
 import { WorkerPool, type JobHandle, type PoolStats, type WorkerPoolOptions } from './worker-pool.js';
 import { workerScriptPath } from './worker-script.js';
@@ -149,9 +149,8 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
 
 /** Rebuilds the trade and marker objects the worker sent as columns. */
 function fromWire(wire: WorkerBacktestWire): WorkerBacktestResult {
-  const { fills, result, ...rest } = wire;
-  const { trades, markers } = unpackFills(fills);
-  return { ...rest, result: { trades, equity: result.equity, drawdownPct: result.drawdownPct, markers, openPosition: result.openPosition, metrics: result.metrics, barsProcessed: result.barsProcessed, warmUpBars: result.warmUpBars } };
+  const { trades, markers, result, ...rest } = wire;
+  return { ...rest, result: { ...result, trades: unpackTrades(trades), markers: unpackMarkers(markers) } };
 }
 
 function toOutcome(r: WorkerBacktestResult): BacktestOutcome {

@@ -1,7 +1,9 @@
 import type uPlot from 'uplot';
+import type { MarkerSeries } from '../api/contract.js';
 import { lowerBound } from './downsample.js';
 
-export type MarkerKind = 'longEntry' | 'longExit' | 'shortEntry' | 'shortExit';
+/** The engine's kinds of fill: entries and adds, partial and full exits, long and short. */
+export type MarkerKind = MarkerSeries['kind'][number];
 
 /** A trade or signal marker on the price chart, at x = ts (seconds) and y = price (NaN: on the close). */
 export interface Marker {
@@ -16,6 +18,11 @@ export interface MarkerSet {
   readonly items: readonly Marker[];
 }
 
+/** The fills of a series as chart markers (times in seconds). */
+export function markersOf(series: MarkerSeries): Marker[] {
+  return series.ts.map((ts, i) => ({ ts: ts / 1000, price: series.price[i]!, kind: series.kind[i]! }));
+}
+
 /** Returns the markers sorted by time, ready for drawMarkers. */
 export function markerSet(markers: readonly Marker[]): MarkerSet {
   const items = [...markers].sort((a, b) => a.ts - b.ts);
@@ -24,7 +31,19 @@ export function markerSet(markers: readonly Marker[]): MarkerSet {
 
 // Entries green (long) / red (short); exits in a colour of their own, so an exit never
 // reads as a pale entry (hollow light-green triangles were hard to tell apart).
-const COLORS: Record<MarkerKind, string> = { longEntry: '#2ea36b', longExit: '#e08a1e', shortEntry: '#e04848', shortExit: '#e08a1e' };
+const EXIT = '#e08a1e';
+const COLORS: Record<MarkerKind, string> = {
+  entryLong: '#2ea36b',
+  addLong: '#2ea36b',
+  entryShort: '#e04848',
+  addShort: '#e04848',
+  exitLong: EXIT,
+  partialExitLong: EXIT,
+  exitShort: EXIT,
+  partialExitShort: EXIT,
+};
+const EXITS: ReadonlySet<MarkerKind> = new Set<MarkerKind>(['exitLong', 'partialExitLong', 'exitShort', 'partialExitShort']);
+const LONG_ENTRIES: ReadonlySet<MarkerKind> = new Set<MarkerKind>(['entryLong', 'addLong']);
 
 /**
  * Returns a draw hook painting markers: entries as filled triangles (up for long, down for
@@ -58,11 +77,11 @@ export function drawMarkers(getMarkers: () => MarkerSet): (u: uPlot) => void {
         price = closes[Math.min(xs.length - 1, lowerBound(xs, marker.ts))] ?? Number.NaN;
       }
       const y = u.valToPos(price, 'y', true);
-      if (marker.kind.endsWith('Exit')) {
+      if (EXITS.has(marker.kind)) {
         drawCross(ctx, x, y, size * 0.9, COLORS[marker.kind]);
         continue;
       }
-      const up = marker.kind === 'longEntry';
+      const up = LONG_ENTRIES.has(marker.kind);
       ctx.beginPath();
       ctx.moveTo(x, up ? y + size * 0.4 : y - size * 0.4);
       ctx.lineTo(x - size, up ? y + size * 2 : y - size * 2);

@@ -136,7 +136,7 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
     setSaveError(null);
     try {
       const submitted = spec;
-      const next = await api().invoke('strategies/update', { id: strategyId, spec: submitted as unknown as Record<string, unknown> });
+      const next = await api().invoke('strategies/update', { id: strategyId, spec: submitted });
       draftStatus.cleared();
       setSaved(next);
       // Edits typed while the save was in flight stay (and stay dirty, so they are drafted).

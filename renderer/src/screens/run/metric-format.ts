@@ -2,47 +2,51 @@
 import type { RunMetrics } from '../../api/contract.js';
 import { formatCountOf, formatNumber } from '../../app/format.js';
 
-/** Display order and labels of the metrics traders look at first; others follow by name. */
-const KNOWN: readonly [string, string][] = [
-  ['totalReturnPct', 'Total return %'],
-  ['cagrPct', 'CAGR %'],
-  ['annualizedReturnPct', 'Annualized return %'],
-  ['buyAndHoldReturnPct', 'Buy & hold %'],
-  ['maxDrawdownPct', 'Max drawdown %'],
-  ['maxDrawdownDurationMs', 'Max drawdown duration'],
-  ['annualizedVolatilityPct', 'Volatility % (annualized)'],
-  ['sharpe', 'Sharpe'],
-  ['sortino', 'Sortino'],
-  ['calmar', 'Calmar'],
-  ['exposurePct', 'Exposure %'],
-  ['tradeCount', 'Trades'],
-  ['winRatePct', 'Win rate %'],
-  ['profitFactor', 'Profit factor'],
-  ['expectancy', 'Expectancy'],
-  ['avgTradePct', 'Average trade %'],
-  ['bestTradePct', 'Best trade %'],
-  ['worstTradePct', 'Worst trade %'],
-  ['finalEquity', 'Final equity'],
-  ['totalFees', 'Fees'],
-  ['peakEquity', 'Peak equity'],
-  ['avgDrawdownPct', 'Average drawdown %'],
-  ['avgDrawdownDurationMs', 'Average drawdown duration'],
-  ['avgTradeDurationMs', 'Average trade duration'],
-  ['maxTradeDurationMs', 'Longest trade'],
-  ['sqn', 'SQN'],
-  ['durationMs', 'Duration'],
-  ['start', 'First bar (UTC)'],
-  // The engine's end is where the last bar closes (its open + one bar), not its open.
-  ['end', 'Last bar closes (UTC)'],
-];
+/** A metric's name: a key of the engine's metrics. */
+export type MetricName = keyof RunMetrics;
 
-/** Returns [key, label] for every metric present, known ones first. */
-export function metricRows(metrics: readonly RunMetrics[]): [string, string][] {
-  const present = new Set(metrics.flatMap((m) => Object.keys(m)));
-  const known = KNOWN.filter(([key]) => present.has(key));
-  const knownKeys = new Set(known.map(([key]) => key));
-  const rest = [...present].filter((key) => !knownKeys.has(key)).sort().map((key): [string, string] => [key, key.replace(/Ms$/, '').replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase())]);
-  return [...known, ...rest];
+/**
+ * Display order and label of every metric the engine reports, traders' first figures at
+ * the top. Typed by the engine's metrics: a metric added, renamed or removed there fails
+ * to compile here, so no metric goes unlabelled.
+ */
+const LABELS: { readonly [K in MetricName]-?: string } = {
+  totalReturnPct: 'Total return %',
+  cagrPct: 'CAGR %',
+  annualizedReturnPct: 'Annualized return %',
+  buyAndHoldReturnPct: 'Buy & hold %',
+  maxDrawdownPct: 'Max drawdown %',
+  maxDrawdownDurationMs: 'Max drawdown duration',
+  annualizedVolatilityPct: 'Volatility % (annualized)',
+  sharpe: 'Sharpe',
+  sortino: 'Sortino',
+  calmar: 'Calmar',
+  exposurePct: 'Exposure %',
+  tradeCount: 'Trades',
+  winRatePct: 'Win rate %',
+  profitFactor: 'Profit factor',
+  expectancy: 'Expectancy',
+  avgTradePct: 'Average trade %',
+  bestTradePct: 'Best trade %',
+  worstTradePct: 'Worst trade %',
+  finalEquity: 'Final equity',
+  totalFees: 'Fees',
+  peakEquity: 'Peak equity',
+  avgDrawdownPct: 'Average drawdown %',
+  avgDrawdownDurationMs: 'Average drawdown duration',
+  avgTradeDurationMs: 'Average trade duration',
+  maxTradeDurationMs: 'Longest trade',
+  sqn: 'SQN',
+  durationMs: 'Duration',
+  start: 'First bar (UTC)',
+  // The engine's end is where the last bar closes (its open + one bar), not its open.
+  end: 'Last bar closes (UTC)',
+};
+const ROWS = Object.entries(LABELS) as [MetricName, string][];
+
+/** Returns [name, label] of every metric any of the runs has, in display order. */
+export function metricRows(metrics: readonly Partial<RunMetrics>[]): [MetricName, string][] {
+  return ROWS.filter(([name]) => metrics.some((m) => name in m));
 }
 
 /** Formats a metric: durations (…Ms) as days/hours, others as numbers. */
@@ -63,7 +67,7 @@ export function formatMetric(key: string, value: number | null | undefined): str
  * trader's words, where two figures look alike (CAGR and annualized return) or the basis
  * is not obvious.
  */
-export const METRIC_HELP: Readonly<Record<string, string>> = {
+export const METRIC_HELP: { readonly [K in MetricName]?: string } = {
   totalReturnPct: 'Final equity over initial cash, open position marked at the last close',
   cagrPct: 'Compound annual growth in calendar time: the total return compounded over 365.25-day years of the run',
   annualizedReturnPct: 'The total return compounded over years of trading bars (252 trading days a year for data without weekend bars, 365 with them); differs from CAGR when the data has closed days',
@@ -82,14 +86,14 @@ export const METRIC_HELP: Readonly<Record<string, string>> = {
 };
 
 /** Metrics that count things. */
-const COUNTS = new Set(['tradeCount']);
+const COUNTS: ReadonlySet<string> = new Set<MetricName>(['tradeCount']);
 
 /**
  * Metrics the engine extrapolates to a year (docs/ENGINE.md): CAGR compounds the run's
  * growth to 365.25 days, the annualized return to a year of bars, and volatility, Sharpe
  * and Sortino scale by sqrt(bars per year); Calmar divides CAGR.
  */
-export const ANNUALIZED_METRICS: ReadonlySet<string> = new Set(['cagrPct', 'annualizedReturnPct', 'annualizedVolatilityPct', 'sharpe', 'sortino', 'calmar']);
+export const ANNUALIZED_METRICS: ReadonlySet<MetricName> = new Set<MetricName>(['cagrPct', 'annualizedReturnPct', 'annualizedVolatilityPct', 'sharpe', 'sortino', 'calmar']);
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -106,7 +110,7 @@ export interface MetricCell {
 }
 
 /** The calendar span the run's metrics cover (engine's durationMs, else end - start); null if unknown. */
-export function metricsSpanMs(metrics: RunMetrics): number | null {
+export function metricsSpanMs(metrics: Partial<RunMetrics>): number | null {
   const duration = metrics['durationMs'];
   if (typeof duration === 'number' && Number.isFinite(duration) && duration > 0) return duration;
   const start = metrics['start'];
@@ -133,7 +137,7 @@ export function formatSpan(ms: number): string {
  * do quote), and the ratios (Sharpe, Sortino) rest on at least a month of moves rather
  * than a few days'. One rule for all six keeps a short run's row of figures consistent.
  */
-export function metricCell(key: string, metrics: RunMetrics): MetricCell {
+export function metricCell(key: MetricName, metrics: Partial<RunMetrics>): MetricCell {
   const value = metrics[key];
   const text = formatMetric(key, value);
   if (!ANNUALIZED_METRICS.has(key) || value === null || value === undefined) return { text };
