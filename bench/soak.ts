@@ -65,7 +65,7 @@ export async function run(): Promise<BenchRow[]> {
       while (next < runs) {
         const index = next++;
         const t0 = performance.now();
-        const outcome = await executor.submitAndSaveDetailed({ instrumentId: instrument.id, timeframe: '1m', spec: specs[index % specs.length]! }, record).result;
+        const outcome = await executor.submitAndSaveDetailed({ instrument, timeframe: '1m', spec: specs[index % specs.length]! }, record).result;
         const ms = performance.now() - t0;
         if (!savedRuns.delete(outcome.run.id)) throw new Error(`run ${index}: the saved run ${outcome.run.id} is not in the store`);
         if (outcome.barCount !== YEAR_OF_MINUTES) throw new Error(`run ${index}: ${outcome.barCount} bars, expected ${YEAR_OF_MINUTES}`);

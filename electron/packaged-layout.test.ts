@@ -85,7 +85,7 @@ describe('packaged desktop layout (electron-builder.yml)', () => {
   it('runs a backtest in a worker started from app.asar.unpacked, same result as the repository build', async () => {
     const data = tempDir('bws-packaged-db-');
     const { storage, instrument } = seedStore(data.dir, 5_000);
-    const request = { instrumentId: instrument.id, timeframe: '1m' as const, spec: smaCrossSpec(10, 30) };
+    const request = { instrument, timeframe: '1m' as const, spec: smaCrossSpec(10, 30) };
     const packaged = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1, script: path.join(unpacked, 'dist/workers/backtest-worker.js') });
     const repository = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
     try {

@@ -33,8 +33,8 @@ async function fail(name: HandlerName, args?: unknown) {
   return answer.error;
 }
 
-beforeAll(() => {
-  harness = openHandlerHarness({ prefix: 'bws-handlers-' });
+beforeAll(async () => {
+  harness = await openHandlerHarness({ prefix: 'bws-handlers-' });
   ({ dir, storage, dispatcher, jobs, events } = harness);
   seedDemoData(storage.barStore, 20_000);
 });
@@ -287,7 +287,10 @@ describe('backtest, runs and jobs handlers', () => {
     const other = (second.result as { runId: string }).runId;
     const comparison = await call('runs/compare', { ids: [runId, other], maxPoints: 100 });
     expect(comparison.runs).toHaveLength(2);
-    expect(comparison.metrics.length).toBeGreaterThan(5);
+    // Every metric of the engine, by its name, values in the order of the runs.
+    expect(comparison.metrics.map((m) => m.name)).toEqual(expect.arrayContaining(['finalEquity', 'sharpe', 'sqn', 'totalFees']));
+    expect(comparison.metrics.find((m) => m.name === 'finalEquity')!.values).toEqual(comparison.runs.map((r) => r.metrics.finalEquity));
+    expect(comparison.runs.map((r) => r.sweepVariant)).toEqual([undefined, undefined]);
 
     await call('runs/delete', { id: other });
     expect(await fail('runs/get', { id: other })).toMatchObject({ type: 'NotFoundError' });
@@ -299,7 +302,7 @@ describe('backtest, runs and jobs handlers', () => {
     const target = { strategyId: strategy.id, symbol: 'DEMO-ETH', timeframe: '15m' as const };
     expect(await call('backtest/prepare', target)).toEqual({ prepared: true, barCount: expect.any(Number) });
     const caches = async () => {
-      const [worker] = await harness.executor.workerStats();
+      const [worker] = await harness.backtestPool()!.workerStats();
       return { bars: worker!.value.bars, indicators: worker!.value.indicators };
     };
     const before = await caches();

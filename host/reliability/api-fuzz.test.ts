@@ -13,7 +13,7 @@ import { buildTemplate } from '../../core/domain/strategy/templates.js';
 import { listTemplates } from '../../core/domain/strategy/templates.js';
 import { writeRandomWalkCsv } from '../../core/infrastructure/test-kit/random-walk-csv.js';
 import { randomWalkBars } from '../../core/infrastructure/test-kit/bar-fixture.js';
-import { openWorkstation, type Workstation } from '../workstation.js';
+import { openWorkstation, type Workstation } from '../../core/infrastructure/workstation.js';
 import { tableChecksums, tempDir } from './reliability-kit.js';
 
 /** Runs per handler and phase: about 30 handlers x 2 phases x 8 = some 500 calls. */
@@ -105,6 +105,7 @@ beforeAll(async () => {
     'runs/compare': { ids: [runId, runId] },
     'runs/equity': { id: runId, maxPoints: 100 },
     'runs/trades': { id: runId, sort: 'pnl', limit: 10 },
+    'runs/markers': { id: runId, maxPoints: 100 },
     'jobs/list': {},
     'jobs/cancel': { id: jobId },
     'system/info': {},

@@ -1,16 +1,12 @@
-import type { BacktestJobHandle, BacktestRequest } from './backtest-executor.js';
-import type { Instrument } from '../../domain/market/instrument.js';
-import type { Timeframe } from '../../domain/market/timeframe.js';
-import type { StrategySpec } from '../../domain/strategy/spec.js';
-import { runBacktest } from './run-backtest.js';
-import { MAX_CHART_POINTS } from '../contract/common.js';
-import type { BacktestHandlers, BacktestInterim, BacktestJobResult, SignalPreview } from './contract.js';
-import { CancelledError, NotFoundError, ValidationError } from '../errors.js';
 import { strategyId, type StrategyId } from '../../domain/market/ids.js';
-import { checkSpec, requireRunnableSpec } from '../strategies/strategy-service.js';
-import { requireInstrument } from '../data/handlers.js';
+import { MAX_CHART_POINTS } from '../contract/common.js';
+import { CancelledError, NotFoundError, ValidationError } from '../errors.js';
 import type { HandlerDeps } from '../handler-deps.js';
 import type { ThroughputLog } from '../system/throughput-log.js';
+import type { BacktestJobHandle } from './backtest-executor.js';
+import type { BacktestHandlers, BacktestInterim, BacktestJobResult, SignalPreview } from './contract.js';
+import { backtestRequest, previewRequest } from './request.js';
+import { runBacktest } from './run-backtest.js';
 
 const DEFAULT_PREVIEW_SIGNALS = 5_000;
 
@@ -19,17 +15,6 @@ function savedStrategySpec(deps: HandlerDeps, id: string): { id: StrategyId; nam
   const stored = deps.strategyStore.get(strategyId(id));
   if (!stored) throw new NotFoundError(`No strategy ${id}`, { id });
   return { id: stored.id, name: stored.name, spec: { ...stored.spec, name: stored.name } };
-}
-
-/** The request for one instrument over the optional [fromTs, toTs) range of the call. */
-function rangeRequest(instrument: Instrument, args: { timeframe: Timeframe; fromTs?: number; toTs?: number }, spec: StrategySpec): BacktestRequest {
-  return {
-    instrumentId: instrument.id,
-    timeframe: args.timeframe,
-    spec,
-    ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
-    ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
-  };
 }
 
 export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): BacktestHandlers {
@@ -41,25 +26,17 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
   return {
     'backtest/start': async (args) => {
       const stored = savedStrategySpec(deps, args.strategyId);
-      const spec = stored.spec;
-      // Refuse at once what the job would refuse, so the UI shows it next to the button.
-      requireRunnableSpec(spec, args.timeframe);
-      requireInstrument(deps.barStore, args.symbol);
+      // Checked once, here: the UI hears of a spec that cannot run next to the button.
+      const request = backtestRequest(deps.barStore, { ...args, spec: stored.spec });
       const job = deps.jobs.start({
         kind: 'backtest',
         title: `Backtest ${stored.name} on ${args.symbol} ${args.timeframe}`,
         run: async (context) => {
           const startedAt = deps.clock();
           const result = await runBacktest(
-            { bars: deps.barStore, executor: deps.backtests },
-            {
-              spec,
-              symbol: args.symbol,
-              timeframe: args.timeframe,
-              strategyId: stored.id,
-              ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
-              ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
-            },
+            deps.backtests,
+            request,
+            { strategyId: stored.id },
             {
               progress: (p) => context.progress({ done: p.done, total: p.total }),
               computed: ({ metrics, barCount, warmUp, tradeCount, firstTs, lastTs }) =>
@@ -69,10 +46,10 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
             },
           );
           throughput.recordBacktest(deps.clock(), result.barCount, deps.clock() - startedAt);
-          deps.events.emit('data/changed', { kind: 'runs', ids: [result.runId] });
+          deps.events.emit('data/changed', { kind: 'runs', ids: [result.run.id] });
           return result;
         },
-        toResult: ({ runId, hash, barCount, warmUp, timings, computedInAdvance }): BacktestJobResult => ({ runId, hash, barCount, warmUp, computedInAdvance, timings }),
+        toResult: ({ run, barCount, warmUp, timings, computedInAdvance }): BacktestJobResult => ({ runId: run.id, hash: run.hash, barCount, warmUp, computedInAdvance, timings }),
         // A cancel that arrives while the run is being saved is too late: the run exists.
         doneWhenCompletedAfterCancel: true,
       });
@@ -81,17 +58,17 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
 
     'backtest/prepare': async (args) => {
       const stored = savedStrategySpec(deps, args.strategyId);
-      const instrument = requireInstrument(deps.barStore, args.symbol);
-      let spec;
+      let request;
       try {
-        // As backtest/start hands it on (runBacktest checks it the same way).
-        spec = requireRunnableSpec(stored.spec, args.timeframe);
+        // As backtest/start checks it.
+        request = backtestRequest(deps.barStore, { ...args, spec: stored.spec });
       } catch (error) {
+        // A spec that would not run prepares nothing (Run says why); an unknown symbol is an error.
         if (error instanceof ValidationError) return { prepared: false, barCount: null };
         throw error;
       }
       prepareInFlight?.cancel();
-      const handle = deps.backtests.prepare(rangeRequest(instrument, args, spec));
+      const handle = deps.backtests.prepare(request);
       prepareInFlight = handle;
       try {
         return { prepared: true, barCount: (await handle.result).barCount };
@@ -104,18 +81,15 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
     },
 
     'backtest/preview': async (args) => {
-      const check = checkSpec(args.spec, args.timeframe);
-      if (!check.spec || check.errors.length > 0) {
-        throw new ValidationError('The strategy has errors; fix them to see its signals', { problems: check.errors });
-      }
-      const instrument = requireInstrument(deps.barStore, args.symbol);
+      const { maxPoints, ...target } = args;
+      const request = previewRequest(deps.barStore, target);
       previewInFlight?.cancel();
       // The builder's chart waits on it while the user edits.
-      const handle = deps.backtests.submit(rangeRequest(instrument, args, check.spec), { priority: 'interactive' });
+      const handle = deps.backtests.submit(request, { priority: 'interactive' });
       previewInFlight = handle;
       try {
         const outcome = await handle.result;
-        const limit = Math.min(args.maxPoints ?? DEFAULT_PREVIEW_SIGNALS, MAX_CHART_POINTS);
+        const limit = Math.min(maxPoints ?? DEFAULT_PREVIEW_SIGNALS, MAX_CHART_POINTS);
         const markers = outcome.result.markers;
         const shown = markers.slice(0, limit);
         const preview: SignalPreview = {

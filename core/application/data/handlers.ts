@@ -1,19 +1,10 @@
-import type { Instrument } from '../../domain/market/instrument.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import { MAX_CHART_POINTS } from '../contract/common.js';
 import type { DataHandlers } from './contract.js';
-import { NotFoundError } from '../errors.js';
-import type { BarStore } from './bar-store.js';
+import { requireInstrument } from './instruments.js';
 import { downsampleOhlc } from '../charts/downsample.js';
 import { readSeriesBars, seriesSource } from './series-bars.js';
 import type { HandlerDeps } from '../handler-deps.js';
-
-/** Returns the stored instrument of `symbol` or throws NotFoundError. */
-export function requireInstrument(barStore: BarStore, symbol: string): Instrument {
-  const instrument = barStore.findInstrument(symbol);
-  if (!instrument) throw new NotFoundError(`No instrument "${symbol}"; import its bars first`, { symbol });
-  return instrument;
-}
 
 /** Chart answers kept: a few series at a few ranges (each is at most MAX_CHART_POINTS bars). */
 const BAR_ANSWERS_KEPT = 16;

@@ -5,7 +5,7 @@ import { MAX_WALK_FORWARD_POINTS } from './contract.js';
 import { runMonteCarlo } from './monte-carlo.js';
 import { runWalkForward, type WalkForwardResult } from './walk-forward.js';
 import { minMaxIndices } from '../charts/downsample.js';
-import { requireInstrument } from '../data/handlers.js';
+import { requireInstrument } from '../data/instruments.js';
 import type { HandlerDeps } from '../handler-deps.js';
 import { toRunSweepArgs } from './sweep-args.js';
 

@@ -47,7 +47,7 @@ const grid = {
 };
 
 beforeAll(async () => {
-  h = openHandlerHarness({ prefix: 'bws-sweep-handlers-', sweepWorkers: 2 });
+  h = await openHandlerHarness({ prefix: 'bws-sweep-handlers-', sweepWorkers: 2 });
   const { jobId } = await call('data/import', { path: GOOG, symbol: 'GOOG', timeframe: '1d' });
   await done(jobId);
 }, 60_000);

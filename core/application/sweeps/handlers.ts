@@ -7,7 +7,7 @@ import { variantSpec } from './search-variants.js';
 import type { SweepStore, SweepSummary, SweepVariant } from './ports.js';
 import { runSweep } from './run-sweep.js';
 import { deleteSweep, getSweep, listSweeps, openSweepVariant } from './sweep-queries.js';
-import { requireInstrument } from '../data/handlers.js';
+import { requireInstrument } from '../data/instruments.js';
 import type { HandlerDeps } from '../handler-deps.js';
 import { toRunSweepArgs } from './sweep-args.js';
 import { toDetail, toListItem, toVariantRow } from './sweep-wire.js';
@@ -264,10 +264,10 @@ export function sweepHandlers(deps: HandlerDeps, throughput: ThroughputLog): Swe
           const opened = await openSweepVariant({ bars: deps.barStore, executor: deps.backtests, sweeps: deps.sweeps }, sweep.id, args.index);
           throughput.recordBacktest(deps.clock(), opened.run.barCount, deps.clock() - startedAt);
           cache.forget(sweep.id);
-          deps.events.emit('data/changed', { kind: 'runs', ids: [opened.run.runId] });
+          deps.events.emit('data/changed', { kind: 'runs', ids: [opened.run.run.id] });
           return opened;
         },
-        toResult: (opened) => ({ runId: opened.run.runId, hash: opened.run.hash, sweepId: sweep.id, index: args.index }),
+        toResult: (opened) => ({ runId: opened.run.run.id, hash: opened.run.run.hash, sweepId: sweep.id, index: args.index }),
         doneWhenCompletedAfterCancel: true,
       });
       return { runId: null, jobId: toJobId(job.id) };

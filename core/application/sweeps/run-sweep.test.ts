@@ -77,7 +77,7 @@ describe('parameter sweeps on the worker pool', () => {
     const best = outcome.best!;
     const opened = await openSweepVariant({ bars: storage.barStore, executor, sweeps: deps.sweeps }, outcome.sweep.id, best.index);
     expect(opened.run.metrics).toEqual(best.metrics);
-    expect(deps.sweeps.variant(outcome.sweep.id, best.index)!.runId).toBe(opened.run.runId);
+    expect(deps.sweeps.variant(outcome.sweep.id, best.index)!.runId).toBe(opened.run.run.id);
   });
 
   it('random search: same seed gives identical variants and metrics; another seed differs', async () => {

@@ -1,4 +1,7 @@
-import { runBacktest, type BacktestRunResult, type RunBacktestDeps } from '../backtest/run-backtest.js';
+import type { BacktestExecutor, SavedBacktest } from '../backtest/backtest-executor.js';
+import { backtestRequest } from '../backtest/request.js';
+import { runBacktest } from '../backtest/run-backtest.js';
+import type { BarStore } from '../data/bar-store.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { variantSpec } from './search-variants.js';
 import type { PageQuery, SweepPage, SweepStore, SweepSummary, SweepVariant, VariantPage } from './ports.js';
@@ -23,7 +26,7 @@ export function listSweepVariants(sweeps: SweepStore, id: string, query: PageQue
 
 export interface OpenedVariant {
   readonly variant: SweepVariant;
-  readonly run: BacktestRunResult;
+  readonly run: SavedBacktest;
 }
 
 /**
@@ -33,24 +36,30 @@ export interface OpenedVariant {
  * parameter values in its extras (the spec alone does not say which values were swept),
  * and links it to the variant.
  */
-export async function openSweepVariant(deps: RunBacktestDeps & { readonly sweeps: SweepStore }, id: string, index: number): Promise<OpenedVariant> {
+export async function openSweepVariant(
+  deps: { readonly bars: Pick<BarStore, 'findInstrument'>; readonly executor: BacktestExecutor; readonly sweeps: SweepStore },
+  id: string,
+  index: number,
+): Promise<OpenedVariant> {
   const sweep = getSweep(deps.sweeps, id);
   const variant = deps.sweeps.variant(id, index);
   if (!variant) throw new NotFoundError(`Sweep ${id} has no variant ${index}`);
   const spec = variantSpec(sweep.config, variant.params, sweep.timeframe);
   if (typeof spec === 'string') throw new ValidationError(`Variant ${index} of sweep ${id} has no runnable spec: ${spec}`);
-  const run = await runBacktest(deps, {
+  const request = backtestRequest(deps.bars, {
     spec,
     symbol: sweep.symbol,
     timeframe: sweep.timeframe,
     magnifier: sweep.magnifier,
-    ...(sweep.fromTs === null ? {} : { fromTs: sweep.fromTs }),
-    ...(sweep.toTs === null ? {} : { toTs: sweep.toTs }),
-    ...(sweep.quantityStep === null ? {} : { quantityStep: sweep.quantityStep }),
-    extras: { sweepVariant: { sweepId: sweep.id, sweepName: sweep.name, index, params: variant.params } },
-  }, { priority: 'interactive' }); // the user clicked the variant and waits to see it
-  deps.sweeps.setVariantRun(id, index, run.runId);
-  return { variant: { ...variant, runId: run.runId }, run };
+    fromTs: sweep.fromTs ?? undefined,
+    toTs: sweep.toTs ?? undefined,
+    quantityStep: sweep.quantityStep ?? undefined,
+  });
+  const extras = { sweepVariant: { sweepId: sweep.id, sweepName: sweep.name, index, params: variant.params } };
+  // The user clicked the variant and waits to see it.
+  const run = await runBacktest(deps.executor, request, { extras }, { priority: 'interactive' });
+  deps.sweeps.setVariantRun(id, index, run.run.id);
+  return { variant: { ...variant, runId: run.run.id }, run };
 }
 
 /** Deletes a sweep and its variants (runs opened from it stay); NotFoundError when absent. */

@@ -13,6 +13,7 @@ import {
 import type { BacktestExecutor } from '../backtest/backtest-executor.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { BarStore } from '../data/bar-store.js';
+import { requireInstrument } from '../data/instruments.js';
 import { checkSweepConfig, optimize, variantSpec } from './search-variants.js';
 import type { BarsRead, CancelSignal, SweepConfig, SweepCounts, SweepData, VariantEvaluator } from './ports.js';
 import { toObjective, type RunSweepArgs } from './run-sweep.js';
@@ -67,8 +68,7 @@ export interface WalkForwardResult {
 export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArgs, control: { progress?(p: { window: number; windows: number; done: number; total: number }): void; cancel?: CancelSignal } = {}): Promise<WalkForwardResult> {
   const config: SweepConfig = { source: args.source, space: args.space, constraints: args.constraints, method: args.method, objective: toObjective(args.objective) };
   checkSweepConfig(config);
-  const instrument = deps.bars.findInstrument(args.symbol);
-  if (!instrument) throw new NotFoundError(`No instrument with symbol "${args.symbol}"; import its bars first`);
+  const instrument = requireInstrument(deps.bars, args.symbol, args.quantityStep);
   const barMs = timeframeMs(args.timeframe);
   let coverage = deps.bars.coverage(instrument.id, args.timeframe);
   if (coverage.firstTs === null && args.timeframe !== '1m') coverage = deps.bars.coverage(instrument.id, '1m');
@@ -108,7 +108,15 @@ export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArg
     const spec = variantSpec(config, best.params, args.timeframe);
     if (typeof spec === 'string') throw new ValidationError(`Window ${w.index}: best variant has no runnable spec: ${spec}`);
     initialCash ??= spec.initialCash;
-    const job = deps.executor.submit({ ...base, spec, fromTs: w.outOfSample.fromTs, toTs: w.outOfSample.toTs });
+    // The variant's spec is checked already (variantSpec); the request carries it as it is.
+    const job = deps.executor.submit({
+      instrument,
+      timeframe: args.timeframe,
+      spec,
+      fromTs: w.outOfSample.fromTs,
+      toTs: w.outOfSample.toTs,
+      ...(args.magnifier === undefined ? {} : { magnifier: args.magnifier }),
+    });
     const unsubscribe = control.cancel?.onCancel(() => job.cancel());
     let oos;
     try {

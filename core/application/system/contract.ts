@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { noArgsSchema, type NoArgs } from '../contract/common.js';
+import type { CacheStats, PoolCounters, PoolName, ProcessMemory, WorkerMemory } from './performance-probe.js';
 
 export interface SystemInfo {
   readonly appVersion: string;
@@ -52,52 +53,35 @@ export interface ThroughputReport {
 }
 
 /** A worker pool's state when the report was taken. */
-export interface PoolUtilization {
-  readonly pool: 'backtest' | 'sweep';
-  readonly size: number;
-  readonly busy: number;
+export interface PoolUtilization extends PoolCounters {
+  readonly pool: PoolName;
   /** busy / size, 0..1. */
   readonly utilization: number;
-  readonly queued: number;
-  readonly completed: number;
-  readonly failed: number;
-  readonly cancelled: number;
-  readonly timedOut: number;
-  /** Workers replaced after a crash, an exit, running out of memory or a timeout. */
-  readonly replaced: number;
 }
 
-export interface CacheRate {
-  readonly hits: number;
-  readonly misses: number;
+/** A cache's counters (summed over workers) and its hit rate. */
+export interface CacheRate extends CacheStats {
   /** hits / (hits + misses), 0..1; null before the first lookup. */
   readonly hitRate: number | null;
-  readonly entries: number;
-  readonly bytes: number;
-  readonly maxBytes: number;
-  readonly evictions: number;
 }
 
 /** Bar and indicator cache figures summed over a pool's idle workers (busy ones cannot answer). */
 export interface PoolCaches {
-  readonly pool: 'backtest' | 'sweep';
+  readonly pool: PoolName;
   /** Workers that answered. */
   readonly workersReporting: number;
   readonly bars: CacheRate;
   readonly indicators: CacheRate;
 }
 
-export interface WorkerMemoryInfo {
-  readonly pool: 'backtest' | 'sweep';
+export interface WorkerMemoryInfo extends Omit<WorkerMemory, 'rssBytes'> {
+  readonly pool: PoolName;
   readonly workerId: number;
-  readonly heapUsedBytes: number;
-  readonly externalBytes: number;
-  readonly arrayBuffersBytes: number;
 }
 
 export interface MemoryReport {
   /** The process owning the data (main): rss covers every thread, workers included. */
-  readonly main: { readonly rssBytes: number; readonly heapUsedBytes: number; readonly heapTotalBytes: number; readonly externalBytes: number; readonly arrayBuffersBytes: number };
+  readonly main: ProcessMemory;
   /** Per worker isolate, for the idle workers that answered. */
   readonly workers: readonly WorkerMemoryInfo[];
 }

@@ -1,11 +1,11 @@
 import type { CacheRate, PerformanceReport, PoolCaches, PoolUtilization, SystemHandlers, WorkerMemoryInfo } from './contract.js';
 import type { HandlerDeps } from '../handler-deps.js';
-import type { CacheCounters, PoolSnapshot } from './performance-probe.js';
+import type { CacheStats, PoolSnapshot } from './performance-probe.js';
 import type { ThroughputLog } from './throughput-log.js';
 
 const SLOW_STATEMENTS_SHOWN = 50;
 
-function sumCaches(figures: readonly CacheCounters[]): CacheRate {
+function sumCaches(figures: readonly CacheStats[]): CacheRate {
   const total = { hits: 0, misses: 0, entries: 0, bytes: 0, maxBytes: 0, evictions: 0 };
   for (const f of figures) {
     total.hits += f.hits;

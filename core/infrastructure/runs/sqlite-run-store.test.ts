@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compareRuns, deleteRun, getRun, listRuns } from '../../application/runs/run-queries.js';
 import { drawdownPct } from '../../application/charts/downsample.js';
 import { EQUITY_OVERVIEW_POINTS, type NewRun } from '../../application/runs/run-store.js';
 import { instrumentId, runId, strategyId } from '../../domain/market/ids.js';
@@ -107,7 +106,7 @@ describe('SqliteRunStore', () => {
   it('round-trips a run: spec, metrics, trades and the full equity curve bit for bit', () => {
     const input = newRun(10_100);
     const saved = store.save(input);
-    const got = getRun(store, saved.id);
+    const got = store.get(saved.id)!;
     expect(got.spec).toEqual(input.spec);
     expect(got.metrics).toEqual(input.metrics);
     expect(got.trades).toEqual(input.trades);
@@ -122,11 +121,11 @@ describe('SqliteRunStore', () => {
   it('lists newest first with paging and a strategy filter', () => {
     const ids = [1, 2, 3, 4, 5].map((k) => store.save({ ...newRun(k), strategyId: k % 2 ? strategyId('s-odd') : null }).id);
     expect([...ids].sort()).toEqual(ids); // ids are time-ordered
-    const page1 = listRuns(store, { limit: 2 });
+    const page1 = store.list({ limit: 2 });
     expect(page1.total).toBe(5);
     expect(page1.runs.map((r) => r.id)).toEqual([ids[4], ids[3]]);
-    expect(listRuns(store, { limit: 2, offset: 4 }).runs.map((r) => r.id)).toEqual([ids[0]]);
-    const odd = listRuns(store, { strategyId: strategyId('s-odd') });
+    expect(store.list({ limit: 2, offset: 4 }).runs.map((r) => r.id)).toEqual([ids[0]]);
+    const odd = store.list({ strategyId: strategyId('s-odd') });
     expect(odd.total).toBe(3);
     expect(odd.runs.map((r) => r.id)).toEqual([ids[4], ids[2], ids[0]]);
   });
@@ -134,11 +133,11 @@ describe('SqliteRunStore', () => {
   it('lists the runs of one content hash (reruns of identical inputs), alone or with the strategy filter', () => {
     const hashes = ['a'.repeat(64), 'b'.repeat(64), 'a'.repeat(64)];
     const ids = hashes.map((hash, k) => store.save({ ...newRun(k), hash, strategyId: k === 2 ? strategyId('s') : null }).id);
-    const same = listRuns(store, { hash: 'a'.repeat(64) });
+    const same = store.list({ hash: 'a'.repeat(64) });
     expect(same.total).toBe(2);
     expect(same.runs.map((r) => r.id)).toEqual([ids[2], ids[0]]);
-    expect(listRuns(store, { hash: 'a'.repeat(64), strategyId: strategyId('s') }).runs.map((r) => r.id)).toEqual([ids[2]]);
-    expect(listRuns(store, { hash: 'c'.repeat(64) }).total).toBe(0);
+    expect(store.list({ hash: 'a'.repeat(64), strategyId: strategyId('s') }).runs.map((r) => r.id)).toEqual([ids[2]]);
+    expect(store.list({ hash: 'c'.repeat(64) }).total).toBe(0);
   });
 
   it("lists a sweep variant's parameters with its run (ten variants of one sweep are told apart), and nothing else of the extras", () => {
@@ -147,44 +146,29 @@ describe('SqliteRunStore', () => {
     const a = store.save({ ...newRun(2), extras: { openPosition: { side: 'long', entryTs: 0, entryBar: 0, entryPrice: 1, quantity: 1, markPrice: 1, unrealizedPnl: 0, fees: 0, barsHeld: 1 }, sweepVariant: variant(3, 10) } });
     const b = store.save({ ...newRun(3), extras: { sweepVariant: variant(4, 20) } });
     expect(b.sweepVariant).toEqual(variant(4, 20)); // what save answers agrees with the list
-    const listed = new Map(listRuns(store).runs.map((r) => [r.id, r]));
+    const listed = new Map(store.list().runs.map((r) => [r.id, r]));
     expect(listed.get(a.id)!.sweepVariant).toEqual(variant(3, 10));
     expect(listed.get(b.id)!.sweepVariant).toEqual(variant(4, 20));
     expect(listed.get(plain.id)).not.toHaveProperty('sweepVariant');
     expect(listed.get(a.id)).not.toHaveProperty('extras');
     expect(store.getHeader(a.id)!.sweepVariant).toEqual(variant(3, 10));
-    // Compare's runs come from the headers: they carry it too.
-    expect(compareRuns(store, [a.id, plain.id]).runs.map((r) => r.sweepVariant?.params)).toEqual([{ fast: 10, slow: 50 }, undefined]);
     // A run whose extras are damaged, or whose variant is not what a sweep writes, still lists.
     storage.writer.prepare("UPDATE runs SET extras_json = '{not json' WHERE id = ?").run(a.id);
     storage.writer.prepare(`UPDATE runs SET extras_json = '{"sweepVariant":"fast=20"}' WHERE id = ?`).run(b.id);
-    const again = listRuns(store).runs;
+    const again = store.list().runs;
     expect(again).toHaveLength(3);
     expect(again.map((r) => r.sweepVariant)).toEqual([undefined, undefined, undefined]);
   });
 
   it('deletes a run with its trades and equity', () => {
     const { id } = store.save(newRun(1));
-    deleteRun(store, id);
+    expect(store.delete(id)).toBe(true);
     expect(store.get(id)).toBeNull();
-    expect(() => deleteRun(store, id)).toThrow(/No run/);
+    expect(store.delete(id)).toBe(false);
     const left = storage.writer
       .prepare('SELECT (SELECT count(*) FROM run_trades) + (SELECT count(*) FROM run_trade_pages) + (SELECT count(*) FROM run_equity) + (SELECT count(*) FROM run_markers) AS n')
       .get() as { n: number };
     expect(left.n).toBe(0);
-  });
-
-  it('compares runs: metrics side by side and both equity curves', () => {
-    const a = store.save(newRun(10_100));
-    const b = store.save(newRun(9_900, 500));
-    const c = compareRuns(store, [a.id, b.id]);
-    expect(c.runs.map((r) => r.id)).toEqual([a.id, b.id]);
-    expect(c.metrics.find((m) => m.name === 'finalEquity')?.values).toEqual([10_100, 9_900]);
-    expect(c.metrics.map((m) => m.name)).toContain('sqn'); // every metric of the engine, by its typed name
-    expect(c.metrics.find((m) => m.name === 'sharpe')?.values).toEqual([null, null]);
-    expect(c.equity.map((e) => e.equity.length)).toEqual([1000, 500]);
-    expect(() => compareRuns(store, [a.id])).toThrow(/2 to 4/);
-    expect(() => compareRuns(store, [a.id, runId('missing')])).toThrow(/No run/);
   });
 
   /** Trades over more than two pages, entry times rising, pnl up and down. */
@@ -216,7 +200,7 @@ describe('SqliteRunStore', () => {
     expect(store.readTradesAt(id, [n - 1, 0, TRADE_PAGE_SIZE])).toEqual([trades[n - 1], trades[0], trades[TRADE_PAGE_SIZE]]);
     expect(() => store.readTradesAt(id, [n])).toThrow(/No trade/);
     expect([...store.readTradeField(id, 'pnl')]).toEqual(trades.map((t) => t.pnl));
-    expect(getRun(store, id).trades).toEqual(trades);
+    expect(store.get(id)!.trades).toEqual(trades);
   });
 
   it('reports trade pages it cannot read as a StorageError naming the run and page', () => {

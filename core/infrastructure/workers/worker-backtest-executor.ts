@@ -5,6 +5,7 @@ import type {
   BacktestJobHandle,
   BacktestOutcome,
   BacktestProgress,
+  ComputedRun,
   BacktestRequest,
   ExecuteOptions,
   RunRecord,
@@ -70,7 +71,7 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
     return {
       id: handle.id,
       cancel: handle.cancel,
-      result: handle.result.then(({ run, metrics, openPosition, barCount, warmUp, timings, computedInAdvance }) => ({ run, metrics, openPosition, barCount, warmUp, timings, computedInAdvance })),
+      result: handle.result.then(({ barsFromCache: _cached, memory: _memory, ...saved }): SavedBacktest => saved),
     };
   }
 
@@ -97,20 +98,15 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
     options: ExecuteOptions,
     call: (api: Comlink.Remote<BacktestWorkerApi>, job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer) => Promise<T>,
   ): JobHandle<T> {
-    return this.pool.submit<T, BacktestProgress>(
+    return this.pool.submit<T, BacktestProgress, ComputedRun>(
       (api, context) => {
+        const { fault, faultMs, ...checked } = request;
         const job: BacktestJob = {
           jobId: context.jobId,
           dbFile: this.dbFile,
-          instrumentId: request.instrumentId,
-          timeframe: request.timeframe,
-          spec: request.spec,
-          ...(request.fromTs === undefined ? {} : { fromTs: request.fromTs }),
-          ...(request.toTs === undefined ? {} : { toTs: request.toTs }),
-          ...(request.magnifier === undefined ? {} : { magnifier: request.magnifier }),
-          ...(request.quantityStep === undefined ? {} : { quantityStep: request.quantityStep }),
+          request: checked,
           ...(options.priority === 'interactive' ? { interactive: true } : {}),
-          ...(request.fault === undefined ? {} : { fault: request.fault, faultMs: request.faultMs ?? 1000 }),
+          ...(fault === undefined ? {} : { fault, faultMs: faultMs ?? 1000 }),
         };
         return call(api, job, Comlink.transfer(context.progressPort, [context.progressPort]), context.cancelFlag);
       },
@@ -118,7 +114,7 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
         // The worker's runAndSave posts its ComputedRun as an interim message.
-        ...(options.onComputed === undefined ? {} : { onInterim: options.onComputed as (value: unknown) => void }),
+        ...(options.onComputed === undefined ? {} : { onInterim: options.onComputed }),
         ...(options.priority === undefined ? {} : { priority: options.priority }),
       },
     );

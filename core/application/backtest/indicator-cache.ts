@@ -1,9 +1,9 @@
-import { operandKey } from '../../core/domain/engine/operands.js';
-import { isPositionVariable } from '../../core/domain/engine/operands.js';
-import { computeSeries } from '../../core/domain/indicators/compute.js';
-import type { BarColumns } from '../../core/domain/market/bars.js';
-import type { Timeframe } from '../../core/domain/market/timeframe.js';
-import type { Condition, StrategySpec, VariableOperand } from '../../core/domain/strategy/spec.js';
+import { operandKey } from '../../domain/engine/operands.js';
+import { isPositionVariable } from '../../domain/engine/operands.js';
+import { computeSeries } from '../../domain/indicators/compute.js';
+import type { BarColumns } from '../../domain/market/bars.js';
+import type { Timeframe } from '../../domain/market/timeframe.js';
+import type { Condition, StrategySpec, VariableOperand } from '../../domain/strategy/spec.js';
 import { ByteLruCache, type CacheStats } from './byte-lru-cache.js';
 
 /**

@@ -1,38 +1,21 @@
-import type { Connection } from '../../core/infrastructure/sqlite/database.js';
-import { openReadOnly } from '../../core/infrastructure/sqlite/database.js';
-import { SqliteBarStore } from '../../core/infrastructure/sqlite/bar-store.js';
-import { NotFoundError, ValidationError } from '../../core/application/errors.js';
-import { BAR_FIELDS, lowerBound, rangeOf, type BarColumns } from '../../core/domain/market/bars.js';
-import type { InstrumentId } from '../../core/domain/market/ids.js';
-import type { Instrument } from '../../core/domain/market/instrument.js';
-import { resampleBars } from '../../core/domain/market/resample.js';
-import { bucketCeil, bucketStart, type Timeframe } from '../../core/domain/market/timeframe.js';
-import { ByteLruCache, type CacheStats } from './byte-lru-cache.js';
+import type { Connection } from './database.js';
+import { openReadOnly } from './database.js';
+import { SqliteBarStore } from './bar-store.js';
+import { NotFoundError, ValidationError } from '../../application/errors.js';
+import { BAR_FIELDS, lowerBound, rangeOf, type BarColumns } from '../../domain/market/bars.js';
+import type { InstrumentId } from '../../domain/market/ids.js';
+import type { Instrument } from '../../domain/market/instrument.js';
+import { resampleBars } from '../../domain/market/resample.js';
+import { bucketCeil, bucketStart, type Timeframe } from '../../domain/market/timeframe.js';
+import { ByteLruCache, type CacheStats } from '../../application/backtest/byte-lru-cache.js';
+import type { LoadedSeries, RunBarSource, RunSeriesRequest } from '../../application/backtest/execute-run.js';
 
-export interface SeriesRequest {
+/** A series of one database file (RunSeriesRequest names the series, the range and the warm-up). */
+export interface SeriesRequest extends RunSeriesRequest {
   readonly dbFile: string;
-  readonly instrument: Instrument;
-  readonly timeframe: Timeframe;
-  /** [fromTs, toTs); absent = from the first / to the last stored bar. */
-  readonly fromTs?: number | undefined;
-  readonly toTs?: number | undefined;
-  /**
-   * Also read up to this many bars before fromTs (a run's indicator warm-up): as many as
-   * are stored, the bars of the series before fromTs (whole buckets when resampled).
-   */
-  readonly warmUpBars?: number | undefined;
 }
 
-export interface LoadedSeries {
-  readonly bars: BarColumns;
-  /** 'stored': the series of that timeframe; 'resampled': built from the 1m series. */
-  readonly origin: 'stored' | 'resampled';
-  readonly fromCache: boolean;
-  /** Identifies this exact bar set (file, series, range, data version): a key for derived caches. */
-  readonly key: string;
-  /** Leading bars before the request's fromTs (read for warm-up); the requested range's bars follow them. */
-  readonly warmUpBars: number;
-}
+export type { LoadedSeries } from '../../application/backtest/execute-run.js';
 
 interface OpenFile {
   readonly db: Connection;
@@ -55,6 +38,14 @@ export class BarSource {
 
   constructor(cacheBytes: number) {
     this.cache = new ByteLruCache(cacheBytes);
+  }
+
+  /** The bars of one database file, for the run use case. */
+  forFile(dbFile: string): RunBarSource {
+    return {
+      series: (request) => this.series({ ...request, dbFile }),
+      minuteBarsFor: (request) => this.minuteBarsFor({ ...request, dbFile }),
+    };
   }
 
   /** Finds an instrument by id or symbol. */

@@ -1,11 +1,6 @@
-export interface CacheStats {
-  readonly entries: number;
-  readonly bytes: number;
-  readonly maxBytes: number;
-  readonly hits: number;
-  readonly misses: number;
-  readonly evictions: number;
-}
+import type { CacheStats } from '../system/performance-probe.js';
+
+export type { CacheStats } from '../system/performance-probe.js';
 
 /**
  * A least-recently-used cache bounded by bytes rather than entries: bar sets range from a

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BAR_FIELDS } from '../../core/domain/market/bars.js';
-import type { Instrument } from '../../core/domain/market/instrument.js';
-import { randomWalkBars, seedStore } from '../../core/infrastructure/test-kit/bar-fixture.js';
-import { tempDir } from '../../core/infrastructure/test-kit/temp-db.js';
-import type { Storage } from '../../core/infrastructure/sqlite/storage.js';
+import { BAR_FIELDS } from '../../domain/market/bars.js';
+import type { Instrument } from '../../domain/market/instrument.js';
+import { randomWalkBars, seedStore } from '../test-kit/bar-fixture.js';
+import { tempDir } from '../test-kit/temp-db.js';
+import type { Storage } from './storage.js';
 import { BarSource } from './bar-source.js';
 
 const BARS = 10_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createForegroundSignal, markActiveUntil } from '../../core/infrastructure/workers/foreground-signal.js';
-import { warmUpInBackground, type WarmUpPlan } from './warm-up.js';
+import { primeInBackground, type PrimingPlan } from './jit-priming.js';
 
 const until = async (check: () => boolean, timeoutMs = 5_000) => {
   const end = Date.now() + timeoutMs;
@@ -10,12 +10,12 @@ const until = async (check: () => boolean, timeoutMs = 5_000) => {
   }
 };
 
-function plan(overrides: Partial<WarmUpPlan> & { log: string[] }): WarmUpPlan {
+function plan(overrides: Partial<PrimingPlan> & { log: string[] }): PrimingPlan {
   const { log, ...rest } = overrides;
   return {
     steps: 5,
     step: (i) => log.push(`step ${i}`),
-    warmAlready: () => false,
+    primedAlready: () => false,
     foreground: null,
     delayMs: 0,
     onEnd: () => log.push('end'),
@@ -23,10 +23,10 @@ function plan(overrides: Partial<WarmUpPlan> & { log: string[] }): WarmUpPlan {
   };
 }
 
-describe('warmUpInBackground', () => {
+describe('primeInBackground', () => {
   it('runs every step in order, one per task, so other work gets in between, then ends', async () => {
     const log: string[] = [];
-    const figures = warmUpInBackground(plan({ log, step: (i) => {
+    const figures = primeInBackground(plan({ log, step: (i) => {
       log.push(`step ${i}`);
       // A job message arriving during a step is handled before the next step.
       if (i === 1) setImmediate(() => log.push('job'));
@@ -43,7 +43,7 @@ describe('warmUpInBackground', () => {
     markActiveUntil(foreground, Date.now() + 400);
     const started = Date.now();
     let firstStepAt = 0;
-    const figures = warmUpInBackground(plan({ log, foreground, step: (i) => {
+    const figures = primeInBackground(plan({ log, foreground, step: (i) => {
       if (i === 0) firstStepAt = Date.now();
       log.push(`step ${i}`);
     } }));
@@ -55,7 +55,7 @@ describe('warmUpInBackground', () => {
   it('stops once real jobs have warmed the code, and when a step fails; both free what the steps held', async () => {
     const log: string[] = [];
     let jobs = 0;
-    const skipped = warmUpInBackground(plan({ log, warmAlready: () => jobs >= 1, step: (i) => {
+    const skipped = primeInBackground(plan({ log, primedAlready: () => jobs >= 1, step: (i) => {
       log.push(`step ${i}`);
       if (i === 1) jobs++;
     } }));
@@ -63,7 +63,7 @@ describe('warmUpInBackground', () => {
     expect(log).toEqual(['step 0', 'step 1', 'end']);
 
     const failedLog: string[] = [];
-    const failed = warmUpInBackground(plan({ log: failedLog, step: (i) => {
+    const failed = primeInBackground(plan({ log: failedLog, step: (i) => {
       if (i === 2) throw new Error('boom');
       failedLog.push(`step ${i}`);
     } }));
