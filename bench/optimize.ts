@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { optimize } from '../core/application/sweeps/search-variants.js';
+import { searchVariants } from '../core/application/sweeps/search-variants.js';
 import type { SweepConfig, SweepData } from '../core/application/sweeps/ports.js';
 import { objective } from '../core/domain/optimize/objective.js';
 import { paramRange } from '../core/domain/optimize/param-space.js';
@@ -31,7 +31,7 @@ async function sweep(dbFile: string, data: SweepData, config: SweepConfig, worke
   const timer = setInterval(() => (peakMainRss = Math.max(peakMainRss, process.memoryUsage().rss)), 50);
   try {
     const t0 = performance.now();
-    const outcome = await optimize(evaluator, config, data, { clock: () => performance.now() });
+    const outcome = await searchVariants(evaluator, config, data, { clock: () => performance.now() });
     const ms = performance.now() - t0;
     const stats = await evaluator.workerStats();
     for (const s of stats) peakWorkerHeap = Math.max(peakWorkerHeap, s.value.memory.heapUsedBytes + s.value.memory.externalBytes);

@@ -5,7 +5,6 @@ import type { SpecLimits } from '../../domain/strategy/limits.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import {
   idSchema,
-  jsonObjectSchema,
   limitSchema,
   nameSchema,
   noArgsSchema,
@@ -50,7 +49,7 @@ export const strategySchemas = {
   'strategies/listDeleted': z.union([z.undefined(), z.strictObject({ limit: limitSchema.optional() })]),
   'strategies/catalog': noArgsSchema,
   'strategies/validate': z.strictObject({ spec: specInputSchema, timeframe: timeframeSchema.optional() }),
-  'strategies/saveDraft': z.strictObject({ id: idSchema, draft: jsonObjectSchema }),
+  'strategies/saveDraft': z.strictObject({ id: idSchema, draft: specInputSchema }),
   'strategies/getDraft': z.strictObject({ id: idSchema }),
 } as const;
 
@@ -79,8 +78,8 @@ export interface StrategyDetail extends StrategySummary {
 }
 
 export interface StrategyDraft {
-  /** Whatever the builder saved; it may be an invalid, half-edited spec. */
-  readonly draft: Record<string, unknown>;
+  /** The spec as the builder left it: half-edited, it may not pass validation (check it before it runs). */
+  readonly draft: StrategySpec;
   readonly savedAt: number;
 }
 

@@ -16,7 +16,8 @@ export interface StoredStrategy extends StoredStrategySummary {
 }
 
 export interface StoredDraft {
-  readonly draft: Record<string, unknown>;
+  /** The builder's spec as it was saved: it may not pass validation. */
+  readonly draft: StrategySpec;
   readonly savedAt: number;
 }
 
@@ -64,7 +65,7 @@ export interface StrategyStore {
   /** Undoes a soft delete; null when there is no deleted strategy `id`. */
   restore(id: StrategyId): StoredStrategy | null;
   /** Returns false when there is no live strategy `id`. */
-  saveDraft(id: StrategyId, draft: Record<string, unknown>, savedAt: number): boolean;
+  saveDraft(id: StrategyId, draft: object, savedAt: number): boolean;
   getDraft(id: StrategyId): StoredDraft | null;
   /** Removes for good the strategies deleted before `before`; returns how many. */
   purgeDeleted(before: number): number;

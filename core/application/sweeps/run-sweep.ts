@@ -3,7 +3,7 @@ import type { Timeframe } from '../../domain/market/timeframe.js';
 import { objective as makeObjective, type Objective } from '../../domain/optimize/objective.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { BarStore } from '../data/bar-store.js';
-import { checkSweepConfig, optimize, type SweepProgress } from './search-variants.js';
+import { checkSweepConfig, searchVariants, type SweepProgress } from './search-variants.js';
 import type { CancelSignal, SweepConfig, SweepCounts, SweepData, SweepStore, SweepSummary, SweepVariant, VariantEvaluator } from './ports.js';
 import { findTemplate } from '../../domain/strategy/templates.js';
 
@@ -88,7 +88,7 @@ export async function runSweep(deps: RunSweepDeps, args: RunSweepArgs, control: 
   control.onStarted?.(sweep);
   let counts: SweepCounts = sweep.counts;
   try {
-    const outcome = await optimize(deps.evaluator, config, data, {
+    const outcome = await searchVariants(deps.evaluator, config, data, {
       clock: deps.clock,
       ...(control.cancel ? { cancel: control.cancel } : {}),
       onVariants: (variants, c) => {

@@ -19,7 +19,7 @@ export interface SweepProgress {
   readonly etaMs: number | null;
 }
 
-export interface OptimizeHooks {
+export interface SearchHooks {
   /** Each batch of finished variants (any order), with the counts after it. */
   onVariants?(variants: readonly SweepVariant[], counts: SweepCounts): void;
   onProgress?(progress: SweepProgress): void;
@@ -28,7 +28,7 @@ export interface OptimizeHooks {
   readonly clock: () => number;
 }
 
-export interface OptimizeOutcome {
+export interface SearchOutcome {
   /** Every variant run, best first. */
   readonly ranked: readonly SweepVariant[];
   readonly counts: SweepCounts;
@@ -75,7 +75,7 @@ export function variantSpec(config: SweepConfig, values: Readonly<Record<string,
  * asking for more (genetic search breeds from them). Variant indices follow the order
  * the plan proposed them, so results do not depend on which worker finished first.
  */
-export async function optimize(evaluator: VariantEvaluator, config: SweepConfig, data: SweepData, hooks: OptimizeHooks): Promise<OptimizeOutcome> {
+export async function searchVariants(evaluator: VariantEvaluator, config: SweepConfig, data: SweepData, hooks: SearchHooks): Promise<SearchOutcome> {
   let plan;
   try {
     plan = createSearchPlan(config.space, config.constraints, config.method, config.objective);

@@ -14,7 +14,7 @@ import type { BacktestExecutor } from '../backtest/backtest-executor.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { BarStore } from '../data/bar-store.js';
 import { requireInstrument } from '../data/instruments.js';
-import { checkSweepConfig, optimize, variantSpec } from './search-variants.js';
+import { checkSweepConfig, searchVariants, variantSpec } from './search-variants.js';
 import type { BarsRead, CancelSignal, SweepConfig, SweepCounts, SweepData, VariantEvaluator } from './ports.js';
 import { toObjective, type RunSweepArgs } from './run-sweep.js';
 
@@ -94,7 +94,7 @@ export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArg
   let cancelled = false;
   for (const w of windows) {
     const data: SweepData = { ...base, fromTs: w.inSample.fromTs, toTs: w.inSample.toTs };
-    const outcome = await optimize(deps.evaluator, config, data, {
+    const outcome = await searchVariants(deps.evaluator, config, data, {
       clock: deps.clock,
       ...(control.cancel ? { cancel: control.cancel } : {}),
       onProgress: (p) => control.progress?.({ window: w.index, windows: windows.length, done: p.done, total: p.total }),

@@ -86,7 +86,7 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
     setSaved(loaded.data.detail);
     // A draft equal to the saved spec (left by "discard" or an edit typed back) is no unsaved edit.
     if (loaded.data.draft && !sameValue(loaded.data.draft.draft, loaded.data.detail.spec)) {
-      setSpec(loaded.data.draft.draft as unknown as StrategySpec);
+      setSpec(loaded.data.draft.draft);
       setRestoredAt(loaded.data.draft.savedAt);
     } else setSpec(loaded.data.detail.spec);
   }
