@@ -1,5 +1,3 @@
-import type { Costs, Sizing } from '../strategy/spec.js';
-
 /**
  * Rounds a fill price to the instrument's tick in the adverse direction: buys up, sells
  * down. A small epsilon absorbs binary error so on-tick prices stay where they are.
@@ -60,48 +58,4 @@ function fromStepsSlow(steps: number, unit: number): number {
 function unitDecimals(unit: number): number {
   const s = unit.toString();
   return s.includes('e-') ? Number(s.split('e-')[1]) + (s.split('e-')[0]?.split('.')[1]?.length ?? 0) : (s.split('.')[1]?.length ?? 0);
-}
-
-/** Fill price of a buy at `reference` after adverse slippage, on the tick. */
-export function buyPrice(reference: number, costs: Costs, tick: number): number {
-  return roundToTick(reference * (1 + costs.slippageBps / 10_000), tick, true);
-}
-
-/** Fill price of a sell at `reference` after adverse slippage, on the tick. */
-export function sellPrice(reference: number, costs: Costs, tick: number): number {
-  return roundToTick(reference * (1 - costs.slippageBps / 10_000), tick, false);
-}
-
-/** Commission of one fill: percent of notional plus the fixed amount. Never negative. */
-export function commission(quantity: number, price: number, costs: Costs): number {
-  return Math.max(0, (quantity * price * costs.commissionPct) / 100 + costs.commissionFixed);
-}
-
-/** The largest quantity whose notional plus commission fits in `budget`, before step rounding. */
-export function affordableQuantity(budget: number, price: number, costs: Costs): number {
-  const q = (budget - costs.commissionFixed) / (price * (1 + costs.commissionPct / 100));
-  return q > 0 ? q : 0;
-}
-
-/**
- * Quantity for an order at fill price `price` under the sizing rule, rounded down to
- * the step. `equity` is the account's equity marked at this open; `free` is what is
- * left for new exposure (equity minus the open position's notional): the engine never
- * borrows, so every order is capped at what `free` pays for, commission included.
- */
-export function orderQuantity(sizing: Sizing, equity: number, free: number, price: number, costs: Costs, step: number): number {
-  let wanted: number;
-  switch (sizing.kind) {
-    case 'fixedQuantity':
-      wanted = sizing.quantity;
-      break;
-    case 'fixedCash':
-      wanted = affordableQuantity(sizing.cash, price, costs);
-      break;
-    case 'percentEquity':
-      wanted = affordableQuantity((equity * sizing.percent) / 100, price, costs);
-      break;
-  }
-  const cap = affordableQuantity(free, price, costs);
-  return roundDownQuantity(Math.min(wanted, cap), step);
 }
