@@ -2,16 +2,18 @@
  * Two builds of the engine side by side in one process (issue 15: the engine split must
  * not cost time). Each argument is an ES module bundling core/domain/engine/index.ts of
  * one commit; the same scenarios run on both, interleaved round by round (A then B, then
- * B then A), so both see the same machine load. Prints, per scenario, the best and the
- * median time of each build over the rounds, their ratio, and whether the two builds'
- * outputs are byte-identical (equity, drawdown, trades, markers, metrics).
+ * B then A), so both see the same machine load, in two processes (each build imported
+ * first in one). Prints, per scenario, the best and the median time of each build over
+ * all rounds, their ratio, and whether the two builds' outputs are byte-identical
+ * (equity, drawdown, trades, markers, metrics).
  *
  *   node scripts/build.mjs --node
  *   npx esbuild core/domain/engine/index.ts --bundle --format=esm --outfile=/tmp/engine-b.mjs
  *   (the same from a `git archive <base> core/domain` copy into /tmp/engine-a.mjs)
  *   node --expose-gc dist/bench/engine-ab.js /tmp/engine-a.mjs /tmp/engine-b.mjs [rounds] [scenario name part]
  */
-import { pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { computeSeries } from '../core/domain/indicators/compute.js';
 import { randomWalkBars } from '../core/domain/indicators/random-walk.js';
@@ -129,17 +131,22 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-async function main(): Promise<void> {
-  const [pathA, pathB, roundsArg, only] = process.argv.slice(2);
-  if (!pathA || !pathB) throw new Error('usage: engine-ab <engine-a.mjs> <engine-b.mjs> [rounds] [scenario name part]');
-  const rounds = Number(roundsArg ?? 12);
-  const engines = [(await import(pathToFileURL(pathA).href)) as EngineModule, (await import(pathToFileURL(pathB).href)) as EngineModule];
+interface OrderResult {
+  readonly names: string[];
+  /** Per scenario: the times of the first and of the second module given. */
+  readonly times: [number[], number[]][];
+  readonly identical: boolean[];
+}
+
+/** One process, modules imported in the order given (the first imported runs measurably differently: see main). */
+async function measure(first: string, second: string, rounds: number, only: string | undefined): Promise<OrderResult> {
+  const engines = [(await import(pathToFileURL(first).href)) as EngineModule, (await import(pathToFileURL(second).href)) as EngineModule];
   const list = scenarios().filter((s) => only === undefined || s.name.includes(only));
   const inputs = list.map((s) => engines.map((e) => s.input(e)));
   const identical = list.map((_, k) => outputBytes(engines[0]!.runBacktest(inputs[k]![0]!)) === outputBytes(engines[1]!.runBacktest(inputs[k]![1]!)));
   // Warm both builds on every scenario before any timing (V8 tier-up, GC sizing).
   for (let w = 0; w < 5; w++) for (let k = 0; k < list.length; k++) for (let e = 0; e < 2; e++) engines[e]!.runBacktest(inputs[k]![e]!);
-  const times = list.map(() => [[] as number[], [] as number[]]);
+  const times = list.map((): [number[], number[]] => [[], []]);
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? [0, 1] : [1, 0];
     for (let k = 0; k < list.length; k++) {
@@ -148,14 +155,41 @@ async function main(): Promise<void> {
         times[k]![e]!.push(timeOnce(3, () => engines[e]!.runBacktest(input)));
       }
     }
-    process.stderr.write(`round ${r + 1}/${rounds}\n`);
   }
-  process.stdout.write(`machine: ${machineDescription()}\nA: ${pathA}\nB: ${pathB}\nrounds: ${rounds} (best of 3 calls each, A/B order alternating)\n\n`);
+  return { names: list.map((s) => s.name), times, identical };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    const [, first, second, rounds, only] = args;
+    process.stdout.write(JSON.stringify(await measure(first!, second!, Number(rounds), only === '' ? undefined : only)));
+    return;
+  }
+  const [pathA, pathB, roundsArg, only] = args;
+  if (!pathA || !pathB) throw new Error('usage: engine-ab <engine-a.mjs> <engine-b.mjs> [rounds] [scenario name part]');
+  const rounds = Number(roundsArg ?? 12);
+  // Two processes, A imported first in one and B in the other, samples pooled: in one
+  // process the module imported second read 2-5 % slower whichever it was (an A/A run
+  // showed it), so a single order would favour A.
+  const child = (first: string, second: string): OrderResult =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', first, second, String(rounds), only ?? ''], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      }),
+    ) as OrderResult;
+  const ab = child(pathA, pathB);
+  const ba = child(pathB, pathA);
+  process.stdout.write(
+    `machine: ${machineDescription()}\nA: ${pathA}\nB: ${pathB}\nrounds: ${rounds} x 2 processes (A imported first, then B first; best of 3 calls each, order alternating per round)\n\n`,
+  );
   process.stdout.write('| scenario | A best / median ms | B best / median ms | B / A (medians) | outputs identical |\n|---|---|---|---|---|\n');
-  list.forEach((s, k) => {
-    const [a, b] = times[k]!;
+  ab.names.forEach((name, k) => {
+    const a = [...ab.times[k]![0], ...ba.times[k]![1]];
+    const b = [...ab.times[k]![1], ...ba.times[k]![0]];
     const f = (xs: number[]) => `${Math.min(...xs).toFixed(2)} / ${median(xs).toFixed(2)}`;
-    process.stdout.write(`| ${s.name} | ${f(a!)} | ${f(b!)} | ${(median(b!) / median(a!)).toFixed(3)} | ${identical[k] ? 'yes' : 'NO'} |\n`);
+    process.stdout.write(`| ${name} | ${f(a)} | ${f(b)} | ${(median(b) / median(a)).toFixed(3)} | ${ab.identical[k] && ba.identical[k] ? 'yes' : 'NO'} |\n`);
   });
 }
 

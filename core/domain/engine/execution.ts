@@ -46,6 +46,7 @@ export class OrderMatchingEngine {
   private magnifierIndex = 0;
 
   private readonly position: Position;
+  private readonly barMs: number;
 
   constructor(
     private readonly account: Account,
@@ -54,6 +55,7 @@ export class OrderMatchingEngine {
     private readonly rules: MatchingRules,
   ) {
     this.position = account.position;
+    this.barMs = rules.barMs;
   }
 
   /** Takes the bars (and the 1-minute bars of the same span) that the next fills happen on. */
@@ -169,10 +171,13 @@ export class OrderMatchingEngine {
   /** Resolves stops and targets in bar i: on its 1-minute path when the chunk has it, else on its OHLC. */
   resolveIntrabar(i: number, g: number): void {
     const bars = this.bars!;
+    // Read once per bar, not per span: the magnifier walks up to a bar's worth of minutes.
+    const side = this.position.side;
+    const barsHeld = g - this.position.entryBar + 1;
     const mag = this.magnifierBars;
     if (mag) {
       const start = bars.ts[i]!;
-      const end = start + this.rules.barMs;
+      const end = start + this.barMs;
       const mts = mag.ts;
       const m = mts.length;
       let j = this.magnifierIndex;
@@ -180,21 +185,21 @@ export class OrderMatchingEngine {
       this.magnifierIndex = j;
       if (j < m && mts[j]! < end) {
         for (; j < m && mts[j]! < end; j++) {
-          if (this.resolveSpan(mag.open[j]!, mag.high[j]!, mag.low[j]!, mts[j]!, g)) return;
+          if (this.resolveSpan(side, mag.open[j]!, mag.high[j]!, mag.low[j]!, mts[j]!, g, barsHeld)) return;
         }
         return;
       }
     }
-    this.resolveSpan(bars.open[i]!, bars.high[i]!, bars.low[i]!, bars.ts[i]!, g);
+    this.resolveSpan(side, bars.open[i]!, bars.high[i]!, bars.low[i]!, bars.ts[i]!, g, barsHeld);
   }
 
   /**
-   * One span (a bar, or a 1-minute bar of it) with unknown path inside: a gap through a
-   * level fills at the open; otherwise the stop is assumed hit before the target (the
-   * adverse order). The trail moves only after the span, with its extreme. True if it exited.
+   * One span (a bar, or a 1-minute bar of it) with unknown path inside, for a position on
+   * side s: a gap through a level fills at the open; otherwise the stop is assumed hit
+   * before the target (the adverse order). The trail moves only after the span, with its
+   * extreme. True if it exited.
    */
-  private resolveSpan(open: number, high: number, low: number, ts: number, g: number): boolean {
-    const s = this.position.side;
+  private resolveSpan(s: number, open: number, high: number, low: number, ts: number, g: number, barsHeld: number): boolean {
     const stop = this.stopLevel;
     const target = this.targetLevel;
     const trail = this.trailActive ? this.extreme - s * this.trailDistance : Number.NaN;
@@ -205,7 +210,6 @@ export class OrderMatchingEngine {
       level = trail;
       reason = 'trailingStop';
     }
-    const barsHeld = g - this.position.entryBar + 1;
     if (s === 1) {
       if (open <= level) return this.exitAt(open, reason, g, ts, barsHeld);
       if (open >= target) return this.exitAt(open, 'takeProfit', g, ts, barsHeld);
