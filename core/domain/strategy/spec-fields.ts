@@ -88,10 +88,14 @@ function lowerFirst(text: string): string {
   return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
 }
 
+/** A field's label after its group, where no heading says the group: 'Pyramiding: max adds', 'Time exit'. */
+export function groupedLabel(field: Pick<SpecField, 'group' | 'label'>): string {
+  return field.group ? `${field.group}: ${lowerFirst(field.label)}` : field.label;
+}
+
 /** A field's name on its own, with its unit: 'Stop loss: ATR period (bars)', 'Slippage (bps)', 'Initial cash'. */
 export function specFieldName(field: SpecField): string {
-  const name = field.group ? `${field.group}: ${lowerFirst(field.label)}` : field.label;
-  return field.unit ? `${name} (${field.unit})` : name;
+  return field.unit ? `${groupedLabel(field)} (${field.unit})` : groupedLabel(field);
 }
 
 /** A catalog parameter's allowed values as a limit. */
