@@ -276,8 +276,8 @@ class BacktestEngine implements BacktestSession {
       }
       const c = close[i]!;
       // The strategy's close. Position variables, dynamic conditions and the signal reads
-      // stay inline here (not in strategy.onBar): as a call per bar they cost 3-7 % on
-      // strategies that take this path on every bar (measured with bench/engine-ab.ts).
+      // stay inline here, not in strategy.onBar: as a call on every bar of this path they
+      // cost ~7 % on a strategy with brackets (bench/engine-ab.ts, docs/BENCHMARKS.md).
       if (usesPositionValues) {
         if (side !== 0) {
           positionValues[0] = (side * (c - position.avgEntry) * 100) / position.avgEntry;
