@@ -1,11 +1,11 @@
 /**
  * Rounds a fill price to the instrument's tick in the adverse direction: buys up, sells
- * down. A small epsilon absorbs binary error so on-tick prices stay where they are.
+ * down. A price already on the tick stays where it is, for ticks from 1e-8 to 1 and prices
+ * up to 1e7 (up to 1e15 steps; see stepsOf and onGridTolerance).
  */
 export function roundToTick(price: number, tick: number, up: boolean): number {
   if (!(tick > 0)) return price;
-  const steps = up ? Math.ceil(price / tick - 1e-9) : Math.floor(price / tick + 1e-9);
-  return fromSteps(steps, tick);
+  return fromSteps(wholeSteps(price, tick, up), tick);
 }
 
 /**
@@ -15,7 +15,27 @@ export function roundToTick(price: number, tick: number, up: boolean): number {
  */
 export function roundDownQuantity(quantity: number, step: number): number {
   if (!(quantity > 0)) return 0;
-  return fromSteps(Math.floor(quantity / step + 1e-9), step);
+  return fromSteps(wholeSteps(quantity, step, false), step);
+}
+
+/**
+ * value / unit as a whole number of units: the nearest one when the quotient is within
+ * binary error of it (the value is on the grid), else the next one up or down.
+ *
+ * The error grows with the count: a price of 1e7 on a 1e-8 tick is 1e15 steps, where one
+ * rounding is ~0.1 step, so a fixed epsilon (1e-9 steps, kept as the floor) moved on-grid
+ * prices a tick once counts passed ~1e7. The tolerance is the bound of the value's own
+ * rounding plus the quotient's: two units in the last place (2^-53 each, relative) when the
+ * unit's inverse is a whole number (one exact-operand multiplication: 1e-8 -> x 1e8),
+ * three when dividing by a unit that is itself a rounded binary fraction.
+ */
+function wholeSteps(value: number, unit: number, up: boolean): number {
+  const inverse = wholeInverse(unit);
+  const steps = inverse > 0 ? value * inverse : value / unit;
+  const tolerance = Math.max(1e-9, Math.abs(steps) * (inverse > 0 ? 2.3e-16 : 3.4e-16));
+  const nearest = Math.round(steps);
+  if (Math.abs(steps - nearest) <= tolerance) return nearest;
+  return up ? Math.ceil(steps) : Math.floor(steps);
 }
 
 /**
@@ -27,8 +47,14 @@ function fromSteps(steps: number, unit: number): number {
   // A run alternates between two units (the price tick and the quantity step): two
   // remembered entries answer those without the Map lookup (hashing a double), which
   // showed in the engine's profile at ~18,000 fills per run.
-  if (unit === lastUnitA) return lastInverseA > 0 ? steps / lastInverseA : fromStepsSlow(steps, unit);
-  if (unit === lastUnitB) return lastInverseB > 0 ? steps / lastInverseB : fromStepsSlow(steps, unit);
+  const inverse = wholeInverse(unit);
+  return inverse > 0 ? steps / inverse : fromStepsSlow(steps, unit);
+}
+
+/** The unit's inverse when it is a whole number (0.01 -> 100), else 0. */
+function wholeInverse(unit: number): number {
+  if (unit === lastUnitA) return lastInverseA;
+  if (unit === lastUnitB) return lastInverseB;
   let inverse = inverses.get(unit);
   if (inverse === undefined) {
     const candidate = Math.round(1 / unit);
@@ -39,7 +65,7 @@ function fromSteps(steps: number, unit: number): number {
   lastInverseB = lastInverseA;
   lastUnitA = unit;
   lastInverseA = inverse;
-  return inverse > 0 ? steps / inverse : fromStepsSlow(steps, unit);
+  return inverse;
 }
 
 let lastUnitA = Number.NaN;
