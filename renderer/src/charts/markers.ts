@@ -1,11 +1,9 @@
 import type uPlot from 'uplot';
+import type { MarkerKind } from '../../../core/domain/engine/index.js';
 import type { MarkerSeries } from '../api/contract.js';
 import { lowerBound } from './downsample.js';
 
-/** The engine's kinds of fill: entries and adds, partial and full exits, long and short. */
-export type MarkerKind = MarkerSeries['kind'][number];
-
-/** A trade or signal marker on the price chart, at x = ts (seconds) and y = price (NaN: on the close). */
+/** A trade or signal marker on the price chart, at x = ts (seconds) and y = price (NaN: on the close); its kind is the engine's. */
 export interface Marker {
   readonly ts: number;
   readonly price: number;
@@ -18,7 +16,7 @@ export interface MarkerSet {
   readonly items: readonly Marker[];
 }
 
-/** The fills of a series as chart markers (times in seconds). */
+/** The fills of a run or a preview as chart markers (times in seconds). */
 export function markersOf(series: MarkerSeries): Marker[] {
   return series.ts.map((ts, i) => ({ ts: ts / 1000, price: series.price[i]!, kind: series.kind[i]! }));
 }
@@ -29,21 +27,22 @@ export function markerSet(markers: readonly Marker[]): MarkerSet {
   return { ts: Float64Array.from(items, (m) => m.ts), items };
 }
 
-// Entries green (long) / red (short); exits in a colour of their own, so an exit never
-// reads as a pale entry (hollow light-green triangles were hard to tell apart).
-const EXIT = '#e08a1e';
-const COLORS: Record<MarkerKind, string> = {
-  entryLong: '#2ea36b',
-  addLong: '#2ea36b',
-  entryShort: '#e04848',
-  addShort: '#e04848',
+// Entries (and adds) green triangles up for long, red down for short; exits (partial or
+// whole) an orange cross, so an exit never reads as a pale entry (hollow light-green
+// triangles were hard to tell apart). Keyed by every engine kind: a new one must be drawn.
+const LONG_ENTRY = { colour: '#2ea36b', glyph: 'up' } as const;
+const SHORT_ENTRY = { colour: '#e04848', glyph: 'down' } as const;
+const EXIT = { colour: '#e08a1e', glyph: 'cross' } as const;
+const STYLES: Readonly<Record<MarkerKind, { readonly colour: string; readonly glyph: 'up' | 'down' | 'cross' }>> = {
+  entryLong: LONG_ENTRY,
+  addLong: LONG_ENTRY,
+  entryShort: SHORT_ENTRY,
+  addShort: SHORT_ENTRY,
   exitLong: EXIT,
   partialExitLong: EXIT,
   exitShort: EXIT,
   partialExitShort: EXIT,
 };
-const EXITS: ReadonlySet<MarkerKind> = new Set<MarkerKind>(['exitLong', 'partialExitLong', 'exitShort', 'partialExitShort']);
-const LONG_ENTRIES: ReadonlySet<MarkerKind> = new Set<MarkerKind>(['entryLong', 'addLong']);
 
 /**
  * Returns a draw hook painting markers: entries as filled triangles (up for long, down for
@@ -77,17 +76,18 @@ export function drawMarkers(getMarkers: () => MarkerSet): (u: uPlot) => void {
         price = closes[Math.min(xs.length - 1, lowerBound(xs, marker.ts))] ?? Number.NaN;
       }
       const y = u.valToPos(price, 'y', true);
-      if (EXITS.has(marker.kind)) {
-        drawCross(ctx, x, y, size * 0.9, COLORS[marker.kind]);
+      const style = STYLES[marker.kind];
+      if (style.glyph === 'cross') {
+        drawCross(ctx, x, y, size * 0.9, style.colour);
         continue;
       }
-      const up = LONG_ENTRIES.has(marker.kind);
+      const up = style.glyph === 'up';
       ctx.beginPath();
       ctx.moveTo(x, up ? y + size * 0.4 : y - size * 0.4);
       ctx.lineTo(x - size, up ? y + size * 2 : y - size * 2);
       ctx.lineTo(x + size, up ? y + size * 2 : y - size * 2);
       ctx.closePath();
-      ctx.fillStyle = COLORS[marker.kind];
+      ctx.fillStyle = style.colour;
       ctx.fill();
     }
     ctx.restore();

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { FAKE_VARIABLE_DEFS } from '../../test-kit/fake-catalog.js';
 import { equityCsv, htmlReport, tradesCsv, type ReportRun, type ReportTrade } from './report.js';
 
 // An exit reason the engine never writes, to see the CSV quote it.
@@ -36,7 +35,7 @@ const run: ReportRun = {
   extras: { sweepVariant: { sweepId: 's1', sweepName: 'SMA sweep', index: 3, params: { fast: 10, slow: 50 } } },
 };
 const equity = { ts: [0, 1, 2], equity: [1, 2, 1.5], drawdown: [0, 0, -25] };
-const context = { generatedAt: new Date(Date.UTC(2024, 2, 6, 9, 5)), variables: FAKE_VARIABLE_DEFS };
+const context = { generatedAt: new Date(Date.UTC(2024, 2, 6, 9, 5)) };
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
 /** The report's text with tags dropped, entities decoded and whitespace collapsed: what a reader sees. */
 const visible = (html: string): string =>

@@ -1,16 +1,17 @@
 /** Labels, order and formatting of run metrics: the Run screen's metrics table and the HTML report share them. */
+import type { BacktestMetrics } from '../../../../core/domain/engine/index.js';
 import type { RunMetrics } from '../../api/contract.js';
 import { formatCountOf, formatNumber } from '../../app/format.js';
 
-/** A metric's name: a key of the engine's metrics. */
-export type MetricName = keyof RunMetrics;
+/** A metric the engine computes for every run. */
+export type MetricName = keyof BacktestMetrics;
 
 /**
- * Display order and label of every metric the engine reports, traders' first figures at
- * the top. Typed by the engine's metrics: a metric added, renamed or removed there fails
- * to compile here, so no metric goes unlabelled.
+ * Every metric of a run with its label, in display order (what traders look at first,
+ * first): the one set of metric words the Run screen, the HTML report and Optimize use.
+ * Keyed by the engine's own type, so a metric added or renamed there must be named here.
  */
-const LABELS: { readonly [K in MetricName]-?: string } = {
+export const METRIC_LABELS = {
   totalReturnPct: 'Total return %',
   cagrPct: 'CAGR %',
   annualizedReturnPct: 'Annualized return %',
@@ -41,12 +42,13 @@ const LABELS: { readonly [K in MetricName]-?: string } = {
   start: 'First bar (UTC)',
   // The engine's end is where the last bar closes (its open + one bar), not its open.
   end: 'Last bar closes (UTC)',
-};
-const ROWS = Object.entries(LABELS) as [MetricName, string][];
+} as const satisfies { readonly [K in MetricName]: string };
+
+const KNOWN = Object.entries(METRIC_LABELS) as [MetricName, string][];
 
 /** Returns [name, label] of every metric any of the runs has, in display order. */
 export function metricRows(metrics: readonly Partial<RunMetrics>[]): [MetricName, string][] {
-  return ROWS.filter(([name]) => metrics.some((m) => name in m));
+  return KNOWN.filter(([name]) => metrics.some((m) => name in m));
 }
 
 /** Formats a metric: durations (…Ms) as days/hours, others as numbers. */
@@ -67,7 +69,7 @@ export function formatMetric(key: string, value: number | null | undefined): str
  * trader's words, where two figures look alike (CAGR and annualized return) or the basis
  * is not obvious.
  */
-export const METRIC_HELP: { readonly [K in MetricName]?: string } = {
+export const METRIC_HELP: Readonly<Record<string, string | undefined>> = {
   totalReturnPct: 'Final equity over initial cash, open position marked at the last close',
   cagrPct: 'Compound annual growth in calendar time: the total return compounded over 365.25-day years of the run',
   annualizedReturnPct: 'The total return compounded over years of trading bars (252 trading days a year for data without weekend bars, 365 with them); differs from CAGR when the data has closed days',
@@ -83,17 +85,17 @@ export const METRIC_HELP: { readonly [K in MetricName]?: string } = {
   expectancy: 'Mean PnL per closed trade, in the quote currency',
   sqn: "System quality number: sqrt(trades) x mean / standard deviation of trade returns",
   totalFees: 'Every commission paid, the open position\'s entry commission included',
-};
+} satisfies Partial<Record<MetricName, string>>;
 
 /** Metrics that count things. */
-const COUNTS: ReadonlySet<string> = new Set<MetricName>(['tradeCount']);
+const COUNTS = new Set(['tradeCount']);
 
 /**
  * Metrics the engine extrapolates to a year (docs/ENGINE.md): CAGR compounds the run's
  * growth to 365.25 days, the annualized return to a year of bars, and volatility, Sharpe
  * and Sortino scale by sqrt(bars per year); Calmar divides CAGR.
  */
-export const ANNUALIZED_METRICS: ReadonlySet<MetricName> = new Set<MetricName>(['cagrPct', 'annualizedReturnPct', 'annualizedVolatilityPct', 'sharpe', 'sortino', 'calmar']);
+export const ANNUALIZED_METRICS: ReadonlySet<string> = new Set(['cagrPct', 'annualizedReturnPct', 'annualizedVolatilityPct', 'sharpe', 'sortino', 'calmar']);
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
