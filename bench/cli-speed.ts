@@ -6,7 +6,9 @@
 // /usr/bin/time when there is one) is printed beside wall time: on a shared machine wall
 // time mostly measures the neighbours.
 //   npm run build && node dist/bench/cli-speed.js [--rounds N] [--write-docs]
-// --write-docs rewrites its block of docs/BENCHMARKS.md (`cli-speed`).
+// --write-docs rewrites its block of docs/BENCHMARKS.md (`cli-speed`). BWS_BENCH_BEFORE=
+// path/to/other/bin/bws.js also times another build's CLI (on a data dir of its own) in
+// the same rounds, for a before/after.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -50,24 +52,37 @@ const median = (xs: readonly number[]): number => {
 };
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
-export async function run(rounds = 5): Promise<BenchRow[]> {
+/** The backtest command of a CLI on its own data dir holding the year (imported by that CLI). */
+function prepareCli(cli: string, csv: string, dataDir: string): string[] {
+  execFileSync(process.execPath, [cli, 'data', 'import', csv, '--symbol', 'BENCH', '--timeframe', '1m', '--data-dir', dataDir, '--json'], { stdio: 'ignore' });
+  return [cli, 'backtest', '--template', 'sma-cross', '--param', 'fast=10', '--param', 'slow=30', '--symbol', 'BENCH', '--json', '--data-dir', dataDir];
+}
+
+export async function run(rounds = 5, before = process.env['BWS_BENCH_BEFORE']): Promise<BenchRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bws-bench-cli-'));
   try {
     const csv = path.join(dir, 'year.csv');
     writeRandomWalkCsv(csv, { rows: YEAR_OF_MINUTES });
     const dataDir = path.join(dir, 'data');
-    execFileSync(process.execPath, [bws, 'data', 'import', csv, '--symbol', 'BENCH', '--timeframe', '1m', '--data-dir', dataDir, '--json'], { stdio: 'ignore' });
-    const backtest = [bws, 'backtest', '--template', 'sma-cross', '--param', 'fast=10', '--param', 'slow=30', '--symbol', 'BENCH', '--json', '--data-dir', dataDir];
-    // Both loaded once before timing (the OS file cache holds the CSV and the database alike).
+    const backtest = prepareCli(bws, csv, dataDir);
+    const backtestBefore = before ? prepareCli(before, csv, path.join(dir, 'data-before')) : null;
+    // Each loaded once before timing (the OS file cache holds the CSV and the databases alike).
     timed(backtest);
     timed([bare, csv, '10', '30']);
+    if (backtestBefore) timed(backtestBefore);
     const help: Timed[] = [];
     const runs: Timed[] = [];
     const loops: Timed[] = [];
+    const helpBefore: Timed[] = [];
+    const runsBefore: Timed[] = [];
     for (let i = 0; i < rounds; i++) {
       help.push(timed([bws, '--help']));
       runs.push(timed(backtest));
       loops.push(timed([bare, csv, '10', '30']));
+      if (before && backtestBefore) {
+        helpBefore.push(timed([before, '--help']));
+        runsBefore.push(timed(backtestBefore));
+      }
     }
     const last = JSON.parse(runs[runs.length - 1]!.stdout) as { runId: string; trades: unknown[] };
     const loop = JSON.parse(loops[0]!.stdout) as { bars: number; trades: number };
@@ -84,6 +99,18 @@ export async function run(rounds = 5): Promise<BenchRow[]> {
     const loopCpu = cpu(loops);
     const ratioCpu = runCpu !== null && loopCpu !== null ? runCpu / loopCpu : null;
     const cpuText = (x: number | null) => (x === null ? '' : `, ${ms(x)} CPU`);
+    const beforeRows: BenchRow[] =
+      runsBefore.length > 0
+        ? [
+            { figure: `before (${before}): \`bws --help\``, value: `${ms(wall(helpBefore))} wall${cpuText(cpu(helpBefore))}`, target: 'info', pass: true },
+            {
+              figure: 'before: `bws backtest --json` / bare loop, same rounds',
+              value: `${ms(wall(runsBefore))} wall${cpuText(cpu(runsBefore))}; ${(wall(runsBefore) / wall(loops)).toFixed(2)}x wall${loopCpu === null || cpu(runsBefore) === null ? '' : `, ${(cpu(runsBefore)! / loopCpu).toFixed(2)}x CPU`}`,
+              target: 'info',
+              pass: true,
+            },
+          ]
+        : [];
     return [
       { figure: `\`bws --help\`, whole process (median of ${rounds})`, value: `${ms(helpWall)} wall${cpuText(helpCpu)}`, target: '< 100 ms', pass: helpWall < 100 },
       {
@@ -104,6 +131,7 @@ export async function run(rounds = 5): Promise<BenchRow[]> {
         target: '<= 1.0x',
         pass: ratioWall <= 1.0,
       },
+      ...beforeRows,
     ];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -67,8 +67,6 @@ export class BacktestState {
    * minutes is 10 MB and more with many trades.
    */
   prepared: { readonly inputs: string; readonly result: BacktestResult } | null = null;
-  /** Runs executed here (the JIT priming stops once real runs have warmed the code). */
-  runs = 0;
 
   constructor(readonly indicators: IndicatorCache) {}
 }
@@ -203,7 +201,6 @@ export function executeRun(state: BacktestState, bars: RunBarSource, request: Ba
   const reused = inputs !== null && state.prepared?.inputs === inputs ? state.prepared.result : null;
   if (reused) state.prepared = null;
   const result = reused ?? runEngine(loaded, indicators.series, control);
-  state.runs++;
   let hash: string | undefined;
   return {
     loaded,
