@@ -8,7 +8,7 @@
 //   npm run build && node dist/bench/cli-speed.js [--rounds N] [--write-docs]
 // --write-docs rewrites its block of docs/BENCHMARKS.md (`cli-speed`). BWS_BENCH_BEFORE=
 // path/to/other/bin/bws.js also times another build's CLI (on a data dir of its own) in
-// the same rounds, for a before/after.
+// the same rounds, for a before/after (BWS_BENCH_BEFORE_LABEL names it in the table).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -73,9 +73,11 @@ export async function run(rounds = 5, before = process.env['BWS_BENCH_BEFORE']):
     const help: Timed[] = [];
     const runs: Timed[] = [];
     const loops: Timed[] = [];
+    const bareNode: Timed[] = [];
     const helpBefore: Timed[] = [];
     const runsBefore: Timed[] = [];
     for (let i = 0; i < rounds; i++) {
+      bareNode.push(timed(['-e', '0']));
       help.push(timed([bws, '--help']));
       runs.push(timed(backtest));
       loops.push(timed([bare, csv, '10', '30']));
@@ -102,7 +104,7 @@ export async function run(rounds = 5, before = process.env['BWS_BENCH_BEFORE']):
     const beforeRows: BenchRow[] =
       runsBefore.length > 0
         ? [
-            { figure: `before (${before}): \`bws --help\``, value: `${ms(wall(helpBefore))} wall${cpuText(cpu(helpBefore))}`, target: 'info', pass: true },
+            { figure: `before (${process.env['BWS_BENCH_BEFORE_LABEL'] ?? before}): \`bws --help\``, value: `${ms(wall(helpBefore))} wall${cpuText(cpu(helpBefore))}`, target: 'info', pass: true },
             {
               figure: 'before: `bws backtest --json` / bare loop, same rounds',
               value: `${ms(wall(runsBefore))} wall${cpuText(cpu(runsBefore))}; ${(wall(runsBefore) / wall(loops)).toFixed(2)}x wall${loopCpu === null || cpu(runsBefore) === null ? '' : `, ${(cpu(runsBefore)! / loopCpu).toFixed(2)}x CPU`}`,
@@ -113,6 +115,7 @@ export async function run(rounds = 5, before = process.env['BWS_BENCH_BEFORE']):
         : [];
     return [
       { figure: `\`bws --help\`, whole process (median of ${rounds})`, value: `${ms(helpWall)} wall${cpuText(helpCpu)}`, target: '< 100 ms', pass: helpWall < 100 },
+      { figure: '`node -e 0`: the runtime starting and exiting, the floor of any CLI here', value: `${ms(wall(bareNode))} wall${cpuText(cpu(bareNode))}`, target: 'info', pass: true },
       {
         figure: `\`bws backtest --json\`, SMA 10/30 on 1y 1m (${YEAR_OF_MINUTES.toLocaleString('en-US')} bars; ${last.trades.length} trades printed; run saved: ${saved ? 'yes' : 'NO'})`,
         value: `${ms(wall(runs))} wall${cpuText(runCpu)}`,
@@ -145,7 +148,10 @@ if (isMain(import.meta.url)) {
     const load = os.loadavg()[0]!.toFixed(1);
     const rows = await run(rounds);
     const table = ['| figure | value | target | result |', '|---|---|---|---|', ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.target} | ${r.pass ? 'pass' : 'short'} |`)].join('\n');
-    const body = `## CLI, whole processes side by side: \`node dist/bench/cli-speed.js --rounds ${rounds} --write-docs\`\n\nmachine: ${machineDescription()}\ndate: ${new Date().toISOString()}; load average at the start: ${load}\n\n${table}`;
+    const before = process.env['BWS_BENCH_BEFORE'];
+    const label = process.env['BWS_BENCH_BEFORE_LABEL'];
+    const env = before ? `BWS_BENCH_BEFORE=${before}${label ? ` BWS_BENCH_BEFORE_LABEL="${label}"` : ''} ` : '';
+    const body = `## CLI, whole processes side by side: \`${env}node dist/bench/cli-speed.js --rounds ${rounds} --write-docs\`\n\nmachine: ${machineDescription()}\ndate: ${new Date().toISOString()}; load average at the start: ${load}\n\n${table}`;
     writeSection(path.join(repo, 'docs/BENCHMARKS.md'), 'cli-speed', body);
     process.stdout.write(`machine: ${machineDescription()} (load average ${load})\n\n`);
     printRows(rows);
