@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FIRST_SCREEN_MARK, warmUpAfterFirstScreen } from './warm-up.js';
+import { FIRST_SCREEN_MARK, primeAfterFirstScreen } from './first-screen-priming.js';
 
-describe('warmUpAfterFirstScreen', () => {
+describe('primeAfterFirstScreen', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
     vi.useRealTimers();
@@ -11,7 +11,7 @@ describe('warmUpAfterFirstScreen', () => {
   it('asks for idle time only once the first screen has marked its paint', async () => {
     const idle = vi.fn((run: () => void) => run());
     vi.stubGlobal('requestIdleCallback', idle);
-    warmUpAfterFirstScreen();
+    primeAfterFirstScreen();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(idle).not.toHaveBeenCalled();
     performance.mark(FIRST_SCREEN_MARK);
@@ -22,7 +22,7 @@ describe('warmUpAfterFirstScreen', () => {
     vi.useFakeTimers();
     const idle = vi.fn();
     vi.stubGlobal('requestIdleCallback', idle);
-    warmUpAfterFirstScreen();
+    primeAfterFirstScreen();
     vi.advanceTimersByTime(1_499);
     expect(idle).not.toHaveBeenCalled();
     vi.advanceTimersByTime(10_000);
