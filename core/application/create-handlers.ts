@@ -1,5 +1,6 @@
 import type { Handlers } from './contract/handlers.js';
 import { backtestHandlers } from './backtest/handlers.js';
+import { clusterHandlers } from './cluster/handlers.js';
 import { dataHandlers } from './data/handlers.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { jobHandlers } from './jobs/handlers.js';
@@ -26,6 +27,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...systemHandlers(deps, throughput),
     ...sweepHandlers(deps, throughput),
     ...analysisHandlers(deps),
+    ...clusterHandlers(deps),
   };
 }
 

@@ -9,6 +9,7 @@ import type { RunStore } from './runs/run-store.js';
 import type { StrategyStore } from './strategies/strategy-store.js';
 import type { SweepStore, VariantEvaluator } from './sweeps/ports.js';
 import type { PerformanceProbe } from './system/performance-probe.js';
+import type { Cluster } from './cluster/ports.js';
 
 /** What `createHandlers` builds the handler table from: ports, use cases and host facts. */
 export interface HandlerDeps {
@@ -34,6 +35,8 @@ export interface HandlerDeps {
   readonly sweeps: SweepStore;
   /** Runs many variants on the same bars (the sweep worker pool). */
   readonly evaluator: VariantEvaluator;
+  /** The cluster of agents sweeps may run on instead (`--cluster URL`), or null. */
+  readonly cluster: Cluster | null;
   /** Pool, cache and memory figures for `system/performance`. */
   readonly performance: PerformanceProbe;
   /** Tells the compute workers the user is interacting (they pause while it goes on). */

@@ -27,6 +27,7 @@ import { openStorage, type Storage } from './sqlite/storage.js';
 import { SqliteStrategyStore } from './strategies/sqlite-strategy-store.js';
 import { SqliteSweepStore } from './sweeps/sqlite-sweep-store.js';
 import { WorkerVariantEvaluator } from './sweeps/worker-variant-evaluator.js';
+import { openCluster, type OpenedCluster } from './cluster/open-cluster.js';
 import { TEST_FAULTS_ENV } from './workers/backtest-protocol.js';
 import { createForegroundSignal, ForegroundActivity } from './workers/foreground-signal.js';
 import { WorkerBacktestExecutor } from './workers/worker-backtest-executor.js';
@@ -58,6 +59,11 @@ export interface WorkstationOptions {
   readonly logger?: Logger;
   /** New unique ids for strategies and jobs (default random UUIDs). */
   readonly newId?: () => string;
+  /**
+   * A cluster of `bws agent` processes sweeps may run on: its Redis URL (`--cluster`,
+   * docs/CLUSTER.md). Cluster sweeps a stopped app left running are resumed on open.
+   */
+  readonly cluster?: string;
 }
 
 export interface Workstation {
@@ -73,6 +79,8 @@ export interface Workstation {
   backtestPool(): WorkerBacktestExecutor | null;
   /** The sweep worker pool, once the first sweep or walk-forward created it. */
   sweepEvaluator(): WorkerVariantEvaluator | null;
+  /** The cluster sweeps may run on, when one is configured. */
+  readonly cluster: OpenedCluster | null;
   readonly demo: DemoSeedReport;
   close(): Promise<void>;
 }
@@ -129,6 +137,13 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const logger = options.logger ?? stderrLogger;
   const newId = options.newId ?? randomUUID;
   const storage = openStorage({ file: options.databaseFile ?? databasePath(dataDir) });
+  let cluster: OpenedCluster | null = null;
+  try {
+    cluster = options.cluster === undefined ? null : await openCluster(options.cluster, storage.barStore);
+  } catch (error) {
+    storage.close();
+    throw error;
+  }
   const demo = options.seedDemo === false ? { seeded: false, instruments: [] } : seedDemoDataIfEmpty(storage.barStore);
   const reader = () => storage.database.reader();
   const events = createEventBus((error) => logger.error('Event listener failed', { error }));
@@ -231,6 +246,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     latency,
     sweeps: new SqliteSweepStore(storage.writer, reader, clock),
     evaluator,
+    cluster,
     performance: performanceProbe,
     foreground: { noteActivity: (forMs) => foreground.note(forMs) },
   });
@@ -245,10 +261,11 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     backtests,
     backtestPool: () => pool,
     sweepEvaluator: () => sweepPool,
+    cluster,
     demo,
     async close() {
       closed = true;
-      await Promise.all([pool?.close(), sweepPool?.close()]);
+      await Promise.all([pool?.close(), sweepPool?.close(), cluster?.close()]);
       inProcess?.close();
       storage.close();
     },

@@ -8,6 +8,7 @@ import { minMaxIndices } from '../charts/downsample.js';
 import { requireInstrument } from '../data/instruments.js';
 import type { HandlerDeps } from '../handler-deps.js';
 import { toRunSweepArgs } from './sweep-args.js';
+import { evaluatorFor } from './sweep-target.js';
 
 const DEFAULT_BINS = 40;
 const DEFAULT_SIMULATIONS = 1000;
@@ -64,15 +65,16 @@ export function toWalkForwardReport(result: WalkForwardResult, symbol: string, t
 export function analysisHandlers(deps: HandlerDeps): Pick<SweepHandlers, 'walkforward/start' | 'montecarlo/run'> {
   return {
     'walkforward/start': async (args) => {
-      const { schedule, maxPoints, ...sweepArgs } = args;
+      const { schedule, maxPoints, target, ...sweepArgs } = args;
       const runArgs = toRunSweepArgs(sweepArgs);
+      const evaluator = evaluatorFor(deps, target);
       requireInstrument(deps.barStore, args.symbol);
       const job = deps.jobs.start({
         kind: 'sweep',
         title: `Walk-forward ${runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name} on ${args.symbol} ${args.timeframe}`,
         run: (context) =>
           runWalkForward(
-            { bars: deps.barStore, evaluator: deps.evaluator, executor: deps.backtests, clock: deps.clock },
+            { bars: deps.barStore, evaluator, executor: deps.backtests, clock: deps.clock, key: `wf-${context.jobId}` },
             {
               ...runArgs,
               schedule: {

@@ -84,12 +84,14 @@ export async function runSweep(deps: RunSweepDeps, args: RunSweepArgs, control: 
     toTs: args.toTs ?? null,
     magnifier: args.magnifier ?? true,
     quantityStep: args.quantityStep ?? null,
+    runsOn: deps.evaluator.runsOn ?? null,
   });
   control.onStarted?.(sweep);
   let counts: SweepCounts = sweep.counts;
   try {
     const outcome = await searchVariants(deps.evaluator, config, data, {
       clock: deps.clock,
+      key: sweep.id,
       ...(control.cancel ? { cancel: control.cancel } : {}),
       onVariants: (variants, c) => {
         counts = c;

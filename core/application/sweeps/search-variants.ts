@@ -26,6 +26,8 @@ export interface SearchHooks {
   readonly cancel?: CancelSignal;
   /** Wall clock for the rate and ETA (epoch ms). */
   readonly clock: () => number;
+  /** Names the search for the evaluator (EvaluateRequest.key): the sweep's id. */
+  readonly key?: string;
 }
 
 export interface SearchOutcome {
@@ -132,7 +134,7 @@ export async function searchVariants(evaluator: VariantEvaluator, config: SweepC
       };
     };
     const outcome = await evaluator.evaluate(
-      { data, variants: toRun },
+      { data, variants: toRun, ...(hooks.key === undefined ? {} : { key: hooks.key }) },
       {
         onBatch: (items) => {
           const variants = items.map(toVariant);

@@ -24,6 +24,8 @@ export interface WalkForwardDeps {
   /** Runs each window's out-of-sample backtest (equity and trades needed). */
   readonly executor: BacktestExecutor;
   readonly clock: () => number;
+  /** Names this walk-forward for the evaluator (a cluster's job ids); window w searches as `${key}-w${w}`. */
+  readonly key?: string;
 }
 
 export interface WalkForwardArgs extends Omit<RunSweepArgs, 'name'> {
@@ -96,6 +98,7 @@ export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArg
     const data: SweepData = { ...base, fromTs: w.inSample.fromTs, toTs: w.inSample.toTs };
     const outcome = await searchVariants(deps.evaluator, config, data, {
       clock: deps.clock,
+      ...(deps.key === undefined ? {} : { key: `${deps.key}-w${w.index}` }),
       ...(control.cancel ? { cancel: control.cancel } : {}),
       onProgress: (p) => control.progress?.({ window: w.index, windows: windows.length, done: p.done, total: p.total }),
     });

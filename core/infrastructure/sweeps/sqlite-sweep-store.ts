@@ -40,6 +40,8 @@ interface SweepRow {
   rejected: number;
   invalid: number;
   error: string | null;
+  /** From sweep_clusters (LEFT JOIN): the cluster it runs on, or null. */
+  cluster_address: string | null;
 }
 
 interface VariantRow {
@@ -54,6 +56,8 @@ interface VariantRow {
 }
 
 const VARIANT_COLUMNS = 'idx, generation, params_json, metrics_json, error, score, eligible, run_id';
+/** A sweep row with the cluster it runs on. */
+const SWEEP_SELECT = 'SELECT sweeps.*, sweep_clusters.address AS cluster_address FROM sweeps LEFT JOIN sweep_clusters ON sweep_clusters.sweep_id = sweeps.id';
 const BEST_FIRST = 'ORDER BY eligible DESC, rank_score DESC, idx';
 
 let lastMs = -1;
@@ -104,6 +108,9 @@ export class SqliteSweepStore implements SweepStore {
         sweep.magnifier ? 1 : 0,
         sweep.quantityStep,
       );
+    if (sweep.runsOn !== null) {
+      this.writer.prepare('INSERT INTO sweep_clusters (sweep_id, address, owner_pid) VALUES (?, ?, ?)').run(id, sweep.runsOn, process.pid);
+    }
     return this.get(id)!;
   }
 
@@ -111,8 +118,10 @@ export class SqliteSweepStore implements SweepStore {
     const sweep = this.get(id);
     if (!sweep) return;
     const objective = sweep.config.objective;
+    // OR IGNORE: a variant delivered twice (a cluster's at-least-once delivery, a resumed
+    // sweep) keeps its first row; the caller's counts already count it once.
     const insert = this.writer.prepare(
-      `INSERT INTO sweep_variants (sweep_id, idx, generation, params_json, metrics_json, error, score, rank_score, eligible, run_id)
+      `INSERT OR IGNORE INTO sweep_variants (sweep_id, idx, generation, params_json, metrics_json, error, score, rank_score, eligible, run_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.writer.transaction(() => {
@@ -142,14 +151,14 @@ export class SqliteSweepStore implements SweepStore {
   }
 
   get(id: string): SweepSummary | null {
-    const row = this.reader().prepare('SELECT * FROM sweeps WHERE id = ?').get(id) as SweepRow | undefined;
+    const row = this.reader().prepare(`${SWEEP_SELECT} WHERE sweeps.id = ?`).get(id) as SweepRow | undefined;
     return row ? toSummary(row) : null;
   }
 
   list(query: PageQuery = {}): SweepPage {
     const { limit, offset } = clampLimit(query);
     const db = this.reader();
-    const rows = db.prepare('SELECT * FROM sweeps ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?').all(limit, offset) as SweepRow[];
+    const rows = db.prepare(`${SWEEP_SELECT} ORDER BY sweeps.created_at DESC, sweeps.id DESC LIMIT ? OFFSET ?`).all(limit, offset) as SweepRow[];
     const { n } = db.prepare('SELECT count(*) AS n FROM sweeps').get() as { n: number };
     return { sweeps: rows.map(toSummary), total: n };
   }
@@ -175,10 +184,34 @@ export class SqliteSweepStore implements SweepStore {
     return this.writer.prepare('DELETE FROM sweeps WHERE id = ?').run(id).changes > 0;
   }
 
+  claimOrphanedClusterSweeps(): readonly SweepSummary[] {
+    const running = this.writer
+      .prepare(`SELECT sweep_clusters.sweep_id AS id, sweep_clusters.owner_pid AS owner FROM sweep_clusters JOIN sweeps ON sweeps.id = sweep_clusters.sweep_id WHERE sweeps.status = 'running'`)
+      .all() as { id: string; owner: number | null }[];
+    // Compare-and-set on the owner: of two processes starting at once, one claims each sweep.
+    const claim = this.writer.prepare('UPDATE sweep_clusters SET owner_pid = ? WHERE sweep_id = ? AND owner_pid IS ?');
+    const claimed: SweepSummary[] = [];
+    for (const { id, owner } of running) {
+      if (owner !== null && owner !== process.pid && processRuns(owner)) continue;
+      if (claim.run(process.pid, id, owner).changes === 1) claimed.push(this.get(id)!);
+    }
+    return claimed;
+  }
+
   private writeCounts(id: string, c: SweepCounts): void {
     this.writer
       .prepare('UPDATE sweeps SET planned = ?, done = ?, failed = ?, rejected = ?, invalid = ? WHERE id = ?')
       .run(c.planned, c.done, c.failed, c.rejected, c.invalid, id);
+  }
+}
+
+/** True when a process with this id runs (EPERM: it runs, as another user). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -199,6 +232,7 @@ function toSummary(row: SweepRow): SweepSummary {
     quantityStep: row.quantity_step,
     counts: { planned: row.planned, done: row.done, failed: row.failed, rejected: row.rejected, invalid: row.invalid },
     error: row.error,
+    runsOn: row.cluster_address,
   };
 }
 

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { NonLoopbackHostError, startWebServer } from '../../web/server.js';
 import { openWorkstation } from '../../../core/infrastructure/workstation.js';
 import { UsageError } from '../cli-error.js';
+import { ValidationError } from '../../../core/application/errors.js';
 import { boolFlag, stringFlag, type CommandCode } from '../command.js';
 import { printLine } from '../output.js';
 import { parseNumberArg } from '../time-args.js';
@@ -28,12 +29,21 @@ export const serveCommand: CommandCode = {
     }
     const workers = parseNumberArg('--workers', stringFlag(input, 'workers'));
     if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new UsageError(`--workers: expected 1-64, got ${workers}`);
-    const workstation = await openWorkstation({
-      dataDir: stringFlag(input, 'data-dir'),
-      transport: 'web',
-      seedDemo: !boolFlag(input, 'no-demo'),
-      ...(workers === undefined ? {} : { workers }),
-    });
+    const cluster = stringFlag(input, 'cluster');
+    let workstation;
+    try {
+      workstation = await openWorkstation({
+        dataDir: stringFlag(input, 'data-dir'),
+        transport: 'web',
+        seedDemo: !boolFlag(input, 'no-demo'),
+        ...(workers === undefined ? {} : { workers }),
+        ...(cluster === undefined ? {} : { cluster }),
+      });
+    } catch (error) {
+      // A --cluster URL that is refused (no password, a public address) is a usage error.
+      if (error instanceof ValidationError) throw new UsageError(error.message);
+      throw error;
+    }
     if (workstation.demo.seeded) printLine(`Seeded the synthetic demo data set (${workstation.demo.instruments.map((i) => i.symbol).join(', ')}) in ${workstation.storage.file}`);
     let server;
     try {
@@ -52,6 +62,7 @@ export const serveCommand: CommandCode = {
       throw error;
     }
     printLine(`Data: ${workstation.storage.file}`);
+    if (workstation.cluster) printLine(`Cluster: sweeps may run on the agents at ${workstation.cluster.evaluator.runsOn}`);
     printLine(`Web mode: ${server.url}`);
     const stop = async () => {
       await server.close();
