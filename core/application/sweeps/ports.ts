@@ -69,6 +69,12 @@ export interface EvaluateRequest {
    * finds the batches it queued before; the local pool ignores it.
    */
   readonly key?: string;
+  /**
+   * Variants whose results the caller has already (a resumed sweep's stored ones): never
+   * delivered again. They stay in `variants` so that a cluster cuts the same batches as
+   * before (finding those that finished meanwhile); it skips the batches they fill.
+   */
+  readonly finished?: ReadonlySet<number>;
 }
 
 /** Runs many variants of a strategy on the same bars, returning only metrics (a worker pool in the app, or a cluster of agents). */

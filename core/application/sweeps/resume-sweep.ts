@@ -23,25 +23,24 @@ function storedVariants(sweeps: SweepStore, id: string): Map<number, SweepVarian
 }
 
 /**
- * An evaluator that answers the variants a sweep already stored from the store and hands
- * only the others to `inner`: the search replays its plan (the same indices, the same
- * batches) and genetic search breeds from the same outcomes, without running anything twice.
+ * An evaluator that answers the variants a sweep already stored from the store and has
+ * `inner` deliver only the others (EvaluateRequest.finished): the search replays its plan
+ * (the same indices, the same batches) and genetic search breeds from the same outcomes,
+ * without running anything twice.
  */
 function replaying(inner: VariantEvaluator, stored: ReadonlyMap<number, SweepVariant>): VariantEvaluator {
   return {
     ...(inner.runsOn === undefined ? {} : { runsOn: inner.runsOn }),
     async evaluate(request: EvaluateRequest, control = {}) {
       const known: EvaluatedVariant[] = [];
-      const rest: EvaluateRequest['variants'][number][] = [];
       for (const v of request.variants) {
         const hit = stored.get(v.index);
         if (hit) known.push({ index: v.index, metrics: hit.metrics, error: hit.error });
-        else rest.push(v);
       }
       if (known.length > 0) control.onBatch?.(known);
-      if (rest.length === 0) return { cancelled: control.cancel?.isCancelled() ?? false, barsRead: [] };
+      if (known.length === request.variants.length) return { cancelled: control.cancel?.isCancelled() ?? false, barsRead: [] };
       return inner.evaluate(
-        { ...request, variants: rest },
+        { ...request, finished: new Set(known.map((v) => v.index)) },
         { ...control, ...(control.onProgress ? { onProgress: (done: number) => control.onProgress!(known.length + done) } : {}) },
       );
     },

@@ -18,15 +18,28 @@ export class ClusterConnection {
   constructor(readonly address: RedisAddress) {}
 
   redis(): Redis {
-    return (this.client ??= new Redis(this.address.url, { maxRetriesPerRequest: null, connectionName: 'bws-app' }));
+    if (!this.client) {
+      this.client = new Redis(this.address.url, { maxRetriesPerRequest: null, connectionName: 'bws-app' });
+      // It reconnects by itself; commands wait meanwhile (the status call has its own timeout).
+      this.client.on('error', () => {});
+    }
+    return this.client;
   }
 
   queue(): Queue<SweepBatchJob, SweepBatchResult> {
-    return (this.sweepQueue ??= new Queue<SweepBatchJob, SweepBatchResult>(SWEEP_QUEUE, { connection: { url: this.address.url, maxRetriesPerRequest: null }, prefix: KEY_PREFIX }));
+    if (!this.sweepQueue) {
+      this.sweepQueue = new Queue<SweepBatchJob, SweepBatchResult>(SWEEP_QUEUE, { connection: { url: this.address.url, maxRetriesPerRequest: null }, prefix: KEY_PREFIX });
+      this.sweepQueue.on('error', () => {}); // connection errors: it reconnects
+    }
+    return this.sweepQueue;
   }
 
   events(): QueueEvents {
-    return (this.queueEvents ??= new QueueEvents(SWEEP_QUEUE, { connection: { url: this.address.url, maxRetriesPerRequest: null }, prefix: KEY_PREFIX }));
+    if (!this.queueEvents) {
+      this.queueEvents = new QueueEvents(SWEEP_QUEUE, { connection: { url: this.address.url, maxRetriesPerRequest: null }, prefix: KEY_PREFIX });
+      this.queueEvents.on('error', () => {}); // missed events are made up by polling (ClusterVariantEvaluator)
+    }
+    return this.queueEvents;
   }
 
   async close(): Promise<void> {

@@ -32,6 +32,8 @@ interface Call {
   readonly remaining: Set<string>;
   /** Variant indices delivered: a batch delivered twice (or resumed) counts once. */
   readonly delivered: Set<number>;
+  /** How many of `delivered` the caller had before the call (EvaluateRequest.finished). */
+  readonly alreadyFinished: number;
   readonly barsRead: BarsRead[];
   cancelled: boolean;
   settle(outcome: { error: Error } | { ok: true }): void;
@@ -102,8 +104,12 @@ export class ClusterVariantEvaluator implements VariantEvaluator {
     const key = checkSweepKey(request.key ?? `call-${randomUUID()}`);
     const dataset = await this.publisher.publish(data);
     const size = clusterBatchSize(variants.length);
+    const finished = request.finished ?? new Set<number>();
     const jobs: SweepBatchJob[] = [];
     for (let start = 0; start < variants.length; start += size) {
+      const batch = variants.slice(start, start + size);
+      // A batch every variant of which is stored already (a resumed sweep) is not queued again.
+      if (batch.every((v) => finished.has(v.index))) continue;
       jobs.push({
         protocol: CLUSTER_PROTOCOL,
         engineVersion: this.engineVersion,
@@ -116,15 +122,16 @@ export class ClusterVariantEvaluator implements VariantEvaluator {
           ...(data.magnifier === undefined ? {} : { magnifier: data.magnifier }),
           ...(data.quantityStep === undefined ? {} : { quantityStep: data.quantityStep }),
         },
-        variants: variants.slice(start, start + size),
+        variants: batch,
       });
     }
+    if (jobs.length === 0) return { cancelled: false, barsRead: [] };
 
     let settle!: Call['settle'];
-    const finished = new Promise<void>((resolve, reject) => {
+    const ended = new Promise<void>((resolve, reject) => {
       settle = (outcome) => ('error' in outcome ? reject(outcome.error) : resolve());
     });
-    const call: Call = { key, control, remaining: new Set(), delivered: new Set(), barsRead: [], cancelled: false, settle };
+    const call: Call = { key, control, remaining: new Set(), delivered: new Set(finished), alreadyFinished: finished.size, barsRead: [], cancelled: false, settle };
     for (const job of jobs) {
       const id = batchJobId(job);
       call.remaining.add(id);
@@ -137,7 +144,7 @@ export class ClusterVariantEvaluator implements VariantEvaluator {
       await this.connection.queue().addBulk(jobs.map((job) => ({ name: 'batch', data: job, opts: { ...JOB_OPTIONS, jobId: batchJobId(job) } })));
       this.startPolling();
       void this.poll();
-      await finished;
+      await ended;
       return { cancelled: call.cancelled, barsRead: call.barsRead };
     } catch (error) {
       for (const id of call.remaining) this.pending.delete(id);
@@ -169,9 +176,6 @@ export class ClusterVariantEvaluator implements VariantEvaluator {
     if (this.listening) return;
     this.listening = true;
     const events = this.connection.events();
-    // Connection errors surface as events; the sweep waits (and polls) until Redis is back.
-    events.on('error', () => {});
-    this.connection.queue().on('error', () => {});
     events.on('completed', ({ jobId, returnvalue }) => {
       const entry = this.pending.get(jobId);
       if (entry) this.collect(entry, typeof returnvalue === 'string' ? (JSON.parse(returnvalue) as SweepBatchResult) : (returnvalue as unknown as SweepBatchResult));
@@ -265,12 +269,16 @@ export class ClusterVariantEvaluator implements VariantEvaluator {
     this.abort(entry.call, new WorkerFailedError(`The cluster failed batch ${entry.id} (variants ${first}-${first + entry.job.variants.length - 1}): ${reason}`));
   }
 
-  /** Ends a call with an error, taking its other batches out of the queue. */
+  /** Ends a call with an error, taking its other batches out of the queue and stopping the running ones. */
   private abort(call: Call, error: Error): void {
-    void this.cancel(call, false);
-    for (const id of call.remaining) this.pending.delete(id);
+    const ids = [...call.remaining];
+    for (const id of ids) this.pending.delete(id);
     call.remaining.clear();
-    call.settle({ error });
+    // The call ends once its batches are out of the queue (or Redis did not answer).
+    void this.withdraw(call.key, ids).then(
+      () => call.settle({ error }),
+      () => call.settle({ error }),
+    );
   }
 
   private settleBatch(entry: PendingBatch): void {
@@ -282,29 +290,37 @@ export class ClusterVariantEvaluator implements VariantEvaluator {
     if (!call.control.onProgress) return;
     let running = 0;
     for (const id of call.remaining) running += this.pending.get(id)?.done ?? 0;
-    call.control.onProgress(call.delivered.size + running);
+    call.control.onProgress(call.delivered.size - call.alreadyFinished + running);
   }
 
   /**
-   * Cancels a call: marks its sweep cancelled (batches that start later skip it), tells the
-   * agents to stop its running batches, and removes its waiting ones. With `wait`, the call
-   * ends when the running ones have returned what they finished, or after the grace time.
+   * Marks a sweep key cancelled (batches that start later skip it), tells the agents to stop
+   * its running batches, and removes the given batches that wait. Returns those removed;
+   * the others run (their agents stop them) and complete with what they finished.
    */
-  private async cancel(call: Call, wait = true): Promise<void> {
-    if (wait) call.cancelled = true;
-    const redis = this.connection.redis();
+  private async withdraw(key: string, ids: readonly string[]): Promise<string[]> {
+    await this.connection.redis().multi().set(clusterKeys.cancelled(key), '1', 'EX', CANCELLED_TTL_S).publish(clusterKeys.cancelChannel, key).exec();
+    const queue = this.connection.queue();
+    const removed: string[] = [];
+    // 0: the batch runs (its lock is held); 1: it waited and is gone.
+    for (const id of ids) if ((await queue.remove(id)) === 1) removed.push(id);
+    return removed;
+  }
+
+  /**
+   * Cancels a call (withdraw), then ends it when its running batches have returned what
+   * they finished, or after the grace time.
+   */
+  private async cancel(call: Call): Promise<void> {
+    call.cancelled = true;
     try {
-      await redis.multi().set(clusterKeys.cancelled(call.key), '1', 'EX', CANCELLED_TTL_S).publish(clusterKeys.cancelChannel, call.key).exec();
-      const queue = this.connection.queue();
-      for (const id of [...call.remaining]) {
+      for (const id of await this.withdraw(call.key, [...call.remaining])) {
         const entry = this.pending.get(id);
-        // 0: the batch runs (locked); its agent stops it and it completes with what it finished.
-        if (entry && (await queue.remove(id)) === 1) this.settleBatch(entry);
+        if (entry?.call === call) this.settleBatch(entry);
       }
     } catch {
       // Redis is away: the grace time below still ends the call.
     }
-    if (!wait) return;
     if (call.remaining.size === 0) {
       call.settle({ ok: true });
       return;

@@ -36,7 +36,16 @@ export interface SweepAgentOptions {
   /** How often this agent looks for batches whose agent died (BullMQ stalledInterval). Default 15 s. */
   readonly stalledIntervalMs?: number;
   readonly log?: (line: string) => void;
+  /**
+   * Test fault: holds each batch this long after taking it, before running it (its lock is
+   * renewed meanwhile), so a test can stop or kill the agent while it holds one. The CLI
+   * sets it only under BWS_TEST_FAULTS=1 (AGENT_HOLD_ENV).
+   */
+  readonly holdBatchMs?: number;
 }
+
+/** Env of `bws agent` read only together with BWS_TEST_FAULTS=1: see SweepAgentOptions.holdBatchMs. */
+export const AGENT_HOLD_ENV = 'BWS_TEST_AGENT_HOLD_MS';
 
 export interface SweepAgent {
   readonly id: string;
@@ -58,6 +67,14 @@ export async function startSweepAgent(options: SweepAgentOptions): Promise<Sweep
   const id = `${os.hostname()}-${process.pid}`;
   const redis = new Redis(options.redis.url, { maxRetriesPerRequest: null, connectionName: `bws-agent-${id}` });
   const subscriber = redis.duplicate();
+  // Both reconnect by themselves; say so once per outage rather than on every retry.
+  let lastError = 0;
+  const onError = (error: Error): void => {
+    if (Date.now() - lastError > 10_000) log(`Redis connection: ${error.message} (reconnecting)`);
+    lastError = Date.now();
+  };
+  redis.on('error', onError);
+  subscriber.on('error', onError);
   let storage: Storage;
   try {
     await redis.ping();
@@ -83,17 +100,18 @@ export async function startSweepAgent(options: SweepAgentOptions): Promise<Sweep
       batchesRefused++;
       const what = batch.protocol !== CLUSTER_PROTOCOL ? `cluster protocol ${String(batch.protocol)}` : `engine ${String(batch.engineVersion)}`;
       const mine = batch.protocol !== CLUSTER_PROTOCOL ? `protocol ${CLUSTER_PROTOCOL}` : `engine ${ENGINE_VERSION}`;
-      const message = `Agent ${id} refused batch ${job.id}: the sweep needs ${what}, this agent runs ${mine}. Run agents of the app's version (bws --version on both).`;
+      const message = `Agent ${id} refused batch ${job.id}: the sweep needs ${what}, this agent runs ${mine}; run agents of the app's version`;
       log(message);
       // Not retried: no attempt on this agent can succeed, and a wrong result is worse than none.
       throw new UnrecoverableError(message);
     }
     if ((await redis.exists(clusterKeys.cancelled(batch.sweepKey))) === 1) return { agent: id, items: [], cancelled: true, barsRead: [] };
-    const instrumentId = await datasets.instrumentFor(batch.data.dataset);
     active.set(job.id!, batch.sweepKey);
     const items: EvaluatedVariant[] = [];
     let lastProgress = 0;
     try {
+      if (options.holdBatchMs) await new Promise((resolve) => setTimeout(resolve, options.holdBatchMs));
+      const instrumentId = await datasets.instrumentFor(batch.data.dataset);
       const outcome = await pool.evaluate(
         {
           data: {

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { ValidationError } from '../../../core/application/errors.js';
 import { CLUSTER_PROTOCOL, SWEEP_QUEUE } from '../../../core/infrastructure/cluster/cluster-protocol.js';
 import { checkPrivateNetwork, parseRedisAddress } from '../../../core/infrastructure/cluster/redis-address.js';
-import { startSweepAgent } from '../../../core/infrastructure/cluster/sweep-agent.js';
+import { AGENT_HOLD_ENV, startSweepAgent } from '../../../core/infrastructure/cluster/sweep-agent.js';
+import { TEST_FAULTS_ENV } from '../../../core/infrastructure/workers/backtest-protocol.js';
 import { UsageError } from '../cli-error.js';
 import { stringFlag, type CommandCode } from '../command.js';
 import { dataDirOf } from '../context.js';
@@ -17,6 +18,15 @@ function msFlag(value: string | undefined, name: string, min: number): number | 
   const v = parseNumberArg(`--${name}`, value);
   if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new UsageError(`--${name}: expected a whole number of ms >= ${min}, got ${v}`);
   return v;
+}
+
+/** The test fault of AGENT_HOLD_ENV, honoured only with BWS_TEST_FAULTS=1 (as the workers' faults). */
+function testHold(): { holdBatchMs?: number } {
+  const value = process.env[AGENT_HOLD_ENV];
+  if (!value || process.env[TEST_FAULTS_ENV] !== '1') return {};
+  const ms = Number(value);
+  if (!(Number.isInteger(ms) && ms >= 0)) throw new UsageError(`${AGENT_HOLD_ENV}="${value}" is not a whole number of ms`);
+  return { holdBatchMs: ms };
 }
 
 const stamp = (): string => new Date().toISOString().slice(11, 19);
@@ -48,6 +58,7 @@ export const agentCommand: CommandCode = {
       cacheFile,
       ...(lockDurationMs === undefined ? {} : { lockDurationMs }),
       ...(stalledIntervalMs === undefined ? {} : { stalledIntervalMs }),
+      ...testHold(),
       log,
     });
     // Tests and scripts wait for this line (agent id, engine version).
