@@ -2,13 +2,21 @@
 // digest of a sweep's stored variants to compare sweeps by, and a poll-until helper.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SweepStore } from '../../../core/application/sweeps/ports.js';
 import { canonicalJson } from '../../../core/domain/engine/run-hash.js';
 
-export const repoRoot = path.resolve(import.meta.dirname, '../../..');
+/** The folder holding package.json above this module (its source, or a bench bundle in dist/). */
+function findRoot(): string {
+  for (let dir = import.meta.dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${import.meta.dirname}`);
+  }
+}
+
+export const repoRoot = findRoot();
 export const cliScript = path.join(repoRoot, 'dist/cli.js');
 
 export interface AgentProcess {
