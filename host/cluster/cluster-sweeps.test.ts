@@ -218,7 +218,8 @@ describe('sweeps on a cluster of bws agent processes', () => {
   }, 150_000);
 
   it('an agent refuses the batches of another engine version at once, without retry; the sweep fails saying so', async () => {
-    const refusing = await agent({ workers: 1 });
+    // Two workers refuse two batches at about the same time: the sweep must fail once, after its other batches are out of the queue.
+    const refusing = await agent({ workers: 2 });
     const cluster = await openCluster(redis.url, storage.barStore, { pollMs: 500, engineVersion: '0.9.0-other' });
     const watcher = new ClusterConnection(parseRedisAddress(redis.url));
     try {

@@ -264,6 +264,9 @@ export class ClusterVariantEvaluator implements VariantEvaluator {
   }
 
   private fail(entry: PendingBatch, reason: string): void {
+    // Another batch's failure already ended the call (its state was read before that abort):
+    // aborting again would settle the call before the first abort has withdrawn its batches.
+    if (this.pending.get(entry.id) !== entry) return;
     this.settleBatch(entry);
     const first = entry.job.variants[0]?.index ?? 0;
     this.abort(entry.call, new WorkerFailedError(`The cluster failed batch ${entry.id} (variants ${first}-${first + entry.job.variants.length - 1}): ${reason}`));
