@@ -167,6 +167,45 @@ describe('sweeps on a cluster of bws agent processes', () => {
     }
   }, 120_000);
 
+  it("the issue's 1,000 variants from the CLI, one agent killed -9 holding a batch: every variant once, the local results, best variant and run hash", async () => {
+    const param = ['fast=2:41:1', 'slow=50:290:10']; // 40 x 25, all fast < slow
+    const pool = new WorkerVariantEvaluator({ dbFile: storage.file, size: 2 });
+    let reference: { id: string; digest: string; bestIndex: number };
+    try {
+      const outcome = await runSweep({ bars: storage.barStore, evaluator: pool, sweeps, clock: Date.now }, { ...sweepArgs, space: param.map(parseParamRange), constraints: [] });
+      reference = { id: outcome.sweep.id, digest: sweepDigest(sweeps, outcome.sweep.id).digest, bestIndex: outcome.best!.index };
+    } finally {
+      await pool.close();
+    }
+    const victim = await agent({ workers: 1, holdMs: 3_000 });
+    await agent({ workers: 1 });
+    const watcher = new ClusterConnection(parseRedisAddress(redis.url));
+    try {
+      const args = ['optimize', '--template', 'sma-cross', '--symbol', 'CLU', '--timeframe', '1m', '--param', param[0]!, '--param', param[1]!, '--objective', 'sharpe', '--min-trades', '5'];
+      const cli = spawn(process.execPath, [cliScript, ...args, '--cluster', redis.url, '--data-dir', dir.dir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      cli.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      cli.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const closed = new Promise<number | null>((resolve) => cli.on('close', resolve));
+      await waitFor('a batch held by the victim', async () => (await activeJobs(watcher)).find((j) => j.processedBy === victim.id), 60_000);
+      victim.signal('SIGKILL');
+      expect(await closed, stderr).toBe(0);
+      const report = JSON.parse(stdout) as { sweepId: string; variantsByAgent: Record<string, number>; best: { index: number } };
+      const stored = sweepDigest(sweeps, report.sweepId);
+      expect(stored.count).toBe(1_000);
+      expect(stored.indices).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
+      expect(stored.digest).toBe(reference.digest);
+      expect(report.best.index).toBe(reference.bestIndex);
+      expect(Object.values(report.variantsByAgent).reduce((x, y) => x + y, 0)).toBe(1_000);
+      expect(report.variantsByAgent[victim.id]).toBeUndefined();
+      expect(await openedHash(report.sweepId, reference.bestIndex)).toBe(await openedHash(reference.id, reference.bestIndex));
+    } finally {
+      await watcher.close();
+      await stopAgents();
+    }
+  }, 240_000);
+
   it('a batch delivered twice (an agent frozen past its lock, then thawed) is run twice and counted once', async () => {
     const frozen = await agent({ workers: 1, holdMs: 3_000 });
     const other = await agent({ workers: 1 });
