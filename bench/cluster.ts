@@ -78,6 +78,9 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ figure: '  queue overhead, cold (cluster / local - 1)', value: `${(coldOverhead * 100).toFixed(1)} %`, target: 'info', pass: true });
     rows.push({ figure: `  local pool, warm (median of ${ROUNDS}: ${localWarm.map(seconds).join(', ')})`, value: seconds(median(localWarm)), target: 'info', pass: true });
     rows.push({ figure: `  2 agents, warm (median of ${ROUNDS}: ${clusterWarm.map(seconds).join(', ')})`, value: seconds(median(clusterWarm)), target: 'info', pass: true });
+    // Each round runs local then cluster back to back: their ratio shows how much of the spread is the shared machine's load.
+    const paired = clusterWarm.map((c, i) => `${((c / localWarm[i]! - 1) * 100).toFixed(1)} %`).join(', ');
+    rows.push({ figure: `  queue overhead per round (cluster / local of the same round - 1): ${paired}`, value: `load ${os.loadavg()[0]!.toFixed(1)}`, target: 'info', pass: true });
     rows.push({ figure: '  queue overhead, warm (median cluster / median local - 1)', value: `${(warmOverhead * 100).toFixed(1)} %`, target: `< ${TARGET * 100} %`, pass: warmOverhead < TARGET });
     rows.push({ figure: '  every variant\'s metrics equal on both (digest by index)', value: same ? 'yes' : 'no', target: 'yes', pass: same });
   } finally {
