@@ -306,6 +306,16 @@ export const MIGRATIONS: readonly Migration[] = [
       for (const values of pending) update.run(...values);
     },
   },
+  {
+    name: 'instrument download source',
+    up: (db) =>
+      db.exec(`
+        -- The exchange and market an instrument's bars are downloaded from (NULL for bars
+        -- imported from files): what "Update" and a gap's download fetch from.
+        ALTER TABLE instruments ADD COLUMN source_exchange TEXT;
+        ALTER TABLE instruments ADD COLUMN source_market TEXT;
+      `),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
