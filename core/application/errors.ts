@@ -11,6 +11,7 @@ export type AppErrorType =
   | 'ImportRejectedError'
   | 'WorkerFailedError'
   | 'StorageError'
+  | 'MarketDataError'
   | 'InternalError';
 
 export class AppError extends Error {
@@ -63,6 +64,16 @@ export class StorageError extends AppError {
 export class WorkerFailedError extends AppError {
   constructor(message: string, details?: unknown) {
     super('WorkerFailedError', message, details);
+  }
+}
+
+/**
+ * An exchange could not be reached, kept refusing (rate limits, maintenance) after the
+ * retries, or answered with an error: the message says what was stored before it.
+ */
+export class MarketDataError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super('MarketDataError', message, details);
   }
 }
 
