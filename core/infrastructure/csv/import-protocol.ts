@@ -2,7 +2,9 @@ import type { ImportBarsOptions, ImportProgress, ImportReport } from '../../appl
 import {
   AppError,
   CancelledError,
+  ConflictError,
   ImportRejectedError,
+  MarketDataError,
   NotFoundError,
   StorageError,
   ValidationError,
@@ -41,7 +43,7 @@ export interface ImportWorkerApi {
 export function importErrorData(error: unknown): ImportErrorData {
   if (error instanceof ImportRejectedError) return { type: error.type, message: error.message, rowErrors: error.rowErrors };
   if (error instanceof ValidationError) return { type: error.type, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
-  if (error instanceof AppError) return { type: error.type, message: error.message };
+  if (error instanceof AppError) return { type: error.type, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
   const name = error instanceof Error ? error.name : 'Error';
   return { type: 'Unexpected', message: `${name}: ${error instanceof Error ? error.message : String(error)}` };
 }
@@ -52,16 +54,20 @@ export function importErrorFromData(data: ImportErrorData): AppError {
     case 'ImportRejectedError':
       return new ImportRejectedError(data.message, data.rowErrors ?? []);
     case 'CancelledError':
-      return new CancelledError(data.message);
+      return new CancelledError(data.message, data.details);
     case 'ValidationError':
       return new ValidationError(data.message, data.details);
     case 'NotFoundError':
-      return new NotFoundError(data.message);
+      return new NotFoundError(data.message, data.details);
+    case 'ConflictError':
+      return new ConflictError(data.message, data.details);
+    case 'MarketDataError':
+      return new MarketDataError(data.message, data.details);
     case 'StorageError':
       return new StorageError(data.message);
     case 'Unexpected':
       return new WorkerFailedError(`Import failed in the worker: ${data.message}`);
     default:
-      return new AppError(data.type, data.message);
+      return new AppError(data.type, data.message, data.details);
   }
 }

@@ -51,6 +51,9 @@ export class CcxtMarketDataSource implements MarketDataSource {
     if (!isExchangeClass(known)) throw new ValidationError(`Unknown exchange "${exchange}".${closestText(exchange, ccxt.exchanges)}`);
     this.api = new known({
       enableRateLimit: true,
+      // The runtime's own fetch: the library otherwise imports undici dynamically, which does
+      // not survive bundling into the worker (its exports arrive empty) and is not in the app.
+      fetchImplementation: fetch,
       ...(connection.rateLimitMs === undefined ? {} : { rateLimit: connection.rateLimitMs }),
       ...(connection.timeoutMs === undefined ? {} : { timeout: connection.timeoutMs }),
     });
