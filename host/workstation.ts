@@ -16,6 +16,8 @@ import { warmUpArgsort } from '../core/application/handlers/stable-argsort.js';
 import { JobRegistry } from '../core/application/jobs/job-registry.js';
 import { csvBarExporter, workerBarImporter } from '../core/infrastructure/csv/bar-file-adapters.js';
 import { resolveDataDir } from '../core/infrastructure/data-dir.js';
+import { workerBarDownloader } from '../core/infrastructure/exchanges/download-runner.js';
+import { exchangeConnectionFromEnv, type ExchangeConnection } from '../core/infrastructure/exchanges/exchange-connection.js';
 import { SqliteJobStore } from '../core/infrastructure/jobs/sqlite-job-store.js';
 import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
 import { openStorage, type Storage } from '../core/infrastructure/sqlite/storage.js';
@@ -41,6 +43,8 @@ export interface WorkstationOptions {
    */
   readonly workers?: number;
   readonly logger?: Logger;
+  /** How downloads reach exchanges; default from BWS_EXCHANGE_API / BWS_EXCHANGE_RATE_LIMIT_MS, else the exchanges themselves. */
+  readonly exchange?: ExchangeConnection;
 }
 
 export interface Workstation {
@@ -110,6 +114,8 @@ function snapshot(
 export async function openWorkstation(options: WorkstationOptions): Promise<Workstation> {
   const dataDir = resolveDataDir(options.dataDir);
   const logger = options.logger ?? stderrLogger;
+  // Read before the store opens: a malformed setting is a clear error, not a half-started app.
+  const exchange = options.exchange ?? exchangeConnectionFromEnv(process.env);
   const storage = openStorage({ dataDir });
   const demo = options.seedDemo === false ? { seeded: false, instruments: [] } : seedDemoDataIfEmpty(storage.barStore);
   const reader = () => storage.database.reader();
@@ -168,6 +174,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     jobs,
     events,
     importer: workerBarImporter(storage.file),
+    downloader: workerBarDownloader(storage.file, exchange),
     exporter: csvBarExporter(storage.barStore),
     backtests: executor,
     clock,

@@ -10,6 +10,7 @@ import type { RunStore } from '../ports/run-store.js';
 import type { StrategyStore } from '../ports/strategy-store.js';
 import type { SweepStore, VariantEvaluator } from '../optimize/ports.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
+import type { BarDownloader } from '../data/download-handlers.js';
 
 /** Imports a bar file off the calling thread (a worker in the app). */
 export interface BarImporter {
@@ -84,6 +85,8 @@ export interface HandlerDeps {
   readonly jobs: JobRegistry;
   readonly events: EventSink;
   readonly importer: BarImporter;
+  /** Downloads candles from exchanges (a worker per download in the app). */
+  readonly downloader: BarDownloader;
   readonly exporter: BarExporter;
   readonly backtests: BacktestExecutor;
   /** Wall clock, epoch ms UTC. */

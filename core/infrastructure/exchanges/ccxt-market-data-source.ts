@@ -61,10 +61,10 @@ export class CcxtMarketDataSource implements MarketDataSource {
     if (connection.apiOrigin !== undefined) this.api.urls['api'] = pointApiAt(this.api.urls['api'], connection.apiOrigin);
     // Keep the status and Retry-After of every answer: the library's errors do not carry them.
     const onRestResponse = this.api.onRestResponse.bind(this.api);
-    this.api.onRestResponse = (status: number, statusText: string, url: string, method: string, headers: Record<string, unknown>, body: string, ...rest: unknown[]) => {
+    this.api.onRestResponse = (status: number, statusText: string, url: string, method: string, headers: Record<string, unknown>, body: string, requestHeaders: unknown, requestBody: unknown) => {
       this.last.status = status;
       this.last.retryAfterMs = retryAfterMs(headers['Retry-After'] ?? headers['retry-after'], Date.now());
-      return onRestResponse(status, statusText, url, method, headers, body, ...rest);
+      return onRestResponse(status, statusText, url, method, headers, body, requestHeaders, requestBody);
     };
   }
 

@@ -2,6 +2,7 @@ import { proxy, releaseProxy, wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { Worker } from 'node:worker_threads';
 import type { DownloadProgress, DownloadReport, DownloadRequest, RetryPolicy } from '../../application/data/download-bars.js';
+import type { BarDownloader } from '../../application/data/download-handlers.js';
 import { CancelledError, WorkerFailedError } from '../../application/errors.js';
 import { importErrorFromData } from '../csv/import-protocol.js';
 import { createCancelFlag, requestCancel } from '../workers/cancel-flag.js';
@@ -56,4 +57,15 @@ export async function runDownloadInWorker(dbFile: string, request: DownloadReque
     api[releaseProxy]();
     await worker.terminate();
   }
+}
+
+/** The BarDownloader port on the download worker: each download runs in a fresh worker thread on `dbFile`. */
+export function workerBarDownloader(dbFile: string, connection: ExchangeConnection = {}): BarDownloader {
+  return {
+    download: (request, control) => {
+      const abort = new AbortController();
+      const unsubscribe = control.onCancel(() => abort.abort());
+      return runDownloadInWorker(dbFile, request, { connection, onProgress: control.onProgress, signal: abort.signal }).finally(unsubscribe);
+    },
+  };
 }

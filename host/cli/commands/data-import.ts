@@ -1,3 +1,4 @@
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError } from '../../../core/application/errors.js';
 import type { ImportBarsOptions } from '../../../core/application/import-bars.js';
@@ -10,12 +11,39 @@ import { dataDirOf } from '../context.js';
 import { createProgress, printJson, printLine } from '../output.js';
 import { isoOf, parseNumberArg } from '../time-args.js';
 
+/** Kinds of file a folder given to `data import` is read for. */
+const IMPORTABLE = /\.(zip|csv|txt)$/i;
+
+/**
+ * The files to import, as absolute paths: each FILE as given, and the CSVs and zip
+ * archives directly inside each FOLDER (sorted by name; the import orders them by date).
+ */
+function importFilesOf(positionals: readonly string[]): string[] {
+  return positionals.flatMap((given) => {
+    const absolute = path.resolve(given);
+    let isFolder = false;
+    try {
+      isFolder = statSync(absolute).isDirectory();
+    } catch {
+      return [absolute]; // the import names a missing file
+    }
+    if (!isFolder) return [absolute];
+    const inside = readdirSync(absolute, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && IMPORTABLE.test(entry.name))
+      .map((entry) => path.join(absolute, entry.name))
+      .sort();
+    if (inside.length === 0) throw new UsageError(`${given} is a folder with no .zip or .csv files in it`);
+    return inside;
+  });
+}
+
 export const dataImportCommand: Command = {
   words: ['data', 'import'],
   usage:
-    'bws data import FILE --symbol SYM [--timeframe auto|1m|5m|15m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick auto|N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
+    'bws data import FILE|FOLDER ... --symbol SYM [--timeframe auto|1m|5m|15m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick auto|N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
   summary:
-    'Imports a CSV of bars in one transaction (in a worker): all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
+    'Imports a CSV of bars, or zip archives of CSVs (an exchange\'s kline archives: several files, or a folder of them, are read as one series in ' +
+    'the order of their first bars, without unzipping), in one transaction (in a worker): all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
     "bars' spacing (auto, the default); a --timeframe the spacing contradicts is refused unless --force-timeframe. " +
     "The price tick (auto, the default) of a new instrument is the finest decimal of the file's prices; a stored instrument keeps its tick unless --tick is given.",
   options: {
@@ -30,8 +58,9 @@ export const dataImportCommand: Command = {
     duplicates: { type: 'string' },
   },
   async run(input) {
-    const file = input.positionals[0];
-    if (!file || input.positionals.length > 1) throw new UsageError(`expected exactly one FILE\nusage: ${this.usage}`);
+    if (input.positionals.length === 0) throw new UsageError(`expected a FILE (or several, or a folder)\nusage: ${this.usage}`);
+    const files = importFilesOf(input.positionals);
+    const file = files[0]!;
     const symbol = stringFlag(input, 'symbol');
     if (!symbol) throw new UsageError('--symbol is required');
     const duplicates = stringFlag(input, 'duplicates');
@@ -44,7 +73,8 @@ export const dataImportCommand: Command = {
     const venue = stringFlag(input, 'venue');
     const quoteCurrency = stringFlag(input, 'currency');
     const options: ImportBarsOptions = {
-      file: path.resolve(file),
+      file,
+      ...(files.length > 1 ? { fileName: `${files.length} files`, files: files.map((f) => ({ path: f, name: path.basename(f) })) } : {}),
       symbol,
       timeframe: stringFlag(input, 'timeframe') ?? 'auto',
       forceTimeframe: boolFlag(input, 'force-timeframe'),

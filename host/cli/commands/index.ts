@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { backtestCommand } from './backtest.js';
 import { dbCheckCommand, dbSetAsideCommand } from './db.js';
+import { dataDownloadCommand, dataUpdateCommand } from './data-download.js';
 import { dataExportCommand } from './data-export.js';
 import { dataImportCommand } from './data-import.js';
 import { dataListCommand } from './data-list.js';
@@ -16,6 +17,8 @@ export const COMMANDS: readonly Command[] = [
   dataImportCommand,
   dataListCommand,
   dataExportCommand,
+  dataDownloadCommand,
+  dataUpdateCommand,
   demoCommand,
   backtestCommand,
   runsListCommand,

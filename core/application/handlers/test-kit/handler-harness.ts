@@ -8,6 +8,8 @@ import { createEventBus, type EventMessage } from '../../contract/events.js';
 import { LatencyRecorder } from '../../contract/latency.js';
 import { JobRegistry } from '../../jobs/job-registry.js';
 import { csvBarExporter, workerBarImporter } from '../../../infrastructure/csv/bar-file-adapters.js';
+import { workerBarDownloader } from '../../../infrastructure/exchanges/download-runner.js';
+import type { ExchangeConnection } from '../../../infrastructure/exchanges/exchange-connection.js';
 import { SqliteJobStore } from '../../../infrastructure/jobs/sqlite-job-store.js';
 import { SqliteRunStore } from '../../../infrastructure/runs/sqlite-run-store.js';
 import { openStorage, type Storage } from '../../../infrastructure/sqlite/storage.js';
@@ -32,7 +34,7 @@ export interface HandlerHarness {
 }
 
 /** Opens a fresh store and the full handler table with one backtest and `sweepWorkers` sweep workers. */
-export function openHandlerHarness(options: { prefix: string; sweepWorkers?: number }): HandlerHarness {
+export function openHandlerHarness(options: { prefix: string; sweepWorkers?: number; exchange?: ExchangeConnection }): HandlerHarness {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), options.prefix));
   const storage = openStorage({ file: path.join(dir, 'workstation.sqlite') });
   const bus = createEventBus();
@@ -61,6 +63,7 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
       jobs,
       events: bus,
       importer: workerBarImporter(storage.file),
+      downloader: workerBarDownloader(storage.file, options.exchange),
       exporter: csvBarExporter(storage.barStore),
       backtests: executor,
       clock,

@@ -194,7 +194,7 @@ export class FakeExchangeServer {
     this.candleCount++;
     if (!fault || (fault.after !== undefined && this.candleCount <= fault.after)) return false;
     if (--fault.remaining <= 0) this.faults.shift();
-    const retry = fault.retryAfterS === null ? {} : { 'Retry-After': String(fault.retryAfterS) };
+    const retry: Record<string, string> = fault.retryAfterS === null ? {} : { 'Retry-After': String(fault.retryAfterS) };
     switch (fault.kind) {
       case 'disconnect':
         response.socket?.destroy();
