@@ -13,6 +13,7 @@ import { buildTemplate } from '../../core/domain/strategy/templates.js';
 import { listTemplates } from '../../core/domain/strategy/templates.js';
 import { writeRandomWalkCsv } from '../../core/infrastructure/csv/test-kit/random-walk-csv.js';
 import { randomWalkBars } from '../../core/infrastructure/workers/test-kit/bar-fixture.js';
+import { BINANCE_MARKETS, FakeExchangeServer } from '../../core/infrastructure/exchanges/test-kit/fake-exchange-server.js';
 import { openWorkstation, type Workstation } from '../workstation.js';
 import { tableChecksums, tempDir } from './reliability-kit.js';
 
@@ -26,6 +27,7 @@ const logger = { error: (message: string, fields?: Record<string, unknown>) => v
 
 let dir: string;
 let workstation: Workstation;
+let exchange: FakeExchangeServer;
 let examples: Record<string, Record<string, unknown>>;
 
 async function call(name: string, args: unknown) {
@@ -41,7 +43,13 @@ async function settleJobs(): Promise<void> {
 
 beforeAll(async () => {
   dir = tempDir('fuzz');
-  workstation = await openWorkstation({ dataDir: path.join(dir, 'data'), transport: 'cli', seedDemo: false, workers: 1, logger });
+  // Downloads go to a local exchange with two days of one market: any well-formed download ends quickly.
+  const listed = Date.UTC(2024, 0, 1);
+  exchange = new FakeExchangeServer({ now: listed + 2 * 86_400_000 });
+  exchange.binanceMarkets = [{ ...BINANCE_MARKETS[0]!, listedTs: listed }];
+  exchange.upbitMarkets = [];
+  const origin = await exchange.start();
+  workstation = await openWorkstation({ dataDir: path.join(dir, 'data'), transport: 'cli', seedDemo: false, workers: 1, logger, exchange: { apiOrigin: origin, rateLimitMs: 1 } });
   const barStore = workstation.storage.barStore;
   const instrument = barStore.upsertInstrument({ symbol: 'FUZZ', venue: 'X', priceTick: 0.0001, quantityStep: 0.001, quoteCurrency: 'USD', timeZone: 'UTC' });
   barStore.mergeBars(instrument.id, '1m', randomWalkBars(5_000, Date.UTC(2024, 0, 1)));
@@ -119,12 +127,15 @@ beforeAll(async () => {
     'sweeps/delete': { sweepId },
     'walkforward/start': { ...sweepArgs, schedule: { inSampleMs: 24 * hourMs, outOfSampleMs: 12 * hourMs, anchored: false } },
     'montecarlo/run': { runId, simulations: 200, seed: 1 },
+    'data/download': { exchange: 'binance', market: 'BTC/USDT', timeframe: '1h', fromTs: listed, toTs: listed + 86_400_000 },
+    'data/update': target,
   };
 }, 60_000);
 
 afterAll(async () => {
   await settleJobs();
   await workstation.close();
+  await exchange.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
