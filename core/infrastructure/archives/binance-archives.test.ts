@@ -66,6 +66,19 @@ describe('Binance kline archives', () => {
     expect(storage.barStore.coverage(storage.barStore.findInstrument('BTC/USDT')!.id, '1m').gaps).toEqual([]);
   });
 
+  it('files named without a date are put in order by their first rows', () => {
+    const names = ['BTCUSDT-1m-2025-01-01.zip', 'BTCUSDT-1m-2024-12-30.zip', 'BTCUSDT-1m-2024-12-31.zip'];
+    const files = names.map((name, i) => {
+      const copy = path.join(dir, `part-${'cab'[i]}.zip`);
+      fs.copyFileSync(path.join(FIXTURE_DIR, name), copy);
+      return { path: copy, name: path.basename(copy) };
+    });
+    const progress: number[] = [];
+    const report = importCsvFile(storage.barStore, { file: files[0]!.path, files, symbol: 'PARTS' }, { onProgress: (p) => progress.push(p.bytesRead) });
+    expect(report).toMatchObject({ rowsRead: 3 * 1440, firstTs: day('2024-12-30'), lastTs: day('2025-01-02') - MINUTE });
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
   it('streams a whole monthly archive (a month of minutes) given as the only file', () => {
     const month = klineArchive({ fromTs: day('2023-02-01'), toTs: day('2023-03-01'), period: 'monthly' });
     expect(month.name).toBe('BTCUSDT-1m-2023-02.zip');

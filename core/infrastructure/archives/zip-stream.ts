@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
+import { inflateRawSync } from 'node:zlib';
+import { Unzip, UnzipInflate, type AsyncFlateStreamHandler, type UnzipDecoder, type UnzipFile } from 'fflate';
 import { ValidationError } from '../../application/errors.js';
 import type { ByteSource } from '../csv/line-reader.js';
 
@@ -7,6 +8,43 @@ import type { ByteSource } from '../csv/line-reader.js';
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04] as const;
 /** Compressed bytes read from the archive per step. */
 const READ_BYTES = 1 << 20;
+
+/**
+ * Entries up to this size are inflated in one call of Node's zlib: measured 4-5x faster than
+ * fflate's JavaScript inflater on a month of Binance minute klines (6.6 MB: 104 ms against
+ * 460 ms, fflate streaming in 1 MiB pushes), and such an entry fits in memory. Larger
+ * entries (a month of 1-second klines is ~400 MB) stream through fflate, memory flat.
+ */
+const ONE_SHOT_MAX_BYTES = 64 * 2 ** 20;
+
+/** Inflates one deflated entry for fflate's Unzip: zlib in one call when its size is known and small, else fflate streaming. */
+class EntryInflater implements UnzipDecoder {
+  static readonly compression = 8;
+  ondata: AsyncFlateStreamHandler = () => undefined;
+  private readonly parts: Uint8Array[] = [];
+  private readonly streaming: UnzipInflate | null;
+
+  constructor(_name: string, _size?: number, originalSize?: number) {
+    if (originalSize !== undefined && originalSize <= ONE_SHOT_MAX_BYTES) {
+      this.streaming = null;
+    } else {
+      this.streaming = new UnzipInflate();
+      this.streaming.ondata = (error, data, final) => this.ondata(error, data, final);
+    }
+  }
+
+  push(chunk: Uint8Array, final: boolean): void {
+    if (this.streaming) return this.streaming.push(chunk, final);
+    // The archive is read into a fresh buffer each time (ZipStream.pump): keeping views is safe.
+    this.parts.push(chunk);
+    if (!final) return;
+    try {
+      this.ondata(null, inflateRawSync(Buffer.concat(this.parts)), true);
+    } catch (error) {
+      this.ondata(Object.assign(new Error(error instanceof Error ? error.message : String(error)), { code: 0 }), new Uint8Array(0), true);
+    }
+  }
+}
 
 /** True when the file starts like a zip archive (read by content, not by name). */
 export function isZipFile(path: string): boolean {
@@ -32,15 +70,14 @@ interface Entry {
 }
 
 /**
- * Reads the bar entries (CSVs) of a zip archive one after another, synchronously, with
- * flat memory: the archive is read a megabyte at a time and inflated by fflate's streaming
- * Unzip as it goes, so a month of minute klines is never held whole (the import runs
- * inside a synchronous store transaction, which rules out yauzl's callbacks). Other
- * entries are inflated and dropped.
+ * Reads the bar entries (CSVs) of a zip archive one after another, synchronously: the
+ * archive is read a megabyte at a time and its entries found by fflate's streaming Unzip
+ * as it goes (the import runs inside a synchronous store transaction, which rules out
+ * yauzl's callbacks); each entry is inflated by EntryInflater. Other entries are inflated
+ * and dropped.
  */
 export class ZipStream {
   private readonly fd: number;
-  private readonly chunk = Buffer.allocUnsafe(READ_BYTES);
   private readonly unzip: Unzip;
   /** Bar entries found and not yet handed out, in archive order. */
   private readonly found: Entry[] = [];
@@ -58,7 +95,7 @@ export class ZipStream {
     this.fd = openSync(path, 'r');
     this.totalBytes = fstatSync(this.fd).size;
     this.unzip = new Unzip((file) => this.onFile(file));
-    this.unzip.register(UnzipInflate);
+    this.unzip.register(EntryInflater);
   }
 
   /** Returns the next bar entry's name and bytes, or null when the archive holds no more. */
@@ -80,11 +117,13 @@ export class ZipStream {
   /** Reads and inflates the next piece of the archive; false once it is all read. */
   pump(): boolean {
     if (this.finished) return false;
-    const n = readSync(this.fd, this.chunk, 0, this.chunk.length, null);
+    // A fresh buffer each time: fflate's Unzip keeps views of what it was given between pushes.
+    const chunk = Buffer.allocUnsafe(READ_BYTES);
+    const n = readSync(this.fd, chunk, 0, chunk.length, null);
     this.bytesRead += n;
     this.finished = n === 0;
     try {
-      this.unzip.push(this.finished ? new Uint8Array(0) : this.chunk.subarray(0, n), this.finished);
+      this.unzip.push(chunk.subarray(0, n), this.finished);
     } catch (error) {
       throw this.rejected(`the archive is damaged or cut short (${error instanceof Error ? error.message : String(error)})`);
     }

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import type { BarRowSource, ImportFile, ParsedBarBatch } from '../../application/import-bars.js';
 import { NotFoundError, ValidationError } from '../../application/errors.js';
 import { isZipFile, ZipStream } from '../archives/zip-stream.js';
-import { CsvBarSource } from './csv-bar-source.js';
+import { CSV_BATCH_ROWS, CsvBarSource } from './csv-bar-source.js';
 
 /** A file of the set: its path, its name in messages, and whether it is a zip archive. */
 interface SetFile {
@@ -29,15 +29,26 @@ export function describeFiles(files: readonly ImportFile[]): SetFile[] {
   });
 }
 
+/** The period a file's name dates it to, as exchanges name their archives ('BTCUSDT-1m-2024-01.zip', '...-2024-01-15.zip'), or null. */
+export function dateInName(name: string): number | null {
+  const match = /(\d{4})-(\d{2})(?:-(\d{2}))?\.(?:zip|csv)$/i.exec(name);
+  if (!match) return null;
+  const ts = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3] ?? 1));
+  return Number.isFinite(ts) ? ts : null;
+}
+
 /**
  * Returns the files in the order of their first bars, so that a folder of monthly
- * archives streams into the store in date order whatever their names (a set out of order
- * would make the import sort every bar in memory). Reads one batch of each file.
+ * archives streams into the store in date order whatever order they were given in (a set
+ * out of order would make the import sort every bar in memory). Archives named with their
+ * date, as exchanges publish them, are ordered by it; otherwise each file's first row is read.
  */
 export function orderByFirstBar(files: readonly SetFile[]): SetFile[] {
   if (files.length < 2) return [...files];
+  const dates = files.map((file) => dateInName(file.name));
+  if (dates.every((date) => date !== null)) return files.map((file, i) => ({ file, first: dates[i]! })).sort((a, b) => a.first - b.first).map(({ file }) => file);
   const firsts = files.map((file) => {
-    const source = new BarFileSet([file]);
+    const source = new BarFileSet([file], 1);
     try {
       for (let batch = source.nextBatch(); batch !== null; batch = source.nextBatch()) if (batch.count > 0) return batch.ts[0]!;
       return Number.POSITIVE_INFINITY;
@@ -64,7 +75,11 @@ export class BarFileSet implements BarRowSource {
   /** Bar entries read from the current archive so far. */
   private entries = 0;
 
-  constructor(private readonly files: readonly SetFile[]) {
+  /** `batchRows`: rows per batch of each file's CSV source (1 to peek at a file's first row). */
+  constructor(
+    private readonly files: readonly SetFile[],
+    private readonly batchRows = CSV_BATCH_ROWS,
+  ) {
     this.totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   }
 
@@ -90,7 +105,7 @@ export class BarFileSet implements BarRowSource {
         const entry = this.zip.nextEntry();
         if (entry) {
           this.entries++;
-          this.current = new CsvBarSource(entry.bytes, `${this.files[this.index]!.name}/${entry.name}`);
+          this.current = new CsvBarSource(entry.bytes, `${this.files[this.index]!.name}/${entry.name}`, this.batchRows);
           return true;
         }
         const file = this.files[this.index]!;
@@ -110,7 +125,7 @@ export class BarFileSet implements BarRowSource {
         this.entries = 0;
         continue;
       }
-      this.current = new CsvBarSource(file.path, file.name);
+      this.current = new CsvBarSource(file.path, file.name, this.batchRows);
       return true;
     }
   }
