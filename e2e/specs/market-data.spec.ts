@@ -61,7 +61,7 @@ describe('market data from the Data screen', () => {
     // Half-way: the bar says so, with what is stored and the time left.
     await expect.poll(async () => Number(await page.getByTestId('download-progress').getAttribute('aria-valuenow')), { timeout: 10_000 }).toBeGreaterThanOrEqual(49);
     expect(Number(await page.getByTestId('download-progress').getAttribute('aria-valuenow'))).toBeLessThanOrEqual(51);
-    await expect.poll(() => page.getByTestId('download-panel').textContent()).toMatch(/[\d,]+ bars stored · up to 2024-07-01 \d\d:\d\d UTC/);
+    await expect.poll(() => page.getByTestId('download-panel').textContent()).toMatch(/[\d,]+ bars fetched · up to 2024-07-01 \d\d:\d\d UTC · about \d+ (s|min) left/);
 
     await page.getByTestId('download-cancel').click();
     const cancelled = page.getByTestId('download-done').filter({ hasText: 'Download cancelled.' });

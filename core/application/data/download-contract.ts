@@ -43,7 +43,7 @@ export type DownloadJobResult = DownloadReport;
 
 /**
  * The `progress` of a running download job: `done`/`total` count milliseconds of the range,
- * `items` the bars stored so far; `message` tells a wait (a rate limit) or how far it got.
+ * `items` the bars fetched so far; `message` tells a wait (a rate limit) or how far it got.
  */
 export interface DownloadHandlers {
   /** Starts a download job; progress (with `etaMs`) and outcome (DownloadJobResult) arrive as `job/*` events. */

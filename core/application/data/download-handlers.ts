@@ -12,12 +12,12 @@ export interface BarDownloader {
 
 const minute = (ts: number): string => new Date(ts).toISOString().slice(0, 16).replace('T', ' ');
 
-/** The job's progress: range covered in ms, bars stored, the time left, and a wait or how far it got. */
+/** The job's progress: range covered in ms, bars fetched (a cancel or failure stores them too), the time left, and a wait or how far it got. */
 function jobProgress(p: DownloadProgress) {
   return {
     done: p.doneMs,
     total: p.totalMs,
-    items: p.barsStored,
+    items: p.barsFetched,
     ...(p.etaMs === null ? {} : { etaMs: p.etaMs }),
     ...(p.note !== undefined ? { message: p.note } : p.reachedTs === null ? {} : { message: `up to ${minute(p.reachedTs)} UTC` }),
   };

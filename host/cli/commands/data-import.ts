@@ -21,13 +21,8 @@ const IMPORTABLE = /\.(zip|csv|txt)$/i;
 function importFilesOf(positionals: readonly string[]): string[] {
   return positionals.flatMap((given) => {
     const absolute = path.resolve(given);
-    let isFolder = false;
-    try {
-      isFolder = statSync(absolute).isDirectory();
-    } catch {
-      return [absolute]; // the import names a missing file
-    }
-    if (!isFolder) return [absolute];
+    // A missing file is passed on: the import names it.
+    if (!statSync(absolute, { throwIfNoEntry: false })?.isDirectory()) return [absolute];
     const inside = readdirSync(absolute, { withFileTypes: true })
       .filter((entry) => entry.isFile() && IMPORTABLE.test(entry.name))
       .map((entry) => path.join(absolute, entry.name))

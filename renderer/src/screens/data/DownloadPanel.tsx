@@ -148,7 +148,7 @@ export function DownloadPanel({ jobId, onStarted, onStored }: { jobId: string | 
           </div>
         )}
         {outcome && (
-          <div className={outcome.good ? 'good' : 'bad'} data-testid="download-done">
+          <div className={outcome.good ? 'good' : undefined} data-testid="download-done">
             {outcome.text}
           </div>
         )}

@@ -45,7 +45,7 @@ describe('download outcome', () => {
 
   it('words progress with the time left', () => {
     expect(downloadProgressText({ done: 1, total: 2, items: 262_080, message: 'up to 2024-06-30 23:59 UTC', etaMs: 150_000 })).toBe(
-      '262,080 bars stored · up to 2024-06-30 23:59 UTC · about 3 min left',
+      '262,080 bars fetched · up to 2024-06-30 23:59 UTC · about 3 min left',
     );
     expect([timeLeftText(40_000), timeLeftText(200), timeLeftText(2 * 3_600_000)]).toEqual(['about 40 s left', 'about 1 s left', 'about 2 h left']);
   });

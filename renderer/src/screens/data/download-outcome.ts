@@ -10,10 +10,10 @@ export function timeLeftText(ms: number): string {
   return `about ${Math.max(1, Math.round(ms / 1000))} s left`;
 }
 
-/** The progress line of a download job: bars stored, how far it got or what it waits for, and the time left. */
+/** The progress line of a download job: bars fetched, how far it got or what it waits for, and the time left. */
 export function downloadProgressText(progress: JobProgress | undefined): string | undefined {
   if (!progress) return undefined;
-  const parts = [counted(progress.items ?? 0, 'bar stored', 'bars stored')];
+  const parts = [counted(progress.items ?? 0, 'bar fetched', 'bars fetched')];
   if (progress.message) parts.push(progress.message);
   if (progress.etaMs !== undefined) parts.push(timeLeftText(progress.etaMs));
   return parts.join(' · ');
