@@ -65,10 +65,12 @@ export const TEST_IMPORT_EXCEPTIONS = {
     'core/infrastructure/workers/test-kit/bar-fixture',
     'core/infrastructure/workers/worker-backtest-executor',
   ],
+  'core/application/data/download-handlers.test': ['core/infrastructure/exchanges/test-kit/fake-exchange-server'],
   'core/application/handlers/handlers.test': ['core/infrastructure/sqlite/storage'],
   'core/application/handlers/sweep-handlers.test': ['core/infrastructure/test-kit/market-data'],
   'core/application/handlers/test-kit/handler-harness': [
     'core/infrastructure/csv/bar-file-adapters',
+    'core/infrastructure/exchanges/download-runner',
     'core/infrastructure/jobs/sqlite-job-store',
     'core/infrastructure/runs/sqlite-run-store',
     'core/infrastructure/sqlite/storage',

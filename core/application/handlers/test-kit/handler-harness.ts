@@ -9,7 +9,6 @@ import { LatencyRecorder } from '../../contract/latency.js';
 import { JobRegistry } from '../../jobs/job-registry.js';
 import { csvBarExporter, workerBarImporter } from '../../../infrastructure/csv/bar-file-adapters.js';
 import { workerBarDownloader } from '../../../infrastructure/exchanges/download-runner.js';
-import type { ExchangeConnection } from '../../../infrastructure/exchanges/exchange-connection.js';
 import { SqliteJobStore } from '../../../infrastructure/jobs/sqlite-job-store.js';
 import { SqliteRunStore } from '../../../infrastructure/runs/sqlite-run-store.js';
 import { openStorage, type Storage } from '../../../infrastructure/sqlite/storage.js';
@@ -34,7 +33,7 @@ export interface HandlerHarness {
 }
 
 /** Opens a fresh store and the full handler table with one backtest and `sweepWorkers` sweep workers. */
-export function openHandlerHarness(options: { prefix: string; sweepWorkers?: number; exchange?: ExchangeConnection }): HandlerHarness {
+export function openHandlerHarness(options: { prefix: string; sweepWorkers?: number; exchange?: Parameters<typeof workerBarDownloader>[1] }): HandlerHarness {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), options.prefix));
   const storage = openStorage({ file: path.join(dir, 'workstation.sqlite') });
   const bus = createEventBus();

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
+import { TIMEFRAMES } from '../../../../core/domain/market/timeframe.js';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { DownloadJobResult, JobInfo, Timeframe } from '../../api/contract.js';
 import { useJob } from '../../api/use-job.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
-import { TIMEFRAME_OPTIONS } from '../../app/timeframes.js';
 import { downloadOutcomeText, downloadProgressText, parseDay } from './download-outcome.js';
 
 /** Exchanges offered in the field's list; any other exchange the library knows may be typed. */
@@ -106,7 +106,7 @@ export function DownloadPanel({ jobId, onStarted, onStored }: { jobId: string | 
           <div className="field">
             <label htmlFor="download-timeframe">Timeframe</label>
             <select id="download-timeframe" data-testid="download-timeframe" value={timeframe} onChange={(event) => setTimeframe(event.target.value as Timeframe)}>
-              {TIMEFRAME_OPTIONS.map((tf) => (
+              {TIMEFRAMES.map((tf) => (
                 <option key={tf}>{tf}</option>
               ))}
             </select>
