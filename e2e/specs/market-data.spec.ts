@@ -47,6 +47,7 @@ afterAll(async () => {
 });
 
 describe('market data from the Data screen', () => {
+  // Half a year of minutes each way: about 10 s on an idle 2-core machine, several times that beside other spec files.
   it('downloads a year of 1-minute BTC/USDT, stopped half-way keeps whole slices, and a second download continues', async () => {
     // The exchange holds back the second half of the year until released.
     exchange.hold(Date.UTC(2024, 6, 1));
@@ -57,7 +58,7 @@ describe('market data from the Data screen', () => {
     await page.getByTestId('download-to').fill('2025-01-01');
     await page.getByTestId('download-start').click();
     await page.getByTestId('download-running').filter({ hasText: 'Download BTC/USDT 1m from binance' }).waitFor();
-    await expect.poll(() => exchange.waiting, { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => exchange.waiting, { timeout: 200_000 }).toBe(1);
     // Half-way: the bar says so, with what is stored and the time left.
     await expect.poll(async () => Number(await page.getByTestId('download-progress').getAttribute('aria-valuenow')), { timeout: 10_000 }).toBeGreaterThanOrEqual(49);
     expect(Number(await page.getByTestId('download-progress').getAttribute('aria-valuenow'))).toBeLessThanOrEqual(51);
@@ -83,7 +84,7 @@ describe('market data from the Data screen', () => {
     exchange.requests.length = 0;
     await page.getByTestId('download-start').click();
     const done = page.getByTestId('download-done').filter({ hasText: 'Downloaded BTC/USDT 1m from Binance' });
-    await done.waitFor({ timeout: 80_000 });
+    await done.waitFor({ timeout: 200_000 });
     expect(await done.textContent()).toBe(
       `Downloaded BTC/USDT 1m from Binance: ${(YEAR_2024_BARS - keptBars).toLocaleString('en-US')} new bars (2024-07-01 ${nextMinute(kept![2]!)} → 2024-12-31 23:59 UTC); ` +
         'already stored from 2024-01-01 00:00, not fetched again.',
@@ -94,7 +95,7 @@ describe('market data from the Data screen', () => {
     await expect.poll(() => page.getByTestId('coverage-panel').textContent()).toContain('2024-01-01 00:00 → 2024-12-31 23:59');
     expect(await page.getByTestId('price-tick').textContent()).toBe('0.01');
     expect(await page.getByTestId('quantity-step').textContent()).toBe('0.00001');
-  });
+  }, 300_000);
 
   it('updates the series a day later with the new bars only', async () => {
     exchange.now += DAY;
@@ -104,7 +105,7 @@ describe('market data from the Data screen', () => {
     expect(await done.textContent()).toBe('Downloaded BTC/USDT 1m from Binance: 1,440 new bars (2025-01-01 00:00 → 2025-01-01 23:59 UTC); Binance has nothing newer than 2025-01-01 23:59.');
     await expect.poll(() => page.getByTestId('coverage-panel').textContent()).toContain('2024-01-01 00:00 → 2025-01-01 23:59');
     expect(await barCount('BTC/USDT')).toBe(YEAR_2024_BARS + 1440);
-  });
+  }, 120_000);
 
   it('imports a folder of monthly archive zips, then fills the month it lacked from the exchange', async () => {
     // October and December 2023: November is missing from the folder.
@@ -140,7 +141,7 @@ describe('market data from the Data screen', () => {
     expect(coverage).toContain(`${(92 * 1440 + YEAR_2024_BARS + 1440).toLocaleString('en-US')} bars`);
     expect(await row('BTC/USDT').textContent()).toContain((92 * 1440 + YEAR_2024_BARS + 1440).toLocaleString('en-US'));
     expect(app.errors).toEqual([]);
-  });
+  }, 180_000);
 });
 
 /** The minute after "HH:MM". */
