@@ -31,9 +31,17 @@ export function downloadHandlers(deps: HandlerDeps): DownloadHandlers {
       kind: 'download',
       title,
       run: async (context: JobContext) => {
+        let stored = 0;
         try {
           return await deps.downloader.download(request, {
-            onProgress: (p) => context.progress(jobProgress(p)),
+            onProgress: (p) => {
+              context.progress(jobProgress(p));
+              // A slice was committed: screens showing the series (coverage) follow the download as it goes.
+              if (p.barsStored > stored) {
+                stored = p.barsStored;
+                events.emit('data/changed', { kind: 'series', ids: [request.symbol ?? request.market] });
+              }
+            },
             onCancel: (listener) => context.onCancel(listener),
           });
         } finally {
