@@ -1,10 +1,14 @@
-import { allocateBars, sliceBars, type BarColumns } from '../../domain/market/bars.js';
+import type { BarColumns } from '../../domain/market/bars.js';
 import { timeframeMs, type Timeframe } from '../../domain/market/timeframe.js';
 import { CancelledError, ConflictError, ImportRejectedError, MarketDataError } from '../errors.js';
-import { importBars, type BarRowSource, type ImportBarsOptions, type ParsedBarBatch } from '../import-bars.js';
+import { importBars, type ImportBarsOptions } from '../import-bars.js';
 import type { BarStore } from '../ports/bar-store.js';
+import { PendingBars, SliceSource } from './candle-slices.js';
 import { planDownload, type Span } from './download-plan.js';
-import { SourceFailure, type MarketDataSource, type MarketFacts } from './market-data-source.js';
+import type { MarketDataSource, MarketFacts } from './market-data-source.js';
+import { Retrier, type RetryControl } from './retrier.js';
+
+export { DEFAULT_RETRY, type RetryPolicy } from './retrier.js';
 
 /** What to download: a market's candles of one timeframe over a range, into an instrument. */
 export interface DownloadRequest {
@@ -26,17 +30,6 @@ export interface DownloadRequest {
   readonly wholeRange?: boolean;
 }
 
-/** How a request that failed for a passing reason (network, rate limit, maintenance) is tried again. */
-export interface RetryPolicy {
-  /** Tries of one request, the first included. */
-  readonly attempts: number;
-  /** Wait before the second try; it doubles with each try up to maxDelayMs. */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
-
-/** Six tries over about half a minute (1, 2, 4, 8, 16 s between them), longer when the exchange says so. */
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 1_000, maxDelayMs: 60_000 };
 /**
  * Bars per committed slice. A cancelled or failed download keeps whole committed slices
  * (each is one import through the importer: validated, all or nothing) and drops nothing
@@ -61,16 +54,10 @@ export interface DownloadProgress {
   readonly note?: string;
 }
 
-export interface DownloadControl {
+export interface DownloadControl extends RetryControl {
   /** Wall clock, epoch ms UTC: which candles are closed, the default end, durations. */
   now(): number;
-  isCancelled(): boolean;
-  /** Calls `listener` once when the download is cancelled; returns an unsubscribe. */
-  onCancel(listener: () => void): () => void;
-  /** Resolves after `ms`. */
-  sleep(ms: number): Promise<void>;
   onProgress?(progress: DownloadProgress): void;
-  readonly retry?: RetryPolicy;
   /** Bars per committed slice (default SLICE_BARS). */
   readonly sliceBars?: number;
 }
@@ -157,121 +144,6 @@ export async function downloadBars(store: BarStore, source: MarketDataSource, re
     ...run.instrumentFacts(),
     durationMs: control.now() - startedAt,
   };
-}
-
-/** Runs requests against the exchange: cancellable while they wait, retried with backoff. */
-class Retrier {
-  requests = 0;
-  retries = 0;
-  note: string | undefined;
-
-  constructor(
-    private readonly control: DownloadControl,
-    private readonly exchange: string,
-    private readonly onWait: () => void = () => undefined,
-  ) {}
-
-  async run<T>(request: () => Promise<T>): Promise<T> {
-    const policy = this.control.retry ?? DEFAULT_RETRY;
-    for (let attempt = 1; ; attempt++) {
-      this.throwIfCancelled();
-      this.requests++;
-      try {
-        return await this.untilCancelled(request());
-      } catch (error) {
-        if (!(error instanceof SourceFailure)) throw error;
-        if (error.kind === 'refused') throw new MarketDataError(`${this.exchange} refused the request: ${error.message}`, failureDetails(error));
-        const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-        const wait = Math.max(backoff, error.retryAfterMs ?? 0);
-        if (attempt >= policy.attempts || wait > policy.maxDelayMs * 5) {
-          throw new MarketDataError(`${this.exchange} ${describeFailure(error)} ${attempt === 1 ? 'at the first try' : `after ${attempt} tries`}`, failureDetails(error));
-        }
-        this.retries++;
-        this.note = `${this.exchange} ${describeFailure(error)}; try ${attempt + 1} of ${policy.attempts} in ${Math.ceil(wait / 1000)} s`;
-        this.onWait();
-        await this.untilCancelled(this.control.sleep(wait));
-        this.note = undefined;
-      }
-    }
-  }
-
-  throwIfCancelled(): void {
-    if (this.control.isCancelled()) throw new CancelledError('Download cancelled');
-  }
-
-  /** Settles with `promise`, or rejects with CancelledError as soon as the download is cancelled. */
-  private untilCancelled<T>(promise: Promise<T>): Promise<T> {
-    let unsubscribe: () => void = () => undefined;
-    const cancelled = new Promise<never>((_, reject) => {
-      unsubscribe = this.control.onCancel(() => reject(new CancelledError('Download cancelled')));
-    });
-    return Promise.race([promise, cancelled]).finally(() => unsubscribe());
-  }
-}
-
-function describeFailure(error: SourceFailure): string {
-  const status = error.status === null ? '' : ` (HTTP ${error.status})`;
-  switch (error.kind) {
-    case 'rateLimit':
-      return `kept answering that requests come too fast${status}`;
-    case 'banned':
-      return `refuses requests from this address for a while${status}${error.retryAfterMs ? `, for ${Math.ceil(error.retryAfterMs / 1000)} s` : ''}`;
-    case 'maintenance':
-      return `is unavailable or under maintenance${status}`;
-    case 'network':
-      return `could not be reached (${error.message})`;
-    case 'refused':
-      return `refused the request${status}: ${error.message}`;
-  }
-}
-
-const failureDetails = (error: SourceFailure) => ({ kind: error.kind, status: error.status, detail: error.message });
-
-/** Candles fetched and not yet committed, as growable columns. */
-class PendingBars {
-  private bars: BarColumns = allocateBars(4_096);
-  size = 0;
-
-  append(page: BarColumns, from: number, to: number): void {
-    const n = to - from;
-    if (this.size + n > this.bars.ts.length) {
-      const next = allocateBars(Math.max(this.bars.ts.length * 2, this.size + n));
-      for (const key of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) next[key].set(this.bars[key].subarray(0, this.size));
-      this.bars = next;
-    }
-    for (const key of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) this.bars[key].set(page[key].subarray(from, to), this.size);
-    this.size += n;
-  }
-
-  take(): BarColumns {
-    const out = sliceBars(this.bars, 0, this.size);
-    this.bars = allocateBars(4_096);
-    this.size = 0;
-    return out;
-  }
-}
-
-/** The bars of one slice as the importer reads a file: one batch, lines numbered from 1. */
-class SliceSource implements BarRowSource {
-  private done = false;
-  readonly totalBytes = 0;
-  readonly bytesRead = 0;
-
-  constructor(
-    private readonly bars: BarColumns,
-    private readonly name: string,
-  ) {}
-
-  nextBatch(): ParsedBarBatch | null {
-    if (this.done) return null;
-    this.done = true;
-    const n = this.bars.ts.length;
-    const line = new Float64Array(n);
-    for (let i = 0; i < n; i++) line[i] = i + 1;
-    return { count: n, ...this.bars, line, rowsRead: n, rowErrors: [], file: this.name };
-  }
-
-  close(): void {}
 }
 
 /** One download: pages through the planned spans and commits slices. */
