@@ -96,6 +96,8 @@ describe('bws data download / update / import of archives', () => {
     const [update] = await json<DownloadReport[]>('data', 'update', '--symbol', 'BTC/USDT', '--timeframe', '1m');
     expect(update).toMatchObject({ firstTs: Date.UTC(2025, 0, 2), lastTs: Date.UTC(2025, 0, 2, 23, 59), barsWritten: { inserted: 1440, replaced: 0 } });
     expect(series('BTC/USDT')!.coverage).toMatchObject({ firstTs: Date.UTC(2024, 11, 27), lastTs: Date.UTC(2025, 0, 2, 23, 59), barCount: 7 * 1440, gaps: [] });
+    const list = await json<{ series: { symbol: string; venue: string; source: unknown; priceTick: number; quantityStep: number }[] }>('data', 'list');
+    expect(list.series.find((s) => s.symbol === 'BTC/USDT')).toMatchObject({ venue: 'Binance', source: { exchange: 'binance', market: 'BTC/USDT' }, priceTick: 0.01, quantityStep: 0.00001 });
   });
 
   it('imports a folder of Binance archives into the downloaded instrument: the same minutes, the same values', async () => {
