@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { klineArchive, klineCsv } from '../fixtures/binance-archives/make-archives.mjs';
 import { importCsvFile } from '../core/infrastructure/csv/import-csv-file.js';
 import { runDownloadInWorker } from '../core/infrastructure/exchanges/download-runner.js';
-import { FakeExchangeServer } from '../core/infrastructure/exchanges/test-kit/fake-exchange-server.js';
+import { FakeExchangeServer } from '../core/infrastructure/test-kit/fake-exchange-server.js';
 import { openStorage } from '../core/infrastructure/sqlite/storage.js';
 import { isMain, runStandalone, type BenchRow } from './lib/bench-row.js';
 

@@ -5,10 +5,10 @@ import { expose } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort } from 'node:worker_threads';
 import type { DownloadProgress } from '../core/application/data/download-bars.js';
-import { importErrorData } from '../core/infrastructure/csv/import-protocol.js';
 import { downloadIntoFile } from '../core/infrastructure/exchanges/download-here.js';
 import type { DownloadWorkerApi } from '../core/infrastructure/exchanges/download-protocol.js';
 import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
+import { workerErrorData } from '../core/infrastructure/workers/error-codec.js';
 
 const api: DownloadWorkerApi = {
   async download(dbFile, request, connection, retry, cancelFlag, onProgress) {
@@ -23,7 +23,7 @@ const api: DownloadWorkerApi = {
       });
       return { ok: true, report };
     } catch (error) {
-      return { ok: false, error: importErrorData(error) };
+      return { ok: false, error: workerErrorData(error) };
     }
   },
 };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { klineArchive } from '../../fixtures/binance-archives/make-archives.mjs';
-import { FakeExchangeServer } from '../../core/infrastructure/exchanges/test-kit/fake-exchange-server.js';
+import { FakeExchangeServer } from '../../core/infrastructure/test-kit/fake-exchange-server.js';
 import { invoke, openApp, type AppSession } from '../lib/app.js';
 import { launchBrowser } from '../lib/browser.js';
 import { startServer, type RunningServer } from '../lib/server.js';

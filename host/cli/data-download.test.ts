@@ -7,8 +7,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadReport } from '../../core/application/data/download-bars.js';
-import type { ImportReport } from '../../core/application/import-bars.js';
-import { FakeExchangeServer } from '../../core/infrastructure/exchanges/test-kit/fake-exchange-server.js';
+import type { ImportReport } from '../../core/application/data/import-bars.js';
+import { FakeExchangeServer } from '../../core/infrastructure/test-kit/fake-exchange-server.js';
 import { openStorage } from '../../core/infrastructure/sqlite/storage.js';
 
 const run = promisify(execFile);

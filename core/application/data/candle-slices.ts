@@ -1,5 +1,5 @@
 import { allocateBars, sliceBars, type BarColumns } from '../../domain/market/bars.js';
-import type { BarRowSource, ParsedBarBatch } from '../import-bars.js';
+import type { BarRowSource, ParsedBarBatch } from './import-bars.js';
 
 /** Candles fetched and not yet committed, as growable columns. */
 export class PendingBars {

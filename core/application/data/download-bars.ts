@@ -1,8 +1,8 @@
 import type { BarColumns } from '../../domain/market/bars.js';
 import { timeframeMs, type Timeframe } from '../../domain/market/timeframe.js';
 import { CancelledError, ConflictError, ImportRejectedError, MarketDataError } from '../errors.js';
-import { importBars, type ImportBarsOptions } from '../import-bars.js';
-import type { BarStore } from '../ports/bar-store.js';
+import { importBars, type ImportBarsOptions } from './import-bars.js';
+import type { BarStore } from './bar-store.js';
 import { PendingBars, SliceSource } from './candle-slices.js';
 import { planDownload, type Span } from './download-plan.js';
 import type { MarketDataSource, MarketFacts } from './market-data-source.js';

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HandlerName, HandlerResult } from '../contract/handlers.js';
-import type { JobInfo } from '../contract/jobs.js';
-import type { ImportJobResult } from '../contract/data.js';
-import { openHandlerHarness, type HandlerHarness } from '../handlers/test-kit/handler-harness.js';
-import { FakeExchangeServer } from '../../infrastructure/exchanges/test-kit/fake-exchange-server.js';
+import type { JobInfo } from '../jobs/contract.js';
+import type { ImportJobResult } from './contract.js';
+import { openHandlerHarness, type HandlerHarness } from '../test-kit/handler-harness.js';
+import { FakeExchangeServer } from '../../infrastructure/test-kit/fake-exchange-server.js';
 import type { DownloadJobResult } from './download-contract.js';
 
 const ARCHIVES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/binance-archives');
@@ -35,7 +35,7 @@ beforeAll(async () => {
   // The exchange's data ends here; the worker's clock (the wall clock) is later, so every candle it has is closed.
   server = new FakeExchangeServer({ now: D1 + 8000 * MINUTE - 1 });
   await server.start();
-  harness = openHandlerHarness({ prefix: 'bws-download-handlers-', exchange: { apiOrigin: server.origin, rateLimitMs: 1 } });
+  harness = await openHandlerHarness({ prefix: 'bws-download-handlers-', exchange: { apiOrigin: server.origin, rateLimitMs: 1 } });
 });
 
 afterAll(async () => {

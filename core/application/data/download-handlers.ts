@@ -1,7 +1,7 @@
 import { timeframeMs } from '../../domain/market/timeframe.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type { HandlerDeps } from '../handlers/handler-deps.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import type { DownloadProgress, DownloadReport, DownloadRequest } from './download-bars.js';
 import type { DownloadHandlers } from './download-contract.js';
 

@@ -8,7 +8,7 @@ import { syntheticCandle } from '../../../fixtures/binance-archives/synthetic-kl
 import { ImportRejectedError, ValidationError } from '../../application/errors.js';
 import { importCsvFile } from '../csv/import-csv-file.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
-import { tempDir } from '../sqlite/test-kit/temp-db.js';
+import { tempDir } from '../test-kit/temp-db.js';
 
 const FIXTURE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/binance-archives');
 const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`);

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import type { BarRowSource, ImportFile, ParsedBarBatch } from '../../application/import-bars.js';
+import type { BarRowSource, ImportFile, ParsedBarBatch } from '../../application/data/import-bars.js';
 import { NotFoundError, ValidationError } from '../../application/errors.js';
 import { isZipFile, ZipStream } from '../archives/zip-stream.js';
 import { CSV_BATCH_ROWS, CsvBarSource } from './csv-bar-source.js';

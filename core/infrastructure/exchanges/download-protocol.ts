@@ -1,9 +1,9 @@
 import type { DownloadProgress, DownloadReport, DownloadRequest, RetryPolicy } from '../../application/data/download-bars.js';
-import type { ImportErrorData } from '../csv/import-protocol.js';
+import type { ErrorData } from '../../application/errors.js';
 import type { ExchangeConnection } from './exchange-connection.js';
 
-/** The worker answers with data, not a thrown error (comlink keeps only name and message of an error). */
-export type DownloadOutcome = { readonly ok: true; readonly report: DownloadReport } | { readonly ok: false; readonly error: ImportErrorData };
+/** The worker answers with data, its errors in the one error codec (errors.ts: toErrorData / errorFromData). */
+export type DownloadOutcome = { readonly ok: true; readonly report: DownloadReport } | { readonly ok: false; readonly error: ErrorData };
 
 /** What workers/download-worker.ts exposes over comlink. */
 export interface DownloadWorkerApi {

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadProgress } from '../../application/data/download-bars.js';
 import { CancelledError, MarketDataError, NotFoundError } from '../../application/errors.js';
 import { openStorage } from '../sqlite/storage.js';
-import { tempDir } from '../sqlite/test-kit/temp-db.js';
+import { tempDir } from '../test-kit/temp-db.js';
 import { runDownloadInWorker } from './download-runner.js';
-import { FakeExchangeServer } from './test-kit/fake-exchange-server.js';
+import { FakeExchangeServer } from '../test-kit/fake-exchange-server.js';
 
 const MINUTE = 60_000;
 const D1 = Date.UTC(2024, 0, 1);

@@ -3,8 +3,7 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { Worker } from 'node:worker_threads';
 import type { DownloadProgress, DownloadReport, DownloadRequest, RetryPolicy } from '../../application/data/download-bars.js';
 import type { BarDownloader } from '../../application/data/download-handlers.js';
-import { CancelledError, WorkerFailedError } from '../../application/errors.js';
-import { importErrorFromData } from '../csv/import-protocol.js';
+import { CancelledError, errorFromData, WorkerFailedError } from '../../application/errors.js';
 import { createCancelFlag, requestCancel } from '../workers/cancel-flag.js';
 import { workerScriptPath } from '../workers/worker-script.js';
 import type { DownloadOutcome, DownloadWorkerApi } from './download-protocol.js';
@@ -50,7 +49,7 @@ export async function runDownloadInWorker(dbFile: string, request: DownloadReque
       died,
     ]);
     if (outcome.ok) return outcome.report;
-    throw importErrorFromData(outcome.error);
+    throw errorFromData(outcome.error);
   } finally {
     settled = true;
     signal?.removeEventListener('abort', cancel);

@@ -6,9 +6,9 @@ import { syntheticCandle } from '../../../fixtures/binance-archives/synthetic-kl
 import { downloadBars, type DownloadControl, type DownloadProgress, type DownloadRequest } from '../../application/data/download-bars.js';
 import { CancelledError, ConflictError, ImportRejectedError, MarketDataError, NotFoundError, ValidationError } from '../../application/errors.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
-import { tempDir } from '../sqlite/test-kit/temp-db.js';
+import { tempDir } from '../test-kit/temp-db.js';
 import { CcxtMarketDataSource } from './ccxt-market-data-source.js';
-import { BINANCE_MARKETS, FakeExchangeServer, UPBIT_MARKETS } from './test-kit/fake-exchange-server.js';
+import { BINANCE_MARKETS, FakeExchangeServer, UPBIT_MARKETS } from '../test-kit/fake-exchange-server.js';
 
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;

@@ -7,9 +7,10 @@ import { runDownloadInWorker } from '../../../core/infrastructure/exchanges/down
 import { exchangeConnectionFromEnv } from '../../../core/infrastructure/exchanges/exchange-connection.js';
 import { openStorage } from '../../../core/infrastructure/sqlite/storage.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, stringFlag, type Command, type CommandInput } from '../command.js';
+import { boolFlag, stringFlag, type CommandCode, type CommandInput } from '../command.js';
 import { dataDirOf } from '../context.js';
-import { createProgress, printJson, printLine } from '../output.js';
+import { printJson, printLine } from '../output.js';
+import { createProgress } from '../progress.js';
 import { isoOf, parseIsoArg } from '../time-args.js';
 
 /** A --timeframe the workstation stores, or a usage error naming the nearest ones. */
@@ -66,25 +67,9 @@ function printReport(report: DownloadReport): void {
   if (report.priceTick !== null && report.quantityStep !== null) printLine(`${report.symbol}: price tick ${report.priceTick}, quantity step ${report.quantityStep}, quoted in ${report.quoteCurrency}`);
 }
 
-export const dataDownloadCommand: Command = {
-  words: ['data', 'download'],
-  usage: 'bws data download --exchange ID --symbol BASE/QUOTE --timeframe 1m|5m|15m|1h|4h|1d --from ISO [--to ISO] [--as NAME] [--whole-range] [--json]',
-  summary:
-    'Downloads candles from an exchange (binance, upbit, any exchange the ccxt library serves OHLCV for) into an instrument (default: named BASE/QUOTE), ' +
-    'in a worker, paced by the library\'s rate limiter. Only closed candles are stored, and only what lies before the first or after the last stored bar ' +
-    'is fetched: run it again to continue a stopped download (--whole-range fetches the whole range, e.g. to fill a gap). Ctrl-C or a failure keeps the ' +
-    'slices already committed and says up to where. BWS_EXCHANGE_API points the requests at a mirror (docs/MARKET-DATA.md).',
-  options: {
-    exchange: { type: 'string' },
-    symbol: { type: 'string' },
-    timeframe: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    as: { type: 'string' },
-    'whole-range': { type: 'boolean' },
-  },
-  async run(input) {
-    if (input.positionals.length > 0) throw new UsageError(`unexpected argument "${input.positionals[0]}"\nusage: ${this.usage}`);
+export const dataDownloadCommand: CommandCode = {
+  async run(input, command) {
+    if (input.positionals.length > 0) throw new UsageError(`unexpected argument "${input.positionals[0]}"\nusage: ${command.usage}`);
     const exchange = stringFlag(input, 'exchange')?.trim().toLowerCase();
     if (!exchange) throw new UsageError('--exchange is required (e.g. binance, upbit)');
     const market = stringFlag(input, 'symbol')?.trim();
@@ -114,13 +99,7 @@ export const dataDownloadCommand: Command = {
   },
 };
 
-export const dataUpdateCommand: Command = {
-  words: ['data', 'update'],
-  usage: 'bws data update --symbol SYM [--timeframe TF] [--json]',
-  summary:
-    'Downloads what is new since the last stored bar of a downloaded instrument, from the exchange and market it came from; ' +
-    'every stored timeframe of it unless --timeframe names one.',
-  options: { symbol: { type: 'string' }, timeframe: { type: 'string' } },
+export const dataUpdateCommand: CommandCode = {
   async run(input) {
     const symbol = stringFlag(input, 'symbol');
     if (!symbol) throw new UsageError('--symbol is required');

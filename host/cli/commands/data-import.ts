@@ -1,14 +1,15 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError } from '../../../core/application/errors.js';
-import type { ImportBarsOptions } from '../../../core/application/import-bars.js';
+import type { ImportBarsOptions } from '../../../core/application/data/import-bars.js';
 import { runImportInWorker } from '../../../core/infrastructure/csv/import-runner.js';
 import { databasePath } from '../../../core/infrastructure/data-dir.js';
 import { openStorage } from '../../../core/infrastructure/sqlite/storage.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, stringFlag, type Command } from '../command.js';
+import { boolFlag, stringFlag, type CommandCode } from '../command.js';
 import { dataDirOf } from '../context.js';
-import { createProgress, printJson, printLine } from '../output.js';
+import { printJson, printLine } from '../output.js';
+import { createProgress } from '../progress.js';
 import { isoOf, parseNumberArg } from '../time-args.js';
 
 /** Kinds of file a folder given to `data import` is read for. */
@@ -32,28 +33,9 @@ function importFilesOf(positionals: readonly string[]): string[] {
   });
 }
 
-export const dataImportCommand: Command = {
-  words: ['data', 'import'],
-  usage:
-    'bws data import FILE|FOLDER ... --symbol SYM [--timeframe auto|1m|5m|15m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick auto|N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
-  summary:
-    'Imports a CSV of bars, or zip archives of CSVs (an exchange\'s kline archives: several files, or a folder of them, are read as one series in ' +
-    'the order of their first bars, without unzipping), in one transaction (in a worker): all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
-    "bars' spacing (auto, the default); a --timeframe the spacing contradicts is refused unless --force-timeframe. " +
-    "The price tick (auto, the default) of a new instrument is the finest decimal of the file's prices; a stored instrument keeps its tick unless --tick is given.",
-  options: {
-    symbol: { type: 'string' },
-    timeframe: { type: 'string' },
-    'force-timeframe': { type: 'boolean' },
-    'qty-step': { type: 'string' },
-    tick: { type: 'string' },
-    venue: { type: 'string' },
-    currency: { type: 'string' },
-    'skip-bad-rows': { type: 'boolean' },
-    duplicates: { type: 'string' },
-  },
-  async run(input) {
-    if (input.positionals.length === 0) throw new UsageError(`expected a FILE (or several, or a folder)\nusage: ${this.usage}`);
+export const dataImportCommand: CommandCode = {
+  async run(input, command) {
+    if (input.positionals.length === 0) throw new UsageError(`expected a FILE (or several, or a folder)\nusage: ${command.usage}`);
     const files = importFilesOf(input.positionals);
     const file = files[0]!;
     const symbol = stringFlag(input, 'symbol');
