@@ -90,6 +90,8 @@ async function activeJobs(connection: ClusterConnection): Promise<{ id: string; 
 }
 
 beforeAll(async () => {
+  // First: without a redis-server every test here fails at once, saying what to install (never skipped).
+  redis = await startTestRedis();
   dir = tempDir('bws-cluster-');
   ({ storage } = seedStore(dir.dir, BARS, 'CLU'));
   sweeps = new SqliteSweepStore(storage.writer);
@@ -102,7 +104,6 @@ beforeAll(async () => {
     await pool.close();
   }
   local.bestHash = await openedHash(local.id, local.bestIndex);
-  redis = await startTestRedis();
 }, 120_000);
 
 afterAll(async () => {
