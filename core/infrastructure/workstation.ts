@@ -29,7 +29,7 @@ import { openStorage, type Storage } from './sqlite/storage.js';
 import { SqliteStrategyStore } from './strategies/sqlite-strategy-store.js';
 import { SqliteSweepStore } from './sweeps/sqlite-sweep-store.js';
 import { WorkerVariantEvaluator } from './sweeps/worker-variant-evaluator.js';
-import { openCluster, type OpenedCluster } from './cluster/open-cluster.js';
+import type { OpenedCluster } from './cluster/open-cluster.js';
 import { TEST_FAULTS_ENV } from './workers/backtest-protocol.js';
 import { createForegroundSignal, ForegroundActivity } from './workers/foreground-signal.js';
 import { WorkerBacktestExecutor } from './workers/worker-backtest-executor.js';
@@ -145,7 +145,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const storage = openStorage({ file: options.databaseFile ?? databasePath(dataDir) });
   let cluster: OpenedCluster | null = null;
   try {
-    cluster = options.cluster === undefined ? null : await openCluster(options.cluster, storage.barStore);
+    // Loaded only with a cluster: BullMQ and ioredis add most of a second to every start on this machine.
+    cluster = options.cluster === undefined ? null : await (await import('./cluster/open-cluster.js')).openCluster(options.cluster, storage.barStore);
   } catch (error) {
     storage.close();
     throw error;

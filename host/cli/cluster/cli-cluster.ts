@@ -1,13 +1,15 @@
 import type { ClusterStatus } from '../../../core/application/cluster/contract.js';
 import { ValidationError } from '../../../core/application/errors.js';
 import type { DatasetSource } from '../../../core/infrastructure/cluster/dataset-publisher.js';
-import { openCluster, type OpenedCluster } from '../../../core/infrastructure/cluster/open-cluster.js';
+import type { OpenedCluster } from '../../../core/infrastructure/cluster/open-cluster.js';
 import { UsageError } from '../cli-error.js';
 
 type Configured = Extract<ClusterStatus, { configured: true }>;
 
 /** Opens a `--cluster URL` for a command; a bad URL is a usage error. */
 export async function openCliCluster(url: string, bars: DatasetSource): Promise<OpenedCluster> {
+  // Loaded only for --cluster: a local sweep does not pay for BullMQ and ioredis.
+  const { openCluster } = await import('../../../core/infrastructure/cluster/open-cluster.js');
   try {
     return await openCluster(url, bars);
   } catch (error) {
