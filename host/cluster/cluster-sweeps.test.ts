@@ -207,6 +207,43 @@ describe('sweeps on a cluster of bws agent processes', () => {
     }
   }, 240_000);
 
+  it("bws walkforward --cluster: the in-sample sweeps run on the agents, and the windows, best parameters, metrics and stitched equity equal the local walk-forward's", async () => {
+    const cli = (target: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+      new Promise((resolve) => {
+        const args = [cliScript, 'walkforward', ...CLI_SWEEP, '--in-sample', '30', '--out-of-sample', '15', ...target, '--data-dir', dir.dir, '--json'];
+        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const local = await cli(['--workers', '2']);
+    expect(local.code, local.stderr).toBe(0);
+    const [a, b] = await Promise.all([agent({ workers: 1 }), agent({ workers: 1 })]);
+    const onCluster = await cli(['--cluster', redis.url]);
+    expect(onCluster.code, onCluster.stderr).toBe(0);
+    expect(onCluster.stderr).toContain(`the sweep runs on the cluster at redis://127.0.0.1:${redis.port}`);
+    const clusterResult = JSON.parse(onCluster.stdout) as { windows: { counts: { done: number } }[] };
+    expect(clusterResult.windows.length).toBeGreaterThanOrEqual(3);
+    expect(clusterResult.windows.every((w) => w.counts.done === VARIANTS)).toBe(true);
+    // What each worker call read differs by how the variants were cut (a batch's warm-up is its own variants' longest),
+    // not the range read: compare the ranges, then everything else whole.
+    type BarsRead = { count: number; firstTs: number; lastTs: number; warmUpBars: number };
+    const ranges = (result: unknown): unknown =>
+      (result as { windows: { inSampleBarsRead: BarsRead[] }[] }).windows.map((w) => [...new Set(w.inSampleBarsRead.map((r) => `${r.count} ${r.firstTs}..${r.lastTs}`))]);
+    const withoutReads = (result: unknown): unknown => ({
+      ...(result as object),
+      windows: (result as { windows: { inSampleBarsRead: BarsRead[] }[] }).windows.map(({ inSampleBarsRead: _reads, ...w }) => w),
+    });
+    const localResult: unknown = JSON.parse(local.stdout);
+    expect(ranges(clusterResult)).toEqual(ranges(localResult));
+    expect(withoutReads(clusterResult)).toEqual(withoutReads(localResult));
+    await stopAgents();
+    // The agents ran the in-sample variants (each window's sweep is its own batches).
+    expect(a.output() + b.output()).toMatch(/stopped: [1-9]\d* variants/);
+  }, 240_000);
+
   it('a batch delivered twice (an agent frozen past its lock, then thawed) is run twice and counted once', async () => {
     const frozen = await agent({ workers: 1, holdMs: 3_000 });
     const other = await agent({ workers: 1 });
