@@ -97,6 +97,20 @@ describe('bws CLI', () => {
     expect((await json<{ total: number }>(dir, 'runs', 'list')).total).toBe(2);
   });
 
+  it('builds a template for the direction asked: --direction short trades short only, both trades both sides', async () => {
+    const args = ['backtest', '--template', 'sma-cross', '--symbol', 'GOOG', '--timeframe', '1d'];
+    const short = await json<{ trades: { side: string }[] }>(dir, ...args, '--direction', 'short');
+    expect(short.trades.length).toBeGreaterThan(5);
+    expect(new Set(short.trades.map((t) => t.side))).toEqual(new Set(['short']));
+    const both = await json<{ trades: { side: string }[] }>(dir, ...args, '--direction', 'both');
+    expect(new Set(both.trades.map((t) => t.side))).toEqual(new Set(['long', 'short']));
+    const rsi = await json<{ trades: { side: string }[] }>(dir, 'backtest', '--template', 'rsi-mean-reversion', '--param', 'period=10', '--symbol', 'GOOG', '--timeframe', '1d', '--direction', 'short');
+    expect(rsi.trades.every((t) => t.side === 'short')).toBe(true);
+    const sideways = await bws(dir, ...args, '--direction', 'sideways');
+    expect(sideways.code).toBe(2);
+    expect(sideways.stderr).toContain('--direction: expected long, short or both, got "sideways"');
+  });
+
   it('refuses a bad CSV with file and line, and keeps what was stored', async () => {
     const bad = path.join(dir, 'bad.csv');
     writeFileSync(bad, 'Date,Open,High,Low,Close,Volume\n2020-01-01,1,2,0.5,1.5,10\n2020-01-02,1,2,0.5,abc,10\n');
