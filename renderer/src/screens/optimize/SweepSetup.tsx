@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { TIMEFRAMES } from '../../../../core/domain/market/timeframe.js';
+import { derivableTimeframes } from '../../../../core/domain/market/timeframe.js';
 import { paramLimit } from '../../../../core/domain/strategy/spec-fields.js';
 import { findTemplate, listTemplates } from '../../../../core/domain/strategy/templates.js';
 import { api } from '../../api/client.js';
@@ -102,8 +102,11 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
 
   const seriesList = series.data ?? [];
   const chosen = seriesList.find((s) => `${s.instrument.symbol}/${s.timeframe}` === seriesKey) ?? seriesList[0];
-  // Coarser timeframes are resampled from the stored bars; finer ones do not exist.
-  const timeframes = useMemo(() => (chosen ? TIMEFRAMES.slice(TIMEFRAMES.indexOf(chosen.timeframe)) : []), [chosen?.timeframe]);
+  // What the instrument's stored bars give (1m bars resample to every coarser timeframe), as on the Run screen.
+  const timeframes = useMemo(
+    () => (chosen ? derivableTimeframes(seriesList.filter((s) => s.instrument.symbol === chosen.instrument.symbol).map((s) => s.timeframe)) : []),
+    [seriesList, chosen?.instrument.symbol],
+  );
   useEffect(() => {
     if (!chosen) return;
     setFrom(formatDate(chosen.firstTs));

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage, toApiError } from '../../api/api-error.js';
-import type { BacktestInterim, BacktestJobResult, JobInfo } from '../../api/contract.js';
+import { derivableTimeframes } from '../../../../core/domain/market/timeframe.js';
+import type { BacktestInterim, BacktestJobResult, JobInfo, Timeframe } from '../../api/contract.js';
 import { useJob } from '../../api/use-job.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatCount, formatDate, parseDate } from '../../app/format.js';
@@ -53,12 +54,20 @@ export function RunForm(props: {
 
   const list = series.data ?? [];
   const chosen = list.find((s) => `${s.instrument.symbol}/${s.timeframe}` === key) ?? list[0];
+  // Any timeframe the instrument's stored bars give: minute bars resample to every coarser one.
+  const timeframes = useMemo(
+    () => (chosen ? derivableTimeframes(list.filter((s) => s.instrument.symbol === chosen.instrument.symbol).map((s) => s.timeframe)) : []),
+    [list, chosen?.instrument.symbol],
+  );
+  const [pickedTimeframe, setPickedTimeframe] = useState<Timeframe | null>(null);
+  const timeframe = pickedTimeframe !== null && timeframes.includes(pickedTimeframe) ? pickedTimeframe : chosen?.timeframe;
 
-  // Default range: the whole series.
+  // Default range: the whole series; default timeframe: the stored one.
   useEffect(() => {
     if (!chosen) return;
     setFrom(formatDate(chosen.firstTs));
     setTo(chosen.lastTs === null ? '' : formatDate(chosen.lastTs));
+    setPickedTimeframe(null);
   }, [chosen?.instrument.symbol, chosen?.timeframe]);
 
   // What a Run now would run: the "to" day is included.
@@ -67,7 +76,7 @@ export function RunForm(props: {
   // Said next to the dates, before a run (the server's answer was "no bars in the range").
   const rangeError = fromDay !== undefined && toDay !== undefined && fromDay > toDay ? `From (${from}) is after To (${to}): pick a From on or before the To day.` : null;
   const target =
-    chosen && !rangeError ? { strategyId, symbol: chosen.instrument.symbol, timeframe: chosen.timeframe, fromTs: fromDay, toTs: toDay === undefined ? undefined : toDay + DAY_MS } : null;
+    chosen && timeframe && !rangeError ? { strategyId, symbol: chosen.instrument.symbol, timeframe, fromTs: fromDay, toTs: toDay === undefined ? undefined : toDay + DAY_MS } : null;
   const targetKey = JSON.stringify(target);
 
   // Have a worker compute the run of this choice while the user is still looking at the
@@ -153,6 +162,22 @@ export function RunForm(props: {
             {list.map((s) => (
               <option key={`${s.instrument.symbol}/${s.timeframe}`} value={`${s.instrument.symbol}/${s.timeframe}`}>
                 {s.instrument.symbol} {s.timeframe} ({formatCount(s.barCount)} bars)
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="run-timeframe">Timeframe</label>
+          <select
+            id="run-timeframe"
+            data-testid="run-timeframe"
+            value={timeframe ?? ''}
+            title={chosen?.timeframe === '1m' ? 'Coarser timeframes are resampled from the stored 1-minute bars.' : undefined}
+            onChange={(event) => setPickedTimeframe(event.target.value as Timeframe)}
+          >
+            {timeframes.map((tf) => (
+              <option key={tf} value={tf}>
+                {tf === chosen?.timeframe ? `${tf} (stored)` : tf}
               </option>
             ))}
           </select>

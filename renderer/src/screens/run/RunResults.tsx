@@ -74,7 +74,7 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
     <div className="col" data-testid="run-results">
       <div className="row panel">
         <strong>{info.name}</strong>
-        <span>
+        <span data-testid="run-data">
           {info.symbol} {info.timeframe}
         </span>
         <span className="muted">
