@@ -18,6 +18,7 @@ import type { Marker, Trade } from '../../domain/engine/types.js';
 import { instrumentId, runId, strategyId, type RunId } from '../../domain/market/ids.js';
 import { parseTimeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
+import { upgradeSpec } from '../../domain/strategy/spec-version.js';
 import { equityOverview } from '../../application/charts/downsample.js';
 import { newRunId } from './run-id.js';
 import { markerAt, packMarkers, packTrades, tradeAt, type FillColumns } from './fill-columns.js';
@@ -176,7 +177,7 @@ export class SqliteRunStore implements RunStore {
       const extras = JSON.parse(row.extras_json) as RunExtras;
       return {
         ...toSummary(row, extras.sweepVariant),
-        spec: JSON.parse(row.spec_json) as StrategySpec,
+        spec: upgradeSpec(JSON.parse(row.spec_json)) as StrategySpec,
         extras,
         ascendingTradeFields: ascending,
       };

@@ -4,6 +4,7 @@ import { decodeChunk, DEFAULT_GAP_THRESHOLD_BARS, spacingStats } from './chunk-c
 import { packMarkers, packTrades } from '../runs/fill-columns.js';
 import { FILLS_ENCODING, writeFills } from '../runs/fill-pages.js';
 import { legacyTrade, markersFromTrades, readLegacyTrades } from '../runs/legacy-trades.js';
+import { upgradeSpec } from '../../domain/strategy/spec-version.js';
 
 /** One schema step. Its version is its 1-based position in MIGRATIONS. */
 export interface Migration {
@@ -335,6 +336,32 @@ export const MIGRATIONS: readonly Migration[] = [
         const typed = trades.filter((t) => t !== null);
         writeFills(db, row.run_id, packTrades(typed), packMarkers(markersFromTrades(typed)), true);
       }
+    },
+  },
+  {
+    // Appended by issue 17: strategy spec format version 2 (named parameters,
+    // core/domain/strategy/spec.ts). Saved strategies, their drafts and runs' specs are
+    // rewritten in it by the domain's own upgrade; a spec it cannot read stays as it is
+    // (the schema says what is wrong with it when it is used).
+    name: 'strategy specs in format version 2',
+    up: (db) => {
+      const rewrite = (select: string, update: string): void => {
+        const write = db.prepare(update);
+        const rows = db.prepare(select).raw().all() as [string, string][];
+        for (const [key, text] of rows) {
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            continue;
+          }
+          const upgraded = upgradeSpec(json);
+          if (upgraded !== json) write.run(JSON.stringify(upgraded), key);
+        }
+      };
+      rewrite('SELECT id, spec_json FROM strategies', 'UPDATE strategies SET spec_json = ? WHERE id = ?');
+      rewrite('SELECT id, draft_json FROM strategies WHERE draft_json IS NOT NULL', 'UPDATE strategies SET draft_json = ? WHERE id = ?');
+      rewrite('SELECT id, spec_json FROM runs', 'UPDATE runs SET spec_json = ? WHERE id = ?');
     },
   },
 ];

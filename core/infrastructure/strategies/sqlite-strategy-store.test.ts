@@ -8,7 +8,7 @@ import { openStorage, type Storage } from '../sqlite/storage.js';
 import { SqliteStrategyStore } from './sqlite-strategy-store.js';
 
 const spec = (name: string): StrategySpec => ({
-  version: 1,
+  version: 2,
   name,
   direction: 'long',
   entry: {},
