@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { parsePath } from '../../../../core/domain/optimize/spec-path.js';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
-import type { SpecIssue, StrategyDetail, StrategySpec } from '../../api/contract.js';
+import type { SpecIssue, SpecParameter, StrategyDetail, StrategySpec } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatTs } from '../../app/format.js';
 import type { Route } from '../../app/use-route.js';
@@ -17,11 +17,15 @@ import { ManagementForm } from './ManagementForm.js';
 import { SideConditions } from './SideConditions.js';
 import { SignalPreview } from './SignalPreview.js';
 import { SizingCostsForm } from './SizingCostsForm.js';
-import { getIn, pathKey, removeAt, sameValue, setIn, type Path } from './spec-edit.js';
+import { formatSpecPath, linkField, unlinkField } from '../../../../core/domain/strategy/parameters.js';
+import { getIn, pathKey, removeFromSpec, sameValue, setIn, updateSpec, type Path } from './spec-edit.js';
+import { ParametersForm } from './ParametersForm.js';
 import { useDraftAutosave } from './use-draft.js';
 import { WarningsBox } from './WarningsBox.js';
 import { useValidation } from './use-validation.js';
 import { loadStrategy, type LoadedStrategy } from './strategy-loader.js';
+
+const NO_PARAMETERS: readonly SpecParameter[] = [];
 
 /** The keys and indices of an issue's path (the validator writes `children[0]`); none for the spec as a whole. */
 const issuePath = (path: string): Path => {
@@ -121,11 +125,23 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
     const warnings = byPath([...(check?.warnings ?? []), ...(check?.notices ?? [])]);
     return {
       issuesAt: (path) => ({ errors: errors.get(pathKey(path)) ?? [], warnings: warnings.get(pathKey(path)) ?? [] }),
-      update: (path, value) => setSpec((current) => (current ? setIn(current, path, value) : current)),
-      remove: (path) => setSpec((current) => (current ? removeAt(current, path) : current)),
+      update: (path, value) => setSpec((current) => (current ? updateSpec(current, path, value) : current)),
+      remove: (path) => setSpec((current) => (current ? removeFromSpec(current, path) : current)),
+      parameters: spec?.parameters ?? NO_PARAMETERS,
+      // A field the spec leaves to its catalog default (an SMA's period not written) holds the shown value first.
+      link: (path, name, value) =>
+        setSpec((current) => {
+          if (!current) return current;
+          try {
+            return linkField(getIn(current, path) === undefined ? setIn(current, path, value) : current, name, formatSpecPath(path));
+          } catch {
+            return current; // ParameterLink checks the name first; a field gone meanwhile is left alone
+          }
+        }),
+      unlink: (path) => setSpec((current) => (current ? unlinkField(current, formatSpecPath(path)) : current)),
       reportUnparsed,
     };
-  }, [loaded.data, check, reportUnparsed]);
+  }, [loaded.data, check, reportUnparsed, spec?.parameters]);
 
   const problemCount = (check?.errors.length ?? 0) + unparsed.size;
   // Save only what the validator has seen and passed, with every field holding a number.
@@ -265,6 +281,7 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
       <div className="split grow" style={{ gridTemplateColumns: 'minmax(420px, 1fr) minmax(420px, 1fr)', minHeight: 0 }}>
         <div key={formGeneration} className="col" style={{ overflow: 'auto', minHeight: 0 }} data-testid="builder-form">
           <GeneralForm spec={spec} />
+          <ParametersForm spec={spec} />
           <SideConditions spec={spec} which="entry" />
           <SideConditions spec={spec} which="exit" />
           <ManagementForm management={spec.management} />

@@ -10,7 +10,7 @@ import { formatCount, formatDate, parseDate } from '../../app/format.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
-import { boundsText, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
+import { boundsText, defaultConstraints, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
 
 const DAY_MS = 86_400_000;
@@ -80,7 +80,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
       if (template) {
         const params: TunableParam[] = template.params.map((p) => ({ name: p.name, label: p.label, value: p.default, bounds: paramLimit(p) }));
         const names = params.map((p) => p.name);
-        apply(params, (p) => params.indexOf(p) < 2, names.includes('fast') && names.includes('slow') ? 'fast < slow' : '');
+        apply(params, (p) => params.indexOf(p) < 2, defaultConstraints(names));
       }
     } else if (id) {
       api()
@@ -89,8 +89,11 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
           (detail) => {
             if (!live) return;
             setSpec(detail.spec);
-            // Named in the builder's words and bounded by the validator's limits; the path stays the key.
-            apply(specParams(detail.spec), () => false, '');
+            // Its named parameters first (the first two ticked, as a template's), then the other
+            // numbers in the builder's words; each bounded by the validator's limits.
+            const params = specParams(detail.spec);
+            const named = params.filter((p) => p.named);
+            apply(params, (p) => named.indexOf(p) >= 0 && named.indexOf(p) < 2, defaultConstraints(named.map((p) => p.name)));
           },
           (failure: unknown) => live && setError(errorMessage(failure)),
         );

@@ -3,6 +3,7 @@ import { api } from '../../api/client.js';
 import type { OpenPosition, RunInfo, TradeRow } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatNumber, formatRange } from '../../app/format.js';
+import { parametersText } from '../../app/spec-summary.js';
 import { routeHash } from '../../app/use-route.js';
 import { EquityCharts } from '../../charts/EquityCharts.js';
 import { PriceChart } from '../../charts/PriceChart.js';
@@ -80,7 +81,15 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
         <span className="muted">
           {formatRange(info.fromTs, info.toTs)}
         </span>
-        {run.data?.extras.sweepVariant && <VariantParams variant={run.data.extras.sweepVariant} spec={run.data.spec} />}
+        {run.data?.extras.sweepVariant ? (
+          <VariantParams variant={run.data.extras.sweepVariant} spec={run.data.spec} />
+        ) : (
+          run.data !== undefined && (run.data.spec.parameters?.length ?? 0) > 0 && (
+            <span className="muted" title="The strategy's named parameters" data-testid="run-parameters">
+              {parametersText(run.data.spec)}
+            </span>
+          )
+        )}
         {warmUp && (
           <span className={warmUp.shortBy > 0 ? 'warn' : 'muted'} title={warmUp.long} data-testid="run-warm-up">
             {warmUp.short}
