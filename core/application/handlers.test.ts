@@ -324,6 +324,29 @@ describe('backtest, runs and jobs handlers', () => {
     expect(await fail('backtest/prepare', { ...target, strategyId: 'no-such-strategy' })).toMatchObject({ type: 'NotFoundError' });
   });
 
+  it('runs the strategy as the builder shows it: its unsaved edits, stored with the run and said in it; the saved spec when they are none', async () => {
+    const strategy = await call('strategies/create', { name: 'Edited', templateId: 'sma-cross' });
+    const target = { strategyId: strategy.id, symbol: 'DEMO-BTC', timeframe: '15m' as const };
+    const runOf = async (args: object) => call('runs/get', { id: ((await finished((await call('backtest/start', args)).jobId)).result as BacktestJobResult).runId });
+    const edited = { ...strategy.spec, parameters: undefined, entry: { long: { ...strategy.spec.entry.long!, children: [{ kind: 'trigger', left: { kind: 'variable', variable: 'rsi', params: { period: 14 } }, operator: '<', right: { kind: 'constant', value: 25 } }] } } };
+    const { parameters: _names, ...shown } = edited;
+    // Prepared ahead on the edits as Run will run them.
+    expect(await call('backtest/prepare', { ...target, spec: shown })).toEqual({ prepared: true, barCount: expect.any(Number) });
+    const draftRun = await runOf({ ...target, spec: shown });
+    expect(draftRun.extras.unsavedEdits).toBe(true);
+    expect(draftRun.spec.entry.long!.children[0]).toMatchObject({ left: { variable: 'rsi' }, right: { value: 25 } });
+    expect(draftRun.strategyId).toBe(strategy.id);
+    const savedRun = await runOf(target);
+    expect(savedRun.extras.unsavedEdits).toBeUndefined();
+    expect(savedRun.hash).not.toBe(draftRun.hash);
+    // The saved spec sent as shown (no edits left, e.g. typed back): no edits, the saved run's hash.
+    const same = await runOf({ ...target, spec: strategy.spec });
+    expect(same.extras.unsavedEdits).toBeUndefined();
+    expect(same.hash).toBe(savedRun.hash);
+    // Edits that cannot run are refused before any job, as the saved spec's problems are.
+    expect(await fail('backtest/start', { ...target, spec: { ...shown, initialCash: 0 } })).toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/initialCash/) });
+  });
+
   it('previews signals of an unsaved spec and refuses specs with errors', async () => {
     const catalog = await call('strategies/catalog');
     const preview = await call('backtest/preview', { spec: catalog.templates[0]!.spec, symbol: 'DEMO-BTC', timeframe: '1m' });

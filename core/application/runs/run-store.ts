@@ -65,6 +65,11 @@ export interface RunExtras {
   readonly lastTs?: number;
   /** The indicators' warm-up before the run's first bar (absent on runs saved before it existed). */
   readonly warmUp?: RunWarmUp;
+  /**
+   * Set when the run used its strategy's unsaved edits (the builder's draft) rather than
+   * the saved version; the run's spec is what ran.
+   */
+  readonly unsavedEdits?: true;
   readonly [key: string]: unknown;
 }
 

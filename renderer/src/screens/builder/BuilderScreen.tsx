@@ -189,12 +189,11 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
     setFormGeneration((n) => n + 1);
   };
 
-  // Run uses the saved strategy: with unsaved edits it would run something else than the
-  // form shows, so the button and Ctrl+Enter refuse alike and say why.
+  // Run runs what the form shows, unsaved edits included (their draft, stored first): only a
+  // form that cannot run refuses, for the button and Ctrl+Enter alike, saying why.
   const unaccepted = check && check.errors.length === 0 ? check.warnings.length : 0;
-  const runBlocked = dirty
-    ? 'Save first: Run uses the saved strategy (Ctrl+S saves).'
-    : unparsed.size > 0
+  const runBlocked =
+    unparsed.size > 0
       ? 'Enter a number in every field first.'
       : unaccepted > 0
         ? `Fix or accept the ${unaccepted === 1 ? 'warning' : `${unaccepted} warnings`} below first: Run refuses a strategy with open warnings.`
@@ -218,7 +217,8 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
       setRunRefused(true);
       return;
     }
-    navigate({ screen: 'run', id: strategyId });
+    // The Run screen reads the draft: the edit typed last goes in before it opens.
+    void draftStatus.flush().then(() => navigate({ screen: 'run', id: strategyId }));
   };
 
   useShortcut('Mod+s', askSave);
@@ -263,8 +263,8 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
         <button className="primary" data-testid="builder-save" disabled={!mayAskSave} title="Ctrl+S" onClick={askSave}>
           {saving ? 'Saving…' : 'Save'}
         </button>
-        <button data-testid="builder-run" disabled={runBlocked !== null} title={runBlocked ?? 'Ctrl+Enter'} onClick={run}>
-          Run…
+        <button data-testid="builder-run" disabled={runBlocked !== null} title={runBlocked ?? (dirty ? 'Runs the strategy as shown, unsaved edits included (Ctrl+Enter)' : 'Ctrl+Enter')} onClick={run}>
+          {dirty ? 'Run edits…' : 'Run…'}
         </button>
       </div>
       <ErrorBox message={saveError ?? validateError} testId="builder-error" />

@@ -2,10 +2,11 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage, toApiError } from '../../api/api-error.js';
 import { derivableTimeframes } from '../../../../core/domain/market/timeframe.js';
-import type { BacktestInterim, BacktestJobResult, JobInfo, Timeframe } from '../../api/contract.js';
+import type { BacktestInterim, BacktestJobResult, JobInfo, StrategySpec, Timeframe } from '../../api/contract.js';
+import { sameValue } from '../builder/spec-edit.js';
 import { useJob } from '../../api/use-job.js';
 import { useQuery } from '../../api/use-query.js';
-import { formatCount, formatDate, parseDate } from '../../app/format.js';
+import { formatCount, formatDate, formatTs, parseDate } from '../../app/format.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -39,12 +40,20 @@ export interface ComputedRunView extends ResultsHead {
 export function RunForm(props: {
   strategyId: string;
   strategyName: string;
+  /** The saved spec (undefined while it loads): unsaved edits are a draft that differs from it. */
+  savedSpec: StrategySpec | undefined;
   onComputed: (run: ComputedRunView) => void;
   onFinished: (jobId: string, runId: string | null) => void;
   onEdit: () => void;
 }) {
-  const { strategyId, strategyName, onComputed, onFinished, onEdit } = props;
+  const { strategyId, strategyName, savedSpec, onComputed, onFinished, onEdit } = props;
   const series = useQuery(() => api().invoke('data/listSeries'), []);
+  // The builder's unsaved edits (its draft): what the builder shows, so what Run runs unless
+  // the saved version is chosen here. Never the saved version silently.
+  const draft = useQuery(() => api().invoke('strategies/getDraft', { id: strategyId }), [strategyId]);
+  const edits = draft.data && savedSpec && !sameValue(draft.data.draft, savedSpec) ? draft.data : null;
+  const [version, setVersion] = useState<'edits' | 'saved'>('edits');
+  const runEdits = edits !== null && version === 'edits';
   const [key, setKey] = useRememberedSeries();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -75,8 +84,11 @@ export function RunForm(props: {
   const toDay = parseDate(to);
   // Said next to the dates, before a run (the server's answer was "no bars in the range").
   const rangeError = fromDay !== undefined && toDay !== undefined && fromDay > toDay ? `From (${from}) is after To (${to}): pick a From on or before the To day.` : null;
+  // Run waits for the draft's answer: before it, whether there are edits to run is unknown.
   const target =
-    chosen && timeframe && !rangeError ? { strategyId, symbol: chosen.instrument.symbol, timeframe, fromTs: fromDay, toTs: toDay === undefined ? undefined : toDay + DAY_MS } : null;
+    chosen && timeframe && !rangeError && (draft.data !== undefined || draft.error !== null)
+      ? { strategyId, ...(runEdits ? { spec: edits.draft } : {}), symbol: chosen.instrument.symbol, timeframe, fromTs: fromDay, toTs: toDay === undefined ? undefined : toDay + DAY_MS }
+      : null;
   const targetKey = JSON.stringify(target);
 
   // Have a worker compute the run of this choice while the user is still looking at the
@@ -102,7 +114,7 @@ export function RunForm(props: {
     const interim = job.interim as BacktestInterim;
     const { symbol, timeframe, fromTs, toTs } = started.target;
     performance.mark('run-computed');
-    onComputed({ jobId: job.id, name: started.name, symbol, timeframe, fromTs: fromTs ?? null, toTs: toTs ?? null, ...interim });
+    onComputed({ jobId: job.id, name: started.name, symbol, timeframe, fromTs: fromTs ?? null, toTs: toTs ?? null, ...(started.target.spec ? { unsavedEdits: true } : {}), ...interim });
   };
   const finished = (job: JobInfo): void => {
     const result = job.status === 'done' ? (job.result as BacktestJobResult | undefined) : undefined;
@@ -132,7 +144,7 @@ export function RunForm(props: {
         performance.mark('run-start');
         // The user waits on it: ahead of sweeps and batch runs.
         const job = await api().invoke('backtest/start', { ...target, priority: 'interactive' });
-        setStarted({ name: strategyName, target });
+        setStarted({ name: target.spec ? (edits?.draft.name ?? strategyName) : strategyName, target });
         setJobId(job.jobId);
       } catch (failure) {
         setAwaitingJob(false);
@@ -156,6 +168,15 @@ export function RunForm(props: {
             </button>
           </div>
         </div>
+        {edits && (
+          <div className="field">
+            <label htmlFor="run-version">Version</label>
+            <select id="run-version" data-testid="run-version" value={version} aria-describedby="run-version-note" onChange={(event) => setVersion(event.target.value as 'edits' | 'saved')}>
+              <option value="edits">Unsaved edits (as the builder shows, {formatTs(edits.savedAt)})</option>
+              <option value="saved">Saved version</option>
+            </select>
+          </div>
+        )}
         <div className="field">
           <label htmlFor="run-series">Instrument and timeframe</label>
           <select id="run-series" data-testid="run-series" value={chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : ''} onChange={(event) => setKey(event.target.value)}>
@@ -214,7 +235,7 @@ export function RunForm(props: {
         )}
       </div>
       {series.data && list.length === 0 && <span className="muted">No data yet: import bars on the Data screen first.</span>}
-      <ErrorBox message={error ?? cancelError ?? series.error} testId="run-error" />
+      <ErrorBox message={error ?? cancelError ?? series.error ?? draft.error} testId="run-error" />
     </section>
   );
 }

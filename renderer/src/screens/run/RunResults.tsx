@@ -40,7 +40,11 @@ function usePaintedOnce(ready: boolean): boolean {
 }
 
 /** What the results' header and metrics need: a stored run, or a run still being hashed and saved (no hash yet). */
-export type ResultsHead = Pick<RunInfo, 'name' | 'symbol' | 'timeframe' | 'fromTs' | 'toTs' | 'barCount' | 'tradeCount' | 'metrics'> & { readonly hash?: string };
+export type ResultsHead = Pick<RunInfo, 'name' | 'symbol' | 'timeframe' | 'fromTs' | 'toTs' | 'barCount' | 'tradeCount' | 'metrics'> & {
+  readonly hash?: string;
+  /** The run is of the strategy's unsaved edits (RunExtras.unsavedEdits). */
+  readonly unsavedEdits?: boolean;
+};
 
 /**
  * Everything about one run: metrics first, then equity/drawdown, price with trades, the
@@ -75,6 +79,11 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
     <div className="col" data-testid="run-results">
       <div className="row panel">
         <strong>{info.name}</strong>
+        {(run.data?.extras.unsavedEdits ?? info.unsavedEdits) && (
+          <span className="tag warn" title="This run used the builder's unsaved edits of the strategy, not its saved version; the run keeps the spec it ran." data-testid="run-unsaved">
+            unsaved edits
+          </span>
+        )}
         <span data-testid="run-data">
           {info.symbol} {info.timeframe}
         </span>

@@ -41,7 +41,7 @@ export function RunScreen({ strategyId, navigate }: { strategyId: string | undef
   return (
     <div className="col" style={{ overflow: 'auto', minHeight: 0 }}>
       <ErrorBox message={strategy.error} />
-      <RunForm key={strategyId} strategyId={strategyId} strategyName={strategy.data?.name ?? '…'} onComputed={computed} onFinished={finished} onEdit={() => navigate({ screen: 'builder', id: strategyId })} />
+      <RunForm key={strategyId} strategyId={strategyId} strategyName={strategy.data?.name ?? '…'} savedSpec={strategy.data?.spec} onComputed={computed} onFinished={finished} onEdit={() => navigate({ screen: 'builder', id: strategyId })} />
       {shown ? (
         <RunResults key={shown.jobId} runId={shown.runId} preview={shown.preview} notSaved={shown.notSaved} />
       ) : (
