@@ -61,6 +61,18 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
       return { ...barStore.coverage(instrument.id, args.timeframe, args.gapThresholdBars), priceTick: instrument.priceTick, quantityStep: instrument.quantityStep };
     },
 
+    'data/delete': async (args) => {
+      const deletion = deps.deletions.delete(args.symbol, args.timeframe);
+      events.emit('data/changed', { kind: 'series', ids: [args.symbol] });
+      return deletion;
+    },
+
+    'data/undoDelete': async (args) => {
+      const deletion = deps.deletions.undo(args.deletionId);
+      events.emit('data/changed', { kind: 'series', ids: [deletion.symbol] });
+      return deletion;
+    },
+
     'data/bars': async (args) => {
       const instrument = requireInstrument(barStore, args.symbol);
       // Without maxPoints the answer is still capped, so one call cannot ship a year of minutes.

@@ -364,6 +364,32 @@ export const MIGRATIONS: readonly Migration[] = [
       rewrite('SELECT id, spec_json FROM runs', 'UPDATE runs SET spec_json = ? WHERE id = ?');
     },
   },
+  {
+    // Appended by issue 17: deleting bars with an undo window. A delete only adds rows
+    // here (one short write, whatever the series' size): the series is hidden from every
+    // read at once, an undo removes the rows and brings it back exactly; once the window
+    // has passed the delete is made final and its chunks are removed in short slices
+    // (application/data/series-deletions.ts).
+    name: 'bar deletions with an undo window',
+    up: (db) =>
+      db.exec(`
+        -- One row per hidden series. deletion_id groups the series of one delete (an
+        -- instrument's every timeframe); whole_instrument = 1 hides the instrument too, and
+        -- its row goes with the last chunk. final_at is NULL while the delete can be undone:
+        -- one the app left unfinal (killed within the window) is brought back at its next
+        -- open, a final one is purged.
+        CREATE TABLE bar_deletions (
+          instrument_id    INTEGER NOT NULL,
+          timeframe        TEXT    NOT NULL,
+          deletion_id      TEXT    NOT NULL,
+          deleted_at       INTEGER NOT NULL,
+          whole_instrument INTEGER NOT NULL,
+          final_at         INTEGER,
+          PRIMARY KEY (instrument_id, timeframe)
+        ) WITHOUT ROWID;
+        CREATE INDEX bar_deletions_by_id ON bar_deletions (deletion_id);
+      `),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
