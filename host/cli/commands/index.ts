@@ -46,6 +46,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./data-export.js').then((m) => m.dataExportCommand),
   },
   {
+    words: ['data', 'delete'],
+    usage: 'bws data delete --symbol SYM [--timeframe TF] [--json]',
+    summary:
+      "Deletes an instrument's stored bars: one timeframe, or without --timeframe every one and the instrument. Final at once (the app's Data screen offers an undo window); runs made on the bars keep their results.",
+    options: { symbol: { type: 'string' }, timeframe: { type: 'string' } },
+    load: () => import('./data-delete.js').then((m) => m.dataDeleteCommand),
+  },
+  {
     words: ['demo'],
     usage: 'bws demo [--json]',
     summary: 'Writes the synthetic demo data set (DEMO-* instruments, one year of 1-minute bars each, seeded).',
