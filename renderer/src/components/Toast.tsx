@@ -4,6 +4,8 @@ export interface ToastMessage {
   readonly text: string;
   /** Offered as a button (e.g. Undo) until the toast goes. */
   readonly action?: { readonly label: string; readonly run: () => void };
+  /** How long it stays (default 6 s): an Undo lasts as long as the core keeps its offer. */
+  readonly durationMs?: number;
 }
 
 const ToastContext = createContext<(toast: ToastMessage) => void>(() => undefined);
@@ -13,14 +15,14 @@ export function useToast(): (toast: ToastMessage) => void {
   return useContext(ToastContext);
 }
 
-/** Holds the current toast; it leaves after 6 s, or when its action runs. */
+/** Holds the current toast; it leaves after its duration (6 s by default), or when its action runs. */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toast, setToast] = useState<ToastMessage | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const show = useCallback((next: ToastMessage) => {
     clearTimeout(timer.current);
     setToast(next);
-    timer.current = setTimeout(() => setToast(null), 6_000);
+    timer.current = setTimeout(() => setToast(null), next.durationMs ?? 6_000);
   }, []);
   useEffect(() => () => clearTimeout(timer.current), []);
   return (

@@ -6,9 +6,10 @@ import { ErrorBox } from '../../components/ErrorBox.js';
 import { FIRST_SCREEN_MARK } from '../../app/first-screen-priming.js';
 import { CoveragePanel } from './CoveragePanel.js';
 import { ImportPanel } from './ImportPanel.js';
+import { SeriesDelete } from './SeriesDelete.js';
 import { SeriesTable, type SeriesKey } from './SeriesTable.js';
 
-/** Data: the stored instruments/timeframes with coverage and gaps, import and export. */
+/** Data: the stored instruments/timeframes with coverage and gaps, import, export and delete. */
 export function DataScreen() {
   const series = useQuery(() => api().invoke('data/listSeries'), []);
   const [selected, setSelected] = useState<SeriesKey | null>(null);
@@ -28,6 +29,15 @@ export function DataScreen() {
         <h2>Instruments</h2>
         <ErrorBox message={series.error} />
         <SeriesTable series={series.data} loading={series.loading} selected={selected} onSelect={setSelected} />
+        <SeriesDelete
+          selected={selected}
+          series={series.data ?? []}
+          onDeleted={() => {
+            setSelected(null);
+            series.reload();
+          }}
+          onRestored={series.reload}
+        />
       </section>
       {selected && <CoveragePanel key={`${selected.symbol}/${selected.timeframe}`} series={selected} />}
     </div>
