@@ -68,6 +68,8 @@ export interface BarStore {
   upsertInstrument(draft: InstrumentDraft): Instrument;
   findInstrument(symbol: string): Instrument | null;
   listInstruments(): Instrument[];
+  /** True once the store has held an instrument, even one deleted since: a first start has none. */
+  everHeldInstruments(): boolean;
   /** Instruments with every stored timeframe and its coverage summary. */
   listSeries(): SeriesSummary[];
   /** A number that changes whenever the series' bars change (0 when it has none to read: never written, or deleted): a key for derived caches. */

@@ -131,6 +131,12 @@ export class SqliteBarStore implements BarStore {
     return this.statement(this.readConnection(), `SELECT * FROM instruments WHERE ${INSTRUMENT_VISIBLE} ORDER BY symbol`).all<InstrumentRow>().map(toInstrument);
   }
 
+  everHeldInstruments(): boolean {
+    // series_versions keeps a row per series ever written, also after a delete removed its bars and instrument.
+    const row = this.statement(this.readConnection(), 'SELECT EXISTS (SELECT 1 FROM instruments) OR EXISTS (SELECT 1 FROM series_versions) AS held').get<{ held: number }>();
+    return row?.held === 1;
+  }
+
   listSeries(): SeriesSummary[] {
     const db = this.readConnection();
     // One read transaction so instruments and chunk summaries come from one snapshot.
