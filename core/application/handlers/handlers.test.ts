@@ -89,6 +89,18 @@ describe('strategies handlers', () => {
     expect(await call('strategies/getDraft', { id: created.id })).toBeNull();
   });
 
+  it('drops a draft that equals the saved spec: "Discard changes" leaves no unsaved-edits mark', async () => {
+    const created = await call('strategies/create', {});
+    await call('strategies/saveDraft', { id: created.id, draft: { ...created.spec, initialCash: 5_000 } });
+    expect((await call('strategies/get', { id: created.id })).hasDraft).toBe(true);
+    // Discard sends the saved spec back as the draft; key order does not make it an edit.
+    const reordered = Object.fromEntries(Object.entries(created.spec).reverse());
+    await call('strategies/saveDraft', { id: created.id, draft: reordered });
+    expect(await call('strategies/getDraft', { id: created.id })).toBeNull();
+    expect((await call('strategies/get', { id: created.id })).hasDraft).toBe(false);
+    expect((await call('strategies/list')).items.find((s) => s.id === created.id)?.hasDraft).toBe(false);
+  });
+
   it('refuses out-of-range values on create, update and backtest/start, naming the field path', async () => {
     const catalog = await call('strategies/catalog');
     expect(catalog.limits.distancePercent).toMatchObject({ min: 0.01, max: 100 });
