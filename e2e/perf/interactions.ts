@@ -355,19 +355,58 @@ export async function measureInteractions(
       const detail = document.querySelector('[data-testid="chart-detail"]')?.textContent;
       window.__perf.arm('mouseup', () => document.querySelector('[data-testid="chart-detail"]')?.textContent !== detail);
     });
-    // A real drag with the mouse: from 30% to 60% of the plot width; timed from the mouseup.
+    // A real box zoom with the mouse (Shift+drag; a plain drag pans): from 30% to 60% of
+    // the plot width; timed from the mouseup.
     await canvas.scrollIntoViewIfNeeded();
     const box = (await canvas.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.keyboard.down('Shift');
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 4 });
     await page.mouse.up();
+    await page.keyboard.up('Shift');
     zooms.push(await page.evaluate(() => window.__perf.pending!));
     const after = await page.evaluate(() => window.__perf.chartDraws());
     draws.push(...after.slice(before));
   }
   rec.record('zoom the price chart (refetch at full detail)', zooms);
   rec.record('chart redraw after zoom (uPlot setData)', draws, DRAW_TARGET_MS);
+
+  // The wheel and a drag move the price, equity and drawdown charts together at once (the
+  // refetch follows once the gesture rests): timed from the event until all three show
+  // the new range and a frame is painted.
+  const RUN_CHARTS = ['price-canvas', 'equity-chart', 'drawdown-chart'];
+  const armMoved = (eventType: string) =>
+    page.evaluate(
+      ({ type, ids }) => {
+        const shown = () => ids.map((id) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.dataset.xMin ?? '').join('|');
+        const before = shown();
+        window.__perf.arm(type, () => ids.every((id) => !before.split('|').includes(document.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.dataset.xMin ?? '')));
+      },
+      { type: eventType, ids: RUN_CHARTS },
+    );
+  await page.getByTestId('zoom-reset').click();
+  await page.waitForTimeout(500);
+  const wheels: number[] = [];
+  const pans: number[] = [];
+  for (let i = 0; i < 8; i += 1) {
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await armMoved('wheel');
+    // In, out, in…: the range never reaches a limit, where it would stop moving.
+    await page.mouse.wheel(0, i % 2 === 0 ? -300 : 200);
+    wheels.push(await page.evaluate(() => window.__perf.pending!));
+    await page.waitForTimeout(300);
+    await page.mouse.move(box.x + box.width * (i % 2 === 0 ? 0.6 : 0.4), box.y + box.height / 2);
+    await page.mouse.down();
+    await armMoved('mousemove');
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    pans.push(await page.evaluate(() => window.__perf.pending!));
+    await page.mouse.up();
+    await page.waitForTimeout(300);
+  }
+  rec.record('wheel-zoom the price chart (price, equity and drawdown moved and painted)', wheels);
+  rec.record('pan by dragging the price chart (one mouse move; the three charts moved and painted)', pans);
 
   // Scroll the 100,000-row trades table of the busy run.
   await page.goto(`${server.origin}/#/history/${busyRunId}`);

@@ -7,7 +7,8 @@ import type { JobInfo, ResultOf } from '../../api/contract.js';
 import { useJob } from '../../api/use-job.js';
 import { formatCountOf, formatNumber, formatRange } from '../../app/format.js';
 import { scheduleProblem } from './walk-forward-schedule.js';
-import { themeColor } from '../../app/use-theme.js';
+import { themeColor, useThemeName } from '../../app/use-theme.js';
+import { XRangeGroup } from '../../charts/x-range.js';
 import { TIME_SERIES, timeChartOptions } from '../../charts/time-axes.js';
 import { UPlotChart } from '../../charts/UPlotChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -123,10 +124,13 @@ function WalkForwardReportView({ report, source, space }: { report: WalkForwardR
   const nameOf = useMemo(() => (source ? paramNamer(source) : (name: string) => name), [source]);
   const ranges = useMemo(() => spaceValues(space), [space]);
   const note = reportNote(report.windows);
+  const theme = useThemeName();
+  // The stitched curve zooms and pans (already reduced to 2,000 points: nothing to fetch again).
+  const group = useMemo(() => new XRangeGroup(), [report]);
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => {
     const colour = themeColor('--accent');
     return { ...timeChartOptions(), series: [TIME_SERIES, { label: 'OOS equity', stroke: colour, width: 1, fill: `${colour}22`, points: { show: false } }] };
-  }, []);
+  }, [theme]);
   // Already downsampled by the core (at most 2,000 points): uPlot takes seconds on the x axis.
   const data = useMemo(() => [report.equity.ts.map((t) => t / 1000), report.equity.equity] as uPlot.AlignedData, [report]);
   return (
@@ -144,7 +148,7 @@ function WalkForwardReportView({ report, source, space }: { report: WalkForwardR
           {note}
         </div>
       )}
-      <UPlotChart options={options} data={data} height={220} testId="wf-equity-chart" />
+      <UPlotChart options={options} data={data} height={220} testId="wf-equity-chart" group={group} />
       {/* Scrolls sideways rather than clipping its last columns in a narrow window. */}
       <div className="table-scroll">
         <table className="grid" data-testid="wf-windows">
