@@ -3,7 +3,11 @@ import type { JobId } from '../../domain/market/ids.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { ImportReport } from '../import-bars.js';
 import type { Coverage, SeriesSummary } from '../ports/bar-store.js';
+import { variableOperandSchema } from '../strategy/spec-schema.js';
 import { maxPointsSchema, noArgsSchema, type NoArgs, type NumberColumn, pathSchema, rangeShape, symbolSchema, timeframeSchema } from './common.js';
+
+/** Indicators one `data/bars` call computes at most (a strategy's, drawn on its preview). */
+export const MAX_BAR_OPERANDS = 8;
 
 export const dataSchemas = {
   'data/listSeries': noArgsSchema,
@@ -40,7 +44,14 @@ export const dataSchemas = {
     timeframe: timeframeSchema,
     gapThresholdBars: z.number().int().min(1).max(1_000_000).optional(),
   }),
-  'data/bars': z.strictObject({ symbol: symbolSchema, timeframe: timeframeSchema, ...rangeShape, maxPoints: maxPointsSchema.optional() }),
+  'data/bars': z.strictObject({
+    symbol: symbolSchema,
+    timeframe: timeframeSchema,
+    ...rangeShape,
+    maxPoints: maxPointsSchema.optional(),
+    /** Indicators to compute over the same bars (a strategy's, for its preview), each answered in `indicators`. */
+    operands: z.array(variableOperandSchema).max(MAX_BAR_OPERANDS).optional(),
+  }),
 } as const;
 
 export type ImportBarsArgs = z.infer<(typeof dataSchemas)['data/import']>;
@@ -79,6 +90,11 @@ export interface BarSeries {
   readonly low: NumberColumn;
   readonly close: NumberColumn;
   readonly volume: NumberColumn;
+  /**
+   * The `operands` asked for, in their order: each one's value per point above (at the
+   * last bar of its bucket, like close), null while it warms up; `key` is its operandKey.
+   */
+  readonly indicators?: readonly { readonly key: string; readonly values: readonly (number | null)[] }[];
   /** Bars in the requested range before downsampling. */
   readonly sourceBars: number;
   readonly downsampled: boolean;

@@ -5,7 +5,9 @@ import type { DataHandlers } from '../contract/data.js';
 import { NotFoundError } from '../errors.js';
 import type { BarStore } from '../ports/bar-store.js';
 import { downsampleOhlc } from './downsample.js';
-import { readSeriesBars, seriesSource } from './series-bars.js';
+import { readSeriesBars, seriesSource, warmUpStart } from './series-bars.js';
+import { lastPerBucket, operandsWarmUpBars, operandValues } from './indicator-columns.js';
+import { lowerBound } from '../../domain/market/bars.js';
 import type { HandlerDeps } from './handler-deps.js';
 
 /** Returns the stored instrument of `symbol` or throws NotFoundError. */
@@ -76,19 +78,28 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
       const maxPoints = args.maxPoints ?? MAX_CHART_POINTS;
       // The version is read before the bars: an answer is never filed under a newer version than its bars.
       const source = seriesSource(barStore, instrument.id, args.timeframe);
-      const key = [instrument.id, args.timeframe, source.resampled ? 'resampled' : 'stored', source.version, args.fromTs ?? '', args.toTs ?? '', maxPoints].join('|');
+      const operands = args.operands ?? [];
+      const key = [instrument.id, args.timeframe, source.resampled ? 'resampled' : 'stored', source.version, args.fromTs ?? '', args.toTs ?? '', maxPoints, JSON.stringify(operands)].join('|');
       const kept = barAnswers.get(key);
       if (kept) {
         barAnswers.delete(key);
         barAnswers.set(key, kept);
         return kept;
       }
-      const bars = readSeriesBars(barStore, instrument.id, args.timeframe, source, args.fromTs, args.toTs);
-      const count = bars.ts.length;
+      // Indicators are computed from the bars before the range too (their warm-up), so
+      // they are defined from the first bar shown, as in a run over that range.
+      const readFrom = operands.length === 0 ? args.fromTs : warmUpStart(barStore, instrument.id, args.timeframe, source, args.fromTs, operandsWarmUpBars(operands, args.timeframe));
+      const bars = readSeriesBars(barStore, instrument.id, args.timeframe, source, readFrom, args.toTs);
+      const first = readFrom === args.fromTs ? 0 : lowerBound(bars.ts, args.fromTs!);
+      const end = bars.ts.length;
+      const count = end - first;
       const answer = {
         symbol: instrument.symbol,
         timeframe: args.timeframe satisfies Timeframe,
-        ...downsampleOhlc(bars, 0, count, maxPoints),
+        ...downsampleOhlc(bars, first, end, maxPoints),
+        ...(operands.length === 0
+          ? {}
+          : { indicators: operandValues(bars, operands, args.timeframe).map(({ key: operand, values }) => ({ key: operand, values: lastPerBucket(values, first, end, maxPoints) })) }),
         sourceBars: count,
         downsampled: count > maxPoints,
       };

@@ -208,6 +208,41 @@ describe('data handlers', () => {
     }
   });
 
+  it('computes indicators over the same bars, warmed up on the bars before the range, as a run would', async () => {
+    const instrument = storage.barStore.findInstrument('DEMO-BTC')!;
+    const minutes = storage.barStore.readBars(instrument.id, '1m');
+    const fromTs = minutes.ts[5_000]!;
+    const toTs = minutes.ts[5_100]!;
+    const sma = { kind: 'variable', variable: 'sma', params: { period: 20 } };
+    const rsi = { kind: 'variable', variable: 'rsi', params: { period: 14 } };
+    const hourly = { kind: 'variable', variable: 'ema', params: { period: 3 }, timeframe: '1h' };
+    const answer = await call('data/bars', { symbol: 'DEMO-BTC', timeframe: '1m', fromTs, toTs, operands: [sma, rsi, hourly] });
+    expect(answer.ts).toHaveLength(100);
+    expect(answer.indicators!.map((i) => i.key)).toEqual(['sma(period=20).value', 'rsi(period=14).value', 'ema(period=3).value@1h']);
+    // SMA(20) at each bar is the mean of the 20 closes up to it, the first ones from before the range.
+    const smaValues = answer.indicators![0]!.values;
+    for (const k of [0, 1, 50, 99]) {
+      const i = 5_000 + k;
+      let sum = 0;
+      for (let j = i - 19; j <= i; j++) sum += minutes.close[j]!;
+      expect(smaValues[k]).toBeCloseTo(sum / 20, 8);
+    }
+    // Warmed up from the first bar shown (RSI's Wilder smoothing too), within its 0..100.
+    expect(answer.indicators!.every((i) => i.values.every((v) => v !== null))).toBe(true);
+    expect(answer.indicators![1]!.values.every((v) => v! >= 0 && v! <= 100)).toBe(true);
+    // Downsampled: one value per bucket, the bucket's last (as its close).
+    const reduced = await call('data/bars', { symbol: 'DEMO-BTC', timeframe: '1m', fromTs, toTs, maxPoints: 10, operands: [sma] });
+    const lastOfBuckets = Array.from({ length: 10 }, (_, b) => smaValues[b * 10 + 9]!);
+    expect(reduced.indicators![0]!.values).toHaveLength(10);
+    reduced.indicators![0]!.values.forEach((v, b) => expect(v).toBeCloseTo(lastOfBuckets[b]!, 8));
+    // An operand the engine cannot compute is refused, named.
+    expect(await fail('data/bars', { symbol: 'DEMO-BTC', timeframe: '1h', operands: [{ kind: 'variable', variable: 'sma', params: { period: 3 }, timeframe: '1m' }] })).toMatchObject({
+      type: 'ValidationError',
+      message: expect.stringContaining('Indicator 1 (sma) cannot be drawn'),
+    });
+    expect(await fail('data/bars', { symbol: 'DEMO-BTC', timeframe: '1m', operands: [{ kind: 'variable', variable: 'barsInTrade' }] })).toMatchObject({ type: 'ValidationError' });
+  });
+
   it('imports a CSV as a job with events, then exports it', async () => {
     const csv = path.join(dir, 'acme.csv');
     const rows = ['timestamp,open,high,low,close,volume'];
