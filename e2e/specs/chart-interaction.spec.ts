@@ -43,6 +43,8 @@ const pixelsOf = (page: Page, testId: string, token: string) =>
   );
 
 const span = (r: { min: number; max: number }) => r.max - r.min;
+// Generous under load (two Chromiums on two cores): a poll returns as soon as it holds.
+const POLL = { timeout: 10_000 };
 
 describe('charts answer the mouse', () => {
   const { browser, server } = useBrowserAndServer();
@@ -66,7 +68,7 @@ describe('charts answer the mouse', () => {
       const box = (await plot.boundingBox())!;
       await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
       for (let i = 0; i < 3; i++) await page.mouse.wheel(0, -200);
-      await expect.poll(async () => span((await xRanges(page, ['price-canvas']))[0]!)).toBeLessThan(span(full) * 0.6);
+      await expect.poll(async () => span((await xRanges(page, ['price-canvas']))[0]!), POLL).toBeLessThan(span(full) * 0.6);
       expect(await scrolled()).toEqual(scrollBefore);
       let ranges = await xRanges(page, RUN_CHARTS);
       expect(ranges[1]).toEqual(ranges[0]);
@@ -113,11 +115,11 @@ describe('charts answer the mouse', () => {
         const shown = (await xRanges(page, ['price-canvas']))[0]!;
         return Math.abs(shown.min - full.min) <= 3600 && Math.abs(shown.max - full.max) <= 3600;
       };
-      await expect.poll(whole).toBe(true);
+      await expect.poll(whole, POLL).toBe(true);
       await page.mouse.wheel(0, -300);
-      await expect.poll(async () => span((await xRanges(page, ['price-canvas']))[0]!)).toBeLessThan(span(full));
+      await expect.poll(async () => span((await xRanges(page, ['price-canvas']))[0]!), POLL).toBeLessThan(span(full));
       await plot.dblclick();
-      await expect.poll(whole).toBe(true);
+      await expect.poll(whole, POLL).toBe(true);
 
       // A theme switch recolours the open charts (they kept the old theme until a reload).
       const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
@@ -125,8 +127,8 @@ describe('charts answer the mouse', () => {
       expect(await pixelsOf(page, 'equity-chart', '--accent')).toBeGreaterThan(500);
       const oldAccent = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim());
       await page.getByTestId('theme-toggle').click();
-      await expect.poll(theme).not.toBe(first);
-      await expect.poll(() => pixelsOf(page, 'equity-chart', '--accent')).toBeGreaterThan(500);
+      await expect.poll(theme, POLL).not.toBe(first);
+      await expect.poll(() => pixelsOf(page, 'equity-chart', '--accent'), POLL).toBeGreaterThan(500);
       const stale = await page.evaluate(
         ([hex]) => {
           const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex!.slice(i, i + 2), 16));
@@ -154,20 +156,25 @@ describe('charts answer the mouse', () => {
     try {
       const legend = page.getByTestId('preview-legend').getByTestId('legend-item');
       await page.getByTestId('price-canvas').locator('canvas').waitFor({ timeout: 30_000 });
-      await expect.poll(() => legend.allTextContents()).toEqual(['▲Long entry', '✕Exit', 'SMA(10)', 'SMA(30)']);
+      await expect.poll(() => legend.allTextContents(), POLL).toEqual(['▲Long entry', '✕Exit', 'SMA(10)', 'SMA(30)']);
       expect(await page.getByTestId('indicator-pane').count()).toBe(0);
-      // Both averages are drawn over the price, in their legend colours.
-      await expect.poll(() => pixelsOf(page, 'price-canvas', '--line-1')).toBeGreaterThan(50);
-      await expect.poll(() => pixelsOf(page, 'price-canvas', '--line-2')).toBeGreaterThan(50);
+      // Both averages are drawn over the price, in their legend colours (zoomed in to a day
+      // or two, where the markers of a month no longer lie over them).
+      const pricePlot = page.getByTestId('price-canvas').locator('.u-over');
+      const priceBox = (await pricePlot.boundingBox())!;
+      await page.mouse.move(priceBox.x + priceBox.width / 2, priceBox.y + priceBox.height / 2);
+      for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -400);
+      await expect.poll(() => pixelsOf(page, 'price-canvas', '--line-1'), POLL).toBeGreaterThan(50);
+      await expect.poll(() => pixelsOf(page, 'price-canvas', '--line-2'), POLL).toBeGreaterThan(50);
 
       await page.evaluate((id) => (window.location.hash = `#/builder/${id}`), rsi.id);
       await page.getByTestId('builder-title').filter({ hasText: 'RSI' }).waitFor();
-      await expect.poll(() => legend.allTextContents()).toEqual(['▲Long entry', '✕Exit', 'RSI(14)']);
+      await expect.poll(() => legend.allTextContents(), POLL).toEqual(['▲Long entry', '✕Exit', 'RSI(14)']);
       const pane = page.getByTestId('indicator-pane');
       await pane.waitFor();
       expect(await pane.getAttribute('data-label')).toBe('RSI(14)');
       expect(await pane.locator('span').first().textContent()).toBe('RSI(14) · levels 30, 70');
-      await expect.poll(() => pixelsOf(page, 'indicator-pane-canvas', '--line-1')).toBeGreaterThan(200);
+      await expect.poll(() => pixelsOf(page, 'indicator-pane-canvas', '--line-1'), POLL).toBeGreaterThan(200);
 
       // The pane zooms with the price chart.
       const plot = page.getByTestId('indicator-pane-canvas').locator('.u-over');
@@ -177,7 +184,7 @@ describe('charts answer the mouse', () => {
       await expect.poll(async () => {
         const [price, rsiPane] = await xRanges(page, ['price-canvas', 'indicator-pane-canvas']);
         return price!.min === rsiPane!.min && price!.max === rsiPane!.max && span(price!) < 20 * DAY_MS / 1000;
-      }).toBe(true);
+      }, POLL).toBe(true);
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type uPlot from 'uplot';
 import { api } from '../api/client.js';
 import { errorMessage } from '../api/api-error.js';
@@ -7,7 +7,8 @@ import { themeColor, useThemeName } from '../app/use-theme.js';
 import { downsampleMinMax } from './downsample.js';
 import { TIME_SERIES, timeChartOptions } from './time-axes.js';
 import { UPlotChart } from './UPlotChart.js';
-import { fetchRange, type XRangeGroup } from './x-range.js';
+import { useFetchRange } from './use-fetch-range.js';
+import type { XRangeGroup } from './x-range.js';
 import { formatCount } from '../app/format.js';
 
 const baseOptions = (label: string, color: string): Omit<uPlot.Options, 'width' | 'height'> => {
@@ -17,10 +18,13 @@ const baseOptions = (label: string, color: string): Omit<uPlot.Options, 'width' 
   };
 };
 
-const toData = (xsMs: readonly number[], ys: readonly number[], width: number): uPlot.AlignedData => {
-  const reduced = downsampleMinMax({ xs: Float64Array.from(xsMs, (t) => t / 1000), ys: Float64Array.from(ys) }, Math.max(100, width));
+const toData = (xs: Float64Array, ys: readonly number[], width: number): uPlot.AlignedData => {
+  const reduced = downsampleMinMax({ xs, ys: Float64Array.from(ys) }, Math.max(100, width));
   return [reduced.xs, reduced.ys] as unknown as uPlot.AlignedData;
 };
+
+/** Points asked for over the whole run (a wide screen's pixels, twice): zooming in a few times needs no new fetch. */
+const WHOLE_POINTS = 4000;
 
 /**
  * Equity and drawdown of a run, zoomed and panned with the other charts of `group` (the
@@ -32,39 +36,56 @@ export function EquityCharts({ runId, group }: { runId: string; group: XRangeGro
   const [error, setError] = useState<string | null>(null);
   const theme = useThemeName();
   const view = useSyncExternalStore(group.subscribe, group.getCommitted);
-  const fetched = fetchRange(view);
+  const xs = useMemo(() => (series ? Float64Array.from(series.ts, (t) => t / 1000) : null), [series]);
+  const box = useRef<HTMLElement>(null);
+  const fetched = useFetchRange(view, xs && series ? { xs, downsampled: series.downsampled } : null, () => box.current?.clientWidth ?? 1000);
   const widen = fetched && view ? (fetched.max - fetched.min) / (view.max - view.min) : 1;
-  const width = Math.round(1600 * widen);
+  const maxPoints = Math.min(20_000, Math.round(WHOLE_POINTS * widen));
   const fromTs = fetched ? Math.floor(fetched.min * 1000) : undefined;
   const toTs = fetched ? Math.ceil(fetched.max * 1000) : undefined;
+  // The whole run's curve, kept: "Reset zoom" and a zoom out show it without a round trip.
+  const whole = useRef<EquitySeries | null>(null);
 
   useEffect(() => {
     let live = true;
-    api()
-      .invoke('runs/equity', { id: runId, ...(fromTs === undefined ? {} : { fromTs }), ...(toTs === undefined ? {} : { toTs }), maxPoints: Math.min(20_000, Math.round(4000 * widen)) })
-      .then(
-        (answer) => {
-          if (!live) return;
-          // The run's whole span: where zooming out and panning stop.
-          if (fromTs === undefined && answer.ts.length > 1) group.extendBounds({ min: answer.ts[0]! / 1000, max: answer.ts[answer.ts.length - 1]! / 1000 });
-          setSeries(answer);
-          setError(null);
-        },
-        (failure: unknown) => live && setError(errorMessage(failure)),
-      );
+    if (fromTs === undefined && whole.current) {
+      setSeries(whole.current);
+      return;
+    }
+    const load = (): void =>
+      void api()
+        .invoke('runs/equity', { id: runId, ...(fromTs === undefined ? {} : { fromTs }), ...(toTs === undefined ? {} : { toTs }), maxPoints })
+        .then(
+          (answer) => {
+            if (!live) return;
+            if (fromTs === undefined) {
+              whole.current = answer;
+              // The run's whole span: where zooming out and panning stop.
+              if (answer.ts.length > 1) group.extendBounds({ min: answer.ts[0]! / 1000, max: answer.ts[answer.ts.length - 1]! / 1000 });
+            }
+            setSeries(answer);
+            setError(null);
+          },
+          (failure: unknown) => live && setError(errorMessage(failure)),
+        );
+    // Asked for a task later: after a zoom the price chart's bars (what the trader zoomed,
+    // the cheaper read) reach the server first instead of queueing behind the equity's.
+    const timer = setTimeout(load, 0);
     return () => {
       live = false;
+      clearTimeout(timer);
     };
   }, [runId, fromTs, toTs]);
 
   // Built again on a theme switch, in the new theme's colours.
   const equityOptions = useMemo(() => baseOptions('Equity', themeColor('--accent')), [theme]);
   const drawdownOptions = useMemo(() => baseOptions('Drawdown %', themeColor('--bad')), [theme]);
-  const equityData = useMemo(() => (series ? toData(series.ts, series.equity, width) : ([[], []] as uPlot.AlignedData)), [series]);
-  const drawdownData = useMemo(() => (series ? toData(series.ts, series.drawdown, width) : ([[], []] as uPlot.AlignedData)), [series]);
+  // Reduced to half the points asked for: the min/max pairs the server kept, no fewer.
+  const equityData = useMemo(() => (series && xs ? toData(xs, series.equity, maxPoints / 2) : ([[], []] as uPlot.AlignedData)), [series, xs]);
+  const drawdownData = useMemo(() => (series && xs ? toData(xs, series.drawdown, maxPoints / 2) : ([[], []] as uPlot.AlignedData)), [series, xs]);
 
   return (
-    <section className="panel col" data-testid="equity-charts">
+    <section className="panel col" data-testid="equity-charts" ref={box}>
       <div className="row">
         <h3 style={{ margin: 0 }}>Equity and drawdown</h3>
         <button data-testid="equity-zoom-reset" disabled={!view} onClick={() => group.set(null)}>

@@ -12,7 +12,8 @@ import { IndicatorPanes } from './IndicatorPanes.js';
 import { drawBand, drawMarkers, type Band, type MarkerSet } from './markers.js';
 import { TIME_SERIES, timeChartOptions } from './time-axes.js';
 import { UPlotChart } from './UPlotChart.js';
-import { fetchRange, XRangeGroup } from './x-range.js';
+import { useFetchRange } from './use-fetch-range.js';
+import { XRangeGroup } from './x-range.js';
 import { formatCount } from '../app/format.js';
 
 export interface PriceChartProps {
@@ -50,8 +51,7 @@ interface ChartData {
  * indicators of the answer (in `plan.operands` order: overlays, then the panes' lines)
  * follow the points kept.
  */
-function toChartData(bars: BarSeries, mode: Mode, width: number, plan: IndicatorPlan | null | undefined): ChartData {
-  const xs = Float64Array.from(bars.ts, (t) => t / 1000);
+function toChartData(bars: BarSeries, xs: Float64Array, mode: Mode, width: number, plan: IndicatorPlan | null | undefined): ChartData {
   const ohlc = { xs, open: Float64Array.from(bars.open), high: Float64Array.from(bars.high), low: Float64Array.from(bars.low), close: Float64Array.from(bars.close) };
   let columns: ArrayLike<number>[];
   if (mode === 'candles') {
@@ -89,7 +89,12 @@ export function useSeriesGroup(key: readonly unknown[], timeframe: Timeframe): X
  */
 export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, highlight, height = 320, group: given, indicators }: PriceChartProps) {
   const [mode, setMode] = useState<Mode>('line');
-  const [bars, setBars] = useState<BarSeries | null>(null);
+  // The answer shown, and the pixel columns it was asked for (its points are spread over them).
+  const [loaded, setLoaded] = useState<{ bars: BarSeries; columns: number } | null>(null);
+  const bars = loaded?.bars ?? null;
+  const barXs = useMemo(() => (bars ? Float64Array.from(bars.ts, (t) => t / 1000) : null), [bars]);
+  // The whole range's answer, kept: "Reset zoom" and a zoom out show it without a round trip.
+  const whole = useRef<{ key: string; bars: BarSeries } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const theme = useThemeName();
   const own = useSeriesGroup([symbol, fromTs, toTs, given], timeframe);
@@ -114,16 +119,25 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, hi
     if (focus) group.set({ min: focus.fromTs / 1000, max: focus.toTs / 1000 });
   }, [group, focus]);
 
-  const fetched = fetchRange(view, { min: fromTs === undefined ? undefined : fromTs / 1000, max: toTs === undefined ? undefined : toTs / 1000 });
+  const fetched = useFetchRange(view, barXs && bars ? { xs: barXs, downsampled: bars.downsampled } : null, () => widthRef.current, {
+    min: fromTs === undefined ? undefined : fromTs / 1000,
+    max: toTs === undefined ? undefined : toTs / 1000,
+  });
   const range = fetched ? { fromTs: Math.floor(fetched.min * 1000), toTs: Math.ceil(fetched.max * 1000) } : { fromTs, toTs };
-  // Points per pixel of the view: the fetched span is wider than the view by its margins.
+  // Columns over the range fetched: a pixel's worth of the view each (its margins are wider than the view).
   const widen = fetched && view ? (fetched.max - fetched.min) / (view.max - view.min) : 1;
   // The bars answer carries the indicators too: one request, one set of points for both.
   const operandKeys = indicators ? [...indicators.overlays, ...indicators.panes.flatMap((p) => p.lines)].map((l) => l.key).join('|') : '';
   useEffect(() => {
     let live = true;
-    const maxPoints = Math.min(20_000, Math.max(200, Math.round(widthRef.current * 2 * widen)));
+    const columns = Math.min(10_000, Math.max(100, Math.round(widthRef.current * widen)));
+    const maxPoints = columns * 2;
     const operands = indicators?.operands ?? [];
+    const wholeKey = [symbol, timeframe, fromTs, toTs, maxPoints, operandKeys].join('|');
+    if (!fetched && whole.current?.key === wholeKey) {
+      setLoaded({ bars: whole.current.bars, columns });
+      return;
+    }
     api()
       // Whole milliseconds: the API takes integer timestamps.
       .invoke('data/bars', {
@@ -137,8 +151,11 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, hi
       .then(
         (answer) => {
           if (!live) return;
-          if (!fetched && answer.ts.length > 1) group.extendBounds({ min: answer.ts[0]! / 1000, max: answer.ts[answer.ts.length - 1]! / 1000 });
-          setBars(answer);
+          if (!fetched) {
+            whole.current = { key: wholeKey, bars: answer };
+            if (answer.ts.length > 1) group.extendBounds({ min: answer.ts[0]! / 1000, max: answer.ts[answer.ts.length - 1]! / 1000 });
+          }
+          setLoaded({ bars: answer, columns });
           setError(null);
         },
         (failure: unknown) => live && setError(errorMessage(failure)),
@@ -174,10 +191,9 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, hi
     // The theme is read through themeColor: a switch builds the chart again in its colours.
   }, [mode, theme, operandKeys]);
 
-  const width = chartRef.current?.bbox ? Math.round(chartRef.current.bbox.width / devicePixelRatio) : widthRef.current;
   // Bars of another indicator set wait for their answer: the series count must match the options.
   const fresh = bars !== null && (bars.indicators ?? []).map((i) => i.key).join('|') === operandKeys;
-  const chart = useMemo(() => (fresh ? toChartData(bars, mode, Math.round(width * widen), indicators) : emptyData(indicators)), [bars, mode, width, operandKeys, fresh]);
+  const chart = useMemo(() => (fresh && barXs ? toChartData(bars, barXs, mode, loaded!.columns, indicators) : emptyData(indicators)), [loaded, barXs, mode, operandKeys, fresh]);
 
   useEffect(() => {
     if (drawnRef.current) chartRef.current?.redraw(false, false);

@@ -126,3 +126,31 @@ export function fetchRange(view: XRange | null, bounds?: { min?: number; max?: n
   const pad = (view.max - view.min) / 2;
   return { min: Math.max(bounds?.min ?? -Infinity, view.min - pad), max: Math.min(bounds?.max ?? Infinity, view.max + pad) };
 }
+
+/** What a chart has loaded: its x values (uPlot's units) and whether they were reduced from more. */
+export interface LoadedPoints {
+  readonly xs: ArrayLike<number>;
+  readonly downsampled: boolean;
+}
+
+/**
+ * The range a chart should have loaded for a committed view: the one it has while that
+ * covers the view in enough detail (at least a point per pixel, or every point there is),
+ * else the view with its margins (fetchRange); null, the whole data, for no view. Zooming
+ * into data that is already fine enough asks the server for nothing.
+ */
+export function nextFetchRange(loadedRange: XRange | null, view: XRange | null, loaded: LoadedPoints | null, pixels: number, bounds?: { min?: number; max?: number }): XRange | null {
+  if (!view) return null;
+  if (loaded) {
+    const covers = loadedRange === null || (loadedRange.min <= view.min && loadedRange.max >= view.max);
+    if (covers && (!loaded.downsampled || pointsWithin(loaded.xs, view) >= pixels)) return loadedRange;
+  }
+  return fetchRange(view, bounds);
+}
+
+/** How many of the ascending `xs` lie in [range.min, range.max]. */
+function pointsWithin(xs: ArrayLike<number>, range: XRange): number {
+  let count = 0;
+  for (let i = 0; i < xs.length; i++) if (xs[i]! >= range.min && xs[i]! <= range.max) count++;
+  return count;
+}
