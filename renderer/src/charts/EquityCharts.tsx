@@ -23,8 +23,8 @@ const toData = (xs: Float64Array, ys: readonly number[], width: number): uPlot.A
   return [reduced.xs, reduced.ys] as unknown as uPlot.AlignedData;
 };
 
-/** Points asked for over the whole run (a wide screen's pixels, twice): zooming in a few times needs no new fetch. */
-const WHOLE_POINTS = 4000;
+/** Points asked for over the range shown (a wide screen's pixels, twice): zooming in twice needs no new fetch. */
+const EQUITY_POINTS = 4000;
 
 /**
  * Equity and drawdown of a run, zoomed and panned with the other charts of `group` (the
@@ -39,8 +39,6 @@ export function EquityCharts({ runId, group }: { runId: string; group: XRangeGro
   const xs = useMemo(() => (series ? Float64Array.from(series.ts, (t) => t / 1000) : null), [series]);
   const box = useRef<HTMLElement>(null);
   const fetched = useFetchRange(view, xs && series ? { xs, downsampled: series.downsampled } : null, () => box.current?.clientWidth ?? 1000);
-  const widen = fetched && view ? (fetched.max - fetched.min) / (view.max - view.min) : 1;
-  const maxPoints = Math.min(20_000, Math.round(WHOLE_POINTS * widen));
   const fromTs = fetched ? Math.floor(fetched.min * 1000) : undefined;
   const toTs = fetched ? Math.ceil(fetched.max * 1000) : undefined;
   // The whole run's curve, kept: "Reset zoom" and a zoom out show it without a round trip.
@@ -54,7 +52,7 @@ export function EquityCharts({ runId, group }: { runId: string; group: XRangeGro
     }
     const load = (): void =>
       void api()
-        .invoke('runs/equity', { id: runId, ...(fromTs === undefined ? {} : { fromTs }), ...(toTs === undefined ? {} : { toTs }), maxPoints })
+        .invoke('runs/equity', { id: runId, ...(fromTs === undefined ? {} : { fromTs }), ...(toTs === undefined ? {} : { toTs }), maxPoints: EQUITY_POINTS })
         .then(
           (answer) => {
             if (!live) return;
@@ -81,8 +79,8 @@ export function EquityCharts({ runId, group }: { runId: string; group: XRangeGro
   const equityOptions = useMemo(() => baseOptions('Equity', themeColor('--accent')), [theme]);
   const drawdownOptions = useMemo(() => baseOptions('Drawdown %', themeColor('--bad')), [theme]);
   // Reduced to half the points asked for: the min/max pairs the server kept, no fewer.
-  const equityData = useMemo(() => (series && xs ? toData(xs, series.equity, maxPoints / 2) : ([[], []] as uPlot.AlignedData)), [series, xs]);
-  const drawdownData = useMemo(() => (series && xs ? toData(xs, series.drawdown, maxPoints / 2) : ([[], []] as uPlot.AlignedData)), [series, xs]);
+  const equityData = useMemo(() => (series && xs ? toData(xs, series.equity, EQUITY_POINTS / 2) : ([[], []] as uPlot.AlignedData)), [series, xs]);
+  const drawdownData = useMemo(() => (series && xs ? toData(xs, series.drawdown, EQUITY_POINTS / 2) : ([[], []] as uPlot.AlignedData)), [series, xs]);
 
   return (
     <section className="panel col" data-testid="equity-charts" ref={box}>

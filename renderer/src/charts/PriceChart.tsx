@@ -84,8 +84,8 @@ export function useSeriesGroup(key: readonly unknown[], timeframe: Timeframe): X
  * The price chart: line or candles, trade/signal markers; the wheel or a pinch zooms, a
  * drag pans, Shift+drag zooms to a box (zoom-pan.ts), with the charts of its group. A
  * zoom that rests asks the server for the visible range again at full detail (about 2
- * points per pixel, and half a view either side so a pan shows data at once), so zooming
- * into a year of minute bars ends at single minutes.
+ * points per pixel) when what it has is coarser than a point per pixel, so zooming into a
+ * year of minute bars ends at single minutes.
  */
 export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, highlight, height = 320, group: given, indicators }: PriceChartProps) {
   const [mode, setMode] = useState<Mode>('line');
@@ -124,13 +124,12 @@ export function PriceChart({ symbol, timeframe, fromTs, toTs, markers, focus, hi
     max: toTs === undefined ? undefined : toTs / 1000,
   });
   const range = fetched ? { fromTs: Math.floor(fetched.min * 1000), toTs: Math.ceil(fetched.max * 1000) } : { fromTs, toTs };
-  // Columns over the range fetched: a pixel's worth of the view each (its margins are wider than the view).
-  const widen = fetched && view ? (fetched.max - fetched.min) / (view.max - view.min) : 1;
   // The bars answer carries the indicators too: one request, one set of points for both.
   const operandKeys = indicators ? [...indicators.overlays, ...indicators.panes.flatMap((p) => p.lines)].map((l) => l.key).join('|') : '';
   useEffect(() => {
     let live = true;
-    const columns = Math.min(10_000, Math.max(100, Math.round(widthRef.current * widen)));
+    // A column per pixel, its min and max: about 2 points per pixel.
+    const columns = Math.max(100, Math.round(widthRef.current));
     const maxPoints = columns * 2;
     const operands = indicators?.operands ?? [];
     const wholeKey = [symbol, timeframe, fromTs, toTs, maxPoints, operandKeys].join('|');

@@ -1,18 +1,15 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef } from 'react';
 import { nextFetchRange, type LoadedPoints, type XRange } from './x-range.js';
 
 /**
  * The range a chart keeps loaded for its group's committed view (null: the whole data):
  * what it has while that covers the view at a point per pixel or better, else the view
- * with its margins (nextFetchRange). A zoom into data already fine enough fetches nothing.
+ * (nextFetchRange). A zoom into data already fine enough fetches nothing. Worked out in the
+ * render that sees the new view (not in an effect a frame later), so the fetch it needs
+ * goes out in that same commit.
  */
 export function useFetchRange(view: XRange | null, loaded: LoadedPoints | null, pixels: () => number, bounds?: { min?: number; max?: number }): XRange | null {
-  const [range, setRange] = useState<XRange | null>(null);
-  const latest = useRef({ loaded, pixels, bounds });
-  latest.current = { loaded, pixels, bounds };
-  useEffect(() => {
-    const { loaded: points, pixels: width, bounds: limits } = latest.current;
-    setRange((current) => nextFetchRange(current, view, points, width(), limits));
-  }, [view]);
-  return range;
+  const kept = useRef<{ view: XRange | null; range: XRange | null }>({ view: null, range: null });
+  if (kept.current.view !== view) kept.current = { view, range: nextFetchRange(kept.current.range, view, loaded, pixels(), bounds) };
+  return kept.current.range;
 }
