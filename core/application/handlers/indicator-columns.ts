@@ -6,9 +6,6 @@ import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { VariableOperand } from '../../domain/strategy/spec.js';
 import { ValidationError } from '../errors.js';
 
-/** Bars computed per block: the sources' buffers stay small (as in the engine). */
-const BLOCK = 4096;
-
 /** Bars before the first shown bar that the operands need to be defined there (capped like a run's warm-up). */
 export function operandsWarmUpBars(operands: readonly VariableOperand[], timeframe: Timeframe): number {
   return Math.min(MAX_WARM_UP_BARS, operands.reduce((most, operand) => Math.max(most, operandWarmUpBars(operand, timeframe)), 0));
@@ -32,14 +29,10 @@ export function operandValues(bars: BarColumns, operands: readonly VariableOpera
       if (error instanceof DomainError) throw new ValidationError(`Indicator ${index + 1} (${operand.variable}) cannot be drawn: ${error.message}`, { path: `operands[${index}]` });
       throw error;
     }
-    const values = new Float64Array(n);
-    for (let from = 0; from < n; from += BLOCK) {
-      const to = Math.min(n, from + BLOCK);
-      source.advance(bars, from, to, from);
-      const { values: block, offset } = source.current;
-      for (let i = from; i < to; i++) values[i] = block[offset + i]!;
-    }
-    return { key, values };
+    // One pass over all the bars: the source's buffer is then the series (bar i at offset + i).
+    source.advance(bars, 0, n, 0);
+    const { values, offset } = source.current;
+    return { key, values: values.subarray(offset, offset + n) };
   });
 }
 
