@@ -6,8 +6,9 @@ import { NotFoundError } from '../errors.js';
 import type { BarStore } from '../ports/bar-store.js';
 import { downsampleOhlc } from './downsample.js';
 import { readSeriesBars, seriesSource, warmUpStart } from './series-bars.js';
-import { lastPerBucket, operandsWarmUpBars, operandValues } from './indicator-columns.js';
-import { lowerBound } from '../../domain/market/bars.js';
+import { lastPerBucket, MAX_INDICATOR_BARS, operandsWarmUpBars, operandValues } from './indicator-columns.js';
+import { lowerBound, sliceBars, type BarColumns } from '../../domain/market/bars.js';
+import type { VariableOperand } from '../../domain/strategy/spec.js';
 import type { HandlerDeps } from './handler-deps.js';
 
 /** Returns the stored instrument of `symbol` or throws NotFoundError. */
@@ -19,6 +20,17 @@ export function requireInstrument(barStore: BarStore, symbol: string): Instrumen
 
 /** Chart answers kept: a few series at a few ranges (each is at most MAX_CHART_POINTS bars). */
 const BAR_ANSWERS_KEPT = 16;
+
+/**
+ * The operands' values per bucket of bars [first, end), computed from the bars before
+ * `first` too (their warm-up) while that stays within MAX_INDICATOR_BARS: a long warm-up
+ * is cut at its oldest bars first (the indicators then start less settled), a range longer
+ * than the budget is refused (operandValues).
+ */
+function indicatorColumns(bars: BarColumns, first: number, end: number, buckets: number, operands: readonly VariableOperand[], timeframe: Timeframe) {
+  const start = Math.min(first, Math.max(0, end - MAX_INDICATOR_BARS));
+  return operandValues(sliceBars(bars, start, end), operands, timeframe).map(({ key, values }) => ({ key, values: lastPerBucket(values, first - start, end - start, buckets) }));
+}
 
 export function dataHandlers(deps: HandlerDeps): DataHandlers {
   const { barStore, jobs, events } = deps;
@@ -99,7 +111,7 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
         ...downsampleOhlc(bars, first, end, maxPoints),
         ...(operands.length === 0
           ? {}
-          : { indicators: operandValues(bars, operands, args.timeframe).map(({ key: operand, values }) => ({ key: operand, values: lastPerBucket(values, first, end, maxPoints) })) }),
+          : { indicators: indicatorColumns(bars, first, end, maxPoints, operands, args.timeframe) }),
         sourceBars: count,
         downsampled: count > maxPoints,
       };

@@ -241,6 +241,22 @@ describe('data handlers', () => {
       message: expect.stringContaining('Indicator 1 (sma) cannot be drawn'),
     });
     expect(await fail('data/bars', { symbol: 'DEMO-BTC', timeframe: '1m', operands: [{ kind: 'variable', variable: 'barsInTrade' }] })).toMatchObject({ type: 'ValidationError' });
+    // The main process computes them: a range past the budget is refused, not computed.
+    const big = storage.barStore.upsertInstrument({ symbol: 'BIG', venue: 'TEST', priceTick: 0.01, quantityStep: 1, quoteCurrency: 'USD', timeZone: 'UTC' });
+    const many = allocateBars(100_001);
+    for (let i = 0; i < many.ts.length; i++) {
+      many.ts[i] = Date.UTC(2024, 0, 1) + i * 60_000;
+      many.open[i] = many.high[i] = many.low[i] = many.close[i] = 100;
+      many.volume[i] = 1;
+    }
+    storage.barStore.mergeBars(big.id, '1m', many);
+    expect(await fail('data/bars', { symbol: 'BIG', timeframe: '1m', operands: [sma] })).toMatchObject({ type: 'ValidationError', message: expect.stringContaining('at most 100,000 bars; this range has 100,001') });
+    expect((await call('data/bars', { symbol: 'BIG', timeframe: '1m', maxPoints: 10 })).sourceBars).toBe(100_001);
+    // A range within the budget whose warm-up is not: the warm-up is cut (the oldest bars
+    // first), not the whole answer refused.
+    const trimmed = await call('data/bars', { symbol: 'BIG', timeframe: '1m', fromTs: many.ts[1]!, maxPoints: 1_000, operands: [sma] });
+    expect(trimmed.sourceBars).toBe(100_000);
+    expect(trimmed.indicators![0]!.values).toEqual(new Array(1_000).fill(100));
   });
 
   it('imports a CSV as a job with events, then exports it', async () => {

@@ -6,6 +6,12 @@ import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { VariableOperand } from '../../domain/strategy/spec.js';
 import { ValidationError } from '../errors.js';
 
+/**
+ * The most bars indicators are computed over in one call (the main process computes them):
+ * a 30-day preview of minutes is 43,200; a year is 525,600, several times this budget.
+ */
+export const MAX_INDICATOR_BARS = 100_000;
+
 /** Bars before the first shown bar that the operands need to be defined there (capped like a run's warm-up). */
 export function operandsWarmUpBars(operands: readonly VariableOperand[], timeframe: Timeframe): number {
   return Math.min(MAX_WARM_UP_BARS, operands.reduce((most, operand) => Math.max(most, operandWarmUpBars(operand, timeframe)), 0));
@@ -15,10 +21,13 @@ export function operandsWarmUpBars(operands: readonly VariableOperand[], timefra
  * Each operand's value at every bar, as the engine computes it (streaming kernels; a
  * higher timeframe sees completed buckets only): NaN while it warms up. An operand the
  * engine cannot compute (unknown variable, a position variable, a timeframe below the
- * bars') is refused with a ValidationError naming it.
+ * bars') is refused with a ValidationError naming it, as are more than MAX_INDICATOR_BARS bars.
  */
 export function operandValues(bars: BarColumns, operands: readonly VariableOperand[], timeframe: Timeframe): { key: string; values: Float64Array }[] {
   const n = bars.ts.length;
+  if (n > MAX_INDICATOR_BARS) {
+    throw new ValidationError(`Indicators are drawn over at most ${MAX_INDICATOR_BARS.toLocaleString('en-US')} bars; this range has ${n.toLocaleString('en-US')} (with their warm-up): narrow it or pick a longer timeframe`, { path: 'operands' });
+  }
   return operands.map((operand, index) => {
     let source;
     let key;
