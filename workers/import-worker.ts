@@ -3,9 +3,10 @@
 import { expose } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort } from 'node:worker_threads';
-import type { ImportProgress } from '../core/application/import-bars.js';
+import type { ImportProgress } from '../core/application/data/import-bars.js';
 import { importCsvFile } from '../core/infrastructure/csv/import-csv-file.js';
-import { importErrorData, type ImportWorkerApi } from '../core/infrastructure/csv/import-protocol.js';
+import type { ImportWorkerApi } from '../core/infrastructure/csv/import-protocol.js';
+import { workerErrorData } from '../core/infrastructure/workers/error-codec.js';
 import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
 import { openStorage } from '../core/infrastructure/sqlite/storage.js';
 
@@ -24,7 +25,7 @@ const api: ImportWorkerApi = {
         storage.close();
       }
     } catch (error) {
-      return { ok: false, error: importErrorData(error) };
+      return { ok: false, error: workerErrorData(error) };
     }
   },
 };

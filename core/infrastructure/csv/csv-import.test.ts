@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImportRejectedError, NotFoundError, ValidationError } from '../../application/errors.js';
-import type { ImportBarsOptions } from '../../application/import-bars.js';
+import type { ImportBarsOptions } from '../../application/data/import-bars.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
 import { csvBarExporter } from './bar-file-adapters.js';
 import { exportBarsCsv, resolveExportPath } from './export-csv.js';
 import { importCsvFile } from './import-csv-file.js';
-import { writeRandomWalkCsv } from './test-kit/random-walk-csv.js';
+import { writeRandomWalkCsv } from '../test-kit/random-walk-csv.js';
 import { marketDataFile } from '../test-kit/market-data.js';
 
 let dir: string;

@@ -2,7 +2,7 @@ import { closeSync, openSync, renameSync, rmSync, statSync, writeSync, type Stat
 import os from 'node:os';
 import path from 'node:path';
 import { ConflictError, NotFoundError, ValidationError } from '../../application/errors.js';
-import type { BarStore } from '../../application/ports/bar-store.js';
+import type { BarStore } from '../../application/data/bar-store.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 
 export interface ExportBarsRange {

@@ -20,7 +20,7 @@ const baseOptions = (label: string, color: string): Omit<uPlot.Options, 'width' 
 
 const toData = (xs: Float64Array, ys: readonly number[], width: number): uPlot.AlignedData => {
   const reduced = downsampleMinMax({ xs, ys: Float64Array.from(ys) }, Math.max(100, width));
-  return [reduced.xs, reduced.ys] as unknown as uPlot.AlignedData;
+  return [reduced.xs, reduced.ys];
 };
 
 /** Points asked for over the range shown (a wide screen's pixels, twice): zooming in twice needs no new fetch. */

@@ -30,7 +30,7 @@ function drawLevels(levels: readonly number[], colour: () => string): (u: uPlot)
 }
 
 /** One pane under the price chart: an indicator's lines over the same x, its levels dashed, zoomed with the group. */
-function Pane({ pane, xs, columns, group }: { pane: IndicatorPane; xs: ArrayLike<number>; columns: readonly (readonly (number | null)[])[]; group: XRangeGroup }) {
+function Pane({ pane, xs, columns, group }: { pane: IndicatorPane; xs: uPlot.AlignedData[0]; columns: (number | null)[][]; group: XRangeGroup }) {
   const theme = useThemeName();
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => {
     const base = timeChartOptions();
@@ -46,7 +46,7 @@ function Pane({ pane, xs, columns, group }: { pane: IndicatorPane; xs: ArrayLike
       hooks: { draw: [drawLevels(pane.levels, () => themeColor('--muted'))] },
     };
   }, [pane, theme]);
-  const data = useMemo(() => [xs, ...columns] as unknown as uPlot.AlignedData, [xs, columns]);
+  const data = useMemo((): uPlot.AlignedData => [xs, ...columns], [xs, columns]);
   return (
     <div className="col" style={{ gap: 0 }} data-testid="indicator-pane" data-label={pane.label}>
       <span className="muted" style={{ fontSize: 12 }}>
@@ -63,7 +63,7 @@ function Pane({ pane, xs, columns, group }: { pane: IndicatorPane; xs: ArrayLike
  * under the price chart with its x: they zoom, pan and show the cursor with it.
  * `columns[i]` holds pane i's lines over `xs`.
  */
-export function IndicatorPanes({ panes, xs, columns, group }: { panes: readonly IndicatorPane[]; xs: ArrayLike<number>; columns: readonly (readonly (readonly (number | null)[])[])[]; group: XRangeGroup }) {
+export function IndicatorPanes({ panes, xs, columns, group }: { panes: readonly IndicatorPane[]; xs: uPlot.AlignedData[0]; columns: (number | null)[][][]; group: XRangeGroup }) {
   return (
     <>
       {panes.map((pane, i) => (

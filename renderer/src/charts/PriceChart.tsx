@@ -35,7 +35,10 @@ export interface PriceChartProps {
 }
 
 type Mode = 'line' | 'candles';
-const emptyData = (plan: IndicatorPlan | null | undefined): ChartData => ({ data: Array.from({ length: 5 + (plan?.overlays.length ?? 0) }, () => []) as unknown as uPlot.AlignedData, panes: (plan?.panes ?? []).map((p) => p.lines.map(() => [])) });
+const emptyData = (plan: IndicatorPlan | null | undefined): ChartData => ({
+  data: [[], ...Array.from({ length: 4 + (plan?.overlays.length ?? 0) }, (): number[] => [])],
+  panes: (plan?.panes ?? []).map((p) => p.lines.map(() => [])),
+});
 /** The narrowest view: this many bars across. */
 const MIN_BARS_SHOWN = 10;
 
@@ -53,7 +56,7 @@ interface ChartData {
  */
 function toChartData(bars: BarSeries, xs: Float64Array, mode: Mode, width: number, plan: IndicatorPlan | null | undefined): ChartData {
   const ohlc = { xs, open: Float64Array.from(bars.open), high: Float64Array.from(bars.high), low: Float64Array.from(bars.low), close: Float64Array.from(bars.close) };
-  let columns: ArrayLike<number>[];
+  let columns: [Float64Array, ...Float64Array[]];
   if (mode === 'candles') {
     const c = downsampleOhlc(ohlc, width);
     columns = [c.xs, c.close, c.high, c.low, c.open];
@@ -67,7 +70,8 @@ function toChartData(bars: BarSeries, xs: Float64Array, mode: Mode, width: numbe
   const overlays = plan?.overlays.length ?? 0;
   let next = overlays;
   const panes = (plan?.panes ?? []).map((pane) => lines.slice(next, (next += pane.lines.length)));
-  return { data: [...columns, ...lines.slice(0, overlays)] as unknown as uPlot.AlignedData, panes };
+  const [x, ...prices] = columns;
+  return { data: [x, ...prices, ...lines.slice(0, overlays)], panes };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { SeriesSummary, SignalPreview as Preview, StrategySpec } from '../.
 import { useQuery } from '../../api/use-query.js';
 import { ChartLegend, type LegendItem } from '../../charts/ChartLegend.js';
 import { indicatorPlan, MAX_DRAWN_INDICATORS, type IndicatorPlan } from '../../charts/indicator-plan.js';
-import { MARKER_LEGEND, markerSet, type Marker } from '../../charts/markers.js';
+import { MARKER_LEGEND, markerSet, markersOf } from '../../charts/markers.js';
 import { PriceChart } from '../../charts/PriceChart.js';
 import { formatCount } from '../../app/format.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
@@ -26,6 +26,11 @@ function useIndicatorPlan(spec: StrategySpec, valid: boolean, timeframe: SeriesS
   return kept.current.plan;
 }
 
+/** Entries and adds among the preview's fills (the rest are exits). */
+function entriesOf(preview: Preview): number {
+  return preview.kind.filter((kind) => kind.startsWith('entry') || kind.startsWith('add')).length;
+}
+
 /** Entry/exit signals of the spec being edited, as markers on the price chart of a chosen instrument, with the indicators it uses and a legend. */
 export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: boolean }) {
   const series = useQuery(() => api().invoke('data/listSeries'), []);
@@ -44,7 +49,7 @@ export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: bool
     let live = true;
     const timer = setTimeout(() => {
       api()
-        .invoke('backtest/preview', { spec: spec as unknown as Record<string, unknown>, symbol: chosen.instrument.symbol, timeframe: chosen.timeframe, fromTs, toTs: toTs === undefined ? undefined : toTs + 1 })
+        .invoke('backtest/preview', { spec, symbol: chosen.instrument.symbol, timeframe: chosen.timeframe, fromTs, toTs: toTs === undefined ? undefined : toTs + 1 })
         .then(
           (answer) => live && (setPreview(answer), setError(null)),
           (failure: unknown) => live && setError(errorMessage(failure)),
@@ -57,10 +62,7 @@ export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: bool
   }, [spec, valid, chosen?.instrument.symbol, chosen?.timeframe, fromTs, toTs]);
 
   const markers = useMemo(() => {
-    if (!preview) return markerSet([]);
-    // Signals carry times only: NaN prices put them on the drawn close.
-    const at = (list: readonly number[], kind: Marker['kind']): Marker[] => list.map((ts) => ({ ts: ts / 1000, price: Number.NaN, kind }));
-    return markerSet([...at(preview.longEntries, 'entryLong'), ...at(preview.longExits, 'exitLong'), ...at(preview.shortEntries, 'entryShort'), ...at(preview.shortExits, 'exitShort')]);
+    return markerSet(preview ? markersOf(preview) : []);
   }, [preview]);
 
   // What the glyphs and lines mean: the entries of the sides it trades, exits, each indicator.
@@ -87,7 +89,7 @@ export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: bool
           {!valid
             ? 'Fix the errors to preview.'
             : preview
-              ? `${preview.longEntries.length + preview.shortEntries.length} entries, ${preview.longExits.length + preview.shortExits.length} exits over ${formatCount(preview.barsScanned)} bars${preview.truncated ? ' (first ones shown)' : ''}`
+              ? `${entriesOf(preview)} entries, ${preview.kind.length - entriesOf(preview)} exits over ${formatCount(preview.barsScanned)} bars${preview.truncated ? ' (first ones shown)' : ''}`
               : 'Computing…'}
         </span>
         {error && <span className="bad">{error}</span>}

@@ -3,7 +3,7 @@ import { api } from '../../api/client.js';
 import { useDataChanged } from '../../api/use-data-changed.js';
 import { useQuery } from '../../api/use-query.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
-import { FIRST_SCREEN_MARK } from '../../app/warm-up.js';
+import { FIRST_SCREEN_MARK } from '../../app/first-screen-priming.js';
 import type { Route } from '../../app/use-route.js';
 import { FirstSteps } from '../../components/FirstSteps.js';
 import { CoveragePanel } from './CoveragePanel.js';

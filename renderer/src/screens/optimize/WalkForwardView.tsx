@@ -19,7 +19,7 @@ import { paramNamer } from './param-space.js';
 import { gridEdges } from '../../../../core/domain/optimize/grid-edge.js';
 import { spaceValues } from './edge-hint.js';
 import { reportNote, windowNotes } from './walk-forward-notes.js';
-import type { WalkForwardReport } from '../../../../core/application/contract/sweeps.js';
+import type { WalkForwardReport } from '../../../../core/application/sweeps/contract.js';
 
 // The job result's type lives in the contract; api/contract.ts does not re-export it yet.
 type _Started = ResultOf<'walkforward/start'>;

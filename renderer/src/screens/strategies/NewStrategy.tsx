@@ -23,7 +23,7 @@ export function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) 
       if ((!chosen && !blank) || created.current) return;
       setError(null);
       try {
-        const strategy = await api().invoke('strategies/create', blank ? { spec: blankSpec() as unknown as Record<string, unknown> } : { templateId: chosen });
+        const strategy = await api().invoke('strategies/create', blank ? { spec: blankSpec() } : { templateId: chosen });
         created.current = true;
         onCreated(strategy.id);
       } catch (failure) {

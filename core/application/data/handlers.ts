@@ -1,0 +1,114 @@
+import type { Timeframe } from '../../domain/market/timeframe.js';
+import { MAX_CHART_POINTS } from '../contract/common.js';
+import type { DataHandlers } from './contract.js';
+import { requireInstrument } from './instruments.js';
+import { downsampleOhlc } from '../charts/downsample.js';
+import { readSeriesBars, seriesSource, warmUpStart } from './series-bars.js';
+import { lastPerBucket, MAX_INDICATOR_BARS, operandsWarmUpBars, operandValues } from './indicator-columns.js';
+import { lowerBound, sliceBars, type BarColumns } from '../../domain/market/bars.js';
+import type { VariableOperand } from '../../domain/strategy/spec.js';
+import type { HandlerDeps } from '../handler-deps.js';
+
+/** Chart answers kept: a few series at a few ranges (each is at most MAX_CHART_POINTS bars). */
+const BAR_ANSWERS_KEPT = 16;
+
+/**
+ * The operands' values per bucket of bars [first, end), computed from the bars before
+ * `first` too (their warm-up) while that stays within MAX_INDICATOR_BARS: a long warm-up
+ * is cut at its oldest bars first (the indicators then start less settled), a range longer
+ * than the budget is refused (operandValues).
+ */
+function indicatorColumns(bars: BarColumns, first: number, end: number, buckets: number, operands: readonly VariableOperand[], timeframe: Timeframe) {
+  const start = Math.min(first, Math.max(0, end - MAX_INDICATOR_BARS));
+  return operandValues(sliceBars(bars, start, end), operands, timeframe).map(({ key, values }) => ({ key, values: lastPerBucket(values, first - start, end - start, buckets) }));
+}
+
+export function dataHandlers(deps: HandlerDeps): DataHandlers {
+  const { barStore, jobs, events } = deps;
+  // Every run's price chart asks for its whole range (a year of minutes is ~60-90 ms to
+  // read and reduce on this thread); runs repeated on the same series ask the same
+  // question. Keyed by the series' version, so an import never leaves a stale answer.
+  const barAnswers = new Map<string, Awaited<ReturnType<DataHandlers['data/bars']>>>();
+  return {
+    'data/listSeries': async () => barStore.listSeries(),
+
+    'data/import': async (args) => {
+      const timeframe = args.timeframe ?? 'auto';
+      const title = `Import ${args.symbol} ${timeframe === 'auto' ? '(timeframe from the file)' : timeframe}${args.fileName ? ` from ${args.fileName}` : ''}`;
+      const job = jobs.start({
+        kind: 'import',
+        title,
+        run: async (context) => {
+          const report = await deps.importer.importFile(
+            {
+              file: args.path,
+              ...(args.fileName === undefined ? {} : { fileName: args.fileName }),
+              symbol: args.symbol,
+              timeframe,
+              ...(args.forceTimeframe === undefined ? {} : { forceTimeframe: args.forceTimeframe }),
+              ...(args.skipBadRows === undefined ? {} : { skipBadRows: args.skipBadRows }),
+              ...(args.venue === undefined ? {} : { venue: args.venue }),
+              ...(args.quoteCurrency === undefined ? {} : { quoteCurrency: args.quoteCurrency }),
+              ...(args.priceTick === undefined ? {} : { tick: args.priceTick }),
+              ...(args.quantityStep === undefined ? {} : { qtyStep: args.quantityStep }),
+            },
+            {
+              // Rows are counted in `items` and worded by the UI (its number format), not here.
+              onProgress: (p) => context.progress({ done: p.bytesRead, total: p.totalBytes, items: p.rowsRead }),
+              onCancel: (listener) => context.onCancel(listener),
+            },
+          );
+          events.emit('data/changed', { kind: 'series', ids: [args.symbol] });
+          return report;
+        },
+      });
+      return { jobId: job.id };
+    },
+
+    'data/export': async (args) => {
+      requireInstrument(barStore, args.symbol);
+      return deps.exporter.exportCsv(args);
+    },
+
+    'data/coverage': async (args) => {
+      const instrument = requireInstrument(barStore, args.symbol);
+      return { ...barStore.coverage(instrument.id, args.timeframe, args.gapThresholdBars), priceTick: instrument.priceTick, quantityStep: instrument.quantityStep };
+    },
+
+    'data/bars': async (args) => {
+      const instrument = requireInstrument(barStore, args.symbol);
+      // Without maxPoints the answer is still capped, so one call cannot ship a year of minutes.
+      const maxPoints = args.maxPoints ?? MAX_CHART_POINTS;
+      // The version is read before the bars: an answer is never filed under a newer version than its bars.
+      const source = seriesSource(barStore, instrument.id, args.timeframe);
+      const operands = args.operands ?? [];
+      const key = [instrument.id, args.timeframe, source.resampled ? 'resampled' : 'stored', source.version, args.fromTs ?? '', args.toTs ?? '', maxPoints, JSON.stringify(operands)].join('|');
+      const kept = barAnswers.get(key);
+      if (kept) {
+        barAnswers.delete(key);
+        barAnswers.set(key, kept);
+        return kept;
+      }
+      // Indicators are computed from the bars before the range too (their warm-up), so
+      // they are defined from the first bar shown, as in a run over that range.
+      const readFrom = operands.length === 0 ? args.fromTs : warmUpStart(barStore, instrument.id, args.timeframe, source, args.fromTs, operandsWarmUpBars(operands, args.timeframe));
+      const bars = readSeriesBars(barStore, instrument.id, args.timeframe, source, readFrom, args.toTs);
+      const first = readFrom === args.fromTs ? 0 : lowerBound(bars.ts, args.fromTs!);
+      const end = bars.ts.length;
+      const count = end - first;
+      const answer = {
+        symbol: instrument.symbol,
+        timeframe: args.timeframe satisfies Timeframe,
+        ...downsampleOhlc(bars, first, end, maxPoints),
+        ...(operands.length === 0
+          ? {}
+          : { indicators: indicatorColumns(bars, first, end, maxPoints, operands, args.timeframe) }),
+        sourceBars: count,
+        downsampled: count > maxPoints,
+      };
+      barAnswers.set(key, answer);
+      if (barAnswers.size > BAR_ANSWERS_KEPT) barAnswers.delete(barAnswers.keys().next().value!);
+      return answer;
+    },
+  };
+}
