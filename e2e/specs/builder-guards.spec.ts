@@ -166,6 +166,35 @@ describe('builder guards: what the form shows is what saving and running enforce
     });
   });
 
+  it('"Discard changes" leaves no unsaved-edits mark on the strategies list, also after a reload', async () => {
+    const strategy = await createStrategy(server(), 'Discard guard');
+    await inBuilder(strategy.id, async (app) => {
+      const { page } = app;
+      const mark = page.locator('[data-testid="strategy-row"][data-name="Discard guard"]').getByTestId('strategy-unsaved');
+      await page.getByTestId(PERIOD).fill('15');
+      await page.waitForFunction(() => /Draft saved/.test(document.querySelector('[data-testid="draft-status"]')?.textContent ?? ''));
+      await page.evaluate(() => (window.location.hash = '#/strategies'));
+      await mark.waitFor();
+
+      await openBuilder(app, strategy.id);
+      await page.getByTestId('draft-restored').waitFor();
+      await page.getByTestId('builder-discard').click();
+      await page.getByTestId('builder-discard').waitFor({ state: 'detached' });
+      expect(await page.getByTestId(PERIOD).inputValue()).toBe('10');
+      // The discard reaches the stored draft (autosaved 0.4 s after the edit).
+      await expect.poll(async () => (await invoke<{ hasDraft: boolean }>(server(), 'strategies/get', { id: strategy.id })).hasDraft, { timeout: 5_000 }).toBe(false);
+      await page.evaluate(() => (window.location.hash = '#/strategies'));
+      await page.locator('[data-testid="strategy-row"][data-name="Discard guard"]').waitFor();
+      expect(await mark.count()).toBe(0);
+      await page.reload();
+      await page.locator('[data-testid="strategy-row"][data-name="Discard guard"]').waitFor();
+      expect(await mark.count()).toBe(0);
+      await openBuilder(app, strategy.id);
+      expect(await page.getByTestId('draft-restored').count()).toBe(0);
+      expect(await page.getByTestId('builder-discard').count()).toBe(0);
+    });
+  });
+
   it('a deleted strategy shows "was deleted" in the builder and on Run, with no Save or Run, and restores with its unsaved edits', async () => {
     const strategy = await createStrategy(server(), 'Doomed');
     await inBuilder(strategy.id, async (app) => {

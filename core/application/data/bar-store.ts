@@ -76,6 +76,12 @@ export interface BarStore {
   seriesVersion(instrumentId: InstrumentId, timeframe: Timeframe): number;
   /** Returns the bars in [fromTs, toTs) as fresh columnar arrays. */
   readBars(instrumentId: InstrumentId, timeframe: Timeframe, fromTs?: number, toTs?: number): BarColumns;
+  /**
+   * The open time from which `count` bars lie before `beforeTs` (with `bucketOf`, `count`
+   * distinct buckets, from the first bucket's start); the earliest stored when there are
+   * fewer; null when nothing is stored before `beforeTs`. Where an indicator's warm-up starts.
+   */
+  startOfBarsBefore(instrumentId: InstrumentId, timeframe: Timeframe, beforeTs: number, count: number, bucketOf?: (ts: number) => number): number | null;
   /** Yields the bars in [fromTs, toTs) one stored chunk at a time. */
   iterateChunks(instrumentId: InstrumentId, timeframe: Timeframe, fromTs?: number, toTs?: number): Iterable<BarColumns>;
   /**

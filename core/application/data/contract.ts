@@ -4,7 +4,11 @@ import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { ImportReport } from './import-bars.js';
 import type { Coverage, SeriesSummary } from './bar-store.js';
 import type { SeriesDeletion } from './series-deletions.js';
+import { variableOperandSchema } from '../strategies/spec-schema.js';
 import { idSchema, maxPointsSchema, noArgsSchema, type NoArgs, type NumberColumn, pathSchema, rangeShape, symbolSchema, timeframeSchema } from '../contract/common.js';
+
+/** Indicators one `data/bars` call computes at most (a strategy's, drawn on its preview). */
+export const MAX_BAR_OPERANDS = 8;
 
 export const dataSchemas = {
   'data/listSeries': noArgsSchema,
@@ -41,13 +45,20 @@ export const dataSchemas = {
     timeframe: timeframeSchema,
     gapThresholdBars: z.number().int().min(1).max(1_000_000).optional(),
   }),
-  'data/bars': z.strictObject({ symbol: symbolSchema, timeframe: timeframeSchema, ...rangeShape, maxPoints: maxPointsSchema.optional() }),
   'data/delete': z.strictObject({
     symbol: symbolSchema,
     /** One timeframe; without it every stored timeframe of the instrument, and the instrument. */
     timeframe: timeframeSchema.optional(),
   }),
   'data/undoDelete': z.strictObject({ deletionId: idSchema }),
+  'data/bars': z.strictObject({
+    symbol: symbolSchema,
+    timeframe: timeframeSchema,
+    ...rangeShape,
+    maxPoints: maxPointsSchema.optional(),
+    /** Indicators to compute over the same bars (a strategy's, for its preview), each answered in `indicators`. */
+    operands: z.array(variableOperandSchema).max(MAX_BAR_OPERANDS).optional(),
+  }),
 } as const;
 
 export type ImportBarsArgs = z.infer<(typeof dataSchemas)['data/import']>;
@@ -89,6 +100,11 @@ export interface BarSeries {
   readonly low: NumberColumn;
   readonly close: NumberColumn;
   readonly volume: NumberColumn;
+  /**
+   * The `operands` asked for, in their order: each one's value per point above (at the
+   * last bar of its bucket, like close), null while it warms up; `key` is its operandKey.
+   */
+  readonly indicators?: readonly { readonly key: string; readonly values: readonly (number | null)[] }[];
   /** Bars in the requested range before downsampling. */
   readonly sourceBars: number;
   readonly downsampled: boolean;

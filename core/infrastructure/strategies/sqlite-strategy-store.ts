@@ -180,6 +180,10 @@ export class SqliteStrategyStore implements StrategyStore {
     return this.statements.saveDraft.run(JSON.stringify(draft), savedAt, id).changes > 0;
   }
 
+  clearDraft(id: StrategyId): boolean {
+    return this.statements.saveDraft.run(null, null, id).changes > 0;
+  }
+
   getDraft(id: StrategyId): StoredDraft | null {
     const row = this.statements.getDraft.get(id) as { draft_json: string | null; draft_saved_at: number | null } | undefined;
     if (!row || row.draft_json === null) return null;

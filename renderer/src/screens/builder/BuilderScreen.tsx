@@ -51,6 +51,7 @@ export function BuilderScreen({ strategyId, navigate }: { strategyId: string | u
   if (!strategyId) {
     return (
       <EmptyState title="No strategy open" testId="builder-empty">
+        <div style={{ marginBottom: 8 }}>Open a strategy to edit its rules, or first make one from a template or a blank one.</div>
         <button className="primary" onClick={() => navigate({ screen: 'strategies' })}>
           Choose or create a strategy
         </button>

@@ -4,13 +4,15 @@ import { useDataChanged } from '../../api/use-data-changed.js';
 import { useQuery } from '../../api/use-query.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { FIRST_SCREEN_MARK } from '../../app/first-screen-priming.js';
+import type { Route } from '../../app/use-route.js';
+import { FirstSteps } from '../../components/FirstSteps.js';
 import { CoveragePanel } from './CoveragePanel.js';
 import { ImportPanel } from './ImportPanel.js';
 import { SeriesDelete } from './SeriesDelete.js';
 import { SeriesTable, type SeriesKey } from './SeriesTable.js';
 
 /** Data: the stored instruments/timeframes with coverage and gaps, import, export and delete. */
-export function DataScreen() {
+export function DataScreen({ navigate }: { navigate: (route: Route) => void }) {
   const series = useQuery(() => api().invoke('data/listSeries'), []);
   const [selected, setSelected] = useState<SeriesKey | null>(null);
 
@@ -24,6 +26,7 @@ export function DataScreen() {
 
   return (
     <div className="col" style={{ maxWidth: 1200 }}>
+      {series.data && <FirstSteps hasData={series.data.length > 0} navigate={navigate} />}
       <ImportPanel onImported={series.reload} />
       <section className="panel">
         <h2>Instruments</h2>

@@ -14,7 +14,7 @@ type Summary = ResultOf<'data/listSeries'>[number];
 export function SeriesTable(props: { series: Summary[] | undefined; loading: boolean; selected: SeriesKey | null; onSelect: (key: SeriesKey) => void }) {
   const { series, loading, selected, onSelect } = props;
   if (!series) return <div className="muted" style={{ minHeight: 120 }}>{loading ? 'Loading…' : ''}</div>;
-  if (series.length === 0) return <EmptyState title="No market data yet" testId="series-empty">Import a CSV of bars above to get started.</EmptyState>;
+  if (series.length === 0) return <EmptyState title="No market data yet" testId="series-empty">First import a CSV of bars above (or run `npx bws demo` for a synthetic demo set).</EmptyState>;
   return (
     <table className="grid" data-testid="series-table">
       <thead>

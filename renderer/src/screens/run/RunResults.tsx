@@ -6,7 +6,7 @@ import { formatNumber, formatRange } from '../../app/format.js';
 import { parametersText } from '../../app/spec-summary.js';
 import { routeHash } from '../../app/use-route.js';
 import { EquityCharts } from '../../charts/EquityCharts.js';
-import { PriceChart } from '../../charts/PriceChart.js';
+import { PriceChart, useSeriesGroup } from '../../charts/PriceChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ExportButtons } from '../history/ExportButtons.js';
 import { MetricsTable } from './MetricsTable.js';
@@ -180,14 +180,16 @@ function OpenPositionLine({ open }: { open: OpenPosition }) {
 function RunCharts({ runId, info, focus }: { runId: string; info: ResultsHead; focus: Focus | null }) {
   // Markers load once the metrics are on screen (one call: the run's stored fills).
   const { markers, partial } = useTradeMarkers(runId);
+  // Price, equity and drawdown zoom and pan together, their cursors in step.
+  const group = useSeriesGroup([runId], info.timeframe);
   return (
     <div className="col">
-      <EquityCharts runId={runId} />
+      <EquityCharts runId={runId} group={group} />
       <section className="panel">
         <h3>
           Price and trades{partial && <span className="muted"> (markers for the first 40,000 fills)</span>}
         </h3>
-        <PriceChart symbol={info.symbol} timeframe={info.timeframe} fromTs={info.fromTs ?? undefined} toTs={info.toTs ?? undefined} markers={markers} focus={focus} highlight={focus?.trade ?? null} />
+        <PriceChart symbol={info.symbol} timeframe={info.timeframe} fromTs={info.fromTs ?? undefined} toTs={info.toTs ?? undefined} markers={markers} focus={focus} highlight={focus?.trade ?? null} group={group} />
       </section>
     </div>
   );

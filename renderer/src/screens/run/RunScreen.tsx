@@ -30,6 +30,7 @@ export function RunScreen({ strategyId, navigate }: { strategyId: string | undef
   if (!strategyId) {
     return (
       <EmptyState title="No strategy chosen" testId="run-empty">
+        <div style={{ marginBottom: 8 }}>Pick a strategy to run on your data, or first make one from a template on Strategies.</div>
         <button className="primary" onClick={() => navigate({ screen: 'strategies' })}>
           Pick a strategy to run
         </button>
