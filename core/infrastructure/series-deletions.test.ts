@@ -1,16 +1,16 @@
 // Deleting bars with an undo window, through the handler table over a real SQLite file:
-// the composition root (core/infrastructure/workstation.ts) as the app opens it, with a
+// the composition root (workstation.ts) as the app opens it, with a
 // short undo window, reopened on the same file to play an app killed or closed.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { randomWalkBars } from '../../infrastructure/test-kit/bar-fixture.js';
-import { regularBars } from '../../infrastructure/test-kit/temp-db.js';
-import { openWorkstation, type Workstation } from '../../infrastructure/workstation.js';
-import type { BacktestJobResult } from '../backtest/contract.js';
-import type { HandlerName, HandlerResult } from '../contract/handlers.js';
-import type { SeriesDeletion } from './series-deletions.js';
+import { randomWalkBars } from './test-kit/bar-fixture.js';
+import { regularBars } from './test-kit/temp-db.js';
+import { openWorkstation, type Workstation } from './workstation.js';
+import type { BacktestJobResult } from '../application/backtest/contract.js';
+import type { HandlerName, HandlerResult } from '../application/contract/handlers.js';
+import type { SeriesDeletion } from '../application/data/series-deletions.js';
 
 const START = Date.UTC(2024, 0, 1);
 // 3 chunks of 4,096 bars and some: a purge takes several slices of one chunk.
