@@ -339,6 +339,16 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    name: 'instrument download source',
+    up: (db) =>
+      db.exec(`
+        -- The exchange and market an instrument's bars are downloaded from (NULL for bars
+        -- imported from files): what "Update" and a gap's download fetch from.
+        ALTER TABLE instruments ADD COLUMN source_exchange TEXT;
+        ALTER TABLE instruments ADD COLUMN source_market TEXT;
+      `),
+  },
+  {
     // Appended by issue 17: strategy spec format version 2 (named parameters,
     // core/domain/strategy/spec.ts). Saved strategies, their drafts and runs' specs are
     // rewritten in it by the domain's own upgrade; a spec it cannot read stays as it is
