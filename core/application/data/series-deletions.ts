@@ -6,9 +6,9 @@ import type { BarDeletion, BarStore } from './bar-store.js';
 /** How long a delete of bars can be undone: the Data screen's toast offers Undo for this long. */
 export const UNDO_DELETE_MS = 15_000;
 /**
- * Chunks removed per write while a delete is purged. A chunk is 4,096 bars (~200 KB); 16
- * of them are removed in a few milliseconds (bench/delete-series.ts, docs/STORAGE.md), so
- * other writes (a strategy save, a run) wait at most that long behind a purge.
+ * Chunks removed per write while a delete is purged. A chunk is 4,096 bars (~200 KB); the
+ * longest write of 16 is measured by bench/store.ts (docs/STORAGE.md, Figures): other
+ * writes (a strategy save, a run) wait at most that long behind a purge.
  */
 export const PURGE_SLICE_CHUNKS = 16;
 /** A purge that failed is tried again after this long. */
