@@ -185,7 +185,7 @@ function deleteYear(storage: Storage, id: InstrumentId): { hideMs: number; undoM
   // Best of 5 hide-and-undo rounds after a warm-up, as the other rows (the first compiles the statements).
   let hideMs = Number.POSITIVE_INFINITY;
   let undoMs = Number.POSITIVE_INFINITY;
-  let start = 0;
+  let start: number;
   for (let round = 0; round <= 5; round++) {
     const hid = hide(`bench-undone-${round}`, null);
     start = performance.now();
