@@ -2,6 +2,8 @@ import { timeframeMs, type Timeframe } from '../market/timeframe.js';
 import { findOutput, findVariable, type ComparisonGroup, type OutputDef, type VariableDef } from './catalog.js';
 import { limitViolation, MAX_STRATEGY_NAME_LENGTH, type NumberLimit } from './limits.js';
 import { paramName, SPEC_FIELDS, TRIGGER_BARS_FIELD, type SpecFieldPath } from './spec-fields.js';
+import { numberAt } from '../optimize/spec-path.js';
+import { canonicalSpecPath, isParameterRoot, PARAMETER_NAME } from './parameters.js';
 import type { Condition, ConditionGroup, Distance, Operand, Side, StrategySpec, Trigger, VariableOperand } from './spec.js';
 
 /** One problem found in a spec: where (a path into the spec), what (a code) and a sentence for people. */
@@ -39,7 +41,10 @@ export type ProblemCode =
   | 'invalidManagement'
   | 'invalidSizing'
   | 'invalidCosts'
-  | 'invalidInitialCash';
+  | 'invalidInitialCash'
+  | 'invalidParameter'
+  | 'parameterPath'
+  | 'parameterValuesDiffer';
 
 /**
  * Problems of a single field holding a value outside what it may hold (a range, a whole
@@ -56,6 +61,8 @@ export const VALUE_PROBLEM_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode
   'invalidSizing',
   'invalidCosts',
   'invalidInitialCash',
+  'invalidParameter',
+  'parameterValuesDiffer',
 ]);
 
 export interface ValidateOptions {
@@ -205,6 +212,7 @@ export function validateSpec(spec: StrategySpec, options: ValidateOptions = {}):
   checkSizing(spec, out);
   checkCosts(spec, out);
   checkField(spec.initialCash, 'initialCash', 'invalidInitialCash', 'Initial cash', out);
+  checkParameters(spec, out);
   return { errors: out.errors, warnings: out.warnings, accepted: out.accepted, notices: out.notices };
 }
 
@@ -380,4 +388,55 @@ function checkCosts(spec: StrategySpec, out: Collector): void {
   checkField(c.commissionPct, 'costs.commissionPct', 'invalidCosts', 'The commission %', out);
   checkField(c.commissionFixed, 'costs.commissionFixed', 'invalidCosts', 'The fixed commission per order', out);
   checkField(c.slippageBps, 'costs.slippageBps', 'invalidCosts', 'The slippage (bps)', out);
+}
+
+/**
+ * The named parameters: each a valid, unique name over at least one number field, no field
+ * in two parameters, and a parameter's fields holding one value (what the builder keeps
+ * and a sweep sets; a spec edited by hand may break it). A name or a value is refused on
+ * save like any bad value; a path to nothing ('parameterPath': its condition was replaced
+ * or removed) only blocks a run, as an unfinished strategy does.
+ */
+function checkParameters(spec: StrategySpec, out: Collector): void {
+  const names = new Set<string>();
+  const owners = new Map<string, string>();
+  (spec.parameters ?? []).forEach((parameter, index) => {
+    const at = `parameters[${index}]`;
+    if (!PARAMETER_NAME.test(parameter.name)) {
+      out.error(`${at}.name`, 'invalidParameter', `"${parameter.name}" is not a parameter name: use a letter or _ first, then letters, digits or _ (40 at most).`);
+    } else if (names.has(parameter.name)) {
+      out.error(`${at}.name`, 'invalidParameter', `There are two parameters named "${parameter.name}".`);
+    }
+    names.add(parameter.name);
+    if (parameter.paths.length === 0) out.error(`${at}.paths`, 'parameterPath', `Parameter "${parameter.name}" sets no field.`);
+    let first: { path: string; value: number } | null = null;
+    parameter.paths.forEach((path, j) => {
+      const where = `${at}.paths[${j}]`;
+      const canonical = canonicalSpecPath(path);
+      let value: number | null = null;
+      try {
+        if (canonical !== null && isParameterRoot(canonical)) value = numberAt(spec, canonical);
+      } catch {
+        value = null;
+      }
+      if (canonical === null || value === null) {
+        out.error(where, 'parameterPath', `Parameter "${parameter.name}" names ${path}, which is no number field of the strategy.`);
+        return;
+      }
+      const owner = owners.get(canonical);
+      if (owner !== undefined) {
+        out.error(where, 'invalidParameter', `${canonical} is in parameter "${owner}" and in "${parameter.name}"; a field belongs to one parameter.`);
+        return;
+      }
+      owners.set(canonical, parameter.name);
+      if (first === null) first = { path: canonical, value };
+      else if (value !== first.value) {
+        out.error(
+          canonical,
+          'parameterValuesDiffer',
+          `Parameter "${parameter.name}" holds ${first.value} at ${first.path} but ${value} here: the fields of a parameter hold one value.`,
+        );
+      }
+    });
+  });
 }

@@ -1,10 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage, toApiError } from '../../api/api-error.js';
-import type { BacktestInterim, BacktestJobResult, JobInfo } from '../../api/contract.js';
+import { derivableTimeframes } from '../../../../core/domain/market/timeframe.js';
+import type { BacktestInterim, BacktestJobResult, JobInfo, StrategySpec, Timeframe } from '../../api/contract.js';
+import { sameValue } from '../builder/spec-edit.js';
 import { useJob } from '../../api/use-job.js';
 import { useQuery } from '../../api/use-query.js';
-import { formatCount, formatDate, parseDate } from '../../app/format.js';
+import { formatCount, formatDate, formatTs, parseDate } from '../../app/format.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -38,12 +40,20 @@ export interface ComputedRunView extends ResultsHead {
 export function RunForm(props: {
   strategyId: string;
   strategyName: string;
+  /** The saved spec (undefined while it loads): unsaved edits are a draft that differs from it. */
+  savedSpec: StrategySpec | undefined;
   onComputed: (run: ComputedRunView) => void;
   onFinished: (jobId: string, runId: string | null) => void;
   onEdit: () => void;
 }) {
-  const { strategyId, strategyName, onComputed, onFinished, onEdit } = props;
+  const { strategyId, strategyName, savedSpec, onComputed, onFinished, onEdit } = props;
   const series = useQuery(() => api().invoke('data/listSeries'), []);
+  // The builder's unsaved edits (its draft): what the builder shows, so what Run runs unless
+  // the saved version is chosen here. Never the saved version silently.
+  const draft = useQuery(() => api().invoke('strategies/getDraft', { id: strategyId }), [strategyId]);
+  const edits = draft.data && savedSpec && !sameValue(draft.data.draft, savedSpec) ? draft.data : null;
+  const [version, setVersion] = useState<'edits' | 'saved'>('edits');
+  const runEdits = edits !== null && version === 'edits';
   const [key, setKey] = useRememberedSeries();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -53,12 +63,20 @@ export function RunForm(props: {
 
   const list = series.data ?? [];
   const chosen = list.find((s) => `${s.instrument.symbol}/${s.timeframe}` === key) ?? list[0];
+  // Any timeframe the instrument's stored bars give: minute bars resample to every coarser one.
+  const timeframes = useMemo(
+    () => (chosen ? derivableTimeframes(list.filter((s) => s.instrument.symbol === chosen.instrument.symbol).map((s) => s.timeframe)) : []),
+    [list, chosen?.instrument.symbol],
+  );
+  const [pickedTimeframe, setPickedTimeframe] = useState<Timeframe | null>(null);
+  const timeframe = pickedTimeframe !== null && timeframes.includes(pickedTimeframe) ? pickedTimeframe : chosen?.timeframe;
 
-  // Default range: the whole series.
+  // Default range: the whole series; default timeframe: the stored one.
   useEffect(() => {
     if (!chosen) return;
     setFrom(formatDate(chosen.firstTs));
     setTo(chosen.lastTs === null ? '' : formatDate(chosen.lastTs));
+    setPickedTimeframe(null);
   }, [chosen?.instrument.symbol, chosen?.timeframe]);
 
   // What a Run now would run: the "to" day is included.
@@ -66,8 +84,11 @@ export function RunForm(props: {
   const toDay = parseDate(to);
   // Said next to the dates, before a run (the server's answer was "no bars in the range").
   const rangeError = fromDay !== undefined && toDay !== undefined && fromDay > toDay ? `From (${from}) is after To (${to}): pick a From on or before the To day.` : null;
+  // Run waits for the draft's answer: before it, whether there are edits to run is unknown.
   const target =
-    chosen && !rangeError ? { strategyId, symbol: chosen.instrument.symbol, timeframe: chosen.timeframe, fromTs: fromDay, toTs: toDay === undefined ? undefined : toDay + DAY_MS } : null;
+    chosen && timeframe && !rangeError && (draft.data !== undefined || draft.error !== null)
+      ? { strategyId, ...(runEdits ? { spec: edits.draft } : {}), symbol: chosen.instrument.symbol, timeframe, fromTs: fromDay, toTs: toDay === undefined ? undefined : toDay + DAY_MS }
+      : null;
   const targetKey = JSON.stringify(target);
 
   // Have a worker compute the run of this choice while the user is still looking at the
@@ -93,7 +114,7 @@ export function RunForm(props: {
     const interim = job.interim as BacktestInterim;
     const { symbol, timeframe, fromTs, toTs } = started.target;
     performance.mark('run-computed');
-    onComputed({ jobId: job.id, name: started.name, symbol, timeframe, fromTs: fromTs ?? null, toTs: toTs ?? null, ...interim });
+    onComputed({ jobId: job.id, name: started.name, symbol, timeframe, fromTs: fromTs ?? null, toTs: toTs ?? null, ...(started.target.spec ? { unsavedEdits: true } : {}), ...interim });
   };
   const finished = (job: JobInfo): void => {
     const result = job.status === 'done' ? (job.result as BacktestJobResult | undefined) : undefined;
@@ -123,7 +144,7 @@ export function RunForm(props: {
         performance.mark('run-start');
         // The user waits on it: ahead of sweeps and batch runs.
         const job = await api().invoke('backtest/start', { ...target, priority: 'interactive' });
-        setStarted({ name: strategyName, target });
+        setStarted({ name: target.spec ? (edits?.draft.name ?? strategyName) : strategyName, target });
         setJobId(job.jobId);
       } catch (failure) {
         setAwaitingJob(false);
@@ -147,12 +168,37 @@ export function RunForm(props: {
             </button>
           </div>
         </div>
+        {edits && (
+          <div className="field">
+            <label htmlFor="run-version">Version</label>
+            <select id="run-version" data-testid="run-version" value={version} aria-describedby="run-version-note" onChange={(event) => setVersion(event.target.value as 'edits' | 'saved')}>
+              <option value="edits">Unsaved edits (as the builder shows, {formatTs(edits.savedAt)})</option>
+              <option value="saved">Saved version</option>
+            </select>
+          </div>
+        )}
         <div className="field">
           <label htmlFor="run-series">Instrument and timeframe</label>
           <select id="run-series" data-testid="run-series" value={chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : ''} onChange={(event) => setKey(event.target.value)}>
             {list.map((s) => (
               <option key={`${s.instrument.symbol}/${s.timeframe}`} value={`${s.instrument.symbol}/${s.timeframe}`}>
                 {s.instrument.symbol} {s.timeframe} ({formatCount(s.barCount)} bars)
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="run-timeframe">Timeframe</label>
+          <select
+            id="run-timeframe"
+            data-testid="run-timeframe"
+            value={timeframe ?? ''}
+            title={chosen?.timeframe === '1m' ? 'Coarser timeframes are resampled from the stored 1-minute bars.' : undefined}
+            onChange={(event) => setPickedTimeframe(event.target.value as Timeframe)}
+          >
+            {timeframes.map((tf) => (
+              <option key={tf} value={tf}>
+                {tf === chosen?.timeframe ? `${tf} (stored)` : tf}
               </option>
             ))}
           </select>
@@ -189,7 +235,7 @@ export function RunForm(props: {
         )}
       </div>
       {series.data && list.length === 0 && <span className="muted">No data yet: import bars on the Data screen first.</span>}
-      <ErrorBox message={error ?? cancelError ?? series.error} testId="run-error" />
+      <ErrorBox message={error ?? cancelError ?? series.error ?? draft.error} testId="run-error" />
     </section>
   );
 }
