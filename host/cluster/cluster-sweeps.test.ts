@@ -98,6 +98,9 @@ beforeAll(async () => {
   const pool = new WorkerVariantEvaluator({ dbFile: storage.file, size: 2 });
   try {
     const outcome = await runSweep({ bars: storage.barStore, evaluator: pool, sweeps, clock: Date.now }, sweepArgs);
+    // The reference must be whole: a variant the local pool failed would make every comparison below fail on the wrong side.
+    const failed = sweeps.variants(outcome.sweep.id, { limit: 1_000 }).variants.filter((v) => v.error !== null);
+    expect(failed.map((v) => `#${v.index}: ${v.error}`), 'variants the local reference sweep failed').toEqual([]);
     const { digest } = sweepDigest(sweeps, outcome.sweep.id);
     local = { id: outcome.sweep.id, digest, bestIndex: outcome.best!.index, bestHash: '' };
   } finally {
