@@ -28,7 +28,8 @@ export type TradeNumberField = (typeof TRADE_NUMBER_FIELDS)[number];
 /** The coded fields of a trade and the values each code stands for (code = index). */
 export const TRADE_CODES = {
   side: ['long', 'short'],
-  exitReason: ['signal', 'stopLoss', 'takeProfit', 'trailingStop', 'timeExit', 'partialExit', 'reversal'],
+  // Codes are stored: a new reason goes at the end.
+  exitReason: ['signal', 'stopLoss', 'takeProfit', 'trailingStop', 'timeExit', 'partialExit', 'reversal', 'rotation'],
 } as const satisfies { readonly [K in Exclude<keyof Trade, TradeNumberField>]: readonly Trade[K][] };
 export type TradeCodedField = keyof typeof TRADE_CODES;
 
