@@ -5,7 +5,7 @@ import type { HandlerDeps } from '../handler-deps.js';
 import type { ThroughputLog } from '../system/throughput-log.js';
 import type { BacktestJobHandle } from './backtest-executor.js';
 import type { BacktestHandlers, BacktestInterim, BacktestJobResult, SignalPreview } from './contract.js';
-import { backtestRequest, previewRequest } from './request.js';
+import { backtestRequest, previewRequest, type BacktestRequest } from './request.js';
 import { runBacktest } from './run-backtest.js';
 
 const DEFAULT_PREVIEW_SIGNALS = 5_000;
@@ -15,6 +15,13 @@ function savedStrategySpec(deps: HandlerDeps, id: string): { id: StrategyId; nam
   const stored = deps.strategyStore.get(strategyId(id));
   if (!stored) throw new NotFoundError(`No strategy ${id}`, { id });
   return { id: stored.id, name: stored.name, spec: { ...stored.spec, name: stored.name } };
+}
+
+/** 'DEMO-BTC', or '10 instruments (demo-basket)' for a portfolio. */
+function universeWords(request: BacktestRequest): string {
+  const u = request.universe;
+  if (!u) return request.instrument.symbol;
+  return `${u.instruments.length} instrument${u.instruments.length === 1 ? '' : 's'}${u.tag === undefined ? '' : ` (${u.tag})`}`;
 }
 
 export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): BacktestHandlers {
@@ -30,7 +37,7 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
       const request = backtestRequest(deps.barStore, { ...args, spec: stored.spec });
       const job = deps.jobs.start({
         kind: 'backtest',
-        title: `Backtest ${stored.name} on ${args.symbol} ${args.timeframe}`,
+        title: `Backtest ${stored.name} on ${universeWords(request)} ${args.timeframe}`,
         run: async (context) => {
           const startedAt = deps.clock();
           const result = await runBacktest(

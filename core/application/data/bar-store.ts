@@ -35,6 +35,8 @@ export interface Coverage {
 
 export interface SeriesSummary {
   readonly instrument: Instrument;
+  /** The instrument's tags (a universe can be every instrument with a tag), in alphabetical order. */
+  readonly tags: readonly string[];
   readonly timeframe: Timeframe;
   readonly firstTs: number | null;
   readonly lastTs: number | null;
@@ -56,6 +58,10 @@ export interface BarStore {
   upsertInstrument(draft: InstrumentDraft): Instrument;
   findInstrument(symbol: string): Instrument | null;
   listInstruments(): Instrument[];
+  /** Replaces an instrument's tags (trimmed, case-insensitive, duplicates dropped). */
+  setInstrumentTags(instrumentId: InstrumentId, tags: readonly string[]): void;
+  /** Instruments with this tag (case-insensitive), by symbol. */
+  instrumentsTagged(tag: string): Instrument[];
   /** Instruments with every stored timeframe and its coverage summary. */
   listSeries(): SeriesSummary[];
   /** A number that changes whenever the series' bars change (0 for one never written): a key for derived caches. */

@@ -7,6 +7,11 @@ import { maxPointsSchema, noArgsSchema, type NoArgs, type NumberColumn, pathSche
 
 export const dataSchemas = {
   'data/listSeries': noArgsSchema,
+  /** Replaces an instrument's tags (a portfolio's universe can be every instrument with a tag). */
+  'data/setTags': z.strictObject({
+    symbol: symbolSchema,
+    tags: z.array(z.string().trim().regex(/^[A-Za-z0-9._:/-]{1,64}$/, 'a tag is 1-64 letters, digits or . _ : / -')).max(32),
+  }),
   'data/import': z.strictObject({
     /** A path on the machine that owns the data: from the native dialog, or from `POST /api/upload` in web mode. */
     path: pathSchema,
@@ -84,8 +89,11 @@ export interface BarSeries {
   readonly downsampled: boolean;
 }
 
+export type SetTagsArgs = z.infer<(typeof dataSchemas)['data/setTags']>;
+
 export interface DataHandlers {
   'data/listSeries': (args?: NoArgs) => Promise<SeriesSummary[]>;
+  'data/setTags': (args: SetTagsArgs) => Promise<{ readonly symbol: string; readonly tags: readonly string[] }>;
   /** Starts an import job; progress and outcome (ImportJobResult) arrive as `job/*` events. */
   'data/import': (args: ImportBarsArgs) => Promise<{ jobId: JobId }>;
   'data/export': (args: ExportBarsArgs) => Promise<ExportBarsResult>;

@@ -18,6 +18,14 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
   return {
     'data/listSeries': async () => barStore.listSeries(),
 
+    'data/setTags': async (args) => {
+      const instrument = requireInstrument(barStore, args.symbol);
+      barStore.setInstrumentTags(instrument.id, args.tags);
+      events.emit('data/changed', { kind: 'series', ids: [String(instrument.id)] });
+      const tags = barStore.listSeries().find((s) => s.instrument.id === instrument.id)?.tags ?? [...new Set(args.tags.map((t) => t.trim()))];
+      return { symbol: instrument.symbol, tags };
+    },
+
     'data/import': async (args) => {
       const timeframe = args.timeframe ?? 'auto';
       const title = `Import ${args.symbol} ${timeframe === 'auto' ? '(timeframe from the file)' : timeframe}${args.fileName ? ` from ${args.fileName}` : ''}`;

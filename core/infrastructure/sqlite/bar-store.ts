@@ -20,6 +20,9 @@ import { SlowStatementLog, type TimedStatement } from './slow-log.js';
 export const DEFAULT_CHUNK_BARS = 4096;
 
 
+/** A tag as instruments carry it (a universe names one). */
+const TAG = /^[A-Za-z0-9._:/-]{1,64}$/;
+
 const MIN_TS = Number.MIN_SAFE_INTEGER;
 const MAX_TS = Number.MAX_SAFE_INTEGER;
 
@@ -128,11 +131,40 @@ export class SqliteBarStore implements BarStore {
     return this.statement(this.readConnection(), 'SELECT * FROM instruments ORDER BY symbol').all<InstrumentRow>().map(toInstrument);
   }
 
+  setInstrumentTags(id: InstrumentId, tags: readonly string[]): void {
+    // Case-insensitive duplicates: the first spelling stays.
+    const byKey = new Map<string, string>();
+    for (const tag of tags.map((t) => t.trim()).filter((t) => t !== '')) if (!byKey.has(tag.toLowerCase())) byKey.set(tag.toLowerCase(), tag);
+    const clean = [...byKey.values()];
+    for (const tag of clean) if (!TAG.test(tag)) throw new ValidationError(`Invalid tag "${tag}": 1-64 letters, digits or . _ : / -`);
+    this.transaction(() => {
+      if (!this.statement(this.writer, 'SELECT 1 FROM instruments WHERE id = ?').get(id)) throw new NotFoundError(`No instrument with id ${id}`);
+      this.statement(this.writer, 'DELETE FROM instrument_tags WHERE instrument_id = ?').run(id);
+      const insert = this.statement(this.writer, 'INSERT INTO instrument_tags (tag, instrument_id) VALUES (?, ?)');
+      for (const tag of clean) insert.run(tag, id);
+    });
+  }
+
+  instrumentsTagged(tag: string): Instrument[] {
+    return this.statement(
+      this.readConnection(),
+      'SELECT i.* FROM instrument_tags t JOIN instruments i ON i.id = t.instrument_id WHERE t.tag = ? ORDER BY i.symbol',
+    )
+      .all<InstrumentRow>(tag.trim())
+      .map(toInstrument);
+  }
+
   listSeries(): SeriesSummary[] {
     const db = this.readConnection();
     // One read transaction so instruments and chunk summaries come from one snapshot.
     return db.transaction(() => {
       const instruments = new Map(this.statement(db, 'SELECT * FROM instruments').all<InstrumentRow>().map((r) => [r.id, toInstrument(r)]));
+      const tags = new Map<number, string[]>();
+      for (const { tag, instrument_id } of this.statement(db, 'SELECT tag, instrument_id FROM instrument_tags ORDER BY tag COLLATE NOCASE').all<{ tag: string; instrument_id: number }>()) {
+        const list = tags.get(instrument_id) ?? [];
+        list.push(tag);
+        tags.set(instrument_id, list);
+      }
       const rows = this.statement(db, SERIES_SUMMARY).all<{
         instrumentId: number;
         timeframe: string;
@@ -162,6 +194,7 @@ export class SqliteBarStore implements BarStore {
         if (tradesWeekends(r.saturdayBars, r.barCount)) weekends = 0;
         out.push({
           instrument,
+          tags: tags.get(r.instrumentId) ?? [],
           timeframe: r.timeframe,
           firstTs: r.firstTs,
           lastTs: r.lastTs,

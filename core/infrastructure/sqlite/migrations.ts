@@ -337,6 +337,36 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    name: 'portfolios: instrument tags, run universes, instruments of fills, per-instrument results',
+    up: (db) =>
+      db.exec(`
+        -- Tags name sets of instruments (a universe: every instrument with a tag).
+        CREATE TABLE instrument_tags (
+          tag           TEXT    NOT NULL COLLATE NOCASE,
+          instrument_id INTEGER NOT NULL REFERENCES instruments(id) ON DELETE CASCADE,
+          PRIMARY KEY (tag, instrument_id)
+        );
+        CREATE INDEX instrument_tags_instrument ON instrument_tags (instrument_id);
+
+        -- A portfolio run's universe as JSON ({ symbols, instrumentIds, tag? }); NULL for a
+        -- run of one instrument. instrument_id and symbol then name its first instrument.
+        ALTER TABLE runs ADD COLUMN universe_json TEXT;
+        -- A portfolio run's fills: the instrument of each (uint16 index into the universe).
+        ALTER TABLE run_markers ADD COLUMN instruments BLOB;
+
+        -- A portfolio run's per-instrument results: the figures as JSON, each instrument's
+        -- PnL curve sampled on the clock (curve_points times, then that many values per
+        -- instrument, float64) and the positions open at each clock bar (uint8 each).
+        CREATE TABLE run_portfolio (
+          run_id       TEXT    PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+          figures_json TEXT    NOT NULL,
+          curve_points INTEGER NOT NULL,
+          curves       BLOB    NOT NULL,
+          positions    BLOB    NOT NULL
+        );
+      `),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -48,18 +48,25 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     words: ['demo'],
     usage: 'bws demo [--json]',
-    summary: 'Writes the synthetic demo data set (DEMO-* instruments, one year of 1-minute bars each, seeded).',
+    summary: 'Writes the synthetic demo data set (seeded): DEMO-BTC/ETH/SOL, a year of 1-minute bars each, and the demo basket, ten correlated instruments of hourly bars tagged demo-basket (a universe for portfolio runs).',
     options: {},
     load: () => import('./demo.js').then((m) => m.demoCommand),
   },
   {
     words: ['backtest'],
     usage:
-      'bws backtest (--spec FILE | --template NAME [--param NAME=VALUE ...]) --symbol SYM [--timeframe TF] [--from ISO] [--to ISO] [--direction long|short|both] [--cash N] [--commission PCT] [--slippage BPS] [--qty-step N] [--no-magnifier] [--json] [--out DIR]',
-    summary: 'Runs a backtest (in this process: one run needs no worker pool), stores the run (with its hash, trades and markers) and prints its metrics.',
+      'bws backtest (--spec FILE | --template NAME [--param NAME=VALUE ...]) (--symbol SYM | --symbols A,B,C | --universe TAG) [--max-positions N] [--rank VARIABLE[(NAME=VALUE,...)]:desc|asc] [--timeframe TF] [--from ISO] [--to ISO] [--direction long|short|both] [--cash N] [--commission PCT] [--slippage BPS] [--qty-step N] [--no-magnifier] [--json] [--out DIR]',
+    summary:
+      'Runs a backtest (in this process: one run needs no worker pool), stores the run (with its hash, trades and markers) and prints its metrics. ' +
+      'With --symbols or --universe (every instrument with a tag), or a spec file with portfolio.universe, one account trades the whole universe: ' +
+      'at most --max-positions open at once, entries ranked by --rank when more fire than there are free slots; --json adds perSymbol.',
     options: {
       ...SPEC_OPTIONS,
       symbol: { type: 'string' },
+      symbols: { type: 'string' },
+      universe: { type: 'string' },
+      'max-positions': { type: 'string' },
+      rank: { type: 'string' },
       timeframe: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
