@@ -15,6 +15,7 @@ const SUITES = [
   { name: 'strategy', title: 'Strategy model and indicators (issue 3)' },
   { name: 'engine', title: 'Engine (issue 3)' },
   { name: 'backtest-e2e', title: 'Backtest end to end through a worker (issue 3)' },
+  { name: 'portfolio', title: 'Portfolio backtests through a worker (issue 18)' },
   { name: 'optimize', title: 'Parameter sweeps over the worker pool (issue 5)' },
   { name: 'cli-speed', title: 'CLI, whole processes side by side (issue 15)' },
 ] as const;

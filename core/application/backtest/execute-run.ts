@@ -275,11 +275,9 @@ export function executeRun(state: BacktestState, bars: RunBarSource, request: Ba
  * then took 85-120 ms more, where a warm one takes 12-20).
  */
 export function prepareRun(state: BacktestState, bars: RunBarSource, request: BacktestRequest, control: RunControl): PreparedRun {
-  // A portfolio streams its bars through the engine: there is nothing to keep ahead but the whole result.
-  if (request.universe) {
-    const executed = executePortfolioRun(state, bars, request, control);
-    return { barCount: executed.runTs.length, barsFromCache: false, indicatorsFromCache: 0 };
-  }
+  // A portfolio streams its bars through the engine (nothing cached to warm), and its
+  // result is not kept for a later Run: computing it here would only spend the worker.
+  if (request.universe) return { barCount: 0, barsFromCache: false, indicatorsFromCache: 0 };
   const loaded = loadRun(bars, request, control.checkpoint);
   control.checkpoint();
   const indicators = state.indicators.seriesFor(request.spec, request.timeframe, loaded.series.bars, loaded.series.key);
