@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { invoke, openApp } from '../lib/app.js';
+import { waitValid } from '../lib/builder.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
 
 const sma = (period: number) => ({ kind: 'variable', variable: 'sma', params: { period } });
@@ -83,6 +84,49 @@ describe('portfolio runs on the Run screen', () => {
       await page.locator('[data-testid="run-start"]:not([disabled])').click();
       await page.getByTestId('run-universe').filter({ hasText: '2 instruments 1h' }).waitFor({ timeout: 60_000 });
       await expect.poll(() => page.getByTestId('run-instrument-symbol').allTextContents(), { timeout: 30_000 }).toEqual(['DEMO-BRAVO', 'DEMO-GOLF']);
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('builds a weekly rotation in the builder (slots, equal weight, ranking) and runs it over the demo basket', async () => {
+    const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { name: 'Built rotation' });
+    const app = await openApp(browser(), server(), `#/builder/${strategy.id}`);
+    const { page } = app;
+    try {
+      await page.getByTestId('builder-title').waitFor();
+      await page.getByTestId('sizing-kind').selectOption('equalWeight');
+      await page.getByTestId('portfolio-enabled').check();
+      await page.getByTestId('field-portfolio.maxPositions').fill('0');
+      await page.getByTestId('issue-portfolio.maxPositions').waitFor();
+      await page.getByTestId('field-portfolio.maxPositions').fill('3');
+      await page.getByTestId('portfolio-ranking').selectOption('desc');
+      await page.getByTestId('variable-portfolio.ranking.by').selectOption('roc');
+      await page.getByTestId('field-portfolio.ranking.by.params.period').fill('48');
+      await page.getByTestId('portfolio-rotation').selectOption('week');
+      await page.getByTestId('field-portfolio.rotation.top').fill('3');
+      await waitValid(page);
+      await page.keyboard.press('Control+s');
+      await page.getByTestId('draft-status').waitFor({ state: 'detached' });
+      const saved = await invoke<{ spec: { sizing: unknown; portfolio: unknown } }>(server(), 'strategies/get', { id: strategy.id });
+      expect(saved.spec.sizing).toEqual({ kind: 'equalWeight' });
+      expect(saved.spec.portfolio).toEqual({
+        maxPositions: 3,
+        ranking: { by: { kind: 'variable', variable: 'roc', params: { period: 48 } }, order: 'desc' },
+        rotation: { every: { kind: 'calendar', period: 'week' }, top: 3 },
+      });
+
+      await page.getByTestId('builder-run').click();
+      await page.getByTestId('run-form').waitFor();
+      await page.getByTestId('run-series').selectOption('DEMO-ALFA/1h');
+      await page.getByTestId('run-scope').selectOption('tag:demo-basket');
+      await page.locator('[data-testid="run-start"]:not([disabled])').click();
+      await page.getByTestId('run-universe').filter({ hasText: '10 instruments tagged demo-basket 1h' }).waitFor({ timeout: 60_000 });
+      await expect.poll(() => page.getByTestId('run-instrument-row').count(), { timeout: 30_000 }).toBe(10);
+      const most = Number(await page.getByTestId('run-most-positions').textContent());
+      expect(most).toBeGreaterThanOrEqual(1);
+      expect(most).toBeLessThanOrEqual(3);
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();
