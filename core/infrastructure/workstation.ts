@@ -20,6 +20,8 @@ import { LatencyRecorder } from '../application/system/latency.js';
 import type { PerformanceProbe, PoolSnapshot, WorkerFigures } from '../application/system/performance-probe.js';
 import { InProcessBacktestExecutor } from './backtest/in-process-executor.js';
 import { csvBarExporter, workerBarImporter } from './csv/bar-file-adapters.js';
+import { workerBarDownloader } from './exchanges/download-runner.js';
+import { exchangeConnectionFromEnv, type ExchangeConnection } from './exchanges/exchange-connection.js';
 import { databasePath, resolveDataDir } from './data-dir.js';
 import { SqliteJobStore } from './jobs/sqlite-job-store.js';
 import { SqliteRunStore } from './runs/sqlite-run-store.js';
@@ -58,6 +60,8 @@ export interface WorkstationOptions {
   readonly logger?: Logger;
   /** New unique ids for strategies and jobs (default random UUIDs). */
   readonly newId?: () => string;
+  /** How downloads reach exchanges; default from BWS_EXCHANGE_API / BWS_EXCHANGE_RATE_LIMIT_MS, else the exchanges themselves. */
+  readonly exchange?: ExchangeConnection;
 }
 
 export interface Workstation {
@@ -128,6 +132,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const dataDir = options.databaseFile ? path.dirname(options.databaseFile) : resolveDataDir(options.dataDir);
   const logger = options.logger ?? stderrLogger;
   const newId = options.newId ?? randomUUID;
+  // Read before the store opens: a malformed setting is a clear error, not a half-started app.
+  const exchange = options.exchange ?? exchangeConnectionFromEnv(process.env);
   const storage = openStorage({ file: options.databaseFile ?? databasePath(dataDir) });
   const demo = options.seedDemo === false ? { seeded: false, instruments: [] } : seedDemoDataIfEmpty(storage.barStore);
   const reader = () => storage.database.reader();
@@ -214,6 +220,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     jobs,
     events,
     importer: workerBarImporter(storage.file),
+    downloader: workerBarDownloader(storage.file, exchange),
     exporter: csvBarExporter(storage.barStore),
     backtests,
     clock,

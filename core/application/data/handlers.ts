@@ -2,6 +2,7 @@ import type { Timeframe } from '../../domain/market/timeframe.js';
 import { MAX_CHART_POINTS } from '../contract/common.js';
 import type { DataHandlers } from './contract.js';
 import { requireInstrument } from './instruments.js';
+import { ValidationError } from '../errors.js';
 import { downsampleOhlc } from '../charts/downsample.js';
 import { readSeriesBars, seriesSource } from './series-bars.js';
 import type { HandlerDeps } from '../handler-deps.js';
@@ -28,15 +29,22 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
 
     'data/import': async (args) => {
       const timeframe = args.timeframe ?? 'auto';
-      const title = `Import ${args.symbol} ${timeframe === 'auto' ? '(timeframe from the file)' : timeframe}${args.fileName ? ` from ${args.fileName}` : ''}`;
+      // One file (path) or several (files): several are one import, named by their count in messages.
+      const files = args.files ?? (args.path === undefined ? [] : [{ path: args.path, ...(args.fileName === undefined ? {} : { name: args.fileName }) }]);
+      const [first] = files;
+      if (!first) throw new ValidationError('Nothing to import: give a file');
+      const several = files.length > 1;
+      const fileName = several ? `${files.length} files` : (first.name ?? args.fileName);
+      const title = `Import ${args.symbol} ${timeframe === 'auto' ? '(timeframe from the file)' : timeframe}${fileName ? ` from ${fileName}` : ''}`;
       const job = jobs.start({
         kind: 'import',
         title,
         run: async (context) => {
           const report = await deps.importer.importFile(
             {
-              file: args.path,
-              ...(args.fileName === undefined ? {} : { fileName: args.fileName }),
+              file: first.path,
+              ...(fileName === undefined ? {} : { fileName }),
+              ...(several ? { files } : {}),
               symbol: args.symbol,
               timeframe,
               ...(args.forceTimeframe === undefined ? {} : { forceTimeframe: args.forceTimeframe }),

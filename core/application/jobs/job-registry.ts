@@ -39,8 +39,8 @@ export interface JobRegistryDeps {
   /** Minimum ms between two `job/progress` events of one job (default 100: at most 10 per second). */
   readonly progressIntervalMs?: number;
   /**
-   * Jobs of a kind that may run at once; the rest wait as 'queued'. Default: imports one at
-   * a time (SQLite has one writer), backtests and sweeps unbounded (the worker pool queues).
+   * Jobs of a kind that may run at once; the rest wait as 'queued'. Default: imports and
+   * downloads one at a time (SQLite has one writer), backtests and sweeps unbounded (the worker pool queues).
    */
   readonly concurrency?: Partial<Record<JobKind, number>>;
 }
@@ -56,7 +56,8 @@ interface LiveJob {
 }
 
 const HISTORY_LIMIT = 200;
-const DEFAULT_CONCURRENCY: Record<JobKind, number> = { import: 1, backtest: Number.POSITIVE_INFINITY, sweep: Number.POSITIVE_INFINITY };
+// One download at a time: the exchange's rate limit is per address, and two downloads of one series would fetch it twice.
+const DEFAULT_CONCURRENCY: Record<JobKind, number> = { import: 1, download: 1, backtest: Number.POSITIVE_INFINITY, sweep: Number.POSITIVE_INFINITY };
 
 /**
  * Runs long work (imports, backtests, sweeps) as jobs with an id, throttled progress

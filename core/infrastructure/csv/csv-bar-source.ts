@@ -3,7 +3,7 @@ import type { BarRowSource, ParsedBarBatch } from '../../application/data/import
 import { ImportRejectedError, NotFoundError, ValidationError, type RowError } from '../../application/errors.js';
 import { detectDelimiter, OPEN_QUOTE, splitRecord } from './fields.js';
 import { detectLayout, type CsvLayout } from './layout.js';
-import { LineReader } from './line-reader.js';
+import { LineReader, type ByteSource } from './line-reader.js';
 import { parsePlainDecimal } from './decimal.js';
 import { detectTimestampFormat, epochFormatOf, parseIsoLike, parseTimestamp, type TimestampFormat } from './timestamps.js';
 import { excerpt } from './excerpt.js';
@@ -36,13 +36,16 @@ export class CsvBarSource implements BarRowSource {
   /** Batch columns, reused from batch to batch. */
   private readonly columns: { readonly [K in 'ts' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'line']: Float64Array };
 
-  /** Opens `path`; `file` is the name used in row errors. Throws ImportRejectedError when the layout is not recognised. */
+  /**
+   * Opens the file at `input` (or reads a ByteSource: an archive entry); `file` is the
+   * name used in row errors. Throws ImportRejectedError when the layout is not recognised.
+   */
   constructor(
-    path: string,
-    private readonly file: string = path,
+    input: string | ByteSource,
+    private readonly file: string = typeof input === 'string' ? input : 'archive entry',
     private readonly batchRows = CSV_BATCH_ROWS,
   ) {
-    this.reader = openReader(path, file);
+    this.reader = typeof input === 'string' ? openReader(input, file) : new LineReader(input);
     const column = (): Float64Array => new Float64Array(batchRows);
     this.columns = { ts: column(), open: column(), high: column(), low: column(), close: column(), volume: column(), line: column() };
     try {
@@ -103,7 +106,7 @@ export class CsvBarSource implements BarRowSource {
       else rowErrors.push({ file: this.file, line, message: problem });
     }
     if (rowsRead === 0) return null;
-    return { count, ...this.columns, rowsRead, rowErrors };
+    return { count, ...this.columns, rowsRead, rowErrors, file: this.file };
   }
 
   /** Parses one record into slot `i`; returns what is wrong with it, or null. */

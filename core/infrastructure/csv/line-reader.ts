@@ -1,6 +1,42 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
+/** Bytes read front to back, synchronously: a file, or one entry of a zip archive. */
+export interface ByteSource {
+  /** Size of what is read, for progress (an archive entry: the archive's size). */
+  readonly totalBytes: number;
+  /** How far into `totalBytes` reading has come. */
+  readonly bytesRead: number;
+  /** Fills `target` from its start; returns the number of bytes written, 0 at the end. */
+  read(target: Buffer): number;
+  close(): void;
+}
+
+/** A file read through its descriptor. */
+class FileByteSource implements ByteSource {
+  private readonly fd: number;
+  readonly totalBytes: number;
+  bytesRead = 0;
+  private closed = false;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'r');
+    this.totalBytes = fstatSync(this.fd).size;
+  }
+
+  read(target: Buffer): number {
+    const n = readSync(this.fd, target, 0, target.length, null);
+    this.bytesRead += n;
+    return n;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
 /**
  * Reads a text file line by line, synchronously, through a fixed-size buffer, so
  * memory stays flat whatever the file size and the caller can run inside a
@@ -10,7 +46,7 @@ import { StringDecoder } from 'node:string_decoder';
  * for 34 MiB).
  */
 export class LineReader {
-  private readonly fd: number;
+  private readonly source: ByteSource;
   private readonly chunk: Buffer;
   private readonly decoder = new StringDecoder('utf8');
   private started = false;
@@ -24,13 +60,19 @@ export class LineReader {
   generation = 0;
   /** 1-based number of the line last returned. */
   lineNumber = 0;
-  bytesRead = 0;
-  readonly totalBytes: number;
 
-  constructor(path: string, chunkBytes = 1 << 20) {
-    this.fd = openSync(path, 'r');
-    this.totalBytes = fstatSync(this.fd).size;
+  /** Reads the file at `input`, or the bytes of a ByteSource (an archive entry). */
+  constructor(input: string | ByteSource, chunkBytes = 1 << 20) {
+    this.source = typeof input === 'string' ? new FileByteSource(input) : input;
     this.chunk = Buffer.allocUnsafe(chunkBytes);
+  }
+
+  get totalBytes(): number {
+    return this.source.totalBytes;
+  }
+
+  get bytesRead(): number {
+    return this.source.bytesRead;
   }
 
   /** Returns the next line without its line ending, or null at the end of the file. */
@@ -69,8 +111,7 @@ export class LineReader {
   }
 
   private fill(): void {
-    const n = readSync(this.fd, this.chunk, 0, this.chunk.length, null);
-    this.bytesRead += n;
+    const n = this.source.read(this.chunk);
     const rest = this.text.slice(this.pos);
     if (n === 0) {
       this.eof = true;
@@ -90,6 +131,6 @@ export class LineReader {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    closeSync(this.fd);
+    this.source.close();
   }
 }

@@ -1,3 +1,4 @@
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError } from '../../../core/application/errors.js';
 import type { ImportBarsOptions } from '../../../core/application/data/import-bars.js';
@@ -11,10 +12,32 @@ import { printJson, printLine } from '../output.js';
 import { createProgress } from '../progress.js';
 import { isoOf, parseNumberArg } from '../time-args.js';
 
+/** Kinds of file a folder given to `data import` is read for. */
+const IMPORTABLE = /\.(zip|csv|txt)$/i;
+
+/**
+ * The files to import, as absolute paths: each FILE as given, and the CSVs and zip
+ * archives directly inside each FOLDER (sorted by name; the import orders them by date).
+ */
+function importFilesOf(positionals: readonly string[]): string[] {
+  return positionals.flatMap((given) => {
+    const absolute = path.resolve(given);
+    // A missing file is passed on: the import names it.
+    if (!statSync(absolute, { throwIfNoEntry: false })?.isDirectory()) return [absolute];
+    const inside = readdirSync(absolute, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && IMPORTABLE.test(entry.name))
+      .map((entry) => path.join(absolute, entry.name))
+      .sort();
+    if (inside.length === 0) throw new UsageError(`${given} is a folder with no .zip or .csv files in it`);
+    return inside;
+  });
+}
+
 export const dataImportCommand: CommandCode = {
   async run(input, command) {
-    const file = input.positionals[0];
-    if (!file || input.positionals.length > 1) throw new UsageError(`expected exactly one FILE\nusage: ${command.usage}`);
+    if (input.positionals.length === 0) throw new UsageError(`expected a FILE (or several, or a folder)\nusage: ${command.usage}`);
+    const files = importFilesOf(input.positionals);
+    const file = files[0]!;
     const symbol = stringFlag(input, 'symbol');
     if (!symbol) throw new UsageError('--symbol is required');
     const duplicates = stringFlag(input, 'duplicates');
@@ -27,7 +50,8 @@ export const dataImportCommand: CommandCode = {
     const venue = stringFlag(input, 'venue');
     const quoteCurrency = stringFlag(input, 'currency');
     const options: ImportBarsOptions = {
-      file: path.resolve(file),
+      file,
+      ...(files.length > 1 ? { fileName: `${files.length} files`, files: files.map((f) => ({ path: f, name: path.basename(f) })) } : {}),
       symbol,
       timeframe: stringFlag(input, 'timeframe') ?? 'auto',
       forceTimeframe: boolFlag(input, 'force-timeframe'),
