@@ -30,7 +30,7 @@ export function PortfolioForm({ spec }: { spec: StrategySpec }) {
   const schedule = rotation ? (rotation.every.kind === 'bars' ? 'bars' : rotation.every.period) : 'none';
   return (
     <section className="panel col" data-testid="portfolio-form">
-      <h3>Portfolio</h3>
+      <h3>{SPEC_FIELDS['portfolio.maxPositions'].group}</h3>
       <label className="row" style={{ gap: 6 }}>
         <input type="checkbox" data-testid="portfolio-enabled" checked={portfolio !== undefined} onChange={(event) => update(['portfolio'], event.target.checked ? DEFAULT_PORTFOLIO : undefined)} />
         Rules for a universe of instruments (one account, shared cash)
@@ -62,7 +62,7 @@ export function PortfolioForm({ spec }: { spec: StrategySpec }) {
           <FieldIssues path={['portfolio', 'ranking']} />
           <div className="row" style={{ alignItems: 'flex-start' }}>
             <div className="field">
-              <label htmlFor="portfolio-rotation">Rotation</label>
+              <label htmlFor="portfolio-rotation">{SPEC_FIELDS['portfolio.rotation.top'].group}</label>
               <select
                 id="portfolio-rotation"
                 data-testid="portfolio-rotation"
