@@ -79,6 +79,12 @@ describe('portfolio runs through the handlers', () => {
     expect(Math.max(...instruments.positions.count)).toBe(3);
     expect(instruments.positions.ts.length).toBeLessThanOrEqual(500);
 
+    // Monte Carlo resamples the portfolio's closed trades, all instruments' together.
+    const mc = await call('montecarlo/run', { runId: done.runId, simulations: 200, seed: 1 });
+    expect(mc.trades).toBe(info.tradeCount);
+    expect(mc.original.finalEquity).toBeCloseTo(rotation.initialCash + instruments.figures.reduce((sum, f) => sum + f.realizedPnl, 0), 4);
+    expect(mc.finalEquity.histogram.counts.reduce((a, b) => a + b, 0)).toBe(200);
+
     // The trades table: every row names its instrument, and filters by one.
     const page = await call('runs/trades', { id: done.runId, limit: 1000 });
     expect(page.items.every((t) => info.universe!.symbols.includes(t.symbol!))).toBe(true);
