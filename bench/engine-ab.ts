@@ -43,7 +43,7 @@ const all = (...children: Condition[]): ConditionGroup => ({ kind: 'group', mode
 const any = (...children: Condition[]): ConditionGroup => ({ kind: 'group', mode: 'any', children });
 
 function spec(parts: Pick<StrategySpec, 'direction' | 'entry' | 'exit' | 'management'>): StrategySpec {
-  return { version: 1, name: 'ab', sizing: { kind: 'percentEquity', percent: 100 }, costs: COSTS, initialCash: 10_000, ...parts };
+  return { version: 2, name: 'ab', sizing: { kind: 'percentEquity', percent: 100 }, costs: COSTS, initialCash: 10_000, ...parts };
 }
 
 /** The engine bench's SMA 10/30 cross (bench/engine.ts). */

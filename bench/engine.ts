@@ -30,7 +30,7 @@ const close: VariableOperand = { kind: 'variable', variable: 'close' };
 
 function smaCross(): StrategySpec {
   return {
-    version: 1,
+    version: 2,
     name: 'SMA cross',
     direction: 'long',
     entry: { long: { kind: 'group', mode: 'all', children: [{ kind: 'trigger', left: sma(FAST), operator: 'crossesAbove', right: sma(SLOW) }] } },
@@ -45,7 +45,7 @@ function smaCross(): StrategySpec {
 /** Six triggers over three indicators (EMA, SMA, RSI), long and short, with a trailing stop. */
 function sixTriggers(): StrategySpec {
   return {
-    version: 1,
+    version: 2,
     name: 'six triggers',
     direction: 'both',
     entry: {

@@ -1,7 +1,7 @@
 /**
  * Store benchmark (issue 2): read one year of 1-minute bars into typed arrays from the
  * chunked store and from a naive one-row-per-bar table, resample it to 1h, and the bytes
- * each layout takes per million bars. `--chunk-sizes` adds the sweep behind CHUNK_BARS.
+ * each layout takes per million bars; delete the year with its undo and purge (issue 17). `--chunk-sizes` adds the sweep behind CHUNK_BARS.
  *
  *   node scripts/build.mjs --node && node --expose-gc dist/bench/store.js [--chunk-sizes]
  * Times are the best of several runs after a warm-up.
@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { allocateBars, sliceBars, type BarColumns } from '../core/domain/market/bars.js';
 import type { InstrumentId } from '../core/domain/market/ids.js';
 import { resampleBars } from '../core/domain/market/resample.js';
+import { PURGE_SLICE_CHUNKS } from '../core/application/data/series-deletions.js';
 import { DEFAULT_CHUNK_BARS } from '../core/infrastructure/sqlite/bar-store.js';
 import { openStorage, type Storage } from '../core/infrastructure/sqlite/storage.js';
 import { isMain, runStandalone, type BenchRow } from './lib/bench-row.js';
@@ -138,6 +139,7 @@ export async function run(): Promise<BenchRow[]> {
     const resampleMs = bestMs(7, () => resampleBars(check, '1m', '1h'));
     const listMs = bestMs(7, () => storage.barStore.listSeries());
     const chunkedBytes = databaseBytes(storage.writer);
+    const deleting = deleteYear(storage, id);
     storage.close();
     const naive = naiveTable(path.join(dir, 'naive.sqlite'), bars);
     const perMillion = (bytes: number) => `${((bytes / YEAR_BARS) * 1e6 / 2 ** 20).toFixed(1)} MiB`;
@@ -151,12 +153,61 @@ export async function run(): Promise<BenchRow[]> {
       { figure: 'db bytes per 1M bars (naive)', value: perMillion(naive.bytes), target: 'baseline', pass: true },
       { figure: 'mergeBars 1y in 64K batches, one transaction', value: `${importMs.toFixed(0)} ms`, target: 'info', pass: true },
       { figure: 'listSeries (1 series)', value: `${listMs.toFixed(2)} ms`, target: '< 5 ms', pass: listMs < 5 },
+      { figure: 'delete 1y 1m bars: hide (one write, undoable), best of 5', value: `${deleting.hideMs.toFixed(2)} ms`, target: '< 5 ms', pass: deleting.hideMs < 5 },
+      { figure: 'delete 1y 1m bars: undo, best of 5', value: `${deleting.undoMs.toFixed(2)} ms`, target: '< 5 ms', pass: deleting.undoMs < 5 },
+      {
+        figure: `delete 1y 1m bars: longest purge write (${PURGE_SLICE_CHUNKS} chunks)`,
+        value: `${deleting.longestSliceMs.toFixed(1)} ms`,
+        target: '< 20 ms',
+        pass: deleting.longestSliceMs < 20,
+      },
+      { figure: 'delete 1y 1m bars: whole purge, slices back to back', value: `${deleting.purgeMs.toFixed(0)} ms in ${deleting.slices} writes`, target: 'info', pass: true },
     ];
     if (process.argv.includes('--chunk-sizes')) rows.push(...chunkSizeSweep(dir, bars));
     return rows;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Deleting the year (issue 17): the hide a delete is at first, its undo, and the purge
+ * after the window, one write per slice of PURGE_SLICE_CHUNKS chunks. The longest slice is
+ * how long another write (a strategy save, a run) can wait behind a purge.
+ */
+function deleteYear(storage: Storage, id: InstrumentId): { hideMs: number; undoMs: number; longestSliceMs: number; purgeMs: number; slices: number } {
+  const store = storage.barStore;
+  const hide = (deletionId: string, finalAt: number | null): number => {
+    const start = performance.now();
+    store.hideSeries({ id: deletionId, instrumentId: id, timeframes: ['1m'], wholeInstrument: false, deletedAt: T0, finalAt });
+    return performance.now() - start;
+  };
+  // Best of 5 hide-and-undo rounds after a warm-up, as the other rows (the first compiles the statements).
+  let hideMs = Number.POSITIVE_INFINITY;
+  let undoMs = Number.POSITIVE_INFINITY;
+  let start: number;
+  for (let round = 0; round <= 5; round++) {
+    const hid = hide(`bench-undone-${round}`, null);
+    start = performance.now();
+    if (!store.restoreDeletion(`bench-undone-${round}`)) throw new Error('undo found nothing to restore');
+    const undid = performance.now() - start;
+    if (round === 0) continue;
+    hideMs = Math.min(hideMs, hid);
+    undoMs = Math.min(undoMs, undid);
+  }
+  if (store.readBars(id, '1m').ts.length !== YEAR_BARS) throw new Error('undo did not bring the year back');
+  hide('bench-final', T0);
+  let longestSliceMs = 0;
+  let slices = 0;
+  const purgeStart = performance.now();
+  for (let left = 1; left > 0; slices++) {
+    start = performance.now();
+    left = store.purgeDeletion('bench-final', PURGE_SLICE_CHUNKS);
+    longestSliceMs = Math.max(longestSliceMs, performance.now() - start);
+  }
+  const purgeMs = performance.now() - purgeStart;
+  if (store.listDeletions().length !== 0) throw new Error('the purge left its deletion behind');
+  return { hideMs, undoMs, longestSliceMs, purgeMs, slices };
 }
 
 /** The measurements behind DEFAULT_CHUNK_BARS: read, append, mid-series rewrite, size. */

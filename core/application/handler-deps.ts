@@ -6,6 +6,7 @@ import type { LatencyRecorder } from './system/latency.js';
 import type { SlowStatementInfo, SystemInfo } from './system/contract.js';
 import type { JobRegistry } from './jobs/job-registry.js';
 import type { BarStore } from './data/bar-store.js';
+import type { SeriesDeletions } from './data/series-deletions.js';
 import type { RunStore } from './runs/run-store.js';
 import type { StrategyStore } from './strategies/strategy-store.js';
 import type { SweepStore, VariantEvaluator } from './sweeps/ports.js';
@@ -14,6 +15,8 @@ import type { PerformanceProbe } from './system/performance-probe.js';
 /** What `createHandlers` builds the handler table from: ports, use cases and host facts. */
 export interface HandlerDeps {
   readonly barStore: BarStore;
+  /** Deletes of stored bars with their undo window (they outlive a call: timers, purges). */
+  readonly deletions: SeriesDeletions;
   readonly strategyStore: StrategyStore;
   readonly runStore: RunStore;
   readonly jobs: JobRegistry;

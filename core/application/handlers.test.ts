@@ -89,6 +89,18 @@ describe('strategies handlers', () => {
     expect(await call('strategies/getDraft', { id: created.id })).toBeNull();
   });
 
+  it('drops a draft that equals the saved spec: "Discard changes" leaves no unsaved-edits mark', async () => {
+    const created = await call('strategies/create', {});
+    await call('strategies/saveDraft', { id: created.id, draft: { ...created.spec, initialCash: 5_000 } });
+    expect((await call('strategies/get', { id: created.id })).hasDraft).toBe(true);
+    // Discard sends the saved spec back as the draft; key order does not make it an edit.
+    const reordered = Object.fromEntries(Object.entries(created.spec).reverse());
+    await call('strategies/saveDraft', { id: created.id, draft: reordered });
+    expect(await call('strategies/getDraft', { id: created.id })).toBeNull();
+    expect((await call('strategies/get', { id: created.id })).hasDraft).toBe(false);
+    expect((await call('strategies/list')).items.find((s) => s.id === created.id)?.hasDraft).toBe(false);
+  });
+
   it('refuses out-of-range values on create, update and backtest/start, naming the field path', async () => {
     const catalog = await call('strategies/catalog');
     expect(catalog.limits.distancePercent).toMatchObject({ min: 0.01, max: 100 });
@@ -194,6 +206,57 @@ describe('data handlers', () => {
       expect(hours.high[h]).toBe(Math.max(...rows.map((i) => minutes.high[i]!)));
       expect(hours.low[h]).toBe(Math.min(...rows.map((i) => minutes.low[i]!)));
     }
+  });
+
+  it('computes indicators over the same bars, warmed up on the bars before the range, as a run would', async () => {
+    const instrument = storage.barStore.findInstrument('DEMO-BTC')!;
+    const minutes = storage.barStore.readBars(instrument.id, '1m');
+    const fromTs = minutes.ts[5_000]!;
+    const toTs = minutes.ts[5_100]!;
+    const sma = { kind: 'variable', variable: 'sma', params: { period: 20 } };
+    const rsi = { kind: 'variable', variable: 'rsi', params: { period: 14 } };
+    const hourly = { kind: 'variable', variable: 'ema', params: { period: 3 }, timeframe: '1h' };
+    const answer = await call('data/bars', { symbol: 'DEMO-BTC', timeframe: '1m', fromTs, toTs, operands: [sma, rsi, hourly] });
+    expect(answer.ts).toHaveLength(100);
+    expect(answer.indicators!.map((i) => i.key)).toEqual(['sma(period=20).value', 'rsi(period=14).value', 'ema(period=3).value@1h']);
+    // SMA(20) at each bar is the mean of the 20 closes up to it, the first ones from before the range.
+    const smaValues = answer.indicators![0]!.values;
+    for (const k of [0, 1, 50, 99]) {
+      const i = 5_000 + k;
+      let sum = 0;
+      for (let j = i - 19; j <= i; j++) sum += minutes.close[j]!;
+      expect(smaValues[k]).toBeCloseTo(sum / 20, 8);
+    }
+    // Warmed up from the first bar shown (RSI's Wilder smoothing too), within its 0..100.
+    expect(answer.indicators!.every((i) => i.values.every((v) => v !== null))).toBe(true);
+    expect(answer.indicators![1]!.values.every((v) => v! >= 0 && v! <= 100)).toBe(true);
+    // Downsampled: one value per bucket, the bucket's last (as its close).
+    const reduced = await call('data/bars', { symbol: 'DEMO-BTC', timeframe: '1m', fromTs, toTs, maxPoints: 10, operands: [sma] });
+    const lastOfBuckets = Array.from({ length: 10 }, (_, b) => smaValues[b * 10 + 9]!);
+    expect(reduced.indicators![0]!.values).toHaveLength(10);
+    reduced.indicators![0]!.values.forEach((v, b) => expect(v).toBeCloseTo(lastOfBuckets[b]!, 8));
+    // An operand the engine cannot compute is refused, named.
+    expect(await fail('data/bars', { symbol: 'DEMO-BTC', timeframe: '1h', operands: [{ kind: 'variable', variable: 'sma', params: { period: 3 }, timeframe: '1m' }] })).toMatchObject({
+      type: 'ValidationError',
+      message: expect.stringContaining('Indicator 1 (sma) cannot be drawn'),
+    });
+    expect(await fail('data/bars', { symbol: 'DEMO-BTC', timeframe: '1m', operands: [{ kind: 'variable', variable: 'barsInTrade' }] })).toMatchObject({ type: 'ValidationError' });
+    // The main process computes them: a range past the budget is refused, not computed.
+    const big = storage.barStore.upsertInstrument({ symbol: 'BIG', venue: 'TEST', priceTick: 0.01, quantityStep: 1, quoteCurrency: 'USD', timeZone: 'UTC' });
+    const many = allocateBars(100_001);
+    for (let i = 0; i < many.ts.length; i++) {
+      many.ts[i] = Date.UTC(2024, 0, 1) + i * 60_000;
+      many.open[i] = many.high[i] = many.low[i] = many.close[i] = 100;
+      many.volume[i] = 1;
+    }
+    storage.barStore.mergeBars(big.id, '1m', many);
+    expect(await fail('data/bars', { symbol: 'BIG', timeframe: '1m', operands: [sma] })).toMatchObject({ type: 'ValidationError', message: expect.stringContaining('at most 100,000 bars; this range has 100,001') });
+    expect((await call('data/bars', { symbol: 'BIG', timeframe: '1m', maxPoints: 10 })).sourceBars).toBe(100_001);
+    // A range within the budget whose warm-up is not: the warm-up is cut (the oldest bars
+    // first), not the whole answer refused.
+    const trimmed = await call('data/bars', { symbol: 'BIG', timeframe: '1m', fromTs: many.ts[1]!, maxPoints: 1_000, operands: [sma] });
+    expect(trimmed.sourceBars).toBe(100_000);
+    expect(trimmed.indicators![0]!.values).toEqual(new Array(1_000).fill(100));
   });
 
   it('imports a CSV as a job with events, then exports it', async () => {
@@ -322,6 +385,29 @@ describe('backtest, runs and jobs handlers', () => {
     expect(after.indicators.misses).toBe(before.indicators.misses);
     expect(after.indicators.hits).toBeGreaterThan(before.indicators.hits);
     expect(await fail('backtest/prepare', { ...target, strategyId: 'no-such-strategy' })).toMatchObject({ type: 'NotFoundError' });
+  });
+
+  it('runs the strategy as the builder shows it: its unsaved edits, stored with the run and said in it; the saved spec when they are none', async () => {
+    const strategy = await call('strategies/create', { name: 'Edited', templateId: 'sma-cross' });
+    const target = { strategyId: strategy.id, symbol: 'DEMO-BTC', timeframe: '15m' as const };
+    const runOf = async (args: object) => call('runs/get', { id: ((await finished((await call('backtest/start', args)).jobId)).result as BacktestJobResult).runId });
+    const edited = { ...strategy.spec, parameters: undefined, entry: { long: { ...strategy.spec.entry.long!, children: [{ kind: 'trigger', left: { kind: 'variable', variable: 'rsi', params: { period: 14 } }, operator: '<', right: { kind: 'constant', value: 25 } }] } } };
+    const { parameters: _names, ...shown } = edited;
+    // Prepared ahead on the edits as Run will run them.
+    expect(await call('backtest/prepare', { ...target, spec: shown })).toEqual({ prepared: true, barCount: expect.any(Number) });
+    const draftRun = await runOf({ ...target, spec: shown });
+    expect(draftRun.extras.unsavedEdits).toBe(true);
+    expect(draftRun.spec.entry.long!.children[0]).toMatchObject({ left: { variable: 'rsi' }, right: { value: 25 } });
+    expect(draftRun.strategyId).toBe(strategy.id);
+    const savedRun = await runOf(target);
+    expect(savedRun.extras.unsavedEdits).toBeUndefined();
+    expect(savedRun.hash).not.toBe(draftRun.hash);
+    // The saved spec sent as shown (no edits left, e.g. typed back): no edits, the saved run's hash.
+    const same = await runOf({ ...target, spec: strategy.spec });
+    expect(same.extras.unsavedEdits).toBeUndefined();
+    expect(same.hash).toBe(savedRun.hash);
+    // Edits that cannot run are refused before any job, as the saved spec's problems are.
+    expect(await fail('backtest/start', { ...target, spec: { ...shown, initialCash: 0 } })).toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/initialCash/) });
   });
 
   it('previews signals of an unsaved spec and refuses specs with errors', async () => {

@@ -10,6 +10,7 @@ import type { BacktestExecutor } from '../application/backtest/backtest-executor
 import { createDispatcher, type Dispatcher, type Logger } from '../application/contract/dispatcher.js';
 import { createEventBus, type EventBus } from '../application/contract/events.js';
 import { createHandlers } from '../application/create-handlers.js';
+import { SeriesDeletions, type Scheduler } from '../application/data/series-deletions.js';
 import { seedDemoDataIfEmpty, type DemoSeedReport } from '../application/data/seed-demo.js';
 import { JobRegistry } from '../application/jobs/job-registry.js';
 import type { RunStore } from '../application/runs/run-store.js';
@@ -33,6 +34,16 @@ import { TEST_FAULTS_ENV } from './workers/backtest-protocol.js';
 import { createForegroundSignal, ForegroundActivity } from './workers/foreground-signal.js';
 import { WorkerBacktestExecutor } from './workers/worker-backtest-executor.js';
 import type { PoolStats } from './workers/worker-pool.js';
+
+/** Node's timers for the core's Scheduler: unref'd, so a pending purge never holds a CLI process open. */
+const hostScheduler: Scheduler = {
+  after(ms, fn) {
+    const timer = setTimeout(fn, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+  yield: () => new Promise((resolve) => setImmediate(resolve)),
+};
 
 export interface WorkstationOptions {
   /** --data-dir; BWS_DATA_DIR and the platform default otherwise. */
@@ -60,6 +71,10 @@ export interface WorkstationOptions {
   readonly logger?: Logger;
   /** New unique ids for strategies and jobs (default random UUIDs). */
   readonly newId?: () => string;
+  /** Undo the deletes of bars an earlier session left undoable and finish its final ones (default true; the CLI passes false). */
+  readonly recoverDeletions?: boolean;
+  /** How long a delete of bars can be undone (default UNDO_DELETE_MS); tests shorten it. */
+  readonly undoDeleteMs?: number;
   /** How downloads reach exchanges; default from BWS_EXCHANGE_API / BWS_EXCHANGE_RATE_LIMIT_MS, else the exchanges themselves. */
   readonly exchange?: ExchangeConnection;
 }
@@ -73,6 +88,8 @@ export interface Workstation {
   readonly runStore: RunStore;
   /** Where backtests run: the worker pool (started on first use in a CLI process), or this thread. */
   readonly backtests: BacktestExecutor;
+  /** Deletes of stored bars (the CLI makes its own final and purges them at once: it offers no undo). */
+  readonly deletions: SeriesDeletions;
   /** The backtest worker pool, once started (never with backtests: 'in-process'). */
   backtestPool(): WorkerBacktestExecutor | null;
   /** The sweep worker pool, once the first sweep or walk-forward created it. */
@@ -213,8 +230,21 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external, arrayBuffersBytes: m.arrayBuffers };
     },
   };
+  const deletions = new SeriesDeletions(storage.barStore, {
+    now: clock,
+    newId,
+    scheduler: hostScheduler,
+    ...(options.undoDeleteMs === undefined ? {} : { undoMs: options.undoDeleteMs }),
+  });
+  // Deletes an earlier session left: undoable ones (it was killed within their window) come
+  // back, final ones are finished. A CLI command leaves those of an app running beside it alone.
+  if (options.recoverDeletions !== false) {
+    const { restored } = deletions.recover();
+    if (restored > 0) logger.warn?.(`${restored} delete(s) of bars left undoable by a previous run were undone`);
+  }
   const handlers = createHandlers({
     barStore: storage.barStore,
+    deletions,
     strategyStore: new SqliteStrategyStore(storage.writer, reader),
     runStore,
     jobs,
@@ -250,12 +280,13 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     jobs,
     runStore,
     backtests,
+    deletions,
     backtestPool: () => pool,
     sweepEvaluator: () => sweepPool,
     demo,
     async close() {
       closed = true;
-      await Promise.all([pool?.close(), sweepPool?.close()]);
+      await Promise.all([pool?.close(), sweepPool?.close(), deletions.close()]);
       inProcess?.close();
       storage.close();
     },

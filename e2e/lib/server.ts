@@ -24,6 +24,8 @@ export interface RunningServer {
   /** Everything the server wrote, for failure messages. */
   readonly output: () => string;
   readonly stop: () => Promise<void>;
+  /** Kills it at once (SIGKILL: no clean close, as a crash or a power cut) and keeps the dir. */
+  readonly kill: () => Promise<void>;
 }
 
 // The CLI prints this line once the server listens (host/cli.ts).
@@ -83,6 +85,12 @@ export async function startServer(
         clearTimeout(timer);
       }
       if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
     },
   };
 }

@@ -349,25 +349,72 @@ export async function measureInteractions(
   const zooms: number[] = [];
   const draws: number[] = [];
   const canvas = page.getByTestId('price-canvas').locator('.u-over');
+  // Each box zoom starts from the whole year (Reset zoom): a chart asks for bars only when
+  // its view lacks detail, so zooming on into data already fine enough fetches nothing.
+  const wholeDetail = await page.getByTestId('chart-detail').textContent();
   for (let i = 0; i < 8; i += 1) {
+    if (await page.getByTestId('zoom-reset').isEnabled()) await page.getByTestId('zoom-reset').click();
+    await page.waitForFunction((text) => document.querySelector('[data-testid="chart-detail"]')?.textContent === text, wholeDetail);
+    await page.waitForTimeout(200);
     const before = await page.evaluate(() => window.__perf.chartDraws().length);
     await page.evaluate(() => {
       const detail = document.querySelector('[data-testid="chart-detail"]')?.textContent;
       window.__perf.arm('mouseup', () => document.querySelector('[data-testid="chart-detail"]')?.textContent !== detail);
     });
-    // A real drag with the mouse: from 30% to 60% of the plot width; timed from the mouseup.
+    // A real box zoom with the mouse (Shift+drag; a plain drag pans): from 30% to 60% of
+    // the plot width; timed from the mouseup.
     await canvas.scrollIntoViewIfNeeded();
     const box = (await canvas.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.keyboard.down('Shift');
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 4 });
     await page.mouse.up();
+    await page.keyboard.up('Shift');
     zooms.push(await page.evaluate(() => window.__perf.pending!));
     const after = await page.evaluate(() => window.__perf.chartDraws());
     draws.push(...after.slice(before));
   }
   rec.record('zoom the price chart (refetch at full detail)', zooms);
   rec.record('chart redraw after zoom (uPlot setData)', draws, DRAW_TARGET_MS);
+
+  // The wheel and a drag move the price, equity and drawdown charts together at once (the
+  // refetch follows once the gesture rests): timed from the event until all three show
+  // the new range and a frame is painted.
+  const RUN_CHARTS = ['price-canvas', 'equity-chart', 'drawdown-chart'];
+  const armMoved = (eventType: string) =>
+    page.evaluate(
+      ({ type, ids }) => {
+        const shown = () => ids.map((id) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.dataset.xMin ?? '').join('|');
+        const before = shown();
+        window.__perf.arm(type, () => ids.every((id) => !before.split('|').includes(document.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.dataset.xMin ?? '')));
+      },
+      { type: eventType, ids: RUN_CHARTS },
+    );
+  const wheels: number[] = [];
+  const pans: number[] = [];
+  for (let i = 0; i < 8; i += 1) {
+    // From the whole year each time: a zoom in around the middle, then a pan of a tenth of
+    // the plot, never reaching an end of the data (where the range would stop moving).
+    if (await page.getByTestId('zoom-reset').isEnabled()) await page.getByTestId('zoom-reset').click();
+    await page.waitForFunction((text) => document.querySelector('[data-testid="chart-detail"]')?.textContent === text, wholeDetail);
+    await page.waitForTimeout(300);
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await armMoved('wheel');
+    await page.mouse.wheel(0, -300);
+    wheels.push(await page.evaluate(() => window.__perf.pending!));
+    await page.waitForTimeout(300);
+    await page.mouse.move(box.x + box.width * (i % 2 === 0 ? 0.6 : 0.4), box.y + box.height / 2);
+    await page.mouse.down();
+    await armMoved('mousemove');
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    pans.push(await page.evaluate(() => window.__perf.pending!));
+    await page.mouse.up();
+    await page.waitForTimeout(300);
+  }
+  rec.record('wheel-zoom the price chart (price, equity and drawdown moved and painted)', wheels);
+  rec.record('pan by dragging the price chart (one mouse move; the three charts moved and painted)', pans);
 
   // Scroll the 100,000-row trades table of the busy run.
   await page.goto(`${server.origin}/#/history/${busyRunId}`);

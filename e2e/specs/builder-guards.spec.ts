@@ -22,8 +22,10 @@ async function createStrategy(server: RunningServer, name: string): Promise<Deta
     operator,
     right: { kind: 'variable', variable: 'sma', params: { period: 10 } },
   });
+  // The template's rules are replaced: without its parameters, which name the SMAs it had.
+  const { parameters: _names, ...template } = catalog.templates[0]!.spec;
   const spec = {
-    ...catalog.templates[0]!.spec,
+    ...template,
     name,
     direction: 'long',
     entry: { long: { kind: 'group', mode: 'all', children: [trigger('crossesAbove')] } },
@@ -110,25 +112,27 @@ describe('builder guards: what the form shows is what saving and running enforce
     });
   });
 
-  it('Ctrl+Enter obeys "Save first" like the Run button; after saving it runs', async () => {
+  it('Ctrl+Enter, like the Run button, runs the form as shown: right after typing, the edit is in the draft the Run screen runs', async () => {
     const strategy = await createStrategy(server(), 'Shortcut guard');
     await inBuilder(strategy.id, async (app) => {
       const { page } = app;
-      await page.getByTestId(PERIOD).fill('15');
-      await page.getByTestId('builder-discard').waitFor();
+      // A field holding no number blocks Run, said for the press that met it.
+      await page.getByTestId(PERIOD).fill('');
       expect(await page.getByTestId('builder-run').isDisabled()).toBe(true);
       await page.keyboard.press('Control+Enter');
-      await page.getByTestId('builder-run-blocked').filter({ hasText: 'Save first' }).waitFor();
+      await page.getByTestId('builder-run-blocked').filter({ hasText: 'Enter a number in every field first.' }).waitFor();
       expect(await page.evaluate(() => window.location.hash)).toBe(`#/builder/${strategy.id}`);
-      expect(await page.getByTestId(PERIOD).inputValue()).toBe('15');
 
-      await waitValid(page);
-      await page.keyboard.press('Control+s');
-      await page.getByTestId('builder-discard').waitFor({ state: 'detached' });
-      await page.getByTestId('builder-run-blocked').waitFor({ state: 'detached' });
+      // Unsaved edits run as they stand: no "save first", and the draft is stored before Run reads it.
+      await page.getByTestId(PERIOD).fill('15');
+      await page.getByTestId('builder-discard').waitFor();
+      expect(await page.getByTestId('builder-run').textContent()).toBe('Run edits…');
       await page.keyboard.press('Control+Enter');
       await page.getByTestId('run-form').waitFor();
       expect(await page.evaluate(() => window.location.hash)).toBe(`#/run/${strategy.id}`);
+      await page.getByTestId('run-version').filter({ hasText: 'Unsaved edits' }).waitFor();
+      const draft = await invoke<{ draft: Detail['spec'] }>(server(), 'strategies/getDraft', { id: strategy.id });
+      expect(draft.draft.entry.long.children[0]!.right.params.period).toBe(15);
     });
   });
 
@@ -157,6 +161,35 @@ describe('builder guards: what the form shows is what saving and running enforce
       await page.getByTestId('builder-form').waitFor();
       await waitValid(page);
       expect(await page.getByTestId(PERIOD).inputValue()).toBe('10');
+      expect(await page.getByTestId('draft-restored').count()).toBe(0);
+      expect(await page.getByTestId('builder-discard').count()).toBe(0);
+    });
+  });
+
+  it('"Discard changes" leaves no unsaved-edits mark on the strategies list, also after a reload', async () => {
+    const strategy = await createStrategy(server(), 'Discard guard');
+    await inBuilder(strategy.id, async (app) => {
+      const { page } = app;
+      const mark = page.locator('[data-testid="strategy-row"][data-name="Discard guard"]').getByTestId('strategy-unsaved');
+      await page.getByTestId(PERIOD).fill('15');
+      await page.waitForFunction(() => /Draft saved/.test(document.querySelector('[data-testid="draft-status"]')?.textContent ?? ''));
+      await page.evaluate(() => (window.location.hash = '#/strategies'));
+      await mark.waitFor();
+
+      await openBuilder(app, strategy.id);
+      await page.getByTestId('draft-restored').waitFor();
+      await page.getByTestId('builder-discard').click();
+      await page.getByTestId('builder-discard').waitFor({ state: 'detached' });
+      expect(await page.getByTestId(PERIOD).inputValue()).toBe('10');
+      // The discard reaches the stored draft (autosaved 0.4 s after the edit).
+      await expect.poll(async () => (await invoke<{ hasDraft: boolean }>(server(), 'strategies/get', { id: strategy.id })).hasDraft, { timeout: 5_000 }).toBe(false);
+      await page.evaluate(() => (window.location.hash = '#/strategies'));
+      await page.locator('[data-testid="strategy-row"][data-name="Discard guard"]').waitFor();
+      expect(await mark.count()).toBe(0);
+      await page.reload();
+      await page.locator('[data-testid="strategy-row"][data-name="Discard guard"]').waitFor();
+      expect(await mark.count()).toBe(0);
+      await openBuilder(app, strategy.id);
       expect(await page.getByTestId('draft-restored').count()).toBe(0);
       expect(await page.getByTestId('builder-discard').count()).toBe(0);
     });

@@ -67,6 +67,19 @@ describe('history', () => {
       await expect.poll(() => page.getByTestId('same-runs').count()).toBe(0);
       await page.evaluate((id) => (window.location.hash = `#/history/${id}`), first);
       await page.getByTestId('same-runs').filter({ hasText: 'same as 1 other run' }).waitFor();
+
+      // The runs list marks the re-run (and only it) with the run it repeats, which it opens.
+      await page.evaluate(() => (window.location.hash = '#/history'));
+      const row = (id: string) => page.locator(`[data-testid="run-row"][data-run-id="${id}"]`);
+      await row(again).waitFor();
+      const firstAt = (await invoke<{ createdAt: number }>(server(), 'runs/get', { id: first })).createdAt;
+      const firstAtText = new Date(firstAt).toISOString().slice(0, 16).replace('T', ' ');
+      expect(await row(again).getByTestId('run-repeat').textContent()).toBe(`re-run of ${firstAtText}, same results`);
+      expect(await row(first).getByTestId('run-repeat').count()).toBe(0);
+      expect(await row(other).getByTestId('run-repeat').count()).toBe(0);
+      await row(again).getByTestId('run-repeat-open').click();
+      await page.getByTestId('run-hash').waitFor();
+      expect(await page.evaluate(() => decodeURIComponent(window.location.hash))).toBe(`#/history/${first}`);
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

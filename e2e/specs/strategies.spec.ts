@@ -97,8 +97,11 @@ describe('strategies list', () => {
       await page.getByTestId('strategy-search').fill('');
       await waitCount(page, 2);
       await page.getByTestId('strategy-search').blur();
+      await page.getByTestId('toast').waitFor();
       await page.keyboard.press('Control+z');
       await waitCount(page, 3);
+      // Undone: the toast offering Undo goes with it (it stayed for its 6 s).
+      await page.getByTestId('toast').waitFor({ state: 'detached', timeout: 1_000 });
       await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').waitFor();
 
       // A delete whose toast has gone is brought back from the deleted list.
@@ -110,6 +113,18 @@ describe('strategies list', () => {
       await page.locator('[data-testid="deleted-row"][data-name="Renamed by e2e"]').getByTestId('deleted-restore').click();
       await waitCount(page, 3);
       await page.getByTestId('deleted-toggle').filter({ hasText: 'Deleted (0)' }).waitFor();
+
+      // Restored from the deleted list while its toast is still up: the toast goes too.
+      await page.getByTestId('deleted-toggle').click();
+      await page.getByTestId('deleted-strategies').waitFor({ state: 'detached' });
+      await page.locator('[data-testid="strategy-row"][data-name="Renamed by e2e"]').click();
+      await page.getByTestId('strategy-delete').click();
+      await waitCount(page, 2);
+      await page.getByTestId('toast').waitFor();
+      await page.getByTestId('deleted-toggle').filter({ hasText: 'Deleted (1)' }).click();
+      await page.locator('[data-testid="deleted-row"][data-name="Renamed by e2e"]').getByTestId('deleted-restore').click();
+      await waitCount(page, 3);
+      await page.getByTestId('toast').waitFor({ state: 'detached', timeout: 1_000 });
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

@@ -97,6 +97,20 @@ describe('bws CLI', () => {
     expect((await json<{ total: number }>(dir, 'runs', 'list')).total).toBe(2);
   });
 
+  it('builds a template for the direction asked: --direction short trades short only, both trades both sides', async () => {
+    const args = ['backtest', '--template', 'sma-cross', '--symbol', 'GOOG', '--timeframe', '1d'];
+    const short = await json<{ trades: { side: string }[] }>(dir, ...args, '--direction', 'short');
+    expect(short.trades.length).toBeGreaterThan(5);
+    expect(new Set(short.trades.map((t) => t.side))).toEqual(new Set(['short']));
+    const both = await json<{ trades: { side: string }[] }>(dir, ...args, '--direction', 'both');
+    expect(new Set(both.trades.map((t) => t.side))).toEqual(new Set(['long', 'short']));
+    const rsi = await json<{ trades: { side: string }[] }>(dir, 'backtest', '--template', 'rsi-mean-reversion', '--param', 'period=10', '--symbol', 'GOOG', '--timeframe', '1d', '--direction', 'short');
+    expect(rsi.trades.every((t) => t.side === 'short')).toBe(true);
+    const sideways = await bws(dir, ...args, '--direction', 'sideways');
+    expect(sideways.code).toBe(2);
+    expect(sideways.stderr).toContain('--direction: expected long, short or both, got "sideways"');
+  });
+
   it('refuses a bad CSV with file and line, and keeps what was stored', async () => {
     const bad = path.join(dir, 'bad.csv');
     writeFileSync(bad, 'Date,Open,High,Low,Close,Volume\n2020-01-01,1,2,0.5,1.5,10\n2020-01-02,1,2,0.5,abc,10\n');
@@ -158,6 +172,34 @@ describe('bws CLI', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('No bars stored for "NOPE"');
     expect(existsSync(path.join(own, 'nope.csv'))).toBe(false);
+  });
+
+  it('deletes one timeframe or a whole instrument; a run made on it keeps its results', async () => {
+    const own = mkdtempSync(path.join(os.tmpdir(), 'bws-cli-delete-'));
+    await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG');
+    await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG', '--timeframe', '1m', '--force-timeframe');
+    await json(own, 'data', 'import', GOOG, '--symbol', 'KEEP');
+    const run = await json<{ runId: string; metrics: { finalEquity: number } }>(own, 'backtest', '--template', 'sma-cross', '--symbol', 'GOOG', '--timeframe', '1d');
+    const symbols = async () => (await json<{ series: { symbol: string; timeframe: string }[] }>(own, 'data', 'list')).series.map((s) => `${s.symbol} ${s.timeframe}`);
+
+    expect(await json(own, 'data', 'delete', '--symbol', 'GOOG', '--timeframe', '1m')).toEqual({ symbol: 'GOOG', timeframes: ['1m'], instrumentDeleted: false, bars: 2148 });
+    expect(await symbols()).toEqual(['GOOG 1d', 'KEEP 1d']);
+    const missing = await bws(own, 'data', 'delete', '--symbol', 'GOOG', '--timeframe', '1m');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('No 1m bars of GOOG are stored; its timeframes are 1d');
+
+    const whole = await bws(own, 'data', 'delete', '--symbol', 'GOOG');
+    expect(whole.code).toBe(0);
+    expect(whole.stdout).toContain('Deleted 2,148 bars of GOOG (every timeframe: 1d). Stored runs keep their results.');
+    expect(await symbols()).toEqual(['KEEP 1d']);
+    expect((await bws(own, 'data', 'delete', '--symbol', 'GOOG')).stderr).toContain('No bars of "GOOG" are stored');
+    // The run on the deleted bars: still listed, still shown with its metrics.
+    expect((await json<{ metrics: { finalEquity: number } }>(own, 'runs', 'show', run.runId)).metrics.finalEquity).toBe(run.metrics.finalEquity);
+    // Deleted at once: the symbol imports again, as a new instrument.
+    expect((await json<{ barsWritten: { inserted: number } }>(own, 'data', 'import', GOOG, '--symbol', 'GOOG')).barsWritten.inserted).toBe(2148);
+    const usage = await bws(own, 'data', 'delete', '--timeframe', '1d');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--symbol is required');
   });
 
   it('answers usage errors on stderr with exit code 2', async () => {

@@ -125,7 +125,7 @@ describe('bws data download / update / import of archives', () => {
 
   it('says what is wrong with an unknown timeframe, market or exchange, naming the nearest', async () => {
     const timeframe = await bws('data', 'download', '--exchange', 'binance', '--symbol', 'BTC/USDT', '--timeframe', '2m', '--from', '2024-01-01');
-    expect(timeframe).toMatchObject({ code: 2, stderr: 'bws: --timeframe: "2m" is not a timeframe the workstation stores; nearest: 1m, 5m (all: 1m, 5m, 15m, 1h, 4h, 1d)\n' });
+    expect(timeframe).toMatchObject({ code: 2, stderr: 'bws: --timeframe: "2m" is not a timeframe the workstation stores; nearest: 1m, 5m (all: 1m, 5m, 15m, 30m, 1h, 4h, 1d)\n' });
     const market = await bws('data', 'download', '--exchange', 'binance', '--symbol', 'ETH/USD', '--timeframe', '1m', '--from', '2024-01-01', '--to', '2024-01-02');
     expect(market).toMatchObject({ code: 1, stderr: 'bws: NotFoundError: Binance has no market "ETH/USD". Closest: ETH/USDT.\n' });
     const exchange = await bws('data', 'download', '--exchange', 'upbitt', '--symbol', 'BTC/KRW', '--timeframe', '1m', '--from', '2024-01-01');

@@ -8,7 +8,7 @@ import { dataDirOf } from './context.js';
  * Opens the workstation for one command through the one composition root (as the app
  * and the tests do) and closes it afterwards, whatever happens. A CLI process runs its
  * backtest on this thread (a pool would buy only its start-up), seeds nothing, and leaves
- * the jobs of an app running beside it alone.
+ * the jobs and undoable deletes of an app running beside it alone.
  */
 export async function withWorkstation<T>(input: CommandInput, fn: (workstation: Workstation) => Promise<T> | T): Promise<T> {
   const workstation = await openWorkstation({
@@ -16,6 +16,7 @@ export async function withWorkstation<T>(input: CommandInput, fn: (workstation: 
     transport: 'cli',
     seedDemo: false,
     recoverJobs: false,
+    recoverDeletions: false,
     backtests: 'in-process',
     logger: stderrLogger,
   });

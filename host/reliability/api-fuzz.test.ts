@@ -132,6 +132,9 @@ beforeAll(async () => {
     'montecarlo/run': { runId, simulations: 200, seed: 1 },
     'data/download': { exchange: 'binance', market: 'BTC/USDT', timeframe: '1h', fromTs: listed, toTs: listed + 86_400_000 },
     'data/update': target,
+    // The series the data/import example writes: deleting it leaves the others' target alone.
+    'data/delete': { symbol: 'FUZZNEW', timeframe: '1m' },
+    'data/undoDelete': { deletionId: 'no-such-deletion' },
   };
 }, 60_000);
 

@@ -18,6 +18,11 @@ export const backtestSchemas = {
   'backtest/start': z.strictObject({
     /** The saved strategy to run; its spec is copied into the run so the run can be reproduced. */
     strategyId: idSchema,
+    /**
+     * The strategy as the builder shows it, unsaved edits included (its draft): run instead
+     * of the saved spec, and the run says so (RunExtras.unsavedEdits) when it differs.
+     */
+    spec: specInputSchema.optional(),
     ...runTarget,
     /**
      * 'interactive' when the user waits on the run (the Run button): it starts before
@@ -28,6 +33,8 @@ export const backtestSchemas = {
   'backtest/prepare': z.strictObject({
     /** The saved strategy the Run screen shows, on the series and range it has chosen. */
     strategyId: idSchema,
+    /** The spec Run will run when it is not the saved one (its unsaved edits), as for backtest/start. */
+    spec: specInputSchema.optional(),
     ...runTarget,
   }),
   'backtest/preview': z.strictObject({

@@ -1,4 +1,6 @@
+import { canonicalJson } from '../../domain/engine/run-hash.js';
 import { strategyId, type StrategyId } from '../../domain/market/ids.js';
+import { upgradeSpec } from '../../domain/strategy/spec-version.js';
 import { MAX_CHART_POINTS } from '../contract/common.js';
 import { CancelledError, NotFoundError, ValidationError } from '../errors.js';
 import type { HandlerDeps } from '../handler-deps.js';
@@ -10,11 +12,19 @@ import { runBacktest } from './run-backtest.js';
 
 const DEFAULT_PREVIEW_SIGNALS = 5_000;
 
-/** A saved strategy and the spec a run of it gets (its name included: the run hash is keyed by it). */
-function savedStrategySpec(deps: HandlerDeps, id: string): { id: StrategyId; name: string; spec: unknown } {
+/**
+ * The strategy a run is of and the spec it runs (its name included: the run hash is keyed
+ * by it): the saved spec, or `shown`, the builder's spec with its unsaved edits. `edited`
+ * when the spec run is not the saved one.
+ */
+function strategySpec(deps: HandlerDeps, id: string, shown: unknown): { id: StrategyId; name: string; spec: unknown; edited: boolean } {
   const stored = deps.strategyStore.get(strategyId(id));
   if (!stored) throw new NotFoundError(`No strategy ${id}`, { id });
-  return { id: stored.id, name: stored.name, spec: { ...stored.spec, name: stored.name } };
+  const saved = { ...stored.spec, name: stored.name };
+  if (shown === undefined) return { id: stored.id, name: stored.name, spec: saved, edited: false };
+  const edited = canonicalJson(upgradeSpec(shown)) !== canonicalJson(saved);
+  const name = typeof (shown as { name?: unknown }).name === 'string' ? (shown as { name: string }).name : stored.name;
+  return { id: stored.id, name, spec: shown, edited };
 }
 
 /** 'DEMO-BTC', or '10 instruments (demo-basket)' for a portfolio. */
@@ -32,18 +42,19 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
 
   return {
     'backtest/start': async (args) => {
-      const stored = savedStrategySpec(deps, args.strategyId);
+      const { spec: _shown, ...target } = args;
+      const stored = strategySpec(deps, args.strategyId, args.spec);
       // Checked once, here: the UI hears of a spec that cannot run next to the button.
-      const request = backtestRequest(deps.barStore, { ...args, spec: stored.spec });
+      const request = backtestRequest(deps.barStore, { ...target, spec: stored.spec });
       const job = deps.jobs.start({
         kind: 'backtest',
-        title: `Backtest ${stored.name} on ${universeWords(request)} ${args.timeframe}`,
+        title: `Backtest ${stored.name}${stored.edited ? ' (unsaved edits)' : ''} on ${universeWords(request)} ${args.timeframe}`,
         run: async (context) => {
           const startedAt = deps.clock();
           const result = await runBacktest(
             deps.backtests,
             request,
-            { strategyId: stored.id },
+            { strategyId: stored.id, ...(stored.edited ? { extras: { unsavedEdits: true } } : {}) },
             {
               progress: (p) => context.progress({ done: p.done, total: p.total }),
               computed: ({ metrics, barCount, warmUp, tradeCount, firstTs, lastTs }) =>
@@ -64,11 +75,12 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
     },
 
     'backtest/prepare': async (args) => {
-      const stored = savedStrategySpec(deps, args.strategyId);
+      const { spec: _shown, ...target } = args;
+      const stored = strategySpec(deps, args.strategyId, args.spec);
       let request;
       try {
         // As backtest/start checks it.
-        request = backtestRequest(deps.barStore, { ...args, spec: stored.spec });
+        request = backtestRequest(deps.barStore, { ...target, spec: stored.spec });
       } catch (error) {
         // A spec that would not run prepares nothing (Run says why); an unknown symbol is an error.
         if (error instanceof ValidationError) return { prepared: false, barCount: null };

@@ -53,6 +53,18 @@ export interface MergeResult {
   readonly totalAfter: number;
 }
 
+/** A delete of stored bars not purged yet: the series it hides (and the instrument, when whole). */
+export interface BarDeletion {
+  readonly id: string;
+  readonly instrument: Instrument;
+  readonly timeframes: readonly Timeframe[];
+  /** Every series of the instrument and the instrument itself. */
+  readonly wholeInstrument: boolean;
+  readonly deletedAt: number;
+  /** When it became final (no undo any more; its bars are being removed); null while it can be undone. */
+  readonly finalAt: number | null;
+}
+
 /** Reads and writes bars and instruments. Times are epoch ms UTC; ranges are [fromTs, toTs). */
 export interface BarStore {
   upsertInstrument(draft: InstrumentDraft): Instrument;
@@ -62,12 +74,20 @@ export interface BarStore {
   setInstrumentTags(instrumentId: InstrumentId, tags: readonly string[]): void;
   /** Instruments with this tag (case-insensitive), by symbol. */
   instrumentsTagged(tag: string): Instrument[];
+  /** True once the store has held an instrument, even one deleted since: a first start has none. */
+  everHeldInstruments(): boolean;
   /** Instruments with every stored timeframe and its coverage summary. */
   listSeries(): SeriesSummary[];
-  /** A number that changes whenever the series' bars change (0 for one never written): a key for derived caches. */
+  /** A number that changes whenever the series' bars change (0 when it has none to read: never written, or deleted): a key for derived caches. */
   seriesVersion(instrumentId: InstrumentId, timeframe: Timeframe): number;
   /** Returns the bars in [fromTs, toTs) as fresh columnar arrays. */
   readBars(instrumentId: InstrumentId, timeframe: Timeframe, fromTs?: number, toTs?: number): BarColumns;
+  /**
+   * The open time from which `count` bars lie before `beforeTs` (with `bucketOf`, `count`
+   * distinct buckets, from the first bucket's start); the earliest stored when there are
+   * fewer; null when nothing is stored before `beforeTs`. Where an indicator's warm-up starts.
+   */
+  startOfBarsBefore(instrumentId: InstrumentId, timeframe: Timeframe, beforeTs: number, count: number, bucketOf?: (ts: number) => number): number | null;
   /** Yields the bars in [fromTs, toTs) one stored chunk at a time. */
   iterateChunks(instrumentId: InstrumentId, timeframe: Timeframe, fromTs?: number, toTs?: number): Iterable<BarColumns>;
   /**
@@ -78,4 +98,22 @@ export interface BarStore {
   coverage(instrumentId: InstrumentId, timeframe: Timeframe, gapThresholdBars?: number): Coverage;
   /** Runs `fn` in one transaction (nested calls become savepoints): all of it or none. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Hides the series (and the instrument, when `wholeInstrument`) from every read and
+   * write, in one short write whatever their size: a delete that can still be undone.
+   * ConflictError when one of them is hidden already.
+   */
+  hideSeries(deletion: Omit<BarDeletion, 'instrument'> & { readonly instrumentId: InstrumentId }): void;
+  /** Brings a deletion's series back exactly as they were; false when there is none to bring back (final, purged, or unknown). */
+  restoreDeletion(id: string): boolean;
+  /** Makes a deletion final at `at` (no undo from then on); false when there is none. */
+  finalizeDeletion(id: string, at: number): boolean;
+  /**
+   * Removes up to `maxChunks` stored chunks of a final deletion's series in one short write;
+   * with none left, the deletion itself (and a whole instrument's row). Returns the chunks
+   * left (0 for a deletion that is not final or not there).
+   */
+  purgeDeletion(id: string, maxChunks: number): number;
+  /** Deletions not purged yet, oldest first. */
+  listDeletions(): BarDeletion[];
 }

@@ -3,7 +3,12 @@ import type { JobId } from '../../domain/market/ids.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { ImportReport } from './import-bars.js';
 import type { Coverage, SeriesSummary } from './bar-store.js';
-import { maxPointsSchema, noArgsSchema, type NoArgs, type NumberColumn, pathSchema, rangeShape, symbolSchema, timeframeSchema } from '../contract/common.js';
+import type { SeriesDeletion } from './series-deletions.js';
+import { variableOperandSchema } from '../strategies/spec-schema.js';
+import { idSchema, maxPointsSchema, noArgsSchema, type NoArgs, type NumberColumn, pathSchema, rangeShape, symbolSchema, timeframeSchema } from '../contract/common.js';
+
+/** Indicators one `data/bars` call computes at most (a strategy's, drawn on its preview). */
+export const MAX_BAR_OPERANDS = 8;
 
 /** Files one import may read (a decade of monthly archives is 120). */
 export const MAX_IMPORT_FILES = 1000;
@@ -59,13 +64,29 @@ export const dataSchemas = {
     timeframe: timeframeSchema,
     gapThresholdBars: z.number().int().min(1).max(1_000_000).optional(),
   }),
-  'data/bars': z.strictObject({ symbol: symbolSchema, timeframe: timeframeSchema, ...rangeShape, maxPoints: maxPointsSchema.optional() }),
+  'data/delete': z.strictObject({
+    symbol: symbolSchema,
+    /** One timeframe; without it every stored timeframe of the instrument, and the instrument. */
+    timeframe: timeframeSchema.optional(),
+  }),
+  'data/undoDelete': z.strictObject({ deletionId: idSchema }),
+  'data/bars': z.strictObject({
+    symbol: symbolSchema,
+    timeframe: timeframeSchema,
+    ...rangeShape,
+    maxPoints: maxPointsSchema.optional(),
+    /** Indicators to compute over the same bars (a strategy's, for its preview), each answered in `indicators`. */
+    operands: z.array(variableOperandSchema).max(MAX_BAR_OPERANDS).optional(),
+  }),
 } as const;
 
 export type ImportBarsArgs = z.infer<(typeof dataSchemas)['data/import']>;
 export type ExportBarsArgs = z.infer<(typeof dataSchemas)['data/export']>;
 export type CoverageArgs = z.infer<(typeof dataSchemas)['data/coverage']>;
 export type BarsArgs = z.infer<(typeof dataSchemas)['data/bars']>;
+export type DeleteSeriesArgs = z.infer<(typeof dataSchemas)['data/delete']>;
+export type UndoDeleteArgs = z.infer<(typeof dataSchemas)['data/undoDelete']>;
+export type { SeriesDeletion } from './series-deletions.js';
 
 /** The `result` of a finished import job: what was read and what was stored. */
 export type ImportJobResult = ImportReport;
@@ -98,6 +119,11 @@ export interface BarSeries {
   readonly low: NumberColumn;
   readonly close: NumberColumn;
   readonly volume: NumberColumn;
+  /**
+   * The `operands` asked for, in their order: each one's value per point above (at the
+   * last bar of its bucket, like close), null while it warms up; `key` is its operandKey.
+   */
+  readonly indicators?: readonly { readonly key: string; readonly values: readonly (number | null)[] }[];
   /** Bars in the requested range before downsampling. */
   readonly sourceBars: number;
   readonly downsampled: boolean;
@@ -113,4 +139,12 @@ export interface DataHandlers {
   'data/export': (args: ExportBarsArgs) => Promise<ExportBarsResult>;
   'data/coverage': (args: CoverageArgs) => Promise<SeriesCoverage>;
   'data/bars': (args: BarsArgs) => Promise<BarSeries>;
+  /**
+   * Deletes stored bars: one timeframe of an instrument, or all of them and the instrument.
+   * They are hidden at once and removed once `undoUntil` has passed; runs made on them keep
+   * their results. NotFoundError when none are stored.
+   */
+  'data/delete': (args: DeleteSeriesArgs) => Promise<SeriesDeletion>;
+  /** Brings a delete's bars back exactly as they were, before its `undoUntil`; NotFoundError after it. */
+  'data/undoDelete': (args: UndoDeleteArgs) => Promise<SeriesDeletion>;
 }

@@ -4,11 +4,25 @@ import type { DataHandlers } from './contract.js';
 import { requireInstrument } from './instruments.js';
 import { ValidationError } from '../errors.js';
 import { downsampleOhlc } from '../charts/downsample.js';
-import { readSeriesBars, seriesSource } from './series-bars.js';
+import { readSeriesBars, seriesSource, warmUpStart } from './series-bars.js';
+import { lastPerBucket, MAX_INDICATOR_BARS, operandsWarmUpBars, operandValues } from './indicator-columns.js';
+import { lowerBound, sliceBars, type BarColumns } from '../../domain/market/bars.js';
+import type { VariableOperand } from '../../domain/strategy/spec.js';
 import type { HandlerDeps } from '../handler-deps.js';
 
 /** Chart answers kept: a few series at a few ranges (each is at most MAX_CHART_POINTS bars). */
 const BAR_ANSWERS_KEPT = 16;
+
+/**
+ * The operands' values per bucket of bars [first, end), computed from the bars before
+ * `first` too (their warm-up) while that stays within MAX_INDICATOR_BARS: a long warm-up
+ * is cut at its oldest bars first (the indicators then start less settled), a range longer
+ * than the budget is refused (operandValues).
+ */
+function indicatorColumns(bars: BarColumns, first: number, end: number, buckets: number, operands: readonly VariableOperand[], timeframe: Timeframe) {
+  const start = Math.min(first, Math.max(0, end - MAX_INDICATOR_BARS));
+  return operandValues(sliceBars(bars, start, end), operands, timeframe).map(({ key, values }) => ({ key, values: lastPerBucket(values, first - start, end - start, buckets) }));
+}
 
 export function dataHandlers(deps: HandlerDeps): DataHandlers {
   const { barStore, jobs, events } = deps;
@@ -77,25 +91,46 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
       return { ...barStore.coverage(instrument.id, args.timeframe, args.gapThresholdBars), priceTick: instrument.priceTick, quantityStep: instrument.quantityStep };
     },
 
+    'data/delete': async (args) => {
+      const deletion = deps.deletions.delete(args.symbol, args.timeframe);
+      events.emit('data/changed', { kind: 'series', ids: [args.symbol] });
+      return deletion;
+    },
+
+    'data/undoDelete': async (args) => {
+      const deletion = deps.deletions.undo(args.deletionId);
+      events.emit('data/changed', { kind: 'series', ids: [deletion.symbol] });
+      return deletion;
+    },
+
     'data/bars': async (args) => {
       const instrument = requireInstrument(barStore, args.symbol);
       // Without maxPoints the answer is still capped, so one call cannot ship a year of minutes.
       const maxPoints = args.maxPoints ?? MAX_CHART_POINTS;
       // The version is read before the bars: an answer is never filed under a newer version than its bars.
       const source = seriesSource(barStore, instrument.id, args.timeframe);
-      const key = [instrument.id, args.timeframe, source.resampled ? 'resampled' : 'stored', source.version, args.fromTs ?? '', args.toTs ?? '', maxPoints].join('|');
+      const operands = args.operands ?? [];
+      const key = [instrument.id, args.timeframe, source.resampled ? 'resampled' : 'stored', source.version, args.fromTs ?? '', args.toTs ?? '', maxPoints, JSON.stringify(operands)].join('|');
       const kept = barAnswers.get(key);
       if (kept) {
         barAnswers.delete(key);
         barAnswers.set(key, kept);
         return kept;
       }
-      const bars = readSeriesBars(barStore, instrument.id, args.timeframe, source, args.fromTs, args.toTs);
-      const count = bars.ts.length;
+      // Indicators are computed from the bars before the range too (their warm-up), so
+      // they are defined from the first bar shown, as in a run over that range.
+      const readFrom = operands.length === 0 ? args.fromTs : warmUpStart(barStore, instrument.id, args.timeframe, source, args.fromTs, operandsWarmUpBars(operands, args.timeframe));
+      const bars = readSeriesBars(barStore, instrument.id, args.timeframe, source, readFrom, args.toTs);
+      const first = readFrom === args.fromTs ? 0 : lowerBound(bars.ts, args.fromTs!);
+      const end = bars.ts.length;
+      const count = end - first;
       const answer = {
         symbol: instrument.symbol,
         timeframe: args.timeframe satisfies Timeframe,
-        ...downsampleOhlc(bars, 0, count, maxPoints),
+        ...downsampleOhlc(bars, first, end, maxPoints),
+        ...(operands.length === 0
+          ? {}
+          : { indicators: indicatorColumns(bars, first, end, maxPoints, operands, args.timeframe) }),
         sourceBars: count,
         downsampled: count > maxPoints,
       };

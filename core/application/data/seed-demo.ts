@@ -34,8 +34,8 @@ export function seedDemoData(store: BarStore, barsPerInstrument?: number): DemoS
   return { seeded: true, instruments };
 }
 
-/** Seeds the demo data set only when the store holds no instrument at all (first start). */
+/** Seeds the demo data set only on a first start: never into a store whose instruments were all deleted. */
 export function seedDemoDataIfEmpty(store: BarStore, barsPerInstrument?: number): DemoSeedReport {
-  if (store.listInstruments().length > 0) return { seeded: false, instruments: [] };
+  if (store.everHeldInstruments()) return { seeded: false, instruments: [] };
   return seedDemoData(store, barsPerInstrument);
 }

@@ -1,7 +1,7 @@
 import type { BarColumns } from '../../domain/market/bars.js';
 import type { InstrumentId } from '../../domain/market/ids.js';
 import { resampleBars } from '../../domain/market/resample.js';
-import { bucketCeil, type Timeframe } from '../../domain/market/timeframe.js';
+import { bucketCeil, bucketStart, type Timeframe } from '../../domain/market/timeframe.js';
 import type { BarStore } from './bar-store.js';
 
 /** Where a timeframe's bars come from: its stored series, or the 1m series resampled. */
@@ -29,4 +29,17 @@ export function readSeriesBars(store: BarStore, instrumentId: InstrumentId, time
   const from = fromTs === undefined ? undefined : bucketCeil(fromTs, timeframe);
   const to = toTs === undefined ? undefined : bucketCeil(toTs, timeframe);
   return resampleBars(store.readBars(instrumentId, source.timeframe, from, to), source.timeframe, timeframe).bars;
+}
+
+/**
+ * Where to read from so that `warmUpBars` bars of the series lie before `fromTs` (whole
+ * buckets when resampled), by the rule the backtest worker's warm-up follows
+ * (workers/lib/bar-source.ts); `fromTs` itself when there is nothing to warm up on.
+ */
+export function warmUpStart(store: BarStore, instrumentId: InstrumentId, timeframe: Timeframe, source: SeriesSource, fromTs: number | undefined, warmUpBars: number): number | undefined {
+  if (fromTs === undefined || !(warmUpBars > 0)) return fromTs;
+  const start = source.resampled
+    ? store.startOfBarsBefore(instrumentId, source.timeframe, bucketCeil(fromTs, timeframe), warmUpBars, (ts) => bucketStart(ts, timeframe))
+    : store.startOfBarsBefore(instrumentId, timeframe, fromTs, warmUpBars);
+  return start === null || start >= fromTs ? fromTs : start;
 }

@@ -66,6 +66,11 @@ export interface RunExtras {
   readonly lastTs?: number;
   /** The indicators' warm-up before the run's first bar (absent on runs saved before it existed). */
   readonly warmUp?: RunWarmUp;
+  /**
+   * Set when the run used its strategy's unsaved edits (the builder's draft) rather than
+   * the saved version; the run's spec is what ran.
+   */
+  readonly unsavedEdits?: true;
   readonly [key: string]: unknown;
 }
 
@@ -146,6 +151,11 @@ export interface RunSummary extends RunData {
    * summary so lists can tell ten variants of one sweep apart without reading the extras.
    */
   readonly sweepVariant?: RunSweepVariant;
+  /**
+   * Set by `list` on a run that repeats an earlier one: the first stored run with the same
+   * hash (same data, spec and engine, so the same results), so a list can say so.
+   */
+  readonly repeatOf?: { readonly id: RunId; readonly createdAt: number };
 }
 
 export interface RunDetail extends RunSummary {

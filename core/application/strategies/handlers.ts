@@ -1,3 +1,4 @@
+import { canonicalJson } from '../../domain/engine/run-hash.js';
 import { strategyId, type StrategyId } from '../../domain/market/ids.js';
 import { VARIABLES } from '../../domain/strategy/catalog.js';
 import { MAX_STRATEGY_NAME_LENGTH, SPEC_LIMITS } from '../../domain/strategy/limits.js';
@@ -28,6 +29,9 @@ function summary(stored: StoredStrategySummary): StrategySummary {
 function detail(stored: StoredStrategy): StrategyDetail {
   return { ...summary(stored), spec: { ...stored.spec, name: stored.name } };
 }
+
+/** The same spec by value: key order and the JSON round trip do not count. */
+const sameSpec = (draft: object, saved: StrategySpec): boolean => canonicalJson(draft) === canonicalJson(saved);
 
 function notFound(id: string): NotFoundError {
   return new NotFoundError(`No strategy ${id}`, { id });
@@ -138,6 +142,12 @@ export function strategyHandlers(deps: HandlerDeps): StrategyHandlers {
 
     'strategies/saveDraft': async (args) => {
       const savedAt = clock();
+      // A draft equal to the saved spec (after "Discard changes", or an edit typed back) is
+      // no unsaved edit: it is dropped, so the list's "unsaved edits" mark goes with it.
+      if (sameSpec(args.draft, detail(live(args.id)).spec)) {
+        store.clearDraft(strategyId(args.id));
+        return { savedAt };
+      }
       if (!store.saveDraft(strategyId(args.id), args.draft, savedAt)) {
         live(args.id); // says "was deleted" when it was
         throw notFound(args.id);

@@ -89,6 +89,7 @@ export const strategySpecSchema = z.strictObject({
     })
     .optional(),
   acceptedWarnings: z.array(z.string()).optional(),
+  parameters: z.array(z.strictObject({ name: z.string(), label: z.string().max(200).optional(), paths: z.array(z.string()).max(1000) })).max(200).optional(),
 }) satisfies z.ZodType<StrategySpec>;
 
 /** Formats a zod issue path like the domain validator: 'entry.long.children[0].right'. */

@@ -31,7 +31,11 @@ describe('strategy service', () => {
 
   it('rejects non-objects, a wrong version and non-finite numbers', () => {
     expect(() => parseSpec(null)).toThrow(ValidationError);
-    expect(() => parseSpec({ ...buildTemplate('sma-cross'), version: 2 })).toThrow(/version/);
+    expect(() => parseSpec({ ...buildTemplate('sma-cross'), version: 3 })).toThrow('The strategy spec is malformed at version: format version 3 is newer than this build reads (1 to 2)');
+    expect(() => parseSpec({ ...buildTemplate('sma-cross'), version: 0 })).toThrow(/version/);
+    // Format version 1 (before named parameters) reads as version 2.
+    const { parameters: _names, ...old } = buildTemplate('sma-cross');
+    expect(parseSpec({ ...old, version: 1 })).toEqual(old);
     expect(() => parseSpec({ ...buildTemplate('sma-cross'), initialCash: Number.POSITIVE_INFINITY })).toThrow(/initialCash/);
   });
 
@@ -53,7 +57,9 @@ describe('strategy service', () => {
   });
 
   it('runs a spec with no exit at all (buy and hold), the same rule the builder shows', () => {
-    const hold = { ...buildTemplate('sma-cross'), exit: {}, management: {} };
+    // Without the template's parameters: they name the exit's SMA periods too.
+    const { parameters: _names, ...template } = buildTemplate('sma-cross');
+    const hold = { ...template, exit: {}, management: {} };
     const check = checkSpec(roundTrip(hold), '1d');
     expect(check.runnable).toBe(true);
     expect(check.notices.map((p) => p.code)).toEqual(['closesOnlyAtEnd']);

@@ -1,5 +1,6 @@
 import type { Timeframe } from '../../domain/market/timeframe.js';
-import type { StrategySpec } from '../../domain/strategy/spec.js';
+import { SPEC_VERSION, type StrategySpec } from '../../domain/strategy/spec.js';
+import { upgradeSpec } from '../../domain/strategy/spec-version.js';
 import { buildTemplate, listTemplates, type TemplateBase } from '../../domain/strategy/templates.js';
 import { validateSpec, VALUE_PROBLEM_CODES, type Problem, type ProblemCode } from '../../domain/strategy/validate.js';
 import { DomainError } from '../../domain/errors.js';
@@ -29,8 +30,13 @@ export interface SpecCheck {
   readonly runnable: boolean;
 }
 
+/** Spec JSON of any format version (an earlier one is upgraded first) checked by structure. */
 function structureProblems(json: unknown): { spec: StrategySpec } | { problems: StructureProblem[] } {
-  const result = strategySpecSchema.safeParse(json);
+  const version = (json as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > SPEC_VERSION) {
+    return { problems: [{ path: 'version', message: `format version ${version} is newer than this build reads (1 to ${SPEC_VERSION})` }] };
+  }
+  const result = strategySpecSchema.safeParse(upgradeSpec(json));
   if (result.success) return { spec: result.data };
   return { problems: result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })) };
 }

@@ -66,6 +66,8 @@ export interface StrategyStore {
   restore(id: StrategyId): StoredStrategy | null;
   /** Returns false when there is no live strategy `id`. */
   saveDraft(id: StrategyId, draft: object, savedAt: number): boolean;
+  /** Drops the draft (the strategy then has no unsaved edits); false when there is no live strategy `id`. */
+  clearDraft(id: StrategyId): boolean;
   getDraft(id: StrategyId): StoredDraft | null;
   /** Removes for good the strategies deleted before `before`; returns how many. */
   purgeDeleted(before: number): number;

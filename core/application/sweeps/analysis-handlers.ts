@@ -46,6 +46,8 @@ export function toWalkForwardReport(result: WalkForwardResult, symbol: string, t
       outOfSample: w.outOfSample,
       bestParams: w.bestParams,
       bestEligible: w.bestEligible,
+      fallback: w.fallback,
+      outOfSampleOpenPosition: w.outOfSampleOpenPosition,
       inSampleMetrics: w.inSampleMetrics,
       outOfSampleMetrics: w.outOfSampleMetrics,
       efficiency: w.efficiency,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { OpenPosition } from '../../domain/engine/types.js';
 import type { JobId, RunId } from '../../domain/market/ids.js';
 import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
@@ -306,6 +307,10 @@ export interface WalkForwardWindowInfo {
   readonly outOfSample: { readonly fromTs: number; readonly toTs: number };
   readonly bestParams: Readonly<Record<string, number>>;
   readonly bestEligible: boolean;
+  /** No in-sample variant made the minimum trades, so the best of all was used: the minimum and the most any made. */
+  readonly fallback: { readonly minTrades: number; readonly mostTrades: number } | null;
+  /** The position the out-of-sample run held at the window's end (opened in the window): its unrealized PnL is in the window's return. */
+  readonly outOfSampleOpenPosition: OpenPosition | null;
   readonly inSampleMetrics: BacktestMetrics;
   readonly outOfSampleMetrics: BacktestMetrics;
   /** Out-of-sample / in-sample annualized return of the window (null when undefined). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smaCrossSpec } from '../../domain/test-kit/specs.js';
+import { all, smaCrossSpec, specOf, trig, v } from '../../domain/test-kit/specs.js';
 import { parseConstraint } from '../../domain/optimize/constraints.js';
 import { parseParamRange } from '../../domain/optimize/param-space.js';
 import type { Storage } from '../../infrastructure/sqlite/storage.js';
@@ -175,6 +175,31 @@ describe('walk-forward', () => {
       const oosBars = result.windows.reduce((n, w) => n + w.outOfSampleBars.count, 0);
       expect(result.equity.equity.length).toBe(oosBars);
       expect(result.metrics.finalEquity).toBeCloseTo(result.equity.equity[oosBars - 1]!, 6);
+      // Minimum met in sample: no window fell back.
+      for (const w of result.windows) expect(w.fallback).toEqual(w.bestEligible ? null : expect.anything());
+      expect(result.windows.some((w) => w.bestEligible)).toBe(true);
+    }
+  });
+
+  it('says why a window fell back (no variant made the minimum trades) and where a return without trades came from (the open position)', async () => {
+    // Buys on the first rising bar and never sells: no run closes a trade, in sample or out.
+    const hold = specOf({ entry: { long: all(trig(v('close'), '>', v('open'))) }, sizing: { kind: 'percentEquity', percent: 50 }, costs: { commissionPct: 0.1, commissionFixed: 0, slippageBps: 1 } });
+    const result = await runWalkForward(
+      { bars: storage.barStore, evaluator, executor, clock: Date.now },
+      { source: { kind: 'spec', spec: hold }, space: [parseParamRange('costs.slippageBps=1,2')], constraints: [], method: { kind: 'grid' }, objective: { metric: 'totalReturnPct', minTrades: 3 }, symbol: 'TEST', timeframe: '1m', schedule: { inSampleMs: 4 * DAY, outOfSampleMs: 3 * DAY, anchored: false } },
+    );
+    expect(result.windows.length).toBe(3);
+    for (const w of result.windows) {
+      expect(w.bestEligible).toBe(false);
+      expect(w.fallback).toEqual({ minTrades: 3, mostTrades: 0 });
+      // 0 trades out of sample, yet a return: the position opened in the window and held at
+      // its end, valued at the last close net of its entry commission (no bug, no stray cost).
+      expect(w.outOfSampleMetrics.tradeCount).toBe(0);
+      expect(w.outOfSampleMetrics.totalReturnPct).not.toBe(0);
+      const open = w.outOfSampleOpenPosition!;
+      expect(open).not.toBeNull();
+      expect(open.entryTs).toBeGreaterThanOrEqual(w.outOfSample.fromTs);
+      expect(w.outOfSampleMetrics.finalEquity - hold.initialCash).toBeCloseTo(open.unrealizedPnl, 6);
     }
   });
 });

@@ -1,4 +1,5 @@
 import type { BacktestMetrics } from '../../domain/engine/metrics.js';
+import type { OpenPosition } from '../../domain/engine/types.js';
 import { DomainError } from '../../domain/errors.js';
 import { timeframeMs } from '../../domain/market/timeframe.js';
 import type { ParamValues } from '../../domain/optimize/param-space.js';
@@ -37,6 +38,17 @@ export interface WalkForwardWindowResult {
   readonly bestParams: ParamValues;
   /** The best in-sample variant met the minimum trade count. */
   readonly bestEligible: boolean;
+  /**
+   * Set when no in-sample variant met the minimum trade count, so the window fell back to
+   * the best of all variants: the minimum asked for and the most trades any variant made.
+   */
+  readonly fallback: { readonly minTrades: number; readonly mostTrades: number } | null;
+  /**
+   * The position the out-of-sample run still held at the window's end (it starts flat, so
+   * it was opened inside the window): valued at the last close in the window's return, and
+   * no closed trade, so a window can return something with 0 trades.
+   */
+  readonly outOfSampleOpenPosition: OpenPosition | null;
   readonly inSampleMetrics: BacktestMetrics;
   readonly outOfSampleMetrics: BacktestMetrics;
   readonly efficiency: number | null;
@@ -105,6 +117,8 @@ export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArg
     }
     const best = outcome.ranked.find((v) => v.metrics !== null);
     if (!best) throw new ValidationError(`Window ${w.index}: no variant produced metrics in sample`);
+    // Eligible variants rank first: a best that is not eligible means none was.
+    const fallback = best.eligible ? null : { minTrades: config.objective.minTrades, mostTrades: outcome.ranked.reduce((most, v) => Math.max(most, v.metrics?.tradeCount ?? 0), 0) };
     const spec = variantSpec(config, best.params, args.timeframe);
     if (typeof spec === 'string') throw new ValidationError(`Window ${w.index}: best variant has no runnable spec: ${spec}`);
     initialCash ??= spec.initialCash;
@@ -132,6 +146,8 @@ export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArg
       outOfSample: w.outOfSample,
       bestParams: best.params,
       bestEligible: best.eligible,
+      fallback,
+      outOfSampleOpenPosition: oos.result.openPosition,
       inSampleMetrics: best.metrics!,
       outOfSampleMetrics: oos.result.metrics,
       efficiency: efficiencyRatio(oos.result.metrics.annualizedReturnPct, best.metrics!.annualizedReturnPct),

@@ -15,6 +15,7 @@ export { computeMetrics, drawdownStats, periodsPerYear, type BacktestMetrics, ty
 export { operandKey, POSITION_VARIABLES, type PositionVariable } from './operands.js';
 export { canonicalJson, hashRunInputs, type RunHashInput } from './run-hash.js';
 export { MAX_WARM_UP_BARS, warmUpBarsFor } from './warm-up.js';
+export { EXIT_REASON_WORDS, exitReasonWords } from './exit-reasons.js';
 export {
   BacktestCancelledError,
   isBacktestCancelled,

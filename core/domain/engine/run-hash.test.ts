@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomWalkBars } from '../indicators/random-walk.js';
 import { BAR_FIELDS, sliceBars, type BarColumns } from '../market/bars.js';
+import { withParameterValue } from '../strategy/parameters.js';
+import { buildTemplate } from '../strategy/templates.js';
 import { smaCrossSpec, specOf } from '../test-kit/specs.js';
 import { ENGINE_VERSION } from './backtest.js';
 import { canonicalJson, hashPortfolioInputs, hashRunInputs, SeriesHasher } from './run-hash.js';
@@ -36,8 +38,21 @@ describe('hashRunInputs', () => {
     for (const seed of [1, 2, 3]) {
       const bars = randomWalkBars(5_000 + seed, seed);
       const spec = smaCrossSpec(5, 20 + seed);
-      expect(hashRunInputs({ spec, instrument: { priceTick: 0.01, quantityStep: 0.001 }, timeframe: '1m', bars })).toBe(referenceHash(spec, bars));
+      // Hashes take the spec in the form they were first taken in, version 1 (hashedSpec in run-hash.ts).
+      expect(hashRunInputs({ spec, instrument: { priceTick: 0.01, quantityStep: 0.001 }, timeframe: '1m', bars })).toBe(referenceHash({ ...spec, version: 1 }, bars));
     }
+  });
+
+  it('is the same with or without named parameters and in either spec format version: they change no number the engine reads', () => {
+    const bars = randomWalkBars(1_000, 4);
+    const named = buildTemplate('sma-cross', { fast: 5, slow: 20 });
+    expect(named.parameters?.map((p) => p.name)).toEqual(['fast', 'slow']);
+    const { parameters: _names, ...plain } = named;
+    const input = { instrument: { priceTick: 0.01, quantityStep: 0.001 }, timeframe: '1m' as const, bars };
+    expect(hashRunInputs({ ...input, spec: named })).toBe(hashRunInputs({ ...input, spec: plain }));
+    expect(hashRunInputs({ ...input, spec: named })).toBe(referenceHash({ ...plain, version: 1 }, bars));
+    // A number changed through its parameter is a different run.
+    expect(hashRunInputs({ ...input, spec: withParameterValue(named, 'slow', 21) })).not.toBe(hashRunInputs({ ...input, spec: named }));
   });
 
   it('changes when one bar value changes', () => {

@@ -88,7 +88,7 @@ export function hashRunInputs(input: RunHashInput): string {
   h.string(ENGINE_VERSION);
   h.string(
     canonicalJson({
-      spec: input.spec,
+      spec: hashedSpec(input.spec),
       instrument: { priceTick: input.instrument.priceTick, quantityStep: input.instrument.quantityStep },
       timeframe: input.timeframe,
       magnifier: input.magnifier !== false,
@@ -99,6 +99,18 @@ export function hashRunInputs(input: RunHashInput): string {
   hashBars(h, input.bars);
   if (input.magnifierBars && input.magnifier !== false) hashBars(h, input.magnifierBars);
   return h.hex();
+}
+
+/**
+ * The spec as a run's hash takes it: what the engine reads, in the form hashes were first
+ * taken in (spec version 1). A spec's parameters only name numbers that sit in their
+ * fields already, and a later format version that changes no number the engine reads
+ * changes nothing a run computes, so neither moves the hash: a run of a spec without
+ * parameters hashes as it did before version 2, and naming a number changes no run.
+ */
+function hashedSpec(spec: StrategySpec): unknown {
+  const { parameters: _names, ...read } = spec;
+  return { ...read, version: 1 };
 }
 
 function hashBars(h: Fnv64, bars: BarColumns): void {

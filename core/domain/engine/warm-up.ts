@@ -58,7 +58,7 @@ export function warmUpBarsFor(spec: StrategySpec, timeframe: Timeframe): number 
  * completed buckets only: its lookback plus the current bucket plus a partial first one,
  * in base bars at most (htf / base) per bucket.
  */
-function operandWarmUpBars(operand: VariableOperand, timeframe: Timeframe, extra: number): number {
+export function operandWarmUpBars(operand: VariableOperand, timeframe: Timeframe, extra = 0): number {
   const own = variableWarmUpBars(operand, operand.timeframe ?? timeframe) + extra;
   if (operand.timeframe === undefined || operand.timeframe === timeframe) return own;
   const ratio = Math.max(1, Math.ceil(timeframeMs(operand.timeframe) / timeframeMs(timeframe)));

@@ -11,9 +11,9 @@ describe('nearest timeframes', () => {
 
   it('names the stored timeframes on either side of an unknown one', () => {
     expect(nearestTimeframes('2m')).toEqual(['1m', '5m']);
-    expect(nearestTimeframes('30m')).toEqual(['15m', '1h']);
+    expect(nearestTimeframes('20m')).toEqual(['15m', '30m']);
     expect(nearestTimeframes('2h')).toEqual(['1h', '4h']);
     expect(nearestTimeframes('1w')).toEqual(['4h', '1d']);
-    expect(nearestTimeframes('hourly')).toEqual(['1m', '5m', '15m', '1h', '4h', '1d']);
+    expect(nearestTimeframes('hourly')).toEqual(['1m', '5m', '15m', '30m', '1h', '4h', '1d']);
   });
 });

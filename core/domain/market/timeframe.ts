@@ -1,6 +1,6 @@
 import { DomainError } from '../errors.js';
 
-export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
+export const TIMEFRAMES = ['1m', '5m', '15m', '30m', '1h', '4h', '1d'] as const;
 export type Timeframe = (typeof TIMEFRAMES)[number];
 
 const MINUTE_MS = 60_000;
@@ -8,6 +8,7 @@ const DURATION_MS: Readonly<Record<Timeframe, number>> = {
   '1m': MINUTE_MS,
   '5m': 5 * MINUTE_MS,
   '15m': 15 * MINUTE_MS,
+  '30m': 30 * MINUTE_MS,
   '1h': 60 * MINUTE_MS,
   '4h': 240 * MINUTE_MS,
   '1d': 1440 * MINUTE_MS,
@@ -40,4 +41,14 @@ export function bucketStart(ts: number, tf: Timeframe): number {
 export function bucketCeil(ts: number, tf: Timeframe): number {
   const start = bucketStart(ts, tf);
   return start === ts ? ts : start + DURATION_MS[tf];
+}
+
+/**
+ * The timeframes a run can use on an instrument whose stored series have `stored`
+ * timeframes: each stored one, and every timeframe above 1m when 1m bars are stored
+ * (resampled from them, as the backtest's bar source does). In TIMEFRAMES order.
+ */
+export function derivableTimeframes(stored: Iterable<Timeframe>): Timeframe[] {
+  const have = new Set(stored);
+  return TIMEFRAMES.filter((tf) => have.has(tf) || have.has('1m'));
 }

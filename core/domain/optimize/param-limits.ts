@@ -2,6 +2,7 @@ import { DomainError } from '../errors.js';
 import { findVariable } from '../strategy/catalog.js';
 import { limitViolation, type NumberLimit } from '../strategy/limits.js';
 import { paramLimit, paramName, specField, specFieldName, TRIGGER_BARS_FIELD, type SpecField } from '../strategy/spec-fields.js';
+import { findParameter, parameterLabel } from '../strategy/parameters.js';
 import type { StrategySpec } from '../strategy/spec.js';
 import { findTemplate } from '../strategy/templates.js';
 import type { ParamRange } from './param-space.js';
@@ -45,9 +46,37 @@ export function specPathLimit(spec: StrategySpec, path: string): ParamLimit | nu
   return null;
 }
 
-/** The limit of one optimized parameter of a source (a template parameter or a spec path), or null. */
+/**
+ * The limit of a spec's named parameter: what every field it sets allows (the highest
+ * minimum, the lowest maximum, whole numbers if any field wants them), named by its label;
+ * null when it is no parameter or none of its fields is bounded.
+ */
+export function specParameterLimit(spec: StrategySpec, name: string): ParamLimit | null {
+  const parameter = findParameter(spec, name);
+  if (!parameter) return null;
+  let limit: NumberLimit | null = null;
+  for (const path of parameter.paths) {
+    const found = specPathLimit(spec, path)?.limit;
+    if (!found) continue;
+    if (!limit) {
+      limit = found;
+      continue;
+    }
+    const min = Math.max(limit.min, found.min);
+    limit = {
+      min,
+      max: Math.min(limit.max, found.max),
+      step: Math.max(limit.step, found.step),
+      ...((limit.min === min && limit.aboveMin) || (found.min === min && found.aboveMin) ? { aboveMin: true } : {}),
+      ...(limit.integer || found.integer ? { integer: true } : {}),
+    };
+  }
+  return limit ? { label: parameterLabel(parameter), limit } : null;
+}
+
+/** The limit of one optimized parameter of a source (a template parameter, a spec's named parameter or a spec path), or null. */
 export function sourceParamLimit(source: SweepSource, name: string): ParamLimit | null {
-  if (source.kind === 'spec') return specPathLimit(source.spec, name);
+  if (source.kind === 'spec') return findParameter(source.spec, name) ? specParameterLimit(source.spec, name) : specPathLimit(source.spec, name);
   const param = findTemplate(source.templateId)?.params.find((p) => p.name === name);
   return param ? { label: param.label, limit: paramLimit(param) } : null;
 }

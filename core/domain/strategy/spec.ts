@@ -3,8 +3,13 @@ import type { Timeframe } from '../market/timeframe.js';
 /**
  * The strategy spec: versioned JSON built from parts (variables, triggers, groups,
  * rules) so the GUI can render and edit every part from data. Numbers only; no code.
+ *
+ * Versions (upgradeSpec in spec-version.ts reads every earlier one):
+ * 1. the first format;
+ * 2. adds `parameters`, the strategy's named numbers. Nothing else changed: a version 1
+ *    spec is a version 2 spec without parameters.
  */
-export const SPEC_VERSION = 1 as const;
+export const SPEC_VERSION = 2 as const;
 
 /** A value from the trading variables catalog, e.g. `{ variable: 'sma', params: { period: 20 } }`. */
 export interface VariableOperand {
@@ -149,6 +154,23 @@ export interface PortfolioRules {
   readonly universe?: Universe;
 }
 
+/**
+ * A named parameter (spec version 2): one number the strategy is tuned by, held by the
+ * fields at `paths`, which always hold the same value (the validator says so when they
+ * do not). The numbers stay in their fields, so the engine reads a spec with parameters
+ * as one without; the names are what Optimize, walk-forward, constraints ('fast<slow'),
+ * summaries and reports call those numbers. An SMA cross has `fast` at the entry's and
+ * the exit's fast SMA period, `slow` at both slow ones.
+ */
+export interface SpecParameter {
+  /** 'fast': a letter or underscore, then letters, digits or underscores (PARAMETER_NAME), so it never reads as a spec path. */
+  readonly name: string;
+  /** What the builder and reports call it ('Fast period'); default: the name. */
+  readonly label?: string;
+  /** The number fields it sets, as spec paths in the validator's form ('entry.long.children[0].left.params.period'); at least one. */
+  readonly paths: readonly string[];
+}
+
 export interface StrategySpec {
   readonly version: typeof SPEC_VERSION;
   readonly name: string;
@@ -163,4 +185,6 @@ export interface StrategySpec {
   readonly portfolio?: PortfolioRules;
   /** Paths of validation warnings the user has accepted (e.g. price vs percentage). */
   readonly acceptedWarnings?: readonly string[];
+  /** The named parameters (version 2); absent or empty: none. */
+  readonly parameters?: readonly SpecParameter[];
 }

@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.js';
 import type { ParamDef } from './catalog.js';
+import { formatSpecPath, type PathSegments } from './parameters.js';
 import {
   SPEC_VERSION,
   type Condition,
@@ -10,6 +11,7 @@ import {
   type Operand,
   type Operator,
   type Sizing,
+  type SpecParameter,
   type StrategySpec,
   type VariableOperand,
 } from './spec.js';
@@ -50,7 +52,12 @@ const c = (value: number): Operand => ({ kind: 'constant', value });
 const when = (left: VariableOperand, operator: Operator, right: Operand): Condition => ({ kind: 'trigger', left, operator, right });
 const all = (...children: Condition[]): ConditionGroup => ({ kind: 'group', mode: 'all', children });
 
+/** A number a template parameter sets: the object holding it (shared wherever the rules reuse it) and its key. */
+type Field = readonly [holder: object, key: string];
+
 interface Rules {
+  /** Where each parameter's number sits, by parameter name: found in the built spec by identity, wherever the rules placed it. */
+  readonly fields: Readonly<Record<string, readonly Field[]>>;
   readonly longEntry: ConditionGroup;
   readonly shortEntry: ConditionGroup;
   readonly longExit?: ConditionGroup;
@@ -94,7 +101,7 @@ function defineTemplate(
       }
       const r = rules(resolved);
       const direction = base.direction ?? r.direction;
-      return {
+      const spec: StrategySpec = {
         version: SPEC_VERSION,
         name: base.name ?? name,
         direction,
@@ -111,8 +118,23 @@ function defineTemplate(
         costs: base.costs ?? DEFAULT_COSTS,
         initialCash: base.initialCash ?? DEFAULT_INITIAL_CASH,
       };
+      // The template's parameters stay named in what it builds: a saved SMA cross keeps
+      // `fast` and `slow`, each over the entry's and the exit's SMA.
+      const parameters = params.flatMap((p): SpecParameter[] => {
+        const paths = (r.fields[p.name] ?? []).flatMap(([holder, key]) => pathsOf(spec, holder).map((at) => formatSpecPath([...at, key])));
+        return paths.length > 0 ? [{ name: p.name, label: p.label, paths: [...new Set(paths)] }] : [];
+      });
+      return parameters.length > 0 ? { ...spec, parameters } : spec;
     },
   };
+}
+
+/** The paths at which `target` (by identity) sits in `root`, in document order. */
+function pathsOf(root: unknown, target: object, at: PathSegments = []): PathSegments[] {
+  if (root === target) return [at];
+  if (root === null || typeof root !== 'object') return [];
+  if (Array.isArray(root)) return root.flatMap((child, index) => pathsOf(child, target, [...at, index]));
+  return Object.entries(root).flatMap(([key, child]) => pathsOf(child, target, [...at, key]));
 }
 
 /** Moving-average cross: in on the fast average crossing the slow one, reversing on the opposite cross. */
@@ -127,7 +149,7 @@ function maCross(id: string, name: string, average: 'sma' | 'ema'): StrategyTemp
       const slow = v(average, { period: p['slow']! });
       const up = all(when(fast, 'crossesAbove', slow));
       const down = all(when(fast, 'crossesBelow', slow));
-      return { longEntry: up, shortEntry: down, longExit: down, shortExit: up, direction: 'long' };
+      return { fields: { fast: [[fast.params!, 'period']], slow: [[slow.params!, 'period']] }, longEntry: up, shortEntry: down, longExit: down, shortExit: up, direction: 'long' };
     },
   );
 }
@@ -142,11 +164,14 @@ const TEMPLATES: readonly StrategyTemplate[] = [
     [intParam('period', 'RSI period', 14, 2, 500), numberParam('lower', 'Oversold level', 30, 1, 50, 1), numberParam('upper', 'Overbought level', 70, 50, 99, 1)],
     (p) => {
       const rsi = v('rsi', { period: p['period']! });
+      const lower = c(p['lower']!);
+      const upper = c(p['upper']!);
       return {
-        longEntry: all(when(rsi, 'crossesBelow', c(p['lower']!))),
-        longExit: all(when(rsi, 'crossesAbove', c(p['upper']!))),
-        shortEntry: all(when(rsi, 'crossesAbove', c(p['upper']!))),
-        shortExit: all(when(rsi, 'crossesBelow', c(p['lower']!))),
+        fields: { period: [[rsi.params!, 'period']], lower: [[lower, 'value']], upper: [[upper, 'value']] },
+        longEntry: all(when(rsi, 'crossesBelow', lower)),
+        longExit: all(when(rsi, 'crossesAbove', upper)),
+        shortEntry: all(when(rsi, 'crossesAbove', upper)),
+        shortExit: all(when(rsi, 'crossesBelow', lower)),
         direction: 'long',
       };
     },
@@ -160,6 +185,7 @@ const TEMPLATES: readonly StrategyTemplate[] = [
       const params = { period: p['period']!, stdDev: p['stdDev']! };
       const close = v('close');
       return {
+        fields: { period: [[params, 'period']], stdDev: [[params, 'stdDev']] },
         longEntry: all(when(close, 'crossesAbove', v('bollinger', params, 'upper'))),
         longExit: all(when(close, 'crossesBelow', v('bollinger', params, 'middle'))),
         shortEntry: all(when(close, 'crossesBelow', v('bollinger', params, 'lower'))),
@@ -178,6 +204,7 @@ const TEMPLATES: readonly StrategyTemplate[] = [
       const line = v('macd', params, 'line');
       const signal = v('macd', params, 'signal');
       return {
+        fields: { fast: [[params, 'fast']], slow: [[params, 'slow']], signal: [[params, 'signal']] },
         longEntry: all(when(line, 'crossesAbove', signal), when(line, '>', c(0))),
         longExit: all(when(line, 'crossesBelow', signal)),
         shortEntry: all(when(line, 'crossesBelow', signal), when(line, '<', c(0))),
@@ -199,12 +226,16 @@ const TEMPLATES: readonly StrategyTemplate[] = [
     (p) => {
       // The channel includes the current bar, so close > highest high can never hold: the
       // breakout is the bar's high reaching the channel, i.e. a new `period`-bar high.
+      const entryChannel = { period: p['period']! };
+      const exitChannel = { period: p['exitPeriod']! };
+      const stopLoss = { kind: 'atr', multiple: p['atrMultiple']!, period: p['atrPeriod']! } as const;
       return {
-        longEntry: all(when(v('high'), '>=', v('highest', { period: p['period']! }))),
-        longExit: all(when(v('low'), '<=', v('lowest', { period: p['exitPeriod']! }))),
-        shortEntry: all(when(v('low'), '<=', v('lowest', { period: p['period']! }))),
-        shortExit: all(when(v('high'), '>=', v('highest', { period: p['exitPeriod']! }))),
-        management: { stopLoss: { kind: 'atr', multiple: p['atrMultiple']!, period: p['atrPeriod']! } },
+        fields: { period: [[entryChannel, 'period']], exitPeriod: [[exitChannel, 'period']], atrPeriod: [[stopLoss, 'period']], atrMultiple: [[stopLoss, 'multiple']] },
+        longEntry: all(when(v('high'), '>=', v('highest', entryChannel))),
+        longExit: all(when(v('low'), '<=', v('lowest', exitChannel))),
+        shortEntry: all(when(v('low'), '<=', v('lowest', entryChannel))),
+        shortExit: all(when(v('high'), '>=', v('highest', exitChannel))),
+        management: { stopLoss },
         direction: 'long',
       };
     },

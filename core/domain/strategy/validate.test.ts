@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findVariable } from './catalog.js';
 import type { Condition, ConditionGroup, StrategySpec, Trigger, VariableOperand } from './spec.js';
-import { buildTemplate } from './templates.js';
+import { buildTemplate, listTemplates } from './templates.js';
 import { MAX_STRATEGY_NAME_LENGTH, SPEC_LIMITS } from './limits.js';
 import { comparisonVerdict, isRunnable, validateSpec, VALUE_PROBLEM_CODES, type Problem } from './validate.js';
 
@@ -12,7 +12,8 @@ const v = (variable: string, params?: Record<string, number>, output?: string): 
   ...(output ? { output } : {}),
 });
 const all = (...children: Condition[]): ConditionGroup => ({ kind: 'group', mode: 'all', children });
-const base = buildTemplate('sma-cross');
+// The rules are replaced below: without the template's parameters, which name its SMA periods.
+const { parameters: _names, ...base } = buildTemplate('sma-cross');
 
 /** A long-only spec whose single entry trigger is `trigger`, with a stop so exits can fire. */
 function withEntry(trigger: Condition, extra: Partial<StrategySpec> = {}): StrategySpec {
@@ -23,6 +24,10 @@ const codesAt = (problems: readonly Problem[]): string[] => problems.map((p) => 
 
 describe('validateSpec', () => {
   it('accepts the template specs without problems', () => {
+    for (const template of listTemplates()) {
+      expect(validateSpec(template.build({}))).toEqual({ errors: [], warnings: [], accepted: [], notices: [] });
+      expect(validateSpec(template.build({}, { direction: 'both' }))).toEqual({ errors: [], warnings: [], accepted: [], notices: [] });
+    }
     const result = validateSpec(base);
     expect(result).toEqual({ errors: [], warnings: [], accepted: [], notices: [] });
     expect(isRunnable(result)).toBe(true);

@@ -2,6 +2,8 @@ import { timeframeMs, type Timeframe } from '../market/timeframe.js';
 import { findOutput, findVariable, type ComparisonGroup, type OutputDef, type VariableDef } from './catalog.js';
 import { limitViolation, MAX_STRATEGY_NAME_LENGTH, type NumberLimit } from './limits.js';
 import { paramName, SPEC_FIELDS, TRIGGER_BARS_FIELD, type SpecFieldPath } from './spec-fields.js';
+import { numberAt } from '../optimize/spec-path.js';
+import { canonicalSpecPath, isParameterRoot, PARAMETER_NAME } from './parameters.js';
 import type { Condition, ConditionGroup, Distance, Operand, PortfolioRules, Side, StrategySpec, Trigger, VariableOperand } from './spec.js';
 
 /** One problem found in a spec: where (a path into the spec), what (a code) and a sentence for people. */
@@ -41,7 +43,10 @@ export type ProblemCode =
   | 'invalidCosts'
   | 'invalidInitialCash'
   | 'invalidPortfolio'
-  | 'portfolioRule';
+  | 'portfolioRule'
+  | 'invalidParameter'
+  | 'parameterPath'
+  | 'parameterValuesDiffer';
 
 /**
  * Problems of a single field holding a value outside what it may hold (a range, a whole
@@ -59,6 +64,8 @@ export const VALUE_PROBLEM_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode
   'invalidCosts',
   'invalidInitialCash',
   'invalidPortfolio',
+  'invalidParameter',
+  'parameterValuesDiffer',
 ]);
 
 export interface ValidateOptions {
@@ -209,6 +216,7 @@ export function validateSpec(spec: StrategySpec, options: ValidateOptions = {}):
   checkCosts(spec, out);
   checkField(spec.initialCash, 'initialCash', 'invalidInitialCash', 'Initial cash', out);
   if (spec.portfolio) checkPortfolio(spec, spec.portfolio, out, options);
+  checkParameters(spec, out);
   return { errors: out.errors, warnings: out.warnings, accepted: out.accepted, notices: out.notices };
 }
 
@@ -429,4 +437,55 @@ function checkPortfolio(spec: StrategySpec, p: PortfolioRules, out: Collector, o
   } else if (u && u.tag.trim() === '') {
     out.error('portfolio.universe.tag', 'portfolioRule', 'The universe tag is empty; name a tag or list symbols.');
   }
+}
+
+/**
+ * The named parameters: each a valid, unique name over at least one number field, no field
+ * in two parameters, and a parameter's fields holding one value (what the builder keeps
+ * and a sweep sets; a spec edited by hand may break it). A name or a value is refused on
+ * save like any bad value; a path to nothing ('parameterPath': its condition was replaced
+ * or removed) only blocks a run, as an unfinished strategy does.
+ */
+function checkParameters(spec: StrategySpec, out: Collector): void {
+  const names = new Set<string>();
+  const owners = new Map<string, string>();
+  (spec.parameters ?? []).forEach((parameter, index) => {
+    const at = `parameters[${index}]`;
+    if (!PARAMETER_NAME.test(parameter.name)) {
+      out.error(`${at}.name`, 'invalidParameter', `"${parameter.name}" is not a parameter name: use a letter or _ first, then letters, digits or _ (40 at most).`);
+    } else if (names.has(parameter.name)) {
+      out.error(`${at}.name`, 'invalidParameter', `There are two parameters named "${parameter.name}".`);
+    }
+    names.add(parameter.name);
+    if (parameter.paths.length === 0) out.error(`${at}.paths`, 'parameterPath', `Parameter "${parameter.name}" sets no field.`);
+    let first: { path: string; value: number } | null = null;
+    parameter.paths.forEach((path, j) => {
+      const where = `${at}.paths[${j}]`;
+      const canonical = canonicalSpecPath(path);
+      let value: number | null = null;
+      try {
+        if (canonical !== null && isParameterRoot(canonical)) value = numberAt(spec, canonical);
+      } catch {
+        value = null;
+      }
+      if (canonical === null || value === null) {
+        out.error(where, 'parameterPath', `Parameter "${parameter.name}" names ${path}, which is no number field of the strategy.`);
+        return;
+      }
+      const owner = owners.get(canonical);
+      if (owner !== undefined) {
+        out.error(where, 'invalidParameter', `${canonical} is in parameter "${owner}" and in "${parameter.name}"; a field belongs to one parameter.`);
+        return;
+      }
+      owners.set(canonical, parameter.name);
+      if (first === null) first = { path: canonical, value };
+      else if (value !== first.value) {
+        out.error(
+          canonical,
+          'parameterValuesDiffer',
+          `Parameter "${parameter.name}" holds ${first.value} at ${first.path} but ${value} here: the fields of a parameter hold one value.`,
+        );
+      }
+    });
+  });
 }

@@ -34,7 +34,7 @@ export function not(...children: Condition[]): ConditionGroup {
  */
 export function specOf(parts: Partial<Omit<StrategySpec, 'version'>> & { management?: Management; sizing?: Sizing } = {}): StrategySpec {
   return {
-    version: 1,
+    version: 2,
     name: 'test',
     direction: 'long',
     entry: {},

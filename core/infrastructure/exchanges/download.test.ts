@@ -234,7 +234,7 @@ describe('download from Binance (local server)', () => {
     expect(() => source('binanse')).toThrow('Unknown exchange "binanse". Closest: binance.');
     // An exchange without the timeframe says which of the workstation's it has, before asking it anything.
     await expect(source('coinbase').describeMarket('BTC/USD', '4h')).rejects.toThrow(
-      new ValidationError("Coinbase Advanced has no 4h candles; of the workstation's timeframes it offers 1m, 5m, 15m, 1h, 1d (all of its own: 1m, 5m, 15m, 30m, 1h, 2h, 6h, 1d)"),
+      new ValidationError("Coinbase Advanced has no 4h candles; of the workstation's timeframes it offers 1m, 5m, 15m, 30m, 1h, 1d (all of its own: 1m, 5m, 15m, 30m, 1h, 2h, 6h, 1d)"),
     );
 
     // A feed that goes bad after the first slice: that slice stays, the bad one is refused whole.

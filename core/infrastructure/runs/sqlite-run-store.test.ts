@@ -140,6 +140,17 @@ describe('SqliteRunStore', () => {
     expect(store.list({ hash: 'c'.repeat(64) }).total).toBe(0);
   });
 
+  it('marks a listed run that repeats an earlier one of the same hash with the first of them', () => {
+    const hashes = ['a'.repeat(64), 'b'.repeat(64), 'a'.repeat(64), 'a'.repeat(64)];
+    const saved = hashes.map((hash, k) => store.save({ ...newRun(k), hash }));
+    const listed = store.list().runs;
+    expect(listed.map((r) => r.id)).toEqual([saved[3]!.id, saved[2]!.id, saved[1]!.id, saved[0]!.id]);
+    const first = { id: saved[0]!.id, createdAt: saved[0]!.createdAt };
+    expect(listed.map((r) => r.repeatOf ?? null)).toEqual([first, first, null, null]);
+    // Also when the first run is off the page.
+    expect(store.list({ limit: 1 }).runs[0]!.repeatOf).toEqual(first);
+  });
+
   it("lists a sweep variant's parameters with its run (ten variants of one sweep are told apart), and nothing else of the extras", () => {
     const variant = (index: number, fast: number) => ({ sweepId: 'sw1', sweepName: 'SMA sweep', index, params: { fast, slow: 50 } });
     const plain = store.save(newRun(1));

@@ -20,6 +20,7 @@ import type { Marker, Trade } from '../../domain/engine/types.js';
 import { instrumentId, runId, strategyId, type RunId } from '../../domain/market/ids.js';
 import { parseTimeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
+import { upgradeSpec } from '../../domain/strategy/spec-version.js';
 import { equityOverview } from '../../application/charts/downsample.js';
 import { newRunId } from './run-id.js';
 import { markerAt, packMarkers, packTrades, tradeAt, type FillColumns } from './fill-columns.js';
@@ -58,6 +59,14 @@ interface RunRow {
 
 /** What a list reads of a run: the small columns, and of the extras only the sweep variant (JSON text, a few dozen bytes). */
 type SummaryRow = Omit<RunRow, 'spec_json' | 'extras_json'> & { sweep_variant_json: string | null };
+
+/** A listed run with the first earlier run of its hash, if any (see RunSummary.repeatOf). */
+type ListRow = SummaryRow & { repeat_of_id: string | null; repeat_of_at: number | null };
+
+// The first run stored before this one with the same hash: a lookup in runs_hash per listed
+// run (a hash has a handful of runs), so a list can mark a re-run of identical inputs.
+const EARLIER_SAME_HASH = 'FROM runs p WHERE p.hash = runs.hash AND (p.created_at < runs.created_at OR (p.created_at = runs.created_at AND p.id < runs.id)) ORDER BY p.created_at, p.id LIMIT 1';
+const REPEAT_COLUMNS = `(SELECT p.id ${EARLIER_SAME_HASH}) AS repeat_of_id, (SELECT p.created_at ${EARLIER_SAME_HASH}) AS repeat_of_at`;
 
 // The variant is taken out in SQL, so a list of 200 runs sends 200 small texts, not the
 // extras; `->` gives JSON text whatever the value's type, and a run whose extras are not
@@ -161,9 +170,17 @@ export class SqliteRunStore implements RunStore {
         params['hash'] = query.hash;
       }
       const filter = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
-      const rows = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM runs ${filter} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`).all(params) as SummaryRow[];
+      const rows = db
+        .prepare(`SELECT ${SUMMARY_COLUMNS}, ${REPEAT_COLUMNS} FROM runs ${filter} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`)
+        .all(params) as ListRow[];
       const { total } = db.prepare(`SELECT count(*) AS total FROM runs ${filter}`).get(params) as { total: number };
-      return { runs: rows.map((r) => toSummary(r, r.sweep_variant_json === null ? undefined : JSON.parse(r.sweep_variant_json))), total };
+      return {
+        runs: rows.map((r) => {
+          const summary = toSummary(r, r.sweep_variant_json === null ? undefined : JSON.parse(r.sweep_variant_json));
+          return r.repeat_of_id === null || r.repeat_of_at === null ? summary : { ...summary, repeatOf: { id: runId(r.repeat_of_id), createdAt: r.repeat_of_at } };
+        }),
+        total,
+      };
     })();
   }
 
@@ -188,7 +205,7 @@ export class SqliteRunStore implements RunStore {
       const extras = JSON.parse(row.extras_json) as RunExtras;
       return {
         ...toSummary(row, extras.sweepVariant),
-        spec: JSON.parse(row.spec_json) as StrategySpec,
+        spec: upgradeSpec(JSON.parse(row.spec_json)) as StrategySpec,
         extras,
         ascendingTradeFields: ascending,
       };

@@ -193,7 +193,10 @@ export class BarSource {
 
   /** The series' change counter, or null when the series has no stored bars. */
   private version(db: Connection, id: InstrumentId, timeframe: Timeframe): number | null {
-    const exists = db.prepare('SELECT 1 FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? LIMIT 1').get(id, timeframe);
+    // A series a delete hides has none (the delete may be undone: then its version moves on).
+    const exists = db
+      .prepare('SELECT 1 FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND NOT EXISTS (SELECT 1 FROM bar_deletions WHERE instrument_id = ? AND timeframe = ?) LIMIT 1')
+      .get(id, timeframe, id, timeframe);
     if (!exists) return null;
     const row = db.prepare('SELECT version FROM series_versions WHERE instrument_id = ? AND timeframe = ?').get(id, timeframe) as
       | { version: number }

@@ -1,5 +1,5 @@
-import type { BarStore, Coverage, Gap, MergeResult, SeriesSummary } from '../../application/data/bar-store.js';
-import { NotFoundError, ValidationError } from '../../application/errors.js';
+import type { BarDeletion, BarStore, Coverage, Gap, MergeResult, SeriesSummary } from '../../application/data/bar-store.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../application/errors.js';
 import { allocateBars, assertValidBars, sliceBars, type BarColumns } from '../../domain/market/bars.js';
 import { DomainError } from '../../domain/errors.js';
 import { instrumentId, type InstrumentId } from '../../domain/market/ids.js';
@@ -73,7 +73,8 @@ const SERIES_SUMMARY = `
            session_closures, hour_mask,
            LAG(end_ts) OVER (PARTITION BY instrument_id, timeframe ORDER BY start_ts) AS prev_end,
            LAG(hour_mask) OVER (PARTITION BY instrument_id, timeframe ORDER BY start_ts) AS prev_mask
-    FROM bar_chunks
+    FROM bar_chunks b
+    WHERE NOT EXISTS (SELECT 1 FROM bar_deletions d WHERE d.instrument_id = b.instrument_id AND d.timeframe = b.timeframe)
   )
   SELECT c.instrument_id AS instrumentId, c.timeframe AS timeframe, MIN(c.start_ts) AS firstTs, MAX(c.end_ts) AS lastTs,
          SUM(c.bar_count) AS barCount, SUM(c.gap_count) AS innerGaps, SUM(c.weekend_closures) AS innerClosures,
@@ -113,6 +114,8 @@ export class SqliteBarStore implements BarStore {
       if (error instanceof DomainError) throw new ValidationError(error.message);
       throw error;
     }
+    const hidden = this.statement(this.writer, `SELECT 1 FROM instruments WHERE symbol = ? AND NOT ${INSTRUMENT_VISIBLE}`).get(draft.symbol);
+    if (hidden) throw deletedMeanwhile(draft.symbol, null);
     const row = this.statement(
       this.writer,
       // A draft without a source (an import from files) keeps the source already stored.
@@ -136,12 +139,18 @@ export class SqliteBarStore implements BarStore {
   }
 
   findInstrument(symbol: string): Instrument | null {
-    const row = this.statement(this.readConnection(), 'SELECT * FROM instruments WHERE symbol = ?').get<InstrumentRow>(symbol);
+    const row = this.statement(this.readConnection(), `SELECT * FROM instruments WHERE symbol = ? AND ${INSTRUMENT_VISIBLE}`).get<InstrumentRow>(symbol);
     return row ? toInstrument(row) : null;
   }
 
   listInstruments(): Instrument[] {
-    return this.statement(this.readConnection(), 'SELECT * FROM instruments ORDER BY symbol').all<InstrumentRow>().map(toInstrument);
+    return this.statement(this.readConnection(), `SELECT * FROM instruments WHERE ${INSTRUMENT_VISIBLE} ORDER BY symbol`).all<InstrumentRow>().map(toInstrument);
+  }
+
+  everHeldInstruments(): boolean {
+    // series_versions keeps a row per series ever written, also after a delete removed its bars and instrument.
+    const row = this.statement(this.readConnection(), 'SELECT EXISTS (SELECT 1 FROM instruments) OR EXISTS (SELECT 1 FROM series_versions) AS held').get<{ held: number }>();
+    return row?.held === 1;
   }
 
   setInstrumentTags(id: InstrumentId, tags: readonly string[]): void {
@@ -161,7 +170,8 @@ export class SqliteBarStore implements BarStore {
   instrumentsTagged(tag: string): Instrument[] {
     return this.statement(
       this.readConnection(),
-      'SELECT i.* FROM instrument_tags t JOIN instruments i ON i.id = t.instrument_id WHERE t.tag = ? ORDER BY i.symbol',
+      // A deleted instrument (still undoable) is in no universe.
+      `SELECT instruments.* FROM instrument_tags t JOIN instruments ON instruments.id = t.instrument_id WHERE t.tag = ? AND ${INSTRUMENT_VISIBLE} ORDER BY instruments.symbol`,
     )
       .all<InstrumentRow>(tag.trim())
       .map(toInstrument);
@@ -222,11 +232,15 @@ export class SqliteBarStore implements BarStore {
   }
 
   seriesVersion(id: InstrumentId, timeframe: Timeframe): number {
-    const row = this.statement(this.readConnection(), 'SELECT version FROM series_versions WHERE instrument_id = ? AND timeframe = ?').get<{ version: number }>(id, timeframe);
+    const db = this.readConnection();
+    // A series with nothing to read (deleted, or hidden by a delete) is no stored series: 0.
+    if (this.hidden(db, id, timeframe) || !this.statement(db, 'SELECT 1 FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? LIMIT 1').get(id, timeframe)) return 0;
+    const row = this.statement(db, 'SELECT version FROM series_versions WHERE instrument_id = ? AND timeframe = ?').get<{ version: number }>(id, timeframe);
     return row?.version ?? 0;
   }
 
   readBars(id: InstrumentId, timeframe: Timeframe, fromTs: number = MIN_TS, toTs: number = MAX_TS): BarColumns {
+    if (this.hidden(this.readConnection(), id, timeframe)) return allocateUninitialisedBars(0);
     const rows = this.statement(this.readConnection(), CHUNKS_IN_RANGE, true).all<ChunkRow>({ id, tf: timeframe, from: fromTs, to: toTs });
     // First pass: the slice of each chunk inside the range, to allocate the output once.
     const bounds = new Int32Array(rows.length * 2);
@@ -258,7 +272,7 @@ export class SqliteBarStore implements BarStore {
    * `beforeTs`. A run's warm-up reads from there (workers/lib/bar-source.ts).
    */
   startOfBarsBefore(id: InstrumentId, timeframe: Timeframe, beforeTs: number, count: number, bucketOf?: (ts: number) => number): number | null {
-    if (!(count > 0)) return null;
+    if (!(count > 0) || this.hidden(this.readConnection(), id, timeframe)) return null;
     let before = beforeTs;
     let groups = 0;
     let last = Number.NaN;
@@ -282,6 +296,7 @@ export class SqliteBarStore implements BarStore {
   }
 
   *iterateChunks(id: InstrumentId, timeframe: Timeframe, fromTs: number = MIN_TS, toTs: number = MAX_TS): Generator<BarColumns> {
+    if (this.hidden(this.readConnection(), id, timeframe)) return;
     // One indexed query per chunk rather than one open cursor: the connection stays free
     // between yields, and an abandoned iteration leaves nothing open.
     let from = fromTs;
@@ -316,6 +331,7 @@ export class SqliteBarStore implements BarStore {
     return this.transaction(() => {
       const db = this.writer;
       if (!this.statement(db, 'SELECT 1 FROM instruments WHERE id = ?').get(id)) throw new NotFoundError(`No instrument with id ${id}`);
+      if (this.hidden(db, id, timeframe)) throw deletedMeanwhile(this.symbolOf(id), timeframe);
       const n = bars.ts.length;
       if (n === 0) return { inserted: 0, replaced: 0, totalAfter: this.seriesCount(id, timeframe) };
       const first = bars.ts[0]!;
@@ -349,6 +365,7 @@ export class SqliteBarStore implements BarStore {
     }
     const db = this.readConnection();
     return db.transaction((): Coverage => {
+      if (this.hidden(db, id, timeframe)) return { instrumentId: id, timeframe, firstTs: null, lastTs: null, barCount: 0, gaps: [], weekendClosures: 0, sessionClosures: 0 };
       const metas = this.statement(
         db,
         `SELECT start_ts, end_ts, bar_count, max_step_ms, saturday_bars, hour_mask FROM bar_chunks
@@ -406,6 +423,101 @@ export class SqliteBarStore implements BarStore {
     return this.writer.transaction(fn)();
   }
 
+  hideSeries(deletion: Omit<BarDeletion, 'instrument'> & { readonly instrumentId: InstrumentId }): void {
+    this.transaction(() => {
+      const db = this.writer;
+      const insert = this.statement(
+        db,
+        'INSERT INTO bar_deletions (instrument_id, timeframe, deletion_id, deleted_at, whole_instrument, final_at) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      for (const timeframe of deletion.timeframes) {
+        if (this.hidden(db, deletion.instrumentId, timeframe)) throw new ConflictError(`${this.symbolOf(deletion.instrumentId)} ${timeframe} is deleted already`);
+        insert.run(deletion.instrumentId, timeframe, deletion.id, deletion.deletedAt, deletion.wholeInstrument ? 1 : 0, deletion.finalAt);
+        this.bumpVersion(deletion.instrumentId, timeframe);
+      }
+    });
+  }
+
+  restoreDeletion(id: string): boolean {
+    return this.transaction(() => {
+      const rows = this.deletionRows(id);
+      if (rows.length === 0 || rows[0]!.final_at !== null) return false;
+      this.statement(this.writer, 'DELETE FROM bar_deletions WHERE deletion_id = ?').run(id);
+      for (const row of rows) this.bumpVersion(row.instrument_id, row.timeframe);
+      return true;
+    });
+  }
+
+  finalizeDeletion(id: string, at: number): boolean {
+    return this.statement(this.writer, 'UPDATE bar_deletions SET final_at = ? WHERE deletion_id = ? AND final_at IS NULL').run(at, id).changes > 0 || this.deletionRows(id).length > 0;
+  }
+
+  purgeDeletion(id: string, maxChunks: number): number {
+    return this.transaction(() => {
+      const db = this.writer;
+      const rows = this.deletionRows(id);
+      // An undoable delete keeps its bars: only a final one is removed.
+      if (rows.length === 0 || rows[0]!.final_at === null) return 0;
+      let budget = Math.max(1, Math.floor(maxChunks));
+      const remove = this.statement(db, 'DELETE FROM bar_chunks WHERE rowid IN (SELECT rowid FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? LIMIT ?)');
+      for (const row of rows) {
+        if (budget === 0) break;
+        budget -= remove.run(row.instrument_id, row.timeframe, budget).changes;
+      }
+      let left = 0;
+      const count = this.statement(db, 'SELECT count(*) AS n FROM bar_chunks WHERE instrument_id = ? AND timeframe = ?');
+      for (const row of rows) left += count.get<{ n: number }>(row.instrument_id, row.timeframe)!.n;
+      if (left === 0 && rows.length > 0) {
+        this.statement(db, 'DELETE FROM bar_deletions WHERE deletion_id = ?').run(id);
+        // The instrument goes with its last bars; its series_versions rows stay, so a later
+        // series under a reused id still gets versions no cache has seen.
+        if (rows[0]!.whole_instrument === 1) this.statement(db, 'DELETE FROM instruments WHERE id = ?').run(rows[0]!.instrument_id);
+      }
+      return left;
+    });
+  }
+
+  listDeletions(): BarDeletion[] {
+    const rows = this.statement(
+      this.readConnection(),
+      `SELECT d.deletion_id, d.deleted_at, d.whole_instrument, d.final_at, d.timeframe, i.* FROM bar_deletions d JOIN instruments i ON i.id = d.instrument_id ORDER BY d.deleted_at, d.deletion_id`,
+    ).all<InstrumentRow & { deletion_id: string; deleted_at: number; whole_instrument: number; final_at: number | null; timeframe: string }>();
+    const out = new Map<string, BarDeletion & { timeframes: Timeframe[] }>();
+    for (const row of rows) {
+      if (!isTimeframe(row.timeframe)) continue;
+      const known = out.get(row.deletion_id);
+      if (known) known.timeframes.push(row.timeframe);
+      else
+        out.set(row.deletion_id, {
+          id: row.deletion_id,
+          instrument: toInstrument(row),
+          timeframes: [row.timeframe],
+          wholeInstrument: row.whole_instrument === 1,
+          deletedAt: row.deleted_at,
+          finalAt: row.final_at,
+        });
+    }
+    return [...out.values()].map((d) => ({ ...d, timeframes: d.timeframes.sort((a, b) => TIMEFRAMES.indexOf(a) - TIMEFRAMES.indexOf(b)) }));
+  }
+
+  /** True when a delete hides the series (it can still be undone; its bars are not removed yet). */
+  private hidden(db: Connection, id: InstrumentId | number, timeframe: string): boolean {
+    return this.statement(db, 'SELECT 1 FROM bar_deletions WHERE instrument_id = ? AND timeframe = ?').get(id, timeframe) !== undefined;
+  }
+
+  private deletionRows(id: string): { instrument_id: number; timeframe: string; whole_instrument: number; final_at: number | null }[] {
+    return this.statement(this.writer, 'SELECT instrument_id, timeframe, whole_instrument, final_at FROM bar_deletions WHERE deletion_id = ?').all(id);
+  }
+
+  /** Readers' caches key on the version: hiding or bringing back a series must change it. */
+  private bumpVersion(id: InstrumentId | number, timeframe: string): void {
+    this.statement(this.writer, 'INSERT INTO series_versions VALUES (?, ?, 1) ON CONFLICT (instrument_id, timeframe) DO UPDATE SET version = version + 1').run(id, timeframe);
+  }
+
+  private symbolOf(id: InstrumentId | number): string {
+    return this.statement(this.writer, 'SELECT symbol FROM instruments WHERE id = ?').get<{ symbol: string }>(id)?.symbol ?? `instrument ${id}`;
+  }
+
   private writeChunks(id: InstrumentId, timeframe: Timeframe, bars: BarColumns): void {
     const insert = this.statement(
       this.writer,
@@ -460,6 +572,18 @@ export class SqliteBarStore implements BarStore {
     }
     return statement;
   }
+}
+
+/** An instrument no delete hides as a whole (a WHERE clause over instruments). */
+const INSTRUMENT_VISIBLE = 'NOT EXISTS (SELECT 1 FROM bar_deletions d WHERE d.instrument_id = instruments.id AND d.whole_instrument = 1)';
+
+/** A write into bars a delete hides: refused, the delete may still be undone (and restores exactly what it hid). */
+function deletedMeanwhile(symbol: string, timeframe: Timeframe | null): ConflictError {
+  const what = timeframe === null ? symbol : `${symbol} ${timeframe}`;
+  return new ConflictError(`${what} was deleted moments ago and the delete can still be undone: undo it, or import again once its bars are removed (within a minute)`, {
+    symbol,
+    ...(timeframe === null ? {} : { timeframe }),
+  });
 }
 
 function toInstrument(row: InstrumentRow): Instrument {

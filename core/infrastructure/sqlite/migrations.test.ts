@@ -9,9 +9,11 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './mig
 import { tempDir } from '../test-kit/temp-db.js';
 import { deflateRawSync } from 'node:zlib';
 import type { Trade } from '../../domain/engine/types.js';
-import { runId } from '../../domain/market/ids.js';
 import { tradeOf } from '../../domain/test-kit/fills.js';
 import { SqliteRunStore } from '../runs/sqlite-run-store.js';
+import { SqliteStrategyStore } from '../strategies/sqlite-strategy-store.js';
+import { buildTemplate } from '../../domain/strategy/templates.js';
+import { runId, strategyId } from '../../domain/market/ids.js';
 import { openStorage } from './storage.js';
 
 const cleanups: (() => void)[] = [];
@@ -154,6 +156,36 @@ describe('migrations', () => {
       expect(store.getHeader(runId('odd'))!.tradeCount).toBe(1);
       expect(() => store.readTrades(runId('odd'), 0, 1)).toThrow(/stores its trades as "json\+deflate-raw", which this version cannot read/);
       expect(() => store.readMarkers(runId('odd'))).toThrow(/cannot read/);
+    } finally {
+      storage.close();
+    }
+  });
+
+  it('rewrites saved strategies, drafts and runs in spec format version 2, keeping what it cannot read', () => {
+    const p = file();
+    const old = new Database(p);
+    migrate(old, MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === 'strategy specs in format version 2')));
+    const { parameters: _names, ...spec } = buildTemplate('sma-cross');
+    const v1 = JSON.stringify({ ...spec, version: 1 });
+    const insert = old.prepare('INSERT INTO strategies (id, name, spec_json, created_at, updated_at, draft_json, draft_saved_at) VALUES (?, ?, ?, 1, 1, ?, ?)');
+    insert.run('s1', 'Old cross', v1, JSON.stringify({ ...spec, version: 1, name: 'Draft' }), 2);
+    insert.run('s2', 'Broken', '{not json', null, null);
+    old
+      .prepare(
+        `INSERT INTO runs (id, created_at, name, strategy_id, spec_json, instrument_id, symbol, timeframe, from_ts, to_ts, bar_count, engine_version, hash, metrics_json, trade_count, status)
+         VALUES ('r1', 1, 'r', 's1', ?, 1, 'X', '1m', NULL, NULL, 6, '1', 'abc', '{"finalEquity":1}', 0, 'completed')`,
+      )
+      .run(v1);
+    old.close();
+
+    const storage = openStorage({ file: p });
+    try {
+      const row = (id: string) => storage.writer.prepare('SELECT spec_json, draft_json FROM strategies WHERE id = ?').get(id) as { spec_json: string; draft_json: string | null };
+      expect(JSON.parse(row('s1').spec_json)).toEqual(spec);
+      expect(JSON.parse(row('s1').draft_json!)).toEqual({ ...spec, name: 'Draft' });
+      expect(row('s2').spec_json).toBe('{not json');
+      expect(new SqliteStrategyStore(storage.writer).get(strategyId('s1'))!.spec).toEqual(spec);
+      expect(JSON.parse((storage.writer.prepare("SELECT spec_json FROM runs WHERE id = 'r1'").get() as { spec_json: string }).spec_json).version).toBe(2);
     } finally {
       storage.close();
     }

@@ -4,6 +4,7 @@ import { decodeChunk, DEFAULT_GAP_THRESHOLD_BARS, spacingStats } from './chunk-c
 import { packMarkers, packTrades } from '../runs/fill-columns.js';
 import { FILLS_ENCODING, writeFills } from '../runs/fill-pages.js';
 import { legacyTrade, markersFromTrades, readLegacyTrades } from '../runs/legacy-trades.js';
+import { upgradeSpec } from '../../domain/strategy/spec-version.js';
 
 /** One schema step. Its version is its 1-based position in MIGRATIONS. */
 export interface Migration {
@@ -345,6 +346,58 @@ export const MIGRATIONS: readonly Migration[] = [
         -- imported from files): what "Update" and a gap's download fetch from.
         ALTER TABLE instruments ADD COLUMN source_exchange TEXT;
         ALTER TABLE instruments ADD COLUMN source_market TEXT;
+      `),
+  },
+  {
+    // Appended by issue 17: strategy spec format version 2 (named parameters,
+    // core/domain/strategy/spec.ts). Saved strategies, their drafts and runs' specs are
+    // rewritten in it by the domain's own upgrade; a spec it cannot read stays as it is
+    // (the schema says what is wrong with it when it is used).
+    name: 'strategy specs in format version 2',
+    up: (db) => {
+      const rewrite = (select: string, update: string): void => {
+        const write = db.prepare(update);
+        const rows = db.prepare(select).raw().all() as [string, string][];
+        for (const [key, text] of rows) {
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            continue;
+          }
+          const upgraded = upgradeSpec(json);
+          if (upgraded !== json) write.run(JSON.stringify(upgraded), key);
+        }
+      };
+      rewrite('SELECT id, spec_json FROM strategies', 'UPDATE strategies SET spec_json = ? WHERE id = ?');
+      rewrite('SELECT id, draft_json FROM strategies WHERE draft_json IS NOT NULL', 'UPDATE strategies SET draft_json = ? WHERE id = ?');
+      rewrite('SELECT id, spec_json FROM runs', 'UPDATE runs SET spec_json = ? WHERE id = ?');
+    },
+  },
+  {
+    // Appended by issue 17: deleting bars with an undo window. A delete only adds rows
+    // here (one short write, whatever the series' size): the series is hidden from every
+    // read at once, an undo removes the rows and brings it back exactly; once the window
+    // has passed the delete is made final and its chunks are removed in short slices
+    // (application/data/series-deletions.ts).
+    name: 'bar deletions with an undo window',
+    up: (db) =>
+      db.exec(`
+        -- One row per hidden series. deletion_id groups the series of one delete (an
+        -- instrument's every timeframe); whole_instrument = 1 hides the instrument too, and
+        -- its row goes with the last chunk. final_at is NULL while the delete can be undone:
+        -- one the app left unfinal (killed within the window) is brought back at its next
+        -- open, a final one is purged.
+        CREATE TABLE bar_deletions (
+          instrument_id    INTEGER NOT NULL,
+          timeframe        TEXT    NOT NULL,
+          deletion_id      TEXT    NOT NULL,
+          deleted_at       INTEGER NOT NULL,
+          whole_instrument INTEGER NOT NULL,
+          final_at         INTEGER,
+          PRIMARY KEY (instrument_id, timeframe)
+        ) WITHOUT ROWID;
+        CREATE INDEX bar_deletions_by_id ON bar_deletions (deletion_id);
       `),
   },
   {

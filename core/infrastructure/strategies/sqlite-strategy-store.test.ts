@@ -8,7 +8,7 @@ import { openStorage, type Storage } from '../sqlite/storage.js';
 import { SqliteStrategyStore } from './sqlite-strategy-store.js';
 
 const spec = (name: string): StrategySpec => ({
-  version: 1,
+  version: 2,
   name,
   direction: 'long',
   entry: {},
@@ -42,6 +42,11 @@ describe('SqliteStrategyStore', () => {
     expect(store.get(strategyId('a'))).toMatchObject({ name: 'Alpha', tags: ['trend'], spec: spec('Alpha'), hasDraft: false });
     expect(store.saveDraft(strategyId('a'), { name: 'half edited' }, 5)).toBe(true);
     expect(store.getDraft(strategyId('a'))).toEqual({ draft: { name: 'half edited' }, savedAt: 5 });
+    expect(store.clearDraft(strategyId('a'))).toBe(true);
+    expect(store.getDraft(strategyId('a'))).toBeNull();
+    expect(store.get(strategyId('a'))?.hasDraft).toBe(false);
+    expect(store.clearDraft(strategyId('nope'))).toBe(false);
+    store.saveDraft(strategyId('a'), { name: 'half edited' }, 5);
     const updated = store.updateSpec(strategyId('a'), spec('Alpha 2'), ['mean-reversion'], 9);
     expect(updated).toMatchObject({ updatedAt: 9, tags: ['mean-reversion'], hasDraft: false, spec: spec('Alpha 2') });
     expect(store.getDraft(strategyId('a'))).toBeNull();

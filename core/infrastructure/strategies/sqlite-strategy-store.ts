@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { StrategyId } from '../../domain/market/ids.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
+import { upgradeSpec } from '../../domain/strategy/spec-version.js';
 import type {
   NewStrategy,
   StoredDraft,
@@ -179,10 +180,14 @@ export class SqliteStrategyStore implements StrategyStore {
     return this.statements.saveDraft.run(JSON.stringify(draft), savedAt, id).changes > 0;
   }
 
+  clearDraft(id: StrategyId): boolean {
+    return this.statements.saveDraft.run(null, null, id).changes > 0;
+  }
+
   getDraft(id: StrategyId): StoredDraft | null {
     const row = this.statements.getDraft.get(id) as { draft_json: string | null; draft_saved_at: number | null } | undefined;
     if (!row || row.draft_json === null) return null;
-    return { draft: JSON.parse(row.draft_json) as StrategySpec, savedAt: row.draft_saved_at ?? 0 };
+    return { draft: upgradeSpec(JSON.parse(row.draft_json)) as StrategySpec, savedAt: row.draft_saved_at ?? 0 };
   }
 
   purgeDeleted(before: number): number {
@@ -221,5 +226,7 @@ function toSummary(row: SummaryRow): StoredStrategySummary {
 }
 
 function toStrategy(row: FullRow): StoredStrategy {
-  return { ...toSummary(row), spec: JSON.parse(row.spec_json) as StrategySpec };
+    // Stored specs are migrated to the current format; read through upgradeSpec too, so a spec
+  // an earlier build wrote reads however it got here (a copied file, a draft).
+  return { ...toSummary(row), spec: upgradeSpec(JSON.parse(row.spec_json)) as StrategySpec };
 }

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
+import type { Direction } from '../../../core/domain/strategy/spec.js';
 import { createSpecFromTemplate } from '../../../core/application/strategies/strategy-service.js';
 import { UsageError } from '../cli-error.js';
 import { listFlag, stringFlag, type CommandInput } from '../command.js';
 import { parseNumberArg } from '../time-args.js';
+
+const isDirection = (value: string): value is Direction => value === 'long' || value === 'short' || value === 'both';
 
 /** Parses `--param NAME=VALUE` flags into numbers by name. */
 export function parseParams(input: CommandInput): Record<string, number> {
@@ -23,6 +26,8 @@ export function specFromFlags(input: CommandInput): unknown {
   const file = stringFlag(input, 'spec');
   const template = stringFlag(input, 'template');
   if ((file === undefined) === (template === undefined)) throw new UsageError('give exactly one of --spec FILE or --template NAME');
+  const direction = stringFlag(input, 'direction');
+  if (direction !== undefined && !isDirection(direction)) throw new UsageError(`--direction: expected long, short or both, got "${direction}"`);
   let spec: Record<string, unknown>;
   if (file !== undefined) {
     if (listFlag(input, 'param').length > 0) throw new UsageError('--param goes with --template');
@@ -38,13 +43,12 @@ export function specFromFlags(input: CommandInput): unknown {
       throw new UsageError(`--spec: ${file} is not valid JSON: ${(error as Error).message}`);
     }
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new UsageError(`--spec: ${file} must hold a JSON object`);
+    if (direction !== undefined) spec.direction = direction;
   } else {
-    spec = { ...createSpecFromTemplate(template!, parseParams(input)) };
-  }
-  const direction = stringFlag(input, 'direction');
-  if (direction !== undefined) {
-    if (!['long', 'short', 'both'].includes(direction)) throw new UsageError(`--direction: expected long, short or both, got "${direction}"`);
-    spec.direction = direction;
+    // The template builds the sides the direction trades (a short entry for short and
+    // both), as `bws optimize` does: setting the direction afterwards would leave a
+    // long-only spec trading short, which validation refuses.
+    spec = { ...createSpecFromTemplate(template!, parseParams(input), direction === undefined ? undefined : { direction }) };
   }
   const cash = parseNumberArg('--cash', stringFlag(input, 'cash'));
   if (cash !== undefined) spec.initialCash = cash;

@@ -11,7 +11,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     words: ['data', 'import'],
     usage:
-      'bws data import FILE|FOLDER ... --symbol SYM [--timeframe auto|1m|5m|15m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick auto|N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
+      'bws data import FILE|FOLDER ... --symbol SYM [--timeframe auto|1m|5m|15m|30m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick auto|N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
     summary:
       "Imports a CSV of bars, or zip archives of CSVs (an exchange's kline archives: several files, or a folder of them, are read as one series in " +
       'the order of their first bars, without unzipping), in one transaction (in a worker): all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
@@ -47,8 +47,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./data-export.js').then((m) => m.dataExportCommand),
   },
   {
+    words: ['data', 'delete'],
+    usage: 'bws data delete --symbol SYM [--timeframe TF] [--json]',
+    summary:
+      "Deletes an instrument's stored bars: one timeframe, or without --timeframe every one and the instrument. Final at once (the app's Data screen offers an undo window); runs made on the bars keep their results.",
+    options: { symbol: { type: 'string' }, timeframe: { type: 'string' } },
+    load: () => import('./data-delete.js').then((m) => m.dataDeleteCommand),
+  },
+  {
     words: ['data', 'download'],
-    usage: 'bws data download --exchange ID --symbol BASE/QUOTE --timeframe 1m|5m|15m|1h|4h|1d --from ISO [--to ISO] [--as NAME] [--whole-range] [--json]',
+    usage: 'bws data download --exchange ID --symbol BASE/QUOTE --timeframe 1m|5m|15m|30m|1h|4h|1d --from ISO [--to ISO] [--as NAME] [--whole-range] [--json]',
     summary:
       'Downloads candles from an exchange (binance, upbit, any exchange the ccxt library serves OHLCV for) into an instrument (default: named BASE/QUOTE), ' +
       "in a worker, paced by the library's rate limiter. Only closed candles are stored, and only what lies before the first or after the last stored bar " +

@@ -48,7 +48,7 @@ export const walkforwardCommand: CommandCode = {
             w.index,
             `${isoOf(w.inSample.fromTs).slice(0, 10)}..${isoOf(w.inSample.toTs).slice(0, 10)}`,
             `${isoOf(w.outOfSample.fromTs).slice(0, 10)}..${isoOf(w.outOfSample.toTs).slice(0, 10)}`,
-            JSON.stringify(w.bestParams),
+            `${JSON.stringify(w.bestParams)}${w.fallback ? ' (fell back)' : ''}`,
             fmt(w.inSampleMetrics.annualizedReturnPct),
             fmt(w.outOfSampleMetrics.annualizedReturnPct),
             fmt(w.outOfSampleMetrics.totalReturnPct),
@@ -59,6 +59,14 @@ export const walkforwardCommand: CommandCode = {
         printLine(
           `Stitched out-of-sample: return ${fmt(m.totalReturnPct)} %, annualized ${fmt(m.annualizedReturnPct)} %, max DD ${fmt(m.maxDrawdownPct)} %, Sharpe ${fmt(m.sharpe)}, ${m.tradeCount} trades`,
         );
+        const fellBack = result.windows.filter((w) => w.fallback !== null);
+        if (fellBack.length > 0) {
+          printLine(`${fellBack.length} of ${result.windows.length} windows fell back: no variant made ${fellBack[0]!.fallback!.minTrades} trades in sample, so the best of all variants was used.`);
+        }
+        const heldAtEnd = result.windows.filter((w) => w.outOfSampleOpenPosition !== null && w.outOfSampleMetrics.tradeCount === 0);
+        if (heldAtEnd.length > 0) {
+          printLine(`${heldAtEnd.length} windows closed no trade out of sample yet returned something: a position opened there was still open at the window's end (valued at its last close).`);
+        }
         printLine(`Efficiency (OOS annualized / mean IS annualized ${fmt(result.inSampleAnnualizedReturnPct)} %): ${fmt(result.efficiency)}${result.cancelled ? '  (cancelled)' : ''}`);
       } finally {
         cancel.dispose();

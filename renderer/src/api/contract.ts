@@ -22,6 +22,7 @@ export type SpecCheck = ResultOf<'strategies/validate'>;
 export type SpecIssue = SpecCheck['errors'][number];
 
 export type StrategySpec = StrategyDetail['spec'];
+export type SpecParameter = NonNullable<StrategySpec['parameters']>[number];
 export type ConditionGroup = NonNullable<StrategySpec['entry']['long']>;
 export type Condition = ConditionGroup['children'][number];
 export type Trigger = Extract<Condition, { kind: 'trigger' }>;

@@ -10,6 +10,8 @@ export interface JobState {
   readonly running: boolean;
   readonly cancel: () => void;
   readonly cancelError: string | null;
+  /** The job list has no such job (a job id kept from long ago, or another data dir). */
+  readonly unknown: boolean;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface JobState {
 export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void, onInterim?: (job: JobInfo) => void): JobState {
   const [job, setJob] = useState<JobInfo | null>(null);
   const [cancelError, setCancelError] = useState<string | null>(null);
+  const [unknown, setUnknown] = useState(false);
 
   // A layout effect subscribes in the commit that sets jobId: a passive effect could run
   // after the next frame, and a fast job's interim event (10-20 ms after its start was
@@ -28,6 +31,7 @@ export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void
   useLayoutEffect(() => {
     setJob(null);
     setCancelError(null);
+    setUnknown(false);
     if (!jobId) return;
     let finished = false;
     let sawInterim = false;
@@ -54,6 +58,7 @@ export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void
     const check = (): void => {
       void client.invoke('jobs/list').then((jobs) => {
         const info = jobs.find((j) => j.id === jobId);
+        if (!info && !finished) setUnknown(true);
         if (!info || finished) return;
         if (['done', 'failed', 'cancelled', 'interrupted'].includes(info.status)) finish(info);
         else running(info);
@@ -81,5 +86,5 @@ export function useJob(jobId: string | null, onFinished?: (job: JobInfo) => void
   }, [jobId]);
 
   const running = job !== null && (job.status === 'queued' || job.status === 'running');
-  return { job, running, cancel, cancelError };
+  return { job, running, cancel, cancelError, unknown };
 }

@@ -45,12 +45,18 @@ export function App() {
   useEffect(() => {
     if ((route.screen === 'builder' || route.screen === 'run') && route.id) setLastStrategy(route.id);
   }, [route, setLastStrategy]);
+  // The sweep open last on Optimize: its tab goes back to it, not to an empty view.
+  const [lastSweep, setLastSweep] = useStoredState<string | null>('session', 'bws.lastSweep', null, isIdOrNull);
+  useEffect(() => {
+    // Only a sweep: a preselected strategy or a run's Monte Carlo is a one-off request.
+    if (route.screen === 'optimize') setLastSweep(route.id && !route.id.includes(':') ? route.id : null);
+  }, [route, setLastSweep]);
   const openScreen = useCallback(
     (screen: Screen) => {
-      const id = screen === 'builder' || screen === 'run' ? lastStrategy : null;
+      const id = screen === 'builder' || screen === 'run' ? lastStrategy : screen === 'optimize' ? lastSweep : null;
       navigate(id ? { screen, id } : { screen });
     },
-    [navigate, lastStrategy],
+    [navigate, lastStrategy, lastSweep],
   );
   // Alt+1..7 switch screens.
   useEffect(() => {
@@ -98,7 +104,7 @@ export function App() {
           <main className={route.screen === 'data' || route.screen === 'history' || route.screen === 'optimize' || route.screen === 'performance' ? 'screen' : 'screen fill'} data-testid={`screen-${route.screen}`}>
             <ScreenErrorBoundary resetKey={`${route.screen}/${route.id ?? ''}`}>
             <Suspense fallback={<div className="muted">Loading…</div>}>
-              {route.screen === 'data' && <DataScreen />}
+              {route.screen === 'data' && <DataScreen navigate={navigate} />}
               {route.screen === 'strategies' && <StrategiesScreen navigate={navigate} />}
               {route.screen === 'builder' && <BuilderScreen strategyId={route.id} navigate={navigate} />}
               {route.screen === 'run' && <RunScreen strategyId={route.id} navigate={navigate} />}

@@ -14,7 +14,7 @@ const when = (left: VariableOperand, operator: Trigger['operator'], right: numbe
 const group = (mode: ConditionGroup['mode'], ...children: ConditionGroup['children']): ConditionGroup => ({ kind: 'group', mode, children });
 
 const spec = (overrides: Partial<StrategySpec>): StrategySpec => ({
-  version: 1,
+  version: 2,
   name: 'Test',
   direction: 'long',
   entry: { long: group('all', when(v('close'), 'crossesAbove', v('sma', { period: 20 }))) },

@@ -6,6 +6,7 @@
  */
 import { parsePath } from '../../../core/domain/optimize/spec-path.js';
 import { findVariable } from '../../../core/domain/strategy/catalog.js';
+import { parameterValue } from '../../../core/domain/strategy/parameters.js';
 import { paramName, SPEC_FIELDS, specField, specFieldName, type SpecFieldPath } from '../../../core/domain/strategy/spec-fields.js';
 import type { Condition, Distance, Operand, Operator, RunSweepVariant, Sizing, StrategySpec } from '../api/contract.js';
 
@@ -121,6 +122,8 @@ const heading = (path: SpecFieldPath): string => {
 
 export function specSummary(spec: StrategySpec): SummaryLine[] {
   const lines: SummaryLine[] = [{ label: 'Direction', text: DIRECTIONS[spec.direction] }];
+  const parameters = parametersText(spec);
+  if (parameters) lines.push({ label: 'Parameters', text: parameters });
   const sides = spec.direction === 'both' ? (['long', 'short'] as const) : [spec.direction];
   for (const side of sides) {
     const Side = side === 'long' ? 'Long' : 'Short';
@@ -153,6 +156,19 @@ export function specSummary(spec: StrategySpec): SummaryLine[] {
     { label: heading('initialCash'), text: plainNumber(spec.initialCash, true) },
   );
   return lines;
+}
+
+/**
+ * A spec's named parameters with their values, by name: 'fast = 10 · slow = 30'; empty
+ * without any. What a run header and a report call the numbers the strategy is tuned by.
+ */
+export function parametersText(spec: StrategySpec): string {
+  return (spec.parameters ?? [])
+    .map((parameter) => {
+      const value = parameterValue(spec, parameter);
+      return `${parameter.name} = ${value === undefined ? '?' : plainNumber(value)}`;
+    })
+    .join(' · ');
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downsampleMinMax, downsampleOhlc, lowerBound, visibleRange } from './downsample.js';
+import { downsampleMinMax, downsampleOhlc, lowerBound, pickColumn, visibleRange } from './downsample.js';
 
 const ramp = (n: number, f: (i: number) => number): Float64Array => Float64Array.from({ length: n }, (_, i) => f(i));
 
@@ -72,5 +72,16 @@ describe('search helpers', () => {
     expect(lowerBound(xs, 4)).toBe(3);
     expect(lowerBound(xs, 10)).toBe(5);
     expect(visibleRange(xs, 3, 5)).toEqual([1, 4]);
+  });
+});
+
+describe('pickColumn', () => {
+  const xs = Float64Array.from({ length: 10 }, (_, i) => i * 60);
+  const values = [null, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  it('takes the value at each kept point of a min/max line', () => {
+    expect(pickColumn(xs, values, [0, 120, 540], 'point')).toEqual([null, 2, 9]);
+  });
+  it("takes the value at the last point of each candle's column", () => {
+    expect(pickColumn(xs, values, [0, 180, 360], 'lastOfColumn')).toEqual([2, 5, 9]);
   });
 });

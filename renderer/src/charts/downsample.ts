@@ -141,3 +141,21 @@ export function downsampleOhlc(series: OhlcSeries, pixelWidth: number, xMin?: nu
   }
   return { xs: oX.subarray(0, out), open: oO.subarray(0, out), high: oH.subarray(0, out), low: oL.subarray(0, out), close: oC.subarray(0, out) };
 }
+
+/**
+ * A column of values over `xs` (an indicator beside the bars) for the points a reduction
+ * kept (`picked`, ascending, each one of `xs`): with `at: 'point'` the value at that very
+ * point (downsampleMinMax keeps points), with `at: 'lastOfColumn'` the value at the last
+ * point before the next picked one (downsampleOhlc keeps a column's first x and its last
+ * close). Null where the value is missing.
+ */
+export function pickColumn(xs: ArrayLike<number>, values: readonly (number | null)[], picked: ArrayLike<number>, at: 'point' | 'lastOfColumn'): (number | null)[] {
+  const out: (number | null)[] = new Array<number | null>(picked.length);
+  for (let k = 0; k < picked.length; k++) {
+    let index: number;
+    if (at === 'point') index = lowerBound(xs, picked[k] as number);
+    else index = k + 1 < picked.length ? lowerBound(xs, picked[k + 1] as number) - 1 : xs.length - 1;
+    out[k] = values[index] ?? null;
+  }
+  return out;
+}

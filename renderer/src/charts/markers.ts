@@ -44,6 +44,13 @@ const STYLES: Readonly<Record<MarkerKind, { readonly colour: string; readonly gl
   partialExitShort: EXIT,
 };
 
+/** The markers as a legend names them: the glyph drawn, its colour and what it means. */
+export const MARKER_LEGEND = {
+  longEntry: { label: 'Long entry', colour: LONG_ENTRY.colour, symbol: '▲' },
+  shortEntry: { label: 'Short entry', colour: SHORT_ENTRY.colour, symbol: '▼' },
+  exit: { label: 'Exit', colour: EXIT.colour, symbol: '✕' },
+} as const;
+
 /**
  * Returns a draw hook painting markers: entries as filled triangles (up for long, down for
  * short) under/over the price, exits as an orange cross on the exit price. Only the

@@ -44,10 +44,13 @@ export const TIME_SERIES: uPlot.Series = {
 const themedAxis = (): uPlot.Axis => ({ stroke: themeColor('--muted'), grid: { stroke: themeColor('--border'), width: 1 }, ticks: { stroke: themeColor('--border') } });
 
 /** Options every time chart shares: UTC dates, a time x scale, themed axes (call per theme). */
-export function timeChartOptions(): Pick<uPlot.Options, 'tzDate' | 'scales' | 'axes'> {
+export function timeChartOptions(): Pick<uPlot.Options, 'tzDate' | 'scales' | 'axes' | 'padding'> {
   const axis = themedAxis();
   return {
     tzDate: utcDate,
+    // A fixed right margin (room for the last time label): charts stacked over one
+    // another (price, its indicator panes, equity) put the same time at the same x.
+    padding: [null, 28, null, null],
     scales: { x: { time: true } },
     axes: [{ ...axis, values: (_chart, splits, _axis, _space, increment) => timeLabels(splits, increment) }, { ...axis, size: 70 }],
   };

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { parsePath } from '../../../../core/domain/optimize/spec-path.js';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
-import type { SpecIssue, StrategyDetail, StrategySpec } from '../../api/contract.js';
+import type { SpecIssue, SpecParameter, StrategyDetail, StrategySpec } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatTs } from '../../app/format.js';
 import type { Route } from '../../app/use-route.js';
@@ -18,11 +18,15 @@ import { SideConditions } from './SideConditions.js';
 import { SignalPreview } from './SignalPreview.js';
 import { PortfolioForm } from './PortfolioForm.js';
 import { SizingCostsForm } from './SizingCostsForm.js';
-import { getIn, pathKey, removeAt, sameValue, setIn, type Path } from './spec-edit.js';
+import { formatSpecPath, linkField, unlinkField } from '../../../../core/domain/strategy/parameters.js';
+import { getIn, pathKey, removeFromSpec, sameValue, setIn, updateSpec, type Path } from './spec-edit.js';
+import { ParametersForm } from './ParametersForm.js';
 import { useDraftAutosave } from './use-draft.js';
 import { WarningsBox } from './WarningsBox.js';
 import { useValidation } from './use-validation.js';
 import { loadStrategy, type LoadedStrategy } from './strategy-loader.js';
+
+const NO_PARAMETERS: readonly SpecParameter[] = [];
 
 /** The keys and indices of an issue's path (the validator writes `children[0]`); none for the spec as a whole. */
 const issuePath = (path: string): Path => {
@@ -48,6 +52,7 @@ export function BuilderScreen({ strategyId, navigate }: { strategyId: string | u
   if (!strategyId) {
     return (
       <EmptyState title="No strategy open" testId="builder-empty">
+        <div style={{ marginBottom: 8 }}>Open a strategy to edit its rules, or first make one from a template or a blank one.</div>
         <button className="primary" onClick={() => navigate({ screen: 'strategies' })}>
           Choose or create a strategy
         </button>
@@ -122,11 +127,23 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
     const warnings = byPath([...(check?.warnings ?? []), ...(check?.notices ?? [])]);
     return {
       issuesAt: (path) => ({ errors: errors.get(pathKey(path)) ?? [], warnings: warnings.get(pathKey(path)) ?? [] }),
-      update: (path, value) => setSpec((current) => (current ? setIn(current, path, value) : current)),
-      remove: (path) => setSpec((current) => (current ? removeAt(current, path) : current)),
+      update: (path, value) => setSpec((current) => (current ? updateSpec(current, path, value) : current)),
+      remove: (path) => setSpec((current) => (current ? removeFromSpec(current, path) : current)),
+      parameters: spec?.parameters ?? NO_PARAMETERS,
+      // A field the spec leaves to its catalog default (an SMA's period not written) holds the shown value first.
+      link: (path, name, value) =>
+        setSpec((current) => {
+          if (!current) return current;
+          try {
+            return linkField(getIn(current, path) === undefined ? setIn(current, path, value) : current, name, formatSpecPath(path));
+          } catch {
+            return current; // ParameterLink checks the name first; a field gone meanwhile is left alone
+          }
+        }),
+      unlink: (path) => setSpec((current) => (current ? unlinkField(current, formatSpecPath(path)) : current)),
       reportUnparsed,
     };
-  }, [loaded.data, check, reportUnparsed]);
+  }, [loaded.data, check, reportUnparsed, spec?.parameters]);
 
   const problemCount = (check?.errors.length ?? 0) + unparsed.size;
   // Save only what the validator has seen and passed, with every field holding a number.
@@ -174,12 +191,11 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
     setFormGeneration((n) => n + 1);
   };
 
-  // Run uses the saved strategy: with unsaved edits it would run something else than the
-  // form shows, so the button and Ctrl+Enter refuse alike and say why.
+  // Run runs what the form shows, unsaved edits included (their draft, stored first): only a
+  // form that cannot run refuses, for the button and Ctrl+Enter alike, saying why.
   const unaccepted = check && check.errors.length === 0 ? check.warnings.length : 0;
-  const runBlocked = dirty
-    ? 'Save first: Run uses the saved strategy (Ctrl+S saves).'
-    : unparsed.size > 0
+  const runBlocked =
+    unparsed.size > 0
       ? 'Enter a number in every field first.'
       : unaccepted > 0
         ? `Fix or accept the ${unaccepted === 1 ? 'warning' : `${unaccepted} warnings`} below first: Run refuses a strategy with open warnings.`
@@ -203,7 +219,8 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
       setRunRefused(true);
       return;
     }
-    navigate({ screen: 'run', id: strategyId });
+    // The Run screen reads the draft: the edit typed last goes in before it opens.
+    void draftStatus.flush().then(() => navigate({ screen: 'run', id: strategyId }));
   };
 
   useShortcut('Mod+s', askSave);
@@ -248,8 +265,8 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
         <button className="primary" data-testid="builder-save" disabled={!mayAskSave} title="Ctrl+S" onClick={askSave}>
           {saving ? 'Saving…' : 'Save'}
         </button>
-        <button data-testid="builder-run" disabled={runBlocked !== null} title={runBlocked ?? 'Ctrl+Enter'} onClick={run}>
-          Run…
+        <button data-testid="builder-run" disabled={runBlocked !== null} title={runBlocked ?? (dirty ? 'Runs the strategy as shown, unsaved edits included (Ctrl+Enter)' : 'Ctrl+Enter')} onClick={run}>
+          {dirty ? 'Run edits…' : 'Run…'}
         </button>
       </div>
       <ErrorBox message={saveError ?? validateError} testId="builder-error" />
@@ -266,6 +283,7 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
       <div className="split grow" style={{ gridTemplateColumns: 'minmax(420px, 1fr) minmax(420px, 1fr)', minHeight: 0 }}>
         <div key={formGeneration} className="col" style={{ overflow: 'auto', minHeight: 0 }} data-testid="builder-form">
           <GeneralForm spec={spec} />
+          <ParametersForm spec={spec} />
           <SideConditions spec={spec} which="entry" />
           <SideConditions spec={spec} which="exit" />
           <ManagementForm management={spec.management} />

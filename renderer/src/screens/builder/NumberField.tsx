@@ -3,6 +3,8 @@ import { limitViolation, type NumberLimit } from '../../../../core/domain/strate
 import { groupedLabel, type FieldWords } from '../../../../core/domain/strategy/spec-fields.js';
 import { useBuilder } from './builder-context.js';
 import { FieldIssues } from './FieldIssues.js';
+import { ParameterLink } from './ParameterLink.js';
+import { formatSpecPath } from '../../../../core/domain/strategy/parameters.js';
 import { pathKey, type Path } from './spec-edit.js';
 import { formatBound } from '../../app/format.js';
 
@@ -44,7 +46,7 @@ function localProblem(value: number, limit: NumberLimit | undefined, zeroIsOff: 
  */
 export function NumberField({ field, withGroup = false, path, value, onChange }: NumberFieldProps) {
   const { limit, zeroIsOff = false } = field;
-  const { update, reportUnparsed } = useBuilder();
+  const { update, reportUnparsed, parameters } = useBuilder();
   const id = useId();
   const [text, setText] = useState(value === undefined ? '' : String(value));
   const [local, setLocal] = useState<string | null>(null);
@@ -62,20 +64,25 @@ export function NumberField({ field, withGroup = false, path, value, onChange }:
   // A field that goes away (stop loss set to Off) takes its problem with it.
   useEffect(() => () => reportUnparsed(key, false), [key, reportUnparsed]);
 
+  // A parameter's field sets the parameter as typed: a setting's own onChange (0 turns it off) would replace the field.
+  const linked = parameters.some((p) => p.paths.includes(formatSpecPath(path)));
   const min = limit ? (zeroIsOff ? 0 : limit.min) : undefined;
   const hint = [field.unit, zeroIsOff ? '0 = off' : undefined, limit ? rangeText(limit, zeroIsOff) : undefined].filter((part) => part !== undefined);
   const title = [field.help, limit ? `${min} … ${limit.max}, step ${limit.step}${zeroIsOff ? ' (0 = off)' : ''}` : undefined].filter((part) => part !== undefined).join(' ');
   return (
     <div className="field">
-      <label htmlFor={id} title={title || undefined}>
-        {withGroup ? groupedLabel(field) : field.label}
-        {hint.length > 0 && (
-          <span className="muted">
-            {' '}
-            ({hint.join(', ')})
-          </span>
-        )}
-      </label>
+      <div className="field-head">
+        <label htmlFor={id} title={title || undefined}>
+          {withGroup ? groupedLabel(field) : field.label}
+          {hint.length > 0 && (
+            <span className="muted">
+              {' '}
+              ({hint.join(', ')})
+            </span>
+          )}
+        </label>
+        <ParameterLink path={path} value={value} />
+      </div>
       <input
         id={id}
         type="number"
@@ -96,7 +103,7 @@ export function NumberField({ field, withGroup = false, path, value, onChange }:
           }
           // The limit is known here: say so at once, before the validator's answer arrives.
           setLocal(localProblem(parsed, limit, zeroIsOff));
-          if (onChange) onChange(parsed);
+          if (onChange && !linked) onChange(parsed);
           else update(path, parsed);
         }}
       />

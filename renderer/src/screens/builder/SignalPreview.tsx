@@ -1,9 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { SeriesSummary, SignalPreview as Preview, StrategySpec } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
-import { markerSet, markersOf } from '../../charts/markers.js';
+import { ChartLegend, type LegendItem } from '../../charts/ChartLegend.js';
+import { indicatorPlan, MAX_DRAWN_INDICATORS, type IndicatorPlan } from '../../charts/indicator-plan.js';
+import { MARKER_LEGEND, markerSet, markersOf } from '../../charts/markers.js';
 import { PriceChart } from '../../charts/PriceChart.js';
 import { formatCount } from '../../app/format.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
@@ -11,18 +13,32 @@ import { useRememberedSeries } from '../../app/use-remembered-series.js';
 /** How much history the builder previews: recent enough to answer while typing. */
 const PREVIEW_SPAN_MS = 30 * 24 * 3600 * 1000;
 
+/**
+ * The indicators the spec draws, the same object while they stay the same (a keystroke
+ * elsewhere does not rebuild the panes); the last valid one while the spec has errors.
+ */
+function useIndicatorPlan(spec: StrategySpec, valid: boolean, timeframe: SeriesSummary['timeframe'] | undefined): IndicatorPlan | null {
+  const kept = useRef<{ key: string; plan: IndicatorPlan } | null>(null);
+  if (!valid || !timeframe) return kept.current?.plan ?? null;
+  const plan = indicatorPlan(spec, timeframe);
+  const key = `${timeframe}:${[...plan.overlays, ...plan.panes.flatMap((p) => p.lines)].map((l) => `${l.key}/${l.label}`).join('|')}:${plan.panes.map((p) => p.levels.join(',')).join('|')}`;
+  if (kept.current?.key !== key) kept.current = { key, plan };
+  return kept.current.plan;
+}
+
 /** Entries and adds among the preview's fills (the rest are exits). */
 function entriesOf(preview: Preview): number {
   return preview.kind.filter((kind) => kind.startsWith('entry') || kind.startsWith('add')).length;
 }
 
-/** Entry/exit signals of the spec being edited, as markers on the price chart of a chosen instrument. */
+/** Entry/exit signals of the spec being edited, as markers on the price chart of a chosen instrument, with the indicators it uses and a legend. */
 export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: boolean }) {
   const series = useQuery(() => api().invoke('data/listSeries'), []);
   const [key, setKey] = useRememberedSeries();
   const list = series.data ?? [];
   const chosen: SeriesSummary | undefined = list.find((s) => `${s.instrument.symbol}/${s.timeframe}` === key) ?? list[0];
   const [preview, setPreview] = useState<Preview | null>(null);
+  const plan = useIndicatorPlan(spec, valid, chosen?.timeframe);
   const [error, setError] = useState<string | null>(null);
 
   const toTs = chosen?.lastTs ?? undefined;
@@ -49,6 +65,14 @@ export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: bool
     return markerSet(preview ? markersOf(preview) : []);
   }, [preview]);
 
+  // What the glyphs and lines mean: the entries of the sides it trades, exits, each indicator.
+  const legend: LegendItem[] = [
+    ...(spec.direction !== 'short' ? [MARKER_LEGEND.longEntry] : []),
+    ...(spec.direction !== 'long' ? [MARKER_LEGEND.shortEntry] : []),
+    MARKER_LEGEND.exit,
+    ...(plan ? [...plan.overlays, ...plan.panes.flatMap((p) => p.lines)].map((line) => ({ label: line.label, colour: line.colour })) : []),
+  ];
+
   if (series.data && list.length === 0) return <div className="muted">Import data to preview signals.</div>;
   return (
     <section className="panel col" data-testid="signal-preview">
@@ -70,7 +94,13 @@ export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: bool
         </span>
         {error && <span className="bad">{error}</span>}
       </div>
-      {chosen && <PriceChart symbol={chosen.instrument.symbol} timeframe={chosen.timeframe} fromTs={fromTs} toTs={toTs === undefined ? undefined : toTs + 1} markers={markers} height={260} />}
+      <ChartLegend items={legend} testId="preview-legend" />
+      {plan && plan.left > 0 && (
+        <span className="muted" style={{ fontSize: 12 }} data-testid="preview-indicators-left">
+          {plan.left} more {plan.left === 1 ? 'indicator' : 'indicators'} not drawn (a chart shows at most {MAX_DRAWN_INDICATORS} lines)
+        </span>
+      )}
+      {chosen && <PriceChart symbol={chosen.instrument.symbol} timeframe={chosen.timeframe} fromTs={fromTs} toTs={toTs === undefined ? undefined : toTs + 1} markers={markers} height={260} indicators={plan} />}
     </section>
   );
 }

@@ -1,12 +1,19 @@
 import { createContext, useContext } from 'react';
-import type { SpecIssue } from '../../api/contract.js';
+import type { SpecIssue, SpecParameter } from '../../api/contract.js';
 import type { Path } from './spec-edit.js';
 
 export interface BuilderApi {
   /** Errors and warnings the validator reported at exactly this path. */
   readonly issuesAt: (path: Path) => { errors: SpecIssue[]; warnings: SpecIssue[] };
+  /** Sets the value at `path`; a number in a parameter's field sets the parameter (every field it names). */
   readonly update: (path: Path, value: unknown) => void;
   readonly remove: (path: Path) => void;
+  /** The strategy's named parameters. */
+  readonly parameters: readonly SpecParameter[];
+  /** Makes the number field at `path` (showing `value`) a field of parameter `name`, new or existing. */
+  readonly link: (path: Path, name: string, value: number) => void;
+  /** Takes the field at `path` out of its parameter (its number stays). */
+  readonly unlink: (path: Path) => void;
   /**
    * A field says whether its text is not a number (blank, '-'): the spec still holds the
    * last number, so the validator cannot see it; the builder counts it as a problem.

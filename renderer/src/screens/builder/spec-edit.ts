@@ -1,4 +1,6 @@
 /** Immutable edits of a JSON spec by path, for forms generated from data. */
+import { formatSpecPath, keepParameters, parameterAt, pathAfterRemoval, withParameterValue } from '../../../../core/domain/strategy/parameters.js';
+import type { StrategySpec } from '../../api/contract.js';
 
 export type Path = readonly (string | number)[];
 
@@ -59,4 +61,28 @@ export function sameValue(a: unknown, b: unknown): boolean {
   const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
   for (const key of keys) if (!sameValue(left[key], right[key])) return false;
   return true;
+}
+
+/**
+ * The spec after `value` is set at `path`, its named parameters kept
+ * (core/domain/strategy/parameters.ts): a number typed into a parameter's field sets the
+ * parameter, every field it names; a part replaced (a variable chosen, a stop switched to
+ * ATR) keeps the links of its fields that still hold a number. At the empty path the
+ * value is the whole next spec, parameters and all.
+ */
+export function updateSpec(spec: StrategySpec, path: Path, value: unknown): StrategySpec {
+  // The whole spec replaced (a parameter renamed or removed): as given.
+  if (path.length === 0) return value as StrategySpec;
+  if (typeof value === 'number') {
+    const parameter = parameterAt(spec, formatSpecPath(path));
+    if (parameter) return withParameterValue(spec, parameter.name, value);
+  }
+  const next = setIn(spec, path, value);
+  return spec.parameters?.length ? keepParameters(spec, next) : next;
+}
+
+/** The spec without the part at `path` (a condition, a group), its parameters following the conditions that move up. */
+export function removeFromSpec(spec: StrategySpec, path: Path): StrategySpec {
+  const next = removeAt(spec, path);
+  return spec.parameters?.length ? keepParameters(spec, next, (at) => pathAfterRemoval(path, at)) : next;
 }

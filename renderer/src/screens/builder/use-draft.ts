@@ -13,6 +13,8 @@ export interface DraftStatus {
   readonly missing: StrategyMissing | null;
   /** Tells the hook the stored draft is gone (a save cleared it). */
   readonly cleared: () => void;
+  /** Saves the draft now if an edit waits for its save (Run is about to read it); resolves once stored. */
+  readonly flush: () => Promise<void>;
 }
 
 /**
@@ -33,13 +35,24 @@ export function useDraftAutosave(strategyId: string, draft: StrategySpec | null,
     dirtyDraftStored.current = true;
   }
 
+  // The edit waiting for its save, sent at once when Run asks or the builder goes away: the
+  // Run screen runs the stored draft, so the last keystrokes must be in it.
+  const pending = useRef<(() => Promise<void>) | null>(null);
+  // Leaving the builder (another screen) saves what is waiting instead of dropping it. Declared
+  // before the effect below, so its clean-up runs first, while the waiting save is still there.
+  useEffect(() => {
+    const live = pending;
+    return () => void live.current?.();
+  }, []);
   useEffect(() => {
     if (!draft || (!dirty && !dirtyDraftStored.current)) return;
     // "Draft saved" speaks of the latest edit only: a newer edit is unsaved until its own save answers.
     setSavedAt(null);
-    const timer = setTimeout(() => {
+    const save = (): Promise<void> => {
+      pending.current = null;
+      clearTimeout(timer);
       dirtyDraftStored.current = dirty;
-      api()
+      return api()
         .invoke('strategies/saveDraft', { id: strategyId, draft })
         .then(
           (answer) => {
@@ -51,12 +64,20 @@ export function useDraftAutosave(strategyId: string, draft: StrategySpec | null,
             setMissing(strategyMissing(failure));
           },
         );
-    }, DELAY_MS);
-    return () => clearTimeout(timer);
+    };
+    const timer = setTimeout(() => void save(), DELAY_MS);
+    pending.current = save;
+    return () => {
+      clearTimeout(timer);
+      if (pending.current === save) pending.current = null;
+    };
   }, [strategyId, draft, dirty]);
 
   const cleared = useCallback(() => {
     dirtyDraftStored.current = false;
   }, []);
-  return { savedAt, error, missing, cleared };
+  const flush = useCallback(async () => {
+    await pending.current?.();
+  }, []);
+  return { savedAt, error, missing, cleared, flush };
 }

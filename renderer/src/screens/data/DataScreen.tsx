@@ -4,13 +4,16 @@ import { useDataChanged } from '../../api/use-data-changed.js';
 import { useQuery } from '../../api/use-query.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { FIRST_SCREEN_MARK } from '../../app/first-screen-priming.js';
+import type { Route } from '../../app/use-route.js';
+import { FirstSteps } from '../../components/FirstSteps.js';
 import { CoveragePanel } from './CoveragePanel.js';
 import { DownloadPanel } from './DownloadPanel.js';
 import { ImportPanel } from './ImportPanel.js';
+import { SeriesDelete } from './SeriesDelete.js';
 import { SeriesTable, type SeriesKey } from './SeriesTable.js';
 
-/** Data: the stored instruments/timeframes with coverage and gaps, import, download and export. */
-export function DataScreen() {
+/** Data: the stored instruments/timeframes with coverage and gaps, import, download, export and delete. */
+export function DataScreen({ navigate }: { navigate: (route: Route) => void }) {
   const series = useQuery(() => api().invoke('data/listSeries'), []);
   const [selected, setSelected] = useState<SeriesKey | null>(null);
   // The download job the Download panel follows: started there, by a row's Update or a gap's Download.
@@ -27,12 +30,22 @@ export function DataScreen() {
 
   return (
     <div className="col" style={{ maxWidth: 1200 }}>
+      {series.data && <FirstSteps hasData={series.data.length > 0} navigate={navigate} />}
       <ImportPanel onImported={series.reload} />
       <DownloadPanel jobId={downloadJob} onStarted={setDownloadJob} onStored={series.reload} />
       <section className="panel">
         <h2>Instruments</h2>
         <ErrorBox message={series.error} />
         <SeriesTable series={series.data} loading={series.loading} selected={selected} onSelect={setSelected} onDownloadStarted={setDownloadJob} />
+        <SeriesDelete
+          selected={selected}
+          series={series.data ?? []}
+          onDeleted={() => {
+            setSelected(null);
+            series.reload();
+          }}
+          onRestored={series.reload}
+        />
       </section>
       {selected && (
         <CoveragePanel key={`${selected.symbol}/${selected.timeframe}`} series={selected} source={selectedSource} onDownloadStarted={setDownloadJob} />

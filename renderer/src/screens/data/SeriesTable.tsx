@@ -34,7 +34,13 @@ export function SeriesTable(props: {
       .then(({ jobId }) => onDownloadStarted(jobId), (error: unknown) => setUpdateError(errorMessage(error)));
   };
   if (!series) return <div className="muted" style={{ minHeight: 120 }}>{loading ? 'Loading…' : ''}</div>;
-  if (series.length === 0) return <EmptyState title="No market data yet" testId="series-empty">Import a CSV of bars or download from an exchange above to get started.</EmptyState>;
+  if (series.length === 0) {
+    return (
+      <EmptyState title="No market data yet" testId="series-empty">
+        First import a CSV of bars or download from an exchange above (or run `npx bws demo` for a synthetic demo set).
+      </EmptyState>
+    );
+  }
   return (
     <>
       {updateError && (

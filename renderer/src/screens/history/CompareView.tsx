@@ -1,9 +1,10 @@
 import { useMemo } from 'react';
+import { XRangeGroup } from '../../charts/x-range.js';
 import type uPlot from 'uplot';
 import { api } from '../../api/client.js';
 import { useQuery } from '../../api/use-query.js';
 import { useSessionState } from '../../app/use-session-state.js';
-import { themeColor } from '../../app/use-theme.js';
+import { themeColor, useThemeName } from '../../app/use-theme.js';
 import { ELAPSED_DAYS_SERIES, elapsedDaysChartOptions, TIME_SERIES, timeChartOptions } from '../../charts/time-axes.js';
 import { UPlotChart } from '../../charts/UPlotChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -23,13 +24,16 @@ export function CompareView({ runIds, onClose }: { runIds: readonly string[]; on
   // The choice made is kept for the session (it outlives opening a run and coming back).
   const [chosenAlign, setAlign] = useSessionState<CompareAlign | null>('bws.history.compareAlign', null, isAlignChoice);
   const align: CompareAlign = chosenAlign ?? (data ? defaultAlign(data.equity) : 'date');
+  const theme = useThemeName();
+  // The overlaid curves zoom and pan (already reduced on the server: nothing to fetch again).
+  const group = useMemo(() => new XRangeGroup(), [data, align]);
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'> | null>(() => {
     if (!data) return null;
     const lines = data.runs.map((run, i) => ({ label: runLabel(run), stroke: themeColor(PALETTE[i % PALETTE.length]!), width: 1.5, spanGaps: true, points: { show: false } }));
     return align === 'date'
       ? { ...timeChartOptions(), series: [TIME_SERIES, ...lines] }
       : { ...elapsedDaysChartOptions("Days since each run's first bar"), series: [ELAPSED_DAYS_SERIES, ...lines] };
-  }, [data, align]);
+  }, [data, align, theme]);
   const chartData = useMemo(() => (data ? overlayCurves(data.equity, 1200, align) : null), [data, align]);
 
   return (
@@ -59,7 +63,7 @@ export function CompareView({ runIds, onClose }: { runIds: readonly string[]; on
               </label>
             ))}
           </div>
-          <UPlotChart options={options} data={chartData} height={260} testId="compare-chart" />
+          <UPlotChart options={options} data={chartData} height={260} testId="compare-chart" group={group} />
         </>
       ) : (
         <div className="muted" style={{ minHeight: 300 }}>

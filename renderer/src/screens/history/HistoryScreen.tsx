@@ -97,7 +97,7 @@ function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) =>
       {comparing && canCompare && <CompareView runIds={picked} onClose={() => setComparing(false)} />}
       {runs.data && items.length === 0 ? (
         <EmptyState title="No runs yet" testId="history-empty">
-          Run a strategy from the Run & Results screen.
+          Run a strategy on Run &amp; Results first: every run is kept here to open, compare and export.
         </EmptyState>
       ) : (
         // Scrolls sideways in a narrow window instead of cutting off the Open buttons.
@@ -119,7 +119,7 @@ function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) =>
             </thead>
             <tbody>
               {items.map((run) => (
-                <tr key={run.id} data-testid="run-row">
+                <tr key={run.id} data-testid="run-row" data-run-id={run.id}>
                   <td>
                     <input type="checkbox" aria-label={`Select run ${runName(run)}`} data-testid="run-pick" checked={picked.includes(run.id)} onChange={() => toggle(run.id)} />
                   </td>
@@ -130,6 +130,16 @@ function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) =>
                       // A sweep's variants share name, data and range: their parameters tell them apart.
                       <div className="muted" data-testid="run-variant" title={`Variant #${run.sweepVariant.index} of ${run.sweepVariant.sweepName}`}>
                         {variantParamsLabel(run.sweepVariant)}
+                      </div>
+                    )}
+                    {run.repeatOf && (
+                      // The same hash: same data, spec and engine, so the same results as that run.
+                      <div className="muted" data-testid="run-repeat" title={`Same hash as the run of ${formatTs(run.repeatOf.createdAt)} UTC: identical inputs, identical results`}>
+                        re-run of{' '}
+                        <button className="link" data-testid="run-repeat-open" onClick={() => navigate({ screen: 'history', id: run.repeatOf!.id })}>
+                          {formatTs(run.repeatOf.createdAt)}
+                        </button>
+                        , same results
                       </div>
                     )}
                   </td>

@@ -22,7 +22,7 @@ const run: ReportRun = {
   // A few of the engine's metrics (the report shows those a run has).
   metrics: { totalReturnPct: 12.5, profitFactor: null, start: Date.UTC(2024, 0, 1), end: Date.UTC(2024, 0, 31, 23, 59), durationMs: 31 * 86_400_000 } as ReportRun['metrics'],
   spec: {
-    version: 1,
+    version: 2,
     name: 'SMA <cross>',
     direction: 'long',
     entry: { long: cross('crossesAbove') },

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ResultOf } from '../../api/contract.js';
 import { formatCount, formatNumber } from '../../app/format.js';
-import { themeColor } from '../../app/use-theme.js';
+import { themeColor, useThemeName } from '../../app/use-theme.js';
 import { legendGradient, scaleColour, scalePosition } from './colour-scale.js';
 import { tickStride } from './tick-stride.js';
 
@@ -20,6 +20,8 @@ const MAX_HEIGHT = 360;
  */
 export function Heatmap({ map, nameOf = (name) => name, onPick }: { map: HeatmapData; nameOf?: (name: string) => string; onPick: (variantIndex: number) => void }) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  // Drawn again on a theme switch, in its colours.
+  const theme = useThemeName();
   const box = useRef<HTMLDivElement>(null);
   const [hover, setHover] = useState<number | null>(null);
   const [width, setWidth] = useState(0);
@@ -72,7 +74,7 @@ export function Heatmap({ map, nameOf = (name) => name, onPick }: { map: Heatmap
     g.textBaseline = 'middle';
     const yEvery = tickStride(ny, cell, LABEL_HEIGHT);
     for (let yi = 0; yi < ny; yi += yEvery) g.fillText(formatTick(map.y.values[yi]!), AXIS - 6, (ny - 1 - yi) * cell + cell / 2);
-  }, [map, cell, plotWidth, plotHeight, nx, ny]);
+  }, [map, cell, plotWidth, plotHeight, nx, ny, theme]);
 
   const cellAt = (event: React.MouseEvent<HTMLCanvasElement>): number | null => {
     const rect = event.currentTarget.getBoundingClientRect();

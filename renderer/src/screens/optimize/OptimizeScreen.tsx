@@ -10,8 +10,10 @@ import { SweepSetup } from './SweepSetup.js';
 import { SweepView } from './SweepView.js';
 import { WalkForwardView } from './WalkForwardView.js';
 import { throttle } from '../../app/throttle.js';
+import { useSessionState } from '../../app/use-session-state.js';
 
 type Tab = 'sweep' | 'walkforward' | 'montecarlo';
+const isTab = (value: unknown): value is Tab => value === 'sweep' || value === 'walkforward' || value === 'montecarlo';
 
 /**
  * What the route id means here: a sweep to show, `strategy:ID` to preselect a saved
@@ -27,7 +29,8 @@ export function parseOptimizeId(id: string | undefined): { sweepId?: string; str
 /** Optimize: sweeps (setup, past sweeps, heatmap and variants), walk-forward, Monte Carlo. */
 export function OptimizeScreen({ id, navigate }: { id: string | undefined; navigate: (route: Route) => void }) {
   const { sweepId, strategyId, runId } = parseOptimizeId(id);
-  const [tab, setTab] = useState<Tab>(runId ? 'montecarlo' : 'sweep');
+  // The tab open last stays open across screens (a run's Monte Carlo link opens its own).
+  const [tab, setTab] = useSessionState<Tab>('bws.optimize.tab', runId ? 'montecarlo' : 'sweep', isTab);
   const [starting, setStarting] = useState(false);
   const sweeps = useQuery(() => api().invoke('sweeps/list', { limit: 100 }), []);
   const [listError, setListError] = useState<string | null>(null);
@@ -51,6 +54,10 @@ export function OptimizeScreen({ id, navigate }: { id: string | undefined; navig
   useEffect(() => {
     if (runId) setTab('montecarlo');
   }, [runId]);
+  // Preselecting a strategy (its Sweep button) is for a sweep.
+  useEffect(() => {
+    if (strategyId && tab === 'montecarlo') setTab('sweep');
+  }, [strategyId]);
 
   const remove = async (target: string): Promise<void> => {
     setListError(null);
@@ -99,7 +106,7 @@ export function OptimizeScreen({ id, navigate }: { id: string | undefined; navig
             <section className="panel col" data-testid="sweeps-list">
               <h3 style={{ margin: 0 }}>Past sweeps</h3>
               <ErrorBox message={sweeps.error ?? listError} />
-              {sweeps.data?.items.length === 0 && <span className="muted">No sweeps yet.</span>}
+              {sweeps.data?.items.length === 0 && <span className="muted">No sweeps yet: the first one you start is listed here.</span>}
               {(sweeps.data?.items ?? []).map((s) => (
                 <div key={s.id} className={`sweep-item${s.id === sweepId ? ' selected' : ''}`} data-testid="sweep-item" data-id={s.id}>
                   <button className="link" data-testid="sweep-open" onClick={() => navigate({ screen: 'optimize', id: s.id })}>
@@ -115,7 +122,7 @@ export function OptimizeScreen({ id, navigate }: { id: string | undefined; navig
               ))}
             </section>
             <div className="col" style={{ minWidth: 0 }}>
-              {sweepId ? <SweepView sweepId={sweepId} navigate={navigate} /> : <div className="muted">Start a sweep or open a past one.</div>}
+              {sweepId ? <SweepView sweepId={sweepId} navigate={navigate} /> : <div className="muted" data-testid="sweep-none">Pick a strategy and the ranges of its parameters above, then Start sweep; or open a past sweep.</div>}
             </div>
           </div>
         </>

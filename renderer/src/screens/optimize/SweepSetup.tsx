@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { TIMEFRAMES } from '../../../../core/domain/market/timeframe.js';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { derivableTimeframes, TIMEFRAMES } from '../../../../core/domain/market/timeframe.js';
 import { paramLimit } from '../../../../core/domain/strategy/spec-fields.js';
 import { findTemplate, listTemplates } from '../../../../core/domain/strategy/templates.js';
 import { api } from '../../api/client.js';
@@ -10,8 +10,9 @@ import { formatCount, formatDate, parseDate } from '../../app/format.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
-import { boundsText, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
+import { boundsText, defaultConstraints, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
+import { useSessionState } from '../../app/use-session-state.js';
 
 const DAY_MS = 86_400_000;
 
@@ -20,6 +21,22 @@ export type SweepRequest = Omit<SweepArgs, 'name'>;
 
 type MethodKind = 'grid' | 'random' | 'genetic';
 
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isMethod = (value: unknown): value is MethodKind => value === 'grid' || value === 'random' || value === 'genetic';
+const isDirection = (value: unknown): value is 'maximize' | 'minimize' => value === 'maximize' || value === 'minimize';
+const isMetric = (value: unknown): value is OfferedMetric => (OFFERED_METRICS as readonly unknown[]).includes(value);
+const isTimeframe = (value: unknown): value is Timeframe | '' => value === '' || (TIMEFRAMES as readonly unknown[]).includes(value);
+const isRows = (value: unknown): value is RangeRow[] =>
+  Array.isArray(value) && value.every((row: unknown) => typeof row === 'object' && row !== null && ['name', 'min', 'max', 'step'].every((k) => typeof (row as Record<string, unknown>)[k] === 'string') && typeof (row as Record<string, unknown>)['enabled'] === 'boolean');
+
+/**
+ * A field of the form that outlives a trip to another tab or screen (and a reload): kept
+ * in the session under the form's id, so Sweep and Walk-forward keep theirs apart.
+ */
+function useFormField<T>(form: string, field: string, initial: T, isValue: (value: unknown) => value is T) {
+  return useSessionState<T>(`bws.${form}.${field}`, initial, isValue);
+}
+
 /**
  * The optimization form: strategy (template or saved spec), data, parameter ranges,
  * constraints, method and objective. Calls `onSubmit` with a request both `sweeps/start`
@@ -27,40 +44,49 @@ type MethodKind = 'grid' | 'random' | 'genetic';
  */
 export function SweepSetup(props: { initialStrategyId?: string; submitLabel: string; busy: boolean; onSubmit: (request: SweepRequest) => Promise<void>; children?: ReactNode; testId: string }) {
   const { initialStrategyId, submitLabel, busy, onSubmit, children, testId } = props;
+  const kept = <T,>(field: string, initial: T, isValue: (value: unknown) => value is T) => useFormField<T>(testId, field, initial, isValue);
   // Refetched when a strategy is preselected: it may have been created after this form mounted.
   const strategies = useQuery(() => api().invoke('strategies/list', { limit: 500 }), [initialStrategyId]);
   const series = useQuery(() => api().invoke('data/listSeries'), []);
 
-  const [source, setSource] = useState(initialStrategyId ? `strategy:${initialStrategyId}` : 'template:sma-cross');
+  const [source, setSource] = kept('source', initialStrategyId ? `strategy:${initialStrategyId}` : 'template:sma-cross', isString);
   // A route that preselects another strategy (the Strategies screen's Sweep button) while this form is mounted.
   useEffect(() => {
     if (initialStrategyId) setSource(`strategy:${initialStrategyId}`);
   }, [initialStrategyId]);
   const [tunable, setTunable] = useState<TunableParam[]>([]);
-  const [rows, setRows] = useState<RangeRow[]>([]);
+  const [rows, setRows] = kept<RangeRow[]>('rows', [], isRows);
   const [spec, setSpec] = useState<StrategyDetail['spec'] | null>(null);
-  const [constraints, setConstraints] = useState('');
+  const [constraints, setConstraints] = kept('constraints', '', isString);
   const [seriesKey, setSeriesKey] = useRememberedSeries();
-  const [timeframe, setTimeframe] = useState<Timeframe | ''>('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [method, setMethod] = useState<MethodKind>('grid');
-  const [samples, setSamples] = useState('100');
-  const [population, setPopulation] = useState('30');
-  const [generations, setGenerations] = useState('10');
-  const [seed, setSeed] = useState('1');
-  const [metric, setMetric] = useState<OfferedMetric>('sharpe');
-  const [direction, setDirection] = useState<'maximize' | 'minimize'>('maximize');
-  const [minTrades, setMinTrades] = useState('3');
+  const [timeframe, setTimeframe] = kept<Timeframe | ''>('timeframe', '', isTimeframe);
+  const [from, setFrom] = kept('from', '', isString);
+  const [to, setTo] = kept('to', '', isString);
+  // The series the kept range and timeframe were chosen for: coming back, they stay.
+  const [rangeFor, setRangeFor] = kept('rangeFor', '', isString);
+  const [method, setMethod] = kept<MethodKind>('method', 'grid', isMethod);
+  const [samples, setSamples] = kept('samples', '100', isString);
+  const [population, setPopulation] = kept('population', '30', isString);
+  const [generations, setGenerations] = kept('generations', '10', isString);
+  const [seed, setSeed] = kept('seed', '1', isString);
+  const [metric, setMetric] = kept<OfferedMetric>('metric', 'sharpe', isMetric);
+  const [direction, setDirection] = kept<'maximize' | 'minimize'>('direction', 'maximize', isDirection);
+  const [minTrades, setMinTrades] = kept('minTrades', '3', isString);
   const [error, setError] = useState<string | null>(null);
+  // The source whose ranges were kept from an earlier visit: loading it again keeps them.
+  const keptRowsOf = useRef(rows.length > 0 ? source : null);
 
   // The parameters of the chosen source: catalog params for a template, numbers by path for a spec.
   useEffect(() => {
     let live = true;
     const [kind, id] = [source.slice(0, source.indexOf(':')), source.slice(source.indexOf(':') + 1)];
+    const keepRows = keptRowsOf.current === source;
+    keptRowsOf.current = null;
     const apply = (params: TunableParam[], enabled: (p: TunableParam) => boolean, defaultConstraints: string): void => {
       if (!live) return;
       setTunable(params);
+      // Back on the form: the ranges and constraints typed earlier for this source stay.
+      if (keepRows) return;
       setRows(
         params.map((p) => {
           const range = defaultRange(p);
@@ -80,7 +106,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
       if (template) {
         const params: TunableParam[] = template.params.map((p) => ({ name: p.name, label: p.label, value: p.default, bounds: paramLimit(p) }));
         const names = params.map((p) => p.name);
-        apply(params, (p) => params.indexOf(p) < 2, names.includes('fast') && names.includes('slow') ? 'fast < slow' : '');
+        apply(params, (p) => params.indexOf(p) < 2, defaultConstraints(names));
       }
     } else if (id) {
       api()
@@ -89,8 +115,11 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
           (detail) => {
             if (!live) return;
             setSpec(detail.spec);
-            // Named in the builder's words and bounded by the validator's limits; the path stays the key.
-            apply(specParams(detail.spec), () => false, '');
+            // Its named parameters first (the first two ticked, as a template's), then the other
+            // numbers in the builder's words; each bounded by the validator's limits.
+            const params = specParams(detail.spec);
+            const named = params.filter((p) => p.named);
+            apply(params, (p) => named.indexOf(p) >= 0 && named.indexOf(p) < 2, defaultConstraints(named.map((p) => p.name)));
           },
           (failure: unknown) => live && setError(errorMessage(failure)),
         );
@@ -102,10 +131,16 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
 
   const seriesList = series.data ?? [];
   const chosen = seriesList.find((s) => `${s.instrument.symbol}/${s.timeframe}` === seriesKey) ?? seriesList[0];
-  // Coarser timeframes are resampled from the stored bars; finer ones do not exist.
-  const timeframes = useMemo(() => (chosen ? TIMEFRAMES.slice(TIMEFRAMES.indexOf(chosen.timeframe)) : []), [chosen?.timeframe]);
+  // What the instrument's stored bars give (1m bars resample to every coarser timeframe), as on the Run screen.
+  const timeframes = useMemo(
+    () => (chosen ? derivableTimeframes(seriesList.filter((s) => s.instrument.symbol === chosen.instrument.symbol).map((s) => s.timeframe)) : []),
+    [seriesList, chosen?.instrument.symbol],
+  );
   useEffect(() => {
     if (!chosen) return;
+    const key = `${chosen.instrument.symbol}/${chosen.timeframe}`;
+    if (key === rangeFor) return;
+    setRangeFor(key);
     setFrom(formatDate(chosen.firstTs));
     setTo(chosen.lastTs === null ? '' : formatDate(chosen.lastTs));
     setTimeframe(chosen.timeframe);

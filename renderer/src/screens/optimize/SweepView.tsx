@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { gridEdges } from '../../../../core/domain/optimize/grid-edge.js';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { ResultOf } from '../../api/contract.js';
@@ -10,6 +11,7 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { Heatmap, type HeatmapData } from './Heatmap.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
 import { openVariantRun } from './open-variant.js';
+import { edgeHintText } from './edge-hint.js';
 import { paramNamer } from './param-space.js';
 import { useSweepProgress } from './use-sweep-progress.js';
 import { VariantsTable } from './VariantsTable.js';
@@ -81,6 +83,8 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
   };
 
   const stillRunning = running && !progress.finished;
+  // A best value at the end of its range: the optimum may lie outside what was tried.
+  const edgeHint = sweep.best ? edgeHintText(gridEdges(sweep.config.space, sweep.best.params), nameOf) : null;
   const done = Math.max(progress.done, sweep.counts.done + sweep.counts.failed);
   const total = progress.total || sweep.counts.planned;
   // Followed live: the rate seen here; opened after it ended: its whole run's average.
@@ -118,6 +122,11 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
             </span>
           )}
         </div>
+        {edgeHint && (
+          <div className="warn" data-testid="sweep-edge-hint">
+            {edgeHint}
+          </div>
+        )}
         {sweep.error && <ErrorBox message={sweep.error} />}
       </section>
       <ErrorBox message={error} testId="sweep-open-error" />

@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useSessionState } from '../../app/use-session-state.js';
 import type uPlot from 'uplot';
 import { api } from '../../api/client.js';
 import { toApiError } from '../../api/api-error.js';
@@ -6,7 +7,8 @@ import type { JobInfo, ResultOf } from '../../api/contract.js';
 import { useJob } from '../../api/use-job.js';
 import { formatCountOf, formatNumber, formatRange } from '../../app/format.js';
 import { scheduleProblem } from './walk-forward-schedule.js';
-import { themeColor } from '../../app/use-theme.js';
+import { themeColor, useThemeName } from '../../app/use-theme.js';
+import { XRangeGroup } from '../../charts/x-range.js';
 import { TIME_SERIES, timeChartOptions } from '../../charts/time-axes.js';
 import { UPlotChart } from '../../charts/UPlotChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -14,6 +16,9 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { SweepSetup, type SweepRequest } from './SweepSetup.js';
 import { METRIC_LABELS } from './metrics.js';
 import { paramNamer } from './param-space.js';
+import { gridEdges } from '../../../../core/domain/optimize/grid-edge.js';
+import { spaceValues } from './edge-hint.js';
+import { reportNote, windowNotes } from './walk-forward-notes.js';
 import type { WalkForwardReport } from '../../../../core/application/sweeps/contract.js';
 
 // The job result's type lives in the contract; api/contract.ts does not re-export it yet.
@@ -21,25 +26,39 @@ type _Started = ResultOf<'walkforward/start'>;
 
 const DAY_MS = 86_400_000;
 
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
+const isJobIdOrNull = (value: unknown): value is _Started['jobId'] | null => value === null || typeof value === 'string';
+const isSpace = (value: unknown): value is SweepRequest['space'] => Array.isArray(value) && value.every((r) => typeof r === 'object' && r !== null && typeof (r as { name?: unknown }).name === 'string');
+const isSourceOrNull = (value: unknown): value is SweepRequest['source'] | null =>
+  value === null || (typeof value === 'object' && ((value as { kind?: unknown }).kind === 'template' || (value as { kind?: unknown }).kind === 'spec'));
+
 
 /** Walk-forward: schedule in days, then the windows table, stitched out-of-sample equity and efficiency. */
 export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: string }) {
-  // Six windows over a year of data (the demo's): 180 days in-sample, 30 out.
-  const [inSampleDays, setInSampleDays] = useState('180');
-  const [outOfSampleDays, setOutOfSampleDays] = useState('30');
-  const [stepDays, setStepDays] = useState('');
-  const [anchored, setAnchored] = useState(false);
-  const [jobId, setJobId] = useState<_Started['jobId'] | null>(null);
+  // Six windows over a year of data (the demo's): 180 days in-sample, 30 out. The schedule,
+  // the job and its report outlive a trip to another tab or screen (the job is read again).
+  const [inSampleDays, setInSampleDays] = useSessionState('bws.wf.inSampleDays', '180', isString);
+  const [outOfSampleDays, setOutOfSampleDays] = useSessionState('bws.wf.outOfSampleDays', '30', isString);
+  const [stepDays, setStepDays] = useSessionState('bws.wf.stepDays', '', isString);
+  const [anchored, setAnchored] = useSessionState('bws.wf.anchored', false, isBoolean);
+  const [jobId, setJobId] = useSessionState<_Started['jobId'] | null>('bws.wf.jobId', null, isJobIdOrNull);
   const [report, setReport] = useState<WalkForwardReport | null>(null);
   // The source the report's parameters belong to: a saved spec's paths are shown in words.
-  const [source, setSource] = useState<SweepRequest['source'] | null>(null);
+  const [source, setSource] = useSessionState<SweepRequest['source'] | null>('bws.wf.source', null, isSourceOrNull);
+  // Its ranges: a chosen value on the edge of one is pointed out.
+  const [space, setSpace] = useSessionState<SweepRequest['space']>('bws.wf.space', [], isSpace);
   const [error, setError] = useState<string | null>(null);
 
   const finished = (job: JobInfo): void => {
     if (job.status === 'done' && job.result) setReport(job.result as WalkForwardReport);
     else setError(job.error ? toApiError(job.error).message : `Walk-forward ${job.status}.`);
   };
-  const { job, running, cancel, cancelError } = useJob(jobId, finished);
+  const { job, running, cancel, cancelError, unknown } = useJob(jobId, finished);
+  // A kept job the server no longer lists: forget it, or the form would wait on it for ever.
+  useEffect(() => {
+    if (unknown) setJobId(null);
+  }, [unknown]);
 
   const days = (text: string): number => Math.round(Number(text) * DAY_MS);
   return (
@@ -61,6 +80,7 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
             schedule: { inSampleMs: days(inSampleDays), outOfSampleMs: days(outOfSampleDays), ...(stepDays.trim() ? { stepMs: days(stepDays) } : {}), anchored },
           });
           setSource(request.source);
+          setSpace(request.space);
           setJobId(started.jobId);
         }}
       >
@@ -92,7 +112,7 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
         </div>
       )}
       <ErrorBox message={error ?? cancelError} testId="wf-error" />
-      {report && <WalkForwardReportView report={report} source={source} />}
+      {report && <WalkForwardReportView report={report} source={source} space={space} />}
     </div>
   );
 }
@@ -100,12 +120,17 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
 // Each window's in-sample and out-of-sample figures, named as everywhere (METRIC_LABELS).
 const KEY_METRICS = (['totalReturnPct', 'sharpe', 'maxDrawdownPct', 'tradeCount'] as const).map((key) => [key, METRIC_LABELS[key]] as const);
 
-function WalkForwardReportView({ report, source }: { report: WalkForwardReport; source: SweepRequest['source'] | null }) {
+function WalkForwardReportView({ report, source, space }: { report: WalkForwardReport; source: SweepRequest['source'] | null; space: SweepRequest['space'] }) {
   const nameOf = useMemo(() => (source ? paramNamer(source) : (name: string) => name), [source]);
+  const ranges = useMemo(() => spaceValues(space), [space]);
+  const note = reportNote(report.windows);
+  const theme = useThemeName();
+  // The stitched curve zooms and pans (already reduced to 2,000 points: nothing to fetch again).
+  const group = useMemo(() => new XRangeGroup(), [report]);
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => {
     const colour = themeColor('--accent');
     return { ...timeChartOptions(), series: [TIME_SERIES, { label: 'OOS equity', stroke: colour, width: 1, fill: `${colour}22`, points: { show: false } }] };
-  }, []);
+  }, [theme]);
   // Already downsampled by the core (at most 2,000 points): uPlot takes seconds on the x axis.
   const data = useMemo(() => [report.equity.ts.map((t) => t / 1000), report.equity.equity] as uPlot.AlignedData, [report]);
   return (
@@ -118,7 +143,12 @@ function WalkForwardReportView({ report, source }: { report: WalkForwardReport; 
           {report.cancelled ? ' · cancelled' : ''}
         </span>
       </div>
-      <UPlotChart options={options} data={data} height={220} testId="wf-equity-chart" />
+      {note && (
+        <div className="warn" data-testid="wf-note">
+          {note}
+        </div>
+      )}
+      <UPlotChart options={options} data={data} height={220} testId="wf-equity-chart" group={group} />
       {/* Scrolls sideways rather than clipping its last columns in a narrow window. */}
       <div className="table-scroll">
         <table className="grid" data-testid="wf-windows">
@@ -139,6 +169,7 @@ function WalkForwardReportView({ report, source }: { report: WalkForwardReport; 
                 </th>
               ))}
               <th className="num">Efficiency</th>
+              <th>Note</th>
             </tr>
           </thead>
           <tbody>
@@ -151,7 +182,10 @@ function WalkForwardReportView({ report, source }: { report: WalkForwardReport; 
                 <td>
                   {formatRange(w.outOfSample.fromTs, w.outOfSample.toTs)}
                 </td>
-                <td className={w.bestEligible ? '' : 'muted'}>{Object.entries(w.bestParams).map(([k, v]) => `${nameOf(k)}=${v}`).join(', ')}</td>
+                <td className={w.bestEligible ? '' : 'muted'} title={w.fallback ? 'Fell back: no variant made the minimum trades in sample' : undefined}>
+                  {Object.entries(w.bestParams).map(([k, v]) => `${nameOf(k)}=${v}`).join(', ')}
+                  {w.fallback && ' (fell back)'}
+                </td>
                 {KEY_METRICS.map(([key]) => (
                   <td key={`is-${key}`} className="num">
                     {formatNumber(w.inSampleMetrics[key] ?? null, key === 'tradeCount' ? 0 : 2)}
@@ -163,6 +197,9 @@ function WalkForwardReportView({ report, source }: { report: WalkForwardReport; 
                   </td>
                 ))}
                 <td className="num">{formatNumber(w.efficiency)}</td>
+                <td className="wrap" style={{ minWidth: 260 }} data-testid="wf-window-note">
+                  {windowNotes(w, gridEdges(ranges, w.bestParams), nameOf).join(' ')}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -6,7 +6,7 @@ import { defaultRange, niceStep, numericPaths, paramNamer, parseConstraints, ran
 describe('numericPaths', () => {
   it('lists every number of a spec as a sweep path, skipping version and initial cash', () => {
     const spec = {
-      version: 1,
+      version: 2,
       initialCash: 10_000,
       entry: { long: { children: [{ left: { params: { period: 14 } }, right: { kind: 'constant', value: 30 } }] } },
       management: { stopLoss: { kind: 'percent', value: 2 } },
@@ -53,7 +53,7 @@ describe('ranges', () => {
 
 const sma = (period: number) => ({ kind: 'variable', variable: 'sma', params: { period } }) as const;
 const SAVED: StrategySpec = {
-  version: 1,
+  version: 2,
   name: 'Saved cross',
   direction: 'long',
   entry: { long: { kind: 'group', mode: 'all', children: [{ kind: 'trigger', left: sma(10), operator: 'crossesAbove', right: sma(30) }] } },

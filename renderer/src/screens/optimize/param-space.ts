@@ -1,4 +1,5 @@
-import { specPathLimit } from '../../../../core/domain/optimize/param-limits.js';
+import { specParameterLimit, specPathLimit } from '../../../../core/domain/optimize/param-limits.js';
+import { canonicalSpecPath, parameterValue } from '../../../../core/domain/strategy/parameters.js';
 import { withinBounds, type NumberLimit } from '../../../../core/domain/strategy/limits.js';
 import type { ArgsOf, StrategySpec } from '../../api/contract.js';
 import { formatBound } from '../../app/format.js';
@@ -14,6 +15,8 @@ export interface TunableParam {
   readonly value: number;
   /** The values the validator allows (the domain's limit of the parameter); none for numbers nothing bounds (a constant compared with). */
   readonly bounds?: NumberLimit;
+  /** A named parameter of the strategy (fast, slow): offered first, by its name. */
+  readonly named?: boolean;
 }
 
 /** A range row of the form, kept as text so half-typed numbers survive. */
@@ -114,12 +117,33 @@ export function rangeProblem(row: Pick<RangeRow, 'name' | 'label' | 'min' | 'max
   return `${row.label ?? row.name} must be ${boundsText(row.bounds)}`;
 }
 
-/** The numbers of a saved spec the user may optimize: by path, named in the builder's words, with the validator's limits. */
+/**
+ * The numbers of a saved spec the user may optimize: its named parameters first, by name
+ * ('fast', every field it sets moving together), then every other number by path, named in
+ * the builder's words; each with the validator's limits. A parameter's fields are not
+ * offered on their own (set alone, a field would leave its parameter's other fields behind).
+ */
 export function specParams(spec: StrategySpec): TunableParam[] {
-  return numericPaths(spec).map((p) => {
-    const bounds = specPathLimit(spec, p.name)?.limit;
-    return { ...p, label: specPathLabel(spec, p.name), ...(bounds ? { bounds } : {}) };
+  const named = (spec.parameters ?? []).flatMap((parameter): TunableParam[] => {
+    const value = parameterValue(spec, parameter);
+    if (value === undefined) return [];
+    const bounds = specParameterLimit(spec, parameter.name)?.limit;
+    const label = parameter.label ? `${parameter.name} (${parameter.label})` : parameter.name;
+    return [{ name: parameter.name, label, value, named: true, ...(bounds ? { bounds } : {}) }];
   });
+  const linked = new Set((spec.parameters ?? []).flatMap((parameter) => parameter.paths.map(canonicalSpecPath)));
+  const paths = numericPaths(spec)
+    .filter((p) => !linked.has(p.name))
+    .map((p) => {
+      const bounds = specPathLimit(spec, p.name)?.limit;
+      return { ...p, label: specPathLabel(spec, p.name), ...(bounds ? { bounds } : {}) };
+    });
+  return [...named, ...paths];
+}
+
+/** The constraint a sweep starts with: fast < slow when the strategy has both (a template's or a saved strategy's names). */
+export function defaultConstraints(names: readonly string[]): string {
+  return names.includes('fast') && names.includes('slow') ? 'fast < slow' : '';
 }
 
 /** Values a min/max/step range expands to (what the grid plans), or null if the text is not a range. */

@@ -1,10 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage, toApiError } from '../../api/api-error.js';
-import type { BacktestInterim, BacktestJobResult, JobInfo } from '../../api/contract.js';
+import { derivableTimeframes } from '../../../../core/domain/market/timeframe.js';
+import type { BacktestInterim, BacktestJobResult, JobInfo, StrategySpec, Timeframe } from '../../api/contract.js';
+import { sameValue } from '../builder/spec-edit.js';
 import { useJob } from '../../api/use-job.js';
 import { useQuery } from '../../api/use-query.js';
-import { formatCount, formatDate, parseDate } from '../../app/format.js';
+import { formatCount, formatDate, formatTs, parseDate } from '../../app/format.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -43,12 +45,20 @@ export interface ComputedRunView extends ResultsHead {
 export function RunForm(props: {
   strategyId: string;
   strategyName: string;
+  /** The saved spec (undefined while it loads): unsaved edits are a draft that differs from it. */
+  savedSpec: StrategySpec | undefined;
   onComputed: (run: ComputedRunView) => void;
   onFinished: (jobId: string, runId: string | null) => void;
   onEdit: () => void;
 }) {
-  const { strategyId, strategyName, onComputed, onFinished, onEdit } = props;
+  const { strategyId, strategyName, savedSpec, onComputed, onFinished, onEdit } = props;
   const series = useQuery(() => api().invoke('data/listSeries'), []);
+  // The builder's unsaved edits (its draft): what the builder shows, so what Run runs unless
+  // the saved version is chosen here. Never the saved version silently.
+  const draft = useQuery(() => api().invoke('strategies/getDraft', { id: strategyId }), [strategyId]);
+  const edits = draft.data && savedSpec && !sameValue(draft.data.draft, savedSpec) ? draft.data : null;
+  const [version, setVersion] = useState<'edits' | 'saved'>('edits');
+  const runEdits = edits !== null && version === 'edits';
   const [key, setKey] = useRememberedSeries();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -58,14 +68,24 @@ export function RunForm(props: {
 
   const list = series.data ?? [];
   const chosen = list.find((s) => `${s.instrument.symbol}/${s.timeframe}` === key) ?? list[0];
+  // Any timeframe the instrument's stored bars give: minute bars resample to every coarser one.
+  const timeframes = useMemo(
+    () => (chosen ? derivableTimeframes(list.filter((s) => s.instrument.symbol === chosen.instrument.symbol).map((s) => s.timeframe)) : []),
+    [list, chosen?.instrument.symbol],
+  );
+  const [pickedTimeframe, setPickedTimeframe] = useState<Timeframe | null>(null);
+  const timeframe = pickedTimeframe !== null && timeframes.includes(pickedTimeframe) ? pickedTimeframe : chosen?.timeframe;
+
+  // Default timeframe: the stored one.
+  useEffect(() => setPickedTimeframe(null), [chosen?.instrument.symbol, chosen?.timeframe]);
+
   // One instrument ('one'), every instrument with a tag ('tag:NAME'), or instruments picked one by one ('pick').
   const [scope, setScope] = useState('one');
   const [picked, setPicked] = useState<readonly string[]>([]);
   const tags = [...new Set(list.flatMap((s) => s.tags))].sort();
   const tag = scope.startsWith('tag:') ? scope.slice(4) : null;
-  // A universe's series: those of its instruments in the timeframe of the chosen series.
-  const timeframe = chosen?.timeframe;
-  const inTimeframe = list.filter((s) => s.timeframe === timeframe);
+  // A universe's series: those of its instruments stored in the chosen series' timeframe.
+  const inTimeframe = list.filter((s) => s.timeframe === chosen?.timeframe);
   const members = scope === 'one' ? [] : inTimeframe.filter((s) => (tag !== null ? s.tags.includes(tag) : picked.includes(s.instrument.symbol)));
   const span = scope === 'one' ? (chosen ? [chosen] : []) : members;
   const firstTs = span.length > 0 ? Math.min(...span.map((s) => s.firstTs ?? Number.POSITIVE_INFINITY)) : null;
@@ -76,16 +96,24 @@ export function RunForm(props: {
     if (firstTs === null || !Number.isFinite(firstTs)) return;
     setFrom(formatDate(firstTs));
     setTo(lastTs === null || !Number.isFinite(lastTs) ? '' : formatDate(lastTs));
-  }, [firstTs, lastTs]);
+  }, [firstTs, lastTs, chosen?.instrument.symbol, chosen?.timeframe]);
 
   // What a Run now would run: the "to" day is included.
   const fromDay = parseDate(from);
   const toDay = parseDate(to);
   // Said next to the dates, before a run (the server's answer was "no bars in the range").
   const rangeError = fromDay !== undefined && toDay !== undefined && fromDay > toDay ? `From (${from}) is after To (${to}): pick a From on or before the To day.` : null;
+  // Run waits for the draft's answer: before it, whether there are edits to run is unknown.
   const range = { fromTs: fromDay, toTs: toDay === undefined ? undefined : toDay + DAY_MS };
   const universe = tag !== null ? { tag } : scope === 'pick' && members.length > 0 ? { symbols: members.map((s) => s.instrument.symbol) } : null;
-  const target = !chosen || rangeError ? null : scope === 'one' ? { strategyId, symbol: chosen.instrument.symbol, timeframe: chosen.timeframe, ...range } : universe ? { strategyId, universe, timeframe: chosen.timeframe, ...range } : null;
+  const target =
+    chosen && timeframe && !rangeError && (draft.data !== undefined || draft.error !== null)
+      ? scope === 'one'
+        ? { strategyId, ...(runEdits ? { spec: edits.draft } : {}), symbol: chosen.instrument.symbol, timeframe, ...range }
+        : universe
+          ? { strategyId, ...(runEdits ? { spec: edits.draft } : {}), universe, timeframe, ...range }
+          : null
+      : null;
   const targetKey = JSON.stringify(target);
 
   // Have a worker compute the run of this choice while the user is still looking at the
@@ -113,7 +141,7 @@ export function RunForm(props: {
     const { timeframe, fromTs, toTs } = started.target;
     const symbol = 'symbol' in started.target ? started.target.symbol : universeLabel(started.target.universe, members.length);
     performance.mark('run-computed');
-    onComputed({ jobId: job.id, name: started.name, symbol, timeframe, fromTs: fromTs ?? null, toTs: toTs ?? null, ...interim });
+    onComputed({ jobId: job.id, name: started.name, symbol, timeframe, fromTs: fromTs ?? null, toTs: toTs ?? null, ...(started.target.spec ? { unsavedEdits: true } : {}), ...interim });
   };
   const finished = (job: JobInfo): void => {
     const result = job.status === 'done' ? (job.result as BacktestJobResult | undefined) : undefined;
@@ -143,7 +171,7 @@ export function RunForm(props: {
         performance.mark('run-start');
         // The user waits on it: ahead of sweeps and batch runs.
         const job = await api().invoke('backtest/start', { ...target, priority: 'interactive' });
-        setStarted({ name: strategyName, target });
+        setStarted({ name: target.spec ? (edits?.draft.name ?? strategyName) : strategyName, target });
         setJobId(job.jobId);
       } catch (failure) {
         setAwaitingJob(false);
@@ -167,6 +195,15 @@ export function RunForm(props: {
             </button>
           </div>
         </div>
+        {edits && (
+          <div className="field">
+            <label htmlFor="run-version">Version</label>
+            <select id="run-version" data-testid="run-version" value={version} aria-describedby="run-version-note" onChange={(event) => setVersion(event.target.value as 'edits' | 'saved')}>
+              <option value="edits">Unsaved edits (as the builder shows, {formatTs(edits.savedAt)})</option>
+              <option value="saved">Saved version</option>
+            </select>
+          </div>
+        )}
         <div className="field">
           <label htmlFor="run-scope">Trade</label>
           <select id="run-scope" data-testid="run-scope" value={scope} onChange={(event) => setScope(event.target.value)}>
@@ -185,6 +222,22 @@ export function RunForm(props: {
             {list.map((s) => (
               <option key={`${s.instrument.symbol}/${s.timeframe}`} value={`${s.instrument.symbol}/${s.timeframe}`}>
                 {s.instrument.symbol} {s.timeframe} ({formatCount(s.barCount)} bars)
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="run-timeframe">Timeframe</label>
+          <select
+            id="run-timeframe"
+            data-testid="run-timeframe"
+            value={timeframe ?? ''}
+            title={chosen?.timeframe === '1m' ? 'Coarser timeframes are resampled from the stored 1-minute bars.' : undefined}
+            onChange={(event) => setPickedTimeframe(event.target.value as Timeframe)}
+          >
+            {timeframes.map((tf) => (
+              <option key={tf} value={tf}>
+                {tf === chosen?.timeframe ? `${tf} (stored)` : tf}
               </option>
             ))}
           </select>
@@ -237,7 +290,7 @@ export function RunForm(props: {
         )}
       </div>
       {series.data && list.length === 0 && <span className="muted">No data yet: import bars on the Data screen first.</span>}
-      <ErrorBox message={error ?? cancelError ?? series.error} testId="run-error" />
+      <ErrorBox message={error ?? cancelError ?? series.error ?? draft.error} testId="run-error" />
     </section>
   );
 }

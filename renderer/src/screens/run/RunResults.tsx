@@ -3,9 +3,10 @@ import { api } from '../../api/client.js';
 import type { OpenPosition, RunInfo, TradeRow } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatNumber, formatRange } from '../../app/format.js';
+import { parametersText } from '../../app/spec-summary.js';
 import { routeHash } from '../../app/use-route.js';
 import { EquityCharts } from '../../charts/EquityCharts.js';
-import { PriceChart } from '../../charts/PriceChart.js';
+import { PriceChart, useSeriesGroup } from '../../charts/PriceChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ExportButtons } from '../history/ExportButtons.js';
 import { InstrumentsTable } from './InstrumentsTable.js';
@@ -40,7 +41,11 @@ function usePaintedOnce(ready: boolean): boolean {
 }
 
 /** What the results' header and metrics need: a stored run, or a run still being hashed and saved (no hash yet). */
-export type ResultsHead = Pick<RunInfo, 'name' | 'symbol' | 'timeframe' | 'fromTs' | 'toTs' | 'barCount' | 'tradeCount' | 'metrics'> & { readonly hash?: string };
+export type ResultsHead = Pick<RunInfo, 'name' | 'symbol' | 'timeframe' | 'fromTs' | 'toTs' | 'barCount' | 'tradeCount' | 'metrics'> & {
+  readonly hash?: string;
+  /** The run is of the strategy's unsaved edits (RunExtras.unsavedEdits). */
+  readonly unsavedEdits?: boolean;
+};
 
 /**
  * Everything about one run: metrics first, then equity/drawdown, price with trades, the
@@ -89,19 +94,32 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
     <div className="col" data-testid="run-results">
       <div className="row panel">
         <strong>{info.name}</strong>
+        {(run.data?.extras.unsavedEdits ?? info.unsavedEdits) && (
+          <span className="tag warn" title="This run used the builder's unsaved edits of the strategy, not its saved version; the run keeps the spec it ran." data-testid="run-unsaved">
+            unsaved edits
+          </span>
+        )}
         {universe ? (
           <span data-testid="run-universe" title={universe.symbols.join(', ')}>
             {universe.symbols.length} instruments{universe.tag === undefined ? '' : ` tagged ${universe.tag}`} {info.timeframe}
           </span>
         ) : (
-          <span>
+          <span data-testid="run-data">
             {info.symbol} {info.timeframe}
           </span>
         )}
         <span className="muted">
           {formatRange(info.fromTs, info.toTs)}
         </span>
-        {run.data?.extras.sweepVariant && <VariantParams variant={run.data.extras.sweepVariant} spec={run.data.spec} />}
+        {run.data?.extras.sweepVariant ? (
+          <VariantParams variant={run.data.extras.sweepVariant} spec={run.data.spec} />
+        ) : (
+          run.data !== undefined && (run.data.spec.parameters?.length ?? 0) > 0 && (
+            <span className="muted" title="The strategy's named parameters" data-testid="run-parameters">
+              {parametersText(run.data.spec)}
+            </span>
+          )
+        )}
         {warmUp && (
           <span className={warmUp.shortBy > 0 ? 'warn' : 'muted'} title={warmUp.long} data-testid="run-warm-up">
             {warmUp.short}
@@ -196,15 +214,17 @@ function OpenPositionLine({ open }: { open: OpenPosition }) {
 function RunCharts({ runId, info, focus, symbol, portfolio }: { runId: string; info: ResultsHead; focus: Focus | null; symbol: string; portfolio: boolean }) {
   // Markers load once the metrics are on screen (one call: the run's stored fills; a portfolio's, of the instrument shown).
   const { markers, partial } = useTradeMarkers(runId, portfolio ? symbol : null);
+  // Price, equity and drawdown zoom and pan together, their cursors in step.
+  const group = useSeriesGroup([runId], info.timeframe);
   return (
     <div className="col">
-      <EquityCharts runId={runId} />
+      <EquityCharts runId={runId} group={group} />
       <section className="panel">
         <h3>
           Price and trades{portfolio && <span data-testid="run-chart-symbol"> of {symbol}</span>}
           {partial && <span className="muted"> (markers for the first 40,000 fills)</span>}
         </h3>
-        <PriceChart symbol={symbol} timeframe={info.timeframe} fromTs={info.fromTs ?? undefined} toTs={info.toTs ?? undefined} markers={markers} focus={focus} highlight={focus?.trade ?? null} />
+        <PriceChart symbol={symbol} timeframe={info.timeframe} fromTs={info.fromTs ?? undefined} toTs={info.toTs ?? undefined} markers={markers} focus={focus} highlight={focus?.trade ?? null} group={group} />
       </section>
     </div>
   );

@@ -31,6 +31,7 @@ export function RunScreen({ strategyId, navigate }: { strategyId: string | undef
   if (!strategyId) {
     return (
       <EmptyState title="No strategy chosen" testId="run-empty">
+        <div style={{ marginBottom: 8 }}>Pick a strategy to run on your data, or first make one from a template on Strategies.</div>
         <button className="primary" onClick={() => navigate({ screen: 'strategies' })}>
           Pick a strategy to run
         </button>
@@ -42,7 +43,7 @@ export function RunScreen({ strategyId, navigate }: { strategyId: string | undef
   return (
     <div className="col" style={{ overflow: 'auto', minHeight: 0 }}>
       <ErrorBox message={strategy.error} />
-      <RunForm key={strategyId} strategyId={strategyId} strategyName={strategy.data?.name ?? '…'} onComputed={computed} onFinished={finished} onEdit={() => navigate({ screen: 'builder', id: strategyId })} />
+      <RunForm key={strategyId} strategyId={strategyId} strategyName={strategy.data?.name ?? '…'} savedSpec={strategy.data?.spec} onComputed={computed} onFinished={finished} onEdit={() => navigate({ screen: 'builder', id: strategyId })} />
       {shown ? (
         <RunResults key={shown.jobId} runId={shown.runId} preview={shown.preview} notSaved={shown.notSaved} />
       ) : (

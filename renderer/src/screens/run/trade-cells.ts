@@ -1,4 +1,5 @@
 /** The trades table's columns and cell texts: the Run screen's table and the HTML report share them. */
+import { exitReasonWords } from '../../../../core/domain/engine/exit-reasons.js';
 import type { OpenPosition, TradeRow } from '../../api/contract.js';
 import { formatNumber, formatPrice, formatQuantity, formatTs } from '../../app/format.js';
 
@@ -38,7 +39,8 @@ export function tradeCells(trade: TradeRow): TradeCells {
       pnl: formatNumber(trade.pnl, 2),
       returnPct: formatNumber(trade.returnPct, 2),
       barsHeld: String(trade.barsHeld),
-      exitReason: trade.exitReason,
+      // In words ('trailing stop'); the CSV keeps the engine's name.
+      exitReason: exitReasonWords(trade.exitReason),
     };
     formatted.set(trade, cells);
   }

@@ -5,6 +5,8 @@ import { useDataChanged } from '../../api/use-data-changed.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatCountOf, formatTs } from '../../app/format.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
+import { useDismissToast } from '../../components/Toast.js';
+import { deletedToastKey } from './StrategyActions.js';
 
 /**
  * The strategies deleted so far, latest first, each with Restore: a delete is never final
@@ -18,12 +20,14 @@ export function DeletedStrategies({ onRestored }: { onRestored: () => void }) {
   const deleted = useQuery(() => api().invoke('strategies/listDeleted', { limit: open ? 200 : 1 }), [open]);
   useDataChanged('strategies', deleted.reload);
   const total = deleted.data?.total ?? 0;
+  const dismissToast = useDismissToast();
   const restore = (id: string): void => {
     setError(null);
     api()
       .invoke('strategies/restore', { id })
       .then(
         () => {
+          dismissToast(deletedToastKey(id));
           deleted.reload();
           onRestored();
         },

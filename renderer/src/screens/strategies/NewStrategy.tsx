@@ -1,11 +1,12 @@
 import { useRef, useState } from 'react';
+import { blankSpec } from '../../../../core/domain/strategy/blank.js';
 import { listTemplates } from '../../../../core/domain/strategy/templates.js';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 
-/** "New strategy" from a template of the catalog (Alt+N). */
+/** "New strategy" from a template of the catalog (Alt+N), or a blank one with no rules yet. */
 export function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) {
   const [templateId, setTemplateId] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -17,12 +18,12 @@ export function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) 
   const templates = listTemplates();
   const chosen = templateId || templates[0]?.id || '';
 
-  const create = (): Promise<void> =>
+  const create = (blank = false): Promise<void> =>
     flight.run(async () => {
-      if (!chosen || created.current) return;
+      if ((!chosen && !blank) || created.current) return;
       setError(null);
       try {
-        const strategy = await api().invoke('strategies/create', { templateId: chosen });
+        const strategy = await api().invoke('strategies/create', blank ? { spec: blankSpec() } : { templateId: chosen });
         created.current = true;
         onCreated(strategy.id);
       } catch (failure) {
@@ -40,8 +41,11 @@ export function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) 
           </option>
         ))}
       </select>
-      <button className="primary" data-testid="strategy-new" disabled={!chosen || flight.pending} onClick={onSingleClick(create)} title="Alt+N">
+      <button className="primary" data-testid="strategy-new" disabled={!chosen || flight.pending} onClick={onSingleClick(() => create())} title="Alt+N">
         New strategy
+      </button>
+      <button data-testid="strategy-new-blank" disabled={flight.pending} onClick={onSingleClick(() => create(true))} title="No rules yet: build it up in the builder">
+        Blank strategy
       </button>
       {error && <span className="bad">{error}</span>}
     </div>

@@ -102,7 +102,7 @@ export function StrategiesScreen({ navigate }: { navigate: (route: Route) => voi
         </span>
         {list.total === 0 ? (
           <EmptyState title={search || tag ? 'No strategy matches' : 'No strategies yet'} testId="strategies-empty">
-            {search || tag ? 'Try another search.' : 'Create one from a template with “New strategy”.'}
+            {search || tag ? 'Try another search.' : 'First make one: pick a template and press “New strategy”, or start from “Blank strategy”.'}
           </EmptyState>
         ) : (
           <List

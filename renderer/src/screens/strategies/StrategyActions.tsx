@@ -5,8 +5,11 @@ import type { StrategySummary } from '../../api/contract.js';
 import type { Route } from '../../app/use-route.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
-import { useToast } from '../../components/Toast.js';
+import { useDismissToast, useToast } from '../../components/Toast.js';
 import { forgetStrategy } from '../builder/strategy-loader.js';
+
+/** The key of the toast that offers to undo a strategy's deletion. */
+export const deletedToastKey = (id: string): string => `strategy-deleted:${id}`;
 
 /** Actions on the selected strategy: open, run, duplicate, rename (F2), delete (Del) with undo (the toast, or Ctrl+Z). */
 export function StrategyActions(props: {
@@ -19,6 +22,7 @@ export function StrategyActions(props: {
 }) {
   const { selected, onChanged, onUpdated, onCleared, navigate } = props;
   const toast = useToast();
+  const dismissToast = useDismissToast();
   const [renaming, setRenaming] = useState(false);
   const [tagging, setTagging] = useState(false);
   const [tagText, setTagText] = useState('');
@@ -72,6 +76,8 @@ export function StrategyActions(props: {
     });
   const restore = (id: string): void => {
     deleted.current = deleted.current.filter((d) => d !== id);
+    // The "Deleted … Undo" toast no longer holds, also when Ctrl+Z undid it.
+    dismissToast(deletedToastKey(id));
     api()
       .invoke('strategies/restore', { id })
       .then(onChanged, (failure: unknown) => setError(errorMessage(failure)));
@@ -85,7 +91,7 @@ export function StrategyActions(props: {
       forgetStrategy(id);
       onCleared();
       onChanged();
-      toast({ text: `Deleted “${deletedName}” (Ctrl+Z brings it back)`, action: { label: 'Undo', run: () => restore(id) } });
+      toast({ text: `Deleted “${deletedName}” (Ctrl+Z brings it back)`, action: { label: 'Undo', run: () => restore(id) }, key: deletedToastKey(id) });
     });
   const undoDelete = (): void => {
     const id = deleted.current.at(-1);

@@ -38,7 +38,7 @@ export function StrategyRow({ index, style, ariaAttributes, rowAt, selectedId, o
     >
       <span style={{ flex: 3 }}>
         {strategy.name}
-        {strategy.hasDraft && <span className="muted" title="Has unsaved edits"> ●</span>}
+        {strategy.hasDraft && <span className="muted" title="Has unsaved edits" data-testid="strategy-unsaved"> ●</span>}
       </span>
       <span style={{ flex: 2 }}>
         {strategy.tags.map((tag) => (
