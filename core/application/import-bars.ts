@@ -1,12 +1,11 @@
 import { DomainError } from '../domain/errors.js';
 import { allocateBars, barProblem, sliceBars, type BarColumns } from '../domain/market/bars.js';
-import type { InstrumentId } from '../domain/market/ids.js';
 import { assertInstrumentDraft, type Instrument, type InstrumentDraft } from '../domain/market/instrument.js';
 import { describeSpacing, typicalSpacing, type BarSpacing } from '../domain/market/bar-spacing.js';
 import { finerPriceDecimals, priceDecimals, priceTickOfDecimals } from '../domain/market/price-precision.js';
 import { parseTimeframe, TIMEFRAMES, timeframeMs, type Timeframe } from '../domain/market/timeframe.js';
 import { CancelledError, ImportRejectedError, ValidationError, type RowError } from './errors.js';
-import type { BarStore } from './ports/bar-store.js';
+import type { BarStore, StagedSeriesWrite } from './ports/bar-store.js';
 
 /** What to do with a second row at a timestamp already seen in the same file. */
 export type DuplicatePolicy = 'reject' | 'lastWins';
@@ -108,6 +107,8 @@ export interface BarRowSource {
 export interface ImportControl {
   /** Clock in ms (injected: core code does not read the wall clock itself). */
   now(): number;
+  /** Names what the import stages in the store, so its owner can discard it if the thread writing it dies. */
+  readonly tag?: string;
   /** Polled between batches; true cancels the import (rolled back, CancelledError). */
   isCancelled?(): boolean;
   onProgress?(progress: ImportProgress): void;
@@ -149,10 +150,12 @@ const rows = (count: number, noun: string): string => `${count} ${noun}${count =
 class UnsortedInput extends Error {}
 
 /**
- * Imports bars from a file into the store, all or nothing: the instrument upsert and
- * every merged batch share one transaction, so a refused, failed, cancelled or killed
- * import leaves the store as it was. A sorted file is streamed straight into the
- * store with bounded memory; a file with rows out of order is read a second time into
+ * Imports bars from a file into the store, all or nothing for every reader: batches are
+ * merged into a staged write of the series (StagedSeriesWrite: short transactions no
+ * reader sees), which one short commit makes visible together with the instrument, so a
+ * refused, failed, cancelled or killed import leaves the store as it was and a long
+ * import never holds the write lock for long. A sorted file is streamed straight into
+ * the store with bounded memory; a file with rows out of order is read a second time into
  * columns (56 bytes per row), sorted, then merged. `openSource` is called once per pass.
  */
 export function importBars(
@@ -172,10 +175,9 @@ export function importBars(
   const policy = options.duplicates ?? 'reject';
   if (policy !== 'reject' && policy !== 'lastWins') throw new ValidationError(`Unknown duplicates policy "${String(policy)}"`);
 
-  const run = (sortInMemory: boolean): ImportReport =>
-    store.transaction(() => {
-      const instrument = store.upsertInstrument(draft);
-      const pass = new ImportPass(store, instrument.id, resolveTimeframe, options, control, sortInMemory ? 2 : 1);
+  const run = (sortInMemory: boolean): ImportReport => {
+    const pass = new ImportPass(store, resolveTimeframe, options, control, sortInMemory ? 2 : 1);
+    try {
       const source = openSource();
       try {
         pass.readAll(source);
@@ -191,7 +193,7 @@ export function importBars(
         );
       }
       const tick = settlePriceTick(known, options, outcome.priceDecimals);
-      if (tick.source === 'inferred' && tick.priceTick !== draft.priceTick) store.upsertInstrument({ ...draft, priceTick: tick.priceTick });
+      pass.commit({ ...draft, priceTick: tick.priceTick });
       return {
         symbol: draft.symbol,
         timeframe: outcome.timeframe,
@@ -208,7 +210,11 @@ export function importBars(
         warnings: tick.warnings,
         durationMs: control.now() - startedAt,
       };
-    });
+    } catch (error) {
+      pass.discard();
+      throw error;
+    }
+  };
 
   try {
     return run(false);
@@ -325,13 +331,13 @@ class ImportPass {
 
   constructor(
     store: BarStore,
-    instrumentId: InstrumentId,
     resolveTimeframe: (spacing: BarSpacing | null) => Timeframe,
     private readonly options: ImportBarsOptions,
     private readonly control: ImportControl,
     private readonly pass: 1 | 2,
   ) {
-    this.sink = new SortedBarSink(store, instrumentId, resolveTimeframe, options.duplicates ?? 'reject', displayName(options), this.errors);
+    const stage = (timeframe: Timeframe) => store.stageSeries(options.symbol, timeframe, control.tag);
+    this.sink = new SortedBarSink(stage, resolveTimeframe, options.duplicates ?? 'reject', displayName(options), this.errors);
     this.collected = pass === 2 ? new GrowableBars() : null;
     this.startedAt = control.now();
     this.lastProgressAt = this.startedAt;
@@ -415,6 +421,17 @@ class ImportPass {
     });
   }
 
+  /** Makes what the pass staged visible, with the instrument (a cancel that came first still wins). */
+  commit(instrument: InstrumentDraft): void {
+    this.throwIfCancelled();
+    this.sink.staged?.commit(instrument);
+  }
+
+  /** Drops what the pass staged (nothing of it was visible). */
+  discard(): void {
+    this.sink.staged?.discard();
+  }
+
   finish(): PassOutcome {
     if (this.collected && !this.refusing) {
       const { bars, line } = this.collected.sortedByTime();
@@ -469,10 +486,11 @@ class SortedBarSink {
   lastTs: number | null = null;
   timeframe: Timeframe | null = null;
   spacing: BarSpacing | null = null;
+  /** The series write, opened by the first flush (once the timeframe is settled). */
+  staged: StagedSeriesWrite | null = null;
 
   constructor(
-    private readonly store: BarStore,
-    private readonly instrumentId: InstrumentId,
+    private readonly stage: (timeframe: Timeframe) => StagedSeriesWrite,
     private readonly resolveTimeframe: (spacing: BarSpacing | null) => Timeframe,
     private readonly policy: DuplicatePolicy,
     private readonly file: string,
@@ -527,9 +545,10 @@ class SortedBarSink {
   private flush(count: number): void {
     if (count > 0 && this.writing) {
       const timeframe = this.timeframe ?? this.settleTimeframe();
-      const result = this.store.mergeBars(this.instrumentId, timeframe, sliceBars(this.buffer, 0, count));
-      this.inserted += result.inserted;
-      this.replaced += result.replaced;
+      this.staged ??= this.stage(timeframe);
+      const counts = this.staged.add(sliceBars(this.buffer, 0, count));
+      this.inserted += counts.inserted;
+      this.replaced += counts.replaced;
     }
     const b = this.buffer;
     for (const column of [b.ts, b.open, b.high, b.low, b.close, b.volume, this.lines]) column.copyWithin(0, count, this.size);
