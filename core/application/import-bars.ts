@@ -171,7 +171,7 @@ export function importBars(
   const known = store.findInstrument(options.symbol);
   const draft = instrumentDraft(known, options);
   const force = options.forceTimeframe === true;
-  const resolveTimeframe = (spacing: BarSpacing | null): Timeframe => timeframeFor(fileName, chosen, spacing, force);
+  const resolveTimeframe = (spacing: BarSpacing | null, bars: number): Timeframe => timeframeFor(fileName, chosen, spacing, force, bars);
   const policy = options.duplicates ?? 'reject';
   if (policy !== 'reject' && policy !== 'lastWins') throw new ValidationError(`Unknown duplicates policy "${String(policy)}"`);
 
@@ -231,12 +231,16 @@ export function importBars(
  * with gaps: both are refused (the wider step once the sample has SPACING_MIN_SAMPLE
  * bars), naming what was detected and what was chosen.
  */
-function timeframeFor(fileName: string, chosen: string, spacing: BarSpacing | null, force: boolean): Timeframe {
+function timeframeFor(fileName: string, chosen: string, spacing: BarSpacing | null, force: boolean, bars: number): Timeframe {
   const measured = spacing
     ? `its bars are ${describeSpacing(spacing.spacingMs)} apart (the most common step between its first ${spacing.sampleSize} bars)`
     : '';
   if (chosen === 'auto') {
-    if (!spacing) throw new ValidationError(`${fileName}: the timeframe cannot be detected from fewer than two bars with distinct timestamps; choose the timeframe`);
+    if (!spacing) {
+      throw new ValidationError(
+        `${fileName}: the timeframe cannot be detected from fewer than two bars with distinct timestamps (the file holds ${rows(bars, 'bar')}); choose the timeframe`,
+      );
+    }
     if (!spacing.timeframe) {
       throw new ValidationError(`${fileName}: ${measured}, which is not a timeframe the workstation stores (${TIMEFRAMES.join(', ')}); nothing was imported`);
     }
@@ -331,7 +335,7 @@ class ImportPass {
 
   constructor(
     store: BarStore,
-    resolveTimeframe: (spacing: BarSpacing | null) => Timeframe,
+    resolveTimeframe: (spacing: BarSpacing | null, bars: number) => Timeframe,
     private readonly options: ImportBarsOptions,
     private readonly control: ImportControl,
     private readonly pass: 1 | 2,
@@ -491,7 +495,7 @@ class SortedBarSink {
 
   constructor(
     private readonly stage: (timeframe: Timeframe) => StagedSeriesWrite,
-    private readonly resolveTimeframe: (spacing: BarSpacing | null) => Timeframe,
+    private readonly resolveTimeframe: (spacing: BarSpacing | null, bars: number) => Timeframe,
     private readonly policy: DuplicatePolicy,
     private readonly file: string,
     private readonly errors: RowErrorList,
@@ -522,7 +526,7 @@ class SortedBarSink {
   /** Measures the buffered bars (the first of the series) and fixes the timeframe; throws on a mismatch. */
   settleTimeframe(): Timeframe {
     this.spacing = typicalSpacing(this.buffer.ts, Math.min(this.size, SPACING_SAMPLE_ROWS));
-    this.timeframe = this.resolveTimeframe(this.spacing);
+    this.timeframe = this.resolveTimeframe(this.spacing, this.size);
     return this.timeframe;
   }
 
