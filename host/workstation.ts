@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createDispatcher, type Dispatcher, type Logger } from '../core/application/contract/dispatcher.js';
 import { createEventBus, type EventBus } from '../core/application/contract/events.js';
 import { LatencyRecorder } from '../core/application/contract/latency.js';
@@ -16,6 +16,7 @@ import { warmUpArgsort } from '../core/application/handlers/stable-argsort.js';
 import { JobRegistry } from '../core/application/jobs/job-registry.js';
 import { csvBarExporter, workerBarImporter } from '../core/infrastructure/csv/bar-file-adapters.js';
 import { resolveDataDir } from '../core/infrastructure/data-dir.js';
+import { FilePolicy } from '../core/infrastructure/files/file-policy.js';
 import { SqliteJobStore } from '../core/infrastructure/jobs/sqlite-job-store.js';
 import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
 import { openStorage, type Storage } from '../core/infrastructure/sqlite/storage.js';
@@ -41,10 +42,17 @@ export interface WorkstationOptions {
    */
   readonly workers?: number;
   readonly logger?: Logger;
+  /**
+   * Web mode: paths a caller names are confined to the uploads folder and these folders
+   * (`bws serve --files DIR`). Absent: any path the process can reach (desktop, CLI).
+   */
+  readonly fileFolders?: readonly string[];
 }
 
 export interface Workstation {
   readonly dataDir: string;
+  /** Where web mode keeps uploads (and stages downloads): inside the data dir. */
+  readonly uploadDir: string;
   readonly storage: Storage;
   readonly dispatcher: Dispatcher;
   readonly events: EventBus;
@@ -109,6 +117,7 @@ function snapshot(
 /** Opens the whole workstation on one data directory. */
 export async function openWorkstation(options: WorkstationOptions): Promise<Workstation> {
   const dataDir = resolveDataDir(options.dataDir);
+  const uploadDir = path.join(realpathSync(dataDir), 'uploads');
   const logger = options.logger ?? stderrLogger;
   const storage = openStorage({ dataDir });
   const demo = options.seedDemo === false ? { seeded: false, instruments: [] } : seedDemoDataIfEmpty(storage.barStore);
@@ -169,6 +178,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     events,
     importer: workerBarImporter(storage.file),
     exporter: csvBarExporter(storage.barStore),
+    files: new FilePolicy({ dataDir, uploadDir, roots: options.fileFolders ? [uploadDir, ...options.fileFolders] : null }),
     backtests: executor,
     clock,
     newId: randomUUID,
@@ -180,6 +190,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       platform: `${os.platform()} ${os.release()}`,
       runtimeVersion: `Node ${process.version}`,
       workerThreads: executor.stats().size,
+      fileFolders: options.fileFolders ? [...options.fileFolders] : null,
     },
     slowStatements: () => storage.slowLog.list(100),
     latency,
@@ -191,6 +202,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const dispatcher = createDispatcher(handlers, { logger, now: () => performance.now(), latency });
   return {
     dataDir,
+    uploadDir,
     storage,
     dispatcher,
     events,

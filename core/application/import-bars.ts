@@ -36,6 +36,11 @@ export interface ImportBarsOptions {
   readonly skipBadRows?: boolean;
   /** Default 'reject'. */
   readonly duplicates?: DuplicatePolicy;
+  /**
+   * Whether messages may quote the file's text (default true). False for a file the caller
+   * could not otherwise read (web mode: a file in a named folder, not an upload).
+   */
+  readonly showContent?: boolean;
 }
 
 export interface ImportReport {

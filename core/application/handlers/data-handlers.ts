@@ -28,6 +28,8 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
     'data/listSeries': async () => barStore.listSeries(),
 
     'data/import': async (args) => {
+      // Checked now, so a path that may not be read is answered at once, not as a failed job.
+      const source = deps.files.importSource(args.path);
       const timeframe = args.timeframe ?? 'auto';
       const title = `Import ${args.symbol} ${timeframe === 'auto' ? '(timeframe from the file)' : timeframe}${args.fileName ? ` from ${args.fileName}` : ''}`;
       const job = jobs.start({
@@ -36,8 +38,10 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
         run: async (context) => {
           const report = await deps.importer.importFile(
             {
-              file: args.path,
-              ...(args.fileName === undefined ? {} : { fileName: args.fileName }),
+              file: source.path,
+              // Messages name the file as the caller did (not by its resolved path).
+              fileName: args.fileName ?? args.path,
+              ...(source.showContent ? {} : { showContent: false }),
               symbol: args.symbol,
               timeframe,
               ...(args.forceTimeframe === undefined ? {} : { forceTimeframe: args.forceTimeframe }),
@@ -62,7 +66,9 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
 
     'data/export': async (args) => {
       requireInstrument(barStore, args.symbol);
-      return deps.exporter.exportCsv(args);
+      const target = deps.files.exportTarget(args.path);
+      const written = await deps.exporter.exportCsv({ ...args, path: target.path });
+      return { ...written, ...(target.relativeTo === undefined ? {} : { relativeTo: target.relativeTo }) };
     },
 
     'data/coverage': async (args) => {

@@ -10,7 +10,8 @@ import { importBars, type BarRowSource, type ImportBarsOptions } from '../../app
 import { CsvBarSource } from './csv-bar-source.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
 import { csvBarExporter } from './bar-file-adapters.js';
-import { exportBarsCsv, resolveExportPath } from './export-csv.js';
+import { exportBarsCsv } from './export-csv.js';
+import { FilePolicy } from '../files/file-policy.js';
 import { importCsvFile } from './import-csv-file.js';
 import { writeRandomWalkCsv } from './test-kit/random-walk-csv.js';
 import { marketDataFile } from '../test-kit/market-data.js';
@@ -302,11 +303,11 @@ describe('validation', () => {
     const secret = csvFile('timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,s3cret,2,0.5,1.5,3\n', 'secret.csv');
     const shown = rejection(() => importCsvFile(storage.barStore, { file: secret, symbol: 'S' }));
     expect(shown.message).toContain('s3cret');
-    const hidden = rejection(() => importCsvFile(storage.barStore, { file: secret, symbol: 'S' }, {}, false));
+    const hidden = rejection(() => importCsvFile(storage.barStore, { file: secret, symbol: 'S', showContent: false }));
     expect(JSON.stringify([hidden.message, hidden.rowErrors])).not.toContain('s3cret');
     expect(hidden.rowErrors[0]!.message).toBe('open (6 characters, not shown) is not a number');
     const notCsv = csvFile('root:$6$abcdef:19000:0:99999:7:::\n', 'shadow');
-    const layout = rejection(() => importCsvFile(storage.barStore, { file: notCsv, symbol: 'S' }, {}, false));
+    const layout = rejection(() => importCsvFile(storage.barStore, { file: notCsv, symbol: 'S', showContent: false }));
     expect(layout.message).not.toContain('root');
   });
 
@@ -490,9 +491,17 @@ describe('export', () => {
   it('the app exporter writes a relative path under its base folder and says so; a missing folder, an existing file or a folder are refused by name', async () => {
     importText(header1m(0, 3));
     const home = fs.mkdtempSync(path.join(dir, 'home-'));
-    const exporter = csvBarExporter(storage.barStore, home);
+    const policy = new FilePolicy({ dataDir: path.join(dir, 'data'), baseDir: home });
+    const app = csvBarExporter(storage.barStore);
+    // As the data/export handler does: the policy resolves and checks, the exporter writes.
+    const exporter = {
+      exportCsv: async (request: { symbol: string; timeframe: '1m'; path: string; overwrite?: boolean }) => {
+        const target = policy.exportTarget(request.path);
+        return { ...(await app.exportCsv({ ...request, path: target.path })), ...(target.relativeTo ? { relativeTo: target.relativeTo } : {}) };
+      },
+    };
     const request = { symbol: 'TEST', timeframe: '1m' as const };
-    expect(await exporter.exportCsv({ ...request, path: 'relative.csv' })).toEqual({ path: path.join(home, 'relative.csv'), rows: 3, relativeTo: home });
+    expect(await exporter.exportCsv({ ...request, path: 'relative.csv' })).toEqual({ path: path.join(fs.realpathSync(home), 'relative.csv'), rows: 3, relativeTo: home });
     expect(fs.readFileSync(path.join(home, 'relative.csv'), 'utf8').split('\n')).toHaveLength(5);
 
     const absolute = path.join(dir, 'mine.csv');
@@ -503,7 +512,7 @@ describe('export', () => {
       details: { path: absolute, exists: true },
     });
     expect(fs.readFileSync(absolute, 'utf8')).toBe('keep me\n');
-    expect(fs.existsSync(`${absolute}.partial`)).toBe(false);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
     expect(await exporter.exportCsv({ ...request, path: absolute, overwrite: true })).toEqual({ path: absolute, rows: 3 });
     expect(fs.readFileSync(absolute, 'utf8')).toMatch(/^timestamp,open/);
 
@@ -514,7 +523,18 @@ describe('export', () => {
     });
     await expect(exporter.exportCsv({ ...request, path: absolute + '/x.csv' })).rejects.toMatchObject({ type: 'ValidationError', message: `${absolute} is a file, not a folder. Nothing was written` });
     await expect(exporter.exportCsv({ ...request, path: home })).rejects.toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/is a folder; give the name of a file in it/) });
-    expect(resolveExportPath('~/exports/a.csv', home)).toBe(path.join(os.homedir(), 'exports', 'a.csv'));
+  });
+
+  it('creates its temporary file exclusively: a link planted at the old fixed name is left alone', () => {
+    importText(header1m(0, 3));
+    const out = path.join(dir, 'out.csv');
+    const victim = path.join(dir, 'victim.txt');
+    fs.writeFileSync(victim, 'precious\n');
+    fs.symlinkSync(victim, `${out}.partial`);
+    exportBarsCsv(storage.barStore, { symbol: 'TEST', timeframe: '1m' }, out);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^timestamp,open/);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([`out.csv.partial`]);
   });
 
   it('exports a range [fromTs, toTs) with numbers that need all 17 digits', () => {

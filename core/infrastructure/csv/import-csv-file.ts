@@ -3,12 +3,12 @@ import { importBars, type ImportBarsOptions, type ImportControl, type ImportRepo
 import type { BarStore } from '../../application/ports/bar-store.js';
 import { CsvBarSource } from './csv-bar-source.js';
 
-/**
- * Imports a CSV file into `store` in the calling thread (the worker calls this; so do tests
- * and the bench). `showContent` false keeps the file's text out of error messages.
- */
-export function importCsvFile(store: BarStore, options: ImportBarsOptions, control: Omit<ImportControl, 'now'> = {}, showContent = true): ImportReport {
+/** Imports a CSV file into `store` in the calling thread (the worker calls this; so do tests and the bench). */
+export function importCsvFile(store: BarStore, options: ImportBarsOptions, control: Omit<ImportControl, 'now'> = {}): ImportReport {
   const openSource = () =>
-    new CsvBarSource(options.file, options.fileName ?? options.file, { showContent, ...(control.isCancelled ? { isCancelled: control.isCancelled } : {}) });
+    new CsvBarSource(options.file, options.fileName ?? options.file, {
+      showContent: options.showContent !== false,
+      ...(control.isCancelled ? { isCancelled: control.isCancelled } : {}),
+    });
   return importBars(store, openSource, options, { now: () => performance.now(), ...control });
 }

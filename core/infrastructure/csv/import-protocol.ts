@@ -11,6 +11,9 @@ import {
   type RowError,
 } from '../../application/errors.js';
 
+/** Test fault of the import worker (with BWS_TEST_FAULTS=1): exit at the Nth cancel poll. */
+export const TEST_IMPORT_EXIT_ENV = 'BWS_TEST_IMPORT_EXIT';
+
 /** An error as data, so ImportRejectedError keeps its row errors across the thread boundary. */
 export interface ImportErrorData {
   readonly type: AppErrorType | 'Unexpected';
@@ -27,14 +30,18 @@ export type ImportOutcome = { readonly ok: true; readonly report: ImportReport }
 export interface ImportWorkerApi {
   /**
    * Opens its own writer connection to `dbFile`, imports `options.file`, closes the
-   * connection. `cancelFlag` is polled between batches (see workers/cancel-flag.ts).
+   * connection. `cancelFlag` is polled while the file is read (see workers/cancel-flag.ts);
+   * `tag` names what the import stages, for `discard`.
    */
   importCsv(
     dbFile: string,
     options: ImportBarsOptions,
     cancelFlag: SharedArrayBuffer,
     onProgress?: (progress: ImportProgress) => void,
+    tag?: string,
   ): Promise<ImportOutcome>;
+  /** Drops what the import tagged `tag` staged (its worker died before it could). */
+  discard(dbFile: string, tag: string): Promise<number>;
 }
 
 /** Turns a thrown value into ImportErrorData (worker side). */

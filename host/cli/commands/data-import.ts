@@ -3,6 +3,7 @@ import { ValidationError } from '../../../core/application/errors.js';
 import type { ImportBarsOptions } from '../../../core/application/import-bars.js';
 import { runImportInWorker } from '../../../core/infrastructure/csv/import-runner.js';
 import { databasePath } from '../../../core/infrastructure/data-dir.js';
+import { FilePolicy } from '../../../core/infrastructure/files/file-policy.js';
 import { openStorage } from '../../../core/infrastructure/sqlite/storage.js';
 import { UsageError } from '../cli-error.js';
 import { boolFlag, stringFlag, type Command } from '../command.js';
@@ -15,7 +16,7 @@ export const dataImportCommand: Command = {
   usage:
     'bws data import FILE --symbol SYM [--timeframe auto|1m|5m|15m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick auto|N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
   summary:
-    'Imports a CSV of bars in one transaction (in a worker): all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
+    'Imports a CSV of bars (in a worker, written in short slices and made visible at once): all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
     "bars' spacing (auto, the default); a --timeframe the spacing contradicts is refused unless --force-timeframe. " +
     "The price tick (auto, the default) of a new instrument is the finest decimal of the file's prices; a stored instrument keeps its tick unless --tick is given.",
   options: {
@@ -43,8 +44,12 @@ export const dataImportCommand: Command = {
     const tick = tickFlag === undefined || tickFlag === 'auto' ? undefined : parseNumberArg('--tick', tickFlag);
     const venue = stringFlag(input, 'venue');
     const quoteCurrency = stringFlag(input, 'currency');
+    const dataDir = dataDirOf(input);
+    // The same path policy as the app's: regular files only, never the store's own files.
+    const source = new FilePolicy({ dataDir }).importSource(path.resolve(file));
     const options: ImportBarsOptions = {
-      file: path.resolve(file),
+      file: source.path,
+      fileName: path.resolve(file),
       symbol,
       timeframe: stringFlag(input, 'timeframe') ?? 'auto',
       forceTimeframe: boolFlag(input, 'force-timeframe'),
@@ -56,7 +61,7 @@ export const dataImportCommand: Command = {
       ...(quoteCurrency === undefined ? {} : { quoteCurrency }),
     };
     const json = boolFlag(input, 'json');
-    const dbFile = databasePath(dataDirOf(input));
+    const dbFile = databasePath(dataDir);
     // Create and migrate the database here so the worker finds the current schema.
     openStorage({ file: dbFile }).close();
     const progress = createProgress('import', !json);

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { NonLoopbackHostError, startWebServer } from '../../web/server.js';
 import { openWorkstation } from '../../workstation.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, stringFlag, type Command } from '../command.js';
+import { boolFlag, listFlag, stringFlag, type Command } from '../command.js';
 import { printLine } from '../output.js';
 import { parseNumberArg } from '../time-args.js';
 
@@ -20,9 +20,18 @@ function rendererDir(): string {
 
 export const serveCommand: Command = {
   words: ['serve'],
-  usage: 'bws serve [--port N] [--host 127.0.0.1] [--allow-remote] [--workers N] [--no-demo]',
-  summary: 'Serves the workstation UI and API in local web mode (loopback only, per-start token).',
-  options: { port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, workers: { type: 'string' }, 'no-demo': { type: 'boolean' } },
+  usage: 'bws serve [--port N] [--host 127.0.0.1] [--allow-remote] [--workers N] [--files DIR ...] [--no-demo]',
+  summary:
+    'Serves the workstation UI and API in local web mode (loopback only, per-start token). The page reaches only the files it uploads and ' +
+    'downloads, and the folders named with --files (import from them, export into them).',
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'allow-remote': { type: 'boolean' },
+    workers: { type: 'string' },
+    files: { type: 'string', multiple: true },
+    'no-demo': { type: 'boolean' },
+  },
   async run(input) {
     const port = parseNumberArg('--port', stringFlag(input, 'port')) ?? 0;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected 0-65535, got ${port}`);
@@ -32,10 +41,22 @@ export const serveCommand: Command = {
     }
     const workers = parseNumberArg('--workers', stringFlag(input, 'workers'));
     if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new UsageError(`--workers: expected 1-64, got ${workers}`);
+    const fileFolders = listFlag(input, 'files').map((dir) => {
+      const resolved = path.resolve(dir);
+      let real: string;
+      try {
+        real = realpathSync(resolved);
+      } catch {
+        throw new UsageError(`--files: ${resolved} does not exist`);
+      }
+      if (!statSync(real).isDirectory()) throw new UsageError(`--files: ${resolved} is not a folder`);
+      return real;
+    });
     const workstation = await openWorkstation({
       dataDir: stringFlag(input, 'data-dir'),
       transport: 'web',
       seedDemo: !boolFlag(input, 'no-demo'),
+      fileFolders,
       ...(workers === undefined ? {} : { workers }),
     });
     if (workstation.demo.seeded) printLine(`Seeded the synthetic demo data set (${workstation.demo.instruments.map((i) => i.symbol).join(', ')}) in ${workstation.storage.file}`);
@@ -48,7 +69,7 @@ export const serveCommand: Command = {
         host: stringFlag(input, 'host') ?? '127.0.0.1',
         port,
         allowNonLoopback: boolFlag(input, 'allow-remote'),
-        uploadDir: path.join(workstation.dataDir, 'uploads'),
+        uploadDir: workstation.uploadDir,
       });
     } catch (error) {
       await workstation.close();
@@ -56,6 +77,7 @@ export const serveCommand: Command = {
       throw error;
     }
     printLine(`Data: ${workstation.storage.file}`);
+    printLine(fileFolders.length ? `Folders open to the page: ${fileFolders.join(', ')}` : 'Folders open to the page: none (uploads and downloads only; --files DIR opens one)');
     printLine(`Web mode: ${server.url}`);
     const stop = async () => {
       await server.close();

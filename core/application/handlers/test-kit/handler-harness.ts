@@ -8,6 +8,7 @@ import { createEventBus, type EventMessage } from '../../contract/events.js';
 import { LatencyRecorder } from '../../contract/latency.js';
 import { JobRegistry } from '../../jobs/job-registry.js';
 import { csvBarExporter, workerBarImporter } from '../../../infrastructure/csv/bar-file-adapters.js';
+import { FilePolicy } from '../../../infrastructure/files/file-policy.js';
 import { SqliteJobStore } from '../../../infrastructure/jobs/sqlite-job-store.js';
 import { SqliteRunStore } from '../../../infrastructure/runs/sqlite-run-store.js';
 import { openStorage, type Storage } from '../../../infrastructure/sqlite/storage.js';
@@ -62,6 +63,7 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
       events: bus,
       importer: workerBarImporter(storage.file),
       exporter: csvBarExporter(storage.barStore),
+      files: new FilePolicy({ dataDir: dir }),
       backtests: executor,
       clock,
       newId,
@@ -73,6 +75,7 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
         platform: process.platform,
         runtimeVersion: process.version,
         workerThreads: 1,
+        fileFolders: null,
       },
       slowStatements: () => storage.slowLog.list(10),
       latency,
