@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { invoke, openApp } from '../lib/app.js';
 import { marketDataFile, writeBarsCsv, writeRejectedCsv } from '../lib/csv.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
-import { startServer, type RunningServer } from '../lib/server.js';
+import { E2E_FILES_DIR, startServer, type RunningServer } from '../lib/server.js';
 
 /** Starts an import through the API and waits until its job is done. */
 async function importThroughApi(server: RunningServer, args: Record<string, unknown>): Promise<void> {
@@ -256,9 +256,9 @@ describe('data screen', () => {
   });
 
   it('exports to a path: says the absolute path, asks before replacing a file, names a missing folder', async () => {
-    // Its own server, with a home folder of its own: a relative path is written there.
-    const home = mkdtempSync(join(tmpdir(), 'bws-e2e-home-'));
-    const own = await startServer({ env: { HOME: home } });
+    // Its own server, opening a folder of its own first: a relative path is written there.
+    const home = realpathSync(mkdtempSync(join(tmpdir(), 'bws-e2e-home-')));
+    const own = await startServer({ files: [home, E2E_FILES_DIR] });
     const app = await openApp(browser(), own);
     try {
       await importThroughApi(own, { path: writeBarsCsv('exp_1m.csv', 300), symbol: 'EXP', timeframe: '1m' });
@@ -291,6 +291,13 @@ describe('data screen', () => {
       const error = page.getByTestId('export-error');
       await error.waitFor({ timeout: 30_000 });
       expect(await error.textContent()).toContain(`The folder ${join(home, 'nope')} does not exist; create it or choose another folder`);
+
+      // Outside the folders the server was started with: refused, nothing written.
+      const elsewhere = join(realpathSync(mkdtempSync(join(tmpdir(), 'bws-e2e-elsewhere-'))), 'x.csv');
+      await page.getByTestId('export-path').fill(elsewhere);
+      await page.getByTestId('export-bars').click();
+      await page.getByText(`${elsewhere} cannot be written: in web mode only`).waitFor({ timeout: 30_000 });
+      expect(existsSync(elsewhere)).toBe(false);
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();
@@ -304,7 +311,7 @@ describe('data screen', () => {
       const { page } = app;
       // The series imported above: small, so the export is quick.
       await page.locator('[data-testid="series-row"][data-symbol="E2EIMP"]').click();
-      const out = join(mkdtempSync(join(tmpdir(), 'bws-e2e-export-')), 'export.csv');
+      const out = join(mkdtempSync(join(E2E_FILES_DIR, 'export-')), 'export.csv');
       await page.getByTestId('export-path').fill(out);
       await page.getByTestId('export-bars').click();
       await page.getByTestId('export-done').waitFor({ timeout: 60_000 });

@@ -121,12 +121,19 @@ describe('jobs cut off by the app dying', () => {
     dataDir = tempDir('run-interrupted');
   }, 120_000);
 
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const cleanups: (() => void)[] = [];
+  afterAll(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    for (const cleanup of cleanups) cleanup();
+  });
 
   it('a job running when `bws serve` is killed -9 is marked interrupted at the next start, and wrote nothing', async () => {
-    const csv = path.join(dataDir, 'big.csv');
+    // The file comes from a folder opened to the page, as web mode asks.
+    const files = tempDir('run-interrupted-files');
+    cleanups.push(() => fs.rmSync(files, { recursive: true, force: true }));
+    const csv = path.join(files, 'big.csv');
     writeRandomWalkCsv(csv, { rows: 600_000, seed: 8 });
-    const serve = await startServe(dataDir, ['--no-demo']);
+    const serve = await startServe(dataDir, ['--no-demo', '--files', files]);
     let jobId: string;
     try {
       const auth = { Authorization: `Bearer ${serve.token}` };

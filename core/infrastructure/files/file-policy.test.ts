@@ -35,14 +35,20 @@ describe('FilePolicy, desktop and CLI (no roots)', () => {
     expect(() => policy().importSource(path.join(shared, 'nope.csv'))).toThrow(NotFoundError);
   });
 
-  it('never reads the store or writes over it, its WAL or anything else in the data folder', () => {
-    expect(() => policy().importSource(path.join(dataDir, 'workstation.sqlite'))).toThrow(/is in the workstation's data folder .* which holds its database/);
-    for (const name of ['workstation.sqlite', 'workstation.sqlite-wal', 'workstation.sqlite-shm', 'anything.csv']) {
-      expect(() => policy().exportTarget(path.join(dataDir, name))).toThrow(ValidationError);
+  it('never reads the store or writes over it or its WAL, by any name', () => {
+    expect(() => policy().importSource(path.join(dataDir, 'workstation.sqlite'))).toThrow(/is the workstation's own database file \(in .*data\), not a CSV of bars/);
+    for (const name of ['workstation.sqlite', 'workstation.sqlite-wal', 'workstation.sqlite-shm', 'workstation.sqlite-journal']) {
+      expect(() => policy().exportTarget(path.join(dataDir, name)), name).toThrow(/an export never replaces it/);
     }
-    // Through a link to the folder, too.
+    // Through a link to the folder, a hard link, a path with dots.
     fs.symlinkSync(dataDir, path.join(shared, 'data-link'));
-    expect(() => policy().exportTarget(path.join(shared, 'data-link', 'workstation.sqlite'))).toThrow(/data folder/);
+    expect(() => policy().exportTarget(path.join(shared, 'data-link', 'workstation.sqlite'))).toThrow(/own database file/);
+    fs.linkSync(path.join(dataDir, 'workstation.sqlite'), path.join(shared, 'hard.csv'));
+    expect(() => policy().importSource(path.join(shared, 'hard.csv'))).toThrow(/own database file/);
+    expect(() => policy().exportTarget(path.join(shared, 'hard.csv'))).toThrow(/own database file/);
+    expect(() => policy().exportTarget(path.join(shared, '..', 'data', 'workstation.sqlite-wal'))).toThrow(/own database file/);
+    // Other files in the data folder are the user's (a --data-dir may be a project folder).
+    expect(policy().exportTarget(path.join(dataDir, 'bars.csv'))).toEqual({ path: path.join(dataDir, 'bars.csv') });
     expect(policy().exportTarget(path.join(shared, 'out.csv'))).toEqual({ path: path.join(shared, 'out.csv') });
   });
 

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FileAccess } from '../../application/handlers/handler-deps.js';
 import { NotFoundError, ValidationError } from '../../application/errors.js';
+import { DATABASE_FILE } from '../data-dir.js';
 import { isSystemPath } from './regular-file.js';
 
 export interface FilePolicyOptions {
-  /** The data folder: the store and its side files live there and are never read or written as data. */
+  /** The data folder: the store and its side files there are never read or written as data. */
   readonly dataDir: string;
   /**
    * Folders outside which no path is reached, or null for any path the process can reach
@@ -22,9 +23,9 @@ export interface FilePolicyOptions {
 
 /**
  * The one path policy of every transport. Imports read only regular files (checked again
- * when opened: openRegularFile), never /proc or /sys, never the data folder's own files;
- * exports never write into the data folder (its uploads folder aside: web downloads are
- * staged there) or a system folder. With roots, every path must lie inside one, judged by
+ * when opened: openRegularFile), never /proc or /sys; neither imports nor exports ever
+ * name the store's own files (the database and its WAL, shared-memory and journal files)
+ * or a system folder. With roots, every path must lie inside one, judged by
  * its real path (links resolved), and an error about a file the caller did not send does
  * not quote the file's text.
  */
@@ -59,9 +60,7 @@ export class FilePolicy implements FileAccess {
     }
     if (isSystemPath(real)) throw new ValidationError(`${typed} is a system file, not a data file; nothing was read`, { path: typed });
     if (this.isOwnFile(real)) {
-      throw new ValidationError(`${typed} is in the workstation's data folder (${this.dataDir}), which holds its database; only a copy elsewhere can be imported`, {
-        path: typed,
-      });
+      throw new ValidationError(`${typed} is the workstation's own database file (in ${this.dataDir}), not a CSV of bars; nothing was read`, { path: typed });
     }
     this.assertInRoots(real, typed, 'read');
     const sent = this.uploadDir !== null && within(real, this.uploadDir);
@@ -82,7 +81,7 @@ export class FilePolicy implements FileAccess {
     const target = path.join(realDir, path.basename(resolved));
     if (isSystemPath(realDir)) throw new ValidationError(`${resolved} is in a system folder (${realDir}); choose a folder of your own. Nothing was written`, { path: resolved });
     if (this.isOwnFile(target)) {
-      throw new ValidationError(`${resolved} is in the workstation's data folder (${this.dataDir}), which holds its database; export somewhere else. Nothing was written`, {
+      throw new ValidationError(`${resolved} is the workstation's own database file (in ${this.dataDir}); an export never replaces it. Choose another name. Nothing was written`, {
         path: resolved,
       });
     }
@@ -98,10 +97,19 @@ export class FilePolicy implements FileAccess {
     return path.resolve(this.baseDir, trimmed);
   }
 
-  /** In the data folder, where only the uploads folder holds files a caller may name. */
+  /**
+   * One of the store's own files: workstation.sqlite and the files beside it that share its
+   * name (-wal, -shm, -journal, a set-aside copy), by real path or, for a hard link, by
+   * identity.
+   */
   private isOwnFile(real: string): boolean {
-    if (!within(real, this.dataDir)) return false;
-    return this.uploadDir === null || !within(real, this.uploadDir) || real === this.uploadDir;
+    if (path.dirname(real) === this.dataDir && path.basename(real).startsWith(DATABASE_FILE)) return true;
+    const target = statOrNull(real);
+    if (!target) return false;
+    return STORE_SUFFIXES.some((suffix) => {
+      const own = statOrNull(path.join(this.dataDir, DATABASE_FILE + suffix));
+      return own !== null && own.dev === target.dev && own.ino === target.ino;
+    });
   }
 
   private assertInRoots(real: string, shown: string, verb: 'read' | 'written'): void {
@@ -112,6 +120,17 @@ export class FilePolicy implements FileAccess {
       `${shown} cannot be ${verb}: in web mode only ${where} can be ${verb} (a folder is opened to the page with bws serve --files DIR)`,
       { path: shown, allowedFolders: named },
     );
+  }
+}
+
+/** The store's side files (SQLite's WAL, shared memory and rollback journal). */
+const STORE_SUFFIXES = ['', '-wal', '-shm', '-journal'];
+
+function statOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return null;
   }
 }
 
