@@ -17,6 +17,7 @@ import { JobRegistry } from '../core/application/jobs/job-registry.js';
 import { csvBarExporter, workerBarImporter } from '../core/infrastructure/csv/bar-file-adapters.js';
 import { resolveDataDir } from '../core/infrastructure/data-dir.js';
 import { FilePolicy } from '../core/infrastructure/files/file-policy.js';
+import { describeHostFailure } from '../core/infrastructure/host-failures.js';
 import { SqliteJobStore } from '../core/infrastructure/jobs/sqlite-job-store.js';
 import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
 import { openStorage, type Storage } from '../core/infrastructure/sqlite/storage.js';
@@ -125,7 +126,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const events = createEventBus((error) => logger.error('Event listener failed', { error }));
   const latency = new LatencyRecorder();
   const clock = () => Date.now();
-  const jobs = new JobRegistry({ store: new SqliteJobStore(storage.writer), events, clock, newId: randomUUID, logger });
+  const jobs = new JobRegistry({ store: new SqliteJobStore(storage.writer), events, clock, newId: randomUUID, logger, translateError: describeHostFailure });
   const interrupted = jobs.recoverInterrupted();
   if (interrupted > 0) logger.warn?.(`${interrupted} job(s) left unfinished by a previous run were marked interrupted`);
   // The app's main thread sorts big trade tables on a header click; have that code optimised
@@ -199,7 +200,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     performance: performanceProbe,
     foreground: { noteActivity: (forMs) => foreground.note(forMs) },
   });
-  const dispatcher = createDispatcher(handlers, { logger, now: () => performance.now(), latency });
+  const dispatcher = createDispatcher(handlers, { logger, now: () => performance.now(), latency, translateError: describeHostFailure });
   return {
     dataDir,
     uploadDir,

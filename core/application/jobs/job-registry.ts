@@ -36,6 +36,8 @@ export interface JobRegistryDeps {
   readonly clock: () => number;
   readonly newId: () => string;
   readonly logger: Logger;
+  /** Names host failures (a full disk...) as typed errors; see DispatcherOptions.translateError. */
+  readonly translateError?: (error: unknown) => AppError | null;
   /** Minimum ms between two `job/progress` events of one job (default 100: at most 10 per second). */
   readonly progressIntervalMs?: number;
   /**
@@ -191,7 +193,8 @@ export class JobRegistry {
       const value = await request.run(context);
       if (job.cancelled && !request.doneWhenCompletedAfterCancel) this.finish(job, 'cancelled', undefined, toErrorData(new CancelledError()));
       else this.finish(job, 'done', request.toResult ? request.toResult(value) : value);
-    } catch (error) {
+    } catch (thrown) {
+      const error = thrown instanceof AppError ? thrown : (this.deps.translateError?.(thrown) ?? thrown);
       if (job.cancelled || error instanceof CancelledError) {
         this.finish(job, 'cancelled', undefined, toErrorData(error instanceof CancelledError ? error : new CancelledError()));
       } else {

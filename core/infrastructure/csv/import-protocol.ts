@@ -10,6 +10,7 @@ import {
   type AppErrorType,
   type RowError,
 } from '../../application/errors.js';
+import { describeHostFailure } from '../host-failures.js';
 
 /** Test fault of the import worker (with BWS_TEST_FAULTS=1): exit at the Nth cancel poll. */
 export const TEST_IMPORT_EXIT_ENV = 'BWS_TEST_IMPORT_EXIT';
@@ -44,11 +45,12 @@ export interface ImportWorkerApi {
   discard(dbFile: string, tag: string): Promise<number>;
 }
 
-/** Turns a thrown value into ImportErrorData (worker side). */
-export function importErrorData(error: unknown): ImportErrorData {
+/** Turns a thrown value into ImportErrorData (worker side); a full disk and the like become a typed StorageError. */
+export function importErrorData(thrown: unknown): ImportErrorData {
+  const error = thrown instanceof AppError ? thrown : (describeHostFailure(thrown) ?? thrown);
   if (error instanceof ImportRejectedError) return { type: error.type, message: error.message, rowErrors: error.rowErrors };
   if (error instanceof ValidationError) return { type: error.type, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
-  if (error instanceof AppError) return { type: error.type, message: error.message };
+  if (error instanceof AppError) return { type: error.type, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
   const name = error instanceof Error ? error.name : 'Error';
   return { type: 'Unexpected', message: `${name}: ${error instanceof Error ? error.message : String(error)}` };
 }
@@ -65,7 +67,7 @@ export function importErrorFromData(data: ImportErrorData): AppError {
     case 'NotFoundError':
       return new NotFoundError(data.message);
     case 'StorageError':
-      return new StorageError(data.message);
+      return new StorageError(data.message, data.details);
     case 'Unexpected':
       return new WorkerFailedError(`Import failed in the worker: ${data.message}`);
     default:

@@ -1,4 +1,5 @@
 import { AppError, ValidationError, WorkerFailedError, type AppErrorType } from '../../application/errors.js';
+import { describeHostFailure } from '../host-failures.js';
 
 const APP_ERROR_TYPES: ReadonlySet<string> = new Set<AppErrorType>([
   'ValidationError',
@@ -25,6 +26,8 @@ export function errorFromWorker(error: unknown): AppError {
   const message = error instanceof Error ? error.message : String(error);
   if (APP_ERROR_TYPES.has(name)) return new AppError(name as AppErrorType, message);
   if (name === 'DomainError') return new ValidationError(message);
+  const host = describeHostFailure(error);
+  if (host) return host;
   return new WorkerFailedError(`The job failed inside the worker: ${name}: ${message}`);
 }
 
