@@ -29,6 +29,7 @@ import type { PerformanceProbe, PoolSnapshot } from '../core/application/handler
 import type { VariantEvaluator } from '../core/application/optimize/ports.js';
 import { SqliteSweepStore } from '../core/infrastructure/sweeps/sqlite-sweep-store.js';
 import { WorkerVariantEvaluator } from '../core/infrastructure/sweeps/worker-variant-evaluator.js';
+import { WorkerAnalysisRunner } from '../core/infrastructure/analysis/worker-analysis-runner.js';
 import type { PoolStats } from '../core/infrastructure/workers/worker-pool.js';
 
 export interface WorkstationOptions {
@@ -155,6 +156,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       return sweepPool.evaluate(request, control);
     },
   };
+  // Monte Carlo and whole-sweep views run on a worker of their own, started by the first one.
+  const analysis = new WorkerAnalysisRunner({ dbFile: storage.file });
   const performanceProbe: PerformanceProbe = {
     pools: async () => {
       const sweeps = sweepPool;
@@ -182,6 +185,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     files: new FilePolicy({ dataDir, uploadDir, roots: options.fileFolders ? [uploadDir, ...options.fileFolders] : null }),
     backtests: executor,
     clock,
+    yieldNow: () => new Promise((resolve) => setImmediate(resolve)),
     newId: randomUUID,
     systemInfo: {
       appVersion: appVersion(),
@@ -197,6 +201,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     latency,
     sweeps: new SqliteSweepStore(storage.writer, reader, clock),
     evaluator,
+    analysis,
     performance: performanceProbe,
     foreground: { noteActivity: (forMs) => foreground.note(forMs) },
   });
@@ -213,7 +218,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     demo,
     async close() {
       closed = true;
-      await Promise.all([executor.close(), sweepPool?.close()]);
+      await Promise.all([executor.close(), sweepPool?.close(), analysis.close()]);
       storage.close();
     },
   };

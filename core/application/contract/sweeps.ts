@@ -29,6 +29,11 @@ export const MAX_SWEEP_VARIANTS = 200_000;
 export const MAX_PARAM_VALUES = 10_000;
 export const MAX_SWEEP_PARAMS = 12;
 export const MAX_MONTE_CARLO_SIMULATIONS = 100_000;
+/**
+ * Simulations times trades one Monte Carlo may compound (about 10 s of one worker here:
+ * docs/RELIABILITY.md); more is refused with what to lower.
+ */
+export const MAX_MONTE_CARLO_STEPS = 500_000_000;
 /** Cells of a heatmap (x values times y values). */
 export const MAX_HEATMAP_CELLS = 250_000;
 /** Points of the stitched walk-forward equity sent to the UI. */

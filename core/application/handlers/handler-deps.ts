@@ -8,6 +8,7 @@ import type { JobRegistry } from '../jobs/job-registry.js';
 import type { BarStore } from '../ports/bar-store.js';
 import type { RunStore } from '../ports/run-store.js';
 import type { StrategyStore } from '../ports/strategy-store.js';
+import type { AnalysisRunner } from '../optimize/analysis.js';
 import type { SweepStore, VariantEvaluator } from '../optimize/ports.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 
@@ -102,6 +103,11 @@ export interface HandlerDeps {
   readonly backtests: BacktestExecutor;
   /** Wall clock, epoch ms UTC. */
   readonly clock: () => number;
+  /**
+   * Lets the host's event loop run (pending I/O first): long work on the thread that
+   * answers calls (planning a big sweep) pauses on it every few ms.
+   */
+  readonly yieldNow: () => Promise<void>;
   /** New unique ids for strategies (and jobs, through the registry). */
   readonly newId: () => string;
   /** Facts about the host process, reported by `system/info`. */
@@ -114,6 +120,8 @@ export interface HandlerDeps {
   readonly sweeps: SweepStore;
   /** Runs many variants on the same bars (the sweep worker pool). */
   readonly evaluator: VariantEvaluator;
+  /** Monte Carlo and views over all of a sweep's variants, off the calling thread (a worker). */
+  readonly analysis: AnalysisRunner;
   /** Pool, cache and memory figures for `system/performance`. */
   readonly performance: PerformanceProbe;
   /** Tells the compute workers the user is interacting (they pause while it goes on). */

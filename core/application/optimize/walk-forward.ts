@@ -23,6 +23,8 @@ export interface WalkForwardDeps {
   /** Runs each window's out-of-sample backtest (equity and trades needed). */
   readonly executor: BacktestExecutor;
   readonly clock: () => number;
+  /** Lets the host's event loop run between slices of planning (see OptimizeHooks.yieldNow). */
+  readonly yieldNow?: () => Promise<void>;
 }
 
 export interface WalkForwardArgs extends Omit<RunSweepArgs, 'name'> {
@@ -96,6 +98,8 @@ export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArg
     const data: SweepData = { ...base, fromTs: w.inSample.fromTs, toTs: w.inSample.toTs };
     const outcome = await optimize(deps.evaluator, config, data, {
       clock: deps.clock,
+      keepVariants: false,
+      ...(deps.yieldNow ? { yieldNow: deps.yieldNow } : {}),
       ...(control.cancel ? { cancel: control.cancel } : {}),
       onProgress: (p) => control.progress?.({ window: w.index, windows: windows.length, done: p.done, total: p.total }),
     });
@@ -103,7 +107,7 @@ export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArg
       cancelled = true;
       break;
     }
-    const best = outcome.ranked.find((v) => v.metrics !== null);
+    const best = outcome.bestWithMetrics;
     if (!best) throw new ValidationError(`Window ${w.index}: no variant produced metrics in sample`);
     const spec = variantSpec(config, best.params, args.timeframe);
     if (typeof spec === 'string') throw new ValidationError(`Window ${w.index}: best variant has no runnable spec: ${spec}`);

@@ -9,6 +9,7 @@ import { LatencyRecorder } from '../../contract/latency.js';
 import { JobRegistry } from '../../jobs/job-registry.js';
 import { csvBarExporter, workerBarImporter } from '../../../infrastructure/csv/bar-file-adapters.js';
 import { FilePolicy } from '../../../infrastructure/files/file-policy.js';
+import { WorkerAnalysisRunner } from '../../../infrastructure/analysis/worker-analysis-runner.js';
 import { SqliteJobStore } from '../../../infrastructure/jobs/sqlite-job-store.js';
 import { SqliteRunStore } from '../../../infrastructure/runs/sqlite-run-store.js';
 import { openStorage, type Storage } from '../../../infrastructure/sqlite/storage.js';
@@ -49,6 +50,7 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
   const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1, foreground });
   const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: options.sweepWorkers ?? 1, foreground });
   const reader = () => storage.database.reader();
+  const analysis = new WorkerAnalysisRunner({ dbFile: storage.file });
   const snapshot = (pool: PoolSnapshot['pool'], stats: PoolSnapshot['stats'], workers: { workerId: number; value: Omit<PoolSnapshot['workers'][number], 'workerId'> }[]): PoolSnapshot => ({
     pool,
     stats,
@@ -66,6 +68,7 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
       files: new FilePolicy({ dataDir: dir }),
       backtests: executor,
       clock,
+      yieldNow: () => new Promise((resolve) => setImmediate(resolve)),
       newId,
       systemInfo: {
         appVersion: 'test',
@@ -81,6 +84,7 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
       latency,
       sweeps: new SqliteSweepStore(storage.writer, reader, clock),
       evaluator,
+      analysis,
       performance: {
         pools: async () => [
           snapshot('backtest', executor.stats(), await executor.workerStats()),
@@ -104,7 +108,7 @@ export function openHandlerHarness(options: { prefix: string; sweepWorkers?: num
     evaluator,
     events,
     async close() {
-      await Promise.all([executor.close(), evaluator.close()]);
+      await Promise.all([executor.close(), evaluator.close(), analysis.close()]);
       storage.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
