@@ -128,8 +128,14 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const latency = new LatencyRecorder();
   const clock = () => Date.now();
   const jobs = new JobRegistry({ store: new SqliteJobStore(storage.writer), events, clock, newId: randomUUID, logger, translateError: describeHostFailure });
+  // Everything long-running a previous process left unfinished: its jobs (a walk-forward keeps
+  // the windows it checkpointed), its sweeps (their variants kept); staged imports were
+  // dropped when the store opened.
   const interrupted = jobs.recoverInterrupted();
   if (interrupted > 0) logger.warn?.(`${interrupted} job(s) left unfinished by a previous run were marked interrupted`);
+  const sweepStore = new SqliteSweepStore(storage.writer, reader, clock);
+  const interruptedSweeps = sweepStore.interruptRunning(clock());
+  if (interruptedSweeps > 0) logger.warn?.(`${interruptedSweeps} sweep(s) left running by a previous run were marked interrupted; their finished variants are kept`);
   // The app's main thread sorts big trade tables on a header click; have that code optimised
   // before the first one (a one-shot CLI command never sorts).
   if (options.transport !== 'cli') warmUpArgsort();
@@ -199,7 +205,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     },
     slowStatements: () => storage.slowLog.list(100),
     latency,
-    sweeps: new SqliteSweepStore(storage.writer, reader, clock),
+    sweeps: sweepStore,
     evaluator,
     analysis,
     performance: performanceProbe,

@@ -199,7 +199,8 @@ export type SweepSourceArgs = StartSweepArgs['source'];
 export type SweepMethodArgs = NonNullable<StartSweepArgs['method']>;
 export type SweepObjectiveArgs = StartSweepArgs['objective'];
 
-export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+/** 'interrupted': the app stopped while it ran (found so at the next start); the variants it finished are kept. */
+export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
 
 export interface SweepCounts {
   /** Variants the method planned (an upper bound for genetic search). */
@@ -333,6 +334,8 @@ export interface WalkForwardReport {
   readonly efficiency: number | null;
   /** True when a cancel stopped it after at least one window. */
   readonly cancelled: boolean;
+  /** Windows the schedule has: more than `windows` in a cancelled run, or in the windows kept of one the app stopped. */
+  readonly windowsPlanned: number;
 }
 
 /** Equal-width bins over [min, max]: edges has counts.length + 1 entries. */
@@ -389,7 +392,10 @@ export interface SweepHandlers {
   'sweeps/openVariant': (args: OpenSweepVariantArgs) => Promise<OpenVariantResult>;
   /** Deletes a sweep and its variants (cancelling it first if it runs); runs opened from it stay. */
   'sweeps/delete': (args: SweepIdArgs) => Promise<{ id: string }>;
-  /** Starts a walk-forward job (kind 'sweep'); its result is a WalkForwardReport. */
+  /**
+   * Starts a walk-forward job (kind 'walkforward'); its result is a WalkForwardReport, kept
+   * with the job after each window, so a job the app stopped keeps the windows it finished.
+   */
   'walkforward/start': (args: StartWalkForwardArgs) => Promise<{ jobId: JobId }>;
   /** Seeded Monte Carlo over a stored run's closed trades. */
   'montecarlo/run': (args: MonteCarloRunArgs) => Promise<MonteCarloReport>;

@@ -32,6 +32,7 @@ export function toWalkForwardReport(result: WalkForwardResult, symbol: string, t
     inSampleAnnualizedReturnPct: result.inSampleAnnualizedReturnPct,
     efficiency: result.efficiency,
     cancelled: result.cancelled,
+    windowsPlanned: result.windowsPlanned,
   };
 }
 
@@ -43,7 +44,7 @@ export function analysisHandlers(deps: HandlerDeps): Pick<SweepHandlers, 'walkfo
       const runArgs = toRunSweepArgs(sweepArgs);
       requireInstrument(deps.barStore, args.symbol);
       const job = deps.jobs.start({
-        kind: 'sweep',
+        kind: 'walkforward',
         title: `Walk-forward ${runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name} on ${args.symbol} ${args.timeframe}`,
         run: (context) =>
           runWalkForward(
@@ -61,6 +62,8 @@ export function analysisHandlers(deps: HandlerDeps): Pick<SweepHandlers, 'walkfo
               // Windows run one after another: done/total count windows, the message the variants of this one.
               progress: (p) => context.progress({ done: p.window, total: p.windows, message: `window ${p.window + 1} of ${p.windows}: ${p.done}/${p.total} variants` }),
               cancel: { isCancelled: () => context.isCancelled(), onCancel: (listener) => context.onCancel(listener) },
+              // The windows finished so far stay with the job if the app stops.
+              onWindow: (partial) => context.checkpoint(toWalkForwardReport(partial, args.symbol, args.timeframe, maxPoints ?? MAX_WALK_FORWARD_POINTS)),
             },
           ),
         toResult: (result) => toWalkForwardReport(result, args.symbol, args.timeframe, maxPoints ?? MAX_WALK_FORWARD_POINTS),

@@ -15,6 +15,11 @@ export interface JobContext {
   progress(progress: JobProgress): void;
   /** Publishes an interim outcome (JobInfo.interim) in a `job/progress` event at once. */
   interim(value: unknown): void;
+  /**
+   * Keeps what the job has finished so far as its result, in its stored record: if the app
+   * stops, the job is found interrupted at the next start with this result.
+   */
+  checkpoint(value: unknown): void;
 }
 
 export interface JobRequest<T> {
@@ -58,7 +63,12 @@ interface LiveJob {
 }
 
 const HISTORY_LIMIT = 200;
-const DEFAULT_CONCURRENCY: Record<JobKind, number> = { import: 1, backtest: Number.POSITIVE_INFINITY, sweep: Number.POSITIVE_INFINITY };
+const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
+  import: 1,
+  backtest: Number.POSITIVE_INFINITY,
+  sweep: Number.POSITIVE_INFINITY,
+  walkforward: Number.POSITIVE_INFINITY,
+};
 
 /**
  * Runs long work (imports, backtests, sweeps) as jobs with an id, throttled progress
@@ -186,6 +196,12 @@ export class JobRegistry {
       interim: (value) => {
         if (isFinal(job.info.status)) return;
         job.info = { ...job.info, interim: value };
+        this.emitProgress(job, true);
+      },
+      checkpoint: (value) => {
+        if (isFinal(job.info.status)) return;
+        job.info = { ...job.info, result: value };
+        this.deps.store.save(job.info);
         this.emitProgress(job, true);
       },
     };

@@ -57,6 +57,8 @@ export interface WalkForwardResult {
   /** Stitched out-of-sample annualized return / mean annualized in-sample return. */
   readonly efficiency: number | null;
   readonly cancelled: boolean;
+  /** Windows the schedule has (more than `windows` when cancelled, or in a checkpoint). */
+  readonly windowsPlanned: number;
 }
 
 /**
@@ -66,7 +68,16 @@ export interface WalkForwardResult {
  * equity and computes its metrics and the efficiency ratio.
  * Out-of-sample runs start flat with cold indicators (no pre-roll from in-sample bars).
  */
-export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArgs, control: { progress?(p: { window: number; windows: number; done: number; total: number }): void; cancel?: CancelSignal } = {}): Promise<WalkForwardResult> {
+export async function runWalkForward(
+  deps: WalkForwardDeps,
+  args: WalkForwardArgs,
+  control: {
+    progress?(p: { window: number; windows: number; done: number; total: number }): void;
+    cancel?: CancelSignal;
+    /** The result of the windows finished so far, after each one (to keep if the app stops). */
+    onWindow?(partial: WalkForwardResult): void;
+  } = {},
+): Promise<WalkForwardResult> {
   const config: SweepConfig = { source: args.source, space: args.space, constraints: args.constraints, method: args.method, objective: toObjective(args.objective) };
   checkSweepConfig(config);
   const instrument = deps.bars.findInstrument(args.symbol);
@@ -135,13 +146,27 @@ export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArg
       inSampleBarsRead: outcome.barsRead,
       outOfSampleBars: { count: n, firstTs: n > 0 ? oos.ts[0]! : null, lastTs: n > 0 ? oos.ts[n - 1]! : null },
     });
+    if (control.onWindow && results.length < windows.length) control.onWindow(summarize(results, segments, initialCash!, barMs, false, windows.length));
   }
   if (results.length === 0) throw new ValidationError('Walk-forward was cancelled before its first window finished');
-  const stitched = stitchOutOfSample(segments, initialCash!, barMs);
+  return summarize(results, segments, initialCash!, barMs, cancelled, windows.length);
+}
+
+/** The result of the windows run: their stitched out-of-sample equity, its metrics and the efficiency. */
+function summarize(
+  results: readonly WalkForwardWindowResult[],
+  segments: readonly OutOfSampleSegment[],
+  initialCash: number,
+  barMs: number,
+  cancelled: boolean,
+  windowsPlanned: number,
+): WalkForwardResult {
+  const stitched = stitchOutOfSample(segments, initialCash, barMs);
   const isReturns = results.map((r) => r.inSampleMetrics.annualizedReturnPct).filter((x): x is number => x !== null);
   const isMean = isReturns.length > 0 ? isReturns.reduce((a, b) => a + b, 0) / isReturns.length : null;
   return {
-    windows: results,
+    windows: [...results],
+    windowsPlanned,
     equity: { ts: stitched.ts, equity: stitched.equity },
     metrics: stitched.metrics,
     inSampleAnnualizedReturnPct: isMean,

@@ -12,6 +12,7 @@ import { chunkMetaValues, encodeChunks, mergeSorted } from './chunk-writes.js';
 import type { Connection } from './database.js';
 import { SlowStatementLog, type TimedStatement } from './slow-log.js';
 import { reclaimStagedImports, SqliteStagedSeriesWrite } from './staged-series-write.js';
+import { processRuns } from '../process-owner.js';
 
 /**
  * Bars per stored chunk. Chosen by measurement (bench/store.ts, docs/STORAGE.md): reads
@@ -405,7 +406,7 @@ export class SqliteBarStore implements BarStore {
    * killed before its commit are deleted, the replaced data of one killed after it too.
    * Deletes in short transactions. Returns how many imports it cleared.
    */
-  reclaimImports(isAlive: (pid: number) => boolean = processAlive): number {
+  reclaimImports(isAlive: (pid: number) => boolean = processRuns): number {
     return reclaimStagedImports(this.writer, (row) => !isAlive(row.pid));
   }
 
@@ -449,14 +450,4 @@ function toInstrument(row: InstrumentRow): Instrument {
     quoteCurrency: row.quote_currency,
     timeZone: row.time_zone,
   };
-}
-
-/** True when a process with this id runs (EPERM: it runs, as another user). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

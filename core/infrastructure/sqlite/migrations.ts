@@ -402,13 +402,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `),
   },
   {
-    name: 'sweeps interrupted by a stopped app',
+    name: 'long-running work interrupted by a stopped app: sweep status, owners',
     foreignKeysOff: true,
     up: (db) =>
       db.exec(`
         -- 'interrupted': the app stopped while the sweep ran; the variants it finished are
         -- kept. SQLite cannot change a CHECK in place: the table is rebuilt (foreign keys
         -- off, so sweep_variants keeps its rows; checked before the commit).
+        -- owner_pid: the process running it, so that a process starting on the same data
+        -- folder marks interrupted only what a dead process left (NULL: unknown, as rows
+        -- written before this step).
         CREATE TABLE sweeps_rebuilt (
           id                  TEXT    PRIMARY KEY,
           created_at          INTEGER NOT NULL,
@@ -428,13 +431,15 @@ export const MIGRATIONS: readonly Migration[] = [
           failed              INTEGER NOT NULL DEFAULT 0,
           rejected            INTEGER NOT NULL DEFAULT 0,
           invalid             INTEGER NOT NULL DEFAULT 0,
-          error               TEXT
+          error               TEXT,
+          owner_pid           INTEGER
         );
-        INSERT INTO sweeps_rebuilt SELECT * FROM sweeps;
+        INSERT INTO sweeps_rebuilt SELECT *, NULL FROM sweeps;
         DROP TABLE sweeps;
         ALTER TABLE sweeps_rebuilt RENAME TO sweeps;
         CREATE INDEX sweeps_created ON sweeps (created_at DESC, id DESC);
         CREATE INDEX sweeps_running ON sweeps (status) WHERE status = 'running';
+        ALTER TABLE jobs ADD COLUMN owner_pid INTEGER;
       `),
   },
 ];

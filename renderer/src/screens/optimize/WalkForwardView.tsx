@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type uPlot from 'uplot';
 import { api } from '../../api/client.js';
 import { toApiError } from '../../api/api-error.js';
@@ -23,6 +23,13 @@ type _Started = ResultOf<'walkforward/start'>;
 
 const DAY_MS = 86_400_000;
 
+/** How a walk-forward that did not finish ended, for the note above what it kept. */
+function stoppedWord(status: JobInfo['status']): string {
+  if (status === 'interrupted') return 'The app stopped during this walk-forward';
+  if (status === 'cancelled') return 'Cancelled';
+  return 'It failed';
+}
+
 
 /** Walk-forward: schedule in days, then the windows table, stitched out-of-sample equity and efficiency. */
 export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: string }) {
@@ -36,12 +43,48 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
   // The source the report's parameters belong to: a saved spec's paths are shown in words.
   const [source, setSource] = useState<SweepRequest['source'] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Said above a report of the windows kept from a walk-forward that did not finish.
+  const [note, setNote] = useState<string | null>(null);
 
   const finished = (job: JobInfo): void => {
     if (job.status === 'done' && job.result) setReport(job.result as WalkForwardReport);
-    else setError(job.error ? toApiError(job.error).message : `Walk-forward ${job.status}.`);
+    else {
+      setError(job.error ? toApiError(job.error).message : `Walk-forward ${job.status}.`);
+      showKept(job);
+    }
   };
   const { job, running, cancel, cancelError } = useJob(jobId, finished);
+
+  /** The windows a walk-forward that did not finish kept with its job (a checkpoint after each one). */
+  const showKept = (stopped: JobInfo): void => {
+    const kept = stopped.result as WalkForwardReport | undefined;
+    if (kept?.windows?.length) {
+      setReport(kept);
+      setNote(`${stoppedWord(stopped.status)} after ${formatCountOf(kept.windows.length, 'window')} of ${kept.windowsPlanned}: the windows it finished are shown.`);
+    } else if (stopped.status === 'interrupted') {
+      setNote('The app stopped during the last walk-forward, before its first window finished: nothing was kept.');
+    }
+  };
+
+  // A walk-forward runs on in the server when the page reloads, and one the app stopped
+  // keeps the windows it finished: opening the screen shows the newest of either.
+  useEffect(() => {
+    let live = true;
+    api()
+      .invoke('jobs/list')
+      .then(
+        (jobs) => {
+          const last = jobs.find((j) => j.kind === 'walkforward');
+          if (!live || !last) return;
+          if (last.status === 'running' || last.status === 'queued') setJobId((current) => current ?? last.id);
+          else if (last.status === 'interrupted') showKept(last);
+        },
+        () => undefined,
+      );
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const days = (text: string): number => Math.round(Number(text) * DAY_MS);
   return (
@@ -54,6 +97,7 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
         initialStrategyId={initialStrategyId}
         onSubmit={async (request) => {
           setError(null);
+          setNote(null);
           setReport(null);
           // Said in words here; the server's schema would answer in milliseconds and paths.
           const problem = scheduleProblem(inSampleDays, outOfSampleDays, stepDays);
@@ -94,6 +138,11 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
         </div>
       )}
       <ErrorBox message={error ?? cancelError} testId="wf-error" />
+      {note && (
+        <div className="muted" data-testid="wf-kept-note">
+          {note}
+        </div>
+      )}
       {report && <WalkForwardReportView report={report} source={source} />}
     </div>
   );
