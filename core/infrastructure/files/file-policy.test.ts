@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,5 +96,16 @@ describe('FilePolicy, web mode (roots: uploads and named folders)', () => {
   it('with no folder named, says that only uploads can be read', () => {
     const uploadsOnly = new FilePolicy({ dataDir, uploadDir: uploads, roots: [uploads] });
     expect(() => uploadsOnly.importSource(path.join(shared, 'bars.csv'))).toThrow(/only files uploaded from this page can be read \(a folder is opened/);
+  });
+});
+
+describe('FilePolicy, what a file is', () => {
+  it('refuses a FIFO, a device or a folder by what it is, at once', () => {
+    const policy = new FilePolicy({ dataDir });
+    const fifo = path.join(shared, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => policy.importSource(fifo)).toThrow(`${fifo} is a named pipe (FIFO), not a file: only regular files can be imported; nothing was read`);
+    expect(() => policy.importSource('/dev/null')).toThrow(/is a device/);
+    expect(() => policy.importSource(shared)).toThrow(/is a folder/);
   });
 });

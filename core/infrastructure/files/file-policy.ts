@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FileAccess } from '../../application/handlers/handler-deps.js';
 import { NotFoundError, ValidationError } from '../../application/errors.js';
 import { DATABASE_FILE } from '../data-dir.js';
-import { isSystemPath } from './regular-file.js';
+import { isSystemPath, notAFile } from './regular-file.js';
 
 export interface FilePolicyOptions {
   /** The data folder: the store and its side files there are never read or written as data. */
@@ -59,6 +59,9 @@ export class FilePolicy implements FileAccess {
       throw error;
     }
     if (isSystemPath(real)) throw new ValidationError(`${typed} is a system file, not a data file; nothing was read`, { path: typed });
+    // Said now rather than by the reader in a job (which checks again when it opens it).
+    const what = notAFile(fs.statSync(real));
+    if (what !== null) throw new ValidationError(`${typed} is ${what}, not a file: only regular files can be imported; nothing was read`, { path: typed });
     if (this.isOwnFile(real)) {
       throw new ValidationError(`${typed} is the workstation's own database file (in ${this.dataDir}), not a CSV of bars; nothing was read`, { path: typed });
     }
