@@ -5,7 +5,7 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort } from 'node:worker_threads';
 import type { ImportProgress } from '../core/application/import-bars.js';
 import { importCsvFile } from '../core/infrastructure/csv/import-csv-file.js';
-import { importErrorData, TEST_IMPORT_EXIT_ENV, type ImportWorkerApi } from '../core/infrastructure/csv/import-protocol.js';
+import { importErrorData, TEST_IMPORT_EXIT_ENV, TEST_IMPORT_HOLD_ENV, type ImportWorkerApi } from '../core/infrastructure/csv/import-protocol.js';
 import { TEST_FAULTS_ENV } from '../core/infrastructure/workers/backtest-protocol.js';
 import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
 import { openStorage } from '../core/infrastructure/sqlite/storage.js';
@@ -15,15 +15,22 @@ const api: ImportWorkerApi = {
     try {
       // One reader: the instrument lookup before the write transaction reads through it.
       const storage = openStorage({ file: dbFile, readers: 1 });
+      // This thread copies what it wrote into the database file (a PASSIVE checkpoint
+      // between batches, at most every 100 ms, outside any transaction), so its slices
+      // never carry a checkpoint and the app's writer never inherits one of its megabytes.
+      storage.writer.pragma('wal_autocheckpoint = 0');
       try {
         // The import runs synchronously: each progress call posts its message at once;
         // the replies are only read after the import, and ignored.
-        const progress = onProgress ? (p: ImportProgress) => void Promise.resolve(onProgress(p)).catch(() => undefined) : undefined;
         const report = importCsvFile(storage.barStore, options, {
-          isCancelled: withExitFault(cancelPoller(cancelFlag)),
-          ...(progress ? { onProgress: progress } : {}),
+          isCancelled: withTestFaults(cancelPoller(cancelFlag), cancelFlag),
+          onProgress: (p: ImportProgress) => {
+            storage.writer.pragma('wal_checkpoint(PASSIVE)');
+            if (onProgress) void Promise.resolve(onProgress(p)).catch(() => undefined);
+          },
           ...(tag === undefined ? {} : { tag }),
         });
+        storage.writer.pragma('wal_checkpoint(PASSIVE)');
         return { ok: true, report };
       } finally {
         storage.close();
@@ -44,15 +51,23 @@ const api: ImportWorkerApi = {
 };
 
 /**
- * Test fault (with BWS_TEST_FAULTS=1 only): BWS_TEST_IMPORT_EXIT=N makes the worker exit at
- * its Nth cancel poll, between two slices, as a crashed worker would.
+ * Test faults (with BWS_TEST_FAULTS=1 only), counted in cancel polls (each read of the
+ * file and each batch polls once): BWS_TEST_IMPORT_EXIT=N makes the worker exit at its Nth
+ * poll, between two slices, as a crashed worker would; BWS_TEST_IMPORT_HOLD=N makes it wait
+ * from its Nth poll on until the import is cancelled (an import that is surely still
+ * running when a test looks).
  */
-function withExitFault(poll: () => boolean): () => boolean {
-  const after = Number(process.env[TEST_IMPORT_EXIT_ENV]);
-  if (process.env[TEST_FAULTS_ENV] !== '1' || !(after > 0)) return poll;
+function withTestFaults(poll: () => boolean, flag: SharedArrayBuffer): () => boolean {
+  if (process.env[TEST_FAULTS_ENV] !== '1') return poll;
+  const exitAt = Number(process.env[TEST_IMPORT_EXIT_ENV]);
+  const holdAt = Number(process.env[TEST_IMPORT_HOLD_ENV]);
+  if (!(exitAt > 0) && !(holdAt > 0)) return poll;
+  const view = new Int32Array(flag);
   let polls = 0;
   return () => {
-    if (++polls >= after) process.exit(9);
+    polls++;
+    if (exitAt > 0 && polls >= exitAt) process.exit(9);
+    if (holdAt > 0 && polls >= holdAt) while (!poll()) Atomics.wait(view, 0, 0, 50);
     return poll();
   };
 }

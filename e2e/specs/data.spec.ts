@@ -236,10 +236,14 @@ describe('data screen', () => {
   });
 
   it('picks up an import still running after a reload: its progress and Cancel come back', async () => {
-    const app = await openApp(browser(), server());
+    // Its own server, whose import worker holds after its first reads until cancelled: the
+    // import is surely still running across the reload, however fast or loaded the machine
+    // (a 2,000,000-row file once finished before the page looked).
+    const own = await startServer({ env: { BWS_TEST_FAULTS: '1', BWS_TEST_IMPORT_HOLD: '4' } });
+    const app = await openApp(browser(), own);
     try {
       const { page } = app;
-      await startImport(page, writeBarsCsv('reloaded_1m.csv', 2_000_000), 'E2ERELOAD');
+      await startImport(page, writeBarsCsv('reloaded_1m.csv', 300_000), 'E2ERELOAD');
       await page.getByTestId('import-cancel').waitFor({ timeout: 60_000 });
       await page.reload();
       await page.getByTestId('import-cancel').waitFor({ timeout: 10_000 });
@@ -247,11 +251,12 @@ describe('data screen', () => {
       expect(await page.getByTestId('import-running').textContent()).toContain('Import E2ERELOAD');
       await page.getByTestId('import-cancel').click();
       await page.getByTestId('import-done').filter({ hasText: 'Import cancelled; nothing was written.' }).waitFor({ timeout: 30_000 });
-      const series = await invoke<{ instrument: { symbol: string } }[]>(server(), 'data/listSeries');
+      const series = await invoke<{ instrument: { symbol: string } }[]>(own, 'data/listSeries');
       expect(series.map((s) => s.instrument.symbol)).not.toContain('E2ERELOAD');
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();
+      await own.stop();
     }
   });
 

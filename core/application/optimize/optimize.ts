@@ -153,9 +153,10 @@ export async function optimize(evaluator: VariantEvaluator, config: SweepConfig,
     if (v.metrics !== null && (bestWithMetrics === null || compareScored(v, bestWithMetrics, config.objective) < 0)) bestWithMetrics = v;
   };
 
+  // Chunks on the workers: at most two, so the specs of a big sweep never all exist at once.
+  const inFlight: Promise<void>[] = [];
   for (let candidates = plan.next(); candidates !== null && !isCancelled(); candidates = plan.next()) {
     const told: { key: string; scored: Scored }[] = [];
-    const inFlight: Promise<void>[] = [];
     for (let offset = 0; offset < candidates.length && !isCancelled(); offset += EVALUATE_CHUNK) {
       // Build the next chunk's specs while the previous one runs on the workers.
       const byIndex = new Map<number, Candidate>();
@@ -166,7 +167,7 @@ export async function optimize(evaluator: VariantEvaluator, config: SweepConfig,
         const spec = variantSpec(config, c.values, data.timeframe);
         if (typeof spec === 'string') {
           invalid++;
-          told.push({ key: c.key, scored: { index: Number.MAX_SAFE_INTEGER, metrics: null } });
+          if (plan.learns) told.push({ key: c.key, scored: { index: Number.MAX_SAFE_INTEGER, metrics: null } });
         } else {
           const index = nextIndex++;
           byIndex.set(index, c);
@@ -175,7 +176,6 @@ export async function optimize(evaluator: VariantEvaluator, config: SweepConfig,
         if (sliceOver()) await pause();
       }
       if (toRun.length === 0) continue;
-      // At most two chunks on the workers: the oldest must finish before a third goes.
       if (inFlight.length === 2) await inFlight.shift();
       if (isCancelled()) break;
       const toVariant = (item: EvaluatedVariant): SweepVariant => {
@@ -201,7 +201,8 @@ export async function optimize(evaluator: VariantEvaluator, config: SweepConfig,
                 const variants = items.map(toVariant);
                 for (const v of variants) {
                   take(v);
-                  told.push({ key: byIndex.get(v.index)!.key, scored: { index: v.index, metrics: v.metrics } });
+                  // Only a plan that learns from outcomes needs them (200,000 metrics otherwise kept for nothing).
+                  if (plan.learns) told.push({ key: byIndex.get(v.index)!.key, scored: { index: v.index, metrics: v.metrics } });
                 }
                 hooks.onVariants?.(variants, counts());
                 report(done);
@@ -216,9 +217,13 @@ export async function optimize(evaluator: VariantEvaluator, config: SweepConfig,
           }),
       );
     }
-    await Promise.all(inFlight);
-    cancelled = isCancelled();
-    plan.tell(told);
+    // A plan that learns breeds from every outcome of this generation before the next.
+    if (plan.learns) {
+      await Promise.all(inFlight.splice(0));
+      plan.tell(told);
+    }
   }
+  await Promise.all(inFlight.splice(0));
+  cancelled = isCancelled();
   return { ranked: keep ? rankVariants(all, config.objective) : [], best, bestWithMetrics, counts: counts(), cancelled, barsRead };
 }

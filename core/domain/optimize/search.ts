@@ -38,12 +38,15 @@ export interface Candidate {
  * same outcomes give the same variants.
  */
 export interface SearchPlan {
+  /** The next variants to run (possibly none this time), or null when the plan has no more. */
   next(): readonly Candidate[] | null;
   tell(outcomes: readonly { readonly key: string; readonly scored: Scored }[]): void;
   /** Distinct points that broke a constraint and were never proposed. */
   readonly rejected: number;
   /** Variants the plan expects to propose in all (exact for grid and random, an upper bound for genetic). */
   readonly plannedTotal: number;
+  /** Whether `tell` shapes what `next` proposes (genetic); grid and random ignore it. */
+  readonly learns: boolean;
 }
 
 /** Largest grid an exhaustive sweep will enumerate; beyond it use random or genetic search. */
@@ -95,22 +98,44 @@ function candidate(space: readonly ParamRange[], point: GridPoint, generation: n
   return { key: pointKey(point), point, values: valuesAt(space, point), generation };
 }
 
+/**
+ * The grid, counted first (one reused record of values per point: nothing is kept), then
+ * proposed a window of PLAN_STEP_POINTS points at a time, in grid order: a 200,000-point
+ * grid never exists as 200,000 candidate objects at once (their garbage collection alone
+ * held the thread that plans for hundreds of ms).
+ */
 function* gridPlan(space: readonly ParamRange[], constraints: readonly Constraint[]): Generator<void, SearchPlan> {
-  const valid: Candidate[] = [];
+  let valid = 0;
   let rejected = 0;
   let seen = 0;
+  const values: Record<string, number> = {};
   for (const point of gridPoints(space)) {
-    const c = candidate(space, point, 0);
-    if (satisfiesAll(c.values, constraints)) valid.push(c);
+    for (let d = 0; d < space.length; d++) values[space[d]!.name] = space[d]!.values[point[d]!]!;
+    if (satisfiesAll(values, constraints)) valid++;
     else rejected++;
     if (++seen % PLAN_STEP_POINTS === 0) yield;
   }
-  let given = false;
+  const points = gridPoints(space);
+  let done = false;
   return {
-    next: () => (given ? null : ((given = true), valid)),
+    next: () => {
+      if (done) return null;
+      const out: Candidate[] = [];
+      for (let examined = 0; examined < PLAN_STEP_POINTS; examined++) {
+        const step = points.next();
+        if (step.done) {
+          done = true;
+          break;
+        }
+        const c = candidate(space, step.value, 0);
+        if (satisfiesAll(c.values, constraints)) out.push(c);
+      }
+      return out.length > 0 || !done ? out : null;
+    },
     tell: () => undefined,
     rejected,
-    plannedTotal: valid.length,
+    plannedTotal: valid,
+    learns: false,
   };
 }
 
@@ -170,6 +195,7 @@ function* randomPlan(space: readonly ParamRange[], constraints: readonly Constra
     tell: () => undefined,
     rejected,
     plannedTotal: picked.length,
+    learns: false,
   };
 }
 
@@ -269,5 +295,6 @@ function* geneticPlan(
       return rejected;
     },
     plannedTotal: size * generations,
+    learns: true,
   };
 }

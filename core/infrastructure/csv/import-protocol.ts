@@ -14,6 +14,8 @@ import { describeHostFailure } from '../host-failures.js';
 
 /** Test fault of the import worker (with BWS_TEST_FAULTS=1): exit at the Nth cancel poll. */
 export const TEST_IMPORT_EXIT_ENV = 'BWS_TEST_IMPORT_EXIT';
+/** Test fault of the import worker (with BWS_TEST_FAULTS=1): from the Nth cancel poll, wait for a cancel. */
+export const TEST_IMPORT_HOLD_ENV = 'BWS_TEST_IMPORT_HOLD';
 
 /** An error as data, so ImportRejectedError keeps its row errors across the thread boundary. */
 export interface ImportErrorData {

@@ -1,6 +1,6 @@
 import type { BarStore, Coverage, Gap, MergeResult, SeriesSummary, StagedSeriesWrite } from '../../application/ports/bar-store.js';
 import { NotFoundError, ValidationError } from '../../application/errors.js';
-import { allocateBars, assertValidBars, sliceBars, type BarColumns } from '../../domain/market/bars.js';
+import { assertValidBars, sliceBars, type BarColumns } from '../../domain/market/bars.js';
 import { DomainError } from '../../domain/errors.js';
 import { instrumentId, type InstrumentId } from '../../domain/market/ids.js';
 import { assertInstrumentDraft, type Instrument, type InstrumentDraft } from '../../domain/market/instrument.js';

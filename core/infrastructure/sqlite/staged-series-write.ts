@@ -10,11 +10,13 @@ import { chunkMetaValues, encodeChunks, mergeSorted, type EncodedChunk } from '.
 import type { Connection } from './database.js';
 
 /**
- * Chunk bytes written per transaction at most (at least one chunk). Measured with
- * bench/import-locks.ts (docs/RELIABILITY.md): a full 4,096-bar chunk is 192 KiB and takes
- * about 0.3-0.6 ms to insert, so a slice holds SQLite's write lock for a few ms.
+ * Chunk bytes written per transaction at most (at least one chunk): one full 4,096-bar
+ * chunk is 192 KiB, so a slice is one or two chunks and holds SQLite's write lock for about
+ * a ms on an idle machine (bench/reliability.ts, docs/RELIABILITY.md). Smaller slices cost
+ * a commit each; larger ones hold the lock longer whenever the thread is descheduled
+ * mid-slice on a loaded machine (1 MiB slices: p50 24 ms at a load average of 12 on 2 cores).
  */
-export const STAGE_SLICE_BYTES = 1 << 20;
+export const STAGE_SLICE_BYTES = 256 * 1024;
 /** Data rows deleted per transaction when staged or replaced chunks are dropped. */
 const DELETE_SLICE_ROWS = 32;
 
