@@ -16,6 +16,7 @@ const SUITES = [
   { name: 'engine', title: 'Engine (issue 3)' },
   { name: 'backtest-e2e', title: 'Backtest end to end through a worker (issue 3)' },
   { name: 'optimize', title: 'Parameter sweeps over the worker pool (issue 5)' },
+  { name: 'reliability', title: 'Write lock, writes during an import, main-thread stalls (issue 16)' },
 ] as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -181,7 +181,8 @@ export class SqliteSweepStore implements SweepStore {
     const running = this.writer.prepare("SELECT id, owner_pid FROM sweeps WHERE status = 'running'").all() as { id: string; owner_pid: number | null }[];
     const interrupt = this.writer.prepare(
       `UPDATE sweeps SET status = 'interrupted', finished_at = ?,
-         error = 'The app stopped while this sweep was running; the ' || done || ' variants it finished are kept'
+         error = 'The app stopped while this sweep was running; ' ||
+                 CASE done WHEN 0 THEN 'it had finished no variant' WHEN 1 THEN 'the 1 variant it finished is kept' ELSE 'the ' || done || ' variants it finished are kept' END
        WHERE id = ? AND status = 'running'`,
     );
     let changed = 0;
