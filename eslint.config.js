@@ -1,8 +1,10 @@
 // Lint, and the dependency rule (eslint/layering.js) with zero exceptions:
-//   core/domain        imports nothing outside itself (no packages, no Node built-ins)
+//   core/domain        imports nothing outside itself (no packages, no Node built-ins) and is
+//                      pure (local/pure-domain: no clock, no ambient randomness, no host globals)
 //   core/application   imports domain (and zod for the contract's schemas)
 //   core/*, workers, host never import electron/ or renderer/
-//   renderer           takes only `import type` from core/application, never infrastructure
+//   renderer           takes values from core/domain, only `import type` from core/application,
+//                      never infrastructure
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -19,11 +21,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'local/layering': 'error',
+      'local/pure-domain': 'error',
       'local/no-layering-exceptions': 'error',
     },
   },
   {
-    files: ['core/domain/**/*.ts', 'core/application/**/*.ts'],
+    // core/domain has the stricter local/pure-domain.
+    files: ['core/application/**/*.ts'],
     ignores: ['**/*.test.ts', '**/test-kit/**'],
     rules: {
       // Reproducibility: time and randomness are injected, never ambient.

@@ -64,7 +64,7 @@ describe('builder guards: what the form shows is what saving and running enforce
       await page.getByTestId('distance-management.stopLoss').selectOption('percent');
       await waitValid(page);
       const field = page.getByTestId('field-management.stopLoss.value');
-      expect(await page.locator('label', { has: page.locator('span', { hasText: '(0.01–100)' }) }).count()).toBeGreaterThan(0);
+      expect(await page.locator('label', { has: page.locator('span', { hasText: '(%, 0.01–100)' }) }).count()).toBeGreaterThan(0);
       await field.fill('500');
       await page.getByTestId('issue-management.stopLoss.value').filter({ hasText: 'between 0.01 and 100' }).first().waitFor();
       await waitStatus(page, '1 problem');

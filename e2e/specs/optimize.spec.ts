@@ -178,7 +178,7 @@ describe('optimize: sweep, heatmap, variants, walk-forward, Monte Carlo', () => 
     const labelOf = async (name: string) => rows.filter({ has: page.getByTestId(`opt-use-${name}`) }).locator('td').nth(1).textContent();
     expect(await labelOf(period)).toBe(fastLabel);
     expect(await labelOf(slowPeriod)).toBe(slowLabel);
-    expect(await labelOf('sizing.percent')).toBe('Sizing: percent of equity');
+    expect(await labelOf('sizing.percent')).toBe('Sizing: equity per trade (%)');
     // Suggested ranges sit inside the allowed ones: 100 % of equity is not doubled to 200.
     expect(Number(await page.getByTestId('opt-max-sizing.percent').inputValue())).toBeLessThanOrEqual(100);
     await page.getByTestId('opt-series').selectOption('GOOG/1d');

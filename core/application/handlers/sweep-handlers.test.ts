@@ -206,7 +206,7 @@ describe('sweeps', () => {
     const saved = (await call('strategies/catalog')).templates.find((t) => t.id === 'sma-cross')!.spec;
     expect(await fail('sweeps/start', { ...grid, constraints: [], source: { kind: 'spec', spec: saved }, space: [{ name: 'sizing.percent', min: 50, max: 200, step: 50 }] })).toMatchObject({
       type: 'ValidationError',
-      message: expect.stringContaining('(Percent of equity) must be between 0.1 and 100'),
+      message: expect.stringContaining('(Sizing: equity per trade (%)) must be between 0.1 and 100'),
     });
     expect(h.jobs.list().length).toBe(before);
   });

@@ -103,6 +103,16 @@ describe('stops and targets inside the bar', () => {
     expect(r.trades[0]).toMatchObject({ exitPrice: 95, exitReason: 'stopLoss', exitBar: 1, barsHeld: 1 });
   });
 
+  it('a touch exactly at a level fills it (the low at the stop, the high at the target; shorts mirrored)', () => {
+    const touch = (rows: [number, number, number, number][], spec: ReturnType<typeof specOf>) => backtest(spec, ohlc(rows)).trades[0];
+    const long = specOf({ ...longAbove(100), management: { ...stop5, takeProfit: { kind: 'percent', value: 5 } } });
+    expect(touch([[100, 100, 100, 100], [100, 101, 95, 99]], long)).toMatchObject({ exitPrice: 95, exitReason: 'stopLoss' });
+    expect(touch([[100, 100, 100, 100], [100, 105, 99, 101]], long)).toMatchObject({ exitPrice: 105, exitReason: 'takeProfit' });
+    const short = specOf({ direction: 'short', entry: { short: all(trig(close, '<=', 100)) }, management: { ...stop5, takeProfit: { kind: 'percent', value: 5 } } });
+    expect(touch([[100, 100, 100, 100], [100, 105, 99, 101]], short)).toMatchObject({ exitPrice: 105, exitReason: 'stopLoss' });
+    expect(touch([[100, 100, 100, 100], [100, 101, 95, 99]], short)).toMatchObject({ exitPrice: 95, exitReason: 'takeProfit' });
+  });
+
   it('takes the stop first when one bar touches both stop and target', () => {
     const bars = ohlc([
       [100, 100, 100, 100],

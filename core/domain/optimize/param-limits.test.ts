@@ -14,10 +14,10 @@ describe('parameter limits of a sweep', () => {
     expect(specPathLimit(spec, 'entry.long.children[0].left.params.period')).toEqual({ label: 'SMA period', limit: { min: 1, max: 5000, step: 1, integer: true } });
     expect(specPathLimit(spec, 'entry.long.children[0].right.params.fast')).toMatchObject({ label: 'MACD fast period', limit: { min: 1, max: 1000 } });
     expect(specPathLimit(spec, 'entry.long.children[2].bars')).toEqual({ label: 'Bar count', limit: SPEC_LIMITS.triggerBars });
-    expect(specPathLimit(spec, 'management.stopLoss.value')).toEqual({ label: 'Stop loss percent', limit: SPEC_LIMITS.distancePercent });
-    expect(specPathLimit(spec, 'management.trailingStop.distance.multiple')).toEqual({ label: 'Trailing stop ATR multiple', limit: SPEC_LIMITS.distanceAtrMultiple });
-    expect(specPathLimit(spec, 'management.partialExit.fraction')).toEqual({ label: 'Partial exit fraction', limit: SPEC_LIMITS.partialExitFraction });
-    expect(specPathLimit(spec, 'sizing.percent')).toEqual({ label: 'Percent of equity', limit: SPEC_LIMITS.sizingPercent });
+    expect(specPathLimit(spec, 'management.stopLoss.value')).toEqual({ label: 'Stop loss: distance (%)', limit: SPEC_LIMITS.distancePercent });
+    expect(specPathLimit(spec, 'management.trailingStop.distance.multiple')).toEqual({ label: 'Trailing stop: ATR multiple', limit: SPEC_LIMITS.distanceAtrMultiple });
+    expect(specPathLimit(spec, 'management.partialExit.fraction')).toEqual({ label: 'Partial exit: fraction closed', limit: SPEC_LIMITS.partialExitFraction });
+    expect(specPathLimit(spec, 'sizing.percent')).toEqual({ label: 'Sizing: equity per trade (%)', limit: SPEC_LIMITS.sizingPercent });
     expect(specPathLimit(spec, 'costs.slippageBps')).toEqual({ label: 'Slippage (bps)', limit: SPEC_LIMITS.slippageBps });
     // A constant compared with is unbounded; an unknown path has no limit.
     expect(specPathLimit(spec, 'entry.long.children[1].right.value')).toBeNull();
@@ -31,7 +31,7 @@ describe('parameter limits of a sweep', () => {
     expect(() => checkSourceRanges(template, [{ name: 'fast', values: expandRange(0, 50, 5) }])).toThrow('Parameter "fast" (Fast period) must be between 1 and 1000; the range reaches 0');
     expect(() => checkSourceRanges(template, [{ name: 'slow', values: [100, 2500] }])).toThrow('Parameter "slow" (Slow period) must be between 2 and 2000; the range reaches 2500');
     const spec = { kind: 'spec', spec: smaCrossSpec(10, 30, { sizing: { kind: 'percentEquity', percent: 100 } }) } as const;
-    expect(() => checkSourceRanges(spec, [{ name: 'sizing.percent', values: [50, 100, 150, 200] }])).toThrow('Parameter "sizing.percent" (Percent of equity) must be between 0.1 and 100; the range reaches 150');
+    expect(() => checkSourceRanges(spec, [{ name: 'sizing.percent', values: [50, 100, 150, 200] }])).toThrow('Parameter "sizing.percent" (Sizing: equity per trade (%)) must be between 0.1 and 100; the range reaches 150');
     expect(() => checkSourceRanges(spec, [{ name: 'entry.long.children[0].left.params.period', values: [5, 7.5, 10] }])).toThrow('(SMA period) must be a whole number, got 7.5');
     // A constant has no limit: any range is fine.
     const rsi = { kind: 'spec', spec: specOf({ entry: { long: all(trig(v('rsi'), '<', k(30))) } }) } as const;

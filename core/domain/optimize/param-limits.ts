@@ -1,6 +1,7 @@
 import { DomainError } from '../errors.js';
-import { findVariable, type ParamDef } from '../strategy/catalog.js';
-import { limitViolation, SPEC_LIMITS, type NumberLimit, type SpecLimitName } from '../strategy/limits.js';
+import { findVariable } from '../strategy/catalog.js';
+import { limitViolation, type NumberLimit } from '../strategy/limits.js';
+import { paramLimit, paramName, specField, specFieldName, TRIGGER_BARS_FIELD, type SpecField } from '../strategy/spec-fields.js';
 import type { StrategySpec } from '../strategy/spec.js';
 import { findTemplate } from '../strategy/templates.js';
 import type { ParamRange } from './param-space.js';
@@ -9,38 +10,10 @@ import type { SweepSource } from './variant-spec.js';
 
 /** The allowed values of one optimized parameter and what to call it in a message. */
 export interface ParamLimit {
-  /** 'Fast period', 'SMA period', 'Stop loss percent'. */
+  /** 'Fast period', 'SMA period', 'Stop loss: distance (%)': the words of core/domain/strategy/spec-fields.ts. */
   readonly label: string;
   readonly limit: NumberLimit;
 }
-
-/** A catalog parameter (template or variable) as a limit. */
-function paramDefLimit(def: ParamDef): NumberLimit {
-  return { min: def.min, max: def.max, step: def.step, ...(def.type === 'int' ? { integer: true } : {}) };
-}
-
-// Fixed spec fields: the path's last keys and the SPEC_LIMITS entry the validator checks them with.
-const DISTANCE_FIELDS: Readonly<Record<string, readonly [SpecLimitName, string]>> = {
-  value: ['distancePercent', 'percent'],
-  multiple: ['distanceAtrMultiple', 'ATR multiple'],
-  period: ['distanceAtrPeriod', 'ATR period'],
-};
-const DISTANCES: Readonly<Record<string, string>> = { stopLoss: 'Stop loss', takeProfit: 'Take profit', trailingStop: 'Trailing stop' };
-const FIXED_FIELDS: Readonly<Record<string, readonly [SpecLimitName, string]>> = {
-  'management.trailingStop.activationPct': ['trailingActivationPct', 'Trailing stop activation %'],
-  'management.timeExitBars': ['timeExitBars', 'Time exit (bars)'],
-  'management.pyramiding.maxAdds': ['pyramidingMaxAdds', 'Pyramiding max adds'],
-  'management.pyramiding.spacingPct': ['pyramidingSpacingPct', 'Pyramiding add spacing %'],
-  'management.partialExit.atProfitPct': ['partialExitAtProfitPct', 'Partial exit profit %'],
-  'management.partialExit.fraction': ['partialExitFraction', 'Partial exit fraction'],
-  'sizing.quantity': ['sizingQuantity', 'Fixed quantity'],
-  'sizing.cash': ['sizingCash', 'Cash per trade'],
-  'sizing.percent': ['sizingPercent', 'Percent of equity'],
-  'costs.commissionPct': ['commissionPct', 'Commission %'],
-  'costs.commissionFixed': ['commissionFixed', 'Fixed commission'],
-  'costs.slippageBps': ['slippageBps', 'Slippage (bps)'],
-  initialCash: ['initialCash', 'Initial cash'],
-};
 
 /**
  * Returns the limit the validator holds the number at `path` of a spec to (a variable's
@@ -54,20 +27,12 @@ export function specPathLimit(spec: StrategySpec, path: string): ParamLimit | nu
   } catch {
     return null;
   }
-  const key = segments.join('.');
-  const fixed = FIXED_FIELDS[key];
-  if (fixed) return { label: fixed[1], limit: SPEC_LIMITS[fixed[0]] };
+  const of = (field: SpecField): ParamLimit => ({ label: specFieldName(field), limit: field.limit });
+  const fixed = specField(segments.join('.'));
+  if (fixed) return of(fixed);
   const last = segments[segments.length - 1];
-  if (segments[0] === 'management' && typeof last === 'string') {
-    const what = DISTANCES[String(segments[1])];
-    const field = DISTANCE_FIELDS[last];
-    // management.stopLoss.value, management.trailingStop.distance.value
-    const depth = segments[1] === 'trailingStop' ? (segments[2] === 'distance' ? 4 : -1) : 3;
-    if (what && field && segments.length === depth) return { label: `${what} ${field[1]}`, limit: SPEC_LIMITS[field[0]] };
-    return null;
-  }
   if (segments[0] !== 'entry' && segments[0] !== 'exit') return null;
-  if (last === 'bars') return { label: 'Bar count', limit: SPEC_LIMITS.triggerBars };
+  if (last === 'bars') return of(TRIGGER_BARS_FIELD);
   // ...children[i].left.params.period: the operand two keys up names the variable.
   if (segments.length >= 3 && segments[segments.length - 2] === 'params' && typeof last === 'string') {
     let operand: unknown = spec;
@@ -75,7 +40,7 @@ export function specPathLimit(spec: StrategySpec, path: string): ParamLimit | nu
     const variable = (operand as { variable?: unknown } | undefined)?.variable;
     const def = typeof variable === 'string' ? findVariable(variable) : undefined;
     const param = def?.params.find((p) => p.name === last);
-    if (def && param) return { label: `${def.label} ${param.label.toLowerCase()}`, limit: paramDefLimit(param) };
+    if (def && param) return { label: paramName(def, param), limit: paramLimit(param) };
   }
   return null;
 }
@@ -84,7 +49,7 @@ export function specPathLimit(spec: StrategySpec, path: string): ParamLimit | nu
 export function sourceParamLimit(source: SweepSource, name: string): ParamLimit | null {
   if (source.kind === 'spec') return specPathLimit(source.spec, name);
   const param = findTemplate(source.templateId)?.params.find((p) => p.name === name);
-  return param ? { label: param.label, limit: paramDefLimit(param) } : null;
+  return param ? { label: param.label, limit: paramLimit(param) } : null;
 }
 
 /**

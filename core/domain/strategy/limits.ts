@@ -1,7 +1,7 @@
 /**
- * The allowed values of every number a strategy spec holds outside the variables catalog
- * (whose parameters carry their own ranges): the one table the validator enforces and the
- * builder reads (through `strategies/catalog`) to label its fields and check them as you type.
+ * The allowed values of the numbers a strategy spec holds outside the variables catalog
+ * (whose parameters carry their own ranges), by kind of number: a stop's distance is one
+ * limit for three paths. spec-fields.ts gives each path its limit from here and its words.
  */
 
 /** Inclusive bounds of one number field; `aboveMin` makes the lower bound exclusive. */
@@ -45,10 +45,14 @@ export const SPEC_LIMITS = {
 export type SpecLimitName = keyof typeof SPEC_LIMITS;
 export type SpecLimits = { readonly [K in SpecLimitName]: NumberLimit };
 
+/** True when `value` lies within the limit's bounds (whole or not). */
+export function withinBounds(value: number, limit: NumberLimit): boolean {
+  return Number.isFinite(value) && (limit.aboveMin ? value > limit.min : value >= limit.min) && value <= limit.max;
+}
+
 /** Returns why `value` breaks `limit` ('must be between 0.01 and 100'), or null when it fits. */
 export function limitViolation(value: number, limit: NumberLimit): string | null {
-  const inRange = Number.isFinite(value) && (limit.aboveMin ? value > limit.min : value >= limit.min) && value <= limit.max;
-  if (!inRange) return limit.aboveMin ? `must be above ${limit.min} and at most ${limit.max}` : `must be between ${limit.min} and ${limit.max}`;
+  if (!withinBounds(value, limit)) return limit.aboveMin ? `must be above ${limit.min} and at most ${limit.max}` : `must be between ${limit.min} and ${limit.max}`;
   if (limit.integer && !Number.isInteger(value)) return 'must be a whole number';
   return null;
 }

@@ -1,6 +1,7 @@
 import { timeframeMs, type Timeframe } from '../market/timeframe.js';
 import { findOutput, findVariable, type ComparisonGroup, type OutputDef, type VariableDef } from './catalog.js';
-import { limitViolation, MAX_STRATEGY_NAME_LENGTH, SPEC_LIMITS, type NumberLimit } from './limits.js';
+import { limitViolation, MAX_STRATEGY_NAME_LENGTH, type NumberLimit } from './limits.js';
+import { paramName, SPEC_FIELDS, TRIGGER_BARS_FIELD, type SpecFieldPath } from './spec-fields.js';
 import type { Condition, ConditionGroup, Distance, Operand, Side, StrategySpec, Trigger, VariableOperand } from './spec.js';
 
 /** One problem found in a spec: where (a path into the spec), what (a code) and a sentence for people. */
@@ -203,7 +204,7 @@ export function validateSpec(spec: StrategySpec, options: ValidateOptions = {}):
 
   checkSizing(spec, out);
   checkCosts(spec, out);
-  checkLimit(spec.initialCash, SPEC_LIMITS.initialCash, 'initialCash', 'invalidInitialCash', 'Initial cash', out);
+  checkField(spec.initialCash, 'initialCash', 'invalidInitialCash', 'Initial cash', out);
   return { errors: out.errors, warnings: out.warnings, accepted: out.accepted, notices: out.notices };
 }
 
@@ -229,7 +230,7 @@ function checkTrigger(trigger: Trigger, path: string, out: Collector, options: V
   if (trigger.operator === 'risingFor' || trigger.operator === 'fallingFor') {
     const bars = trigger.bars;
     if (bars === undefined) out.error(`${path}.bars`, 'invalidBarCount', `"${trigger.operator}" needs a number of bars.`);
-    else checkLimit(bars, SPEC_LIMITS.triggerBars, `${path}.bars`, 'invalidBarCount', `The bar count of "${trigger.operator}"`, out);
+    else checkLimit(bars, TRIGGER_BARS_FIELD.limit, `${path}.bars`, 'invalidBarCount', `The bar count of "${trigger.operator}"`, out);
     if (trigger.right !== undefined) {
       out.warn(`${path}.right`, 'rightIgnored', `"${trigger.operator}" looks at the left value only; the right operand is ignored.`);
     }
@@ -294,9 +295,9 @@ function checkVariable(operand: VariableOperand, path: string, out: Collector, o
     }
     params[name] = value;
     if (!Number.isFinite(value) || value < p.min || value > p.max) {
-      out.error(paramPath, 'paramOutOfRange', `${def.label} ${p.label.toLowerCase()} must be between ${p.min} and ${p.max}, got ${value}.`);
+      out.error(paramPath, 'paramOutOfRange', `${paramName(def, p)} must be between ${p.min} and ${p.max}, got ${value}.`);
     } else if (p.type === 'int' && !Number.isInteger(value)) {
-      out.error(paramPath, 'paramNotInteger', `${def.label} ${p.label.toLowerCase()} must be a whole number, got ${value}.`);
+      out.error(paramPath, 'paramNotInteger', `${paramName(def, p)} must be a whole number, got ${value}.`);
     }
   }
   if (def.id === 'macd' && params['fast']! >= params['slow']!) {
@@ -329,13 +330,18 @@ function checkLimit(value: number, limit: NumberLimit, path: string, code: Probl
   if (violation) out.error(path, code, `${what} ${violation}, got ${value}.`);
 }
 
-function checkDistance(distance: Distance, path: string, what: string, out: Collector): void {
+/** Reports the number of a fixed field (a row of SPEC_FIELDS) when it breaks the field's limit. */
+function checkField(value: number, path: SpecFieldPath, code: ProblemCode, what: string, out: Collector): void {
+  checkLimit(value, SPEC_FIELDS[path].limit, path, code, what, out);
+}
+
+function checkDistance(distance: Distance, path: 'management.stopLoss' | 'management.takeProfit' | 'management.trailingStop.distance', what: string, out: Collector): void {
   if (distance.kind === 'percent') {
-    checkLimit(distance.value, SPEC_LIMITS.distancePercent, `${path}.value`, 'invalidManagement', `The ${what} percent`, out);
+    checkField(distance.value, `${path}.value`, 'invalidManagement', `The ${what} percent`, out);
     return;
   }
-  checkLimit(distance.multiple, SPEC_LIMITS.distanceAtrMultiple, `${path}.multiple`, 'invalidManagement', `The ${what} ATR multiple`, out);
-  checkLimit(distance.period, SPEC_LIMITS.distanceAtrPeriod, `${path}.period`, 'invalidManagement', `The ${what} ATR period`, out);
+  checkField(distance.multiple, `${path}.multiple`, 'invalidManagement', `The ${what} ATR multiple`, out);
+  checkField(distance.period, `${path}.period`, 'invalidManagement', `The ${what} ATR period`, out);
 }
 
 function checkManagement(spec: StrategySpec, out: Collector): void {
@@ -345,33 +351,33 @@ function checkManagement(spec: StrategySpec, out: Collector): void {
   if (m.trailingStop) {
     checkDistance(m.trailingStop.distance, 'management.trailingStop.distance', 'trailing stop', out);
     const activation = m.trailingStop.activationPct;
-    checkLimit(activation, SPEC_LIMITS.trailingActivationPct, 'management.trailingStop.activationPct', 'invalidManagement', 'The trailing stop activation %', out);
+    checkField(activation, 'management.trailingStop.activationPct', 'invalidManagement', 'The trailing stop activation %', out);
   }
   if (m.timeExitBars !== undefined) {
-    checkLimit(m.timeExitBars, SPEC_LIMITS.timeExitBars, 'management.timeExitBars', 'invalidManagement', 'The time exit (bars)', out);
+    checkField(m.timeExitBars, 'management.timeExitBars', 'invalidManagement', 'The time exit (bars)', out);
   }
   if (m.pyramiding) {
     const { maxAdds, spacingPct } = m.pyramiding;
-    checkLimit(maxAdds, SPEC_LIMITS.pyramidingMaxAdds, 'management.pyramiding.maxAdds', 'invalidManagement', 'The maximum number of adds', out);
-    checkLimit(spacingPct, SPEC_LIMITS.pyramidingSpacingPct, 'management.pyramiding.spacingPct', 'invalidManagement', 'The spacing between adds (%)', out);
+    checkField(maxAdds, 'management.pyramiding.maxAdds', 'invalidManagement', 'The maximum number of adds', out);
+    checkField(spacingPct, 'management.pyramiding.spacingPct', 'invalidManagement', 'The spacing between adds (%)', out);
   }
   if (m.partialExit) {
     const { atProfitPct, fraction } = m.partialExit;
-    checkLimit(atProfitPct, SPEC_LIMITS.partialExitAtProfitPct, 'management.partialExit.atProfitPct', 'invalidManagement', 'The partial exit profit %', out);
-    checkLimit(fraction, SPEC_LIMITS.partialExitFraction, 'management.partialExit.fraction', 'invalidManagement', 'The partial exit fraction', out);
+    checkField(atProfitPct, 'management.partialExit.atProfitPct', 'invalidManagement', 'The partial exit profit %', out);
+    checkField(fraction, 'management.partialExit.fraction', 'invalidManagement', 'The partial exit fraction', out);
   }
 }
 
 function checkSizing(spec: StrategySpec, out: Collector): void {
   const s = spec.sizing;
-  if (s.kind === 'fixedQuantity') checkLimit(s.quantity, SPEC_LIMITS.sizingQuantity, 'sizing.quantity', 'invalidSizing', 'The fixed quantity', out);
-  else if (s.kind === 'fixedCash') checkLimit(s.cash, SPEC_LIMITS.sizingCash, 'sizing.cash', 'invalidSizing', 'The cash per trade', out);
-  else checkLimit(s.percent, SPEC_LIMITS.sizingPercent, 'sizing.percent', 'invalidSizing', 'The percent of equity', out);
+  if (s.kind === 'fixedQuantity') checkField(s.quantity, 'sizing.quantity', 'invalidSizing', 'The fixed quantity', out);
+  else if (s.kind === 'fixedCash') checkField(s.cash, 'sizing.cash', 'invalidSizing', 'The cash per trade', out);
+  else checkField(s.percent, 'sizing.percent', 'invalidSizing', 'The percent of equity', out);
 }
 
 function checkCosts(spec: StrategySpec, out: Collector): void {
   const c = spec.costs;
-  checkLimit(c.commissionPct, SPEC_LIMITS.commissionPct, 'costs.commissionPct', 'invalidCosts', 'The commission %', out);
-  checkLimit(c.commissionFixed, SPEC_LIMITS.commissionFixed, 'costs.commissionFixed', 'invalidCosts', 'The fixed commission per order', out);
-  checkLimit(c.slippageBps, SPEC_LIMITS.slippageBps, 'costs.slippageBps', 'invalidCosts', 'The slippage (bps)', out);
+  checkField(c.commissionPct, 'costs.commissionPct', 'invalidCosts', 'The commission %', out);
+  checkField(c.commissionFixed, 'costs.commissionFixed', 'invalidCosts', 'The fixed commission per order', out);
+  checkField(c.slippageBps, 'costs.slippageBps', 'invalidCosts', 'The slippage (bps)', out);
 }

@@ -1,8 +1,9 @@
 /**
  * The contract types the renderer uses, in one place. The renderer may import only types
- * from core/application (lint-enforced) and nothing from core/domain, so everything here is
- * derived from the contract's handler signatures: when the contract changes, this file is
- * the one place that follows.
+ * from core/application (lint-enforced), so everything here is derived from the contract's
+ * handler signatures: when the contract changes, this file is the one place that follows.
+ * Tables of facts (the variables catalog, a spec field's limit and words, the timeframes)
+ * are values the renderer imports from core/domain itself, not copies.
  */
 import type { AllHandlers, EventMessage, WorkstationEvents } from '../../../core/application/contract/index.js';
 
@@ -17,10 +18,6 @@ export type Page<T> = { readonly items: T[]; readonly total: number; readonly of
 
 export type StrategyDetail = ResultOf<'strategies/get'>;
 export type StrategySummary = ResultOf<'strategies/list'>['items'][number];
-export type StrategyCatalog = ResultOf<'strategies/catalog'>;
-export type StrategyTemplateInfo = StrategyCatalog['templates'][number];
-export type SpecLimits = StrategyCatalog['limits'];
-export type NumberLimit = SpecLimits[keyof SpecLimits];
 export type SpecCheck = ResultOf<'strategies/validate'>;
 export type SpecIssue = SpecCheck['errors'][number];
 
@@ -35,8 +32,6 @@ export type Management = StrategySpec['management'];
 export type Distance = NonNullable<Management['stopLoss']>;
 export type Sizing = StrategySpec['sizing'];
 export type Costs = StrategySpec['costs'];
-export type VariableDef = StrategyCatalog['variables'][number];
-export type ParamDef = VariableDef['params'][number];
 
 export type SeriesSummary = ResultOf<'data/listSeries'>[number];
 export type Timeframe = SeriesSummary['timeframe'];

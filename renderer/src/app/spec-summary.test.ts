@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConditionGroup, StrategySpec, Trigger, VariableOperand } from '../api/contract.js';
-import { FAKE_VARIABLES as VARIABLES } from '../test-kit/fake-catalog.js';
+import { SPEC_FIELDS, specFieldName } from '../../../core/domain/strategy/spec-fields.js';
 import { conditionText, specPathLabel, specSummary, variantParamsLabel, variantParamsText } from './spec-summary.js';
 
 
@@ -28,14 +28,14 @@ const spec = (overrides: Partial<StrategySpec>): StrategySpec => ({
 
 describe('conditions in words', () => {
   it('writes a trigger with catalog labels and every parameter, defaults filled in', () => {
-    expect(conditionText(group('all', when(v('close'), 'crossesAbove', v('sma', { period: 50 }))), VARIABLES)).toBe('Close crosses above SMA(50)');
-    expect(conditionText(when(v('rsi'), '<', 30), VARIABLES)).toBe('RSI(14) is below 30');
-    expect(conditionText(when(v('macd', { fast: 8 }, { output: 'signal', timeframe: '4h' }), '>=', 0.5), VARIABLES)).toBe('MACD(8, 26, 9) Signal line on 4h is at or above 0.5');
-    expect(conditionText(when(v('macd'), '<=', 0), VARIABLES)).toBe('MACD(12, 26, 9) MACD line is at or below 0');
-    expect(conditionText({ kind: 'trigger', left: v('sma', { period: 10 }), operator: 'risingFor', bars: 3 }, VARIABLES)).toBe('SMA(10) rises for 3 bars');
-    expect(conditionText({ kind: 'trigger', left: v('close'), operator: 'fallingFor', bars: 1 }, VARIABLES)).toBe('Close falls for 1 bar');
+    expect(conditionText(group('all', when(v('close'), 'crossesAbove', v('sma', { period: 50 }))))).toBe('Close crosses above SMA(50)');
+    expect(conditionText(when(v('rsi'), '<', 30))).toBe('RSI(14) is below 30');
+    expect(conditionText(when(v('macd', { fast: 8 }, { output: 'signal', timeframe: '4h' }), '>=', 0.5))).toBe('MACD(8, 26, 9) Signal line on 4h is at or above 0.5');
+    expect(conditionText(when(v('macd'), '<=', 0))).toBe('MACD(12, 26, 9) MACD line is at or below 0');
+    expect(conditionText({ kind: 'trigger', left: v('sma', { period: 10 }), operator: 'risingFor', bars: 3 })).toBe('SMA(10) rises for 3 bars');
+    expect(conditionText({ kind: 'trigger', left: v('close'), operator: 'fallingFor', bars: 1 })).toBe('Close falls for 1 bar');
     // A variable the catalog does not know still reads, by its id and given parameters.
-    expect(conditionText(when(v('kama', { period: 10 }), '>', v('close')), VARIABLES)).toBe('kama(10) is above Close');
+    expect(conditionText(when(v('kama', { period: 10 }), '>', v('close')))).toBe('kama(10) is above Close');
   });
 
   it('joins all with "and", any with "or", and brackets nested groups', () => {
@@ -45,21 +45,21 @@ describe('conditions in words', () => {
       group('any', when(v('rsi'), '<', 30), when(v('close'), 'crossesBelow', v('bollinger', { stdDev: 2.5 }, { output: 'lower' }))),
       group('not', when(v('macd', undefined, { output: 'signal' }), '>', 0), when(v('rsi', { period: 2 }), '>', 90)),
     );
-    expect(conditionText(tree, VARIABLES)).toBe(
+    expect(conditionText(tree)).toBe(
       'Close is above SMA(200) and (RSI(14) is below 30 or Close crosses below Bollinger Bands(20, 2.5) Lower band) and not (MACD(12, 26, 9) Signal line is above 0 or RSI(2) is above 90)',
     );
-    expect(conditionText(group('any', when(v('rsi'), '>', 70), group('all', when(v('close'), '<', 10), group('any', when(v('close'), '>', 20)))), VARIABLES)).toBe(
+    expect(conditionText(group('any', when(v('rsi'), '>', 70), group('all', when(v('close'), '<', 10), group('any', when(v('close'), '>', 20)))))).toBe(
       'RSI(14) is above 70 or (Close is below 10 and Close is above 20)',
     );
-    expect(conditionText(group('any', when(v('rsi'), '>', 70)), VARIABLES)).toBe('RSI(14) is above 70');
-    expect(conditionText(group('not', when(v('rsi'), '>', 70)), VARIABLES)).toBe('not (RSI(14) is above 70)');
-    expect(conditionText(group('all'), VARIABLES)).toBe('nothing');
+    expect(conditionText(group('any', when(v('rsi'), '>', 70)))).toBe('RSI(14) is above 70');
+    expect(conditionText(group('not', when(v('rsi'), '>', 70)))).toBe('not (RSI(14) is above 70)');
+    expect(conditionText(group('all'))).toBe('nothing');
   });
 });
 
 describe('spec summary', () => {
   it('lists rules, management, sizing, costs and cash of a long-only spec', () => {
-    expect(specSummary(spec({}), VARIABLES)).toEqual([
+    expect(specSummary(spec({}))).toEqual([
       { label: 'Direction', text: 'Long only' },
       { label: 'Long entry', text: 'Close crosses above SMA(20)' },
       { label: 'Long exit', text: 'Close crosses below SMA(20)' },
@@ -89,7 +89,6 @@ describe('spec summary', () => {
         costs: { commissionPct: 0.05, commissionFixed: 1.5, slippageBps: 2 },
         initialCash: 100_000,
       }),
-      VARIABLES,
     );
     expect(lines).toEqual([
       { label: 'Direction', text: 'Long and short' },
@@ -111,7 +110,7 @@ describe('spec summary', () => {
   });
 
   it('shows only the side a one-sided spec trades', () => {
-    const labels = specSummary(spec({ direction: 'short', entry: { short: group('all', when(v('close'), '<', 5)) }, exit: {}, sizing: { kind: 'fixedQuantity', quantity: 3 } }), VARIABLES);
+    const labels = specSummary(spec({ direction: 'short', entry: { short: group('all', when(v('close'), '<', 5)) }, exit: {}, sizing: { kind: 'fixedQuantity', quantity: 3 } }));
     expect(labels.map((l) => l.label)).toEqual(['Direction', 'Short entry', 'Short exit', 'Management', 'Sizing', 'Commission', 'Slippage', 'Initial cash']);
     expect(labels.find((l) => l.label === 'Sizing')?.text).toBe('fixed quantity of 3');
   });
@@ -142,24 +141,26 @@ describe('spec paths in words', () => {
       },
       management: { stopLoss: { kind: 'percent', value: 2 }, trailingStop: { distance: { kind: 'atr', multiple: 2, period: 14 }, activationPct: 1 }, partialExit: { atProfitPct: 3, fraction: 0.5 } },
     });
-    const label = (path: string) => specPathLabel(swept, path, VARIABLES);
+    const label = (path: string) => specPathLabel(swept, path);
     expect(label('entry.long.children[0].left.params.period')).toBe('Long entry: SMA period (trigger 1, left)');
     expect(label('entry.long.children[0].right.params.period')).toBe('Long entry: SMA period (trigger 1, right)');
     expect(label('entry.long.children[1].children[0].right.value')).toBe('Long entry: RSI(14) is below value (trigger 2.1)');
     expect(label('entry.long.children[1].children[1].bars')).toBe('Long entry: Close rises for N bars (trigger 2.2)');
     expect(label('entry.short.children[0].left.params.fast')).toBe('Short entry: MACD fast period (trigger 1, left)');
     expect(label('exit.long.children[0].right.params.period')).toBe('Long exit: SMA period (trigger 1, right)');
-    expect(label('management.stopLoss.value')).toBe('Stop loss: percent');
+    expect(label('management.stopLoss.value')).toBe('Stop loss: distance (%)');
     expect(label('management.trailingStop.distance.multiple')).toBe('Trailing stop: ATR multiple');
-    expect(label('management.trailingStop.activationPct')).toBe('Trailing stop: activate at profit %');
+    expect(label('management.trailingStop.activationPct')).toBe('Trailing stop: activate at profit (%)');
     expect(label('management.partialExit.fraction')).toBe('Partial exit: fraction closed');
-    expect(label('sizing.percent')).toBe('Sizing: percent of equity');
+    expect(label('sizing.percent')).toBe('Sizing: equity per trade (%)');
     expect(label('costs.slippageBps')).toBe('Slippage (bps)');
+    // Every fixed field by the name SPEC_FIELDS gives it: summaries, Optimize and the server's messages say the same.
+    for (const [path, field] of Object.entries(SPEC_FIELDS)) expect(label(path), path).toBe(specFieldName(field));
     // A path it cannot place stays the path (the stable key), not a wrong name.
     expect(label('entry.long.children[7].left.params.period')).toBe('entry.long.children[7].left.params.period');
     // A saved-strategy sweep variant's parameters, as the run header and the HTML report show them.
-    expect(variantParamsText({ params: { 'entry.long.children[0].left.params.period': 20, 'management.stopLoss.value': 1.5 } }, { spec: swept, variables: VARIABLES })).toBe(
-      'Long entry: SMA period (trigger 1, left) = 20, Stop loss: percent = 1.5',
+    expect(variantParamsText({ params: { 'entry.long.children[0].left.params.period': 20, 'management.stopLoss.value': 1.5 } }, swept)).toBe(
+      'Long entry: SMA period (trigger 1, left) = 20, Stop loss: distance (%) = 1.5',
     );
   });
 });

@@ -1,9 +1,13 @@
 /**
  * A strategy spec in words, for people reading a run away from the builder (the HTML
  * report): "Close crosses above SMA(20) and (RSI(14) is below 30 or ...)". Variable names
- * and parameter order come from the variables catalog the builder uses.
+ * and parameter order come from the domain's variables catalog, a field's words from its
+ * spec-field table: the builder's own.
  */
-import type { Condition, Distance, Operand, Operator, RunSweepVariant, Sizing, StrategySpec, VariableDef } from '../api/contract.js';
+import { parsePath } from '../../../core/domain/optimize/spec-path.js';
+import { findVariable } from '../../../core/domain/strategy/catalog.js';
+import { paramName, SPEC_FIELDS, specField, specFieldName, type SpecFieldPath } from '../../../core/domain/strategy/spec-fields.js';
+import type { Condition, Distance, Operand, Operator, RunSweepVariant, Sizing, StrategySpec } from '../api/contract.js';
 
 /** How each operator reads between two operands; risingFor / fallingFor take a bar count instead. */
 export const OPERATOR_PHRASES: Readonly<Record<Operator, string>> = {
@@ -30,21 +34,14 @@ export function plainNumber(value: number, grouped = false): string {
   return format.format(value);
 }
 
-export type VariableLookup = ReadonlyMap<string, VariableDef>;
-
-/** Indexes the catalog's variables by id. */
-export function variableLookup(variables: readonly VariableDef[]): VariableLookup {
-  return new Map(variables.map((v) => [v.id, v]));
-}
-
 /**
  * An operand as text: 'Close', 'SMA(20)', 'MACD(12, 26, 9) Signal line', 'EMA(50) on 4h', '30'.
  * Every parameter is shown (catalog defaults filled in), in the catalog's order; a variable
  * the catalog does not know is shown by its id and given parameters.
  */
-export function operandText(operand: Operand, variables: VariableLookup): string {
+export function operandText(operand: Operand): string {
   if (operand.kind === 'constant') return plainNumber(operand.value);
-  const def = variables.get(operand.variable);
+  const def = findVariable(operand.variable);
   const values = def ? def.params.map((p) => operand.params?.[p.name] ?? p.default) : Object.values(operand.params ?? {});
   let text = (def?.label ?? operand.variable) + (values.length > 0 ? `(${values.map((v) => plainNumber(v)).join(', ')})` : '');
   if (def && def.outputs.length > 1) {
@@ -62,17 +59,17 @@ export function operandText(operand: Operand, variables: VariableLookup): string
  * with 'and', `any` with 'or', `not` as 'not (a or b)' (none of them holds); nested groups
  * of more than one condition in parentheses. An empty group reads 'nothing'.
  */
-export function conditionText(condition: Condition, variables: VariableLookup, nested = false): string {
+export function conditionText(condition: Condition, nested = false): string {
   if (condition.kind === 'trigger') {
-    const left = operandText(condition.left, variables);
+    const left = operandText(condition.left);
     const phrase = OPERATOR_PHRASES[condition.operator];
     if (condition.operator === 'risingFor' || condition.operator === 'fallingFor') {
       const bars = condition.bars ?? 1;
       return `${left} ${phrase} ${plainNumber(bars)} ${bars === 1 ? 'bar' : 'bars'}`;
     }
-    return `${left} ${phrase} ${condition.right ? operandText(condition.right, variables) : '?'}`;
+    return `${left} ${phrase} ${condition.right ? operandText(condition.right) : '?'}`;
   }
-  const parts = condition.children.map((child) => conditionText(child, variables, true));
+  const parts = condition.children.map((child) => conditionText(child, true));
   if (parts.length === 0) return 'nothing';
   if (condition.mode === 'not') return `not (${parts.join(' or ')})`;
   if (parts.length === 1) return parts[0]!;
@@ -114,38 +111,44 @@ export interface SummaryLine {
  * The whole spec as labelled lines: direction, entry and exit rules of each side it
  * trades, management (only what is set), sizing, costs and initial cash.
  */
-export function specSummary(spec: StrategySpec, variables: VariableLookup): SummaryLine[] {
+// A setting's line is headed by its group in SPEC_FIELDS ('Stop loss'), or the field's label where it has none ('Time exit').
+const heading = (path: SpecFieldPath): string => {
+  const field: { group?: string; label: string } = SPEC_FIELDS[path];
+  return field.group ?? field.label;
+};
+
+export function specSummary(spec: StrategySpec): SummaryLine[] {
   const lines: SummaryLine[] = [{ label: 'Direction', text: DIRECTIONS[spec.direction] }];
   const sides = spec.direction === 'both' ? (['long', 'short'] as const) : [spec.direction];
   for (const side of sides) {
     const Side = side === 'long' ? 'Long' : 'Short';
     const entry = spec.entry[side];
     const exit = spec.exit[side];
-    lines.push({ label: `${Side} entry`, text: entry ? conditionText(entry, variables) : 'nothing' });
-    lines.push({ label: `${Side} exit`, text: exit && exit.children.length > 0 ? conditionText(exit, variables) : 'no exit rule (management exits only)' });
+    lines.push({ label: `${Side} entry`, text: entry ? conditionText(entry) : 'nothing' });
+    lines.push({ label: `${Side} exit`, text: exit && exit.children.length > 0 ? conditionText(exit) : 'no exit rule (management exits only)' });
   }
   const m = spec.management;
   const management: SummaryLine[] = [];
-  if (m.stopLoss) management.push({ label: 'Stop loss', text: distanceText(m.stopLoss) });
-  if (m.takeProfit) management.push({ label: 'Take profit', text: distanceText(m.takeProfit) });
+  if (m.stopLoss) management.push({ label: heading('management.stopLoss.value'), text: distanceText(m.stopLoss) });
+  if (m.takeProfit) management.push({ label: heading('management.takeProfit.value'), text: distanceText(m.takeProfit) });
   if (m.trailingStop) {
     const activation = m.trailingStop.activationPct > 0 ? `, active once ${plainNumber(m.trailingStop.activationPct)} % in profit` : '';
-    management.push({ label: 'Trailing stop', text: `${distanceSize(m.trailingStop.distance)} behind the best price${activation}` });
+    management.push({ label: heading('management.trailingStop.activationPct'), text: `${distanceSize(m.trailingStop.distance)} behind the best price${activation}` });
   }
-  if (m.timeExitBars !== undefined && m.timeExitBars > 0) management.push({ label: 'Time exit', text: `after ${plainNumber(m.timeExitBars)} ${m.timeExitBars === 1 ? 'bar' : 'bars'} in the trade` });
+  if (m.timeExitBars !== undefined && m.timeExitBars > 0) management.push({ label: heading('management.timeExitBars'), text: `after ${plainNumber(m.timeExitBars)} ${m.timeExitBars === 1 ? 'bar' : 'bars'} in the trade` });
   if (m.pyramiding && m.pyramiding.maxAdds > 0) {
-    management.push({ label: 'Pyramiding', text: `up to ${plainNumber(m.pyramiding.maxAdds)} adds, each after a ${plainNumber(m.pyramiding.spacingPct)} % move in favour` });
+    management.push({ label: heading('management.pyramiding.maxAdds'), text: `up to ${plainNumber(m.pyramiding.maxAdds)} adds, each after a ${plainNumber(m.pyramiding.spacingPct)} % move in favour` });
   }
   if (m.partialExit && m.partialExit.atProfitPct > 0) {
-    management.push({ label: 'Partial exit', text: `close ${plainNumber(m.partialExit.fraction * 100)} % of the position at ${plainNumber(m.partialExit.atProfitPct)} % profit` });
+    management.push({ label: heading('management.partialExit.atProfitPct'), text: `close ${plainNumber(m.partialExit.fraction * 100)} % of the position at ${plainNumber(m.partialExit.atProfitPct)} % profit` });
   }
   lines.push(...(management.length > 0 ? management : [{ label: 'Management', text: 'no stops, targets or time exit' }]));
   const fixedFee = spec.costs.commissionFixed > 0 ? ` + ${plainNumber(spec.costs.commissionFixed, true)} per order` : '';
   lines.push(
-    { label: 'Sizing', text: sizingText(spec.sizing) },
+    { label: heading('sizing.percent'), text: sizingText(spec.sizing) },
     { label: 'Commission', text: `${plainNumber(spec.costs.commissionPct)} % per side${fixedFee}` },
-    { label: 'Slippage', text: `${plainNumber(spec.costs.slippageBps)} bps per fill` },
-    { label: 'Initial cash', text: plainNumber(spec.initialCash, true) },
+    { label: heading('costs.slippageBps'), text: `${plainNumber(spec.costs.slippageBps)} bps per fill` },
+    { label: heading('initialCash'), text: plainNumber(spec.initialCash, true) },
   );
   return lines;
 }
@@ -170,58 +173,32 @@ export function variantParamsLabel(variant: Pick<RunSweepVariant, 'params'>): st
 }
 
 /**
- * A sweep variant's parameter values, compact: 'fast=10, slow=50'. Given the run's spec and
- * the catalog, a saved strategy's spec paths read in the builder's words
+ * A sweep variant's parameter values, compact: 'fast=10, slow=50'. Given the run's spec, a
+ * saved strategy's spec paths read in the builder's words
  * ('Long entry: SMA period (trigger 1, left) = 20') instead of as paths.
  */
-export function variantParamsText(variant: Pick<RunSweepVariant, 'params'>, named?: { spec: StrategySpec; variables: VariableLookup }): string {
+export function variantParamsText(variant: Pick<RunSweepVariant, 'params'>, spec?: StrategySpec): string {
   return Object.entries(variant.params)
-    .map(([name, value]) =>
-      named && name.includes('.') ? `${specPathLabel(named.spec, name, named.variables)} = ${plainNumber(value)}` : `${name}=${plainNumber(value)}`,
-    )
+    .map(([name, value]) => (spec && name.includes('.') ? `${specPathLabel(spec, name)} = ${plainNumber(value)}` : `${name}=${plainNumber(value)}`))
     .join(', ');
 }
 
-/** Splits a sweep's spec path ('entry.long.children[0].left.params.period') into keys and indices. */
-export function pathSegments(path: string): (string | number)[] {
-  return (path.match(/[^.[\]]+/g) ?? []).map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
-}
-
-// The builder's words for the fixed number fields of a spec (ManagementForm, SizingCostsForm).
-const FIELD_WORDS: Readonly<Record<string, string>> = {
-  'management.trailingStop.activationPct': 'Trailing stop: activate at profit %',
-  'management.timeExitBars': 'Time exit (bars)',
-  'management.pyramiding.maxAdds': 'Pyramiding: max adds',
-  'management.pyramiding.spacingPct': 'Pyramiding: add spacing %',
-  'management.partialExit.atProfitPct': 'Partial exit at profit %',
-  'management.partialExit.fraction': 'Partial exit: fraction closed',
-  'sizing.quantity': 'Sizing: quantity',
-  'sizing.cash': 'Sizing: cash per trade',
-  'sizing.percent': 'Sizing: percent of equity',
-  'costs.commissionPct': 'Commission % per side',
-  'costs.commissionFixed': 'Commission fixed',
-  'costs.slippageBps': 'Slippage (bps)',
-  initialCash: 'Initial cash',
-};
-const DISTANCE_WORDS: Readonly<Record<string, string>> = { stopLoss: 'Stop loss', takeProfit: 'Take profit', trailingStop: 'Trailing stop' };
-const DISTANCE_FIELD_WORDS: Readonly<Record<string, string>> = { value: 'percent', multiple: 'ATR multiple', period: 'ATR period' };
-
 /**
  * A number of a spec, named by its path, in the builder's words: 'Long entry: SMA period
- * (trigger 1, left)', 'Long exit: RSI(14) is below value (trigger 2.1)', 'Stop loss: percent',
- * 'Sizing: percent of equity'. Triggers are numbered in the builder's order from 1, a
+ * (trigger 1, left)', 'Long exit: RSI(14) is below value (trigger 2.1)', 'Stop loss: distance (%)',
+ * 'Sizing: equity per trade (%)'. Triggers are numbered in the builder's order from 1, a
  * nested group's as 'group.trigger'. A path it cannot place is returned as it is.
  */
-export function specPathLabel(spec: StrategySpec, path: string, variables: VariableLookup): string {
-  const segments = pathSegments(path);
-  const fixed = FIELD_WORDS[segments.join('.')];
-  if (fixed) return fixed;
-  const [root, second] = segments;
-  if (root === 'management' && typeof second === 'string' && DISTANCE_WORDS[second]) {
-    const rest = second === 'trailingStop' && segments[2] === 'distance' ? segments.slice(3) : segments.slice(2);
-    const field = rest.length === 1 ? DISTANCE_FIELD_WORDS[String(rest[0])] : undefined;
-    return field ? `${DISTANCE_WORDS[second]}: ${field}` : path;
+export function specPathLabel(spec: StrategySpec, path: string): string {
+  let segments: (string | number)[];
+  try {
+    segments = parsePath(path);
+  } catch {
+    return path;
   }
+  const fixed = specField(segments.join('.'));
+  if (fixed) return specFieldName(fixed);
+  const [root, second] = segments;
   if ((root !== 'entry' && root !== 'exit') || (second !== 'long' && second !== 'short')) return path;
   const prefix = `${second === 'long' ? 'Long' : 'Short'} ${root}`;
   let node: Condition | undefined = spec[root][second];
@@ -236,14 +213,14 @@ export function specPathLabel(spec: StrategySpec, path: string, variables: Varia
   if (node?.kind !== 'trigger') return path;
   const where = `trigger ${numbers.join('.')}`;
   const [part, key, name] = segments.slice(at);
-  if (part === 'bars' && key === undefined) return `${prefix}: ${operandText(node.left, variables)} ${OPERATOR_PHRASES[node.operator]} N bars (${where})`;
-  if (part === 'right' && key === 'value' && name === undefined) return `${prefix}: ${operandText(node.left, variables)} ${OPERATOR_PHRASES[node.operator]} value (${where})`;
+  if (part === 'bars' && key === undefined) return `${prefix}: ${operandText(node.left)} ${OPERATOR_PHRASES[node.operator]} N bars (${where})`;
+  if (part === 'right' && key === 'value' && name === undefined) return `${prefix}: ${operandText(node.left)} ${OPERATOR_PHRASES[node.operator]} value (${where})`;
   if ((part === 'left' || part === 'right') && key === 'params' && typeof name === 'string' && segments.length === at + 3) {
     const operand = node[part];
     if (operand?.kind !== 'variable') return path;
-    const def = variables.get(operand.variable);
+    const def = findVariable(operand.variable);
     const param = def?.params.find((p) => p.name === name);
-    return `${prefix}: ${def?.label ?? operand.variable} ${(param?.label ?? name).toLowerCase()} (${where}, ${part})`;
+    return `${prefix}: ${def && param ? paramName(def, param) : `${def?.label ?? operand.variable} ${name}`} (${where}, ${part})`;
   }
   return path;
 }

@@ -1,9 +1,8 @@
 import type uPlot from 'uplot';
+import type { MarkerKind } from '../../../core/domain/engine/index.js';
 import { lowerBound } from './downsample.js';
 
-export type MarkerKind = 'longEntry' | 'longExit' | 'shortEntry' | 'shortExit';
-
-/** A trade or signal marker on the price chart, at x = ts (seconds) and y = price (NaN: on the close). */
+/** A trade or signal marker on the price chart, at x = ts (seconds) and y = price (NaN: on the close); its kind is the engine's. */
 export interface Marker {
   readonly ts: number;
   readonly price: number;
@@ -22,9 +21,22 @@ export function markerSet(markers: readonly Marker[]): MarkerSet {
   return { ts: Float64Array.from(items, (m) => m.ts), items };
 }
 
-// Entries green (long) / red (short); exits in a colour of their own, so an exit never
-// reads as a pale entry (hollow light-green triangles were hard to tell apart).
-const COLORS: Record<MarkerKind, string> = { longEntry: '#2ea36b', longExit: '#e08a1e', shortEntry: '#e04848', shortExit: '#e08a1e' };
+// Entries (and adds) green triangles up for long, red down for short; exits (partial or
+// whole) an orange cross, so an exit never reads as a pale entry (hollow light-green
+// triangles were hard to tell apart). Keyed by every engine kind: a new one must be drawn.
+const LONG_ENTRY = { colour: '#2ea36b', glyph: 'up' } as const;
+const SHORT_ENTRY = { colour: '#e04848', glyph: 'down' } as const;
+const EXIT = { colour: '#e08a1e', glyph: 'cross' } as const;
+const STYLES: Readonly<Record<MarkerKind, { readonly colour: string; readonly glyph: 'up' | 'down' | 'cross' }>> = {
+  entryLong: LONG_ENTRY,
+  addLong: LONG_ENTRY,
+  entryShort: SHORT_ENTRY,
+  addShort: SHORT_ENTRY,
+  exitLong: EXIT,
+  partialExitLong: EXIT,
+  exitShort: EXIT,
+  partialExitShort: EXIT,
+};
 
 /**
  * Returns a draw hook painting markers: entries as filled triangles (up for long, down for
@@ -58,17 +70,18 @@ export function drawMarkers(getMarkers: () => MarkerSet): (u: uPlot) => void {
         price = closes[Math.min(xs.length - 1, lowerBound(xs, marker.ts))] ?? Number.NaN;
       }
       const y = u.valToPos(price, 'y', true);
-      if (marker.kind.endsWith('Exit')) {
-        drawCross(ctx, x, y, size * 0.9, COLORS[marker.kind]);
+      const style = STYLES[marker.kind];
+      if (style.glyph === 'cross') {
+        drawCross(ctx, x, y, size * 0.9, style.colour);
         continue;
       }
-      const up = marker.kind === 'longEntry';
+      const up = style.glyph === 'up';
       ctx.beginPath();
       ctx.moveTo(x, up ? y + size * 0.4 : y - size * 0.4);
       ctx.lineTo(x - size, up ? y + size * 2 : y - size * 2);
       ctx.lineTo(x + size, up ? y + size * 2 : y - size * 2);
       ctx.closePath();
-      ctx.fillStyle = COLORS[marker.kind];
+      ctx.fillStyle = style.colour;
       ctx.fill();
     }
     ctx.restore();

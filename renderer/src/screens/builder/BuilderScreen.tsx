@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { parsePath } from '../../../../core/domain/optimize/spec-path.js';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { SpecIssue, StrategyDetail, StrategySpec } from '../../api/contract.js';
@@ -16,25 +17,32 @@ import { ManagementForm } from './ManagementForm.js';
 import { SideConditions } from './SideConditions.js';
 import { SignalPreview } from './SignalPreview.js';
 import { SizingCostsForm } from './SizingCostsForm.js';
-import { getIn, pathKey, removeAt, sameValue, setIn } from './spec-edit.js';
+import { getIn, pathKey, removeAt, sameValue, setIn, type Path } from './spec-edit.js';
 import { useDraftAutosave } from './use-draft.js';
 import { WarningsBox } from './WarningsBox.js';
 import { useValidation } from './use-validation.js';
 import { loadStrategy, type LoadedStrategy } from './strategy-loader.js';
 
-/** The validator writes array steps as `children[0]`; the forms key fields as `children.0`. */
-const normalizePath = (path: string): string => path.replace(/\[(\d+)\]/g, '.$1');
+/** The keys and indices of an issue's path (the validator writes `children[0]`); none for the spec as a whole. */
+const issuePath = (path: string): Path => {
+  if (path === '') return [];
+  try {
+    return parsePath(path);
+  } catch {
+    return [path];
+  }
+};
 
 const byPath = (issues: readonly SpecIssue[]): Map<string, SpecIssue[]> => {
   const map = new Map<string, SpecIssue[]>();
   for (const issue of issues) {
-    const key = normalizePath(issue.path);
+    const key = pathKey(issuePath(issue.path));
     map.set(key, [...(map.get(key) ?? []), issue]);
   }
   return map;
 };
 
-/** Builder: the strategy as forms generated from the catalog, validated as you type, autosaved as a draft. */
+/** Builder: the strategy as forms generated from the domain's catalog and field table, validated as you type, autosaved as a draft. */
 export function BuilderScreen({ strategyId, navigate }: { strategyId: string | undefined; navigate: (route: Route) => void }) {
   if (!strategyId) {
     return (
@@ -112,9 +120,6 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
     // Notices (a buy-and-hold's position staying open) show like warnings; neither blocks Save.
     const warnings = byPath([...(check?.warnings ?? []), ...(check?.notices ?? [])]);
     return {
-      variables: loaded.data.catalog.variables,
-      limits: loaded.data.catalog.limits,
-      maxNameLength: loaded.data.catalog.maxNameLength,
       issuesAt: (path) => ({ errors: errors.get(pathKey(path)) ?? [], warnings: warnings.get(pathKey(path)) ?? [] }),
       update: (path, value) => setSpec((current) => (current ? setIn(current, path, value) : current)),
       remove: (path) => setSpec((current) => (current ? removeAt(current, path) : current)),
@@ -208,7 +213,7 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
   if (loaded.error) return <ErrorBox message={loaded.error} />;
   if (!spec || !api_ || !saved) return <div className="muted">Loading…</div>;
 
-  const unplaced = (check?.errors ?? []).filter((issue) => issue.path === '' || getIn(spec, normalizePath(issue.path).split('.')) === undefined);
+  const unplaced = (check?.errors ?? []).filter((issue) => issue.path === '' || getIn(spec, issuePath(issue.path)) === undefined);
   return (
     <BuilderContext.Provider value={api_}>
       <div className="row panel" style={{ minHeight: 44 }}>

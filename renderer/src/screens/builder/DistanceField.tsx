@@ -1,19 +1,25 @@
+import { SPEC_FIELDS } from '../../../../core/domain/strategy/spec-fields.js';
 import type { Distance } from '../../api/contract.js';
 import { useBuilder } from './builder-context.js';
 import { FieldIssues } from './FieldIssues.js';
 import { NumberField } from './NumberField.js';
-import { pathKey, type Path } from './spec-edit.js';
+import { pathKey } from './spec-edit.js';
 
-/** An optional distance from entry: off, a percentage, or a multiple of ATR. */
-export function DistanceField({ label, path, value, optional = true }: { label: string; path: Path; value: Distance | undefined; optional?: boolean }) {
-  const { update, limits } = useBuilder();
+/** Where a spec holds a distance from entry: its fields are rows of SPEC_FIELDS under this path. */
+export type DistancePath = 'management.stopLoss' | 'management.takeProfit' | 'management.trailingStop.distance';
+
+/** An optional distance from entry: off, a percentage, or a multiple of ATR. Headed by its group ('Stop loss') unless `label` says otherwise. */
+export function DistanceField({ at, label, value, optional = true }: { at: DistancePath; label?: string; value: Distance | undefined; optional?: boolean }) {
+  const { update } = useBuilder();
+  const path = at.split('.');
   const key = pathKey(path);
+  const heading = label ?? SPEC_FIELDS[`${at}.value`].group;
   return (
     <div className="col" style={{ gap: 4 }}>
       <div className="row">
-        <strong style={{ minWidth: 100 }}>{label}</strong>
+        <strong style={{ minWidth: 100 }}>{heading}</strong>
         <select
-          aria-label={`${label} kind`}
+          aria-label={`${heading} kind`}
           data-testid={`distance-${key}`}
           value={value?.kind ?? 'off'}
           onChange={(event) => {
@@ -28,13 +34,13 @@ export function DistanceField({ label, path, value, optional = true }: { label: 
       </div>
       {value?.kind === 'percent' && (
         <div className="fields">
-          <NumberField label="Percent" path={[...path, 'value']} value={value.value} limit={limits.distancePercent} />
+          <NumberField field={SPEC_FIELDS[`${at}.value`]} path={[...path, 'value']} value={value.value} />
         </div>
       )}
       {value?.kind === 'atr' && (
         <div className="fields">
-          <NumberField label="Multiple" path={[...path, 'multiple']} value={value.multiple} limit={limits.distanceAtrMultiple} />
-          <NumberField label="ATR period" path={[...path, 'period']} value={value.period} limit={limits.distanceAtrPeriod} />
+          <NumberField field={SPEC_FIELDS[`${at}.multiple`]} path={[...path, 'multiple']} value={value.multiple} />
+          <NumberField field={SPEC_FIELDS[`${at}.period`]} path={[...path, 'period']} value={value.period} />
         </div>
       )}
       <FieldIssues path={path} />

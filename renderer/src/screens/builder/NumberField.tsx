@@ -1,29 +1,39 @@
 import { useEffect, useId, useState } from 'react';
-import type { NumberLimit } from '../../api/contract.js';
+import { limitViolation, type NumberLimit } from '../../../../core/domain/strategy/limits.js';
+import { groupedLabel, type FieldWords } from '../../../../core/domain/strategy/spec-fields.js';
 import { useBuilder } from './builder-context.js';
 import { FieldIssues } from './FieldIssues.js';
 import { pathKey, type Path } from './spec-edit.js';
 import { formatBound } from '../../app/format.js';
 
-export interface NumberFieldProps {
-  readonly label: string;
-  readonly path: Path;
-  readonly value: number | undefined;
-  /** The allowed values, from the catalog (a variable's parameter or the spec limits): what the validator enforces. */
+/**
+ * What a number field is and allows, as the domain says it: a row of SPEC_FIELDS, a catalog
+ * parameter's label with `paramLimit`, or only a label (a constant compared with: unbounded).
+ */
+export interface NumberFieldInfo extends Pick<FieldWords, 'label' | 'unit'> {
+  readonly group?: string;
+  readonly help?: string;
+  /** The allowed values: what the validator enforces. */
   readonly limit?: NumberLimit;
   /** 0 turns the setting off (time exit, pyramiding): accepted although below the limit. */
   readonly zeroIsOff?: boolean;
+}
+
+export interface NumberFieldProps {
+  readonly field: NumberFieldInfo;
+  /** Say the field's group in its label ('Pyramiding: max adds'): where no heading above says it. */
+  readonly withGroup?: boolean;
+  readonly path: Path;
+  readonly value: number | undefined;
   /** Called with the parsed number; the spec is updated at `path` when absent. */
   readonly onChange?: (value: number) => void;
 }
 
-/** Returns what is wrong with `value` for `limit` (the validator's rule, said at once), or null. */
+/** Returns what is wrong with `value` for `limit` (the validator's own rule, said at once), or null. */
 function localProblem(value: number, limit: NumberLimit | undefined, zeroIsOff: boolean): string | null {
   if (!limit || (zeroIsOff && value === 0)) return null;
-  const inRange = (limit.aboveMin ? value > limit.min : value >= limit.min) && value <= limit.max;
-  if (!inRange) return limit.aboveMin ? `Must be above ${limit.min} and at most ${limit.max}.` : `Must be between ${limit.min} and ${limit.max}.`;
-  if (limit.integer && !Number.isInteger(value)) return 'Must be a whole number.';
-  return null;
+  const violation = limitViolation(value, limit);
+  return violation && `${violation[0]!.toUpperCase()}${violation.slice(1)}.`;
 }
 
 /**
@@ -32,7 +42,8 @@ function localProblem(value: number, limit: NumberLimit | undefined, zeroIsOff: 
  * can say what is wrong with it, next to the field. Text that is no number (blank) is
  * reported to the builder, which then counts a problem and blocks saving.
  */
-export function NumberField({ label, path, value, limit, zeroIsOff = false, onChange }: NumberFieldProps) {
+export function NumberField({ field, withGroup = false, path, value, onChange }: NumberFieldProps) {
+  const { limit, zeroIsOff = false } = field;
   const { update, reportUnparsed } = useBuilder();
   const id = useId();
   const [text, setText] = useState(value === undefined ? '' : String(value));
@@ -52,14 +63,16 @@ export function NumberField({ label, path, value, limit, zeroIsOff = false, onCh
   useEffect(() => () => reportUnparsed(key, false), [key, reportUnparsed]);
 
   const min = limit ? (zeroIsOff ? 0 : limit.min) : undefined;
+  const hint = [field.unit, zeroIsOff ? '0 = off' : undefined, limit ? rangeText(limit, zeroIsOff) : undefined].filter((part) => part !== undefined);
+  const title = [field.help, limit ? `${min} … ${limit.max}, step ${limit.step}${zeroIsOff ? ' (0 = off)' : ''}` : undefined].filter((part) => part !== undefined).join(' ');
   return (
     <div className="field">
-      <label htmlFor={id} title={limit ? `${min} … ${limit.max}, step ${limit.step}${zeroIsOff ? ' (0 = off)' : ''}` : undefined}>
-        {label}
-        {limit && (
+      <label htmlFor={id} title={title || undefined}>
+        {withGroup ? groupedLabel(field) : field.label}
+        {hint.length > 0 && (
           <span className="muted">
             {' '}
-            ({rangeText(limit, zeroIsOff)})
+            ({hint.join(', ')})
           </span>
         )}
       </label>
@@ -92,7 +105,7 @@ export function NumberField({ label, path, value, limit, zeroIsOff = false, onCh
   );
 }
 
-/** The allowed values as the label says them; a field where 0 turns the rule off says only its top (its label says "0 = off"). */
+/** The allowed values as the label says them; a field where 0 turns the rule off says only its top (after "0 = off"). */
 function rangeText(limit: NumberLimit, zeroIsOff: boolean): string {
   if (zeroIsOff) return `up to ${formatBound(limit.max)}`;
   return limit.aboveMin ? `above ${formatBound(limit.min)}, up to ${formatBound(limit.max)}` : `${formatBound(limit.min)}–${formatBound(limit.max)}`;

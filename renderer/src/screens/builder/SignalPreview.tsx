@@ -44,7 +44,7 @@ export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: bool
     if (!preview) return markerSet([]);
     // Signals carry times only: NaN prices put them on the drawn close.
     const at = (list: readonly number[], kind: Marker['kind']): Marker[] => list.map((ts) => ({ ts: ts / 1000, price: Number.NaN, kind }));
-    return markerSet([...at(preview.longEntries, 'longEntry'), ...at(preview.longExits, 'longExit'), ...at(preview.shortEntries, 'shortEntry'), ...at(preview.shortExits, 'shortExit')]);
+    return markerSet([...at(preview.longEntries, 'entryLong'), ...at(preview.longExits, 'exitLong'), ...at(preview.shortEntries, 'entryShort'), ...at(preview.shortExits, 'exitShort')]);
   }, [preview]);
 
   if (series.data && list.length === 0) return <div className="muted">Import data to preview signals.</div>;

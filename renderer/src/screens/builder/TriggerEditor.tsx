@@ -1,3 +1,5 @@
+import { TRIGGER_BARS_FIELD } from '../../../../core/domain/strategy/spec-fields.js';
+import { OPERATORS } from '../../../../core/domain/strategy/spec.js';
 import type { Operator, Trigger } from '../../api/contract.js';
 import { OPERATOR_PHRASES } from '../../app/spec-summary.js';
 import { useBuilder } from './builder-context.js';
@@ -11,7 +13,7 @@ const COUNT_OPERATORS: readonly Operator[] = ['risingFor', 'fallingFor'];
 
 /** One trigger: `left operator right`, or `left rises/falls for N bars`. */
 export function TriggerEditor({ trigger, path }: { trigger: Trigger; path: Path }) {
-  const { update, remove, limits } = useBuilder();
+  const { update, remove } = useBuilder();
   const key = pathKey(path);
   const counting = COUNT_OPERATORS.includes(trigger.operator);
 
@@ -30,7 +32,7 @@ export function TriggerEditor({ trigger, path }: { trigger: Trigger; path: Path 
       </div>
       <div className="row">
         <select aria-label="Operator" data-testid={`operator-${key}`} value={trigger.operator} onChange={(event) => setOperator(event.target.value as Operator)}>
-          {(Object.keys(OPERATOR_LABELS) as Operator[]).map((op) => (
+          {OPERATORS.map((op) => (
             <option key={op} value={op}>
               {OPERATOR_LABELS[op]}
             </option>
@@ -51,14 +53,14 @@ export function TriggerEditor({ trigger, path }: { trigger: Trigger; path: Path 
         )}
       </div>
       {counting ? (
-        <div style={{ width: 120 }}>
-          <NumberField label="Bars" path={[...path, 'bars']} value={trigger.bars} limit={limits.triggerBars} />
+        <div style={{ width: 140 }}>
+          <NumberField field={TRIGGER_BARS_FIELD} path={[...path, 'bars']} value={trigger.bars} />
         </div>
       ) : trigger.right?.kind === 'variable' ? (
         <VariablePicker operand={trigger.right} path={[...path, 'right']} />
       ) : (
         <div style={{ width: 140 }}>
-          <NumberField label="Value" path={[...path, 'right', 'value']} value={trigger.right?.value} />
+          <NumberField field={{ label: 'Value' }} path={[...path, 'right', 'value']} value={trigger.right?.value} />
         </div>
       )}
       <FieldIssues path={path} />

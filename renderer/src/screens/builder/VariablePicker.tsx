@@ -1,5 +1,7 @@
+import { TIMEFRAMES } from '../../../../core/domain/market/timeframe.js';
+import { findVariable, VARIABLES } from '../../../../core/domain/strategy/catalog.js';
+import { paramLimit } from '../../../../core/domain/strategy/spec-fields.js';
 import type { VariableOperand } from '../../api/contract.js';
-import { TIMEFRAME_OPTIONS } from '../../app/timeframes.js';
 import { useBuilder } from './builder-context.js';
 import { FieldIssues } from './FieldIssues.js';
 import { NumberField } from './NumberField.js';
@@ -7,12 +9,12 @@ import { pathKey, type Path } from './spec-edit.js';
 
 /** A catalog variable: which one, its output, its parameters (with their ranges) and timeframe. */
 export function VariablePicker({ operand, path }: { operand: VariableOperand; path: Path }) {
-  const { variables, update } = useBuilder();
-  const def = variables.find((v) => v.id === operand.variable);
+  const { update } = useBuilder();
+  const def = findVariable(operand.variable);
   const key = pathKey(path);
 
   const choose = (variableId: string): void => {
-    const next = variables.find((v) => v.id === variableId);
+    const next = findVariable(variableId);
     const params = Object.fromEntries((next?.params ?? []).map((p) => [p.name, p.default]));
     update(path, { kind: 'variable', variable: variableId, ...(next && next.params.length ? { params } : {}) });
   };
@@ -23,7 +25,7 @@ export function VariablePicker({ operand, path }: { operand: VariableOperand; pa
         <label>Variable</label>
         <select data-testid={`variable-${key}`} value={operand.variable} onChange={(event) => choose(event.target.value)} title={def?.description}>
           {!def && <option value={operand.variable}>{operand.variable} (unknown)</option>}
-          {variables.map((v) => (
+          {VARIABLES.map((v) => (
             <option key={v.id} value={v.id}>
               {v.label}
             </option>
@@ -45,12 +47,7 @@ export function VariablePicker({ operand, path }: { operand: VariableOperand; pa
       )}
       {def?.params.map((param) => (
         <div key={param.name} style={{ width: 110 }}>
-          <NumberField
-            label={param.label}
-            path={[...path, 'params', param.name]}
-            value={operand.params?.[param.name] ?? param.default}
-            limit={{ min: param.min, max: param.max, step: param.step, integer: param.type === 'int' }}
-          />
+          <NumberField field={{ label: param.label, limit: paramLimit(param) }} path={[...path, 'params', param.name]} value={operand.params?.[param.name] ?? param.default} />
         </div>
       ))}
       {def && def.kind !== 'position' && (
@@ -58,7 +55,7 @@ export function VariablePicker({ operand, path }: { operand: VariableOperand; pa
           <label>Timeframe</label>
           <select value={operand.timeframe ?? ''} onChange={(event) => update([...path, 'timeframe'], event.target.value || undefined)}>
             <option value="">Run's</option>
-            {TIMEFRAME_OPTIONS.map((tf) => (
+            {TIMEFRAMES.map((tf) => (
               <option key={tf}>{tf}</option>
             ))}
           </select>

@@ -1,12 +1,8 @@
 import { createContext, useContext } from 'react';
-import type { SpecIssue, SpecLimits, VariableDef } from '../../api/contract.js';
+import type { SpecIssue } from '../../api/contract.js';
 import type { Path } from './spec-edit.js';
 
 export interface BuilderApi {
-  readonly variables: readonly VariableDef[];
-  /** The allowed values of the spec's number fields, as the validator enforces them. */
-  readonly limits: SpecLimits;
-  readonly maxNameLength: number;
   /** Errors and warnings the validator reported at exactly this path. */
   readonly issuesAt: (path: Path) => { errors: SpecIssue[]; warnings: SpecIssue[] };
   readonly update: (path: Path, value: unknown) => void;
@@ -20,7 +16,7 @@ export interface BuilderApi {
 
 export const BuilderContext = createContext<BuilderApi | null>(null);
 
-/** Returns the builder's catalog, issues and edit functions (inside BuilderScreen only). */
+/** Returns the builder's issues and edit functions (inside BuilderScreen only). */
 export function useBuilder(): BuilderApi {
   const value = useContext(BuilderContext);
   if (!value) throw new Error('useBuilder outside BuilderContext');

@@ -1,11 +1,9 @@
 import { api } from '../../api/client.js';
-import { loadCatalog } from '../../api/catalog.js';
-import type { ResultOf, StrategyCatalog, StrategyDetail } from '../../api/contract.js';
+import type { ResultOf, StrategyDetail } from '../../api/contract.js';
 
 export interface LoadedStrategy {
   readonly detail: StrategyDetail;
   readonly draft: ResultOf<'strategies/getDraft'>;
-  readonly catalog: StrategyCatalog;
 }
 
 /** A prefetch is used only this soon after it started; later the builder asks again. */
@@ -13,11 +11,7 @@ const FRESH_MS = 5_000;
 const early = new Map<string, { at: number; loading: Promise<LoadedStrategy> }>();
 
 function fetchStrategy(id: string): Promise<LoadedStrategy> {
-  return Promise.all([api().invoke('strategies/get', { id }), api().invoke('strategies/getDraft', { id }), loadCatalog()]).then(([detail, draft, catalog]) => ({
-    detail,
-    draft,
-    catalog,
-  }));
+  return Promise.all([api().invoke('strategies/get', { id }), api().invoke('strategies/getDraft', { id })]).then(([detail, draft]) => ({ detail, draft }));
 }
 
 /** Drops a prefetch of `id` (after a delete): a load started before it would show the strategy as it was. */

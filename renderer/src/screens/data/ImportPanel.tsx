@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { TIMEFRAMES } from '../../../../core/domain/market/timeframe.js';
 import { api } from '../../api/client.js';
 import { errorMessage, rowErrorsOf, toApiError, type RowErrorView } from '../../api/api-error.js';
 import type { ImportJobResult, JobInfo, Timeframe } from '../../api/contract.js';
 import { useJob } from '../../api/use-job.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
-import { TIMEFRAME_OPTIONS } from '../../app/timeframes.js';
 import { ImportErrors } from './ImportErrors.js';
 import { importOutcomeText, importProgressText, parsePriceTick } from './import-outcome.js';
 
@@ -187,7 +187,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
             <label htmlFor="import-timeframe">Timeframe</label>
             <select id="import-timeframe" data-testid="import-timeframe" value={timeframe} onChange={(event) => setTimeframe(event.target.value as Timeframe | 'auto')}>
               <option value="auto">Auto (from the file)</option>
-              {TIMEFRAME_OPTIONS.map((tf) => (
+              {TIMEFRAMES.map((tf) => (
                 <option key={tf}>{tf}</option>
               ))}
             </select>

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
-import { loadCatalog } from '../../api/catalog.js';
 import type { RunInfo } from '../../api/contract.js';
 import { downloadText } from './download.js';
 import { loadAllTrades, loadFullEquity } from './load-run-export.js';
@@ -43,8 +42,8 @@ export function ExportButtons({ run }: { run: RunInfo }) {
         data-testid="export-report"
         disabled={busy !== null}
         onClick={exporting('report', async () => {
-          const [trades, equity, catalog] = await Promise.all([loadAllTrades(run.id), api().invoke('runs/equity', { id: run.id, maxPoints: 2000 }), loadCatalog()]);
-          downloadText(`${base}-report.html`, htmlReport(run, equity, trades, { generatedAt: new Date(), variables: catalog.variables }), 'text/html');
+          const [trades, equity] = await Promise.all([loadAllTrades(run.id), api().invoke('runs/equity', { id: run.id, maxPoints: 2000 })]);
+          downloadText(`${base}-report.html`, htmlReport(run, equity, trades, { generatedAt: new Date() }), 'text/html');
         })}
       >
         HTML report

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { FAKE_VARIABLE_DEFS } from '../../test-kit/fake-catalog.js';
 import { equityCsv, htmlReport, tradesCsv, type ReportRun, type ReportTrade } from './report.js';
 
 const trade: ReportTrade = { index: 0, side: 'long', entryTs: Date.UTC(2024, 0, 2), entryPrice: 100, exitTs: Date.UTC(2024, 0, 3), exitPrice: 110, quantity: 2, pnl: 20, returnPct: 10, fees: 0.4, barsHeld: 1440, exitReason: 'signal, "manual"' };
@@ -33,7 +32,7 @@ const run: ReportRun = {
   extras: { sweepVariant: { sweepId: 's1', sweepName: 'SMA sweep', index: 3, params: { fast: 10, slow: 50 } } },
 };
 const equity = { ts: [0, 1, 2], equity: [1, 2, 1.5], drawdown: [0, 0, -25] };
-const context = { generatedAt: new Date(Date.UTC(2024, 2, 6, 9, 5)), variables: FAKE_VARIABLE_DEFS };
+const context = { generatedAt: new Date(Date.UTC(2024, 2, 6, 9, 5)) };
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
 /** The report's text with tags dropped, entities decoded and whitespace collapsed: what a reader sees. */
 const visible = (html: string): string =>

@@ -1,7 +1,7 @@
 /** Files a run is exported to: trades CSV, equity CSV and a self-contained HTML report. */
-import type { OpenPosition, RunInfo, TradeRow, VariableDef } from '../../api/contract.js';
+import type { OpenPosition, RunInfo, TradeRow } from '../../api/contract.js';
 import { csvNumber, formatCount, formatNumber, formatRange, formatTs } from '../../app/format.js';
-import { specSummary, variableLookup, variantParamsText } from '../../app/spec-summary.js';
+import { specSummary, variantParamsText } from '../../app/spec-summary.js';
 import { metricCell, metricRows } from '../run/metric-format.js';
 import { openPositionCells, openPositionSummary, openReturnPct, TRADE_COLUMNS, tradeCells } from '../run/trade-cells.js';
 import { moneyTick, percentTick, svgChart } from './report-chart.js';
@@ -60,8 +60,6 @@ const row = (label: string, value: string, valueClass = ''): string => `<tr><th>
 
 export interface ReportContext {
   readonly generatedAt: Date;
-  /** The variables catalog, for indicator names in the strategy's rules. */
-  readonly variables: readonly VariableDef[];
 }
 
 /**
@@ -74,19 +72,17 @@ export interface ReportContext {
  */
 export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonly ReportTrade[], context: ReportContext): string {
   const variant = run.extras.sweepVariant;
-  const variables = variableLookup(context.variables);
-  const named = { spec: run.spec, variables };
   const runRows = [
     row('Instrument', run.symbol),
     row('Timeframe', run.timeframe),
     row('Range', formatRange(run.fromTs, run.toTs)),
     row('Bars', formatCount(run.barCount)),
-    ...(variant ? [row('Parameters', variantParamsText(variant, named)), row('Sweep', `variant #${variant.index} of ${variant.sweepName}`)] : []),
+    ...(variant ? [row('Parameters', variantParamsText(variant, run.spec)), row('Sweep', `variant #${variant.index} of ${variant.sweepName}`)] : []),
     row('Run hash', run.hash, 'code'),
     row('Engine version', run.engineVersion),
     row('Run created', utc(run.createdAt)),
   ].join('');
-  const strategyRows = specSummary(run.spec, variables)
+  const strategyRows = specSummary(run.spec)
     .map((line) => row(line.label, line.text))
     .join('');
   const metricsRows = metricRows([run.metrics])
@@ -114,7 +110,7 @@ export function htmlReport(run: ReportRun, equity: ReportEquity, trades: readonl
   const openNote = open
     ? '<p class="muted">The last row is the position still open at the end of the data: valued at the last close in the equity and final equity, not counted as a trade.</p>'
     : '';
-  const subtitle = `${run.symbol} ${run.timeframe} · ${formatRange(run.fromTs, run.toTs)}${variant ? ` · ${variantParamsText(variant, named)}` : ''}`;
+  const subtitle = `${run.symbol} ${run.timeframe} · ${formatRange(run.fromTs, run.toTs)}${variant ? ` · ${variantParamsText(variant, run.spec)}` : ''}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(run.name)}: backtest report</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

@@ -1,15 +1,15 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { TIMEFRAMES } from '../../../../core/domain/market/timeframe.js';
+import { paramLimit } from '../../../../core/domain/strategy/spec-fields.js';
+import { findTemplate, listTemplates } from '../../../../core/domain/strategy/templates.js';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
-import { loadCatalog } from '../../api/catalog.js';
 import type { Timeframe } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatCount, formatDate, parseDate } from '../../app/format.js';
-import { TIMEFRAME_OPTIONS } from '../../app/timeframes.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
-import { variableLookup } from '../../app/spec-summary.js';
 import { boundsText, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
 
@@ -27,7 +27,6 @@ type MethodKind = 'grid' | 'random' | 'genetic';
  */
 export function SweepSetup(props: { initialStrategyId?: string; submitLabel: string; busy: boolean; onSubmit: (request: SweepRequest) => Promise<void>; children?: ReactNode; testId: string }) {
   const { initialStrategyId, submitLabel, busy, onSubmit, children, testId } = props;
-  const catalog = useQuery(() => loadCatalog(), []);
   // Refetched when a strategy is preselected: it may have been created after this form mounted.
   const strategies = useQuery(() => api().invoke('strategies/list', { limit: 500 }), [initialStrategyId]);
   const series = useQuery(() => api().invoke('data/listSeries'), []);
@@ -77,22 +76,21 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
     setError(null);
     if (kind === 'template') {
       setSpec(null);
-      const template = catalog.data?.templates.find((t) => t.id === id);
+      const template = findTemplate(id);
       if (template) {
-        const params: TunableParam[] = template.params.map((p) => ({ name: p.name, label: p.label, value: p.default, bounds: { min: p.min, max: p.max, step: p.step, integer: p.type === 'int' } }));
+        const params: TunableParam[] = template.params.map((p) => ({ name: p.name, label: p.label, value: p.default, bounds: paramLimit(p) }));
         const names = params.map((p) => p.name);
         apply(params, (p) => params.indexOf(p) < 2, names.includes('fast') && names.includes('slow') ? 'fast < slow' : '');
       }
-    } else if (id && catalog.data) {
-      const { variables, limits } = catalog.data;
+    } else if (id) {
       api()
         .invoke('strategies/get', { id })
         .then(
           (detail) => {
             if (!live) return;
             setSpec(detail.spec as unknown as Record<string, unknown>);
-            // Named in the builder's words and bounded by the catalog's limits; the path stays the key.
-            apply(specParams(detail.spec, variableLookup(variables), limits), () => false, '');
+            // Named in the builder's words and bounded by the validator's limits; the path stays the key.
+            apply(specParams(detail.spec), () => false, '');
           },
           (failure: unknown) => live && setError(errorMessage(failure)),
         );
@@ -100,12 +98,12 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
     return () => {
       live = false;
     };
-  }, [source, catalog.data]);
+  }, [source]);
 
   const seriesList = series.data ?? [];
   const chosen = seriesList.find((s) => `${s.instrument.symbol}/${s.timeframe}` === seriesKey) ?? seriesList[0];
   // Coarser timeframes are resampled from the stored bars; finer ones do not exist.
-  const timeframes = useMemo(() => (chosen ? TIMEFRAME_OPTIONS.slice(TIMEFRAME_OPTIONS.indexOf(chosen.timeframe)) : []), [chosen?.timeframe]);
+  const timeframes = useMemo(() => (chosen ? TIMEFRAMES.slice(TIMEFRAMES.indexOf(chosen.timeframe)) : []), [chosen?.timeframe]);
   useEffect(() => {
     if (!chosen) return;
     setFrom(formatDate(chosen.firstTs));
@@ -153,7 +151,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
           <label htmlFor={`${testId}-source`}>Strategy</label>
           <select id={`${testId}-source`} data-testid="opt-source" value={source} onChange={(event) => setSource(event.target.value)}>
             <optgroup label="Templates">
-              {(catalog.data?.templates ?? []).map((t) => (
+              {listTemplates().map((t) => (
                 <option key={t.id} value={`template:${t.id}`}>
                   {t.name}
                 </option>
@@ -321,7 +319,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
           {submitLabel}
         </button>
       </div>
-      <ErrorBox message={error ?? catalog.error ?? strategies.error ?? series.error} testId={`${testId}-error`} />
+      <ErrorBox message={error ?? strategies.error ?? series.error} testId={`${testId}-error`} />
     </section>
   );
 }

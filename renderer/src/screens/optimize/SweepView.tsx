@@ -2,9 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { ResultOf } from '../../api/contract.js';
-import { loadCatalog } from '../../api/catalog.js';
 import { useQuery } from '../../api/use-query.js';
-import { variableLookup } from '../../app/spec-summary.js';
 import { formatCount, formatNumber } from '../../app/format.js';
 import type { Route } from '../../app/use-route.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -30,9 +28,7 @@ export function SweepView({ sweepId, navigate }: { sweepId: string; navigate: (r
 function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: () => void; navigate: (route: Route) => void }) {
   const params = sweep.config.space.map((p) => p.name);
   // Parameters are keyed by name (a template's 'fast' or a spec path) and shown in words.
-  const catalog = useQuery(() => loadCatalog(), []);
-  const variables = useMemo(() => (catalog.data ? variableLookup(catalog.data.variables) : null), [catalog.data]);
-  const nameOf = useMemo(() => paramNamer(sweep.config.source, variables), [sweep.config.source, variables]);
+  const nameOf = useMemo(() => paramNamer(sweep.config.source), [sweep.config.source]);
   const [x, setX] = useState(params[0] ?? '');
   const [y, setY] = useState(params[1] ?? params[0] ?? '');
   const [metric, setMetric] = useState<OfferedMetric | 'objective'>('objective');

@@ -12,9 +12,7 @@ import { UPlotChart } from '../../charts/UPlotChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { SweepSetup, type SweepRequest } from './SweepSetup.js';
-import { loadCatalog } from '../../api/catalog.js';
-import { useQuery } from '../../api/use-query.js';
-import { variableLookup } from '../../app/spec-summary.js';
+import { METRIC_LABELS } from './metrics.js';
 import { paramNamer } from './param-space.js';
 import type { WalkForwardReport } from '../../../../core/application/contract/sweeps.js';
 
@@ -148,16 +146,11 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
   );
 }
 
-const KEY_METRICS = [
-  ['totalReturnPct', 'Return %'],
-  ['sharpe', 'Sharpe'],
-  ['maxDrawdownPct', 'Max DD %'],
-  ['tradeCount', 'Trades'],
-] as const;
+// Each window's in-sample and out-of-sample figures, named as everywhere (METRIC_LABELS).
+const KEY_METRICS = (['totalReturnPct', 'sharpe', 'maxDrawdownPct', 'tradeCount'] as const).map((key) => [key, METRIC_LABELS[key]] as const);
 
 function WalkForwardReportView({ report, source }: { report: WalkForwardReport; source: SweepRequest['source'] | null }) {
-  const catalog = useQuery(() => loadCatalog(), []);
-  const nameOf = useMemo(() => (source ? paramNamer(source, catalog.data ? variableLookup(catalog.data.variables) : null) : (name: string) => name), [source, catalog.data]);
+  const nameOf = useMemo(() => (source ? paramNamer(source) : (name: string) => name), [source]);
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => {
     const colour = themeColor('--accent');
     return { ...timeChartOptions(), series: [TIME_SERIES, { label: 'OOS equity', stroke: colour, width: 1, fill: `${colour}22`, points: { show: false } }] };

@@ -1,28 +1,29 @@
+import { METRIC_LABELS } from '../run/metric-format.js';
 import type { ObjectiveMetric } from './param-space.js';
 
-/** Objective metrics offered in the pickers (the contract's type keeps the names honest). */
-export const METRIC_LABELS = {
-  sharpe: 'Sharpe',
-  sortino: 'Sortino',
-  calmar: 'Calmar',
-  totalReturnPct: 'Total return %',
-  annualizedReturnPct: 'Annualized return %',
-  cagrPct: 'CAGR %',
-  profitFactor: 'Profit factor',
-  expectancy: 'Expectancy',
-  sqn: 'SQN',
-  winRatePct: 'Win rate %',
-  finalEquity: 'Final equity',
-  maxDrawdownPct: 'Max drawdown %',
-  annualizedVolatilityPct: 'Volatility %',
-  exposurePct: 'Exposure %',
-  tradeCount: 'Trades',
-  avgTradePct: 'Avg trade %',
-  totalFees: 'Fees',
-} as const satisfies Partial<Record<ObjectiveMetric, string>>;
+/** Objective metrics offered in the pickers, in this order (the contract's type keeps the names honest); named by METRIC_LABELS. */
+export const OFFERED_METRICS = [
+  'sharpe',
+  'sortino',
+  'calmar',
+  'totalReturnPct',
+  'annualizedReturnPct',
+  'cagrPct',
+  'profitFactor',
+  'expectancy',
+  'sqn',
+  'winRatePct',
+  'finalEquity',
+  'maxDrawdownPct',
+  'annualizedVolatilityPct',
+  'exposurePct',
+  'tradeCount',
+  'avgTradePct',
+  'totalFees',
+] as const satisfies readonly ObjectiveMetric[];
 
-export type OfferedMetric = keyof typeof METRIC_LABELS;
-export const OFFERED_METRICS = Object.keys(METRIC_LABELS) as OfferedMetric[];
+export type OfferedMetric = (typeof OFFERED_METRICS)[number];
+export { METRIC_LABELS };
 
 /** Metric columns of the variants table. */
 export const TABLE_METRICS = ['totalReturnPct', 'sharpe', 'maxDrawdownPct', 'profitFactor', 'tradeCount'] as const satisfies readonly OfferedMetric[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SpecLimits, StrategySpec } from '../../api/contract.js';
-import { FAKE_VARIABLES as VARIABLES } from '../../test-kit/fake-catalog.js';
+import { SPEC_FIELDS, specFieldName } from '../../../../core/domain/strategy/spec-fields.js';
+import type { StrategySpec } from '../../api/contract.js';
 import { defaultRange, niceStep, numericPaths, paramNamer, parseConstraints, rangeProblem, specParams, toSpace, valueCount } from './param-space.js';
 
 describe('numericPaths', () => {
@@ -51,17 +51,6 @@ describe('ranges', () => {
   });
 });
 
-const LIMITS = {
-  distancePercent: { min: 0.01, max: 100, step: 0.1 },
-  partialExitAtProfitPct: { min: 0, max: 1000, aboveMin: true, step: 0.1 },
-  partialExitFraction: { min: 0.01, max: 0.99, step: 0.05 },
-  sizingQuantity: { min: 0, max: 1e9, aboveMin: true, step: 1 },
-  sizingPercent: { min: 0.1, max: 100, step: 1 },
-  commissionPct: { min: 0, max: 10, step: 0.01 },
-  commissionFixed: { min: 0, max: 1000, step: 0.5 },
-  slippageBps: { min: 0, max: 1000, step: 1 },
-} as unknown as SpecLimits;
-
 const sma = (period: number) => ({ kind: 'variable', variable: 'sma', params: { period } }) as const;
 const SAVED: StrategySpec = {
   version: 1,
@@ -79,7 +68,7 @@ describe('ranges inside the allowed values', () => {
   const fast = { name: 'fast', label: 'Fast period', enabled: true, min: '5', max: '50', step: '5', integer: true, bounds: { min: 1, max: 1000, step: 1, integer: true } };
 
   it('suggests ranges inside every parameter bound of a saved spec', () => {
-    const params = specParams(SAVED, VARIABLES, LIMITS);
+    const params = specParams(SAVED);
     for (const p of params) {
       if (!p.bounds) continue;
       const range = defaultRange(p);
@@ -96,17 +85,27 @@ describe('ranges inside the allowed values', () => {
   });
 
   it('names saved-spec parameters in words and bounds them from the catalog', () => {
-    const params = specParams(SAVED, VARIABLES, LIMITS);
+    const params = specParams(SAVED);
     expect(params.find((p) => p.name === 'entry.long.children[0].left.params.period')).toEqual({
       name: 'entry.long.children[0].left.params.period',
       label: 'Long entry: SMA period (trigger 1, left)',
       value: 10,
       bounds: { min: 1, max: 5000, step: 1, integer: true },
     });
-    expect(params.find((p) => p.name === 'sizing.percent')).toMatchObject({ label: 'Sizing: percent of equity', bounds: { min: 0.1, max: 100, integer: false } });
-    const name = paramNamer({ kind: 'spec', spec: SAVED }, VARIABLES);
+    expect(params.find((p) => p.name === 'sizing.percent')).toMatchObject({ label: 'Sizing: equity per trade (%)', bounds: { min: 0.1, max: 100 } });
+    const name = paramNamer({ kind: 'spec', spec: SAVED });
     expect(name('entry.long.children[0].right.params.period')).toBe('Long entry: SMA period (trigger 1, right)');
-    expect(paramNamer({ kind: 'template', templateId: 'sma-cross' }, VARIABLES)('fast')).toBe('fast');
+    expect(paramNamer({ kind: 'template', templateId: 'sma-cross' })('fast')).toBe('fast');
+  });
+
+  it("takes every fixed field's bounds and name from the domain's table, not a copy", () => {
+    const fixed = specParams(SAVED).filter((p) => p.name in SPEC_FIELDS);
+    expect(fixed.map((p) => p.name)).toEqual(['management.stopLoss.value', 'management.partialExit.atProfitPct', 'management.partialExit.fraction', 'sizing.percent', 'costs.commissionPct', 'costs.commissionFixed', 'costs.slippageBps']);
+    for (const p of fixed) {
+      const field = SPEC_FIELDS[p.name as keyof typeof SPEC_FIELDS];
+      expect(p.bounds, p.name).toBe(field.limit);
+      expect(p.label).toBe(specFieldName(field));
+    }
   });
 
   it('refuses a typed start or end outside the bounds, saying the allowed range', () => {

@@ -1,27 +1,19 @@
-import type { ArgsOf, SpecLimits, StrategySpec } from '../../api/contract.js';
+import { specPathLimit } from '../../../../core/domain/optimize/param-limits.js';
+import { withinBounds, type NumberLimit } from '../../../../core/domain/strategy/limits.js';
+import type { ArgsOf, StrategySpec } from '../../api/contract.js';
 import { formatBound } from '../../app/format.js';
-import { pathSegments, specPathLabel, type VariableLookup } from '../../app/spec-summary.js';
+import { specPathLabel } from '../../app/spec-summary.js';
 
 export type SweepArgs = ArgsOf<'sweeps/start'>;
 export type ObjectiveMetric = SweepArgs['objective']['metric'];
-
-/** The values a parameter may take: what the server's validator enforces (a catalog parameter or a spec limit). */
-export interface ParamBounds {
-  readonly min: number;
-  readonly max: number;
-  readonly step: number;
-  readonly integer: boolean;
-  /** The value must be strictly above `min` (a quantity of 0 is no quantity). */
-  readonly aboveMin?: boolean;
-}
 
 /** A parameter the user may optimize: its name (template param or JSON path), a label in words and current value. */
 export interface TunableParam {
   readonly name: string;
   readonly label: string;
   readonly value: number;
-  /** Bounds the catalog allows; none for numbers nothing bounds (a constant compared with). */
-  readonly bounds?: ParamBounds;
+  /** The values the validator allows (the domain's limit of the parameter); none for numbers nothing bounds (a constant compared with). */
+  readonly bounds?: NumberLimit;
 }
 
 /** A range row of the form, kept as text so half-typed numbers survive. */
@@ -36,7 +28,7 @@ export interface RangeRow {
   /** What messages call the parameter ('Fast period'); its name when absent. */
   readonly label?: string;
   /** The allowed values: a range reaching outside them would plan invalid variants. */
-  readonly bounds?: ParamBounds;
+  readonly bounds?: NumberLimit;
 }
 
 // Fields of a spec that are identifiers or bookkeeping, not tunable numbers.
@@ -105,15 +97,15 @@ export function defaultRange(param: TunableParam): { min: number; max: number; s
 }
 
 /** The allowed values in words: 'between 1 and 1,000', 'above 0 and at most 1B'. */
-export function boundsText(bounds: ParamBounds): string {
+export function boundsText(bounds: NumberLimit): string {
   return bounds.aboveMin ? `above ${formatBound(bounds.min)} and at most ${formatBound(bounds.max)}` : `between ${formatBound(bounds.min)} and ${formatBound(bounds.max)}`;
 }
 
 /** True when typed text is a number outside `bounds`; text that is no number yet is the count's problem, not this one. */
-export function outsideBounds(text: string, bounds: ParamBounds | undefined): boolean {
+export function outsideBounds(text: string, bounds: NumberLimit | undefined): boolean {
   const value = Number(text);
   if (!bounds || text.trim() === '' || !Number.isFinite(value)) return false;
-  return !((bounds.aboveMin ? value > bounds.min : value >= bounds.min) && value <= bounds.max);
+  return !withinBounds(value, bounds);
 }
 
 /** Why a row's min or max lies outside its parameter's bounds ('Fast period must be between 1 and 1,000'), or null. */
@@ -122,60 +114,11 @@ export function rangeProblem(row: Pick<RangeRow, 'name' | 'label' | 'min' | 'max
   return `${row.label ?? row.name} must be ${boundsText(row.bounds)}`;
 }
 
-/**
- * The bounds the server's validator holds the number at a spec path to, from the catalog
- * it sends (a variable's parameter, a trigger's bar count, the spec limits); none for a
- * constant compared with. The paths follow core/domain/optimize/param-limits.ts.
- */
-export function specPathBounds(spec: StrategySpec, path: string, variables: VariableLookup, limits: SpecLimits): ParamBounds | undefined {
-  const of = (limit: SpecLimits[keyof SpecLimits]): ParamBounds => ({
-    min: limit.min,
-    max: limit.max,
-    step: limit.step,
-    integer: 'integer' in limit && limit.integer === true,
-    ...('aboveMin' in limit && limit.aboveMin ? { aboveMin: true } : {}),
-  });
-  const segments = pathSegments(path);
-  const fixed = FIXED_LIMITS[segments.join('.')];
-  if (fixed) return of(limits[fixed]);
-  const last = segments[segments.length - 1];
-  if (segments[0] === 'management') {
-    const distance = segments[1] === 'trailingStop' ? (segments[2] === 'distance' && segments.length === 4) : segments.length === 3 && (segments[1] === 'stopLoss' || segments[1] === 'takeProfit');
-    const field = distance ? DISTANCE_LIMITS[String(last)] : undefined;
-    return field ? of(limits[field]) : undefined;
-  }
-  if (segments[0] !== 'entry' && segments[0] !== 'exit') return undefined;
-  if (last === 'bars') return of(limits.triggerBars);
-  if (segments[segments.length - 2] !== 'params') return undefined;
-  let operand: unknown = spec;
-  for (const segment of segments.slice(0, -2)) operand = (operand as Record<string | number, unknown> | undefined)?.[segment];
-  const variable = (operand as { variable?: unknown } | undefined)?.variable;
-  const param = typeof variable === 'string' ? variables.get(variable)?.params.find((p) => p.name === last) : undefined;
-  return param ? { min: param.min, max: param.max, step: param.step, integer: param.type === 'int' } : undefined;
-}
-
-const FIXED_LIMITS: Readonly<Record<string, keyof SpecLimits>> = {
-  'management.trailingStop.activationPct': 'trailingActivationPct',
-  'management.timeExitBars': 'timeExitBars',
-  'management.pyramiding.maxAdds': 'pyramidingMaxAdds',
-  'management.pyramiding.spacingPct': 'pyramidingSpacingPct',
-  'management.partialExit.atProfitPct': 'partialExitAtProfitPct',
-  'management.partialExit.fraction': 'partialExitFraction',
-  'sizing.quantity': 'sizingQuantity',
-  'sizing.cash': 'sizingCash',
-  'sizing.percent': 'sizingPercent',
-  'costs.commissionPct': 'commissionPct',
-  'costs.commissionFixed': 'commissionFixed',
-  'costs.slippageBps': 'slippageBps',
-  initialCash: 'initialCash',
-};
-const DISTANCE_LIMITS: Readonly<Record<string, keyof SpecLimits>> = { value: 'distancePercent', multiple: 'distanceAtrMultiple', period: 'distanceAtrPeriod' };
-
-/** The numbers of a saved spec the user may optimize: by path, named in the builder's words, with their bounds. */
-export function specParams(spec: StrategySpec, variables: VariableLookup, limits: SpecLimits): TunableParam[] {
+/** The numbers of a saved spec the user may optimize: by path, named in the builder's words, with the validator's limits. */
+export function specParams(spec: StrategySpec): TunableParam[] {
   return numericPaths(spec).map((p) => {
-    const bounds = specPathBounds(spec, p.name, variables, limits);
-    return { ...p, label: specPathLabel(spec, p.name, variables), ...(bounds ? { bounds } : {}) };
+    const bounds = specPathLimit(spec, p.name)?.limit;
+    return { ...p, label: specPathLabel(spec, p.name), ...(bounds ? { bounds } : {}) };
   });
 }
 
@@ -219,11 +162,11 @@ export function parseConstraints(text: string): string[] {
 
 /**
  * Names a sweep's parameters for people: a saved spec's paths in the builder's words, a
- * template's parameter names as they are ('fast'). Without the catalog yet, the name itself.
+ * template's parameter names as they are ('fast').
  */
-export function paramNamer(source: Readonly<Record<string, unknown>> | SweepArgs['source'], variables: VariableLookup | null): (name: string) => string {
-  if (source.kind !== 'spec' || !variables || typeof source.spec !== 'object' || source.spec === null) return (name) => name;
+export function paramNamer(source: Readonly<Record<string, unknown>> | SweepArgs['source']): (name: string) => string {
+  if (source.kind !== 'spec' || typeof source.spec !== 'object' || source.spec === null) return (name) => name;
   // Stored from a validated sweep, so a StrategySpec (the detail types its source loosely).
   const spec = source.spec as StrategySpec;
-  return (name) => specPathLabel(spec, name, variables);
+  return (name) => specPathLabel(spec, name);
 }

@@ -1,40 +1,50 @@
 /** Labels, order and formatting of run metrics: the Run screen's metrics table and the HTML report share them. */
+import type { BacktestMetrics } from '../../../../core/domain/engine/index.js';
 import type { RunMetrics } from '../../api/contract.js';
 import { formatCountOf, formatNumber } from '../../app/format.js';
 
-/** Display order and labels of the metrics traders look at first; others follow by name. */
-const KNOWN: readonly [string, string][] = [
-  ['totalReturnPct', 'Total return %'],
-  ['cagrPct', 'CAGR %'],
-  ['annualizedReturnPct', 'Annualized return %'],
-  ['buyAndHoldReturnPct', 'Buy & hold %'],
-  ['maxDrawdownPct', 'Max drawdown %'],
-  ['maxDrawdownDurationMs', 'Max drawdown duration'],
-  ['annualizedVolatilityPct', 'Volatility % (annualized)'],
-  ['sharpe', 'Sharpe'],
-  ['sortino', 'Sortino'],
-  ['calmar', 'Calmar'],
-  ['exposurePct', 'Exposure %'],
-  ['tradeCount', 'Trades'],
-  ['winRatePct', 'Win rate %'],
-  ['profitFactor', 'Profit factor'],
-  ['expectancy', 'Expectancy'],
-  ['avgTradePct', 'Average trade %'],
-  ['bestTradePct', 'Best trade %'],
-  ['worstTradePct', 'Worst trade %'],
-  ['finalEquity', 'Final equity'],
-  ['totalFees', 'Fees'],
-  ['peakEquity', 'Peak equity'],
-  ['avgDrawdownPct', 'Average drawdown %'],
-  ['avgDrawdownDurationMs', 'Average drawdown duration'],
-  ['avgTradeDurationMs', 'Average trade duration'],
-  ['maxTradeDurationMs', 'Longest trade'],
-  ['sqn', 'SQN'],
-  ['durationMs', 'Duration'],
-  ['start', 'First bar (UTC)'],
+/** A metric the engine computes for every run. */
+export type MetricName = keyof BacktestMetrics;
+
+/**
+ * Every metric of a run with its label, in display order (what traders look at first,
+ * first): the one set of metric words the Run screen, the HTML report and Optimize use.
+ * Keyed by the engine's own type, so a metric added or renamed there must be named here.
+ */
+export const METRIC_LABELS = {
+  totalReturnPct: 'Total return %',
+  cagrPct: 'CAGR %',
+  annualizedReturnPct: 'Annualized return %',
+  buyAndHoldReturnPct: 'Buy & hold %',
+  maxDrawdownPct: 'Max drawdown %',
+  maxDrawdownDurationMs: 'Max drawdown duration',
+  annualizedVolatilityPct: 'Volatility % (annualized)',
+  sharpe: 'Sharpe',
+  sortino: 'Sortino',
+  calmar: 'Calmar',
+  exposurePct: 'Exposure %',
+  tradeCount: 'Trades',
+  winRatePct: 'Win rate %',
+  profitFactor: 'Profit factor',
+  expectancy: 'Expectancy',
+  avgTradePct: 'Average trade %',
+  bestTradePct: 'Best trade %',
+  worstTradePct: 'Worst trade %',
+  finalEquity: 'Final equity',
+  totalFees: 'Fees',
+  peakEquity: 'Peak equity',
+  avgDrawdownPct: 'Average drawdown %',
+  avgDrawdownDurationMs: 'Average drawdown duration',
+  avgTradeDurationMs: 'Average trade duration',
+  maxTradeDurationMs: 'Longest trade',
+  sqn: 'SQN',
+  durationMs: 'Duration',
+  start: 'First bar (UTC)',
   // The engine's end is where the last bar closes (its open + one bar), not its open.
-  ['end', 'Last bar closes (UTC)'],
-];
+  end: 'Last bar closes (UTC)',
+} as const satisfies { readonly [K in MetricName]: string };
+
+const KNOWN = Object.entries(METRIC_LABELS);
 
 /** Returns [key, label] for every metric present, known ones first. */
 export function metricRows(metrics: readonly RunMetrics[]): [string, string][] {
@@ -63,7 +73,7 @@ export function formatMetric(key: string, value: number | null | undefined): str
  * trader's words, where two figures look alike (CAGR and annualized return) or the basis
  * is not obvious.
  */
-export const METRIC_HELP: Readonly<Record<string, string>> = {
+export const METRIC_HELP: Readonly<Record<string, string | undefined>> = {
   totalReturnPct: 'Final equity over initial cash, open position marked at the last close',
   cagrPct: 'Compound annual growth in calendar time: the total return compounded over 365.25-day years of the run',
   annualizedReturnPct: 'The total return compounded over years of trading bars (252 trading days a year for data without weekend bars, 365 with them); differs from CAGR when the data has closed days',
@@ -79,7 +89,7 @@ export const METRIC_HELP: Readonly<Record<string, string>> = {
   expectancy: 'Mean PnL per closed trade, in the quote currency',
   sqn: "System quality number: sqrt(trades) x mean / standard deviation of trade returns",
   totalFees: 'Every commission paid, the open position\'s entry commission included',
-};
+} satisfies Partial<Record<MetricName, string>>;
 
 /** Metrics that count things. */
 const COUNTS = new Set(['tradeCount']);

@@ -9,7 +9,7 @@ const PAGE = 1000;
 
 /** The entry marker of the position still open after the last bar (it has no exit). */
 export function openPositionMarkers(open: OpenPosition | null): Marker[] {
-  return open ? [{ ts: open.entryTs / 1000, price: open.entryPrice, kind: open.side === 'long' ? 'longEntry' : 'shortEntry' }] : [];
+  return open ? [{ ts: open.entryTs / 1000, price: open.entryPrice, kind: open.side === 'long' ? 'entryLong' : 'entryShort' }] : [];
 }
 
 /**
@@ -27,8 +27,8 @@ export function useTradeMarkers(runId: string, tradeCount: number, openPosition:
       for (let offset = 0; offset < wanted && live; offset += PAGE) {
         const page = await api().invoke('runs/trades', { id: runId, sort: 'entryTs', order: 'asc', offset, limit: PAGE });
         for (const t of page.items) {
-          all.push({ ts: t.entryTs / 1000, price: t.entryPrice, kind: t.side === 'long' ? 'longEntry' : 'shortEntry' });
-          all.push({ ts: t.exitTs / 1000, price: t.exitPrice, kind: t.side === 'long' ? 'longExit' : 'shortExit' });
+          all.push({ ts: t.entryTs / 1000, price: t.entryPrice, kind: t.side === 'long' ? 'entryLong' : 'entryShort' });
+          all.push({ ts: t.exitTs / 1000, price: t.exitPrice, kind: t.side === 'long' ? 'exitLong' : 'exitShort' });
         }
         // Draw what has arrived: the first page shows at once, the rest fills in.
         if (live) setMarkers(markerSet(all));

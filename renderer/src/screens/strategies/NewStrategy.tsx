@@ -1,14 +1,12 @@
 import { useRef, useState } from 'react';
+import { listTemplates } from '../../../../core/domain/strategy/templates.js';
 import { api } from '../../api/client.js';
-import { loadCatalog } from '../../api/catalog.js';
 import { errorMessage } from '../../api/api-error.js';
-import { useQuery } from '../../api/use-query.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 
 /** "New strategy" from a template of the catalog (Alt+N). */
 export function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) {
-  const catalog = useQuery(loadCatalog, []);
   const [templateId, setTemplateId] = useState('');
   const [error, setError] = useState<string | null>(null);
   // A repeated Alt+N or a double click would create two.
@@ -16,7 +14,7 @@ export function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) 
   // Set once a strategy is made: the screen is on its way to the builder, and an Alt+N
   // pressed again before it has gone (the create answers in a few ms) must not make another.
   const created = useRef(false);
-  const templates = catalog.data?.templates ?? [];
+  const templates = listTemplates();
   const chosen = templateId || templates[0]?.id || '';
 
   const create = (): Promise<void> =>
@@ -45,7 +43,7 @@ export function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) 
       <button className="primary" data-testid="strategy-new" disabled={!chosen || flight.pending} onClick={onSingleClick(create)} title="Alt+N">
         New strategy
       </button>
-      {(error ?? catalog.error) && <span className="bad">{error ?? catalog.error}</span>}
+      {error && <span className="bad">{error}</span>}
     </div>
   );
 }
