@@ -68,7 +68,9 @@ export const TEST_IMPORT_EXCEPTIONS = {
   'core/application/handlers/handlers.test': ['core/infrastructure/sqlite/storage'],
   'core/application/handlers/sweep-handlers.test': ['core/infrastructure/test-kit/market-data'],
   'core/application/handlers/test-kit/handler-harness': [
+    'core/infrastructure/analysis/worker-analysis-runner',
     'core/infrastructure/csv/bar-file-adapters',
+    'core/infrastructure/files/file-policy',
     'core/infrastructure/jobs/sqlite-job-store',
     'core/infrastructure/runs/sqlite-run-store',
     'core/infrastructure/sqlite/storage',
