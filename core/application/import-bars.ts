@@ -114,7 +114,7 @@ export interface ImportControl {
   now(): number;
   /** Names what the import stages in the store, so its owner can discard it if the thread writing it dies. */
   readonly tag?: string;
-  /** Polled between batches; true cancels the import (rolled back, CancelledError). */
+  /** Polled between batches (and by a source while it reads); true cancels the import (nothing written, CancelledError). */
   isCancelled?(): boolean;
   onProgress?(progress: ImportProgress): void;
 }

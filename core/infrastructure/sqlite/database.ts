@@ -221,7 +221,7 @@ function assertNotNewer(path: string, version: number, known: number): void {
  * disk or file), or null when it can. Its details say `reason: 'read-only'`: the file is
  * sound, and setting it aside is no way out.
  */
-export function readOnlyStore(path: string): StorageError | null {
+function readOnlyStore(path: string): StorageError | null {
   const folder = dirname(path);
   for (const [target, what] of [
     [folder, 'data folder'],
