@@ -12,6 +12,7 @@ import { importCsvFile } from '../core/infrastructure/csv/import-csv-file.js';
 import { runImportInWorker } from '../core/infrastructure/csv/import-runner.js';
 import { writeRandomWalkCsv } from '../core/infrastructure/csv/test-kit/random-walk-csv.js';
 import { SqliteBarStore } from '../core/infrastructure/sqlite/bar-store.js';
+import { startCheckpointer } from '../core/infrastructure/sqlite/checkpointer.js';
 import type { Connection } from '../core/infrastructure/sqlite/database.js';
 import { openStorage } from '../core/infrastructure/sqlite/storage.js';
 import { SqliteStrategyStore } from '../core/infrastructure/strategies/sqlite-strategy-store.js';
@@ -105,6 +106,9 @@ async function writeLatencyFigures(dir: string): Promise<BenchRow[]> {
   writeRandomWalkCsv(csv, { rows: LONG_IMPORT_ROWS, seed: 9 });
   const file = path.join(dir, 'latency.sqlite');
   const storage = openStorage({ file });
+  // As the app runs its writer: checkpoints by a worker, never on this thread.
+  storage.writer.pragma('wal_autocheckpoint = 0');
+  const stopCheckpointer = startCheckpointer(file);
   try {
     const strategies = new SqliteStrategyStore(storage.writer, () => storage.database.reader());
     let n = 0;
@@ -143,6 +147,7 @@ async function writeLatencyFigures(dir: string): Promise<BenchRow[]> {
       },
     ];
   } finally {
+    await stopCheckpointer();
     storage.close();
   }
 }

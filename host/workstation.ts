@@ -20,6 +20,7 @@ import { FilePolicy } from '../core/infrastructure/files/file-policy.js';
 import { describeHostFailure } from '../core/infrastructure/host-failures.js';
 import { SqliteJobStore } from '../core/infrastructure/jobs/sqlite-job-store.js';
 import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
+import { startCheckpointer } from '../core/infrastructure/sqlite/checkpointer.js';
 import { openStorage, type Storage } from '../core/infrastructure/sqlite/storage.js';
 import { SqliteStrategyStore } from '../core/infrastructure/strategies/sqlite-strategy-store.js';
 import { createForegroundSignal, ForegroundActivity } from '../core/infrastructure/workers/foreground-signal.js';
@@ -122,6 +123,9 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const uploadDir = path.join(realpathSync(dataDir), 'uploads');
   const logger = options.logger ?? stderrLogger;
   const storage = openStorage({ dataDir });
+  // The thread that answers calls never checkpoints: a worker does, every 2 s.
+  storage.writer.pragma('wal_autocheckpoint = 0');
+  const stopCheckpointer = startCheckpointer(storage.file);
   const demo = options.seedDemo === false ? { seeded: false, instruments: [] } : seedDemoDataIfEmpty(storage.barStore);
   const reader = () => storage.database.reader();
   const events = createEventBus((error) => logger.error('Event listener failed', { error }));
@@ -224,7 +228,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     demo,
     async close() {
       closed = true;
-      await Promise.all([executor.close(), sweepPool?.close(), analysis.close()]);
+      await Promise.all([executor.close(), sweepPool?.close(), analysis.close(), stopCheckpointer()]);
       storage.close();
     },
   };

@@ -117,4 +117,20 @@ describe('the main thread during heavy work', () => {
     expect(map.values).toHaveLength(200_000);
     expect(figures.maxStallMs).toBeLessThan(MAX_STALL_MS);
   }, 180_000);
+
+  it('never checkpoints the WAL on this thread: a worker copies it into the file', async () => {
+    const writer = workstation.storage.writer;
+    expect(writer.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const file = workstation.storage.file;
+    const before = fs.statSync(file).size;
+    // ~8 MB written through the app's writer: it lands in the WAL, and only a checkpoint
+    // puts it in the database file.
+    writer.exec(`CREATE TABLE IF NOT EXISTS checkpoint_probe (data BLOB)`);
+    writer.prepare(`INSERT INTO checkpoint_probe WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < 1999) SELECT randomblob(4000) FROM k`).run();
+    for (let i = 0; fs.statSync(file).size < before + 7_000_000; i++) {
+      expect(i, 'the checkpoint worker never copied the WAL').toBeLessThan(200);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    writer.exec('DROP TABLE checkpoint_probe');
+  }, 30_000);
 });
