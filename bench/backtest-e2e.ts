@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { InstrumentId } from '../core/domain/market/ids.js';
+import type { Instrument } from '../core/domain/market/instrument.js';
 import type { StrategySpec } from '../core/domain/strategy/spec.js';
 import { all, any, k, smaCrossSpec, specOf, trig, v } from '../core/domain/test-kit/specs.js';
-import { seedStore } from '../core/infrastructure/workers/test-kit/bar-fixture.js';
+import { seedStore } from '../core/infrastructure/test-kit/bar-fixture.js';
 import { WorkerBacktestExecutor } from '../core/infrastructure/workers/worker-backtest-executor.js';
 import { isMain, runStandalone, type BenchRow } from './lib/bench-row.js';
 
@@ -41,8 +41,8 @@ function sixTriggerSpec(): StrategySpec {
  * the main thread's share (it serves every request), measured by event-loop utilisation
  * while runs complete one after another.
  */
-async function savedRunRows(executor: WorkerBacktestExecutor, id: InstrumentId, spec: StrategySpec): Promise<BenchRow[]> {
-  const request = { instrumentId: id, timeframe: '1m' as const, spec };
+async function savedRunRows(executor: WorkerBacktestExecutor, instrument: Instrument, spec: StrategySpec): Promise<BenchRow[]> {
+  const request = { instrument, timeframe: '1m' as const, spec };
   const record = { name: 'bench', strategyId: null, fromTs: null, toTs: null };
   await executor.submitAndSaveDetailed(request, record).result;
   const runs = 7;
@@ -66,24 +66,24 @@ async function savedRunRows(executor: WorkerBacktestExecutor, id: InstrumentId, 
 
 /**
  * A fresh worker's first runs, as the user meets them after starting the app: without and
- * with the background JIT warm-up the app's pool runs (workers/backtest-worker.ts).
+ * with the background JIT priming the app's pool runs (workers/backtest-worker.ts).
  */
-async function firstRunsRows(dbFile: string, id: InstrumentId, spec: StrategySpec): Promise<BenchRow[]> {
-  const request = { instrumentId: id, timeframe: '1m' as const, spec };
+async function firstRunsRows(dbFile: string, instrument: Instrument, spec: StrategySpec): Promise<BenchRow[]> {
+  const request = { instrument, timeframe: '1m' as const, spec };
   const record = { name: 'bench', strategyId: null, fromTs: null, toTs: null };
   const rows: BenchRow[] = [];
-  for (const warmUp of [false, true]) {
-    const executor = new WorkerBacktestExecutor({ dbFile, size: 1, warmUp });
+  for (const primeJit of [false, true]) {
+    const executor = new WorkerBacktestExecutor({ dbFile, size: 1, primeJit });
     try {
       await executor.ready();
       // Both start after the same idle time (the app is open, the user has not run yet);
-      // with the warm-up, also until it is done.
+      // with the priming, also until it is done.
       await new Promise((r) => setTimeout(r, 3_000));
       const end = performance.now() + 15_000;
-      let figures = (await executor.workerStats())[0]?.value.warmUp ?? null;
-      while (warmUp && figures?.state !== 'done' && performance.now() < end) {
+      let figures = (await executor.workerStats())[0]?.value.priming ?? null;
+      while (primeJit && figures?.state !== 'done' && performance.now() < end) {
         await new Promise((r) => setTimeout(r, 100));
-        figures = (await executor.workerStats())[0]?.value.warmUp ?? null;
+        figures = (await executor.workerStats())[0]?.value.priming ?? null;
       }
       const busyMs = figures?.busyMs ?? 0;
       const wall: number[] = [];
@@ -94,9 +94,9 @@ async function firstRunsRows(dbFile: string, id: InstrumentId, spec: StrategySpe
       }
       const later = wall.slice(1).sort((a, b) => a - b);
       const median = (later[1]! + later[2]!) / 2;
-      const label = warmUp ? `after the background warm-up (${busyMs.toFixed(0)} ms of worker CPU while idle)` : 'no warm-up';
-      rows.push({ figure: `SMA cross, 1y 1m, run and save: 1st run in a fresh worker, ${label}`, value: `${wall[0]!.toFixed(0)} ms`, target: warmUp ? '< 300 ms' : 'info', pass: !warmUp || wall[0]! < 300 });
-      rows.push({ figure: `  runs 2-5 (median), ${warmUp ? 'after the warm-up' : 'no warm-up'}`, value: `${median.toFixed(0)} ms`, target: warmUp ? '< 100 ms' : 'info', pass: !warmUp || median < 100 });
+      const label = primeJit ? `after the background JIT priming (${busyMs.toFixed(0)} ms of worker CPU while idle)` : 'no JIT priming';
+      rows.push({ figure: `SMA cross, 1y 1m, run and save: 1st run in a fresh worker, ${label}`, value: `${wall[0]!.toFixed(0)} ms`, target: primeJit ? '< 300 ms' : 'info', pass: !primeJit || wall[0]! < 300 });
+      rows.push({ figure: `  runs 2-5 (median), ${primeJit ? 'after the JIT priming' : 'no JIT priming'}`, value: `${median.toFixed(0)} ms`, target: primeJit ? '< 100 ms' : 'info', pass: !primeJit || median < 100 });
     } finally {
       await executor.close();
     }
@@ -109,7 +109,7 @@ export async function run(): Promise<BenchRow[]> {
   const { storage, instrument } = seedStore(dir, YEAR_OF_MINUTES, 'BENCH');
   const rows: BenchRow[] = [];
   try {
-    const request = { instrumentId: instrument.id, timeframe: '1m' as const, spec: smaCrossSpec(10, 50) };
+    const request = { instrument, timeframe: '1m' as const, spec: smaCrossSpec(10, 50) };
     // Cold: a fresh pool (worker start, first connection, empty caches). The file was just
     // written, so the OS page cache is warm: this is cold for the app, not for the disk.
     // The first job on a fresh pool whose worker has started (the app creates its pool at
@@ -149,7 +149,7 @@ export async function run(): Promise<BenchRow[]> {
       target: '< 100 ms',
       pass: warmMs < 100,
     });
-    rows.push(...(await savedRunRows(executor, instrument.id, request.spec)));
+    rows.push(...(await savedRunRows(executor, instrument, request.spec)));
     const memMb = (cold.memory.heapUsedBytes + cold.memory.externalBytes) / MB;
     rows.push({
       figure: 'worker memory after a 1y run (isolate heap + external incl. bar cache)',
@@ -176,7 +176,7 @@ export async function run(): Promise<BenchRow[]> {
     });
     rows.push({ figure: '6 triggers, 3 indicators, trailing stop, warm', value: `${sixWarmMs.toFixed(0)} ms`, target: '< 250 ms', pass: sixWarmMs < 250 });
     await executor.close();
-    rows.push(...(await firstRunsRows(storage.file, instrument.id, request.spec)));
+    rows.push(...(await firstRunsRows(storage.file, instrument, request.spec)));
   } finally {
     storage.close();
     fs.rmSync(dir, { recursive: true, force: true });

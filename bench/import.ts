@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { importCsvFile } from '../core/infrastructure/csv/import-csv-file.js';
-import { writeRandomWalkCsv } from '../core/infrastructure/csv/test-kit/random-walk-csv.js';
+import { writeRandomWalkCsv } from '../core/infrastructure/test-kit/random-walk-csv.js';
 import { openStorage } from '../core/infrastructure/sqlite/storage.js';
 import { isMain, runStandalone, type BenchRow } from './lib/bench-row.js';
 

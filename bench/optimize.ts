@@ -5,15 +5,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { optimize } from '../core/application/optimize/optimize.js';
-import type { SweepConfig, SweepData } from '../core/application/optimize/ports.js';
+import { searchVariants } from '../core/application/sweeps/search-variants.js';
+import type { SweepConfig, SweepData } from '../core/application/sweeps/ports.js';
 import { objective } from '../core/domain/optimize/objective.js';
 import { paramRange } from '../core/domain/optimize/param-space.js';
 import { computeSeries } from '../core/domain/indicators/compute.js';
 import { runBacktest } from '../core/domain/engine/backtest.js';
 import { operandKey } from '../core/domain/engine/operands.js';
 import { buildTemplate } from '../core/domain/strategy/templates.js';
-import { seedStore } from '../core/infrastructure/workers/test-kit/bar-fixture.js';
+import { seedStore } from '../core/infrastructure/test-kit/bar-fixture.js';
 import { WorkerVariantEvaluator } from '../core/infrastructure/sweeps/worker-variant-evaluator.js';
 import { isMain, runStandalone, type BenchRow } from './lib/bench-row.js';
 
@@ -31,7 +31,7 @@ async function sweep(dbFile: string, data: SweepData, config: SweepConfig, worke
   const timer = setInterval(() => (peakMainRss = Math.max(peakMainRss, process.memoryUsage().rss)), 50);
   try {
     const t0 = performance.now();
-    const outcome = await optimize(evaluator, config, data, { clock: () => performance.now() });
+    const outcome = await searchVariants(evaluator, config, data, { clock: () => performance.now() });
     const ms = performance.now() - t0;
     const stats = await evaluator.workerStats();
     for (const s of stats) peakWorkerHeap = Math.max(peakWorkerHeap, s.value.memory.heapUsedBytes + s.value.memory.externalBytes);

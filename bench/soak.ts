@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { smaCrossSpec } from '../core/domain/test-kit/specs.js';
-import { seedStore } from '../core/infrastructure/workers/test-kit/bar-fixture.js';
+import { seedStore } from '../core/infrastructure/test-kit/bar-fixture.js';
 import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
 import { WorkerBacktestExecutor } from '../core/infrastructure/workers/worker-backtest-executor.js';
 import { isMain, machineDescription, printRows, type BenchRow } from './lib/bench-row.js';
@@ -65,7 +65,7 @@ export async function run(): Promise<BenchRow[]> {
       while (next < runs) {
         const index = next++;
         const t0 = performance.now();
-        const outcome = await executor.submitAndSaveDetailed({ instrumentId: instrument.id, timeframe: '1m', spec: specs[index % specs.length]! }, record).result;
+        const outcome = await executor.submitAndSaveDetailed({ instrument, timeframe: '1m', spec: specs[index % specs.length]! }, record).result;
         const ms = performance.now() - t0;
         if (!savedRuns.delete(outcome.run.id)) throw new Error(`run ${index}: the saved run ${outcome.run.id} is not in the store`);
         if (outcome.barCount !== YEAR_OF_MINUTES) throw new Error(`run ${index}: ${outcome.barCount} bars, expected ${YEAR_OF_MINUTES}`);

@@ -2,7 +2,7 @@ import { computeSeries } from '../core/domain/indicators/compute.js';
 import { randomWalkBars } from '../core/domain/indicators/random-walk.js';
 import type { Condition, ConditionGroup, StrategySpec, Trigger } from '../core/domain/strategy/spec.js';
 import { validateSpec } from '../core/domain/strategy/validate.js';
-import { checkSpec, createSpecFromTemplate } from '../core/application/strategy/strategy-service.js';
+import { checkSpec, createSpecFromTemplate } from '../core/application/strategies/strategy-service.js';
 import { buildTemplate } from '../core/domain/strategy/templates.js';
 import { isMain, runStandalone, type BenchRow } from './lib/bench-row.js';
 

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../core/infrastructure/sqlite/test-kit/temp-db.js';
+import { tempDir } from '../core/infrastructure/test-kit/temp-db.js';
 
 const root = path.resolve(fileURLToPath(import.meta.url), '../..');
 const kit = path.join(root, 'electron/test-kit');

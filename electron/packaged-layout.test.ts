@@ -11,8 +11,8 @@ import { createPackageWithOptions, extractFile, listPackage } from '@electron/as
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { smaCrossSpec } from '../core/domain/test-kit/specs.js';
-import { tempDir } from '../core/infrastructure/sqlite/test-kit/temp-db.js';
-import { seedStore } from '../core/infrastructure/workers/test-kit/bar-fixture.js';
+import { tempDir } from '../core/infrastructure/test-kit/temp-db.js';
+import { seedStore } from '../core/infrastructure/test-kit/bar-fixture.js';
 import { WorkerBacktestExecutor } from '../core/infrastructure/workers/worker-backtest-executor.js';
 import { workerScriptPath } from '../core/infrastructure/workers/worker-script.js';
 
@@ -85,7 +85,7 @@ describe('packaged desktop layout (electron-builder.yml)', () => {
   it('runs a backtest in a worker started from app.asar.unpacked, same result as the repository build', async () => {
     const data = tempDir('bws-packaged-db-');
     const { storage, instrument } = seedStore(data.dir, 5_000);
-    const request = { instrumentId: instrument.id, timeframe: '1m' as const, spec: smaCrossSpec(10, 30) };
+    const request = { instrument, timeframe: '1m' as const, spec: smaCrossSpec(10, 30) };
     const packaged = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1, script: path.join(unpacked, 'dist/workers/backtest-worker.js') });
     const repository = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
     try {

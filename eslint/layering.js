@@ -59,33 +59,26 @@ const SHIPPED = new Set(['domain', 'application', 'infrastructure', 'workers', '
  */
 export const TEST_IMPORT_EXCEPTIONS = {
   'core/application/backtest/run-backtest.test': [
+    'core/infrastructure/backtest/in-process-executor',
     'core/infrastructure/runs/sqlite-run-store',
     'core/infrastructure/sqlite/storage',
-    'core/infrastructure/sqlite/test-kit/temp-db',
-    'core/infrastructure/workers/test-kit/bar-fixture',
+    'core/infrastructure/test-kit/bar-fixture',
+    'core/infrastructure/test-kit/temp-db',
     'core/infrastructure/workers/worker-backtest-executor',
   ],
-  'core/application/handlers/handlers.test': ['core/infrastructure/sqlite/storage'],
-  'core/application/handlers/sweep-handlers.test': ['core/infrastructure/test-kit/market-data'],
-  'core/application/handlers/test-kit/handler-harness': [
-    'core/infrastructure/analysis/worker-analysis-runner',
-    'core/infrastructure/csv/bar-file-adapters',
-    'core/infrastructure/files/file-policy',
-    'core/infrastructure/jobs/sqlite-job-store',
-    'core/infrastructure/runs/sqlite-run-store',
+  'core/application/handlers.test': ['core/infrastructure/sqlite/storage'],
+  'core/application/sweeps/handlers.test': ['core/infrastructure/test-kit/market-data'],
+  'core/application/test-kit/handler-harness': [
     'core/infrastructure/sqlite/storage',
-    'core/infrastructure/strategies/sqlite-strategy-store',
-    'core/infrastructure/sweeps/sqlite-sweep-store',
-    'core/infrastructure/sweeps/worker-variant-evaluator',
-    'core/infrastructure/workers/foreground-signal',
     'core/infrastructure/workers/worker-backtest-executor',
+    'core/infrastructure/workstation',
   ],
-  'core/application/optimize/run-sweep.test': [
+  'core/application/sweeps/run-sweep.test': [
     'core/infrastructure/sqlite/storage',
-    'core/infrastructure/sqlite/test-kit/temp-db',
     'core/infrastructure/sweeps/sqlite-sweep-store',
     'core/infrastructure/sweeps/worker-variant-evaluator',
-    'core/infrastructure/workers/test-kit/bar-fixture',
+    'core/infrastructure/test-kit/bar-fixture',
+    'core/infrastructure/test-kit/temp-db',
     'core/infrastructure/workers/worker-backtest-executor',
   ],
 };

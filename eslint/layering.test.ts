@@ -100,9 +100,9 @@ describe('layering rule', () => {
 
   it('holds tests to the same rule unless the file and the import are listed in TEST_IMPORT_EXCEPTIONS', () => {
     // Listed: an application use-case test on the real SQLite store.
-    expect(problems('core/application/handlers/handlers.test.ts', "import { openStorage } from '../../infrastructure/sqlite/storage.js';")).toEqual([]);
+    expect(problems('core/application/handlers.test.ts', "import { openStorage } from '../infrastructure/sqlite/storage.js';")).toEqual([]);
     // The same file, an import not listed for it; and an unlisted test file.
-    expect(problems('core/application/handlers/handlers.test.ts', "import { SqliteRunStore } from '../../infrastructure/runs/sqlite-run-store.js';")).toHaveLength(1);
+    expect(problems('core/application/handlers.test.ts', "import { SqliteRunStore } from '../infrastructure/runs/sqlite-run-store.js';")).toHaveLength(1);
     expect(problems('core/application/strategy/x.test.ts', "import { openStorage } from '../../infrastructure/sqlite/storage.js';")).toHaveLength(1);
     // No exemption reaches upward into hosts or the UI, nor into the domain from below.
     expect(problems('core/domain/x.test.ts', "import { a } from '../application/errors.js';")).toHaveLength(1);

@@ -1,6 +1,6 @@
 // `bws`: the workstation's command line. Each command lives in host/cli/commands/.
 import { parseArgs } from 'node:util';
-import { COMMON_OPTIONS, type Command } from './cli/command.js';
+import { COMMON_OPTIONS, type CommandSpec } from './cli/command.js';
 import { UsageError } from './cli/cli-error.js';
 import { reportError } from './cli/output.js';
 import { COMMANDS } from './cli/commands/index.js';
@@ -18,7 +18,7 @@ function helpText(): string {
   ].join('\n');
 }
 
-function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | null {
+function findCommand(argv: readonly string[]): { command: CommandSpec; rest: string[] } | null {
   // Longest match of command words first ('data import' before 'data').
   const sorted = [...COMMANDS].sort((a, b) => b.words.length - a.words.length);
   for (const command of sorted) {
@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`usage: ${command.usage}\n${command.summary}\n`);
     return 0;
   }
-  const code = await command.run({ values: parsed.values, positionals: parsed.positionals });
+  const code = await (await command.load()).run({ values: parsed.values, positionals: parsed.positionals }, command);
   return code ?? 0;
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../core/infrastructure/sqlite/test-kit/temp-db.js';
+import { tempDir } from '../core/infrastructure/test-kit/temp-db.js';
 import { desktopProblems, FETCH_ELECTRON_COMMAND, locateElectron } from './desktop-launcher.js';
 
 const root = path.resolve(fileURLToPath(import.meta.url), '../..');

@@ -18,8 +18,10 @@ const entries = (dir, out) =>
         .map((f) => ({ in: join(root, dir, f), out: join(out, f.replace(/\.ts$/, '')) }))
     : [];
 
+// The CLI is built on its own, split: `bws --help` loads only the command table, a command its own code.
+const cliEntry = join(root, 'host/cli.ts');
 const nodeEntries = [
-  ...entries('host', ''),
+  ...entries('host', '').filter((e) => e.in !== cliEntry),
   ...entries('bench', 'bench'),
   ...entries('electron/main', 'electron'),
 ].filter((e) => existsSync(e.in));
@@ -36,6 +38,7 @@ const common = {
 };
 
 await build({ ...common, entryPoints: nodeEntries, outdir: join(root, 'dist'), format: 'esm' });
+await build({ ...common, entryPoints: [{ in: cliEntry, out: 'cli' }], outdir: join(root, 'dist'), format: 'esm', splitting: true, chunkNames: 'cli-chunks/[name]-[hash]' });
 // Workers carry their JavaScript dependencies inside their bundle: in the packaged app they
 // run from app.asar.unpacked, beside only the native SQLite addon (electron-builder.yml).
 await build({

@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { monteCarloReport, VariantViews } from '../core/application/optimize/analysis.js';
+import { monteCarloReport, VariantViews } from '../core/application/sweeps/analysis.js';
 import type { AnalysisWorkerApi } from '../core/infrastructure/analysis/analysis-protocol.js';
 import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
 import { openReadOnly, type Connection } from '../core/infrastructure/sqlite/database.js';

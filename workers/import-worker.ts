@@ -3,10 +3,11 @@
 import { expose } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort } from 'node:worker_threads';
-import type { ImportProgress } from '../core/application/import-bars.js';
+import type { ImportProgress } from '../core/application/data/import-bars.js';
 import { importCsvFile } from '../core/infrastructure/csv/import-csv-file.js';
-import { importErrorData, TEST_IMPORT_EXIT_ENV, TEST_IMPORT_HOLD_ENV, type ImportWorkerApi } from '../core/infrastructure/csv/import-protocol.js';
+import { TEST_IMPORT_EXIT_ENV, TEST_IMPORT_HOLD_ENV, type ImportWorkerApi } from '../core/infrastructure/csv/import-protocol.js';
 import { TEST_FAULTS_ENV } from '../core/infrastructure/workers/backtest-protocol.js';
+import { workerErrorData } from '../core/infrastructure/workers/error-codec.js';
 import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
 import { openStorage } from '../core/infrastructure/sqlite/storage.js';
 
@@ -36,7 +37,7 @@ const api: ImportWorkerApi = {
         storage.close();
       }
     } catch (error) {
-      return { ok: false, error: importErrorData(error) };
+      return { ok: false, error: workerErrorData(error) };
     }
   },
 

@@ -25,8 +25,9 @@ import {
 } from '../core/infrastructure/sweeps/sweep-protocol.js';
 import type { WorkerMemory } from '../core/infrastructure/workers/backtest-protocol.js';
 import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
-import { BarSource } from './lib/bar-source.js';
-import { IndicatorCache } from './lib/indicator-cache.js';
+import { installErrorCodec } from '../core/infrastructure/workers/error-codec.js';
+import { BarSource } from '../core/infrastructure/sqlite/bar-source.js';
+import { IndicatorCache } from '../core/application/backtest/indicator-cache.js';
 import { foregroundPauses } from './lib/foreground.js';
 import { lowerThreadPriority } from './lib/thread-priority.js';
 
@@ -36,6 +37,7 @@ function budgetMb(name: string, fallback: number): number {
   const v = Number(process.env[name] ?? fallback);
   return (Number.isFinite(v) && v >= 0 ? v : fallback) * MB;
 }
+installErrorCodec();
 const bars = new BarSource(budgetMb(SWEEP_BAR_CACHE_MB_ENV, 256));
 // A year of minutes is 4.2 MB per indicator array; a fast x slow grid needs about
 // (fast values + slow values) of them, so the default holds ~180 before evicting.

@@ -88,8 +88,44 @@ export interface ErrorData {
   readonly details?: unknown;
 }
 
-/** Turns any thrown value into error data; unknown errors become InternalError without a stack. */
+/**
+ * The one error codec for every boundary (the dispatcher's answers, every worker's
+ * errors): typed errors travel as { type, message, details } and come back as the same
+ * class with the same details. Turns any thrown value into error data; unknown errors
+ * become InternalError without a stack.
+ */
 export function toErrorData(error: unknown): ErrorData {
-  if (error instanceof AppError) return { type: error.type, message: error.message, details: error.details };
+  if (error instanceof AppError) return { type: error.type, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
   return { type: 'InternalError', message: 'Internal error; see the log for details' };
+}
+
+function isRowError(r: unknown): r is RowError {
+  return typeof r === 'object' && r !== null && 'file' in r && typeof r.file === 'string' && 'line' in r && typeof r.line === 'number' && 'message' in r && typeof r.message === 'string';
+}
+
+function rowErrorsOf(details: unknown): RowError[] {
+  const rows = typeof details === 'object' && details !== null && 'rowErrors' in details ? details.rowErrors : undefined;
+  return Array.isArray(rows) ? rows.filter(isRowError) : [];
+}
+
+const ERROR_CLASSES: { readonly [T in AppErrorType]: (message: string, details: unknown) => AppError } = {
+  ValidationError: (message, details) => new ValidationError(message, details),
+  NotFoundError: (message, details) => new NotFoundError(message, details),
+  ConflictError: (message, details) => new ConflictError(message, details),
+  CancelledError: (message, details) => new CancelledError(message, details),
+  TimeoutError: (message, details) => new TimeoutError(message, details),
+  ImportRejectedError: (message, details) => new ImportRejectedError(message, rowErrorsOf(details)),
+  WorkerFailedError: (message, details) => new WorkerFailedError(message, details),
+  StorageError: (message, details) => new StorageError(message, details),
+  InternalError: (message, details) => new AppError('InternalError', message, details),
+};
+
+/** True for the type of an AppError. */
+export function isAppErrorType(type: unknown): type is AppErrorType {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CLASSES, type);
+}
+
+/** Rebuilds the typed error from its data: the same class, message and details as were sent. */
+export function errorFromData(data: ErrorData): AppError {
+  return ERROR_CLASSES[data.type](data.message, data.details);
 }

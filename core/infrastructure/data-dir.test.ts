@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databasePath, resolveDataDir } from './data-dir.js';
-import { tempDir } from './sqlite/test-kit/temp-db.js';
+import { tempDir } from './test-kit/temp-db.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));

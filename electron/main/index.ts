@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import { requireSupportedRuntime } from '../../host/runtime-requirements.js';
-import { openWorkstation, stderrLogger } from '../../host/workstation.js';
+import { openWorkstation, stderrLogger } from '../../core/infrastructure/workstation.js';
 import * as appProtocol from './modules/app-protocol.js';
 import type { MainContext } from './modules/context.js';
 import * as ipc from './modules/ipc.js';

@@ -83,8 +83,16 @@ describe('bws CLI', () => {
     const compared = await json<{ metrics: { name: string; values: number[] }[] }>(dir, 'runs', 'compare', result.runId, cheaper.runId);
     const fees = compared.metrics.find((m) => m.name === 'totalFees')!;
     expect(fees.values[0]).toBeGreaterThan(fees.values[1]!);
-    const shown = await json<{ id: string; hash: string }>(dir, 'runs', 'show', again.runId);
+    // What `backtest` printed (the engine's result, not read back) is what was stored.
+    const shown = await json<{ id: string; hash: string; trades: unknown[]; equityPoints: number }>(dir, 'runs', 'show', result.runId, '--out', path.join(dir, 'shown'));
     expect(shown.hash).toBe(result.hash);
+    expect(JSON.stringify(shown.trades)).toBe(JSON.stringify(result.trades));
+    expect(shown.equityPoints).toBe(2148);
+    expect(readFileSync(path.join(dir, 'shown', 'equity.csv'), 'utf8')).toBe(readFileSync(path.join(out, 'equity.csv'), 'utf8'));
+    // The runs commands call the app's handlers: their input is checked by the contract's schemas.
+    const tooMany = await bws(dir, 'runs', 'list', '--limit', '5000');
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toMatch(/ValidationError: Invalid input for runs\/list: limit/);
     await json(dir, 'runs', 'delete', again.runId);
     expect((await json<{ total: number }>(dir, 'runs', 'list')).total).toBe(2);
   });

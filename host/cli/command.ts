@@ -8,13 +8,19 @@ export interface CommandInput {
   readonly positionals: readonly string[];
 }
 
-/** One `bws` command: its words (e.g. ['data', 'import']), usage text, flags and action. */
-export interface Command {
+/** One `bws` command as the command table lists it: its words (e.g. ['data', 'import']), usage text, flags, and where its code is. */
+export interface CommandSpec {
   readonly words: readonly string[];
   readonly usage: string;
   readonly summary: string;
   readonly options: OptionSpec;
-  run(input: CommandInput): Promise<number | void>;
+  /** Loads the command's code: only the command that runs is loaded. */
+  load(): Promise<CommandCode>;
+}
+
+/** A command's code: runs it with its parsed flags; the exit code (default 0). */
+export interface CommandCode {
+  run(input: CommandInput, command: CommandSpec): Promise<number | void>;
 }
 
 /** Flags every command takes. */

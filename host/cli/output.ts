@@ -1,4 +1,3 @@
-import { SingleBar, Presets } from 'cli-progress';
 import { AppError } from '../../core/application/errors.js';
 import { UsageError } from './cli-error.js';
 import { storageWayOut } from './commands/db-way-out.js';
@@ -20,34 +19,6 @@ export function printTable(headers: readonly string[], rows: readonly (readonly 
   printLine(line(headers));
   printLine(line(widths.map((w) => '-'.repeat(w))));
   for (const r of cells) printLine(line(r));
-}
-
-export interface Progress {
-  update(done: number, total: number, detail?: string): void;
-  stop(): void;
-}
-
-/** A progress bar on a TTY's stderr; silent when stderr is not a terminal or output is JSON. */
-export function createProgress(label: string, enabled: boolean): Progress {
-  if (!enabled || !process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
-  const bar = new SingleBar(
-    { format: `${label} [{bar}] {percentage}% {detail}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
-    Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    update(done, total, detail = '') {
-      if (!started) {
-        bar.start(Math.max(total, 1), 0, { detail });
-        started = true;
-      }
-      bar.setTotal(Math.max(total, 1));
-      bar.update(done, { detail });
-    },
-    stop() {
-      if (started) bar.stop();
-    },
-  };
 }
 
 /** Writes an error to stderr (what and where, never a stack for known errors) and returns the exit code. */

@@ -8,12 +8,12 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANDLER_SCHEMAS, type HandlerName } from '../../core/application/contract/handlers.js';
-import type { JobInfo } from '../../core/application/contract/jobs.js';
+import type { JobInfo } from '../../core/application/jobs/contract.js';
 import { buildTemplate } from '../../core/domain/strategy/templates.js';
 import { listTemplates } from '../../core/domain/strategy/templates.js';
-import { writeRandomWalkCsv } from '../../core/infrastructure/csv/test-kit/random-walk-csv.js';
-import { randomWalkBars } from '../../core/infrastructure/workers/test-kit/bar-fixture.js';
-import { openWorkstation, type Workstation } from '../workstation.js';
+import { writeRandomWalkCsv } from '../../core/infrastructure/test-kit/random-walk-csv.js';
+import { randomWalkBars } from '../../core/infrastructure/test-kit/bar-fixture.js';
+import { openWorkstation, type Workstation } from '../../core/infrastructure/workstation.js';
 import { tableChecksums, tempDir } from './reliability-kit.js';
 
 /** Runs per handler and phase: about 30 handlers x 2 phases x 8 = some 500 calls. */
@@ -105,6 +105,7 @@ beforeAll(async () => {
     'runs/compare': { ids: [runId, runId] },
     'runs/equity': { id: runId, maxPoints: 100 },
     'runs/trades': { id: runId, sort: 'pnl', limit: 10 },
+    'runs/markers': { id: runId, maxPoints: 100 },
     'jobs/list': {},
     'jobs/cancel': { id: jobId },
     'system/info': {},

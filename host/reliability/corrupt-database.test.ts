@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomWalkBars } from '../../core/infrastructure/workers/test-kit/bar-fixture.js';
+import { randomWalkBars } from '../../core/infrastructure/test-kit/bar-fixture.js';
 import { openStorage } from '../../core/infrastructure/sqlite/storage.js';
 import { bws, ensureRendererBuilt, fileHash, tempDir } from './reliability-kit.js';
 

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom, writeRandomWalkCsv } from '../../core/infrastructure/csv/test-kit/random-walk-csv.js';
+import { seededRandom, writeRandomWalkCsv } from '../../core/infrastructure/test-kit/random-walk-csv.js';
 import { barsChecksum, bws, tableChecksums, cliScript, integrityCheck, tempDir } from './reliability-kit.js';
 
 const KILLS = 20;

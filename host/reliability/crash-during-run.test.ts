@@ -8,18 +8,18 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus } from '../../core/application/contract/events.js';
-import type { JobInfo } from '../../core/application/contract/jobs.js';
+import type { JobInfo } from '../../core/application/jobs/contract.js';
 import { JobRegistry } from '../../core/application/jobs/job-registry.js';
 import { smaCrossSpec } from '../../core/domain/test-kit/specs.js';
 import type { Instrument } from '../../core/domain/market/instrument.js';
-import { writeRandomWalkCsv } from '../../core/infrastructure/csv/test-kit/random-walk-csv.js';
+import { writeRandomWalkCsv } from '../../core/infrastructure/test-kit/random-walk-csv.js';
 import { SqliteJobStore } from '../../core/infrastructure/jobs/sqlite-job-store.js';
 import type { Storage } from '../../core/infrastructure/sqlite/storage.js';
 import type { TestFault } from '../../core/infrastructure/workers/backtest-protocol.js';
-import { seedStore } from '../../core/infrastructure/workers/test-kit/bar-fixture.js';
+import { seedStore } from '../../core/infrastructure/test-kit/bar-fixture.js';
 import { MARKET_DATA_DIR, marketDataFile } from '../../core/infrastructure/test-kit/market-data.js';
 import { WorkerBacktestExecutor } from '../../core/infrastructure/workers/worker-backtest-executor.js';
-import { openWorkstation } from '../workstation.js';
+import { openWorkstation } from '../../core/infrastructure/workstation.js';
 import { ensureRendererBuilt, invokeOverHttp, killHard, startServe, tempDir } from './reliability-kit.js';
 
 const BARS = 100_000;
@@ -56,7 +56,7 @@ describe('worker faults during backtest jobs', () => {
       kind: 'backtest',
       title: `Backtest ${label}`,
       run: async (context) => {
-        const handle = executor.submitDetailed({ instrumentId: instrument.id, timeframe: '1m', spec: smaCrossSpec(10, 30), ...(fault ? { fault } : {}) });
+        const handle = executor.submitDetailed({ instrument, timeframe: '1m', spec: smaCrossSpec(10, 30), ...(fault ? { fault } : {}) });
         context.onCancel(() => handle.cancel());
         const outcome = await handle.result;
         return { barCount: outcome.barCount, hash: outcome.hash };

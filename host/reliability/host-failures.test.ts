@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWorkstation, type Workstation } from '../workstation.js';
+import { openWorkstation, type Workstation } from '../../core/infrastructure/workstation.js';
 import { bws, tempDir } from './reliability-kit.js';
 
 const silent = { error: () => {}, warn: () => {} };

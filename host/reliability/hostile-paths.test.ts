@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeRandomWalkCsv } from '../../core/infrastructure/csv/test-kit/random-walk-csv.js';
+import { writeRandomWalkCsv } from '../../core/infrastructure/test-kit/random-walk-csv.js';
 import { barsChecksum, bws, ensureRendererBuilt, fileHash, invokeOverHttp, killHard, startServe, tempDir, type ServeProcess } from './reliability-kit.js';
 
 describe('hostile paths', () => {

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeRandomWalkCsv } from '../../core/infrastructure/csv/test-kit/random-walk-csv.js';
-import { openWorkstation } from '../workstation.js';
+import { writeRandomWalkCsv } from '../../core/infrastructure/test-kit/random-walk-csv.js';
+import { openWorkstation } from '../../core/infrastructure/workstation.js';
 import { barsChecksum, ensureRendererBuilt, integrityCheck, invokeOverHttp, killHard, startServe, tempDir } from './reliability-kit.js';
 
 const ROWS = 1_500_000;

@@ -4,7 +4,7 @@
 // it). Shared by the main-thread fault test and bench/reliability.ts.
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import type { Dispatcher } from '../../core/application/contract/dispatcher.js';
-import type { Workstation } from '../workstation.js';
+import type { Workstation } from '../../core/infrastructure/workstation.js';
 
 export interface StallFigures {
   /** Largest time between two ticks of a 5 ms timer, minus the 5 ms. */

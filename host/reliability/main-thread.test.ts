@@ -4,12 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_MONTE_CARLO_STEPS } from '../../core/application/contract/sweeps.js';
-import { writeRandomWalkCsv } from '../../core/infrastructure/csv/test-kit/random-walk-csv.js';
+import { MAX_MONTE_CARLO_STEPS } from '../../core/application/sweeps/contract.js';
+import { writeRandomWalkCsv } from '../../core/infrastructure/test-kit/random-walk-csv.js';
 import { SqliteSweepStore } from '../../core/infrastructure/sweeps/sqlite-sweep-store.js';
 import { objective } from '../../core/domain/optimize/objective.js';
 import { instrumentId } from '../../core/domain/market/ids.js';
-import { openWorkstation, type Workstation } from '../workstation.js';
+import { openWorkstation, type Workstation } from '../../core/infrastructure/workstation.js';
 import { call, jobDone, manyTradesRun, watchMainThread } from './main-thread-kit.js';
 import { tempDir } from './reliability-kit.js';
 

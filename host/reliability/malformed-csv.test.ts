@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, type RowError } from '../../core/application/errors.js';
 import { runImportInWorker } from '../../core/infrastructure/csv/import-runner.js';
-import { seededRandom, writeRandomWalkCsv } from '../../core/infrastructure/csv/test-kit/random-walk-csv.js';
+import { seededRandom, writeRandomWalkCsv } from '../../core/infrastructure/test-kit/random-walk-csv.js';
 import { importCsvFile } from '../../core/infrastructure/csv/import-csv-file.js';
 import { openStorage } from '../../core/infrastructure/sqlite/storage.js';
 import { integrityCheck, tableChecksums, tempDir } from './reliability-kit.js';

@@ -5,10 +5,10 @@ import { createRoot } from 'react-dom/client';
 import './app/styles.css';
 import { App } from './app/App.js';
 import { reportForegroundActivity } from './app/foreground-activity.js';
-import { warmUpAfterFirstScreen } from './app/warm-up.js';
+import { primeAfterFirstScreen } from './app/first-screen-priming.js';
 
 reportForegroundActivity();
-warmUpAfterFirstScreen();
+primeAfterFirstScreen();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

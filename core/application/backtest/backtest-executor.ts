@@ -1,23 +1,11 @@
 import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import type { BacktestResult, OpenPosition } from '../../domain/engine/types.js';
-import type { InstrumentId, JobId, StrategyId } from '../../domain/market/ids.js';
+import type { JobId, StrategyId } from '../../domain/market/ids.js';
 import type { Instrument } from '../../domain/market/instrument.js';
-import type { Timeframe } from '../../domain/market/timeframe.js';
-import type { StrategySpec } from '../../domain/strategy/spec.js';
-import type { RunExtras, RunSummary, RunWarmUp } from '../ports/run-store.js';
+import type { RunExtras, RunSummary, RunWarmUp } from '../runs/run-store.js';
+import type { BacktestRequest } from './request.js';
 
-/** One backtest to execute: which bars, which spec. Ranges are [fromTs, toTs), epoch ms UTC. */
-export interface BacktestRequest {
-  readonly instrumentId: InstrumentId;
-  readonly timeframe: Timeframe;
-  readonly fromTs?: number;
-  readonly toTs?: number;
-  readonly spec: StrategySpec;
-  /** Resolve stops/targets on 1-minute bars inside higher-timeframe bars (default true). */
-  readonly magnifier?: boolean;
-  /** Overrides the instrument's quantity step for this run (e.g. fractional shares). */
-  readonly quantityStep?: number;
-}
+export type { BacktestRequest } from './request.js';
 
 /** What an executed backtest returns: the engine's result and the data it actually read. */
 export interface BacktestOutcome {
@@ -113,6 +101,12 @@ export interface SavedBacktest {
   readonly timings: RunTimings;
   /** The engine's result was computed ahead (see `prepare`); timings.engineMs is then 0. */
   readonly computedInAdvance: boolean;
+  /**
+   * The engine's result and the run's bar times, when the run executed on the caller's
+   * thread (nothing to copy: the CLI prints its trades without reading back what it just
+   * saved). Absent when it ran in a worker.
+   */
+  readonly executed?: { readonly result: BacktestResult; readonly ts: Float64Array };
 }
 
 /** Runs backtests off the calling thread (a worker pool in the app). */

@@ -1,30 +1,11 @@
 import type { StrategyId } from '../../domain/market/ids.js';
-import type { Timeframe } from '../../domain/market/timeframe.js';
-import type { StrategySpec } from '../../domain/strategy/spec.js';
-import type { OpenPosition } from '../../domain/engine/types.js';
-import type { BacktestMetrics } from '../../domain/engine/metrics.js';
-import { NotFoundError } from '../errors.js';
-import type { BarStore } from '../ports/bar-store.js';
-import type { RunExtras, RunSummary, RunWarmUp } from '../ports/run-store.js';
-import { requireRunnableSpec } from '../strategy/strategy-service.js';
-import type { BacktestExecutor, BacktestProgress, ComputedRun, JobPriority, RunTimings } from './backtest-executor.js';
+import type { RunExtras } from '../runs/run-store.js';
+import type { BacktestExecutor, BacktestProgress, ComputedRun, JobPriority, RunRecord, SavedBacktest } from './backtest-executor.js';
+import type { BacktestRequest } from './request.js';
 
-export interface RunBacktestDeps {
-  readonly bars: Pick<BarStore, 'findInstrument'>;
-  /** Executes and saves the run (off this thread: see BacktestExecutor.submitAndSave). */
-  readonly executor: BacktestExecutor;
-}
-
-export interface RunBacktestArgs {
-  /** The spec as JSON (parsed and validated here) or an already typed spec. */
-  readonly spec: unknown;
-  readonly symbol: string;
-  readonly timeframe: Timeframe;
-  readonly fromTs?: number;
-  readonly toTs?: number;
-  readonly magnifier?: boolean;
-  /** Overrides the instrument's quantity step for this run. */
-  readonly quantityStep?: number;
+/** What a saved run records besides the request: which strategy, and context for its extras. */
+export interface RunOrigin {
+  /** The saved strategy the spec came from; null for an unsaved spec or a template. */
   readonly strategyId?: StrategyId | null;
   /** Context kept with the run (see RunRecord.extras). */
   readonly extras?: RunExtras;
@@ -42,54 +23,29 @@ export interface RunBacktestControl {
   readonly priority?: JobPriority;
 }
 
-export interface BacktestRunResult {
-  readonly run: RunSummary;
-  readonly runId: RunSummary['id'];
-  readonly hash: string;
-  readonly metrics: BacktestMetrics;
-  readonly openPosition: OpenPosition | null;
-  /** Bars of the run (the equity curve's length). */
-  readonly barCount: number;
-  /** Stored bars before the range the indicators warmed up on, of those the spec needs (see RunWarmUp). */
-  readonly warmUp: RunWarmUp;
-  readonly timings: RunTimings;
-  /** The engine's result was computed ahead (BacktestExecutor.prepare). */
-  readonly computedInAdvance: boolean;
-}
-
 /**
- * Runs a backtest and persists it: validates the spec (errors and unaccepted warnings
- * block with a ValidationError listing them), resolves the instrument, and has the
- * executor (a worker pool) run it and save the run with its hash, metrics, trades and
- * equity. Trades and equity stay in the store; read them with the run store.
+ * Runs a checked backtest request and persists it: the executor (a worker of the pool,
+ * or this thread) executes it and saves the run with its hash, metrics, trades, markers
+ * and equity (core/application/backtest/execute-run.ts). Trades and equity stay in the
+ * store; read them with the run store.
  */
-export async function runBacktest(deps: RunBacktestDeps, args: RunBacktestArgs, control: RunBacktestControl = {}): Promise<BacktestRunResult> {
-  const spec: StrategySpec = requireRunnableSpec(args.spec, args.timeframe);
-  const instrument = deps.bars.findInstrument(args.symbol);
-  if (!instrument) throw new NotFoundError(`No instrument with symbol "${args.symbol}"; import its bars first`);
-  const job = deps.executor.submitAndSave(
-    {
-      instrumentId: instrument.id,
-      timeframe: args.timeframe,
-      spec,
-      ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
-      ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
-      ...(args.magnifier === undefined ? {} : { magnifier: args.magnifier }),
-      ...(args.quantityStep === undefined ? {} : { quantityStep: args.quantityStep }),
-    },
-    { name: spec.name, strategyId: args.strategyId ?? null, fromTs: args.fromTs ?? null, toTs: args.toTs ?? null, ...(args.extras ? { extras: args.extras } : {}) },
-    {
-      ...(control.progress ? { onProgress: (p: BacktestProgress) => control.progress?.(p) } : {}),
-      ...(control.computed ? { onComputed: (run: ComputedRun) => control.computed?.(run) } : {}),
-      ...(control.timeoutMs === undefined ? {} : { timeoutMs: control.timeoutMs }),
-      ...(control.priority === undefined ? {} : { priority: control.priority }),
-    },
-  );
+export async function runBacktest(executor: BacktestExecutor, request: BacktestRequest, origin: RunOrigin = {}, control: RunBacktestControl = {}): Promise<SavedBacktest> {
+  const record: RunRecord = {
+    name: request.spec.name,
+    strategyId: origin.strategyId ?? null,
+    fromTs: request.fromTs ?? null,
+    toTs: request.toTs ?? null,
+    ...(origin.extras ? { extras: origin.extras } : {}),
+  };
+  const job = executor.submitAndSave(request, record, {
+    ...(control.progress ? { onProgress: (p: BacktestProgress) => control.progress?.(p) } : {}),
+    ...(control.computed ? { onComputed: (run: ComputedRun) => control.computed?.(run) } : {}),
+    ...(control.timeoutMs === undefined ? {} : { timeoutMs: control.timeoutMs }),
+    ...(control.priority === undefined ? {} : { priority: control.priority }),
+  });
   const unsubscribe = control.onCancel?.(() => job.cancel());
   try {
-    const saved = await job.result;
-    const { run, metrics, openPosition, barCount, warmUp, timings, computedInAdvance } = saved;
-    return { run, runId: run.id, hash: run.hash, metrics, openPosition, barCount, warmUp, timings, computedInAdvance };
+    return await job.result;
   } finally {
     unsubscribe?.();
   }

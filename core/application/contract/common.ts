@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from '../../domain/market/timeframe.js';
 import { MAX_STRATEGY_NAME_LENGTH } from '../../domain/strategy/limits.js';
+import type { StrategySpec } from '../../domain/strategy/spec.js';
 
 /**
  * Building blocks of the input schemas. Every bound is explicit: a payload from the UI
@@ -33,6 +34,9 @@ export const maxPointsSchema = z.number().int().min(2).max(MAX_CHART_POINTS);
 export const sortOrderSchema = z.enum(['asc', 'desc']);
 /** A JSON object whose content a use case validates itself (a strategy spec, a draft). */
 export const jsonObjectSchema = z.record(z.string(), z.unknown());
+/** A strategy spec as a call carries it: a typed spec, or any JSON object; the use case validates it. */
+export type SpecInput = StrategySpec | Readonly<Record<string, unknown>>;
+export const specInputSchema: z.ZodType<SpecInput> = jsonObjectSchema;
 /** Calls that take no input accept `undefined` or an empty object, nothing else. */
 export const noArgsSchema = z.union([z.undefined(), z.strictObject({})]);
 export type NoArgs = z.infer<typeof noArgsSchema>;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { AppError, NotFoundError, toErrorData, ValidationError } from '../errors.js';
 import { type AllHandlers, HANDLER_SCHEMAS, type HandlerName, type InvokeResult, isHandlerName } from './handlers.js';
-import { LatencyRecorder } from './latency.js';
+import { LatencyRecorder } from '../system/latency.js';
 
 /** Raised for a call name no handler is registered under. */
 export class UnknownHandlerError extends NotFoundError {

@@ -1,5 +1,5 @@
-import type { JobInfo } from './jobs.js';
-import type { SweepCounts, SweepVariantRow } from './sweeps.js';
+import type { JobInfo } from '../jobs/contract.js';
+import type { SweepCounts, SweepVariantRow } from '../sweeps/contract.js';
 
 /**
  * Pushes from the core to the UI, event name to payload. Transports forward every

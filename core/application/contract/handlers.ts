@@ -1,13 +1,13 @@
 import type { z } from 'zod';
 import type { ErrorData } from '../errors.js';
-import { backtestSchemas, type BacktestHandlers } from './backtest.js';
-import { dataSchemas, type DataHandlers } from './data.js';
+import { backtestSchemas, type BacktestHandlers } from '../backtest/contract.js';
+import { dataSchemas, type DataHandlers } from '../data/contract.js';
 import { dialogSchemas, type DialogHandlers } from './dialog.js';
-import { jobSchemas, type JobHandlers } from './jobs.js';
-import { runSchemas, type RunHandlers } from './runs.js';
-import { strategySchemas, type StrategyHandlers } from './strategies.js';
-import { sweepSchemas, type SweepHandlers } from './sweeps.js';
-import { systemSchemas, type SystemHandlers } from './system.js';
+import { jobSchemas, type JobHandlers } from '../jobs/contract.js';
+import { runSchemas, type RunHandlers } from '../runs/contract.js';
+import { strategySchemas, type StrategyHandlers } from '../strategies/contract.js';
+import { sweepSchemas, type SweepHandlers } from '../sweeps/contract.js';
+import { systemSchemas, type SystemHandlers } from '../system/contract.js';
 
 /** Every call the UI can make on every transport. */
 export type Handlers = DataHandlers & StrategyHandlers & BacktestHandlers & RunHandlers & JobHandlers & SystemHandlers & SweepHandlers;

@@ -1,7 +1,7 @@
 import { jobId as toJobId, type JobId } from '../../domain/market/ids.js';
 import type { Logger } from '../contract/dispatcher.js';
 import type { EventSink } from '../contract/events.js';
-import { FINAL_JOB_STATUSES, type JobInfo, type JobKind, type JobProgress, type JobStatus } from '../contract/jobs.js';
+import { FINAL_JOB_STATUSES, type JobInfo, type JobKind, type JobProgress, type JobStatus } from './contract.js';
 import { AppError, CancelledError, NotFoundError, toErrorData } from '../errors.js';
 import type { JobStore } from './job-store.js';
 

@@ -1,5 +1,5 @@
 import type { JobId } from '../../domain/market/ids.js';
-import type { JobInfo } from '../contract/jobs.js';
+import type { JobInfo } from './contract.js';
 
 /** Persists jobs so that the history survives a restart and a killed app's jobs are known. */
 export interface JobStore {

@@ -18,7 +18,8 @@ export interface Constraint {
 export function parseConstraint(text: string): Constraint {
   const match = /^\s*(.+?)\s*(<=|>=|<|>)\s*(.+?)\s*$/.exec(text);
   if (!match) throw new DomainError(`Constraint "${text}": expected A<B, A<=B, A>B or A>=B (B a parameter or a number)`);
-  const [, left, operator, rightText] = match as unknown as [string, string, ConstraintOperator, string];
+  const [, left = '', operatorText, rightText = ''] = match;
+  const operator = CONSTRAINT_OPERATORS.find((o) => o === operatorText)!; // the pattern allows only these
   const asNumber = Number(rightText);
   const right = rightText !== '' && Number.isFinite(asNumber) ? asNumber : rightText;
   return { left, operator, right };

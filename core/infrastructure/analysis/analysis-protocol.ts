@@ -1,5 +1,5 @@
 import type { Page } from '../../application/contract/common.js';
-import type { MonteCarloReport, MonteCarloRunArgs, SweepHeatmap, SweepHeatmapArgs, SweepVariantRow, SweepVariantsArgs } from '../../application/contract/sweeps.js';
+import type { MonteCarloReport, MonteCarloRunArgs, SweepHeatmap, SweepHeatmapArgs, SweepVariantRow, SweepVariantsArgs } from '../../application/sweeps/contract.js';
 
 /**
  * What workers/analysis-worker.ts exposes over comlink. Each call names the database (the

@@ -1,4 +1,4 @@
-import type { AnalysisRunner } from '../../application/optimize/analysis.js';
+import type { AnalysisRunner } from '../../application/sweeps/analysis.js';
 import { WorkerPool, type PoolStats } from '../workers/worker-pool.js';
 import { workerScriptPath } from '../workers/worker-script.js';
 import type { AnalysisWorkerApi } from './analysis-protocol.js';

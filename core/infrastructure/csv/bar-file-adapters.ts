@@ -1,5 +1,5 @@
-import type { BarExporter, BarImporter } from '../../application/handlers/handler-deps.js';
-import type { BarStore } from '../../application/ports/bar-store.js';
+import type { BarExporter, BarImporter } from '../../application/data/bar-files.js';
+import type { BarStore } from '../../application/data/bar-store.js';
 import { exportBarsCsv } from './export-csv.js';
 import { runImportInWorker } from './import-runner.js';
 

@@ -1,4 +1,4 @@
-import type { BarRowSource, ParsedBarBatch } from '../../application/import-bars.js';
+import type { BarRowSource, ParsedBarBatch } from '../../application/data/import-bars.js';
 import { ImportRejectedError, type RowError } from '../../application/errors.js';
 import { detectDelimiter, OPEN_QUOTE, splitRecord } from './fields.js';
 import { detectLayout, type CsvLayout } from './layout.js';

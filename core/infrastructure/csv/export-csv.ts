@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { AppError, ConflictError, NotFoundError, StorageError, ValidationError } from '../../application/errors.js';
-import type { BarStore } from '../../application/ports/bar-store.js';
+import type { BarStore } from '../../application/data/bar-store.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 
 export interface ExportBarsRange {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { importBars, type ImportBarsOptions, type ImportControl, type ImportReport } from '../../application/import-bars.js';
-import type { BarStore } from '../../application/ports/bar-store.js';
+import { importBars, type ImportBarsOptions, type ImportControl, type ImportReport } from '../../application/data/import-bars.js';
+import type { BarStore } from '../../application/data/bar-store.js';
 import { CsvBarSource } from './csv-bar-source.js';
 
 /** Imports a CSV file into `store` in the calling thread (the worker calls this; so do tests and the bench). */

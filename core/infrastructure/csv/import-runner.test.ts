@@ -5,11 +5,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError, ImportRejectedError, WorkerFailedError } from '../../application/errors.js';
-import type { ImportProgress } from '../../application/import-bars.js';
+import type { ImportProgress } from '../../application/data/import-bars.js';
 import { openStorage } from '../sqlite/storage.js';
 import { importCsvFile } from './import-csv-file.js';
 import { runImportInWorker } from './import-runner.js';
-import { writeRandomWalkCsv } from './test-kit/random-walk-csv.js';
+import { writeRandomWalkCsv } from '../test-kit/random-walk-csv.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const workerScript = path.join(root, 'dist/workers/import-worker.js');

@@ -2,11 +2,11 @@ import { proxy, releaseProxy, wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { CancelledError, WorkerFailedError } from '../../application/errors.js';
-import type { ImportBarsOptions, ImportProgress, ImportReport } from '../../application/import-bars.js';
+import { CancelledError, errorFromData, WorkerFailedError } from '../../application/errors.js';
+import type { ImportBarsOptions, ImportProgress, ImportReport } from '../../application/data/import-bars.js';
 import { createCancelFlag, requestCancel } from '../workers/cancel-flag.js';
 import { workerScriptPath } from '../workers/worker-script.js';
-import { importErrorFromData, type ImportOutcome, type ImportWorkerApi } from './import-protocol.js';
+import type { ImportOutcome, ImportWorkerApi } from './import-protocol.js';
 
 export interface ImportRunControl {
   /** Called at most 10 times a second while the worker reads the file. */
@@ -45,8 +45,9 @@ export async function runImportInWorker(dbFile: string, options: ImportBarsOptio
   try {
     const outcome: ImportOutcome = await Promise.race([api.importCsv(dbFile, options, flag, onProgress ? proxy(onProgress) : undefined, tag), died]);
     if (outcome.ok) return outcome.report;
-    throw importErrorFromData(outcome.error);
+    throw errorFromData(outcome.error);
   } catch (error) {
+    // The worker died (or failed unexpectedly): what it staged is dropped from a fresh one.
     if (error instanceof WorkerFailedError) await discardStaged(script, dbFile, tag);
     throw error;
   } finally {

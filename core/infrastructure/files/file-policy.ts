@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FileAccess } from '../../application/handlers/handler-deps.js';
+import type { FileAccess } from '../../application/data/bar-files.js';
 import { NotFoundError, ValidationError } from '../../application/errors.js';
 import { DATABASE_FILE } from '../data-dir.js';
 import { isSystemPath, notAFile } from './regular-file.js';

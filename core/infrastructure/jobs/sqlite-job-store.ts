@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { JobId } from '../../domain/market/ids.js';
-import type { JobInfo, JobKind, JobStatus } from '../../application/contract/jobs.js';
+import type { JobInfo, JobKind, JobStatus } from '../../application/jobs/contract.js';
 import type { ErrorData } from '../../application/errors.js';
 import type { JobStore } from '../../application/jobs/job-store.js';
 import type { Connection } from '../sqlite/database.js';

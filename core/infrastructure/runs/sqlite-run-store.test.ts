@@ -1,15 +1,14 @@
 import path from 'node:path';
-import { deflateRawSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compareRuns, deleteRun, getRun, listRuns } from '../../application/backtest/runs.js';
-import { drawdownPct } from '../../application/handlers/downsample.js';
-import { EQUITY_OVERVIEW_POINTS, type NewRun } from '../../application/ports/run-store.js';
+import { drawdownPct } from '../../application/charts/downsample.js';
+import { EQUITY_OVERVIEW_POINTS, type NewRun } from '../../application/runs/run-store.js';
 import { instrumentId, runId, strategyId } from '../../domain/market/ids.js';
+import { markerOf, metricsOf, tradeOf } from '../../domain/test-kit/fills.js';
 import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
-import { tempDir } from '../sqlite/test-kit/temp-db.js';
+import { tempDir } from '../test-kit/temp-db.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
-import { TRADE_PAGE_SIZE } from './trade-columns.js';
+import { TRADE_PAGE_SIZE } from './fill-pages.js';
 
 let dir: ReturnType<typeof tempDir>;
 let storage: Storage;
@@ -41,11 +40,9 @@ function newRun(finalEquity: number, points = 1000): NewRun {
     barCount: points,
     engineVersion: '1.0.0',
     hash: 'abcdef0123456789',
-    metrics: { finalEquity, sharpe: null, tradeCount: 2 },
-    trades: [
-      { side: 'long', entryTs: 1, exitTs: 2, pnl: 5.5 },
-      { side: 'long', entryTs: 3, exitTs: 4, pnl: -1.25 },
-    ],
+    metrics: metricsOf({ finalEquity, sharpe: null, tradeCount: 2 }),
+    trades: [tradeOf({ entryTs: 1, exitTs: 2, pnl: 5.5 }), tradeOf({ entryTs: 3, exitTs: 4, pnl: -1.25, exitReason: 'stopLoss' })],
+    markers: [markerOf({ ts: 1 }), markerOf({ ts: 2, kind: 'exitLong' }), markerOf({ ts: 3 }), markerOf({ ts: 4, kind: 'exitLong', fill: 'intrabar' })],
     equity: { ts, equity },
     status: 'completed',
     extras: { openPosition: null },
@@ -109,10 +106,12 @@ describe('SqliteRunStore', () => {
   it('round-trips a run: spec, metrics, trades and the full equity curve bit for bit', () => {
     const input = newRun(10_100);
     const saved = store.save(input);
-    const got = getRun(store, saved.id);
+    const got = store.get(saved.id)!;
     expect(got.spec).toEqual(input.spec);
     expect(got.metrics).toEqual(input.metrics);
     expect(got.trades).toEqual(input.trades);
+    expect(store.readMarkers(saved.id)).toEqual(input.markers);
+    expect(store.readMarkers(runId('missing'))).toBeNull();
     expect(got.tradeCount).toBe(2);
     expect(got.extras).toEqual({ openPosition: null });
     expect(Buffer.from(got.equity.equity.buffer).equals(Buffer.from(input.equity.equity.buffer))).toBe(true);
@@ -122,11 +121,11 @@ describe('SqliteRunStore', () => {
   it('lists newest first with paging and a strategy filter', () => {
     const ids = [1, 2, 3, 4, 5].map((k) => store.save({ ...newRun(k), strategyId: k % 2 ? strategyId('s-odd') : null }).id);
     expect([...ids].sort()).toEqual(ids); // ids are time-ordered
-    const page1 = listRuns(store, { limit: 2 });
+    const page1 = store.list({ limit: 2 });
     expect(page1.total).toBe(5);
     expect(page1.runs.map((r) => r.id)).toEqual([ids[4], ids[3]]);
-    expect(listRuns(store, { limit: 2, offset: 4 }).runs.map((r) => r.id)).toEqual([ids[0]]);
-    const odd = listRuns(store, { strategyId: strategyId('s-odd') });
+    expect(store.list({ limit: 2, offset: 4 }).runs.map((r) => r.id)).toEqual([ids[0]]);
+    const odd = store.list({ strategyId: strategyId('s-odd') });
     expect(odd.total).toBe(3);
     expect(odd.runs.map((r) => r.id)).toEqual([ids[4], ids[2], ids[0]]);
   });
@@ -134,11 +133,11 @@ describe('SqliteRunStore', () => {
   it('lists the runs of one content hash (reruns of identical inputs), alone or with the strategy filter', () => {
     const hashes = ['a'.repeat(64), 'b'.repeat(64), 'a'.repeat(64)];
     const ids = hashes.map((hash, k) => store.save({ ...newRun(k), hash, strategyId: k === 2 ? strategyId('s') : null }).id);
-    const same = listRuns(store, { hash: 'a'.repeat(64) });
+    const same = store.list({ hash: 'a'.repeat(64) });
     expect(same.total).toBe(2);
     expect(same.runs.map((r) => r.id)).toEqual([ids[2], ids[0]]);
-    expect(listRuns(store, { hash: 'a'.repeat(64), strategyId: strategyId('s') }).runs.map((r) => r.id)).toEqual([ids[2]]);
-    expect(listRuns(store, { hash: 'c'.repeat(64) }).total).toBe(0);
+    expect(store.list({ hash: 'a'.repeat(64), strategyId: strategyId('s') }).runs.map((r) => r.id)).toEqual([ids[2]]);
+    expect(store.list({ hash: 'c'.repeat(64) }).total).toBe(0);
   });
 
   it("lists a sweep variant's parameters with its run (ten variants of one sweep are told apart), and nothing else of the extras", () => {
@@ -147,65 +146,52 @@ describe('SqliteRunStore', () => {
     const a = store.save({ ...newRun(2), extras: { openPosition: { side: 'long', entryTs: 0, entryBar: 0, entryPrice: 1, quantity: 1, markPrice: 1, unrealizedPnl: 0, fees: 0, barsHeld: 1 }, sweepVariant: variant(3, 10) } });
     const b = store.save({ ...newRun(3), extras: { sweepVariant: variant(4, 20) } });
     expect(b.sweepVariant).toEqual(variant(4, 20)); // what save answers agrees with the list
-    const listed = new Map(listRuns(store).runs.map((r) => [r.id, r]));
+    const listed = new Map(store.list().runs.map((r) => [r.id, r]));
     expect(listed.get(a.id)!.sweepVariant).toEqual(variant(3, 10));
     expect(listed.get(b.id)!.sweepVariant).toEqual(variant(4, 20));
     expect(listed.get(plain.id)).not.toHaveProperty('sweepVariant');
     expect(listed.get(a.id)).not.toHaveProperty('extras');
     expect(store.getHeader(a.id)!.sweepVariant).toEqual(variant(3, 10));
-    // Compare's runs come from the headers: they carry it too.
-    expect(compareRuns(store, [a.id, plain.id]).runs.map((r) => r.sweepVariant?.params)).toEqual([{ fast: 10, slow: 50 }, undefined]);
     // A run whose extras are damaged, or whose variant is not what a sweep writes, still lists.
     storage.writer.prepare("UPDATE runs SET extras_json = '{not json' WHERE id = ?").run(a.id);
     storage.writer.prepare(`UPDATE runs SET extras_json = '{"sweepVariant":"fast=20"}' WHERE id = ?`).run(b.id);
-    const again = listRuns(store).runs;
+    const again = store.list().runs;
     expect(again).toHaveLength(3);
     expect(again.map((r) => r.sweepVariant)).toEqual([undefined, undefined, undefined]);
   });
 
   it('deletes a run with its trades and equity', () => {
     const { id } = store.save(newRun(1));
-    deleteRun(store, id);
+    expect(store.delete(id)).toBe(true);
     expect(store.get(id)).toBeNull();
-    expect(() => deleteRun(store, id)).toThrow(/No run/);
+    expect(store.delete(id)).toBe(false);
     const left = storage.writer
-      .prepare('SELECT (SELECT count(*) FROM run_trades) + (SELECT count(*) FROM run_trade_pages) + (SELECT count(*) FROM run_equity) AS n')
+      .prepare('SELECT (SELECT count(*) FROM run_trades) + (SELECT count(*) FROM run_trade_pages) + (SELECT count(*) FROM run_equity) + (SELECT count(*) FROM run_markers) AS n')
       .get() as { n: number };
     expect(left.n).toBe(0);
   });
 
-  it('compares runs: metrics side by side and both equity curves', () => {
-    const a = store.save(newRun(10_100));
-    const b = store.save(newRun(9_900, 500));
-    const c = compareRuns(store, [a.id, b.id]);
-    expect(c.runs.map((r) => r.id)).toEqual([a.id, b.id]);
-    expect(c.metrics.find((m) => m.name === 'finalEquity')?.values).toEqual([10_100, 9_900]);
-    expect(c.metrics.find((m) => m.name === 'sharpe')?.values).toEqual([null, null]);
-    expect(c.equity.map((e) => e.equity.length)).toEqual([1000, 500]);
-    expect(() => compareRuns(store, [a.id])).toThrow(/2 to 4/);
-    expect(() => compareRuns(store, [a.id, runId('missing')])).toThrow(/No run/);
-  });
-
-  /** Engine-shaped trades: more than two pages, entry times rising, pnl up and down. */
+  /** Trades over more than two pages, entry times rising, pnl up and down. */
   function manyTrades(n: number) {
-    return Array.from({ length: n }, (_, i) => ({
-      side: i % 3 === 0 ? 'short' : 'long',
-      entryTs: 1_700_000_000_000 + i * 120_000,
-      exitTs: 1_700_000_060_000 + i * 120_000,
-      entryBar: 2 * i,
-      entryPrice: 100 + Math.sin(i) * 3,
-      quantity: 1,
-      pnl: Math.sin(i * 7) * 10,
-      barsHeld: 1,
-      exitReason: i % 5 === 0 ? 'stopLoss' : 'signal',
-    }));
+    return Array.from({ length: n }, (_, i) =>
+      tradeOf({
+        side: i % 3 === 0 ? 'short' : 'long',
+        entryTs: 1_700_000_000_000 + i * 120_000,
+        exitTs: 1_700_000_060_000 + i * 120_000,
+        entryBar: 2 * i,
+        exitBar: 2 * i + 1,
+        entryPrice: 100 + Math.sin(i) * 3,
+        pnl: Math.sin(i * 7) * 10,
+        exitReason: i % 5 === 0 ? 'stopLoss' : 'signal',
+      }),
+    );
   }
 
-  it('stores trades as columnar pages: reads a slice across a page edge, picked trades and one field', () => {
+  it('stores trades as fixed columnar pages: reads a slice across a page edge, picked trades and one field', () => {
     const n = 2 * TRADE_PAGE_SIZE + 123;
     const trades = manyTrades(n);
     const { id } = store.save({ ...newRun(1), trades });
-    expect(store.getHeader(id)).toMatchObject({ tradeCount: n, ascendingTradeFields: expect.arrayContaining(['entryTs', 'exitTs', 'entryBar']) });
+    expect(store.getHeader(id)).toMatchObject({ tradeCount: n, ascendingTradeFields: expect.arrayContaining(['entryTs', 'exitTs', 'entryBar', 'exitBar']) });
     expect(store.getHeader(id)?.ascendingTradeFields).not.toContain('pnl');
     const pages = storage.writer.prepare('SELECT count(*) AS n FROM run_trade_pages WHERE run_id = ?').get(id) as { n: number };
     expect(pages.n).toBe(3 * Object.keys(trades[0]!).length);
@@ -214,30 +200,14 @@ describe('SqliteRunStore', () => {
     expect(store.readTradesAt(id, [n - 1, 0, TRADE_PAGE_SIZE])).toEqual([trades[n - 1], trades[0], trades[TRADE_PAGE_SIZE]]);
     expect(() => store.readTradesAt(id, [n])).toThrow(/No trade/);
     expect([...store.readTradeField(id, 'pnl')]).toEqual(trades.map((t) => t.pnl));
-    expect(store.readTradeField(id, 'side').every(Number.isNaN)).toBe(true);
-    expect(getRun(store, id).trades).toEqual(trades);
+    expect(store.get(id)!.trades).toEqual(trades);
   });
 
-  it('keeps trades that do not fit columns (mixed shapes) as JSON, readable the same way', () => {
-    const trades = [{ side: 'long', pnl: 1, note: 'x' }, { side: 'long', pnl: null, note: 'y' }, { side: 'short', pnl: 2 }];
-    const { id } = store.save({ ...newRun(1), trades });
-    expect(getRun(store, id).trades).toEqual(trades);
-    expect(store.readTrades(id, 1, 2)).toEqual(trades.slice(1));
-    expect([...store.readTradeField(id, 'pnl')]).toEqual([1, Number.NaN, 2]);
-  });
-
-  it('reads runs saved before the columnar pages (one deflated JSON array)', () => {
-    const trades = manyTrades(300);
-    const { id } = store.save({ ...newRun(1), trades: [] });
-    // What the previous version wrote for this run.
-    storage.writer.prepare('DELETE FROM run_trade_pages WHERE run_id = ?').run(id);
-    storage.writer
-      .prepare("UPDATE run_trades SET encoding = 'json+deflate-raw', trades = ? WHERE run_id = ?")
-      .run(deflateRawSync(JSON.stringify(trades)), id);
-    storage.writer.prepare('UPDATE runs SET trade_count = ? WHERE id = ?').run(trades.length, id);
-    expect(store.readTrades(id, 10, 3)).toEqual(trades.slice(10, 13));
-    expect(store.readTradesAt(id, [299, 5])).toEqual([trades[299], trades[5]]);
-    expect(store.readTradeField(id, 'entryTs')[7]).toBe(trades[7]!.entryTs);
-    expect(getRun(store, id).trades).toEqual(trades);
+  it('reports trade pages it cannot read as a StorageError naming the run and page', () => {
+    const { id } = store.save({ ...newRun(1), trades: manyTrades(10) });
+    storage.writer.prepare("DELETE FROM run_trade_pages WHERE run_id = ? AND field = 'fees'").run(id);
+    expect(() => store.readTrades(id, 0, 5)).toThrow(new RegExp(`Run ${id}, trade page 0: 1 trade fields are missing`));
+    storage.writer.prepare("UPDATE run_trades SET encoding = 'zstd' WHERE run_id = ?").run(id);
+    expect(() => store.readTrades(id, 0, 5)).toThrow(/stores its trades as "zstd", which this version cannot read/);
   });
 });

@@ -1,4 +1,3 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { StorageError, ValidationError } from '../../application/errors.js';
 import type {
@@ -8,31 +7,29 @@ import type {
   NewRun,
   RunDetail,
   RunExtras,
-  RunMetrics,
   RunHeader,
   RunPage,
   RunStore,
   RunSummary,
   RunSweepVariant,
-  RunTrade,
-} from '../../application/ports/run-store.js';
+  TradeNumberField,
+} from '../../application/runs/run-store.js';
+import type { Marker, Trade } from '../../domain/engine/types.js';
 import { instrumentId, runId, strategyId, type RunId } from '../../domain/market/ids.js';
 import { parseTimeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
-import { equityOverview } from '../../application/handlers/downsample.js';
+import { equityOverview } from '../../application/charts/downsample.js';
 import { newRunId } from './run-id.js';
-import { encodeTradeColumns, pageValues, tradesFromPages, type TradeLayout } from './trade-columns.js';
+import { markerAt, packMarkers, packTrades, tradeAt, type FillColumns } from './fill-columns.js';
+import { FILLS_ENCODING, markerColumns, numberPage, pageColumns, type TradePages, writeFills } from './fill-pages.js';
+import { metricsFromJson } from './metrics-json.js';
 import { decodeTsSteps, encodeTsSteps } from './ts-steps.js';
 
-/** Runs saved before the columnar pages (and trades that do not fit columns): one deflated JSON array. */
-const JSON_ENCODING = 'json+deflate-raw';
-/** Trades in run_trade_pages; run_trades holds the layout as JSON. */
-const COLUMNS_ENCODING = 'columns-v1';
 /** Equity times: one float64 per point, or runs of equal steps (ts-steps.ts). */
 const F64_ENCODING = 'f64';
 const STEPS_ENCODING = 'steps-v1';
 const DEFAULT_LIMIT = 50;
-/** Decoded trade pages kept (each ~1.7 MB for 16,384 engine trades): a sorted order of a 175,000-trade run touches all 11. */
+/** Decoded trade pages kept (each ~1.5 MB for 16,384 trades): a sorted order of a 175,000-trade run touches all 11. */
 const PAGE_CACHE_PAGES = 12;
 const MAX_LIMIT = 1000;
 
@@ -106,10 +103,8 @@ export class SqliteRunStore implements RunStore {
       status: run.status,
       extras_json: JSON.stringify(run.extras ?? {}),
     };
-    // Columns cost a typed-array copy per field; the JSON fallback (mixed shapes) costs
-    // stringify + deflate of every trade, ~10x more, on the main process.
-    const columns = encodeTradeColumns(run.trades);
-    const trades = columns ? Buffer.from(JSON.stringify(columns.layout)) : deflateRawSync(JSON.stringify(run.trades), { level: 1 });
+    const trades = packTrades(run.trades);
+    const markers = packMarkers(run.markers);
     const steps = encodeTsSteps(run.equity.ts);
     const overview = equityOverview(run.equity);
     this.writer.transaction(() => {
@@ -121,11 +116,7 @@ export class SqliteRunStore implements RunStore {
              @engine_version, @hash, @metrics_json, @trade_count, @status, @extras_json)`,
         )
         .run(row);
-      this.writer.prepare('INSERT INTO run_trades (run_id, encoding, trades) VALUES (?, ?, ?)').run(id, columns ? COLUMNS_ENCODING : JSON_ENCODING, trades);
-      if (columns) {
-        const insert = this.writer.prepare('INSERT INTO run_trade_pages (run_id, field, page, data) VALUES (?, ?, ?, ?)');
-        for (const page of columns.pages) insert.run(id, page.field, page.page, page.data);
-      }
+      writeFills(this.writer, id, trades, markers);
       this.writer
         .prepare('INSERT INTO run_equity (run_id, point_count, ts_encoding, ts, equity, overview, overview_count) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(
@@ -179,8 +170,9 @@ export class SqliteRunStore implements RunStore {
     return db.transaction((): RunHeader | null => {
       const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
       if (!row) return null;
-      const trades = this.tradeSource(db, id);
-      const ascending = trades.kind === 'columns' ? trades.layout.fields.filter((f) => f.ascending).map((f) => f.name) : [];
+      const tradesRow = db.prepare('SELECT encoding, trades FROM run_trades WHERE run_id = ?').get(id) as { encoding: string; trades: Buffer } | undefined;
+      // A run whose trades this version cannot read still opens: reading its trades says why.
+      const ascending = tradesRow?.encoding === FILLS_ENCODING ? (JSON.parse(tradesRow.trades.toString('utf8')) as TradePages).ascending : [];
       const extras = JSON.parse(row.extras_json) as RunExtras;
       return {
         ...toSummary(row, extras.sweepVariant),
@@ -208,94 +200,110 @@ export class SqliteRunStore implements RunStore {
     return { ts: all.subarray(0, count), equity: all.subarray(count, 2 * count), drawdown: all.subarray(2 * count), sourcePoints: row.point_count };
   }
 
-  readTrades(id: RunId, offset: number, limit: number): readonly RunTrade[] {
+  readTrades(id: RunId, offset: number, limit: number): readonly Trade[] {
     const db = this.reader();
-    return db.transaction((): readonly RunTrade[] => {
-      const source = this.tradeSource(db, id);
+    return db.transaction((): readonly Trade[] => {
+      const layout = this.tradePages(db, id);
       const start = Math.max(0, Math.trunc(offset));
-      if (source.kind === 'json') return source.trades.slice(start, start + Math.max(0, limit));
-      const end = Math.min(source.layout.count, start + Math.max(0, Math.trunc(limit)));
+      const end = Math.min(layout.count, start + Math.max(0, Math.trunc(limit)));
       if (end <= start) return [];
       const positions = new Uint32Array(end - start);
       for (let i = 0; i < positions.length; i++) positions[i] = start + i;
-      return this.columnTrades(db, id, source.layout, positions);
+      return this.tradesAt(db, id, layout, positions);
     })();
   }
 
-  readTradesAt(id: RunId, indices: ArrayLike<number>): readonly RunTrade[] {
+  readTradesAt(id: RunId, indices: ArrayLike<number>): readonly Trade[] {
     const db = this.reader();
-    return db.transaction((): readonly RunTrade[] => {
-      const source = this.tradeSource(db, id);
-      const count = source.kind === 'json' ? source.trades.length : source.layout.count;
+    return db.transaction((): readonly Trade[] => {
+      const layout = this.tradePages(db, id);
       for (let k = 0; k < indices.length; k++) {
         const i = indices[k]!;
-        if (!(Number.isInteger(i) && i >= 0 && i < count)) throw new ValidationError(`No trade ${i} in run ${id} (${count} trades)`);
+        if (!(Number.isInteger(i) && i >= 0 && i < layout.count)) throw new ValidationError(`No trade ${i} in run ${id} (${layout.count} trades)`);
       }
-      if (source.kind === 'json') return Array.from(indices, (i) => source.trades[i]!);
-      return this.columnTrades(db, id, source.layout, indices);
+      return this.tradesAt(db, id, layout, indices);
     })();
   }
 
-  readTradeField(id: RunId, field: string): Float64Array {
+  readTradeField(id: RunId, field: TradeNumberField): Float64Array {
     const db = this.reader();
     return db.transaction((): Float64Array => {
-      const source = this.tradeSource(db, id);
-      if (source.kind === 'json') return Float64Array.from(source.trades, (t) => (typeof t[field] === 'number' ? (t[field] as number) : Number.NaN));
-      const out = new Float64Array(source.layout.count).fill(Number.NaN);
-      const spec = source.layout.fields.find((f) => f.name === field);
-      if (!spec || spec.kind === 'str') return out;
+      const layout = this.tradePages(db, id);
+      const out = new Float64Array(layout.count);
       const rows = db.prepare('SELECT page, data FROM run_trade_pages WHERE run_id = ? AND field = ? ORDER BY page').all(id, field) as { page: number; data: Buffer }[];
-      for (const row of rows) out.set(pageValues(spec, row.data), row.page * source.layout.pageSize);
+      for (const row of rows) out.set(numberPage(row.data), row.page * layout.pageSize);
       return out;
     })();
   }
 
-  /** Where a run's trades are: the column layout, or (old encoding) the whole array decoded. */
-  private tradeSource(db: Database.Database, id: RunId): { kind: 'columns'; layout: TradeLayout } | { kind: 'json'; trades: readonly RunTrade[] } {
-    const row = db.prepare('SELECT encoding, trades FROM run_trades WHERE run_id = ?').get(id) as { encoding: string; trades: Buffer } | undefined;
-    if (!row) throw new StorageError(`Run ${id} is incomplete in the database`, { id });
-    if (row.encoding === COLUMNS_ENCODING) return { kind: 'columns', layout: JSON.parse(row.trades.toString('utf8')) as TradeLayout };
-    // Old runs: decoded whole once and kept for the next page request of the same run.
-    if (this.legacy?.id !== id) this.legacy = { id, trades: decodeTrades(id, row.encoding, row.trades) };
-    return { kind: 'json', trades: this.legacy.trades };
+  readMarkers(id: RunId): readonly Marker[] | null {
+    const db = this.reader();
+    return db.transaction((): readonly Marker[] | null => {
+      const row = db.prepare('SELECT marker_count, data FROM run_markers WHERE run_id = ?').get(id) as { marker_count: number; data: Buffer } | undefined;
+      if (row) {
+        const columns = this.decoded(id, () => markerColumns(row.marker_count, row.data));
+        return Array.from({ length: columns.count }, (_, i) => markerAt(columns, i));
+      }
+      // A run without markers: unknown, or one whose trades could not be rewritten (tradePages says why).
+      if (!db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id)) return null;
+      this.tradePages(db, id);
+      return [];
+    })();
   }
 
-  private legacy: { id: RunId; trades: readonly RunTrade[] } | null = null;
+  /** The layout of a run's trade pages; a StorageError for a run without them or in an encoding this version cannot read. */
+  private tradePages(db: Database.Database, id: RunId): TradePages {
+    const row = db.prepare('SELECT encoding, trades FROM run_trades WHERE run_id = ?').get(id) as { encoding: string; trades: Buffer } | undefined;
+    if (!row) throw new StorageError(`Run ${id} is incomplete in the database`, { id });
+    if (row.encoding !== FILLS_ENCODING) throw new StorageError(`Run ${id} stores its trades as "${row.encoding}", which this version cannot read`, { id });
+    return JSON.parse(row.trades.toString('utf8')) as TradePages;
+  }
+
   /** Decoded trade pages by run and page: the trades table asks for neighbouring slices of one page in turn. */
-  private readonly pageCache = new Map<string, Map<string, Float64Array | Int32Array>>();
+  private readonly pageCache = new Map<string, FillColumns>();
+
+  /** A decoded value kept in the page cache under `${id}\u0000${part}` (most recently used last). */
+  private decoded(id: RunId, read: () => FillColumns, part = 'markers'): FillColumns {
+    const key = `${id}\u0000${part}`;
+    const hit = this.pageCache.get(key);
+    if (hit) this.pageCache.delete(key);
+    const value = hit ?? read();
+    // Runs never change after save (delete drops their pages).
+    this.pageCache.set(key, value);
+    while (this.pageCache.size > PAGE_CACHE_PAGES) this.pageCache.delete(this.pageCache.keys().next().value!);
+    return value;
+  }
 
   /** Reads the pages holding `positions` (every field) and rebuilds those trades. */
-  private columnTrades(db: Database.Database, id: RunId, layout: TradeLayout, positions: ArrayLike<number>): RunTrade[] {
-    const wanted = new Set<number>();
-    for (let k = 0; k < positions.length; k++) wanted.add(Math.floor(positions[k]! / layout.pageSize));
-    const byField = new Map(layout.fields.map((f) => [f.name, new Map<number, Float64Array | Int32Array>()]));
-    const kinds = new Map(layout.fields.map((f) => [f.name, f]));
+  private tradesAt(db: Database.Database, id: RunId, layout: TradePages, positions: ArrayLike<number>): Trade[] {
+    const size = layout.pageSize;
+    const pages = new Map<number, FillColumns>();
     const select = db.prepare('SELECT field, data FROM run_trade_pages WHERE run_id = ? AND page = ?');
-    for (const page of wanted) {
-      const key = `${id}\u0000${page}`;
-      let decoded = this.pageCache.get(key);
-      if (decoded) {
-        this.pageCache.delete(key);
-      } else {
-        decoded = new Map();
-        for (const row of select.all(id, page) as { field: string; data: Buffer }[]) {
-          const spec = kinds.get(row.field);
-          if (spec) decoded.set(row.field, pageValues(spec, row.data));
-        }
-        if (decoded.size !== layout.fields.length) throw new StorageError(`Run ${id} is missing fields of trade page ${page}`, { id });
-      }
-      // Most recently used last; runs never change after save (delete drops their pages).
-      this.pageCache.set(key, decoded);
-      while (this.pageCache.size > PAGE_CACHE_PAGES) this.pageCache.delete(this.pageCache.keys().next().value!);
-      for (const [name, values] of decoded) byField.get(name)!.set(page, values);
+    for (let k = 0; k < positions.length; k++) {
+      const page = Math.floor(positions[k]! / size);
+      if (pages.has(page)) continue;
+      const count = Math.min(size, layout.count - page * size);
+      pages.set(
+        page,
+        this.decoded(
+          id,
+          () => {
+            try {
+              return pageColumns(select.all(id, page) as { field: string; data: Buffer }[], count);
+            } catch (error) {
+              throw new StorageError(`Run ${id}, trade page ${page}: ${(error as Error).message}`, { id });
+            }
+          },
+          String(page),
+        ),
+      );
     }
-    return tradesFromPages(layout, byField, positions);
+    return Array.from(positions, (i) => tradeAt(pages.get(Math.floor(i / size))!, i % size));
   }
 
   delete(id: RunId): boolean {
     // run_trades and run_equity go with it (ON DELETE CASCADE; foreign_keys is on).
     for (const key of [...this.pageCache.keys()]) if (key.startsWith(`${id}\u0000`)) this.pageCache.delete(key);
-    if (this.legacy?.id === id) this.legacy = null;
     return this.writer.prepare('DELETE FROM runs WHERE id = ?').run(id).changes > 0;
   }
 }
@@ -315,7 +323,7 @@ function toSummary(row: Omit<RunRow, 'spec_json' | 'extras_json'>, sweepVariant:
     barCount: row.bar_count,
     engineVersion: row.engine_version,
     hash: row.hash,
-    metrics: JSON.parse(row.metrics_json) as RunMetrics,
+    metrics: metricsFromJson(row.metrics_json),
     tradeCount: row.trade_count,
     status: 'completed',
     ...(isSweepVariant(sweepVariant) ? { sweepVariant } : {}),
@@ -338,11 +346,6 @@ function isSweepVariant(value: unknown): value is RunSweepVariant {
 /** A Buffer over the array's bytes (no copy). */
 function bytesOf(values: Float64Array): Buffer {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-}
-
-function decodeTrades(id: string, encoding: string, blob: Buffer): RunTrade[] {
-  if (encoding !== JSON_ENCODING) throw new StorageError(`Run ${id} stores trades as "${encoding}", which this version cannot read`, { id });
-  return JSON.parse(inflateRawSync(blob).toString('utf8')) as RunTrade[];
 }
 
 function decodeEquity(id: RunId, row: { point_count: number; ts_encoding: string; ts: Buffer; equity: Buffer }): EquityCurve {

@@ -8,7 +8,7 @@ import { barsFromRows } from '../../domain/test-kit/bars.js';
 import { openReadOnly } from './database.js';
 import { openStorage, type Storage } from './storage.js';
 import { SqliteBarStore } from './bar-store.js';
-import { regularBars, tempDir } from './test-kit/temp-db.js';
+import { regularBars, tempDir } from '../test-kit/temp-db.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MIN = 60_000;

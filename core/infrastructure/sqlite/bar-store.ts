@@ -1,4 +1,4 @@
-import type { BarStore, Coverage, Gap, MergeResult, SeriesSummary, StagedSeriesWrite } from '../../application/ports/bar-store.js';
+import type { BarStore, Coverage, Gap, MergeResult, SeriesSummary, StagedSeriesWrite } from '../../application/data/bar-store.js';
 import { NotFoundError, ValidationError } from '../../application/errors.js';
 import { assertValidBars, sliceBars, type BarColumns } from '../../domain/market/bars.js';
 import { DomainError } from '../../domain/errors.js';

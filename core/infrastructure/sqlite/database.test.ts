@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StorageError } from '../../application/errors.js';
 import { openReadOnly, SqliteDatabase } from './database.js';
 import { LATEST_SCHEMA_VERSION } from './migrations.js';
-import { tempDir } from './test-kit/temp-db.js';
+import { tempDir } from '../test-kit/temp-db.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));

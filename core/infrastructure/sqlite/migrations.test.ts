@@ -6,7 +6,13 @@ import { SqliteBarStore } from './bar-store.js';
 import { encodeChunk } from './chunk-codec.js';
 import { SqliteDatabase } from './database.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.js';
-import { tempDir } from './test-kit/temp-db.js';
+import { tempDir } from '../test-kit/temp-db.js';
+import { deflateRawSync } from 'node:zlib';
+import type { Trade } from '../../domain/engine/types.js';
+import { runId } from '../../domain/market/ids.js';
+import { tradeOf } from '../../domain/test-kit/fills.js';
+import { SqliteRunStore } from '../runs/sqlite-run-store.js';
+import { openStorage } from './storage.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -87,5 +93,69 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 't'").pluck().get()).toBe(0);
     db.close();
+  });
+
+  it('rewrites trades saved in the earlier encodings in the fill codec, with markers rebuilt from them', () => {
+    const p = file();
+    const old = new Database(p);
+    const before = MIGRATIONS.findIndex((m) => m.name === 'trades and markers in the fill codec');
+    migrate(old, MIGRATIONS.slice(0, before));
+    const trades = [
+      tradeOf({ side: 'short', entryTs: 1_000, exitTs: 2_000, entryBar: 1, exitBar: 2, pnl: -0, exitReason: 'stopLoss' }),
+      tradeOf({ entryTs: 3_000, exitTs: 4_000, entryBar: 3, exitBar: 4, quantity: 0.5, exitReason: 'partialExit' }),
+      tradeOf({ entryTs: 3_000, exitTs: 5_000, entryBar: 3, exitBar: 5, quantity: 0.5, pnl: 2.25 }),
+    ];
+    const insertRun = (id: string, tradeCount: number) =>
+      old
+        .prepare(
+          `INSERT INTO runs (id, created_at, name, strategy_id, spec_json, instrument_id, symbol, timeframe, from_ts, to_ts, bar_count, engine_version, hash, metrics_json, trade_count, status)
+           VALUES (?, 1, 'r', NULL, '{}', 1, 'X', '1m', NULL, NULL, 6, '1', 'abc', '{"finalEquity":1}', ?, 'completed')`,
+        )
+        .run(id, tradeCount);
+    // 'json+deflate-raw': one deflated JSON array.
+    insertRun('json', trades.length);
+    old.prepare("INSERT INTO run_trades (run_id, encoding, trades) VALUES ('json', 'json+deflate-raw', ?)").run(deflateRawSync(JSON.stringify(trades)));
+    // 'columns-v1': a column per field whose kind was inferred at save (numbers f64, strings as indices).
+    insertRun('cols', trades.length);
+    const fields = Object.keys(trades[0]!).map((name) =>
+      typeof trades[0]![name as keyof Trade] === 'string' ? { name, kind: 'str', values: [...new Set(trades.map((t) => String(t[name as keyof Trade])))] } : { name, kind: 'f64' },
+    );
+    old.prepare("INSERT INTO run_trades (run_id, encoding, trades) VALUES ('cols', 'columns-v1', ?)").run(Buffer.from(JSON.stringify({ count: trades.length, pageSize: 2, fields })));
+    for (const field of fields) {
+      const values = trades.map((t) => t[field.name as keyof Trade]);
+      for (let page = 0; page * 2 < trades.length; page++) {
+        const part = values.slice(page * 2, page * 2 + 2);
+        const column = field.kind === 'str' ? Int32Array.from(part, (v) => field.values!.indexOf(String(v))) : Float64Array.from(part, Number);
+        old.prepare("INSERT INTO run_trade_pages (run_id, field, page, data) VALUES ('cols', ?, ?, ?)").run(field.name, page, Buffer.from(column.buffer));
+      }
+    }
+    // Trades that are not the engine's (a field missing): left as they were.
+    insertRun('odd', 1);
+    old.prepare("INSERT INTO run_trades (run_id, encoding, trades) VALUES ('odd', 'json+deflate-raw', ?)").run(deflateRawSync(JSON.stringify([{ side: 'long', pnl: 1 }])));
+    old.close();
+
+    const storage = openStorage({ file: p });
+    try {
+      const store = new SqliteRunStore(storage.writer);
+      for (const id of ['json', 'cols']) {
+        const got = store.readTrades(runId(id), 0, 10);
+        expect(JSON.stringify(got)).toBe(JSON.stringify(trades));
+        // JSON never held -0; the columns did, and keep it.
+        expect(Object.is(got[0]!.pnl, -0)).toBe(id === 'cols');
+        expect(store.getHeader(runId(id))!.ascendingTradeFields).toEqual(expect.arrayContaining(['entryTs', 'exitTs']));
+        expect(store.readMarkers(runId(id))!.map((m) => [m.ts, m.kind, m.fill])).toEqual([
+          [1_000, 'entryShort', 'open'],
+          [2_000, 'exitShort', 'intrabar'],
+          [3_000, 'entryLong', 'open'],
+          [4_000, 'partialExitLong', 'intrabar'],
+          [5_000, 'exitLong', 'open'],
+        ]);
+      }
+      expect(store.getHeader(runId('odd'))!.tradeCount).toBe(1);
+      expect(() => store.readTrades(runId('odd'), 0, 1)).toThrow(/stores its trades as "json\+deflate-raw", which this version cannot read/);
+      expect(() => store.readMarkers(runId('odd'))).toThrow(/cannot read/);
+    } finally {
+      storage.close();
+    }
   });
 });

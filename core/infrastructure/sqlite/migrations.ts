@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import { isTimeframe, timeframeMs } from '../../domain/market/timeframe.js';
 import { decodeChunk, DEFAULT_GAP_THRESHOLD_BARS, spacingStats } from './chunk-codec.js';
+import { packMarkers, packTrades } from '../runs/fill-columns.js';
+import { FILLS_ENCODING, writeFills } from '../runs/fill-pages.js';
+import { legacyTrade, markersFromTrades, readLegacyTrades } from '../runs/legacy-trades.js';
 
 /** One schema step. Its version is its 1-based position in MIGRATIONS. */
 export interface Migration {
@@ -309,6 +312,34 @@ export const MIGRATIONS: readonly Migration[] = [
         pending.push([stats.weekendClosures, stats.saturdayBars, stats.sessionClosures, stats.hourMask, rowid]);
       }
       for (const values of pending) update.run(...values);
+    },
+  },
+  {
+    name: 'trades and markers in the fill codec',
+    up: (db) => {
+      db.exec(`
+        -- A run's markers (every fill: entries, adds, partial and full exits) in the fill
+        -- codec (runs/fill-columns.ts): marker_count of each numeric column as float64,
+        -- then each coded column as uint8. derived = 1: rebuilt from the trades of a run
+        -- saved before markers were kept (entries and exits only).
+        CREATE TABLE run_markers (
+          run_id       TEXT    PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+          marker_count INTEGER NOT NULL,
+          data         BLOB    NOT NULL,
+          derived      INTEGER NOT NULL DEFAULT 0
+        );
+      `);
+      // Trades saved in the earlier encodings are rewritten in the fill codec, with
+      // markers rebuilt from them. A run whose trades do not read as engine trades keeps
+      // its encoding: it still lists and opens, and reading its trades says why not.
+      const legacy = db.prepare(`SELECT run_id, encoding, trades FROM run_trades WHERE encoding != '${FILLS_ENCODING}'`).all() as { run_id: string; encoding: string; trades: Buffer }[];
+      for (const row of legacy) {
+        const records = readLegacyTrades(db, row.run_id, row.encoding, row.trades);
+        const trades = records?.map(legacyTrade);
+        if (!trades || trades.some((t) => t === null)) continue;
+        const typed = trades.filter((t) => t !== null);
+        writeFills(db, row.run_id, packTrades(typed), packMarkers(markersFromTrades(typed)), true);
+      }
     },
   },
   {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SlowStatementLog, SLOW_LOG_CAPACITY, sqlShape } from './slow-log.js';
 import { openStorage } from './storage.js';
-import { regularBars, tempDir } from './test-kit/temp-db.js';
+import { regularBars, tempDir } from '../test-kit/temp-db.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));

@@ -6,7 +6,7 @@ import { ConflictError } from '../../application/errors.js';
 import { concatBars, sliceBars, type BarColumns } from '../../domain/market/bars.js';
 import type { InstrumentDraft } from '../../domain/market/instrument.js';
 import { openStorage, type Storage } from './storage.js';
-import { regularBars, tempDir } from './test-kit/temp-db.js';
+import { regularBars, tempDir } from '../test-kit/temp-db.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MIN = 60_000;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MergeResult, StagedSeriesWrite } from '../../application/ports/bar-store.js';
+import type { MergeResult, StagedSeriesWrite } from '../../application/data/bar-store.js';
 import { ConflictError } from '../../application/errors.js';
 import { concatBars, sliceBars, type BarColumns } from '../../domain/market/bars.js';
 import type { Instrument, InstrumentDraft } from '../../domain/market/instrument.js';

@@ -9,7 +9,7 @@ import type {
   StrategyPage,
   StrategyQuery,
   StrategyStore,
-} from '../../application/ports/strategy-store.js';
+} from '../../application/strategies/strategy-store.js';
 import type { Connection } from '../sqlite/database.js';
 
 interface SummaryRow {
@@ -175,14 +175,14 @@ export class SqliteStrategyStore implements StrategyStore {
     return this.statements.restore.run(id).changes === 0 ? null : this.get(id);
   }
 
-  saveDraft(id: StrategyId, draft: Record<string, unknown>, savedAt: number): boolean {
+  saveDraft(id: StrategyId, draft: object, savedAt: number): boolean {
     return this.statements.saveDraft.run(JSON.stringify(draft), savedAt, id).changes > 0;
   }
 
   getDraft(id: StrategyId): StoredDraft | null {
     const row = this.statements.getDraft.get(id) as { draft_json: string | null; draft_saved_at: number | null } | undefined;
     if (!row || row.draft_json === null) return null;
-    return { draft: JSON.parse(row.draft_json) as Record<string, unknown>, savedAt: row.draft_saved_at ?? 0 };
+    return { draft: JSON.parse(row.draft_json) as StrategySpec, savedAt: row.draft_saved_at ?? 0 };
   }
 
   purgeDeleted(before: number): number {

@@ -1,3 +1,4 @@
+import { metricsFromJson } from '../runs/metrics-json.js';
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type {
@@ -11,8 +12,7 @@ import type {
   SweepSummary,
   SweepVariant,
   VariantPage,
-} from '../../application/optimize/ports.js';
-import type { BacktestMetrics } from '../../domain/engine/metrics.js';
+} from '../../application/sweeps/ports.js';
 import { instrumentId } from '../../domain/market/ids.js';
 import { parseTimeframe } from '../../domain/market/timeframe.js';
 import { rankScore } from '../../domain/optimize/objective.js';
@@ -222,7 +222,7 @@ function toVariant(row: VariantRow): SweepVariant {
     index: row.idx,
     generation: row.generation,
     params: JSON.parse(row.params_json) as Record<string, number>,
-    metrics: row.metrics_json === null ? null : (JSON.parse(row.metrics_json) as BacktestMetrics),
+    metrics: row.metrics_json === null ? null : metricsFromJson(row.metrics_json),
     error: row.error,
     score: row.score,
     eligible: row.eligible === 1,

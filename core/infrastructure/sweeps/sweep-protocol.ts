@@ -1,9 +1,9 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { BarsRead } from '../../application/optimize/ports.js';
+import type { BarsRead } from '../../application/sweeps/ports.js';
 import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
-import type { CacheFigures, WorkerMemory } from '../workers/backtest-protocol.js';
+import type { CacheStats, WorkerMemory } from '../../application/system/performance-probe.js';
 
 /** A batch of sweep variants for one worker call: the data once, then each variant's spec. */
 export interface VariantBatchJob {
@@ -32,8 +32,8 @@ export interface VariantBatchResult {
 }
 
 export interface SweepWorkerStats {
-  readonly bars: CacheFigures;
-  readonly indicators: CacheFigures;
+  readonly bars: CacheStats;
+  readonly indicators: CacheStats;
   readonly memory: WorkerMemory;
   readonly variantsRun: number;
 }

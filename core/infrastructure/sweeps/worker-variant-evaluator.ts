@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { EvaluateControl, EvaluateOutcome, EvaluatedVariant, SweepData, VariantEvaluator } from '../../application/optimize/ports.js';
+import type { EvaluateControl, EvaluateOutcome, EvaluatedVariant, SweepData, VariantEvaluator } from '../../application/sweeps/ports.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import { createCancelFlag, requestCancel } from '../workers/cancel-flag.js';
 import { WorkerPool, type PoolStats, type WorkerPoolOptions } from '../workers/worker-pool.js';

@@ -1,11 +1,15 @@
 import type { RunRecord, SavedBacktest } from '../../application/backtest/backtest-executor.js';
-import type { RunWarmUp } from '../../application/ports/run-store.js';
+import type { PreparedRun } from '../../application/backtest/execute-run.js';
+import type { BacktestRequest } from '../../application/backtest/request.js';
+import type { RunWarmUp } from '../../application/runs/run-store.js';
+import type { CacheStats, WorkerMemory } from '../../application/system/performance-probe.js';
 import type { BacktestResult } from '../../domain/engine/types.js';
-import type { FillColumns } from './fill-columns.js';
+import type { FillColumns } from '../runs/fill-columns.js';
 import type { Instrument } from '../../domain/market/instrument.js';
-import type { Timeframe } from '../../domain/market/timeframe.js';
-import type { StrategySpec } from '../../domain/strategy/spec.js';
 import type { MessagePort } from 'node:worker_threads';
+
+export type { PreparedRun } from '../../application/backtest/execute-run.js';
+export type { WorkerMemory } from '../../application/system/performance-probe.js';
 
 /**
  * Faults a test can ask the backtest worker to commit, to exercise the pool's failure
@@ -23,33 +27,16 @@ import type { MessagePort } from 'node:worker_threads';
 export const TEST_FAULTS = ['throw', 'uncaught', 'exit', 'oom', 'busy', 'hang', 'slowSave', 'slowReply', 'failSave'] as const;
 export type TestFault = (typeof TEST_FAULTS)[number];
 
+/** One backtest as it crosses to a worker: the request as checked at the edge, and how to run it. */
 export interface BacktestJob {
   readonly jobId: string;
   readonly dbFile: string;
-  /** One of the two identifies the instrument; the symbol wins when both are given. */
-  readonly instrumentId?: number;
-  readonly symbol?: string;
-  readonly timeframe: Timeframe;
-  readonly fromTs?: number;
-  readonly toTs?: number;
-  readonly spec: StrategySpec;
-  /** Default true; needs stored 1m bars and a timeframe above 1m. */
-  readonly magnifier?: boolean;
-  /** Overrides the stored instrument's quantity step. */
-  readonly quantityStep?: number;
+  /** Checked where it was made (backtestRequest): the worker runs it as it is. */
+  readonly request: BacktestRequest;
   /** The user waits on this job (see JobPriority): it never pauses for UI activity. */
   readonly interactive?: boolean;
   readonly fault?: TestFault;
   readonly faultMs?: number;
-}
-
-/** Figures of the worker isolate at the end of a job (process-wide rss aside). */
-export interface WorkerMemory {
-  readonly heapUsedBytes: number;
-  readonly externalBytes: number;
-  readonly arrayBuffersBytes: number;
-  /** Resident set of the whole process (all threads). */
-  readonly rssBytes: number;
 }
 
 export interface WorkerBacktestResult {
@@ -78,20 +65,12 @@ export interface WorkerBacktestResult {
  */
 export interface WorkerBacktestWire extends Omit<WorkerBacktestResult, 'result'> {
   readonly result: Omit<BacktestResult, 'trades' | 'markers'>;
-  readonly fills: FillColumns;
+  readonly trades: FillColumns;
+  readonly markers: FillColumns;
 }
 
-export interface CacheFigures {
-  readonly entries: number;
-  readonly bytes: number;
-  readonly maxBytes: number;
-  readonly hits: number;
-  readonly misses: number;
-  readonly evictions: number;
-}
-
-/** Progress of a worker's JIT warm-up (workers/lib/warm-up.ts). */
-export interface WarmUpFigures {
+/** Progress of a worker's JIT priming (workers/lib/jit-priming.ts). */
+export interface PrimingFigures {
   readonly stepsRun: number;
   readonly stepsPlanned: number;
   /** Time spent inside steps. */
@@ -100,25 +79,18 @@ export interface WarmUpFigures {
 }
 
 export interface BacktestWorkerStats {
-  readonly bars: CacheFigures;
-  readonly indicators: CacheFigures;
+  readonly bars: CacheStats;
+  readonly indicators: CacheStats;
   readonly memory: WorkerMemory;
   readonly jobsRun: number;
-  /** The JIT warm-up's progress; null when the pool runs without one. */
-  readonly warmUp: WarmUpFigures | null;
+  /** The JIT priming's progress; null when the pool runs without one. */
+  readonly priming: PrimingFigures | null;
 }
 
 /** A run the worker executed and saved itself: only the summary crosses back. */
 export interface WorkerSavedRun extends SavedBacktest {
   readonly barsFromCache: boolean;
   readonly memory: WorkerMemory;
-}
-
-/** What `prepare` found: the bar count, and what was cached already. */
-export interface PreparedRun {
-  readonly barCount: number;
-  readonly barsFromCache: boolean;
-  readonly indicatorsFromCache: number;
 }
 
 /** The API the backtest worker exposes through comlink. */

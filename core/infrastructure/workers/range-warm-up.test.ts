@@ -9,7 +9,7 @@ import { buildTemplate } from '../../domain/strategy/templates.js';
 import type { BacktestRequest } from '../../application/backtest/backtest-executor.js';
 import { importCsvFile } from '../csv/import-csv-file.js';
 import { SqliteRunStore } from '../runs/sqlite-run-store.js';
-import { tempDir } from '../sqlite/test-kit/temp-db.js';
+import { tempDir } from '../test-kit/temp-db.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
 import { marketDataFile } from '../test-kit/market-data.js';
 import { WorkerBacktestExecutor } from './worker-backtest-executor.js';
@@ -35,7 +35,7 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-const run = (range: Partial<BacktestRequest> = {}) => executor.submit({ instrumentId: instrument.id, timeframe: '1d', spec, ...range }).result;
+const run = (range: Partial<BacktestRequest> = {}) => executor.submit({ instrument, timeframe: '1d', spec, ...range }).result;
 const brief = (t: Trade) => [t.side, new Date(t.entryTs).toISOString().slice(0, 10), new Date(t.exitTs).toISOString().slice(0, 10), t.entryPrice, t.exitPrice, t.exitReason];
 
 describe('a run over a range warms up on the stored bars before it', () => {
@@ -94,7 +94,7 @@ describe('a run over a range warms up on the stored bars before it', () => {
 
   it('saves the warm-up with the run', async () => {
     const saved = await executor.submitAndSave(
-      { instrumentId: instrument.id, timeframe: '1d', spec, fromTs: day(2008, 3, 1), toTs: day(2008, 7, 1) },
+      { instrument, timeframe: '1d', spec, fromTs: day(2008, 3, 1), toTs: day(2008, 7, 1) },
       { name: 'ranged', strategyId: null, fromTs: day(2008, 3, 1), toTs: day(2008, 7, 1) },
     ).result;
     expect(saved.warmUp).toEqual({ bars: 30, needed: 30 });

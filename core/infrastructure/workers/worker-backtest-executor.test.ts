@@ -6,9 +6,9 @@ import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import type { Instrument } from '../../domain/market/instrument.js';
 import type { ComputedRun } from '../../application/backtest/backtest-executor.js';
 import { SqliteRunStore } from '../runs/sqlite-run-store.js';
-import { tempDir } from '../sqlite/test-kit/temp-db.js';
+import { tempDir } from '../test-kit/temp-db.js';
 import type { Storage } from '../sqlite/storage.js';
-import { randomWalkBars, seedStore } from './test-kit/bar-fixture.js';
+import { randomWalkBars, seedStore } from '../test-kit/bar-fixture.js';
 import { createForegroundSignal, markActiveUntil } from './foreground-signal.js';
 import { WorkerBacktestExecutor } from './worker-backtest-executor.js';
 
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 const spec = smaCrossSpec(10, 30);
-const request = () => ({ instrumentId: instrument.id, timeframe: '1m' as const, spec });
+const request = () => ({ instrument, timeframe: '1m' as const, spec });
 
 describe('WorkerBacktestExecutor', () => {
   it('ready() resolves once every worker answers, before any job ran', async () => {
@@ -217,7 +217,7 @@ describe('WorkerBacktestExecutor', () => {
     expect(runs.get(saved.run.id)!.trades).toHaveLength(fresh.result.trades.length);
 
     // A quantity step of its own is another run: its own hash, computed anew.
-    const stepped = await executor.submitAndSaveDetailed({ ...prepared, quantityStep: instrument.quantityStep * 10 }, record).result;
+    const stepped = await executor.submitAndSaveDetailed({ ...prepared, instrument: { ...instrument, quantityStep: instrument.quantityStep * 10 } }, record).result;
     expect(stepped.computedInAdvance).toBe(false);
     expect(stepped.run.hash).not.toBe(saved.run.hash);
     const other = await executor.submitAndSaveDetailed({ ...prepared, spec: smaCrossSpec(8, 21) }, record).result;
@@ -307,8 +307,8 @@ describe('WorkerBacktestExecutor', () => {
     }
   });
 
-  it('warms its workers up in the background (warmUp) without changing any result', async () => {
-    const warm = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1, warmUp: true });
+  it('primes the JIT of its workers in the background (primeJit) without changing any result', async () => {
+    const warm = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1, primeJit: true });
     try {
       await warm.ready();
       // A job during the warm-up goes first and gives the same answer as a worker without one.
@@ -316,11 +316,11 @@ describe('WorkerBacktestExecutor', () => {
       const plain = await executor.submit(request()).result;
       expect(during.hash).toBe(plain.hash);
       expect(JSON.stringify(during.result.metrics)).toBe(JSON.stringify(plain.result.metrics));
-      let figures = (await warm.workerStats())[0]!.value.warmUp;
+      let figures = (await warm.workerStats())[0]!.value.priming;
       const end = Date.now() + 30_000;
       while (figures?.state !== 'done' && Date.now() < end) {
         await new Promise((r) => setTimeout(r, 100));
-        figures = (await warm.workerStats())[0]!.value.warmUp;
+        figures = (await warm.workerStats())[0]!.value.priming;
       }
       expect(figures).toMatchObject({ state: 'done' });
       expect(figures!.stepsRun).toBe(figures!.stepsPlanned);

@@ -5,6 +5,7 @@ import type {
   BacktestJobHandle,
   BacktestOutcome,
   BacktestProgress,
+  ComputedRun,
   BacktestRequest,
   ExecuteOptions,
   RunRecord,
@@ -20,7 +21,7 @@ import type {
   WorkerBacktestWire,
   WorkerSavedRun,
 } from './backtest-protocol.js';
-import { unpackFills } from './fill-columns.js';
+import { unpackMarkers, unpackTrades } from '../runs/fill-columns.js';
 import { CACHE_MB_ENV, TEST_FAULTS_ENV } from './backtest-protocol.js';
 import { WorkerPool, type JobHandle, type PoolStats, type WorkerPoolOptions } from './worker-pool.js';
 import { workerScriptPath } from './worker-script.js';
@@ -70,7 +71,7 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
     return {
       id: handle.id,
       cancel: handle.cancel,
-      result: handle.result.then(({ run, metrics, openPosition, barCount, warmUp, timings, computedInAdvance }) => ({ run, metrics, openPosition, barCount, warmUp, timings, computedInAdvance })),
+      result: handle.result.then(({ barsFromCache: _cached, memory: _memory, ...saved }): SavedBacktest => saved),
     };
   }
 
@@ -97,20 +98,15 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
     options: ExecuteOptions,
     call: (api: Comlink.Remote<BacktestWorkerApi>, job: BacktestJob, progress: MessagePort, cancelFlag: SharedArrayBuffer) => Promise<T>,
   ): JobHandle<T> {
-    return this.pool.submit<T, BacktestProgress>(
+    return this.pool.submit<T, BacktestProgress, ComputedRun>(
       (api, context) => {
+        const { fault, faultMs, ...checked } = request;
         const job: BacktestJob = {
           jobId: context.jobId,
           dbFile: this.dbFile,
-          instrumentId: request.instrumentId,
-          timeframe: request.timeframe,
-          spec: request.spec,
-          ...(request.fromTs === undefined ? {} : { fromTs: request.fromTs }),
-          ...(request.toTs === undefined ? {} : { toTs: request.toTs }),
-          ...(request.magnifier === undefined ? {} : { magnifier: request.magnifier }),
-          ...(request.quantityStep === undefined ? {} : { quantityStep: request.quantityStep }),
+          request: checked,
           ...(options.priority === 'interactive' ? { interactive: true } : {}),
-          ...(request.fault === undefined ? {} : { fault: request.fault, faultMs: request.faultMs ?? 1000 }),
+          ...(fault === undefined ? {} : { fault, faultMs: faultMs ?? 1000 }),
         };
         return call(api, job, Comlink.transfer(context.progressPort, [context.progressPort]), context.cancelFlag);
       },
@@ -118,7 +114,7 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
         // The worker's runAndSave posts its ComputedRun as an interim message.
-        ...(options.onComputed === undefined ? {} : { onInterim: options.onComputed as (value: unknown) => void }),
+        ...(options.onComputed === undefined ? {} : { onInterim: options.onComputed }),
         ...(options.priority === undefined ? {} : { priority: options.priority }),
       },
     );
@@ -149,9 +145,8 @@ export class WorkerBacktestExecutor implements BacktestExecutor {
 
 /** Rebuilds the trade and marker objects the worker sent as columns. */
 function fromWire(wire: WorkerBacktestWire): WorkerBacktestResult {
-  const { fills, result, ...rest } = wire;
-  const { trades, markers } = unpackFills(fills);
-  return { ...rest, result: { trades, equity: result.equity, drawdownPct: result.drawdownPct, markers, openPosition: result.openPosition, metrics: result.metrics, barsProcessed: result.barsProcessed, warmUpBars: result.warmUpBars } };
+  const { trades, markers, result, ...rest } = wire;
+  return { ...rest, result: { ...result, trades: unpackTrades(trades), markers: unpackMarkers(markers) } };
 }
 
 function toOutcome(r: WorkerBacktestResult): BacktestOutcome {

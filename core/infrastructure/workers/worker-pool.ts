@@ -5,12 +5,14 @@ import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'n
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { CancelledError, TimeoutError, WorkerFailedError, type AppError } from '../../application/errors.js';
+import type { PoolCounters } from '../../application/system/performance-probe.js';
 import { jobId as toJobId, type JobId } from '../../domain/market/ids.js';
 import type { JobPriority } from '../../application/backtest/backtest-executor.js';
 import { createCancelFlag, hasWritten, isWriting, requestCancel } from './cancel-flag.js';
 import { isInterimMessage } from './interim-message.js';
 import { holdForeground } from './foreground-signal.js';
-import { describeWorkerDeath, errorFromWorker } from './worker-errors.js';
+import { errorFromWorker, installErrorCodec } from './error-codec.js';
+import { describeWorkerDeath } from './worker-errors.js';
 
 /** What a task gets besides the worker's remote API. */
 export interface JobContext {
@@ -28,13 +30,13 @@ export interface JobContext {
 /** Runs one job on a worker: calls the remote API and returns its result. */
 export type JobTask<Api, R> = (api: Comlink.Remote<Api>, context: JobContext) => Promise<R>;
 
-export interface SubmitOptions<P> {
+export interface SubmitOptions<P, I = unknown> {
   /** Fails the job with TimeoutError and replaces its worker after this long running. */
   readonly timeoutMs?: number;
   /** Receives progress payloads, at most one per `progressIntervalMs` (the latest wins). */
   readonly onProgress?: (progress: P) => void;
   /** Receives each interim message's value as it arrives, while the job runs (not throttled). */
-  readonly onInterim?: (value: unknown) => void;
+  readonly onInterim?: (value: I) => void;
   /** Interactive jobs queue ahead of background ones and hold the foreground signal while they run. */
   readonly priority?: JobPriority;
 }
@@ -57,8 +59,8 @@ export interface WorkerPoolOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The foreground signal (foreground-signal.ts) the workers pause on while the user interacts. */
   readonly foreground?: SharedArrayBuffer;
-  /** Asks each worker to warm its code up in the background (a script may ignore it). */
-  readonly warmUp?: boolean;
+  /** Asks each worker to prime its JIT in the background: run its hot code on synthetic data while idle (a script may ignore it). */
+  readonly primeJit?: boolean;
   /** How long a running job may take to honour cancel before its worker is terminated. */
   readonly cancelGraceMs?: number;
   /** Timeout for jobs submitted without one; default none. */
@@ -70,7 +72,7 @@ export interface WorkerPoolOptions {
 /** What every pool worker finds in `workerData`. */
 export interface PoolWorkerData {
   readonly foreground: SharedArrayBuffer | null;
-  readonly warmUp: boolean;
+  readonly primeJit: boolean;
   /**
    * Int32 count of interactive jobs queued in this pool with no free worker: while > 0
    * the workers do not pause for the user (see `waitingInteractive`).
@@ -91,16 +93,7 @@ export interface WorkerStats {
   readonly jobsRun: number;
 }
 
-export interface PoolStats {
-  readonly size: number;
-  readonly busy: number;
-  readonly queued: number;
-  readonly completed: number;
-  readonly failed: number;
-  readonly cancelled: number;
-  readonly timedOut: number;
-  /** Workers replaced after a crash, an exit, running out of memory, a timeout or a stuck cancel. */
-  readonly replaced: number;
+export interface PoolStats extends PoolCounters {
   readonly workers: readonly WorkerStats[];
 }
 
@@ -172,6 +165,8 @@ export class WorkerPool<Api> {
   private counts = { completed: 0, failed: 0, cancelled: 0, timedOut: 0, replaced: 0 };
 
   constructor(private readonly options: WorkerPoolOptions) {
+    // Errors thrown in the workers come back typed, details and all.
+    installErrorCodec();
     this.size = Math.max(1, options.size ?? availableParallelism());
     this.cancelGraceMs = options.cancelGraceMs ?? 100;
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
@@ -179,7 +174,7 @@ export class WorkerPool<Api> {
   }
 
   /** Queues a job; it starts as soon as a worker is free. */
-  submit<R, P = unknown>(task: JobTask<Api, R>, options: SubmitOptions<P> = {}): JobHandle<R> {
+  submit<R, P = unknown, I = unknown>(task: JobTask<Api, R>, options: SubmitOptions<P, I> = {}): JobHandle<R> {
     if (this.closed) throw new WorkerFailedError('The worker pool is closed');
     const id = toJobId(randomUUID());
     let resolve!: (value: unknown) => void;
@@ -194,7 +189,8 @@ export class WorkerPool<Api> {
       cancelFlag: createCancelFlag(),
       timeoutMs: options.timeoutMs ?? this.options.defaultTimeoutMs,
       onProgress: options.onProgress as ((progress: unknown) => void) | undefined,
-      onInterim: options.onInterim,
+      // The worker posts what its API promises (progress payloads P, interim values I).
+      onInterim: options.onInterim as ((value: unknown) => void) | undefined,
       interactive: options.priority === 'interactive',
       urgentCounted: false,
       releaseForeground: null,
@@ -285,7 +281,7 @@ export class WorkerPool<Api> {
       env: this.options.env ? { ...this.options.env } : undefined,
       workerData: {
         foreground: this.options.foreground ?? null,
-        warmUp: this.options.warmUp === true,
+        primeJit: this.options.primeJit === true,
         urgent: this.waitingInteractive.buffer as SharedArrayBuffer,
       } satisfies PoolWorkerData,
     });

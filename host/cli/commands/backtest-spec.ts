@@ -1,19 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { createSpecFromTemplate } from '../../../core/application/strategy/strategy-service.js';
+import { createSpecFromTemplate } from '../../../core/application/strategies/strategy-service.js';
 import { UsageError } from '../cli-error.js';
 import { listFlag, stringFlag, type CommandInput } from '../command.js';
 import { parseNumberArg } from '../time-args.js';
-
-/** Flags that pick a strategy and override its direction, cash and costs. */
-export const SPEC_OPTIONS = {
-  spec: { type: 'string' },
-  template: { type: 'string' },
-  param: { type: 'string', multiple: true },
-  direction: { type: 'string' },
-  cash: { type: 'string' },
-  commission: { type: 'string' },
-  slippage: { type: 'string' },
-} as const;
 
 /** Parses `--param NAME=VALUE` flags into numbers by name. */
 export function parseParams(input: CommandInput): Record<string, number> {

@@ -1,16 +1,15 @@
 import path from 'node:path';
+import { backtestRequest } from '../../../core/application/backtest/request.js';
 import { runBacktest } from '../../../core/application/backtest/run-backtest.js';
-import type { Trade } from '../../../core/domain/engine/types.js';
 import { parseTimeframe, type Timeframe } from '../../../core/domain/market/timeframe.js';
-import { SqliteRunStore } from '../../../core/infrastructure/runs/sqlite-run-store.js';
-import { WorkerBacktestExecutor } from '../../../core/infrastructure/workers/worker-backtest-executor.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, stringFlag, type Command } from '../command.js';
-import { withStorage } from '../context.js';
-import { createProgress, printJson, printLine, printTable } from '../output.js';
+import { boolFlag, stringFlag, type CommandCode } from '../command.js';
+import { printJson, printLine, printTable } from '../output.js';
+import { createProgress } from '../progress.js';
 import { writeRunFiles } from '../run-files.js';
 import { parseIsoArg, parseNumberArg } from '../time-args.js';
-import { SPEC_OPTIONS, specFromFlags } from './backtest-spec.js';
+import { withWorkstation } from '../workstation.js';
+import { specFromFlags } from './backtest-spec.js';
 
 export function timeframeFlag(value: string | undefined): Timeframe {
   try {
@@ -22,21 +21,7 @@ export function timeframeFlag(value: string | undefined): Timeframe {
 
 const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : v === null ? 'n/a' : String(v));
 
-export const backtestCommand: Command = {
-  words: ['backtest'],
-  usage:
-    'bws backtest (--spec FILE | --template NAME [--param NAME=VALUE ...]) --symbol SYM [--timeframe TF] [--from ISO] [--to ISO] [--direction long|short|both] [--cash N] [--commission PCT] [--slippage BPS] [--qty-step N] [--no-magnifier] [--json] [--out DIR]',
-  summary: 'Runs a backtest in a worker thread, stores the run (with its hash) and prints its metrics.',
-  options: {
-    ...SPEC_OPTIONS,
-    symbol: { type: 'string' },
-    timeframe: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    'qty-step': { type: 'string' },
-    'no-magnifier': { type: 'boolean' },
-    out: { type: 'string' },
-  },
+export const backtestCommand: CommandCode = {
   async run(input) {
     const symbol = stringFlag(input, 'symbol');
     if (!symbol) throw new UsageError('--symbol is required');
@@ -48,53 +33,40 @@ export const backtestCommand: Command = {
     const quantityStep = parseNumberArg('--qty-step', stringFlag(input, 'qty-step'));
     const json = boolFlag(input, 'json');
     const out = stringFlag(input, 'out');
-    return withStorage(input, async (storage) => {
-      const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
+    return withWorkstation(input, async (workstation) => {
+      // The same checks and the same use case as the app's backtest/start, run on this thread.
+      const request = backtestRequest(workstation.storage.barStore, { spec, symbol, timeframe, fromTs, toTs, quantityStep, magnifier: !boolFlag(input, 'no-magnifier') });
       const progress = createProgress('backtest', !json);
       try {
-        const result = await runBacktest(
-          { bars: storage.barStore, executor },
-          {
-            spec,
-            symbol,
-            timeframe,
-            magnifier: !boolFlag(input, 'no-magnifier'),
-            ...(fromTs === undefined ? {} : { fromTs }),
-            ...(toTs === undefined ? {} : { toTs }),
-            ...(quantityStep === undefined ? {} : { quantityStep }),
-          },
-          { progress: (p) => progress.update(p.done, p.total, `${p.done.toLocaleString('en-US')} bars`) },
-        );
+        const saved = await runBacktest(workstation.backtests, request, {}, { progress: (p) => progress.update(p.done, p.total, `${p.done.toLocaleString('en-US')} bars`) });
         progress.stop();
-        // The worker saved the run; trades and equity are read back from the store.
-        const saved = new SqliteRunStore(storage.writer).get(result.runId)!;
-        const trades = saved.trades as unknown as readonly Trade[];
+        // The engine's result as it ran here: nothing is read back from the store.
+        const { result, ts } = saved.executed!;
         const report = {
-          runId: result.runId,
-          hash: result.hash,
-          engineVersion: result.run.engineVersion,
+          runId: saved.run.id,
+          hash: saved.run.hash,
+          engineVersion: saved.run.engineVersion,
           symbol,
           timeframe,
-          spec: result.run.name,
-          metrics: result.metrics,
-          openPosition: result.openPosition,
-          trades,
+          spec: saved.run.name,
+          metrics: saved.metrics,
+          openPosition: saved.openPosition,
+          trades: result.trades,
         };
-        const files = out ? writeRunFiles(path.resolve(out), { trades, ts: saved.equity.ts, equity: saved.equity.equity, report }) : [];
+        const files = out ? writeRunFiles(path.resolve(out), { trades: result.trades, ts, equity: result.equity, report }) : [];
         if (json) {
           printJson({ ...report, ...(files.length > 0 ? { files } : {}) });
           return;
         }
-        printLine(`Run ${result.runId}  hash ${result.hash}`);
+        printLine(`Run ${saved.run.id}  hash ${saved.run.hash}`);
         printTable(
           ['metric', 'value'],
-          Object.entries(result.metrics).map(([k, v]) => [k, fmt(v)]),
+          Object.entries(saved.metrics).map(([k, v]) => [k, fmt(v)]),
         );
-        if (result.openPosition) printLine(`Open position at the end (valued in equity, not counted as a trade): ${JSON.stringify(result.openPosition)}`);
+        if (saved.openPosition) printLine(`Open position at the end (valued in equity, not counted as a trade): ${JSON.stringify(saved.openPosition)}`);
         for (const f of files) printLine(`wrote ${f}`);
       } finally {
         progress.stop();
-        await executor.close();
       }
     });
   },

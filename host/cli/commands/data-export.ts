@@ -1,25 +1,19 @@
 import path from 'node:path';
 import { ConflictError, NotFoundError } from '../../../core/application/errors.js';
-import type { BarStore } from '../../../core/application/ports/bar-store.js';
+import type { BarStore } from '../../../core/application/data/bar-store.js';
 import { parseTimeframe, type Timeframe } from '../../../core/domain/market/timeframe.js';
 import { exportBarsCsv } from '../../../core/infrastructure/csv/export-csv.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, stringFlag, type Command } from '../command.js';
+import { boolFlag, stringFlag, type CommandCode } from '../command.js';
 import { dataDirOf, withStorage } from '../context.js';
 import { FilePolicy } from '../../../core/infrastructure/files/file-policy.js';
 import { printJson, printLine } from '../output.js';
 import { isoOf, parseIsoArg } from '../time-args.js';
 
-export const dataExportCommand: Command = {
-  words: ['data', 'export'],
-  usage: 'bws data export --symbol SYM [--from ISO] [--to ISO] [--timeframe TF] [--overwrite] FILE [--json]',
-  summary:
-    'Writes the bars of a range [from, to) to a CSV file (ISO 8601 UTC timestamps); an existing FILE is kept unless --overwrite. ' +
-    'Without --timeframe, the symbol\'s only stored timeframe.',
-  options: { symbol: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, timeframe: { type: 'string' }, overwrite: { type: 'boolean' } },
-  async run(input) {
+export const dataExportCommand: CommandCode = {
+  async run(input, command) {
     const file = input.positionals[0];
-    if (!file || input.positionals.length > 1) throw new UsageError(`expected exactly one FILE\nusage: ${this.usage}`);
+    if (!file || input.positionals.length > 1) throw new UsageError(`expected exactly one FILE\nusage: ${command.usage}`);
     const symbol = stringFlag(input, 'symbol');
     if (!symbol) throw new UsageError('--symbol is required');
     const timeframeFlag = stringFlag(input, 'timeframe');

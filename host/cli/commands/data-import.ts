@@ -1,38 +1,21 @@
 import path from 'node:path';
 import { ValidationError } from '../../../core/application/errors.js';
-import type { ImportBarsOptions } from '../../../core/application/import-bars.js';
+import type { ImportBarsOptions } from '../../../core/application/data/import-bars.js';
 import { runImportInWorker } from '../../../core/infrastructure/csv/import-runner.js';
 import { databasePath } from '../../../core/infrastructure/data-dir.js';
 import { FilePolicy } from '../../../core/infrastructure/files/file-policy.js';
 import { openStorage } from '../../../core/infrastructure/sqlite/storage.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, stringFlag, type Command } from '../command.js';
+import { boolFlag, stringFlag, type CommandCode } from '../command.js';
 import { dataDirOf } from '../context.js';
-import { createProgress, printJson, printLine } from '../output.js';
+import { printJson, printLine } from '../output.js';
+import { createProgress } from '../progress.js';
 import { isoOf, parseNumberArg } from '../time-args.js';
 
-export const dataImportCommand: Command = {
-  words: ['data', 'import'],
-  usage:
-    'bws data import FILE --symbol SYM [--timeframe auto|1m|5m|15m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick auto|N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
-  summary:
-    'Imports a CSV of bars (in a worker, written in short slices and made visible at once): all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
-    "bars' spacing (auto, the default); a --timeframe the spacing contradicts is refused unless --force-timeframe. " +
-    "The price tick (auto, the default) of a new instrument is the finest decimal of the file's prices; a stored instrument keeps its tick unless --tick is given.",
-  options: {
-    symbol: { type: 'string' },
-    timeframe: { type: 'string' },
-    'force-timeframe': { type: 'boolean' },
-    'qty-step': { type: 'string' },
-    tick: { type: 'string' },
-    venue: { type: 'string' },
-    currency: { type: 'string' },
-    'skip-bad-rows': { type: 'boolean' },
-    duplicates: { type: 'string' },
-  },
-  async run(input) {
+export const dataImportCommand: CommandCode = {
+  async run(input, command) {
     const file = input.positionals[0];
-    if (!file || input.positionals.length > 1) throw new UsageError(`expected exactly one FILE\nusage: ${this.usage}`);
+    if (!file || input.positionals.length > 1) throw new UsageError(`expected exactly one FILE\nusage: ${command.usage}`);
     const symbol = stringFlag(input, 'symbol');
     if (!symbol) throw new UsageError('--symbol is required');
     const duplicates = stringFlag(input, 'duplicates');

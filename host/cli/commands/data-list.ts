@@ -1,16 +1,12 @@
-import { boolFlag, type Command } from '../command.js';
-import { withStorage } from '../context.js';
+import { boolFlag, type CommandCode } from '../command.js';
+import { call, withWorkstation } from '../workstation.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { isoOf } from '../time-args.js';
 
-export const dataListCommand: Command = {
-  words: ['data', 'list'],
-  usage: 'bws data list [--json]',
-  summary: 'Lists instruments with their timeframes, coverage (first/last bar, count) and gap count.',
-  options: {},
+export const dataListCommand: CommandCode = {
   run: (input) =>
-    withStorage(input, (storage) => {
-      const series = storage.barStore.listSeries();
+    withWorkstation(input, async (workstation) => {
+      const series = await call(workstation, 'data/listSeries');
       if (boolFlag(input, 'json')) {
         printJson({
           series: series.map((s) => ({

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { databasePath } from '../../../core/infrastructure/data-dir.js';
 import { LATEST_SCHEMA_VERSION } from '../../../core/infrastructure/sqlite/migrations.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, type Command } from '../command.js';
+import { boolFlag, type CommandCode } from '../command.js';
 import { dataDirOf } from '../context.js';
 import { printJson, printLine } from '../output.js';
 
@@ -114,11 +114,7 @@ export function setAsideDatabaseFile(file: string, now = new Date()): SetAsideRe
   return { file, movedTo };
 }
 
-export const dbCheckCommand: Command = {
-  words: ['db', 'check'],
-  usage: 'bws db check [--json]',
-  summary: 'Checks the database file without changing it (header, integrity, schema version); exit 1 when the app cannot use it.',
-  options: {},
+export const dbCheckCommand: CommandCode = {
   async run(input) {
     const check = checkDatabaseFile(databasePath(dataDirOf(input)));
     if (boolFlag(input, 'json')) printJson(check);
@@ -131,11 +127,7 @@ export const dbCheckCommand: Command = {
   },
 };
 
-export const dbSetAsideCommand: Command = {
-  words: ['db', 'set-aside'],
-  usage: 'bws db set-aside [--force] [--json]',
-  summary: 'Renames a bad database file to workstation.sqlite.broken-<time> (kept, never deleted) so the next start creates a fresh store.',
-  options: { force: { type: 'boolean' } },
+export const dbSetAsideCommand: CommandCode = {
   async run(input) {
     const file = databasePath(dataDirOf(input));
     const check = checkDatabaseFile(file);

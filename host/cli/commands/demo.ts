@@ -1,13 +1,9 @@
-import { seedDemoData } from '../../../core/application/demo/seed-demo.js';
-import { boolFlag, type Command } from '../command.js';
+import { seedDemoData } from '../../../core/application/data/seed-demo.js';
+import { boolFlag, type CommandCode } from '../command.js';
 import { printJson, printLine } from '../output.js';
 import { withStorage } from '../context.js';
 
-export const demoCommand: Command = {
-  words: ['demo'],
-  usage: 'bws demo [--json]',
-  summary: 'Writes the synthetic demo data set (DEMO-* instruments, one year of 1-minute bars each, seeded).',
-  options: {},
+export const demoCommand: CommandCode = {
   run: (input) =>
     withStorage(input, (storage) => {
       const started = performance.now();

@@ -1,31 +1,151 @@
-import type { Command } from '../command.js';
-import { backtestCommand } from './backtest.js';
-import { dbCheckCommand, dbSetAsideCommand } from './db.js';
-import { dataExportCommand } from './data-export.js';
-import { dataImportCommand } from './data-import.js';
-import { dataListCommand } from './data-list.js';
-import { demoCommand } from './demo.js';
-import { runsCompareCommand, runsDeleteCommand, runsListCommand, runsShowCommand } from './runs.js';
-import { serveCommand } from './serve.js';
-import { optimizeCommand } from './optimize.js';
-import { walkforwardCommand } from './walkforward.js';
-import { montecarloCommand } from './montecarlo.js';
+import type { CommandSpec } from '../command.js';
+import { SPEC_OPTIONS, SWEEP_OPTIONS, SWEEP_USAGE } from './flags.js';
 
-/** Every `bws` command; the CLI matches the longest word sequence. */
-export const COMMANDS: readonly Command[] = [
-  dataImportCommand,
-  dataListCommand,
-  dataExportCommand,
-  demoCommand,
-  backtestCommand,
-  runsListCommand,
-  runsShowCommand,
-  runsCompareCommand,
-  runsDeleteCommand,
-  serveCommand,
-  dbCheckCommand,
-  dbSetAsideCommand,
-  optimizeCommand,
-  walkforwardCommand,
-  montecarloCommand,
+/**
+ * Every `bws` command: its words, usage, flags and summary, and where its code is. Only
+ * the command that runs is loaded (with the core it needs), so `bws --help` and usage
+ * errors answer without loading the store, the engine or the workers. The CLI matches
+ * the longest word sequence.
+ */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    words: ['data', 'import'],
+    usage:
+      'bws data import FILE --symbol SYM [--timeframe auto|1m|5m|15m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick auto|N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
+    summary:
+      'Imports a CSV of bars (in a worker, written in short slices and made visible at once): all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
+      "bars' spacing (auto, the default); a --timeframe the spacing contradicts is refused unless --force-timeframe. " +
+      "The price tick (auto, the default) of a new instrument is the finest decimal of the file's prices; a stored instrument keeps its tick unless --tick is given.",
+    options: {
+      symbol: { type: 'string' },
+      timeframe: { type: 'string' },
+      'force-timeframe': { type: 'boolean' },
+      'qty-step': { type: 'string' },
+      tick: { type: 'string' },
+      venue: { type: 'string' },
+      currency: { type: 'string' },
+      'skip-bad-rows': { type: 'boolean' },
+      duplicates: { type: 'string' },
+    },
+    load: () => import('./data-import.js').then((m) => m.dataImportCommand),
+  },
+  {
+    words: ['data', 'list'],
+    usage: 'bws data list [--json]',
+    summary: 'Lists instruments with their timeframes, coverage (first/last bar, count) and gap count.',
+    options: {},
+    load: () => import('./data-list.js').then((m) => m.dataListCommand),
+  },
+  {
+    words: ['data', 'export'],
+    usage: 'bws data export --symbol SYM [--from ISO] [--to ISO] [--timeframe TF] [--overwrite] FILE [--json]',
+    summary:
+      'Writes the bars of a range [from, to) to a CSV file (ISO 8601 UTC timestamps); an existing FILE is kept unless --overwrite. ' +
+      'Without --timeframe, the symbol\'s only stored timeframe.',
+    options: { symbol: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, timeframe: { type: 'string' }, overwrite: { type: 'boolean' } },
+    load: () => import('./data-export.js').then((m) => m.dataExportCommand),
+  },
+  {
+    words: ['demo'],
+    usage: 'bws demo [--json]',
+    summary: 'Writes the synthetic demo data set (DEMO-* instruments, one year of 1-minute bars each, seeded).',
+    options: {},
+    load: () => import('./demo.js').then((m) => m.demoCommand),
+  },
+  {
+    words: ['backtest'],
+    usage:
+      'bws backtest (--spec FILE | --template NAME [--param NAME=VALUE ...]) --symbol SYM [--timeframe TF] [--from ISO] [--to ISO] [--direction long|short|both] [--cash N] [--commission PCT] [--slippage BPS] [--qty-step N] [--no-magnifier] [--json] [--out DIR]',
+    summary: 'Runs a backtest (in this process: one run needs no worker pool), stores the run (with its hash, trades and markers) and prints its metrics.',
+    options: {
+      ...SPEC_OPTIONS,
+      symbol: { type: 'string' },
+      timeframe: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'qty-step': { type: 'string' },
+      'no-magnifier': { type: 'boolean' },
+      out: { type: 'string' },
+    },
+    load: () => import('./backtest.js').then((m) => m.backtestCommand),
+  },
+  {
+    words: ['runs', 'list'],
+    usage: 'bws runs list [--limit N] [--offset N] [--json]',
+    summary: 'Lists stored backtest runs, newest first, with their hash and key metrics.',
+    options: { limit: { type: 'string' }, offset: { type: 'string' } },
+    load: () => import('./runs.js').then((m) => m.runsListCommand),
+  },
+  {
+    words: ['runs', 'show'],
+    usage: 'bws runs show RUN_ID [--json] [--out DIR]',
+    summary: 'Shows one run: its spec, metrics and trades; --out writes trades.csv, equity.csv, report.json.',
+    options: { out: { type: 'string' } },
+    load: () => import('./runs.js').then((m) => m.runsShowCommand),
+  },
+  {
+    words: ['runs', 'compare'],
+    usage: 'bws runs compare RUN_ID RUN_ID [RUN_ID RUN_ID] [--json]',
+    summary: 'Puts 2-4 runs side by side: every metric by name.',
+    options: {},
+    load: () => import('./runs.js').then((m) => m.runsCompareCommand),
+  },
+  {
+    words: ['runs', 'delete'],
+    usage: 'bws runs delete RUN_ID [--json]',
+    summary: 'Deletes a run with its trades and equity curve.',
+    options: {},
+    load: () => import('./runs.js').then((m) => m.runsDeleteCommand),
+  },
+  {
+    words: ['serve'],
+    usage: 'bws serve [--port N] [--host 127.0.0.1] [--allow-remote] [--workers N] [--files DIR ...] [--no-demo]',
+    summary:
+      'Serves the workstation UI and API in local web mode (loopback only, per-start token). The page reaches only the files it uploads and ' +
+      'downloads, and the folders named with --files (import from them, export into them).',
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'allow-remote': { type: 'boolean' },
+      workers: { type: 'string' },
+      files: { type: 'string', multiple: true },
+      'no-demo': { type: 'boolean' },
+    },
+    load: () => import('./serve.js').then((m) => m.serveCommand),
+  },
+  {
+    words: ['db', 'check'],
+    usage: 'bws db check [--json]',
+    summary: 'Checks the database file without changing it (header, integrity, schema version); exit 1 when the app cannot use it.',
+    options: {},
+    load: () => import('./db.js').then((m) => m.dbCheckCommand),
+  },
+  {
+    words: ['db', 'set-aside'],
+    usage: 'bws db set-aside [--force] [--json]',
+    summary: 'Renames a bad database file to workstation.sqlite.broken-<time> (kept, never deleted) so the next start creates a fresh store.',
+    options: { force: { type: 'boolean' } },
+    load: () => import('./db.js').then((m) => m.dbSetAsideCommand),
+  },
+  {
+    words: ['optimize'],
+    usage: `bws optimize ${SWEEP_USAGE}`,
+    summary: 'Sweeps strategy parameters over the worker pool, stores the sweep with every variant, and prints the best variants and the sweep id.',
+    options: SWEEP_OPTIONS,
+    load: () => import('./optimize.js').then((m) => m.optimizeCommand),
+  },
+  {
+    words: ['walkforward'],
+    usage: `bws walkforward ${SWEEP_USAGE} --in-sample DAYS --out-of-sample DAYS [--step DAYS] [--anchored]`,
+    summary: 'Walk-forward analysis: optimizes each in-sample window, runs the best parameters on the next out-of-sample window, and reports stitched out-of-sample metrics and the efficiency ratio.',
+    options: { ...SWEEP_OPTIONS, 'in-sample': { type: 'string' }, 'out-of-sample': { type: 'string' }, step: { type: 'string' }, anchored: { type: 'boolean' } },
+    load: () => import('./walkforward.js').then((m) => m.walkforwardCommand),
+  },
+  {
+    words: ['montecarlo'],
+    usage: 'bws montecarlo --run RUN_ID [--simulations N] [--seed N] [--method bootstrap|shuffle] [--drawdown PCT,PCT,...] [--json]',
+    summary: "Monte Carlo over a stored run's trades (seeded): distribution of final equity and max drawdown with percentiles, probability of loss and of deep drawdowns.",
+    options: { run: { type: 'string' }, simulations: { type: 'string' }, seed: { type: 'string' }, method: { type: 'string' }, drawdown: { type: 'string' } },
+    load: () => import('./montecarlo.js').then((m) => m.montecarloCommand),
+  },
 ];

@@ -1,20 +1,16 @@
-import { runMonteCarlo } from '../../../core/application/optimize/monte-carlo.js';
+import { runMonteCarlo } from '../../../core/application/sweeps/monte-carlo.js';
 import { runId } from '../../../core/domain/market/ids.js';
 import type { MonteCarloMethod } from '../../../core/domain/optimize/monte-carlo.js';
 import { SqliteRunStore } from '../../../core/infrastructure/runs/sqlite-run-store.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, stringFlag, type Command, type CommandInput } from '../command.js';
+import { boolFlag, stringFlag, type CommandCode } from '../command.js';
 import { withStorage } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { parseNumberArg } from '../time-args.js';
 import { fmt } from './optimize.js';
 
-export const montecarloCommand: Command = {
-  words: ['montecarlo'],
-  usage: 'bws montecarlo --run RUN_ID [--simulations N] [--seed N] [--method bootstrap|shuffle] [--drawdown PCT,PCT,...] [--json]',
-  summary: "Monte Carlo over a stored run's trades (seeded): distribution of final equity and max drawdown with percentiles, probability of loss and of deep drawdowns.",
-  options: { run: { type: 'string' }, simulations: { type: 'string' }, seed: { type: 'string' }, method: { type: 'string' }, drawdown: { type: 'string' } },
-  async run(input: CommandInput) {
+export const montecarloCommand: CommandCode = {
+  async run(input) {
     const id = stringFlag(input, 'run');
     if (!id) throw new UsageError('--run RUN_ID is required');
     const method = stringFlag(input, 'method') ?? 'bootstrap';

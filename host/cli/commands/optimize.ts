@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { runSweep, type RunSweepArgs } from '../../../core/application/optimize/run-sweep.js';
-import { parseSpec } from '../../../core/application/strategy/strategy-service.js';
+import { runSweep, type RunSweepArgs } from '../../../core/application/sweeps/run-sweep.js';
+import { parseSpec } from '../../../core/application/strategies/strategy-service.js';
 import { DomainError } from '../../../core/domain/errors.js';
 import { parseConstraint } from '../../../core/domain/optimize/constraints.js';
 import { parseParamRange } from '../../../core/domain/optimize/param-space.js';
@@ -11,41 +11,12 @@ import type { Direction } from '../../../core/domain/strategy/spec.js';
 import { SqliteSweepStore } from '../../../core/infrastructure/sweeps/sqlite-sweep-store.js';
 import { WorkerVariantEvaluator } from '../../../core/infrastructure/sweeps/worker-variant-evaluator.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, listFlag, stringFlag, type CommandInput } from '../command.js';
+import { boolFlag, listFlag, stringFlag, type CommandCode, type CommandInput } from '../command.js';
 import { withStorage } from '../context.js';
-import { createProgress, printJson, printLine, printTable } from '../output.js';
+import { printJson, printLine, printTable } from '../output.js';
+import { createProgress } from '../progress.js';
 import { parseIsoArg, parseNumberArg } from '../time-args.js';
 import { timeframeFlag } from './backtest.js';
-
-/** Flags shared by `optimize` and `walkforward`. */
-export const SWEEP_OPTIONS = {
-  spec: { type: 'string' },
-  template: { type: 'string' },
-  param: { type: 'string', multiple: true },
-  constraint: { type: 'string', multiple: true },
-  direction: { type: 'string' },
-  cash: { type: 'string' },
-  commission: { type: 'string' },
-  slippage: { type: 'string' },
-  symbol: { type: 'string' },
-  timeframe: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  method: { type: 'string' },
-  samples: { type: 'string' },
-  generations: { type: 'string' },
-  population: { type: 'string' },
-  seed: { type: 'string' },
-  objective: { type: 'string' },
-  minimize: { type: 'boolean' },
-  'min-trades': { type: 'string' },
-  workers: { type: 'string' },
-  'qty-step': { type: 'string' },
-  'no-magnifier': { type: 'boolean' },
-} as const;
-
-const SWEEP_USAGE =
-  '(--spec FILE | --template NAME) --symbol SYM [--timeframe TF] [--from ISO] [--to ISO] --param NAME=MIN:MAX:STEP|a,b,c ... [--constraint "fast<slow"] [--method grid|random|genetic] [--samples N] [--generations N] [--population N] [--seed N] [--objective METRIC] [--minimize] [--min-trades N] [--workers N] [--direction D] [--cash N] [--commission PCT] [--slippage BPS] [--json]';
 
 function intFlag(input: CommandInput, name: string, fallback: number): number {
   const v = parseNumberArg(`--${name}`, stringFlag(input, name)) ?? fallback;
@@ -158,12 +129,8 @@ export function interruptSignal(): { isCancelled(): boolean; onCancel(listener: 
   };
 }
 
-export const optimizeCommand = {
-  words: ['optimize'],
-  usage: `bws optimize ${SWEEP_USAGE}`,
-  summary: 'Sweeps strategy parameters over the worker pool, stores the sweep with every variant, and prints the best variants and the sweep id.',
-  options: SWEEP_OPTIONS,
-  async run(input: CommandInput) {
+export const optimizeCommand: CommandCode = {
+  async run(input) {
     const { workers, ...args } = sweepArgsFromFlags(input);
     const json = boolFlag(input, 'json');
     return withStorage(input, async (storage) => {

@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { compareRuns, deleteRun, getRun, listRuns } from '../../../core/application/backtest/runs.js';
 import type { Trade } from '../../../core/domain/engine/types.js';
 import { runId } from '../../../core/domain/market/ids.js';
-import { SqliteRunStore } from '../../../core/infrastructure/runs/sqlite-run-store.js';
+import type { Workstation } from '../../../core/infrastructure/workstation.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, stringFlag, type Command, type CommandInput } from '../command.js';
-import { withStorage } from '../context.js';
+import { boolFlag, stringFlag, type CommandCode, type CommandInput } from '../command.js';
+import { call, withWorkstation } from '../workstation.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { writeRunFiles } from '../run-files.js';
 import { isoOf, parseNumberArg } from '../time-args.js';
@@ -13,8 +12,17 @@ import { isoOf, parseNumberArg } from '../time-args.js';
 const KEY_METRICS = ['totalReturnPct', 'sharpe', 'maxDrawdownPct', 'tradeCount', 'winRatePct', 'profitFactor'] as const;
 const fmt = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : Number.isInteger(v) ? String(v) : v.toFixed(3));
 
-function withRuns<T>(input: CommandInput, fn: (runs: SqliteRunStore) => T): Promise<T> {
-  return withStorage(input, (storage) => fn(new SqliteRunStore(storage.writer)));
+/** Trades per `runs/trades` page (its limit). */
+const TRADE_PAGE = 1000;
+
+/** Every trade of a run in trade order, as the UI reads them: page by page through `runs/trades`. */
+async function allTrades(workstation: Workstation, id: string): Promise<Trade[]> {
+  const trades: Trade[] = [];
+  for (let offset = 0; ; offset += TRADE_PAGE) {
+    const page = await call(workstation, 'runs/trades', { id, offset, limit: TRADE_PAGE });
+    for (const { index: _index, ...trade } of page.items) trades.push(trade);
+    if (offset + TRADE_PAGE >= page.total) return trades;
+  }
 }
 
 /** A run's strategy name, with the parameters of the sweep variant it was opened from: 'SMA cross (fast=10, slow=50)'. */
@@ -32,71 +40,61 @@ function ids(input: CommandInput, count: [number, number]): string[] {
   return [...given];
 }
 
-export const runsListCommand: Command = {
-  words: ['runs', 'list'],
-  usage: 'bws runs list [--limit N] [--offset N] [--json]',
-  summary: 'Lists stored backtest runs, newest first, with their hash and key metrics.',
-  options: { limit: { type: 'string' }, offset: { type: 'string' } },
+// The runs commands call the app's own handlers (runs/*) through its dispatcher.
+
+export const runsListCommand: CommandCode = {
   run: (input) =>
-    withRuns(input, (runs) => {
+    withWorkstation(input, async (workstation) => {
       const limit = parseNumberArg('--limit', stringFlag(input, 'limit')) ?? 50;
       const offset = parseNumberArg('--offset', stringFlag(input, 'offset')) ?? 0;
-      const page = listRuns(runs, { limit, offset });
-      if (boolFlag(input, 'json')) return printJson(page);
-      if (page.runs.length === 0) return printLine('No runs yet. Start one with `bws backtest --template sma-cross --symbol DEMO-BTC`.');
+      const page = await call(workstation, 'runs/list', { limit, offset });
+      if (boolFlag(input, 'json')) return printJson({ runs: page.items, total: page.total });
+      if (page.items.length === 0) return printLine('No runs yet. Start one with `bws backtest --template sma-cross --symbol DEMO-BTC`.');
       printTable(
         ['run', 'created', 'strategy', 'symbol', 'tf', 'hash', ...KEY_METRICS],
-        page.runs.map((r) => [r.id, isoOf(r.createdAt), nameWithParams(r), r.symbol, r.timeframe, r.hash.slice(0, 12), ...KEY_METRICS.map((m) => fmt(r.metrics[m]))]),
+        page.items.map((r) => [r.id, isoOf(r.createdAt), nameWithParams(r), r.symbol, r.timeframe, r.hash.slice(0, 12), ...KEY_METRICS.map((m) => fmt(r.metrics[m]))]),
       );
-      printLine(`${page.runs.length} of ${page.total}`);
+      printLine(`${page.items.length} of ${page.total}`);
     }),
 };
 
-export const runsShowCommand: Command = {
-  words: ['runs', 'show'],
-  usage: 'bws runs show RUN_ID [--json] [--out DIR]',
-  summary: 'Shows one run: its spec, metrics and trades; --out writes trades.csv, equity.csv, report.json.',
-  options: { out: { type: 'string' } },
+export const runsShowCommand: CommandCode = {
   run: (input) =>
-    withRuns(input, (runs) => {
+    withWorkstation(input, async (workstation) => {
       const [id] = ids(input, [1, 1]);
-      const run = getRun(runs, runId(id!));
-      const { equity, ...rest } = run;
+      const run = await call(workstation, 'runs/get', { id });
+      const trades = await allTrades(workstation, id!);
+      const { sourcePoints } = await call(workstation, 'runs/equity', { id, maxPoints: 2 });
+      const report = { ...run, trades };
       const out = stringFlag(input, 'out');
-      const files = out ? writeRunFiles(path.resolve(out), { trades: run.trades as unknown as Trade[], ts: equity.ts, equity: equity.equity, report: rest }) : [];
-      if (boolFlag(input, 'json')) return printJson({ ...rest, equityPoints: equity.equity.length, ...(files.length ? { files } : {}) });
+      // The files hold the full-resolution curve, which no call sends (the UI gets it reduced to its pixels).
+      const equity = out ? workstation.runStore.getEquity(runId(id!)) : null;
+      const files = out && equity ? writeRunFiles(path.resolve(out), { trades, ts: equity.ts, equity: equity.equity, report }) : [];
+      if (boolFlag(input, 'json')) return printJson({ ...report, equityPoints: sourcePoints, ...(files.length ? { files } : {}) });
       printLine(`Run ${run.id}: ${run.name} on ${run.symbol} ${run.timeframe}, ${run.barCount} bars, engine ${run.engineVersion}`);
       printLine(`hash ${run.hash}`);
       printTable(['metric', 'value'], Object.entries(run.metrics).map(([k, v]) => [k, fmt(v)]));
-      printLine(`${run.trades.length} trades`);
+      printLine(`${trades.length} trades`);
       for (const f of files) printLine(`wrote ${f}`);
     }),
 };
 
-export const runsCompareCommand: Command = {
-  words: ['runs', 'compare'],
-  usage: 'bws runs compare RUN_ID RUN_ID [RUN_ID RUN_ID] [--json]',
-  summary: 'Puts 2-4 runs side by side: every metric by name.',
-  options: {},
+export const runsCompareCommand: CommandCode = {
   run: (input) =>
-    withRuns(input, (runs) => {
-      const data = compareRuns(runs, ids(input, [2, 4]).map((id) => runId(id)));
+    withWorkstation(input, async (workstation) => {
+      const data = await call(workstation, 'runs/compare', { ids: ids(input, [2, 4]) });
       if (boolFlag(input, 'json')) {
-        return printJson({ runs: data.runs, metrics: data.metrics, equityPoints: data.equity.map((e) => e.equity.length) });
+        return printJson({ runs: data.runs, metrics: data.metrics, equityPoints: data.equity.map((e) => e.sourcePoints) });
       }
       printTable(['metric', ...data.runs.map((r) => r.id)], data.metrics.map((m) => [m.name, ...m.values.map(fmt)]));
     }),
 };
 
-export const runsDeleteCommand: Command = {
-  words: ['runs', 'delete'],
-  usage: 'bws runs delete RUN_ID [--json]',
-  summary: 'Deletes a run with its trades and equity curve.',
-  options: {},
+export const runsDeleteCommand: CommandCode = {
   run: (input) =>
-    withRuns(input, (runs) => {
+    withWorkstation(input, async (workstation) => {
       const [id] = ids(input, [1, 1]);
-      const result = deleteRun(runs, runId(id!));
+      const result = await call(workstation, 'runs/delete', { id });
       if (boolFlag(input, 'json')) printJson({ deleted: result.id });
       else printLine(`Deleted run ${result.id}`);
     }),

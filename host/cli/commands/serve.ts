@@ -2,9 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { NonLoopbackHostError, startWebServer } from '../../web/server.js';
-import { openWorkstation } from '../../workstation.js';
+import { openWorkstation } from '../../../core/infrastructure/workstation.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, listFlag, stringFlag, type Command } from '../command.js';
+import { boolFlag, listFlag, stringFlag, type CommandCode } from '../command.js';
 import { printLine } from '../output.js';
 import { parseNumberArg } from '../time-args.js';
 
@@ -18,20 +18,7 @@ function rendererDir(): string {
   throw new Error('Cannot find the repository root (package.json) to serve dist/renderer from');
 }
 
-export const serveCommand: Command = {
-  words: ['serve'],
-  usage: 'bws serve [--port N] [--host 127.0.0.1] [--allow-remote] [--workers N] [--files DIR ...] [--no-demo]',
-  summary:
-    'Serves the workstation UI and API in local web mode (loopback only, per-start token). The page reaches only the files it uploads and ' +
-    'downloads, and the folders named with --files (import from them, export into them).',
-  options: {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'allow-remote': { type: 'boolean' },
-    workers: { type: 'string' },
-    files: { type: 'string', multiple: true },
-    'no-demo': { type: 'boolean' },
-  },
+export const serveCommand: CommandCode = {
   async run(input) {
     const port = parseNumberArg('--port', stringFlag(input, 'port')) ?? 0;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected 0-65535, got ${port}`);

@@ -1,12 +1,13 @@
-import { runWalkForward } from '../../../core/application/optimize/walk-forward.js';
+import { runWalkForward } from '../../../core/application/sweeps/walk-forward.js';
 import { WorkerVariantEvaluator } from '../../../core/infrastructure/sweeps/worker-variant-evaluator.js';
 import { WorkerBacktestExecutor } from '../../../core/infrastructure/workers/worker-backtest-executor.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, stringFlag, type Command, type CommandInput } from '../command.js';
+import { boolFlag, stringFlag, type CommandCode, type CommandInput } from '../command.js';
 import { withStorage } from '../context.js';
-import { createProgress, printJson, printLine, printTable } from '../output.js';
+import { printJson, printLine, printTable } from '../output.js';
+import { createProgress } from '../progress.js';
 import { isoOf, parseNumberArg } from '../time-args.js';
-import { fmt, interruptSignal, optimizeCommand, SWEEP_OPTIONS, sweepArgsFromFlags } from './optimize.js';
+import { fmt, interruptSignal, sweepArgsFromFlags } from './optimize.js';
 
 const DAY_MS = 86_400_000;
 
@@ -17,12 +18,8 @@ function daysFlag(input: CommandInput, name: string, required: boolean): number 
   return v === undefined ? undefined : v * DAY_MS;
 }
 
-export const walkforwardCommand: Command = {
-  words: ['walkforward'],
-  usage: `${optimizeCommand.usage.replace('bws optimize', 'bws walkforward')} --in-sample DAYS --out-of-sample DAYS [--step DAYS] [--anchored]`,
-  summary: 'Walk-forward analysis: optimizes each in-sample window, runs the best parameters on the next out-of-sample window, and reports stitched out-of-sample metrics and the efficiency ratio.',
-  options: { ...SWEEP_OPTIONS, 'in-sample': { type: 'string' }, 'out-of-sample': { type: 'string' }, step: { type: 'string' }, anchored: { type: 'boolean' } },
-  async run(input: CommandInput) {
+export const walkforwardCommand: CommandCode = {
+  async run(input) {
     const { workers, ...args } = sweepArgsFromFlags(input);
     const inSampleMs = daysFlag(input, 'in-sample', true)!;
     const outOfSampleMs = daysFlag(input, 'out-of-sample', true)!;

@@ -52,5 +52,7 @@ export type RunSweepVariant = NonNullable<RunInfo['extras']['sweepVariant']>;
 export type OpenPosition = NonNullable<RunInfo['extras']['openPosition']>;
 export type EquitySeries = ResultOf<'runs/equity'>;
 export type TradeRow = ResultOf<'runs/trades'>['items'][number];
+/** A run's fills (or a preview's) as the engine reports them: times, prices and kinds. */
+export type MarkerSeries = ResultOf<'runs/markers'>;
 export type TradeSortKey = NonNullable<ArgsOf<'runs/trades'>['sort']>;
 export type RunComparison = ResultOf<'runs/compare'>;

@@ -29,7 +29,7 @@ export function formatRange(fromTs: number | null | undefined, toTs: number | nu
  * A whole number with en-US digit grouping ('1,234,567'), like formatNumber(value, 0).
  * Hand-written, not Intl: the first Intl number format in a page process initialises ICU,
  * 31-63 ms measured in a fresh Chromium tab, and the first screen (bar counts) would pay
- * it before it can paint. warmUpIntl pays it once the app is idle.
+ * it before it can paint. primeIntl pays it once the app is idle.
  */
 export function formatCount(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
@@ -58,7 +58,7 @@ export function formatCountOf(value: number, singular: string, plural = `${singu
 }
 
 /** Initialises Intl's number formatting while nothing waits on it (see formatCount). */
-export function warmUpIntl(): void {
+export function primeIntl(): void {
   formatNumber(1);
 }
 

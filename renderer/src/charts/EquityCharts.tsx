@@ -21,7 +21,7 @@ const baseOptions = (label: string, color: string, syncKey: string, onSelect: (u
 
 const toData = (xsMs: readonly number[], ys: readonly number[], width: number): uPlot.AlignedData => {
   const reduced = downsampleMinMax({ xs: Float64Array.from(xsMs, (t) => t / 1000), ys: Float64Array.from(ys) }, Math.max(100, width));
-  return [reduced.xs, reduced.ys] as unknown as uPlot.AlignedData;
+  return [reduced.xs, reduced.ys];
 };
 
 /** Equity and drawdown of a run, cursors synced; drag to zoom refetches the range at full detail. */

@@ -34,11 +34,11 @@ function toChartData(bars: BarSeries, mode: Mode, width: number): uPlot.AlignedD
   const ohlc = { xs, open: Float64Array.from(bars.open), high: Float64Array.from(bars.high), low: Float64Array.from(bars.low), close: Float64Array.from(bars.close) };
   if (mode === 'candles') {
     const c = downsampleOhlc(ohlc, width);
-    return [c.xs, c.close, c.high, c.low, c.open] as unknown as uPlot.AlignedData;
+    return [c.xs, c.close, c.high, c.low, c.open];
   }
   const line = downsampleMinMax({ xs, ys: ohlc.close }, width);
   // Hidden high/low columns keep the y range honest in line mode too.
-  return [line.xs, line.ys, line.ys, line.ys, line.ys] as unknown as uPlot.AlignedData;
+  return [line.xs, line.ys, line.ys, line.ys, line.ys];
 }
 
 /**

@@ -1,5 +1,6 @@
 import type uPlot from 'uplot';
 import type { MarkerKind } from '../../../core/domain/engine/index.js';
+import type { MarkerSeries } from '../api/contract.js';
 import { lowerBound } from './downsample.js';
 
 /** A trade or signal marker on the price chart, at x = ts (seconds) and y = price (NaN: on the close); its kind is the engine's. */
@@ -13,6 +14,11 @@ export interface Marker {
 export interface MarkerSet {
   readonly ts: Float64Array;
   readonly items: readonly Marker[];
+}
+
+/** The fills of a run or a preview as chart markers (times in seconds). */
+export function markersOf(series: MarkerSeries): Marker[] {
+  return series.ts.map((ts, i) => ({ ts: ts / 1000, price: series.price[i]!, kind: series.kind[i]! }));
 }
 
 /** Returns the markers sorted by time, ready for drawMarkers. */

@@ -94,7 +94,7 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
     setSaved(loaded.data.detail);
     // A draft equal to the saved spec (left by "discard" or an edit typed back) is no unsaved edit.
     if (loaded.data.draft && !sameValue(loaded.data.draft.draft, loaded.data.detail.spec)) {
-      setSpec(loaded.data.draft.draft as unknown as StrategySpec);
+      setSpec(loaded.data.draft.draft);
       setRestoredAt(loaded.data.draft.savedAt);
     } else setSpec(loaded.data.detail.spec);
   }
@@ -141,7 +141,7 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
     setSaveError(null);
     try {
       const submitted = spec;
-      const next = await api().invoke('strategies/update', { id: strategyId, spec: submitted as unknown as Record<string, unknown> });
+      const next = await api().invoke('strategies/update', { id: strategyId, spec: submitted });
       draftStatus.cleared();
       setSaved(next);
       // Edits typed while the save was in flight stay (and stay dirty, so they are drafted).

@@ -3,13 +3,18 @@ import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { SeriesSummary, SignalPreview as Preview, StrategySpec } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
-import { markerSet, type Marker } from '../../charts/markers.js';
+import { markerSet, markersOf } from '../../charts/markers.js';
 import { PriceChart } from '../../charts/PriceChart.js';
 import { formatCount } from '../../app/format.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
 
 /** How much history the builder previews: recent enough to answer while typing. */
 const PREVIEW_SPAN_MS = 30 * 24 * 3600 * 1000;
+
+/** Entries and adds among the preview's fills (the rest are exits). */
+function entriesOf(preview: Preview): number {
+  return preview.kind.filter((kind) => kind.startsWith('entry') || kind.startsWith('add')).length;
+}
 
 /** Entry/exit signals of the spec being edited, as markers on the price chart of a chosen instrument. */
 export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: boolean }) {
@@ -28,7 +33,7 @@ export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: bool
     let live = true;
     const timer = setTimeout(() => {
       api()
-        .invoke('backtest/preview', { spec: spec as unknown as Record<string, unknown>, symbol: chosen.instrument.symbol, timeframe: chosen.timeframe, fromTs, toTs: toTs === undefined ? undefined : toTs + 1 })
+        .invoke('backtest/preview', { spec, symbol: chosen.instrument.symbol, timeframe: chosen.timeframe, fromTs, toTs: toTs === undefined ? undefined : toTs + 1 })
         .then(
           (answer) => live && (setPreview(answer), setError(null)),
           (failure: unknown) => live && setError(errorMessage(failure)),
@@ -41,10 +46,7 @@ export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: bool
   }, [spec, valid, chosen?.instrument.symbol, chosen?.timeframe, fromTs, toTs]);
 
   const markers = useMemo(() => {
-    if (!preview) return markerSet([]);
-    // Signals carry times only: NaN prices put them on the drawn close.
-    const at = (list: readonly number[], kind: Marker['kind']): Marker[] => list.map((ts) => ({ ts: ts / 1000, price: Number.NaN, kind }));
-    return markerSet([...at(preview.longEntries, 'entryLong'), ...at(preview.longExits, 'exitLong'), ...at(preview.shortEntries, 'entryShort'), ...at(preview.shortExits, 'exitShort')]);
+    return markerSet(preview ? markersOf(preview) : []);
   }, [preview]);
 
   if (series.data && list.length === 0) return <div className="muted">Import data to preview signals.</div>;
@@ -63,7 +65,7 @@ export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: bool
           {!valid
             ? 'Fix the errors to preview.'
             : preview
-              ? `${preview.longEntries.length + preview.shortEntries.length} entries, ${preview.longExits.length + preview.shortExits.length} exits over ${formatCount(preview.barsScanned)} bars${preview.truncated ? ' (first ones shown)' : ''}`
+              ? `${entriesOf(preview)} entries, ${preview.kind.length - entriesOf(preview)} exits over ${formatCount(preview.barsScanned)} bars${preview.truncated ? ' (first ones shown)' : ''}`
               : 'Computing…'}
         </span>
         {error && <span className="bad">{error}</span>}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
 import { strategyMissing, type StrategyMissing } from '../../api/strategy-missing.js';
+import type { StrategySpec } from '../../api/contract.js';
 
 const DELAY_MS = 400;
 
@@ -20,7 +21,7 @@ export interface DraftStatus {
  * saved value overwrites the stored draft with that clean spec, so a reload does not bring the
  * reverted edit back. Returns the save status.
  */
-export function useDraftAutosave(strategyId: string, draft: object | null, dirty: boolean, draftStored: boolean): DraftStatus {
+export function useDraftAutosave(strategyId: string, draft: StrategySpec | null, dirty: boolean, draftStored: boolean): DraftStatus {
   const [savedAt, setSavedAt] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [missing, setMissing] = useState<StrategyMissing | null>(null);
@@ -39,7 +40,7 @@ export function useDraftAutosave(strategyId: string, draft: object | null, dirty
     const timer = setTimeout(() => {
       dirtyDraftStored.current = dirty;
       api()
-        .invoke('strategies/saveDraft', { id: strategyId, draft: draft as Record<string, unknown> })
+        .invoke('strategies/saveDraft', { id: strategyId, draft })
         .then(
           (answer) => {
             setSavedAt(answer.savedAt);

@@ -3,7 +3,7 @@ import { api } from '../../api/client.js';
 import { useDataChanged } from '../../api/use-data-changed.js';
 import { useQuery } from '../../api/use-query.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
-import { FIRST_SCREEN_MARK } from '../../app/warm-up.js';
+import { FIRST_SCREEN_MARK } from '../../app/first-screen-priming.js';
 import { CoveragePanel } from './CoveragePanel.js';
 import { ImportPanel } from './ImportPanel.js';
 import { SeriesTable, type SeriesKey } from './SeriesTable.js';

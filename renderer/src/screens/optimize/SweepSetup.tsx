@@ -4,7 +4,7 @@ import { paramLimit } from '../../../../core/domain/strategy/spec-fields.js';
 import { findTemplate, listTemplates } from '../../../../core/domain/strategy/templates.js';
 import { api } from '../../api/client.js';
 import { errorMessage } from '../../api/api-error.js';
-import type { Timeframe } from '../../api/contract.js';
+import type { StrategyDetail, Timeframe } from '../../api/contract.js';
 import { useQuery } from '../../api/use-query.js';
 import { formatCount, formatDate, parseDate } from '../../app/format.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
@@ -38,7 +38,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
   }, [initialStrategyId]);
   const [tunable, setTunable] = useState<TunableParam[]>([]);
   const [rows, setRows] = useState<RangeRow[]>([]);
-  const [spec, setSpec] = useState<Record<string, unknown> | null>(null);
+  const [spec, setSpec] = useState<StrategyDetail['spec'] | null>(null);
   const [constraints, setConstraints] = useState('');
   const [seriesKey, setSeriesKey] = useRememberedSeries();
   const [timeframe, setTimeframe] = useState<Timeframe | ''>('');
@@ -88,7 +88,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
         .then(
           (detail) => {
             if (!live) return;
-            setSpec(detail.spec as unknown as Record<string, unknown>);
+            setSpec(detail.spec);
             // Named in the builder's words and bounded by the validator's limits; the path stays the key.
             apply(specParams(detail.spec), () => false, '');
           },

@@ -14,7 +14,7 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { SweepSetup, type SweepRequest } from './SweepSetup.js';
 import { METRIC_LABELS } from './metrics.js';
 import { paramNamer } from './param-space.js';
-import type { WalkForwardReport } from '../../../../core/application/contract/sweeps.js';
+import type { WalkForwardReport } from '../../../../core/application/sweeps/contract.js';
 
 // The job result's type lives in the contract; api/contract.ts does not re-export it yet.
 type _Started = ResultOf<'walkforward/start'>;

@@ -115,7 +115,7 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
           {openPosition && <OpenPositionLine open={openPosition} />}
         </section>
         {saved ? (
-          <RunCharts runId={runId} info={info} focus={focus} openPosition={openPosition} />
+          <RunCharts runId={runId} info={info} focus={focus} />
         ) : (
           <div className="col muted" style={{ minHeight: 560 }} data-testid="run-charts-pending">
             {notSaved ? 'The run could not be saved, so there are no charts or trades to show.' : 'Drawing charts…'}
@@ -159,15 +159,15 @@ function OpenPositionLine({ open }: { open: OpenPosition }) {
   );
 }
 
-function RunCharts({ runId, info, focus, openPosition }: { runId: string; info: ResultsHead; focus: Focus | null; openPosition: OpenPosition | null }) {
-  // Markers load once the metrics are on screen (up to 20 pages of trades).
-  const { markers, partial } = useTradeMarkers(runId, info.tradeCount, openPosition);
+function RunCharts({ runId, info, focus }: { runId: string; info: ResultsHead; focus: Focus | null }) {
+  // Markers load once the metrics are on screen (one call: the run's stored fills).
+  const { markers, partial } = useTradeMarkers(runId);
   return (
     <div className="col">
       <EquityCharts runId={runId} />
       <section className="panel">
         <h3>
-          Price and trades{partial && <span className="muted"> (markers for the first 20,000 trades)</span>}
+          Price and trades{partial && <span className="muted"> (markers for the first 40,000 fills)</span>}
         </h3>
         <PriceChart symbol={info.symbol} timeframe={info.timeframe} fromTs={info.fromTs ?? undefined} toTs={info.toTs ?? undefined} markers={markers} focus={focus} highlight={focus?.trade ?? null} />
       </section>

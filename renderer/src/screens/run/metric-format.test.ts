@@ -29,7 +29,7 @@ describe('metricCell: annualized metrics of runs shorter than a year', () => {
     expect(cell.note).toBe('under 30 days');
     expect(cell.title).toContain('annualized from 1 day');
     expect(cell.title).toContain('-100.00');
-    for (const key of ['annualizedReturnPct', 'annualizedVolatilityPct', 'sharpe', 'sortino', 'calmar']) {
+    for (const key of ['annualizedReturnPct', 'annualizedVolatilityPct', 'sharpe', 'sortino', 'calmar'] as const) {
       expect(metricCell(key, over(29, { [key]: 1.5 })).text).toBe('—');
     }
   });

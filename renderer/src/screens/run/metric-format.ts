@@ -44,15 +44,11 @@ export const METRIC_LABELS = {
   end: 'Last bar closes (UTC)',
 } as const satisfies { readonly [K in MetricName]: string };
 
-const KNOWN = Object.entries(METRIC_LABELS);
+const KNOWN = Object.entries(METRIC_LABELS) as [MetricName, string][];
 
-/** Returns [key, label] for every metric present, known ones first. */
-export function metricRows(metrics: readonly RunMetrics[]): [string, string][] {
-  const present = new Set(metrics.flatMap((m) => Object.keys(m)));
-  const known = KNOWN.filter(([key]) => present.has(key));
-  const knownKeys = new Set(known.map(([key]) => key));
-  const rest = [...present].filter((key) => !knownKeys.has(key)).sort().map((key): [string, string] => [key, key.replace(/Ms$/, '').replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase())]);
-  return [...known, ...rest];
+/** Returns [name, label] of every metric any of the runs has, in display order. */
+export function metricRows(metrics: readonly Partial<RunMetrics>[]): [MetricName, string][] {
+  return KNOWN.filter(([name]) => metrics.some((m) => name in m));
 }
 
 /** Formats a metric: durations (…Ms) as days/hours, others as numbers. */
@@ -116,7 +112,7 @@ export interface MetricCell {
 }
 
 /** The calendar span the run's metrics cover (engine's durationMs, else end - start); null if unknown. */
-export function metricsSpanMs(metrics: RunMetrics): number | null {
+export function metricsSpanMs(metrics: Partial<RunMetrics>): number | null {
   const duration = metrics['durationMs'];
   if (typeof duration === 'number' && Number.isFinite(duration) && duration > 0) return duration;
   const start = metrics['start'];
@@ -143,7 +139,7 @@ export function formatSpan(ms: number): string {
  * do quote), and the ratios (Sharpe, Sortino) rest on at least a month of moves rather
  * than a few days'. One rule for all six keeps a short run's row of figures consistent.
  */
-export function metricCell(key: string, metrics: RunMetrics): MetricCell {
+export function metricCell(key: MetricName, metrics: Partial<RunMetrics>): MetricCell {
   const value = metrics[key];
   const text = formatMetric(key, value);
   if (!ANNUALIZED_METRICS.has(key) || value === null || value === undefined) return { text };

@@ -65,7 +65,7 @@ export function StrategyActions(props: {
       const tags = [...new Set(tagText.split(',').map((t) => t.trim()).filter(Boolean))];
       // Tags travel with an update of the saved spec, which stays as it is.
       const detail = await api().invoke('strategies/get', { id: selected.id });
-      const { spec: _spec, ...updated } = await api().invoke('strategies/update', { id: selected.id, spec: detail.spec as unknown as Record<string, unknown>, tags });
+      const { spec: _spec, ...updated } = await api().invoke('strategies/update', { id: selected.id, spec: detail.spec, tags });
       onUpdated(updated);
       setTagging(false);
       onChanged();

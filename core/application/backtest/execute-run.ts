@@ -1,0 +1,322 @@
+import { ENGINE_VERSION, runBacktest } from '../../domain/engine/backtest.js';
+import { canonicalJson, hashRunInputs } from '../../domain/engine/run-hash.js';
+import { isBacktestCancelled, type BacktestResult } from '../../domain/engine/types.js';
+import { warmUpBarsFor } from '../../domain/engine/warm-up.js';
+import type { BarColumns } from '../../domain/market/bars.js';
+import type { Instrument } from '../../domain/market/instrument.js';
+import type { Timeframe } from '../../domain/market/timeframe.js';
+import { CancelledError, NotFoundError } from '../errors.js';
+import type { NewRun, RunStore, RunWarmUp } from '../runs/run-store.js';
+import type { ComputedRun, RunRecord, SavedBacktest } from './backtest-executor.js';
+import type { IndicatorCache } from './indicator-cache.js';
+import type { BacktestRequest } from './request.js';
+
+/**
+ * The run use case where a backtest executes (a worker of the pool, or the caller's own
+ * thread when a pool buys nothing): read the bars, compute the indicators, run the
+ * engine, hash the inputs, save the run. The executing side keeps its caches in one
+ * BacktestState between runs; the adapters around this (workers/backtest-worker.ts,
+ * infrastructure/backtest/in-process-executor.ts) only carry requests, progress,
+ * cancel and results across their boundary.
+ */
+
+/** A series to read: the bars of [fromTs, toTs), and up to `warmUpBars` stored bars before fromTs. */
+export interface RunSeriesRequest {
+  readonly instrument: Instrument;
+  readonly timeframe: Timeframe;
+  readonly fromTs?: number | undefined;
+  readonly toTs?: number | undefined;
+  readonly warmUpBars?: number | undefined;
+}
+
+export interface LoadedSeries {
+  readonly bars: BarColumns;
+  /** 'stored': the series of that timeframe; 'resampled': built from the 1m series. */
+  readonly origin: 'stored' | 'resampled';
+  readonly fromCache: boolean;
+  /** Identifies this exact bar set (file, series, range, data version): a key for derived caches. */
+  readonly key: string;
+  /** Leading bars before the request's fromTs (read for warm-up); the requested range's bars follow them. */
+  readonly warmUpBars: number;
+}
+
+/** Where a run's bars come from: the stored series on the executing side's own connection (infrastructure/sqlite/bar-source.ts). */
+export interface RunBarSource {
+  /** The stored series of the timeframe when there is one, else (above 1m) the 1m bars resampled. */
+  series(request: RunSeriesRequest): LoadedSeries;
+  /** The stored 1m bars covering the same whole buckets as `series(request)`, or null when there are none. */
+  minuteBarsFor(request: RunSeriesRequest): BarColumns | null;
+}
+
+/** Run hashes kept per executing side: enough for every spec the user flips between. */
+const MAX_HASHES = 256;
+
+/**
+ * What the executing side keeps between runs, in one place: indicator arrays of recent
+ * bar sets, run hashes (a hash reads every byte of the bars: tens of ms for a year of
+ * minutes) and the engine's result of the last run computed ahead (`prepareRun`).
+ */
+export class BacktestState {
+  /** Run hashes by inputsKey. */
+  readonly hashes = new Map<string, string>();
+  /**
+   * The engine's result of the last run prepared here, by its inputs' key, until a run of
+   * those inputs takes it. Equal inputs give bit-identical results (the engine is
+   * deterministic; tests check it), so a Run of what `prepare` computed while the user
+   * looked at the form only has to save it. One entry, dropped when taken: a year of
+   * minutes is 10 MB and more with many trades.
+   */
+  prepared: { readonly inputs: string; readonly result: BacktestResult } | null = null;
+
+  constructor(readonly indicators: IndicatorCache) {}
+}
+
+/** How the executing side steers one run. */
+export interface RunControl {
+  /** Monotonic milliseconds, for the run's timings. */
+  readonly now: () => number;
+  /**
+   * Between steps (after reading bars, before the engine): where a background run gives
+   * way to the user; throws CancelledError once the run is cancelled.
+   */
+  readonly checkpoint: () => void;
+  /** The engine's poll, every ~64K bars: true stops the run (CancelledError). */
+  readonly shouldCancel: () => boolean;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Wraps the engine call (a test fault keeps the real engine busy through it). */
+  readonly engine?: (run: () => BacktestResult) => BacktestResult;
+}
+
+/** A run's bars as read, before the engine runs. */
+export interface LoadedRun {
+  readonly request: BacktestRequest;
+  /** The bars read: the warm-up (series.warmUpBars of them) and the requested range. */
+  readonly series: LoadedSeries;
+  /** Open times of the run's own bars (after the warm-up): the equity curve's x axis. */
+  readonly runTs: Float64Array;
+  /** Warm-up bars the spec asks for (warmUpBarsFor); series.warmUpBars were stored. */
+  readonly warmUpNeeded: number;
+  readonly magnifierBars: BarColumns | null;
+}
+
+/** A run the engine has finished (or taken from `prepareRun`), not saved yet. */
+export interface ExecutedRun {
+  readonly loaded: LoadedRun;
+  readonly result: BacktestResult;
+  readonly warmUp: RunWarmUp;
+  /** The run hash, computed on first call (a year of minutes: ~35 ms, so after the results are out). */
+  readonly hash: () => string;
+  readonly indicatorsFromCache: number;
+  /** The result was computed ahead (by `prepareRun`): engineMs is 0. */
+  readonly computedInAdvance: boolean;
+  /** When the run started (RunControl.now), reading bars and indicators, and the engine. */
+  readonly started: number;
+  readonly loadMs: number;
+  readonly engineMs: number;
+}
+
+/** What `prepareRun` found: the bar count, and what was cached already. */
+export interface PreparedRun {
+  readonly barCount: number;
+  readonly barsFromCache: boolean;
+  readonly indicatorsFromCache: number;
+}
+
+/** Reads a request's bars: the indicators' warm-up before its range, its range, and 1m bars for the magnifier. */
+export function loadRun(bars: RunBarSource, request: BacktestRequest, checkpoint: () => void): LoadedRun {
+  const range: RunSeriesRequest = { instrument: request.instrument, timeframe: request.timeframe, fromTs: request.fromTs, toTs: request.toTs };
+  // The indicators warm up on stored bars before fromTs; the magnifier covers the run's bars only.
+  const warmUpNeeded = warmUpBarsFor(request.spec, request.timeframe);
+  const series = bars.series({ ...range, warmUpBars: warmUpNeeded });
+  checkpoint();
+  const magnifierBars = request.magnifier === false ? null : bars.minuteBarsFor(range);
+  return { request, series, runTs: series.bars.ts.subarray(series.warmUpBars), warmUpNeeded, magnifierBars };
+}
+
+/**
+ * Identifies a loaded run's inputs: everything the run hash covers (the series key names
+ * the bars read, warm-up included, and their version; warmUpBars where the run starts).
+ */
+export function inputsKey({ request, series, magnifierBars }: LoadedRun): string {
+  const { instrument, spec } = request;
+  return `${series.key}|${series.warmUpBars}|${instrument.priceTick}|${instrument.quantityStep}|${magnifierBars !== null}|${canonicalJson(spec)}`;
+}
+
+/** The run hash of a loaded run, from the state's cache when this spec already ran on these bars. */
+export function runHash(state: BacktestState, loaded: LoadedRun): string {
+  const key = inputsKey(loaded);
+  let hash = state.hashes.get(key);
+  if (hash === undefined) {
+    const { request, series, magnifierBars } = loaded;
+    hash = hashRunInputs({
+      spec: request.spec,
+      instrument: { priceTick: request.instrument.priceTick, quantityStep: request.instrument.quantityStep },
+      timeframe: request.timeframe,
+      bars: series.bars,
+      warmUpBars: series.warmUpBars,
+      magnifier: magnifierBars !== null,
+      ...(magnifierBars ? { magnifierBars } : {}),
+    });
+    if (state.hashes.size >= MAX_HASHES) state.hashes.delete(state.hashes.keys().next().value!);
+    state.hashes.set(key, hash);
+  }
+  return hash;
+}
+
+/** The engine over a loaded run and its indicator arrays; a cancel surfaces as CancelledError. */
+function runEngine(loaded: LoadedRun, series: ReadonlyMap<string, Float64Array>, control: Pick<RunControl, 'shouldCancel' | 'onProgress' | 'engine'>): BacktestResult {
+  const { request, magnifierBars } = loaded;
+  const input = {
+    spec: request.spec,
+    instrument: { priceTick: request.instrument.priceTick, quantityStep: request.instrument.quantityStep },
+    timeframe: request.timeframe,
+    bars: loaded.series.bars,
+    warmUpBars: loaded.series.warmUpBars,
+    magnifier: magnifierBars !== null,
+    series,
+    shouldCancel: control.shouldCancel,
+    ...(control.onProgress ? { onProgress: control.onProgress } : {}),
+    ...(magnifierBars ? { magnifierBars } : {}),
+  };
+  try {
+    return control.engine ? control.engine(() => runBacktest(input)) : runBacktest(input);
+  } catch (error) {
+    if (isBacktestCancelled(error)) throw new CancelledError(error instanceof Error ? error.message : 'Cancelled');
+    throw error;
+  }
+}
+
+/**
+ * Executes a run: its bars (through the bar cache), its indicators (through the indicator
+ * cache), and the engine, or the result `prepareRun` computed for the same inputs when
+ * `reusePrepared` (not for results whose arrays are handed away).
+ */
+export function executeRun(state: BacktestState, bars: RunBarSource, request: BacktestRequest, control: RunControl, reusePrepared = false): ExecutedRun {
+  const started = control.now();
+  const loaded = loadRun(bars, request, control.checkpoint);
+  control.checkpoint();
+  const indicators = state.indicators.seriesFor(request.spec, request.timeframe, loaded.series.bars, loaded.series.key);
+  const loadedAt = control.now();
+  const inputs = reusePrepared ? inputsKey(loaded) : null;
+  const reused = inputs !== null && state.prepared?.inputs === inputs ? state.prepared.result : null;
+  if (reused) state.prepared = null;
+  const result = reused ?? runEngine(loaded, indicators.series, control);
+  let hash: string | undefined;
+  return {
+    loaded,
+    result,
+    warmUp: { bars: loaded.series.warmUpBars, needed: loaded.warmUpNeeded },
+    hash: () => (hash ??= runHash(state, loaded)),
+    indicatorsFromCache: indicators.hits,
+    computedInAdvance: reused !== null,
+    started,
+    loadMs: loadedAt - started,
+    engineMs: control.now() - loadedAt,
+  };
+}
+
+/**
+ * Computes a run ahead, as background work, without saving it: its bars, indicator
+ * arrays, run hash and the engine's result go into the state, so the user's Run of it
+ * only saves (for a year of minutes 100+ ms before the engine, whose first run of a spec
+ * then took 85-120 ms more, where a warm one takes 12-20).
+ */
+export function prepareRun(state: BacktestState, bars: RunBarSource, request: BacktestRequest, control: RunControl): PreparedRun {
+  const loaded = loadRun(bars, request, control.checkpoint);
+  control.checkpoint();
+  const indicators = state.indicators.seriesFor(request.spec, request.timeframe, loaded.series.bars, loaded.series.key);
+  control.checkpoint();
+  runHash(state, loaded);
+  const inputs = inputsKey(loaded);
+  if (state.prepared?.inputs !== inputs) state.prepared = { inputs, result: runEngine(loaded, indicators.series, { shouldCancel: control.shouldCancel }) };
+  return { barCount: loaded.runTs.length, barsFromCache: loaded.series.fromCache, indicatorsFromCache: indicators.hits };
+}
+
+/** What the results view needs first, while the run is saved. */
+export function computedRun({ result, loaded, warmUp }: ExecutedRun): ComputedRun {
+  const ts = loaded.runTs;
+  return {
+    metrics: result.metrics,
+    openPosition: result.openPosition,
+    barCount: ts.length,
+    warmUp,
+    tradeCount: result.trades.length,
+    firstTs: ts.length > 0 ? ts[0]! : null,
+    lastTs: ts.length > 0 ? ts[ts.length - 1]! : null,
+  };
+}
+
+/** The run as the store saves it: the request, the engine's outputs and the caller's record. */
+export function runToSave(executed: ExecutedRun, record: RunRecord): NewRun {
+  const { loaded, result } = executed;
+  const { request, series, runTs } = loaded;
+  return {
+    name: record.name,
+    strategyId: record.strategyId,
+    spec: request.spec,
+    instrumentId: request.instrument.id,
+    symbol: request.instrument.symbol,
+    timeframe: request.timeframe,
+    fromTs: record.fromTs,
+    toTs: record.toTs,
+    barCount: runTs.length,
+    engineVersion: ENGINE_VERSION,
+    hash: executed.hash(),
+    metrics: result.metrics,
+    trades: result.trades,
+    markers: result.markers,
+    // The bars' ts column is only read by the save, so no copy is needed.
+    equity: { ts: runTs, equity: result.equity },
+    status: 'completed',
+    extras: {
+      // The caller's context first: the engine's own keys are never overridden by it.
+      ...record.extras,
+      openPosition: result.openPosition,
+      barsOrigin: series.origin,
+      magnifierUsed: loaded.magnifierBars !== null,
+      warmUp: executed.warmUp,
+      firstTs: runTs[0]!,
+      lastTs: runTs[runTs.length - 1]!,
+    },
+  };
+}
+
+/** How the executing side steers the save. */
+export interface SaveControl {
+  readonly now: () => number;
+  /** Gives way to the user and throws CancelledError when cancelled: past it, the run is kept. */
+  readonly checkpoint: () => void;
+  /** Called once the run is sure to be kept, before the write (a waiting user sees its results first). */
+  readonly onComputed?: (run: ComputedRun) => void;
+  /** Runs the write (a worker marks it so the pool never kills it inside the transaction). */
+  readonly write: <T>(save: () => T) => T;
+  /** Time the run gave way to the user so far. */
+  readonly pausedMs: () => number;
+}
+
+/**
+ * Saves an executed run: NotFoundError when the range had no bars (nothing is saved),
+ * nothing saved when cancelled before the write; else its results go out first
+ * (onComputed), then the hash (tens of ms for a year of minutes, outside the write),
+ * then the write.
+ */
+export function saveRun(store: RunStore, executed: ExecutedRun, record: RunRecord, control: SaveControl): SavedBacktest {
+  const { loaded, result } = executed;
+  const barCount = loaded.runTs.length;
+  if (barCount === 0) throw new NotFoundError(`No ${loaded.request.timeframe} bars of ${loaded.request.instrument.symbol} in the requested range`);
+  control.checkpoint();
+  control.onComputed?.(computedRun(executed));
+  executed.hash();
+  const saveStarted = control.now();
+  const run = control.write(() => store.save(runToSave(executed, record)));
+  const now = control.now();
+  return {
+    run,
+    metrics: result.metrics,
+    openPosition: result.openPosition,
+    barCount,
+    warmUp: executed.warmUp,
+    computedInAdvance: executed.computedInAdvance,
+    timings: { loadMs: executed.loadMs, engineMs: executed.engineMs, saveMs: now - saveStarted, pausedMs: control.pausedMs(), totalMs: now - executed.started },
+  };
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import type { JobId } from '../../domain/market/ids.js';
+import type { Timeframe } from '../../domain/market/timeframe.js';
+import type { ImportReport } from './import-bars.js';
+import type { Coverage, SeriesSummary } from './bar-store.js';
+import { maxPointsSchema, noArgsSchema, type NoArgs, type NumberColumn, pathSchema, rangeShape, symbolSchema, timeframeSchema } from '../contract/common.js';
+
+export const dataSchemas = {
+  'data/listSeries': noArgsSchema,
+  'data/import': z.strictObject({
+    /** A path on the machine that owns the data: from the native dialog, or from `POST /api/upload` in web mode. */
+    path: pathSchema,
+    /** The user's name of the file (an upload's original name): what messages call it. Default: `path`. */
+    fileName: z.string().trim().min(1).max(255).optional(),
+    symbol: symbolSchema,
+    /** 'auto' (the default) takes the timeframe from the file's bar spacing; a chosen one the spacing contradicts is refused. */
+    timeframe: z.union([timeframeSchema, z.literal('auto')]).optional(),
+    /** Import under the chosen timeframe even when the file's bar spacing says otherwise. */
+    forceTimeframe: z.boolean().optional(),
+    /** Import the good rows and list the bad ones (the job's result) instead of refusing the whole file. */
+    skipBadRows: z.boolean().optional(),
+    venue: z.string().trim().min(1).max(64).optional(),
+    quoteCurrency: z.string().trim().min(1).max(16).optional(),
+    /** The instrument's price tick; default: the stored one, else the finest decimal of the file's prices. */
+    priceTick: z.number().positive().finite().optional(),
+    quantityStep: z.number().positive().finite().optional(),
+    /** Refused: a zone-less timestamp is read as UTC, and no zone can be chosen instead (it was once accepted and ignored). */
+    timeZone: z
+      .unknown()
+      .refine((value) => value === undefined, {
+        message: 'timeZone is not supported: timestamps without a zone are read as UTC. Write the zone into the timestamps (2024-01-02T09:30:00-05:00) or convert them to UTC',
+      })
+      .optional(),
+  }),
+  'data/export': z.strictObject({
+    symbol: symbolSchema,
+    timeframe: timeframeSchema,
+    /** Absolute, `~/...`, or relative to the user's home folder (the answer says which file was written). */
+    path: pathSchema,
+    /** Replace a file already at the path; without it, an existing file is refused (ConflictError) and kept. */
+    overwrite: z.boolean().optional(),
+    ...rangeShape,
+  }),
+  'data/coverage': z.strictObject({
+    symbol: symbolSchema,
+    timeframe: timeframeSchema,
+    gapThresholdBars: z.number().int().min(1).max(1_000_000).optional(),
+  }),
+  'data/bars': z.strictObject({ symbol: symbolSchema, timeframe: timeframeSchema, ...rangeShape, maxPoints: maxPointsSchema.optional() }),
+} as const;
+
+export type ImportBarsArgs = z.infer<(typeof dataSchemas)['data/import']>;
+export type ExportBarsArgs = z.infer<(typeof dataSchemas)['data/export']>;
+export type CoverageArgs = z.infer<(typeof dataSchemas)['data/coverage']>;
+export type BarsArgs = z.infer<(typeof dataSchemas)['data/bars']>;
+
+/** The `result` of a finished import job: what was read and what was stored. */
+export type ImportJobResult = ImportReport;
+
+/** A series' coverage with the steps its instrument trades in. */
+export interface SeriesCoverage extends Coverage {
+  readonly priceTick: number;
+  readonly quantityStep: number;
+}
+
+export interface ExportBarsResult {
+  /** The absolute path written. */
+  readonly path: string;
+  readonly rows: number;
+  /** Set when the path asked for was relative: the folder it was taken from. */
+  readonly relativeTo?: string;
+}
+
+/**
+ * Bars for a chart. When the range holds more bars than `maxPoints`, each of at most
+ * `maxPoints` buckets becomes one bar (first open, highest high, lowest low, last close,
+ * summed volume, ts = the first bar's ts), so spikes stay visible at any zoom.
+ */
+export interface BarSeries {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  readonly ts: NumberColumn;
+  readonly open: NumberColumn;
+  readonly high: NumberColumn;
+  readonly low: NumberColumn;
+  readonly close: NumberColumn;
+  readonly volume: NumberColumn;
+  /** Bars in the requested range before downsampling. */
+  readonly sourceBars: number;
+  readonly downsampled: boolean;
+}
+
+export interface DataHandlers {
+  'data/listSeries': (args?: NoArgs) => Promise<SeriesSummary[]>;
+  /** Starts an import job; progress and outcome (ImportJobResult) arrive as `job/*` events. */
+  'data/import': (args: ImportBarsArgs) => Promise<{ jobId: JobId }>;
+  'data/export': (args: ExportBarsArgs) => Promise<ExportBarsResult>;
+  'data/coverage': (args: CoverageArgs) => Promise<SeriesCoverage>;
+  'data/bars': (args: BarsArgs) => Promise<BarSeries>;
+}

@@ -1,0 +1,97 @@
+import type { Timeframe } from '../../domain/market/timeframe.js';
+import { MAX_CHART_POINTS } from '../contract/common.js';
+import type { DataHandlers } from './contract.js';
+import { requireInstrument } from './instruments.js';
+import { downsampleOhlc } from '../charts/downsample.js';
+import { readSeriesBars, seriesSource } from './series-bars.js';
+import type { HandlerDeps } from '../handler-deps.js';
+
+/** Chart answers kept: a few series at a few ranges (each is at most MAX_CHART_POINTS bars). */
+const BAR_ANSWERS_KEPT = 16;
+
+export function dataHandlers(deps: HandlerDeps): DataHandlers {
+  const { barStore, jobs, events } = deps;
+  // Every run's price chart asks for its whole range (a year of minutes is ~60-90 ms to
+  // read and reduce on this thread); runs repeated on the same series ask the same
+  // question. Keyed by the series' version, so an import never leaves a stale answer.
+  const barAnswers = new Map<string, Awaited<ReturnType<DataHandlers['data/bars']>>>();
+  return {
+    'data/listSeries': async () => barStore.listSeries(),
+
+    'data/import': async (args) => {
+      // Checked now, so a path that may not be read is answered at once, not as a failed job.
+      const source = deps.files.importSource(args.path);
+      const timeframe = args.timeframe ?? 'auto';
+      const title = `Import ${args.symbol} ${timeframe === 'auto' ? '(timeframe from the file)' : timeframe}${args.fileName ? ` from ${args.fileName}` : ''}`;
+      const job = jobs.start({
+        kind: 'import',
+        title,
+        run: async (context) => {
+          const report = await deps.importer.importFile(
+            {
+              file: source.path,
+              // Messages name the file as the caller did (not by its resolved path).
+              fileName: args.fileName ?? args.path,
+              ...(source.showContent ? {} : { showContent: false }),
+              symbol: args.symbol,
+              timeframe,
+              ...(args.forceTimeframe === undefined ? {} : { forceTimeframe: args.forceTimeframe }),
+              ...(args.skipBadRows === undefined ? {} : { skipBadRows: args.skipBadRows }),
+              ...(args.venue === undefined ? {} : { venue: args.venue }),
+              ...(args.quoteCurrency === undefined ? {} : { quoteCurrency: args.quoteCurrency }),
+              ...(args.priceTick === undefined ? {} : { tick: args.priceTick }),
+              ...(args.quantityStep === undefined ? {} : { qtyStep: args.quantityStep }),
+            },
+            {
+              // Rows are counted in `items` and worded by the UI (its number format), not here.
+              onProgress: (p) => context.progress({ done: p.bytesRead, total: p.totalBytes, items: p.rowsRead }),
+              onCancel: (listener) => context.onCancel(listener),
+            },
+          );
+          events.emit('data/changed', { kind: 'series', ids: [args.symbol] });
+          return report;
+        },
+      });
+      return { jobId: job.id };
+    },
+
+    'data/export': async (args) => {
+      requireInstrument(barStore, args.symbol);
+      const target = deps.files.exportTarget(args.path);
+      const written = await deps.exporter.exportCsv({ ...args, path: target.path });
+      return { ...written, ...(target.relativeTo === undefined ? {} : { relativeTo: target.relativeTo }) };
+    },
+
+    'data/coverage': async (args) => {
+      const instrument = requireInstrument(barStore, args.symbol);
+      return { ...barStore.coverage(instrument.id, args.timeframe, args.gapThresholdBars), priceTick: instrument.priceTick, quantityStep: instrument.quantityStep };
+    },
+
+    'data/bars': async (args) => {
+      const instrument = requireInstrument(barStore, args.symbol);
+      // Without maxPoints the answer is still capped, so one call cannot ship a year of minutes.
+      const maxPoints = args.maxPoints ?? MAX_CHART_POINTS;
+      // The version is read before the bars: an answer is never filed under a newer version than its bars.
+      const source = seriesSource(barStore, instrument.id, args.timeframe);
+      const key = [instrument.id, args.timeframe, source.resampled ? 'resampled' : 'stored', source.version, args.fromTs ?? '', args.toTs ?? '', maxPoints].join('|');
+      const kept = barAnswers.get(key);
+      if (kept) {
+        barAnswers.delete(key);
+        barAnswers.set(key, kept);
+        return kept;
+      }
+      const bars = readSeriesBars(barStore, instrument.id, args.timeframe, source, args.fromTs, args.toTs);
+      const count = bars.ts.length;
+      const answer = {
+        symbol: instrument.symbol,
+        timeframe: args.timeframe satisfies Timeframe,
+        ...downsampleOhlc(bars, 0, count, maxPoints),
+        sourceBars: count,
+        downsampled: count > maxPoints,
+      };
+      barAnswers.set(key, answer);
+      if (barAnswers.size > BAR_ANSWERS_KEPT) barAnswers.delete(barAnswers.keys().next().value!);
+      return answer;
+    },
+  };
+}

@@ -1,9 +1,0 @@
-import type { JobHandlers } from '../contract/jobs.js';
-import type { HandlerDeps } from './handler-deps.js';
-
-export function jobHandlers(deps: HandlerDeps): JobHandlers {
-  return {
-    'jobs/list': async () => deps.jobs.list(),
-    'jobs/cancel': async (args) => deps.jobs.cancel(args.id),
-  };
-}

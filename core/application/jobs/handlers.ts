@@ -1,0 +1,9 @@
+import type { JobHandlers } from './contract.js';
+import type { HandlerDeps } from '../handler-deps.js';
+
+export function jobHandlers(deps: HandlerDeps): JobHandlers {
+  return {
+    'jobs/list': async () => deps.jobs.list(),
+    'jobs/cancel': async (args) => deps.jobs.cancel(args.id),
+  };
+}

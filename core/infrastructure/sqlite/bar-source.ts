@@ -1,0 +1,216 @@
+import type { Connection } from './database.js';
+import { openReadOnly } from './database.js';
+import { SqliteBarStore } from './bar-store.js';
+import { NotFoundError, ValidationError } from '../../application/errors.js';
+import { BAR_FIELDS, lowerBound, rangeOf, type BarColumns } from '../../domain/market/bars.js';
+import type { InstrumentId } from '../../domain/market/ids.js';
+import type { Instrument } from '../../domain/market/instrument.js';
+import { resampleBars } from '../../domain/market/resample.js';
+import { bucketCeil, bucketStart, type Timeframe } from '../../domain/market/timeframe.js';
+import { ByteLruCache, type CacheStats } from '../../application/backtest/byte-lru-cache.js';
+import type { LoadedSeries, RunBarSource, RunSeriesRequest } from '../../application/backtest/execute-run.js';
+
+/** A series of one database file (RunSeriesRequest names the series, the range and the warm-up). */
+export interface SeriesRequest extends RunSeriesRequest {
+  readonly dbFile: string;
+}
+
+export type { LoadedSeries } from '../../application/backtest/execute-run.js';
+
+interface OpenFile {
+  readonly db: Connection;
+  readonly store: SqliteBarStore;
+}
+
+/**
+ * Reads bars for a worker through its own read-only connection per database file, and
+ * keeps recently used bar sets in a byte-bounded LRU cache. Cache keys carry the
+ * series' change counter (series_versions, bumped by triggers on every chunk write),
+ * so a re-import makes the old entry unreachable instead of serving stale bars.
+ * Cached arrays are shared by later runs: callers must treat them as read-only and
+ * never transfer them.
+ */
+export class BarSource {
+  private readonly files = new Map<string, OpenFile>();
+  private readonly cache: ByteLruCache<BarColumns>;
+  /** The ranges read of each stored series version, to serve a range inside one as views of it. */
+  private readonly readRanges = new Map<string, StoredRange[]>();
+
+  constructor(cacheBytes: number) {
+    this.cache = new ByteLruCache(cacheBytes);
+  }
+
+  /** The bars of one database file, for the run use case. */
+  forFile(dbFile: string): RunBarSource {
+    return {
+      series: (request) => this.series({ ...request, dbFile }),
+      minuteBarsFor: (request) => this.minuteBarsFor({ ...request, dbFile }),
+    };
+  }
+
+  /** Finds an instrument by id or symbol. */
+  instrument(dbFile: string, ref: { instrumentId?: InstrumentId | undefined; symbol?: string | undefined }): Instrument {
+    const { store } = this.open(dbFile);
+    if (ref.symbol !== undefined) {
+      const found = store.findInstrument(ref.symbol);
+      if (!found) throw new NotFoundError(`No instrument with symbol "${ref.symbol}"`);
+      return found;
+    }
+    if (ref.instrumentId === undefined) throw new ValidationError('A backtest job needs an instrumentId or a symbol');
+    const found = store.listInstruments().find((i) => i.id === ref.instrumentId);
+    if (!found) throw new NotFoundError(`No instrument with id ${ref.instrumentId}`);
+    return found;
+  }
+
+  /**
+   * Returns the bars of a series: the stored series of that timeframe when there is one,
+   * else (above 1m) the 1m bars resampled. Resampled bars are whole buckets whose open
+   * time lies in [fromTs, toTs), like a stored series read over the same range.
+   */
+  series(requested: SeriesRequest): LoadedSeries {
+    const { db, store } = this.open(requested.dbFile);
+    const { instrument, timeframe } = requested;
+    // One read transaction: the version, the warm-up's start and the bars come from the same snapshot.
+    return db.transaction((): LoadedSeries => {
+      const storedVersion = this.version(db, instrument.id, timeframe);
+      const request = this.withWarmUp(store, requested, storedVersion !== null || timeframe === '1m');
+      const loaded = this.read(db, store, request, storedVersion);
+      const warmUpBars = request === requested ? 0 : lowerBound(loaded.bars.ts, requested.fromTs!);
+      return { ...loaded, warmUpBars };
+    })();
+  }
+
+  /**
+   * The request moved back to the start of its warm-up: `warmUpBars` stored bars (whole
+   * buckets when resampled from 1m) before fromTs, or as many as there are. The same
+   * request when there is no warm-up to read.
+   */
+  private withWarmUp(store: SqliteBarStore, request: SeriesRequest, stored: boolean): SeriesRequest {
+    const count = request.warmUpBars ?? 0;
+    if (!(count > 0) || request.fromTs === undefined) return request;
+    const { instrument, timeframe, fromTs } = request;
+    const start = stored
+      ? store.startOfBarsBefore(instrument.id, timeframe, fromTs, count)
+      : store.startOfBarsBefore(instrument.id, '1m', bucketCeil(fromTs, timeframe), count, (ts) => bucketStart(ts, timeframe));
+    return start === null || start >= fromTs ? request : { ...request, fromTs: start };
+  }
+
+  private read(db: Connection, store: SqliteBarStore, request: SeriesRequest, storedVersion: number | null): Omit<LoadedSeries, 'warmUpBars'> {
+    const { instrument, timeframe } = request;
+    if (storedVersion !== null || timeframe === '1m') {
+      const key = cacheKey(request, timeframe, 'stored', storedVersion ?? 0);
+      const hit = this.cache.get(key, false) ?? this.insideCachedRange(request, storedVersion ?? 0);
+      this.cache.count(hit !== undefined);
+      if (hit) return { bars: hit, origin: 'stored', fromCache: true, key };
+      const bars = store.readBars(instrument.id, timeframe, request.fromTs, request.toTs);
+      this.cache.set(key, bars, byteSize(bars));
+      this.rememberRange(request, storedVersion ?? 0, key);
+      return { bars, origin: 'stored', fromCache: false, key };
+    }
+    const key = cacheKey(request, timeframe, 'resampled', this.version(db, instrument.id, '1m') ?? 0);
+    const hit = this.cache.get(key);
+    if (hit) return { bars: hit, origin: 'resampled', fromCache: true, key };
+    const from = request.fromTs === undefined ? undefined : bucketCeil(request.fromTs, timeframe);
+    const to = request.toTs === undefined ? undefined : bucketCeil(request.toTs, timeframe);
+    const minutes = store.readBars(instrument.id, '1m', from, to);
+    const { bars } = resampleBars(minutes, '1m', timeframe);
+    this.cache.set(key, bars, byteSize(bars));
+    return { bars, origin: 'resampled', fromCache: false, key };
+  }
+
+  /** Returns the stored 1m bars covering the same whole buckets as `series(request)`, or null when there are none. */
+  minuteBarsFor(request: SeriesRequest): BarColumns | null {
+    if (request.timeframe === '1m') return null;
+    const fromTs = request.fromTs === undefined ? undefined : bucketCeil(request.fromTs, request.timeframe);
+    const toTs = request.toTs === undefined ? undefined : bucketCeil(request.toTs, request.timeframe);
+    const { bars } = this.series({ ...request, timeframe: '1m', fromTs, toTs, warmUpBars: 0 });
+    return bars.ts.length === 0 ? null : bars;
+  }
+
+  stats(): CacheStats {
+    return this.cache.stats();
+  }
+
+  close(): void {
+    for (const { db } of this.files.values()) db.close();
+    this.files.clear();
+    this.cache.clear();
+    this.readRanges.clear();
+  }
+
+  /**
+   * The bars of `request` as views into a cached read of the same stored series version
+   * whose range covers it, or undefined. A trader moving the start of a run by a day
+   * would otherwise re-read the year from SQLite (11-15 ms, more while the UI draws); the
+   * views cost a binary search and share the cached memory.
+   */
+  private insideCachedRange(request: SeriesRequest, version: number): BarColumns | undefined {
+    const ranges = this.readRanges.get(seriesKey(request, version));
+    if (!ranges) return undefined;
+    for (const range of [...ranges]) {
+      const covers = (range.fromTs === undefined || (request.fromTs !== undefined && range.fromTs <= request.fromTs)) &&
+        (range.toTs === undefined || (request.toTs !== undefined && range.toTs >= request.toTs));
+      if (!covers) continue;
+      const bars = this.cache.get(range.key, false);
+      if (!bars) {
+        ranges.splice(ranges.indexOf(range), 1); // evicted
+        continue;
+      }
+      return rangeOf(bars, request.fromTs ?? -Infinity, request.toTs ?? Infinity);
+    }
+    return undefined;
+  }
+
+  private rememberRange(request: SeriesRequest, version: number, key: string): void {
+    const series = seriesKey(request, version);
+    const ranges = this.readRanges.get(series) ?? [];
+    ranges.push({ fromTs: request.fromTs, toTs: request.toTs, key });
+    // Older ranges are mostly evicted by then; the lookups drop those they meet.
+    if (ranges.length > MAX_RANGES_PER_SERIES) ranges.shift();
+    this.readRanges.set(series, ranges);
+  }
+
+  private open(dbFile: string): OpenFile {
+    let file = this.files.get(dbFile);
+    if (!file) {
+      const db = openReadOnly(dbFile);
+      file = { db, store: new SqliteBarStore(db) };
+      this.files.set(dbFile, file);
+    }
+    return file;
+  }
+
+  /** The series' change counter, or null when the series has no stored bars. */
+  private version(db: Connection, id: InstrumentId, timeframe: Timeframe): number | null {
+    const exists = db.prepare('SELECT 1 FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? LIMIT 1').get(id, timeframe);
+    if (!exists) return null;
+    const row = db.prepare('SELECT version FROM series_versions WHERE instrument_id = ? AND timeframe = ?').get(id, timeframe) as
+      | { version: number }
+      | undefined;
+    return row?.version ?? 0;
+  }
+}
+
+interface StoredRange {
+  readonly fromTs: number | undefined;
+  readonly toTs: number | undefined;
+  /** Its entry in the bar cache. */
+  readonly key: string;
+}
+
+const MAX_RANGES_PER_SERIES = 16;
+
+/** One version of one stored series in one file (the request's own timeframe). */
+function seriesKey(request: SeriesRequest, version: number): string {
+  return [request.dbFile, request.instrument.id, request.timeframe, version].join('|');
+}
+
+function cacheKey(request: SeriesRequest, timeframe: Timeframe, origin: string, version: number): string {
+  return [request.dbFile, request.instrument.id, timeframe, origin, request.fromTs ?? '', request.toTs ?? '', version].join('|');
+}
+
+function byteSize(bars: BarColumns): number {
+  return BAR_FIELDS.reduce((n, f) => n + bars[f].byteLength, 0);
+}
+
+/** The first bucket boundary at or after `ts`. */
