@@ -9,6 +9,10 @@ import type { AnalysisWorkerApi } from '../core/infrastructure/analysis/analysis
 import { SqliteRunStore } from '../core/infrastructure/runs/sqlite-run-store.js';
 import { openReadOnly, type Connection } from '../core/infrastructure/sqlite/database.js';
 import { SqliteSweepStore } from '../core/infrastructure/sweeps/sqlite-sweep-store.js';
+import { installErrorCodec } from '../core/infrastructure/workers/error-codec.js';
+
+// Typed errors (a sweep or run not found, a limit) reach the caller as the same class.
+installErrorCodec();
 
 interface Stores {
   readonly db: Connection;
