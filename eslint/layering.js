@@ -66,9 +66,11 @@ export const TEST_IMPORT_EXCEPTIONS = {
     'core/infrastructure/test-kit/temp-db',
     'core/infrastructure/workers/worker-backtest-executor',
   ],
+  'core/application/data/download-handlers.test': ['core/infrastructure/test-kit/fake-exchange-server'],
   'core/application/handlers.test': ['core/infrastructure/sqlite/storage'],
   'core/application/sweeps/handlers.test': ['core/infrastructure/test-kit/market-data'],
   'core/application/test-kit/handler-harness': [
+    'core/infrastructure/exchanges/exchange-connection',
     'core/infrastructure/sqlite/storage',
     'core/infrastructure/workers/worker-backtest-executor',
     'core/infrastructure/workstation',

@@ -25,7 +25,10 @@ const nodeEntries = [
   ...entries('bench', 'bench'),
   ...entries('electron/main', 'electron'),
 ].filter((e) => existsSync(e.in));
-const workerEntries = entries('workers', 'workers').filter((e) => existsSync(e.in));
+// The download worker bundles the exchange library (ccxt) and is built on its own (below).
+const DOWNLOAD_WORKER = 'workers/download-worker';
+const workerEntries = entries('workers', 'workers').filter((e) => existsSync(e.in) && e.out !== DOWNLOAD_WORKER);
+const downloadWorker = entries('workers', 'workers').filter((e) => e.out === DOWNLOAD_WORKER);
 
 const common = {
   bundle: true,
@@ -51,6 +54,23 @@ await build({
   // Bundled CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __bwsCreateRequire } from 'node:module'; const require = __bwsCreateRequire(import.meta.url);" },
 });
+
+if (downloadWorker.length > 0) {
+  // ccxt loads the protobuf code of two exchanges (MEXC streams, dYdX signing) with dynamic
+  // imports of protobufjs, an optional peer it does not install: split those into chunks of
+  // their own beside the worker (unpacked with it), loaded only if such an exchange asks.
+  await build({
+    ...common,
+    packages: undefined,
+    external: ['better-sqlite3', 'protobufjs', 'protobufjs/*'],
+    entryPoints: downloadWorker,
+    outdir: join(root, 'dist'),
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'workers/download-chunks/[name]-[hash]',
+    banner: { js: "import { createRequire as __bwsCreateRequire } from 'node:module'; const require = __bwsCreateRequire(import.meta.url);" },
+  });
+}
 
 const preload = join(root, 'electron/preload/index.ts');
 if (existsSync(preload)) {

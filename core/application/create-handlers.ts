@@ -1,6 +1,7 @@
 import type { Handlers } from './contract/handlers.js';
 import { backtestHandlers } from './backtest/handlers.js';
 import { dataHandlers } from './data/handlers.js';
+import { downloadHandlers } from './data/download-handlers.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { runHandlers } from './runs/handlers.js';
@@ -19,6 +20,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const throughput = new ThroughputLog();
   return {
     ...dataHandlers(deps),
+    ...downloadHandlers(deps),
     ...strategyHandlers(deps),
     ...backtestHandlers(deps, throughput),
     ...runHandlers(deps),

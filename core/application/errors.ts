@@ -11,6 +11,7 @@ export type AppErrorType =
   | 'ImportRejectedError'
   | 'WorkerFailedError'
   | 'StorageError'
+  | 'MarketDataError'
   | 'InternalError';
 
 export class AppError extends Error {
@@ -66,6 +67,16 @@ export class WorkerFailedError extends AppError {
   }
 }
 
+/**
+ * An exchange could not be reached, kept refusing (rate limits, maintenance) after the
+ * retries, or answered with an error: the message says what was stored before it.
+ */
+export class MarketDataError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super('MarketDataError', message, details);
+  }
+}
+
 /** One rejected CSV row: file, 1-based line and what is wrong with it. */
 export interface RowError {
   readonly file: string;
@@ -117,6 +128,7 @@ const ERROR_CLASSES: { readonly [T in AppErrorType]: (message: string, details: 
   ImportRejectedError: (message, details) => new ImportRejectedError(message, rowErrorsOf(details)),
   WorkerFailedError: (message, details) => new WorkerFailedError(message, details),
   StorageError: (message, details) => new StorageError(message, details),
+  MarketDataError: (message, details) => new MarketDataError(message, details),
   InternalError: (message, details) => new AppError('InternalError', message, details),
 };
 

@@ -1,5 +1,6 @@
 import type { BacktestExecutor } from './backtest/backtest-executor.js';
 import type { BarExporter, BarImporter, FileAccess } from './data/bar-files.js';
+import type { BarDownloader } from './data/download-handlers.js';
 import type { EventSink } from './contract/events.js';
 import type { LatencyRecorder } from './system/latency.js';
 import type { SlowStatementInfo, SystemInfo } from './system/contract.js';
@@ -19,6 +20,8 @@ export interface HandlerDeps {
   readonly jobs: JobRegistry;
   readonly events: EventSink;
   readonly importer: BarImporter;
+  /** Downloads candles from exchanges (a worker per download in the app). */
+  readonly downloader: BarDownloader;
   readonly exporter: BarExporter;
   readonly files: FileAccess;
   readonly backtests: BacktestExecutor;

@@ -21,6 +21,8 @@ import type { PerformanceProbe, PoolSnapshot, WorkerFigures } from '../applicati
 import { WorkerAnalysisRunner } from './analysis/worker-analysis-runner.js';
 import { InProcessBacktestExecutor } from './backtest/in-process-executor.js';
 import { csvBarExporter, workerBarImporter } from './csv/bar-file-adapters.js';
+import { workerBarDownloader } from './exchanges/download-runner.js';
+import { exchangeConnectionFromEnv, type ExchangeConnection } from './exchanges/exchange-connection.js';
 import { databasePath, resolveDataDir } from './data-dir.js';
 import { FilePolicy } from './files/file-policy.js';
 import { describeHostFailure } from './host-failures.js';
@@ -67,6 +69,8 @@ export interface WorkstationOptions {
    * (`bws serve --files DIR`). Absent: any path the process can reach (desktop, CLI).
    */
   readonly fileFolders?: readonly string[];
+  /** How downloads reach exchanges; default from BWS_EXCHANGE_API / BWS_EXCHANGE_RATE_LIMIT_MS, else the exchanges themselves. */
+  readonly exchange?: ExchangeConnection;
 }
 
 export interface Workstation {
@@ -140,6 +144,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const logger = options.logger ?? stderrLogger;
   const newId = options.newId ?? randomUUID;
   const uploadDir = path.join(realpathSync(dataDir), 'uploads');
+  // Read before the store opens: a malformed setting is a clear error, not a half-started app.
+  const exchange = options.exchange ?? exchangeConnectionFromEnv(process.env);
   const storage = openStorage({ file: options.databaseFile ?? databasePath(dataDir) });
   const serving = options.transport !== 'cli';
   // The thread that serves a UI never checkpoints: a worker does, every 2 s (a one-shot CLI
@@ -241,6 +247,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     jobs,
     events,
     importer: workerBarImporter(storage.file),
+    downloader: workerBarDownloader(storage.file, exchange),
     exporter: csvBarExporter(storage.barStore),
     files: new FilePolicy({ dataDir, uploadDir, roots: options.fileFolders ? [uploadDir, ...options.fileFolders] : null }),
     backtests,

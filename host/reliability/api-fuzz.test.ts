@@ -14,6 +14,7 @@ import { listTemplates } from '../../core/domain/strategy/templates.js';
 import { writeRandomWalkCsv } from '../../core/infrastructure/test-kit/random-walk-csv.js';
 import { randomWalkBars } from '../../core/infrastructure/test-kit/bar-fixture.js';
 import { openWorkstation, type Workstation } from '../../core/infrastructure/workstation.js';
+import { BINANCE_MARKETS, FakeExchangeServer } from '../../core/infrastructure/test-kit/fake-exchange-server.js';
 import { tableChecksums, tempDir } from './reliability-kit.js';
 
 /** Runs per handler and phase: about 30 handlers x 2 phases x 8 = some 500 calls. */
@@ -26,6 +27,7 @@ const logger = { error: (message: string, fields?: Record<string, unknown>) => v
 
 let dir: string;
 let workstation: Workstation;
+let exchange: FakeExchangeServer;
 let examples: Record<string, Record<string, unknown>>;
 
 async function call(name: string, args: unknown) {
@@ -41,7 +43,13 @@ async function settleJobs(): Promise<void> {
 
 beforeAll(async () => {
   dir = tempDir('fuzz');
-  workstation = await openWorkstation({ dataDir: path.join(dir, 'data'), transport: 'cli', seedDemo: false, workers: 1, logger });
+  // Downloads go to a local exchange with two days of one market: any well-formed download ends quickly.
+  const listed = Date.UTC(2024, 0, 1);
+  exchange = new FakeExchangeServer({ now: listed + 2 * 86_400_000 });
+  exchange.binanceMarkets = [{ ...BINANCE_MARKETS[0]!, listedTs: listed }];
+  exchange.upbitMarkets = [];
+  const origin = await exchange.start();
+  workstation = await openWorkstation({ dataDir: path.join(dir, 'data'), transport: 'cli', seedDemo: false, workers: 1, logger, exchange: { apiOrigin: origin, rateLimitMs: 1 } });
   const barStore = workstation.storage.barStore;
   const instrument = barStore.upsertInstrument({ symbol: 'FUZZ', venue: 'X', priceTick: 0.0001, quantityStep: 0.001, quoteCurrency: 'USD', timeZone: 'UTC' });
   barStore.mergeBars(instrument.id, '1m', randomWalkBars(5_000, Date.UTC(2024, 0, 1)));
@@ -120,12 +128,15 @@ beforeAll(async () => {
     'sweeps/delete': { sweepId },
     'walkforward/start': { ...sweepArgs, schedule: { inSampleMs: 24 * hourMs, outOfSampleMs: 12 * hourMs, anchored: false } },
     'montecarlo/run': { runId, simulations: 200, seed: 1 },
+    'data/download': { exchange: 'binance', market: 'BTC/USDT', timeframe: '1h', fromTs: listed, toTs: listed + 86_400_000 },
+    'data/update': target,
   };
 }, 60_000);
 
 afterAll(async () => {
   await settleJobs();
   await workstation.close();
+  await exchange.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -5,7 +5,11 @@ const filtersSchema = z
   .max(10);
 
 export const dialogSchemas = {
-  'dialog/openFile': z.union([z.undefined(), z.strictObject({ title: z.string().max(200).optional(), filters: filtersSchema.optional() })]),
+  'dialog/openFile': z.union([
+    z.undefined(),
+    /** `multiple`: the user may pick several files (a folder of archives); `paths` lists them. */
+    z.strictObject({ title: z.string().max(200).optional(), filters: filtersSchema.optional(), multiple: z.boolean().optional() }),
+  ]),
   'dialog/saveFile': z.union([
     z.undefined(),
     z.strictObject({ title: z.string().max(200).optional(), defaultName: z.string().max(255).optional(), filters: filtersSchema.optional() }),
@@ -21,6 +25,7 @@ export type SaveFileArgs = z.infer<(typeof dialogSchemas)['dialog/saveFile']>;
  * process can pass on to `data/import` / `data/export`, or null when cancelled.
  */
 export interface DialogHandlers {
-  'dialog/openFile': (args?: OpenFileArgs) => Promise<{ path: string | null }>;
+  /** `path` is the first file picked (null when cancelled), `paths` every file picked. */
+  'dialog/openFile': (args?: OpenFileArgs) => Promise<{ path: string | null; paths: string[] }>;
   'dialog/saveFile': (args?: SaveFileArgs) => Promise<{ path: string | null }>;
 }

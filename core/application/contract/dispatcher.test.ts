@@ -162,7 +162,9 @@ describe('dispatcher', () => {
         if (!schema.safeParse(undefined).success) payloads.push(['undefined', undefined]);
         if (!schema.safeParse({}).success) payloads.push(['{}', {}]);
         for (const key of keysOf(schema)) {
-          payloads.push([`${key} of the wrong type`, { [key]: true }]);
+          // true is the wrong type for most fields; a flag alone (dialog/openFile's `multiple`) takes a number instead.
+          const wrong = [true, 42].find((value) => !schema.safeParse({ [key]: value }).success) ?? true;
+          payloads.push([`${key} of the wrong type`, { [key]: wrong }]);
           payloads.push([`${key} as a 100 kB string`, { [key]: 'x'.repeat(100_000) }]);
         }
         for (const [label, payload] of payloads) {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ErrorData } from '../errors.js';
 import { backtestSchemas, type BacktestHandlers } from '../backtest/contract.js';
 import { dataSchemas, type DataHandlers } from '../data/contract.js';
+import { downloadSchemas, type DownloadHandlers } from '../data/download-contract.js';
 import { dialogSchemas, type DialogHandlers } from './dialog.js';
 import { jobSchemas, type JobHandlers } from '../jobs/contract.js';
 import { runSchemas, type RunHandlers } from '../runs/contract.js';
@@ -10,7 +11,7 @@ import { sweepSchemas, type SweepHandlers } from '../sweeps/contract.js';
 import { systemSchemas, type SystemHandlers } from '../system/contract.js';
 
 /** Every call the UI can make on every transport. */
-export type Handlers = DataHandlers & StrategyHandlers & BacktestHandlers & RunHandlers & JobHandlers & SystemHandlers & SweepHandlers;
+export type Handlers = DataHandlers & DownloadHandlers & StrategyHandlers & BacktestHandlers & RunHandlers & JobHandlers & SystemHandlers & SweepHandlers;
 /** Handlers plus the calls only the desktop shell provides. */
 export type AllHandlers = Handlers & DialogHandlers;
 export type HandlerName = keyof AllHandlers;
@@ -25,6 +26,7 @@ export type HandlerResult<N extends HandlerName> = Awaited<ReturnType<AllHandler
  */
 export const HANDLER_SCHEMAS = {
   ...dataSchemas,
+  ...downloadSchemas,
   ...strategySchemas,
   ...backtestSchemas,
   ...runSchemas,

@@ -1,6 +1,8 @@
 /** The API contract: what the UI imports (types only) and what transports dispatch through. */
 export * from './common.js';
 export * from '../data/contract.js';
+export * from '../data/download-contract.js';
+export type { DownloadProgress, DownloadReport } from '../data/download-bars.js';
 export * from '../strategies/contract.js';
 export * from '../backtest/contract.js';
 export * from '../runs/contract.js';

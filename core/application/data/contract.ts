@@ -5,33 +5,47 @@ import type { ImportReport } from './import-bars.js';
 import type { Coverage, SeriesSummary } from './bar-store.js';
 import { maxPointsSchema, noArgsSchema, type NoArgs, type NumberColumn, pathSchema, rangeShape, symbolSchema, timeframeSchema } from '../contract/common.js';
 
+/** Files one import may read (a decade of monthly archives is 120). */
+export const MAX_IMPORT_FILES = 1000;
+const fileNameSchema = z.string().trim().min(1).max(255);
+
 export const dataSchemas = {
   'data/listSeries': noArgsSchema,
-  'data/import': z.strictObject({
-    /** A path on the machine that owns the data: from the native dialog, or from `POST /api/upload` in web mode. */
-    path: pathSchema,
-    /** The user's name of the file (an upload's original name): what messages call it. Default: `path`. */
-    fileName: z.string().trim().min(1).max(255).optional(),
-    symbol: symbolSchema,
-    /** 'auto' (the default) takes the timeframe from the file's bar spacing; a chosen one the spacing contradicts is refused. */
-    timeframe: z.union([timeframeSchema, z.literal('auto')]).optional(),
-    /** Import under the chosen timeframe even when the file's bar spacing says otherwise. */
-    forceTimeframe: z.boolean().optional(),
-    /** Import the good rows and list the bad ones (the job's result) instead of refusing the whole file. */
-    skipBadRows: z.boolean().optional(),
-    venue: z.string().trim().min(1).max(64).optional(),
-    quoteCurrency: z.string().trim().min(1).max(16).optional(),
-    /** The instrument's price tick; default: the stored one, else the finest decimal of the file's prices. */
-    priceTick: z.number().positive().finite().optional(),
-    quantityStep: z.number().positive().finite().optional(),
-    /** Refused: a zone-less timestamp is read as UTC, and no zone can be chosen instead (it was once accepted and ignored). */
-    timeZone: z
-      .unknown()
-      .refine((value) => value === undefined, {
-        message: 'timeZone is not supported: timestamps without a zone are read as UTC. Write the zone into the timestamps (2024-01-02T09:30:00-05:00) or convert them to UTC',
-      })
-      .optional(),
-  }),
+  'data/import': z
+    .strictObject({
+      /**
+       * A path on the machine that owns the data: from the native dialog, or from `POST /api/upload` in web mode.
+       * A CSV file or a zip archive of CSVs (an exchange's kline archive).
+       */
+      path: pathSchema.optional(),
+      /** The user's name of the file (an upload's original name): what messages call it. Default: `path`. */
+      fileName: fileNameSchema.optional(),
+      /**
+       * Several files (CSVs or zip archives, e.g. a folder of monthly archives) imported as one series,
+       * all or nothing, in the order of their first bars. Give either `path` or `files`.
+       */
+      files: z.array(z.strictObject({ path: pathSchema, name: fileNameSchema.optional() })).min(1).max(MAX_IMPORT_FILES).optional(),
+      symbol: symbolSchema,
+      /** 'auto' (the default) takes the timeframe from the file's bar spacing; a chosen one the spacing contradicts is refused. */
+      timeframe: z.union([timeframeSchema, z.literal('auto')]).optional(),
+      /** Import under the chosen timeframe even when the file's bar spacing says otherwise. */
+      forceTimeframe: z.boolean().optional(),
+      /** Import the good rows and list the bad ones (the job's result) instead of refusing the whole file. */
+      skipBadRows: z.boolean().optional(),
+      venue: z.string().trim().min(1).max(64).optional(),
+      quoteCurrency: z.string().trim().min(1).max(16).optional(),
+      /** The instrument's price tick; default: the stored one, else the finest decimal of the file's prices. */
+      priceTick: z.number().positive().finite().optional(),
+      quantityStep: z.number().positive().finite().optional(),
+      /** Refused: a zone-less timestamp is read as UTC, and no zone can be chosen instead (it was once accepted and ignored). */
+      timeZone: z
+        .unknown()
+        .refine((value) => value === undefined, {
+          message: 'timeZone is not supported: timestamps without a zone are read as UTC. Write the zone into the timestamps (2024-01-02T09:30:00-05:00) or convert them to UTC',
+        })
+        .optional(),
+    })
+    .refine((args) => (args.path === undefined) !== (args.files === undefined), { message: 'give either path or files', path: ['path'] }),
   'data/export': z.strictObject({
     symbol: symbolSchema,
     timeframe: timeframeSchema,

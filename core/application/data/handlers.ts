@@ -2,6 +2,7 @@ import type { Timeframe } from '../../domain/market/timeframe.js';
 import { MAX_CHART_POINTS } from '../contract/common.js';
 import type { DataHandlers } from './contract.js';
 import { requireInstrument } from './instruments.js';
+import { ValidationError } from '../errors.js';
 import { downsampleOhlc } from '../charts/downsample.js';
 import { readSeriesBars, seriesSource } from './series-bars.js';
 import type { HandlerDeps } from '../handler-deps.js';
@@ -19,20 +20,28 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
     'data/listSeries': async () => barStore.listSeries(),
 
     'data/import': async (args) => {
-      // Checked now, so a path that may not be read is answered at once, not as a failed job.
-      const source = deps.files.importSource(args.path);
       const timeframe = args.timeframe ?? 'auto';
-      const title = `Import ${args.symbol} ${timeframe === 'auto' ? '(timeframe from the file)' : timeframe}${args.fileName ? ` from ${args.fileName}` : ''}`;
+      // One file (path) or several (files): several are one import, named by their count in messages.
+      const given = args.files ?? (args.path === undefined ? [] : [{ path: args.path, ...(args.fileName === undefined ? {} : { name: args.fileName }) }]);
+      const [first] = given;
+      if (!first) throw new ValidationError('Nothing to import: give a file');
+      // Each path is checked now, so one that may not be read is answered at once, not as a failed job;
+      // messages name a file as the caller did (not by its resolved path).
+      const files = given.map((file) => ({ ...deps.files.importSource(file.path), name: file.name ?? file.path }));
+      const showContent = files.every((file) => file.showContent);
+      const several = files.length > 1;
+      const fileName = several ? `${files.length} files` : (first.name ?? args.fileName);
+      const title = `Import ${args.symbol} ${timeframe === 'auto' ? '(timeframe from the file)' : timeframe}${fileName ? ` from ${fileName}` : ''}`;
       const job = jobs.start({
         kind: 'import',
         title,
         run: async (context) => {
           const report = await deps.importer.importFile(
             {
-              file: source.path,
-              // Messages name the file as the caller did (not by its resolved path).
-              fileName: args.fileName ?? args.path,
-              ...(source.showContent ? {} : { showContent: false }),
+              file: files[0]!.path,
+              fileName: fileName ?? files[0]!.name,
+              ...(several ? { files: files.map(({ path, name }) => ({ path, name })) } : {}),
+              ...(showContent ? {} : { showContent: false }),
               symbol: args.symbol,
               timeframe,
               ...(args.forceTimeframe === undefined ? {} : { forceTimeframe: args.forceTimeframe }),

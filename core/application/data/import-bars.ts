@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
 import { allocateBars, barProblem, sliceBars, type BarColumns } from '../../domain/market/bars.js';
-import { assertInstrumentDraft, type Instrument, type InstrumentDraft } from '../../domain/market/instrument.js';
+import { assertInstrumentDraft, type Instrument, type InstrumentDraft, type InstrumentSource } from '../../domain/market/instrument.js';
 import { describeSpacing, typicalSpacing, type BarSpacing } from '../../domain/market/bar-spacing.js';
 import { finerPriceDecimals, priceDecimals, priceTickOfDecimals } from '../../domain/market/price-precision.js';
 import { parseTimeframe, TIMEFRAMES, timeframeMs, type Timeframe } from '../../domain/market/timeframe.js';
@@ -10,11 +10,22 @@ import type { BarStore, StagedSeriesWrite } from './bar-store.js';
 /** What to do with a second row at a timestamp already seen in the same file. */
 export type DuplicatePolicy = 'reject' | 'lastWins';
 
+/** One file of an import: its path and what messages call it (default: the path). */
+export interface ImportFile {
+  readonly path: string;
+  readonly name?: string;
+}
+
 export interface ImportBarsOptions {
-  /** Path of the CSV file. */
+  /** Path of the file: a CSV, or a zip archive of CSVs (an exchange's kline archive). */
   readonly file: string;
   /** What messages and row errors call the file (default `file`): the user's own name of an uploaded copy. */
   readonly fileName?: string;
+  /**
+   * Several files imported as one series in one import (e.g. a folder of monthly archives):
+   * read in the order of their first bars. When given, `file` and `fileName` only name the set.
+   */
+  readonly files?: readonly ImportFile[];
   readonly symbol: string;
   /**
    * Default 'auto': the timeframe whose bar length is the file's typical spacing. A chosen
@@ -32,6 +43,8 @@ export interface ImportBarsOptions {
   readonly tick?: number;
   readonly venue?: string;
   readonly quoteCurrency?: string;
+  /** The exchange and market the bars come from (a download); an import from files keeps the stored one. */
+  readonly source?: InstrumentSource;
   /** Skip rows that fail to parse or validate (each is reported) instead of refusing the file. */
   readonly skipBadRows?: boolean;
   /** Default 'reject'. */
@@ -95,6 +108,8 @@ export interface ParsedBarBatch {
   /** Rows read in this batch, parsed or not. */
   readonly rowsRead: number;
   readonly rowErrors: readonly RowError[];
+  /** The file the rows come from, when a source reads several (an archive's entries): row errors name it. */
+  readonly file?: string;
 }
 
 /**
@@ -284,6 +299,7 @@ function instrumentDraft(known: Instrument | null, options: ImportBarsOptions): 
     quantityStep: options.qtyStep ?? known?.quantityStep ?? 1,
     quoteCurrency: options.quoteCurrency ?? known?.quoteCurrency ?? 'USD',
     timeZone: known?.timeZone ?? 'UTC',
+    ...(options.source === undefined ? {} : { source: options.source }),
   };
   parseOption(() => assertInstrumentDraft(draft));
   return draft;
@@ -374,7 +390,7 @@ class ImportPass {
   }
 
   private takeBatch(b: ParsedBarBatch): void {
-    const file = displayName(this.options);
+    const file = b.file ?? displayName(this.options);
     for (let i = 0; i < b.count; i++) {
       const ts = b.ts[i]!;
       const open = b.open[i]!;

@@ -3,7 +3,7 @@ import type { JobId } from '../../domain/market/ids.js';
 import type { ErrorData } from '../errors.js';
 import { idSchema, noArgsSchema, type NoArgs } from '../contract/common.js';
 
-export const JOB_KINDS = ['import', 'backtest', 'sweep', 'walkforward'] as const;
+export const JOB_KINDS = ['import', 'download', 'backtest', 'sweep', 'walkforward'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -16,6 +16,8 @@ export interface JobProgress {
   /** Items handled so far when done/total measure something else (an import: rows read, while done/total count bytes). */
   readonly items?: number;
   readonly message?: string;
+  /** Time left at the pace so far, when the job can tell (a download). */
+  readonly etaMs?: number;
 }
 
 export interface JobInfo {

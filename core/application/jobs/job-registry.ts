@@ -46,8 +46,8 @@ export interface JobRegistryDeps {
   /** Minimum ms between two `job/progress` events of one job (default 100: at most 10 per second). */
   readonly progressIntervalMs?: number;
   /**
-   * Jobs of a kind that may run at once; the rest wait as 'queued'. Default: imports one at
-   * a time (SQLite has one writer), backtests and sweeps unbounded (the worker pool queues).
+   * Jobs of a kind that may run at once; the rest wait as 'queued'. Default: imports and
+   * downloads one at a time (SQLite has one writer), backtests and sweeps unbounded (the worker pool queues).
    */
   readonly concurrency?: Partial<Record<JobKind, number>>;
 }
@@ -63,8 +63,10 @@ interface LiveJob {
 }
 
 const HISTORY_LIMIT = 200;
+// One download at a time: the exchange's rate limit is per address, and two downloads of one series would fetch it twice.
 const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
   import: 1,
+  download: 1,
   backtest: Number.POSITIVE_INFINITY,
   sweep: Number.POSITIVE_INFINITY,
   walkforward: Number.POSITIVE_INFINITY,

@@ -10,6 +10,7 @@ import type { EventMessage } from '../contract/events.js';
 import type { JobRegistry } from '../jobs/job-registry.js';
 import type { Storage } from '../../infrastructure/sqlite/storage.js';
 import { openWorkstation } from '../../infrastructure/workstation.js';
+import type { ExchangeConnection } from '../../infrastructure/exchanges/exchange-connection.js';
 import type { WorkerBacktestExecutor } from '../../infrastructure/workers/worker-backtest-executor.js';
 
 export interface HandlerHarness {
@@ -25,7 +26,7 @@ export interface HandlerHarness {
 }
 
 /** Opens a fresh store and the full handler table with one backtest and `sweepWorkers` sweep workers. */
-export async function openHandlerHarness(options: { prefix: string; sweepWorkers?: number }): Promise<HandlerHarness> {
+export async function openHandlerHarness(options: { prefix: string; sweepWorkers?: number; exchange?: ExchangeConnection }): Promise<HandlerHarness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), options.prefix));
   let ids = 0;
   const workstation = await openWorkstation({
@@ -36,6 +37,7 @@ export async function openHandlerHarness(options: { prefix: string; sweepWorkers
     sweepWorkers: options.sweepWorkers ?? 1,
     logger: { error: () => {} },
     newId: () => `id-${++ids}`,
+    ...(options.exchange ? { exchange: options.exchange } : {}),
   });
   const events: EventMessage[] = [];
   workstation.events.onAny((message) => events.push(message));

@@ -1,6 +1,14 @@
 import { DomainError } from '../errors.js';
 import type { InstrumentId } from './ids.js';
 
+/** Where an instrument's bars are downloaded from: an exchange and its market (`bws data download`). */
+export interface InstrumentSource {
+  /** The exchange's id in the exchange library (e.g. 'binance', 'upbit'). */
+  readonly exchange: string;
+  /** The exchange's market as BASE/QUOTE (e.g. 'BTC/USDT'). */
+  readonly market: string;
+}
+
 /** A tradable thing: its price tick and quantity step bound every order. */
 export interface Instrument {
   readonly id: InstrumentId;
@@ -13,6 +21,8 @@ export interface Instrument {
   readonly quoteCurrency: string;
   /** IANA zone the venue trades in; bars are always stored in UTC. */
   readonly timeZone: string;
+  /** Set for an instrument downloaded from an exchange: what "Update" downloads from. Absent for bars imported from files. */
+  readonly source?: InstrumentSource;
 }
 
 export type InstrumentDraft = Omit<Instrument, 'id'>;

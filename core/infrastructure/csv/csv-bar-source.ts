@@ -2,7 +2,7 @@ import type { BarRowSource, ParsedBarBatch } from '../../application/data/import
 import { ImportRejectedError, type RowError } from '../../application/errors.js';
 import { detectDelimiter, OPEN_QUOTE, splitRecord } from './fields.js';
 import { detectLayout, type CsvLayout } from './layout.js';
-import { LineReader, MAX_LINE_CHARS } from './line-reader.js';
+import { LineReader, MAX_LINE_CHARS, type ByteSource } from './line-reader.js';
 import { parsePlainDecimal } from './decimal.js';
 import { detectTimestampFormat, epochFormatOf, parseIsoLike, parseTimestamp, type TimestampFormat } from './timestamps.js';
 import { excerpt } from './excerpt.js';
@@ -39,15 +39,18 @@ export class CsvBarSource implements BarRowSource {
 
   private readonly show: (text: string) => string;
 
-  /** Opens `path`; `file` is the name used in row errors. Throws ImportRejectedError when the layout is not recognised. */
+  /**
+   * Opens the file at `input` (or reads a ByteSource: an archive entry); `file` is the
+   * name used in row errors. Throws ImportRejectedError when the layout is not recognised.
+   */
   constructor(
-    path: string,
-    private readonly file: string = path,
+    input: string | ByteSource,
+    private readonly file: string = typeof input === 'string' ? input : 'archive entry',
     options: CsvSourceOptions = {},
     private readonly batchRows = CSV_BATCH_ROWS,
   ) {
     this.show = options.showContent === false ? hiddenContent : excerpt;
-    this.reader = new LineReader(path, { name: file, ...(options.isCancelled ? { isCancelled: options.isCancelled } : {}) });
+    this.reader = new LineReader(input, { name: file, ...(options.isCancelled ? { isCancelled: options.isCancelled } : {}) });
     const column = (): Float64Array => new Float64Array(batchRows);
     this.columns = { ts: column(), open: column(), high: column(), low: column(), close: column(), volume: column(), line: column() };
     try {
@@ -108,7 +111,7 @@ export class CsvBarSource implements BarRowSource {
       else rowErrors.push({ file: this.file, line, message: problem });
     }
     if (rowsRead === 0) return null;
-    return { count, ...this.columns, rowsRead, rowErrors };
+    return { count, ...this.columns, rowsRead, rowErrors, file: this.file };
   }
 
   /** Parses one record into slot `i`; returns what is wrong with it, or null. */

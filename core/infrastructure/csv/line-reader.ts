@@ -19,6 +19,47 @@ export interface LineReaderOptions {
   readonly isCancelled?: () => boolean;
 }
 
+/** Bytes read front to back, synchronously: a file, or one entry of a zip archive. */
+export interface ByteSource {
+  /** Size of what is read, for progress (an archive entry: the archive's size). */
+  readonly totalBytes: number;
+  /** How far into `totalBytes` reading has come. */
+  readonly bytesRead: number;
+  /** Fills `target` from its start; returns the number of bytes written, 0 at the end. */
+  read(target: Buffer): number;
+  close(): void;
+}
+
+/**
+ * A regular file read through its descriptor (see openRegularFile), no further than the
+ * bytes it held when opened, so the read ends even if the file keeps growing.
+ */
+export class FileByteSource implements ByteSource {
+  private readonly fd: number;
+  readonly totalBytes: number;
+  bytesRead = 0;
+  private closed = false;
+
+  /** `name` is what errors call the file. */
+  constructor(path: string, name: string = path) {
+    const opened = openRegularFile(path, name);
+    this.fd = opened.fd;
+    this.totalBytes = opened.size;
+  }
+
+  read(target: Buffer): number {
+    const n = readSync(this.fd, target, 0, Math.min(target.length, this.totalBytes - this.bytesRead), null);
+    this.bytesRead += n;
+    return n;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
 /**
  * Reads a text file line by line, synchronously, through a fixed-size buffer, so
  * memory stays flat whatever the file size. Only a regular file is opened (see
@@ -30,7 +71,7 @@ export interface LineReaderOptions {
  * for 34 MiB).
  */
 export class LineReader {
-  private readonly fd: number;
+  private readonly source: ByteSource;
   private readonly chunk: Buffer;
   private readonly decoder = new StringDecoder('utf8');
   private started = false;
@@ -46,21 +87,29 @@ export class LineReader {
   generation = 0;
   /** 1-based number of the line last returned. */
   lineNumber = 0;
-  bytesRead = 0;
-  readonly totalBytes: number;
 
   private readonly name: string;
   private readonly maxLineChars: number;
   private readonly isCancelled: () => boolean;
 
-  constructor(path: string, options: LineReaderOptions = {}) {
-    this.name = options.name ?? path;
-    const opened = openRegularFile(path, this.name);
-    this.fd = opened.fd;
-    this.totalBytes = opened.size;
+  /**
+   * Reads the file at `input` (a regular file only), or the bytes of a ByteSource (an
+   * archive entry); the line cap and the cancel poll apply to both.
+   */
+  constructor(input: string | ByteSource, options: LineReaderOptions = {}) {
+    this.name = options.name ?? (typeof input === 'string' ? input : 'archive entry');
+    this.source = typeof input === 'string' ? new FileByteSource(input, this.name) : input;
     this.chunk = Buffer.allocUnsafe(options.chunkBytes ?? 1 << 20);
     this.maxLineChars = options.maxLineChars ?? MAX_LINE_CHARS;
     this.isCancelled = options.isCancelled ?? (() => false);
+  }
+
+  get totalBytes(): number {
+    return this.source.totalBytes;
+  }
+
+  get bytesRead(): number {
+    return this.source.bytesRead;
   }
 
   /** Returns the next line without its line ending, or null at the end of the file. */
@@ -105,8 +154,7 @@ export class LineReader {
       const message = `line is longer than ${this.maxLineChars.toLocaleString('en-US')} characters (no line break): not a CSV file of bars?`;
       throw new ImportRejectedError(`${this.name}: line ${line}: ${message}; nothing was imported`, [{ file: this.name, line, message }]);
     }
-    const n = readSync(this.fd, this.chunk, 0, Math.min(this.chunk.length, this.totalBytes - this.bytesRead), null);
-    this.bytesRead += n;
+    const n = this.source.read(this.chunk);
     const rest = this.text.slice(this.pos);
     if (n === 0) {
       this.eof = true;
@@ -128,6 +176,6 @@ export class LineReader {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    closeSync(this.fd);
+    this.source.close();
   }
 }

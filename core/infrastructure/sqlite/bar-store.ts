@@ -42,6 +42,8 @@ interface InstrumentRow {
   quantity_step: number;
   quote_currency: string;
   time_zone: string;
+  source_exchange: string | null;
+  source_market: string | null;
 }
 
 /** [start_ts, end_ts, bar_count, max_step_ms, saturday_bars, hour_mask] */
@@ -116,12 +118,23 @@ export class SqliteBarStore implements BarStore {
     }
     const row = this.statement(
       this.writer,
-      `INSERT INTO instruments (symbol, venue, price_tick, quantity_step, quote_currency, time_zone)
-       VALUES (@symbol, @venue, @priceTick, @quantityStep, @quoteCurrency, @timeZone)
+      // A draft without a source (an import from files) keeps the source already stored.
+      `INSERT INTO instruments (symbol, venue, price_tick, quantity_step, quote_currency, time_zone, source_exchange, source_market)
+       VALUES (@symbol, @venue, @priceTick, @quantityStep, @quoteCurrency, @timeZone, @sourceExchange, @sourceMarket)
        ON CONFLICT (symbol) DO UPDATE SET venue = excluded.venue, price_tick = excluded.price_tick,
-         quantity_step = excluded.quantity_step, quote_currency = excluded.quote_currency, time_zone = excluded.time_zone
+         quantity_step = excluded.quantity_step, quote_currency = excluded.quote_currency, time_zone = excluded.time_zone,
+         source_exchange = coalesce(excluded.source_exchange, source_exchange), source_market = coalesce(excluded.source_market, source_market)
        RETURNING *`,
-    ).get<InstrumentRow>({ ...draft });
+    ).get<InstrumentRow>({
+      symbol: draft.symbol,
+      venue: draft.venue,
+      priceTick: draft.priceTick,
+      quantityStep: draft.quantityStep,
+      quoteCurrency: draft.quoteCurrency,
+      timeZone: draft.timeZone,
+      sourceExchange: draft.source?.exchange ?? null,
+      sourceMarket: draft.source?.market ?? null,
+    });
     return toInstrument(row!);
   }
 
@@ -449,5 +462,6 @@ function toInstrument(row: InstrumentRow): Instrument {
     quantityStep: row.quantity_step,
     quoteCurrency: row.quote_currency,
     timeZone: row.time_zone,
+    ...(row.source_exchange !== null && row.source_market !== null ? { source: { exchange: row.source_exchange, market: row.source_market } } : {}),
   };
 }

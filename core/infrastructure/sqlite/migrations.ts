@@ -343,6 +343,16 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    name: 'instrument download source',
+    up: (db) =>
+      db.exec(`
+        -- The exchange and market an instrument's bars are downloaded from (NULL for bars
+        -- imported from files): what "Update" and a gap's download fetch from.
+        ALTER TABLE instruments ADD COLUMN source_exchange TEXT;
+        ALTER TABLE instruments ADD COLUMN source_market TEXT;
+      `),
+  },
+  {
     name: 'bar chunk data apart from its index; staged imports',
     up: (db) =>
       db.exec(`

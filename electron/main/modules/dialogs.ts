@@ -14,11 +14,12 @@ export function dialogHandlers(context: MainContext): DialogHandlers {
     'dialog/openFile': async (args) => {
       const options: Electron.OpenDialogOptions = {
         title: args?.title ?? 'Choose a file',
-        properties: ['openFile'],
+        properties: args?.multiple ? ['openFile', 'multiSelections'] : ['openFile'],
         filters: args?.filters ?? CSV_FILTERS,
       };
       const result = context.mainWindow ? await dialog.showOpenDialog(context.mainWindow, options) : await dialog.showOpenDialog(options);
-      return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
+      const paths = result.canceled ? [] : result.filePaths;
+      return { path: paths[0] ?? null, paths };
     },
     'dialog/saveFile': async (args) => {
       const options: Electron.SaveDialogOptions = {

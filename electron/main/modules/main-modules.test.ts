@@ -192,7 +192,9 @@ describe('ipc module', () => {
 
   it('registers the native dialogs and forwards events to app windows only', async () => {
     const { invoke, events, fake, dispatcher, disable } = setup();
-    expect(await invoke(appFrame, 'dialog/openFile', { title: 'Import bars' })).toEqual({ ok: true, value: { path: '/picked/bars.csv' } });
+    expect(await invoke(appFrame, 'dialog/openFile', { title: 'Import bars' })).toEqual({ ok: true, value: { path: '/picked/bars.csv', paths: ['/picked/bars.csv'] } });
+    expect(await invoke(appFrame, 'dialog/openFile', { title: 'Import bars', multiple: true })).toMatchObject({ ok: true });
+    expect(fake.context.electron.dialog.showOpenDialog).toHaveBeenLastCalledWith(expect.objectContaining({ properties: ['openFile', 'multiSelections'] }));
     expect(await invoke(appFrame, 'dialog/saveFile')).toEqual({ ok: true, value: { path: null } });
     const BrowserWindow = fake.context.electron.BrowserWindow as unknown as new (o: unknown) => { webContents: { url: string }; sent: unknown[] };
     const mine = new BrowserWindow({});

@@ -1,3 +1,4 @@
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError } from '../../../core/application/errors.js';
 import type { ImportBarsOptions } from '../../../core/application/data/import-bars.js';
@@ -12,10 +13,31 @@ import { printJson, printLine } from '../output.js';
 import { createProgress } from '../progress.js';
 import { isoOf, parseNumberArg } from '../time-args.js';
 
+/** Kinds of file a folder given to `data import` is read for. */
+const IMPORTABLE = /\.(zip|csv|txt)$/i;
+
+/**
+ * The files to import, as absolute paths: each FILE as given, and the CSVs and zip
+ * archives directly inside each FOLDER (sorted by name; the import orders them by date).
+ */
+function importFilesOf(positionals: readonly string[]): string[] {
+  return positionals.flatMap((given) => {
+    const absolute = path.resolve(given);
+    // A missing file is passed on: the import names it.
+    if (!statSync(absolute, { throwIfNoEntry: false })?.isDirectory()) return [absolute];
+    const inside = readdirSync(absolute, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && IMPORTABLE.test(entry.name))
+      .map((entry) => path.join(absolute, entry.name))
+      .sort();
+    if (inside.length === 0) throw new UsageError(`${given} is a folder with no .zip or .csv files in it`);
+    return inside;
+  });
+}
+
 export const dataImportCommand: CommandCode = {
   async run(input, command) {
-    const file = input.positionals[0];
-    if (!file || input.positionals.length > 1) throw new UsageError(`expected exactly one FILE\nusage: ${command.usage}`);
+    if (input.positionals.length === 0) throw new UsageError(`expected a FILE (or several, or a folder)\nusage: ${command.usage}`);
+    const given = importFilesOf(input.positionals);
     const symbol = stringFlag(input, 'symbol');
     if (!symbol) throw new UsageError('--symbol is required');
     const duplicates = stringFlag(input, 'duplicates');
@@ -28,11 +50,13 @@ export const dataImportCommand: CommandCode = {
     const venue = stringFlag(input, 'venue');
     const quoteCurrency = stringFlag(input, 'currency');
     const dataDir = dataDirOf(input);
-    // The same path policy as the app's: regular files only, never the store's own files.
-    const source = new FilePolicy({ dataDir }).importSource(path.resolve(file));
+    // The same path policy as the app's, for each file: regular files only, never the store's own files.
+    const policy = new FilePolicy({ dataDir });
+    const files = given.map((file) => ({ path: policy.importSource(file).path, name: file }));
     const options: ImportBarsOptions = {
-      file: source.path,
-      fileName: path.resolve(file),
+      file: files[0]!.path,
+      fileName: files.length > 1 ? `${files.length} files` : files[0]!.name,
+      ...(files.length > 1 ? { files: files.map((f) => ({ path: f.path, name: path.basename(f.name) })) } : {}),
       symbol,
       timeframe: stringFlag(input, 'timeframe') ?? 'auto',
       forceTimeframe: boolFlag(input, 'force-timeframe'),

@@ -24,12 +24,17 @@ export const dataListCommand: CommandCode = {
             priceTick: s.instrument.priceTick,
             quantityStep: s.instrument.quantityStep,
             quoteCurrency: s.instrument.quoteCurrency,
+            // The exchange and market a downloaded instrument is updated from (bws data update).
+            source: s.instrument.source ?? null,
           })),
         });
         return;
       }
       if (series.length === 0) {
-        printLine('No data yet. Import a CSV with `bws data import FILE --symbol SYM` or seed demo data with `bws demo`.');
+        printLine(
+          'No data yet. Import a CSV with `bws data import FILE --symbol SYM`, download from an exchange with ' +
+            '`bws data download --exchange binance --symbol BTC/USDT --timeframe 1m --from 2024-01-01`, or seed demo data with `bws demo`.',
+        );
         return;
       }
       printTable(

@@ -11,9 +11,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     words: ['data', 'import'],
     usage:
-      'bws data import FILE --symbol SYM [--timeframe auto|1m|5m|15m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick auto|N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
+      'bws data import FILE|FOLDER ... --symbol SYM [--timeframe auto|1m|5m|15m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick auto|N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
     summary:
-      'Imports a CSV of bars (in a worker, written in short slices and made visible at once): all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
+      "Imports a CSV of bars, or zip archives of CSVs (an exchange's kline archives: several files, or a folder of them, are read as one series in " +
+      'the order of their first bars, without unzipping), in a worker, written in short slices and made visible at once: all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
       "bars' spacing (auto, the default); a --timeframe the spacing contradicts is refused unless --force-timeframe. " +
       "The price tick (auto, the default) of a new instrument is the finest decimal of the file's prices; a stored instrument keeps its tick unless --tick is given.",
     options: {
@@ -44,6 +45,34 @@ export const COMMANDS: readonly CommandSpec[] = [
       'Without --timeframe, the symbol\'s only stored timeframe.',
     options: { symbol: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, timeframe: { type: 'string' }, overwrite: { type: 'boolean' } },
     load: () => import('./data-export.js').then((m) => m.dataExportCommand),
+  },
+  {
+    words: ['data', 'download'],
+    usage: 'bws data download --exchange ID --symbol BASE/QUOTE --timeframe 1m|5m|15m|1h|4h|1d --from ISO [--to ISO] [--as NAME] [--whole-range] [--json]',
+    summary:
+      'Downloads candles from an exchange (binance, upbit, any exchange the ccxt library serves OHLCV for) into an instrument (default: named BASE/QUOTE), ' +
+      "in a worker, paced by the library's rate limiter. Only closed candles are stored, and only what lies before the first or after the last stored bar " +
+      'is fetched: run it again to continue a stopped download (--whole-range fetches the whole range, e.g. to fill a gap). Ctrl-C or a failure keeps the ' +
+      'slices already committed and says up to where. BWS_EXCHANGE_API points the requests at a mirror (docs/MARKET-DATA.md).',
+    options: {
+      exchange: { type: 'string' },
+      symbol: { type: 'string' },
+      timeframe: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      as: { type: 'string' },
+      'whole-range': { type: 'boolean' },
+    },
+    load: () => import('./data-download.js').then((m) => m.dataDownloadCommand),
+  },
+  {
+    words: ['data', 'update'],
+    usage: 'bws data update --symbol SYM [--timeframe TF] [--json]',
+    summary:
+      'Downloads what is new since the last stored bar of a downloaded instrument, from the exchange and market it came from; ' +
+      'every stored timeframe of it unless --timeframe names one.',
+    options: { symbol: { type: 'string' }, timeframe: { type: 'string' } },
+    load: () => import('./data-download.js').then((m) => m.dataUpdateCommand),
   },
   {
     words: ['demo'],

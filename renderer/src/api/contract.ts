@@ -40,7 +40,7 @@ export type SignalPreview = ResultOf<'backtest/preview'>;
 
 export type JobInfo = ResultOf<'jobs/cancel'>;
 // What a backtest job's `interim` and `result` hold (JobInfo types them as unknown).
-export type { BacktestInterim, BacktestJobResult, ImportJobResult } from '../../../core/application/contract/index.js';
+export type { BacktestInterim, BacktestJobResult, DownloadJobResult, ImportJobResult } from '../../../core/application/contract/index.js';
 export type JobProgress = JobInfo['progress'];
 export type SystemInfo = ResultOf<'system/info'>;
 

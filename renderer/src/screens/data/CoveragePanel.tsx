@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { api } from '../../api/client.js';
 import { ApiError, errorMessage } from '../../api/api-error.js';
+import type { SeriesSummary } from '../../api/contract.js';
+import { useDataChanged } from '../../api/use-data-changed.js';
 import { useQuery } from '../../api/use-query.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { formatCount, formatCountOf, formatQuantity, formatTs } from '../../app/format.js';
@@ -9,9 +11,23 @@ import type { SeriesKey } from './SeriesTable.js';
 
 const MAX_GAPS_SHOWN = 200;
 
-/** Coverage of one series: its range, bar count and the gaps in it; export to a file. */
-export function CoveragePanel({ series }: { series: SeriesKey }) {
+/**
+ * Coverage of one series: its range, bar count and the gaps in it; export to a file. A
+ * series downloaded from an exchange (`source`) can fill a gap by downloading its range.
+ */
+export function CoveragePanel({
+  series,
+  source,
+  onDownloadStarted,
+}: {
+  series: SeriesKey;
+  source: SeriesSummary['instrument']['source'];
+  onDownloadStarted: (jobId: string) => void;
+}) {
   const coverage = useQuery(() => api().invoke('data/coverage', { symbol: series.symbol, timeframe: series.timeframe }), [series.symbol, series.timeframe]);
+  // A download or import stored bars of this series: show the new coverage.
+  useDataChanged('series', coverage.reload);
+  const [gapError, setGapError] = useState<string | null>(null);
   const [exportPath, setExportPath] = useState('');
   const [exportNote, setExportNote] = useState<string | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
@@ -50,6 +66,23 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
       if (typeof existing === 'string') setReplacing({ typed: path, absolute: existing });
       else setExportError(errorMessage(error));
     }
+  };
+
+  // A gap's range, downloaded whole from the exchange the series came from: [after its last bar, its next bar).
+  const fillGap = (gap: { afterTs: number; beforeTs: number }): void => {
+    if (!source) return;
+    setGapError(null);
+    client
+      .invoke('data/download', {
+        exchange: source.exchange,
+        market: source.market,
+        timeframe: series.timeframe,
+        fromTs: gap.afterTs + 1,
+        toTs: gap.beforeTs,
+        symbol: series.symbol,
+        wholeRange: true,
+      })
+      .then(({ jobId }) => onDownloadStarted(jobId), (error: unknown) => setGapError(errorMessage(error)));
   };
 
   const gaps = coverage.data?.gaps ?? [];
@@ -91,14 +124,22 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
                     <th>After</th>
                     <th>Before</th>
                     <th className="num">Missing bars</th>
+                    {source && <th />}
                   </tr>
                 </thead>
                 <tbody>
                   {gaps.slice(0, MAX_GAPS_SHOWN).map((gap) => (
-                    <tr key={gap.afterTs}>
+                    <tr key={gap.afterTs} data-testid="gap-row">
                       <td>{formatTs(gap.afterTs)}</td>
                       <td>{formatTs(gap.beforeTs)}</td>
                       <td className="num">{formatCount(gap.missingBars)}</td>
+                      {source && (
+                        <td>
+                          <button className="link" data-testid="gap-download" title={`Download this range from ${source.exchange} ${source.market}`} onClick={() => fillGap(gap)}>
+                            Download
+                          </button>
+                        </td>
+                      )}
                     </tr>
                   ))}
                 </tbody>
@@ -106,6 +147,7 @@ export function CoveragePanel({ series }: { series: SeriesKey }) {
               {gaps.length > MAX_GAPS_SHOWN && <div className="muted">and {formatCount(gaps.length - MAX_GAPS_SHOWN)} more</div>}
             </div>
           )}
+          <ErrorBox message={gapError} testId="gap-download-error" />
           <div className="row">
             {client.mode === 'web' && folders.length > 0 && (
               <input

@@ -5,13 +5,17 @@ import { useQuery } from '../../api/use-query.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { FIRST_SCREEN_MARK } from '../../app/first-screen-priming.js';
 import { CoveragePanel } from './CoveragePanel.js';
+import { DownloadPanel } from './DownloadPanel.js';
 import { ImportPanel } from './ImportPanel.js';
 import { SeriesTable, type SeriesKey } from './SeriesTable.js';
 
-/** Data: the stored instruments/timeframes with coverage and gaps, import and export. */
+/** Data: the stored instruments/timeframes with coverage and gaps, import, download and export. */
 export function DataScreen() {
   const series = useQuery(() => api().invoke('data/listSeries'), []);
   const [selected, setSelected] = useState<SeriesKey | null>(null);
+  // The download job the Download panel follows: started there, by a row's Update or a gap's Download.
+  const [downloadJob, setDownloadJob] = useState<string | null>(null);
+  const selectedSource = series.data?.find((s) => s.instrument.symbol === selected?.symbol)?.instrument.source;
 
   // For the perf script: the moment the first screen has its data (painted on the next frame).
   useEffect(() => {
@@ -24,12 +28,15 @@ export function DataScreen() {
   return (
     <div className="col" style={{ maxWidth: 1200 }}>
       <ImportPanel onImported={series.reload} />
+      <DownloadPanel jobId={downloadJob} onStarted={setDownloadJob} onStored={series.reload} />
       <section className="panel">
         <h2>Instruments</h2>
         <ErrorBox message={series.error} />
-        <SeriesTable series={series.data} loading={series.loading} selected={selected} onSelect={setSelected} />
+        <SeriesTable series={series.data} loading={series.loading} selected={selected} onSelect={setSelected} onDownloadStarted={setDownloadJob} />
       </section>
-      {selected && <CoveragePanel key={`${selected.symbol}/${selected.timeframe}`} series={selected} />}
+      {selected && (
+        <CoveragePanel key={`${selected.symbol}/${selected.timeframe}`} series={selected} source={selectedSource} onDownloadStarted={setDownloadJob} />
+      )}
     </div>
   );
 }

@@ -12,12 +12,23 @@ import { importOutcomeText, importProgressText, parsePriceTick } from './import-
 /** Picks the symbol out of a file name like "BTCUSD_1m.csv" or "es-5m-2024.csv". */
 const symbolFromFileName = (name: string): string => (name.replace(/\.[^.]+$/, '').split(/[-_ .]/)[0] ?? '').toUpperCase().slice(0, 32);
 
-type Source = { kind: 'file'; file: File } | { kind: 'path'; path: string };
+/** Picked files: uploads in web mode, paths from the native dialog. Several are one import (archives of consecutive months). */
+type Source = { kind: 'files'; files: readonly File[] } | { kind: 'paths'; paths: readonly string[] };
 
-/** The user's name of a picked file. */
-const nameOf = (source: Source): string => (source.kind === 'file' ? source.file.name : (source.path.split(/[\\/]/).pop() ?? ''));
+const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? '';
+/** The user's names of the picked files. */
+const namesOf = (source: Source): string[] => (source.kind === 'files' ? source.files.map((file) => file.name) : source.paths.map(baseName));
+/** The pick as shown under the drop zone. */
+const describe = (source: Source): string => {
+  const names = namesOf(source);
+  return names.length === 1 ? (names[0] ?? '') : `${names.length} files: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
+};
 
-/** Import a CSV of bars: file picker (and drag and drop in web mode), progress, cancel, line errors. */
+/**
+ * Import bars: a CSV, or zip archives of CSVs (an exchange's kline archives; several files
+ * are one import, read in date order). File picker (and drag and drop in web mode),
+ * progress, cancel, line errors.
+ */
 export function ImportPanel({ onImported }: { onImported: () => void }) {
   const client = api();
   const [source, setSource] = useState<Source | null>(null);
@@ -79,13 +90,17 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
     setRowErrors([]);
     setOutcome(null);
     setWarnings([]);
-    if (!symbolTyped) setSymbol(symbolFromFileName(nameOf(picked)));
+    if (!symbolTyped) setSymbol(symbolFromFileName(namesOf(picked)[0] ?? ''));
   };
 
   const pickNative = async (): Promise<void> => {
     try {
-      const picked = await client.invoke('dialog/openFile', { title: 'Import bars', filters: [{ name: 'CSV', extensions: ['csv', 'txt'] }] });
-      if (picked.path) choose({ kind: 'path', path: picked.path });
+      const picked = await client.invoke('dialog/openFile', {
+        title: 'Import bars',
+        multiple: true,
+        filters: [{ name: 'Bars (CSV, zip archives)', extensions: ['csv', 'txt', 'zip'] }],
+      });
+      if (picked.paths.length > 0) choose({ kind: 'paths', paths: picked.paths });
     } catch (failure) {
       setError(errorMessage(failure));
     }
@@ -104,10 +119,18 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
     }
     setStarting(true);
     try {
-      const path = source.kind === 'file' ? await client.upload(source.file) : source.path;
+      const names = namesOf(source);
+      // Uploaded one after another: each is a file in the server's uploads folder.
+      const paths: string[] = [];
+      if (source.kind === 'files') for (const file of source.files) paths.push(await client.upload(file));
+      else paths.push(...source.paths);
+      const [only] = paths;
+      const files =
+        paths.length === 1 && only !== undefined
+          ? { path: only, fileName: names[0] ?? baseName(only) }
+          : { files: paths.map((path, i) => ({ path, name: names[i] ?? baseName(path) })) };
       const { jobId: id } = await client.invoke('data/import', {
-        path,
-        fileName: nameOf(source),
+        ...files,
         symbol: symbol.trim(),
         timeframe,
         ...(tick.tick === undefined ? {} : { priceTick: tick.tick }),
@@ -125,11 +148,11 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
   const onDrop = (event: DragEvent): void => {
     event.preventDefault();
     setDragOver(false);
-    const file = event.dataTransfer.files[0];
-    if (file) choose({ kind: 'file', file });
+    const files = [...event.dataTransfer.files];
+    if (files.length > 0) choose({ kind: 'files', files });
   };
 
-  const sourceName = source ? (source.kind === 'file' ? source.file.name : source.path) : null;
+  const sourceName = source ? describe(source) : null;
   return (
     <section className="panel" data-testid="import-panel">
       <h2>Import bars</h2>
@@ -145,19 +168,20 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
             onDragLeave={() => setDragOver(false)}
             onDrop={onDrop}
           >
-            Drop a CSV here (ts, open, high, low, close, volume) or{' '}
+            Drop a CSV here (ts, open, high, low, close, volume), or exchange kline archives (.zip, several at once), or{' '}
             <button className="link" onClick={() => fileInput.current?.click()}>
-              choose a file
+              choose files
             </button>
             <input
               ref={fileInput}
               type="file"
-              accept=".csv,.txt,text/csv"
+              accept=".csv,.txt,.zip,text/csv,application/zip"
+              multiple
               hidden
               data-testid="import-file"
               onChange={(event) => {
-                const file = event.target.files?.[0];
-                if (file) choose({ kind: 'file', file });
+                const files = [...(event.target.files ?? [])];
+                if (files.length > 0) choose({ kind: 'files', files });
                 event.target.value = '';
               }}
             />
@@ -165,7 +189,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
           </div>
         ) : (
           <div className="row">
-            <button onClick={() => void pickNative()}>Choose file…</button>
+            <button onClick={() => void pickNative()}>Choose files…</button>
             <span className="muted">{sourceName ?? 'No file chosen'}</span>
           </div>
         )}

@@ -1,3 +1,6 @@
+import { useState } from 'react';
+import { api } from '../../api/client.js';
+import { errorMessage } from '../../api/api-error.js';
 import type { ResultOf, Timeframe } from '../../api/contract.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { formatCount, formatTs } from '../../app/format.js';
@@ -10,49 +13,89 @@ export interface SeriesKey {
 
 type Summary = ResultOf<'data/listSeries'>[number];
 
-/** The stored series: one row per instrument and timeframe; a click shows its coverage. */
-export function SeriesTable(props: { series: Summary[] | undefined; loading: boolean; selected: SeriesKey | null; onSelect: (key: SeriesKey) => void }) {
-  const { series, loading, selected, onSelect } = props;
+/**
+ * The stored series: one row per instrument and timeframe; a click shows its coverage. A
+ * series downloaded from an exchange has an Update button: it downloads what is new since
+ * its last bar (a job the Download panel follows).
+ */
+export function SeriesTable(props: {
+  series: Summary[] | undefined;
+  loading: boolean;
+  selected: SeriesKey | null;
+  onSelect: (key: SeriesKey) => void;
+  onDownloadStarted: (jobId: string) => void;
+}) {
+  const { series, loading, selected, onSelect, onDownloadStarted } = props;
+  const [updateError, setUpdateError] = useState<string | null>(null);
+  const update = (key: SeriesKey): void => {
+    setUpdateError(null);
+    api()
+      .invoke('data/update', { symbol: key.symbol, timeframe: key.timeframe })
+      .then(({ jobId }) => onDownloadStarted(jobId), (error: unknown) => setUpdateError(errorMessage(error)));
+  };
   if (!series) return <div className="muted" style={{ minHeight: 120 }}>{loading ? 'Loading…' : ''}</div>;
-  if (series.length === 0) return <EmptyState title="No market data yet" testId="series-empty">Import a CSV of bars above to get started.</EmptyState>;
+  if (series.length === 0) return <EmptyState title="No market data yet" testId="series-empty">Import a CSV of bars or download from an exchange above to get started.</EmptyState>;
   return (
-    <table className="grid" data-testid="series-table">
-      <thead>
-        <tr>
-          <th>Symbol</th>
-          <th>Venue</th>
-          <th>Timeframe</th>
-          <th>First bar (UTC)</th>
-          <th>Last bar (UTC)</th>
-          <th className="num">Bars</th>
-          <th className="num">Gaps</th>
-        </tr>
-      </thead>
-      <tbody>
-        {series.map((s) => {
-          const isSelected = selected?.symbol === s.instrument.symbol && selected.timeframe === s.timeframe;
-          return (
-            <tr
-              key={`${s.instrument.symbol}/${s.timeframe}`}
-              data-testid="series-row"
-              data-symbol={s.instrument.symbol}
-              aria-selected={isSelected}
-              style={{ cursor: 'pointer', background: isSelected ? 'var(--selection)' : undefined }}
-              onClick={() => onSelect({ symbol: s.instrument.symbol, timeframe: s.timeframe })}
-            >
-              <td>{s.instrument.symbol}</td>
-              <td>{s.instrument.venue}</td>
-              <td>{s.timeframe}</td>
-              <td>{formatTs(s.firstTs)}</td>
-              <td>{formatTs(s.lastTs)}</td>
-              <td className="num">{formatCount(s.barCount)}</td>
-              <td className={`num ${s.gapCount > 0 ? 'bad' : ''}`} title={s.weekendClosures + s.sessionClosures > 0 ? `${closuresText(s.weekendClosures, s.sessionClosures)} not counted: the market was closed` : undefined}>
-                {formatCount(s.gapCount)}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <>
+      {updateError && (
+        <div className="bad" data-testid="update-error">
+          {updateError}
+        </div>
+      )}
+      <table className="grid" data-testid="series-table">
+        <thead>
+          <tr>
+            <th>Symbol</th>
+            <th>Venue</th>
+            <th>Timeframe</th>
+            <th>First bar (UTC)</th>
+            <th>Last bar (UTC)</th>
+            <th className="num">Bars</th>
+            <th className="num">Gaps</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {series.map((s) => {
+            const isSelected = selected?.symbol === s.instrument.symbol && selected.timeframe === s.timeframe;
+            return (
+              <tr
+                key={`${s.instrument.symbol}/${s.timeframe}`}
+                data-testid="series-row"
+                data-symbol={s.instrument.symbol}
+                aria-selected={isSelected}
+                style={{ cursor: 'pointer', background: isSelected ? 'var(--selection)' : undefined }}
+                onClick={() => onSelect({ symbol: s.instrument.symbol, timeframe: s.timeframe })}
+              >
+                <td>{s.instrument.symbol}</td>
+                <td>{s.instrument.venue}</td>
+                <td>{s.timeframe}</td>
+                <td>{formatTs(s.firstTs)}</td>
+                <td>{formatTs(s.lastTs)}</td>
+                <td className="num">{formatCount(s.barCount)}</td>
+                <td className={`num ${s.gapCount > 0 ? 'bad' : ''}`} title={s.weekendClosures + s.sessionClosures > 0 ? `${closuresText(s.weekendClosures, s.sessionClosures)} not counted: the market was closed` : undefined}>
+                  {formatCount(s.gapCount)}
+                </td>
+                <td>
+                  {s.instrument.source && (
+                    <button
+                      className="link"
+                      data-testid="series-update"
+                      title={`Download what is new since the last bar from ${s.instrument.source.exchange} ${s.instrument.source.market}`}
+                      onClick={(event) => {
+                        event.stopPropagation();
+                        update({ symbol: s.instrument.symbol, timeframe: s.timeframe });
+                      }}
+                    >
+                      Update
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
   );
 }
