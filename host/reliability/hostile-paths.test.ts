@@ -41,6 +41,10 @@ describe('hostile paths', () => {
       expect(outcome.code, target).toBe(1);
       expect(outcome.stderr).toMatch(/ValidationError: .* is the workstation's own database file .*an export never replaces it/);
     }
+    // An import naming the store among several files is refused too, before anything is read.
+    const imported = await bws(['data', 'import', path.join(files, 'bars.csv'), dbFile, '--symbol', 'BARS', '--data-dir', dataDir]);
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toMatch(/ValidationError: .*workstation\.sqlite is the workstation's own database file .*not a CSV of bars; nothing was read/);
     expect(fileHash(dbFile)).toBe(before);
     const check = await bws(['db', 'check', '--json', '--data-dir', dataDir]);
     expect(check.code, check.stdout).toBe(0);
@@ -67,6 +71,12 @@ describe('hostile paths', () => {
         expect(answer, target).toMatchObject({ ok: false, error: { type: 'ValidationError', message: expect.stringContaining('cannot be read: in web mode only') } });
         expect(JSON.stringify(answer)).not.toMatch(/s3cr3t|root:/);
       }
+      // Several files in one import: each is judged, and one outside refuses them all before a job starts.
+      const jobsBefore = ((await call('jobs/list', undefined)) as { value: unknown[] }).value.length;
+      const several = await call('data/import', { files: [{ path: path.join(files, 'bars.csv') }, { path: secret }], symbol: 'LEAK' });
+      expect(several).toMatchObject({ ok: false, error: { type: 'ValidationError', message: expect.stringContaining(`${secret} cannot be read: in web mode only`) } });
+      expect(JSON.stringify(several)).not.toMatch(/s3cr3t|root:/);
+      expect(((await call('jobs/list', undefined)) as { value: unknown[] }).value.length).toBe(jobsBefore);
       // A link inside the named folder to a file outside it is judged by where it leads.
       fs.symlinkSync(secret, path.join(files, 'innocent.csv'));
       expect(await call('data/import', { path: path.join(files, 'innocent.csv'), symbol: 'LEAK' })).toMatchObject({ ok: false, error: { type: 'ValidationError' } });
