@@ -159,7 +159,7 @@ describe('jobs cut off by the app dying', () => {
       const job = workstation.jobs.get(jobId)!;
       expect(job.status).toBe('interrupted');
       expect(job.finishedAt).not.toBeNull();
-      expect(job.error?.message).toMatch(/app stopped while this job was running/);
+      expect(job.error?.message).toBe('The app stopped while this import was running; nothing of it was stored. Import the file again');
       expect(workstation.storage.barStore.listSeries()).toEqual([]);
     } finally {
       await workstation.close();

@@ -128,8 +128,26 @@ describe('JobRegistry with SqliteJobStore', () => {
     storage = openStorage({ file });
     const restarted = registry();
     expect(restarted.recoverInterrupted()).toBe(1);
-    expect(restarted.list()).toMatchObject([{ id: job.id, status: 'interrupted', finishedAt: now }]);
+    expect(restarted.list()).toMatchObject([{ id: job.id, status: 'interrupted', finishedAt: now, error: { message: 'The app stopped while this job was running' } }]);
     expect(restarted.recoverInterrupted()).toBe(0);
+  });
+
+  it('says what an interrupted import or download leaves: nothing of an import, the committed slices of a download', async () => {
+    const jobs = registry();
+    const imported = jobs.start({ kind: 'import', title: 'Import', run: () => new Promise(() => {}) });
+    const downloaded = jobs.start({ kind: 'download', title: 'Download', run: () => new Promise(() => {}) });
+    storage.close();
+    storage = openStorage({ file });
+    const restarted = registry();
+    expect(restarted.recoverInterrupted()).toBe(2);
+    expect(restarted.get(imported.id)).toMatchObject({
+      status: 'interrupted',
+      error: { type: 'InternalError', message: 'The app stopped while this import was running; nothing of it was stored. Import the file again' },
+    });
+    expect(restarted.get(downloaded.id)).toMatchObject({
+      status: 'interrupted',
+      error: { message: 'The app stopped while this download was running; the slices it had committed are kept. Download again to continue after the last stored bar' },
+    });
   });
 
   it('leaves the running jobs of another live process alone, and keeps a checkpointed result when it interrupts one', async () => {

@@ -37,12 +37,8 @@ export class SqliteJobStore implements JobStore {
     );
     this.byId = writer.prepare('SELECT * FROM jobs WHERE id = ?');
     this.newest = writer.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?');
-    this.unfinished = writer.prepare("SELECT id, owner_pid FROM jobs WHERE status IN ('queued', 'running')");
-    this.interrupt = writer.prepare(
-      `UPDATE jobs SET status = 'interrupted', finished_at = ?,
-         error_json = '{"type":"InternalError","message":"The app stopped while this job was running"}'
-       WHERE id = ? AND status IN ('queued', 'running')`,
-    );
+    this.unfinished = writer.prepare("SELECT id, kind, owner_pid FROM jobs WHERE status IN ('queued', 'running')");
+    this.interrupt = writer.prepare(`UPDATE jobs SET status = 'interrupted', finished_at = ?, error_json = ? WHERE id = ? AND status IN ('queued', 'running')`);
   }
 
   save(job: JobInfo): void {
@@ -73,12 +69,23 @@ export class SqliteJobStore implements JobStore {
   interruptUnfinished(finishedAt: number): number {
     // Only what a dead process left: another app or CLI on the same data folder runs on.
     let changed = 0;
-    for (const row of this.unfinished.all() as { id: string; owner_pid: number | null }[]) {
-      if (leftByDeadProcess(row.owner_pid)) changed += this.interrupt.run(finishedAt, row.id).changes;
+    for (const row of this.unfinished.all() as { id: string; kind: string; owner_pid: number | null }[]) {
+      if (!leftByDeadProcess(row.owner_pid)) continue;
+      const error: ErrorData = { type: 'InternalError', message: INTERRUPTED[row.kind as JobKind] ?? INTERRUPTED_JOB };
+      changed += this.interrupt.run(finishedAt, JSON.stringify(error), row.id).changes;
     }
     return changed;
   }
 }
+
+const INTERRUPTED_JOB = 'The app stopped while this job was running';
+
+/** What an interrupted job says of the work it leaves, where its kind tells (a sweep's and a walk-forward's are kept in their own rows and results). */
+const INTERRUPTED: Partial<Record<JobKind, string>> = {
+  // Its staging is dropped when the store opens: the series is as it was before.
+  import: 'The app stopped while this import was running; nothing of it was stored. Import the file again',
+  download: 'The app stopped while this download was running; the slices it had committed are kept. Download again to continue after the last stored bar',
+};
 
 function toJob(row: JobRow): JobInfo {
   return {
