@@ -18,6 +18,7 @@ const SUITES = [
   { name: 'portfolio', title: 'Portfolio backtests through a worker (issue 18)' },
   { name: 'optimize', title: 'Parameter sweeps over the worker pool (issue 5)' },
   { name: 'cli-speed', title: 'CLI, whole processes side by side (issue 15)' },
+  { name: 'reliability', title: 'Write lock, writes during an import, main-thread stalls (issue 16)' },
   { name: 'market-data', title: 'Market data: downloads and exchange archives (issue 20)' },
 ] as const;
 

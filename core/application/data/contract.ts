@@ -47,7 +47,13 @@ export const dataSchemas = {
       /** The instrument's price tick; default: the stored one, else the finest decimal of the file's prices. */
       priceTick: z.number().positive().finite().optional(),
       quantityStep: z.number().positive().finite().optional(),
-      timeZone: z.string().trim().min(1).max(64).optional(),
+      /** Refused: a zone-less timestamp is read as UTC, and no zone can be chosen instead (it was once accepted and ignored). */
+      timeZone: z
+        .unknown()
+        .refine((value) => value === undefined, {
+          message: 'timeZone is not supported: timestamps without a zone are read as UTC. Write the zone into the timestamps (2024-01-02T09:30:00-05:00) or convert them to UTC',
+        })
+        .optional(),
     })
     .refine((args) => (args.path === undefined) !== (args.files === undefined), { message: 'give either path or files', path: ['path'] }),
   'data/export': z.strictObject({

@@ -76,7 +76,7 @@ export interface SweepConfig {
   readonly objective: Objective;
 }
 
-export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
 
 export interface SweepCounts {
   /** Variants the method planned to run (an upper bound for genetic search). */
@@ -156,4 +156,9 @@ export interface SweepStore {
   variant(id: string, index: number): SweepVariant | null;
   setVariantRun(id: string, index: number, runId: string): void;
   delete(id: string): boolean;
+  /**
+   * Marks every sweep still 'running' as 'interrupted' (finished at `at`), keeping its
+   * variants: a previous process died running it. Call once at startup; returns how many.
+   */
+  interruptRunning(at: number): number;
 }

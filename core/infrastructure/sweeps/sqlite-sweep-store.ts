@@ -16,6 +16,7 @@ import type {
 import { instrumentId } from '../../domain/market/ids.js';
 import { parseTimeframe } from '../../domain/market/timeframe.js';
 import { rankScore } from '../../domain/optimize/objective.js';
+import { leftByDeadProcess } from '../process-owner.js';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 100_000;
@@ -88,8 +89,8 @@ export class SqliteSweepStore implements SweepStore {
     const id = newSweepId(this.clock());
     this.writer
       .prepare(
-        `INSERT INTO sweeps (id, created_at, name, status, config_json, instrument_id, symbol, timeframe, from_ts, to_ts, magnifier, quantity_step)
-         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sweeps (id, created_at, name, status, config_json, instrument_id, symbol, timeframe, from_ts, to_ts, magnifier, quantity_step, owner_pid)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -103,6 +104,7 @@ export class SqliteSweepStore implements SweepStore {
         sweep.toTs,
         sweep.magnifier ? 1 : 0,
         sweep.quantityStep,
+        process.pid,
       );
     return this.get(id)!;
   }
@@ -173,6 +175,19 @@ export class SqliteSweepStore implements SweepStore {
 
   delete(id: string): boolean {
     return this.writer.prepare('DELETE FROM sweeps WHERE id = ?').run(id).changes > 0;
+  }
+
+  interruptRunning(at: number): number {
+    const running = this.writer.prepare("SELECT id, owner_pid FROM sweeps WHERE status = 'running'").all() as { id: string; owner_pid: number | null }[];
+    const interrupt = this.writer.prepare(
+      `UPDATE sweeps SET status = 'interrupted', finished_at = ?,
+         error = 'The app stopped while this sweep was running; ' ||
+                 CASE done WHEN 0 THEN 'it had finished no variant' WHEN 1 THEN 'the 1 variant it finished is kept' ELSE 'the ' || done || ' variants it finished are kept' END
+       WHERE id = ? AND status = 'running'`,
+    );
+    let changed = 0;
+    for (const row of running) if (leftByDeadProcess(row.owner_pid)) changed += interrupt.run(at, row.id).changes;
+    return changed;
   }
 
   private writeCounts(id: string, c: SweepCounts): void {

@@ -14,7 +14,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'bws data import FILE|FOLDER ... --symbol SYM [--timeframe auto|1m|5m|15m|30m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick auto|N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
     summary:
       "Imports a CSV of bars, or zip archives of CSVs (an exchange's kline archives: several files, or a folder of them, are read as one series in " +
-      'the order of their first bars, without unzipping), in one transaction (in a worker): all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
+      'the order of their first bars, without unzipping), in a worker, written in short slices and made visible at once: all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
       "bars' spacing (auto, the default); a --timeframe the spacing contradicts is refused unless --force-timeframe. " +
       "The price tick (auto, the default) of a new instrument is the finest decimal of the file's prices; a stored instrument keeps its tick unless --tick is given.",
     options: {
@@ -143,9 +143,18 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     words: ['serve'],
-    usage: 'bws serve [--port N] [--host 127.0.0.1] [--allow-remote] [--workers N] [--no-demo]',
-    summary: 'Serves the workstation UI and API in local web mode (loopback only, per-start token).',
-    options: { port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, workers: { type: 'string' }, 'no-demo': { type: 'boolean' } },
+    usage: 'bws serve [--port N] [--host 127.0.0.1] [--allow-remote] [--workers N] [--files DIR ...] [--no-demo]',
+    summary:
+      'Serves the workstation UI and API in local web mode (loopback only, per-start token). The page reaches only the files it uploads and ' +
+      'downloads, and the folders named with --files (import from them, export into them).',
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'allow-remote': { type: 'boolean' },
+      workers: { type: 'string' },
+      files: { type: 'string', multiple: true },
+      'no-demo': { type: 'boolean' },
+    },
     load: () => import('./serve.js').then((m) => m.serveCommand),
   },
   {

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { NonLoopbackHostError, startWebServer } from '../../web/server.js';
 import { openWorkstation } from '../../../core/infrastructure/workstation.js';
 import { UsageError } from '../cli-error.js';
-import { boolFlag, stringFlag, type CommandCode } from '../command.js';
+import { boolFlag, listFlag, stringFlag, type CommandCode } from '../command.js';
 import { printLine } from '../output.js';
 import { parseNumberArg } from '../time-args.js';
 
@@ -28,10 +28,22 @@ export const serveCommand: CommandCode = {
     }
     const workers = parseNumberArg('--workers', stringFlag(input, 'workers'));
     if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new UsageError(`--workers: expected 1-64, got ${workers}`);
+    const fileFolders = listFlag(input, 'files').map((dir) => {
+      const resolved = path.resolve(dir);
+      let real: string;
+      try {
+        real = realpathSync(resolved);
+      } catch {
+        throw new UsageError(`--files: ${resolved} does not exist`);
+      }
+      if (!statSync(real).isDirectory()) throw new UsageError(`--files: ${resolved} is not a folder`);
+      return real;
+    });
     const workstation = await openWorkstation({
       dataDir: stringFlag(input, 'data-dir'),
       transport: 'web',
       seedDemo: !boolFlag(input, 'no-demo'),
+      fileFolders,
       ...(workers === undefined ? {} : { workers }),
     });
     if (workstation.demo.seeded) printLine(`Seeded the synthetic demo data set (${workstation.demo.instruments.map((i) => i.symbol).join(', ')}) in ${workstation.storage.file}`);
@@ -44,7 +56,7 @@ export const serveCommand: CommandCode = {
         host: stringFlag(input, 'host') ?? '127.0.0.1',
         port,
         allowNonLoopback: boolFlag(input, 'allow-remote'),
-        uploadDir: path.join(workstation.dataDir, 'uploads'),
+        uploadDir: workstation.uploadDir,
       });
     } catch (error) {
       await workstation.close();
@@ -52,6 +64,7 @@ export const serveCommand: CommandCode = {
       throw error;
     }
     printLine(`Data: ${workstation.storage.file}`);
+    printLine(fileFolders.length ? `Folders open to the page: ${fileFolders.join(', ')}` : 'Folders open to the page: none (uploads and downloads only; --files DIR opens one)');
     printLine(`Web mode: ${server.url}`);
     const stop = async () => {
       await server.close();
