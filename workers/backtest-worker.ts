@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { ComputedRun, RunRecord } from '../core/application/backtest/backtest-executor.js';
-import { BacktestState, executeRun, prepareRun, saveRun, type ExecutedRun, type RunBarSource, type RunControl } from '../core/application/backtest/execute-run.js';
+import { BacktestState, executeRun, portfolioResult, prepareRun, saveRun, type ExecutedRun, type RunBarSource, type RunControl } from '../core/application/backtest/execute-run.js';
 import { IndicatorCache } from '../core/application/backtest/indicator-cache.js';
 import { CancelledError, ValidationError } from '../core/application/errors.js';
 import { DEMO_INSTRUMENTS, generateDemoBars } from '../core/domain/demo/synthetic-bars.js';
@@ -137,13 +137,14 @@ async function execute(requested: BacktestJob, progress: MessagePort, cancelFlag
 }
 
 function toWire(done: ExecutedJob): WorkerBacktestWire {
-  const { result, loaded } = done;
-  const ts = loaded.runTs.slice();
+  const { result, request } = done;
+  const ts = done.runTs.slice();
   const { trades, markers, ...rest } = result;
-  const packedTrades = packTrades(trades);
-  const packedMarkers = packMarkers(markers);
+  const portfolio = portfolioResult(done);
+  const packedTrades = packTrades(trades, portfolio?.tradeInstruments);
+  const packedMarkers = packMarkers(markers, portfolio?.markerInstruments);
   const out: WorkerBacktestWire = {
-    instrument: loaded.request.instrument,
+    instrument: request.instrument,
     result: rest,
     trades: packedTrades,
     markers: packedMarkers,
@@ -152,9 +153,9 @@ function toWire(done: ExecutedJob): WorkerBacktestWire {
     ts,
     barCount: ts.length,
     warmUp: done.warmUp,
-    barsOrigin: loaded.series.origin,
-    magnifierUsed: loaded.magnifierBars !== null,
-    barsFromCache: loaded.series.fromCache,
+    barsOrigin: done.barsOrigin,
+    magnifierUsed: done.magnifierUsed,
+    barsFromCache: done.barsFromCache,
     indicatorsFromCache: done.indicatorsFromCache,
     timings: { loadMs: done.loadMs, engineMs: done.engineMs, pausedMs: done.foreground.pausedMs(), totalMs: performance.now() - done.started },
     memory: memory(),
@@ -191,7 +192,7 @@ function save(done: ExecutedJob, record: RunRecord, cancelFlag: SharedArrayBuffe
     pausedMs: () => foreground.pausedMs(),
   });
   if (job.fault === 'slowReply') holdFor(job.faultMs ?? 1000);
-  return { ...saved, barsFromCache: done.loaded.series.fromCache, memory: memory() };
+  return { ...saved, barsFromCache: done.barsFromCache, memory: memory() };
 }
 
 function runStoreFor(dbFile: string): SqliteRunStore {
@@ -255,7 +256,13 @@ function primingPlan(foreground: SharedArrayBuffer | null): PrimingPlan {
     step: (index) => {
       if (!source) {
         const bars = generateDemoBars(demo, PRIMING_BARS);
-        source = { series: () => ({ bars, origin: 'stored', fromCache: false, key: 'jit-priming', warmUpBars: 0 }), minuteBarsFor: () => null };
+        source = {
+          series: () => ({ bars, origin: 'stored', fromCache: false, key: 'jit-priming', warmUpBars: 0 }),
+          minuteBarsFor: () => null,
+          portfolio: () => {
+            throw new Error('JIT priming runs single instruments');
+          },
+        };
       }
       if (!store) {
         db = new Database(':memory:');

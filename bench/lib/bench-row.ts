@@ -13,7 +13,8 @@ export interface BenchRow {
 export function machineDescription(): string {
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   const memGiB = Math.round(os.totalmem() / 2 ** 30);
-  return `${os.availableParallelism()} cores (${cpu}), ${memGiB} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
+  const load = os.loadavg()[0]!.toFixed(1);
+  return `${os.availableParallelism()} cores (${cpu}), ${memGiB} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, load average ${load}`;
 }
 
 /** Prints rows as a Markdown table: figure | value | target | pass/short. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import envPaths from 'env-paths';
+import { StorageError } from '../application/errors.js';
 
 export const APP_NAME = 'backtest-workstation';
 export const DATABASE_FILE = 'workstation.sqlite';
@@ -12,9 +13,26 @@ export const DATABASE_FILE = 'workstation.sqlite';
 export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
   const chosen = nonEmpty(flag) ?? nonEmpty(env.BWS_DATA_DIR) ?? envPaths(APP_NAME, { suffix: '' }).data;
   const dir = path.resolve(chosen);
-  fs.mkdirSync(dir, { recursive: true });
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new StorageError(`Cannot create the data folder ${dir} (${code}): ${DATA_DIR_ERRORS[code ?? ''] ?? 'the folder above it cannot be written'}. Choose another --data-dir.`, {
+      reason: 'read-only',
+      folder: dir,
+      code,
+    });
+  }
   return dir;
 }
+
+const DATA_DIR_ERRORS: Readonly<Record<string, string>> = {
+  EROFS: 'it is on a read-only disk',
+  EACCES: 'no permission to create it',
+  EPERM: 'no permission to create it',
+  ENOTDIR: 'a file stands where a folder of its path should be',
+  EEXIST: 'a file of that name is there',
+};
 
 /** Returns the path of the SQLite file inside a data directory. */
 export function databasePath(dataDir: string): string {

@@ -163,6 +163,26 @@ describe('deleting stored bars', () => {
     expect(app.storage.barStore.findInstrument('BETA')!.priceTick).toBe(0.0001);
   });
 
+  it('refuses a staged import into a hidden timeframe at its commit, and a purge leaves no chunk data behind', async () => {
+    const app = await openApp(300);
+    const store = app.storage.barStore;
+    const staged = store.stageSeries('ALPHA', '1m');
+    staged.add(randomWalkBars(100, START + MINUTES * 60_000, 5));
+    const deletion = await call(app, 'data/delete', { symbol: 'ALPHA', timeframe: '1m' });
+    expect(() => staged.commit({ symbol: 'ALPHA', venue: 'TEST', priceTick: 0.0001, quantityStep: 0.001, quoteCurrency: 'USD', timeZone: 'UTC' })).toThrow(
+      /ALPHA 1m was deleted moments ago/,
+    );
+    staged.discard();
+    await until(() => chunksOf(app, 'ALPHA', '1m') === 0, 'the purge');
+    expect(store.listDeletions().map((d) => d.id)).not.toContain(deletion.deletionId);
+    // Every chunk's data belongs to a stored chunk: neither the purge nor the refused import left any.
+    const db = app.storage.writer;
+    const data = (db.prepare('SELECT count(*) AS n FROM bar_chunk_data').get() as { n: number }).n;
+    const chunks = (db.prepare('SELECT count(*) AS n FROM bar_chunks').get() as { n: number }).n;
+    expect(data).toBe(chunks);
+    expect(await listed(app)).toEqual([`ALPHA 1h ${HOURS}`, `BETA 1m ${MINUTES}`]);
+  });
+
   it('an app killed within the undo window loses nothing: the delete is undone at its next open', async () => {
     const killed = await openApp(60_000);
     await call(killed, 'data/delete', { symbol: 'ALPHA' });

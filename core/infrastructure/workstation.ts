@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import type { BacktestExecutor } from '../application/backtest/backtest-executor.js';
 import { createDispatcher, type Dispatcher, type Logger } from '../application/contract/dispatcher.js';
 import { createEventBus, type EventBus } from '../application/contract/events.js';
@@ -19,13 +19,17 @@ import type { VariantEvaluator } from '../application/sweeps/ports.js';
 import type { SystemInfo } from '../application/system/contract.js';
 import { LatencyRecorder } from '../application/system/latency.js';
 import type { PerformanceProbe, PoolSnapshot, WorkerFigures } from '../application/system/performance-probe.js';
+import { WorkerAnalysisRunner } from './analysis/worker-analysis-runner.js';
 import { InProcessBacktestExecutor } from './backtest/in-process-executor.js';
 import { csvBarExporter, workerBarImporter } from './csv/bar-file-adapters.js';
 import { workerBarDownloader } from './exchanges/download-runner.js';
 import { exchangeConnectionFromEnv, type ExchangeConnection } from './exchanges/exchange-connection.js';
 import { databasePath, resolveDataDir } from './data-dir.js';
+import { FilePolicy } from './files/file-policy.js';
+import { describeHostFailure } from './host-failures.js';
 import { SqliteJobStore } from './jobs/sqlite-job-store.js';
 import { SqliteRunStore } from './runs/sqlite-run-store.js';
+import { startCheckpointer } from './sqlite/checkpointer.js';
 import { openStorage, type Storage } from './sqlite/storage.js';
 import { SqliteStrategyStore } from './strategies/sqlite-strategy-store.js';
 import { SqliteSweepStore } from './sweeps/sqlite-sweep-store.js';
@@ -81,12 +85,19 @@ export interface WorkstationOptions {
   readonly recoverDeletions?: boolean;
   /** How long a delete of bars can be undone (default UNDO_DELETE_MS); tests shorten it. */
   readonly undoDeleteMs?: number;
+  /**
+   * Web mode: paths a caller names are confined to the uploads folder and these folders
+   * (`bws serve --files DIR`). Absent: any path the process can reach (desktop, CLI).
+   */
+  readonly fileFolders?: readonly string[];
   /** How downloads reach exchanges; default from BWS_EXCHANGE_API / BWS_EXCHANGE_RATE_LIMIT_MS, else the exchanges themselves. */
   readonly exchange?: ExchangeConnection;
 }
 
 export interface Workstation {
   readonly dataDir: string;
+  /** Where web mode keeps uploads (and stages downloads): inside the data dir. */
+  readonly uploadDir: string;
   readonly storage: Storage;
   readonly dispatcher: Dispatcher;
   readonly events: EventBus;
@@ -157,6 +168,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const dataDir = options.databaseFile ? path.dirname(options.databaseFile) : resolveDataDir(options.dataDir);
   const logger = options.logger ?? stderrLogger;
   const newId = options.newId ?? randomUUID;
+  const uploadDir = path.join(realpathSync(dataDir), 'uploads');
   // Read before the store opens: a malformed setting is a clear error, not a half-started app.
   const exchange = options.exchange ?? exchangeConnectionFromEnv(process.env);
   const storage = openStorage({ file: options.databaseFile ?? databasePath(dataDir) });
@@ -168,17 +180,31 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     storage.close();
     throw error;
   }
+  const serving = options.transport !== 'cli';
+  // The thread that serves a UI never checkpoints: a worker does, every 2 s (a one-shot CLI
+  // process keeps checkpointing on commit, and starts no thread for it).
+  let stopCheckpointer: (() => Promise<void>) | null = null;
+  if (serving) {
+    storage.writer.pragma('wal_autocheckpoint = 0');
+    stopCheckpointer = startCheckpointer(storage.file);
+  }
   const demo = options.seedDemo === false ? { seeded: false, instruments: [] } : seedDemoDataIfEmpty(storage.barStore);
   const reader = () => storage.database.reader();
   const events = createEventBus((error) => logger.error('Event listener failed', { error }));
   const latency = new LatencyRecorder();
   const clock = () => Date.now();
-  const jobs = new JobRegistry({ store: new SqliteJobStore(storage.writer), events, clock, newId, logger });
+  const jobs = new JobRegistry({ store: new SqliteJobStore(storage.writer), events, clock, newId, logger, translateError: describeHostFailure });
+  const sweepStore = new SqliteSweepStore(storage.writer, reader, clock);
   if (options.recoverJobs !== false) {
+    // Everything long-running a dead process left unfinished: its jobs (a walk-forward keeps
+    // the windows it checkpointed) and its sweeps (their variants kept); its staged imports
+    // were dropped when the store opened. A sweep on a cluster is not interrupted: the next
+    // process started with that cluster resumes it (sweepHandlers).
     const interrupted = jobs.recoverInterrupted();
     if (interrupted > 0) logger.warn?.(`${interrupted} job(s) left unfinished by a previous run were marked interrupted`);
+    const interruptedSweeps = sweepStore.interruptRunning(clock());
+    if (interruptedSweeps > 0) logger.warn?.(`${interruptedSweeps} sweep(s) left running by a previous run were marked interrupted; their finished variants are kept`);
   }
-  const serving = options.transport !== 'cli';
   // The app's main thread sorts big trade tables on a header click; have that code optimised
   // before the first one (a one-shot CLI command never sorts).
   if (serving) primeArgsort();
@@ -228,6 +254,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       return sweepPool.evaluate(request, control);
     },
   };
+  // Monte Carlo and whole-sweep views run on a worker of their own, started by the first one.
+  const analysis = new WorkerAnalysisRunner({ dbFile: storage.file });
   const performanceProbe: PerformanceProbe = {
     pools: async () => {
       const backtestPool = pool;
@@ -268,8 +296,10 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     importer: workerBarImporter(storage.file),
     downloader: workerBarDownloader(storage.file, exchange),
     exporter: csvBarExporter(storage.barStore),
+    files: new FilePolicy({ dataDir, uploadDir, roots: options.fileFolders ? [uploadDir, ...options.fileFolders] : null }),
     backtests,
     clock,
+    yieldNow: () => new Promise((resolve) => setImmediate(resolve)),
     newId,
     systemInfo: {
       appVersion: appVersion(),
@@ -279,18 +309,21 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       platform: `${os.platform()} ${os.release()}`,
       runtimeVersion: `Node ${process.version}`,
       workerThreads: options.backtests === 'in-process' ? 0 : workers,
+      fileFolders: options.fileFolders ? [...options.fileFolders] : null,
     },
     slowStatements: () => storage.slowLog.list(100),
     latency,
-    sweeps: new SqliteSweepStore(storage.writer, reader, clock),
+    sweeps: sweepStore,
     evaluator,
     cluster,
+    analysis,
     performance: performanceProbe,
     foreground: { noteActivity: (forMs) => foreground.note(forMs) },
   });
-  const dispatcher = createDispatcher(handlers, { logger, now: () => performance.now(), latency });
+  const dispatcher = createDispatcher(handlers, { logger, now: () => performance.now(), latency, translateError: describeHostFailure });
   return {
     dataDir,
+    uploadDir,
     storage,
     dispatcher,
     events,
@@ -304,7 +337,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     demo,
     async close() {
       closed = true;
-      await Promise.all([pool?.close(), sweepPool?.close(), cluster?.close(), deletions.close()]);
+      await Promise.all([pool?.close(), sweepPool?.close(), cluster?.close(), analysis.close(), deletions.close(), stopCheckpointer?.()]);
       inProcess?.close();
       storage.close();
     },

@@ -1,8 +1,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { invoke } from './app.js';
-import { repoRoot, type RunningServer } from './server.js';
+import { E2E_FILES_DIR, repoRoot, type RunningServer } from './server.js';
 
 /** The path of a file of the repository's real data set (fixtures/market-data: GOOG.csv, EURUSD.csv). */
 export function marketDataFile(name: string): string {
@@ -51,8 +50,9 @@ export function writeRejectedCsv(name: string): string {
   );
 }
 
+/** Writes a file where the test servers may read it (their --files folder). */
 function writeTemp(name: string, text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'bws-e2e-csv-')), name);
+  const path = join(mkdtempSync(join(E2E_FILES_DIR, 'csv-')), name);
   writeFileSync(path, text);
   return path;
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,11 +32,18 @@ export interface RunningServer {
 const URL_LINE = /Web mode: (http:\/\/[^\s]+)/;
 
 /**
- * Starts `node dist/cli.js serve --data-dir DIR --port 0` as a child process in a fresh
- * temp data dir and resolves with the URL it prints. `stop()` kills it and removes the dir.
+ * The folder every test server opens to its page (`--files`), beside the real data set:
+ * files the specs write for the API to import, or for the page to export into, go here.
+ */
+export const E2E_FILES_DIR = realpathSync(mkdtempSync(join(tmpdir(), 'bws-e2e-files-')));
+
+/**
+ * Starts `node dist/cli.js serve --data-dir DIR --port 0 --files ...` as a child process in
+ * a fresh temp data dir and resolves with the URL it prints. `stop()` kills it and removes
+ * the dir.
  */
 export async function startServer(
-  options: { dataDir?: string; timeoutMs?: number; extraArgs?: string[]; env?: Readonly<Record<string, string>> } = {},
+  options: { dataDir?: string; timeoutMs?: number; extraArgs?: string[]; env?: Readonly<Record<string, string>>; files?: readonly string[] } = {},
 ): Promise<RunningServer> {
   const root = repoRoot();
   // BWS_E2E_CLI runs the flows against another build of the CLI (same arguments, same URL line).
@@ -44,7 +51,9 @@ export async function startServer(
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`node scripts/build.mjs --renderer\` first.`);
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bws-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', '0', ...(options.extraArgs ?? [])], {
+  // The folders open to the page (a relative export path is taken from the first).
+  const files = (options.files ?? [join(root, 'fixtures/market-data'), E2E_FILES_DIR]).flatMap((dir) => ['--files', dir]);
+  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', '0', ...files, ...(options.extraArgs ?? [])], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1', ...options.env },

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { invoke, openApp } from '../lib/app.js';
 import { marketDataFile, writeBarsCsv, writeRejectedCsv } from '../lib/csv.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
-import { startServer, type RunningServer } from '../lib/server.js';
+import { E2E_FILES_DIR, startServer, type RunningServer } from '../lib/server.js';
 
 /** Starts an import through the API and waits until its job is done. */
 async function importThroughApi(server: RunningServer, args: Record<string, unknown>): Promise<void> {
@@ -236,10 +236,14 @@ describe('data screen', () => {
   });
 
   it('picks up an import still running after a reload: its progress and Cancel come back', async () => {
-    const app = await openApp(browser(), server());
+    // Its own server, whose import worker holds after its first reads until cancelled: the
+    // import is surely still running across the reload, however fast or loaded the machine
+    // (a 2,000,000-row file once finished before the page looked).
+    const own = await startServer({ env: { BWS_TEST_FAULTS: '1', BWS_TEST_IMPORT_HOLD: '4' } });
+    const app = await openApp(browser(), own);
     try {
       const { page } = app;
-      await startImport(page, writeBarsCsv('reloaded_1m.csv', 2_000_000), 'E2ERELOAD');
+      await startImport(page, writeBarsCsv('reloaded_1m.csv', 300_000), 'E2ERELOAD');
       await page.getByTestId('import-cancel').waitFor({ timeout: 60_000 });
       await page.reload();
       await page.getByTestId('import-cancel').waitFor({ timeout: 10_000 });
@@ -247,18 +251,19 @@ describe('data screen', () => {
       expect(await page.getByTestId('import-running').textContent()).toContain('Import E2ERELOAD');
       await page.getByTestId('import-cancel').click();
       await page.getByTestId('import-done').filter({ hasText: 'Import cancelled; nothing was written.' }).waitFor({ timeout: 30_000 });
-      const series = await invoke<{ instrument: { symbol: string } }[]>(server(), 'data/listSeries');
+      const series = await invoke<{ instrument: { symbol: string } }[]>(own, 'data/listSeries');
       expect(series.map((s) => s.instrument.symbol)).not.toContain('E2ERELOAD');
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();
+      await own.stop();
     }
   });
 
   it('exports to a path: says the absolute path, asks before replacing a file, names a missing folder', async () => {
-    // Its own server, with a home folder of its own: a relative path is written there.
-    const home = mkdtempSync(join(tmpdir(), 'bws-e2e-home-'));
-    const own = await startServer({ env: { HOME: home } });
+    // Its own server, opening a folder of its own first: a relative path is written there.
+    const home = realpathSync(mkdtempSync(join(tmpdir(), 'bws-e2e-home-')));
+    const own = await startServer({ files: [home, E2E_FILES_DIR] });
     const app = await openApp(browser(), own);
     try {
       await importThroughApi(own, { path: writeBarsCsv('exp_1m.csv', 300), symbol: 'EXP', timeframe: '1m' });
@@ -291,6 +296,13 @@ describe('data screen', () => {
       const error = page.getByTestId('export-error');
       await error.waitFor({ timeout: 30_000 });
       expect(await error.textContent()).toContain(`The folder ${join(home, 'nope')} does not exist; create it or choose another folder`);
+
+      // Outside the folders the server was started with: refused, nothing written.
+      const elsewhere = join(realpathSync(mkdtempSync(join(tmpdir(), 'bws-e2e-elsewhere-'))), 'x.csv');
+      await page.getByTestId('export-path').fill(elsewhere);
+      await page.getByTestId('export-bars').click();
+      await page.getByText(`${elsewhere} cannot be written: in web mode only`).waitFor({ timeout: 30_000 });
+      expect(existsSync(elsewhere)).toBe(false);
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();
@@ -304,7 +316,7 @@ describe('data screen', () => {
       const { page } = app;
       // The series imported above: small, so the export is quick.
       await page.locator('[data-testid="series-row"][data-symbol="E2EIMP"]').click();
-      const out = join(mkdtempSync(join(tmpdir(), 'bws-e2e-export-')), 'export.csv');
+      const out = join(mkdtempSync(join(E2E_FILES_DIR, 'export-')), 'export.csv');
       await page.getByTestId('export-path').fill(out);
       await page.getByTestId('export-bars').click();
       await page.getByTestId('export-done').waitFor({ timeout: 60_000 });

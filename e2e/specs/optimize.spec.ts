@@ -115,12 +115,12 @@ describe('optimize: sweep, heatmap, variants, walk-forward, Monte Carlo', () => 
     expect(await page.getByTestId('wf-report').count()).toBe(0);
     await page.getByTestId('wf-is-days').fill('1095');
     await page.getByTestId('wf-oos-days').fill('365');
-    const sweepJobs = async () => (await invoke<Job[]>(server(), 'jobs/list')).filter((j) => j.kind === 'sweep').length;
-    const before = await sweepJobs();
+    const walkForwardJobs = async () => (await invoke<Job[]>(server(), 'jobs/list')).filter((j) => j.kind === 'walkforward').length;
+    const before = await walkForwardJobs();
     // A double click starts one walk-forward.
     await page.getByTestId('wf-setup-start').dblclick();
     await page.getByTestId('wf-report').waitFor({ timeout: 30_000 });
-    expect((await sweepJobs()) - before).toBe(1);
+    expect((await walkForwardJobs()) - before).toBe(1);
     expect(await page.getByTestId('wf-window').count()).toBeGreaterThanOrEqual(3);
     await page.getByTestId('wf-equity-chart').locator('canvas').waitFor();
     expect(await page.getByTestId('wf-efficiency').textContent()).toMatch(/Efficiency ratio/);

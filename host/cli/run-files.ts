@@ -6,11 +6,14 @@ const iso = (ts: number) => new Date(ts).toISOString();
 /** Rounded to 10 decimals so float noise (368.8799999999987) does not reach the file; the renderer's csvNumber does the same. */
 const num = (value: number): string => (Number.isFinite(value) ? String(Number(value.toFixed(10)) + 0) : '');
 
-/** Trades as CSV, one row per closed trade. */
-export function tradesCsv(trades: readonly Trade[]): string {
-  const header = 'side,entry_time,exit_time,entry_price,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason';
-  const rows = trades.map((t) =>
-    [t.side, iso(t.entryTs), iso(t.exitTs), num(t.entryPrice), num(t.exitPrice), num(t.quantity), num(t.pnl), num(t.returnPct), num(t.fees), t.barsHeld, t.exitReason].join(','),
+/** Trades as CSV, one row per closed trade; a portfolio run's (`symbols`: each trade's instrument) lead with a symbol column. */
+export function tradesCsv(trades: readonly Trade[], symbols?: readonly string[]): string {
+  const header = `${symbols ? 'symbol,' : ''}side,entry_time,exit_time,entry_price,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason`;
+  const rows = trades.map((t, i) =>
+    [
+      ...(symbols ? [symbols[i]!] : []),
+      t.side, iso(t.entryTs), iso(t.exitTs), num(t.entryPrice), num(t.exitPrice), num(t.quantity), num(t.pnl), num(t.returnPct), num(t.fees), t.barsHeld, t.exitReason,
+    ].join(','),
   );
   return `${[header, ...rows].join('\n')}\n`;
 }
@@ -28,10 +31,10 @@ export function equityCsv(ts: ArrayLike<number>, equity: ArrayLike<number>): str
 }
 
 /** Writes trades.csv, equity.csv and report.json of a run into `dir`. */
-export function writeRunFiles(dir: string, run: { trades: readonly Trade[]; ts: ArrayLike<number>; equity: ArrayLike<number>; report: unknown }): string[] {
+export function writeRunFiles(dir: string, run: { trades: readonly Trade[]; tradeSymbols?: readonly string[]; ts: ArrayLike<number>; equity: ArrayLike<number>; report: unknown }): string[] {
   mkdirSync(dir, { recursive: true });
   const files = [path.join(dir, 'trades.csv'), path.join(dir, 'equity.csv'), path.join(dir, 'report.json')];
-  writeFileSync(files[0]!, tradesCsv(run.trades));
+  writeFileSync(files[0]!, tradesCsv(run.trades, run.tradeSymbols));
   writeFileSync(files[1]!, equityCsv(run.ts, run.equity));
   writeFileSync(files[2]!, `${JSON.stringify(run.report, null, 2)}\n`);
   return files;

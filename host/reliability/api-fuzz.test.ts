@@ -87,6 +87,7 @@ beforeAll(async () => {
   const hourMs = 3_600_000;
   examples = {
     'data/listSeries': {},
+    'data/setTags': { symbol: 'FUZZ', tags: ['fuzz', 'majors'] },
     'data/import': { path: csv, symbol: 'FUZZNEW', timeframe: '1m' },
     'data/export': { ...target, path: path.join(dir, 'export.csv') },
     'data/coverage': target,
@@ -114,6 +115,7 @@ beforeAll(async () => {
     'runs/equity': { id: runId, maxPoints: 100 },
     'runs/trades': { id: runId, sort: 'pnl', limit: 10 },
     'runs/markers': { id: runId, maxPoints: 100 },
+    'runs/instruments': { id: runId, maxPoints: 100 },
     'jobs/list': {},
     'jobs/cancel': { id: jobId },
     'system/info': {},

@@ -119,5 +119,6 @@ describe('crash during import', () => {
     const series = await listSeries(dataDir);
     expect(series.find((s) => s.symbol === 'BIG')?.barCount).toBe(ROWS);
     expect(series.find((s) => s.symbol === 'PRIOR')).toEqual(seriesBefore.find((s) => s.symbol === 'PRIOR'));
-  }, 170_000);
+    // Slow only on a machine loaded by other test files running beside it.
+  }, 300_000);
 });

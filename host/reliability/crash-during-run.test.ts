@@ -17,6 +17,7 @@ import { SqliteJobStore } from '../../core/infrastructure/jobs/sqlite-job-store.
 import type { Storage } from '../../core/infrastructure/sqlite/storage.js';
 import type { TestFault } from '../../core/infrastructure/workers/backtest-protocol.js';
 import { seedStore } from '../../core/infrastructure/test-kit/bar-fixture.js';
+import { MARKET_DATA_DIR, marketDataFile } from '../../core/infrastructure/test-kit/market-data.js';
 import { WorkerBacktestExecutor } from '../../core/infrastructure/workers/worker-backtest-executor.js';
 import { openWorkstation } from '../../core/infrastructure/workstation.js';
 import { ensureRendererBuilt, invokeOverHttp, killHard, startServe, tempDir } from './reliability-kit.js';
@@ -121,12 +122,19 @@ describe('jobs cut off by the app dying', () => {
     dataDir = tempDir('run-interrupted');
   }, 120_000);
 
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const cleanups: (() => void)[] = [];
+  afterAll(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    for (const cleanup of cleanups) cleanup();
+  });
 
   it('a job running when `bws serve` is killed -9 is marked interrupted at the next start, and wrote nothing', async () => {
-    const csv = path.join(dataDir, 'big.csv');
+    // The file comes from a folder opened to the page, as web mode asks.
+    const files = tempDir('run-interrupted-files');
+    cleanups.push(() => fs.rmSync(files, { recursive: true, force: true }));
+    const csv = path.join(files, 'big.csv');
     writeRandomWalkCsv(csv, { rows: 600_000, seed: 8 });
-    const serve = await startServe(dataDir, ['--no-demo']);
+    const serve = await startServe(dataDir, ['--no-demo', '--files', files]);
     let jobId: string;
     try {
       const auth = { Authorization: `Bearer ${serve.token}` };
@@ -151,12 +159,98 @@ describe('jobs cut off by the app dying', () => {
       const job = workstation.jobs.get(jobId)!;
       expect(job.status).toBe('interrupted');
       expect(job.finishedAt).not.toBeNull();
-      expect(job.error?.message).toMatch(/app stopped while this job was running/);
+      expect(job.error?.message).toBe('The app stopped while this import was running; nothing of it was stored. Import the file again');
       expect(workstation.storage.barStore.listSeries()).toEqual([]);
     } finally {
       await workstation.close();
     }
   }, 90_000);
+
+  it('a sweep and a walk-forward running when `bws serve` is killed -9 are interrupted at the next start, keeping what they finished', async () => {
+    const sweepDir = tempDir('sweep-interrupted');
+    cleanups.push(() => fs.rmSync(sweepDir, { recursive: true, force: true }));
+    const serve = await startServe(sweepDir, ['--no-demo', '--files', MARKET_DATA_DIR, '--workers', '1']);
+    const auth = { Authorization: `Bearer ${serve.token}` };
+    const call = async (name: string, args: unknown) => {
+      const answer = (await invokeOverHttp(serve, name, args, auth)).body as { ok: boolean; value?: unknown; error?: unknown };
+      if (!answer.ok) throw new Error(`${name}: ${JSON.stringify(answer.error)}`);
+      return answer.value;
+    };
+    const until = async (what: string, check: () => Promise<boolean>) => {
+      for (let i = 0; !(await check()); i++) {
+        if (i > 600) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    let sweepId: string;
+    let walkForwardJob: string;
+    try {
+      const imported = (await call('data/import', { path: marketDataFile('GOOG.csv'), symbol: 'GOOG' })) as { jobId: string };
+      await until('the import', async () => ((await call('jobs/list', undefined)) as JobInfo[]).find((j) => j.id === imported.jobId)?.status === 'done');
+      const source = { kind: 'template', templateId: 'sma-cross' };
+      // Big enough to run for many seconds on one worker.
+      const started = (await call('sweeps/start', {
+        source,
+        space: [
+          { name: 'fast', min: 2, max: 200, step: 1 },
+          { name: 'slow', min: 20, max: 400, step: 4 },
+        ],
+        constraints: ['fast < slow'],
+        objective: { metric: 'sharpe' },
+        symbol: 'GOOG',
+        timeframe: '1d',
+      })) as { sweepId: string };
+      sweepId = started.sweepId;
+      const wf = (await call('walkforward/start', {
+        source,
+        space: [
+          { name: 'fast', min: 2, max: 60, step: 2 },
+          { name: 'slow', min: 20, max: 200, step: 6 },
+        ],
+        constraints: ['fast < slow'],
+        objective: { metric: 'totalReturnPct' },
+        symbol: 'GOOG',
+        timeframe: '1d',
+        schedule: { inSampleMs: 365 * 86_400_000, outOfSampleMs: 60 * 86_400_000, anchored: false },
+      })) as { jobId: string };
+      walkForwardJob = wf.jobId;
+      // Until the sweep has stored variants and the walk-forward has kept a window.
+      await until('variants of the sweep', async () => ((await call('sweeps/get', { sweepId })) as { counts: { done: number } }).counts.done > 0);
+      await until('a window of the walk-forward', async () => {
+        const job = ((await call('jobs/list', undefined)) as JobInfo[]).find((j) => j.id === walkForwardJob)!;
+        expect(job.status).toBe('running');
+        return ((job.result as { windows?: unknown[] } | undefined)?.windows?.length ?? 0) > 0;
+      });
+      expect(((await call('sweeps/get', { sweepId })) as { status: string }).status).toBe('running');
+    } finally {
+      await killHard(serve.child);
+    }
+
+    const workstation = await openWorkstation({ dataDir: sweepDir, transport: 'cli', seedDemo: false, workers: 1, logger: silentLogger });
+    try {
+      const get = await workstation.dispatcher.invoke('sweeps/get', { sweepId });
+      expect(get.ok).toBe(true);
+      const sweep = (get as { value: { status: string; error: string | null; counts: { done: number; planned: number }; finishedAt: number | null; jobId: string | null } }).value;
+      expect(sweep.status).toBe('interrupted');
+      expect(sweep.finishedAt).not.toBeNull();
+      expect(sweep.jobId).toBeNull();
+      expect(sweep.counts.done).toBeGreaterThan(0);
+      expect(sweep.counts.done).toBeLessThan(sweep.counts.planned);
+      expect(sweep.error).toBe(`The app stopped while this sweep was running; the ${sweep.counts.done} variants it finished are kept`);
+      const listed = (await workstation.dispatcher.invoke('sweeps/list', {})) as { value: { items: { id: string; status: string }[] } };
+      expect(listed.value.items.find((s) => s.id === sweepId)?.status).toBe('interrupted');
+      const variants = (await workstation.dispatcher.invoke('sweeps/variants', { sweepId, limit: 5 })) as { value: { total: number } };
+      expect(variants.value.total).toBe(sweep.counts.done);
+
+      const job = workstation.jobs.get(walkForwardJob)!;
+      expect(job.status).toBe('interrupted');
+      const kept = job.result as { windows: unknown[]; windowsPlanned: number };
+      expect(kept.windows.length).toBeGreaterThan(0);
+      expect(kept.windowsPlanned).toBeGreaterThan(kept.windows.length);
+    } finally {
+      await workstation.close();
+    }
+  }, 180_000);
 
   it('queued and running rows left in the store are marked interrupted; finished ones are kept as they are', async () => {
     const dbFile = path.join(dataDir, 'workstation.sqlite');

@@ -102,10 +102,31 @@ export function tableChecksums(dbFile: string, exclude: readonly string[] = ['sl
   }
 }
 
-/** Checksums of the instruments and every bar chunk (metadata and packed BLOB). */
+/**
+ * Checksums of the instruments and of every chunk a reader sees (its metadata and packed
+ * BLOB, joined by data id; the ids themselves are left out: they are where the data sits,
+ * not what it is).
+ */
 export function barsChecksum(dbFile: string): Record<string, string> {
   const all = tableChecksums(dbFile);
-  return { instruments: all.instruments ?? 'missing', bar_chunks: all.bar_chunks ?? 'missing' };
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const hash = createHash('sha256');
+    const rows = db
+      .prepare(
+        `SELECT c.instrument_id, c.timeframe, c.start_ts, c.end_ts, c.bar_count, c.gap_count, c.max_step_ms, d.data
+         FROM bar_chunks c JOIN bar_chunk_data d ON d.id = c.data_id ORDER BY 1, 2, 3`,
+      )
+      .raw()
+      .iterate() as Iterable<unknown[]>;
+    for (const row of rows) {
+      for (const cell of row) hash.update(Buffer.isBuffer(cell) ? cell : Buffer.from(`${typeof cell}:${String(cell)}`)).update('\u0000');
+      hash.update('\n');
+    }
+    return { instruments: all.instruments ?? 'missing', bar_chunks: hash.digest('hex').slice(0, 16) };
+  } finally {
+    db.close();
+  }
 }
 
 /** `PRAGMA integrity_check` of a file, through its own connection. */

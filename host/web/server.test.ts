@@ -164,12 +164,17 @@ describe('web server', () => {
     expect(fs.readdirSync(path.join(dir, 'uploads'))).toHaveLength(1);
   });
 
-  it('counts a page load as user activity (the workers pause while the app opens), assets not', async () => {
+  it('counts a page load with the token as user activity (the workers pause while the app opens), assets and strangers not', async () => {
     const before = activity;
-    await request(server, '/');
-    await request(server, '/strategies/42');
+    await request(server, `/?token=${server.token}`);
+    await request(server, `/strategies/42?token=${server.token}`);
     await request(server, '/assets/app-123.js');
+    // Without the token (or with a wrong one): served, but no pause for anyone else's request.
+    await request(server, '/');
+    await request(server, '/?token=wrong');
     await vi.waitFor(() => expect(activity - before).toBe(2));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(activity - before).toBe(2);
   });
 
   it('streams a series export as a CSV attachment and keeps no scratch file; refuses without the token', async () => {

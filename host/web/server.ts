@@ -196,8 +196,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (foreign) throw new HttpError(403, `Forbidden: ${foreign}`);
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'Method not allowed');
       // A page load is the user opening the app: running backtests pause while it loads,
-      // before the page's own first report (renderer/src/api/boot.ts) can arrive.
-      if (path.posix.extname(url.pathname) === '') void options.dispatcher.invoke('system/activity', { forMs: PAGE_LOAD_ACTIVITY_MS });
+      // before the page's own first report (renderer/src/api/boot.ts) can arrive. Only a
+      // load carrying the token counts: anyone else's request must not slow the work down.
+      if (path.posix.extname(url.pathname) === '' && tokensMatch(requestToken(request, url), token)) {
+        void options.dispatcher.invoke('system/activity', { forMs: PAGE_LOAD_ACTIVITY_MS });
+      }
       serveStatic(staticDir, url.pathname, method, response, headers);
     };
     route().catch((error: unknown) => {

@@ -4,10 +4,12 @@ import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import type { MarkerSeries } from '../runs/contract.js';
 import type { RunWarmUp } from '../runs/run-store.js';
 import type { RunTimings } from './backtest-executor.js';
-import { idSchema, maxPointsSchema, specInputSchema, rangeShape, symbolSchema, timeframeSchema } from '../contract/common.js';
+import { idSchema, maxPointsSchema, specInputSchema, rangeShape, symbolSchema, timeframeSchema, universeSchema } from '../contract/common.js';
 
+/** One instrument (`symbol`), or a universe of instruments traded with one account (the strategy's own universe when neither). */
 const runTarget = {
-  symbol: symbolSchema,
+  symbol: symbolSchema.optional(),
+  universe: universeSchema.optional(),
   timeframe: timeframeSchema,
   ...rangeShape,
 };
@@ -36,9 +38,11 @@ export const backtestSchemas = {
     ...runTarget,
   }),
   'backtest/preview': z.strictObject({
-    /** The spec as it stands in the builder (possibly unsaved). */
+    /** The spec as it stands in the builder (possibly unsaved), on one instrument. */
     spec: specInputSchema,
-    ...runTarget,
+    symbol: symbolSchema,
+    timeframe: timeframeSchema,
+    ...rangeShape,
     maxPoints: maxPointsSchema.optional(),
   }),
 } as const;

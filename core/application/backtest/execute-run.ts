@@ -1,4 +1,5 @@
 import { ENGINE_VERSION, runBacktest } from '../../domain/engine/backtest.js';
+import type { PortfolioResult } from '../../domain/engine/portfolio.js';
 import { canonicalJson, hashRunInputs } from '../../domain/engine/run-hash.js';
 import { isBacktestCancelled, type BacktestResult } from '../../domain/engine/types.js';
 import { warmUpBarsFor } from '../../domain/engine/warm-up.js';
@@ -9,6 +10,7 @@ import { CancelledError, NotFoundError } from '../errors.js';
 import type { NewRun, RunStore, RunWarmUp } from '../runs/run-store.js';
 import type { ComputedRun, RunRecord, SavedBacktest } from './backtest-executor.js';
 import type { IndicatorCache } from './indicator-cache.js';
+import { executePortfolioRun } from './execute-portfolio.js';
 import type { BacktestRequest } from './request.js';
 
 /**
@@ -40,12 +42,52 @@ export interface LoadedSeries {
   readonly warmUpBars: number;
 }
 
+/** The bars of a portfolio's instruments to read: each one's range and warm-up, and whether 1-minute bars come along. */
+export interface PortfolioSeriesRequest {
+  /** In the order the feed answers them. */
+  readonly instruments: readonly Instrument[];
+  readonly timeframe: Timeframe;
+  readonly fromTs?: number | undefined;
+  readonly toTs?: number | undefined;
+  /** Stored bars before fromTs each instrument's indicators warm up on (at most). */
+  readonly warmUpBars: number;
+  /** Read each window's 1-minute bars too (the bar magnifier, above 1m). */
+  readonly magnifier: boolean;
+}
+
+/**
+ * A portfolio's bars, streamed window by window: every instrument's bars of one time span
+ * at a time, so a run over ten years of minutes holds a few MB of bars, not GBs. The
+ * engine's clock runs over each window as it arrives. How the windows are read (their
+ * size, any cache) is the feed's business: this is the seam to swap it.
+ */
+export interface PortfolioBarFeed {
+  /** Each instrument's stored bars before fromTs (its indicators' warm-up), in request order; fed before the windows. */
+  readonly warmUp: readonly BarColumns[];
+  /** Each instrument's series identity (file, series, version, range): a key for its cached hash. */
+  readonly keys: readonly string[];
+  /** 'resampled' when any instrument's bars were built from its 1m series. */
+  readonly origin: 'stored' | 'resampled';
+  /** Bars of the instrument with the most in the range (the clock has at least as many): a progress total. */
+  readonly barsEstimate: number;
+  /** The windows in time order; each holds every instrument's bars of its span (and 1-minute bars when asked). */
+  windows(): Iterable<PortfolioWindow>;
+}
+
+export interface PortfolioWindow {
+  readonly bars: readonly BarColumns[];
+  /** Each instrument's 1-minute bars of the span (null: none stored); null when the request did not ask for them. */
+  readonly magnifierBars: readonly (BarColumns | null)[] | null;
+}
+
 /** Where a run's bars come from: the stored series on the executing side's own connection (infrastructure/sqlite/bar-source.ts). */
 export interface RunBarSource {
   /** The stored series of the timeframe when there is one, else (above 1m) the 1m bars resampled. */
   series(request: RunSeriesRequest): LoadedSeries;
   /** The stored 1m bars covering the same whole buckets as `series(request)`, or null when there are none. */
   minuteBarsFor(request: RunSeriesRequest): BarColumns | null;
+  /** A portfolio's bars, window by window. */
+  portfolio(request: PortfolioSeriesRequest): PortfolioBarFeed;
 }
 
 /** Run hashes kept per executing side: enough for every spec the user flips between. */
@@ -57,7 +99,7 @@ const MAX_HASHES = 256;
  * minutes) and the engine's result of the last run computed ahead (`prepareRun`).
  */
 export class BacktestState {
-  /** Run hashes by inputsKey. */
+  /** Run hashes by inputsKey; a portfolio's instruments' series hashes by their feed keys. */
   readonly hashes = new Map<string, string>();
   /**
    * The engine's result of the last run prepared here, by its inputs' key, until a run of
@@ -99,10 +141,16 @@ export interface LoadedRun {
   readonly magnifierBars: BarColumns | null;
 }
 
-/** A run the engine has finished (or taken from `prepareRun`), not saved yet. */
+/** A run the engine has finished (or taken from `prepareRun`), not saved yet: a single run or a portfolio's. */
 export interface ExecutedRun {
-  readonly loaded: LoadedRun;
+  readonly request: BacktestRequest;
+  /** A PortfolioResult when request.universe is set (see `portfolioResult`). */
   readonly result: BacktestResult;
+  /** Open time of each bar of the run (a portfolio's clock), warm-up excluded: the equity curve's x axis. */
+  readonly runTs: Float64Array;
+  readonly barsOrigin: 'stored' | 'resampled';
+  readonly magnifierUsed: boolean;
+  readonly barsFromCache: boolean;
   readonly warmUp: RunWarmUp;
   /** The run hash, computed on first call (a year of minutes: ~35 ms, so after the results are out). */
   readonly hash: () => string;
@@ -192,6 +240,7 @@ function runEngine(loaded: LoadedRun, series: ReadonlyMap<string, Float64Array>,
  * `reusePrepared` (not for results whose arrays are handed away).
  */
 export function executeRun(state: BacktestState, bars: RunBarSource, request: BacktestRequest, control: RunControl, reusePrepared = false): ExecutedRun {
+  if (request.universe) return executePortfolioRun(state, bars, request, control);
   const started = control.now();
   const loaded = loadRun(bars, request, control.checkpoint);
   control.checkpoint();
@@ -203,8 +252,12 @@ export function executeRun(state: BacktestState, bars: RunBarSource, request: Ba
   const result = reused ?? runEngine(loaded, indicators.series, control);
   let hash: string | undefined;
   return {
-    loaded,
+    request,
     result,
+    runTs: loaded.runTs,
+    barsOrigin: loaded.series.origin,
+    magnifierUsed: loaded.magnifierBars !== null,
+    barsFromCache: loaded.series.fromCache,
     warmUp: { bars: loaded.series.warmUpBars, needed: loaded.warmUpNeeded },
     hash: () => (hash ??= runHash(state, loaded)),
     indicatorsFromCache: indicators.hits,
@@ -222,6 +275,9 @@ export function executeRun(state: BacktestState, bars: RunBarSource, request: Ba
  * then took 85-120 ms more, where a warm one takes 12-20).
  */
 export function prepareRun(state: BacktestState, bars: RunBarSource, request: BacktestRequest, control: RunControl): PreparedRun {
+  // A portfolio streams its bars through the engine (nothing cached to warm), and its
+  // result is not kept for a later Run: computing it here would only spend the worker.
+  if (request.universe) return { barCount: 0, barsFromCache: false, indicatorsFromCache: 0 };
   const loaded = loadRun(bars, request, control.checkpoint);
   control.checkpoint();
   const indicators = state.indicators.seriesFor(request.spec, request.timeframe, loaded.series.bars, loaded.series.key);
@@ -233,8 +289,8 @@ export function prepareRun(state: BacktestState, bars: RunBarSource, request: Ba
 }
 
 /** What the results view needs first, while the run is saved. */
-export function computedRun({ result, loaded, warmUp }: ExecutedRun): ComputedRun {
-  const ts = loaded.runTs;
+export function computedRun({ result, runTs, warmUp }: ExecutedRun): ComputedRun {
+  const ts = runTs;
   return {
     metrics: result.metrics,
     openPosition: result.openPosition,
@@ -248,8 +304,8 @@ export function computedRun({ result, loaded, warmUp }: ExecutedRun): ComputedRu
 
 /** The run as the store saves it: the request, the engine's outputs and the caller's record. */
 export function runToSave(executed: ExecutedRun, record: RunRecord): NewRun {
-  const { loaded, result } = executed;
-  const { request, series, runTs } = loaded;
+  const { request, result, runTs } = executed;
+  const portfolio = portfolioResult(executed);
   return {
     name: record.name,
     strategyId: record.strategyId,
@@ -268,12 +324,28 @@ export function runToSave(executed: ExecutedRun, record: RunRecord): NewRun {
     // The bars' ts column is only read by the save, so no copy is needed.
     equity: { ts: runTs, equity: result.equity },
     status: 'completed',
+    ...(portfolio
+      ? {
+          universe: {
+            symbols: portfolio.symbols,
+            instrumentIds: portfolio.symbols.map((symbol) => request.universe!.instruments.find((i) => i.symbol === symbol)!.id),
+            ...(request.universe!.tag === undefined ? {} : { tag: request.universe!.tag }),
+          },
+          portfolio: {
+            figures: portfolio.figures,
+            curves: portfolio.memberCurves,
+            positions: portfolio.openPositions,
+            tradeInstruments: portfolio.tradeInstruments,
+            markerInstruments: portfolio.markerInstruments,
+          },
+        }
+      : {}),
     extras: {
       // The caller's context first: the engine's own keys are never overridden by it.
       ...record.extras,
       openPosition: result.openPosition,
-      barsOrigin: series.origin,
-      magnifierUsed: loaded.magnifierBars !== null,
+      barsOrigin: executed.barsOrigin,
+      magnifierUsed: executed.magnifierUsed,
       warmUp: executed.warmUp,
       firstTs: runTs[0]!,
       lastTs: runTs[runTs.length - 1]!,
@@ -301,9 +373,12 @@ export interface SaveControl {
  * then the write.
  */
 export function saveRun(store: RunStore, executed: ExecutedRun, record: RunRecord, control: SaveControl): SavedBacktest {
-  const { loaded, result } = executed;
-  const barCount = loaded.runTs.length;
-  if (barCount === 0) throw new NotFoundError(`No ${loaded.request.timeframe} bars of ${loaded.request.instrument.symbol} in the requested range`);
+  const { request, result } = executed;
+  const barCount = executed.runTs.length;
+  if (barCount === 0) {
+    const what = request.universe ? `any of the ${request.universe.instruments.length} instruments of the universe` : request.instrument.symbol;
+    throw new NotFoundError(`No ${request.timeframe} bars of ${what} in the requested range`);
+  }
   control.checkpoint();
   control.onComputed?.(computedRun(executed));
   executed.hash();
@@ -319,4 +394,9 @@ export function saveRun(store: RunStore, executed: ExecutedRun, record: RunRecor
     computedInAdvance: executed.computedInAdvance,
     timings: { loadMs: executed.loadMs, engineMs: executed.engineMs, saveMs: now - saveStarted, pausedMs: control.pausedMs(), totalMs: now - executed.started },
   };
+}
+
+/** The portfolio result of an executed portfolio run; null for a single run. */
+export function portfolioResult(executed: Pick<ExecutedRun, 'request' | 'result'>): PortfolioResult | null {
+  return executed.request.universe ? (executed.result as PortfolioResult) : null;
 }

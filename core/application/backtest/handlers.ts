@@ -7,7 +7,7 @@ import type { HandlerDeps } from '../handler-deps.js';
 import type { ThroughputLog } from '../system/throughput-log.js';
 import type { BacktestJobHandle } from './backtest-executor.js';
 import type { BacktestHandlers, BacktestInterim, BacktestJobResult, SignalPreview } from './contract.js';
-import { backtestRequest, previewRequest } from './request.js';
+import { backtestRequest, previewRequest, type BacktestRequest } from './request.js';
 import { runBacktest } from './run-backtest.js';
 
 const DEFAULT_PREVIEW_SIGNALS = 5_000;
@@ -27,6 +27,13 @@ function strategySpec(deps: HandlerDeps, id: string, shown: unknown): { id: Stra
   return { id: stored.id, name, spec: shown, edited };
 }
 
+/** 'DEMO-BTC', or '10 instruments (demo-basket)' for a portfolio. */
+function universeWords(request: BacktestRequest): string {
+  const u = request.universe;
+  if (!u) return request.instrument.symbol;
+  return `${u.instruments.length} instrument${u.instruments.length === 1 ? '' : 's'}${u.tag === undefined ? '' : ` (${u.tag})`}`;
+}
+
 export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): BacktestHandlers {
   // The builder asks for a preview on every edit; only the newest one matters.
   let previewInFlight: BacktestJobHandle | null = null;
@@ -41,7 +48,7 @@ export function backtestHandlers(deps: HandlerDeps, throughput: ThroughputLog): 
       const request = backtestRequest(deps.barStore, { ...target, spec: stored.spec });
       const job = deps.jobs.start({
         kind: 'backtest',
-        title: `Backtest ${stored.name}${stored.edited ? ' (unsaved edits)' : ''} on ${args.symbol} ${args.timeframe}`,
+        title: `Backtest ${stored.name}${stored.edited ? ' (unsaved edits)' : ''} on ${universeWords(request)} ${args.timeframe}`,
         run: async (context) => {
           const startedAt = deps.clock();
           const result = await runBacktest(

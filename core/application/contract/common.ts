@@ -27,6 +27,13 @@ export const nameSchema = z
   .min(1, 'A name cannot be empty.')
   .max(MAX_NAME_LENGTH, `A name is at most ${MAX_NAME_LENGTH} characters.`);
 export const tagSchema = z.string().trim().min(1).max(40);
+/** Most instruments one portfolio names (the request checks the stored ones again). */
+export const MAX_UNIVERSE_SYMBOLS = 500;
+/** A portfolio's instruments: listed by symbol, or every instrument with a tag. */
+export const universeSchema = z.union([
+  z.strictObject({ symbols: z.array(symbolSchema).min(1).max(MAX_UNIVERSE_SYMBOLS) }),
+  z.strictObject({ tag: z.string().regex(/^[A-Za-z0-9._:/-]{1,64}$/, 'a tag is 1-64 letters, digits or . _ : / -') }),
+]);
 export const tagsSchema = z.array(tagSchema).max(32);
 export const offsetSchema = z.number().int().min(0).max(1_000_000_000);
 export const limitSchema = z.number().int().min(1).max(MAX_PAGE_SIZE);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { NotFoundError } from '../errors.js';
-import { createDispatcher, type HandlerTable } from './dispatcher.js';
+import { NotFoundError, StorageError } from '../errors.js';
+import { createDispatcher, MAX_PAYLOAD_DEPTH, type HandlerTable } from './dispatcher.js';
 import { HANDLER_SCHEMAS, type HandlerName } from './handlers.js';
 
 const NAMES = Object.keys(HANDLER_SCHEMAS) as HandlerName[];
@@ -81,6 +81,45 @@ describe('dispatcher', () => {
     expect(JSON.stringify(internal)).not.toMatch(/cannot read|at /);
     expect(logged).toHaveLength(1);
     expect(JSON.stringify(logged[0])).toMatch(/cannot read properties/);
+  });
+
+  it('refuses a payload nested deeper than the limit as a ValidationError, however deep, without calling the handler', async () => {
+    const { dispatcher, calls, logged } = setup();
+    const nested = (depth: number) => {
+      const root: Record<string, unknown> = {};
+      let node = root;
+      for (let i = 0; i < depth; i++) node = (node.child = {}) as Record<string, unknown>;
+      return root;
+    };
+    for (const depth of [MAX_PAYLOAD_DEPTH + 1, 9_000, 200_000]) {
+      const answer = await dispatcher.invoke('strategies/saveDraft', { id: 's1', draft: nested(depth) });
+      expect(answer).toMatchObject({
+        ok: false,
+        error: { type: 'ValidationError', message: `Invalid input for strategies/saveDraft: it nests objects or arrays more than ${MAX_PAYLOAD_DEPTH} levels deep` },
+      });
+    }
+    // At the limit it goes through.
+    expect(await dispatcher.invoke('strategies/saveDraft', { id: 's1', draft: nested(MAX_PAYLOAD_DEPTH - 2) })).toMatchObject({ ok: true });
+    expect(calls).toEqual(['strategies/saveDraft']);
+    expect(logged).toEqual([]);
+  });
+
+  it('names a host failure through translateError instead of an InternalError', async () => {
+    const logged: string[] = [];
+    const dispatcher = createDispatcher(
+      {
+        'jobs/list': async () => {
+          throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+        },
+      },
+      {
+        logger: { error: (message) => logged.push(message) },
+        now: () => 0,
+        translateError: (error) => ((error as { code?: string }).code === 'SQLITE_FULL' ? new StorageError('The disk is full') : null),
+      },
+    );
+    expect(await dispatcher.invoke('jobs/list', undefined)).toEqual({ ok: false, error: { type: 'StorageError', message: 'The disk is full' } });
+    expect(logged).toEqual([]);
   });
 
   it('refuses duplicate and unknown registrations', () => {

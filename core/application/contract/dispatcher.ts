@@ -33,6 +33,33 @@ export interface DispatcherOptions {
   /** Monotonic milliseconds for latency measurement (performance.now in hosts). */
   readonly now: () => number;
   readonly latency?: LatencyRecorder;
+  /**
+   * Names failures of the host's parts that are not the caller's bug (a full disk, a busy
+   * or read-only store) as typed errors with a message; null for anything else, which
+   * stays an InternalError with a log entry.
+   */
+  readonly translateError?: (error: unknown) => AppError | null;
+}
+
+/** Deepest nesting of arrays and objects a payload may have (a spec's condition tree is far shallower). */
+export const MAX_PAYLOAD_DEPTH = 64;
+
+/**
+ * True when `value` nests arrays or objects deeper than `limit`. Iterative: a payload
+ * thousands of levels deep must not overflow the stack of the check meant to refuse it
+ * (nor, once accepted, of a schema, JSON.stringify or the store).
+ */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 /** One problem with a payload, located by its path in the payload. */
@@ -82,6 +109,9 @@ export function createDispatcher(table: HandlerTable, options: DispatcherOptions
       const started = options.now();
       let failed = true;
       try {
+        if (nestedDeeperThan(args, MAX_PAYLOAD_DEPTH)) {
+          throw new ValidationError(`Invalid input for ${name}: it nests objects or arrays more than ${MAX_PAYLOAD_DEPTH} levels deep`, { maxDepth: MAX_PAYLOAD_DEPTH });
+        }
         const parsed = (HANDLER_SCHEMAS[name] as z.ZodType).safeParse(args);
         if (!parsed.success) {
           const issues = payloadIssues(parsed.error);
@@ -90,7 +120,8 @@ export function createDispatcher(table: HandlerTable, options: DispatcherOptions
         const value = await handler(parsed.data);
         failed = false;
         return { ok: true, value };
-      } catch (error) {
+      } catch (thrown) {
+        const error = thrown instanceof AppError ? thrown : (options.translateError?.(thrown) ?? thrown);
         if (!(error instanceof AppError)) {
           // The stack goes to the log only; the UI gets a stable, stack-free message.
           options.logger.error(`Unexpected error in ${name}`, {

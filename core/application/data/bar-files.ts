@@ -15,7 +15,7 @@ export interface BarExportRequest {
   readonly timeframe: Timeframe;
   readonly fromTs?: number;
   readonly toTs?: number;
-  /** As the user typed it: absolute, or relative to a base folder the exporter names in its answer. */
+  /** Absolute, resolved by FileAccess.exportTarget. */
   readonly path: string;
   /** Replace a file already there; without it an existing file is a ConflictError. */
   readonly overwrite?: boolean;
@@ -23,5 +23,18 @@ export interface BarExportRequest {
 
 /** Writes bars of a range to a CSV file. */
 export interface BarExporter {
+  /** `request.path` is absolute, already resolved and checked by FileAccess.exportTarget. */
   exportCsv(request: BarExportRequest): Promise<ExportBarsResult>;
+}
+
+/**
+ * Which files a caller may name: the one path policy of every transport (regular files
+ * only, never the store's own files; in web mode only uploads and named folders).
+ * Refusals are ValidationError / NotFoundError naming the path.
+ */
+export interface FileAccess {
+  /** The file to import from, resolved; `showContent` false: messages must not quote its text. */
+  importSource(path: string): { readonly path: string; readonly showContent: boolean };
+  /** The file to export to (absolute, `~/...`, or relative to the folder named in `relativeTo`), resolved. */
+  exportTarget(path: string): { readonly path: string; readonly relativeTo?: string };
 }

@@ -35,6 +35,8 @@ export interface Coverage {
 
 export interface SeriesSummary {
   readonly instrument: Instrument;
+  /** The instrument's tags (a universe can be every instrument with a tag), in alphabetical order. */
+  readonly tags: readonly string[];
   readonly timeframe: Timeframe;
   readonly firstTs: number | null;
   readonly lastTs: number | null;
@@ -63,11 +65,37 @@ export interface BarDeletion {
   readonly finalAt: number | null;
 }
 
+/**
+ * One import's write into a series. Chunks are written as bars arrive, in short
+ * transactions no reader sees; `commit` makes all of them visible at once (with the
+ * instrument) in one short transaction. Until then the store reads as before, and a
+ * `discard`, a failed commit or a killed process leaves it so.
+ */
+export interface StagedSeriesWrite {
+  /**
+   * Merges the next bars (sorted, validated, every one later than the bars added before)
+   * into the staged series; bars at stored timestamps will replace them. Returns how many
+   * of these bars are new and how many replace stored ones.
+   */
+  add(bars: BarColumns): { readonly inserted: number; readonly replaced: number };
+  /**
+   * Makes the staged bars visible and upserts `instrument` in one transaction. Refuses
+   * (ConflictError, nothing visible) when the series changed since the write began.
+   */
+  commit(instrument: InstrumentDraft): MergeResult & { readonly instrument: Instrument };
+  /** Drops what was staged. Safe after a failed add or commit; a no-op after a commit. */
+  discard(): void;
+}
+
 /** Reads and writes bars and instruments. Times are epoch ms UTC; ranges are [fromTs, toTs). */
 export interface BarStore {
   upsertInstrument(draft: InstrumentDraft): Instrument;
   findInstrument(symbol: string): Instrument | null;
   listInstruments(): Instrument[];
+  /** Replaces an instrument's tags (trimmed, case-insensitive, duplicates dropped). */
+  setInstrumentTags(instrumentId: InstrumentId, tags: readonly string[]): void;
+  /** Instruments with this tag (case-insensitive), by symbol. */
+  instrumentsTagged(tag: string): Instrument[];
   /** True once the store has held an instrument, even one deleted since: a first start has none. */
   everHeldInstruments(): boolean;
   /** Instruments with every stored timeframe and its coverage summary. */
@@ -89,6 +117,11 @@ export interface BarStore {
    * timestamps replace them, the rest are inserted. All or nothing.
    */
   mergeBars(instrumentId: InstrumentId, timeframe: Timeframe, bars: BarColumns): MergeResult;
+  /**
+   * Starts an import's staged write into the series of `symbol` (which need not exist yet)
+   * and `timeframe`. `tag` names it for its owner (see StagedSeriesWrite).
+   */
+  stageSeries(symbol: string, timeframe: Timeframe, tag?: string): StagedSeriesWrite;
   coverage(instrumentId: InstrumentId, timeframe: Timeframe, gapThresholdBars?: number): Coverage;
   /** Runs `fn` in one transaction (nested calls become savepoints): all of it or none. */
   transaction<T>(fn: () => T): T;

@@ -16,6 +16,11 @@ const fileNameSchema = z.string().trim().min(1).max(255);
 
 export const dataSchemas = {
   'data/listSeries': noArgsSchema,
+  /** Replaces an instrument's tags (a portfolio's universe can be every instrument with a tag). */
+  'data/setTags': z.strictObject({
+    symbol: symbolSchema,
+    tags: z.array(z.string().trim().regex(/^[A-Za-z0-9._:/-]{1,64}$/, 'a tag is 1-64 letters, digits or . _ : / -')).max(32),
+  }),
   'data/import': z
     .strictObject({
       /**
@@ -42,7 +47,13 @@ export const dataSchemas = {
       /** The instrument's price tick; default: the stored one, else the finest decimal of the file's prices. */
       priceTick: z.number().positive().finite().optional(),
       quantityStep: z.number().positive().finite().optional(),
-      timeZone: z.string().trim().min(1).max(64).optional(),
+      /** Refused: a zone-less timestamp is read as UTC, and no zone can be chosen instead (it was once accepted and ignored). */
+      timeZone: z
+        .unknown()
+        .refine((value) => value === undefined, {
+          message: 'timeZone is not supported: timestamps without a zone are read as UTC. Write the zone into the timestamps (2024-01-02T09:30:00-05:00) or convert them to UTC',
+        })
+        .optional(),
     })
     .refine((args) => (args.path === undefined) !== (args.files === undefined), { message: 'give either path or files', path: ['path'] }),
   'data/export': z.strictObject({
@@ -124,8 +135,11 @@ export interface BarSeries {
   readonly downsampled: boolean;
 }
 
+export type SetTagsArgs = z.infer<(typeof dataSchemas)['data/setTags']>;
+
 export interface DataHandlers {
   'data/listSeries': (args?: NoArgs) => Promise<SeriesSummary[]>;
+  'data/setTags': (args: SetTagsArgs) => Promise<{ readonly symbol: string; readonly tags: readonly string[] }>;
   /** Starts an import job; progress and outcome (ImportJobResult) arrive as `job/*` events. */
   'data/import': (args: ImportBarsArgs) => Promise<{ jobId: JobId }>;
   'data/export': (args: ExportBarsArgs) => Promise<ExportBarsResult>;

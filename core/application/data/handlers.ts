@@ -33,12 +33,24 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
   return {
     'data/listSeries': async () => barStore.listSeries(),
 
+    'data/setTags': async (args) => {
+      const instrument = requireInstrument(barStore, args.symbol);
+      barStore.setInstrumentTags(instrument.id, args.tags);
+      events.emit('data/changed', { kind: 'series', ids: [String(instrument.id)] });
+      const tags = barStore.listSeries().find((s) => s.instrument.id === instrument.id)?.tags ?? [...new Set(args.tags.map((t) => t.trim()))];
+      return { symbol: instrument.symbol, tags };
+    },
+
     'data/import': async (args) => {
       const timeframe = args.timeframe ?? 'auto';
       // One file (path) or several (files): several are one import, named by their count in messages.
-      const files = args.files ?? (args.path === undefined ? [] : [{ path: args.path, ...(args.fileName === undefined ? {} : { name: args.fileName }) }]);
-      const [first] = files;
+      const given = args.files ?? (args.path === undefined ? [] : [{ path: args.path, ...(args.fileName === undefined ? {} : { name: args.fileName }) }]);
+      const [first] = given;
       if (!first) throw new ValidationError('Nothing to import: give a file');
+      // Each path is checked now, so one that may not be read is answered at once, not as a failed job;
+      // messages name a file as the caller did (not by its resolved path).
+      const files = given.map((file) => ({ ...deps.files.importSource(file.path), name: file.name ?? file.path }));
+      const showContent = files.every((file) => file.showContent);
       const several = files.length > 1;
       const fileName = several ? `${files.length} files` : (first.name ?? args.fileName);
       const title = `Import ${args.symbol} ${timeframe === 'auto' ? '(timeframe from the file)' : timeframe}${fileName ? ` from ${fileName}` : ''}`;
@@ -48,9 +60,10 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
         run: async (context) => {
           const report = await deps.importer.importFile(
             {
-              file: first.path,
-              ...(fileName === undefined ? {} : { fileName }),
-              ...(several ? { files } : {}),
+              file: files[0]!.path,
+              fileName: fileName ?? files[0]!.name,
+              ...(several ? { files: files.map(({ path, name }) => ({ path, name })) } : {}),
+              ...(showContent ? {} : { showContent: false }),
               symbol: args.symbol,
               timeframe,
               ...(args.forceTimeframe === undefined ? {} : { forceTimeframe: args.forceTimeframe }),
@@ -75,7 +88,9 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
 
     'data/export': async (args) => {
       requireInstrument(barStore, args.symbol);
-      return deps.exporter.exportCsv(args);
+      const target = deps.files.exportTarget(args.path);
+      const written = await deps.exporter.exportCsv({ ...args, path: target.path });
+      return { ...written, ...(target.relativeTo === undefined ? {} : { relativeTo: target.relativeTo }) };
     },
 
     'data/coverage': async (args) => {

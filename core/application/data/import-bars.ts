@@ -1,12 +1,11 @@
 import { DomainError } from '../../domain/errors.js';
 import { allocateBars, barProblem, sliceBars, type BarColumns } from '../../domain/market/bars.js';
-import type { InstrumentId } from '../../domain/market/ids.js';
 import { assertInstrumentDraft, type Instrument, type InstrumentDraft, type InstrumentSource } from '../../domain/market/instrument.js';
 import { describeSpacing, typicalSpacing, type BarSpacing } from '../../domain/market/bar-spacing.js';
 import { finerPriceDecimals, priceDecimals, priceTickOfDecimals } from '../../domain/market/price-precision.js';
 import { parseTimeframe, TIMEFRAMES, timeframeMs, type Timeframe } from '../../domain/market/timeframe.js';
 import { CancelledError, ImportRejectedError, ValidationError, type RowError } from '../errors.js';
-import type { BarStore } from './bar-store.js';
+import type { BarStore, StagedSeriesWrite } from './bar-store.js';
 
 /** What to do with a second row at a timestamp already seen in the same file. */
 export type DuplicatePolicy = 'reject' | 'lastWins';
@@ -50,6 +49,11 @@ export interface ImportBarsOptions {
   readonly skipBadRows?: boolean;
   /** Default 'reject'. */
   readonly duplicates?: DuplicatePolicy;
+  /**
+   * Whether messages may quote the file's text (default true). False for a file the caller
+   * could not otherwise read (web mode: a file in a named folder, not an upload).
+   */
+  readonly showContent?: boolean;
 }
 
 export interface ImportReport {
@@ -123,7 +127,9 @@ export interface BarRowSource {
 export interface ImportControl {
   /** Clock in ms (injected: core code does not read the wall clock itself). */
   now(): number;
-  /** Polled between batches; true cancels the import (rolled back, CancelledError). */
+  /** Names what the import stages in the store, so its owner can discard it if the thread writing it dies. */
+  readonly tag?: string;
+  /** Polled between batches (and by a source while it reads); true cancels the import (nothing written, CancelledError). */
   isCancelled?(): boolean;
   onProgress?(progress: ImportProgress): void;
 }
@@ -164,10 +170,12 @@ const rows = (count: number, noun: string): string => `${count} ${noun}${count =
 class UnsortedInput extends Error {}
 
 /**
- * Imports bars from a file into the store, all or nothing: the instrument upsert and
- * every merged batch share one transaction, so a refused, failed, cancelled or killed
- * import leaves the store as it was. A sorted file is streamed straight into the
- * store with bounded memory; a file with rows out of order is read a second time into
+ * Imports bars from a file into the store, all or nothing for every reader: batches are
+ * merged into a staged write of the series (StagedSeriesWrite: short transactions no
+ * reader sees), which one short commit makes visible together with the instrument, so a
+ * refused, failed, cancelled or killed import leaves the store as it was and a long
+ * import never holds the write lock for long. A sorted file is streamed straight into
+ * the store with bounded memory; a file with rows out of order is read a second time into
  * columns (56 bytes per row), sorted, then merged. `openSource` is called once per pass.
  */
 export function importBars(
@@ -183,14 +191,13 @@ export function importBars(
   const known = store.findInstrument(options.symbol);
   const draft = instrumentDraft(known, options);
   const force = options.forceTimeframe === true;
-  const resolveTimeframe = (spacing: BarSpacing | null): Timeframe => timeframeFor(fileName, chosen, spacing, force);
+  const resolveTimeframe = (spacing: BarSpacing | null, bars: number): Timeframe => timeframeFor(fileName, chosen, spacing, force, bars);
   const policy = options.duplicates ?? 'reject';
   if (policy !== 'reject' && policy !== 'lastWins') throw new ValidationError(`Unknown duplicates policy "${String(policy)}"`);
 
-  const run = (sortInMemory: boolean): ImportReport =>
-    store.transaction(() => {
-      const instrument = store.upsertInstrument(draft);
-      const pass = new ImportPass(store, instrument.id, resolveTimeframe, options, control, sortInMemory ? 2 : 1);
+  const run = (sortInMemory: boolean): ImportReport => {
+    const pass = new ImportPass(store, resolveTimeframe, options, control, sortInMemory ? 2 : 1);
+    try {
       const source = openSource();
       try {
         pass.readAll(source);
@@ -206,7 +213,7 @@ export function importBars(
         );
       }
       const tick = settlePriceTick(known, options, outcome.priceDecimals);
-      if (tick.source === 'inferred' && tick.priceTick !== draft.priceTick) store.upsertInstrument({ ...draft, priceTick: tick.priceTick });
+      pass.commit({ ...draft, priceTick: tick.priceTick });
       return {
         symbol: draft.symbol,
         timeframe: outcome.timeframe,
@@ -223,7 +230,11 @@ export function importBars(
         warnings: tick.warnings,
         durationMs: control.now() - startedAt,
       };
-    });
+    } catch (error) {
+      pass.discard();
+      throw error;
+    }
+  };
 
   try {
     return run(false);
@@ -240,12 +251,16 @@ export function importBars(
  * with gaps: both are refused (the wider step once the sample has SPACING_MIN_SAMPLE
  * bars), naming what was detected and what was chosen.
  */
-function timeframeFor(fileName: string, chosen: string, spacing: BarSpacing | null, force: boolean): Timeframe {
+function timeframeFor(fileName: string, chosen: string, spacing: BarSpacing | null, force: boolean, bars: number): Timeframe {
   const measured = spacing
     ? `its bars are ${describeSpacing(spacing.spacingMs)} apart (the most common step between its first ${spacing.sampleSize} bars)`
     : '';
   if (chosen === 'auto') {
-    if (!spacing) throw new ValidationError(`${fileName}: the timeframe cannot be detected from fewer than two bars with distinct timestamps; choose the timeframe`);
+    if (!spacing) {
+      throw new ValidationError(
+        `${fileName}: the timeframe cannot be detected from fewer than two bars with distinct timestamps (the file holds ${rows(bars, 'bar')}); choose the timeframe`,
+      );
+    }
     if (!spacing.timeframe) {
       throw new ValidationError(`${fileName}: ${measured}, which is not a timeframe the workstation stores (${TIMEFRAMES.join(', ')}); nothing was imported`);
     }
@@ -341,13 +356,13 @@ class ImportPass {
 
   constructor(
     store: BarStore,
-    instrumentId: InstrumentId,
-    resolveTimeframe: (spacing: BarSpacing | null) => Timeframe,
+    resolveTimeframe: (spacing: BarSpacing | null, bars: number) => Timeframe,
     private readonly options: ImportBarsOptions,
     private readonly control: ImportControl,
     private readonly pass: 1 | 2,
   ) {
-    this.sink = new SortedBarSink(store, instrumentId, resolveTimeframe, options.duplicates ?? 'reject', displayName(options), this.errors);
+    const stage = (timeframe: Timeframe) => store.stageSeries(options.symbol, timeframe, control.tag);
+    this.sink = new SortedBarSink(stage, resolveTimeframe, options.duplicates ?? 'reject', displayName(options), this.errors);
     this.collected = pass === 2 ? new GrowableBars() : null;
     this.startedAt = control.now();
     this.lastProgressAt = this.startedAt;
@@ -431,6 +446,17 @@ class ImportPass {
     });
   }
 
+  /** Makes what the pass staged visible, with the instrument (a cancel that came first still wins). */
+  commit(instrument: InstrumentDraft): void {
+    this.throwIfCancelled();
+    this.sink.staged?.commit(instrument);
+  }
+
+  /** Drops what the pass staged (nothing of it was visible). */
+  discard(): void {
+    this.sink.staged?.discard();
+  }
+
   finish(): PassOutcome {
     if (this.collected && !this.refusing) {
       const { bars, line } = this.collected.sortedByTime();
@@ -485,11 +511,12 @@ class SortedBarSink {
   lastTs: number | null = null;
   timeframe: Timeframe | null = null;
   spacing: BarSpacing | null = null;
+  /** The series write, opened by the first flush (once the timeframe is settled). */
+  staged: StagedSeriesWrite | null = null;
 
   constructor(
-    private readonly store: BarStore,
-    private readonly instrumentId: InstrumentId,
-    private readonly resolveTimeframe: (spacing: BarSpacing | null) => Timeframe,
+    private readonly stage: (timeframe: Timeframe) => StagedSeriesWrite,
+    private readonly resolveTimeframe: (spacing: BarSpacing | null, bars: number) => Timeframe,
     private readonly policy: DuplicatePolicy,
     private readonly file: string,
     private readonly errors: RowErrorList,
@@ -520,7 +547,7 @@ class SortedBarSink {
   /** Measures the buffered bars (the first of the series) and fixes the timeframe; throws on a mismatch. */
   settleTimeframe(): Timeframe {
     this.spacing = typicalSpacing(this.buffer.ts, Math.min(this.size, SPACING_SAMPLE_ROWS));
-    this.timeframe = this.resolveTimeframe(this.spacing);
+    this.timeframe = this.resolveTimeframe(this.spacing, this.size);
     return this.timeframe;
   }
 
@@ -543,9 +570,10 @@ class SortedBarSink {
   private flush(count: number): void {
     if (count > 0 && this.writing) {
       const timeframe = this.timeframe ?? this.settleTimeframe();
-      const result = this.store.mergeBars(this.instrumentId, timeframe, sliceBars(this.buffer, 0, count));
-      this.inserted += result.inserted;
-      this.replaced += result.replaced;
+      this.staged ??= this.stage(timeframe);
+      const counts = this.staged.add(sliceBars(this.buffer, 0, count));
+      this.inserted += counts.inserted;
+      this.replaced += counts.replaced;
     }
     const b = this.buffer;
     for (const column of [b.ts, b.open, b.high, b.low, b.close, b.volume, this.lines]) column.copyWithin(0, count, this.size);

@@ -3,7 +3,7 @@ import type { JobId } from '../../domain/market/ids.js';
 import type { ErrorData } from '../errors.js';
 import { idSchema, noArgsSchema, type NoArgs } from '../contract/common.js';
 
-export const JOB_KINDS = ['import', 'download', 'backtest', 'sweep'] as const;
+export const JOB_KINDS = ['import', 'download', 'backtest', 'sweep', 'walkforward'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -30,7 +30,11 @@ export interface JobInfo {
   readonly createdAt: number;
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
-  /** The job's JSON-friendly outcome when done (e.g. `{ runId }`). */
+  /**
+   * The job's JSON-friendly outcome when done (e.g. `{ runId }`). A job that checkpoints
+   * (walk-forward, after each window) has here what it finished so far: kept when it is
+   * cancelled, fails or is interrupted by the app stopping.
+   */
   readonly result?: unknown;
   /**
    * What a running job has produced that its user may see before it is done (a backtest:

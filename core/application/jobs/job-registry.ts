@@ -15,6 +15,11 @@ export interface JobContext {
   progress(progress: JobProgress): void;
   /** Publishes an interim outcome (JobInfo.interim) in a `job/progress` event at once. */
   interim(value: unknown): void;
+  /**
+   * Keeps what the job has finished so far as its result, in its stored record: if the app
+   * stops, the job is found interrupted at the next start with this result.
+   */
+  checkpoint(value: unknown): void;
 }
 
 export interface JobRequest<T> {
@@ -36,6 +41,8 @@ export interface JobRegistryDeps {
   readonly clock: () => number;
   readonly newId: () => string;
   readonly logger: Logger;
+  /** Names host failures (a full disk...) as typed errors; see DispatcherOptions.translateError. */
+  readonly translateError?: (error: unknown) => AppError | null;
   /** Minimum ms between two `job/progress` events of one job (default 100: at most 10 per second). */
   readonly progressIntervalMs?: number;
   /**
@@ -57,7 +64,13 @@ interface LiveJob {
 
 const HISTORY_LIMIT = 200;
 // One download at a time: the exchange's rate limit is per address, and two downloads of one series would fetch it twice.
-const DEFAULT_CONCURRENCY: Record<JobKind, number> = { import: 1, download: 1, backtest: Number.POSITIVE_INFINITY, sweep: Number.POSITIVE_INFINITY };
+const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
+  import: 1,
+  download: 1,
+  backtest: Number.POSITIVE_INFINITY,
+  sweep: Number.POSITIVE_INFINITY,
+  walkforward: Number.POSITIVE_INFINITY,
+};
 
 /**
  * Runs long work (imports, backtests, sweeps) as jobs with an id, throttled progress
@@ -187,12 +200,19 @@ export class JobRegistry {
         job.info = { ...job.info, interim: value };
         this.emitProgress(job, true);
       },
+      checkpoint: (value) => {
+        if (isFinal(job.info.status)) return;
+        job.info = { ...job.info, result: value };
+        this.deps.store.save(job.info);
+        this.emitProgress(job, true);
+      },
     };
     try {
       const value = await request.run(context);
       if (job.cancelled && !request.doneWhenCompletedAfterCancel) this.finish(job, 'cancelled', undefined, toErrorData(new CancelledError()));
       else this.finish(job, 'done', request.toResult ? request.toResult(value) : value);
-    } catch (error) {
+    } catch (thrown) {
+      const error = thrown instanceof AppError ? thrown : (this.deps.translateError?.(thrown) ?? thrown);
       if (job.cancelled || error instanceof CancelledError) {
         this.finish(job, 'cancelled', undefined, toErrorData(error instanceof CancelledError ? error : new CancelledError()));
       } else {

@@ -8,6 +8,6 @@ export interface JobStore {
   get(id: JobId): JobInfo | null;
   /** Newest first. */
   list(limit: number): JobInfo[];
-  /** Marks every queued or running job 'interrupted' (finished at `finishedAt`); returns how many. */
+  /** Marks every queued or running job a dead process left 'interrupted' (finished at `finishedAt`); returns how many. */
   interruptUnfinished(finishedAt: number): number;
 }

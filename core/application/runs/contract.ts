@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { RunId } from '../../domain/market/ids.js';
 import type { MarkerKind, Trade } from '../../domain/engine/types.js';
+import type { InstrumentFigures } from '../../domain/engine/portfolio.js';
 import type { MetricName } from './metric-names.js';
 import type { RunExtras, RunSummary, TradeNumberField } from './run-store.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
-import { idSchema, limitSchema, maxPointsSchema, type NumberColumn, offsetSchema, type Page, rangeShape, sortOrderSchema } from '../contract/common.js';
+import { idSchema, limitSchema, maxPointsSchema, type NumberColumn, offsetSchema, type Page, rangeShape, sortOrderSchema, symbolSchema } from '../contract/common.js';
 
 export const TRADE_SORT_KEYS = ['entryTs', 'exitTs', 'pnl', 'returnPct', 'barsHeld', 'quantity'] as const satisfies readonly TradeNumberField[];
 export type TradeSortKey = (typeof TRADE_SORT_KEYS)[number];
@@ -34,8 +35,11 @@ export const runSchemas = {
     order: sortOrderSchema.optional(),
     offset: offsetSchema.optional(),
     limit: limitSchema.optional(),
+    /** A portfolio run's trades of one instrument only. */
+    symbol: symbolSchema.optional(),
   }),
-  'runs/markers': z.strictObject({ id: idSchema, ...rangeShape, maxPoints: maxMarkersSchema.optional() }),
+  'runs/markers': z.strictObject({ id: idSchema, ...rangeShape, maxPoints: maxMarkersSchema.optional(), /** A portfolio run's fills of one instrument. */ symbol: symbolSchema.optional() }),
+  'runs/instruments': z.strictObject({ id: idSchema, maxPoints: maxPointsSchema.optional() }),
 } as const;
 
 export type ListRunsArgs = z.infer<(typeof runSchemas)['runs/list']>;
@@ -44,8 +48,10 @@ export type CompareRunsArgs = z.infer<(typeof runSchemas)['runs/compare']>;
 export type EquityArgs = z.infer<(typeof runSchemas)['runs/equity']>;
 export type TradesArgs = z.infer<(typeof runSchemas)['runs/trades']>;
 export type MarkersArgs = z.infer<(typeof runSchemas)['runs/markers']>;
+export type InstrumentsArgs = z.infer<(typeof runSchemas)['runs/instruments']>;
 
-export type { RunExtras, RunSummary, RunSweepVariant, RunWarmUp, TradeNumberField } from './run-store.js';
+export type { RunExtras, RunSummary, RunSweepVariant, RunUniverse, RunWarmUp, TradeNumberField } from './run-store.js';
+export type { InstrumentFigures } from '../../domain/engine/portfolio.js';
 export type { MetricName } from './metric-names.js';
 
 /** A run without its bulky series: trades and equity come paged / downsampled. */
@@ -64,9 +70,23 @@ export interface EquitySeries {
   readonly downsampled: boolean;
 }
 
-/** One closed trade, as the engine reports it, with its 0-based position in the run. */
+/** One closed trade, as the engine reports it, with its 0-based position in the run (and, in a portfolio run, its instrument). */
 export interface TradeRow extends Trade {
   readonly index: number;
+  readonly symbol?: string;
+}
+
+/**
+ * A portfolio run's per-instrument results: each instrument's figures (in the universe's
+ * order), its PnL over the run, and the positions open over time, each reduced to about
+ * `maxPoints` points.
+ */
+export interface RunInstruments {
+  readonly figures: readonly InstrumentFigures[];
+  /** Each instrument's PnL (closed trades plus the open position, net of fees) at `ts`, in `figures` order. */
+  readonly curves: { readonly ts: NumberColumn; readonly pnl: readonly NumberColumn[] };
+  /** The most positions open within each point's span (every clock bar when not reduced). */
+  readonly positions: { readonly ts: NumberColumn; readonly count: NumberColumn; readonly downsampled: boolean };
 }
 
 /**
@@ -86,6 +106,8 @@ export interface MarkerSeries {
 
 export interface RunComparison {
   readonly runs: readonly RunSummary[];
+  /** Each run's per-instrument figures (a portfolio run's), null for a run of one instrument; in the order of `runs`. */
+  readonly instruments: readonly (readonly InstrumentFigures[] | null)[];
   /** Every metric of the engine, values in the order of `runs`. */
   readonly metrics: readonly { readonly name: MetricName; readonly values: readonly (number | null)[] }[];
   readonly equity: readonly EquitySeries[];
@@ -99,4 +121,6 @@ export interface RunHandlers {
   'runs/equity': (args: EquityArgs) => Promise<EquitySeries>;
   'runs/trades': (args: TradesArgs) => Promise<Page<TradeRow>>;
   'runs/markers': (args: MarkersArgs) => Promise<MarkerSeries>;
+  /** A portfolio run's per-instrument results; ValidationError for a run of one instrument. */
+  'runs/instruments': (args: InstrumentsArgs) => Promise<RunInstruments>;
 }

@@ -1,10 +1,10 @@
 import { runId, strategyId, type RunId } from '../../domain/market/ids.js';
 import type { Page } from '../contract/common.js';
 import { MAX_CHART_POINTS } from '../contract/common.js';
-import { MAX_MARKERS, type EquitySeries, type MarkerSeries, type RunHandlers, type TradeSortKey } from './contract.js';
-import { NotFoundError } from '../errors.js';
+import { MAX_MARKERS, type EquitySeries, type MarkerSeries, type RunHandlers, type RunInstruments, type TradeRow, type TradeSortKey } from './contract.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { METRIC_NAMES } from './metric-names.js';
-import { EQUITY_OVERVIEW_POINTS, type EquityCurve, type EquityOverview, type RunHeader, type RunStore } from './run-store.js';
+import { EQUITY_OVERVIEW_POINTS, type EquityCurve, type EquityOverview, type RunHeader, type RunPortfolio, type RunStore } from './run-store.js';
 import { drawdownPct, indexRange, minMaxIndices } from '../charts/downsample.js';
 import { stableArgsort } from './stable-argsort.js';
 import type { HandlerDeps } from '../handler-deps.js';
@@ -37,7 +37,7 @@ class RunCache {
     }
     const header = this.store.getHeader(id);
     if (!header) throw new NotFoundError(`No run ${id}`, { id });
-    const entry: RunEntry = { header, equity: null, overview: undefined, orders: new Map<string, Uint32Array>() };
+    const entry: RunEntry = { header, equity: null, overview: undefined, orders: new Map<string, Uint32Array>(), tradeInstruments: undefined, portfolio: undefined };
     this.entries.set(id, entry);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return entry;
@@ -73,6 +73,21 @@ class RunCache {
     return equitySeries(curve.ts, curve.equity, drawdown, args);
   }
 
+  /** A portfolio run's instrument of every trade (null for a run of one instrument), read on first use. */
+  tradeInstruments(id: RunId): Uint16Array | null {
+    const entry = this.get(id);
+    if (entry.tradeInstruments === undefined) entry.tradeInstruments = entry.header.universe ? this.store.readTradeInstruments(id) : null;
+    return entry.tradeInstruments;
+  }
+
+  /** A portfolio run's per-instrument results, read on first use; ValidationError for a run of one instrument. */
+  portfolio(id: RunId): RunPortfolio {
+    const entry = this.get(id);
+    if (entry.portfolio === undefined) entry.portfolio = entry.header.universe ? this.store.getPortfolio(id) : null;
+    if (!entry.portfolio) throw new ValidationError(`Run ${id} trades one instrument; per-instrument results are a portfolio run's`, { id });
+    return entry.portfolio;
+  }
+
   forget(id: RunId): void {
     this.entries.delete(id);
   }
@@ -84,6 +99,9 @@ interface RunEntry {
   /** undefined until read. */
   overview: EquityOverview | null | undefined;
   readonly orders: Map<string, Uint32Array>;
+  /** undefined until read. */
+  tradeInstruments: Uint16Array | null | undefined;
+  portfolio: RunPortfolio | null | undefined;
 }
 
 /** `sourcePoints`: the full curve's points in range, when the arrays are already an overview of it. */
@@ -141,6 +159,7 @@ export function runHandlers(deps: HandlerDeps): RunHandlers {
       return {
         metrics: METRIC_NAMES.map((name) => ({ name, values: headers.map((h) => h.metrics[name]) })),
         runs: headers.map(({ spec: _s, extras: _x, ascendingTradeFields: _a, ...summary }) => summary),
+        instruments: ids.map((id, k) => (headers[k]!.universe ? cache.portfolio(id).figures : null)),
         equity: ids.map((id) => cache.series(id, { maxPoints: Math.min(args.maxPoints ?? DEFAULT_EQUITY_POINTS, MAX_CHART_POINTS) })),
       };
     },
@@ -150,34 +169,66 @@ export function runHandlers(deps: HandlerDeps): RunHandlers {
     'runs/trades': async (args) => {
       const id = runId(args.id);
       const entry = cache.get(id);
-      const total = entry.header.tradeCount;
+      const symbols = entry.header.universe?.symbols;
+      const instruments = cache.tradeInstruments(id);
+      // A portfolio run's trades carry their instrument.
+      const rows = (trades: readonly TradeRow[]): TradeRow[] => (symbols && instruments ? trades.map((t) => ({ ...t, symbol: symbols[instruments[t.index]!]! })) : [...trades]);
       const sort: TradeSortKey = args.sort ?? 'entryTs';
       const order = args.order ?? 'asc';
       const offset = args.offset ?? 0;
       const limit = args.limit ?? DEFAULT_TRADE_PAGE;
+      let instrument = -1;
+      if (args.symbol !== undefined) {
+        instrument = symbols?.indexOf(args.symbol) ?? -1;
+        if (instrument < 0) throw new ValidationError(symbols ? `${args.symbol} is not in this run's universe` : `Run ${args.id} trades one instrument; filter by instrument in a portfolio run`, { symbol: args.symbol });
+      }
+      const total = instrument < 0 ? entry.header.tradeCount : countOf(instruments!, instrument);
       const end = Math.min(offset + limit, total);
-      if (order === 'asc' && entry.header.ascendingTradeFields.includes(sort)) {
+      if (instrument < 0 && order === 'asc' && entry.header.ascendingTradeFields.includes(sort)) {
         // Already in trade order (entry time, usually): read just the pages of this slice.
         const trades = deps.runStore.readTrades(id, offset, end - offset);
-        return { items: trades.map((t, k) => ({ ...t, index: offset + k })), total, offset, limit };
+        return { items: rows(trades.map((t, k) => ({ ...t, index: offset + k }))), total, offset, limit };
       }
-      const key = `${sort}:${order}`;
+      const key = `${sort}:${order}:${instrument}`;
       let indices = entry.orders.get(key);
       if (!indices) {
         // One numeric field of every trade, not the trades: a sort reads one column.
-        // Ties keep trade order, so paging is stable.
-        indices = stableArgsort(deps.runStore.readTradeField(id, sort), order === 'desc');
+        // Ties keep trade order, so paging is stable. One instrument's: the same order, filtered.
+        const sorted = entry.orders.get(`${sort}:${order}:-1`) ?? stableArgsort(deps.runStore.readTradeField(id, sort), order === 'desc');
+        entry.orders.set(`${sort}:${order}:-1`, sorted);
+        indices = instrument < 0 ? sorted : sorted.filter((i) => instruments![i] === instrument);
         entry.orders.set(key, indices);
       }
       const slice = offset < end ? indices.subarray(offset, end) : new Uint32Array(0);
       const trades = deps.runStore.readTradesAt(id, slice);
-      return { items: trades.map((t, k) => ({ ...t, index: slice[k]! })), total, offset, limit };
+      return { items: rows(trades.map((t, k) => ({ ...t, index: slice[k]! }))), total, offset, limit };
+    },
+
+    'runs/instruments': async (args) => {
+      const id = runId(args.id);
+      const portfolio = cache.portfolio(id);
+      const maxPoints = Math.min(args.maxPoints ?? DEFAULT_EQUITY_POINTS, MAX_CHART_POINTS);
+      const { ts, pnl } = portfolio.curves;
+      // The curves are kept at a few thousand points; more are not drawn.
+      const step = Math.max(1, Math.ceil(ts.length / maxPoints));
+      const pick = (a: Float64Array) => Array.from({ length: Math.ceil(a.length / step) }, (_, k) => a[Math.min(a.length - 1, k * step)]!);
+      return {
+        figures: portfolio.figures,
+        curves: { ts: pick(ts), pnl: pnl.map(pick) },
+        positions: positionsSeries(cache.equity(id).curve.ts, portfolio.positions, maxPoints),
+      } satisfies RunInstruments;
     },
 
     'runs/markers': async (args) => {
       const id = runId(args.id);
-      cache.get(id); // NotFoundError for an unknown run
-      const markers = deps.runStore.readMarkers(id) ?? [];
+      const header = cache.get(id).header; // NotFoundError for an unknown run
+      let markers = deps.runStore.readMarkers(id) ?? [];
+      if (args.symbol !== undefined) {
+        const k = header.universe?.symbols.indexOf(args.symbol) ?? -1;
+        if (k < 0) throw new ValidationError(header.universe ? `${args.symbol} is not in this run's universe` : `Run ${args.id} trades one instrument; pick an instrument in a portfolio run`, { symbol: args.symbol });
+        const instruments = deps.runStore.readMarkerInstruments(id)!;
+        markers = markers.filter((_, i) => instruments[i] === k);
+      }
       const from = args.fromTs ?? Number.NEGATIVE_INFINITY;
       const to = args.toTs ?? Number.POSITIVE_INFINITY;
       const limit = args.maxPoints ?? MAX_MARKERS;
@@ -195,4 +246,24 @@ export function runHandlers(deps: HandlerDeps): RunHandlers {
       return { ...series, total, truncated: total > series.ts.length };
     },
   };
+}
+
+function countOf(values: Uint16Array, value: number): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === value) n++;
+  return n;
+}
+
+/** Positions open over time: the most open in each of about `maxPoints` spans of clock bars (all bars when they fit). */
+function positionsSeries(ts: Float64Array, positions: Uint8Array, maxPoints: number): RunInstruments['positions'] {
+  const n = Math.min(ts.length, positions.length);
+  const step = Math.max(1, Math.ceil(n / maxPoints));
+  const out: { ts: number[]; count: number[] } = { ts: [], count: [] };
+  for (let start = 0; start < n; start += step) {
+    let most = 0;
+    for (let i = start; i < Math.min(n, start + step); i++) if (positions[i]! > most) most = positions[i]!;
+    out.ts.push(ts[start]!);
+    out.count.push(most);
+  }
+  return { ...out, downsampled: step > 1 };
 }

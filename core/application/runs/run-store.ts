@@ -1,6 +1,7 @@
 import type { InstrumentId, RunId, StrategyId } from '../../domain/market/ids.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { BacktestMetrics } from '../../domain/engine/metrics.js';
+import type { InstrumentFigures, MemberCurves } from '../../domain/engine/portfolio.js';
 import type { Marker, OpenPosition, Trade } from '../../domain/engine/types.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 
@@ -73,10 +74,40 @@ export interface RunExtras {
   readonly [key: string]: unknown;
 }
 
+/**
+ * A portfolio run's universe: its instruments in the engine's order (by symbol), and the
+ * tag it was chosen by when it was (else the symbols were listed).
+ */
+export interface RunUniverse {
+  readonly symbols: readonly string[];
+  readonly instrumentIds: readonly InstrumentId[];
+  readonly tag?: string;
+}
+
+/**
+ * A portfolio run's per-instrument results: each instrument's figures (trades, win rate,
+ * return contribution, exposure...), its PnL over the run sampled on the clock, and the
+ * number of positions open at each clock bar.
+ */
+export interface RunPortfolio {
+  readonly figures: readonly InstrumentFigures[];
+  readonly curves: MemberCurves;
+  readonly positions: Uint8Array;
+}
+
+/** What a portfolio run saves besides a single run's outputs: the instrument of each trade and fill, and its per-instrument results. */
+export interface NewRunPortfolio extends RunPortfolio {
+  readonly tradeInstruments: Uint16Array;
+  readonly markerInstruments: Uint16Array;
+}
+
 /** What identifies the data a run used: instrument, timeframe and requested range. */
 export interface RunData {
+  /** The instrument; a portfolio run's first (by symbol), its universe in `universe`. */
   readonly instrumentId: InstrumentId;
   readonly symbol: string;
+  /** Present for a portfolio run: the instruments it traded. */
+  readonly universe?: RunUniverse;
   readonly timeframe: Timeframe;
   /** Requested range [fromTs, toTs); null = from the first / to the last stored bar. */
   readonly fromTs: number | null;
@@ -100,6 +131,8 @@ export interface NewRun extends RunData {
   readonly status: RunStatus;
   /** Small extra outputs kept with the run (open position at the end, magnifier used, sweep variant...). */
   readonly extras?: RunExtras;
+  /** A portfolio run's instruments of trades and fills and its per-instrument results (with `universe`). */
+  readonly portfolio?: NewRunPortfolio;
 }
 
 export interface RunSummary extends RunData {
@@ -176,6 +209,12 @@ export interface RunStore {
   readTradeField(id: RunId, field: TradeNumberField): Float64Array;
   /** Every fill of the run in time order (the chart's markers); null for an unknown run. */
   readMarkers(id: RunId): readonly Marker[] | null;
+  /** A portfolio run's instrument of every trade, in trade order (indices into its universe); null for a run of one instrument. */
+  readTradeInstruments(id: RunId): Uint16Array | null;
+  /** A portfolio run's instrument of every fill, in readMarkers' order; null for a run of one instrument. */
+  readMarkerInstruments(id: RunId): Uint16Array | null;
+  /** A portfolio run's per-instrument results; null for an unknown run or a run of one instrument. */
+  getPortfolio(id: RunId): RunPortfolio | null;
   /** Returns false when there was no such run. */
   delete(id: RunId): boolean;
 }

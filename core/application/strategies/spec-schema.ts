@@ -68,9 +68,26 @@ export const strategySpecSchema = z.strictObject({
     z.strictObject({ kind: z.literal('fixedQuantity'), quantity: finite }),
     z.strictObject({ kind: z.literal('fixedCash'), cash: finite }),
     z.strictObject({ kind: z.literal('percentEquity'), percent: finite }),
+    z.strictObject({ kind: z.literal('equalWeight') }),
   ]),
   costs: z.strictObject({ commissionPct: finite, commissionFixed: finite, slippageBps: finite }),
   initialCash: finite,
+  portfolio: z
+    .strictObject({
+      maxPositions: finite,
+      ranking: z.strictObject({ by: variableOperandSchema, order: z.enum(['desc', 'asc']) }).optional(),
+      rotation: z
+        .strictObject({
+          every: z.discriminatedUnion('kind', [
+            z.strictObject({ kind: z.literal('bars'), bars: finite }),
+            z.strictObject({ kind: z.literal('calendar'), period: z.enum(['day', 'week', 'month']) }),
+          ]),
+          top: finite,
+        })
+        .optional(),
+      universe: z.union([z.strictObject({ symbols: z.array(z.string()).max(10_000) }), z.strictObject({ tag: z.string().max(64) })]).optional(),
+    })
+    .optional(),
   acceptedWarnings: z.array(z.string()).optional(),
   parameters: z.array(z.strictObject({ name: z.string(), label: z.string().max(200).optional(), paths: z.array(z.string()).max(1000) })).max(200).optional(),
 }) satisfies z.ZodType<StrategySpec>;

@@ -1,38 +1,12 @@
-import { jobId as toJobId, runId as toRunId } from '../../domain/market/ids.js';
-import type { Distribution } from '../../domain/optimize/monte-carlo.js';
-import type { Histogram, MonteCarloDistribution, SweepHandlers, WalkForwardReport } from './contract.js';
+import { jobId as toJobId } from '../../domain/market/ids.js';
+import type { SweepHandlers, WalkForwardReport } from './contract.js';
 import { MAX_WALK_FORWARD_POINTS } from './contract.js';
-import { runMonteCarlo } from './monte-carlo.js';
 import { runWalkForward, type WalkForwardResult } from './walk-forward.js';
 import { minMaxIndices } from '../charts/downsample.js';
 import { requireInstrument } from '../data/instruments.js';
 import type { HandlerDeps } from '../handler-deps.js';
 import { toRunSweepArgs } from './sweep-args.js';
 import { evaluatorFor } from './sweep-target.js';
-
-const DEFAULT_BINS = 40;
-const DEFAULT_SIMULATIONS = 1000;
-
-/** Equal-width histogram of ascending values over [first, last]; all in one bin when they are equal. */
-export function histogram(sorted: ArrayLike<number>, bins: number): Histogram {
-  const n = sorted.length;
-  if (n === 0) return { edges: [], counts: [] };
-  const lo = sorted[0]!;
-  const hi = sorted[n - 1]!;
-  const width = (hi - lo) / bins;
-  const edges: number[] = [];
-  for (let b = 0; b <= bins; b++) edges.push(b === bins ? hi : lo + b * width);
-  const counts = new Array<number>(bins).fill(0);
-  for (let i = 0; i < n; i++) {
-    const b = width > 0 ? Math.min(bins - 1, Math.floor((sorted[i]! - lo) / width)) : bins - 1;
-    counts[b]!++;
-  }
-  return { edges, counts };
-}
-
-function toDistribution(d: Distribution, bins: number): MonteCarloDistribution {
-  return { mean: d.mean, min: d.min, max: d.max, percentiles: { ...d.percentiles }, histogram: histogram(d.sorted, bins) };
-}
 
 /** The walk-forward result on the wire: metrics as records, stitched equity min/max-downsampled. */
 export function toWalkForwardReport(result: WalkForwardResult, symbol: string, timeframe: WalkForwardReport['timeframe'], maxPoints: number): WalkForwardReport {
@@ -60,6 +34,7 @@ export function toWalkForwardReport(result: WalkForwardResult, symbol: string, t
     inSampleAnnualizedReturnPct: result.inSampleAnnualizedReturnPct,
     efficiency: result.efficiency,
     cancelled: result.cancelled,
+    windowsPlanned: result.windowsPlanned,
   };
 }
 
@@ -72,11 +47,11 @@ export function analysisHandlers(deps: HandlerDeps): Pick<SweepHandlers, 'walkfo
       const evaluator = evaluatorFor(deps, target);
       requireInstrument(deps.barStore, args.symbol);
       const job = deps.jobs.start({
-        kind: 'sweep',
+        kind: 'walkforward',
         title: `Walk-forward ${runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name} on ${args.symbol} ${args.timeframe}`,
         run: (context) =>
           runWalkForward(
-            { bars: deps.barStore, evaluator, executor: deps.backtests, clock: deps.clock, key: `wf-${context.jobId}` },
+            { bars: deps.barStore, evaluator, executor: deps.backtests, clock: deps.clock, yieldNow: deps.yieldNow, key: `wf-${context.jobId}` },
             {
               ...runArgs,
               schedule: {
@@ -90,6 +65,8 @@ export function analysisHandlers(deps: HandlerDeps): Pick<SweepHandlers, 'walkfo
               // Windows run one after another: done/total count windows, the message the variants of this one.
               progress: (p) => context.progress({ done: p.window, total: p.windows, message: `window ${p.window + 1} of ${p.windows}: ${p.done}/${p.total} variants` }),
               cancel: { isCancelled: () => context.isCancelled(), onCancel: (listener) => context.onCancel(listener) },
+              // The windows finished so far stay with the job if the app stops.
+              onWindow: (partial) => context.checkpoint(toWalkForwardReport(partial, args.symbol, args.timeframe, maxPoints ?? MAX_WALK_FORWARD_POINTS)),
             },
           ),
         toResult: (result) => toWalkForwardReport(result, args.symbol, args.timeframe, maxPoints ?? MAX_WALK_FORWARD_POINTS),
@@ -97,29 +74,7 @@ export function analysisHandlers(deps: HandlerDeps): Pick<SweepHandlers, 'walkfo
       return { jobId: toJobId(job.id) };
     },
 
-    'montecarlo/run': async (args) => {
-      const bins = args.bins ?? DEFAULT_BINS;
-      const result = runMonteCarlo(deps.runStore, {
-        runId: toRunId(args.runId),
-        simulations: args.simulations ?? DEFAULT_SIMULATIONS,
-        ...(args.seed === undefined ? {} : { seed: args.seed }),
-        ...(args.method === undefined ? {} : { method: args.method }),
-        ...(args.drawdownThresholdsPct === undefined ? {} : { drawdownThresholdsPct: args.drawdownThresholdsPct }),
-      });
-      return {
-        runId: result.runId,
-        method: result.method,
-        simulations: result.simulations,
-        seed: result.seed,
-        trades: result.trades,
-        original: result.original,
-        openPositionPnl: result.openPositionPnl,
-        runFinalEquity: result.runFinalEquity,
-        finalEquity: toDistribution(result.finalEquity, bins),
-        maxDrawdownPct: toDistribution(result.maxDrawdownPct, bins),
-        probabilityOfLossPct: result.probabilityOfLossPct,
-        drawdownExceedance: result.drawdownExceedance,
-      };
-    },
+    // Seconds of work for a big run: in the analysis worker.
+    'montecarlo/run': async (args) => deps.analysis.monteCarlo(args),
   };
 }

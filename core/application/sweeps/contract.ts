@@ -31,6 +31,11 @@ export const MAX_SWEEP_VARIANTS = 200_000;
 export const MAX_PARAM_VALUES = 10_000;
 export const MAX_SWEEP_PARAMS = 12;
 export const MAX_MONTE_CARLO_SIMULATIONS = 100_000;
+/**
+ * Simulations times trades one Monte Carlo may compound (about 10 s of one worker here:
+ * docs/RELIABILITY.md); more is refused with what to lower.
+ */
+export const MAX_MONTE_CARLO_STEPS = 500_000_000;
 /** Cells of a heatmap (x values times y values). */
 export const MAX_HEATMAP_CELLS = 250_000;
 /** Points of the stitched walk-forward equity sent to the UI. */
@@ -198,7 +203,8 @@ export type SweepSourceArgs = StartSweepArgs['source'];
 export type SweepMethodArgs = NonNullable<StartSweepArgs['method']>;
 export type SweepObjectiveArgs = StartSweepArgs['objective'];
 
-export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+/** 'interrupted': the app stopped while it ran (found so at the next start); the variants it finished are kept. */
+export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
 
 export interface SweepCounts {
   /** Variants the method planned (an upper bound for genetic search). */
@@ -336,6 +342,8 @@ export interface WalkForwardReport {
   readonly efficiency: number | null;
   /** True when a cancel stopped it after at least one window. */
   readonly cancelled: boolean;
+  /** Windows the schedule has: more than `windows` in a cancelled run, or in the windows kept of one the app stopped. */
+  readonly windowsPlanned: number;
 }
 
 /** Equal-width bins over [min, max]: edges has counts.length + 1 entries. */
@@ -392,7 +400,10 @@ export interface SweepHandlers {
   'sweeps/openVariant': (args: OpenSweepVariantArgs) => Promise<OpenVariantResult>;
   /** Deletes a sweep and its variants (cancelling it first if it runs); runs opened from it stay. */
   'sweeps/delete': (args: SweepIdArgs) => Promise<{ id: string }>;
-  /** Starts a walk-forward job (kind 'sweep'); its result is a WalkForwardReport. */
+  /**
+   * Starts a walk-forward job (kind 'walkforward'); its result is a WalkForwardReport, kept
+   * with the job after each window, so a job the app stopped keeps the windows it finished.
+   */
   'walkforward/start': (args: StartWalkForwardArgs) => Promise<{ jobId: JobId }>;
   /** Seeded Monte Carlo over a stored run's closed trades. */
   'montecarlo/run': (args: MonteCarloRunArgs) => Promise<MonteCarloReport>;

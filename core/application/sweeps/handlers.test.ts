@@ -190,7 +190,13 @@ describe('sweeps', () => {
     expect(await fail('sweeps/start', { ...grid, constraints: ['fast<nope'] })).toMatchObject({ type: 'ValidationError' });
     expect(await fail('sweeps/start', { ...grid, symbol: 'NOPE' })).toMatchObject({ type: 'NotFoundError' });
     const huge = await fail('sweeps/start', { ...grid, constraints: [], space: [{ name: 'fast', min: 1, max: 1000, step: 1 }, { name: 'slow', min: 2, max: 2000, step: 1 }] });
-    expect(huge).toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/at most/) });
+    expect(huge).toMatchObject({ type: 'ValidationError', message: 'The search plans up to 1,999,000 variants; at most 200,000 (narrow the ranges or use random or genetic search)' });
+    // A genetic search that plans too many is told what to change, not to use genetic search.
+    const bigSpace = [{ name: 'fast', min: 1, max: 1000, step: 1 }, { name: 'slow', min: 2, max: 2000, step: 1 }];
+    expect(await fail('sweeps/start', { ...grid, constraints: [], space: bigSpace, method: { kind: 'genetic', population: 5000, generations: 100 } })).toMatchObject({
+      type: 'ValidationError',
+      message: 'The search plans up to 500,000 variants; at most 200,000 (use a smaller population or fewer generations)',
+    });
     expect(await fail('sweeps/start', { ...grid, source: { kind: 'spec', spec: { name: 'broken' } } })).toMatchObject({ type: 'ValidationError' });
     // A range reaching outside the parameter's limit (its variants would only be counted invalid).
     expect(await fail('sweeps/start', { ...grid, space: [{ name: 'fast', min: 0, max: 30, step: 5 }, grid.space[1]] })).toMatchObject({

@@ -7,6 +7,7 @@ import { backtest } from '../../domain/test-kit/engine.js';
 import { all, specOf, trig, v } from '../../domain/test-kit/specs.js';
 import { ValidationError } from '../errors.js';
 import type { RunDetail, RunStore } from '../runs/run-store.js';
+import { MAX_MONTE_CARLO_STEPS } from './contract.js';
 import { runMonteCarlo } from './monte-carlo.js';
 
 const ID = runId('run-1');
@@ -61,5 +62,14 @@ describe('Monte Carlo of a stored run', () => {
     expect(held.openPosition).not.toBeNull();
     expect(() => runMonteCarlo(storeOf(hold, held), { runId: ID })).toThrow(ValidationError);
     expect(() => runMonteCarlo(storeOf(hold, held), { runId: ID })).toThrow(/no closed trades to resample: its one position is still open at the end of the data/);
+  });
+
+  it('refuses more trade steps than one Monte Carlo does, saying how many simulations this run may have', () => {
+    const trades = result.trades.length;
+    const most = Math.floor(MAX_MONTE_CARLO_STEPS / trades);
+    const store = storeOf(reversing, result);
+    expect(() => runMonteCarlo(store, { runId: ID, simulations: most + 1 })).toThrow(
+      new RegExp(`${(most + 1).toLocaleString('en-US')} simulations of ${trades} trades is more than one Monte Carlo does \\(500,000,000 trade steps\\); run at most ${most.toLocaleString('en-US')} simulations on this run`),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import type { RunId } from '../../domain/market/ids.js';
 import { DomainError } from '../../domain/errors.js';
 import { monteCarlo, type MonteCarloMethod, type MonteCarloResult } from '../../domain/optimize/monte-carlo.js';
+import { MAX_MONTE_CARLO_STEPS } from './contract.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { RunStore } from '../runs/run-store.js';
 
@@ -40,6 +41,15 @@ export function runMonteCarlo(runs: Pick<RunStore, 'get'>, args: MonteCarloArgs)
   const openPositionPnl = open && Number.isFinite(open.unrealizedPnl) ? open.unrealizedPnl : null;
   const finalEquity = run.metrics['finalEquity'];
   const runFinalEquity = typeof finalEquity === 'number' && Number.isFinite(finalEquity) ? finalEquity : null;
+  const simulations = args.simulations ?? 1000;
+  if (simulations * run.trades.length > MAX_MONTE_CARLO_STEPS) {
+    const most = Math.floor(MAX_MONTE_CARLO_STEPS / run.trades.length);
+    throw new ValidationError(
+      `${simulations.toLocaleString('en-US')} simulations of ${run.trades.length.toLocaleString('en-US')} trades is more than one Monte Carlo does ` +
+        `(${MAX_MONTE_CARLO_STEPS.toLocaleString('en-US')} trade steps); run at most ${most.toLocaleString('en-US')} simulations on this run`,
+      { simulations, trades: run.trades.length, maxSimulations: most },
+    );
+  }
   const pnls = run.trades.map((t, i) => {
     const pnl = t['pnl'];
     if (typeof pnl !== 'number' || !Number.isFinite(pnl)) throw new ValidationError(`Trade ${i} of run ${args.runId} has no numeric pnl`);
@@ -47,7 +57,7 @@ export function runMonteCarlo(runs: Pick<RunStore, 'get'>, args: MonteCarloArgs)
   });
   try {
     const result = monteCarlo(pnls, {
-      simulations: args.simulations ?? 1000,
+      simulations,
       seed: args.seed ?? 1,
       method: args.method ?? 'bootstrap',
       initialCash: run.spec.initialCash,

@@ -93,7 +93,7 @@ export interface SweepConfig {
   readonly objective: Objective;
 }
 
-export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
 
 export interface SweepCounts {
   /** Variants the method planned to run (an upper bound for genetic search). */
@@ -180,4 +180,9 @@ export interface SweepStore {
    * stopped or killed), now claimed by this process so that no other one resumes them too.
    */
   claimOrphanedClusterSweeps(): readonly SweepSummary[];
+  /**
+   * Marks every sweep still 'running' as 'interrupted' (finished at `at`), keeping its
+   * variants: a previous process died running it. Call once at startup; returns how many.
+   */
+  interruptRunning(at: number): number;
 }

@@ -7,6 +7,8 @@ export interface ResumeSweepDeps {
   readonly evaluator: VariantEvaluator;
   readonly sweeps: SweepStore;
   readonly clock: () => number;
+  /** Lets the host's event loop run between slices of planning (see SearchHooks.yieldNow). */
+  readonly yieldNow?: () => Promise<void>;
 }
 
 /** The store pages at most this many variants per read. */
@@ -71,6 +73,8 @@ export async function resumeSweep(deps: ResumeSweepDeps, sweep: SweepSummary, co
     const outcome = await searchVariants(replaying(deps.evaluator, stored), sweep.config, data, {
       clock: deps.clock,
       key: sweep.id,
+      ...(deps.yieldNow ? { yieldNow: deps.yieldNow } : {}),
+      ...(control.keepVariants === undefined ? {} : { keepVariants: control.keepVariants }),
       ...(control.cancel ? { cancel: control.cancel } : {}),
       onVariants: (variants, c) => {
         counts = c;
@@ -88,7 +92,7 @@ export async function resumeSweep(deps: ResumeSweepDeps, sweep: SweepSummary, co
       onProgress: (p) => control.progress?.({ ...p, sweepId: sweep.id }),
     });
     deps.sweeps.finish(sweep.id, outcome.cancelled ? 'cancelled' : 'completed', outcome.counts);
-    return { sweep: deps.sweeps.get(sweep.id)!, variants: outcome.ranked, best: outcome.ranked[0] ?? null };
+    return { sweep: deps.sweeps.get(sweep.id)!, variants: outcome.ranked, best: outcome.best };
   } catch (error) {
     deps.sweeps.finish(sweep.id, 'failed', counts, error instanceof Error ? error.message : String(error));
     throw error;

@@ -13,6 +13,8 @@ export interface RunSweepDeps {
   readonly sweeps: SweepStore;
   /** Wall clock, epoch ms (rate and ETA). */
   readonly clock: () => number;
+  /** Lets the host's event loop run between slices of planning (see SearchHooks.yieldNow). */
+  readonly yieldNow?: () => Promise<void>;
 }
 
 export interface RunSweepArgs extends Omit<SweepConfig, 'objective'> {
@@ -35,11 +37,13 @@ export interface RunSweepControl {
   /** Each batch of finished variants, already persisted. */
   onVariants?(variants: readonly SweepVariant[], counts: SweepCounts): void;
   readonly cancel?: CancelSignal;
+  /** Return every variant in `variants` (default true); the app reads them from the store instead. */
+  readonly keepVariants?: boolean;
 }
 
 export interface SweepOutcome {
   readonly sweep: SweepSummary;
-  /** Every variant run, best first. */
+  /** Every variant run, best first (empty when keepVariants was false). */
   readonly variants: readonly SweepVariant[];
   readonly best: SweepVariant | null;
 }
@@ -92,6 +96,8 @@ export async function runSweep(deps: RunSweepDeps, args: RunSweepArgs, control: 
     const outcome = await searchVariants(deps.evaluator, config, data, {
       clock: deps.clock,
       key: sweep.id,
+      ...(deps.yieldNow ? { yieldNow: deps.yieldNow } : {}),
+      ...(control.keepVariants === undefined ? {} : { keepVariants: control.keepVariants }),
       ...(control.cancel ? { cancel: control.cancel } : {}),
       onVariants: (variants, c) => {
         counts = c;
@@ -101,7 +107,7 @@ export async function runSweep(deps: RunSweepDeps, args: RunSweepArgs, control: 
       onProgress: (p) => control.progress?.({ ...p, sweepId: sweep.id }),
     });
     deps.sweeps.finish(sweep.id, outcome.cancelled ? 'cancelled' : 'completed', outcome.counts);
-    return { sweep: deps.sweeps.get(sweep.id)!, variants: outcome.ranked, best: outcome.ranked[0] ?? null };
+    return { sweep: deps.sweeps.get(sweep.id)!, variants: outcome.ranked, best: outcome.best };
   } catch (error) {
     deps.sweeps.finish(sweep.id, 'failed', counts, error instanceof Error ? error.message : String(error));
     throw error;

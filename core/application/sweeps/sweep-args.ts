@@ -47,6 +47,13 @@ function toMethod(method: StartSweepArgs['method']): SearchMethod {
   return { ...rest, seed: seed ?? DEFAULT_SEED };
 }
 
+/** What to do about a search planning too many variants, by method: never the method already chosen. */
+const TOO_BIG_ADVICE: Readonly<Record<SearchMethod['kind'], string>> = {
+  grid: 'narrow the ranges or use random or genetic search',
+  random: 'draw fewer samples',
+  genetic: 'use a smaller population or fewer generations',
+};
+
 /** Variants a method may plan at most over a space (before constraints drop any). */
 export function plannedUpperBound(space: readonly ParamRange[], method: SearchMethod): number {
   const grid = space.reduce((n, p) => n * p.values.length, 1);
@@ -70,7 +77,10 @@ export function toRunSweepArgs(args: Omit<StartSweepArgs, 'name' | 'target'> & {
   checkSweepConfig(config);
   const planned = plannedUpperBound(space, method);
   if (planned > MAX_SWEEP_VARIANTS) {
-    throw new ValidationError(`The search plans up to ${planned} variants; at most ${MAX_SWEEP_VARIANTS} (narrow the ranges or use random / genetic search)`);
+    throw new ValidationError(`The search plans up to ${planned.toLocaleString('en-US')} variants; at most ${MAX_SWEEP_VARIANTS.toLocaleString('en-US')} (${TOO_BIG_ADVICE[method.kind]})`, {
+      planned,
+      max: MAX_SWEEP_VARIANTS,
+    });
   }
   return {
     ...config,

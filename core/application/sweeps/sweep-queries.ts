@@ -37,7 +37,7 @@ export interface OpenedVariant {
  * and links it to the variant.
  */
 export async function openSweepVariant(
-  deps: { readonly bars: Pick<BarStore, 'findInstrument'>; readonly executor: BacktestExecutor; readonly sweeps: SweepStore },
+  deps: { readonly bars: Pick<BarStore, 'findInstrument' | 'instrumentsTagged'>; readonly executor: BacktestExecutor; readonly sweeps: SweepStore },
   id: string,
   index: number,
 ): Promise<OpenedVariant> {

@@ -27,6 +27,8 @@ export interface WalkForwardDeps {
   readonly clock: () => number;
   /** Names this walk-forward for the evaluator (a cluster's job ids); window w searches as `${key}-w${w}`. */
   readonly key?: string;
+  /** Lets the host's event loop run between slices of planning (see SearchHooks.yieldNow). */
+  readonly yieldNow?: () => Promise<void>;
 }
 
 export interface WalkForwardArgs extends Omit<RunSweepArgs, 'name'> {
@@ -70,6 +72,8 @@ export interface WalkForwardResult {
   /** Stitched out-of-sample annualized return / mean annualized in-sample return. */
   readonly efficiency: number | null;
   readonly cancelled: boolean;
+  /** Windows the schedule has (more than `windows` when cancelled, or in a checkpoint). */
+  readonly windowsPlanned: number;
 }
 
 /**
@@ -79,7 +83,16 @@ export interface WalkForwardResult {
  * equity and computes its metrics and the efficiency ratio.
  * Out-of-sample runs start flat with cold indicators (no pre-roll from in-sample bars).
  */
-export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArgs, control: { progress?(p: { window: number; windows: number; done: number; total: number }): void; cancel?: CancelSignal } = {}): Promise<WalkForwardResult> {
+export async function runWalkForward(
+  deps: WalkForwardDeps,
+  args: WalkForwardArgs,
+  control: {
+    progress?(p: { window: number; windows: number; done: number; total: number }): void;
+    cancel?: CancelSignal;
+    /** The result of the windows finished so far, after each one (to keep if the app stops). */
+    onWindow?(partial: WalkForwardResult): void;
+  } = {},
+): Promise<WalkForwardResult> {
   const config: SweepConfig = { source: args.source, space: args.space, constraints: args.constraints, method: args.method, objective: toObjective(args.objective) };
   checkSweepConfig(config);
   const instrument = requireInstrument(deps.bars, args.symbol, args.quantityStep);
@@ -110,6 +123,8 @@ export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArg
     const data: SweepData = { ...base, fromTs: w.inSample.fromTs, toTs: w.inSample.toTs };
     const outcome = await searchVariants(deps.evaluator, config, data, {
       clock: deps.clock,
+      keepVariants: false,
+      ...(deps.yieldNow ? { yieldNow: deps.yieldNow } : {}),
       ...(deps.key === undefined ? {} : { key: `${deps.key}-w${w.index}` }),
       ...(control.cancel ? { cancel: control.cancel } : {}),
       onProgress: (p) => control.progress?.({ window: w.index, windows: windows.length, done: p.done, total: p.total }),
@@ -118,7 +133,7 @@ export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArg
       cancelled = true;
       break;
     }
-    const best = outcome.ranked.find((v) => v.metrics !== null);
+    const best = outcome.bestWithMetrics;
     if (!best) throw new ValidationError(`Window ${w.index}: no variant produced metrics in sample`);
     // Eligible variants rank first: a best that is not eligible means none was.
     const fallback = best.eligible ? null : { minTrades: config.objective.minTrades, mostTrades: outcome.ranked.reduce((most, v) => Math.max(most, v.metrics?.tradeCount ?? 0), 0) };
@@ -158,13 +173,27 @@ export async function runWalkForward(deps: WalkForwardDeps, args: WalkForwardArg
       inSampleBarsRead: outcome.barsRead,
       outOfSampleBars: { count: n, firstTs: n > 0 ? oos.ts[0]! : null, lastTs: n > 0 ? oos.ts[n - 1]! : null },
     });
+    if (control.onWindow && results.length < windows.length) control.onWindow(summarize(results, segments, initialCash!, barMs, false, windows.length));
   }
   if (results.length === 0) throw new ValidationError('Walk-forward was cancelled before its first window finished');
-  const stitched = stitchOutOfSample(segments, initialCash!, barMs);
+  return summarize(results, segments, initialCash!, barMs, cancelled, windows.length);
+}
+
+/** The result of the windows run: their stitched out-of-sample equity, its metrics and the efficiency. */
+function summarize(
+  results: readonly WalkForwardWindowResult[],
+  segments: readonly OutOfSampleSegment[],
+  initialCash: number,
+  barMs: number,
+  cancelled: boolean,
+  windowsPlanned: number,
+): WalkForwardResult {
+  const stitched = stitchOutOfSample(segments, initialCash, barMs);
   const isReturns = results.map((r) => r.inSampleMetrics.annualizedReturnPct).filter((x): x is number => x !== null);
   const isMean = isReturns.length > 0 ? isReturns.reduce((a, b) => a + b, 0) / isReturns.length : null;
   return {
-    windows: results,
+    windows: [...results],
+    windowsPlanned,
     equity: { ts: stitched.ts, equity: stitched.equity },
     metrics: stitched.metrics,
     inSampleAnnualizedReturnPct: isMean,

@@ -11,6 +11,12 @@ export interface SystemInfo {
   readonly platform: string;
   readonly runtimeVersion: string;
   readonly workerThreads: number;
+  /**
+   * Web mode: the folders on this machine the page may read from and export into (named
+   * with `bws serve --files DIR`), besides its own uploads and downloads. Null: any path
+   * (desktop, CLI).
+   */
+  readonly fileFolders: readonly string[] | null;
 }
 
 export interface HandlerLatency {

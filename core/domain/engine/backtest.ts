@@ -108,6 +108,8 @@ class BacktestEngine implements BacktestSession {
       quantityStep: config.instrument.quantityStep,
       barMs: this.baseMs,
       magnifier: config.magnifier !== false && config.timeframe !== '1m',
+      // Equal-weight sizing spreads the equity over a portfolio's slots; a run of one instrument is a portfolio of one.
+      slots: spec.portfolio?.maxPositions ?? 1,
     });
     this.strategy = new SpecStrategy(spec, config.timeframe, config.series, this.account.position, this.execution);
   }

@@ -17,6 +17,48 @@ export interface MatchingRules {
   readonly barMs: number;
   /** Resolve stops and targets on 1-minute bars when a chunk brings them. */
   readonly magnifier: boolean;
+  /** Positions that share the equity under `equalWeight` sizing (a portfolio's maxPositions); default 1. */
+  readonly slots?: number;
+}
+
+/**
+ * What sizing measures an order against, at the open it fills at: the equity and what is
+ * free for new exposure (equity minus the notional of what is held: the engine never
+ * borrows). A single-instrument run measures its own account (`OwnAccountBasis`); a
+ * portfolio its shared cash and every member's position (portfolio.ts).
+ */
+export interface SizingBasis {
+  /** Equity and free equity for an entry into a flat position. */
+  entry(): void;
+  /** The same for an add to the held position, marked at `open`. */
+  add(open: number): void;
+  /** Results of the last entry() or add() call. */
+  equity: number;
+  free: number;
+}
+
+/** The basis of a single-instrument run: its own account, the position marked at the open. */
+export class OwnAccountBasis implements SizingBasis {
+  equity = 0;
+  free = 0;
+  constructor(private readonly account: Account) {}
+
+  entry(): void {
+    // Flat: the equity is the cash.
+    this.equity = this.account.cash;
+    this.free = this.equity;
+  }
+
+  add(open: number): void {
+    const p = this.account.position;
+    this.equity = this.account.cash + p.side * p.quantity * open;
+    this.free = this.equity - p.quantity * open;
+  }
+}
+
+/** Where orders go: the execution in a single run; in a portfolio, its slot and ranking gate first. */
+export interface OrderSink {
+  handleSubmitOrder(order: SubmitOrder): void;
 }
 
 /**
@@ -27,7 +69,7 @@ export interface MatchingRules {
  * `FillModel`, commissions from the `FeeModel`; every fill is an `OrderFilled` applied
  * to the `Account`, which records closed quantities as trades.
  */
-export class OrderMatchingEngine {
+export class OrderMatchingEngine implements OrderSink {
   /** The order submitted at the last close, to fill at the next open; null when none. */
   pending: SubmitOrder | null = null;
 
@@ -47,15 +89,20 @@ export class OrderMatchingEngine {
 
   private readonly position: Position;
   private readonly barMs: number;
+  private readonly slots: number;
+  private readonly basis: SizingBasis;
 
   constructor(
     private readonly account: Account,
     private readonly fillModel: FillModel,
     private readonly feeModel: FeeModel,
     private readonly rules: MatchingRules,
+    basis?: SizingBasis,
   ) {
     this.position = account.position;
     this.barMs = rules.barMs;
+    this.slots = rules.slots ?? 1;
+    this.basis = basis ?? new OwnAccountBasis(account);
   }
 
   /** Takes the bars (and the 1-minute bars of the same span) that the next fills happen on. */
@@ -106,8 +153,9 @@ export class OrderMatchingEngine {
       }
       case 'add': {
         const price = p.side === 1 ? this.fillModel.buyPrice(open) : this.fillModel.sellPrice(open);
-        const equity = this.account.cash + p.side * p.quantity * open;
-        const q = orderQuantity(this.rules.sizing, equity, equity - p.quantity * open, price, this.feeModel, this.rules.quantityStep);
+        const basis = this.basis;
+        basis.add(open);
+        const q = orderQuantity(this.rules.sizing, basis.equity, basis.free, price, this.feeModel, this.rules.quantityStep, this.slots);
         if (q <= 0) return;
         const fill = filled(g, ts, p.side === 1 ? 'addLong' : 'addShort', price, q, this.feeModel.commission(q, price), 'open');
         this.account.applyEntryFill(fill);
@@ -128,8 +176,9 @@ export class OrderMatchingEngine {
   private enter(order: SubmitOrder, open: number, g: number, ts: number): void {
     const side = order.side;
     const price = side === 1 ? this.fillModel.buyPrice(open) : this.fillModel.sellPrice(open);
-    const equity = this.account.cash;
-    const q = orderQuantity(this.rules.sizing, equity, equity, price, this.feeModel, this.rules.quantityStep);
+    const basis = this.basis;
+    basis.entry();
+    const q = orderQuantity(this.rules.sizing, basis.equity, basis.free, price, this.feeModel, this.rules.quantityStep, this.slots);
     if (q <= 0) return;
     this.account.applyEntryFill(filled(g, ts, side === 1 ? 'entryLong' : 'entryShort', price, q, this.feeModel.commission(q, price), 'open'));
     this.extreme = price;

@@ -13,6 +13,7 @@ export const EXIT_REASON_WORDS: Readonly<Record<ExitReason, string>> = {
   timeExit: 'time exit',
   partialExit: 'partial exit',
   reversal: 'reversed',
+  rotation: 'rotated out',
 };
 
 const isExitReason = (reason: string): reason is ExitReason => Object.hasOwn(EXIT_REASON_WORDS, reason);

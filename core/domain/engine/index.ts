@@ -1,5 +1,16 @@
 /** The backtest engine's public surface. */
 export { ENGINE_VERSION, createBacktest, runBacktest, type BacktestSession } from './backtest.js';
+export {
+  createPortfolioBacktest,
+  runPortfolioBacktest,
+  type InstrumentFigures,
+  type MemberCurves,
+  type PortfolioConfig,
+  type PortfolioInput,
+  type PortfolioMember,
+  type PortfolioResult,
+  type PortfolioSession,
+} from './portfolio.js';
 export { computeMetrics, drawdownStats, periodsPerYear, type BacktestMetrics, type MetricsInput } from './metrics.js';
 export { operandKey, POSITION_VARIABLES, type PositionVariable } from './operands.js';
 export { canonicalJson, hashRunInputs, type RunHashInput } from './run-hash.js';

@@ -54,6 +54,11 @@ export interface MetricsInput {
   readonly totalFees: number;
   readonly firstClose: number;
   readonly lastClose: number;
+  /**
+   * The buy-and-hold return when it is not one instrument's last / first close (a
+   * portfolio: the universe held in equal weights); default from the closes.
+   */
+  readonly buyAndHoldReturnPct?: number | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -152,7 +157,7 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
     finalEquity,
     peakEquity,
     totalReturnPct: (growth - 1) * 100,
-    buyAndHoldReturnPct: finite((input.lastClose / input.firstClose - 1) * 100),
+    buyAndHoldReturnPct: input.buyAndHoldReturnPct !== undefined ? input.buyAndHoldReturnPct : finite((input.lastClose / input.firstClose - 1) * 100),
     annualizedReturnPct: finite(annualizedReturnPct),
     annualizedVolatilityPct: finite(std * Math.sqrt(periods) * 100),
     cagrPct: finite(cagrPct),

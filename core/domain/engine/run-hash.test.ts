@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { randomWalkBars } from '../indicators/random-walk.js';
-import { BAR_FIELDS, type BarColumns } from '../market/bars.js';
+import { BAR_FIELDS, sliceBars, type BarColumns } from '../market/bars.js';
 import { withParameterValue } from '../strategy/parameters.js';
 import { buildTemplate } from '../strategy/templates.js';
-import { smaCrossSpec } from '../test-kit/specs.js';
+import { smaCrossSpec, specOf } from '../test-kit/specs.js';
 import { ENGINE_VERSION } from './backtest.js';
-import { canonicalJson, hashRunInputs } from './run-hash.js';
+import { canonicalJson, hashPortfolioInputs, hashRunInputs, SeriesHasher } from './run-hash.js';
 
 /** The hash as first written: one word at a time, exact doubles and Math.floor for the carry. */
 function referenceHash(spec: unknown, bars: BarColumns): string {
@@ -62,5 +62,32 @@ describe('hashRunInputs', () => {
     const before = hashRunInputs(input);
     bars.close[500] = bars.close[500]! + 0.01;
     expect(hashRunInputs(input)).not.toBe(before);
+  });
+});
+
+describe('portfolio run hash', () => {
+  it('hashes a series the same whatever the chunks it streams in, and changes with any bar', () => {
+    const bars = randomWalkBars(5000, 3);
+    const whole = new SeriesHasher();
+    whole.add(bars);
+    const cut = new SeriesHasher();
+    for (const [a, b] of [[0, 1], [1, 1234], [1234, 4096], [4096, 5000]] as const) cut.add(sliceBars(bars, a, b));
+    expect(cut.hex()).toBe(whole.hex());
+    const changed = { ...bars, close: bars.close.slice() };
+    changed.close[4321] = changed.close[4321]! + 0.01;
+    const other = new SeriesHasher();
+    other.add(changed);
+    expect(other.hex()).not.toBe(whole.hex());
+  });
+
+  it('covers every member and not the order they were given in', () => {
+    const spec = specOf({ portfolio: { maxPositions: 2 } });
+    const a = { symbol: 'A', instrument: { priceTick: 0.01, quantityStep: 1 }, warmUpBars: 0, bars: '0123456789abcdef' };
+    const b = { symbol: 'B', instrument: { priceTick: 0.01, quantityStep: 1 }, warmUpBars: 10, bars: 'fedcba9876543210' };
+    const hash = hashPortfolioInputs({ spec, timeframe: '1h', magnifier: false, members: [a, b] });
+    expect(hashPortfolioInputs({ spec, timeframe: '1h', magnifier: false, members: [b, a] })).toBe(hash);
+    expect(hashPortfolioInputs({ spec, timeframe: '1h', magnifier: false, members: [a, { ...b, bars: 'fedcba9876543211' }] })).not.toBe(hash);
+    expect(hashPortfolioInputs({ spec, timeframe: '1h', magnifier: false, members: [a] })).not.toBe(hash);
+    expect(hash).toMatch(/^[0-9a-f]{16}$/);
   });
 });

@@ -120,3 +120,70 @@ function hashBars(h: Fnv64, bars: BarColumns): void {
     h.words(new Uint32Array(a.buffer, a.byteOffset, a.length * 2));
   }
 }
+
+/**
+ * Hashes one series as its bars stream in, whatever the chunks: one FNV state per column
+ * (each column's words in order, as hashBars reads them), so a run read window by window
+ * hashes as the same bars read whole.
+ */
+export class SeriesHasher {
+  private readonly columns = BAR_FIELDS.map(() => new Fnv64());
+  private count = 0;
+
+  add(bars: BarColumns): void {
+    const n = bars.ts.length;
+    if (n === 0) return;
+    this.count += n;
+    BAR_FIELDS.forEach((field, f) => {
+      const a = bars[field];
+      this.columns[f]!.words(new Uint32Array(a.buffer, a.byteOffset, n * 2));
+    });
+  }
+
+  /** 16 hex digits over the bar count and every column's state. */
+  hex(): string {
+    const h = new Fnv64();
+    h.word(this.count >>> 0);
+    for (const column of this.columns) h.string(column.hex());
+    return h.hex();
+  }
+}
+
+/** One instrument of a portfolio run, as its hash sees it. */
+export interface PortfolioHashMember {
+  readonly symbol: string;
+  readonly instrument: EngineInstrument;
+  readonly warmUpBars: number;
+  /** SeriesHasher.hex() of its bars (warm-up included) and of its 1-minute bars when the magnifier used them. */
+  readonly bars: string;
+  readonly magnifierBars?: string;
+}
+
+/**
+ * Returns the 16-hex-digit hash of a portfolio run's inputs: ENGINE_VERSION, the canonical
+ * spec, timeframe and magnifier switch, and every member (symbol, tick, step, warm-up)
+ * with the hashes of every series it read. Members are taken in symbol order (the
+ * engine's), so the order a universe was given in does not change it.
+ */
+export function hashPortfolioInputs(input: { readonly spec: StrategySpec; readonly timeframe: Timeframe; readonly magnifier: boolean; readonly members: readonly PortfolioHashMember[] }): string {
+  const members = [...input.members].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  const h = new Fnv64();
+  h.string(ENGINE_VERSION);
+  h.string(
+    canonicalJson({
+      portfolio: true,
+      spec: input.spec,
+      timeframe: input.timeframe,
+      magnifier: input.magnifier,
+      members: members.map((m) => ({
+        symbol: m.symbol,
+        priceTick: m.instrument.priceTick,
+        quantityStep: m.instrument.quantityStep,
+        warmUpBars: m.warmUpBars,
+        bars: m.bars,
+        magnifierBars: m.magnifierBars,
+      })),
+    }),
+  );
+  return h.hex();
+}

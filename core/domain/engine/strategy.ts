@@ -3,7 +3,7 @@ import type { Timeframe } from '../market/timeframe.js';
 import type { Condition, Distance, StrategySpec, VariableOperand } from '../strategy/spec.js';
 import type { Position } from './account.js';
 import { compileCondition, type CompiledCondition, type OperandResolver } from './conditions.js';
-import type { OrderMatchingEngine } from './execution.js';
+import type { OrderSink } from './execution.js';
 import { createSeriesSource, isPositionVariable, operandKey, POSITION_VARIABLES, type ChunkValues, type SeriesSource } from './operands.js';
 import type { OrderAction } from './orders.js';
 import type { ExitReason } from './types.js';
@@ -55,12 +55,15 @@ export class SpecStrategy implements OperandResolver {
   private targetAtrAt = 0;
   private trailAtrAt = 0;
 
+  /** The portfolio's ranking variable (spec.portfolio.ranking.by), streamed with the other operands; null without one. */
+  private readonly rank: ChunkValues | null;
+
   constructor(
     private readonly spec: StrategySpec,
     private readonly timeframe: Timeframe,
     private readonly precomputed: ReadonlyMap<string, Float64Array> | undefined,
     private readonly position: Position,
-    private readonly execution: OrderMatchingEngine,
+    private readonly execution: OrderSink,
   ) {
     const longAllowed = spec.direction !== 'short';
     const shortAllowed = spec.direction !== 'long';
@@ -72,6 +75,8 @@ export class SpecStrategy implements OperandResolver {
     this.stopAtr = this.atrSource(m.stopLoss);
     this.targetAtr = this.atrSource(m.takeProfit);
     this.trailAtr = this.atrSource(m.trailingStop?.distance);
+    const rankBy = spec.portfolio?.ranking?.by;
+    this.rank = rankBy ? this.series(rankBy) : null;
     this.everyBarRules = m.timeExitBars !== undefined || m.partialExit !== undefined;
     this.hasDynamics = this.dynamics.length > 0;
     this.entryLongAt = dynamic(this.entryLong);
@@ -183,6 +188,12 @@ export class SpecStrategy implements OperandResolver {
     ) {
       this.submit('add', p.side, 'signal');
     }
+  }
+
+  /** The ranking variable at the close of chunk bar i of the current block (NaN while not warm or without a ranking). */
+  rankAt(i: number): number {
+    const r = this.rank;
+    return r ? r.values[r.offset + i]! : Number.NaN;
   }
 
   /** Reads the ATRs the brackets need at this close; false (no order) while one is not warm. */

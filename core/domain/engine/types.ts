@@ -50,7 +50,8 @@ export interface BacktestInput extends BacktestConfig {
   readonly magnifierBars?: BarColumns;
 }
 
-export type ExitReason = 'signal' | 'stopLoss' | 'takeProfit' | 'trailingStop' | 'timeExit' | 'partialExit' | 'reversal';
+/** Why a position (or part of it) closed; 'rotation': a portfolio's rebalance sold it (not in the top by rank). */
+export type ExitReason = 'signal' | 'stopLoss' | 'takeProfit' | 'trailingStop' | 'timeExit' | 'partialExit' | 'reversal' | 'rotation';
 
 /** One closed trade (or the closed part of a position, for partial exits). */
 export interface Trade {

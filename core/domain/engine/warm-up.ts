@@ -46,6 +46,9 @@ export function warmUpBarsFor(spec: StrategySpec, timeframe: Timeframe): number 
   for (const distance of [m.stopLoss, m.takeProfit, m.trailingStop?.distance] as (Distance | undefined)[]) {
     if (distance?.kind === 'atr') most = Math.max(most, WILDER_WARM_UP_PERIODS * distance.period);
   }
+  // A portfolio's ranking variable is read at the close like a condition's operand.
+  const rankBy = spec.portfolio?.ranking?.by;
+  if (rankBy) most = Math.max(most, operandWarmUpBars(rankBy, timeframe, 0));
   return Math.min(MAX_WARM_UP_BARS, most);
 }
 

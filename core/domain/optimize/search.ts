@@ -38,22 +38,46 @@ export interface Candidate {
  * same outcomes give the same variants.
  */
 export interface SearchPlan {
+  /** The next variants to run (possibly none this time), or null when the plan has no more. */
   next(): readonly Candidate[] | null;
   tell(outcomes: readonly { readonly key: string; readonly scored: Scored }[]): void;
   /** Distinct points that broke a constraint and were never proposed. */
   readonly rejected: number;
   /** Variants the plan expects to propose in all (exact for grid and random, an upper bound for genetic). */
   readonly plannedTotal: number;
+  /** Whether `tell` shapes what `next` proposes (genetic); grid and random ignore it. */
+  readonly learns: boolean;
 }
 
 /** Largest grid an exhaustive sweep will enumerate; beyond it use random or genetic search. */
 export const MAX_GRID_POINTS = 2_000_000;
 
+/** Points a plan looks at between two pause points of `searchPlanSteps`. */
+export const PLAN_STEP_POINTS = 4_096;
+
 /** Creates the plan for a method over a space. */
 export function createSearchPlan(space: readonly ParamRange[], constraints: readonly Constraint[], method: SearchMethod, o: Objective): SearchPlan {
-  if (method.kind === 'grid') return gridPlan(space, constraints);
-  if (method.kind === 'random') return randomPlan(space, constraints, method.samples, method.seed);
-  return geneticPlan(space, constraints, method, o);
+  return drain(searchPlanSteps(space, constraints, method, o));
+}
+
+/**
+ * Builds the plan like createSearchPlan, pausing (a bare `yield`) every PLAN_STEP_POINTS
+ * points it enumerates or draws: a grid of 200,000 points takes a few hundred ms to
+ * enumerate, which a caller serving a UI spreads over its event loop. The same steps in
+ * the same order: the plan is identical.
+ */
+export function* searchPlanSteps(space: readonly ParamRange[], constraints: readonly Constraint[], method: SearchMethod, o: Objective): Generator<void, SearchPlan> {
+  if (method.kind === 'grid') return yield* gridPlan(space, constraints);
+  if (method.kind === 'random') return yield* randomPlan(space, constraints, method.samples, method.seed);
+  return yield* geneticPlan(space, constraints, method, o);
+}
+
+/** Runs a stepped computation to its end. */
+function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
 /** Every point of the grid in order (last parameter fastest), with the constraint check. */
@@ -74,20 +98,44 @@ function candidate(space: readonly ParamRange[], point: GridPoint, generation: n
   return { key: pointKey(point), point, values: valuesAt(space, point), generation };
 }
 
-function gridPlan(space: readonly ParamRange[], constraints: readonly Constraint[]): SearchPlan {
-  const valid: Candidate[] = [];
+/**
+ * The grid, counted first (one reused record of values per point: nothing is kept), then
+ * proposed a window of PLAN_STEP_POINTS points at a time, in grid order: a 200,000-point
+ * grid never exists as 200,000 candidate objects at once (their garbage collection alone
+ * held the thread that plans for hundreds of ms).
+ */
+function* gridPlan(space: readonly ParamRange[], constraints: readonly Constraint[]): Generator<void, SearchPlan> {
+  let valid = 0;
   let rejected = 0;
+  let seen = 0;
+  const values: Record<string, number> = {};
   for (const point of gridPoints(space)) {
-    const c = candidate(space, point, 0);
-    if (satisfiesAll(c.values, constraints)) valid.push(c);
+    for (let d = 0; d < space.length; d++) values[space[d]!.name] = space[d]!.values[point[d]!]!;
+    if (satisfiesAll(values, constraints)) valid++;
     else rejected++;
+    if (++seen % PLAN_STEP_POINTS === 0) yield;
   }
-  let given = false;
+  const points = gridPoints(space);
+  let done = false;
   return {
-    next: () => (given ? null : ((given = true), valid)),
+    next: () => {
+      if (done) return null;
+      const out: Candidate[] = [];
+      for (let examined = 0; examined < PLAN_STEP_POINTS; examined++) {
+        const step = points.next();
+        if (step.done) {
+          done = true;
+          break;
+        }
+        const c = candidate(space, step.value, 0);
+        if (satisfiesAll(c.values, constraints)) out.push(c);
+      }
+      return out.length > 0 || !done ? out : null;
+    },
     tell: () => undefined,
     rejected,
-    plannedTotal: valid.length,
+    plannedTotal: valid,
+    learns: false,
   };
 }
 
@@ -95,22 +143,24 @@ function gridPlan(space: readonly ParamRange[], constraints: readonly Constraint
  * Draws up to `count` distinct valid points not in `exclude`. Small grids are enumerated
  * and shuffled (exact, no wasted draws); large ones are sampled with rejection.
  */
-function samplePoints(
+function* samplePoints(
   space: readonly ParamRange[],
   constraints: readonly Constraint[],
   count: number,
   random: Random,
   exclude: ReadonlySet<string>,
   generation: number,
-): { picked: Candidate[]; rejected: number } {
+): Generator<void, { picked: Candidate[]; rejected: number }> {
   const size = gridSize(space);
   let rejected = 0;
   if (size <= Math.max(200_000, count * 4)) {
     const valid: Candidate[] = [];
+    let enumerated = 0;
     for (const point of gridPoints(space)) {
       const c = candidate(space, point, generation);
       if (!satisfiesAll(c.values, constraints)) rejected++;
       else if (!exclude.has(c.key)) valid.push(c);
+      if (++enumerated % PLAN_STEP_POINTS === 0) yield;
     }
     // Partial Fisher-Yates: the first `count` entries become a uniform sample.
     const n = Math.min(count, valid.length);
@@ -124,6 +174,7 @@ function samplePoints(
   const seen = new Set(exclude);
   const maxDraws = count * 100;
   for (let draws = 0; picked.length < count && draws < maxDraws; draws++) {
+    if (draws % PLAN_STEP_POINTS === PLAN_STEP_POINTS - 1) yield;
     const point = space.map((p) => random.int(0, p.values.length - 1));
     const key = pointKey(point);
     if (seen.has(key)) continue;
@@ -135,19 +186,25 @@ function samplePoints(
   return { picked, rejected };
 }
 
-function randomPlan(space: readonly ParamRange[], constraints: readonly Constraint[], samples: number, seed: number): SearchPlan {
+function* randomPlan(space: readonly ParamRange[], constraints: readonly Constraint[], samples: number, seed: number): Generator<void, SearchPlan> {
   if (!Number.isInteger(samples) || samples < 1) throw new DomainError(`samples must be a whole number >= 1, got ${samples}`);
-  const { picked, rejected } = samplePoints(space, constraints, samples, createRandom(seed), new Set(), 0);
+  const { picked, rejected } = yield* samplePoints(space, constraints, samples, createRandom(seed), new Set(), 0);
   let given = false;
   return {
     next: () => (given ? null : ((given = true), picked)),
     tell: () => undefined,
     rejected,
     plannedTotal: picked.length,
+    learns: false,
   };
 }
 
-function geneticPlan(space: readonly ParamRange[], constraints: readonly Constraint[], method: Extract<SearchMethod, { kind: 'genetic' }>, o: Objective): SearchPlan {
+function* geneticPlan(
+  space: readonly ParamRange[],
+  constraints: readonly Constraint[],
+  method: Extract<SearchMethod, { kind: 'genetic' }>,
+  o: Objective,
+): Generator<void, SearchPlan> {
   const { population: size, generations } = method;
   if (!Number.isInteger(size) || size < 2) throw new DomainError(`population must be a whole number >= 2, got ${size}`);
   if (!Number.isInteger(generations) || generations < 1) throw new DomainError(`generations must be a whole number >= 1, got ${generations}`);
@@ -208,7 +265,7 @@ function geneticPlan(space: readonly ParamRange[], constraints: readonly Constra
       }
       if (child === null) {
         // Converged or boxed in by constraints: a fresh random member keeps diversity.
-        const fresh = samplePoints(space, constraints, 1, random, inNext, generation).picked[0];
+        const fresh = drain(samplePoints(space, constraints, 1, random, inNext, generation)).picked[0];
         if (!fresh) break;
         child = fresh;
       }
@@ -218,16 +275,14 @@ function geneticPlan(space: readonly ParamRange[], constraints: readonly Constra
     return next;
   };
 
+  // The first generation is drawn now (the random stream's first draws either way), so its
+  // enumeration of the grid is stepped like the other methods' plans.
+  const first = yield* samplePoints(space, constraints, size, random, new Set(), 0);
+  rejected += first.rejected;
   return {
     next() {
       while (++generation < generations) {
-        if (generation === 0) {
-          const first = samplePoints(space, constraints, size, random, new Set(), 0);
-          rejected += first.rejected;
-          population = first.picked;
-        } else {
-          population = breed();
-        }
+        population = generation === 0 ? first.picked : breed();
         const fresh = population.filter((c) => !scores.has(c.key));
         if (fresh.length > 0) return fresh;
       }
@@ -240,5 +295,6 @@ function geneticPlan(space: readonly ParamRange[], constraints: readonly Constra
       return rejected;
     },
     plannedTotal: size * generations,
+    learns: true,
   };
 }

@@ -38,6 +38,10 @@ export const SPEC_LIMITS = {
   commissionPct: { min: 0, max: 10, step: 0.01 },
   commissionFixed: { min: 0, max: 1000, step: 0.5 },
   slippageBps: { min: 0, max: 1000, step: 1 },
+  /** Positions a portfolio holds at once (its slots); also a rotation's top K. */
+  maxPositions: { min: 1, max: 100, integer: true, step: 1 },
+  /** Bars between a rotation's rebalances. */
+  rotationBars: { min: 1, max: 100_000, integer: true, step: 1 },
   /** N of "rises/falls for N bars". */
   triggerBars: { min: 1, max: 500, integer: true, step: 1 },
 } as const satisfies Record<string, NumberLimit>;

@@ -27,12 +27,19 @@ const inAtr = specOf({
   sizing: { kind: 'fixedCash', cash: 1000 },
 });
 const inQuantity = specOf({ entry, sizing: { kind: 'fixedQuantity', quantity: 1 } });
-const SPECS = [inPercent, inAtr, inQuantity];
+// A portfolio: the most slots, so a rotation may hold its most too.
+const inPortfolio = specOf({
+  entry,
+  sizing: { kind: 'equalWeight' },
+  portfolio: { maxPositions: 100, ranking: { by: v('roc', { period: 20 }), order: 'desc' }, rotation: { every: { kind: 'bars', bars: 20 }, top: 1 } },
+});
+const SPECS = [inPercent, inAtr, inQuantity, inPortfolio];
 
-/** Every number of a spec by path, outside the rules (whose numbers the catalog bounds) and the version. */
+/** Every number of a spec by path, outside the rules and the ranking variable (whose numbers the catalog bounds) and the version. */
 function fixedNumberPaths(spec: StrategySpec): string[] {
   const out: string[] = [];
   const walk = (node: unknown, path: string): void => {
+    if (path === 'portfolio.ranking') return;
     if (typeof node === 'number') out.push(path);
     else if (node && typeof node === 'object') for (const [key, child] of Object.entries(node)) walk(child, path ? `${path}.${key}` : key);
   };

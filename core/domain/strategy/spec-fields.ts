@@ -69,6 +69,19 @@ export const SPEC_FIELDS = {
   'costs.commissionFixed': { label: 'Commission per order', help: 'A fixed amount paid on every order, in the quote currency.', limit: SPEC_LIMITS.commissionFixed },
   'costs.slippageBps': { label: 'Slippage', unit: 'bps', help: 'Every fill is this much worse than the price it was meant for (1 bps = 0.01 %).', limit: SPEC_LIMITS.slippageBps },
   initialCash: { label: 'Initial cash', help: 'The account at the first bar, in the quote currency.', limit: SPEC_LIMITS.initialCash },
+  'portfolio.maxPositions': {
+    group: 'Portfolio',
+    label: 'Max positions',
+    help: 'Positions held at once over the universe (the slots); an entry that finds no free slot is not taken.',
+    limit: SPEC_LIMITS.maxPositions,
+  },
+  'portfolio.rotation.top': {
+    group: 'Rotation',
+    label: 'Hold top',
+    help: 'At each rebalance, the instruments held: the best this many by rank among those whose entry condition holds.',
+    limit: SPEC_LIMITS.maxPositions,
+  },
+  'portfolio.rotation.every.bars': { group: 'Rotation', label: 'Rebalance every', unit: 'bars', help: 'Bars of the run between rebalances.', limit: SPEC_LIMITS.rotationBars },
 } as const satisfies Record<string, SpecField>;
 
 export type SpecFieldPath = keyof typeof SPEC_FIELDS;

@@ -93,10 +93,15 @@ export interface Management {
   readonly partialExit?: PartialExit;
 }
 
+/**
+ * How much one position takes. `equalWeight`: the equity divided by the slots
+ * (`portfolio.maxPositions`, 1 without a portfolio), so a full book is evenly spread.
+ */
 export type Sizing =
   | { readonly kind: 'fixedQuantity'; readonly quantity: number }
   | { readonly kind: 'fixedCash'; readonly cash: number }
-  | { readonly kind: 'percentEquity'; readonly percent: number };
+  | { readonly kind: 'percentEquity'; readonly percent: number }
+  | { readonly kind: 'equalWeight' };
 
 export interface Costs {
   /** Percent of traded notional, per side (entry and exit each). */
@@ -110,6 +115,43 @@ export interface Costs {
 export interface SideConditions {
   readonly long?: ConditionGroup;
   readonly short?: ConditionGroup;
+}
+
+/** Which entries get the slots when more fire at one close than there are free slots. */
+export interface PortfolioRanking {
+  /** A catalog variable read at the signal's close on each candidate's own bars (e.g. rate of change). */
+  readonly by: VariableOperand;
+  /** 'desc': the highest value first; 'asc': the lowest. Ties go to the symbol first in alphabetical order. */
+  readonly order: 'desc' | 'asc';
+}
+
+/** When a rotation rebalances: every N bars of the run, or at the first bar of each UTC day, week (Monday) or month. */
+export type RotationSchedule = { readonly kind: 'bars'; readonly bars: number } | { readonly kind: 'calendar'; readonly period: 'day' | 'week' | 'month' };
+
+/**
+ * Periodic rotation: at each rebalance, hold the `top` instruments by rank among those
+ * whose entry condition holds at that close, and sell the rest. Entries happen only at
+ * rebalances; exits (conditions, stops, targets, time exit) act at any bar.
+ */
+export interface Rotation {
+  readonly every: RotationSchedule;
+  readonly top: number;
+}
+
+/** The instruments a portfolio run trades: a list of symbols, or every instrument with a tag. */
+export type Universe = { readonly symbols: readonly string[] } | { readonly tag: string };
+
+/**
+ * Rules for running the strategy over a universe of instruments with one account: shared
+ * cash, at most `maxPositions` open at once (each sized by `sizing`), a ranking for when
+ * more entries fire than there are free slots, and an optional rotation.
+ */
+export interface PortfolioRules {
+  readonly maxPositions: number;
+  readonly ranking?: PortfolioRanking;
+  readonly rotation?: Rotation;
+  /** The universe a run uses when the run itself names none (a spec file for the CLI). */
+  readonly universe?: Universe;
 }
 
 /**
@@ -139,6 +181,8 @@ export interface StrategySpec {
   readonly sizing: Sizing;
   readonly costs: Costs;
   readonly initialCash: number;
+  /** How the strategy trades a universe of instruments; absent: each run trades one instrument. */
+  readonly portfolio?: PortfolioRules;
   /** Paths of validation warnings the user has accepted (e.g. price vs percentage). */
   readonly acceptedWarnings?: readonly string[];
   /** The named parameters (version 2); absent or empty: none. */

@@ -245,3 +245,61 @@ describe('value limits (one table for the validator and the builder)', () => {
     expect(validateSpec(edge).errors).toEqual([]);
   });
 });
+
+describe('validateSpec: portfolio rules', () => {
+  const roc = v('roc', { period: 20 });
+
+  it('accepts slots, a ranking and a rotation, and equal-weight sizing', () => {
+    const spec: StrategySpec = {
+      ...base,
+      direction: 'long',
+      sizing: { kind: 'equalWeight' },
+      portfolio: { maxPositions: 5, ranking: { by: roc, order: 'desc' }, rotation: { every: { kind: 'calendar', period: 'week' }, top: 3 }, universe: { tag: 'demo-basket' } },
+    };
+    expect(validateSpec(spec).errors).toEqual([]);
+  });
+
+  it('reports each broken rule at its path, with a sentence', () => {
+    const spec: StrategySpec = {
+      ...base,
+      direction: 'both',
+      portfolio: {
+        maxPositions: 0,
+        ranking: { by: v('rsi', { period: 0 }), order: 'asc' },
+        rotation: { every: { kind: 'bars', bars: 0.5 }, top: 3 },
+        universe: { symbols: ['AAA', 'bad symbol', 'AAA'] },
+      },
+    };
+    const errors = validateSpec(spec).errors.filter((e) => e.path.startsWith('portfolio'));
+    const result = { errors };
+    expect(codesAt(result.errors)).toEqual([
+      'invalidPortfolio@portfolio.maxPositions',
+      'paramOutOfRange@portfolio.ranking.by.params.period',
+      'invalidPortfolio@portfolio.rotation.every.bars',
+      'portfolioRule@portfolio.rotation',
+      'portfolioRule@portfolio.universe.symbols[1]',
+      'portfolioRule@portfolio.universe.symbols[2]',
+    ]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      'The maximum number of positions must be between 1 and 100, got 0.',
+      'RSI period must be between 2 and 5000, got 0.',
+      'The bars between rebalances must be between 1 and 100000, got 0.5.',
+      'A rotation holds one side: set the direction to long or short.',
+      '"bad symbol" is not a symbol: 1-32 letters, digits or . _ : / -.',
+      'AAA is listed twice.',
+    ]);
+    expect(result.errors.every((e) => e.code !== 'invalidPortfolio' || VALUE_PROBLEM_CODES.has(e.code))).toBe(true);
+  });
+
+  it('asks for a ranking with a rotation, holds the top within the slots, and ranks by market variables only', () => {
+    const noRank = validateSpec({ ...base, portfolio: { maxPositions: 2, rotation: { every: { kind: 'calendar', period: 'month' }, top: 3 } } });
+    expect(codesAt(noRank.errors)).toEqual(['portfolioRule@portfolio.rotation.top', 'portfolioRule@portfolio.ranking']);
+    expect(noRank.errors[0]!.message).toBe('The rotation holds the top 3, more than the 2 positions allowed at once; hold at most 2.');
+    const byPosition = validateSpec({ ...base, portfolio: { maxPositions: 2, ranking: { by: v('unrealizedPnlPct'), order: 'desc' } } });
+    expect(codesAt(byPosition.errors)).toEqual(['portfolioRule@portfolio.ranking.by.variable']);
+    const unknown = validateSpec({ ...base, portfolio: { maxPositions: 2, ranking: { by: v('momentumz'), order: 'desc' } } });
+    expect(codesAt(unknown.errors)).toEqual(['unknownVariable@portfolio.ranking.by.variable']);
+    const empty = validateSpec({ ...base, portfolio: { maxPositions: 2, universe: { symbols: [] } } });
+    expect(codesAt(empty.errors)).toEqual(['portfolioRule@portfolio.universe.symbols']);
+  });
+});

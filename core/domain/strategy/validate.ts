@@ -4,7 +4,7 @@ import { limitViolation, MAX_STRATEGY_NAME_LENGTH, type NumberLimit } from './li
 import { paramName, SPEC_FIELDS, TRIGGER_BARS_FIELD, type SpecFieldPath } from './spec-fields.js';
 import { numberAt } from '../optimize/spec-path.js';
 import { canonicalSpecPath, isParameterRoot, PARAMETER_NAME } from './parameters.js';
-import type { Condition, ConditionGroup, Distance, Operand, Side, StrategySpec, Trigger, VariableOperand } from './spec.js';
+import type { Condition, ConditionGroup, Distance, Operand, PortfolioRules, Side, StrategySpec, Trigger, VariableOperand } from './spec.js';
 
 /** One problem found in a spec: where (a path into the spec), what (a code) and a sentence for people. */
 export interface Problem {
@@ -42,6 +42,8 @@ export type ProblemCode =
   | 'invalidSizing'
   | 'invalidCosts'
   | 'invalidInitialCash'
+  | 'invalidPortfolio'
+  | 'portfolioRule'
   | 'invalidParameter'
   | 'parameterPath'
   | 'parameterValuesDiffer';
@@ -61,6 +63,7 @@ export const VALUE_PROBLEM_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode
   'invalidSizing',
   'invalidCosts',
   'invalidInitialCash',
+  'invalidPortfolio',
   'invalidParameter',
   'parameterValuesDiffer',
 ]);
@@ -212,6 +215,7 @@ export function validateSpec(spec: StrategySpec, options: ValidateOptions = {}):
   checkSizing(spec, out);
   checkCosts(spec, out);
   checkField(spec.initialCash, 'initialCash', 'invalidInitialCash', 'Initial cash', out);
+  if (spec.portfolio) checkPortfolio(spec, spec.portfolio, out, options);
   checkParameters(spec, out);
   return { errors: out.errors, warnings: out.warnings, accepted: out.accepted, notices: out.notices };
 }
@@ -380,7 +384,8 @@ function checkSizing(spec: StrategySpec, out: Collector): void {
   const s = spec.sizing;
   if (s.kind === 'fixedQuantity') checkField(s.quantity, 'sizing.quantity', 'invalidSizing', 'The fixed quantity', out);
   else if (s.kind === 'fixedCash') checkField(s.cash, 'sizing.cash', 'invalidSizing', 'The cash per trade', out);
-  else checkField(s.percent, 'sizing.percent', 'invalidSizing', 'The percent of equity', out);
+  else if (s.kind === 'percentEquity') checkField(s.percent, 'sizing.percent', 'invalidSizing', 'The percent of equity', out);
+  // equalWeight holds no number: the equity over the slots.
 }
 
 function checkCosts(spec: StrategySpec, out: Collector): void {
@@ -388,6 +393,50 @@ function checkCosts(spec: StrategySpec, out: Collector): void {
   checkField(c.commissionPct, 'costs.commissionPct', 'invalidCosts', 'The commission %', out);
   checkField(c.commissionFixed, 'costs.commissionFixed', 'invalidCosts', 'The fixed commission per order', out);
   checkField(c.slippageBps, 'costs.slippageBps', 'invalidCosts', 'The slippage (bps)', out);
+}
+
+/** Symbols as instruments spell them (assertInstrumentDraft). */
+const SYMBOL = /^[A-Za-z0-9._:/-]{1,32}$/;
+const MAX_UNIVERSE_SYMBOLS = 500;
+
+function checkPortfolio(spec: StrategySpec, p: PortfolioRules, out: Collector, options: ValidateOptions): void {
+  checkField(p.maxPositions, 'portfolio.maxPositions', 'invalidPortfolio', 'The maximum number of positions', out);
+  if (p.ranking) {
+    const by = p.ranking.by;
+    if (findVariable(by.variable)?.kind === 'position') {
+      out.error('portfolio.ranking.by.variable', 'portfolioRule', `Candidates are ranked while they are flat, when ${findVariable(by.variable)!.label} has no value; rank by a market variable.`);
+    } else {
+      // Ranked at the candidates' close, as an exit reads its operands (no flat-position warning applies).
+      checkVariable(by, 'portfolio.ranking.by', out, options, true);
+    }
+  }
+  const r = p.rotation;
+  if (r) {
+    checkField(r.top, 'portfolio.rotation.top', 'invalidPortfolio', 'The number of instruments a rotation holds', out);
+    // Compared only when both numbers are valid on their own (each is reported alone otherwise).
+    const fit = (value: number, path: 'portfolio.rotation.top' | 'portfolio.maxPositions') => limitViolation(value, SPEC_FIELDS[path].limit) === null;
+    if (fit(r.top, 'portfolio.rotation.top') && fit(p.maxPositions, 'portfolio.maxPositions') && r.top > p.maxPositions) {
+      out.error('portfolio.rotation.top', 'portfolioRule', `The rotation holds the top ${r.top}, more than the ${p.maxPositions} positions allowed at once; hold at most ${p.maxPositions}.`);
+    }
+    if (r.every.kind === 'bars') checkField(r.every.bars, 'portfolio.rotation.every.bars', 'invalidPortfolio', 'The bars between rebalances', out);
+    if (!p.ranking) out.error('portfolio.ranking', 'portfolioRule', 'A rotation holds the best instruments by rank: choose a ranking variable.');
+    if (spec.direction === 'both') {
+      out.error('portfolio.rotation', 'portfolioRule', 'A rotation holds one side: set the direction to long or short.');
+    }
+  }
+  const u = p.universe;
+  if (u && 'symbols' in u) {
+    if (u.symbols.length === 0) out.error('portfolio.universe.symbols', 'portfolioRule', 'The universe lists no instrument; name at least one symbol.');
+    else if (u.symbols.length > MAX_UNIVERSE_SYMBOLS) out.error('portfolio.universe.symbols', 'portfolioRule', `The universe lists ${u.symbols.length} instruments; at most ${MAX_UNIVERSE_SYMBOLS}.`);
+    const seen = new Set<string>();
+    u.symbols.forEach((symbol, i) => {
+      if (!SYMBOL.test(symbol)) out.error(`portfolio.universe.symbols[${i}]`, 'portfolioRule', `"${symbol}" is not a symbol: 1-32 letters, digits or . _ : / -.`);
+      else if (seen.has(symbol)) out.error(`portfolio.universe.symbols[${i}]`, 'portfolioRule', `${symbol} is listed twice.`);
+      seen.add(symbol);
+    });
+  } else if (u && u.tag.trim() === '') {
+    out.error('portfolio.universe.tag', 'portfolioRule', 'The universe tag is empty; name a tag or list symbols.');
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,8 +6,10 @@ import { strToU8, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES, klineArchive, klineCsv } from '../../../fixtures/binance-archives/make-archives.mjs';
 import { syntheticCandle } from '../../../fixtures/binance-archives/synthetic-klines.mjs';
-import { ImportRejectedError, ValidationError } from '../../application/errors.js';
+import { CancelledError, ImportRejectedError, ValidationError } from '../../application/errors.js';
 import { importCsvFile } from '../csv/import-csv-file.js';
+import { ZipStream } from './zip-stream.js';
+import { MAX_LINE_CHARS } from '../csv/line-reader.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
 import { tempDir } from '../test-kit/temp-db.js';
 
@@ -125,5 +128,59 @@ describe('Binance kline archives', () => {
     expect(error).toBeInstanceOf(ImportRejectedError);
     expect((error as ImportRejectedError).rowErrors).toEqual([{ file: 'BTCUSDT-1m-2023-05-01.zip/BTCUSDT-1m-2023-05-01.csv', line: 4, message: expect.stringContaining('low') }]);
     expect(storage.barStore.findInstrument('BAD')).toBeNull();
+  });
+});
+
+describe('archives under the rules of every import file', () => {
+  it('a FIFO among several files is refused at once by what it is, and nothing is stored', () => {
+    const good = path.join(FIXTURE_DIR, 'BTCUSDT-1m-2024-12-30.zip');
+    const fifo = path.join(dir, 'BTCUSDT-1m-2024-12-31.zip');
+    execFileSync('mkfifo', [fifo]);
+    const files = [
+      { path: good, name: 'BTCUSDT-1m-2024-12-30.zip' },
+      { path: fifo, name: 'BTCUSDT-1m-2024-12-31.zip' },
+    ];
+    expect(() => importCsvFile(storage.barStore, { file: good, files, symbol: 'PIPE' })).toThrow(
+      'BTCUSDT-1m-2024-12-31.zip is a named pipe (FIFO), not a file: only regular files can be imported; nothing was read',
+    );
+    expect(storage.barStore.findInstrument('PIPE')).toBeNull();
+  });
+
+  it('an entry without line breaks is refused at the line cap, not read whole into memory', () => {
+    const file = writeFile('blob.zip', zipSync({ 'blob.csv': strToU8(`ts,open,high,low,close,volume\n${'9'.repeat(3 * MAX_LINE_CHARS)}`) }));
+    let error: unknown;
+    try {
+      importCsvFile(storage.barStore, { file, fileName: 'blob.zip', symbol: 'BLOB' });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ImportRejectedError);
+    expect((error as Error).message).toMatch(/^blob\.zip\/blob\.csv: line 2: line is longer than 1,048,576 characters/);
+    expect(storage.barStore.findInstrument('BLOB')).toBeNull();
+  });
+
+  it('a cancel stops the reading of an archive before its next piece, entries skipped or read alike', () => {
+    // 'notes.txt' (3 MiB, stored) first: skipping it is reading too, a megabyte per piece.
+    const noise = new Uint8Array(3 << 20).map((_, i) => (i * 2654435761) >>> 24);
+    const file = writeFile('big.zip', zipSync({ 'notes.txt': noise, 'bars.csv': strToU8(klineCsv({ fromTs: day('2023-05-01'), toTs: day('2023-05-02') })) }, { level: 0 }));
+    let polls = 0;
+    const zip = new ZipStream(file, 'big.zip', () => ++polls >= 2);
+    try {
+      expect(() => zip.nextEntry()).toThrow(CancelledError);
+      expect(zip.bytesRead).toBe(1 << 20);
+    } finally {
+      zip.close();
+    }
+    // The same through an import: cancelled, nothing stored.
+    polls = 0;
+    expect(() => importCsvFile(storage.barStore, { file, fileName: 'big.zip', symbol: 'BIG' }, { isCancelled: () => ++polls >= 2 })).toThrow(CancelledError);
+    expect(storage.barStore.findInstrument('BIG')).toBeNull();
+  });
+
+  it("an archive whose text may not be shown is not described by its entries' names", () => {
+    const file = writeFile('private.zip', zipSync({ 'salaries-2024.txt': strToU8('x') }));
+    expect(() => importCsvFile(storage.barStore, { file, fileName: 'private.zip', symbol: 'NONE', showContent: false })).toThrow(
+      /^private\.zip: the archive holds no CSV file; nothing was imported$/,
+    );
   });
 });

@@ -1,8 +1,9 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { Unzip, UnzipInflate, type AsyncFlateStreamHandler, type UnzipDecoder, type UnzipFile } from 'fflate';
-import { ValidationError } from '../../application/errors.js';
+import { CancelledError, ValidationError } from '../../application/errors.js';
 import type { ByteSource } from '../csv/line-reader.js';
+import { openRegularFile } from '../files/regular-file.js';
 
 /** The four bytes every zip archive starts with (a local file header). */
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04] as const;
@@ -39,19 +40,24 @@ class EntryInflater implements UnzipDecoder {
     this.parts.push(chunk);
     if (!final) return;
     try {
-      this.ondata(null, inflateRawSync(Buffer.concat(this.parts)), true);
+      // The declared size bounds the output: an entry that inflates past it is refused, not held.
+      this.ondata(null, inflateRawSync(Buffer.concat(this.parts), { maxOutputLength: ONE_SHOT_MAX_BYTES }), true);
     } catch (error) {
       this.ondata(Object.assign(new Error(error instanceof Error ? error.message : String(error)), { code: 0 }), new Uint8Array(0), true);
     }
   }
 }
 
-/** True when the file starts like a zip archive (read by content, not by name). */
-export function isZipFile(path: string): boolean {
-  const fd = openSync(path, 'r');
+/**
+ * Whether the file starts like a zip archive (read by content, not by name), and its size.
+ * Only a regular file is opened (openRegularFile: no FIFO, device, folder or /proc); `name`
+ * is what errors call it.
+ */
+export function inspectFile(path: string, name: string = path): { zip: boolean; bytes: number } {
+  const { fd, size } = openRegularFile(path, name);
   try {
     const head = Buffer.alloc(4);
-    return readSync(fd, head, 0, 4, 0) === 4 && ZIP_MAGIC.every((byte, i) => head[i] === byte);
+    return { zip: readSync(fd, head, 0, 4, 0) === 4 && ZIP_MAGIC.every((byte, i) => head[i] === byte), bytes: size };
   } finally {
     closeSync(fd);
   }
@@ -87,13 +93,19 @@ export class ZipStream {
   readonly totalBytes: number;
   bytesRead = 0;
 
-  /** Opens the archive at `path`; `name` is what messages call it. */
+  /**
+   * Opens the archive at `path`, a regular file only (openRegularFile), read no further than
+   * its size when opened; `name` is what messages call it. `isCancelled` is polled before
+   * each read of the archive (entries skipped or read alike).
+   */
   constructor(
     path: string,
     private readonly name: string,
+    private readonly isCancelled: () => boolean = () => false,
   ) {
-    this.fd = openSync(path, 'r');
-    this.totalBytes = fstatSync(this.fd).size;
+    const opened = openRegularFile(path, name);
+    this.fd = opened.fd;
+    this.totalBytes = opened.size;
     this.unzip = new Unzip((file) => this.onFile(file));
     this.unzip.register(EntryInflater);
   }
@@ -117,9 +129,10 @@ export class ZipStream {
   /** Reads and inflates the next piece of the archive; false once it is all read. */
   pump(): boolean {
     if (this.finished) return false;
+    if (this.isCancelled()) throw new CancelledError('Import cancelled; nothing was written');
     // A fresh buffer each time: fflate's Unzip keeps views of what it was given between pushes.
     const chunk = Buffer.allocUnsafe(READ_BYTES);
-    const n = readSync(this.fd, chunk, 0, chunk.length, null);
+    const n = readSync(this.fd, chunk, 0, Math.min(chunk.length, this.totalBytes - this.bytesRead), null);
     this.bytesRead += n;
     this.finished = n === 0;
     try {

@@ -64,7 +64,7 @@ export class InProcessBacktestExecutor implements BacktestExecutor {
         write: (write) => write(),
         pausedMs: () => 0,
       });
-      return { ...saved, executed: { result: executed.result, ts: executed.loaded.runTs } };
+      return { ...saved, executed: { result: executed.result, ts: executed.runTs } };
     });
   }
 
@@ -103,10 +103,10 @@ export class InProcessBacktestExecutor implements BacktestExecutor {
 
 /** The executed run as `submit` answers it. */
 function outcome(executed: ExecutedRun): BacktestOutcome {
-  const { loaded, result } = executed;
-  const ts = loaded.runTs;
+  const { request, result } = executed;
+  const ts = executed.runTs;
   return {
-    instrument: loaded.request.instrument,
+    instrument: request.instrument,
     result,
     hash: executed.hash(),
     engineVersion: ENGINE_VERSION,
@@ -115,7 +115,7 @@ function outcome(executed: ExecutedRun): BacktestOutcome {
     warmUp: executed.warmUp,
     firstTs: ts.length > 0 ? ts[0]! : null,
     lastTs: ts.length > 0 ? ts[ts.length - 1]! : null,
-    barsOrigin: loaded.series.origin,
-    magnifierUsed: loaded.magnifierBars !== null,
+    barsOrigin: executed.barsOrigin,
+    magnifierUsed: executed.magnifierUsed,
   };
 }

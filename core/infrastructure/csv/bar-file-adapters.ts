@@ -1,8 +1,6 @@
-import os from 'node:os';
-import path from 'node:path';
 import type { BarExporter, BarImporter } from '../../application/data/bar-files.js';
 import type { BarStore } from '../../application/data/bar-store.js';
-import { exportBarsCsv, resolveExportPath } from './export-csv.js';
+import { exportBarsCsv } from './export-csv.js';
 import { runImportInWorker } from './import-runner.js';
 
 /** The BarImporter port on the import worker: each import runs in a fresh worker thread on `dbFile`. */
@@ -18,15 +16,13 @@ export function workerBarImporter(dbFile: string): BarImporter {
 
 /**
  * The BarExporter port on the CSV exporter (streams chunk by chunk; a failed export leaves
- * no half file). A relative path is taken from `baseDir` (default: the user's home folder).
+ * no half file). The path comes resolved and checked by the FileAccess policy.
  */
-export function csvBarExporter(store: BarStore, baseDir?: string): BarExporter {
+export function csvBarExporter(store: BarStore): BarExporter {
   return {
     exportCsv: async (request) => {
-      const base = baseDir ?? os.homedir();
-      const file = resolveExportPath(request.path, base);
-      const report = exportBarsCsv(store, request, file, { overwrite: request.overwrite === true });
-      return { path: report.file, rows: report.bars, ...(path.isAbsolute(request.path.trim()) ? {} : { relativeTo: base }) };
+      const report = exportBarsCsv(store, request, request.path, { overwrite: request.overwrite === true });
+      return { path: report.file, rows: report.bars };
     },
   };
 }

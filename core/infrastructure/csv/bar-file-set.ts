@@ -1,8 +1,7 @@
-import { statSync } from 'node:fs';
 import type { BarRowSource, ImportFile, ParsedBarBatch } from '../../application/data/import-bars.js';
-import { NotFoundError, ValidationError } from '../../application/errors.js';
-import { isZipFile, ZipStream } from '../archives/zip-stream.js';
-import { CSV_BATCH_ROWS, CsvBarSource } from './csv-bar-source.js';
+import { ValidationError } from '../../application/errors.js';
+import { inspectFile, ZipStream } from '../archives/zip-stream.js';
+import { CSV_BATCH_ROWS, CsvBarSource, type CsvSourceOptions } from './csv-bar-source.js';
 
 /** A file of the set: its path, its name in messages, and whether it is a zip archive. */
 interface SetFile {
@@ -12,20 +11,14 @@ interface SetFile {
   readonly bytes: number;
 }
 
-/** Checks that each file can be read and tells archives from CSVs by their content. */
+/**
+ * Checks that each file can be read (a regular file: openRegularFile names a missing
+ * file, a folder, a FIFO or a device) and tells archives from CSVs by their content.
+ */
 export function describeFiles(files: readonly ImportFile[]): SetFile[] {
   return files.map((file) => {
     const name = file.name ?? file.path;
-    try {
-      const stat = statSync(file.path);
-      if (stat.isDirectory()) throw new ValidationError(`${name} is a directory, not a CSV file or zip archive`);
-      return { path: file.path, name, zip: isZipFile(file.path), bytes: stat.size };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new NotFoundError(`File not found: ${name}`);
-      if (code === 'EACCES' || code === 'EPERM') throw new ValidationError(`No permission to read ${name}`);
-      throw error;
-    }
+    return { path: file.path, name, ...inspectFile(file.path, name) };
   });
 }
 
@@ -43,12 +36,12 @@ export function dateInName(name: string): number | null {
  * out of order would make the import sort every bar in memory). Archives named with their
  * date, as exchanges publish them, are ordered by it; otherwise each file's first row is read.
  */
-export function orderByFirstBar(files: readonly SetFile[]): SetFile[] {
+export function orderByFirstBar(files: readonly SetFile[], options: CsvSourceOptions = {}): SetFile[] {
   if (files.length < 2) return [...files];
   const dates = files.map((file) => dateInName(file.name));
   if (dates.every((date) => date !== null)) return files.map((file, i) => ({ file, first: dates[i]! })).sort((a, b) => a.first - b.first).map(({ file }) => file);
   const firsts = files.map((file) => {
-    const source = new BarFileSet([file], 1);
+    const source = new BarFileSet([file], options, 1);
     try {
       for (let batch = source.nextBatch(); batch !== null; batch = source.nextBatch()) if (batch.count > 0) return batch.ts[0]!;
       return Number.POSITIVE_INFINITY;
@@ -75,9 +68,14 @@ export class BarFileSet implements BarRowSource {
   /** Bar entries read from the current archive so far. */
   private entries = 0;
 
-  /** `batchRows`: rows per batch of each file's CSV source (1 to peek at a file's first row). */
+  /**
+   * `options` apply to every file and entry (cancel polled while reading, whether messages
+   * may quote text); `batchRows`: rows per batch of each file's CSV source (1 to peek at a
+   * file's first row).
+   */
   constructor(
     private readonly files: readonly SetFile[],
+    private readonly options: CsvSourceOptions = {},
     private readonly batchRows = CSV_BATCH_ROWS,
   ) {
     this.totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
@@ -105,12 +103,14 @@ export class BarFileSet implements BarRowSource {
         const entry = this.zip.nextEntry();
         if (entry) {
           this.entries++;
-          this.current = new CsvBarSource(entry.bytes, `${this.files[this.index]!.name}/${entry.name}`, this.batchRows);
+          this.current = new CsvBarSource(entry.bytes, `${this.files[this.index]!.name}/${entry.name}`, this.options, this.batchRows);
           return true;
         }
         const file = this.files[this.index]!;
         if (this.entries === 0) {
-          throw new ValidationError(`${file.name}: the archive holds no CSV file (entries: ${this.zip.entryNames.slice(0, 5).join(', ')}); nothing was imported`);
+          // The entries' names are the archive's content: not quoted when its text may not be.
+          const entries = this.options.showContent === false ? '' : ` (entries: ${this.zip.entryNames.slice(0, 5).join(', ')})`;
+          throw new ValidationError(`${file.name}: the archive holds no CSV file${entries}; nothing was imported`);
         }
         this.closeZip();
         this.doneBytes += file.bytes;
@@ -121,11 +121,11 @@ export class BarFileSet implements BarRowSource {
       const file = this.files[this.index];
       if (!file) return false;
       if (file.zip) {
-        this.zip = new ZipStream(file.path, file.name);
+        this.zip = new ZipStream(file.path, file.name, this.options.isCancelled);
         this.entries = 0;
         continue;
       }
-      this.current = new CsvBarSource(file.path, file.name, this.batchRows);
+      this.current = new CsvBarSource(file.path, file.name, this.options, this.batchRows);
       return true;
     }
   }

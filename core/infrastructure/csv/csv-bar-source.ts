@@ -1,15 +1,16 @@
-import { statSync } from 'node:fs';
 import type { BarRowSource, ParsedBarBatch } from '../../application/data/import-bars.js';
-import { ImportRejectedError, NotFoundError, ValidationError, type RowError } from '../../application/errors.js';
+import { ImportRejectedError, type RowError } from '../../application/errors.js';
 import { detectDelimiter, OPEN_QUOTE, splitRecord } from './fields.js';
 import { detectLayout, type CsvLayout } from './layout.js';
-import { LineReader, type ByteSource } from './line-reader.js';
+import { LineReader, MAX_LINE_CHARS, type ByteSource } from './line-reader.js';
 import { parsePlainDecimal } from './decimal.js';
 import { detectTimestampFormat, epochFormatOf, parseIsoLike, parseTimestamp, type TimestampFormat } from './timestamps.js';
 import { excerpt } from './excerpt.js';
 
 /** Rows per batch: big enough to amortise per-batch work, small enough to keep memory flat. */
 export const CSV_BATCH_ROWS = 16_384;
+/** A decimal number as CSV files write one: sign, digits, point, exponent (no hex, no blanks inside). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 /** Fields located per record; a row with more is reported by its count, not read. */
 const MAX_FIELDS = 256;
 
@@ -36,6 +37,8 @@ export class CsvBarSource implements BarRowSource {
   /** Batch columns, reused from batch to batch. */
   private readonly columns: { readonly [K in 'ts' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'line']: Float64Array };
 
+  private readonly show: (text: string) => string;
+
   /**
    * Opens the file at `input` (or reads a ByteSource: an archive entry); `file` is the
    * name used in row errors. Throws ImportRejectedError when the layout is not recognised.
@@ -43,9 +46,11 @@ export class CsvBarSource implements BarRowSource {
   constructor(
     input: string | ByteSource,
     private readonly file: string = typeof input === 'string' ? input : 'archive entry',
+    options: CsvSourceOptions = {},
     private readonly batchRows = CSV_BATCH_ROWS,
   ) {
-    this.reader = typeof input === 'string' ? openReader(input, file) : new LineReader(input);
+    this.show = options.showContent === false ? hiddenContent : excerpt;
+    this.reader = new LineReader(input, { name: file, ...(options.isCancelled ? { isCancelled: options.isCancelled } : {}) });
     const column = (): Float64Array => new Float64Array(batchRows);
     this.columns = { ts: column(), open: column(), high: column(), low: column(), close: column(), volume: column(), line: column() };
     try {
@@ -55,7 +60,7 @@ export class CsvBarSource implements BarRowSource {
       const firstLine = this.reader.lineNumber;
       this.delimiter = detectDelimiter(text);
       const count = splitRecord(text, this.delimiter, this.fields);
-      const layout = count === OPEN_QUOTE ? { error: 'the first line has an unterminated quoted field' } : detectLayout(this.fields.slice(0, count));
+      const layout = count === OPEN_QUOTE ? { error: 'the first line has an unterminated quoted field' } : detectLayout(this.fields.slice(0, count), this.show);
       if ('error' in layout) throw this.rejectFile(firstLine, layout.error);
       this.layout = layout;
       if (!layout.hasHeader) this.pendingFirst = { text, line: firstLine };
@@ -112,7 +117,7 @@ export class CsvBarSource implements BarRowSource {
   /** Parses one record into slot `i`; returns what is wrong with it, or null. */
   private parseRow(text: string, start: number, end: number, i: number, line: number): string | null {
     const n = this.locateFields(text, start, end);
-    if (n === OPEN_QUOTE) return 'quoted field is not closed before the end of the file';
+    if (n === OPEN_QUOTE) return `quoted field is not closed before the end of the file or within ${MAX_LINE_CHARS.toLocaleString('en-US')} characters`;
     const layout = this.layout;
     if (n !== layout.fieldCount) return `expected ${layout.fieldCount} fields, found ${n}`;
     const c = layout.columns;
@@ -159,6 +164,8 @@ export class CsvBarSource implements BarRowSource {
     text = text.slice(lineStart, lineEnd);
     let n = splitRecord(text, this.delimiter, this.fields);
     while (n === OPEN_QUOTE) {
+      // A quote left open would otherwise join every following line into one record.
+      if (text.length > MAX_LINE_CHARS) return OPEN_QUOTE;
       const more = this.reader.next();
       if (more === null) return OPEN_QUOTE;
       text += '\n' + more;
@@ -201,11 +208,11 @@ export class CsvBarSource implements BarRowSource {
       if (Number.isInteger(value) && epochFormatOf(value) === 'epoch-ms') return value;
     } else if (this.timestampFormat === null) {
       const format = detectTimestampFormat(this.fieldString(k));
-      if (format === null) return `timestamp "${excerpt(this.fieldString(k))}" is not a recognised date/time or epoch number`;
+      if (format === null) return `timestamp ${this.show(this.fieldString(k))} is not a recognised date/time or epoch number`;
       this.timestampFormat = format;
     }
     // Slow path: other epoch units, blanks around the value, and every error message.
-    const result = parseTimestamp(this.fieldString(k), this.timestampFormat);
+    const result = parseTimestamp(this.fieldString(k), this.timestampFormat, this.show);
     return result.ok ? result.ts : result.message;
   }
 
@@ -217,15 +224,17 @@ export class CsvBarSource implements BarRowSource {
       return null;
     }
     const text = this.fieldString(k);
-    // Number() trims and rejects junk, but reads '' and blanks as 0: test those apart.
-    const value = Number(text);
+    const trimmed = text.trim();
+    if (trimmed === '') return `${name} is empty`;
+    // Number() alone would also read hex, octal and binary literals ('0x64' as 100).
+    const value = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
     if (Number.isFinite(value)) {
-      if (value === 0 && text.trim() === '') return `${name} is empty`;
       target[i] = value;
       return null;
     }
-    if (Number.isNaN(value)) return `${name} "${excerpt(text)}" is not a number`;
-    return `${name} ${excerpt(text)} is not finite`;
+    if (/^[+-]?(inf|infinity)$/i.test(trimmed) || (DECIMAL.test(trimmed) && !Number.isNaN(value))) return `${name} ${this.show(text)} is not finite`;
+    if (/^[+-]?0[xob]/i.test(trimmed)) return `${name} ${this.show(text)} is not a decimal number (hex, octal and binary numbers are not prices)`;
+    return `${name} ${this.show(text)} is not a number`;
   }
 
   close(): void {
@@ -237,15 +246,18 @@ export class CsvBarSource implements BarRowSource {
   }
 }
 
-/** Opens the file, turning the usual file-system refusals into errors a user can act on. */
-function openReader(path: string, name: string): LineReader {
-  try {
-    if (statSync(path).isDirectory()) throw new ValidationError(`${name} is a directory, not a CSV file`);
-    return new LineReader(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new NotFoundError(`File not found: ${name}`);
-    if (code === 'EACCES' || code === 'EPERM') throw new ValidationError(`No permission to read ${name}`);
-    throw error;
-  }
+export interface CsvSourceOptions {
+  /** Polled while the file is read (see LineReader). */
+  readonly isCancelled?: () => boolean;
+  /**
+   * Whether messages may quote the file's text (default true). False for a file the
+   * caller could not otherwise read (web mode: a file in a folder named at start), whose
+   * errors then name line, column and problem only.
+   */
+  readonly showContent?: boolean;
+}
+
+/** In place of an excerpt when the caller may not see the file's text. */
+function hiddenContent(text: string): string {
+  return `(${text.trim().length.toLocaleString('en-US')} characters, not shown)`;
 }

@@ -2,11 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ImportRejectedError, NotFoundError, ValidationError } from '../../application/errors.js';
-import type { ImportBarsOptions } from '../../application/data/import-bars.js';
+import { execFileSync } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { CancelledError, ImportRejectedError, NotFoundError, ValidationError } from '../../application/errors.js';
+import { importBars, type BarRowSource, type ImportBarsOptions } from '../../application/data/import-bars.js';
+import { CsvBarSource } from './csv-bar-source.js';
+import { LineReader, MAX_LINE_CHARS } from './line-reader.js';
 import { openStorage, type Storage } from '../sqlite/storage.js';
 import { csvBarExporter } from './bar-file-adapters.js';
-import { exportBarsCsv, resolveExportPath } from './export-csv.js';
+import { exportBarsCsv } from './export-csv.js';
+import { FilePolicy } from '../files/file-policy.js';
 import { importCsvFile } from './import-csv-file.js';
 import { writeRandomWalkCsv } from '../test-kit/random-walk-csv.js';
 import { marketDataFile } from '../test-kit/market-data.js';
@@ -253,7 +258,7 @@ describe('validation', () => {
     ['text in a number', '2024-01-01T00:01:00Z,1,abc,0.5,1.5,3\n', /high "abc" is not a number/],
     ['empty number', '2024-01-01T00:01:00Z,1,2,,1.5,3\n', /low is empty/],
     ['NaN', '2024-01-01T00:01:00Z,NaN,2,0.5,1.5,3\n', /open "NaN" is not a number/],
-    ['Infinity', '2024-01-01T00:01:00Z,1,Infinity,0.5,1.5,3\n', /high Infinity is not finite/],
+    ['Infinity', '2024-01-01T00:01:00Z,1,Infinity,0.5,1.5,3\n', /high "Infinity" is not finite/],
     ['unparseable timestamp', 'yesterday,1,2,0.5,1.5,3\n', /timestamp "yesterday" is not a recognised date\/time/],
     ['impossible date', '2024-02-30T00:00:00Z,1,2,0.5,1.5,3\n', /not a recognised date\/time/],
     ['mixed timestamp format', '1704067260000,1,2,0.5,1.5,3\n', /epoch number, but this file uses date\/time text/],
@@ -261,6 +266,8 @@ describe('validation', () => {
     ['low above open', '2024-01-01T00:01:00Z,1,2,1.2,1.5,3\n', /low 1.2 is above min\(open, close\)/],
     ['high below close', '2024-01-01T00:01:00Z,1,1.2,0.5,1.5,3\n', /high 1.2 is below max\(open, close\)/],
     ['negative volume', '2024-01-01T00:01:00Z,1,2,0.5,1.5,-3\n', /volume must be finite and >= 0/],
+    ['a hex number', '2024-01-01T00:01:00Z,0x1,2,0.5,1.5,3\n', /open "0x1" is not a decimal number \(hex, octal and binary/],
+    ['a binary number', '2024-01-01T00:01:00Z,1,0b10,0.5,1.5,3\n', /high "0b10" is not a decimal number/],
   ])('refuses the file on %s, naming file and line, writing nothing', (_name, bad, message) => {
     const error = rejection(() => importText(header + good(0) + bad + good(2)));
     expect(error.rowErrors).toHaveLength(1);
@@ -282,6 +289,26 @@ describe('validation', () => {
     expect(() => importText('date,open,high,low,close\n2024-01-01,1,2,0.5,1.5\n', { timeframe: '7m' })).toThrow(ValidationError);
     expect(() => importText('date,open,high,low,close\n2024-01-01,1,2,0.5,1.5\n', { symbol: 'bad symbol!' })).toThrow(ValidationError);
     expect(storage.barStore.listInstruments()).toEqual([]);
+  });
+
+  it('reads CR-only line breaks, and says how many bars a file too short to time holds', () => {
+    const cr = 'timestamp,open,high,low,close,volume\r2024-01-01T00:00:00Z,1,2,0.5,1.5,3\r2024-01-01T00:01:00Z,1,2,0.5,1.5,3\r2024-01-01T00:02:00Z,1,2,0.5,1.5,3';
+    expect(importCsvFile(storage.barStore, { file: csvFile(cr, 'cr.csv'), symbol: 'CR' })).toMatchObject({ rowsRead: 3, timeframe: '1m', barsWritten: { inserted: 3 } });
+    const one = csvFile('2024-01-01T00:00:00Z,1,2,0.5,1.5,3', 'one.csv');
+    expect(() => importCsvFile(storage.barStore, { file: one, symbol: 'ONE' })).toThrow(/fewer than two bars with distinct timestamps \(the file holds 1 bar\); choose the timeframe/);
+    expect(importCsvFile(storage.barStore, { file: one, symbol: 'ONE', timeframe: '1d' }).barsWritten.inserted).toBe(1);
+  });
+
+  it('keeps the file\'s text out of messages when asked to', () => {
+    const secret = csvFile('timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,s3cret,2,0.5,1.5,3\n', 'secret.csv');
+    const shown = rejection(() => importCsvFile(storage.barStore, { file: secret, symbol: 'S' }));
+    expect(shown.message).toContain('s3cret');
+    const hidden = rejection(() => importCsvFile(storage.barStore, { file: secret, symbol: 'S', showContent: false }));
+    expect(JSON.stringify([hidden.message, hidden.rowErrors])).not.toContain('s3cret');
+    expect(hidden.rowErrors[0]!.message).toBe('open (6 characters, not shown) is not a number');
+    const notCsv = csvFile('root:$6$abcdef:19000:0:99999:7:::\n', 'shadow');
+    const layout = rejection(() => importCsvFile(storage.barStore, { file: notCsv, symbol: 'S', showContent: false }));
+    expect(layout.message).not.toContain('root');
   });
 
   it('an unrecognised header refuses the file at line 1', () => {
@@ -360,6 +387,88 @@ describe('ordering and duplicates', () => {
   });
 });
 
+describe('what an import reads', () => {
+  it('refuses a named pipe at once instead of waiting for a writer', () => {
+    const fifo = path.join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    const started = performance.now();
+    expect(() => importCsvFile(storage.barStore, { file: fifo, symbol: 'P' })).toThrow(/pipe\.csv is a named pipe \(FIFO\), not a file: only regular files can be imported/);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('refuses devices, folders and the files of /proc', () => {
+    expect(() => importCsvFile(storage.barStore, { file: '/dev/zero', symbol: 'Z' })).toThrow(/\/dev\/zero is a device, not a file/);
+    expect(() => importCsvFile(storage.barStore, { file: dir, symbol: 'Z' })).toThrow(/is a folder/);
+    expect(() => importCsvFile(storage.barStore, { file: '/proc/self/status', symbol: 'Z' })).toThrow(/is a system file \(in \/proc\)/);
+    // A link to /proc is judged by where it leads.
+    const link = path.join(dir, 'status.csv');
+    fs.symlinkSync('/proc/self/environ', link);
+    expect(() => importCsvFile(storage.barStore, { file: link, symbol: 'Z' })).toThrow(ValidationError);
+    expect(storage.barStore.listInstruments()).toEqual([]);
+  });
+
+  it('refuses a line longer than the cap without reading the file into memory, and reads no more than the file held when opened', () => {
+    const noBreaks = csvFile('x'.repeat(3 * MAX_LINE_CHARS), 'one-line.csv');
+    const error = rejection(() => importCsvFile(storage.barStore, { file: noBreaks, symbol: 'L' }));
+    expect(error.message).toMatch(/line 1: line is longer than 1,048,576 characters \(no line break\)/);
+    const reader = new LineReader(csvFile('a\nb\n', 'grows.csv'));
+    fs.appendFileSync(path.join(dir, 'grows.csv'), 'c\nd\n');
+    expect([reader.next(), reader.next(), reader.next()]).toEqual(['a', 'b', null]);
+    reader.close();
+  });
+
+  it('checks cancel while it reads, not only between batches', () => {
+    const file = path.join(dir, 'big.csv');
+    writeRandomWalkCsv(file, { rows: 20_000, seed: 2, startTs: T0 });
+    let polls = 0;
+    const reader = new LineReader(file, { chunkBytes: 4096, isCancelled: () => ++polls > 3 });
+    expect(() => {
+      while (reader.next() !== null);
+    }).toThrow(CancelledError);
+    reader.close();
+    expect(() => importCsvFile(storage.barStore, { file, symbol: 'C' }, { isCancelled: () => true })).toThrow(CancelledError);
+    expect(storage.barStore.listInstruments()).toEqual([]);
+  });
+});
+
+describe('write lock', () => {
+  it('lets other writes through between the batches of a long import, and shows readers none of it until its commit', () => {
+    const file = path.join(dir, 'long.csv');
+    writeRandomWalkCsv(file, { rows: 200_000, seed: 5, startTs: T0 });
+    importText('timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,3,0.5,1,1\n2024-01-01T00:01:00Z,1,3,0.5,1,1\n', { symbol: 'OTHER' });
+    // A second connection that never waits for a lock (busy_timeout 0): with the import
+    // holding one transaction it would get SQLITE_BUSY at its first write.
+    const other = new Database(storage.file, { timeout: 0 });
+    const writes: number[] = [];
+    try {
+      const source = new CsvBarSource(file, file);
+      const openSource = (): BarRowSource => ({
+        get totalBytes() {
+          return source.totalBytes;
+        },
+        get bytesRead() {
+          return source.bytesRead;
+        },
+        nextBatch: () => {
+          const started = performance.now();
+          other.prepare("UPDATE instruments SET venue = 'busy?' WHERE symbol = 'OTHER'").run();
+          writes.push(performance.now() - started);
+          expect(storage.barStore.findInstrument('LONG')).toBeNull();
+          return source.nextBatch();
+        },
+        close: () => source.close(),
+      });
+      const report = importBars(storage.barStore, openSource, { file, symbol: 'LONG' }, { now: () => performance.now() });
+      expect(report.barsWritten.inserted).toBe(200_000);
+    } finally {
+      other.close();
+    }
+    expect(writes.length).toBeGreaterThan(10);
+    expect(stored('LONG')!.length).toBe(200_000);
+    expect(storage.barStore.findInstrument('OTHER')!.venue).toBe('busy?');
+  });
+});
+
 describe('export', () => {
   it('round-trips a generated file exactly through export and re-import', () => {
     const source = path.join(dir, 'walk.csv');
@@ -382,9 +491,17 @@ describe('export', () => {
   it('the app exporter writes a relative path under its base folder and says so; a missing folder, an existing file or a folder are refused by name', async () => {
     importText(header1m(0, 3));
     const home = fs.mkdtempSync(path.join(dir, 'home-'));
-    const exporter = csvBarExporter(storage.barStore, home);
+    const policy = new FilePolicy({ dataDir: path.join(dir, 'data'), baseDir: home });
+    const app = csvBarExporter(storage.barStore);
+    // As the data/export handler does: the policy resolves and checks, the exporter writes.
+    const exporter = {
+      exportCsv: async (request: { symbol: string; timeframe: '1m'; path: string; overwrite?: boolean }) => {
+        const target = policy.exportTarget(request.path);
+        return { ...(await app.exportCsv({ ...request, path: target.path })), ...(target.relativeTo ? { relativeTo: target.relativeTo } : {}) };
+      },
+    };
     const request = { symbol: 'TEST', timeframe: '1m' as const };
-    expect(await exporter.exportCsv({ ...request, path: 'relative.csv' })).toEqual({ path: path.join(home, 'relative.csv'), rows: 3, relativeTo: home });
+    expect(await exporter.exportCsv({ ...request, path: 'relative.csv' })).toEqual({ path: path.join(fs.realpathSync(home), 'relative.csv'), rows: 3, relativeTo: home });
     expect(fs.readFileSync(path.join(home, 'relative.csv'), 'utf8').split('\n')).toHaveLength(5);
 
     const absolute = path.join(dir, 'mine.csv');
@@ -395,7 +512,7 @@ describe('export', () => {
       details: { path: absolute, exists: true },
     });
     expect(fs.readFileSync(absolute, 'utf8')).toBe('keep me\n');
-    expect(fs.existsSync(`${absolute}.partial`)).toBe(false);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
     expect(await exporter.exportCsv({ ...request, path: absolute, overwrite: true })).toEqual({ path: absolute, rows: 3 });
     expect(fs.readFileSync(absolute, 'utf8')).toMatch(/^timestamp,open/);
 
@@ -406,7 +523,18 @@ describe('export', () => {
     });
     await expect(exporter.exportCsv({ ...request, path: absolute + '/x.csv' })).rejects.toMatchObject({ type: 'ValidationError', message: `${absolute} is a file, not a folder. Nothing was written` });
     await expect(exporter.exportCsv({ ...request, path: home })).rejects.toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/is a folder; give the name of a file in it/) });
-    expect(resolveExportPath('~/exports/a.csv', home)).toBe(path.join(os.homedir(), 'exports', 'a.csv'));
+  });
+
+  it('creates its temporary file exclusively: a link planted at the old fixed name is left alone', () => {
+    importText(header1m(0, 3));
+    const out = path.join(dir, 'out.csv');
+    const victim = path.join(dir, 'victim.txt');
+    fs.writeFileSync(victim, 'precious\n');
+    fs.symlinkSync(victim, `${out}.partial`);
+    exportBarsCsv(storage.barStore, { symbol: 'TEST', timeframe: '1m' }, out);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^timestamp,open/);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([`out.csv.partial`]);
   });
 
   it('exports a range [fromTs, toTs) with numbers that need all 17 digits', () => {

@@ -1,7 +1,7 @@
-import { closeSync, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
-import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { ConflictError, NotFoundError, ValidationError } from '../../application/errors.js';
+import { AppError, ConflictError, NotFoundError, StorageError, ValidationError } from '../../application/errors.js';
 import type { BarStore } from '../../application/data/bar-store.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 
@@ -41,7 +41,9 @@ export function exportBarsCsv(store: BarStore, range: ExportBarsRange, outFile: 
   const instrument = store.findInstrument(range.symbol);
   if (!instrument) throw new NotFoundError(`No instrument "${range.symbol}"`);
   checkExportTarget(outFile, options.overwrite === true);
-  const partial = `${outFile}.partial`;
+  // Created exclusively under a name nobody can guess: a file or link planted at a
+  // predictable name is never followed or overwritten.
+  const partial = `${outFile}.${randomBytes(6).toString('hex')}.partial`;
   const fd = openForWriting(partial, path.dirname(outFile));
   let bars = 0;
   let firstTs: number | null = null;
@@ -71,21 +73,9 @@ export function exportBarsCsv(store: BarStore, range: ExportBarsRange, outFile: 
       // Already closed.
     }
     rmSync(partial, { force: true });
-    throw error;
+    throw error instanceof AppError ? error : writeError(error, path.dirname(outFile));
   }
   return { file: outFile, bars, firstTs, lastTs };
-}
-
-/**
- * Resolves the path a user typed for an export: `~` and `~/...` are the home folder, and a
- * relative path is taken from `baseDir` (the home folder in the app: the server's working
- * directory means nothing to its user). Returns the absolute path.
- */
-export function resolveExportPath(typed: string, baseDir: string = os.homedir()): string {
-  const trimmed = typed.trim();
-  if (trimmed === '~') return os.homedir();
-  if (trimmed.startsWith('~/') || trimmed.startsWith('~\\')) return path.join(os.homedir(), trimmed.slice(2));
-  return path.resolve(baseDir, trimmed);
 }
 
 /** Throws a typed error naming the folder or file when `outFile` cannot or should not be written. */
@@ -112,10 +102,19 @@ function statOrNull(file: string): Stats | null {
 
 function openForWriting(file: string, dir: string): number {
   try {
-    return openSync(file, 'w');
+    // O_EXCL: fails on any existing entry, a symbolic link included, instead of following it.
+    return openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new ValidationError(`No permission to write in ${dir}. Nothing was written`, { path: dir });
-    throw error;
+    throw writeError(error, dir);
   }
+}
+
+/** Turns a file-system refusal while writing into an error naming the folder and what to do. */
+function writeError(error: unknown, dir: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new ValidationError(`No permission to write in ${dir}. Nothing was written`, { path: dir });
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new StorageError(`The disk holding ${dir} is full (${code}). Nothing was written`, { folder: dir, code });
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new ValidationError(`Files cannot be created in ${dir}. Nothing was written`, { path: dir });
+  if (code === 'EEXIST') return new ConflictError(`A file appeared in ${dir} under the export's temporary name; nothing was written. Export again`, { path: dir });
+  return error instanceof Error ? error : new Error(String(error));
 }

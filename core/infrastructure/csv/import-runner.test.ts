@@ -97,6 +97,31 @@ describe('runImportInWorker', () => {
     expect(snapshot()).toBe(before);
   });
 
+  it('a worker that dies mid-import rejects with WorkerFailedError, and what it staged is dropped', async () => {
+    const before = seedPriorData();
+    const csv = path.join(dir, 'big.csv');
+    writeRandomWalkCsv(csv, { rows: 300_000, seed: 4 });
+    process.env.BWS_TEST_FAULTS = '1';
+    process.env.BWS_TEST_IMPORT_EXIT = '20';
+    let error: unknown;
+    try {
+      error = await runImportInWorker(dbFile, { file: csv, symbol: 'BIG', duplicates: 'lastWins' }).catch((e: unknown) => e);
+    } finally {
+      delete process.env.BWS_TEST_FAULTS;
+      delete process.env.BWS_TEST_IMPORT_EXIT;
+    }
+    expect(error).toBeInstanceOf(WorkerFailedError);
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      // It had staged chunks (ours is a live process: only the runner could drop them).
+      expect(db.prepare('SELECT count(*) FROM bar_imports').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM bar_chunk_data').pluck().get()).toBe(db.prepare('SELECT count(*) FROM bar_chunks').pluck().get());
+    } finally {
+      db.close();
+    }
+    expect(snapshot()).toBe(before);
+  });
+
   it('a worker that crashes rejects with WorkerFailedError', async () => {
     const broken = path.join(dir, 'broken-worker.mjs');
     fs.writeFileSync(broken, "throw new Error('boom at startup');\n");

@@ -1,5 +1,6 @@
 import { proxy, releaseProxy, wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, errorFromData, WorkerFailedError } from '../../application/errors.js';
 import type { ImportBarsOptions, ImportProgress, ImportReport } from '../../application/data/import-bars.js';
@@ -25,7 +26,10 @@ export interface ImportRunControl {
 export async function runImportInWorker(dbFile: string, options: ImportBarsOptions, control: ImportRunControl = {}): Promise<ImportReport> {
   const { signal, onProgress } = control;
   if (signal?.aborted) throw new CancelledError('Import cancelled before it started; nothing was written');
-  const worker = new Worker(control.workerScript ?? workerScriptPath('import-worker'));
+  const script = control.workerScript ?? workerScriptPath('import-worker');
+  // Names what this import stages, so that it can be dropped if the worker dies mid-way.
+  const tag = `import-${randomUUID()}`;
+  const worker = new Worker(script);
   const api = wrap<ImportWorkerApi>(nodeEndpoint(worker));
   const flag = createCancelFlag();
   const cancel = (): void => requestCancel(flag);
@@ -39,12 +43,34 @@ export async function runImportInWorker(dbFile: string, options: ImportBarsOptio
   });
   died.catch(() => undefined);
   try {
-    const outcome: ImportOutcome = await Promise.race([api.importCsv(dbFile, options, flag, onProgress ? proxy(onProgress) : undefined), died]);
+    const outcome: ImportOutcome = await Promise.race([api.importCsv(dbFile, options, flag, onProgress ? proxy(onProgress) : undefined, tag), died]);
     if (outcome.ok) return outcome.report;
     throw errorFromData(outcome.error);
+  } catch (error) {
+    // The worker died (or failed unexpectedly): what it staged is dropped from a fresh one.
+    if (error instanceof WorkerFailedError) await discardStaged(script, dbFile, tag);
+    throw error;
   } finally {
     settled = true;
     signal?.removeEventListener('abort', cancel);
+    api[releaseProxy]();
+    await worker.terminate();
+  }
+}
+
+/**
+ * Drops what a dead import worker staged, from a fresh worker (deleting many chunks is
+ * store work, kept off the calling thread). Best effort: what is left is dropped when the
+ * store is next opened.
+ */
+async function discardStaged(script: string, dbFile: string, tag: string): Promise<void> {
+  const worker = new Worker(script);
+  const api = wrap<ImportWorkerApi>(nodeEndpoint(worker));
+  try {
+    await Promise.race([api.discard(dbFile, tag), new Promise((resolve) => worker.once('exit', resolve)), new Promise((resolve) => worker.once('error', resolve))]);
+  } catch {
+    // Left for the next open.
+  } finally {
     api[releaseProxy]();
     await worker.terminate();
   }

@@ -51,9 +51,9 @@ export function normalizeHeader(name: string): string {
  * case or order (an empty or `Unnamed: 0` first name is the pandas index and holds
  * the date), or no header at all with the timestamp and OHLCV in the first six
  * columns (Binance klines: open_time, open, high, low, close, volume, close_time, ...).
- * Returns a message instead when neither fits.
+ * Returns a message instead when neither fits; `show` quotes the line in it.
  */
-export function detectLayout(first: readonly string[]): CsvLayout | { readonly error: string } {
+export function detectLayout(first: readonly string[], show: (text: string) => string = excerpt): CsvLayout | { readonly error: string } {
   const names = first.map(normalizeHeader);
   const found = new Map<Field, number>();
   names.forEach((name, index) => {
@@ -69,7 +69,7 @@ export function detectLayout(first: readonly string[]): CsvLayout | { readonly e
     }
     const missing = (['ts', 'open', 'high', 'low', 'close'] as const).filter((f) => !found.has(f));
     if (missing.length > 0) {
-      return { error: `header "${excerpt(first.join(','))}" has no column for ${missing.join(', ')} (accepted names: ${missing.map((f) => ALIASES[f].join('|')).join('; ')})` };
+      return { error: `header ${show(first.join(','))} has no column for ${missing.join(', ')} (accepted names: ${missing.map((f) => ALIASES[f].join('|')).join('; ')})` };
     }
     return {
       hasHeader: true,
@@ -87,6 +87,6 @@ export function detectLayout(first: readonly string[]): CsvLayout | { readonly e
     };
   }
   return {
-    error: `first line "${excerpt(first.join(','))}" is neither a header naming timestamp/open/high/low/close columns nor a headerless row starting with a timestamp`,
+    error: `first line ${show(first.join(','))} is neither a header naming timestamp/open/high/low/close columns nor a headerless row starting with a timestamp`,
   };
 }

@@ -39,24 +39,24 @@ export function detectTimestampFormat(text: string): TimestampFormat | null {
   return parseIsoLike(t, 0, t.length) === null ? null : 'iso';
 }
 
-/** Parses a field in the file's format into epoch ms UTC. */
-export function parseTimestamp(text: string, format: TimestampFormat): TimestampResult {
+/** Parses a field in the file's format into epoch ms UTC; `show` quotes the field in a message. */
+export function parseTimestamp(text: string, format: TimestampFormat, show: (text: string) => string = excerpt): TimestampResult {
   const t = text.trim();
   if (t === '') return { ok: false, message: 'timestamp is empty' };
   if (format === 'iso') {
     const ts = parseIsoLike(t, 0, t.length);
     if (ts !== null) return { ok: true, ts };
-    if (NUMERIC.test(t)) return { ok: false, message: `timestamp "${excerpt(t)}" is an epoch number, but this file uses date/time text` };
-    return { ok: false, message: `timestamp "${excerpt(t)}" is not a recognised date/time` };
+    if (NUMERIC.test(t)) return { ok: false, message: `timestamp ${show(t)} is an epoch number, but this file uses date/time text` };
+    return { ok: false, message: `timestamp ${show(t)} is not a recognised date/time` };
   }
   if (!NUMERIC.test(t)) {
     const hint = parseIsoLike(t, 0, t.length) === null ? 'is not a number' : 'is date/time text, but this file uses epoch numbers';
-    return { ok: false, message: `timestamp "${excerpt(t)}" ${hint}` };
+    return { ok: false, message: `timestamp ${show(t)} ${hint}` };
   }
   const value = Number(t);
   const own = epochFormatOf(value);
   if (own !== format) {
-    return { ok: false, message: `timestamp ${t} looks like ${own ?? 'no epoch unit'}, but this file uses ${format} (mixed timestamp formats)` };
+    return { ok: false, message: `timestamp ${show(t)} looks like ${own ?? 'no epoch unit'}, but this file uses ${format} (mixed timestamp formats)` };
   }
   return { ok: true, ts: Math.round(value * EPOCH_FACTOR[format]) };
 }

@@ -128,7 +128,49 @@ describe('JobRegistry with SqliteJobStore', () => {
     storage = openStorage({ file });
     const restarted = registry();
     expect(restarted.recoverInterrupted()).toBe(1);
-    expect(restarted.list()).toMatchObject([{ id: job.id, status: 'interrupted', finishedAt: now }]);
+    expect(restarted.list()).toMatchObject([{ id: job.id, status: 'interrupted', finishedAt: now, error: { message: 'The app stopped while this job was running' } }]);
     expect(restarted.recoverInterrupted()).toBe(0);
+  });
+
+  it('says what an interrupted import or download leaves: nothing of an import, the committed slices of a download', async () => {
+    const jobs = registry();
+    const imported = jobs.start({ kind: 'import', title: 'Import', run: () => new Promise(() => {}) });
+    const downloaded = jobs.start({ kind: 'download', title: 'Download', run: () => new Promise(() => {}) });
+    storage.close();
+    storage = openStorage({ file });
+    const restarted = registry();
+    expect(restarted.recoverInterrupted()).toBe(2);
+    expect(restarted.get(imported.id)).toMatchObject({
+      status: 'interrupted',
+      error: { type: 'InternalError', message: 'The app stopped while this import was running; nothing of it was stored. Import the file again' },
+    });
+    expect(restarted.get(downloaded.id)).toMatchObject({
+      status: 'interrupted',
+      error: { message: 'The app stopped while this download was running; the slices it had committed are kept. Download again to continue after the last stored bar' },
+    });
+  });
+
+  it('leaves the running jobs of another live process alone, and keeps a checkpointed result when it interrupts one', async () => {
+    const jobs = registry();
+    let checkpoint!: (value: unknown) => void;
+    const job = jobs.start({ kind: 'walkforward', title: 'Walk-forward', run: (context) => ((checkpoint = context.checkpoint), new Promise(() => {})) });
+    checkpoint({ windows: [1, 2], windowsPlanned: 5 });
+    // Rows of other owners: a live one (the test runner's parent), a dead one, an unknown one.
+    const insert = storage.writer.prepare(
+      `INSERT INTO jobs (id, kind, title, status, progress_json, created_at, started_at, finished_at, result_json, error_json, owner_pid)
+       VALUES (?, 'backtest', ?, 'running', '{"done":0,"total":0}', 1, 1, NULL, NULL, NULL, ?)`,
+    );
+    insert.run('live-other', 'another app', process.ppid);
+    insert.run('dead-other', 'a killed app', 2 ** 31 - 7);
+    insert.run('unknown', 'written before owners were recorded', null);
+    storage.close();
+    storage = openStorage({ file });
+    const restarted = registry();
+    // Our own pid's rows count as left by a dead process: this one has only just started.
+    expect(restarted.recoverInterrupted()).toBe(3);
+    expect(restarted.get('live-other')?.status).toBe('running');
+    expect(restarted.get('dead-other')?.status).toBe('interrupted');
+    expect(restarted.get('unknown')?.status).toBe('interrupted');
+    expect(restarted.get(job.id)).toMatchObject({ status: 'interrupted', result: { windows: [1, 2], windowsPlanned: 5 } });
   });
 });

@@ -4,6 +4,7 @@ import type { JobInfo, JobKind, JobStatus } from '../../application/jobs/contrac
 import type { ErrorData } from '../../application/errors.js';
 import type { JobStore } from '../../application/jobs/job-store.js';
 import type { Connection } from '../sqlite/database.js';
+import { leftByDeadProcess } from '../process-owner.js';
 
 interface JobRow {
   id: string;
@@ -24,22 +25,20 @@ export class SqliteJobStore implements JobStore {
   private readonly byId: Database.Statement;
   private readonly newest: Database.Statement;
   private readonly interrupt: Database.Statement;
+  private readonly unfinished: Database.Statement;
 
   constructor(writer: Connection) {
     this.upsert = writer.prepare(
-      `INSERT INTO jobs (id, kind, title, status, progress_json, created_at, started_at, finished_at, result_json, error_json)
-       VALUES (@id, @kind, @title, @status, @progress_json, @created_at, @started_at, @finished_at, @result_json, @error_json)
+      `INSERT INTO jobs (id, kind, title, status, progress_json, created_at, started_at, finished_at, result_json, error_json, owner_pid)
+       VALUES (@id, @kind, @title, @status, @progress_json, @created_at, @started_at, @finished_at, @result_json, @error_json, @owner_pid)
        ON CONFLICT (id) DO UPDATE SET status = excluded.status, progress_json = excluded.progress_json,
          started_at = excluded.started_at, finished_at = excluded.finished_at,
          result_json = excluded.result_json, error_json = excluded.error_json`,
     );
     this.byId = writer.prepare('SELECT * FROM jobs WHERE id = ?');
     this.newest = writer.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?');
-    this.interrupt = writer.prepare(
-      `UPDATE jobs SET status = 'interrupted', finished_at = ?,
-         error_json = '{"type":"InternalError","message":"The app stopped while this job was running"}'
-       WHERE status IN ('queued', 'running')`,
-    );
+    this.unfinished = writer.prepare("SELECT id, kind, owner_pid FROM jobs WHERE status IN ('queued', 'running')");
+    this.interrupt = writer.prepare(`UPDATE jobs SET status = 'interrupted', finished_at = ?, error_json = ? WHERE id = ? AND status IN ('queued', 'running')`);
   }
 
   save(job: JobInfo): void {
@@ -54,6 +53,7 @@ export class SqliteJobStore implements JobStore {
       finished_at: job.finishedAt,
       result_json: job.result === undefined ? null : JSON.stringify(job.result),
       error_json: job.error === undefined ? null : JSON.stringify(job.error),
+      owner_pid: process.pid,
     });
   }
 
@@ -67,9 +67,25 @@ export class SqliteJobStore implements JobStore {
   }
 
   interruptUnfinished(finishedAt: number): number {
-    return this.interrupt.run(finishedAt).changes;
+    // Only what a dead process left: another app or CLI on the same data folder runs on.
+    let changed = 0;
+    for (const row of this.unfinished.all() as { id: string; kind: string; owner_pid: number | null }[]) {
+      if (!leftByDeadProcess(row.owner_pid)) continue;
+      const error: ErrorData = { type: 'InternalError', message: INTERRUPTED[row.kind as JobKind] ?? INTERRUPTED_JOB };
+      changed += this.interrupt.run(finishedAt, JSON.stringify(error), row.id).changes;
+    }
+    return changed;
   }
 }
+
+const INTERRUPTED_JOB = 'The app stopped while this job was running';
+
+/** What an interrupted job says of the work it leaves, where its kind tells (a sweep's and a walk-forward's are kept in their own rows and results). */
+const INTERRUPTED: Partial<Record<JobKind, string>> = {
+  // Its staging is dropped when the store opens: the series is as it was before.
+  import: 'The app stopped while this import was running; nothing of it was stored. Import the file again',
+  download: 'The app stopped while this download was running; the slices it had committed are kept. Download again to continue after the last stored bar',
+};
 
 function toJob(row: JobRow): JobInfo {
   return {

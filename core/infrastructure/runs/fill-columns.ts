@@ -17,6 +17,8 @@ export interface FillColumns {
   readonly count: number;
   readonly numbers: Float64Array;
   readonly codes: Uint8Array;
+  /** A portfolio run's: the instrument of each row (an index into the run's universe). */
+  readonly instruments?: Uint16Array;
 }
 
 type NumberKeys<T> = { [K in keyof T]-?: T[K] extends number ? K : never }[keyof T];
@@ -28,7 +30,8 @@ export type TradeNumberField = (typeof TRADE_NUMBER_FIELDS)[number];
 /** The coded fields of a trade and the values each code stands for (code = index). */
 export const TRADE_CODES = {
   side: ['long', 'short'],
-  exitReason: ['signal', 'stopLoss', 'takeProfit', 'trailingStop', 'timeExit', 'partialExit', 'reversal'],
+  // Codes are stored: a new reason goes at the end.
+  exitReason: ['signal', 'stopLoss', 'takeProfit', 'trailingStop', 'timeExit', 'partialExit', 'reversal', 'rotation'],
 } as const satisfies { readonly [K in Exclude<keyof Trade, TradeNumberField>]: readonly Trade[K][] };
 export type TradeCodedField = keyof typeof TRADE_CODES;
 
@@ -66,8 +69,8 @@ function decode<T>(table: readonly T[], c: number, field: string): T {
   return value;
 }
 
-/** Packs trades into columns. */
-export function packTrades(trades: readonly Trade[]): FillColumns {
+/** Packs trades (and, for a portfolio run, each one's instrument) into columns. */
+export function packTrades(trades: readonly Trade[], instruments?: Uint16Array): FillColumns {
   const n = trades.length;
   const numbers = new Float64Array(n * TRADE_NUMBER_FIELDS.length);
   const codes = new Uint8Array(n * TRADE_CODED.length);
@@ -77,11 +80,17 @@ export function packTrades(trades: readonly Trade[]): FillColumns {
     codes[i] = code(TRADE_CODES.side, t.side, 'side');
     codes[n + i] = code(TRADE_CODES.exitReason, t.exitReason, 'exitReason');
   }
-  return { count: n, numbers, codes };
+  return withInstruments({ count: n, numbers, codes }, instruments);
 }
 
-/** Packs markers into columns. */
-export function packMarkers(markers: readonly Marker[]): FillColumns {
+function withInstruments(columns: FillColumns, instruments: Uint16Array | undefined): FillColumns {
+  if (!instruments) return columns;
+  if (instruments.length !== columns.count) throw new Error(`${instruments.length} instruments for ${columns.count} rows`);
+  return { ...columns, instruments: instruments.slice() };
+}
+
+/** Packs markers (and, for a portfolio run, each one's instrument) into columns. */
+export function packMarkers(markers: readonly Marker[], instruments?: Uint16Array): FillColumns {
   const n = markers.length;
   const numbers = new Float64Array(n * MARKER_NUMBER_FIELDS.length);
   const codes = new Uint8Array(n * MARKER_CODED.length);
@@ -91,7 +100,7 @@ export function packMarkers(markers: readonly Marker[]): FillColumns {
     codes[i] = code(MARKER_CODES.kind, m.kind, 'kind');
     codes[n + i] = code(MARKER_CODES.fill, m.fill, 'fill');
   }
-  return { count: n, numbers, codes };
+  return withInstruments({ count: n, numbers, codes }, instruments);
 }
 
 /** The trade at `i` of the columns, with the engine's key order. */
@@ -153,5 +162,5 @@ export function tradeCodeColumn(c: FillColumns, field: TradeCodedField): Uint8Ar
 
 /** The buffers to transfer with fill columns. */
 export function fillBuffers(c: FillColumns): ArrayBuffer[] {
-  return [c.numbers.buffer, c.codes.buffer] as ArrayBuffer[];
+  return [c.numbers.buffer, c.codes.buffer, ...(c.instruments ? [c.instruments.buffer] : [])] as ArrayBuffer[];
 }

@@ -9,7 +9,9 @@ import type {
   RunExtras,
   RunHeader,
   RunPage,
+  RunPortfolio,
   RunStore,
+  RunUniverse,
   RunSummary,
   RunSweepVariant,
   TradeNumberField,
@@ -22,7 +24,7 @@ import { upgradeSpec } from '../../domain/strategy/spec-version.js';
 import { equityOverview } from '../../application/charts/downsample.js';
 import { newRunId } from './run-id.js';
 import { markerAt, packMarkers, packTrades, tradeAt, type FillColumns } from './fill-columns.js';
-import { FILLS_ENCODING, markerColumns, numberPage, pageColumns, type TradePages, writeFills } from './fill-pages.js';
+import { FILLS_ENCODING, markerColumns, numberPage, pageColumns, TRADE_INSTRUMENT_FIELD, type TradePages, uint16Copy, writeFills } from './fill-pages.js';
 import { metricsFromJson } from './metrics-json.js';
 import { decodeTsSteps, encodeTsSteps } from './ts-steps.js';
 
@@ -52,6 +54,7 @@ interface RunRow {
   trade_count: number;
   status: string;
   extras_json: string;
+  universe_json: string | null;
 }
 
 /** What a list reads of a run: the small columns, and of the extras only the sweep variant (JSON text, a few dozen bytes). */
@@ -69,7 +72,7 @@ const REPEAT_COLUMNS = `(SELECT p.id ${EARLIER_SAME_HASH}) AS repeat_of_id, (SEL
 // extras; `->` gives JSON text whatever the value's type, and a run whose extras are not
 // JSON lists without a variant instead of failing the whole list.
 const SUMMARY_COLUMNS =
-  'id, created_at, name, strategy_id, instrument_id, symbol, timeframe, from_ts, to_ts, bar_count, engine_version, hash, metrics_json, trade_count, status, ' +
+  'id, created_at, name, strategy_id, instrument_id, symbol, timeframe, from_ts, to_ts, bar_count, engine_version, hash, metrics_json, trade_count, status, universe_json, ' +
   "CASE WHEN json_valid(extras_json) THEN extras_json -> '$.sweepVariant' END AS sweep_variant_json";
 
 /**
@@ -111,18 +114,21 @@ export class SqliteRunStore implements RunStore {
       trade_count: run.trades.length,
       status: run.status,
       extras_json: JSON.stringify(run.extras ?? {}),
+      universe_json: run.universe ? JSON.stringify(run.universe) : null,
     };
-    const trades = packTrades(run.trades);
-    const markers = packMarkers(run.markers);
+    const portfolio = run.portfolio;
+    if ((portfolio === undefined) !== (run.universe === undefined)) throw new ValidationError('A portfolio run needs both its universe and its per-instrument results');
+    const trades = packTrades(run.trades, portfolio?.tradeInstruments);
+    const markers = packMarkers(run.markers, portfolio?.markerInstruments);
     const steps = encodeTsSteps(run.equity.ts);
     const overview = equityOverview(run.equity);
     this.writer.transaction(() => {
       this.writer
         .prepare(
           `INSERT INTO runs (id, created_at, name, strategy_id, spec_json, instrument_id, symbol, timeframe, from_ts, to_ts, bar_count,
-             engine_version, hash, metrics_json, trade_count, status, extras_json)
+             engine_version, hash, metrics_json, trade_count, status, extras_json, universe_json)
            VALUES (@id, @created_at, @name, @strategy_id, @spec_json, @instrument_id, @symbol, @timeframe, @from_ts, @to_ts, @bar_count,
-             @engine_version, @hash, @metrics_json, @trade_count, @status, @extras_json)`,
+             @engine_version, @hash, @metrics_json, @trade_count, @status, @extras_json, @universe_json)`,
         )
         .run(row);
       writeFills(this.writer, id, trades, markers);
@@ -137,6 +143,12 @@ export class SqliteRunStore implements RunStore {
           Buffer.concat([bytesOf(overview.ts), bytesOf(overview.equity), bytesOf(overview.drawdown)]),
           overview.ts.length,
         );
+      if (portfolio) {
+        const { ts, pnl } = portfolio.curves;
+        this.writer
+          .prepare('INSERT INTO run_portfolio (run_id, figures_json, curve_points, curves, positions) VALUES (?, ?, ?, ?, ?)')
+          .run(id, JSON.stringify(portfolio.figures), ts.length, Buffer.concat([bytesOf(ts), ...pnl.map(bytesOf)]), Buffer.from(portfolio.positions.buffer, portfolio.positions.byteOffset, portfolio.positions.byteLength));
+      }
     })();
     return toSummary(row, run.extras?.sweepVariant);
   }
@@ -256,9 +268,9 @@ export class SqliteRunStore implements RunStore {
   readMarkers(id: RunId): readonly Marker[] | null {
     const db = this.reader();
     return db.transaction((): readonly Marker[] | null => {
-      const row = db.prepare('SELECT marker_count, data FROM run_markers WHERE run_id = ?').get(id) as { marker_count: number; data: Buffer } | undefined;
+      const row = this.markerRow(db, id);
       if (row) {
-        const columns = this.decoded(id, () => markerColumns(row.marker_count, row.data));
+        const columns = this.decoded(id, () => markerColumns(row.marker_count, row.data, row.instruments));
         return Array.from({ length: columns.count }, (_, i) => markerAt(columns, i));
       }
       // A run without markers: unknown, or one whose trades could not be rewritten (tradePages says why).
@@ -266,6 +278,53 @@ export class SqliteRunStore implements RunStore {
       this.tradePages(db, id);
       return [];
     })();
+  }
+
+  private markerRow(db: Database.Database, id: RunId): { marker_count: number; data: Buffer; instruments: Buffer | null } | undefined {
+    return db.prepare('SELECT marker_count, data, instruments FROM run_markers WHERE run_id = ?').get(id) as { marker_count: number; data: Buffer; instruments: Buffer | null } | undefined;
+  }
+
+  readMarkerInstruments(id: RunId): Uint16Array | null {
+    const db = this.reader();
+    return db.transaction((): Uint16Array | null => {
+      const row = this.markerRow(db, id);
+      if (!row || row.instruments === null) return null;
+      return this.decoded(id, () => markerColumns(row.marker_count, row.data, row.instruments)).instruments ?? null;
+    })();
+  }
+
+  readTradeInstruments(id: RunId): Uint16Array | null {
+    const db = this.reader();
+    return db.transaction((): Uint16Array | null => {
+      const portfolio = db.prepare('SELECT universe_json FROM runs WHERE id = ?').get(id) as { universe_json: string | null } | undefined;
+      if (!portfolio || portfolio.universe_json === null) return null;
+      const layout = this.tradePages(db, id);
+      const out = new Uint16Array(layout.count);
+      const rows = db.prepare('SELECT page, data FROM run_trade_pages WHERE run_id = ? AND field = ? ORDER BY page').all(id, TRADE_INSTRUMENT_FIELD) as { page: number; data: Buffer }[];
+      let filled = 0;
+      for (const row of rows) {
+        const page = uint16Copy(row.data);
+        out.set(page, row.page * layout.pageSize);
+        filled += page.length;
+      }
+      if (filled !== layout.count) throw new StorageError(`Run ${id} holds the instruments of ${filled} of its ${layout.count} trades`, { id });
+      return out;
+    })();
+  }
+
+  getPortfolio(id: RunId): RunPortfolio | null {
+    const row = this.reader().prepare('SELECT figures_json, curve_points, curves, positions FROM run_portfolio WHERE run_id = ?').get(id) as
+      | { figures_json: string; curve_points: number; curves: Buffer; positions: Buffer }
+      | undefined;
+    if (!row) return null;
+    const figures = JSON.parse(row.figures_json) as RunPortfolio['figures'];
+    const points = row.curve_points;
+    const all = float64Copy(row.curves, points * (figures.length + 1));
+    return {
+      figures,
+      curves: { ts: all.subarray(0, points), pnl: figures.map((_, k) => all.subarray((k + 1) * points, (k + 2) * points)) },
+      positions: Uint8Array.from(row.positions),
+    };
   }
 
   /** The layout of a run's trade pages; a StorageError for a run without them or in an encoding this version cannot read. */
@@ -327,6 +386,7 @@ export class SqliteRunStore implements RunStore {
 
 /** A run's summary; `sweepVariant` is its extras' value, kept only if it has the shape a sweep writes. */
 function toSummary(row: Omit<RunRow, 'spec_json' | 'extras_json'>, sweepVariant: unknown): RunSummary {
+  const universe = row.universe_json === null ? undefined : (JSON.parse(row.universe_json) as RunUniverse);
   return {
     id: runId(row.id),
     createdAt: row.created_at,
@@ -343,6 +403,7 @@ function toSummary(row: Omit<RunRow, 'spec_json' | 'extras_json'>, sweepVariant:
     metrics: metricsFromJson(row.metrics_json),
     tradeCount: row.trade_count,
     status: 'completed',
+    ...(universe ? { universe } : {}),
     ...(isSweepVariant(sweepVariant) ? { sweepVariant } : {}),
   };
 }
@@ -361,7 +422,7 @@ function isSweepVariant(value: unknown): value is RunSweepVariant {
 }
 
 /** A Buffer over the array's bytes (no copy). */
-function bytesOf(values: Float64Array): Buffer {
+function bytesOf(values: Float64Array | Uint16Array): Buffer {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
 }
 

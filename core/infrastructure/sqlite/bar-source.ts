@@ -8,7 +8,8 @@ import type { Instrument } from '../../domain/market/instrument.js';
 import { resampleBars } from '../../domain/market/resample.js';
 import { bucketCeil, bucketStart, type Timeframe } from '../../domain/market/timeframe.js';
 import { ByteLruCache, type CacheStats } from '../../application/backtest/byte-lru-cache.js';
-import type { LoadedSeries, RunBarSource, RunSeriesRequest } from '../../application/backtest/execute-run.js';
+import type { LoadedSeries, PortfolioBarFeed, PortfolioSeriesRequest, RunBarSource, RunSeriesRequest } from '../../application/backtest/execute-run.js';
+import { StoredPortfolioFeed } from './portfolio-feed.js';
 
 /** A series of one database file (RunSeriesRequest names the series, the range and the warm-up). */
 export interface SeriesRequest extends RunSeriesRequest {
@@ -45,7 +46,17 @@ export class BarSource {
     return {
       series: (request) => this.series({ ...request, dbFile }),
       minuteBarsFor: (request) => this.minuteBarsFor({ ...request, dbFile }),
+      portfolio: (request) => this.portfolio(dbFile, request),
     };
+  }
+
+  /**
+   * A portfolio's bars window by window from this file, read past the cache: a run holds
+   * one window of every instrument at a time, so memory stays flat whatever its length.
+   */
+  portfolio(dbFile: string, request: PortfolioSeriesRequest): PortfolioBarFeed {
+    const { db, store } = this.open(dbFile);
+    return new StoredPortfolioFeed(db, store, dbFile, request);
   }
 
   /** Finds an instrument by id or symbol. */

@@ -1,15 +1,18 @@
-import type { BarDeletion, BarStore, Coverage, Gap, MergeResult, SeriesSummary } from '../../application/data/bar-store.js';
+import type { BarDeletion, BarStore, Coverage, Gap, MergeResult, SeriesSummary, StagedSeriesWrite } from '../../application/data/bar-store.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../application/errors.js';
-import { allocateBars, assertValidBars, sliceBars, type BarColumns } from '../../domain/market/bars.js';
+import { assertValidBars, sliceBars, type BarColumns } from '../../domain/market/bars.js';
 import { DomainError } from '../../domain/errors.js';
 import { instrumentId, type InstrumentId } from '../../domain/market/ids.js';
 import { assertInstrumentDraft, type Instrument, type InstrumentDraft } from '../../domain/market/instrument.js';
 import { isTimeframe, timeframeMs, TIMEFRAMES, type Timeframe } from '../../domain/market/timeframe.js';
 import { isSessionClosure } from '../../domain/market/session-closures.js';
 import { isWeekendClosure, missingBars, tradesWeekends } from '../../domain/market/weekend-closures.js';
-import { allocateUninitialisedBars, copyChunkRange, decodeChunk, DEFAULT_GAP_THRESHOLD_BARS, encodeChunk, lowerBoundInChunk, spacingStats } from './chunk-codec.js';
+import { allocateUninitialisedBars, copyChunkRange, decodeChunk, DEFAULT_GAP_THRESHOLD_BARS, lowerBoundInChunk } from './chunk-codec.js';
+import { chunkMetaValues, encodeChunks, mergeSorted } from './chunk-writes.js';
 import type { Connection } from './database.js';
 import { SlowStatementLog, type TimedStatement } from './slow-log.js';
+import { reclaimStagedImports, SqliteStagedSeriesWrite } from './staged-series-write.js';
+import { processRuns } from '../process-owner.js';
 
 /**
  * Bars per stored chunk. Chosen by measurement (bench/store.ts, docs/STORAGE.md): reads
@@ -19,6 +22,9 @@ import { SlowStatementLog, type TimedStatement } from './slow-log.js';
  */
 export const DEFAULT_CHUNK_BARS = 4096;
 
+
+/** A tag as instruments carry it (a universe names one). */
+const TAG = /^[A-Za-z0-9._:/-]{1,64}$/;
 
 const MIN_TS = Number.MIN_SAFE_INTEGER;
 const MAX_TS = Number.MAX_SAFE_INTEGER;
@@ -46,18 +52,21 @@ interface InstrumentRow {
 /** [start_ts, end_ts, bar_count, max_step_ms, saturday_bars, hour_mask] */
 type ChunkMeta = [number, number, number, number, number, number];
 /** [start_ts, end_ts, bar_count, data] */
-type ChunkRow = [number, number, number, Buffer];
+export type ChunkRow = [number, number, number, Buffer];
 
-const CHUNK_COLUMNS = 'start_ts, end_ts, bar_count, data';
+// A chunk's index row (bar_chunks, `c`) and its data (bar_chunk_data, `d`): the columns
+// come from the covering index, the BLOB by its rowid.
+const CHUNK_COLUMNS = 'c.start_ts, c.end_ts, c.bar_count, d.data';
+const CHUNKS = 'bar_chunks c JOIN bar_chunk_data d ON d.id = c.data_id';
 // Chunks that can hold bars in [?from, ?to): those starting before `to`, from the last
 // chunk starting at or before `from` on (chunks never overlap, so nothing earlier can).
 const CHUNKS_IN_RANGE = `
-  SELECT ${CHUNK_COLUMNS} FROM bar_chunks
-  WHERE instrument_id = @id AND timeframe = @tf AND start_ts < @to AND end_ts >= @from
-    AND start_ts >= coalesce((SELECT start_ts FROM bar_chunks
-                              WHERE instrument_id = @id AND timeframe = @tf AND start_ts <= @from
-                              ORDER BY start_ts DESC LIMIT 1), ${MIN_TS})
-  ORDER BY start_ts`;
+  SELECT ${CHUNK_COLUMNS} FROM ${CHUNKS}
+  WHERE c.instrument_id = @id AND c.timeframe = @tf AND c.start_ts < @to AND c.end_ts >= @from
+    AND c.start_ts >= coalesce((SELECT start_ts FROM bar_chunks
+                                WHERE instrument_id = @id AND timeframe = @tf AND start_ts <= @from
+                                ORDER BY start_ts DESC LIMIT 1), ${MIN_TS})
+  ORDER BY c.start_ts`;
 
 // Series summaries from the covering index. Holes between chunks (LAG over chunk ends)
 // come back as 'end:start:open hours' (the two chunks' hour masks together), to be told
@@ -150,11 +159,41 @@ export class SqliteBarStore implements BarStore {
     return row?.held === 1;
   }
 
+  setInstrumentTags(id: InstrumentId, tags: readonly string[]): void {
+    // Case-insensitive duplicates: the first spelling stays.
+    const byKey = new Map<string, string>();
+    for (const tag of tags.map((t) => t.trim()).filter((t) => t !== '')) if (!byKey.has(tag.toLowerCase())) byKey.set(tag.toLowerCase(), tag);
+    const clean = [...byKey.values()];
+    for (const tag of clean) if (!TAG.test(tag)) throw new ValidationError(`Invalid tag "${tag}": 1-64 letters, digits or . _ : / -`);
+    this.transaction(() => {
+      if (!this.statement(this.writer, 'SELECT 1 FROM instruments WHERE id = ?').get(id)) throw new NotFoundError(`No instrument with id ${id}`);
+      this.statement(this.writer, 'DELETE FROM instrument_tags WHERE instrument_id = ?').run(id);
+      const insert = this.statement(this.writer, 'INSERT INTO instrument_tags (tag, instrument_id) VALUES (?, ?)');
+      for (const tag of clean) insert.run(tag, id);
+    });
+  }
+
+  instrumentsTagged(tag: string): Instrument[] {
+    return this.statement(
+      this.readConnection(),
+      // A deleted instrument (still undoable) is in no universe.
+      `SELECT instruments.* FROM instrument_tags t JOIN instruments ON instruments.id = t.instrument_id WHERE t.tag = ? AND ${INSTRUMENT_VISIBLE} ORDER BY instruments.symbol`,
+    )
+      .all<InstrumentRow>(tag.trim())
+      .map(toInstrument);
+  }
+
   listSeries(): SeriesSummary[] {
     const db = this.readConnection();
     // One read transaction so instruments and chunk summaries come from one snapshot.
     return db.transaction(() => {
       const instruments = new Map(this.statement(db, 'SELECT * FROM instruments').all<InstrumentRow>().map((r) => [r.id, toInstrument(r)]));
+      const tags = new Map<number, string[]>();
+      for (const { tag, instrument_id } of this.statement(db, 'SELECT tag, instrument_id FROM instrument_tags ORDER BY tag COLLATE NOCASE').all<{ tag: string; instrument_id: number }>()) {
+        const list = tags.get(instrument_id) ?? [];
+        list.push(tag);
+        tags.set(instrument_id, list);
+      }
       const rows = this.statement(db, SERIES_SUMMARY).all<{
         instrumentId: number;
         timeframe: string;
@@ -184,6 +223,7 @@ export class SqliteBarStore implements BarStore {
         if (tradesWeekends(r.saturdayBars, r.barCount)) weekends = 0;
         out.push({
           instrument,
+          tags: tags.get(r.instrumentId) ?? [],
           timeframe: r.timeframe,
           firstTs: r.firstTs,
           lastTs: r.lastTs,
@@ -245,7 +285,7 @@ export class SqliteBarStore implements BarStore {
     for (;;) {
       const row = this.statement(
         this.readConnection(),
-        `SELECT ${CHUNK_COLUMNS} FROM bar_chunks WHERE instrument_id = @id AND timeframe = @tf AND start_ts < @before ORDER BY start_ts DESC LIMIT 1`,
+        `SELECT ${CHUNK_COLUMNS} FROM ${CHUNKS} WHERE c.instrument_id = @id AND c.timeframe = @tf AND c.start_ts < @before ORDER BY c.start_ts DESC LIMIT 1`,
         true,
       ).get<ChunkRow>({ id, tf: timeframe, before });
       if (!row) return groups > 0 ? last : null;
@@ -273,7 +313,7 @@ export class SqliteBarStore implements BarStore {
         ? this.statement(db, `${CHUNKS_IN_RANGE} LIMIT 1`, true).get<ChunkRow>({ id, tf: timeframe, from, to: toTs })
         : this.statement(
             db,
-            `SELECT ${CHUNK_COLUMNS} FROM bar_chunks WHERE instrument_id = @id AND timeframe = @tf AND start_ts >= @from AND start_ts < @to ORDER BY start_ts LIMIT 1`,
+            `SELECT ${CHUNK_COLUMNS} FROM ${CHUNKS} WHERE c.instrument_id = @id AND c.timeframe = @tf AND c.start_ts >= @from AND c.start_ts < @to ORDER BY c.start_ts LIMIT 1`,
             true,
           ).get<ChunkRow>({ id, tf: timeframe, from, to: toTs });
       if (!row) return;
@@ -297,32 +337,50 @@ export class SqliteBarStore implements BarStore {
     return this.transaction(() => {
       const db = this.writer;
       if (!this.statement(db, 'SELECT 1 FROM instruments WHERE id = ?').get(id)) throw new NotFoundError(`No instrument with id ${id}`);
-      if (this.hidden(db, id, timeframe)) throw deletedMeanwhile(this.symbolOf(id), timeframe);
+      this.assertSeriesVisible(db, id, timeframe);
       const n = bars.ts.length;
       if (n === 0) return { inserted: 0, replaced: 0, totalAfter: this.seriesCount(id, timeframe) };
       const first = bars.ts[0]!;
       const last = bars.ts[n - 1]!;
-      // Chunks to rewrite: those overlapping [first, last], plus the chunk just before
-      // when it is partial, so that appended batches fill it instead of leaving a
-      // short chunk behind every batch.
-      const previous = this.statement(
-        db,
-        `SELECT ${CHUNK_COLUMNS} FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND start_ts < ? ORDER BY start_ts DESC LIMIT 1`,
-        true,
-      ).get<ChunkRow>(id, timeframe, first);
-      const affected = this.statement(
-        db,
-        `SELECT ${CHUNK_COLUMNS} FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND start_ts >= ? AND start_ts <= ? ORDER BY start_ts`,
-        true,
-      ).all<ChunkRow>(id, timeframe, first, last);
-      if (previous && (previous[1] >= first || previous[2] < this.chunkBars)) affected.unshift(previous);
-
+      const affected = this.chunksToRewrite(db, id, timeframe, first, last, -Infinity);
       const { merged, replaced } = mergeSorted(affected.map((row) => decodeChunk(row[3], row[2])), bars);
-      const remove = this.statement(db, 'DELETE FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND start_ts = ?');
-      for (const row of affected) remove.run(id, timeframe, row[0]);
-      this.writeChunks(id, timeframe, merged);
+      const remove = this.statement(db, 'DELETE FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND start_ts = ? RETURNING data_id');
+      const removeData = this.statement(db, 'DELETE FROM bar_chunk_data WHERE id = ?');
+      for (const row of affected) removeData.run(remove.get<{ data_id: number }>(id, timeframe, row[0])!.data_id);
+      const insertData = this.statement(db, 'INSERT INTO bar_chunk_data (data) VALUES (?)');
+      const insert = this.statement(
+        db,
+        `INSERT INTO bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms,
+                                 weekend_closures, saturday_bars, session_closures, hour_mask, data_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const chunk of encodeChunks(merged, timeframe, this.chunkBars)) {
+        const dataId = Number(insertData.run(chunk.data).lastInsertRowid);
+        insert.run(id, timeframe, ...chunkMetaValues(chunk), dataId);
+      }
       return { inserted: n - replaced, replaced, totalAfter: this.seriesCount(id, timeframe) };
     });
+  }
+
+  /**
+   * The stored chunks a merge of bars [first, last] rewrites: those starting in the range,
+   * plus the chunk just before when it overlaps the range or is partial (so appended
+   * batches fill it instead of leaving a short chunk behind every batch). Only chunks
+   * starting after `after` are considered (a staged import has taken the earlier ones).
+   */
+  chunksToRewrite(db: Connection, id: InstrumentId, timeframe: Timeframe, first: number, last: number, after: number): ChunkRow[] {
+    const previous = this.statement(
+      db,
+      `SELECT ${CHUNK_COLUMNS} FROM ${CHUNKS} WHERE c.instrument_id = ? AND c.timeframe = ? AND c.start_ts < ? ORDER BY c.start_ts DESC LIMIT 1`,
+      true,
+    ).get<ChunkRow>(id, timeframe, first);
+    const affected = this.statement(
+      db,
+      `SELECT ${CHUNK_COLUMNS} FROM ${CHUNKS} WHERE c.instrument_id = ? AND c.timeframe = ? AND c.start_ts >= ? AND c.start_ts <= ? ORDER BY c.start_ts`,
+      true,
+    ).all<ChunkRow>(id, timeframe, first, last);
+    if (previous && previous[0] > after && (previous[1] >= first || previous[2] < this.chunkBars)) affected.unshift(previous);
+    return affected;
   }
 
   coverage(id: InstrumentId, timeframe: Timeframe, gapThresholdBars: number = DEFAULT_GAP_THRESHOLD_BARS): Coverage {
@@ -363,7 +421,7 @@ export class SqliteBarStore implements BarStore {
         prevMask = hourMask;
         // Only chunks whose largest spacing exceeds the limit are decoded.
         if (maxStepMs <= limit) continue;
-        const data = this.statement(db, 'SELECT data FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? AND start_ts = ?', true).get<[Buffer]>(
+        const data = this.statement(db, `SELECT d.data FROM ${CHUNKS} WHERE c.instrument_id = ? AND c.timeframe = ? AND c.start_ts = ?`, true).get<[Buffer]>(
           id,
           timeframe,
           startTs,
@@ -425,10 +483,13 @@ export class SqliteBarStore implements BarStore {
       // An undoable delete keeps its bars: only a final one is removed.
       if (rows.length === 0 || rows[0]!.final_at === null) return 0;
       let budget = Math.max(1, Math.floor(maxChunks));
-      const remove = this.statement(db, 'DELETE FROM bar_chunks WHERE rowid IN (SELECT rowid FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? LIMIT ?)');
+      const remove = this.statement(db, 'DELETE FROM bar_chunks WHERE rowid IN (SELECT rowid FROM bar_chunks WHERE instrument_id = ? AND timeframe = ? LIMIT ?) RETURNING data_id');
+      const removeData = this.statement(db, 'DELETE FROM bar_chunk_data WHERE id = ?');
       for (const row of rows) {
         if (budget === 0) break;
-        budget -= remove.run(row.instrument_id, row.timeframe, budget).changes;
+        const removed = remove.all<{ data_id: number }>(row.instrument_id, row.timeframe, budget);
+        for (const chunk of removed) removeData.run(chunk.data_id);
+        budget -= removed.length;
       }
       let left = 0;
       const count = this.statement(db, 'SELECT count(*) AS n FROM bar_chunks WHERE instrument_id = ? AND timeframe = ?');
@@ -466,6 +527,11 @@ export class SqliteBarStore implements BarStore {
     return [...out.values()].map((d) => ({ ...d, timeframes: d.timeframes.sort((a, b) => TIMEFRAMES.indexOf(a) - TIMEFRAMES.indexOf(b)) }));
   }
 
+  /** Refuses a write into a series a delete hides (an undo would bring back bars mixed with the write's). */
+  assertSeriesVisible(db: Connection, id: InstrumentId | number, timeframe: Timeframe): void {
+    if (this.hidden(db, id, timeframe)) throw deletedMeanwhile(this.symbolOf(id), timeframe);
+  }
+
   /** True when a delete hides the series (it can still be undone; its bars are not removed yet). */
   private hidden(db: Connection, id: InstrumentId | number, timeframe: string): boolean {
     return this.statement(db, 'SELECT 1 FROM bar_deletions WHERE instrument_id = ? AND timeframe = ?').get(id, timeframe) !== undefined;
@@ -484,40 +550,40 @@ export class SqliteBarStore implements BarStore {
     return this.statement(this.writer, 'SELECT symbol FROM instruments WHERE id = ?').get<{ symbol: string }>(id)?.symbol ?? `instrument ${id}`;
   }
 
-  private writeChunks(id: InstrumentId, timeframe: Timeframe, bars: BarColumns): void {
-    const insert = this.statement(
-      this.writer,
-      `INSERT INTO bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms,
-                               weekend_closures, saturday_bars, session_closures, hour_mask, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const step = timeframeMs(timeframe);
-    const limit = (DEFAULT_GAP_THRESHOLD_BARS + 1) * step;
-    const n = bars.ts.length;
-    for (let start = 0; start < n; start += this.chunkBars) {
-      const end = Math.min(n, start + this.chunkBars);
-      const { gapCount, maxStepMs, weekendClosures, saturdayBars, sessionClosures, hourMask } = spacingStats(bars.ts, start, end, limit, step);
-      insert.run(
-        id,
-        timeframe,
-        bars.ts[start]!,
-        bars.ts[end - 1]!,
-        end - start,
-        gapCount,
-        maxStepMs,
-        weekendClosures,
-        saturdayBars,
-        sessionClosures,
-        hourMask,
-        encodeChunk(bars, start, end),
-      );
-    }
-  }
-
-  private seriesCount(id: InstrumentId, timeframe: Timeframe): number {
+  /** Bars in the series now, read through the writer. */
+  seriesCount(id: InstrumentId, timeframe: Timeframe): number {
     return this.statement(this.writer, 'SELECT coalesce(SUM(bar_count), 0) AS n FROM bar_chunks WHERE instrument_id = ? AND timeframe = ?').get<{
       n: number;
     }>(id, timeframe)!.n;
+  }
+
+  /**
+   * Starts an import's write into the series `symbol`/`timeframe`: chunks are written in
+   * bounded slices no reader sees, then made visible in one short commit (see
+   * StagedSeriesWrite). `tag` names the import so that its owner can discard it
+   * (`discardImports`) if the thread writing it dies.
+   */
+  stageSeries(symbol: string, timeframe: Timeframe, tag?: string): StagedSeriesWrite {
+    return new SqliteStagedSeriesWrite(this, this.writer, symbol, timeframe, tag);
+  }
+
+  /**
+   * Finishes or discards imports that no running process owns: the staged chunks of one
+   * killed before its commit are deleted, the replaced data of one killed after it too.
+   * Deletes in short transactions. Returns how many imports it cleared.
+   */
+  reclaimImports(isAlive: (pid: number) => boolean = processRuns): number {
+    return reclaimStagedImports(this.writer, (row) => !isAlive(row.pid));
+  }
+
+  /** Discards the imports whose tag starts with `tag` (their writing thread died), whoever owns them. */
+  discardImports(tag: string): number {
+    return reclaimStagedImports(this.writer, (row) => row.id === tag || row.id.startsWith(`${tag}:`));
+  }
+
+  /** Returns the cached timed statement for `sql` on `db`; `raw` rows come as arrays (for the staged writer). */
+  prepared(db: Connection, sql: string, raw = false): TimedStatement {
+    return this.statement(db, sql, raw);
   }
 
   private readConnection(): Connection {
@@ -563,39 +629,4 @@ function toInstrument(row: InstrumentRow): Instrument {
     timeZone: row.time_zone,
     ...(row.source_exchange !== null && row.source_market !== null ? { source: { exchange: row.source_exchange, market: row.source_market } } : {}),
   };
-}
-
-/**
- * Merges stored chunks (in order, non-overlapping) with incoming sorted bars; on equal
- * timestamps the incoming bar wins. With nothing stored, returns `incoming` as is.
- */
-function mergeSorted(stored: readonly BarColumns[], incoming: BarColumns): { merged: BarColumns; replaced: number } {
-  if (stored.length === 0) return { merged: incoming, replaced: 0 };
-  const storedCount = stored.reduce((s, c) => s + c.ts.length, 0);
-  const out = allocateBars(storedCount + incoming.ts.length);
-  const n = incoming.ts.length;
-  let j = 0; // next incoming bar
-  let k = 0; // next output slot
-  let replaced = 0;
-  const take = (src: BarColumns, i: number) => {
-    out.ts[k] = src.ts[i]!;
-    out.open[k] = src.open[i]!;
-    out.high[k] = src.high[i]!;
-    out.low[k] = src.low[i]!;
-    out.close[k] = src.close[i]!;
-    out.volume[k] = src.volume[i]!;
-    k++;
-  };
-  for (const chunk of stored) {
-    for (let i = 0; i < chunk.ts.length; i++) {
-      const t = chunk.ts[i]!;
-      while (j < n && incoming.ts[j]! < t) take(incoming, j++);
-      if (j < n && incoming.ts[j] === t) {
-        take(incoming, j++);
-        replaced++;
-      } else take(chunk, i);
-    }
-  }
-  while (j < n) take(incoming, j++);
-  return { merged: sliceBars(out, 0, k), replaced };
 }

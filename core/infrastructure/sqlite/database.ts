@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageError } from '../../application/errors.js';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion, type Migration, MIGRATIONS } from './migrations.js';
@@ -215,12 +216,42 @@ function assertNotNewer(path: string, version: number, known: number): void {
   }
 }
 
+/**
+ * The StorageError for a store that cannot be written where it lies (a read-only folder,
+ * disk or file), or null when it can. Its details say `reason: 'read-only'`: the file is
+ * sound, and setting it aside is no way out.
+ */
+function readOnlyStore(path: string): StorageError | null {
+  const folder = dirname(path);
+  for (const [target, what] of [
+    [folder, 'data folder'],
+    [path, 'database file'],
+  ] as const) {
+    try {
+      fs.accessSync(target, fs.constants.W_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue;
+      return new StorageError(
+        `The ${what} ${target} is read-only (${code}): the workstation writes its store there, and beside it the store's WAL files. ` +
+          'Make it writable, or start the app with another --data-dir (an empty folder gets a fresh store). The file was left untouched.',
+        { path, reason: 'read-only', code },
+      );
+    }
+  }
+  return null;
+}
+
 /** Turns SQLite's terse open errors (SQLITE_NOTADB, SQLITE_CORRUPT...) into a StorageError naming the file. */
 function guarded<T>(path: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
     if (error instanceof StorageError) throw error;
+    if (error instanceof Database.SqliteError && /^SQLITE_(CANTOPEN|READONLY)/.test(error.code)) {
+      const readOnly = readOnlyStore(path);
+      if (readOnly) throw readOnly;
+    }
     if (error instanceof Database.SqliteError) {
       throw new StorageError(`Cannot open database ${path}: ${error.message} (${error.code}); the file was left untouched`, {
         path,

@@ -74,6 +74,47 @@ describe('migrations', () => {
     reopened.close();
   });
 
+  it('upgrades a store at the bar-deletions step (main before staged imports): its bars, their source and its sweeps are kept, and a staged import goes on from them', () => {
+    const p = file();
+    const old = new Database(p);
+    migrate(old, MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === 'bar deletions with an undo window') + 1));
+    old
+      .prepare(
+        "INSERT INTO instruments (id, symbol, venue, price_tick, quantity_step, quote_currency, time_zone, source_exchange, source_market) VALUES (1, 'BTC/USDT', 'binance', 0.01, 0.00001, 'USDT', 'UTC', 'binance', 'BTC/USDT')",
+      )
+      .run();
+    const MINUTE = 60_000;
+    const t0 = Date.UTC(2024, 0, 1);
+    const bars = barsFromRows([0, 1, 2].map((i) => ({ ts: t0 + i * MINUTE, open: 10 + i, high: 11 + i, low: 9 + i, close: 10.5 + i })));
+    old
+      .prepare('INSERT INTO bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms, data) VALUES (1, ?, ?, ?, 3, 0, ?, ?)')
+      .run('1m', t0, t0 + 2 * MINUTE, MINUTE, encodeChunk(bars, 0, 3));
+    old
+      .prepare(
+        "INSERT INTO sweeps (id, created_at, name, status, config_json, instrument_id, symbol, timeframe, magnifier, planned, done) VALUES ('s1', 1, 'grid', 'running', '{}', 1, 'BTC/USDT', '1m', 0, 10, 4)",
+      )
+      .run();
+    old.close();
+
+    const reopened = SqliteDatabase.open(p, { readers: 0 });
+    try {
+      expect(schemaVersion(reopened.writer)).toBe(LATEST_SCHEMA_VERSION);
+      const store = new SqliteBarStore(reopened.writer);
+      const instrument = store.findInstrument('BTC/USDT')!;
+      expect(instrument.source).toEqual({ exchange: 'binance', market: 'BTC/USDT' });
+      expect(Array.from(store.readBars(instrument.id, '1m').close)).toEqual([10.5, 11.5, 12.5]);
+      expect(reopened.writer.prepare("SELECT status, done, owner_pid FROM sweeps WHERE id = 's1'").get()).toEqual({ status: 'running', done: 4, owner_pid: null });
+      // The next slice of a download, staged and committed over the migrated chunks.
+      const staged = store.stageSeries('BTC/USDT', '1m');
+      staged.add(barsFromRows([{ ts: t0 + 3 * MINUTE, open: 13, high: 14, low: 12, close: 13.5 }]));
+      staged.commit({ symbol: 'BTC/USDT', venue: 'binance', priceTick: 0.01, quantityStep: 0.00001, quoteCurrency: 'USDT', timeZone: 'UTC' });
+      expect(Array.from(store.readBars(instrument.id, '1m').close)).toEqual([10.5, 11.5, 12.5, 13.5]);
+      expect(store.findInstrument('BTC/USDT')!.source).toEqual({ exchange: 'binance', market: 'BTC/USDT' });
+    } finally {
+      reopened.close();
+    }
+  });
+
   it('re-opening a migrated file changes nothing', () => {
     const p = file();
     const first = SqliteDatabase.open(p);

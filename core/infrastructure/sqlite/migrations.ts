@@ -10,6 +10,11 @@ import { upgradeSpec } from '../../domain/strategy/spec-version.js';
 export interface Migration {
   readonly name: string;
   readonly up: (db: Database.Database) => void;
+  /**
+   * Runs with foreign keys off (a table rebuild that other tables reference: DROP TABLE
+   * would otherwise cascade into them); `foreign_key_check` must pass before the commit.
+   */
+  readonly foreignKeysOff?: boolean;
 }
 
 /**
@@ -401,6 +406,167 @@ export const MIGRATIONS: readonly Migration[] = [
       `),
   },
   {
+    name: 'bar chunk data apart from its index; staged imports',
+    up: (db) =>
+      db.exec(`
+        -- A chunk's BLOB moves to a table of its own, referenced by data_id, so that an
+        -- import can write its chunks' data in short transactions where no reader sees
+        -- them (nothing references them yet) and make the whole import visible by
+        -- inserting the small index rows in one short commit (docs/STORAGE.md "Imports").
+        -- The rows keep their rowids as data ids; bar_chunks is rebuilt without data.
+        CREATE TABLE bar_chunk_data (
+          id   INTEGER PRIMARY KEY,
+          data BLOB    NOT NULL
+        );
+        INSERT INTO bar_chunk_data (id, data) SELECT rowid, data FROM bar_chunks;
+        CREATE TABLE bar_chunks_rebuilt (
+          instrument_id    INTEGER NOT NULL REFERENCES instruments(id) ON DELETE CASCADE,
+          timeframe        TEXT    NOT NULL,
+          start_ts         INTEGER NOT NULL,
+          end_ts           INTEGER NOT NULL,
+          bar_count        INTEGER NOT NULL CHECK (bar_count > 0),
+          gap_count        INTEGER NOT NULL,
+          max_step_ms      INTEGER NOT NULL,
+          weekend_closures INTEGER NOT NULL DEFAULT 0,
+          saturday_bars    INTEGER NOT NULL DEFAULT 0,
+          session_closures INTEGER NOT NULL DEFAULT 0,
+          hour_mask        INTEGER NOT NULL DEFAULT 0,
+          data_id          INTEGER NOT NULL,
+          CHECK (end_ts >= start_ts)
+        );
+        INSERT INTO bar_chunks_rebuilt
+          SELECT instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms,
+                 weekend_closures, saturday_bars, session_closures, hour_mask, rowid
+          FROM bar_chunks;
+        DROP TABLE bar_chunks;
+        ALTER TABLE bar_chunks_rebuilt RENAME TO bar_chunks;
+        CREATE UNIQUE INDEX bar_chunks_series_start ON bar_chunks (instrument_id, timeframe, start_ts);
+        CREATE INDEX bar_chunks_series_meta
+          ON bar_chunks (instrument_id, timeframe, start_ts, end_ts, bar_count, gap_count, max_step_ms,
+                         weekend_closures, saturday_bars, session_closures, hour_mask, data_id);
+        CREATE TRIGGER bar_chunks_version_insert AFTER INSERT ON bar_chunks BEGIN
+          INSERT INTO series_versions VALUES (NEW.instrument_id, NEW.timeframe, 1)
+          ON CONFLICT (instrument_id, timeframe) DO UPDATE SET version = version + 1;
+        END;
+        CREATE TRIGGER bar_chunks_version_update AFTER UPDATE ON bar_chunks BEGIN
+          INSERT INTO series_versions VALUES (NEW.instrument_id, NEW.timeframe, 1)
+          ON CONFLICT (instrument_id, timeframe) DO UPDATE SET version = version + 1;
+        END;
+        CREATE TRIGGER bar_chunks_version_delete AFTER DELETE ON bar_chunks BEGIN
+          INSERT INTO series_versions VALUES (OLD.instrument_id, OLD.timeframe, 1)
+          ON CONFLICT (instrument_id, timeframe) DO UPDATE SET version = version + 1;
+        END;
+
+        -- An import in progress: its owner process, and the series version it read, so a
+        -- commit over a series changed meanwhile is refused. Until the commit its chunks
+        -- are rows of bar_import_chunks; after it, the data of the chunks it replaced is
+        -- listed in bar_import_garbage and deleted in short transactions. Rows a dead
+        -- process left (killed before or after its commit) are finished or discarded
+        -- when the store is next opened.
+        CREATE TABLE bar_imports (
+          id            TEXT    PRIMARY KEY,
+          pid           INTEGER NOT NULL,
+          started_at    INTEGER NOT NULL,
+          symbol        TEXT    NOT NULL,
+          timeframe     TEXT    NOT NULL,
+          base_version  INTEGER NOT NULL,
+          committed     INTEGER NOT NULL DEFAULT 0
+        );
+        -- Chunks an import has written (their data in bar_chunk_data), not visible until
+        -- its commit copies these rows into bar_chunks.
+        CREATE TABLE bar_import_chunks (
+          import_id        TEXT    NOT NULL REFERENCES bar_imports(id) ON DELETE CASCADE,
+          start_ts         INTEGER NOT NULL,
+          end_ts           INTEGER NOT NULL,
+          bar_count        INTEGER NOT NULL,
+          gap_count        INTEGER NOT NULL,
+          max_step_ms      INTEGER NOT NULL,
+          weekend_closures INTEGER NOT NULL,
+          saturday_bars    INTEGER NOT NULL,
+          session_closures INTEGER NOT NULL,
+          hour_mask        INTEGER NOT NULL,
+          data_id          INTEGER NOT NULL,
+          PRIMARY KEY (import_id, start_ts)
+        );
+        CREATE TABLE bar_import_garbage (
+          import_id TEXT    NOT NULL REFERENCES bar_imports(id) ON DELETE CASCADE,
+          data_id   INTEGER NOT NULL,
+          PRIMARY KEY (import_id, data_id)
+        );
+      `),
+  },
+  {
+    name: 'long-running work interrupted by a stopped app: sweep status, owners',
+    foreignKeysOff: true,
+    up: (db) =>
+      db.exec(`
+        -- 'interrupted': the app stopped while the sweep ran; the variants it finished are
+        -- kept. SQLite cannot change a CHECK in place: the table is rebuilt (foreign keys
+        -- off, so sweep_variants keeps its rows; checked before the commit).
+        -- owner_pid: the process running it, so that a process starting on the same data
+        -- folder marks interrupted only what a dead process left (NULL: unknown, as rows
+        -- written before this step).
+        CREATE TABLE sweeps_rebuilt (
+          id                  TEXT    PRIMARY KEY,
+          created_at          INTEGER NOT NULL,
+          finished_at         INTEGER,
+          name                TEXT    NOT NULL,
+          status              TEXT    NOT NULL CHECK (status IN ('running', 'completed', 'cancelled', 'failed', 'interrupted')),
+          config_json         TEXT    NOT NULL,
+          instrument_id       INTEGER NOT NULL,
+          symbol              TEXT    NOT NULL,
+          timeframe           TEXT    NOT NULL,
+          from_ts             INTEGER,
+          to_ts               INTEGER,
+          magnifier           INTEGER NOT NULL,
+          quantity_step       REAL,
+          planned             INTEGER NOT NULL DEFAULT 0,
+          done                INTEGER NOT NULL DEFAULT 0,
+          failed              INTEGER NOT NULL DEFAULT 0,
+          rejected            INTEGER NOT NULL DEFAULT 0,
+          invalid             INTEGER NOT NULL DEFAULT 0,
+          error               TEXT,
+          owner_pid           INTEGER
+        );
+        INSERT INTO sweeps_rebuilt SELECT *, NULL FROM sweeps;
+        DROP TABLE sweeps;
+        ALTER TABLE sweeps_rebuilt RENAME TO sweeps;
+        CREATE INDEX sweeps_created ON sweeps (created_at DESC, id DESC);
+        CREATE INDEX sweeps_running ON sweeps (status) WHERE status = 'running';
+        ALTER TABLE jobs ADD COLUMN owner_pid INTEGER;
+      `),
+  },
+  {
+    name: 'portfolios: instrument tags, run universes, instruments of fills, per-instrument results',
+    up: (db) =>
+      db.exec(`
+        -- Tags name sets of instruments (a universe: every instrument with a tag).
+        CREATE TABLE instrument_tags (
+          tag           TEXT    NOT NULL COLLATE NOCASE,
+          instrument_id INTEGER NOT NULL REFERENCES instruments(id) ON DELETE CASCADE,
+          PRIMARY KEY (tag, instrument_id)
+        );
+        CREATE INDEX instrument_tags_instrument ON instrument_tags (instrument_id);
+
+        -- A portfolio run's universe as JSON ({ symbols, instrumentIds, tag? }); NULL for a
+        -- run of one instrument. instrument_id and symbol then name its first instrument.
+        ALTER TABLE runs ADD COLUMN universe_json TEXT;
+        -- A portfolio run's fills: the instrument of each (uint16 index into the universe).
+        ALTER TABLE run_markers ADD COLUMN instruments BLOB;
+
+        -- A portfolio run's per-instrument results: the figures as JSON, each instrument's
+        -- PnL curve sampled on the clock (curve_points times, then that many values per
+        -- instrument, float64) and the positions open at each clock bar (uint8 each).
+        CREATE TABLE run_portfolio (
+          run_id       TEXT    PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+          figures_json TEXT    NOT NULL,
+          curve_points INTEGER NOT NULL,
+          curves       BLOB    NOT NULL,
+          positions    BLOB    NOT NULL
+        );
+      `),
+  },
+  {
     // Issue 19: sweeps that run on a cluster of agents (BullMQ on Redis).
     name: 'sweeps on a cluster',
     up: (db) =>
@@ -443,11 +609,22 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   }
   for (let version = from + 1; version <= migrations.length; version++) {
     const migration = migrations[version - 1]!;
-    db.transaction(() => {
-      migration.up(db);
-      // PRAGMA takes no bound parameters; version is an integer we computed.
-      db.pragma(`user_version = ${version}`);
-    })();
+    // The pragma is a no-op inside a transaction: it is switched around it.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (migration.foreignKeysOff) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        migration.up(db);
+        if (migration.foreignKeysOff) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`migration "${migration.name}" left ${broken.length} broken foreign key(s)`);
+        }
+        // PRAGMA takes no bound parameters; version is an integer we computed.
+        db.pragma(`user_version = ${version}`);
+      })();
+    } finally {
+      if (migration.foreignKeysOff) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    }
   }
   return { from, to: Math.max(from, migrations.length) };
 }

@@ -31,7 +31,7 @@ describe('slow-statement log', () => {
     storage.barStore.readBars(id, '1m');
     const entries = storage.slowLog.list(500);
     expect(entries.length).toBeGreaterThan(3);
-    expect(entries[0]!.sqlShape).toMatch(/^SELECT start_ts, end_ts, bar_count, data FROM bar_chunks/);
+    expect(entries[0]!.sqlShape).toMatch(/^SELECT c.start_ts, c.end_ts, c.bar_count, d.data FROM bar_chunks c JOIN bar_chunk_data/);
     expect(entries[0]!.rows).toBe(1);
     expect(entries.some((e) => e.sqlShape.startsWith('INSERT INTO bar_chunks'))).toBe(true);
     expect(entries.every((e) => e.durationMs >= 0 && e.ts > 0)).toBe(true);

@@ -37,6 +37,8 @@ export function openStorage(options: StorageOptions = {}): Storage {
     reader: () => database.reader(),
     ...(options.chunkBars === undefined ? {} : { chunkBars: options.chunkBars }),
   });
+  // What an import killed with its process left behind (invisible, but taking room).
+  barStore.reclaimImports();
   return {
     file,
     database,

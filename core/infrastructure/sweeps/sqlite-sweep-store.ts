@@ -16,6 +16,7 @@ import type {
 import { instrumentId } from '../../domain/market/ids.js';
 import { parseTimeframe } from '../../domain/market/timeframe.js';
 import { rankScore } from '../../domain/optimize/objective.js';
+import { leftByDeadProcess, processRuns } from '../process-owner.js';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 100_000;
@@ -92,8 +93,8 @@ export class SqliteSweepStore implements SweepStore {
     const id = newSweepId(this.clock());
     this.writer
       .prepare(
-        `INSERT INTO sweeps (id, created_at, name, status, config_json, instrument_id, symbol, timeframe, from_ts, to_ts, magnifier, quantity_step)
-         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sweeps (id, created_at, name, status, config_json, instrument_id, symbol, timeframe, from_ts, to_ts, magnifier, quantity_step, owner_pid)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -107,6 +108,7 @@ export class SqliteSweepStore implements SweepStore {
         sweep.toTs,
         sweep.magnifier ? 1 : 0,
         sweep.quantityStep,
+        process.pid,
       );
     if (sweep.runsOn !== null) {
       this.writer.prepare('INSERT INTO sweep_clusters (sweep_id, address, owner_pid) VALUES (?, ?, ?)').run(id, sweep.runsOn, process.pid);
@@ -190,28 +192,38 @@ export class SqliteSweepStore implements SweepStore {
       .all() as { id: string; owner: number | null }[];
     // Compare-and-set on the owner: of two processes starting at once, one claims each sweep.
     const claim = this.writer.prepare('UPDATE sweep_clusters SET owner_pid = ? WHERE sweep_id = ? AND owner_pid IS ?');
+    // The sweep's own owner follows, so that no other process's start-up marks it interrupted.
+    const own = this.writer.prepare('UPDATE sweeps SET owner_pid = ? WHERE id = ?');
     const claimed: SweepSummary[] = [];
     for (const { id, owner } of running) {
       if (owner !== null && owner !== process.pid && processRuns(owner)) continue;
-      if (claim.run(process.pid, id, owner).changes === 1) claimed.push(this.get(id)!);
+      const won = this.writer.transaction(() => claim.run(process.pid, id, owner).changes === 1 && own.run(process.pid, id).changes === 1)();
+      if (won) claimed.push(this.get(id)!);
     }
     return claimed;
+  }
+
+  interruptRunning(at: number): number {
+    // A sweep on a cluster is not interrupted by its app's death: its batches go on in Redis
+    // and the next process started with that cluster claims it (claimOrphanedClusterSweeps).
+    const running = this.writer
+      .prepare("SELECT id, owner_pid FROM sweeps WHERE status = 'running' AND id NOT IN (SELECT sweep_id FROM sweep_clusters)")
+      .all() as { id: string; owner_pid: number | null }[];
+    const interrupt = this.writer.prepare(
+      `UPDATE sweeps SET status = 'interrupted', finished_at = ?,
+         error = 'The app stopped while this sweep was running; ' ||
+                 CASE done WHEN 0 THEN 'it had finished no variant' WHEN 1 THEN 'the 1 variant it finished is kept' ELSE 'the ' || done || ' variants it finished are kept' END
+       WHERE id = ? AND status = 'running'`,
+    );
+    let changed = 0;
+    for (const row of running) if (leftByDeadProcess(row.owner_pid)) changed += interrupt.run(at, row.id).changes;
+    return changed;
   }
 
   private writeCounts(id: string, c: SweepCounts): void {
     this.writer
       .prepare('UPDATE sweeps SET planned = ?, done = ?, failed = ?, rejected = ?, invalid = ? WHERE id = ?')
       .run(c.planned, c.done, c.failed, c.rejected, c.invalid, id);
-  }
-}
-
-/** True when a process with this id runs (EPERM: it runs, as another user). */
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import { AppError, errorFromData, isAppErrorType, toErrorData, ValidationError, WorkerFailedError, type ErrorData } from '../../application/errors.js';
 import { isBacktestCancelled } from '../../domain/engine/types.js';
 import { DomainError } from '../../domain/errors.js';
+import { describeHostFailure } from '../host-failures.js';
 
 /**
  * Errors across the thread boundary, in the application's one codec (toErrorData /
@@ -10,12 +11,18 @@ import { DomainError } from '../../domain/errors.js';
  * every worker and every pool installs this as comlink's 'throw' handler.
  */
 
-/** What an error thrown in a worker sends: typed errors as they are; a broken domain rule is bad input; anything else a failure of the job. */
+/**
+ * What an error thrown in a worker sends: typed errors as they are; a broken domain rule is
+ * bad input; a full disk, a busy or read-only store a StorageError saying so
+ * (describeHostFailure); anything else a failure of the job.
+ */
 export function workerErrorData(error: unknown): ErrorData {
   if (error instanceof AppError) return toErrorData(error);
   const message = error instanceof Error ? error.message : String(error);
   if (isBacktestCancelled(error)) return toErrorData(new AppError('CancelledError', message));
   if (error instanceof DomainError) return toErrorData(new ValidationError(message, error.details));
+  const host = describeHostFailure(error);
+  if (host) return toErrorData(host);
   const name = error instanceof Error ? error.name : 'Error';
   return toErrorData(new WorkerFailedError(`The job failed inside the worker: ${name}: ${message}`));
 }

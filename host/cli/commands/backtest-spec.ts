@@ -64,3 +64,37 @@ export function specFromFlags(input: CommandInput): unknown {
   }
   return spec;
 }
+
+/** `--rank VARIABLE[(NAME=VALUE,...)]:desc|asc`, e.g. `roc(period=48):desc`: a catalog variable and its order (the spec validation checks the variable). */
+export function parseRank(raw: string): { by: { kind: 'variable'; variable: string; params?: Record<string, number> }; order: 'desc' | 'asc' } {
+  const match = /^([A-Za-z][A-Za-z0-9_]*)(?:\(([^)]*)\))?:(desc|asc)$/.exec(raw.trim());
+  if (!match) throw new UsageError(`--rank "${raw}": expected VARIABLE:desc or VARIABLE:asc, with parameters as VARIABLE(NAME=VALUE,...):desc`);
+  const params: Record<string, number> = {};
+  for (const pair of (match[2] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const param = /^([A-Za-z][A-Za-z0-9_]*)=(.+)$/.exec(pair);
+    if (!param) throw new UsageError(`--rank "${raw}": parameter "${pair}" is not NAME=VALUE`);
+    params[param[1]!] = parseNumberArg(`--rank ${match[1]} ${param[1]}`, param[2])!;
+  }
+  return { by: { kind: 'variable', variable: match[1]!, ...(Object.keys(params).length > 0 ? { params } : {}) }, order: match[3] as 'desc' | 'asc' };
+}
+
+/**
+ * Applies `--max-positions N` and `--rank ...` to the spec's portfolio rules (kept from a
+ * spec file otherwise). A ranking needs the slots: `--rank` without `--max-positions` on
+ * a spec without portfolio rules is a usage error.
+ */
+export function applyPortfolioFlags(spec: Record<string, unknown>, input: CommandInput): Record<string, unknown> {
+  const maxPositions = parseNumberArg('--max-positions', stringFlag(input, 'max-positions'));
+  const rank = stringFlag(input, 'rank');
+  if (maxPositions === undefined && rank === undefined) return spec;
+  const current = typeof spec.portfolio === 'object' && spec.portfolio !== null ? (spec.portfolio as Record<string, unknown>) : undefined;
+  if (maxPositions === undefined && current === undefined) throw new UsageError('--rank needs --max-positions N (or a spec file with portfolio.maxPositions)');
+  return {
+    ...spec,
+    portfolio: {
+      ...current,
+      ...(maxPositions === undefined ? {} : { maxPositions }),
+      ...(rank === undefined ? {} : { ranking: parseRank(rank) }),
+    },
+  };
+}

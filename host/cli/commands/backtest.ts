@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { portfolioResult } from '../../../core/application/backtest/execute-run.js';
 import { backtestRequest } from '../../../core/application/backtest/request.js';
 import { runBacktest } from '../../../core/application/backtest/run-backtest.js';
 import { parseTimeframe, type Timeframe } from '../../../core/domain/market/timeframe.js';
@@ -9,7 +10,7 @@ import { createProgress } from '../progress.js';
 import { writeRunFiles } from '../run-files.js';
 import { parseIsoArg, parseNumberArg } from '../time-args.js';
 import { withWorkstation } from '../workstation.js';
-import { specFromFlags } from './backtest-spec.js';
+import { applyPortfolioFlags, specFromFlags } from './backtest-spec.js';
 
 export function timeframeFlag(value: string | undefined): Timeframe {
   try {
@@ -21,12 +22,29 @@ export function timeframeFlag(value: string | undefined): Timeframe {
 
 const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : v === null ? 'n/a' : String(v));
 
+/** `--symbols A,B,C`: the listed symbols (a usage error for an empty one or a repeat). */
+function symbolsFlag(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const symbols = raw.split(',').map((s) => s.trim());
+  if (symbols.some((s) => s === '')) throw new UsageError(`--symbols "${raw}": expected symbols separated by commas, none empty`);
+  const repeated = symbols.find((s, i) => symbols.indexOf(s) !== i);
+  if (repeated !== undefined) throw new UsageError(`--symbols: ${repeated} is listed twice`);
+  return symbols;
+}
+
 export const backtestCommand: CommandCode = {
   async run(input) {
     const symbol = stringFlag(input, 'symbol');
-    if (!symbol) throw new UsageError('--symbol is required');
+    const symbols = symbolsFlag(stringFlag(input, 'symbols'));
+    const tag = stringFlag(input, 'universe');
+    if ([symbol, symbols, tag].filter((x) => x !== undefined).length > 1) throw new UsageError('give one of --symbol SYM, --symbols A,B,C or --universe TAG');
     if (input.positionals.length > 0) throw new UsageError(`unexpected argument "${input.positionals[0]}"`);
-    const spec = specFromFlags(input);
+    const spec = applyPortfolioFlags(specFromFlags(input) as Record<string, unknown>, input);
+    const specUniverse = typeof spec.portfolio === 'object' && spec.portfolio !== null && 'universe' in spec.portfolio;
+    if (symbol === undefined && symbols === undefined && tag === undefined && !specUniverse) {
+      throw new UsageError('--symbol is required (or --symbols A,B,C / --universe TAG for a portfolio, or a spec file with portfolio.universe)');
+    }
+    const universe = symbols ? { symbols } : tag !== undefined ? { tag } : undefined;
     const timeframe = timeframeFlag(stringFlag(input, 'timeframe'));
     const fromTs = parseIsoArg('--from', stringFlag(input, 'from'));
     const toTs = parseIsoArg('--to', stringFlag(input, 'to'));
@@ -35,25 +53,29 @@ export const backtestCommand: CommandCode = {
     const out = stringFlag(input, 'out');
     return withWorkstation(input, async (workstation) => {
       // The same checks and the same use case as the app's backtest/start, run on this thread.
-      const request = backtestRequest(workstation.storage.barStore, { spec, symbol, timeframe, fromTs, toTs, quantityStep, magnifier: !boolFlag(input, 'no-magnifier') });
+      const request = backtestRequest(workstation.storage.barStore, { spec, symbol, universe, timeframe, fromTs, toTs, quantityStep, magnifier: !boolFlag(input, 'no-magnifier') });
       const progress = createProgress('backtest', !json);
       try {
         const saved = await runBacktest(workstation.backtests, request, {}, { progress: (p) => progress.update(p.done, p.total, `${p.done.toLocaleString('en-US')} bars`) });
         progress.stop();
         // The engine's result as it ran here: nothing is read back from the store.
         const { result, ts } = saved.executed!;
+        const portfolio = portfolioResult({ request, result });
+        const tradeSymbols = portfolio ? Array.from(portfolio.tradeInstruments, (k) => portfolio.symbols[k]!) : undefined;
         const report = {
           runId: saved.run.id,
           hash: saved.run.hash,
           engineVersion: saved.run.engineVersion,
-          symbol,
+          ...(portfolio ? { symbols: portfolio.symbols, ...(request.universe?.tag === undefined ? {} : { universe: request.universe.tag }) } : { symbol: request.instrument.symbol }),
           timeframe,
           spec: saved.run.name,
           metrics: saved.metrics,
+          // Each instrument's figures (trades, contribution, exposure, win rate...), by symbol.
+          ...(portfolio ? { perSymbol: Object.fromEntries(portfolio.figures.map(({ symbol: s, ...figures }) => [s, figures])) } : {}),
           openPosition: saved.openPosition,
-          trades: result.trades,
+          trades: tradeSymbols ? result.trades.map((t, i) => ({ symbol: tradeSymbols[i]!, ...t })) : result.trades,
         };
-        const files = out ? writeRunFiles(path.resolve(out), { trades: result.trades, ts, equity: result.equity, report }) : [];
+        const files = out ? writeRunFiles(path.resolve(out), { trades: result.trades, ...(tradeSymbols ? { tradeSymbols } : {}), ts, equity: result.equity, report }) : [];
         if (json) {
           printJson({ ...report, ...(files.length > 0 ? { files } : {}) });
           return;
@@ -63,7 +85,12 @@ export const backtestCommand: CommandCode = {
           ['metric', 'value'],
           Object.entries(saved.metrics).map(([k, v]) => [k, fmt(v)]),
         );
-        if (saved.openPosition) printLine(`Open position at the end (valued in equity, not counted as a trade): ${JSON.stringify(saved.openPosition)}`);
+        if (portfolio) {
+          printTable(
+            ['symbol', 'trades', 'win rate %', 'contribution %', 'exposure %', 'realized pnl', 'open pnl', 'fees'],
+            portfolio.figures.map((f) => [f.symbol, fmt(f.tradeCount), fmt(f.winRatePct), fmt(f.contributionPct), fmt(f.exposurePct), fmt(f.realizedPnl), fmt(f.unrealizedPnl), fmt(f.fees)]),
+          );
+        } else if (saved.openPosition) printLine(`Open position at the end (valued in equity, not counted as a trade): ${JSON.stringify(saved.openPosition)}`);
         for (const f of files) printLine(`wrote ${f}`);
       } finally {
         progress.stop();

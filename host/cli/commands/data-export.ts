@@ -5,7 +5,8 @@ import { parseTimeframe, type Timeframe } from '../../../core/domain/market/time
 import { exportBarsCsv } from '../../../core/infrastructure/csv/export-csv.js';
 import { UsageError } from '../cli-error.js';
 import { boolFlag, stringFlag, type CommandCode } from '../command.js';
-import { withStorage } from '../context.js';
+import { dataDirOf, withStorage } from '../context.js';
+import { FilePolicy } from '../../../core/infrastructure/files/file-policy.js';
 import { printJson, printLine } from '../output.js';
 import { isoOf, parseIsoArg } from '../time-args.js';
 
@@ -24,7 +25,7 @@ export const dataExportCommand: CommandCode = {
     }
     const fromTs = parseIsoArg('--from', stringFlag(input, 'from'));
     const toTs = parseIsoArg('--to', stringFlag(input, 'to'));
-    const outFile = path.resolve(file);
+    const outFile = new FilePolicy({ dataDir: dataDirOf(input) }).exportTarget(path.resolve(file)).path;
     const report = await withStorage(input, (storage) => {
       const timeframe = chosen ?? onlyStoredTimeframe(storage.barStore, symbol);
       try {

@@ -4,6 +4,7 @@ import { ValidationError } from '../../../core/application/errors.js';
 import type { ImportBarsOptions } from '../../../core/application/data/import-bars.js';
 import { runImportInWorker } from '../../../core/infrastructure/csv/import-runner.js';
 import { databasePath } from '../../../core/infrastructure/data-dir.js';
+import { FilePolicy } from '../../../core/infrastructure/files/file-policy.js';
 import { openStorage } from '../../../core/infrastructure/sqlite/storage.js';
 import { UsageError } from '../cli-error.js';
 import { boolFlag, stringFlag, type CommandCode } from '../command.js';
@@ -36,8 +37,7 @@ function importFilesOf(positionals: readonly string[]): string[] {
 export const dataImportCommand: CommandCode = {
   async run(input, command) {
     if (input.positionals.length === 0) throw new UsageError(`expected a FILE (or several, or a folder)\nusage: ${command.usage}`);
-    const files = importFilesOf(input.positionals);
-    const file = files[0]!;
+    const given = importFilesOf(input.positionals);
     const symbol = stringFlag(input, 'symbol');
     if (!symbol) throw new UsageError('--symbol is required');
     const duplicates = stringFlag(input, 'duplicates');
@@ -49,9 +49,14 @@ export const dataImportCommand: CommandCode = {
     const tick = tickFlag === undefined || tickFlag === 'auto' ? undefined : parseNumberArg('--tick', tickFlag);
     const venue = stringFlag(input, 'venue');
     const quoteCurrency = stringFlag(input, 'currency');
+    const dataDir = dataDirOf(input);
+    // The same path policy as the app's, for each file: regular files only, never the store's own files.
+    const policy = new FilePolicy({ dataDir });
+    const files = given.map((file) => ({ path: policy.importSource(file).path, name: file }));
     const options: ImportBarsOptions = {
-      file,
-      ...(files.length > 1 ? { fileName: `${files.length} files`, files: files.map((f) => ({ path: f, name: path.basename(f) })) } : {}),
+      file: files[0]!.path,
+      fileName: files.length > 1 ? `${files.length} files` : files[0]!.name,
+      ...(files.length > 1 ? { files: files.map((f) => ({ path: f.path, name: path.basename(f.name) })) } : {}),
       symbol,
       timeframe: stringFlag(input, 'timeframe') ?? 'auto',
       forceTimeframe: boolFlag(input, 'force-timeframe'),
@@ -63,7 +68,7 @@ export const dataImportCommand: CommandCode = {
       ...(quoteCurrency === undefined ? {} : { quoteCurrency }),
     };
     const json = boolFlag(input, 'json');
-    const dbFile = databasePath(dataDirOf(input));
+    const dbFile = databasePath(dataDir);
     // Create and migrate the database here so the worker finds the current schema.
     openStorage({ file: dbFile }).close();
     const progress = createProgress('import', !json);

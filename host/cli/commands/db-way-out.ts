@@ -7,8 +7,10 @@ import { AppError } from '../../../core/application/errors.js';
  */
 export function storageWayOut(error: unknown): string | null {
   if (!(error instanceof AppError) || error.type !== 'StorageError') return null;
-  const file = (error.details as { path?: unknown } | undefined)?.path;
-  if (typeof file !== 'string') return null;
+  const details = error.details as { path?: unknown; reason?: unknown } | undefined;
+  const file = details?.path;
+  // A sound file in a read-only place: its message says what to do; setting it aside cannot help.
+  if (typeof file !== 'string' || details?.reason === 'read-only') return null;
   return [
     `  The workstation cannot start on ${file}. Way out:`,
     '    bws db check      says what is wrong with it (integrity, schema version)',

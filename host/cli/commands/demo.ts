@@ -11,7 +11,7 @@ export const demoCommand: CommandCode = {
       const durationMs = Math.round(performance.now() - started);
       if (boolFlag(input, 'json')) printJson({ ...report, durationMs, file: storage.file });
       else {
-        for (const i of report.instruments) printLine(`${i.symbol}: ${i.bars.toLocaleString('en-US')} synthetic 1m bars`);
+        for (const i of report.instruments) printLine(`${i.symbol}: ${i.bars.toLocaleString('en-US')} synthetic ${i.timeframe} bars`);
         printLine(`Demo data written to ${storage.file} in ${durationMs} ms`);
       }
     }),

@@ -14,7 +14,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'bws data import FILE|FOLDER ... --symbol SYM [--timeframe auto|1m|5m|15m|30m|1h|4h|1d] [--force-timeframe] [--qty-step N] [--tick auto|N] [--venue V] [--currency CCY] [--skip-bad-rows] [--duplicates reject|last-wins] [--json]',
     summary:
       "Imports a CSV of bars, or zip archives of CSVs (an exchange's kline archives: several files, or a folder of them, are read as one series in " +
-      'the order of their first bars, without unzipping), in one transaction (in a worker): all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
+      'the order of their first bars, without unzipping), in a worker, written in short slices and made visible at once: all rows or, by default on any bad row, nothing. The timeframe is taken from the ' +
       "bars' spacing (auto, the default); a --timeframe the spacing contradicts is refused unless --force-timeframe. " +
       "The price tick (auto, the default) of a new instrument is the finest decimal of the file's prices; a stored instrument keeps its tick unless --tick is given.",
     options: {
@@ -85,18 +85,25 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     words: ['demo'],
     usage: 'bws demo [--json]',
-    summary: 'Writes the synthetic demo data set (DEMO-* instruments, one year of 1-minute bars each, seeded).',
+    summary: 'Writes the synthetic demo data set (seeded): DEMO-BTC/ETH/SOL, a year of 1-minute bars each, and the demo basket, ten correlated instruments of hourly bars tagged demo-basket (a universe for portfolio runs).',
     options: {},
     load: () => import('./demo.js').then((m) => m.demoCommand),
   },
   {
     words: ['backtest'],
     usage:
-      'bws backtest (--spec FILE | --template NAME [--param NAME=VALUE ...]) --symbol SYM [--timeframe TF] [--from ISO] [--to ISO] [--direction long|short|both] [--cash N] [--commission PCT] [--slippage BPS] [--qty-step N] [--no-magnifier] [--json] [--out DIR]',
-    summary: 'Runs a backtest (in this process: one run needs no worker pool), stores the run (with its hash, trades and markers) and prints its metrics.',
+      'bws backtest (--spec FILE | --template NAME [--param NAME=VALUE ...]) (--symbol SYM | --symbols A,B,C | --universe TAG) [--max-positions N] [--rank VARIABLE[(NAME=VALUE,...)]:desc|asc] [--timeframe TF] [--from ISO] [--to ISO] [--direction long|short|both] [--cash N] [--commission PCT] [--slippage BPS] [--qty-step N] [--no-magnifier] [--json] [--out DIR]',
+    summary:
+      'Runs a backtest (in this process: one run needs no worker pool), stores the run (with its hash, trades and markers) and prints its metrics. ' +
+      'With --symbols or --universe (every instrument with a tag), or a spec file with portfolio.universe, one account trades the whole universe: ' +
+      'at most --max-positions open at once, entries ranked by --rank when more fire than there are free slots; --json adds perSymbol.',
     options: {
       ...SPEC_OPTIONS,
       symbol: { type: 'string' },
+      symbols: { type: 'string' },
+      universe: { type: 'string' },
+      'max-positions': { type: 'string' },
+      rank: { type: 'string' },
       timeframe: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
@@ -136,10 +143,20 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     words: ['serve'],
-    usage: 'bws serve [--port N] [--host 127.0.0.1] [--allow-remote] [--workers N] [--cluster redis://:PASSWORD@HOST:PORT] [--no-demo]',
+    usage: 'bws serve [--port N] [--host 127.0.0.1] [--allow-remote] [--workers N] [--files DIR ...] [--cluster redis://:PASSWORD@HOST:PORT] [--no-demo]',
     summary:
-      'Serves the workstation UI and API in local web mode (loopback only, per-start token). With --cluster, sweeps may run on that cluster\'s agents (the Optimize screen offers it) and cluster sweeps a stopped app left running are resumed.',
-    options: { port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, workers: { type: 'string' }, cluster: { type: 'string' }, 'no-demo': { type: 'boolean' } },
+      'Serves the workstation UI and API in local web mode (loopback only, per-start token). The page reaches only the files it uploads and ' +
+      'downloads, and the folders named with --files (import from them, export into them). With --cluster, sweeps may run on that cluster\'s ' +
+      'agents (the Optimize screen offers it) and cluster sweeps a stopped app left running are resumed.',
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'allow-remote': { type: 'boolean' },
+      workers: { type: 'string' },
+      files: { type: 'string', multiple: true },
+      cluster: { type: 'string' },
+      'no-demo': { type: 'boolean' },
+    },
     load: () => import('./serve.js').then((m) => m.serveCommand),
   },
   {

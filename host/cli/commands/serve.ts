@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { NonLoopbackHostError, startWebServer } from '../../web/server.js';
 import { openWorkstation } from '../../../core/infrastructure/workstation.js';
 import { UsageError } from '../cli-error.js';
 import { ValidationError } from '../../../core/application/errors.js';
-import { boolFlag, stringFlag, type CommandCode } from '../command.js';
+import { boolFlag, listFlag, stringFlag, type CommandCode } from '../command.js';
 import { printLine } from '../output.js';
 import { parseNumberArg } from '../time-args.js';
 
@@ -29,6 +29,17 @@ export const serveCommand: CommandCode = {
     }
     const workers = parseNumberArg('--workers', stringFlag(input, 'workers'));
     if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new UsageError(`--workers: expected 1-64, got ${workers}`);
+    const fileFolders = listFlag(input, 'files').map((dir) => {
+      const resolved = path.resolve(dir);
+      let real: string;
+      try {
+        real = realpathSync(resolved);
+      } catch {
+        throw new UsageError(`--files: ${resolved} does not exist`);
+      }
+      if (!statSync(real).isDirectory()) throw new UsageError(`--files: ${resolved} is not a folder`);
+      return real;
+    });
     const cluster = stringFlag(input, 'cluster');
     let workstation;
     try {
@@ -36,6 +47,7 @@ export const serveCommand: CommandCode = {
         dataDir: stringFlag(input, 'data-dir'),
         transport: 'web',
         seedDemo: !boolFlag(input, 'no-demo'),
+        fileFolders,
         ...(workers === undefined ? {} : { workers }),
         ...(cluster === undefined ? {} : { cluster }),
       });
@@ -54,7 +66,7 @@ export const serveCommand: CommandCode = {
         host: stringFlag(input, 'host') ?? '127.0.0.1',
         port,
         allowNonLoopback: boolFlag(input, 'allow-remote'),
-        uploadDir: path.join(workstation.dataDir, 'uploads'),
+        uploadDir: workstation.uploadDir,
       });
     } catch (error) {
       await workstation.close();
@@ -62,6 +74,7 @@ export const serveCommand: CommandCode = {
       throw error;
     }
     printLine(`Data: ${workstation.storage.file}`);
+    printLine(fileFolders.length ? `Folders open to the page: ${fileFolders.join(', ')}` : 'Folders open to the page: none (uploads and downloads only; --files DIR opens one)');
     if (workstation.cluster) printLine(`Cluster: sweeps may run on the agents at ${workstation.cluster.evaluator.runsOn}`);
     printLine(`Web mode: ${server.url}`);
     const stop = async () => {

@@ -97,6 +97,8 @@ export function sizingText(sizing: Sizing): string {
       return `fixed cash of ${plainNumber(sizing.cash, true)} per trade`;
     case 'percentEquity':
       return `${plainNumber(sizing.percent)} % of equity`;
+    case 'equalWeight':
+      return 'equal weight: the equity over the position slots';
   }
 }
 

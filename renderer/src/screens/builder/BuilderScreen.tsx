@@ -16,6 +16,7 @@ import { GeneralForm } from './GeneralForm.js';
 import { ManagementForm } from './ManagementForm.js';
 import { SideConditions } from './SideConditions.js';
 import { SignalPreview } from './SignalPreview.js';
+import { PortfolioForm } from './PortfolioForm.js';
 import { SizingCostsForm } from './SizingCostsForm.js';
 import { formatSpecPath, linkField, unlinkField } from '../../../../core/domain/strategy/parameters.js';
 import { getIn, pathKey, removeFromSpec, sameValue, setIn, updateSpec, type Path } from './spec-edit.js';
@@ -287,6 +288,7 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
           <SideConditions spec={spec} which="exit" />
           <ManagementForm management={spec.management} />
           <SizingCostsForm spec={spec} />
+          <PortfolioForm spec={spec} />
         </div>
         <div style={{ overflow: 'auto', minHeight: 0 }}>
           {showPreview && <SignalPreview spec={spec} valid={check !== null && problemCount === 0} />}

@@ -8,6 +8,7 @@ const SIZING_DEFAULTS = {
   fixedQuantity: { kind: 'fixedQuantity', quantity: 1 },
   fixedCash: { kind: 'fixedCash', cash: 10_000 },
   percentEquity: { kind: 'percentEquity', percent: 100 },
+  equalWeight: { kind: 'equalWeight' },
 } as const;
 
 /** Position sizing, starting cash and trading costs. */
@@ -22,6 +23,7 @@ export function SizingCostsForm({ spec }: { spec: StrategySpec }) {
           <option value="fixedQuantity">Fixed quantity</option>
           <option value="fixedCash">Fixed cash per trade</option>
           <option value="percentEquity">Percent of equity</option>
+          <option value="equalWeight">Equal weight of the slots</option>
         </select>
       </div>
       <div className="fields">

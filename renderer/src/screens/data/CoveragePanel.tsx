@@ -34,6 +34,9 @@ export function CoveragePanel({
   // A path typed in web mode that names an existing file: replaced only once the user says so.
   const [replacing, setReplacing] = useState<{ typed: string; absolute: string } | null>(null);
   const client = api();
+  // Web mode writes only into the folders the server was started with (--files DIR).
+  const info = useQuery(() => api().invoke('system/info'), []);
+  const folders = info.data?.fileFolders ?? [];
 
   // Electron: a save dialog (which asks before replacing a file), then the core writes the
   // file. Web mode: the browser downloads it (streamed by the server), or the core writes it
@@ -146,12 +149,12 @@ export function CoveragePanel({
           )}
           <ErrorBox message={gapError} testId="gap-download-error" />
           <div className="row">
-            {client.mode === 'web' && (
+            {client.mode === 'web' && folders.length > 0 && (
               <input
                 className="grow"
                 style={{ maxWidth: 420 }}
-                placeholder="Path on this machine (empty: download)"
-                title="Empty: the browser downloads the CSV. A path (absolute, ~/..., or relative to your home folder): the file is written there."
+                placeholder={`A file in ${folders.join(', ')} (empty: download)`}
+                title={`Empty: the browser downloads the CSV. A path (absolute, or relative to ${folders[0]}) in a folder the server was started with (--files): the file is written there.`}
                 aria-label="Export path"
                 data-testid="export-path"
                 value={exportPath}
@@ -160,6 +163,11 @@ export function CoveragePanel({
                   setReplacing(null);
                 }}
               />
+            )}
+            {client.mode === 'web' && info.data && folders.length === 0 && (
+              <span className="muted" data-testid="export-folders-hint" title="The page reaches only what it uploads and downloads, and the folders named when the server starts.">
+                To export into a folder on this machine, start the server with bws serve --files DIR
+              </span>
             )}
             <button data-testid="export-bars" onClick={() => void runExport()} disabled={replacing !== null}>
               {client.mode === 'web' && !exportPath.trim() ? 'Download CSV' : 'Export CSV'}

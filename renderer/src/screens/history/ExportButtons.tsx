@@ -28,7 +28,7 @@ export function ExportButtons({ run }: { run: RunInfo }) {
 
   return (
     <span className="row" data-testid="export-buttons">
-      <button data-testid="export-trades" disabled={busy !== null} onClick={exporting('trades', async () => downloadText(`${base}-trades.csv`, tradesCsv(await loadAllTrades(run.id), run.extras.openPosition ?? null), 'text/csv'))}>
+      <button data-testid="export-trades" disabled={busy !== null} onClick={exporting('trades', async () => downloadText(`${base}-trades.csv`, tradesCsv(await loadAllTrades(run.id), run.universe ? null : (run.extras.openPosition ?? null)), 'text/csv'))}>
         Trades CSV
       </button>
       <button

@@ -11,7 +11,7 @@ import { errorMessage } from '../../api/api-error.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { RunResults } from '../run/RunResults.js';
 import { CompareView } from './CompareView.js';
-import { runName } from './run-label.js';
+import { runInstruments, runName } from './run-label.js';
 
 const PAGE = 200;
 
@@ -143,8 +143,8 @@ function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) =>
                       </div>
                     )}
                   </td>
-                  <td>
-                    {run.symbol} {run.timeframe}
+                  <td title={run.universe?.symbols.join(', ')}>
+                    {runInstruments(run)} {run.timeframe}
                   </td>
                   <td className="muted wrap">{formatRange(run.fromTs, run.toTs)}</td>
                   <td className="num">{formatCount(run.tradeCount)}</td>

@@ -53,6 +53,12 @@ describe('run exports', () => {
     expect(lines[1]).toBe('1,long,2024-01-02T00:00:00.000Z,100,2024-01-03T00:00:00.000Z,110,2,20,10,0.4,1440,"signal, ""manual"""');
   });
 
+  it("writes a portfolio run's trades with their instrument", () => {
+    const lines = tradesCsv([{ ...trade, symbol: 'DEMO-ALFA' }, { ...trade, index: 1, symbol: 'DEMO-GOLF' }]).trim().split('\n');
+    expect(lines[0]).toBe('index,symbol,side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason');
+    expect(lines.slice(1).map((line) => line.split(',').slice(0, 3).join(','))).toEqual(['1,DEMO-ALFA,long', '2,DEMO-GOLF,long']);
+  });
+
   it('writes prices as quoted and money without float noise', () => {
     const fx: ReportTrade = { ...trade, entryPrice: 1.08977, exitPrice: 1.09012, quantity: 9176, pnl: 368.8799999999987, returnPct: 0.1 + 0.2, fees: 19.999999999999996 };
     expect(tradesCsv([fx]).trim().split('\n')[1]).toBe('1,long,2024-01-02T00:00:00.000Z,1.08977,2024-01-03T00:00:00.000Z,1.09012,9176,368.88,0.3,20,1440,"signal, ""manual"""');

@@ -33,10 +33,14 @@ const csvCell = (value: string | number): string => {
  * unrealized at the last close.
  */
 export function tradesCsv(trades: readonly ReportTrade[], openPosition: OpenPosition | null = null): string {
-  // The columns of the CLI's trades.csv (host/cli/run-files.ts), with the row number first.
-  const header = 'index,side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason';
+  // The columns of the CLI's trades.csv (host/cli/run-files.ts), with the row number first
+  // (and a portfolio run's, whose trades carry their instrument, a symbol column after it).
+  const portfolio = trades.some((t) => t.symbol !== undefined);
+  const header = `index,${portfolio ? 'symbol,' : ''}side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason`;
   const rows = trades.map((t) =>
-    [t.index + 1, t.side, iso(t.entryTs), t.entryPrice, iso(t.exitTs), t.exitPrice, t.quantity, t.pnl, t.returnPct, t.fees, t.barsHeld, t.exitReason].map(csvCell).join(','),
+    [t.index + 1, ...(portfolio ? [t.symbol ?? ''] : []), t.side, iso(t.entryTs), t.entryPrice, iso(t.exitTs), t.exitPrice, t.quantity, t.pnl, t.returnPct, t.fees, t.barsHeld, t.exitReason]
+      .map(csvCell)
+      .join(','),
   );
   if (openPosition) {
     const o = openPosition;

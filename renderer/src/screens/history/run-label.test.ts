@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runLabel } from './run-label.js';
+import { runInstruments, runLabel } from './run-label.js';
 
 describe('runLabel', () => {
   it('tells apart runs of one strategy by data, range and hash', () => {
@@ -15,5 +15,13 @@ describe('runLabel', () => {
     const variant = (fast: number) => ({ sweepId: 's1', sweepName: 'SMA sweep', index: fast, params: { fast, slow: 50 } });
     expect(runLabel({ ...base, sweepVariant: variant(10) })).toBe('SMA cross (fast 10 · slow 50) · DEMO-BTC 1m · 2025-01-01 → 2025-01-31 · 823476');
     expect(runLabel({ ...base, sweepVariant: variant(10) })).not.toBe(runLabel({ ...base, sweepVariant: variant(12) }));
+  });
+
+  it('names a portfolio run by its universe, not its first instrument', () => {
+    const base = { name: 'Rotation', symbol: 'DEMO-ALFA', timeframe: '1h' as const, fromTs: null, toTs: null, hash: '823476abcdef' };
+    const tagged = { ...base, universe: { symbols: ['DEMO-ALFA', 'DEMO-BRAVO'], instrumentIds: [], tag: 'demo-basket' } };
+    expect(runLabel(tagged)).toBe('Rotation · 2 instruments tagged demo-basket 1h · all stored bars · 823476');
+    expect(runInstruments({ ...base, universe: { symbols: ['DEMO-ALFA'], instrumentIds: [] } })).toBe('1 instrument');
+    expect(runInstruments(base)).toBe('DEMO-ALFA');
   });
 });

@@ -33,6 +33,13 @@ const isSpace = (value: unknown): value is SweepRequest['space'] => Array.isArra
 const isSourceOrNull = (value: unknown): value is SweepRequest['source'] | null =>
   value === null || (typeof value === 'object' && ((value as { kind?: unknown }).kind === 'template' || (value as { kind?: unknown }).kind === 'spec'));
 
+/** How a walk-forward that did not finish ended, for the note above what it kept. */
+function stoppedWord(status: JobInfo['status']): string {
+  if (status === 'interrupted') return 'The app stopped during this walk-forward';
+  if (status === 'cancelled') return 'Cancelled';
+  return 'It failed';
+}
+
 
 /** Walk-forward: schedule in days, then the windows table, stitched out-of-sample equity and efficiency. */
 export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: string }) {
@@ -49,16 +56,52 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
   // Its ranges: a chosen value on the edge of one is pointed out.
   const [space, setSpace] = useSessionState<SweepRequest['space']>('bws.wf.space', [], isSpace);
   const [error, setError] = useState<string | null>(null);
+  // Said above a report of the windows kept from a walk-forward that did not finish.
+  const [note, setNote] = useState<string | null>(null);
 
   const finished = (job: JobInfo): void => {
     if (job.status === 'done' && job.result) setReport(job.result as WalkForwardReport);
-    else setError(job.error ? toApiError(job.error).message : `Walk-forward ${job.status}.`);
+    else {
+      setError(job.error ? toApiError(job.error).message : `Walk-forward ${job.status}.`);
+      showKept(job);
+    }
   };
   const { job, running, cancel, cancelError, unknown } = useJob(jobId, finished);
   // A kept job the server no longer lists: forget it, or the form would wait on it for ever.
   useEffect(() => {
     if (unknown) setJobId(null);
   }, [unknown]);
+
+  /** The windows a walk-forward that did not finish kept with its job (a checkpoint after each one). */
+  const showKept = (stopped: JobInfo): void => {
+    const kept = stopped.result as WalkForwardReport | undefined;
+    if (kept?.windows?.length) {
+      setReport(kept);
+      setNote(`${stoppedWord(stopped.status)} after ${formatCountOf(kept.windows.length, 'window')} of ${kept.windowsPlanned}: the windows it finished are shown.`);
+    } else if (stopped.status === 'interrupted') {
+      setNote('The app stopped during the last walk-forward, before its first window finished: nothing was kept.');
+    }
+  };
+
+  // A walk-forward runs on in the server when the page reloads, and one the app stopped
+  // keeps the windows it finished: opening the screen shows the newest of either.
+  useEffect(() => {
+    let live = true;
+    api()
+      .invoke('jobs/list')
+      .then(
+        (jobs) => {
+          const last = jobs.find((j) => j.kind === 'walkforward');
+          if (!live || !last) return;
+          if (last.status === 'running' || last.status === 'queued') setJobId((current) => current ?? last.id);
+          else if (last.status === 'interrupted') showKept(last);
+        },
+        () => undefined,
+      );
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const days = (text: string): number => Math.round(Number(text) * DAY_MS);
   return (
@@ -71,6 +114,7 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
         initialStrategyId={initialStrategyId}
         onSubmit={async (request) => {
           setError(null);
+          setNote(null);
           setReport(null);
           // Said in words here; the server's schema would answer in milliseconds and paths.
           const problem = scheduleProblem(inSampleDays, outOfSampleDays, stepDays);
@@ -112,6 +156,11 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
         </div>
       )}
       <ErrorBox message={error ?? cancelError} testId="wf-error" />
+      {note && (
+        <div className="muted" data-testid="wf-kept-note">
+          {note}
+        </div>
+      )}
       {report && <WalkForwardReportView report={report} source={source} space={space} />}
     </div>
   );

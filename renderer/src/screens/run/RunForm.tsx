@@ -27,6 +27,11 @@ function runStatus({ barCount, computedInAdvance, timings }: BacktestJobResult):
   return `${bars} in ${ms(timings.totalMs)} (engine ${ms(timings.engineMs)}, save ${ms(timings.saveMs)})`;
 }
 
+/** '10 instruments tagged demo-basket' or '3 instruments': what a portfolio run trades, for the results' header. */
+function universeLabel(universe: { tag: string } | { symbols: readonly string[] }, count: number): string {
+  return 'tag' in universe ? `${count} instruments tagged ${universe.tag}` : `${universe.symbols.length} instruments`;
+}
+
 /** A run's results as soon as the engine is done (its save still to commit), keyed by its job. */
 export interface ComputedRunView extends ResultsHead {
   readonly jobId: string;
@@ -71,13 +76,27 @@ export function RunForm(props: {
   const [pickedTimeframe, setPickedTimeframe] = useState<Timeframe | null>(null);
   const timeframe = pickedTimeframe !== null && timeframes.includes(pickedTimeframe) ? pickedTimeframe : chosen?.timeframe;
 
-  // Default range: the whole series; default timeframe: the stored one.
+  // Default timeframe: the stored one.
+  useEffect(() => setPickedTimeframe(null), [chosen?.instrument.symbol, chosen?.timeframe]);
+
+  // One instrument ('one'), every instrument with a tag ('tag:NAME'), or instruments picked one by one ('pick').
+  const [scope, setScope] = useState('one');
+  const [picked, setPicked] = useState<readonly string[]>([]);
+  const tags = [...new Set(list.flatMap((s) => s.tags))].sort();
+  const tag = scope.startsWith('tag:') ? scope.slice(4) : null;
+  // A universe's series: those of its instruments stored in the chosen series' timeframe.
+  const inTimeframe = list.filter((s) => s.timeframe === chosen?.timeframe);
+  const members = scope === 'one' ? [] : inTimeframe.filter((s) => (tag !== null ? s.tags.includes(tag) : picked.includes(s.instrument.symbol)));
+  const span = scope === 'one' ? (chosen ? [chosen] : []) : members;
+  const firstTs = span.length > 0 ? Math.min(...span.map((s) => s.firstTs ?? Number.POSITIVE_INFINITY)) : null;
+  const lastTs = span.length > 0 ? Math.max(...span.map((s) => s.lastTs ?? Number.NEGATIVE_INFINITY)) : null;
+
+  // Default range: the whole series (a universe's: from its first bar to its last).
   useEffect(() => {
-    if (!chosen) return;
-    setFrom(formatDate(chosen.firstTs));
-    setTo(chosen.lastTs === null ? '' : formatDate(chosen.lastTs));
-    setPickedTimeframe(null);
-  }, [chosen?.instrument.symbol, chosen?.timeframe]);
+    if (firstTs === null || !Number.isFinite(firstTs)) return;
+    setFrom(formatDate(firstTs));
+    setTo(lastTs === null || !Number.isFinite(lastTs) ? '' : formatDate(lastTs));
+  }, [firstTs, lastTs, chosen?.instrument.symbol, chosen?.timeframe]);
 
   // What a Run now would run: the "to" day is included.
   const fromDay = parseDate(from);
@@ -85,9 +104,15 @@ export function RunForm(props: {
   // Said next to the dates, before a run (the server's answer was "no bars in the range").
   const rangeError = fromDay !== undefined && toDay !== undefined && fromDay > toDay ? `From (${from}) is after To (${to}): pick a From on or before the To day.` : null;
   // Run waits for the draft's answer: before it, whether there are edits to run is unknown.
+  const range = { fromTs: fromDay, toTs: toDay === undefined ? undefined : toDay + DAY_MS };
+  const universe = tag !== null ? { tag } : scope === 'pick' && members.length > 0 ? { symbols: members.map((s) => s.instrument.symbol) } : null;
   const target =
     chosen && timeframe && !rangeError && (draft.data !== undefined || draft.error !== null)
-      ? { strategyId, ...(runEdits ? { spec: edits.draft } : {}), symbol: chosen.instrument.symbol, timeframe, fromTs: fromDay, toTs: toDay === undefined ? undefined : toDay + DAY_MS }
+      ? scope === 'one'
+        ? { strategyId, ...(runEdits ? { spec: edits.draft } : {}), symbol: chosen.instrument.symbol, timeframe, ...range }
+        : universe
+          ? { strategyId, ...(runEdits ? { spec: edits.draft } : {}), universe, timeframe, ...range }
+          : null
       : null;
   const targetKey = JSON.stringify(target);
 
@@ -98,7 +123,8 @@ export function RunForm(props: {
   // worker would compute the same run again and hold its result for nobody.
   const prepareTimer = useRef(0);
   useEffect(() => {
-    if (!target) return;
+    // A portfolio streams its bars through the engine: nothing to compute ahead.
+    if (!target || 'universe' in target) return;
     prepareTimer.current = window.setTimeout(() => {
       api()
         .invoke('backtest/prepare', target)
@@ -112,7 +138,8 @@ export function RunForm(props: {
   const computed = (job: JobInfo): void => {
     if (!started) return;
     const interim = job.interim as BacktestInterim;
-    const { symbol, timeframe, fromTs, toTs } = started.target;
+    const { timeframe, fromTs, toTs } = started.target;
+    const symbol = 'symbol' in started.target ? started.target.symbol : universeLabel(started.target.universe, members.length);
     performance.mark('run-computed');
     onComputed({ jobId: job.id, name: started.name, symbol, timeframe, fromTs: fromTs ?? null, toTs: toTs ?? null, ...(started.target.spec ? { unsavedEdits: true } : {}), ...interim });
   };
@@ -178,7 +205,19 @@ export function RunForm(props: {
           </div>
         )}
         <div className="field">
-          <label htmlFor="run-series">Instrument and timeframe</label>
+          <label htmlFor="run-scope">Trade</label>
+          <select id="run-scope" data-testid="run-scope" value={scope} onChange={(event) => setScope(event.target.value)}>
+            <option value="one">One instrument</option>
+            {tags.map((t) => (
+              <option key={t} value={`tag:${t}`}>
+                Every instrument tagged {t} ({inTimeframe.filter((s) => s.tags.includes(t)).length} in {timeframe})
+              </option>
+            ))}
+            <option value="pick">Instruments I pick</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="run-series">{scope === 'one' ? 'Instrument and timeframe' : 'Timeframe (of this series)'}</label>
           <select id="run-series" data-testid="run-series" value={chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : ''} onChange={(event) => setKey(event.target.value)}>
             {list.map((s) => (
               <option key={`${s.instrument.symbol}/${s.timeframe}`} value={`${s.instrument.symbol}/${s.timeframe}`}>
@@ -218,6 +257,22 @@ export function RunForm(props: {
           Cancel
         </button>
       </div>
+      {scope === 'pick' && (
+        <fieldset className="row" data-testid="run-universe-picker" style={{ flexWrap: 'wrap', gap: 12 }}>
+          <legend className="muted">One account trades the instruments picked ({members.length} of {inTimeframe.length} with {timeframe} bars)</legend>
+          {inTimeframe.map((s) => (
+            <label key={s.instrument.symbol} className="row" style={{ gap: 4 }}>
+              <input
+                type="checkbox"
+                data-testid={`run-universe-${s.instrument.symbol}`}
+                checked={picked.includes(s.instrument.symbol)}
+                onChange={(event) => setPicked((p) => (event.target.checked ? [...p, s.instrument.symbol] : p.filter((x) => x !== s.instrument.symbol)))}
+              />
+              {s.instrument.symbol}
+            </label>
+          ))}
+        </fieldset>
+      )}
       {/* One slot of fixed height for progress and status: the results below never move when a run starts or ends. */}
       <div style={{ height: 30 }}>
         {running ? (

@@ -9,6 +9,7 @@ import { EquityCharts } from '../../charts/EquityCharts.js';
 import { PriceChart, useSeriesGroup } from '../../charts/PriceChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ExportButtons } from '../history/ExportButtons.js';
+import { InstrumentsTable } from './InstrumentsTable.js';
 import { MetricsTable } from './MetricsTable.js';
 import { SameRuns } from './SameRuns.js';
 import { TradesTable } from './TradesTable.js';
@@ -58,6 +59,19 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
   // The charts and trades read the stored run.
   const saved = usePaintedOnce(info !== undefined && runId !== null) && runId !== null;
   const [focus, setFocus] = useState<Focus | null>(null);
+  // A portfolio run: the instrument whose price, fills and trades are shown (null: every instrument's trades, the first one's chart).
+  const universe = run.data?.id === runId ? run.data.universe : undefined;
+  const [picked, setPicked] = useState<string | null>(null);
+  // The chart follows the picked instrument, and a trade clicked in the table of them all.
+  const [charted, setCharted] = useState<string | null>(null);
+  useEffect(() => {
+    setPicked(null);
+    setCharted(null);
+  }, [runId]);
+  const pick = (symbol: string | null): void => {
+    setPicked(symbol);
+    if (symbol !== null) setCharted(symbol);
+  };
 
   if (run.error) return <ErrorBox message={run.error} />;
   if (!info) return <div className="muted" style={{ minHeight: 400 }}>Loading results…</div>;
@@ -70,7 +84,8 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
   };
   const jumpTo = (trade: TradeRow): void => jumpToSpan(trade.entryTs, trade.exitTs);
   // Read from the stored run: the position still open after the last bar (not a trade).
-  const openPosition = run.data?.extras.openPosition ?? null;
+  // A portfolio's open positions are each instrument's (the instruments table's open PnL).
+  const openPosition = universe ? null : (run.data?.extras.openPosition ?? null);
   const lastTs = run.data?.extras.lastTs;
   const warmUp = warmUpText(run.data?.extras.warmUp);
   const jumpToOpen = (open: OpenPosition): void => jumpToSpan(open.entryTs, typeof lastTs === 'number' ? lastTs + barMs : (info.toTs ?? open.entryTs + barMs));
@@ -84,9 +99,15 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
             unsaved edits
           </span>
         )}
-        <span data-testid="run-data">
-          {info.symbol} {info.timeframe}
-        </span>
+        {universe ? (
+          <span data-testid="run-universe" title={universe.symbols.join(', ')}>
+            {universe.symbols.length} instruments{universe.tag === undefined ? '' : ` tagged ${universe.tag}`} {info.timeframe}
+          </span>
+        ) : (
+          <span data-testid="run-data">
+            {info.symbol} {info.timeframe}
+          </span>
+        )}
         <span className="muted">
           {formatRange(info.fromTs, info.toTs)}
         </span>
@@ -133,15 +154,28 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
           {openPosition && <OpenPositionLine open={openPosition} />}
         </section>
         {saved ? (
-          <RunCharts runId={runId} info={info} focus={focus} />
+          <RunCharts runId={runId} info={info} focus={focus} symbol={universe ? (charted ?? universe.symbols[0]!) : info.symbol} portfolio={universe !== undefined} />
         ) : (
           <div className="col muted" style={{ minHeight: 560 }} data-testid="run-charts-pending">
             {notSaved ? 'The run could not be saved, so there are no charts or trades to show.' : 'Drawing charts…'}
           </div>
         )}
       </div>
+      {saved && universe && <InstrumentsTable runId={runId} picked={picked} onPick={pick} />}
       {saved ? (
-        <TradesTable runId={runId} openPosition={openPosition} warmUpShortBy={warmUp?.shortBy ?? 0} onPick={jumpTo} onPickOpen={jumpToOpen} />
+        <TradesTable
+          runId={runId}
+          openPosition={openPosition}
+          warmUpShortBy={warmUp?.shortBy ?? 0}
+          onPick={(trade) => {
+            // A portfolio's trade shows on its own instrument's chart.
+            if (universe && trade.symbol !== undefined) setCharted(trade.symbol);
+            jumpTo(trade);
+          }}
+          onPickOpen={jumpToOpen}
+          portfolio={universe !== undefined}
+          symbol={picked}
+        />
       ) : (
         <section className="panel" style={{ minHeight: 380 }} />
       )}
@@ -177,9 +211,9 @@ function OpenPositionLine({ open }: { open: OpenPosition }) {
   );
 }
 
-function RunCharts({ runId, info, focus }: { runId: string; info: ResultsHead; focus: Focus | null }) {
-  // Markers load once the metrics are on screen (one call: the run's stored fills).
-  const { markers, partial } = useTradeMarkers(runId);
+function RunCharts({ runId, info, focus, symbol, portfolio }: { runId: string; info: ResultsHead; focus: Focus | null; symbol: string; portfolio: boolean }) {
+  // Markers load once the metrics are on screen (one call: the run's stored fills; a portfolio's, of the instrument shown).
+  const { markers, partial } = useTradeMarkers(runId, portfolio ? symbol : null);
   // Price, equity and drawdown zoom and pan together, their cursors in step.
   const group = useSeriesGroup([runId], info.timeframe);
   return (
@@ -187,9 +221,10 @@ function RunCharts({ runId, info, focus }: { runId: string; info: ResultsHead; f
       <EquityCharts runId={runId} group={group} />
       <section className="panel">
         <h3>
-          Price and trades{partial && <span className="muted"> (markers for the first 40,000 fills)</span>}
+          Price and trades{portfolio && <span data-testid="run-chart-symbol"> of {symbol}</span>}
+          {partial && <span className="muted"> (markers for the first 40,000 fills)</span>}
         </h3>
-        <PriceChart symbol={info.symbol} timeframe={info.timeframe} fromTs={info.fromTs ?? undefined} toTs={info.toTs ?? undefined} markers={markers} focus={focus} highlight={focus?.trade ?? null} group={group} />
+        <PriceChart symbol={symbol} timeframe={info.timeframe} fromTs={info.fromTs ?? undefined} toTs={info.toTs ?? undefined} markers={markers} focus={focus} highlight={focus?.trade ?? null} group={group} />
       </section>
     </div>
   );

@@ -9,6 +9,7 @@ import { MissingStrategy } from '../../components/MissingStrategy.js';
 import { strategyMissing } from '../../api/strategy-missing.js';
 import { RunForm, type ComputedRunView } from './RunForm.js';
 import { RunResults } from './RunResults.js';
+import { runInstruments } from '../history/run-label.js';
 
 /** Run & results: choose the data, run with progress and cancel, then the results of that run. */
 export function RunScreen({ strategyId, navigate }: { strategyId: string | undefined; navigate: (route: Route) => void }) {
@@ -51,7 +52,7 @@ export function RunScreen({ strategyId, navigate }: { strategyId: string | undef
           {last && (
             <div className="row" style={{ justifyContent: 'center', marginTop: 8 }} data-testid="run-last">
               <span className="muted">
-                Last run: {last.symbol} {last.timeframe} · {formatRange(last.fromTs, last.toTs)} · saved {formatTs(last.createdAt)}
+                Last run: {runInstruments(last)} {last.timeframe} · {formatRange(last.fromTs, last.toTs)} · saved {formatTs(last.createdAt)}
               </span>
               <button data-testid="run-last-show" onClick={() => setShown({ jobId: `stored:${last.id}`, preview: null, runId: last.id, notSaved: false })}>
                 Show it

@@ -4,12 +4,16 @@ import { vrowClass } from '../../components/vrow.js';
 import { openPositionCells, TRADE_COLUMNS, tradeCells } from './trade-cells.js';
 
 export const TRADE_ROW_HEIGHT = 26;
+/** Width of the instrument column a portfolio run's trades lead with. */
+export const SYMBOL_COLUMN_WIDTH = 110;
 
 export interface TradeRowProps {
   readonly rowAt: (index: number) => TradeRow | undefined;
   readonly version: number;
   readonly selected: number | null;
   readonly onPick: (trade: TradeRow) => void;
+  /** A portfolio run's: each row leads with its instrument. */
+  readonly portfolio: boolean;
 }
 
 /** Numbers right-aligned under right-aligned headers (`columnClass`); PnL coloured by sign. */
@@ -23,7 +27,7 @@ export function columnClass(column: (typeof TRADE_COLUMNS)[number]): string | un
 }
 
 /** One trade; a click jumps the price chart to it. */
-export function TradeRowView({ index, style, ariaAttributes, rowAt, selected, onPick }: RowComponentProps<TradeRowProps>) {
+export function TradeRowView({ index, style, ariaAttributes, rowAt, selected, onPick, portfolio }: RowComponentProps<TradeRowProps>) {
   const trade = rowAt(index);
   if (!trade) {
     return (
@@ -35,6 +39,11 @@ export function TradeRowView({ index, style, ariaAttributes, rowAt, selected, on
   const cells = tradeCells(trade);
   return (
     <div className={vrowClass(index)} style={style} {...ariaAttributes} aria-selected={selected === trade.index} data-testid="trade-row" onClick={() => onPick(trade)}>
+      {portfolio && (
+        <span style={{ width: SYMBOL_COLUMN_WIDTH, flex: 'none' }} data-testid="trade-symbol">
+          {trade.symbol}
+        </span>
+      )}
       {TRADE_COLUMNS.map((column) => (
         <span key={column.key} style={{ width: column.width, flex: 'none' }} className={cellClass(column, trade)}>
           {cells[column.key]}

@@ -6,7 +6,7 @@ import { usePagedList } from '../../api/use-paged-list.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { TRADE_COLUMNS } from './trade-cells.js';
-import { columnClass, OpenPositionRow, TRADE_ROW_HEIGHT, TradeRowView } from './TradeRowView.js';
+import { columnClass, OpenPositionRow, SYMBOL_COLUMN_WIDTH, TRADE_ROW_HEIGHT, TradeRowView } from './TradeRowView.js';
 import { formatCount, formatCountOf } from '../../app/format.js';
 
 /**
@@ -19,8 +19,13 @@ export function TradesTable({
   warmUpShortBy = 0,
   onPick,
   onPickOpen,
+  portfolio = false,
+  symbol = null,
 }: {
   runId: string;
+  /** A portfolio run's trades: an instrument column, and `symbol` shows one instrument's only. */
+  portfolio?: boolean;
+  symbol?: string | null;
   openPosition: OpenPosition | null;
   /** Bars at the start of the range spent warming the indicators up (too few stored before it). */
   warmUpShortBy?: number;
@@ -32,7 +37,12 @@ export function TradesTable({
   const [selected, setSelected] = useState<number | null>(null);
   // Pages of 500 with 2,000 rows read ahead in the scroll direction: a jump of a few
   // screens (or a scrollbar drag) lands on rows already fetched.
-  const trades = usePagedList((offset, limit) => api().invoke('runs/trades', { id: runId, sort, order, offset, limit }), [runId, sort, order], 500, 2_000);
+  const trades = usePagedList(
+    (offset, limit) => api().invoke('runs/trades', { id: runId, sort, order, offset, limit, ...(symbol === null ? {} : { symbol }) }),
+    [runId, sort, order, symbol],
+    500,
+    2_000,
+  );
   // The parent's callback is read at click time, so a new one each render does not re-render the rows.
   const onPickRef = useRef(onPick);
   onPickRef.current = onPick;
@@ -47,7 +57,7 @@ export function TradesTable({
     onPickOpen(openPosition);
   };
   // Stable row props: rows re-render when a page arrives or the selection moves, not on every parent render.
-  const rowProps = useMemo(() => ({ rowAt: trades.rowAt, version: trades.version, selected, onPick: pick }), [trades.rowAt, trades.version, selected, pick]);
+  const rowProps = useMemo(() => ({ rowAt: trades.rowAt, version: trades.version, selected, onPick: pick, portfolio }), [trades.rowAt, trades.version, selected, pick, portfolio]);
 
   const sortBy = (key: TradeSortKey): void => {
     if (key === sort) setOrder((o) => (o === 'asc' ? 'desc' : 'asc'));
@@ -60,7 +70,7 @@ export function TradesTable({
   return (
     <section className="panel col" style={{ minHeight: 0 }} data-testid="trades-table">
       <h3 style={{ margin: 0 }}>
-        Trades{' '}
+        Trades{symbol === null ? '' : ` of ${symbol}`}{' '}
         {trades.total !== null && (
           // The count alone in its element: scripts read it as the number of closed trades.
           <span className="muted" data-testid="trade-counts">
@@ -72,6 +82,7 @@ export function TradesTable({
       <ErrorBox message={trades.error} />
       <div className="vlist col" style={{ gap: 0, overflowX: 'auto' }}>
         <div className="vhead" style={{ minWidth: 1000 }}>
+          {portfolio && <span style={{ width: SYMBOL_COLUMN_WIDTH, flex: 'none' }}>Instrument</span>}
           {TRADE_COLUMNS.map((column) =>
             'sortable' in column ? (
               <button key={column.key} style={{ width: column.width, flex: 'none' }} className={columnClass(column)} data-testid={`sort-${column.key}`} onClick={() => sortBy(column.key as TradeSortKey)}>
