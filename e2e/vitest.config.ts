@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['e2e/**/*.spec.ts', 'e2e/**/*.test.ts'],
     testTimeout: 90_000,
     hookTimeout: 60_000,
+    // A poll of the server waits for work a loaded machine may take seconds over (the default is 1 s).
+    expect: { poll: { timeout: 15_000 } },
     maxWorkers: 2,
     fileParallelism: true,
   },

@@ -55,8 +55,11 @@ describe('run choices', () => {
       await page.getByTestId('run-from').fill('2025-03-01');
       await page.getByTestId('run-to').fill('2025-03-31');
       await page.locator('[data-testid="run-start"]:not([disabled])').click();
+      // The run before this one may still show its hash: wait for the store to hold this run.
+      await expect
+        .poll(async () => (await invoke<{ total: number }>(server(), 'runs/list', { strategyId: strategy.id })).total, { timeout: 60_000 })
+        .toBe(count);
       await page.getByTestId('run-hash').filter({ hasText: /^[0-9a-f]{12}$/ }).waitFor({ timeout: 60_000 });
-      await expect.poll(async () => (await invoke<{ total: number }>(server(), 'runs/list', { strategyId: strategy.id })).total).toBe(count);
       return lowerOf(await lastRunId());
     };
     try {
