@@ -71,6 +71,28 @@ async function clusterSweep(cluster: OpenedCluster, control: Parameters<typeof r
   return runSweep({ bars: storage.barStore, evaluator: cluster.evaluator, sweeps, clock: Date.now }, sweepArgs, control);
 }
 
+/** Runs the CLI from dist/ and collects its exit code and output. */
+function runCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliScript, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The variants whose metrics differ from the local reference's, for a failure message. */
+function differingVariants(sweepId: string): string {
+  const reference = new Map(sweeps.variants(local.id, { limit: 100_000 }).variants.map((v) => [v.index, JSON.stringify(v.metrics)]));
+  const differing = sweeps
+    .variants(sweepId, { limit: 100_000 })
+    .variants.filter((v) => reference.get(v.index) !== JSON.stringify(v.metrics))
+    .map((v) => `#${v.index} ${JSON.stringify(v.params)}: local ${reference.get(v.index)} cluster ${JSON.stringify(v.metrics)}`);
+  return `variants differing from the local sweep:\n${differing.join('\n')}`;
+}
+
 /** Asserts a finished cluster sweep stored every variant once, with the local sweep's results. */
 function expectSameAsLocal(sweepId: string): void {
   const sweep = sweeps.get(sweepId)!;
@@ -79,7 +101,7 @@ function expectSameAsLocal(sweepId: string): void {
   const stored = sweepDigest(sweeps, sweepId);
   expect(stored.count).toBe(VARIANTS);
   expect(stored.indices).toEqual(Array.from({ length: VARIANTS }, (_, i) => i));
-  expect(stored.digest).toBe(local.digest);
+  expect(stored.digest, differingVariants(sweepId)).toBe(local.digest);
   expect(sweeps.variants(sweepId, { limit: 1 }).variants[0]!.index).toBe(local.bestIndex);
 }
 
@@ -95,17 +117,19 @@ beforeAll(async () => {
   dir = tempDir('bws-cluster-');
   ({ storage } = seedStore(dir.dir, BARS, 'CLU'));
   sweeps = new SqliteSweepStore(storage.writer);
-  const pool = new WorkerVariantEvaluator({ dbFile: storage.file, size: 2 });
-  try {
-    const outcome = await runSweep({ bars: storage.barStore, evaluator: pool, sweeps, clock: Date.now }, sweepArgs);
-    // The reference must be whole: a variant the local pool failed would make every comparison below fail on the wrong side.
-    const failed = sweeps.variants(outcome.sweep.id, { limit: 1_000 }).variants.filter((v) => v.error !== null);
-    expect(failed.map((v) => `#${v.index}: ${v.error}`), 'variants the local reference sweep failed').toEqual([]);
-    const { digest } = sweepDigest(sweeps, outcome.sweep.id);
-    local = { id: outcome.sweep.id, digest, bestIndex: outcome.best!.index, bestHash: '' };
-  } finally {
-    await pool.close();
-  }
+  // The reference is the local sweep as a user runs it: `bws optimize` on its own worker
+  // pool, in its own process (as the agents are). Twice in full-suite runs a pool started
+  // inside the test runner's process gave another digest than every other local and
+  // cluster run (not reproduced alone; see the issue 19 notes).
+  const out = await runCli(['optimize', ...CLI_SWEEP, '--data-dir', dir.dir, '--json']);
+  expect(out.code, out.stderr).toBe(0);
+  const report = JSON.parse(out.stdout) as { sweepId: string; best: { index: number } };
+  // The reference must be whole: a variant the local pool failed would make every comparison below fail on the wrong side.
+  const failed = sweeps.variants(report.sweepId, { limit: 1_000 }).variants.filter((v) => v.error !== null);
+  expect(failed.map((v) => `#${v.index}: ${v.error}`), 'variants the local reference sweep failed').toEqual([]);
+  const { digest, count } = sweepDigest(sweeps, report.sweepId);
+  expect(count).toBe(VARIANTS);
+  local = { id: report.sweepId, digest, bestIndex: report.best.index, bestHash: '' };
   local.bestHash = await openedHash(local.id, local.bestIndex);
 }, 120_000);
 
@@ -119,14 +143,7 @@ afterAll(async () => {
 describe('sweeps on a cluster of bws agent processes', () => {
   it('bws optimize --cluster on two agents: every variant once, the local results, the same best variant and run hash', async () => {
     const [a, b] = await Promise.all([agent({ workers: 1 }), agent({ workers: 1 })]);
-    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cliScript, 'optimize', ...CLI_SWEEP, '--cluster', redis.url, '--data-dir', dir.dir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const out = await runCli(['optimize', ...CLI_SWEEP, '--cluster', redis.url, '--data-dir', dir.dir, '--json']);
     expect(out.code, out.stderr).toBe(0);
     // Where it runs and who is connected, before the results.
     expect(out.stderr).toContain(`the sweep runs on the cluster at redis://127.0.0.1:${redis.port}`);
