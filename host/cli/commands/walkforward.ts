@@ -1,12 +1,13 @@
 import { runWalkForward } from '../../../core/application/sweeps/walk-forward.js';
+import { WorkerVariantEvaluator } from '../../../core/infrastructure/sweeps/worker-variant-evaluator.js';
 import { WorkerBacktestExecutor } from '../../../core/infrastructure/workers/worker-backtest-executor.js';
 import { UsageError } from '../cli-error.js';
 import { boolFlag, stringFlag, type CommandCode, type CommandInput } from '../command.js';
 import { withStorage } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
+import { createProgress } from '../progress.js';
 import { isoOf, parseNumberArg } from '../time-args.js';
-import { fmt, interruptSignal, progressReporter, sweepArgsFromFlags, sweepEvaluator } from './optimize.js';
-import { randomUUID } from 'node:crypto';
+import { fmt, interruptSignal, sweepArgsFromFlags } from './optimize.js';
 
 const DAY_MS = 86_400_000;
 
@@ -19,21 +20,21 @@ function daysFlag(input: CommandInput, name: string, required: boolean): number 
 
 export const walkforwardCommand: CommandCode = {
   async run(input) {
-    const { workers, cluster: clusterUrl, ...args } = sweepArgsFromFlags(input);
+    const { workers, ...args } = sweepArgsFromFlags(input);
     const inSampleMs = daysFlag(input, 'in-sample', true)!;
     const outOfSampleMs = daysFlag(input, 'out-of-sample', true)!;
     const stepMs = daysFlag(input, 'step', false);
     const json = boolFlag(input, 'json');
     return withStorage(input, async (storage) => {
-      const target = await sweepEvaluator(storage, workers, clusterUrl);
+      const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: workers });
       const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
-      const progress = progressReporter('walkforward', json, target.cluster);
+      const progress = createProgress('walkforward', !json);
       const cancel = interruptSignal();
       try {
         const result = await runWalkForward(
-          { bars: storage.barStore, evaluator: target.evaluator, executor, clock: Date.now, key: `cli-wf-${randomUUID()}` },
+          { bars: storage.barStore, evaluator, executor, clock: Date.now },
           { ...args, schedule: { inSampleMs, outOfSampleMs, anchored: boolFlag(input, 'anchored'), ...(stepMs === undefined ? {} : { stepMs }) } },
-          { cancel, progress: (p) => progress.update(p.done, p.total, `window ${p.window + 1}/${p.windows}: ${p.done}/${p.total} variants`) },
+          { cancel, progress: (p) => progress.update(p.done, p.total, `window ${p.window + 1}/${p.windows}`) },
         );
         progress.stop();
         if (json) {
@@ -70,7 +71,7 @@ export const walkforwardCommand: CommandCode = {
       } finally {
         cancel.dispose();
         progress.stop();
-        await Promise.all([target.close(), executor.close()]);
+        await Promise.all([evaluator.close(), executor.close()]);
       }
     });
   },
