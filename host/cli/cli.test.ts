@@ -1,39 +1,15 @@
 // The `bws` CLI end to end: real processes (dist/cli.js), a real SQLite file in a temp dir.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { marketDataFile } from '../../core/infrastructure/test-kit/market-data.js';
+import { runBws, runBwsJson } from './test-kit/run-bws.js';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist/cli.js');
 const GOOG = marketDataFile('GOOG.csv');
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function bws(dataDir: string, ...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args, '--data-dir', dataDir], { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-async function json<T>(dataDir: string, ...args: string[]): Promise<T> {
-  const outcome = await bws(dataDir, ...args, '--json');
-  expect(outcome.stderr).toBe('');
-  expect(outcome.code).toBe(0);
-  return JSON.parse(outcome.stdout) as T;
-}
+const bws = (dataDir: string, ...args: string[]) => runBws(dataDir, args);
+const json = <T>(dataDir: string, ...args: string[]) => runBwsJson<T>(dataDir, args);
 
 describe('bws CLI', () => {
   let dir: string;

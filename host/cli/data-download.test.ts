@@ -1,19 +1,17 @@
 // `bws data download`, `bws data update` and archive imports end to end: real CLI processes
 // (dist/cli.js) pointed at the local exchange server by BWS_EXCHANGE_API, a real SQLite file.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadReport } from '../../core/application/data/download-bars.js';
 import type { ImportReport } from '../../core/application/data/import-bars.js';
 import { FakeExchangeServer } from '../../core/infrastructure/test-kit/fake-exchange-server.js';
 import { openStorage } from '../../core/infrastructure/sqlite/storage.js';
+import { cliScript, runBws, runBwsJson } from './test-kit/run-bws.js';
 
-const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist/cli.js');
 const ARCHIVES = path.join(root, 'fixtures/binance-archives');
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
@@ -23,22 +21,8 @@ let dir: string;
 
 const env = () => ({ ...process.env, BWS_EXCHANGE_API: server.origin, BWS_EXCHANGE_RATE_LIMIT_MS: '1', NO_COLOR: '1' });
 
-async function bws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args, '--data-dir', dir], { env: env(), maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-async function json<T>(...args: string[]): Promise<T> {
-  const outcome = await bws(...args, '--json');
-  expect(outcome.stderr).toBe('');
-  expect(outcome.code).toBe(0);
-  return JSON.parse(outcome.stdout) as T;
-}
+const bws = (...args: string[]) => runBws(dir, args, { env: env() });
+const json = <T>(...args: string[]) => runBwsJson<T>(dir, args, { env: env() });
 
 function series(symbol: string) {
   const storage = openStorage({ dataDir: dir, readers: 1 });
@@ -67,7 +51,7 @@ describe('bws data download / update / import of archives', () => {
   it('downloads, is stopped by Ctrl-C half-way keeping whole slices, resumes, and updates a day later', async () => {
     // Ctrl-C while the second half is held back by the exchange.
     server.hold(Date.UTC(2024, 11, 29));
-    const child = spawn(process.execPath, [cli, 'data', 'download', '--exchange', 'binance', '--symbol', 'BTC/USDT', '--timeframe', '1m', '--from', '2024-12-27', '--to', '2024-12-31', '--data-dir', dir], {
+    const child = spawn(process.execPath, [cliScript, 'data', 'download', '--exchange', 'binance', '--symbol', 'BTC/USDT', '--timeframe', '1m', '--from', '2024-12-27', '--to', '2024-12-31', '--data-dir', dir], {
       env: env(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

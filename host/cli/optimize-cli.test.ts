@@ -1,27 +1,15 @@
 // `bws optimize / walkforward / montecarlo` end to end: real processes (dist/cli.js),
 // real worker threads, GOOG daily bars imported into a temp data dir.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marketDataFile } from '../../core/infrastructure/test-kit/market-data.js';
+import { runBws } from './test-kit/run-bws.js';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist/cli.js');
 const GOOG = marketDataFile('GOOG.csv');
 
-async function bws(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args, '--data-dir', dir], { maxBuffer: 256 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const bws = (dir: string, ...args: string[]) => runBws(dir, args, { maxBuffer: 256 * 1024 * 1024 });
 
 interface Variant {
   index: number;

@@ -1,40 +1,16 @@
 // `bws backtest` over a universe end to end: real processes (dist/cli.js), a real SQLite
 // file in a temp dir seeded by `bws demo` (the demo basket: ten correlated hourly
 // instruments tagged demo-basket).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { all, specOf, trig, v } from '../../core/domain/test-kit/specs.js';
+import { runBws, runBwsJson } from './test-kit/run-bws.js';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist/cli.js');
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function bws(dataDir: string, ...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args, '--data-dir', dataDir], { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-async function json<T>(dataDir: string, ...args: string[]): Promise<T> {
-  const outcome = await bws(dataDir, ...args, '--json');
-  expect(outcome.stderr).toBe('');
-  expect(outcome.code).toBe(0);
-  return JSON.parse(outcome.stdout) as T;
-}
+const bws = (dataDir: string, ...args: string[]) => runBws(dataDir, args);
+const json = <T>(dataDir: string, ...args: string[]) => runBwsJson<T>(dataDir, args);
 
 interface Figures {
   tradeCount: number;
