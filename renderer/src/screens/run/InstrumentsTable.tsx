@@ -1,9 +1,10 @@
 import { api } from '../../api/client.js';
 import { useQuery } from '../../api/use-query.js';
-import { formatNumber } from '../../app/format.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
+import { INSTRUMENT_COLUMNS, instrumentCells } from './instrument-cells.js';
 
-const pct = (value: number | null): string => (value === null ? 'n/a' : `${formatNumber(value, 2)} %`);
+/** Test ids of the cells e2e specs read. */
+const CELL_TEST_IDS: Partial<Record<(typeof INSTRUMENT_COLUMNS)[number]['key'], string>> = { symbol: 'run-instrument-symbol', tradeCount: 'run-instrument-trades' };
 
 /**
  * A portfolio run's per-instrument figures (trades, win rate, contribution to the return,
@@ -29,39 +30,30 @@ export function InstrumentsTable({ runId, picked, onPick }: { runId: string; pic
       <table className="grid">
         <thead>
           <tr>
-            <th>Instrument</th>
-            <th className="num">Trades</th>
-            <th className="num">Win rate</th>
-            <th className="num" title="Its PnL (closed trades and the position open at the end, net of fees) over the initial cash">
-              Contribution
-            </th>
-            <th className="num" title="Share of the run's bars that closed with a position in it">
-              Exposure
-            </th>
-            <th className="num">Realized PnL</th>
-            <th className="num">Open PnL</th>
-            <th className="num">Fees</th>
-            <th className="num" title="Its last close over its first close in the run">
-              Buy and hold
-            </th>
+            {INSTRUMENT_COLUMNS.map((c) => (
+              <th key={c.key} className={'numeric' in c ? 'num' : undefined} title={'title' in c ? c.title : undefined}>
+                {c.label}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
-          {data?.figures.map((f) => (
-            <tr key={f.symbol} data-testid="run-instrument-row" aria-selected={picked === f.symbol} style={{ cursor: 'pointer' }} onClick={() => onPick(picked === f.symbol ? null : f.symbol)}>
-              <td data-testid="run-instrument-symbol">{f.symbol}</td>
-              <td className="num" data-testid="run-instrument-trades">
-                {f.tradeCount}
-              </td>
-              <td className="num">{pct(f.winRatePct)}</td>
-              <td className={f.contributionPct >= 0 ? 'num good' : 'num bad'}>{pct(f.contributionPct)}</td>
-              <td className="num">{pct(f.exposurePct)}</td>
-              <td className="num">{formatNumber(f.realizedPnl, 2)}</td>
-              <td className="num">{formatNumber(f.unrealizedPnl, 2)}</td>
-              <td className="num">{formatNumber(f.fees, 2)}</td>
-              <td className="num">{pct(f.buyAndHoldReturnPct)}</td>
-            </tr>
-          ))}
+          {data?.figures.map((f) => {
+            const cells = instrumentCells(f);
+            return (
+              <tr key={f.symbol} data-testid="run-instrument-row" aria-selected={picked === f.symbol} style={{ cursor: 'pointer' }} onClick={() => onPick(picked === f.symbol ? null : f.symbol)}>
+                {INSTRUMENT_COLUMNS.map((c) => (
+                  <td
+                    key={c.key}
+                    className={c.key === 'contributionPct' ? (f.contributionPct >= 0 ? 'num good' : 'num bad') : 'numeric' in c ? 'num' : undefined}
+                    data-testid={CELL_TEST_IDS[c.key]}
+                  >
+                    {cells[c.key]}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </section>
