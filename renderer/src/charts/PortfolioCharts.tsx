@@ -71,8 +71,11 @@ export function PortfolioCharts({ runId, group, picked }: { runId: string; group
   const symbols = whole.current?.figures.map((f) => f.symbol) ?? data?.figures.map((f) => f.symbol) ?? null;
   const positionsOptions = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => {
     const color = themeColor('--accent');
+    const base = timeChartOptions();
     return {
-      ...timeChartOptions(),
+      ...base,
+      // Whole positions on the value axis (a step of 0.5 labelled only the 0).
+      axes: [base.axes![0]!, { ...base.axes![1]!, incrs: [1, 2, 5, 10, 20, 50, 100] }],
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) + 0.5] } },
       series: [TIME_SERIES, { label: 'Open positions', stroke: color, width: 1, fill: `${color}22`, points: { show: false }, ...(stepped ? { paths: stepped } : {}), value: (_u, v) => (v === null || v === undefined ? '—' : String(v)) }],
     };
