@@ -6,6 +6,7 @@ import type { RunInstruments } from '../api/contract.js';
 import { formatNumber } from '../app/format.js';
 import { themeColor, useThemeName } from '../app/use-theme.js';
 import { downsampleAlignedMinMax, downsampleMinMax } from './downsample.js';
+import { drawnInstruments } from './drawn-instruments.js';
 import { TIME_SERIES, timeChartOptions } from './time-axes.js';
 import { UPlotChart } from './UPlotChart.js';
 import { useFetchRange } from './use-fetch-range.js';
@@ -13,7 +14,8 @@ import type { XRangeGroup } from './x-range.js';
 
 /** Points asked for over the range shown, as for the equity chart: zooming in twice needs no new fetch. */
 const POINTS = 4000;
-
+/** Numbers of all curves asked for at most: a universe of 500 gets 200 points a curve (about 1 MB), not 4,000. */
+const CURVE_NUMBERS = 40_000;
 /** One colour per instrument, in the universe's order (the theme's chart colours, then its signal colours). */
 const PALETTE = ['--accent', '--line-1', '--line-2', '--line-3', '--line-4', '--good', '--line-5', '--warn', '--line-6', '--bad'];
 
@@ -25,7 +27,8 @@ const stepped = uPlot.paths.stepped?.({ align: 1 });
  * its open position, net of fees), under the equity and drawdown and zoomed, panned and
  * hovered with them (`group`): a zoom that rests fetches the visible range again, the
  * positions then at one point per clock bar. `picked`: the instrument drawn bold (the one
- * picked in the instruments table).
+ * picked in the instruments table). A large universe draws the PnL of the instruments that
+ * moved the result most (drawnInstruments).
  */
 export function PortfolioCharts({ runId, group, picked }: { runId: string; group: XRangeGroup; picked: string | null }) {
   const [data, setData] = useState<RunInstruments | null>(null);
@@ -50,7 +53,12 @@ export function PortfolioCharts({ runId, group, picked }: { runId: string; group
     const timer = setTimeout(
       () =>
         void api()
-          .invoke('runs/instruments', { id: runId, ...(fromTs === undefined ? {} : { fromTs }), ...(toTs === undefined ? {} : { toTs }), maxPoints: POINTS })
+          .invoke('runs/instruments', {
+            id: runId,
+            ...(fromTs === undefined ? {} : { fromTs }),
+            ...(toTs === undefined ? {} : { toTs }),
+            maxPoints: Math.max(200, Math.min(POINTS, Math.floor(CURVE_NUMBERS / (whole.current?.figures.length ?? 10)))),
+          })
           .then(
             (answer) => {
               if (!live) return;
@@ -68,7 +76,9 @@ export function PortfolioCharts({ runId, group, picked }: { runId: string; group
     };
   }, [runId, fromTs, toTs]);
 
-  const symbols = whole.current?.figures.map((f) => f.symbol) ?? data?.figures.map((f) => f.symbol) ?? null;
+  const figures = whole.current?.figures ?? data?.figures ?? null;
+  const drawn = useMemo(() => (figures ? drawnInstruments(figures, picked) : null), [figures, picked]);
+  const symbols = drawn && figures ? drawn.map((k) => figures[k]!.symbol) : null;
   const positionsOptions = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => {
     const color = themeColor('--accent');
     const base = timeChartOptions();
@@ -88,7 +98,7 @@ export function PortfolioCharts({ runId, group, picked }: { runId: string; group
         TIME_SERIES,
         ...symbols.map((symbol, k) => ({
           label: symbol,
-          stroke: themeColor(PALETTE[k % PALETTE.length]!),
+          stroke: themeColor(PALETTE[drawn![k]! % PALETTE.length]!),
           width: picked === symbol ? 2.5 : 1,
           alpha: picked === null || picked === symbol ? 1 : 0.35,
           points: { show: false },
@@ -105,16 +115,18 @@ export function PortfolioCharts({ runId, group, picked }: { runId: string; group
   }, [data, positionXs]);
   const pnlData = useMemo<uPlot.AlignedData | null>(() => {
     if (!data || !symbols) return null;
-    const reduced = downsampleAlignedMinMax({ xs: Float64Array.from(data.curves.ts, (t) => t / 1000), ys: data.curves.pnl.map((curve) => Float64Array.from(curve)) }, POINTS / 2);
+    const reduced = downsampleAlignedMinMax({ xs: Float64Array.from(data.curves.ts, (t) => t / 1000), ys: drawn!.map((k) => Float64Array.from(data.curves.pnl[k] ?? [])) }, POINTS / 2);
     return [reduced.xs, ...reduced.ys];
-  }, [data, symbols?.length]);
+  }, [data, symbols?.join(',')]);
 
   return (
     <section className="panel col" data-testid="portfolio-charts" ref={box}>
       <div className="row">
         <h3 style={{ margin: 0 }}>Positions and instruments</h3>
         <span className="muted" data-testid="portfolio-charts-detail">
-          {data ? `${data.figures.length} instruments${data.positions.downsampled ? '' : ', every bar'}` : 'Loading…'}
+          {data
+            ? `${data.figures.length} instruments${symbols && symbols.length < data.figures.length ? `; PnL of the ${symbols.length} that moved the result most` : ''}${data.positions.downsampled ? '' : '; positions at every bar'}`
+            : 'Loading…'}
         </span>
         {error && <span className="bad">{error}</span>}
       </div>
