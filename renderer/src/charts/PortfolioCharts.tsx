@@ -27,10 +27,10 @@ const stepped = uPlot.paths.stepped?.({ align: 1 });
  * its open position, net of fees), under the equity and drawdown and zoomed, panned and
  * hovered with them (`group`): a zoom that rests fetches the visible range again, the
  * positions then at one point per clock bar. `picked`: the instrument drawn bold (the one
- * picked in the instruments table). A large universe draws the PnL of the instruments that
+ * picked in the instruments table). `instruments`: the universe's size. A large universe draws the PnL of the instruments that
  * moved the result most (drawnInstruments).
  */
-export function PortfolioCharts({ runId, group, picked }: { runId: string; group: XRangeGroup; picked: string | null }) {
+export function PortfolioCharts({ runId, group, picked, instruments }: { runId: string; group: XRangeGroup; picked: string | null; instruments: number }) {
   const [data, setData] = useState<RunInstruments | null>(null);
   const [error, setError] = useState<string | null>(null);
   const theme = useThemeName();
@@ -57,7 +57,7 @@ export function PortfolioCharts({ runId, group, picked }: { runId: string; group
             id: runId,
             ...(fromTs === undefined ? {} : { fromTs }),
             ...(toTs === undefined ? {} : { toTs }),
-            maxPoints: Math.max(200, Math.min(POINTS, Math.floor(CURVE_NUMBERS / (whole.current?.figures.length ?? 10)))),
+            maxPoints: Math.max(200, Math.min(POINTS, Math.floor(CURVE_NUMBERS / Math.max(1, instruments)))),
           })
           .then(
             (answer) => {
@@ -74,7 +74,7 @@ export function PortfolioCharts({ runId, group, picked }: { runId: string; group
       live = false;
       clearTimeout(timer);
     };
-  }, [runId, fromTs, toTs]);
+  }, [runId, fromTs, toTs, instruments]);
 
   const figures = whole.current?.figures ?? data?.figures ?? null;
   const drawn = useMemo(() => (figures ? drawnInstruments(figures, picked) : null), [figures, picked]);
