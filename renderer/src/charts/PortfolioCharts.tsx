@@ -85,7 +85,7 @@ export function PortfolioCharts({ runId, group, picked, instruments }: { runId: 
     return {
       ...base,
       // Whole positions on the value axis (a step of 0.5 labelled only the 0).
-      axes: [base.axes![0]!, { ...base.axes![1]!, incrs: [1, 2, 5, 10, 20, 50, 100] }],
+      axes: [base.axes![0]!, { ...base.axes![1]!, incrs: [1, 2, 5, 10, 20, 50, 100], space: 16 }],
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) + 0.5] } },
       series: [TIME_SERIES, { label: 'Open positions', stroke: color, width: 1, fill: `${color}22`, points: { show: false }, ...(stepped ? { paths: stepped } : {}), value: (_u, v) => (v === null || v === undefined ? '—' : String(v)) }],
     };
@@ -130,7 +130,7 @@ export function PortfolioCharts({ runId, group, picked, instruments }: { runId: 
         </span>
         {error && <span className="bad">{error}</span>}
       </div>
-      <UPlotChart options={positionsOptions} data={positionsData} height={100} testId="positions-chart" group={group} />
+      <UPlotChart options={positionsOptions} data={positionsData} height={120} testId="positions-chart" group={group} />
       {pnlOptions && pnlData ? (
         <UPlotChart options={pnlOptions} data={pnlData} height={200} testId="instrument-pnl-chart" group={group} />
       ) : (
