@@ -21,6 +21,7 @@ const SUITES = [
   { name: 'cli-speed', title: 'CLI, whole processes side by side (issue 15)' },
   { name: 'reliability', title: 'Write lock, writes during an import, main-thread stalls (issue 16)' },
   { name: 'market-data', title: 'Market data: downloads and exchange archives (issue 20)' },
+  { name: 'cluster', title: 'Sweeps on a cluster of agents (issue 19)' },
 ] as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -35,6 +35,7 @@ import { openStorage, type Storage } from './sqlite/storage.js';
 import { SqliteStrategyStore } from './strategies/sqlite-strategy-store.js';
 import { SqliteSweepStore } from './sweeps/sqlite-sweep-store.js';
 import { WorkerVariantEvaluator } from './sweeps/worker-variant-evaluator.js';
+import type { OpenedCluster } from './cluster/open-cluster.js';
 import { TEST_FAULTS_ENV } from './workers/backtest-protocol.js';
 import { createForegroundSignal, ForegroundActivity } from './workers/foreground-signal.js';
 import { WorkerBacktestExecutor } from './workers/worker-backtest-executor.js';
@@ -76,6 +77,11 @@ export interface WorkstationOptions {
   readonly logger?: Logger;
   /** New unique ids for strategies and jobs (default random UUIDs). */
   readonly newId?: () => string;
+  /**
+   * A cluster of `bws agent` processes sweeps may run on: its Redis URL (`--cluster`,
+   * docs/CLUSTER.md). Cluster sweeps a stopped app left running are resumed on open.
+   */
+  readonly cluster?: string;
   /** Undo the deletes of bars an earlier session left undoable and finish its final ones (default true; the CLI passes false). */
   readonly recoverDeletions?: boolean;
   /** How long a delete of bars can be undone (default UNDO_DELETE_MS); tests shorten it. */
@@ -106,6 +112,8 @@ export interface Workstation {
   backtestPool(): WorkerBacktestExecutor | null;
   /** The sweep worker pool, once the first sweep or walk-forward created it. */
   sweepEvaluator(): WorkerVariantEvaluator | null;
+  /** The cluster sweeps may run on, when one is configured. */
+  readonly cluster: OpenedCluster | null;
   readonly demo: DemoSeedReport;
   close(): Promise<void>;
 }
@@ -165,6 +173,14 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   // Read before the store opens: a malformed setting is a clear error, not a half-started app.
   const exchange = options.exchange ?? exchangeConnectionFromEnv(process.env);
   const storage = openStorage({ file: options.databaseFile ?? databasePath(dataDir) });
+  let cluster: OpenedCluster | null = null;
+  try {
+    // Loaded only with a cluster: BullMQ and ioredis add most of a second to every start on this machine.
+    cluster = options.cluster === undefined ? null : await (await import('./cluster/open-cluster.js')).openCluster(options.cluster, storage.barStore);
+  } catch (error) {
+    storage.close();
+    throw error;
+  }
   const serving = options.transport !== 'cli';
   // The thread that serves a UI never checkpoints: a worker does, every 2 s (a one-shot CLI
   // process keeps checkpointing on commit, and starts no thread for it).
@@ -184,7 +200,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   if (options.recoverJobs !== false) {
     // Everything long-running a dead process left unfinished: its jobs (a walk-forward keeps
     // the windows it checkpointed) and its sweeps (their variants kept); its staged imports
-    // were dropped when the store opened.
+    // were dropped when the store opened. A sweep on a cluster is not interrupted: the next
+    // process started with that cluster resumes it (sweepHandlers).
     const interrupted = jobs.recoverInterrupted();
     if (interrupted > 0) logger.warn?.(`${interrupted} job(s) left unfinished by a previous run were marked interrupted`);
     const interruptedSweeps = sweepStore.interruptRunning(clock());
@@ -300,6 +317,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     latency,
     sweeps: sweepStore,
     evaluator,
+    cluster,
     analysis,
     performance: performanceProbe,
     foreground: { noteActivity: (forMs) => foreground.note(forMs) },
@@ -317,10 +335,11 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     deletions,
     backtestPool: () => pool,
     sweepEvaluator: () => sweepPool,
+    cluster,
     demo,
     async close() {
       closed = true;
-      await Promise.all([pool?.close(), sweepPool?.close(), analysis.close(), deletions.close(), stopCheckpointer?.()]);
+      await Promise.all([pool?.close(), sweepPool?.close(), cluster?.close(), analysis.close(), deletions.close(), stopCheckpointer?.()]);
       inProcess?.close();
       storage.close();
     },

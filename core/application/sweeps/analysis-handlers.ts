@@ -6,6 +6,7 @@ import { minMaxIndices } from '../charts/downsample.js';
 import { requireInstrument } from '../data/instruments.js';
 import type { HandlerDeps } from '../handler-deps.js';
 import { toRunSweepArgs } from './sweep-args.js';
+import { evaluatorFor } from './sweep-target.js';
 
 /** The walk-forward result on the wire: metrics as records, stitched equity min/max-downsampled. */
 export function toWalkForwardReport(result: WalkForwardResult, symbol: string, timeframe: WalkForwardReport['timeframe'], maxPoints: number): WalkForwardReport {
@@ -41,15 +42,16 @@ export function toWalkForwardReport(result: WalkForwardResult, symbol: string, t
 export function analysisHandlers(deps: HandlerDeps): Pick<SweepHandlers, 'walkforward/start' | 'montecarlo/run'> {
   return {
     'walkforward/start': async (args) => {
-      const { schedule, maxPoints, ...sweepArgs } = args;
+      const { schedule, maxPoints, target, ...sweepArgs } = args;
       const runArgs = toRunSweepArgs(sweepArgs);
+      const evaluator = evaluatorFor(deps, target);
       requireInstrument(deps.barStore, args.symbol);
       const job = deps.jobs.start({
         kind: 'walkforward',
         title: `Walk-forward ${runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name} on ${args.symbol} ${args.timeframe}`,
         run: (context) =>
           runWalkForward(
-            { bars: deps.barStore, evaluator: deps.evaluator, executor: deps.backtests, clock: deps.clock, yieldNow: deps.yieldNow },
+            { bars: deps.barStore, evaluator, executor: deps.backtests, clock: deps.clock, yieldNow: deps.yieldNow, key: `wf-${context.jobId}` },
             {
               ...runArgs,
               schedule: {

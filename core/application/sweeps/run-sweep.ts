@@ -88,12 +88,14 @@ export async function runSweep(deps: RunSweepDeps, args: RunSweepArgs, control: 
     toTs: args.toTs ?? null,
     magnifier: args.magnifier ?? true,
     quantityStep: args.quantityStep ?? null,
+    runsOn: deps.evaluator.runsOn ?? null,
   });
   control.onStarted?.(sweep);
   let counts: SweepCounts = sweep.counts;
   try {
     const outcome = await searchVariants(deps.evaluator, config, data, {
       clock: deps.clock,
+      key: sweep.id,
       ...(deps.yieldNow ? { yieldNow: deps.yieldNow } : {}),
       ...(control.keepVariants === undefined ? {} : { keepVariants: control.keepVariants }),
       ...(control.cancel ? { cancel: control.cancel } : {}),

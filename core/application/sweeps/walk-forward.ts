@@ -25,6 +25,8 @@ export interface WalkForwardDeps {
   /** Runs each window's out-of-sample backtest (equity and trades needed). */
   readonly executor: BacktestExecutor;
   readonly clock: () => number;
+  /** Names this walk-forward for the evaluator (a cluster's job ids); window w searches as `${key}-w${w}`. */
+  readonly key?: string;
   /** Lets the host's event loop run between slices of planning (see SearchHooks.yieldNow). */
   readonly yieldNow?: () => Promise<void>;
 }
@@ -123,6 +125,7 @@ export async function runWalkForward(
       clock: deps.clock,
       keepVariants: false,
       ...(deps.yieldNow ? { yieldNow: deps.yieldNow } : {}),
+      ...(deps.key === undefined ? {} : { key: `${deps.key}-w${w.index}` }),
       ...(control.cancel ? { cancel: control.cancel } : {}),
       onProgress: (p) => control.progress?.({ window: w.index, windows: windows.length, done: p.done, total: p.total }),
     });
