@@ -118,9 +118,9 @@ beforeAll(async () => {
   ({ storage } = seedStore(dir.dir, BARS, 'CLU'));
   sweeps = new SqliteSweepStore(storage.writer);
   // The reference is the local sweep as a user runs it: `bws optimize` on its own worker
-  // pool, in its own process (as the agents are). Twice in full-suite runs a pool started
-  // inside the test runner's process gave another digest than every other local and
-  // cluster run (not reproduced alone; see the issue 19 notes).
+  // pool, in its own process (as the agents are). Twice in full-suite runs it gave another
+  // digest than every cluster run: one variant with the next one's equity figures, a V8
+  // miscompile around computeMetrics since avoided (docs/ENGINE.md, "A V8 miscompile").
   const out = await runCli(['optimize', ...CLI_SWEEP, '--data-dir', dir.dir, '--json']);
   expect(out.code, out.stderr).toBe(0);
   const report = JSON.parse(out.stdout) as { sweepId: string; best: { index: number } };
