@@ -297,7 +297,9 @@ describe('WorkerBacktestExecutor', () => {
         const t0 = performance.now();
         handle.cancel();
         await expect(handle.result).rejects.toMatchObject({ type: 'CancelledError' });
-        expect(performance.now() - t0).toBeLessThan(100);
+        // Well under the 1 s pause cap (the job would wait that long without the cancel
+        // check in the pause); not a latency target: that is measured by the reliability bench.
+        expect(performance.now() - t0).toBeLessThan(500);
         expect(pool.stats().replaced).toBe(0);
       } finally {
         clearInterval(busy);
