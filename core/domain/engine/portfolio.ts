@@ -365,10 +365,7 @@ class PortfolioEngine implements PortfolioSession {
       m.execution.startChunk(chunk, magnifierBars?.[given] ?? undefined);
       total += m.n;
     }
-    if (total > 0) {
-      this.ensureCapacity(this.clock + total);
-      this.run();
-    }
+    if (total > 0) this.run();
     for (const m of members) if (m.bars) m.execution.endChunk();
     this.config.onProgress?.(this.clock, this.totalBars);
   }
@@ -406,6 +403,10 @@ class PortfolioEngine implements PortfolioSession {
         }
       }
       if (this.clock >= this.nextPoll) this.poll();
+      // Grown here, one clock bar at a time: the window's bar count summed over members
+      // overstates its clock bars up to ten-fold, and presized outputs (the feed's
+      // estimate) then never grow nor need trimming.
+      if (this.clock === this.equity.length) this.ensureCapacity(this.clock + 1);
       this.step(t);
       for (let k = 0; k < active.length; k++) active[k]!.cursor++;
     }
