@@ -579,14 +579,14 @@ class PortfolioEngine implements PortfolioSession {
   private allocate(accept: boolean): void {
     const candidates = this.candidates;
     if (accept) {
-      candidates.sort(this.byRank);
+      sortByRank(candidates, this.byRank);
       let free = this.maxPositions - this.committedSlots();
       for (let k = 0; k < candidates.length && free > 0; k++) {
         this.accept(candidates[k]!);
         free--;
       }
     }
-    for (const m of candidates) m.candidate = null;
+    for (let k = 0; k < candidates.length; k++) candidates[k]!.candidate = null;
     candidates.length = 0;
   }
 
@@ -724,7 +724,11 @@ class PortfolioEngine implements PortfolioSession {
         held.push(m);
         for (; k > 0 && held[k - 1]!.index > m.index; k--) held[k] = held[k - 1]!;
         held[k] = m;
-      } else held.splice(held.indexOf(m), 1);
+      } else {
+        const k = held.indexOf(m);
+        for (let j = k + 1; j < held.length; j++) held[j - 1] = held[j]!;
+        held.length--;
+      }
     }
   }
 
@@ -885,6 +889,20 @@ class CurveSampler {
 
   curves(): MemberCurves {
     return { ts: this.ts.slice(0, this.count), pnl: this.values.map((v) => v.slice(0, this.count)) };
+  }
+}
+
+/**
+ * Sorts a close's few candidates in place by insertion. byRank is a total order (ties go
+ * by member index), so this gives Array.prototype.sort's order; unlike it, it allocates
+ * nothing (it runs at every close where entries fire).
+ */
+function sortByRank(members: Member[], byRank: (a: Member, b: Member) => number): void {
+  for (let k = 1; k < members.length; k++) {
+    const m = members[k]!;
+    let j = k;
+    for (; j > 0 && byRank(members[j - 1]!, m) > 0; j--) members[j] = members[j - 1]!;
+    members[j] = m;
   }
 }
 
