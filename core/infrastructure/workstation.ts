@@ -12,6 +12,7 @@ import { createEventBus, type EventBus } from '../application/contract/events.js
 import { createHandlers } from '../application/create-handlers.js';
 import { SeriesDeletions, type Scheduler } from '../application/data/series-deletions.js';
 import { seedDemoDataIfEmpty, type DemoSeedReport } from '../application/data/seed-demo.js';
+import { generateDemoSeriesOnThreads } from './demo/demo-threads.js';
 import { JobRegistry } from '../application/jobs/job-registry.js';
 import type { RunStore } from '../application/runs/run-store.js';
 import { primeArgsort } from '../application/runs/stable-argsort.js';
@@ -172,7 +173,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     storage.writer.pragma('wal_autocheckpoint = 0');
     stopCheckpointer = startCheckpointer(storage.file);
   }
-  const demo = options.seedDemo === false ? { seeded: false, instruments: [] } : seedDemoDataIfEmpty(storage.barStore);
+  // A first start generates the demo set's bars over two threads, then writes them in one transaction.
+  const demo = options.seedDemo === false ? { seeded: false, instruments: [] } : await seedDemoDataIfEmpty(storage.barStore, generateDemoSeriesOnThreads());
   const reader = () => storage.database.reader();
   const events = createEventBus((error) => logger.error('Event listener failed', { error }));
   const latency = new LatencyRecorder();

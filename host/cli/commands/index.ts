@@ -55,6 +55,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./data-delete.js').then((m) => m.dataDeleteCommand),
   },
   {
+    words: ['data', 'tag'],
+    usage: 'bws data tag --symbol SYM (--tags TAG,TAG | --add TAG,TAG | --remove TAG,TAG) [--json]',
+    summary:
+      "Sets an instrument's tags: --tags replaces them (--tags '' clears them), --add and --remove edit them. " +
+      'Every instrument with a tag is a universe for a portfolio run (bws backtest --universe TAG; the Run form offers each tag).',
+    options: { symbol: { type: 'string' }, tags: { type: 'string' }, add: { type: 'string' }, remove: { type: 'string' } },
+    load: () => import('./data-tag.js').then((m) => m.dataTagCommand),
+  },
+  {
     words: ['data', 'download'],
     usage: 'bws data download --exchange ID --symbol BASE/QUOTE --timeframe 1m|5m|15m|30m|1h|4h|1d --from ISO [--to ISO] [--as NAME] [--whole-range] [--json]',
     summary:
