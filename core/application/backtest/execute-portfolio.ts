@@ -52,7 +52,8 @@ export function executePortfolioRun(state: BacktestState, bars: RunBarSource, re
   try {
     for (let k = 0; k < count; k++) barHashers[k]?.add(feed.warmUp[k]!);
     session.onWindow(feed.warmUp);
-    const windows = feed.windows()[Symbol.iterator]();
+    // Each window is hashed and run before the next is read: the feed may reuse its arrays.
+    const windows = feed.windows({ reuse: true })[Symbol.iterator]();
     try {
       for (;;) {
         const before = control.now();

@@ -70,8 +70,12 @@ export interface PortfolioBarFeed {
   readonly origin: 'stored' | 'resampled';
   /** Bars of the instrument with the most in the range (the clock has at least as many): a progress total. */
   readonly barsEstimate: number;
-  /** The windows in time order; each holds every instrument's bars of its span (and 1-minute bars when asked). */
-  windows(): Iterable<PortfolioWindow>;
+  /**
+   * The windows in time order; each holds every instrument's bars of its span (and 1-minute
+   * bars when asked). `reuse`: each window's arrays are overwritten by the next one (for a
+   * caller done with a window before it asks for the next: no allocation per window).
+   */
+  windows(options?: { readonly reuse?: boolean }): Iterable<PortfolioWindow>;
 }
 
 export interface PortfolioWindow {

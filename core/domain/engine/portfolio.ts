@@ -27,6 +27,7 @@ const BLOCK = 4096;
 /** Points kept per member of the per-instrument equity curves (sampled on the clock, halved when full). */
 const MEMBER_CURVE_POINTS = 2048;
 const DAY_MS = 86_400_000;
+const EMPTY = new Float64Array(0);
 
 /** One instrument of the universe, as the engine needs it. */
 export interface PortfolioMember {
@@ -141,6 +142,9 @@ class Member {
   readonly strategy: SpecStrategy;
   // The current window's run bars (after warm-up) and this member's place in them.
   bars: BarColumns | null = null;
+  /** bars.ts and bars.close, read on every clock bar (one load instead of two). */
+  ts: Float64Array = EMPTY;
+  close: Float64Array = EMPTY;
   n = 0;
   cursor = 0;
   blockFrom = 0;
@@ -256,13 +260,14 @@ class PortfolioEngine implements PortfolioSession {
   private cash: number;
   private peak: number;
   /** Members holding a position, in symbol order. */
-  private held: Member[] = [];
+  private readonly held: Member[] = [];
   /** Accepted entries waiting for their members' next open, in the order they fill (acceptance order: rank within a close). */
-  private queue: Member[] = [];
+  private readonly queue: Member[] = [];
   /** Members with an entry order at this close. */
   private candidates: Member[] = [];
-  /** Members with a bar at the current clock time. */
+  /** Members with a bar at the current clock time: the first `activeCount` of `active`. */
   private readonly active: Member[] = [];
+  private activeCount = 0;
 
   // Outputs.
   private equity: Float64Array;
@@ -346,6 +351,8 @@ class PortfolioEngine implements PortfolioSession {
       m.g0 += m.n;
       m.fed = m.g0 + m.warmedUp;
       m.bars = null;
+      m.ts = EMPTY;
+      m.close = EMPTY;
       m.n = 0;
       m.cursor = 0;
       m.blockFrom = 0;
@@ -360,15 +367,14 @@ class PortfolioEngine implements PortfolioSession {
       }
       if (chunk.ts[0]! <= this.lastClockTs) throw new DomainError(`${m.symbol}: a window starts at ${chunk.ts[0]}, not after the last bar ${this.lastClockTs}`);
       m.bars = chunk;
+      m.ts = chunk.ts;
+      m.close = chunk.close;
       m.n = chunk.ts.length;
       if (m.g0 === 0) m.firstClose = chunk.close[0]!;
       m.execution.startChunk(chunk, magnifierBars?.[given] ?? undefined);
       total += m.n;
     }
-    if (total > 0) {
-      this.ensureCapacity(this.clock + total);
-      this.run();
-    }
+    if (total > 0) this.run();
     for (const m of members) if (m.bars) m.execution.endChunk();
     this.config.onProgress?.(this.clock, this.totalBars);
   }
@@ -387,27 +393,37 @@ class PortfolioEngine implements PortfolioSession {
     const count = members.length;
     const active = this.active;
     for (;;) {
+      // One pass (the measured hot loop of a portfolio: once per clock bar): the earliest
+      // next bar time and, in symbol order, the members with a bar then.
       let t = Number.POSITIVE_INFINITY;
+      let n = 0;
       for (let k = 0; k < count; k++) {
         const m = members[k]!;
-        if (m.cursor < m.n) {
-          const ts = m.bars!.ts[m.cursor]!;
-          if (ts < t) t = ts;
+        const i = m.cursor;
+        if (i >= m.n) continue;
+        const ts = m.ts[i]!;
+        if (ts > t) continue;
+        if (ts < t) {
+          t = ts;
+          n = 0;
         }
+        active[n++] = m;
       }
-      if (t === Number.POSITIVE_INFINITY) return;
-      active.length = 0;
-      for (let k = 0; k < count; k++) {
-        const m = members[k]!;
-        if (m.cursor < m.n && m.bars!.ts[m.cursor]! === t) {
-          if (m.cursor >= m.blockEnd) this.nextBlock(m);
-          m.activeAt = this.clock;
-          active.push(m);
-        }
+      if (n === 0) return;
+      this.activeCount = n;
+      const clock = this.clock;
+      for (let k = 0; k < n; k++) {
+        const m = active[k]!;
+        if (m.cursor >= m.blockEnd) this.nextBlock(m);
+        m.activeAt = clock;
       }
       if (this.clock >= this.nextPoll) this.poll();
+      // Grown here, one clock bar at a time: the window's bar count summed over members
+      // overstates its clock bars up to ten-fold, and presized outputs (the feed's
+      // estimate) then never grow nor need trimming.
+      if (this.clock === this.equity.length) this.ensureCapacity(this.clock + 1);
       this.step(t);
-      for (let k = 0; k < active.length; k++) active[k]!.cursor++;
+      for (let k = 0; k < n; k++) active[k]!.cursor++;
     }
   }
 
@@ -429,17 +445,27 @@ class PortfolioEngine implements PortfolioSession {
   /** One clock bar at time t: the opens, inside the bars, the closes, then the mark (docs/ENGINE.md, "Portfolios"). */
   private step(t: number): void {
     const active = this.active;
-    const n = active.length;
+    const n = this.activeCount;
     // 1. Opens: exits first (they free cash and slots), then reversals and adds, then entries in the order accepted.
+    // Most clock bars have no order: one pass finds out before the two ordered passes.
+    let orders = false;
     for (let k = 0; k < n; k++) {
-      const m = active[k]!;
-      const action = m.execution.pending?.action;
-      if (action === 'exit' || action === 'partialExit') this.fillAtOpen(m);
+      if (active[k]!.execution.pending !== null) {
+        orders = true;
+        break;
+      }
     }
-    for (let k = 0; k < n; k++) {
-      const m = active[k]!;
-      const action = m.execution.pending?.action;
-      if (action === 'reverse' || action === 'add') this.fillAtOpen(m);
+    if (orders) {
+      for (let k = 0; k < n; k++) {
+        const m = active[k]!;
+        const action = m.execution.pending?.action;
+        if (action === 'exit' || action === 'partialExit') this.fillAtOpen(m);
+      }
+      for (let k = 0; k < n; k++) {
+        const m = active[k]!;
+        const action = m.execution.pending?.action;
+        if (action === 'reverse' || action === 'add') this.fillAtOpen(m);
+      }
     }
     if (this.queue.length > 0) this.fillEntries();
     // 2. Inside the bars: stops, targets, trailing stops.
@@ -467,13 +493,14 @@ class PortfolioEngine implements PortfolioSession {
       m.exposure++;
     }
     if (held.length > 0) this.exposureBars++;
-    if (e > this.peak) this.peak = e;
+    let peak = this.peak;
+    if (e > peak) this.peak = peak = e;
     const g = this.clock;
     this.equity[g] = e;
-    this.drawdown[g] = ((e - this.peak) / this.peak) * 100;
+    this.drawdown[g] = ((e - peak) / peak) * 100;
     this.clockTs[g] = t;
     this.positionsOpen[g] = held.length;
-    if (this.curves.wants(g)) this.curves.record(g, t, this.memberPnl);
+    if (g === this.curves.nextSample) this.curves.record(g, t, this.memberPnl);
     this.clock = g + 1;
     this.lastClockTs = t;
   }
@@ -483,7 +510,7 @@ class PortfolioEngine implements PortfolioSession {
     const s = m.strategy;
     const i = m.cursor;
     const g = m.g0 + i;
-    const c = m.bars!.close[i]!;
+    const c = m.close[i]!;
     const position = m.account.position;
     const side = position.side;
     if (s.usesPositionValues) {
@@ -552,14 +579,14 @@ class PortfolioEngine implements PortfolioSession {
   private allocate(accept: boolean): void {
     const candidates = this.candidates;
     if (accept) {
-      candidates.sort(this.byRank);
+      sortByRank(candidates, this.byRank);
       let free = this.maxPositions - this.committedSlots();
       for (let k = 0; k < candidates.length && free > 0; k++) {
         this.accept(candidates[k]!);
         free--;
       }
     }
-    for (const m of candidates) m.candidate = null;
+    for (let k = 0; k < candidates.length; k++) candidates[k]!.candidate = null;
     candidates.length = 0;
   }
 
@@ -589,13 +616,14 @@ class PortfolioEngine implements PortfolioSession {
   private rebalance(): void {
     const rotation = this.rotation!;
     const eligible: Member[] = [];
-    for (const m of this.active) {
+    const active = this.active.slice(0, this.activeCount);
+    for (const m of active) {
       const exiting = m.execution.pending?.action === 'exit';
       if (m.entrySignal && !exiting) eligible.push(m);
     }
     eligible.sort(this.byRank);
     const target = new Set(eligible.slice(0, rotation.top));
-    for (const m of this.active) {
+    for (const m of active) {
       const p = m.account.position;
       if (p.side === 0 || target.has(m) || m.execution.pending?.action === 'exit') continue;
       // Sold at the next open; an add or partial exit decided at this close gives way (exits come first).
@@ -636,10 +664,12 @@ class PortfolioEngine implements PortfolioSession {
   /** Entries waiting for a slot fill at their member's next open, in the order accepted, while slots remain. */
   private fillEntries(): void {
     const queue = this.queue;
-    const left: Member[] = [];
-    for (const m of queue) {
+    // Compacted in place: the entries whose member has no bar now wait on, in order.
+    let left = 0;
+    for (let k = 0; k < queue.length; k++) {
+      const m = queue[k]!;
       if (m.activeAt !== this.clock) {
-        left.push(m);
+        queue[left++] = m;
         continue;
       }
       m.queued = false;
@@ -650,7 +680,7 @@ class PortfolioEngine implements PortfolioSession {
       }
       this.fillAtOpen(m);
     }
-    this.queue = left;
+    queue.length = left;
   }
 
   private fillAtOpen(m: Member): void {
@@ -687,7 +717,18 @@ class PortfolioEngine implements PortfolioSession {
     const holding = a.position.side !== 0;
     if (holding !== m.holding) {
       m.holding = holding;
-      this.held = this.members.filter((x) => x.holding);
+      // Kept in symbol order in place (no array per position opened or closed).
+      const held = this.held;
+      if (holding) {
+        let k = held.length;
+        held.push(m);
+        for (; k > 0 && held[k - 1]!.index > m.index; k--) held[k] = held[k - 1]!;
+        held[k] = m;
+      } else {
+        const k = held.indexOf(m);
+        for (let j = k + 1; j < held.length; j++) held[j - 1] = held[j]!;
+        held.length--;
+      }
     }
   }
 
@@ -815,9 +856,8 @@ class CurveSampler {
     this.values = Array.from({ length: members }, () => new Float64Array(capacity));
   }
 
-  wants(bar: number): boolean {
-    return bar % this.stride === 0;
-  }
+  /** The next clock bar to record (a multiple of the stride): a compare per bar instead of a modulo. */
+  nextSample = 0;
 
   lastRecorded(): number {
     return this.last;
@@ -830,6 +870,7 @@ class CurveSampler {
     this.ts[k] = t;
     this.bars[k] = bar;
     this.last = bar;
+    this.nextSample = (Math.floor(bar / this.stride) + 1) * this.stride;
     for (let m = 0; m < this.members; m++) this.values[m]![k] = value(m);
   }
 
@@ -848,6 +889,20 @@ class CurveSampler {
 
   curves(): MemberCurves {
     return { ts: this.ts.slice(0, this.count), pnl: this.values.map((v) => v.slice(0, this.count)) };
+  }
+}
+
+/**
+ * Sorts a close's few candidates in place by insertion. byRank is a total order (ties go
+ * by member index), so this gives Array.prototype.sort's order; unlike it, it allocates
+ * nothing (it runs at every close where entries fire).
+ */
+function sortByRank(members: Member[], byRank: (a: Member, b: Member) => number): void {
+  for (let k = 1; k < members.length; k++) {
+    const m = members[k]!;
+    let j = k;
+    for (; j > 0 && byRank(members[j - 1]!, m) > 0; j--) members[j] = members[j - 1]!;
+    members[j] = m;
   }
 }
 

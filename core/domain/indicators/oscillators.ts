@@ -142,4 +142,29 @@ export class RocKernel extends BaseKernel {
     this.seen++;
     return ready ? (100 * (x - past)) / past : NaN;
   }
+
+  /**
+   * update()'s arithmetic in a loop with the state in locals: a portfolio ranks by ROC on
+   * every bar of every instrument, and BaseKernel's shared loop calls update() through a
+   * megamorphic site that also boxes each returned double (~84 MB of garbage per ten
+   * years of minutes, bench/portfolio.ts).
+   */
+  override fill(bars: BarColumns, from: number, to: number, out: Float64Array, outStart: number): void {
+    const close = bars.close;
+    const ring = this.ring;
+    const period = this.period;
+    let index = this.index;
+    let seen = this.seen;
+    for (let i = from, o = outStart; i < to; i++, o++) {
+      const x = close[i]!;
+      const past = ring[index]!;
+      const ready = seen >= period;
+      ring[index] = x;
+      index = index + 1 === period ? 0 : index + 1;
+      seen++;
+      out[o] = ready ? (100 * (x - past)) / past : NaN;
+    }
+    this.index = index;
+    this.seen = seen;
+  }
 }

@@ -90,4 +90,25 @@ describe('BarSource', () => {
     expect(source.minuteBarsFor({ ...m15, warmUpBars: 10 })!.ts[0]).toBe(runOnly.bars.ts[0]);
     source.close();
   });
+
+  it("streams a portfolio's windows into reused buffers: the bars of fresh windows, one buffer per instrument for the whole run", () => {
+    // 70,000 minutes: three windows of 32,768 (portfolio-feed.ts); the other instrument ends in the first.
+    const long = storage.barStore.upsertInstrument({ symbol: 'LONG', venue: 'TEST', priceTick: 0.0001, quantityStep: 0.001, quoteCurrency: 'USD', timeZone: 'UTC' });
+    storage.barStore.mergeBars(long.id, '1m', randomWalkBars(70_000, START, 9));
+    const source = new BarSource(1024 * 1024);
+    const portfolio = { instruments: [instrument, long], timeframe: '1m' as const, warmUpBars: 0, magnifier: false };
+    const bytes = (column: Float64Array) => Buffer.from(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
+    const fresh = [...source.portfolio(storage.file, portfolio).windows()].map((w) => w.bars.map((b) => BAR_FIELDS.map((f) => Buffer.from(bytes(b[f])))));
+    const buffers = new Set<ArrayBufferLike>();
+    let k = 0;
+    for (const window of source.portfolio(storage.file, portfolio).windows({ reuse: true })) {
+      window.bars.forEach((b, m) => BAR_FIELDS.forEach((f, c) => expect(bytes(b[f]).equals(fresh[k]![m]![c]!)).toBe(true)));
+      buffers.add(window.bars[1]!.ts.buffer);
+      k++;
+    }
+    expect(k).toBe(3);
+    expect(fresh.flat().reduce((n, columns) => n + columns[0]!.length / 8, 0)).toBe(BARS + 70_000);
+    expect(buffers.size).toBe(1);
+    source.close();
+  });
 });

@@ -7,7 +7,7 @@ import { assertInstrumentDraft, type Instrument, type InstrumentDraft } from '..
 import { isTimeframe, timeframeMs, TIMEFRAMES, type Timeframe } from '../../domain/market/timeframe.js';
 import { isSessionClosure } from '../../domain/market/session-closures.js';
 import { isWeekendClosure, missingBars, tradesWeekends } from '../../domain/market/weekend-closures.js';
-import { allocateUninitialisedBars, copyChunkRange, decodeChunk, DEFAULT_GAP_THRESHOLD_BARS, lowerBoundInChunk } from './chunk-codec.js';
+import { allocateUninitialisedBars, copyChunkRange, decodeChunk, DEFAULT_GAP_THRESHOLD_BARS, lowerBoundInChunk, releaseChunk, type ReusableBars } from './chunk-codec.js';
 import { chunkMetaValues, encodeChunks, mergeSorted } from './chunk-writes.js';
 import type { Connection } from './database.js';
 import { SlowStatementLog, type TimedStatement } from './slow-log.js';
@@ -245,8 +245,9 @@ export class SqliteBarStore implements BarStore {
     return row?.version ?? 0;
   }
 
-  readBars(id: InstrumentId, timeframe: Timeframe, fromTs: number = MIN_TS, toTs: number = MAX_TS): BarColumns {
-    if (this.hidden(this.readConnection(), id, timeframe)) return allocateUninitialisedBars(0);
+  /** `into`: columns to reuse (the result is its views, overwritten by its next read); default fresh ones. */
+  readBars(id: InstrumentId, timeframe: Timeframe, fromTs: number = MIN_TS, toTs: number = MAX_TS, into?: ReusableBars): BarColumns {
+    if (this.hidden(this.readConnection(), id, timeframe)) return into ? into.take(0) : allocateUninitialisedBars(0);
     const rows = this.statement(this.readConnection(), CHUNKS_IN_RANGE, true).all<ChunkRow>({ id, tf: timeframe, from: fromTs, to: toTs });
     // First pass: the slice of each chunk inside the range, to allocate the output once.
     const bounds = new Int32Array(rows.length * 2);
@@ -260,12 +261,13 @@ export class SqliteBarStore implements BarStore {
       total += hi - lo;
     });
     // Every element is written below: the copies cover [0, total) of each column.
-    const out = allocateUninitialisedBars(total);
+    const out = into ? into.take(total) : allocateUninitialisedBars(total);
     let offset = 0;
     rows.forEach((row, k) => {
       const lo = bounds[2 * k]!;
       const hi = bounds[2 * k + 1]!;
       copyChunkRange(row[3], row[2], lo, hi, out, offset);
+      releaseChunk(row[3]);
       offset += hi - lo;
     });
     return out;

@@ -5,6 +5,7 @@ import type { Instrument } from '../../domain/market/instrument.js';
 import { resampleBars } from '../../domain/market/resample.js';
 import { bucketCeil, bucketStart, timeframeMs } from '../../domain/market/timeframe.js';
 import type { SqliteBarStore } from './bar-store.js';
+import { ReusableBars } from './chunk-codec.js';
 import type { Connection } from './database.js';
 
 /**
@@ -91,23 +92,26 @@ export class StoredPortfolioFeed implements PortfolioBarFeed {
     this.last = lasts.length > 0 ? Math.max(...lasts) : -1;
   }
 
-  *windows(): Generator<PortfolioWindow> {
+  *windows(options: { readonly reuse?: boolean } = {}): Generator<PortfolioWindow> {
     const { timeframe, magnifier } = this.request;
     const minutes = magnifier && timeframe !== '1m';
+    // Reused: one buffer per instrument (and one for its 1-minute bars) for every window.
+    const reused = options.reuse ? this.plans.map(() => ({ bars: new ReusableBars(), minutes: new ReusableBars() })) : null;
     for (let start = this.first; start <= this.last; start += this.windowMs) {
       const end = start + this.windowMs;
       const bars: BarColumns[] = [];
       const minuteBars: (BarColumns | null)[] = [];
-      for (const plan of this.plans) {
+      for (let k = 0; k < this.plans.length; k++) {
+        const plan = this.plans[k]!;
         const id = plan.instrument.id;
         const mFrom = Math.max(start, plan.minuteFrom);
         const mTo = Math.min(end, plan.minuteTo);
-        const oneMinute = (plan.origin === 'resampled' || minutes) && mFrom < mTo ? this.store.readBars(id, '1m', mFrom, mTo) : null;
+        const oneMinute = (plan.origin === 'resampled' || minutes) && mFrom < mTo ? this.store.readBars(id, '1m', mFrom, mTo, reused?.[k]!.minutes) : null;
         if (plan.origin === 'resampled') bars.push(oneMinute ? resampleBars(oneMinute, '1m', timeframe).bars : allocateBars(0));
         else {
           const from = Math.max(start, plan.from);
           const to = Math.min(end, plan.to);
-          bars.push(from < to ? this.store.readBars(id, timeframe, from, to) : allocateBars(0));
+          bars.push(from < to ? this.store.readBars(id, timeframe, from, to, reused?.[k]!.bars) : allocateBars(0));
         }
         minuteBars.push(minutes && oneMinute && oneMinute.ts.length > 0 ? oneMinute : null);
       }
