@@ -22,6 +22,7 @@ const SUITES = [
   { name: 'reliability', title: 'Write lock, writes during an import, main-thread stalls (issue 16)' },
   { name: 'market-data', title: 'Market data: downloads and exchange archives (issue 20)' },
   { name: 'cluster', title: 'Sweeps on a cluster of agents (issue 19)' },
+  { name: 'history', title: 'The run path at 1, 5 and 10 years of minutes, whole processes (issue 21)' },
 ] as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
