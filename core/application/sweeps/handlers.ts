@@ -8,6 +8,7 @@ import { deleteSweep, getSweep, listSweeps, openSweepVariant } from './sweep-que
 import { requireInstrument } from '../data/instruments.js';
 import type { HandlerDeps } from '../handler-deps.js';
 import { toRunSweepArgs } from './sweep-args.js';
+import { sweepTarget, targetWords } from './sweep-target.js';
 import { toDetail, toListItem, toVariantRow } from './sweep-wire.js';
 import type { ThroughputLog } from '../system/throughput-log.js';
 
@@ -29,10 +30,11 @@ export function sweepHandlers(deps: HandlerDeps, throughput: ThroughputLog): Swe
   return {
     'sweeps/start': async (args) => {
       const runArgs = toRunSweepArgs(args);
-      requireInstrument(deps.barStore, args.symbol);
+      // Checked here too: an unknown symbol or tag is answered at once, not as a failed job.
+      const target = sweepTarget(deps.barStore, runArgs.source, runArgs);
       let announce!: (sweep: SweepSummary) => void;
       const started = new Promise<SweepSummary>((resolve) => (announce = resolve));
-      const title = `Sweep ${args.name ?? (runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name)} on ${args.symbol} ${args.timeframe}`;
+      const title = `Sweep ${args.name ?? (runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name)} on ${targetWords(target)} ${args.timeframe}`;
       const job = deps.jobs.start({
         kind: 'sweep',
         title,
@@ -124,10 +126,11 @@ export function sweepHandlers(deps: HandlerDeps, throughput: ThroughputLog): Swe
       if (variant.runId !== null && deps.runStore.get(toRunId(variant.runId))) return { runId: toRunId(variant.runId), jobId: null };
       const spec = variantSpec(sweep.config, variant.params, sweep.timeframe);
       if (typeof spec === 'string') throw new ValidationError(`Variant ${args.index} of sweep ${sweep.id} has no runnable spec: ${spec}`);
-      requireInstrument(deps.barStore, sweep.symbol);
+      const on = sweep.universe ? `${sweep.universe.symbols.length} instruments${sweep.universe.tag === undefined ? '' : ` (${sweep.universe.tag})`}` : sweep.symbol;
+      if (!sweep.universe) requireInstrument(deps.barStore, sweep.symbol);
       const job = deps.jobs.start({
         kind: 'backtest',
-        title: `Variant #${args.index} of ${sweep.name} on ${sweep.symbol} ${sweep.timeframe}`,
+        title: `Variant #${args.index} of ${sweep.name} on ${on} ${sweep.timeframe}`,
         run: async () => {
           const startedAt = deps.clock();
           const opened = await openSweepVariant({ bars: deps.barStore, executor: deps.backtests, sweeps: deps.sweeps }, sweep.id, args.index);

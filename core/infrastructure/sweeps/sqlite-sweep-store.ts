@@ -13,6 +13,7 @@ import type {
   SweepVariant,
   VariantPage,
 } from '../../application/sweeps/ports.js';
+import type { RunUniverse } from '../../application/runs/run-store.js';
 import { instrumentId } from '../../domain/market/ids.js';
 import { parseTimeframe } from '../../domain/market/timeframe.js';
 import { rankScore } from '../../domain/optimize/objective.js';
@@ -35,6 +36,7 @@ interface SweepRow {
   to_ts: number | null;
   magnifier: number;
   quantity_step: number | null;
+  universe_json: string | null;
   planned: number;
   done: number;
   failed: number;
@@ -52,9 +54,10 @@ interface VariantRow {
   score: number | null;
   eligible: number;
   run_id: string | null;
+  hash: string | null;
 }
 
-const VARIANT_COLUMNS = 'idx, generation, params_json, metrics_json, error, score, eligible, run_id';
+const VARIANT_COLUMNS = 'idx, generation, params_json, metrics_json, error, score, eligible, run_id, hash';
 const BEST_FIRST = 'ORDER BY eligible DESC, rank_score DESC, idx';
 
 let lastMs = -1;
@@ -89,8 +92,8 @@ export class SqliteSweepStore implements SweepStore {
     const id = newSweepId(this.clock());
     this.writer
       .prepare(
-        `INSERT INTO sweeps (id, created_at, name, status, config_json, instrument_id, symbol, timeframe, from_ts, to_ts, magnifier, quantity_step, owner_pid)
-         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sweeps (id, created_at, name, status, config_json, instrument_id, symbol, timeframe, from_ts, to_ts, magnifier, quantity_step, owner_pid, universe_json)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -105,6 +108,7 @@ export class SqliteSweepStore implements SweepStore {
         sweep.magnifier ? 1 : 0,
         sweep.quantityStep,
         process.pid,
+        sweep.universe ? JSON.stringify(sweep.universe) : null,
       );
     return this.get(id)!;
   }
@@ -114,8 +118,8 @@ export class SqliteSweepStore implements SweepStore {
     if (!sweep) return;
     const objective = sweep.config.objective;
     const insert = this.writer.prepare(
-      `INSERT INTO sweep_variants (sweep_id, idx, generation, params_json, metrics_json, error, score, rank_score, eligible, run_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO sweep_variants (sweep_id, idx, generation, params_json, metrics_json, error, score, rank_score, eligible, run_id, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.writer.transaction(() => {
       for (const v of variants) {
@@ -130,6 +134,7 @@ export class SqliteSweepStore implements SweepStore {
           rankScore(v.metrics, objective),
           v.eligible ? 1 : 0,
           v.runId,
+          v.hash ?? null,
         );
       }
       this.writeCounts(id, counts);
@@ -212,6 +217,7 @@ function toSummary(row: SweepRow): SweepSummary {
     toTs: row.to_ts,
     magnifier: row.magnifier === 1,
     quantityStep: row.quantity_step,
+    ...(row.universe_json === null ? {} : { universe: JSON.parse(row.universe_json) as RunUniverse }),
     counts: { planned: row.planned, done: row.done, failed: row.failed, rejected: row.rejected, invalid: row.invalid },
     error: row.error,
   };
@@ -227,5 +233,6 @@ function toVariant(row: VariantRow): SweepVariant {
     score: row.score,
     eligible: row.eligible === 1,
     runId: row.run_id,
+    ...(row.hash === null ? {} : { hash: row.hash }),
   };
 }
