@@ -201,7 +201,7 @@ export function variantParamsText(variant: Pick<RunSweepVariant, 'params'>, spec
     .join(', ');
 }
 
-/** 'Ranking: ROC period' for portfolio.ranking.by.params.period; null for another path under the ranking. */
+/** 'Ranking: Rate of change period' for portfolio.ranking.by.params.period; null for another path under the ranking. */
 function rankingPathLabel(spec: StrategySpec, segments: readonly (string | number)[]): string | null {
   const by = spec.portfolio?.ranking?.by;
   const [, , part, key, name] = segments;
@@ -214,7 +214,7 @@ function rankingPathLabel(spec: StrategySpec, segments: readonly (string | numbe
 /**
  * A number of a spec, named by its path, in the builder's words: 'Long entry: SMA period
  * (trigger 1, left)', 'Long exit: RSI(14) is below value (trigger 2.1)', 'Stop loss: distance (%)',
- * 'Sizing: equity per trade (%)', 'Ranking: ROC period'. Triggers are numbered in the builder's order from 1, a
+ * 'Sizing: equity per trade (%)', 'Ranking: Rate of change period'. Triggers are numbered in the builder's order from 1, a
  * nested group's as 'group.trigger'. A path it cannot place is returned as it is.
  */
 export function specPathLabel(spec: StrategySpec, path: string): string {
