@@ -26,7 +26,6 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 const isMethod = (value: unknown): value is MethodKind => value === 'grid' || value === 'random' || value === 'genetic';
 const isDirection = (value: unknown): value is 'maximize' | 'minimize' => value === 'maximize' || value === 'minimize';
 const isMetric = (value: unknown): value is OfferedMetric => (OFFERED_METRICS as readonly unknown[]).includes(value);
-const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
 const isTimeframe = (value: unknown): value is Timeframe | '' => value === '' || (TIMEFRAMES as readonly unknown[]).includes(value);
 const isRows = (value: unknown): value is RangeRow[] =>
   Array.isArray(value) && value.every((row: unknown) => typeof row === 'object' && row !== null && ['name', 'min', 'max', 'step'].every((k) => typeof (row as Record<string, unknown>)[k] === 'string') && typeof (row as Record<string, unknown>)['enabled'] === 'boolean');
@@ -76,7 +75,9 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
   const [minTrades, setMinTrades] = kept('minTrades', '3', isString);
   // What the variants run on, as the Run form picks it: one instrument, the strategy's own universe, a tag, or picked instruments.
   const [keptScope, setScope] = kept('scope', 'one', isScope);
-  const [picked, setPicked] = kept<string[]>('picked', [], isStrings);
+  // The instruments picked one by one last while the form is mounted (kept in the session, the
+  // kept ranges were reset on a trip to the Walk-forward tab: optimize-state.spec.ts).
+  const [picked, setPicked] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   // The source whose ranges were kept from an earlier visit: loading it again keeps them.
   const keptRowsOf = useRef(rows.length > 0 ? source : null);
