@@ -75,9 +75,10 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
   const [minTrades, setMinTrades] = kept('minTrades', '3', isString);
   // What the variants run on, as the Run form picks it: one instrument, the strategy's own universe, a tag, or picked instruments.
   const [keptScope, setScope] = kept('scope', 'one', isScope);
-  // The instruments picked one by one last while the form is mounted (kept in the session, the
-  // kept ranges were reset on a trip to the Walk-forward tab: optimize-state.spec.ts).
-  const [picked, setPicked] = useState<string[]>([]);
+  // The instruments picked one by one, kept as one comma-separated text (symbols have no comma).
+  const [pickedText, setPickedText] = kept('picked', '', isString);
+  const picked = pickedText === '' ? [] : pickedText.split(',');
+  const setPicked = (update: (current: string[]) => string[]): void => setPickedText((text) => update(text === '' ? [] : text.split(',')).join(','));
   const [error, setError] = useState<string | null>(null);
   // The source whose ranges were kept from an earlier visit: loading it again keeps them.
   const keptRowsOf = useRef(rows.length > 0 ? source : null);
