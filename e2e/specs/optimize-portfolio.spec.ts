@@ -87,4 +87,37 @@ describe('optimize a portfolio strategy', () => {
       await app.close();
     }
   });
+
+  it('sweeps over instruments picked one by one, and says so when none is picked', async () => {
+    const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { spec: { ...momentum, name: 'Picked momentum sweep' } });
+    const app = await openApp(browser(), server(), `#/optimize/strategy:${strategy.id}`);
+    const { page } = app;
+    try {
+      await page.getByTestId('sweep-setup').waitFor();
+      await page.getByTestId('opt-series').selectOption('DEMO-ALFA/1h');
+      await page.getByTestId('opt-scope').selectOption('pick');
+      await page.getByTestId('opt-universe-picker').waitFor();
+      await page.getByTestId('opt-use-portfolio.maxPositions').check();
+      await page.getByTestId('opt-min-portfolio.maxPositions').fill('1');
+      await page.getByTestId('opt-max-portfolio.maxPositions').fill('2');
+      await page.getByTestId('opt-step-portfolio.maxPositions').fill('1');
+      await page.getByTestId('opt-from').fill('2024-03-01');
+      await page.getByTestId('opt-to').fill('2024-04-30');
+      const sweeps = async () => (await invoke<{ total: number }>(server(), 'sweeps/list')).total;
+      const before = await sweeps();
+      await page.getByTestId('sweep-setup-start').click();
+      await page.getByTestId('sweep-setup-error').filter({ hasText: 'Pick at least one instrument for the portfolio.' }).waitFor();
+      expect(await sweeps()).toBe(before);
+      await page.getByTestId('opt-universe-DEMO-BRAVO').check();
+      await page.getByTestId('opt-universe-DEMO-GOLF').check();
+      await page.getByTestId('sweep-setup-start').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="sweep-view"]')?.getAttribute('data-status') === 'completed', undefined, { timeout: 60_000 });
+      expect(await page.getByTestId('sweep-on').textContent()).toBe('2 instruments');
+      expect(await page.getByTestId('sweep-on').getAttribute('title')).toBe('DEMO-BRAVO, DEMO-GOLF');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="variant-row"]').length === 2);
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
 });
