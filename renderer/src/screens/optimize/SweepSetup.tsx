@@ -13,7 +13,7 @@ import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js
 import { boundsText, defaultConstraints, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
 import { useSessionState } from '../../app/use-session-state.js';
-import { isScope, scopeTarget } from './sweep-scope.js';
+import { scopeTarget, type SweepScope } from './sweep-scope.js';
 
 const DAY_MS = 86_400_000;
 
@@ -73,12 +73,11 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
   const [metric, setMetric] = kept<OfferedMetric>('metric', 'sharpe', isMetric);
   const [direction, setDirection] = kept<'maximize' | 'minimize'>('direction', 'maximize', isDirection);
   const [minTrades, setMinTrades] = kept('minTrades', '3', isString);
-  // What the variants run on, as the Run form picks it: one instrument, the strategy's own universe, a tag, or picked instruments.
-  const [keptScope, setScope] = kept('scope', 'one', isScope);
-  // The instruments picked one by one, kept as one comma-separated text (symbols have no comma).
-  const [pickedText, setPickedText] = kept('picked', '', isString);
-  const picked = pickedText === '' ? [] : pickedText.split(',');
-  const setPicked = (update: (current: string[]) => string[]): void => setPickedText((text) => update(text === '' ? [] : text.split(',')).join(','));
+  // What the variants run on, as the Run form picks it: one instrument, the strategy's own universe, a tag, or
+  // picked instruments. Held while the form is mounted, as the Run form holds it (two more session-kept fields
+  // here made optimize-state.spec.ts see the default ranges after a trip to the Walk-forward tab under load).
+  const [pickedScope, setScope] = useState<SweepScope>('one');
+  const [picked, setPicked] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   // The source whose ranges were kept from an earlier visit: loading it again keeps them.
   const keptRowsOf = useRef(rows.length > 0 ? source : null);
@@ -156,8 +155,8 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
   }, [chosen?.instrument.symbol, chosen?.timeframe]);
 
   const ownUniverse = source.startsWith('strategy:') ? (spec?.portfolio?.universe ?? null) : null;
-  // 'own' kept from a portfolio strategy means one instrument for a source without a universe.
-  const scope = keptScope === 'own' && ownUniverse === null ? 'one' : keptScope;
+  // 'own' picked for a portfolio strategy means one instrument for a source without a universe.
+  const scope = pickedScope === 'own' && ownUniverse === null ? 'one' : pickedScope;
   const tags = [...new Set(seriesList.flatMap((s) => s.tags))].sort();
   // A universe's series: those of its instruments stored in the chosen series' timeframe.
   const inTimeframe = seriesList.filter((s) => s.timeframe === chosen?.timeframe);

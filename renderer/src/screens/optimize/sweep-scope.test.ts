@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isScope, scopeTarget, sweepOnText } from './sweep-scope.js';
+import { scopeTarget, sweepOnText } from './sweep-scope.js';
 
 describe('what a sweep runs on', () => {
   it('turns the picked scope into the request target, saying what is missing', () => {
@@ -9,13 +9,6 @@ describe('what a sweep runs on', () => {
     expect(scopeTarget('pick', 'DEMO-ALFA', [], false)).toEqual({ error: 'Pick at least one instrument for the portfolio.' });
     expect(scopeTarget('own', 'DEMO-ALFA', [], true)).toEqual({ own: true });
     expect(scopeTarget('own', 'DEMO-ALFA', [], false)).toMatchObject({ error: expect.stringContaining('names no universe') });
-  });
-
-  it('keeps only scopes it knows from the session', () => {
-    expect(['one', 'own', 'pick', 'tag:demo-basket'].every(isScope)).toBe(true);
-    expect(isScope('tag:')).toBe(false);
-    expect(isScope('all')).toBe(false);
-    expect(isScope(3)).toBe(false);
   });
 
   it('names what a sweep ran on', () => {

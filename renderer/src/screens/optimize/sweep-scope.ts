@@ -9,8 +9,6 @@ export type SweepScope = string;
 /** The request's target of a scope: a symbol, a universe, nothing (the spec's own universe), or why none. */
 export type ScopeTarget = { readonly symbol: string } | { readonly universe: { tag: string } | { symbols: string[] } } | { readonly own: true } | { readonly error: string };
 
-export const isScope = (value: unknown): value is SweepScope => typeof value === 'string' && (value === 'one' || value === 'own' || value === 'pick' || /^tag:.+$/.test(value));
-
 /** The target of `scope`: `symbol` is the chosen series' instrument, `members` the instruments the scope holds in its timeframe. */
 export function scopeTarget(scope: SweepScope, symbol: string, members: string[], hasOwnUniverse: boolean): ScopeTarget {
   if (scope === 'one') return { symbol };
