@@ -16,10 +16,12 @@ const SUITES = [
   { name: 'engine', title: 'Engine (issue 3)' },
   { name: 'backtest-e2e', title: 'Backtest end to end through a worker (issue 3)' },
   { name: 'portfolio', title: 'Portfolio backtests through a worker (issue 18)' },
+  { name: 'demo-seed', title: 'The demo set at a first start, with and without the basket (issue 18)' },
   { name: 'optimize', title: 'Parameter sweeps over the worker pool (issue 5)' },
   { name: 'cli-speed', title: 'CLI, whole processes side by side (issue 15)' },
   { name: 'reliability', title: 'Write lock, writes during an import, main-thread stalls (issue 16)' },
   { name: 'market-data', title: 'Market data: downloads and exchange archives (issue 20)' },
+  { name: 'cluster', title: 'Sweeps on a cluster of agents (issue 19)' },
 ] as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,14 +1,18 @@
 // `npm test` step 0: the programs the tests drive that npm cannot install (a Chromium for
-// the Playwright flows). Where one is missing and this is a Debian/Ubuntu machine run as
+// the Playwright flows, a redis-server for the cluster tests). Where one is missing and this is a Debian/Ubuntu machine run as
 // root (CI, a fresh VM), it installs the Debian package, saying so; otherwise it stops
-// with the command that installs it. BWS_CHROMIUM_PATH points at a browser elsewhere;
-// BWS_NO_APT=1 never runs apt-get.
+// with the command that installs it. BWS_CHROMIUM_PATH points at a browser elsewhere,
+// BWS_REDIS_SERVER at a redis-server elsewhere; BWS_NO_APT=1 never runs apt-get.
 import { execFileSync, spawnSync } from 'node:child_process';
 
 const { findBrowser } = await import('../e2e/lib/find-browser.ts');
+const { findRedisServer } = await import('../e2e/lib/find-redis-server.ts');
 
 /** [Debian package, check that throws a message when the program is missing] */
-const needs = [['chromium', () => findBrowser()]];
+const needs = [
+  ['chromium', () => findBrowser()],
+  ['redis-server', () => findRedisServer()],
+];
 
 const missing = needs.filter(([, check]) => {
   try {

@@ -1,5 +1,6 @@
 import type { Handlers } from './contract/handlers.js';
 import { backtestHandlers } from './backtest/handlers.js';
+import { clusterHandlers } from './cluster/handlers.js';
 import { dataHandlers } from './data/handlers.js';
 import { downloadHandlers } from './data/download-handlers.js';
 import type { HandlerDeps } from './handler-deps.js';
@@ -28,6 +29,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...systemHandlers(deps, throughput),
     ...sweepHandlers(deps, throughput),
     ...analysisHandlers(deps),
+    ...clusterHandlers(deps),
   };
 }
 

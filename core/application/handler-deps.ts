@@ -12,6 +12,7 @@ import type { StrategyStore } from './strategies/strategy-store.js';
 import type { AnalysisRunner } from './sweeps/analysis.js';
 import type { SweepStore, VariantEvaluator } from './sweeps/ports.js';
 import type { PerformanceProbe } from './system/performance-probe.js';
+import type { Cluster } from './cluster/ports.js';
 
 /** What `createHandlers` builds the handler table from: ports, use cases and host facts. */
 export interface HandlerDeps {
@@ -47,6 +48,8 @@ export interface HandlerDeps {
   readonly sweeps: SweepStore;
   /** Runs many variants on the same bars (the sweep worker pool). */
   readonly evaluator: VariantEvaluator;
+  /** The cluster of agents sweeps may run on instead (`--cluster URL`), or null. */
+  readonly cluster: Cluster | null;
   /** Monte Carlo and views over all of a sweep's variants, off the calling thread (a worker). */
   readonly analysis: AnalysisRunner;
   /** Pool, cache and memory figures for `system/performance`. */

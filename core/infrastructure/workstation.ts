@@ -12,6 +12,7 @@ import { createEventBus, type EventBus } from '../application/contract/events.js
 import { createHandlers } from '../application/create-handlers.js';
 import { SeriesDeletions, type Scheduler } from '../application/data/series-deletions.js';
 import { seedDemoDataIfEmpty, type DemoSeedReport } from '../application/data/seed-demo.js';
+import { generateDemoSeriesOnThreads } from './demo/demo-threads.js';
 import { JobRegistry } from '../application/jobs/job-registry.js';
 import type { RunStore } from '../application/runs/run-store.js';
 import { primeArgsort } from '../application/runs/stable-argsort.js';
@@ -34,6 +35,7 @@ import { openStorage, type Storage } from './sqlite/storage.js';
 import { SqliteStrategyStore } from './strategies/sqlite-strategy-store.js';
 import { SqliteSweepStore } from './sweeps/sqlite-sweep-store.js';
 import { WorkerVariantEvaluator } from './sweeps/worker-variant-evaluator.js';
+import type { OpenedCluster } from './cluster/open-cluster.js';
 import { TEST_FAULTS_ENV } from './workers/backtest-protocol.js';
 import { createForegroundSignal, ForegroundActivity } from './workers/foreground-signal.js';
 import { WorkerBacktestExecutor } from './workers/worker-backtest-executor.js';
@@ -75,6 +77,11 @@ export interface WorkstationOptions {
   readonly logger?: Logger;
   /** New unique ids for strategies and jobs (default random UUIDs). */
   readonly newId?: () => string;
+  /**
+   * A cluster of `bws agent` processes sweeps may run on: its Redis URL (`--cluster`,
+   * docs/CLUSTER.md). Cluster sweeps a stopped app left running are resumed on open.
+   */
+  readonly cluster?: string;
   /** Undo the deletes of bars an earlier session left undoable and finish its final ones (default true; the CLI passes false). */
   readonly recoverDeletions?: boolean;
   /** How long a delete of bars can be undone (default UNDO_DELETE_MS); tests shorten it. */
@@ -105,6 +112,8 @@ export interface Workstation {
   backtestPool(): WorkerBacktestExecutor | null;
   /** The sweep worker pool, once the first sweep or walk-forward created it. */
   sweepEvaluator(): WorkerVariantEvaluator | null;
+  /** The cluster sweeps may run on, when one is configured. */
+  readonly cluster: OpenedCluster | null;
   readonly demo: DemoSeedReport;
   close(): Promise<void>;
 }
@@ -164,6 +173,14 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   // Read before the store opens: a malformed setting is a clear error, not a half-started app.
   const exchange = options.exchange ?? exchangeConnectionFromEnv(process.env);
   const storage = openStorage({ file: options.databaseFile ?? databasePath(dataDir) });
+  let cluster: OpenedCluster | null = null;
+  try {
+    // Loaded only with a cluster: BullMQ and ioredis add most of a second to every start on this machine.
+    cluster = options.cluster === undefined ? null : await (await import('./cluster/open-cluster.js')).openCluster(options.cluster, storage.barStore);
+  } catch (error) {
+    storage.close();
+    throw error;
+  }
   const serving = options.transport !== 'cli';
   // The thread that serves a UI never checkpoints: a worker does, every 2 s (a one-shot CLI
   // process keeps checkpointing on commit, and starts no thread for it).
@@ -172,7 +189,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     storage.writer.pragma('wal_autocheckpoint = 0');
     stopCheckpointer = startCheckpointer(storage.file);
   }
-  const demo = options.seedDemo === false ? { seeded: false, instruments: [] } : seedDemoDataIfEmpty(storage.barStore);
+  // A first start generates the demo set's bars over two threads, then writes them in one transaction.
+  const demo = options.seedDemo === false ? { seeded: false, instruments: [] } : await seedDemoDataIfEmpty(storage.barStore, generateDemoSeriesOnThreads());
   const reader = () => storage.database.reader();
   const events = createEventBus((error) => logger.error('Event listener failed', { error }));
   const latency = new LatencyRecorder();
@@ -182,7 +200,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   if (options.recoverJobs !== false) {
     // Everything long-running a dead process left unfinished: its jobs (a walk-forward keeps
     // the windows it checkpointed) and its sweeps (their variants kept); its staged imports
-    // were dropped when the store opened.
+    // were dropped when the store opened. A sweep on a cluster is not interrupted: the next
+    // process started with that cluster resumes it (sweepHandlers).
     const interrupted = jobs.recoverInterrupted();
     if (interrupted > 0) logger.warn?.(`${interrupted} job(s) left unfinished by a previous run were marked interrupted`);
     const interruptedSweeps = sweepStore.interruptRunning(clock());
@@ -298,6 +317,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     latency,
     sweeps: sweepStore,
     evaluator,
+    cluster,
     analysis,
     performance: performanceProbe,
     foreground: { noteActivity: (forMs) => foreground.note(forMs) },
@@ -315,10 +335,11 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     deletions,
     backtestPool: () => pool,
     sweepEvaluator: () => sweepPool,
+    cluster,
     demo,
     async close() {
       closed = true;
-      await Promise.all([pool?.close(), sweepPool?.close(), analysis.close(), deletions.close(), stopCheckpointer?.()]);
+      await Promise.all([pool?.close(), sweepPool?.close(), cluster?.close(), analysis.close(), deletions.close(), stopCheckpointer?.()]);
       inProcess?.close();
       storage.close();
     },

@@ -43,7 +43,9 @@ if (singleInstance.enable(context)) {
   menu.enable(context);
   void app.whenReady().then(async () => {
     try {
-      const workstation = await openWorkstation({ dataDir: dataDirArgument(process.argv), transport: 'electron', logger: stderrLogger });
+      // BWS_CLUSTER: the Redis URL of a cluster of `bws agent` processes (docs/CLUSTER.md).
+      const cluster = process.env.BWS_CLUSTER;
+      const workstation = await openWorkstation({ dataDir: dataDirArgument(process.argv), transport: 'electron', logger: stderrLogger, ...(cluster ? { cluster } : {}) });
       const disableIpc = ipc.enable(context, workstation);
       // The window opens only once every handler is registered.
       window.enable(context);

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { InstrumentFigures } from '../../core/domain/engine/portfolio.js';
 import type { Trade } from '../../core/domain/engine/types.js';
 
 const iso = (ts: number) => new Date(ts).toISOString();
@@ -30,12 +31,32 @@ export function equityCsv(ts: ArrayLike<number>, equity: ArrayLike<number>): str
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes trades.csv, equity.csv and report.json of a run into `dir`. */
-export function writeRunFiles(dir: string, run: { trades: readonly Trade[]; tradeSymbols?: readonly string[]; ts: ArrayLike<number>; equity: ArrayLike<number>; report: unknown }): string[] {
+/**
+ * A portfolio run's per-instrument figures as CSV, one row per instrument in the universe's
+ * order (the columns of the app's Instruments CSV, renderer/src/screens/history/report.ts).
+ */
+export function instrumentsCsv(figures: readonly InstrumentFigures[]): string {
+  const opt = (value: number | null) => (value === null ? '' : num(value));
+  const header = 'symbol,bars,trades,win_rate_pct,contribution_pct,exposure_pct,realized_pnl,unrealized_pnl,fees,buy_and_hold_return_pct';
+  const rows = figures.map((f) =>
+    [f.symbol, f.bars, f.tradeCount, opt(f.winRatePct), num(f.contributionPct), num(f.exposurePct), num(f.realizedPnl), num(f.unrealizedPnl), num(f.fees), opt(f.buyAndHoldReturnPct)].join(','),
+  );
+  return `${[header, ...rows].join('\n')}\n`;
+}
+
+/** Writes trades.csv, equity.csv and report.json of a run into `dir`, and a portfolio run's instruments.csv. */
+export function writeRunFiles(
+  dir: string,
+  run: { trades: readonly Trade[]; tradeSymbols?: readonly string[]; instruments?: readonly InstrumentFigures[]; ts: ArrayLike<number>; equity: ArrayLike<number>; report: unknown },
+): string[] {
   mkdirSync(dir, { recursive: true });
   const files = [path.join(dir, 'trades.csv'), path.join(dir, 'equity.csv'), path.join(dir, 'report.json')];
   writeFileSync(files[0]!, tradesCsv(run.trades, run.tradeSymbols));
   writeFileSync(files[1]!, equityCsv(run.ts, run.equity));
   writeFileSync(files[2]!, `${JSON.stringify(run.report, null, 2)}\n`);
+  if (run.instruments) {
+    files.push(path.join(dir, 'instruments.csv'));
+    writeFileSync(files[3]!, instrumentsCsv(run.instruments));
+  }
   return files;
 }

@@ -130,6 +130,7 @@ beforeAll(async () => {
     'sweeps/delete': { sweepId },
     'walkforward/start': { ...sweepArgs, schedule: { inSampleMs: 24 * hourMs, outOfSampleMs: 12 * hourMs, anchored: false } },
     'montecarlo/run': { runId, simulations: 200, seed: 1 },
+    'cluster/status': {},
     'data/download': { exchange: 'binance', market: 'BTC/USDT', timeframe: '1h', fromTs: listed, toTs: listed + 86_400_000 },
     'data/update': target,
     // The series the data/import example writes: deleting it leaves the others' target alone.

@@ -90,7 +90,7 @@ describe('the main thread during heavy work', () => {
       { name: 'slow', values: Array.from({ length: 500 }, (_, i) => i + 2) },
     ];
     const config = { source: { kind: 'template' as const, templateId: 'sma-cross' }, space, constraints: [], method: { kind: 'grid' as const }, objective: objective('sharpe', 'maximize', 0) };
-    const sweep = sweeps.create({ name: 'stored', config, instrumentId: instrumentId(1), symbol: 'MIN', timeframe: '1m', fromTs: null, toTs: null, magnifier: true, quantityStep: null });
+    const sweep = sweeps.create({ name: 'stored', config, instrumentId: instrumentId(1), symbol: 'MIN', timeframe: '1m', fromTs: null, toTs: null, magnifier: true, quantityStep: null, runsOn: null });
     // Written by SQLite itself: objects made here would leave garbage for this thread's GC
     // to collect during the measurement.
     workstation.storage.writer

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ErrorData } from '../errors.js';
 import { backtestSchemas, type BacktestHandlers } from '../backtest/contract.js';
+import { clusterSchemas, type ClusterHandlers } from '../cluster/contract.js';
 import { dataSchemas, type DataHandlers } from '../data/contract.js';
 import { downloadSchemas, type DownloadHandlers } from '../data/download-contract.js';
 import { dialogSchemas, type DialogHandlers } from './dialog.js';
@@ -11,7 +12,7 @@ import { sweepSchemas, type SweepHandlers } from '../sweeps/contract.js';
 import { systemSchemas, type SystemHandlers } from '../system/contract.js';
 
 /** Every call the UI can make on every transport. */
-export type Handlers = DataHandlers & DownloadHandlers & StrategyHandlers & BacktestHandlers & RunHandlers & JobHandlers & SystemHandlers & SweepHandlers;
+export type Handlers = DataHandlers & DownloadHandlers & StrategyHandlers & BacktestHandlers & RunHandlers & JobHandlers & SystemHandlers & SweepHandlers & ClusterHandlers;
 /** Handlers plus the calls only the desktop shell provides. */
 export type AllHandlers = Handlers & DialogHandlers;
 export type HandlerName = keyof AllHandlers;
@@ -33,6 +34,7 @@ export const HANDLER_SCHEMAS = {
   ...jobSchemas,
   ...systemSchemas,
   ...sweepSchemas,
+  ...clusterSchemas,
   ...dialogSchemas,
 } as const satisfies { readonly [N in HandlerName]: z.ZodType<HandlerArgs<N>> };
 

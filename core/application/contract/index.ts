@@ -9,6 +9,7 @@ export * from '../runs/contract.js';
 export * from '../jobs/contract.js';
 export * from '../sweeps/contract.js';
 export * from '../system/contract.js';
+export * from '../cluster/contract.js';
 export * from './dialog.js';
 export * from './events.js';
 export * from './handlers.js';

@@ -39,7 +39,8 @@ export const runSchemas = {
     symbol: symbolSchema.optional(),
   }),
   'runs/markers': z.strictObject({ id: idSchema, ...rangeShape, maxPoints: maxMarkersSchema.optional(), /** A portfolio run's fills of one instrument. */ symbol: symbolSchema.optional() }),
-  'runs/instruments': z.strictObject({ id: idSchema, maxPoints: maxPointsSchema.optional() }),
+  /** `fromTs`/`toTs`: only the part of the curves and positions in [fromTs, toTs) (a zoomed chart's range, at full detail). */
+  'runs/instruments': z.strictObject({ id: idSchema, ...rangeShape, maxPoints: maxPointsSchema.optional() }),
 } as const;
 
 export type ListRunsArgs = z.infer<(typeof runSchemas)['runs/list']>;
@@ -83,8 +84,12 @@ export interface TradeRow extends Trade {
  */
 export interface RunInstruments {
   readonly figures: readonly InstrumentFigures[];
-  /** Each instrument's PnL (closed trades plus the open position, net of fees) at `ts`, in `figures` order. */
-  readonly curves: { readonly ts: NumberColumn; readonly pnl: readonly NumberColumn[] };
+  /**
+   * Each instrument's PnL (closed trades plus the open position, net of fees) at `ts`, in
+   * `figures` order: the engine keeps about 2,000 evenly spaced samples of the run's clock
+   * (`downsampled`: fewer than the clock bars in range).
+   */
+  readonly curves: { readonly ts: NumberColumn; readonly pnl: readonly NumberColumn[]; readonly downsampled: boolean };
   /** The most positions open within each point's span (every clock bar when not reduced). */
   readonly positions: { readonly ts: NumberColumn; readonly count: NumberColumn; readonly downsampled: boolean };
 }

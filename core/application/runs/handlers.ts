@@ -209,13 +209,19 @@ export function runHandlers(deps: HandlerDeps): RunHandlers {
       const portfolio = cache.portfolio(id);
       const maxPoints = Math.min(args.maxPoints ?? DEFAULT_EQUITY_POINTS, MAX_CHART_POINTS);
       const { ts, pnl } = portfolio.curves;
-      // The curves are kept at a few thousand points; more are not drawn.
-      const step = Math.max(1, Math.ceil(ts.length / maxPoints));
-      const pick = (a: Float64Array) => Array.from({ length: Math.ceil(a.length / step) }, (_, k) => a[Math.min(a.length - 1, k * step)]!);
+      const clock = cache.equity(id).curve.ts;
+      const [clockStart, clockEnd] = indexRange(clock, args.fromTs, args.toTs);
+      const [start, end] = indexRange(ts, args.fromTs, args.toTs);
+      // The curves are kept at a few thousand points; more are not drawn. Every step-th sample, and the range's last (the final PnL).
+      const step = Math.max(1, Math.ceil((end - start) / maxPoints));
+      const picks: number[] = [];
+      for (let i = start; i < end; i += step) picks.push(i);
+      if (end > start && picks[picks.length - 1] !== end - 1) picks.push(end - 1);
+      const pick = (a: Float64Array): number[] => picks.map((i) => a[i]!);
       return {
         figures: portfolio.figures,
-        curves: { ts: pick(ts), pnl: pnl.map(pick) },
-        positions: positionsSeries(cache.equity(id).curve.ts, portfolio.positions, maxPoints),
+        curves: { ts: pick(ts), pnl: pnl.map(pick), downsampled: picks.length < clockEnd - clockStart },
+        positions: positionsSeries(clock, portfolio.positions, clockStart, clockEnd, maxPoints),
       } satisfies RunInstruments;
     },
 
@@ -254,15 +260,15 @@ function countOf(values: Uint16Array, value: number): number {
   return n;
 }
 
-/** Positions open over time: the most open in each of about `maxPoints` spans of clock bars (all bars when they fit). */
-function positionsSeries(ts: Float64Array, positions: Uint8Array, maxPoints: number): RunInstruments['positions'] {
-  const n = Math.min(ts.length, positions.length);
-  const step = Math.max(1, Math.ceil(n / maxPoints));
+/** Positions open over time in clock bars [start, end): the most open in each of about `maxPoints` spans (every bar when they fit). */
+function positionsSeries(ts: Float64Array, positions: Uint8Array, start: number, end: number, maxPoints: number): RunInstruments['positions'] {
+  const n = Math.min(end, positions.length);
+  const step = Math.max(1, Math.ceil((n - start) / maxPoints));
   const out: { ts: number[]; count: number[] } = { ts: [], count: [] };
-  for (let start = 0; start < n; start += step) {
+  for (let from = start; from < n; from += step) {
     let most = 0;
-    for (let i = start; i < Math.min(n, start + step); i++) if (positions[i]! > most) most = positions[i]!;
-    out.ts.push(ts[start]!);
+    for (let i = from; i < Math.min(n, from + step); i++) if (positions[i]! > most) most = positions[i]!;
+    out.ts.push(ts[from]!);
     out.count.push(most);
   }
   return { ...out, downsampled: step > 1 };

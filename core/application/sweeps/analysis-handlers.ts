@@ -5,7 +5,8 @@ import { runWalkForward, type WalkForwardResult } from './walk-forward.js';
 import { minMaxIndices } from '../charts/downsample.js';
 import type { HandlerDeps } from '../handler-deps.js';
 import { toRunSweepArgs } from './sweep-args.js';
-import { sweepTarget, targetWords } from './sweep-target.js';
+import { instrumentsWords, sweepInstruments } from './sweep-instruments.js';
+import { evaluatorFor } from './sweep-target.js';
 
 /** The walk-forward result on the wire: metrics as records, stitched equity min/max-downsampled. */
 export function toWalkForwardReport(result: WalkForwardResult, timeframe: WalkForwardReport['timeframe'], maxPoints: number): WalkForwardReport {
@@ -42,16 +43,17 @@ export function toWalkForwardReport(result: WalkForwardResult, timeframe: WalkFo
 export function analysisHandlers(deps: HandlerDeps): Pick<SweepHandlers, 'walkforward/start' | 'montecarlo/run'> {
   return {
     'walkforward/start': async (args) => {
-      const { schedule, maxPoints, ...sweepArgs } = args;
+      const { schedule, maxPoints, target, ...sweepArgs } = args;
       const runArgs = toRunSweepArgs(sweepArgs);
       // Checked here too: an unknown symbol or tag is answered at once, not as a failed job.
-      const target = sweepTarget(deps.barStore, runArgs.source, runArgs);
+      const instruments = sweepInstruments(deps.barStore, runArgs.source, runArgs);
+      const evaluator = evaluatorFor(deps, target, instruments.universe !== null);
       const job = deps.jobs.start({
         kind: 'walkforward',
-        title: `Walk-forward ${runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name} on ${targetWords(target)} ${args.timeframe}`,
+        title: `Walk-forward ${runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name} on ${instrumentsWords(instruments)} ${args.timeframe}`,
         run: (context) =>
           runWalkForward(
-            { bars: deps.barStore, evaluator: deps.evaluator, executor: deps.backtests, clock: deps.clock, yieldNow: deps.yieldNow },
+            { bars: deps.barStore, evaluator, executor: deps.backtests, clock: deps.clock, yieldNow: deps.yieldNow, key: `wf-${context.jobId}` },
             {
               ...runArgs,
               schedule: {

@@ -131,6 +131,8 @@ const sweepShape = {
   /** Resolve stops/targets inside bars on 1m bars (default true, as for a backtest). */
   magnifier: z.boolean().optional(),
   quantityStep: finite.positive().optional(),
+  /** This machine's sweep workers, or the configured cluster's agents (the default when the app has one). */
+  target: z.enum(['local', 'cluster']).optional(),
 };
 
 const DAY_MS = 86_400_000;
@@ -257,6 +259,8 @@ export interface SweepListItem {
   readonly params: readonly SweepParamInfo[];
   /** The job running it, while this process runs it (cancel with `jobs/cancel`). */
   readonly jobId: JobId | null;
+  /** The cluster it runs on (its address, no credentials), or null for this machine's workers. */
+  readonly runsOn: string | null;
 }
 
 

@@ -208,8 +208,18 @@ describe('sweeps', () => {
       type: 'ValidationError',
       message: expect.stringContaining('(Sizing: equity per trade (%)) must be between 0.1 and 100'),
     });
+    // A cluster target on an app started without one says how to configure it.
+    expect(await fail('sweeps/start', { ...grid, target: 'cluster' })).toMatchObject({ type: 'ValidationError', message: expect.stringContaining('No cluster is configured: start the app with --cluster') });
+    expect(await fail('walkforward/start', { ...grid, target: 'cluster', schedule: { inSampleMs: YEAR, outOfSampleMs: YEAR / 4, anchored: false } })).toMatchObject({ type: 'ValidationError' });
     expect(h.jobs.list().length).toBe(before);
   });
+
+  it('runs on this machine without a cluster, and says so', async () => {
+    expect(await call('cluster/status')).toEqual({ configured: false });
+    const { sweepId, jobId } = await call('sweeps/start', { ...grid, target: 'local' });
+    await done(jobId);
+    expect((await call('sweeps/get', { sweepId })).runsOn).toBeNull();
+  }, 60_000);
 });
 
 describe('walk-forward and Monte Carlo', () => {

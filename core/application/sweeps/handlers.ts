@@ -3,12 +3,14 @@ import type { SweepHandlers } from './contract.js';
 import { type AppError, NotFoundError, ValidationError } from '../errors.js';
 import { variantSpec } from './search-variants.js';
 import type { SweepSummary } from './ports.js';
-import { runSweep } from './run-sweep.js';
+import { runSweep, type RunSweepControl, type SweepOutcome } from './run-sweep.js';
+import { resumeSweep } from './resume-sweep.js';
+import { evaluatorFor } from './sweep-target.js';
 import { deleteSweep, getSweep, listSweeps, openSweepVariant } from './sweep-queries.js';
 import { requireInstrument } from '../data/instruments.js';
 import type { HandlerDeps } from '../handler-deps.js';
 import { toRunSweepArgs } from './sweep-args.js';
-import { sweepTarget, targetWords } from './sweep-target.js';
+import { instrumentsWords, sweepInstruments } from './sweep-instruments.js';
 import { toDetail, toListItem, toVariantRow } from './sweep-wire.js';
 import type { ThroughputLog } from '../system/throughput-log.js';
 
@@ -22,72 +24,104 @@ function jobError(data: { type: string; message: string; details?: unknown } | u
 
 type SweepCrudHandlers = Omit<SweepHandlers, 'walkforward/start' | 'montecarlo/run'>;
 
+/**
+ * The sweep calls. With a cluster configured, also resumes the cluster sweeps a stopped
+ * process left running (each as a job, like a started sweep).
+ */
 export function sweepHandlers(deps: HandlerDeps, throughput: ThroughputLog): SweepCrudHandlers {
   /** Sweeps this process runs, by sweep id, while their job runs. */
   const liveJobs = new Map<string, JobId>();
   const jobOf = (id: string): JobId | null => liveJobs.get(id) ?? null;
 
-  return {
-    'sweeps/start': async (args) => {
-      const runArgs = toRunSweepArgs(args);
-      // Checked here too: an unknown symbol or tag is answered at once, not as a failed job.
-      const target = sweepTarget(deps.barStore, runArgs.source, runArgs);
-      let announce!: (sweep: SweepSummary) => void;
-      const started = new Promise<SweepSummary>((resolve) => (announce = resolve));
-      const title = `Sweep ${args.name ?? (runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name)} on ${targetWords(target)} ${args.timeframe}`;
-      const job = deps.jobs.start({
-        kind: 'sweep',
-        title,
-        run: async (context) => {
-          const startedAt = deps.clock();
-          let sweepId: string | null = null;
-          try {
-            const outcome = await runSweep({ bars: deps.barStore, evaluator: deps.evaluator, sweeps: deps.sweeps, clock: deps.clock, yieldNow: deps.yieldNow }, runArgs, {
-              // Its variants are in the store; only the best is reported.
-              keepVariants: false,
-              onStarted: (sweep) => {
-                sweepId = sweep.id;
-                liveJobs.set(sweep.id, context.jobId);
-                deps.events.emit('sweep/started', { sweepId: sweep.id, jobId: context.jobId });
-                deps.events.emit('data/changed', { kind: 'sweeps', ids: [sweep.id] });
-                announce(sweep);
-              },
-              progress: (p) => {
-                const eta = p.etaMs === null ? '' : `, ${Math.ceil(p.etaMs / 1000)} s left`;
-                context.progress({ done: p.done, total: p.total, message: `${p.variantsPerSecond.toFixed(1)} variants/s${eta}` });
-              },
-              onVariants: (variants, counts) => {
-                deps.events.emit('sweep/variants', {
-                  sweepId: sweepId!,
-                  jobId: context.jobId,
-                  variants: variants.map(toVariantRow),
-                  done: counts.done,
-                  total: counts.planned,
-                  counts,
-                });
-              },
-              cancel: { isCancelled: () => context.isCancelled(), onCancel: (listener) => context.onCancel(listener) },
-            });
-            throughput.recordSweep(deps.clock(), outcome.sweep.counts.done, deps.clock() - startedAt);
-            return outcome;
-          } finally {
-            if (sweepId !== null) {
-              liveJobs.delete(sweepId);
-              deps.events.emit('data/changed', { kind: 'sweeps', ids: [sweepId] });
-            }
+  /**
+   * Runs a sweep as a job (kind 'sweep'): `execute` runs or resumes it with the job's
+   * progress, events and cancel; resolves once the sweep record exists.
+   */
+  const startSweepJob = (title: string, execute: (control: RunSweepControl) => Promise<SweepOutcome>): { jobId: JobId; started: Promise<SweepSummary> } => {
+    let announce!: (sweep: SweepSummary) => void;
+    const started = new Promise<SweepSummary>((resolve) => (announce = resolve));
+    const job = deps.jobs.start({
+      kind: 'sweep',
+      title,
+      run: async (context) => {
+        const startedAt = deps.clock();
+        let sweepId: string | null = null;
+        try {
+          const outcome = await execute({
+            // Its variants are in the store; only the best is reported.
+            keepVariants: false,
+            onStarted: (sweep) => {
+              sweepId = sweep.id;
+              liveJobs.set(sweep.id, context.jobId);
+              deps.events.emit('sweep/started', { sweepId: sweep.id, jobId: context.jobId });
+              deps.events.emit('data/changed', { kind: 'sweeps', ids: [sweep.id] });
+              announce(sweep);
+            },
+            progress: (p) => {
+              const eta = p.etaMs === null ? '' : `, ${Math.ceil(p.etaMs / 1000)} s left`;
+              context.progress({ done: p.done, total: p.total, message: `${p.variantsPerSecond.toFixed(1)} variants/s${eta}` });
+            },
+            onVariants: (variants, counts) => {
+              deps.events.emit('sweep/variants', {
+                sweepId: sweepId!,
+                jobId: context.jobId,
+                variants: variants.map(toVariantRow),
+                done: counts.done,
+                total: counts.planned,
+                counts,
+              });
+            },
+            cancel: { isCancelled: () => context.isCancelled(), onCancel: (listener) => context.onCancel(listener) },
+          });
+          throughput.recordSweep(deps.clock(), outcome.sweep.counts.done, deps.clock() - startedAt);
+          return outcome;
+        } finally {
+          if (sweepId !== null) {
+            liveJobs.delete(sweepId);
+            deps.events.emit('data/changed', { kind: 'sweeps', ids: [sweepId] });
           }
-        },
-        toResult: (outcome) => ({ sweepId: outcome.sweep.id, status: outcome.sweep.status, counts: outcome.sweep.counts, best: outcome.best ? toVariantRow(outcome.best) : null }),
-      });
-      // Sweep jobs start at once (the worker pool queues their batches), and the record is
-      // created before the first await; a job that fails before that answers its error.
-      const sweep = await Promise.race([
+        }
+      },
+      toResult: (outcome) => ({ sweepId: outcome.sweep.id, status: outcome.sweep.status, counts: outcome.sweep.counts, best: outcome.best ? toVariantRow(outcome.best) : null }),
+    });
+    // A job that fails before the record exists answers its error.
+    return {
+      jobId: toJobId(job.id),
+      started: Promise.race([
         started,
         deps.jobs.whenFinished(job.id).then((info) => {
           throw jobError(info.error);
         }),
-      ]);
-      return { jobId: toJobId(job.id), sweepId: sweep.id };
+      ]),
+    };
+  };
+
+  // Sweeps a stopped app left running on this cluster: their batches are still queued or
+  // finished in Redis; resume collecting them (resume-sweep.ts).
+  if (deps.cluster) {
+    const cluster = deps.cluster;
+    for (const sweep of deps.sweeps.claimOrphanedClusterSweeps()) {
+      const { started } = startSweepJob(`Sweep ${sweep.name} on ${sweep.symbol} ${sweep.timeframe} (resumed)`, (control) => {
+        control.onStarted?.(sweep);
+        return resumeSweep({ evaluator: cluster.evaluator, sweeps: deps.sweeps, clock: deps.clock, yieldNow: deps.yieldNow }, sweep, control);
+      });
+      started.catch(() => {}); // its failure is the job's
+    }
+  }
+
+  return {
+    'sweeps/start': async (args) => {
+      const { target, ...startArgs } = args;
+      const runArgs = toRunSweepArgs(startArgs);
+      // Checked here too: an unknown symbol or tag is answered at once, not as a failed job.
+      const instruments = sweepInstruments(deps.barStore, runArgs.source, runArgs);
+      const evaluator = evaluatorFor(deps, target, instruments.universe !== null);
+      const title = `Sweep ${args.name ?? (runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name)} on ${instrumentsWords(instruments)} ${args.timeframe}`;
+      // Sweep jobs start at once (the pool or the queue takes their batches), and the record
+      // is created before the first await.
+      const { jobId, started } = startSweepJob(title, (control) => runSweep({ bars: deps.barStore, evaluator, sweeps: deps.sweeps, clock: deps.clock, yieldNow: deps.yieldNow }, runArgs, control));
+      const sweep = await started;
+      return { jobId, sweepId: sweep.id };
     },
 
     'sweeps/list': async (args) => {

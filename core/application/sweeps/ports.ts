@@ -68,12 +68,29 @@ export interface EvaluateOutcome {
   readonly barsRead: readonly BarsRead[];
 }
 
-/** Runs many variants of a strategy on the same bars, returning only metrics (a worker pool in the app). */
+/** Variants of a strategy to run on the same bars. */
+export interface EvaluateRequest {
+  readonly data: SweepData;
+  readonly variants: readonly { readonly index: number; readonly spec: StrategySpec }[];
+  /**
+   * Names the work so that it can be found again: the sweep's id (a walk-forward window's
+   * own key). A cluster derives its job ids from it, so a sweep resumed after a restart
+   * finds the batches it queued before; the local pool ignores it.
+   */
+  readonly key?: string;
+  /**
+   * Variants whose results the caller has already (a resumed sweep's stored ones): never
+   * delivered again. They stay in `variants` so that a cluster cuts the same batches as
+   * before (finding those that finished meanwhile); it skips the batches they fill.
+   */
+  readonly finished?: ReadonlySet<number>;
+}
+
+/** Runs many variants of a strategy on the same bars, returning only metrics (a worker pool in the app, or a cluster of agents). */
 export interface VariantEvaluator {
-  evaluate(
-    request: { readonly data: SweepData; readonly variants: readonly { readonly index: number; readonly spec: StrategySpec }[] },
-    control?: EvaluateControl,
-  ): Promise<EvaluateOutcome>;
+  evaluate(request: EvaluateRequest, control?: EvaluateControl): Promise<EvaluateOutcome>;
+  /** Where the variants run when not on this machine's workers: a cluster's address as shown (no credentials). */
+  readonly runsOn?: string;
 }
 
 /** What a sweep optimizes and how. */
@@ -112,6 +129,8 @@ export interface NewSweep {
   readonly toTs: number | null;
   readonly magnifier: boolean;
   readonly quantityStep: number | null;
+  /** The cluster it runs on (its address as shown), or null for this machine's workers. */
+  readonly runsOn: string | null;
 }
 
 export interface SweepSummary extends NewSweep {
@@ -170,6 +189,11 @@ export interface SweepStore {
   variant(id: string, index: number): SweepVariant | null;
   setVariantRun(id: string, index: number, runId: string): void;
   delete(id: string): boolean;
+  /**
+   * Sweeps still running on a cluster whose process is gone (an app or CLI that was
+   * stopped or killed), now claimed by this process so that no other one resumes them too.
+   */
+  claimOrphanedClusterSweeps(): readonly SweepSummary[];
   /**
    * Marks every sweep still 'running' as 'interrupted' (finished at `at`), keeping its
    * variants: a previous process died running it. Call once at startup; returns how many.

@@ -6,7 +6,7 @@ import { ValidationError } from '../errors.js';
 import type { BarStore } from '../data/bar-store.js';
 import { checkSweepConfig, searchVariants, type SweepProgress } from './search-variants.js';
 import type { CancelSignal, SweepConfig, SweepCounts, SweepStore, SweepSummary, SweepVariant, VariantEvaluator } from './ports.js';
-import { recordedUniverse, sweepData, sweepTarget } from './sweep-target.js';
+import { recordedUniverse, sweepData, sweepInstruments } from './sweep-instruments.js';
 import { findTemplate } from '../../domain/strategy/templates.js';
 
 export interface RunSweepDeps {
@@ -70,7 +70,7 @@ export function toObjective(o: RunSweepArgs['objective']): Objective {
 export async function runSweep(deps: RunSweepDeps, args: RunSweepArgs, control: RunSweepControl = {}): Promise<SweepOutcome> {
   const config: SweepConfig = { source: args.source, space: args.space, constraints: args.constraints, method: args.method, objective: toObjective(args.objective) };
   checkSweepConfig(config);
-  const target = sweepTarget(deps.bars, config.source, args);
+  const target = sweepInstruments(deps.bars, config.source, args);
   const { instrument } = target;
   const data = sweepData(target, args);
   // The template's own name ("SMA cross"), not its id ("sma-cross").
@@ -86,12 +86,14 @@ export async function runSweep(deps: RunSweepDeps, args: RunSweepArgs, control: 
     toTs: args.toTs ?? null,
     magnifier: args.magnifier ?? true,
     quantityStep: args.quantityStep ?? null,
+    runsOn: deps.evaluator.runsOn ?? null,
   });
   control.onStarted?.(sweep);
   let counts: SweepCounts = sweep.counts;
   try {
     const outcome = await searchVariants(deps.evaluator, config, data, {
       clock: deps.clock,
+      key: sweep.id,
       ...(deps.yieldNow ? { yieldNow: deps.yieldNow } : {}),
       ...(control.keepVariants === undefined ? {} : { keepVariants: control.keepVariants }),
       ...(control.cancel ? { cancel: control.cancel } : {}),

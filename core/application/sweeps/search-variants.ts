@@ -27,6 +27,8 @@ export interface SearchHooks {
   readonly cancel?: CancelSignal;
   /** Wall clock for the rate and ETA (epoch ms); also times the slices of work between yields. */
   readonly clock: () => number;
+  /** Names the search for the evaluator (EvaluateRequest.key): the sweep's id. */
+  readonly key?: string;
   /**
    * Keep every variant for `ranked` (default true). False keeps only the best ones: a
    * sweep in the app has its variants in the store, and 200,000 of them are ~200 MB.
@@ -218,7 +220,7 @@ export async function searchVariants(evaluator: VariantEvaluator, config: SweepC
       inFlight.push(
         evaluator
           .evaluate(
-            { data, variants: toRun },
+            { data, variants: toRun, ...(hooks.key === undefined ? {} : { key: hooks.key }) },
             {
               onBatch: (items) => {
                 const variants = items.map(toVariant);

@@ -68,7 +68,7 @@ export function plannedUpperBound(space: readonly ParamRange[], method: SearchMe
  * template or spec, the objective, the size of the search), so mistakes are answered at
  * once as ValidationError instead of a failed job.
  */
-export function toRunSweepArgs(args: Omit<StartSweepArgs, 'name'> & { readonly name?: string | undefined }): RunSweepArgs {
+export function toRunSweepArgs(args: Omit<StartSweepArgs, 'name' | 'target'> & { readonly name?: string | undefined }): RunSweepArgs {
   const space = args.space.map(toRange);
   const constraints: Constraint[] = (args.constraints ?? []).map((c) => (typeof c === 'string' ? checked(() => parseConstraint(c)) : c));
   const method = toMethod(args.method);

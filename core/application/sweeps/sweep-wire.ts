@@ -36,6 +36,7 @@ export function toListItem(s: SweepSummary, jobId: JobId | null): SweepListItem 
     objective: { ...s.config.objective },
     params: s.config.space.map((p) => ({ name: p.name, count: p.values.length, min: p.values.reduce((a, b) => Math.min(a, b)), max: p.values.reduce((a, b) => Math.max(a, b)) })),
     jobId,
+    runsOn: s.runsOn,
   };
 }
 

@@ -16,7 +16,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import type { BarStore } from '../data/bar-store.js';
 import { checkSweepConfig, searchVariants, variantSpec } from './search-variants.js';
 import type { BarsRead, CancelSignal, SweepConfig, SweepCounts, SweepData, VariantEvaluator } from './ports.js';
-import { sweepData, sweepTarget, targetWords, type SweepTarget } from './sweep-target.js';
+import { instrumentsWords, sweepData, sweepInstruments, type SweepInstruments } from './sweep-instruments.js';
 import { toObjective, type RunSweepArgs } from './run-sweep.js';
 
 export interface WalkForwardDeps {
@@ -25,6 +25,8 @@ export interface WalkForwardDeps {
   /** Runs each window's out-of-sample backtest (equity and trades needed). */
   readonly executor: BacktestExecutor;
   readonly clock: () => number;
+  /** Names this walk-forward for the evaluator (a cluster's job ids); window w searches as `${key}-w${w}`. */
+  readonly key?: string;
   /** Lets the host's event loop run between slices of planning (see SearchHooks.yieldNow). */
   readonly yieldNow?: () => Promise<void>;
 }
@@ -97,7 +99,7 @@ export async function runWalkForward(
 ): Promise<WalkForwardResult> {
   const config: SweepConfig = { source: args.source, space: args.space, constraints: args.constraints, method: args.method, objective: toObjective(args.objective) };
   checkSweepConfig(config);
-  const target = sweepTarget(deps.bars, config.source, args);
+  const target = sweepInstruments(deps.bars, config.source, args);
   const { instrument } = target;
   const members = target.universe?.instruments ?? [instrument];
   const barMs = timeframeMs(args.timeframe);
@@ -111,7 +113,7 @@ export async function runWalkForward(
     firstTs = Math.min(firstTs, coverage.firstTs);
     lastTs = Math.max(lastTs, coverage.lastTs);
   }
-  if (!Number.isFinite(firstTs)) throw new NotFoundError(`No bars of ${targetWords(target)} to walk forward over`);
+  if (!Number.isFinite(firstTs)) throw new NotFoundError(`No bars of ${instrumentsWords(target)} to walk forward over`);
   const first = Math.max(args.fromTs ?? -Infinity, firstTs);
   const end = Math.min(args.toTs ?? Infinity, lastTs + barMs);
   let windows;
@@ -132,6 +134,7 @@ export async function runWalkForward(
       clock: deps.clock,
       keepVariants: false,
       ...(deps.yieldNow ? { yieldNow: deps.yieldNow } : {}),
+      ...(deps.key === undefined ? {} : { key: `${deps.key}-w${w.index}` }),
       ...(control.cancel ? { cancel: control.cancel } : {}),
       onProgress: (p) => control.progress?.({ window: w.index, windows: windows.length, done: p.done, total: p.total }),
     });
@@ -188,7 +191,7 @@ export async function runWalkForward(
 
 /** The result of the windows run: their stitched out-of-sample equity, its metrics and the efficiency. */
 function summarize(
-  target: SweepTarget,
+  target: SweepInstruments,
   results: readonly WalkForwardWindowResult[],
   segments: readonly OutOfSampleSegment[],
   initialCash: number,

@@ -101,28 +101,42 @@ class DayCounter {
   }
 }
 
-/** Computes every metric from the equity curve and the closed trades. */
-export function computeMetrics(input: MetricsInput): BacktestMetrics {
-  const { ts, equity, drawdownPct, initialCash, trades } = input;
-  const n = equity.length;
-  const finalEquity = n > 0 ? equity[n - 1]! : initialCash;
-  const start = n > 0 ? ts[0]! : null;
-  const end = n > 0 ? ts[n - 1]! + input.barMs : null;
-  const durationMs = start !== null && end !== null ? end - start : 0;
-  const growth = finalEquity / initialCash;
+const SUM = 0;
+const SUM_SQ = 1;
+const DOWNSIDE_SQ = 2;
+const PEAK = 3;
 
-  // Per-bar simple returns of equity (the first against the initial cash), one pass
-  // with one division per bar. The sums are of r - shift (shift = the first return) so
-  // the variance does not lose digits to cancellation when the mean is far from zero.
+/**
+ * The per-bar pass of computeMetrics: sums of simple returns of equity (the first
+ * against the initial cash) with one division per bar, the downside, the peak; drawdown
+ * periods and calendar days are fed in the same pass. The sums are of r - shift
+ * (shift = the first return) so the variance does not lose digits to cancellation when
+ * the mean is far from zero.
+ *
+ * Why a function of its own, returning numbers in a typed array: V8 (Node 24.21,
+ * V8 13.6) replaces a long-running loop's frame with optimized code while it runs
+ * (on-stack replacement). With the loop inside computeMetrics, the metrics object was
+ * sometimes built by that replaced code, and in about one sweep in 30 one variant's
+ * object came out holding the equity figures of the next variant the worker computed
+ * (same trades, another equity curve; seen only with both Maglev and TurboFan on,
+ * never with either disabled). Building the object in a function without a loop ended
+ * it (docs/ENGINE.md, "A V8 miscompile"; core/infrastructure/sweeps/sweep-determinism.test.ts).
+ */
+function equityPass(
+  ts: Float64Array,
+  equity: Float64Array,
+  drawdownPct: Float64Array,
+  initialCash: number,
+  shift: number,
+  drawdowns: DrawdownTracker,
+  days: DayCounter,
+): Float64Array {
   let sum = 0;
   let sumSq = 0;
   let downsideSq = 0;
   let peakEquity = initialCash;
   let previous = initialCash;
-  const shift = n > 0 ? equity[0]! / initialCash - 1 : 0;
-  // Drawdown periods and calendar days are tracked in the same pass.
-  const drawdowns = new DrawdownTracker(n > 0 ? ts[0]! : 0);
-  const days = new DayCounter();
+  const n = equity.length;
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
     const t = ts[i]!;
@@ -140,6 +154,33 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
     downsideSq += down * down;
     if (e > peakEquity) peakEquity = e;
   }
+  const out = new Float64Array(4);
+  out[SUM] = sum;
+  out[SUM_SQ] = sumSq;
+  out[DOWNSIDE_SQ] = downsideSq;
+  out[PEAK] = peakEquity;
+  return out;
+}
+
+/** Computes every metric from the equity curve and the closed trades. */
+export function computeMetrics(input: MetricsInput): BacktestMetrics {
+  const { ts, equity, drawdownPct, initialCash, trades } = input;
+  const n = equity.length;
+  const finalEquity = n > 0 ? equity[n - 1]! : initialCash;
+  const start = n > 0 ? ts[0]! : null;
+  const end = n > 0 ? ts[n - 1]! + input.barMs : null;
+  const durationMs = start !== null && end !== null ? end - start : 0;
+  const growth = finalEquity / initialCash;
+
+  const shift = n > 0 ? equity[0]! / initialCash - 1 : 0;
+  // Drawdown periods and calendar days are tracked in the same pass.
+  const drawdowns = new DrawdownTracker(n > 0 ? ts[0]! : 0);
+  const days = new DayCounter();
+  const sums = equityPass(ts, equity, drawdownPct, initialCash, shift, drawdowns, days);
+  const sum = sums[SUM]!;
+  const sumSq = sums[SUM_SQ]!;
+  const downsideSq = sums[DOWNSIDE_SQ]!;
+  const peakEquity = sums[PEAK]!;
   const mean = n > 0 ? shift + sum / n : Number.NaN;
   const std = n > 1 ? Math.sqrt(Math.max(0, (sumSq - (sum * sum) / n) / (n - 1))) : Number.NaN;
   const downside = n > 0 ? Math.sqrt(downsideSq / n) : Number.NaN;

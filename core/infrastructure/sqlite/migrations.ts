@@ -567,6 +567,23 @@ export const MIGRATIONS: readonly Migration[] = [
       `),
   },
   {
+    // Issue 19: sweeps that run on a cluster of agents (BullMQ on Redis).
+    name: 'sweeps on a cluster',
+    up: (db) =>
+      db.exec(`
+        -- A sweep whose variants run on a cluster: the cluster's address as shown (never
+        -- its credentials), and the process collecting its results. A sweep left running
+        -- by a process that is gone is resumed by the next one started with that cluster
+        -- (its batches are still queued or finished in Redis). A table of its own, so that
+        -- rebuilding sweeps never touches it.
+        CREATE TABLE sweep_clusters (
+          sweep_id  TEXT    PRIMARY KEY REFERENCES sweeps(id) ON DELETE CASCADE,
+          address   TEXT    NOT NULL,
+          owner_pid INTEGER
+        ) WITHOUT ROWID;
+      `),
+  },
+  {
     name: 'portfolio sweeps: sweep universes, variant run hashes',
     up: (db) =>
       db.exec(`

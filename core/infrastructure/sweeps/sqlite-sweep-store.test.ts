@@ -25,7 +25,7 @@ const config = {
   method: { kind: 'grid' as const },
   objective: objective('sharpe', 'maximize', 0),
 };
-const newSweep = { name: 's', config, instrumentId: instrumentId(1), symbol: 'X', timeframe: '1m' as const, fromTs: null, toTs: null, magnifier: true, quantityStep: null };
+const newSweep = { name: 's', config, instrumentId: instrumentId(1), symbol: 'X', timeframe: '1m' as const, fromTs: null, toTs: null, magnifier: true, quantityStep: null, runsOn: null };
 
 describe('SqliteSweepStore.interruptRunning', () => {
   it('marks the sweeps a dead process left running interrupted, keeping their variants; another live process\'s run on', () => {
@@ -52,6 +52,25 @@ describe('SqliteSweepStore.interruptRunning', () => {
     expect(sweeps.get(dead.id)?.status).toBe('interrupted');
     expect(sweeps.get(live.id)?.status).toBe('running');
     expect(sweeps.get(done.id)?.status).toBe('completed');
+    expect(sweeps.interruptRunning(6_000)).toBe(0);
+  });
+
+  it('leaves a sweep on a cluster running for the next process with that cluster to claim', () => {
+    const sweeps = new SqliteSweepStore(storage.writer, () => storage.writer, () => 1_000);
+    const onCluster = sweeps.create({ ...newSweep, runsOn: 'redis://10.0.0.5:6379' });
+    const local = sweeps.create(newSweep);
+    for (const id of [onCluster.id, local.id]) storage.writer.prepare('UPDATE sweeps SET owner_pid = ? WHERE id = ?').run(2 ** 31 - 7, id);
+    storage.writer.prepare('UPDATE sweep_clusters SET owner_pid = ? WHERE sweep_id = ?').run(2 ** 31 - 7, onCluster.id);
+    expect(sweeps.interruptRunning(5_000)).toBe(1);
+    expect(sweeps.get(local.id)?.status).toBe('interrupted');
+    expect(sweeps.get(onCluster.id)?.status).toBe('running');
+    // Claimed by this process, which then owns it in both tables.
+    expect(sweeps.claimOrphanedClusterSweeps().map((s) => s.id)).toEqual([onCluster.id]);
+    expect(storage.writer.prepare('SELECT owner_pid FROM sweeps WHERE id = ?').pluck().get(onCluster.id)).toBe(process.pid);
+    // One a live process collects is neither claimed nor interrupted.
+    storage.writer.prepare('UPDATE sweeps SET owner_pid = ? WHERE id = ?').run(process.ppid, onCluster.id);
+    storage.writer.prepare('UPDATE sweep_clusters SET owner_pid = ? WHERE sweep_id = ?').run(process.ppid, onCluster.id);
+    expect(sweeps.claimOrphanedClusterSweeps()).toEqual([]);
     expect(sweeps.interruptRunning(6_000)).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ import type { RunUniverse } from '../../application/runs/run-store.js';
 import { instrumentId } from '../../domain/market/ids.js';
 import { parseTimeframe } from '../../domain/market/timeframe.js';
 import { rankScore } from '../../domain/optimize/objective.js';
-import { leftByDeadProcess } from '../process-owner.js';
+import { leftByDeadProcess, processRuns } from '../process-owner.js';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 100_000;
@@ -43,6 +43,8 @@ interface SweepRow {
   rejected: number;
   invalid: number;
   error: string | null;
+  /** From sweep_clusters (LEFT JOIN): the cluster it runs on, or null. */
+  cluster_address: string | null;
 }
 
 interface VariantRow {
@@ -58,6 +60,8 @@ interface VariantRow {
 }
 
 const VARIANT_COLUMNS = 'idx, generation, params_json, metrics_json, error, score, eligible, run_id, hash';
+/** A sweep row with the cluster it runs on. */
+const SWEEP_SELECT = 'SELECT sweeps.*, sweep_clusters.address AS cluster_address FROM sweeps LEFT JOIN sweep_clusters ON sweep_clusters.sweep_id = sweeps.id';
 const BEST_FIRST = 'ORDER BY eligible DESC, rank_score DESC, idx';
 
 let lastMs = -1;
@@ -110,6 +114,9 @@ export class SqliteSweepStore implements SweepStore {
         process.pid,
         sweep.universe ? JSON.stringify(sweep.universe) : null,
       );
+    if (sweep.runsOn !== null) {
+      this.writer.prepare('INSERT INTO sweep_clusters (sweep_id, address, owner_pid) VALUES (?, ?, ?)').run(id, sweep.runsOn, process.pid);
+    }
     return this.get(id)!;
   }
 
@@ -117,8 +124,10 @@ export class SqliteSweepStore implements SweepStore {
     const sweep = this.get(id);
     if (!sweep) return;
     const objective = sweep.config.objective;
+    // OR IGNORE: a variant delivered twice (a cluster's at-least-once delivery, a resumed
+    // sweep) keeps its first row; the caller's counts already count it once.
     const insert = this.writer.prepare(
-      `INSERT INTO sweep_variants (sweep_id, idx, generation, params_json, metrics_json, error, score, rank_score, eligible, run_id, hash)
+      `INSERT OR IGNORE INTO sweep_variants (sweep_id, idx, generation, params_json, metrics_json, error, score, rank_score, eligible, run_id, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.writer.transaction(() => {
@@ -149,14 +158,14 @@ export class SqliteSweepStore implements SweepStore {
   }
 
   get(id: string): SweepSummary | null {
-    const row = this.reader().prepare('SELECT * FROM sweeps WHERE id = ?').get(id) as SweepRow | undefined;
+    const row = this.reader().prepare(`${SWEEP_SELECT} WHERE sweeps.id = ?`).get(id) as SweepRow | undefined;
     return row ? toSummary(row) : null;
   }
 
   list(query: PageQuery = {}): SweepPage {
     const { limit, offset } = clampLimit(query);
     const db = this.reader();
-    const rows = db.prepare('SELECT * FROM sweeps ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?').all(limit, offset) as SweepRow[];
+    const rows = db.prepare(`${SWEEP_SELECT} ORDER BY sweeps.created_at DESC, sweeps.id DESC LIMIT ? OFFSET ?`).all(limit, offset) as SweepRow[];
     const { n } = db.prepare('SELECT count(*) AS n FROM sweeps').get() as { n: number };
     return { sweeps: rows.map(toSummary), total: n };
   }
@@ -182,8 +191,29 @@ export class SqliteSweepStore implements SweepStore {
     return this.writer.prepare('DELETE FROM sweeps WHERE id = ?').run(id).changes > 0;
   }
 
+  claimOrphanedClusterSweeps(): readonly SweepSummary[] {
+    const running = this.writer
+      .prepare(`SELECT sweep_clusters.sweep_id AS id, sweep_clusters.owner_pid AS owner FROM sweep_clusters JOIN sweeps ON sweeps.id = sweep_clusters.sweep_id WHERE sweeps.status = 'running'`)
+      .all() as { id: string; owner: number | null }[];
+    // Compare-and-set on the owner: of two processes starting at once, one claims each sweep.
+    const claim = this.writer.prepare('UPDATE sweep_clusters SET owner_pid = ? WHERE sweep_id = ? AND owner_pid IS ?');
+    // The sweep's own owner follows, so that no other process's start-up marks it interrupted.
+    const own = this.writer.prepare('UPDATE sweeps SET owner_pid = ? WHERE id = ?');
+    const claimed: SweepSummary[] = [];
+    for (const { id, owner } of running) {
+      if (owner !== null && owner !== process.pid && processRuns(owner)) continue;
+      const won = this.writer.transaction(() => claim.run(process.pid, id, owner).changes === 1 && own.run(process.pid, id).changes === 1)();
+      if (won) claimed.push(this.get(id)!);
+    }
+    return claimed;
+  }
+
   interruptRunning(at: number): number {
-    const running = this.writer.prepare("SELECT id, owner_pid FROM sweeps WHERE status = 'running'").all() as { id: string; owner_pid: number | null }[];
+    // A sweep on a cluster is not interrupted by its app's death: its batches go on in Redis
+    // and the next process started with that cluster claims it (claimOrphanedClusterSweeps).
+    const running = this.writer
+      .prepare("SELECT id, owner_pid FROM sweeps WHERE status = 'running' AND id NOT IN (SELECT sweep_id FROM sweep_clusters)")
+      .all() as { id: string; owner_pid: number | null }[];
     const interrupt = this.writer.prepare(
       `UPDATE sweeps SET status = 'interrupted', finished_at = ?,
          error = 'The app stopped while this sweep was running; ' ||
@@ -220,6 +250,7 @@ function toSummary(row: SweepRow): SweepSummary {
     ...(row.universe_json === null ? {} : { universe: JSON.parse(row.universe_json) as RunUniverse }),
     counts: { planned: row.planned, done: row.done, failed: row.failed, rejected: row.rejected, invalid: row.invalid },
     error: row.error,
+    runsOn: row.cluster_address,
   };
 }
 

@@ -1,6 +1,5 @@
 import * as Comlink from 'comlink';
-import type { EvaluateControl, EvaluateOutcome, EvaluatedVariant, SweepData, VariantEvaluator } from '../../application/sweeps/ports.js';
-import type { StrategySpec } from '../../domain/strategy/spec.js';
+import type { EvaluateControl, EvaluateOutcome, EvaluatedVariant, EvaluateRequest, VariantEvaluator } from '../../application/sweeps/ports.js';
 import { createCancelFlag, requestCancel } from '../workers/cancel-flag.js';
 import { WorkerPool, type PoolStats, type WorkerPoolOptions } from '../workers/worker-pool.js';
 import { workerScriptPath } from '../workers/worker-script.js';
@@ -41,11 +40,10 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
     this.maxBatch = Math.max(1, options.maxBatch ?? 64);
   }
 
-  async evaluate(
-    request: { readonly data: SweepData; readonly variants: readonly { readonly index: number; readonly spec: StrategySpec }[] },
-    control: EvaluateControl = {},
-  ): Promise<EvaluateOutcome> {
-    const { data, variants } = request;
+  async evaluate(request: EvaluateRequest, control: EvaluateControl = {}): Promise<EvaluateOutcome> {
+    const { data } = request;
+    // A resumed sweep's stored variants are not run again.
+    const variants = request.finished ? request.variants.filter((v) => !request.finished!.has(v.index)) : request.variants;
     const flag = createCancelFlag();
     let cancelled = control.cancel?.isCancelled() ?? false;
     if (cancelled) requestCancel(flag);

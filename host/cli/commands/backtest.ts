@@ -58,7 +58,7 @@ export const backtestCommand: CommandCode = {
           openPosition: saved.openPosition,
           trades: tradeSymbols ? result.trades.map((t, i) => ({ symbol: tradeSymbols[i]!, ...t })) : result.trades,
         };
-        const files = out ? writeRunFiles(path.resolve(out), { trades: result.trades, ...(tradeSymbols ? { tradeSymbols } : {}), ts, equity: result.equity, report }) : [];
+        const files = out ? writeRunFiles(path.resolve(out), { trades: result.trades, ...(tradeSymbols ? { tradeSymbols } : {}), ...(portfolio ? { instruments: portfolio.figures } : {}), ts, equity: result.equity, report }) : [];
         if (json) {
           printJson({ ...report, ...(files.length > 0 ? { files } : {}) });
           return;

@@ -1,13 +1,15 @@
-import { seedDemoData } from '../../../core/application/data/seed-demo.js';
+import { seedDemoDataFrom } from '../../../core/application/data/seed-demo.js';
+import { generateDemoSeriesOnThreads } from '../../../core/infrastructure/demo/demo-threads.js';
 import { boolFlag, type CommandCode } from '../command.js';
 import { printJson, printLine } from '../output.js';
 import { withStorage } from '../context.js';
 
 export const demoCommand: CommandCode = {
   run: (input) =>
-    withStorage(input, (storage) => {
+    withStorage(input, async (storage) => {
       const started = performance.now();
-      const report = seedDemoData(storage.barStore);
+      // As at a first start: the bars generated over two threads, written in one transaction.
+      const report = await seedDemoDataFrom(storage.barStore, generateDemoSeriesOnThreads());
       const durationMs = Math.round(performance.now() - started);
       if (boolFlag(input, 'json')) printJson({ ...report, durationMs, file: storage.file });
       else {

@@ -42,8 +42,9 @@ export const SWEEP_OPTIONS = {
   workers: { type: 'string' },
   'qty-step': { type: 'string' },
   'no-magnifier': { type: 'boolean' },
+  cluster: { type: 'string' },
 } as const satisfies OptionSpec;
 
 export const SWEEP_USAGE =
-  '(--spec FILE | --template NAME) (--symbol SYM | --symbols A,B,C | --universe TAG) [--max-positions N] [--rank VARIABLE[(NAME=VALUE)]:desc|asc] [--timeframe TF] [--from ISO] [--to ISO] --param NAME=MIN:MAX:STEP|a,b,c ... [--constraint "fast<slow"] [--method grid|random|genetic] [--samples N] [--generations N] [--population N] [--seed N] [--objective METRIC] [--minimize] [--min-trades N] [--workers N] [--direction D] [--cash N] [--commission PCT] [--slippage BPS] [--json]';
+  '(--spec FILE | --template NAME) (--symbol SYM | --symbols A,B,C | --universe TAG) [--max-positions N] [--rank VARIABLE[(NAME=VALUE)]:desc|asc] [--timeframe TF] [--from ISO] [--to ISO] --param NAME=MIN:MAX:STEP|a,b,c ... [--constraint "fast<slow"] [--method grid|random|genetic] [--samples N] [--generations N] [--population N] [--seed N] [--objective METRIC] [--minimize] [--min-trades N] [--workers N | --cluster redis://:PASSWORD@HOST:PORT] [--direction D] [--cash N] [--commission PCT] [--slippage BPS] [--json]';
 

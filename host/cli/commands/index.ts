@@ -55,6 +55,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./data-delete.js').then((m) => m.dataDeleteCommand),
   },
   {
+    words: ['data', 'tag'],
+    usage: 'bws data tag --symbol SYM (--tags TAG,TAG | --add TAG,TAG | --remove TAG,TAG) [--json]',
+    summary:
+      "Sets an instrument's tags: --tags replaces them (--tags '' clears them), --add and --remove edit them. " +
+      'Every instrument with a tag is a universe for a portfolio run (bws backtest --universe TAG; the Run form offers each tag).',
+    options: { symbol: { type: 'string' }, tags: { type: 'string' }, add: { type: 'string' }, remove: { type: 'string' } },
+    load: () => import('./data-tag.js').then((m) => m.dataTagCommand),
+  },
+  {
     words: ['data', 'download'],
     usage: 'bws data download --exchange ID --symbol BASE/QUOTE --timeframe 1m|5m|15m|30m|1h|4h|1d --from ISO [--to ISO] [--as NAME] [--whole-range] [--json]',
     summary:
@@ -143,16 +152,18 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     words: ['serve'],
-    usage: 'bws serve [--port N] [--host 127.0.0.1] [--allow-remote] [--workers N] [--files DIR ...] [--no-demo]',
+    usage: 'bws serve [--port N] [--host 127.0.0.1] [--allow-remote] [--workers N] [--files DIR ...] [--cluster redis://:PASSWORD@HOST:PORT] [--no-demo]',
     summary:
       'Serves the workstation UI and API in local web mode (loopback only, per-start token). The page reaches only the files it uploads and ' +
-      'downloads, and the folders named with --files (import from them, export into them).',
+      'downloads, and the folders named with --files (import from them, export into them). With --cluster, sweeps may run on that cluster\'s ' +
+      'agents (the Optimize screen offers it) and cluster sweeps a stopped app left running are resumed.',
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
       'allow-remote': { type: 'boolean' },
       workers: { type: 'string' },
       files: { type: 'string', multiple: true },
+      cluster: { type: 'string' },
       'no-demo': { type: 'boolean' },
     },
     load: () => import('./serve.js').then((m) => m.serveCommand),
@@ -175,7 +186,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     words: ['optimize'],
     usage: `bws optimize ${SWEEP_USAGE}`,
     summary:
-      'Sweeps strategy parameters over the worker pool, stores the sweep with every variant, and prints the best variants and the sweep id. ' +
+      'Sweeps strategy parameters over the worker pool (or, with --cluster, on the agents of a cluster: docs/CLUSTER.md), stores the sweep with every variant, and prints the best variants and the sweep id. ' +
       'Over --symbols or --universe (or a spec file with portfolio.universe) every variant runs the whole universe with one account; portfolio.maxPositions and portfolio.ranking.by.params.NAME are parameters like any spec path.',
     options: SWEEP_OPTIONS,
     load: () => import('./optimize.js').then((m) => m.optimizeCommand),
@@ -186,6 +197,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Walk-forward analysis: optimizes each in-sample window, runs the best parameters on the next out-of-sample window, and reports stitched out-of-sample metrics and the efficiency ratio.',
     options: { ...SWEEP_OPTIONS, 'in-sample': { type: 'string' }, 'out-of-sample': { type: 'string' }, step: { type: 'string' }, anchored: { type: 'boolean' } },
     load: () => import('./walkforward.js').then((m) => m.walkforwardCommand),
+  },
+  {
+    words: ['agent'],
+    usage: 'bws agent --redis redis://:PASSWORD@HOST:PORT [--workers N] [--data-dir DIR] [--lock-ms N] [--stalled-ms N]',
+    summary:
+      'Runs a cluster agent until stopped: takes sweep batches from the queue in Redis and runs them on N sweep worker threads (default: every core), ' +
+      'fetching each dataset once into DIR/agent-datasets.sqlite. Refuses batches of another engine version. docs/CLUSTER.md.',
+    options: { redis: { type: 'string' }, workers: { type: 'string' }, 'lock-ms': { type: 'string' }, 'stalled-ms': { type: 'string' } },
+    load: () => import('./agent.js').then((m) => m.agentCommand),
+  },
+  {
+    words: ['cluster', 'status'],
+    usage: 'bws cluster status --redis redis://:PASSWORD@HOST:PORT [--json]',
+    summary: "Shows a cluster's connected agents (engine version, workers, variants/s, the sweeps they run) and its queue of batches.",
+    options: { redis: { type: 'string' } },
+    load: () => import('./cluster.js').then((m) => m.clusterStatusCommand),
   },
   {
     words: ['montecarlo'],

@@ -10,6 +10,10 @@ import { DEFAULT_COSTS } from '../../../core/domain/strategy/templates.js';
 import type { Direction, PortfolioRules } from '../../../core/domain/strategy/spec.js';
 import { SqliteSweepStore } from '../../../core/infrastructure/sweeps/sqlite-sweep-store.js';
 import { WorkerVariantEvaluator } from '../../../core/infrastructure/sweeps/worker-variant-evaluator.js';
+import type { VariantEvaluator } from '../../../core/application/sweeps/ports.js';
+import type { OpenedCluster } from '../../../core/infrastructure/cluster/open-cluster.js';
+import type { Storage } from '../../../core/infrastructure/sqlite/storage.js';
+import { agentsText, openCliCluster, watchCluster } from '../cluster/cli-cluster.js';
 import { UsageError } from '../cli-error.js';
 import { boolFlag, listFlag, stringFlag, type CommandCode, type CommandInput } from '../command.js';
 import { withStorage } from '../context.js';
@@ -35,7 +39,7 @@ function domain<T>(flag: string, fn: () => T): T {
 }
 
 /** Reads the sweep's source, space, constraints, method, objective and data flags. */
-export function sweepArgsFromFlags(input: CommandInput): Omit<RunSweepArgs, 'name'> & { workers: number } {
+export function sweepArgsFromFlags(input: CommandInput): Omit<RunSweepArgs, 'name'> & { workers: number; cluster: string | undefined } {
   // One instrument, or a universe with one account (as `bws backtest` takes them).
   const picked = targetFlags(input);
   if (input.positionals.length > 0) throw new UsageError(`unexpected argument "${input.positionals[0]}"`);
@@ -110,6 +114,7 @@ export function sweepArgsFromFlags(input: CommandInput): Omit<RunSweepArgs, 'nam
     ...(toTs === undefined ? {} : { toTs }),
     ...(quantityStep === undefined ? {} : { quantityStep }),
     workers: Math.max(1, intFlag(input, 'workers', 0) || 2),
+    cluster: stringFlag(input, 'cluster'),
   };
 }
 
@@ -137,17 +142,54 @@ export function interruptSignal(): { isCancelled(): boolean; onCancel(listener: 
   };
 }
 
+/**
+ * Where a CLI sweep runs: a pool of this machine's sweep workers, or the `--cluster` whose
+ * agents take its batches (said on stderr at the start, with the connected agents).
+ */
+export async function sweepEvaluator(storage: Storage, workers: number, clusterUrl: string | undefined): Promise<{ evaluator: VariantEvaluator; cluster: OpenedCluster | null; close(): Promise<void> }> {
+  if (clusterUrl === undefined) {
+    const pool = new WorkerVariantEvaluator({ dbFile: storage.file, size: workers });
+    return { evaluator: pool, cluster: null, close: () => pool.close() };
+  }
+  const cluster = await openCliCluster(clusterUrl, storage.barStore);
+  const status = await cluster.monitor.status();
+  process.stderr.write(`bws: the sweep runs on the cluster at ${status.address} (engine ${status.engineVersion}): ${agentsText(status)}\n`);
+  return { evaluator: cluster.evaluator, cluster, close: () => cluster.close() };
+}
+
+/** Progress text, with the cluster's agents and their rates when it runs on one; a plain line every 5 s when stderr is no terminal. */
+export function progressReporter(label: string, json: boolean, cluster: OpenedCluster | null): { update(done: number, total: number, text: string): void; stop(): void } {
+  const progress = createProgress(label, !json);
+  const watch = cluster ? watchCluster(cluster) : null;
+  let lastLine = 0;
+  return {
+    update(done, total, text) {
+      const status = watch?.latest();
+      const detail = status ? `${text}; ${agentsText(status)}` : text;
+      progress.update(done, total, detail);
+      if (watch && !process.stderr.isTTY && Date.now() - lastLine >= 5_000) {
+        lastLine = Date.now();
+        process.stderr.write(`bws: ${label} on ${cluster!.evaluator.runsOn}: ${detail}\n`);
+      }
+    },
+    stop() {
+      watch?.stop();
+      progress.stop();
+    },
+  };
+}
+
 export const optimizeCommand: CommandCode = {
   async run(input) {
-    const { workers, ...args } = sweepArgsFromFlags(input);
+    const { workers, cluster: clusterUrl, ...args } = sweepArgsFromFlags(input);
     const json = boolFlag(input, 'json');
     return withStorage(input, async (storage) => {
-      const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: workers });
-      const progress = createProgress('optimize', !json);
+      const target = await sweepEvaluator(storage, workers, clusterUrl);
+      const progress = progressReporter('optimize', json, target.cluster);
       const cancel = interruptSignal();
       try {
         const outcome = await runSweep(
-          { bars: storage.barStore, evaluator, sweeps: new SqliteSweepStore(storage.writer), clock: Date.now },
+          { bars: storage.barStore, evaluator: target.evaluator, sweeps: new SqliteSweepStore(storage.writer), clock: Date.now },
           args,
           {
             cancel,
@@ -156,14 +198,16 @@ export const optimizeCommand: CommandCode = {
         );
         progress.stop();
         const { sweep } = outcome;
+        const byAgent = target.cluster ? target.cluster.evaluator.variantsByAgent(sweep.id) : null;
         if (json) {
           const on = sweep.universe ? { symbols: sweep.universe.symbols, ...(sweep.universe.tag === undefined ? {} : { universe: sweep.universe.tag }) } : { symbol: sweep.symbol };
-          printJson({ sweepId: sweep.id, status: sweep.status, ...on, counts: sweep.counts, objective: sweep.config.objective, best: outcome.best, variants: outcome.variants });
+          printJson({ sweepId: sweep.id, status: sweep.status, ...on, runsOn: sweep.runsOn, ...(byAgent ? { variantsByAgent: byAgent } : {}), counts: sweep.counts, objective: sweep.config.objective, best: outcome.best, variants: outcome.variants });
           return;
         }
         const metric = sweep.config.objective.metric;
         if (sweep.universe) printLine(`Portfolio of ${sweep.universe.symbols.length} instruments${sweep.universe.tag === undefined ? '' : ` tagged ${sweep.universe.tag}`}: ${sweep.universe.symbols.join(', ')}`);
         printLine(`Sweep ${sweep.id}  ${sweep.status}  ${sweep.counts.done} variants run, ${sweep.counts.rejected} rejected by constraints, ${sweep.counts.invalid} invalid, ${sweep.counts.failed} failed`);
+        if (byAgent) printLine(`Ran on the cluster at ${sweep.runsOn}: ${Object.entries(byAgent).map(([agent, n]) => `${agent} ${n} variants`).join(', ') || 'no variant from an agent'}`);
         printTable(
           ['rank', 'index', ...sweep.config.space.map((p) => p.name), metric, 'trades', 'return %', 'max DD %', ''],
           outcome.variants.slice(0, 10).map((v, i) => [
@@ -180,7 +224,7 @@ export const optimizeCommand: CommandCode = {
       } finally {
         cancel.dispose();
         progress.stop();
-        await evaluator.close();
+        await target.close();
       }
     });
   },

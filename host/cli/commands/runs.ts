@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Trade } from '../../../core/domain/engine/types.js';
+import type { TradeRow } from '../../../core/application/runs/contract.js';
 import { runId } from '../../../core/domain/market/ids.js';
 import type { Workstation } from '../../../core/infrastructure/workstation.js';
 import { UsageError } from '../cli-error.js';
@@ -16,8 +16,8 @@ const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '
 const TRADE_PAGE = 1000;
 
 /** Every trade of a run in trade order, as the UI reads them: page by page through `runs/trades`. */
-async function allTrades(workstation: Workstation, id: string): Promise<Trade[]> {
-  const trades: Trade[] = [];
+async function allTrades(workstation: Workstation, id: string): Promise<Omit<TradeRow, 'index'>[]> {
+  const trades: Omit<TradeRow, 'index'>[] = [];
   for (let offset = 0; ; offset += TRADE_PAGE) {
     const page = await call(workstation, 'runs/trades', { id, offset, limit: TRADE_PAGE });
     for (const { index: _index, ...trade } of page.items) trades.push(trade);
@@ -69,7 +69,13 @@ export const runsShowCommand: CommandCode = {
       const out = stringFlag(input, 'out');
       // The files hold the full-resolution curve, which no call sends (the UI gets it reduced to its pixels).
       const equity = out ? workstation.runStore.getEquity(runId(id!)) : null;
-      const files = out && equity ? writeRunFiles(path.resolve(out), { trades, ts: equity.ts, equity: equity.equity, report }) : [];
+      // A portfolio run's files name each trade's instrument and add each instrument's figures.
+      const portfolio = out && run.universe ? await call(workstation, 'runs/instruments', { id, maxPoints: 2 }) : null;
+      const tradeSymbols = run.universe ? trades.map((t) => t.symbol ?? '') : undefined;
+      const files =
+        out && equity
+          ? writeRunFiles(path.resolve(out), { trades, ...(tradeSymbols ? { tradeSymbols } : {}), ...(portfolio ? { instruments: portfolio.figures } : {}), ts: equity.ts, equity: equity.equity, report })
+          : [];
       if (boolFlag(input, 'json')) return printJson({ ...report, equityPoints: sourcePoints, ...(files.length ? { files } : {}) });
       printLine(`Run ${run.id}: ${run.name} on ${run.symbol} ${run.timeframe}, ${run.barCount} bars, engine ${run.engineVersion}`);
       printLine(`hash ${run.hash}`);
@@ -84,9 +90,25 @@ export const runsCompareCommand: CommandCode = {
     withWorkstation(input, async (workstation) => {
       const data = await call(workstation, 'runs/compare', { ids: ids(input, [2, 4]) });
       if (boolFlag(input, 'json')) {
-        return printJson({ runs: data.runs, metrics: data.metrics, equityPoints: data.equity.map((e) => e.sourcePoints) });
+        // perSymbol: each portfolio run's figures by instrument (null for a run of one instrument), in the order of runs.
+        const perSymbol = data.instruments.map((figures) => (figures ? Object.fromEntries(figures.map(({ symbol, ...rest }) => [symbol, rest])) : null));
+        return printJson({ runs: data.runs, metrics: data.metrics, perSymbol, equityPoints: data.equity.map((e) => e.sourcePoints) });
       }
       printTable(['metric', ...data.runs.map((r) => r.id)], data.metrics.map((m) => [m.name, ...m.values.map(fmt)]));
+      // Portfolio runs: trades and contribution (% of the initial cash) of each instrument, run by run.
+      const symbols = [...new Set(data.instruments.flatMap((figures) => figures?.map((f) => f.symbol) ?? []))];
+      if (symbols.length > 0) {
+        printTable(
+          ['symbol', ...data.runs.flatMap((r) => [`${r.id} trades`, `${r.id} contribution %`])],
+          symbols.map((symbol) => [
+            symbol,
+            ...data.instruments.flatMap((figures) => {
+              const f = figures?.find((x) => x.symbol === symbol);
+              return f ? [fmt(f.tradeCount), fmt(f.contributionPct)] : ['-', '-'];
+            }),
+          ]),
+        );
+      }
     }),
 };
 

@@ -4,6 +4,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { NonLoopbackHostError, startWebServer } from '../../web/server.js';
 import { openWorkstation } from '../../../core/infrastructure/workstation.js';
 import { UsageError } from '../cli-error.js';
+import { ValidationError } from '../../../core/application/errors.js';
 import { boolFlag, listFlag, stringFlag, type CommandCode } from '../command.js';
 import { printLine } from '../output.js';
 import { parseNumberArg } from '../time-args.js';
@@ -39,13 +40,22 @@ export const serveCommand: CommandCode = {
       if (!statSync(real).isDirectory()) throw new UsageError(`--files: ${resolved} is not a folder`);
       return real;
     });
-    const workstation = await openWorkstation({
-      dataDir: stringFlag(input, 'data-dir'),
-      transport: 'web',
-      seedDemo: !boolFlag(input, 'no-demo'),
-      fileFolders,
-      ...(workers === undefined ? {} : { workers }),
-    });
+    const cluster = stringFlag(input, 'cluster');
+    let workstation;
+    try {
+      workstation = await openWorkstation({
+        dataDir: stringFlag(input, 'data-dir'),
+        transport: 'web',
+        seedDemo: !boolFlag(input, 'no-demo'),
+        fileFolders,
+        ...(workers === undefined ? {} : { workers }),
+        ...(cluster === undefined ? {} : { cluster }),
+      });
+    } catch (error) {
+      // A --cluster URL that is refused (no password, a public address) is a usage error.
+      if (error instanceof ValidationError) throw new UsageError(error.message);
+      throw error;
+    }
     if (workstation.demo.seeded) printLine(`Seeded the synthetic demo data set (${workstation.demo.instruments.map((i) => i.symbol).join(', ')}) in ${workstation.storage.file}`);
     let server;
     try {
@@ -65,6 +75,7 @@ export const serveCommand: CommandCode = {
     }
     printLine(`Data: ${workstation.storage.file}`);
     printLine(fileFolders.length ? `Folders open to the page: ${fileFolders.join(', ')}` : 'Folders open to the page: none (uploads and downloads only; --files DIR opens one)');
+    if (workstation.cluster) printLine(`Cluster: sweeps may run on the agents at ${workstation.cluster.evaluator.runsOn}`);
     printLine(`Web mode: ${server.url}`);
     const stop = async () => {
       await server.close();

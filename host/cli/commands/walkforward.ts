@@ -1,13 +1,12 @@
 import { runWalkForward } from '../../../core/application/sweeps/walk-forward.js';
-import { WorkerVariantEvaluator } from '../../../core/infrastructure/sweeps/worker-variant-evaluator.js';
 import { WorkerBacktestExecutor } from '../../../core/infrastructure/workers/worker-backtest-executor.js';
 import { UsageError } from '../cli-error.js';
 import { boolFlag, stringFlag, type CommandCode, type CommandInput } from '../command.js';
 import { withStorage } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
-import { createProgress } from '../progress.js';
 import { isoOf, parseNumberArg } from '../time-args.js';
-import { fmt, interruptSignal, sweepArgsFromFlags } from './optimize.js';
+import { fmt, interruptSignal, progressReporter, sweepArgsFromFlags, sweepEvaluator } from './optimize.js';
+import { randomUUID } from 'node:crypto';
 
 const DAY_MS = 86_400_000;
 
@@ -20,21 +19,21 @@ function daysFlag(input: CommandInput, name: string, required: boolean): number 
 
 export const walkforwardCommand: CommandCode = {
   async run(input) {
-    const { workers, ...args } = sweepArgsFromFlags(input);
+    const { workers, cluster: clusterUrl, ...args } = sweepArgsFromFlags(input);
     const inSampleMs = daysFlag(input, 'in-sample', true)!;
     const outOfSampleMs = daysFlag(input, 'out-of-sample', true)!;
     const stepMs = daysFlag(input, 'step', false);
     const json = boolFlag(input, 'json');
     return withStorage(input, async (storage) => {
-      const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: workers });
+      const target = await sweepEvaluator(storage, workers, clusterUrl);
       const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
-      const progress = createProgress('walkforward', !json);
+      const progress = progressReporter('walkforward', json, target.cluster);
       const cancel = interruptSignal();
       try {
         const result = await runWalkForward(
-          { bars: storage.barStore, evaluator, executor, clock: Date.now },
+          { bars: storage.barStore, evaluator: target.evaluator, executor, clock: Date.now, key: `cli-wf-${randomUUID()}` },
           { ...args, schedule: { inSampleMs, outOfSampleMs, anchored: boolFlag(input, 'anchored'), ...(stepMs === undefined ? {} : { stepMs }) } },
-          { cancel, progress: (p) => progress.update(p.done, p.total, `window ${p.window + 1}/${p.windows}`) },
+          { cancel, progress: (p) => progress.update(p.done, p.total, `window ${p.window + 1}/${p.windows}: ${p.done}/${p.total} variants`) },
         );
         progress.stop();
         if (json) {
@@ -72,7 +71,7 @@ export const walkforwardCommand: CommandCode = {
       } finally {
         cancel.dispose();
         progress.stop();
-        await Promise.all([evaluator.close(), executor.close()]);
+        await Promise.all([target.close(), executor.close()]);
       }
     });
   },

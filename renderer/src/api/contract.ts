@@ -57,3 +57,6 @@ export type TradeRow = ResultOf<'runs/trades'>['items'][number];
 export type MarkerSeries = ResultOf<'runs/markers'>;
 export type TradeSortKey = NonNullable<ArgsOf<'runs/trades'>['sort']>;
 export type RunComparison = ResultOf<'runs/compare'>;
+/** A portfolio run's per-instrument figures, PnL curves and positions open over time. */
+export type RunInstruments = ResultOf<'runs/instruments'>;
+export type InstrumentFigures = RunInstruments['figures'][number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downsampleMinMax, downsampleOhlc, lowerBound, pickColumn, visibleRange } from './downsample.js';
+import { downsampleAlignedMinMax, downsampleMinMax, downsampleOhlc, lowerBound, pickColumn, visibleRange } from './downsample.js';
 
 const ramp = (n: number, f: (i: number) => number): Float64Array => Float64Array.from({ length: n }, (_, i) => f(i));
 
@@ -83,5 +83,30 @@ describe('pickColumn', () => {
   });
   it("takes the value at the last point of each candle's column", () => {
     expect(pickColumn(xs, values, [0, 180, 360], 'lastOfColumn')).toEqual([2, 5, 9]);
+  });
+});
+
+describe('downsampleAlignedMinMax', () => {
+  it('keeps every series on one x column, at most two points per pixel column, with each series its own spikes', () => {
+    const xs = ramp(100_000, (i) => i * 60);
+    const a = ramp(100_000, () => 1);
+    const b = ramp(100_000, (i) => i / 1000);
+    a[54_321] = 1_000;
+    b[12_345] = -500;
+    const out = downsampleAlignedMinMax({ xs, ys: [a, b] }, 300);
+    expect(out.xs.length).toBeLessThanOrEqual(2 * 300 + 2);
+    expect(out.ys.every((y) => y.length === out.xs.length)).toBe(true);
+    expect(Math.max(...out.ys[0]!)).toBe(1_000);
+    expect(Math.min(...out.ys[1]!)).toBe(-500);
+    // The last point (the final value) stays.
+    expect(out.xs[out.xs.length - 1]).toBe(xs[xs.length - 1]);
+    expect(out.ys[1]![out.xs.length - 1]).toBe(b[b.length - 1]);
+    for (let i = 1; i < out.xs.length; i += 1) expect(out.xs[i]!).toBeGreaterThan(out.xs[i - 1]!);
+  });
+
+  it('returns series that already fit unchanged', () => {
+    const xs = ramp(10, (i) => i);
+    const series = { xs, ys: [ramp(10, (i) => i * 2)] };
+    expect(downsampleAlignedMinMax(series, 300)).toBe(series);
   });
 });

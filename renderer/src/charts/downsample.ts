@@ -159,3 +159,50 @@ export function pickColumn(xs: ArrayLike<number>, values: readonly (number | nul
   }
   return out;
 }
+
+/** Several series over one x column (uPlot's aligned data): a chart of each instrument's PnL. */
+export interface AlignedSeries {
+  readonly xs: Float64Array;
+  readonly ys: readonly Float64Array[];
+}
+
+/**
+ * Returns aligned series at most 2 points per pixel column: each column keeps two x
+ * values (its first and its last) and every series its minimum and maximum there, in the
+ * order they occur, so each line's spikes stay visible while the series still share one x
+ * column. A column of one point keeps it as it is.
+ */
+export function downsampleAlignedMinMax(series: AlignedSeries, pixelWidth: number): AlignedSeries {
+  const { xs, ys } = series;
+  const n = xs.length;
+  const columns = Math.max(1, Math.floor(pixelWidth));
+  if (n <= columns * 2) return series;
+  const lo = xs[0] as number;
+  const span = (xs[n - 1] as number) - lo || 1;
+  const outX = new Float64Array(columns * 2 + 2);
+  const outYs = ys.map(() => new Float64Array(columns * 2 + 2));
+  let out = 0;
+  let i = 0;
+  while (i < n && out + 2 <= outX.length) {
+    const column = Math.floor((((xs[i] as number) - lo) / span) * columns);
+    const from = i;
+    while (i < n && Math.floor((((xs[i] as number) - lo) / span) * columns) === column) i += 1;
+    const last = i - 1;
+    outX[out] = xs[from] as number;
+    if (last > from) outX[out + 1] = xs[last] as number;
+    for (let s = 0; s < ys.length; s++) {
+      const values = ys[s]!;
+      let minI = from;
+      let maxI = from;
+      for (let k = from + 1; k <= last; k++) {
+        if ((values[k] as number) < (values[minI] as number)) minI = k;
+        if ((values[k] as number) > (values[maxI] as number)) maxI = k;
+      }
+      const target = outYs[s]!;
+      target[out] = values[Math.min(minI, maxI)] as number;
+      if (last > from) target[out + 1] = values[Math.max(minI, maxI)] as number;
+    }
+    out += last > from ? 2 : 1;
+  }
+  return { xs: outX.subarray(0, out), ys: outYs.map((y) => y.subarray(0, out)) };
+}

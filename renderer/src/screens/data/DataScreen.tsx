@@ -9,16 +9,18 @@ import { FirstSteps } from '../../components/FirstSteps.js';
 import { CoveragePanel } from './CoveragePanel.js';
 import { DownloadPanel } from './DownloadPanel.js';
 import { ImportPanel } from './ImportPanel.js';
+import { InstrumentTags } from './InstrumentTags.js';
 import { SeriesDelete } from './SeriesDelete.js';
 import { SeriesTable, type SeriesKey } from './SeriesTable.js';
 
-/** Data: the stored instruments/timeframes with coverage and gaps, import, download, export and delete. */
+/** Data: the stored instruments/timeframes with coverage and gaps, their tags, import, download, export and delete. */
 export function DataScreen({ navigate }: { navigate: (route: Route) => void }) {
   const series = useQuery(() => api().invoke('data/listSeries'), []);
   const [selected, setSelected] = useState<SeriesKey | null>(null);
   // The download job the Download panel follows: started there, by a row's Update or a gap's Download.
   const [downloadJob, setDownloadJob] = useState<string | null>(null);
-  const selectedSource = series.data?.find((s) => s.instrument.symbol === selected?.symbol)?.instrument.source;
+  const selectedInstrument = series.data?.find((s) => s.instrument.symbol === selected?.symbol);
+  const selectedSource = selectedInstrument?.instrument.source;
 
   // For the perf script: the moment the first screen has its data (painted on the next frame).
   useEffect(() => {
@@ -37,6 +39,7 @@ export function DataScreen({ navigate }: { navigate: (route: Route) => void }) {
         <h2>Instruments</h2>
         <ErrorBox message={series.error} />
         <SeriesTable series={series.data} loading={series.loading} selected={selected} onSelect={setSelected} onDownloadStarted={setDownloadJob} />
+        {selectedInstrument && <InstrumentTags symbol={selectedInstrument.instrument.symbol} tags={selectedInstrument.tags} onChanged={series.reload} />}
         <SeriesDelete
           selected={selected}
           series={series.data ?? []}

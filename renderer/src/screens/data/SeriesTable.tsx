@@ -58,6 +58,7 @@ export function SeriesTable(props: {
             <th>Last bar (UTC)</th>
             <th className="num">Bars</th>
             <th className="num">Gaps</th>
+            <th title="Every instrument with a tag is a universe on the Run form; edit the selected instrument's tags below">Tags</th>
             <th />
           </tr>
         </thead>
@@ -81,6 +82,13 @@ export function SeriesTable(props: {
                 <td className="num">{formatCount(s.barCount)}</td>
                 <td className={`num ${s.gapCount > 0 ? 'bad' : ''}`} title={s.weekendClosures + s.sessionClosures > 0 ? `${closuresText(s.weekendClosures, s.sessionClosures)} not counted: the market was closed` : undefined}>
                   {formatCount(s.gapCount)}
+                </td>
+                <td data-testid="series-tags">
+                  {s.tags.map((tag) => (
+                    <span key={tag} className="tag">
+                      {tag}
+                    </span>
+                  ))}
                 </td>
                 <td>
                   {s.instrument.source && (

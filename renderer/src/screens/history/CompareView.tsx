@@ -9,6 +9,7 @@ import { ELAPSED_DAYS_SERIES, elapsedDaysChartOptions, TIME_SERIES, timeChartOpt
 import { UPlotChart } from '../../charts/UPlotChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { MetricsTable } from '../run/MetricsTable.js';
+import { CompareInstruments } from './CompareInstruments.js';
 import { defaultAlign, isCompareAlign, overlayCurves, type CompareAlign } from './compare-align.js';
 import { runLabel } from './run-label.js';
 
@@ -17,7 +18,7 @@ const PALETTE = ['--accent', '--good', '--warn', '--bad'];
 // null until the user picks one: then each comparison opens with what suits its runs.
 const isAlignChoice = (value: unknown): value is CompareAlign | null => value === null || isCompareAlign(value);
 
-/** Two to four runs side by side: metrics in columns, equity curves overlaid. */
+/** Two to four runs side by side: metrics in columns, portfolio runs' figures per instrument, equity curves overlaid. */
 export function CompareView({ runIds, onClose }: { runIds: readonly string[]; onClose: () => void }) {
   const comparison = useQuery(() => api().invoke('runs/compare', { ids: [...runIds], maxPoints: 2000 }), [runIds.join(',')]);
   const data = comparison.data;
@@ -49,6 +50,7 @@ export function CompareView({ runIds, onClose }: { runIds: readonly string[]; on
           <div className="table-scroll">
             <MetricsTable metrics={data.runs.map((r) => r.metrics)} headers={data.runs.map(runLabel)} />
           </div>
+          <CompareInstruments comparison={data} />
           <div className="row" role="radiogroup" aria-label="Align the equity curves" data-testid="compare-align">
             <span className="muted">Align:</span>
             {(

@@ -116,14 +116,27 @@ const LABEL = 'fill="#667" font-size="11"';
  * aspect, so the labels are not stretched). Empty for fewer than two points.
  */
 export function svgChart(xs: readonly number[], ys: readonly number[], options: ChartOptions): string {
-  if (xs.length < 2) return '';
+  return svgLinesChart(xs, [{ ys, color: options.color }], options);
+}
+
+/** One line of a chart of several over one x column. */
+export interface ChartLine {
+  readonly ys: readonly number[];
+  readonly color: string;
+}
+
+/** svgChart with several lines on one value axis (each instrument's PnL); `options.color` is unused. */
+export function svgLinesChart(xs: readonly number[], lines: readonly ChartLine[], options: ChartOptions): string {
+  if (xs.length < 2 || lines.length === 0) return '';
   const { width, height } = options;
   let low = Infinity;
   let high = -Infinity;
-  for (const y of ys) {
-    if (!Number.isFinite(y)) continue;
-    low = Math.min(low, y);
-    high = Math.max(high, y);
+  for (const { ys } of lines) {
+    for (const y of ys) {
+      if (!Number.isFinite(y)) continue;
+      low = Math.min(low, y);
+      high = Math.max(high, y);
+    }
   }
   const values = valueTicks(low, high, 5);
   const x0 = xs[0]!;
@@ -149,7 +162,9 @@ export function svgChart(xs: readonly number[], ys: readonly number[], options: 
       return `<line x1="${x}" x2="${x}" y1="${bottom}" y2="${bottom + 4}" stroke="${AXIS}"/><text x="${x}" y="${bottom + 15}" text-anchor="middle" ${LABEL}>${line1}${second}</text>`;
     })
     .join('');
-  const points = xs.map((x, i) => `${px(x).toFixed(1)},${py(ys[i]!).toFixed(1)}`).join(' ');
+  const polylines = lines
+    .map(({ ys, color }) => `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${xs.map((x, i) => `${px(x).toFixed(1)},${py(ys[i]!).toFixed(1)}`).join(' ')}"/>`)
+    .join('');
   const frame = `<path d="M${LEFT} ${TOP}V${bottom}H${width - RIGHT}" fill="none" stroke="${AXIS}"/>`;
-  return `<svg viewBox="0 0 ${width} ${height}" width="100%" role="img">${yAxis}${frame}${xAxis}<polyline fill="none" stroke="${options.color}" stroke-width="1.5" points="${points}"/></svg>`;
+  return `<svg viewBox="0 0 ${width} ${height}" width="100%" role="img">${yAxis}${frame}${xAxis}${polylines}</svg>`;
 }

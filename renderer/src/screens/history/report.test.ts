@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { equityCsv, htmlReport, tradesCsv, type ReportRun, type ReportTrade } from './report.js';
+import { equityCsv, htmlReport, instrumentsCsv, tradesCsv, type ReportPortfolio, type ReportRun, type ReportTrade } from './report.js';
 
 // An exit reason the engine never writes, to see the CSV quote it.
 const oddReason = (text: string) => text as ReportTrade['exitReason'];
@@ -45,7 +45,56 @@ const visible = (html: string): string =>
     .replace(/&(lt|gt|quot|#39|amp);/g, (entity) => ENTITIES[entity]!)
     .replace(/\s+/g, ' ');
 
+/** Two instruments' figures, PnL curves and positions, as runs/instruments answers them. */
+const figuresOf = (symbol: string, tradeCount: number, contributionPct: number, winRatePct: number | null) => ({
+  symbol,
+  bars: 500,
+  warmUpBars: 10,
+  tradeCount,
+  winRatePct,
+  realizedPnl: contributionPct * 100,
+  unrealizedPnl: 12.5,
+  contributionPct,
+  exposurePct: 33.3,
+  fees: 4.25,
+  buyAndHoldReturnPct: null,
+  openPosition: null,
+});
+const portfolio: ReportPortfolio = {
+  figures: [figuresOf('DEMO-ALFA', 3, 1.25, 66.67), figuresOf('DEMO-<GOLF>', 0, -0.5, null)],
+  curves: { ts: [Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3)], pnl: [[0, 50, 125], [0, -20, -50]], downsampled: false },
+  positions: { ts: [Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3)], count: [0, 2, 1], downsampled: false },
+};
+const portfolioRun: ReportRun = { ...run, universe: { symbols: ['DEMO-ALFA', 'DEMO-<GOLF>'], instrumentIds: [], tag: 'basket' } };
+
 describe('run exports', () => {
+  it("writes a portfolio run's instruments as CSV, one row per instrument, no float noise, empty for no value", () => {
+    const lines = instrumentsCsv(portfolio.figures).trim().split('\n');
+    expect(lines[0]).toBe('symbol,bars,trades,win_rate_pct,contribution_pct,exposure_pct,realized_pnl,unrealized_pnl,fees,buy_and_hold_return_pct');
+    expect(lines.slice(1)).toEqual(['DEMO-ALFA,500,3,66.67,1.25,33.3,125,12.5,4.25,', 'DEMO-<GOLF>,500,0,,-0.5,33.3,-50,12.5,4.25,']);
+  });
+
+  it("puts a portfolio run's instruments table, positions and per-instrument PnL in the HTML report, and each trade's instrument", () => {
+    const html = htmlReport(portfolioRun, equity, [{ ...trade, symbol: 'DEMO-ALFA' }], context, portfolio);
+    const text = visible(html);
+    expect(text).toContain('Instruments 2 instruments tagged basket: DEMO-ALFA, DEMO-<GOLF>');
+    expect(text).toContain('Instruments (2; at most 2 positions open at once)');
+    expect(text).toMatch(/Instrument Trades Win rate Contribution Exposure Realized PnL Open PnL Fees Buy and hold DEMO-ALFA 3 66\.67 % 1\.25 % 33\.30 % 125\.00 12\.50 4\.25 n\/a DEMO-<GOLF> 0 n\/a -0\.50 %/);
+    expect(text).toContain('Open positions');
+    expect(text).toContain('PnL per instrument');
+    // Four charts (equity, drawdown, positions, PnL), the PnL chart with a line per instrument.
+    expect(html.match(/<svg /g)).toHaveLength(4);
+    expect(html.match(/<polyline /g)).toHaveLength(5);
+    // The trades table names each trade's instrument after its number.
+    expect(text).toMatch(/# Instrument Side .* 1 DEMO-ALFA long/);
+    expect(html).not.toContain('<GOLF>');
+    // A run of one instrument has none of it.
+    const single = visible(htmlReport(run, equity, [trade], context));
+    expect(single).not.toContain('PnL per instrument');
+    expect(single).not.toContain('# Instrument');
+  });
+
+
   it('writes trades as CSV with ISO times, fees and quoted text', () => {
     const lines = tradesCsv([trade]).trim().split('\n');
     expect(lines).toHaveLength(2);

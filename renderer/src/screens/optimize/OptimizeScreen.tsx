@@ -115,6 +115,7 @@ export function OptimizeScreen({ id, navigate }: { id: string | undefined; navig
                   </button>
                   <span className="muted" style={{ fontSize: 12 }}>
                     {formatTs(s.createdAt)} · {sweepOnText(s)} {s.timeframe} · {s.method} · {s.status} · {formatCount(s.counts.done)}/{formatCount(s.counts.planned)}
+                    {s.runsOn !== null && ' · cluster'}
                   </span>
                   <button className="link" data-testid="sweep-delete" aria-label={`Delete sweep ${s.name}`} onClick={() => void remove(s.id)}>
                     delete

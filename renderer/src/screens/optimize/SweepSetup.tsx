@@ -79,6 +79,10 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
   const [pickedScope, setScope] = useState<SweepScope>('one');
   const [picked, setPicked] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // Where it runs: offered only when the app has a cluster, which is then the default.
+  const cluster = useQuery(() => api().invoke('cluster/status'), []);
+  const clusterStatus = cluster.data?.configured ? cluster.data : null;
+  const [target, setTarget] = useState<'local' | 'cluster'>('cluster');
   // The source whose ranges were kept from an earlier visit: loading it again keeps them.
   const keptRowsOf = useRef(rows.length > 0 ? source : null);
 
@@ -193,6 +197,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
         timeframe: timeframe || chosen.timeframe,
         fromTs: parseDate(from),
         toTs: toTs === undefined ? undefined : toTs + DAY_MS, // the "to" day is included
+        target: clusterStatus ? target : 'local',
       });
     } catch (failure) {
       setError(errorMessage(failure));
@@ -394,6 +399,17 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
           <input style={{ width: 60 }} data-testid="opt-min-trades" value={minTrades} onChange={(event) => setMinTrades(event.target.value)} />
         </div>
         {children}
+        {clusterStatus && (
+          <div className="field">
+            <label htmlFor={`${testId}-target`}>Run on</label>
+            <select id={`${testId}-target`} data-testid="opt-target" value={target} onChange={(event) => setTarget(event.target.value as 'local' | 'cluster')}>
+              <option value="cluster">
+                Cluster {clusterStatus.address} ({clusterStatus.agents.length} agent{clusterStatus.agents.length === 1 ? '' : 's'})
+              </option>
+              <option value="local">This machine</option>
+            </select>
+          </div>
+        )}
         <span className="grow" />
         {/* Why Start is disabled, when it is: the plan's problem, not a silent grey button. */}
         <span className={'error' in plan ? 'bad' : 'muted'} data-testid="opt-planned">

@@ -7,6 +7,7 @@ import { useQuery } from '../../api/use-query.js';
 import { formatCount, formatNumber } from '../../app/format.js';
 import type { Route } from '../../app/use-route.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
+import { ClusterPanel } from '../../components/ClusterPanel.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { Heatmap, type HeatmapData } from './Heatmap.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
@@ -123,6 +124,9 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
             </span>
           )}
         </div>
+        <div className="row muted" style={{ fontSize: 12 }} data-testid="sweep-runs-on" data-runs-on={sweep.runsOn ?? 'local'}>
+          {sweep.runsOn === null ? "Runs on this machine's sweep workers" : `Runs on the cluster at ${sweep.runsOn}`}
+        </div>
         {edgeHint && (
           <div className="warn" data-testid="sweep-edge-hint">
             {edgeHint}
@@ -130,6 +134,7 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
         )}
         {sweep.error && <ErrorBox message={sweep.error} />}
       </section>
+      {sweep.runsOn !== null && stillRunning && <ClusterPanel sweepId={sweep.id} title="Agents" />}
       <ErrorBox message={error} testId="sweep-open-error" />
       {opening !== null && <span className="muted" data-testid="variant-opening">Opening variant #{opening} as a run…</span>}
       <section className="panel col">

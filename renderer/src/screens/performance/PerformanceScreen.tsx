@@ -3,6 +3,7 @@ import { api } from '../../api/client.js';
 import type { ResultOf } from '../../api/contract.js';
 import { formatCount, formatNumber, formatTs } from '../../app/format.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
+import { ClusterPanel } from '../../components/ClusterPanel.js';
 import { useVisiblePoll } from './use-visible-poll.js';
 
 type PerformanceReport = ResultOf<'system/performance'>;
@@ -33,6 +34,7 @@ export function PerformanceScreen() {
             <Memory report={data} />
           </div>
           <Pools report={data} />
+          <ClusterPanel title="Cluster queue and agents" />
           <Handlers report={data} />
           <SlowSql report={data} />
         </>

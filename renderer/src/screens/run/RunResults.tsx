@@ -6,6 +6,7 @@ import { formatNumber, formatRange } from '../../app/format.js';
 import { parametersText } from '../../app/spec-summary.js';
 import { routeHash } from '../../app/use-route.js';
 import { EquityCharts } from '../../charts/EquityCharts.js';
+import { PortfolioCharts } from '../../charts/PortfolioCharts.js';
 import { PriceChart, useSeriesGroup } from '../../charts/PriceChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { ExportButtons } from '../history/ExportButtons.js';
@@ -154,7 +155,7 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
           {openPosition && <OpenPositionLine open={openPosition} />}
         </section>
         {saved ? (
-          <RunCharts runId={runId} info={info} focus={focus} symbol={universe ? (charted ?? universe.symbols[0]!) : info.symbol} portfolio={universe !== undefined} />
+          <RunCharts runId={runId} info={info} focus={focus} symbol={universe ? (charted ?? universe.symbols[0]!) : info.symbol} portfolio={universe !== undefined} instruments={universe?.symbols.length ?? 1} picked={picked} />
         ) : (
           <div className="col muted" style={{ minHeight: 560 }} data-testid="run-charts-pending">
             {notSaved ? 'The run could not be saved, so there are no charts or trades to show.' : 'Drawing charts…'}
@@ -183,7 +184,6 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
   );
 }
 
-/** Equity/drawdown and price with trade markers of a saved run (they read its stored equity and trades). */
 /** The window the price chart zooms to around the trade picked in the table, and that trade's span (shaded). */
 interface Focus {
   readonly fromTs: number;
@@ -211,7 +211,12 @@ function OpenPositionLine({ open }: { open: OpenPosition }) {
   );
 }
 
-function RunCharts({ runId, info, focus, symbol, portfolio }: { runId: string; info: ResultsHead; focus: Focus | null; symbol: string; portfolio: boolean }) {
+/**
+ * Equity/drawdown (a portfolio's positions open and each instrument's PnL under them) and
+ * price with trade markers of a saved run (they read its stored series), zoomed together.
+ */
+function RunCharts(props: { runId: string; info: ResultsHead; focus: Focus | null; symbol: string; portfolio: boolean; instruments: number; picked: string | null }) {
+  const { runId, info, focus, symbol, portfolio, instruments, picked } = props;
   // Markers load once the metrics are on screen (one call: the run's stored fills; a portfolio's, of the instrument shown).
   const { markers, partial } = useTradeMarkers(runId, portfolio ? symbol : null);
   // Price, equity and drawdown zoom and pan together, their cursors in step.
@@ -219,6 +224,7 @@ function RunCharts({ runId, info, focus, symbol, portfolio }: { runId: string; i
   return (
     <div className="col">
       <EquityCharts runId={runId} group={group} />
+      {portfolio && <PortfolioCharts runId={runId} group={group} picked={picked} instruments={instruments} />}
       <section className="panel">
         <h3>
           Price and trades{portfolio && <span data-testid="run-chart-symbol"> of {symbol}</span>}
