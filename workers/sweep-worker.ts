@@ -7,7 +7,10 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { ValidationError } from '../core/application/errors.js';
+import { CancelledError, ValidationError } from '../core/application/errors.js';
+import { BacktestState } from '../core/application/backtest/execute-run.js';
+import { executePortfolioRun } from '../core/application/backtest/execute-portfolio.js';
+import type { BacktestRequest } from '../core/application/backtest/request.js';
 import { runBacktest } from '../core/domain/engine/backtest.js';
 import { warmUpBarsFor } from '../core/domain/engine/warm-up.js';
 import { sliceBars } from '../core/domain/market/bars.js';
@@ -42,6 +45,9 @@ const bars = new BarSource(budgetMb(SWEEP_BAR_CACHE_MB_ENV, 256));
 // A year of minutes is 4.2 MB per indicator array; a fast x slow grid needs about
 // (fast values + slow values) of them, so the default holds ~180 before evicting.
 const indicators = new IndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV, 768));
+// A portfolio variant runs the backtest's own streamed portfolio path; the state keeps
+// each instrument's series hash, so a variant's run hash costs a hash of the spec.
+const portfolioState = new BacktestState(indicators);
 let variantsRun = 0;
 // Output arrays reused by every variant of the same length (the engine writes equity
 // and drawdown into them; only metrics leave the worker).
@@ -68,6 +74,7 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
   // Cancel, and a pause while the user interacts (also between variants): sweeps are
   // background work and always give way.
   const shouldCancel = foregroundPauses(false).yieldingPoll(cancelPoller(sweepCancel));
+  if (job.universe) return executePortfolio(job, job.universe, progress, shouldCancel, started);
   const stored = bars.instrument(job.dbFile, { instrumentId: instrumentId(job.instrumentId) });
   const instrument = job.quantityStep === undefined ? stored : { ...stored, quantityStep: job.quantityStep };
   const request = { dbFile: job.dbFile, instrument, timeframe: job.timeframe, fromTs: job.fromTs, toTs: job.toTs };
@@ -130,6 +137,68 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
       magnifierLastTs: mTs && mTs.length > 0 ? mTs[mTs.length - 1]! : null,
     },
     timings: { loadMs: loaded - started, engineMs: performance.now() - loaded },
+    memory: memory(),
+  };
+}
+
+/**
+ * A portfolio sweep's batch: each variant is the whole universe through the same streamed
+ * run as `bws backtest --symbols ...` (executePortfolioRun), so its metrics and run hash
+ * are those of its run alone.
+ */
+function executePortfolio(job: VariantBatchJob, universe: readonly number[], progress: MessagePort, shouldCancel: () => boolean, started: number): VariantBatchResult {
+  const instruments = universe.map((id) => {
+    const stored = bars.instrument(job.dbFile, { instrumentId: instrumentId(id) });
+    return job.quantityStep === undefined ? stored : { ...stored, quantityStep: job.quantityStep };
+  });
+  const source = bars.forFile(job.dbFile);
+  const control = {
+    now: () => performance.now(),
+    checkpoint: () => {
+      if (shouldCancel()) throw new CancelledError();
+    },
+    shouldCancel,
+  };
+  const items: VariantBatchItem[] = [];
+  let cancelled = false;
+  let read: { count: number; warmUpBars: number; firstTs: number | null; lastTs: number | null } = { count: 0, warmUpBars: 0, firstTs: null, lastTs: null };
+  let readMs = 0;
+  for (const variant of job.variants) {
+    if (shouldCancel()) {
+      cancelled = true;
+      break;
+    }
+    const request: BacktestRequest = {
+      instrument: instruments[0]!,
+      universe: { instruments },
+      timeframe: job.timeframe,
+      spec: variant.spec,
+      ...(job.fromTs === undefined ? {} : { fromTs: job.fromTs }),
+      ...(job.toTs === undefined ? {} : { toTs: job.toTs }),
+      ...(job.magnifier === undefined ? {} : { magnifier: job.magnifier }),
+    };
+    try {
+      const executed = executePortfolioRun(portfolioState, source, request, control);
+      readMs += executed.loadMs;
+      const ts = executed.runTs;
+      read = { count: ts.length, warmUpBars: executed.warmUp.bars, firstTs: ts.length > 0 ? ts[0]! : null, lastTs: ts.length > 0 ? ts[ts.length - 1]! : null };
+      items.push({ index: variant.index, metrics: executed.result.metrics, hash: executed.hash() });
+    } catch (error) {
+      if (error instanceof CancelledError || isBacktestCancelled(error)) {
+        cancelled = true;
+        break;
+      }
+      items.push({ index: variant.index, error: error instanceof Error ? error.message : String(error) });
+    }
+    variantsRun++;
+    progress.postMessage(items.length);
+  }
+  const total = performance.now() - started;
+  return {
+    items,
+    cancelled,
+    barsRead: { ...read, magnifierFirstTs: null, magnifierLastTs: null },
+    timings: { loadMs: readMs, engineMs: total - readMs },
     memory: memory(),
   };
 }

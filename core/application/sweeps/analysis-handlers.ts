@@ -3,17 +3,18 @@ import type { SweepHandlers, WalkForwardReport } from './contract.js';
 import { MAX_WALK_FORWARD_POINTS } from './contract.js';
 import { runWalkForward, type WalkForwardResult } from './walk-forward.js';
 import { minMaxIndices } from '../charts/downsample.js';
-import { requireInstrument } from '../data/instruments.js';
 import type { HandlerDeps } from '../handler-deps.js';
 import { toRunSweepArgs } from './sweep-args.js';
+import { instrumentsWords, sweepInstruments } from './sweep-instruments.js';
 import { evaluatorFor } from './sweep-target.js';
 
 /** The walk-forward result on the wire: metrics as records, stitched equity min/max-downsampled. */
-export function toWalkForwardReport(result: WalkForwardResult, symbol: string, timeframe: WalkForwardReport['timeframe'], maxPoints: number): WalkForwardReport {
+export function toWalkForwardReport(result: WalkForwardResult, timeframe: WalkForwardReport['timeframe'], maxPoints: number): WalkForwardReport {
   const { ts, equity } = result.equity;
   const picked = minMaxIndices(equity, 0, equity.length, maxPoints);
   return {
-    symbol,
+    symbol: result.symbol,
+    symbols: result.symbols,
     timeframe,
     windows: result.windows.map((w) => ({
       index: w.index,
@@ -44,11 +45,12 @@ export function analysisHandlers(deps: HandlerDeps): Pick<SweepHandlers, 'walkfo
     'walkforward/start': async (args) => {
       const { schedule, maxPoints, target, ...sweepArgs } = args;
       const runArgs = toRunSweepArgs(sweepArgs);
-      const evaluator = evaluatorFor(deps, target);
-      requireInstrument(deps.barStore, args.symbol);
+      // Checked here too: an unknown symbol or tag is answered at once, not as a failed job.
+      const instruments = sweepInstruments(deps.barStore, runArgs.source, runArgs);
+      const evaluator = evaluatorFor(deps, target, instruments.universe !== null);
       const job = deps.jobs.start({
         kind: 'walkforward',
-        title: `Walk-forward ${runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name} on ${args.symbol} ${args.timeframe}`,
+        title: `Walk-forward ${runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name} on ${instrumentsWords(instruments)} ${args.timeframe}`,
         run: (context) =>
           runWalkForward(
             { bars: deps.barStore, evaluator, executor: deps.backtests, clock: deps.clock, yieldNow: deps.yieldNow, key: `wf-${context.jobId}` },
@@ -66,10 +68,10 @@ export function analysisHandlers(deps: HandlerDeps): Pick<SweepHandlers, 'walkfo
               progress: (p) => context.progress({ done: p.window, total: p.windows, message: `window ${p.window + 1} of ${p.windows}: ${p.done}/${p.total} variants` }),
               cancel: { isCancelled: () => context.isCancelled(), onCancel: (listener) => context.onCancel(listener) },
               // The windows finished so far stay with the job if the app stops.
-              onWindow: (partial) => context.checkpoint(toWalkForwardReport(partial, args.symbol, args.timeframe, maxPoints ?? MAX_WALK_FORWARD_POINTS)),
+              onWindow: (partial) => context.checkpoint(toWalkForwardReport(partial, args.timeframe, maxPoints ?? MAX_WALK_FORWARD_POINTS)),
             },
           ),
-        toResult: (result) => toWalkForwardReport(result, args.symbol, args.timeframe, maxPoints ?? MAX_WALK_FORWARD_POINTS),
+        toResult: (result) => toWalkForwardReport(result, args.timeframe, maxPoints ?? MAX_WALK_FORWARD_POINTS),
       });
       return { jobId: toJobId(job.id) };
     },

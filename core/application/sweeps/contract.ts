@@ -17,6 +17,7 @@ import {
   specInputSchema,
   symbolSchema,
   timeframeSchema,
+  universeSchema,
 } from '../contract/common.js';
 
 /**
@@ -119,7 +120,12 @@ const sweepShape = {
   constraints: z.array(constraintSchema).max(32).optional(),
   method: methodSchema.optional(),
   objective: objectiveSchema,
-  symbol: symbolSchema,
+  /**
+   * One instrument, or a universe traded with one account (every variant runs it whole, as
+   * backtest/start runs it); neither: the spec source's own `portfolio.universe`.
+   */
+  symbol: symbolSchema.optional(),
+  universe: universeSchema.optional(),
   timeframe: timeframeSchema,
   ...rangeShape,
   /** Resolve stops/targets inside bars on 1m bars (default true, as for a backtest). */
@@ -237,7 +243,10 @@ export interface SweepListItem {
   readonly id: string;
   readonly name: string;
   readonly status: SweepStatus;
+  /** The instrument; a portfolio sweep's first. */
   readonly symbol: string;
+  /** A portfolio sweep's instruments (in run order) and the tag that chose them; null for one instrument. */
+  readonly universe: { readonly symbols: readonly string[]; readonly tag: string | null } | null;
   readonly timeframe: Timeframe;
   readonly fromTs: number | null;
   readonly toTs: number | null;
@@ -269,6 +278,8 @@ export interface SweepVariantRow {
   readonly eligible: boolean;
   /** Set once opened as a full run. */
   readonly runId: string | null;
+  /** A portfolio variant's run hash (its run alone, opened, has the same); null for one instrument. */
+  readonly hash: string | null;
 }
 
 export interface SweepDetail extends SweepListItem {
@@ -331,7 +342,10 @@ export interface WalkForwardWindowInfo {
 
 /** What a finished `walkforward/start` job carries as its result. */
 export interface WalkForwardReport {
+  /** The instrument; a portfolio's first. */
   readonly symbol: string;
+  /** A portfolio walk-forward's instruments (each window's runs trade them all); null for one instrument. */
+  readonly symbols: readonly string[] | null;
   readonly timeframe: Timeframe;
   readonly windows: readonly WalkForwardWindowInfo[];
   /** Out-of-sample equity stitched across windows, min/max-downsampled to at most maxPoints. */

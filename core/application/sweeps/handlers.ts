@@ -10,6 +10,7 @@ import { deleteSweep, getSweep, listSweeps, openSweepVariant } from './sweep-que
 import { requireInstrument } from '../data/instruments.js';
 import type { HandlerDeps } from '../handler-deps.js';
 import { toRunSweepArgs } from './sweep-args.js';
+import { instrumentsWords, sweepInstruments } from './sweep-instruments.js';
 import { toDetail, toListItem, toVariantRow } from './sweep-wire.js';
 import type { ThroughputLog } from '../system/throughput-log.js';
 
@@ -112,9 +113,10 @@ export function sweepHandlers(deps: HandlerDeps, throughput: ThroughputLog): Swe
     'sweeps/start': async (args) => {
       const { target, ...startArgs } = args;
       const runArgs = toRunSweepArgs(startArgs);
-      requireInstrument(deps.barStore, args.symbol);
-      const evaluator = evaluatorFor(deps, target);
-      const title = `Sweep ${args.name ?? (runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name)} on ${args.symbol} ${args.timeframe}`;
+      // Checked here too: an unknown symbol or tag is answered at once, not as a failed job.
+      const instruments = sweepInstruments(deps.barStore, runArgs.source, runArgs);
+      const evaluator = evaluatorFor(deps, target, instruments.universe !== null);
+      const title = `Sweep ${args.name ?? (runArgs.source.kind === 'template' ? runArgs.source.templateId : runArgs.source.spec.name)} on ${instrumentsWords(instruments)} ${args.timeframe}`;
       // Sweep jobs start at once (the pool or the queue takes their batches), and the record
       // is created before the first await.
       const { jobId, started } = startSweepJob(title, (control) => runSweep({ bars: deps.barStore, evaluator, sweeps: deps.sweeps, clock: deps.clock, yieldNow: deps.yieldNow }, runArgs, control));
@@ -158,10 +160,11 @@ export function sweepHandlers(deps: HandlerDeps, throughput: ThroughputLog): Swe
       if (variant.runId !== null && deps.runStore.get(toRunId(variant.runId))) return { runId: toRunId(variant.runId), jobId: null };
       const spec = variantSpec(sweep.config, variant.params, sweep.timeframe);
       if (typeof spec === 'string') throw new ValidationError(`Variant ${args.index} of sweep ${sweep.id} has no runnable spec: ${spec}`);
-      requireInstrument(deps.barStore, sweep.symbol);
+      const on = sweep.universe ? `${sweep.universe.symbols.length} instruments${sweep.universe.tag === undefined ? '' : ` (${sweep.universe.tag})`}` : sweep.symbol;
+      if (!sweep.universe) requireInstrument(deps.barStore, sweep.symbol);
       const job = deps.jobs.start({
         kind: 'backtest',
-        title: `Variant #${args.index} of ${sweep.name} on ${sweep.symbol} ${sweep.timeframe}`,
+        title: `Variant #${args.index} of ${sweep.name} on ${on} ${sweep.timeframe}`,
         run: async () => {
           const startedAt = deps.clock();
           const opened = await openSweepVariant({ bars: deps.barStore, executor: deps.backtests, sweeps: deps.sweeps }, sweep.id, args.index);

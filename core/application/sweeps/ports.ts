@@ -7,10 +7,17 @@ import type { ParamRange, ParamValues } from '../../domain/optimize/param-space.
 import type { SearchMethod } from '../../domain/optimize/search.js';
 import type { SweepSource } from '../../domain/optimize/variant-spec.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
+import type { RunUniverse } from '../runs/run-store.js';
 
 /** The bars every variant of a sweep runs on. Ranges are [fromTs, toTs), epoch ms UTC. */
 export interface SweepData {
+  /** The instrument; a portfolio's first. */
   readonly instrumentId: InstrumentId;
+  /**
+   * A portfolio sweep: every instrument of the universe, in run order (instrumentId is the
+   * first). Each variant then runs the whole universe with one account, as its run alone would.
+   */
+  readonly universe?: readonly InstrumentId[];
   readonly timeframe: Timeframe;
   readonly fromTs?: number;
   readonly toTs?: number;
@@ -24,6 +31,8 @@ export interface EvaluatedVariant {
   readonly index: number;
   readonly metrics: BacktestMetrics | null;
   readonly error: string | null;
+  /** A portfolio variant's run hash: the hash its run alone has (absent for a one-instrument variant). */
+  readonly hash?: string;
 }
 
 /** The bars one worker call actually read (first/last open time), for range checks. */
@@ -110,8 +119,11 @@ export interface SweepCounts {
 export interface NewSweep {
   readonly name: string;
   readonly config: SweepConfig;
+  /** The instrument; a portfolio sweep's first (its universe in `universe`). */
   readonly instrumentId: InstrumentId;
   readonly symbol: string;
+  /** A portfolio sweep's instruments (every variant runs them all with one account); absent for one instrument. */
+  readonly universe?: RunUniverse;
   readonly timeframe: Timeframe;
   readonly fromTs: number | null;
   readonly toTs: number | null;
@@ -143,6 +155,8 @@ export interface SweepVariant {
   readonly eligible: boolean;
   /** Set once the variant was opened as a full run. */
   readonly runId: string | null;
+  /** A portfolio variant's run hash (equal to its run's when opened); absent for a one-instrument variant. */
+  readonly hash?: string;
 }
 
 export interface SweepPage {

@@ -1,14 +1,16 @@
 import { DomainError } from '../../domain/errors.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import { objective as makeObjective, type Objective } from '../../domain/optimize/objective.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import type { Universe } from '../../domain/strategy/spec.js';
+import { ValidationError } from '../errors.js';
 import type { BarStore } from '../data/bar-store.js';
 import { checkSweepConfig, searchVariants, type SweepProgress } from './search-variants.js';
-import type { CancelSignal, SweepConfig, SweepCounts, SweepData, SweepStore, SweepSummary, SweepVariant, VariantEvaluator } from './ports.js';
+import type { CancelSignal, SweepConfig, SweepCounts, SweepStore, SweepSummary, SweepVariant, VariantEvaluator } from './ports.js';
+import { recordedUniverse, sweepData, sweepInstruments } from './sweep-instruments.js';
 import { findTemplate } from '../../domain/strategy/templates.js';
 
 export interface RunSweepDeps {
-  readonly bars: Pick<BarStore, 'findInstrument'>;
+  readonly bars: Pick<BarStore, 'findInstrument' | 'instrumentsTagged'>;
   readonly evaluator: VariantEvaluator;
   readonly sweeps: SweepStore;
   /** Wall clock, epoch ms (rate and ETA). */
@@ -19,7 +21,9 @@ export interface RunSweepDeps {
 
 export interface RunSweepArgs extends Omit<SweepConfig, 'objective'> {
   readonly objective: Objective | { readonly metric: string; readonly direction?: Objective['direction']; readonly minTrades?: number };
-  readonly symbol: string;
+  /** One instrument; or `universe` for a portfolio (without either, the spec source's `portfolio.universe`). */
+  readonly symbol?: string;
+  readonly universe?: Universe;
   readonly timeframe: Timeframe;
   readonly fromTs?: number;
   readonly toTs?: number;
@@ -66,16 +70,9 @@ export function toObjective(o: RunSweepArgs['objective']): Objective {
 export async function runSweep(deps: RunSweepDeps, args: RunSweepArgs, control: RunSweepControl = {}): Promise<SweepOutcome> {
   const config: SweepConfig = { source: args.source, space: args.space, constraints: args.constraints, method: args.method, objective: toObjective(args.objective) };
   checkSweepConfig(config);
-  const instrument = deps.bars.findInstrument(args.symbol);
-  if (!instrument) throw new NotFoundError(`No instrument with symbol "${args.symbol}"; import its bars first`);
-  const data: SweepData = {
-    instrumentId: instrument.id,
-    timeframe: args.timeframe,
-    ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
-    ...(args.toTs === undefined ? {} : { toTs: args.toTs }),
-    ...(args.magnifier === undefined ? {} : { magnifier: args.magnifier }),
-    ...(args.quantityStep === undefined ? {} : { quantityStep: args.quantityStep }),
-  };
+  const target = sweepInstruments(deps.bars, config.source, args);
+  const { instrument } = target;
+  const data = sweepData(target, args);
   // The template's own name ("SMA cross"), not its id ("sma-cross").
   const sourceName = config.source.kind === 'template' ? (findTemplate(config.source.templateId)?.name ?? config.source.templateId) : config.source.spec.name;
   const sweep = deps.sweeps.create({
@@ -83,6 +80,7 @@ export async function runSweep(deps: RunSweepDeps, args: RunSweepArgs, control: 
     config,
     instrumentId: instrument.id,
     symbol: instrument.symbol,
+    ...(target.universe ? { universe: recordedUniverse(target.universe) } : {}),
     timeframe: args.timeframe,
     fromTs: args.fromTs ?? null,
     toTs: args.toTs ?? null,

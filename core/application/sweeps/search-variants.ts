@@ -6,6 +6,7 @@ import { checkSpace } from '../../domain/optimize/param-space.js';
 import { searchPlanSteps, type Candidate } from '../../domain/optimize/search.js';
 import { buildVariantSpec, checkSourceParams } from '../../domain/optimize/variant-spec.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
+import { buildTemplate } from '../../domain/strategy/templates.js';
 import { ValidationError } from '../errors.js';
 import { checkSpec } from '../strategies/strategy-service.js';
 import type { BarsRead, CancelSignal, EvaluatedVariant, SweepConfig, SweepCounts, SweepData, SweepVariant, VariantEvaluator } from './ports.js';
@@ -78,6 +79,27 @@ export function checkSweepConfig(config: SweepConfig): void {
     if (error instanceof DomainError) throw new ValidationError(error.message);
     throw error;
   }
+  checkPortfolioRules(config);
+}
+
+/**
+ * Refuses a source whose portfolio rules (slots, ranking, rotation) are invalid where no
+ * swept parameter sets them: every variant would share the fault and only be counted
+ * invalid. ValidationError naming the spec path, with the problems in `details`.
+ */
+function checkPortfolioRules(config: SweepConfig): void {
+  let base: StrategySpec;
+  try {
+    base = config.source.kind === 'spec' ? config.source.spec : buildTemplate(config.source.templateId, config.source.fixed ?? {}, config.source.base);
+  } catch (error) {
+    // A template refusing its defaults is the variants' problem (each says why).
+    if (error instanceof DomainError) return;
+    throw error;
+  }
+  if (!base.portfolio) return;
+  const swept = new Set(config.space.map((p) => p.name));
+  const problems = checkSpec(base).errors.filter((p) => (p.path === 'portfolio' || p.path.startsWith('portfolio.')) && !swept.has(p.path));
+  if (problems.length > 0) throw new ValidationError(`The strategy's portfolio rules are invalid at ${problems[0]!.path}: ${problems[0]!.message}`, { problems });
 }
 
 /** Builds a variant's spec and checks it is runnable; returns the reason when not. */
@@ -191,6 +213,7 @@ export async function searchVariants(evaluator: VariantEvaluator, config: SweepC
           score: scoreOf(item.metrics, config.objective),
           eligible: isEligible(item.metrics, config.objective),
           runId: null,
+          ...(item.hash === undefined ? {} : { hash: item.hash }),
         };
       };
       const doneBefore = done;

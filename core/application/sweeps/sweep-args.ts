@@ -84,7 +84,8 @@ export function toRunSweepArgs(args: Omit<StartSweepArgs, 'name' | 'target'> & {
   }
   return {
     ...config,
-    symbol: args.symbol,
+    ...(args.symbol === undefined ? {} : { symbol: args.symbol }),
+    ...(args.universe === undefined ? {} : { universe: args.universe }),
     timeframe: args.timeframe,
     ...(args.fromTs === undefined ? {} : { fromTs: args.fromTs }),
     ...(args.toTs === undefined ? {} : { toTs: args.toTs }),

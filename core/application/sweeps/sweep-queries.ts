@@ -46,15 +46,18 @@ export async function openSweepVariant(
   if (!variant) throw new NotFoundError(`Sweep ${id} has no variant ${index}`);
   const spec = variantSpec(sweep.config, variant.params, sweep.timeframe);
   if (typeof spec === 'string') throw new ValidationError(`Variant ${index} of sweep ${id} has no runnable spec: ${spec}`);
-  const request = backtestRequest(deps.bars, {
+  // A portfolio sweep's variant runs the instruments the sweep ran (its tag's members then), whole.
+  const universe = sweep.universe;
+  const built = backtestRequest(deps.bars, {
     spec,
-    symbol: sweep.symbol,
+    ...(universe ? { universe: { symbols: universe.symbols } } : { symbol: sweep.symbol }),
     timeframe: sweep.timeframe,
     magnifier: sweep.magnifier,
     fromTs: sweep.fromTs ?? undefined,
     toTs: sweep.toTs ?? undefined,
     quantityStep: sweep.quantityStep ?? undefined,
   });
+  const request = universe?.tag !== undefined && built.universe ? { ...built, universe: { ...built.universe, tag: universe.tag } } : built;
   const extras = { sweepVariant: { sweepId: sweep.id, sweepName: sweep.name, index, params: variant.params } };
   // The user clicked the variant and waits to see it.
   const run = await runBacktest(deps.executor, request, { extras }, { priority: 'interactive' });

@@ -14,6 +14,7 @@ export function toVariantRow(v: SweepVariant): SweepVariantRow {
     score: v.score,
     eligible: v.eligible,
     runId: v.runId,
+    hash: v.hash ?? null,
   };
 }
 
@@ -23,6 +24,7 @@ export function toListItem(s: SweepSummary, jobId: JobId | null): SweepListItem 
     name: s.name,
     status: s.status,
     symbol: s.symbol,
+    universe: s.universe ? { symbols: s.universe.symbols, tag: s.universe.tag ?? null } : null,
     timeframe: s.timeframe,
     fromTs: s.fromTs,
     toTs: s.toTs,

@@ -14,13 +14,13 @@ import {
 import type { BacktestExecutor } from '../backtest/backtest-executor.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { BarStore } from '../data/bar-store.js';
-import { requireInstrument } from '../data/instruments.js';
 import { checkSweepConfig, searchVariants, variantSpec } from './search-variants.js';
 import type { BarsRead, CancelSignal, SweepConfig, SweepCounts, SweepData, VariantEvaluator } from './ports.js';
+import { instrumentsWords, sweepData, sweepInstruments, type SweepInstruments } from './sweep-instruments.js';
 import { toObjective, type RunSweepArgs } from './run-sweep.js';
 
 export interface WalkForwardDeps {
-  readonly bars: Pick<BarStore, 'findInstrument' | 'coverage'>;
+  readonly bars: Pick<BarStore, 'findInstrument' | 'instrumentsTagged' | 'coverage'>;
   readonly evaluator: VariantEvaluator;
   /** Runs each window's out-of-sample backtest (equity and trades needed). */
   readonly executor: BacktestExecutor;
@@ -63,6 +63,10 @@ export interface WalkForwardWindowResult {
 }
 
 export interface WalkForwardResult {
+  /** The instrument; a portfolio's first. */
+  readonly symbol: string;
+  /** A portfolio's instruments (every window's runs trade them all); null for one instrument. */
+  readonly symbols: readonly string[] | null;
   readonly windows: readonly WalkForwardWindowResult[];
   /** Out-of-sample equity stitched across windows (each starts from the previous one's end). */
   readonly equity: { readonly ts: Float64Array; readonly equity: Float64Array };
@@ -95,13 +99,23 @@ export async function runWalkForward(
 ): Promise<WalkForwardResult> {
   const config: SweepConfig = { source: args.source, space: args.space, constraints: args.constraints, method: args.method, objective: toObjective(args.objective) };
   checkSweepConfig(config);
-  const instrument = requireInstrument(deps.bars, args.symbol, args.quantityStep);
+  const target = sweepInstruments(deps.bars, config.source, args);
+  const { instrument } = target;
+  const members = target.universe?.instruments ?? [instrument];
   const barMs = timeframeMs(args.timeframe);
-  let coverage = deps.bars.coverage(instrument.id, args.timeframe);
-  if (coverage.firstTs === null && args.timeframe !== '1m') coverage = deps.bars.coverage(instrument.id, '1m');
-  if (coverage.firstTs === null || coverage.lastTs === null) throw new NotFoundError(`No bars of ${args.symbol} to walk forward over`);
-  const first = Math.max(args.fromTs ?? -Infinity, coverage.firstTs);
-  const end = Math.min(args.toTs ?? Infinity, coverage.lastTs + barMs);
+  // A portfolio's data spans its members' together: from the first bar of any to the last of any.
+  let firstTs = Infinity;
+  let lastTs = -Infinity;
+  for (const member of members) {
+    let coverage = deps.bars.coverage(member.id, args.timeframe);
+    if (coverage.firstTs === null && args.timeframe !== '1m') coverage = deps.bars.coverage(member.id, '1m');
+    if (coverage.firstTs === null || coverage.lastTs === null) continue;
+    firstTs = Math.min(firstTs, coverage.firstTs);
+    lastTs = Math.max(lastTs, coverage.lastTs);
+  }
+  if (!Number.isFinite(firstTs)) throw new NotFoundError(`No bars of ${instrumentsWords(target)} to walk forward over`);
+  const first = Math.max(args.fromTs ?? -Infinity, firstTs);
+  const end = Math.min(args.toTs ?? Infinity, lastTs + barMs);
   let windows;
   try {
     windows = walkForwardWindows(first, end, args.schedule);
@@ -109,12 +123,7 @@ export async function runWalkForward(
     if (error instanceof DomainError) throw new ValidationError(error.message);
     throw error;
   }
-  const base = {
-    instrumentId: instrument.id,
-    timeframe: args.timeframe,
-    ...(args.magnifier === undefined ? {} : { magnifier: args.magnifier }),
-    ...(args.quantityStep === undefined ? {} : { quantityStep: args.quantityStep }),
-  };
+  const base = sweepData(target, { ...args, fromTs: undefined, toTs: undefined });
   const results: WalkForwardWindowResult[] = [];
   const segments: OutOfSampleSegment[] = [];
   let initialCash: number | null = null;
@@ -143,6 +152,7 @@ export async function runWalkForward(
     // The variant's spec is checked already (variantSpec); the request carries it as it is.
     const job = deps.executor.submit({
       instrument,
+      ...(target.universe ? { universe: target.universe } : {}),
       timeframe: args.timeframe,
       spec,
       fromTs: w.outOfSample.fromTs,
@@ -173,14 +183,15 @@ export async function runWalkForward(
       inSampleBarsRead: outcome.barsRead,
       outOfSampleBars: { count: n, firstTs: n > 0 ? oos.ts[0]! : null, lastTs: n > 0 ? oos.ts[n - 1]! : null },
     });
-    if (control.onWindow && results.length < windows.length) control.onWindow(summarize(results, segments, initialCash!, barMs, false, windows.length));
+    if (control.onWindow && results.length < windows.length) control.onWindow(summarize(target, results, segments, initialCash!, barMs, false, windows.length));
   }
   if (results.length === 0) throw new ValidationError('Walk-forward was cancelled before its first window finished');
-  return summarize(results, segments, initialCash!, barMs, cancelled, windows.length);
+  return summarize(target, results, segments, initialCash!, barMs, cancelled, windows.length);
 }
 
 /** The result of the windows run: their stitched out-of-sample equity, its metrics and the efficiency. */
 function summarize(
+  target: SweepInstruments,
   results: readonly WalkForwardWindowResult[],
   segments: readonly OutOfSampleSegment[],
   initialCash: number,
@@ -192,6 +203,8 @@ function summarize(
   const isReturns = results.map((r) => r.inSampleMetrics.annualizedReturnPct).filter((x): x is number => x !== null);
   const isMean = isReturns.length > 0 ? isReturns.reduce((a, b) => a + b, 0) / isReturns.length : null;
   return {
+    symbol: target.instrument.symbol,
+    symbols: target.universe ? target.universe.instruments.map((i) => i.symbol) : null,
     windows: [...results],
     windowsPlanned,
     equity: { ts: stitched.ts, equity: stitched.equity },

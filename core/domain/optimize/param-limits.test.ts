@@ -3,6 +3,7 @@ import { all, k, specOf, smaCrossSpec, trig, v } from '../test-kit/specs.js';
 import { SPEC_LIMITS } from '../strategy/limits.js';
 import { checkSourceRanges, sourceParamLimit, specPathLimit } from './param-limits.js';
 import { expandRange } from './param-space.js';
+import { buildVariantSpec, checkSourceParams } from './variant-spec.js';
 
 describe('parameter limits of a sweep', () => {
   it('finds the limit the validator holds a spec path to: a variable parameter, a bar count, management, sizing, costs', () => {
@@ -23,6 +24,22 @@ describe('parameter limits of a sweep', () => {
     expect(specPathLimit(spec, 'entry.long.children[1].right.value')).toBeNull();
     expect(specPathLimit(spec, 'nowhere[')).toBeNull();
     expect(sourceParamLimit({ kind: 'template', templateId: 'sma-cross' }, 'fast')).toEqual({ label: 'Fast period', limit: { min: 1, max: 1000, step: 1, integer: true } });
+  });
+
+  it("bounds a portfolio's slots and its ranking's parameters, in a spec and in what a template builds", () => {
+    const portfolio = { maxPositions: 3, ranking: { by: v('roc', { period: 48 }), order: 'desc' as const } };
+    const spec = specOf({ portfolio });
+    expect(specPathLimit(spec, 'portfolio.maxPositions')?.limit).toEqual(SPEC_LIMITS.maxPositions);
+    expect(specPathLimit(spec, 'portfolio.ranking.by.params.period')).toMatchObject({ label: 'Rate of change period', limit: { min: 1, integer: true } });
+    const template = { kind: 'template', templateId: 'sma-cross', base: { portfolio } } as const;
+    expect(sourceParamLimit(template, 'portfolio.maxPositions')?.limit).toEqual(SPEC_LIMITS.maxPositions);
+    expect(() => checkSourceRanges(template, [{ name: 'portfolio.maxPositions', values: [0, 1, 2] }])).toThrow('Parameter "portfolio.maxPositions"');
+    expect(() => checkSourceRanges(template, [{ name: 'portfolio.maxPositions', values: [1, 1.5] }])).toThrow('must be a whole number, got 1.5');
+    expect(() => checkSourceRanges({ kind: 'spec', spec }, [{ name: 'portfolio.ranking.by.params.period', values: [0, 24] }])).toThrow('Parameter "portfolio.ranking.by.params.period" (Rate of change period)');
+    // A template without portfolio rules has no slots to vary; with them, they are a spec path of what it builds.
+    expect(() => checkSourceParams({ kind: 'template', templateId: 'sma-cross' }, [{ name: 'portfolio.maxPositions', values: [1, 2] }])).toThrow('does not exist in the spec');
+    expect(() => checkSourceParams(template, [{ name: 'portfolio.maxPositions', values: [1, 2] }])).not.toThrow();
+    expect(buildVariantSpec(template, { fast: 7, 'portfolio.maxPositions': 2 })).toMatchObject({ portfolio: { maxPositions: 2, ranking: portfolio.ranking }, parameters: [{ name: 'fast' }, { name: 'slow' }] });
   });
 
   it('refuses a range reaching outside its parameter limit, naming the parameter and the limit', () => {

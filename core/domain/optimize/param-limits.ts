@@ -7,7 +7,7 @@ import type { StrategySpec } from '../strategy/spec.js';
 import { findTemplate } from '../strategy/templates.js';
 import type { ParamRange } from './param-space.js';
 import { parsePath } from './spec-path.js';
-import type { SweepSource } from './variant-spec.js';
+import { templateBaseSpec, type SweepSource } from './variant-spec.js';
 
 /** The allowed values of one optimized parameter and what to call it in a message. */
 export interface ParamLimit {
@@ -32,8 +32,10 @@ export function specPathLimit(spec: StrategySpec, path: string): ParamLimit | nu
   const fixed = specField(segments.join('.'));
   if (fixed) return of(fixed);
   const last = segments[segments.length - 1];
-  if (segments[0] !== 'entry' && segments[0] !== 'exit') return null;
-  if (last === 'bars') return of(TRIGGER_BARS_FIELD);
+  // Operands sit in the conditions and in a portfolio's ranking (portfolio.ranking.by.params.period).
+  const inRanking = segments[0] === 'portfolio' && segments[1] === 'ranking';
+  if (segments[0] !== 'entry' && segments[0] !== 'exit' && !inRanking) return null;
+  if (last === 'bars' && !inRanking) return of(TRIGGER_BARS_FIELD);
   // ...children[i].left.params.period: the operand two keys up names the variable.
   if (segments.length >= 3 && segments[segments.length - 2] === 'params' && typeof last === 'string') {
     let operand: unknown = spec;
@@ -78,7 +80,13 @@ export function specParameterLimit(spec: StrategySpec, name: string): ParamLimit
 export function sourceParamLimit(source: SweepSource, name: string): ParamLimit | null {
   if (source.kind === 'spec') return findParameter(source.spec, name) ? specParameterLimit(source.spec, name) : specPathLimit(source.spec, name);
   const param = findTemplate(source.templateId)?.params.find((p) => p.name === name);
-  return param ? { label: param.label, limit: paramLimit(param) } : null;
+  if (param) return { label: param.label, limit: paramLimit(param) };
+  // A spec path into what the template builds (its base's portfolio rules).
+  try {
+    return specPathLimit(templateBaseSpec(source), name);
+  } catch {
+    return null;
+  }
 }
 
 /**

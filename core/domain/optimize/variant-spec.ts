@@ -20,9 +20,13 @@ export function checkSourceParams(source: SweepSource, space: readonly ParamRang
     const template = findTemplate(source.templateId);
     if (!template) throw new DomainError(`Unknown template "${source.templateId}"`);
     for (const p of space) {
-      if (!template.params.some((d) => d.name === p.name)) {
-        throw new DomainError(`Template "${source.templateId}" has no parameter "${p.name}"; its parameters are ${template.params.map((d) => d.name).join(', ')}`);
+      if (template.params.some((d) => d.name === p.name)) continue;
+      // A spec path into what the template builds (portfolio.maxPositions from the base's portfolio rules).
+      if (!PARAMETER_NAME.test(p.name)) {
+        numberAt(templateBaseSpec(source), p.name);
+        continue;
       }
+      throw new DomainError(`Template "${source.templateId}" has no parameter "${p.name}"; its parameters are ${template.params.map((d) => d.name).join(', ')}`);
     }
     return;
   }
@@ -46,8 +50,25 @@ export function checkSourceParams(source: SweepSource, space: readonly ParamRang
 
 /** Builds the spec of one variant; throws DomainError when the template rejects the values. */
 export function buildVariantSpec(source: SweepSource, values: ParamValues): StrategySpec {
-  if (source.kind === 'template') return buildTemplate(source.templateId, { ...source.fixed, ...values }, source.base);
+  if (source.kind === 'template') {
+    // Template parameters build the spec; any other name is a spec path set in what it built.
+    const template = findTemplate(source.templateId);
+    const own: Record<string, number> = {};
+    const paths: [string, number][] = [];
+    for (const [name, value] of Object.entries(values)) {
+      if (!template || template.params.some((d) => d.name === name)) own[name] = value;
+      else paths.push([name, value]);
+    }
+    let spec = buildTemplate(source.templateId, { ...source.fixed, ...own }, source.base);
+    for (const [path, value] of paths) spec = withNumberAt(spec, path, value);
+    return spec;
+  }
   let spec = source.spec;
   for (const [name, value] of Object.entries(values)) spec = findParameter(spec, name) ? withParameterValue(spec, name, value) : withNumberAt(spec, name, value);
   return spec;
+}
+
+/** The spec a template source builds with its fixed values and defaults: what its spec paths point into. */
+export function templateBaseSpec(source: Extract<SweepSource, { kind: 'template' }>): StrategySpec {
+  return buildTemplate(source.templateId, source.fixed ?? {}, source.base);
 }

@@ -17,7 +17,7 @@ import {
 } from './spec.js';
 
 /** Fields a caller may preset when building from a template (CLI flags, UI form). */
-export type TemplateBase = Partial<Pick<StrategySpec, 'name' | 'direction' | 'sizing' | 'costs' | 'initialCash' | 'management'>>;
+export type TemplateBase = Partial<Pick<StrategySpec, 'name' | 'direction' | 'sizing' | 'costs' | 'initialCash' | 'management' | 'portfolio'>>;
 
 export interface StrategyTemplate {
   readonly id: string;
@@ -117,6 +117,7 @@ function defineTemplate(
         sizing: base.sizing ?? DEFAULT_SIZING,
         costs: base.costs ?? DEFAULT_COSTS,
         initialCash: base.initialCash ?? DEFAULT_INITIAL_CASH,
+        ...(base.portfolio ? { portfolio: base.portfolio } : {}),
       };
       // The template's parameters stay named in what it builds: a saved SMA cross keeps
       // `fast` and `slow`, each over the entry's and the exit's SMA.

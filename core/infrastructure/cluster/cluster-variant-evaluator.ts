@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkerFailedError } from '../../application/errors.js';
+import { ValidationError, WorkerFailedError } from '../../application/errors.js';
 import type { BarsRead, EvaluateControl, EvaluatedVariant, EvaluateOutcome, EvaluateRequest, VariantEvaluator } from '../../application/sweeps/ports.js';
 import { ENGINE_VERSION } from '../../domain/engine/backtest.js';
 import { metricsFromJson } from '../runs/metrics-json.js';
@@ -98,6 +98,8 @@ export class ClusterVariantEvaluator implements VariantEvaluator {
   async evaluate(request: EvaluateRequest, control: EvaluateControl = {}): Promise<EvaluateOutcome> {
     if (this.closed) throw new Error('The cluster connection is closed');
     const { data, variants } = request;
+    // Its datasets carry one instrument's bars: a portfolio's variants would run on the first alone.
+    if (data.universe) throw new ValidationError('A sweep over a universe runs on this machine\'s workers: a cluster carries one instrument\'s bars');
     if (variants.length === 0) return { cancelled: false, barsRead: [] };
     if (control.cancel?.isCancelled()) return { cancelled: true, barsRead: [] };
     this.listen();

@@ -583,6 +583,17 @@ export const MIGRATIONS: readonly Migration[] = [
         ) WITHOUT ROWID;
       `),
   },
+  {
+    name: 'portfolio sweeps: sweep universes, variant run hashes',
+    up: (db) =>
+      db.exec(`
+        -- A portfolio sweep's universe as JSON ({ symbols, instrumentIds, tag? }), as a run's;
+        -- NULL for a sweep of one instrument (instrument_id and symbol name a portfolio's first).
+        ALTER TABLE sweeps ADD COLUMN universe_json TEXT;
+        -- A portfolio variant's run hash (what its run alone hashes to); NULL otherwise.
+        ALTER TABLE sweep_variants ADD COLUMN hash TEXT;
+      `),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,6 +13,7 @@ import type {
   SweepVariant,
   VariantPage,
 } from '../../application/sweeps/ports.js';
+import type { RunUniverse } from '../../application/runs/run-store.js';
 import { instrumentId } from '../../domain/market/ids.js';
 import { parseTimeframe } from '../../domain/market/timeframe.js';
 import { rankScore } from '../../domain/optimize/objective.js';
@@ -35,6 +36,7 @@ interface SweepRow {
   to_ts: number | null;
   magnifier: number;
   quantity_step: number | null;
+  universe_json: string | null;
   planned: number;
   done: number;
   failed: number;
@@ -54,9 +56,10 @@ interface VariantRow {
   score: number | null;
   eligible: number;
   run_id: string | null;
+  hash: string | null;
 }
 
-const VARIANT_COLUMNS = 'idx, generation, params_json, metrics_json, error, score, eligible, run_id';
+const VARIANT_COLUMNS = 'idx, generation, params_json, metrics_json, error, score, eligible, run_id, hash';
 /** A sweep row with the cluster it runs on. */
 const SWEEP_SELECT = 'SELECT sweeps.*, sweep_clusters.address AS cluster_address FROM sweeps LEFT JOIN sweep_clusters ON sweep_clusters.sweep_id = sweeps.id';
 const BEST_FIRST = 'ORDER BY eligible DESC, rank_score DESC, idx';
@@ -93,8 +96,8 @@ export class SqliteSweepStore implements SweepStore {
     const id = newSweepId(this.clock());
     this.writer
       .prepare(
-        `INSERT INTO sweeps (id, created_at, name, status, config_json, instrument_id, symbol, timeframe, from_ts, to_ts, magnifier, quantity_step, owner_pid)
-         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sweeps (id, created_at, name, status, config_json, instrument_id, symbol, timeframe, from_ts, to_ts, magnifier, quantity_step, owner_pid, universe_json)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -109,6 +112,7 @@ export class SqliteSweepStore implements SweepStore {
         sweep.magnifier ? 1 : 0,
         sweep.quantityStep,
         process.pid,
+        sweep.universe ? JSON.stringify(sweep.universe) : null,
       );
     if (sweep.runsOn !== null) {
       this.writer.prepare('INSERT INTO sweep_clusters (sweep_id, address, owner_pid) VALUES (?, ?, ?)').run(id, sweep.runsOn, process.pid);
@@ -123,8 +127,8 @@ export class SqliteSweepStore implements SweepStore {
     // OR IGNORE: a variant delivered twice (a cluster's at-least-once delivery, a resumed
     // sweep) keeps its first row; the caller's counts already count it once.
     const insert = this.writer.prepare(
-      `INSERT OR IGNORE INTO sweep_variants (sweep_id, idx, generation, params_json, metrics_json, error, score, rank_score, eligible, run_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO sweep_variants (sweep_id, idx, generation, params_json, metrics_json, error, score, rank_score, eligible, run_id, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.writer.transaction(() => {
       for (const v of variants) {
@@ -139,6 +143,7 @@ export class SqliteSweepStore implements SweepStore {
           rankScore(v.metrics, objective),
           v.eligible ? 1 : 0,
           v.runId,
+          v.hash ?? null,
         );
       }
       this.writeCounts(id, counts);
@@ -242,6 +247,7 @@ function toSummary(row: SweepRow): SweepSummary {
     toTs: row.to_ts,
     magnifier: row.magnifier === 1,
     quantityStep: row.quantity_step,
+    ...(row.universe_json === null ? {} : { universe: JSON.parse(row.universe_json) as RunUniverse }),
     counts: { planned: row.planned, done: row.done, failed: row.failed, rejected: row.rejected, invalid: row.invalid },
     error: row.error,
     runsOn: row.cluster_address,
@@ -258,5 +264,6 @@ function toVariant(row: VariantRow): SweepVariant {
     score: row.score,
     eligible: row.eligible === 1,
     runId: row.run_id,
+    ...(row.hash === null ? {} : { hash: row.hash }),
   };
 }

@@ -9,6 +9,8 @@ import type { CacheStats, WorkerMemory } from '../../application/system/performa
 export interface VariantBatchJob {
   readonly dbFile: string;
   readonly instrumentId: number;
+  /** A portfolio sweep: every instrument of the universe in run order; each variant runs them all as one portfolio run. */
+  readonly universe?: readonly number[];
   readonly timeframe: Timeframe;
   readonly fromTs?: number;
   readonly toTs?: number;
@@ -19,7 +21,7 @@ export interface VariantBatchJob {
 
 
 export type VariantBatchItem =
-  | { readonly index: number; readonly metrics: BacktestMetrics }
+  | { readonly index: number; readonly metrics: BacktestMetrics; readonly hash?: string }
   | { readonly index: number; readonly error: string };
 
 export interface VariantBatchResult {

@@ -67,6 +67,7 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
             {
               dbFile: this.dbFile,
               instrumentId: data.instrumentId,
+              ...(data.universe === undefined ? {} : { universe: data.universe }),
               timeframe: data.timeframe,
               ...(data.fromTs === undefined ? {} : { fromTs: data.fromTs }),
               ...(data.toTs === undefined ? {} : { toTs: data.toTs }),
@@ -90,7 +91,7 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
           (result) => {
             doneByBatch[slot] = result.items.length;
             const items: EvaluatedVariant[] = result.items.map((item) =>
-              'metrics' in item ? { index: item.index, metrics: item.metrics, error: null } : { index: item.index, metrics: null, error: item.error },
+              'metrics' in item ? { index: item.index, metrics: item.metrics, error: null, ...(item.hash === undefined ? {} : { hash: item.hash }) } : { index: item.index, metrics: null, error: item.error },
             );
             if (items.length > 0) control.onBatch?.(items);
             reportProgress();

@@ -98,3 +98,40 @@ export function applyPortfolioFlags(spec: Record<string, unknown>, input: Comman
     },
   };
 }
+
+/** What a command runs on, from `--symbol SYM`, `--symbols A,B,C` or `--universe TAG` (at most one). */
+export interface TargetFlags {
+  readonly symbol?: string;
+  readonly universe?: { readonly symbols: string[] } | { readonly tag: string };
+}
+
+/** `--symbols A,B,C`: the listed symbols (a usage error for an empty one or a repeat). */
+function symbolsFlag(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const symbols = raw.split(',').map((s) => s.trim());
+  if (symbols.some((s) => s === '')) throw new UsageError(`--symbols "${raw}": expected symbols separated by commas, none empty`);
+  const repeated = symbols.find((s, i) => symbols.indexOf(s) !== i);
+  if (repeated !== undefined) throw new UsageError(`--symbols: ${repeated} is listed twice`);
+  return symbols;
+}
+
+/** Reads `--symbol`, `--symbols` and `--universe` (shared by backtest, optimize and walkforward): a usage error for more than one. */
+export function targetFlags(input: CommandInput): TargetFlags {
+  const symbol = stringFlag(input, 'symbol');
+  const symbols = symbolsFlag(stringFlag(input, 'symbols'));
+  const tag = stringFlag(input, 'universe');
+  if ([symbol, symbols, tag].filter((x) => x !== undefined).length > 1) throw new UsageError('give one of --symbol SYM, --symbols A,B,C or --universe TAG');
+  return {
+    ...(symbol === undefined ? {} : { symbol }),
+    ...(symbols ? { universe: { symbols } } : tag !== undefined ? { universe: { tag } } : {}),
+  };
+}
+
+/** The target flags, or a usage error when they name nothing and the spec (JSON) has no `portfolio.universe` of its own. */
+export function requireTarget(flags: TargetFlags, spec: Record<string, unknown>): TargetFlags {
+  const specUniverse = typeof spec.portfolio === 'object' && spec.portfolio !== null && 'universe' in spec.portfolio;
+  if (flags.symbol === undefined && flags.universe === undefined && !specUniverse) {
+    throw new UsageError('--symbol is required (or --symbols A,B,C / --universe TAG for a portfolio, or a spec file with portfolio.universe)');
+  }
+  return flags;
+}

@@ -10,7 +10,7 @@ import { createProgress } from '../progress.js';
 import { writeRunFiles } from '../run-files.js';
 import { parseIsoArg, parseNumberArg } from '../time-args.js';
 import { withWorkstation } from '../workstation.js';
-import { applyPortfolioFlags, specFromFlags } from './backtest-spec.js';
+import { applyPortfolioFlags, requireTarget, specFromFlags, targetFlags } from './backtest-spec.js';
 
 export function timeframeFlag(value: string | undefined): Timeframe {
   try {
@@ -22,29 +22,12 @@ export function timeframeFlag(value: string | undefined): Timeframe {
 
 const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : v === null ? 'n/a' : String(v));
 
-/** `--symbols A,B,C`: the listed symbols (a usage error for an empty one or a repeat). */
-function symbolsFlag(raw: string | undefined): string[] | undefined {
-  if (raw === undefined) return undefined;
-  const symbols = raw.split(',').map((s) => s.trim());
-  if (symbols.some((s) => s === '')) throw new UsageError(`--symbols "${raw}": expected symbols separated by commas, none empty`);
-  const repeated = symbols.find((s, i) => symbols.indexOf(s) !== i);
-  if (repeated !== undefined) throw new UsageError(`--symbols: ${repeated} is listed twice`);
-  return symbols;
-}
-
 export const backtestCommand: CommandCode = {
   async run(input) {
-    const symbol = stringFlag(input, 'symbol');
-    const symbols = symbolsFlag(stringFlag(input, 'symbols'));
-    const tag = stringFlag(input, 'universe');
-    if ([symbol, symbols, tag].filter((x) => x !== undefined).length > 1) throw new UsageError('give one of --symbol SYM, --symbols A,B,C or --universe TAG');
+    const picked = targetFlags(input);
     if (input.positionals.length > 0) throw new UsageError(`unexpected argument "${input.positionals[0]}"`);
     const spec = applyPortfolioFlags(specFromFlags(input) as Record<string, unknown>, input);
-    const specUniverse = typeof spec.portfolio === 'object' && spec.portfolio !== null && 'universe' in spec.portfolio;
-    if (symbol === undefined && symbols === undefined && tag === undefined && !specUniverse) {
-      throw new UsageError('--symbol is required (or --symbols A,B,C / --universe TAG for a portfolio, or a spec file with portfolio.universe)');
-    }
-    const universe = symbols ? { symbols } : tag !== undefined ? { tag } : undefined;
+    const { symbol, universe } = requireTarget(picked, spec);
     const timeframe = timeframeFlag(stringFlag(input, 'timeframe'));
     const fromTs = parseIsoArg('--from', stringFlag(input, 'from'));
     const toTs = parseIsoArg('--to', stringFlag(input, 'to'));

@@ -24,6 +24,10 @@ export const SWEEP_OPTIONS = {
   commission: { type: 'string' },
   slippage: { type: 'string' },
   symbol: { type: 'string' },
+  symbols: { type: 'string' },
+  universe: { type: 'string' },
+  'max-positions': { type: 'string' },
+  rank: { type: 'string' },
   timeframe: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -42,5 +46,5 @@ export const SWEEP_OPTIONS = {
 } as const satisfies OptionSpec;
 
 export const SWEEP_USAGE =
-  '(--spec FILE | --template NAME) --symbol SYM [--timeframe TF] [--from ISO] [--to ISO] --param NAME=MIN:MAX:STEP|a,b,c ... [--constraint "fast<slow"] [--method grid|random|genetic] [--samples N] [--generations N] [--population N] [--seed N] [--objective METRIC] [--minimize] [--min-trades N] [--workers N | --cluster redis://:PASSWORD@HOST:PORT] [--direction D] [--cash N] [--commission PCT] [--slippage BPS] [--json]';
+  '(--spec FILE | --template NAME) (--symbol SYM | --symbols A,B,C | --universe TAG) [--max-positions N] [--rank VARIABLE[(NAME=VALUE)]:desc|asc] [--timeframe TF] [--from ISO] [--to ISO] --param NAME=MIN:MAX:STEP|a,b,c ... [--constraint "fast<slow"] [--method grid|random|genetic] [--samples N] [--generations N] [--population N] [--seed N] [--objective METRIC] [--minimize] [--min-trades N] [--workers N | --cluster redis://:PASSWORD@HOST:PORT] [--direction D] [--cash N] [--commission PCT] [--slippage BPS] [--json]';
 

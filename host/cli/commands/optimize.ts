@@ -7,7 +7,7 @@ import { parseParamRange } from '../../../core/domain/optimize/param-space.js';
 import type { SearchMethod } from '../../../core/domain/optimize/search.js';
 import type { SweepSource } from '../../../core/domain/optimize/variant-spec.js';
 import { DEFAULT_COSTS } from '../../../core/domain/strategy/templates.js';
-import type { Direction } from '../../../core/domain/strategy/spec.js';
+import type { Direction, PortfolioRules } from '../../../core/domain/strategy/spec.js';
 import { SqliteSweepStore } from '../../../core/infrastructure/sweeps/sqlite-sweep-store.js';
 import { WorkerVariantEvaluator } from '../../../core/infrastructure/sweeps/worker-variant-evaluator.js';
 import type { VariantEvaluator } from '../../../core/application/sweeps/ports.js';
@@ -21,6 +21,7 @@ import { printJson, printLine, printTable } from '../output.js';
 import { createProgress } from '../progress.js';
 import { parseIsoArg, parseNumberArg } from '../time-args.js';
 import { timeframeFlag } from './backtest.js';
+import { applyPortfolioFlags, requireTarget, targetFlags, type TargetFlags } from './backtest-spec.js';
 
 function intFlag(input: CommandInput, name: string, fallback: number): number {
   const v = parseNumberArg(`--${name}`, stringFlag(input, name)) ?? fallback;
@@ -39,8 +40,8 @@ function domain<T>(flag: string, fn: () => T): T {
 
 /** Reads the sweep's source, space, constraints, method, objective and data flags. */
 export function sweepArgsFromFlags(input: CommandInput): Omit<RunSweepArgs, 'name'> & { workers: number; cluster: string | undefined } {
-  const symbol = stringFlag(input, 'symbol');
-  if (!symbol) throw new UsageError('--symbol is required');
+  // One instrument, or a universe with one account (as `bws backtest` takes them).
+  const picked = targetFlags(input);
   if (input.positionals.length > 0) throw new UsageError(`unexpected argument "${input.positionals[0]}"`);
   const file = stringFlag(input, 'spec');
   const template = stringFlag(input, 'template');
@@ -55,11 +56,16 @@ export function sweepArgsFromFlags(input: CommandInput): Omit<RunSweepArgs, 'nam
   const commission = parseNumberArg('--commission', stringFlag(input, 'commission'));
   const slippage = parseNumberArg('--slippage', stringFlag(input, 'slippage'));
   let source: SweepSource;
+  let target: TargetFlags;
   if (template !== undefined) {
+    // --max-positions / --rank: the portfolio rules of what the template builds (checked with the spec's validator).
+    const portfolio = applyPortfolioFlags({}, input).portfolio as PortfolioRules | undefined;
+    target = requireTarget(picked, {});
     source = {
       kind: 'template',
       templateId: template,
       base: {
+        ...(portfolio === undefined ? {} : { portfolio }),
         ...(direction === undefined ? {} : { direction: direction as Direction }),
         ...(cash === undefined ? {} : { initialCash: cash }),
         ...(commission === undefined && slippage === undefined
@@ -79,6 +85,8 @@ export function sweepArgsFromFlags(input: CommandInput): Omit<RunSweepArgs, 'nam
     if (commission !== undefined || slippage !== undefined) {
       json.costs = { ...(json.costs as object), ...(commission === undefined ? {} : { commissionPct: commission }), ...(slippage === undefined ? {} : { slippageBps: slippage }) };
     }
+    json = applyPortfolioFlags(json, input);
+    target = requireTarget(picked, json);
     source = { kind: 'spec', spec: parseSpec(json) };
   }
 
@@ -99,7 +107,7 @@ export function sweepArgsFromFlags(input: CommandInput): Omit<RunSweepArgs, 'nam
     constraints,
     method,
     objective: { metric: stringFlag(input, 'objective') ?? 'sharpe', direction: boolFlag(input, 'minimize') ? 'minimize' : 'maximize', minTrades: intFlag(input, 'min-trades', 0) },
-    symbol,
+    ...target,
     timeframe: timeframeFlag(stringFlag(input, 'timeframe')),
     magnifier: !boolFlag(input, 'no-magnifier'),
     ...(fromTs === undefined ? {} : { fromTs }),
@@ -192,10 +200,12 @@ export const optimizeCommand: CommandCode = {
         const { sweep } = outcome;
         const byAgent = target.cluster ? target.cluster.evaluator.variantsByAgent(sweep.id) : null;
         if (json) {
-          printJson({ sweepId: sweep.id, status: sweep.status, runsOn: sweep.runsOn, ...(byAgent ? { variantsByAgent: byAgent } : {}), counts: sweep.counts, objective: sweep.config.objective, best: outcome.best, variants: outcome.variants });
+          const on = sweep.universe ? { symbols: sweep.universe.symbols, ...(sweep.universe.tag === undefined ? {} : { universe: sweep.universe.tag }) } : { symbol: sweep.symbol };
+          printJson({ sweepId: sweep.id, status: sweep.status, ...on, runsOn: sweep.runsOn, ...(byAgent ? { variantsByAgent: byAgent } : {}), counts: sweep.counts, objective: sweep.config.objective, best: outcome.best, variants: outcome.variants });
           return;
         }
         const metric = sweep.config.objective.metric;
+        if (sweep.universe) printLine(`Portfolio of ${sweep.universe.symbols.length} instruments${sweep.universe.tag === undefined ? '' : ` tagged ${sweep.universe.tag}`}: ${sweep.universe.symbols.join(', ')}`);
         printLine(`Sweep ${sweep.id}  ${sweep.status}  ${sweep.counts.done} variants run, ${sweep.counts.rejected} rejected by constraints, ${sweep.counts.invalid} invalid, ${sweep.counts.failed} failed`);
         if (byAgent) printLine(`Ran on the cluster at ${sweep.runsOn}: ${Object.entries(byAgent).map(([agent, n]) => `${agent} ${n} variants`).join(', ') || 'no variant from an agent'}`);
         printTable(

@@ -41,6 +41,7 @@ export const walkforwardCommand: CommandCode = {
           printJson({ ...rest, equity: { ts: Array.from(equity.ts), equity: Array.from(equity.equity) } });
           return;
         }
+        if (result.symbols) printLine(`Portfolio of ${result.symbols.length} instruments (every window's runs trade them all): ${result.symbols.join(', ')}`);
         printTable(
           ['window', 'in-sample', 'out-of-sample', 'best params', 'IS ann. %', 'OOS ann. %', 'OOS return %', 'efficiency'],
           result.windows.map((w) => [

@@ -163,4 +163,12 @@ describe('spec paths in words', () => {
       'Long entry: SMA period (trigger 1, left) = 20, Stop loss: distance (%) = 1.5',
     );
   });
+
+  it("names a portfolio's ranking parameter, a sweep axis like the slots", () => {
+    const ranked = spec({ portfolio: { maxPositions: 3, ranking: { by: v('roc', { period: 48 }), order: 'desc' } } });
+    expect(specPathLabel(ranked, 'portfolio.ranking.by.params.period')).toBe('Ranking: Rate of change period');
+    expect(specPathLabel(ranked, 'portfolio.maxPositions')).toBe(specFieldName(SPEC_FIELDS['portfolio.maxPositions']));
+    expect(specPathLabel(ranked, 'portfolio.ranking.by.params.nope')).toBe('portfolio.ranking.by.params.nope');
+    expect(specPathLabel(spec({}), 'portfolio.ranking.by.params.period')).toBe('portfolio.ranking.by.params.period');
+  });
 });

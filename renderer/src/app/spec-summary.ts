@@ -201,10 +201,20 @@ export function variantParamsText(variant: Pick<RunSweepVariant, 'params'>, spec
     .join(', ');
 }
 
+/** 'Ranking: Rate of change period' for portfolio.ranking.by.params.period; null for another path under the ranking. */
+function rankingPathLabel(spec: StrategySpec, segments: readonly (string | number)[]): string | null {
+  const by = spec.portfolio?.ranking?.by;
+  const [, , part, key, name] = segments;
+  if (!by || part !== 'by' || key !== 'params' || typeof name !== 'string' || segments.length !== 5) return null;
+  const variable = findVariable(by.variable);
+  const param = variable?.params.find((p) => p.name === name);
+  return variable && param ? `Ranking: ${paramName(variable, param)}` : null;
+}
+
 /**
  * A number of a spec, named by its path, in the builder's words: 'Long entry: SMA period
  * (trigger 1, left)', 'Long exit: RSI(14) is below value (trigger 2.1)', 'Stop loss: distance (%)',
- * 'Sizing: equity per trade (%)'. Triggers are numbered in the builder's order from 1, a
+ * 'Sizing: equity per trade (%)', 'Ranking: Rate of change period'. Triggers are numbered in the builder's order from 1, a
  * nested group's as 'group.trigger'. A path it cannot place is returned as it is.
  */
 export function specPathLabel(spec: StrategySpec, path: string): string {
@@ -217,6 +227,7 @@ export function specPathLabel(spec: StrategySpec, path: string): string {
   const fixed = specField(segments.join('.'));
   if (fixed) return specFieldName(fixed);
   const [root, second] = segments;
+  if (root === 'portfolio' && second === 'ranking') return rankingPathLabel(spec, segments) ?? path;
   if ((root !== 'entry' && root !== 'exit') || (second !== 'long' && second !== 'short')) return path;
   const prefix = `${second === 'long' ? 'Long' : 'Short'} ${root}`;
   let node: Condition | undefined = spec[root][second];

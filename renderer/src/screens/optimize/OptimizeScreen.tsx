@@ -11,6 +11,7 @@ import { SweepView } from './SweepView.js';
 import { WalkForwardView } from './WalkForwardView.js';
 import { throttle } from '../../app/throttle.js';
 import { useSessionState } from '../../app/use-session-state.js';
+import { sweepOnText } from './sweep-scope.js';
 
 type Tab = 'sweep' | 'walkforward' | 'montecarlo';
 const isTab = (value: unknown): value is Tab => value === 'sweep' || value === 'walkforward' || value === 'montecarlo';
@@ -113,7 +114,7 @@ export function OptimizeScreen({ id, navigate }: { id: string | undefined; navig
                     {s.name}
                   </button>
                   <span className="muted" style={{ fontSize: 12 }}>
-                    {formatTs(s.createdAt)} · {s.symbol} {s.timeframe} · {s.method} · {s.status} · {formatCount(s.counts.done)}/{formatCount(s.counts.planned)}
+                    {formatTs(s.createdAt)} · {sweepOnText(s)} {s.timeframe} · {s.method} · {s.status} · {formatCount(s.counts.done)}/{formatCount(s.counts.planned)}
                     {s.runsOn !== null && ' · cluster'}
                   </span>
                   <button className="link" data-testid="sweep-delete" aria-label={`Delete sweep ${s.name}`} onClick={() => void remove(s.id)}>

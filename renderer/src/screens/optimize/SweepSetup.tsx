@@ -13,6 +13,7 @@ import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js
 import { boundsText, defaultConstraints, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
 import { useSessionState } from '../../app/use-session-state.js';
+import { scopeTarget, type SweepScope } from './sweep-scope.js';
 
 const DAY_MS = 86_400_000;
 
@@ -72,6 +73,11 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
   const [metric, setMetric] = kept<OfferedMetric>('metric', 'sharpe', isMetric);
   const [direction, setDirection] = kept<'maximize' | 'minimize'>('direction', 'maximize', isDirection);
   const [minTrades, setMinTrades] = kept('minTrades', '3', isString);
+  // What the variants run on, as the Run form picks it: one instrument, the strategy's own universe, a tag, or
+  // picked instruments. Held while the form is mounted, as the Run form holds it (two more session-kept fields
+  // here made optimize-state.spec.ts see the default ranges after a trip to the Walk-forward tab under load).
+  const [pickedScope, setScope] = useState<SweepScope>('one');
+  const [picked, setPicked] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   // Where it runs: offered only when the app has a cluster, which is then the default.
   const cluster = useQuery(() => api().invoke('cluster/status'), []);
@@ -119,6 +125,8 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
           (detail) => {
             if (!live) return;
             setSpec(detail.spec);
+            // A portfolio strategy with its own universe is swept over it (every variant runs it whole).
+            if (!keepRows && detail.spec.portfolio?.universe) setScope('own');
             // Its named parameters first (the first two ticked, as a template's), then the other
             // numbers in the builder's words; each bounded by the validator's limits.
             const params = specParams(detail.spec);
@@ -150,6 +158,16 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
     setTimeframe(chosen.timeframe);
   }, [chosen?.instrument.symbol, chosen?.timeframe]);
 
+  const ownUniverse = source.startsWith('strategy:') ? (spec?.portfolio?.universe ?? null) : null;
+  // 'own' picked for a portfolio strategy means one instrument for a source without a universe.
+  const scope = pickedScope === 'own' && ownUniverse === null ? 'one' : pickedScope;
+  const tags = [...new Set(seriesList.flatMap((s) => s.tags))].sort();
+  // A universe's series: those of its instruments stored in the chosen series' timeframe.
+  const inTimeframe = seriesList.filter((s) => s.timeframe === chosen?.timeframe);
+  const tag = scope.startsWith('tag:') ? scope.slice(4) : null;
+  const members = inTimeframe.filter((s) => (tag !== null ? s.tags.includes(tag) : picked.includes(s.instrument.symbol))).map((s) => s.instrument.symbol);
+  const ownWords = ownUniverse === null ? null : 'tag' in ownUniverse ? `tagged ${ownUniverse.tag}` : `${ownUniverse.symbols.length} instruments`;
+
   const plan = toSpace(rows);
   const setRow = (index: number, patch: Partial<RangeRow>): void => setRows((current) => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
 
@@ -159,6 +177,8 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
     setError(null);
     if ('error' in plan) return setError(plan.error);
     if (!chosen) return setError('No data yet: import bars on the Data screen first.');
+    const on = scopeTarget(scope, chosen.instrument.symbol, members, ownUniverse !== null);
+    if ('error' in on) return setError(on.error);
     const seedValue = Number(seed);
     const seedArg = seed.trim() === '' ? {} : { seed: seedValue };
     const methodArg: SweepArgs['method'] =
@@ -173,7 +193,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
         constraints: parseConstraints(constraints),
         method: methodArg,
         objective: { metric, direction, minTrades: Number(minTrades) || 0 },
-        symbol: chosen.instrument.symbol,
+        ...('symbol' in on ? { symbol: on.symbol } : 'universe' in on ? { universe: on.universe } : {}),
         timeframe: timeframe || chosen.timeframe,
         fromTs: parseDate(from),
         toTs: toTs === undefined ? undefined : toTs + DAY_MS, // the "to" day is included
@@ -207,7 +227,20 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
           </select>
         </div>
         <div className="field">
-          <label>Instrument</label>
+          <label htmlFor={`${testId}-scope`}>Trade</label>
+          <select id={`${testId}-scope`} data-testid="opt-scope" value={scope} onChange={(event) => setScope(event.target.value)}>
+            <option value="one">One instrument</option>
+            {ownWords !== null && <option value="own">Its own universe ({ownWords})</option>}
+            {tags.map((t) => (
+              <option key={t} value={`tag:${t}`}>
+                Every instrument tagged {t} ({inTimeframe.filter((s) => s.tags.includes(t)).length} in {chosen?.timeframe})
+              </option>
+            ))}
+            <option value="pick">Instruments I pick</option>
+          </select>
+        </div>
+        <div className="field">
+          <label>{scope === 'one' ? 'Instrument' : 'Timeframe (of this series)'}</label>
           <select data-testid="opt-series" value={chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : ''} onChange={(event) => setSeriesKey(event.target.value)}>
             {seriesList.map((s) => (
               <option key={`${s.instrument.symbol}/${s.timeframe}`} value={`${s.instrument.symbol}/${s.timeframe}`}>
@@ -236,6 +269,22 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
         </div>
       </div>
 
+      {scope === 'pick' && (
+        <fieldset className="row" data-testid="opt-universe-picker" style={{ flexWrap: 'wrap', gap: 12 }}>
+          <legend className="muted">Every variant trades the instruments picked with one account ({members.length} of {inTimeframe.length} with {chosen?.timeframe} bars)</legend>
+          {inTimeframe.map((s) => (
+            <label key={s.instrument.symbol} className="row" style={{ gap: 4 }}>
+              <input
+                type="checkbox"
+                data-testid={`opt-universe-${s.instrument.symbol}`}
+                checked={picked.includes(s.instrument.symbol)}
+                onChange={(event) => setPicked((p) => (event.target.checked ? [...p, s.instrument.symbol] : p.filter((x) => x !== s.instrument.symbol)))}
+              />
+              {s.instrument.symbol}
+            </label>
+          ))}
+        </fieldset>
+      )}
       <table className="grid" data-testid="opt-params">
         <thead>
           <tr>

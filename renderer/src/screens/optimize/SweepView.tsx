@@ -16,6 +16,7 @@ import { edgeHintText } from './edge-hint.js';
 import { paramNamer } from './param-space.js';
 import { useSweepProgress } from './use-sweep-progress.js';
 import { VariantsTable } from './VariantsTable.js';
+import { sweepOnText } from './sweep-scope.js';
 
 type SweepDetail = ResultOf<'sweeps/get'>;
 
@@ -102,7 +103,7 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
             {stillRunning ? 'running' : sweep.status}
           </span>
           <span className="muted">
-            {sweep.symbol} {sweep.timeframe} · {sweep.method} · {sweep.objective.direction} {sweep.objective.metric}
+            <span data-testid="sweep-on" title={sweep.universe?.symbols.join(', ')}>{sweepOnText(sweep)}</span> {sweep.timeframe} · {sweep.method} · {sweep.objective.direction} {sweep.objective.metric}
             {sweep.objective.minTrades > 0 ? ` (min ${sweep.objective.minTrades} trades)` : ''}
           </span>
           <span className="grow" />
