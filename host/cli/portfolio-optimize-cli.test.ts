@@ -100,6 +100,7 @@ describe('bws optimize and walkforward over a universe', () => {
       [[...optimize, '--universe', 'demo-basket', '--rank', 'roc:desc'], '--rank needs --max-positions N'],
       [[...optimize, '--universe', 'demo-basket', '--max-positions', '2', '--rank', 'roc:up'], '--rank "roc:up": expected VARIABLE:desc or VARIABLE:asc'],
       [[...optimize], '--symbol is required'],
+      [[...optimize, '--symbols', 'DEMO-ALFA,DEMO-BRAVO', '--cluster', 'redis://127.0.0.1:1'], '--cluster runs sweeps over one instrument'],
       [['walkforward', '--template', 'sma-cross', '--param', 'fast=5,10', '--in-sample', '30', '--out-of-sample', '15'], '--symbol is required'],
     ];
     for (const [args, message] of usage) {

@@ -101,6 +101,10 @@ export function sweepArgsFromFlags(input: CommandInput): Omit<RunSweepArgs, 'nam
   const fromTs = parseIsoArg('--from', stringFlag(input, 'from'));
   const toTs = parseIsoArg('--to', stringFlag(input, 'to'));
   const quantityStep = parseNumberArg('--qty-step', stringFlag(input, 'qty-step'));
+  const cluster = stringFlag(input, 'cluster');
+  // Said before anything is stored: a cluster's datasets carry one instrument's bars (sweep-target.ts).
+  const universe = target.universe !== undefined || (source.kind === 'spec' && source.spec.portfolio?.universe !== undefined && target.symbol === undefined);
+  if (cluster !== undefined && universe) throw new UsageError('--cluster runs sweeps over one instrument: a universe (--symbols, --universe or the spec\'s portfolio.universe) runs on this machine\'s workers (--workers N)');
   return {
     source,
     space,
@@ -114,7 +118,7 @@ export function sweepArgsFromFlags(input: CommandInput): Omit<RunSweepArgs, 'nam
     ...(toTs === undefined ? {} : { toTs }),
     ...(quantityStep === undefined ? {} : { quantityStep }),
     workers: Math.max(1, intFlag(input, 'workers', 0) || 2),
-    cluster: stringFlag(input, 'cluster'),
+    cluster,
   };
 }
 
