@@ -369,9 +369,14 @@ describe('WorkerBacktestExecutor', () => {
       try {
         const blockers = [pool.submitDetailed(request()), pool.submitDetailed(request())];
         await new Promise((r) => setTimeout(r, 100)); // both are pausing by now
+        const t0 = performance.now();
         await pool.submit(request(), { priority: 'interactive' }).result;
-        // They stopped pausing when it was queued: not the 1 s pause cap.
-        for (const blocker of await Promise.all(blockers.map((b) => b.result))) expect(blocker.timings.pausedMs).toBeLessThan(700);
+        // They stopped pausing when it was queued: the interactive job did not wait out the
+        // 1 s pause cap (900 ms left of it). Their own pausedMs is not the measure: once the
+        // interactive job runs nothing urgent is queued, and a blocker still running pauses
+        // again for the user (CI saw 1095 ms that way).
+        expect(performance.now() - t0).toBeLessThan(800);
+        await Promise.all(blockers.map((b) => b.result));
       } finally {
         clearInterval(stillActive);
       }
