@@ -75,15 +75,35 @@ export function previewRequest(bars: Bars, target: BacktestTarget): BacktestRequ
 }
 
 function requestFor(bars: Bars, target: BacktestTarget, spec: StrategySpec): BacktestRequest {
-  const range = targetRange(target);
+  const { instrument, universe } = resolveInstruments(bars, target, spec.portfolio?.universe, 'run on');
+  return { ...targetRange(target), instrument, ...(universe ? { universe } : {}), timeframe: target.timeframe, spec };
+}
+
+/** What a run, sweep or walk-forward trades: one instrument, or a universe's (its first by symbol as `instrument`). */
+export interface ResolvedInstruments {
+  readonly instrument: Instrument;
+  readonly universe: RequestUniverse | null;
+}
+
+/**
+ * One instrument by symbol, or a universe (symbols or a tag; without either, the spec's
+ * own `specUniverse`): ValidationError for both or neither (`purpose` says for what: "run
+ * on", "optimize on"), NotFoundError for a symbol not stored or a tag no instrument has.
+ */
+export function resolveInstruments(
+  bars: Bars,
+  target: Pick<BacktestTarget, 'symbol' | 'universe' | 'quantityStep'>,
+  specUniverse: Universe | undefined,
+  purpose: string,
+): ResolvedInstruments {
   if (target.symbol !== undefined && target.universe !== undefined) throw new ValidationError('Name one instrument or a universe, not both');
-  const universe = target.universe ?? (target.symbol === undefined ? spec.portfolio?.universe : undefined);
+  const universe = target.universe ?? (target.symbol === undefined ? specUniverse : undefined);
   if (universe === undefined) {
-    if (target.symbol === undefined) throw new ValidationError('Name the instrument to run on (or a universe of instruments)');
-    return { ...range, instrument: requireInstrument(bars, target.symbol, target.quantityStep), timeframe: target.timeframe, spec };
+    if (target.symbol === undefined) throw new ValidationError(`Name the instrument to ${purpose} (or a universe of instruments)`);
+    return { instrument: requireInstrument(bars, target.symbol, target.quantityStep), universe: null };
   }
   const resolved = resolveUniverse(bars, universe, target.quantityStep);
-  return { ...range, instrument: resolved.instruments[0]!, universe: resolved, timeframe: target.timeframe, spec };
+  return { instrument: resolved.instruments[0]!, universe: resolved };
 }
 
 /** The stored instruments of a universe, by symbol: NotFoundError naming a symbol not stored or a tag no instrument has. */

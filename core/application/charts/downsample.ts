@@ -14,6 +14,21 @@ export function indexRange(ts: Float64Array, fromTs?: number, toTs?: number): [n
   return [start, Math.max(start, end)];
 }
 
+/**
+ * Calls `visit(from, to)` for each of `buckets` runs of bars of equal count over
+ * [start, end) (the last takes the remainder; an empty run is skipped). Every
+ * downsampler here cuts its buckets with it, so their buckets line up (lastPerBucket
+ * draws indicator lines on the candles downsampleOhlc makes).
+ */
+export function forEachBucket(start: number, end: number, buckets: number, visit: (from: number, to: number) => void): void {
+  const size = (end - start) / buckets;
+  for (let b = 0; b < buckets; b++) {
+    const from = start + Math.floor(b * size);
+    const to = b === buckets - 1 ? end : start + Math.floor((b + 1) * size);
+    if (to > from) visit(from, to);
+  }
+}
+
 export interface OhlcvColumns {
   readonly ts: ArrayLike<number>;
   readonly open: ArrayLike<number>;
@@ -52,11 +67,7 @@ export function downsampleOhlc(bars: OhlcvColumns, start: number, end: number, b
     }
     return out;
   }
-  const size = count / buckets;
-  for (let b = 0; b < buckets; b++) {
-    const from = start + Math.floor(b * size);
-    const to = b === buckets - 1 ? end : start + Math.floor((b + 1) * size);
-    if (to <= from) continue;
+  forEachBucket(start, end, buckets, (from, to) => {
     let high = -Infinity;
     let low = Infinity;
     let volume = 0;
@@ -73,7 +84,7 @@ export function downsampleOhlc(bars: OhlcvColumns, start: number, end: number, b
     out.low.push(low);
     out.close.push(bars.close[to - 1]!);
     out.volume.push(volume);
-  }
+  });
   return out;
 }
 
@@ -90,12 +101,7 @@ export function minMaxIndices(values: ArrayLike<number>, start: number, end: num
     for (let i = start; i < end; i++) out.push(i);
     return out;
   }
-  const buckets = Math.max(1, Math.floor(maxPoints / 2));
-  const size = count / buckets;
-  for (let b = 0; b < buckets; b++) {
-    const from = start + Math.floor(b * size);
-    const to = b === buckets - 1 ? end : start + Math.floor((b + 1) * size);
-    if (to <= from) continue;
+  forEachBucket(start, end, Math.max(1, Math.floor(maxPoints / 2)), (from, to) => {
     let minAt = from;
     let maxAt = from;
     for (let i = from + 1; i < to; i++) {
@@ -106,7 +112,7 @@ export function minMaxIndices(values: ArrayLike<number>, start: number, end: num
     if (minAt === maxAt) out.push(minAt);
     else if (minAt < maxAt) out.push(minAt, maxAt);
     else out.push(maxAt, minAt);
-  }
+  });
   return out;
 }
 

@@ -5,6 +5,7 @@ import type { BarColumns } from '../../domain/market/bars.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { VariableOperand } from '../../domain/strategy/spec.js';
 import { ValidationError } from '../errors.js';
+import { forEachBucket } from '../charts/downsample.js';
 
 /**
  * The most bars indicators are computed over in one call (the main process computes them):
@@ -48,7 +49,7 @@ export function operandValues(bars: BarColumns, operands: readonly VariableOpera
 /**
  * The value of each bucket downsampleOhlc makes of bars [start, end): the value at the
  * bucket's last bar (as its close is), so a line drawn from them meets the price line.
- * The same bucket bounds as downsampleOhlc; NaN (warming up) as null.
+ * The same buckets as downsampleOhlc (forEachBucket); NaN (warming up) as null.
  */
 export function lastPerBucket(values: Float64Array, start: number, end: number, buckets: number): (number | null)[] {
   const count = end - start;
@@ -59,12 +60,6 @@ export function lastPerBucket(values: Float64Array, start: number, end: number, 
     for (let i = start; i < end; i++) out.push(at(i));
     return out;
   }
-  const size = count / buckets;
-  for (let b = 0; b < buckets; b++) {
-    const from = start + Math.floor(b * size);
-    const to = b === buckets - 1 ? end : start + Math.floor((b + 1) * size);
-    if (to <= from) continue;
-    out.push(at(to - 1));
-  }
+  forEachBucket(start, end, buckets, (_from, to) => out.push(at(to - 1)));
   return out;
 }

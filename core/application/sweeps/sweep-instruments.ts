@@ -1,47 +1,18 @@
-import type { Instrument } from '../../domain/market/instrument.js';
-import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { SweepSource } from '../../domain/optimize/variant-spec.js';
-import type { Universe } from '../../domain/strategy/spec.js';
 import type { BarStore } from '../data/bar-store.js';
-import { requireInstrument } from '../data/instruments.js';
-import { resolveUniverse, type RequestUniverse } from '../backtest/request.js';
-import { ValidationError } from '../errors.js';
+import { resolveInstruments, type BacktestTarget, type RequestUniverse, type ResolvedInstruments } from '../backtest/request.js';
 import type { RunUniverse } from '../runs/run-store.js';
 import type { SweepData } from './ports.js';
 
-/** What a sweep or walk-forward runs on: one instrument by symbol, or a universe (without either, the source spec's own `portfolio.universe`). */
-export interface SweepInstrumentArgs {
-  readonly symbol?: string | undefined;
-  readonly universe?: Universe | undefined;
-  readonly timeframe: Timeframe;
-  readonly fromTs?: number | undefined;
-  readonly toTs?: number | undefined;
-  readonly magnifier?: boolean | undefined;
-  readonly quantityStep?: number | undefined;
-}
+/** What a sweep or walk-forward runs on: a backtest's target without its spec (the sweep's source gives that). */
+export type SweepInstrumentArgs = Omit<BacktestTarget, 'spec'>;
 
 /** The instruments a sweep's variants run on: one, or a portfolio's (every variant runs the whole universe with one account). */
-export interface SweepInstruments {
-  /** The instrument; a portfolio's first (by symbol, as its runs order them). */
-  readonly instrument: Instrument;
-  readonly universe: RequestUniverse | null;
-}
+export type SweepInstruments = ResolvedInstruments;
 
-/**
- * Resolves a sweep's instruments as a backtest resolves its own (backtest/request.ts):
- * ValidationError for a symbol and a universe both, or neither without a spec universe;
- * NotFoundError for a symbol not stored or a tag no instrument has.
- */
+/** Resolves a sweep's instruments as a backtest resolves its own (backtest/request.ts resolveInstruments). */
 export function sweepInstruments(bars: Pick<BarStore, 'findInstrument' | 'instrumentsTagged'>, source: SweepSource, args: SweepInstrumentArgs): SweepInstruments {
-  if (args.symbol !== undefined && args.universe !== undefined) throw new ValidationError('Name one instrument or a universe, not both');
-  const specUniverse = source.kind === 'spec' ? source.spec.portfolio?.universe : undefined;
-  const universe = args.universe ?? (args.symbol === undefined ? specUniverse : undefined);
-  if (universe === undefined) {
-    if (args.symbol === undefined) throw new ValidationError('Name the instrument to optimize on (or a universe of instruments)');
-    return { instrument: requireInstrument(bars, args.symbol, args.quantityStep), universe: null };
-  }
-  const resolved = resolveUniverse(bars, universe, args.quantityStep);
-  return { instrument: resolved.instruments[0]!, universe: resolved };
+  return resolveInstruments(bars, args, source.kind === 'spec' ? source.spec.portfolio?.universe : undefined, 'optimize on');
 }
 
 /** The universe a sweep record keeps: its instruments in run order and the tag that chose them. */
