@@ -14,6 +14,7 @@ import { boundsText, defaultConstraints, defaultRange, outsideBounds, parseConst
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
 import { useSessionState } from '../../app/use-session-state.js';
 import { scopeTarget, type SweepScope } from './sweep-scope.js';
+import { InstrumentPicker } from '../../components/InstrumentPicker.js';
 
 const DAY_MS = 86_400_000;
 
@@ -270,20 +271,13 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
       </div>
 
       {scope === 'pick' && (
-        <fieldset className="row" data-testid="opt-universe-picker" style={{ flexWrap: 'wrap', gap: 12 }}>
-          <legend className="muted">Every variant trades the instruments picked with one account ({members.length} of {inTimeframe.length} with {chosen?.timeframe} bars)</legend>
-          {inTimeframe.map((s) => (
-            <label key={s.instrument.symbol} className="row" style={{ gap: 4 }}>
-              <input
-                type="checkbox"
-                data-testid={`opt-universe-${s.instrument.symbol}`}
-                checked={picked.includes(s.instrument.symbol)}
-                onChange={(event) => setPicked((p) => (event.target.checked ? [...p, s.instrument.symbol] : p.filter((x) => x !== s.instrument.symbol)))}
-              />
-              {s.instrument.symbol}
-            </label>
-          ))}
-        </fieldset>
+        <InstrumentPicker
+          testId="opt-universe"
+          legend={`Every variant trades the instruments picked with one account (${members.length} of ${inTimeframe.length} with ${chosen?.timeframe ?? ''} bars)`}
+          symbols={inTimeframe.map((s) => s.instrument.symbol)}
+          picked={picked}
+          setPicked={setPicked}
+        />
       )}
       <table className="grid" data-testid="opt-params">
         <thead>

@@ -13,6 +13,7 @@ import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import type { ResultsHead } from './RunResults.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
+import { InstrumentPicker } from '../../components/InstrumentPicker.js';
 
 const DAY_MS = 86_400_000;
 /** The form settles (typing a date) before the run's data is prepared. */
@@ -258,20 +259,13 @@ export function RunForm(props: {
         </button>
       </div>
       {scope === 'pick' && (
-        <fieldset className="row" data-testid="run-universe-picker" style={{ flexWrap: 'wrap', gap: 12 }}>
-          <legend className="muted">One account trades the instruments picked ({members.length} of {inTimeframe.length} with {timeframe} bars)</legend>
-          {inTimeframe.map((s) => (
-            <label key={s.instrument.symbol} className="row" style={{ gap: 4 }}>
-              <input
-                type="checkbox"
-                data-testid={`run-universe-${s.instrument.symbol}`}
-                checked={picked.includes(s.instrument.symbol)}
-                onChange={(event) => setPicked((p) => (event.target.checked ? [...p, s.instrument.symbol] : p.filter((x) => x !== s.instrument.symbol)))}
-              />
-              {s.instrument.symbol}
-            </label>
-          ))}
-        </fieldset>
+        <InstrumentPicker
+          testId="run-universe"
+          legend={`One account trades the instruments picked (${members.length} of ${inTimeframe.length} with ${timeframe} bars)`}
+          symbols={inTimeframe.map((s) => s.instrument.symbol)}
+          picked={picked}
+          setPicked={setPicked}
+        />
       )}
       {/* One slot of fixed height for progress and status: the results below never move when a run starts or ends. */}
       <div style={{ height: 30 }}>
