@@ -2,25 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { invoke, openApp } from '../lib/app.js';
+import { basketMomentum } from '../lib/basket-specs.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
 import type { RunningServer } from '../lib/server.js';
 
-const sma = (period: number) => ({ kind: 'variable', variable: 'sma', params: { period } });
-const close = { kind: 'variable', variable: 'close' };
-
 /** A weekly momentum rotation over a universe: `slots` positions of equal weight, ranked by 48-bar rate of change. */
-const rotation = (name: string, slots: number) => ({
-  version: 1,
-  name,
-  direction: 'long',
-  entry: { long: { kind: 'group', mode: 'all', children: [{ kind: 'trigger', left: close, operator: '>', right: sma(50) }] } },
-  exit: { long: { kind: 'group', mode: 'all', children: [{ kind: 'trigger', left: close, operator: '<', right: sma(100) }] } },
-  management: {},
-  sizing: { kind: 'equalWeight' },
-  costs: { commissionPct: 0.05, commissionFixed: 0, slippageBps: 2 },
-  initialCash: 100_000,
-  portfolio: { maxPositions: slots, ranking: { by: { kind: 'variable', variable: 'roc', params: { period: 48 } }, order: 'desc' }, rotation: { every: { kind: 'calendar', period: 'week' }, top: slots } },
-});
+const rotation = (name: string, slots: number) => basketMomentum(name, slots, { weekly: true });
 
 /** Waits for a job and answers its result. */
 async function finished<T>(server: RunningServer, jobId: string): Promise<T> {

@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { invoke, openApp } from '../lib/app.js';
 import { waitValid } from '../lib/builder.js';
+import { basketMomentum } from '../lib/basket-specs.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
 
-const sma = (period: number) => ({ kind: 'variable', variable: 'sma', params: { period } });
-const close = { kind: 'variable', variable: 'close' };
-
 /** A weekly momentum rotation: three slots of equal weight, entries ranked by 48-bar rate of change. */
-const rotation = {
-  version: 1,
-  name: 'Basket rotation',
-  direction: 'long',
-  entry: { long: { kind: 'group', mode: 'all', children: [{ kind: 'trigger', left: close, operator: '>', right: sma(50) }] } },
-  exit: { long: { kind: 'group', mode: 'all', children: [{ kind: 'trigger', left: close, operator: '<', right: sma(100) }] } },
-  management: {},
-  sizing: { kind: 'equalWeight' },
-  costs: { commissionPct: 0.05, commissionFixed: 0, slippageBps: 2 },
-  initialCash: 100_000,
-  portfolio: {
-    maxPositions: 3,
-    ranking: { by: { kind: 'variable', variable: 'roc', params: { period: 48 } }, order: 'desc' },
-    rotation: { every: { kind: 'calendar', period: 'week' }, top: 3 },
-  },
-};
+const rotation = basketMomentum('Basket rotation', 3, { weekly: true });
 
 describe('portfolio runs on the Run screen', () => {
   const { browser, server } = useBrowserAndServer();
