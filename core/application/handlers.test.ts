@@ -7,12 +7,13 @@ import { allocateBars } from '../domain/market/bars.js';
 import { seedDemoData } from './data/seed-demo.js';
 import type { Dispatcher } from './contract/dispatcher.js';
 import type { EventMessage } from './contract/events.js';
-import type { HandlerName, HandlerResult } from './contract/handlers.js';
+import type { HandlerName } from './contract/handlers.js';
 import type { BacktestJobResult } from './backtest/contract.js';
 import type { JobInfo } from './jobs/contract.js';
 import type { JobRegistry } from './jobs/job-registry.js';
 import type { Storage } from '../infrastructure/sqlite/storage.js';
 import { openHandlerHarness, type HandlerHarness } from './test-kit/handler-harness.js';
+import { callHandler, refusedBy } from './test-kit/dispatch.js';
 
 let harness: HandlerHarness;
 let dir: string;
@@ -21,17 +22,9 @@ let dispatcher: Dispatcher;
 let jobs: JobRegistry;
 let events: EventMessage[];
 
-async function call<N extends HandlerName>(name: N, args?: unknown): Promise<HandlerResult<N>> {
-  const answer = await dispatcher.invoke(name, args);
-  if (!answer.ok) throw new Error(`${name} failed: ${JSON.stringify(answer.error)}`);
-  return answer.value as HandlerResult<N>;
-}
+const call = <N extends HandlerName>(name: N, args?: unknown) => callHandler(dispatcher, name, args);
 
-async function fail(name: HandlerName, args?: unknown) {
-  const answer = await dispatcher.invoke(name, args);
-  if (answer.ok) throw new Error(`${name} succeeded unexpectedly`);
-  return answer.error;
-}
+const fail = (name: HandlerName, args?: unknown) => refusedBy(dispatcher, name, args);
 
 beforeAll(async () => {
   harness = await openHandlerHarness({ prefix: 'bws-handlers-' });

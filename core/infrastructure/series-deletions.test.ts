@@ -9,8 +9,9 @@ import { randomWalkBars } from './test-kit/bar-fixture.js';
 import { regularBars } from './test-kit/temp-db.js';
 import { openWorkstation, type Workstation } from './workstation.js';
 import type { BacktestJobResult } from '../application/backtest/contract.js';
-import type { HandlerName, HandlerResult } from '../application/contract/handlers.js';
+import type { HandlerName } from '../application/contract/handlers.js';
 import type { SeriesDeletion } from '../application/data/series-deletions.js';
+import { callHandler, refusedBy } from '../application/test-kit/dispatch.js';
 
 const START = Date.UTC(2024, 0, 1);
 // 3 chunks of 4,096 bars and some: a purge takes several slices of one chunk.
@@ -35,17 +36,9 @@ async function openApp(undoDeleteMs: number, options: { recoverDeletions?: boole
   return workstation;
 }
 
-async function call<N extends HandlerName>(workstation: Workstation, name: N, args?: unknown): Promise<HandlerResult<N>> {
-  const answer = await workstation.dispatcher.invoke(name, args);
-  if (!answer.ok) throw new Error(`${name} failed: ${answer.error.type}: ${answer.error.message}`);
-  return answer.value as HandlerResult<N>;
-}
+const call = <N extends HandlerName>(workstation: Workstation, name: N, args?: unknown) => callHandler(workstation.dispatcher, name, args);
 
-async function fail(workstation: Workstation, name: HandlerName, args?: unknown) {
-  const answer = await workstation.dispatcher.invoke(name, args);
-  if (answer.ok) throw new Error(`${name} succeeded unexpectedly`);
-  return answer.error;
-}
+const fail = (workstation: Workstation, name: HandlerName, args?: unknown) => refusedBy(workstation.dispatcher, name, args);
 
 const listed = async (workstation: Workstation) => (await call(workstation, 'data/listSeries')).map((s) => `${s.instrument.symbol} ${s.timeframe} ${s.barCount}`);
 

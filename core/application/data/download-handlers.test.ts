@@ -3,12 +3,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HandlerName, HandlerResult } from '../contract/handlers.js';
+import type { HandlerName } from '../contract/handlers.js';
 import type { JobInfo } from '../jobs/contract.js';
 import type { ImportJobResult } from './contract.js';
 import { openHandlerHarness, type HandlerHarness } from '../test-kit/handler-harness.js';
 import { FakeExchangeServer } from '../../infrastructure/test-kit/fake-exchange-server.js';
 import type { DownloadJobResult } from './download-contract.js';
+import { callHandler, refusedBy } from '../test-kit/dispatch.js';
 
 const ARCHIVES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/binance-archives');
 const MINUTE = 60_000;
@@ -17,17 +18,9 @@ const D1 = Date.UTC(2024, 5, 1);
 let harness: HandlerHarness;
 let server: FakeExchangeServer;
 
-async function call<N extends HandlerName>(name: N, args?: unknown): Promise<HandlerResult<N>> {
-  const answer = await harness.dispatcher.invoke(name, args);
-  if (!answer.ok) throw new Error(`${name} failed: ${JSON.stringify(answer.error)}`);
-  return answer.value as HandlerResult<N>;
-}
+const call = <N extends HandlerName>(name: N, args?: unknown) => callHandler(harness.dispatcher, name, args);
 
-async function fail(name: HandlerName, args?: unknown) {
-  const answer = await harness.dispatcher.invoke(name, args);
-  if (answer.ok) throw new Error(`${name} succeeded unexpectedly`);
-  return answer.error;
-}
+const fail = (name: HandlerName, args?: unknown) => refusedBy(harness.dispatcher, name, args);
 
 const finished = (jobId: string): Promise<JobInfo> => harness.jobs.whenFinished(jobId);
 

@@ -3,18 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { all, specOf, trig, v } from '../../domain/test-kit/specs.js';
 import type { BacktestJobResult } from '../backtest/contract.js';
-import type { HandlerName, HandlerResult } from '../contract/handlers.js';
+import type { HandlerName } from '../contract/handlers.js';
 import { seedDemoData } from '../data/seed-demo.js';
 import { openHandlerHarness, type HandlerHarness } from '../test-kit/handler-harness.js';
+import { callHandler } from '../test-kit/dispatch.js';
 
 let harness: HandlerHarness;
 let runId: string;
 
-async function call<N extends HandlerName>(name: N, args?: unknown): Promise<HandlerResult<N>> {
-  const answer = await harness.dispatcher.invoke(name, args);
-  if (!answer.ok) throw new Error(`${name} failed: ${JSON.stringify(answer.error)}`);
-  return answer.value as HandlerResult<N>;
-}
+const call = <N extends HandlerName>(name: N, args?: unknown) => callHandler(harness.dispatcher, name, args);
 
 const INITIAL_CASH = 100_000;
 

@@ -3,27 +3,20 @@
 // the import handler.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName, WorkstationEvents } from '../contract/events.js';
-import type { HandlerName, HandlerResult } from '../contract/handlers.js';
+import type { HandlerName } from '../contract/handlers.js';
 import type { SweepVariantRow, WalkForwardReport } from './contract.js';
 import { openHandlerHarness, type HandlerHarness } from '../test-kit/handler-harness.js';
 import { marketDataFile } from '../../infrastructure/test-kit/market-data.js';
+import { callHandler, refusedBy } from '../test-kit/dispatch.js';
 
 const GOOG = marketDataFile('GOOG.csv');
 const YEAR = 365 * 86_400_000;
 
 let h: HandlerHarness;
 
-async function call<N extends HandlerName>(name: N, args?: unknown): Promise<HandlerResult<N>> {
-  const answer = await h.dispatcher.invoke(name, args);
-  if (!answer.ok) throw new Error(`${name} failed: ${JSON.stringify(answer.error)}`);
-  return answer.value as HandlerResult<N>;
-}
+const call = <N extends HandlerName>(name: N, args?: unknown) => callHandler(h.dispatcher, name, args);
 
-async function fail(name: HandlerName, args?: unknown) {
-  const answer = await h.dispatcher.invoke(name, args);
-  if (answer.ok) throw new Error(`${name} succeeded unexpectedly`);
-  return answer.error;
-}
+const fail = (name: HandlerName, args?: unknown) => refusedBy(h.dispatcher, name, args);
 
 async function done(jobId: string) {
   const job = await h.jobs.whenFinished(jobId);

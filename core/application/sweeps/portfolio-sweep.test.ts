@@ -6,24 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import { all, specOf, trig, v } from '../../domain/test-kit/specs.js';
 import type { BacktestJobResult } from '../backtest/contract.js';
-import type { HandlerName, HandlerResult } from '../contract/handlers.js';
+import type { HandlerName } from '../contract/handlers.js';
 import { seedDemoData } from '../data/seed-demo.js';
 import { openHandlerHarness, type HandlerHarness } from '../test-kit/handler-harness.js';
 import type { WalkForwardReport } from './contract.js';
+import { callHandler, refusedBy } from '../test-kit/dispatch.js';
 
 let harness: HandlerHarness;
 
-async function call<N extends HandlerName>(name: N, args?: unknown): Promise<HandlerResult<N>> {
-  const answer = await harness.dispatcher.invoke(name, args);
-  if (!answer.ok) throw new Error(`${name} failed: ${JSON.stringify(answer.error)}`);
-  return answer.value as HandlerResult<N>;
-}
+const call = <N extends HandlerName>(name: N, args?: unknown) => callHandler(harness.dispatcher, name, args);
 
-async function fail(name: HandlerName, args?: unknown) {
-  const answer = await harness.dispatcher.invoke(name, args);
-  if (answer.ok) throw new Error(`${name} succeeded unexpectedly`);
-  return answer.error;
-}
+const fail = (name: HandlerName, args?: unknown) => refusedBy(harness.dispatcher, name, args);
 
 /** Waits for a job and returns its result. */
 async function finished<T>(jobId: string): Promise<T> {
