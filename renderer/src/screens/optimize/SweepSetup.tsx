@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { derivableTimeframes, TIMEFRAMES } from '../../../../core/domain/market/timeframe.js';
 import { paramLimit } from '../../../../core/domain/strategy/spec-fields.js';
 import { findTemplate, listTemplates } from '../../../../core/domain/strategy/templates.js';
@@ -17,6 +17,7 @@ import { scopeTarget, type SweepScope } from './sweep-scope.js';
 import { InstrumentPicker } from '../../components/InstrumentPicker.js';
 
 const DAY_MS = 86_400_000;
+const NO_ROWS: RangeRow[] = [];
 
 /** What a sweep and a walk-forward share: everything but the name and the schedule. */
 export type SweepRequest = Omit<SweepArgs, 'name'>;
@@ -57,7 +58,11 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
     if (initialStrategyId) setSource(`strategy:${initialStrategyId}`);
   }, [initialStrategyId]);
   const [tunable, setTunable] = useState<TunableParam[]>([]);
-  const [rows, setRows] = kept<RangeRow[]>('rows', [], isRows);
+  const [keptRows, setRows] = kept<RangeRow[]>('rows', [], isRows);
+  // The source the kept rows were made for: coming back to it keeps them (typed ranges stay), and
+  // until another source's parameters arrive the form shows none rather than the last source's.
+  const [rowsFor, setRowsFor] = kept('rowsFor', '', isString);
+  const rows = rowsFor === source ? keptRows : NO_ROWS;
   const [spec, setSpec] = useState<StrategyDetail['spec'] | null>(null);
   const [constraints, setConstraints] = kept('constraints', '', isString);
   const [seriesKey, setSeriesKey] = useRememberedSeries();
@@ -84,15 +89,11 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
   const cluster = useQuery(() => api().invoke('cluster/status'), []);
   const clusterStatus = cluster.data?.configured ? cluster.data : null;
   const [target, setTarget] = useState<'local' | 'cluster'>('cluster');
-  // The source whose ranges were kept from an earlier visit: loading it again keeps them.
-  const keptRowsOf = useRef(rows.length > 0 ? source : null);
-
   // The parameters of the chosen source: catalog params for a template, numbers by path for a spec.
   useEffect(() => {
     let live = true;
     const [kind, id] = [source.slice(0, source.indexOf(':')), source.slice(source.indexOf(':') + 1)];
-    const keepRows = keptRowsOf.current === source;
-    keptRowsOf.current = null;
+    const keepRows = rowsFor === source;
     const apply = (params: TunableParam[], enabled: (p: TunableParam) => boolean, defaultConstraints: string): void => {
       if (!live) return;
       setTunable(params);
@@ -109,6 +110,7 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
         }),
       );
       setConstraints(defaultConstraints);
+      setRowsFor(source);
     };
     setError(null);
     if (kind === 'template') {
@@ -332,7 +334,11 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
           })}
         </tbody>
       </table>
-      {rows.length === 0 && <span className="muted">This strategy has no numeric parameters.</span>}
+      {rowsFor !== source ? (
+        <span className="muted" data-testid="opt-params-loading">Loading the strategy's parameters…</span>
+      ) : (
+        rows.length === 0 && <span className="muted">This strategy has no numeric parameters.</span>
+      )}
 
       <div className="row" style={{ alignItems: 'flex-end' }}>
         <div className="field">
