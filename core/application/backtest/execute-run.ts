@@ -11,6 +11,7 @@ import type { NewRun, RunStore, RunWarmUp } from '../runs/run-store.js';
 import type { ComputedRun, RunRecord, SavedBacktest } from './backtest-executor.js';
 import type { IndicatorCache } from './indicator-cache.js';
 import { executePortfolioRun } from './execute-portfolio.js';
+import { executeStreamedRun, STREAM_ABOVE_BARS, streamedFeed } from './execute-streamed-run.js';
 import type { BacktestRequest } from './request.js';
 
 /**
@@ -114,7 +115,16 @@ export class BacktestState {
    */
   prepared: { readonly inputs: string; readonly result: BacktestResult } | null = null;
 
+  /** Single runs of more bars than this stream window by window (execute-streamed-run.ts); tests lower it. */
+  streamAboveBars = STREAM_ABOVE_BARS;
+
   constructor(readonly indicators: IndicatorCache) {}
+
+  /** Keeps a run hash by its inputs' key, the oldest dropped past MAX_HASHES. */
+  rememberHash(key: string, hash: string): void {
+    if (this.hashes.size >= MAX_HASHES) this.hashes.delete(this.hashes.keys().next().value!);
+    this.hashes.set(key, hash);
+  }
 }
 
 /** How the executing side steers one run. */
@@ -209,8 +219,7 @@ export function runHash(state: BacktestState, loaded: LoadedRun): string {
       magnifier: magnifierBars !== null,
       ...(magnifierBars ? { magnifierBars } : {}),
     });
-    if (state.hashes.size >= MAX_HASHES) state.hashes.delete(state.hashes.keys().next().value!);
-    state.hashes.set(key, hash);
+    state.rememberHash(key, hash);
   }
   return hash;
 }
@@ -246,6 +255,8 @@ function runEngine(loaded: LoadedRun, series: ReadonlyMap<string, Float64Array>,
 export function executeRun(state: BacktestState, bars: RunBarSource, request: BacktestRequest, control: RunControl, reusePrepared = false): ExecutedRun {
   if (request.universe) return executePortfolioRun(state, bars, request, control);
   const started = control.now();
+  const feed = streamedFeed(bars, request, state.streamAboveBars);
+  if (feed) return executeStreamedRun(state, feed, request, control, started);
   const loaded = loadRun(bars, request, control.checkpoint);
   control.checkpoint();
   const indicators = state.indicators.seriesFor(request.spec, request.timeframe, loaded.series.bars, loaded.series.key);
@@ -281,7 +292,8 @@ export function executeRun(state: BacktestState, bars: RunBarSource, request: Ba
 export function prepareRun(state: BacktestState, bars: RunBarSource, request: BacktestRequest, control: RunControl): PreparedRun {
   // A portfolio streams its bars through the engine (nothing cached to warm), and its
   // result is not kept for a later Run: computing it here would only spend the worker.
-  if (request.universe) return { barCount: 0, barsFromCache: false, indicatorsFromCache: 0 };
+  // Nor is a run long enough to stream: its result is most of its memory.
+  if (request.universe || streamedFeed(bars, request, state.streamAboveBars)) return { barCount: 0, barsFromCache: false, indicatorsFromCache: 0 };
   const loaded = loadRun(bars, request, control.checkpoint);
   control.checkpoint();
   const indicators = state.indicators.seriesFor(request.spec, request.timeframe, loaded.series.bars, loaded.series.key);

@@ -391,7 +391,14 @@ function scanFlat2(el: Uint8Array, es: Uint8Array, equity: Float64Array, drawdow
   return i;
 }
 
+/**
+ * The chunks' times as one array: a view when they are consecutive views of one buffer
+ * (a streamed run feeds its bars' times that way, so ten years of minutes are not held
+ * twice), else a copy.
+ */
 function joinChunks(chunks: readonly Float64Array[], n: number): Float64Array {
+  const first = chunks[0];
+  if (first && contiguous(chunks)) return new Float64Array(first.buffer, first.byteOffset, n);
   const out = new Float64Array(n);
   let offset = 0;
   for (const c of chunks) {
@@ -399,6 +406,15 @@ function joinChunks(chunks: readonly Float64Array[], n: number): Float64Array {
     offset += c.length;
   }
   return out;
+}
+
+function contiguous(chunks: readonly Float64Array[]): boolean {
+  for (let k = 1; k < chunks.length; k++) {
+    const prev = chunks[k - 1]!;
+    const c = chunks[k]!;
+    if (c.buffer !== prev.buffer || c.byteOffset !== prev.byteOffset + prev.byteLength) return false;
+  }
+  return true;
 }
 
 function grow(a: Float64Array, capacity: number): Float64Array {

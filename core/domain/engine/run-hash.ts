@@ -1,5 +1,5 @@
 import type { BarColumns } from '../market/bars.js';
-import { BAR_FIELDS } from '../market/bars.js';
+import { BAR_FIELDS, type BarField } from '../market/bars.js';
 import type { Timeframe } from '../market/timeframe.js';
 import type { StrategySpec } from '../strategy/spec.js';
 import { ENGINE_VERSION } from './backtest.js';
@@ -84,6 +84,23 @@ export interface RunHashInput {
  * byte of the bars (warm-up bars included) and magnifier bars. Equal hashes mean the run reproduces bit for bit.
  */
 export function hashRunInputs(input: RunHashInput): string {
+  const { bars, magnifierBars, ...rest } = input;
+  return hashRunInputsByColumn(rest, wholeColumns(bars), magnifierBars && input.magnifier !== false ? wholeColumns(magnifierBars) : null);
+}
+
+/** A series as the run hash reads it: its bar count, then each column in order, in any number of pieces. */
+export interface HashedColumns {
+  readonly count: number;
+  column(field: BarField): Iterable<Float64Array>;
+}
+
+/**
+ * hashRunInputs over bars read column by column (each column a pass over the series, in
+ * pieces): the same hash without the whole series in memory, for a run streamed window
+ * by window. The hash chains the columns one after the other, so it cannot be taken in
+ * the run's own single pass.
+ */
+export function hashRunInputsByColumn(input: Omit<RunHashInput, 'bars' | 'magnifierBars'>, bars: HashedColumns, magnifierBars: HashedColumns | null): string {
   const h = new Fnv64();
   h.string(ENGINE_VERSION);
   h.string(
@@ -96,9 +113,13 @@ export function hashRunInputs(input: RunHashInput): string {
       warmUpBars: input.warmUpBars ? input.warmUpBars : undefined,
     }),
   );
-  hashBars(h, input.bars);
-  if (input.magnifierBars && input.magnifier !== false) hashBars(h, input.magnifierBars);
+  hashColumns(h, bars);
+  if (magnifierBars && input.magnifier !== false) hashColumns(h, magnifierBars);
   return h.hex();
+}
+
+function wholeColumns(bars: BarColumns): HashedColumns {
+  return { count: bars.ts.length, column: (field) => [bars[field]] };
 }
 
 /**
@@ -113,17 +134,16 @@ function hashedSpec(spec: StrategySpec): unknown {
   return { ...read, version: 1 };
 }
 
-function hashBars(h: Fnv64, bars: BarColumns): void {
-  h.word(bars.ts.length >>> 0);
+function hashColumns(h: Fnv64, bars: HashedColumns): void {
+  h.word(bars.count >>> 0);
   for (const field of BAR_FIELDS) {
-    const a = bars[field];
-    h.words(new Uint32Array(a.buffer, a.byteOffset, a.length * 2));
+    for (const a of bars.column(field)) h.words(new Uint32Array(a.buffer, a.byteOffset, a.length * 2));
   }
 }
 
 /**
  * Hashes one series as its bars stream in, whatever the chunks: one FNV state per column
- * (each column's words in order, as hashBars reads them), so a run read window by window
+ * (each column's words in order, as hashColumns reads them), so a run read window by window
  * hashes as the same bars read whole.
  */
 export class SeriesHasher {
