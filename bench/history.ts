@@ -2,7 +2,7 @@
 // (issue 21): `bws backtest` and a 100-variant `bws optimize`, wall time and peak RSS of the
 // process (VmHWM: every thread's memory, the workers' included). Each length is its own
 // store seeded with the same random walk; the stores are seeded before any timing.
-// Run: node dist/bench/history.js [--years 1,5,10]
+// Run: node dist/bench/history.js [--years 1,5,10] [--keep DIR]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,6 +46,7 @@ function measure(args: readonly string[]): Promise<ProcessFigures> {
 
 function seeded(root: string, years: number): string {
   const dir = path.join(root, `${years}y`);
+  if (fs.existsSync(dir)) return dir; // kept by an earlier --keep run
   fs.mkdirSync(dir);
   const t0 = performance.now();
   const { storage } = seedStore(dir, years * YEAR_OF_MINUTES, 'HIST', Date.UTC(2015, 0, 1));
@@ -69,7 +70,10 @@ async function best(rounds: number, args: readonly string[]): Promise<ProcessFig
 export async function run(): Promise<BenchRow[]> {
   const arg = process.argv.indexOf('--years');
   const years = arg > 0 ? process.argv[arg + 1]!.split(',').map(Number) : [1, 5, 10];
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bws-history-'));
+  // --keep DIR: seed the stores there once and keep them (for profiling one length again).
+  const keep = process.argv.indexOf('--keep');
+  const root = keep > 0 ? path.resolve(process.argv[keep + 1]!) : fs.mkdtempSync(path.join(os.tmpdir(), 'bws-history-'));
+  fs.mkdirSync(root, { recursive: true });
   const rows: BenchRow[] = [];
   try {
     const dirs = new Map(years.map((y) => [y, seeded(root, y)]));
@@ -96,7 +100,7 @@ export async function run(): Promise<BenchRow[]> {
       });
     }
   } finally {
-    fs.rmSync(root, { recursive: true, force: true });
+    if (keep < 0) fs.rmSync(root, { recursive: true, force: true });
   }
   return rows;
 }

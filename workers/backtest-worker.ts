@@ -259,8 +259,12 @@ function primingPlan(foreground: SharedArrayBuffer | null): PrimingPlan {
         source = {
           series: () => ({ bars, origin: 'stored', fromCache: false, key: 'jit-priming', warmUpBars: 0 }),
           minuteBarsFor: () => null,
+          barCount: () => bars.ts.length,
           portfolio: () => {
             throw new Error('JIT priming runs single instruments');
+          },
+          scratch: () => {
+            throw new Error('JIT priming runs are too short to stream');
           },
         };
       }

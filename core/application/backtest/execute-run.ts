@@ -85,6 +85,19 @@ export interface PortfolioWindow {
   readonly magnifierBars: readonly (BarColumns | null)[] | null;
 }
 
+/**
+ * Columns of numbers written once and read back once, outside the process's memory (a
+ * streamed run keeps the bars it read here for its hash, which reads them column after
+ * column: infrastructure/backtest/file-column-scratch.ts).
+ */
+export interface ColumnScratch {
+  append(column: number, values: Float64Array): void;
+  /** The column's values in the order appended, in pieces; each piece is valid until the next. */
+  read(column: number): Iterable<Float64Array>;
+  /** Removes what was written. */
+  close(): void;
+}
+
 /** Where a run's bars come from: the stored series on the executing side's own connection (infrastructure/sqlite/bar-source.ts). */
 export interface RunBarSource {
   /** The stored series of the timeframe when there is one, else (above 1m) the 1m bars resampled. */
@@ -93,6 +106,10 @@ export interface RunBarSource {
   minuteBarsFor(request: RunSeriesRequest): BarColumns | null;
   /** A portfolio's bars, window by window. */
   portfolio(request: PortfolioSeriesRequest): PortfolioBarFeed;
+  /** The request's bars counted without reading them (an upper bound: the stored chunks overlapping its range). */
+  barCount(request: RunSeriesRequest): number;
+  /** An empty scratch of `columns` columns, for a streamed run's bars. */
+  scratch(columns: number): ColumnScratch;
 }
 
 /** Run hashes kept per executing side: enough for every spec the user flips between. */
@@ -256,7 +273,7 @@ export function executeRun(state: BacktestState, bars: RunBarSource, request: Ba
   if (request.universe) return executePortfolioRun(state, bars, request, control);
   const started = control.now();
   const feed = streamedFeed(bars, request, state.streamAboveBars);
-  if (feed) return executeStreamedRun(state, feed, request, control, started);
+  if (feed) return executeStreamedRun(state, bars, feed, request, control, started);
   const loaded = loadRun(bars, request, control.checkpoint);
   control.checkpoint();
   const indicators = state.indicators.seriesFor(request.spec, request.timeframe, loaded.series.bars, loaded.series.key);

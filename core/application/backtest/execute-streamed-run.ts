@@ -2,9 +2,9 @@ import { createBacktest } from '../../domain/engine/backtest.js';
 import { canonicalJson, hashRunInputsByColumn, type HashedColumns } from '../../domain/engine/run-hash.js';
 import { isBacktestCancelled, type BacktestResult } from '../../domain/engine/types.js';
 import { warmUpBarsFor } from '../../domain/engine/warm-up.js';
-import type { BarColumns } from '../../domain/market/bars.js';
+import { BAR_FIELDS, type BarColumns } from '../../domain/market/bars.js';
 import { CancelledError } from '../errors.js';
-import type { BacktestState, ExecutedRun, PortfolioBarFeed, PortfolioWindow, RunBarSource, RunControl } from './execute-run.js';
+import type { BacktestState, ExecutedRun, PortfolioBarFeed, RunBarSource, RunControl } from './execute-run.js';
 import type { BacktestRequest } from './request.js';
 
 /**
@@ -18,27 +18,28 @@ export const STREAM_ABOVE_BARS = 1_000_000;
 
 /** A single run's bars as a feed of windows (a portfolio of one), or null when the run is short enough to read whole. */
 export function streamedFeed(bars: RunBarSource, request: BacktestRequest, streamAbove = STREAM_ABOVE_BARS): PortfolioBarFeed | null {
-  const { instrument, timeframe, spec } = request;
-  const feed = bars.portfolio({
+  const { instrument, timeframe, spec, fromTs, toTs } = request;
+  if (bars.barCount({ instrument, timeframe, fromTs, toTs }) <= streamAbove) return null;
+  return bars.portfolio({
     instruments: [instrument],
     timeframe,
-    fromTs: request.fromTs,
-    toTs: request.toTs,
+    fromTs,
+    toTs,
     warmUpBars: warmUpBarsFor(spec, timeframe),
     magnifier: request.magnifier !== false && timeframe !== '1m',
   });
-  return feed.barsEstimate > streamAbove ? feed : null;
 }
 
 /**
  * The run use case of a single long run: the feed's windows go through the engine one
  * at a time (indicators computed by the engine's streaming kernels, no whole-run arrays),
  * the bars' times are copied into one array that the engine's chunks view (it is the
- * equity curve's x axis), and the run hash re-reads the series column by column after
- * the run (its hash chains the columns, see hashRunInputsByColumn). The same result, bit
- * for bit, and the same hash as the whole path (tests check both).
+ * equity curve's x axis), and every bar read is appended to a scratch outside memory for
+ * the run hash, which reads the series column after column (see hashRunInputsByColumn)
+ * once the run is done. The same result, bit for bit, and the same hash as the whole
+ * path (tests check both).
  */
-export function executeStreamedRun(state: BacktestState, feed: PortfolioBarFeed, request: BacktestRequest, control: RunControl, started: number): ExecutedRun {
+export function executeStreamedRun(state: BacktestState, bars: RunBarSource, feed: PortfolioBarFeed, request: BacktestRequest, control: RunControl, started: number): ExecutedRun {
   const { spec, timeframe } = request;
   const instrument = { priceTick: request.instrument.priceTick, quantityStep: request.instrument.quantityStep };
   const magnifier = request.magnifier !== false && timeframe !== '1m';
@@ -60,13 +61,16 @@ export function executeStreamedRun(state: BacktestState, feed: PortfolioBarFeed,
     },
     capacity,
   );
-  let n = 0;
-  let minuteBars = 0;
-  let readMs = 0;
-  let result: BacktestResult;
-  const engineStarted = control.now();
+  // Columns 0-5: the bars (warm-up first); 6-11: the 1-minute bars of the magnifier.
+  const scratch = bars.scratch(2 * BAR_FIELDS.length);
   try {
+    let n = 0;
+    let minuteBars = 0;
+    let readMs = 0;
+    const keep = (bars: BarColumns, first: number): void => BAR_FIELDS.forEach((field, f) => scratch.append(first + f, bars[field]));
+    const engineStarted = control.now();
     const run = (): BacktestResult => {
+      keep(warmUp, 0);
       session.onChunk(warmUp);
       const windows = feed.windows({ reuse: true })[Symbol.iterator]();
       try {
@@ -81,7 +85,11 @@ export function executeStreamedRun(state: BacktestState, feed: PortfolioBarFeed,
           if (len === 0) continue;
           if (n + len > runTs.length) runTs = regrow(runTs, n, n + len);
           runTs.set(bars.ts, n);
-          if (minutes) minuteBars += minutes.ts.length;
+          keep(bars, 0);
+          if (minutes) {
+            keep(minutes, BAR_FIELDS.length);
+            minuteBars += minutes.ts.length;
+          }
           // The window's arrays are reused by the next one; its times live on in runTs.
           session.onChunk({ ...bars, ts: runTs.subarray(n, n + len) }, minutes ?? undefined);
           n += len;
@@ -92,54 +100,47 @@ export function executeStreamedRun(state: BacktestState, feed: PortfolioBarFeed,
       }
       return session.finish();
     };
-    result = control.engine ? control.engine(run) : run();
-  } catch (error) {
-    if (isBacktestCancelled(error)) throw new CancelledError(error instanceof Error ? error.message : 'Cancelled');
-    throw error;
+    let result: BacktestResult;
+    try {
+      result = control.engine ? control.engine(run) : run();
+    } catch (error) {
+      if (isBacktestCancelled(error)) throw new CancelledError(error instanceof Error ? error.message : 'Cancelled');
+      throw error;
+    }
+    const finished = control.now();
+    const magnifierUsed = minuteBars > 0;
+    const warmUpBars = warmUp.ts.length;
+    const key = `stream|${feed.keys[0]}|${warmUpBars}|${instrument.priceTick}|${instrument.quantityStep}|${magnifierUsed}|${canonicalJson(spec)}`;
+    // Taken now, not when saved (as the whole path does): the scratch is removed on the way out.
+    let hash = state.hashes.get(key);
+    if (hash === undefined) {
+      const columns = (count: number, first: number): HashedColumns => ({ count, column: (field) => scratch.read(first + BAR_FIELDS.indexOf(field)) });
+      hash = hashRunInputsByColumn(
+        { spec, instrument, timeframe, warmUpBars, magnifier: magnifierUsed },
+        columns(warmUpBars + n, 0),
+        magnifierUsed ? columns(minuteBars, BAR_FIELDS.length) : null,
+      );
+      state.rememberHash(key, hash);
+    }
+    const runHash = hash;
+    return {
+      request,
+      result,
+      runTs: runTs.subarray(0, n),
+      barsOrigin: feed.origin,
+      magnifierUsed,
+      barsFromCache: false,
+      warmUp: { bars: warmUpBars, needed: warmUpBarsFor(spec, timeframe) },
+      hash: () => runHash,
+      indicatorsFromCache: 0,
+      computedInAdvance: false,
+      started,
+      loadMs: engineStarted - started + readMs,
+      engineMs: finished - engineStarted - readMs,
+    };
+  } finally {
+    scratch.close();
   }
-  const finished = control.now();
-  const magnifierUsed = minuteBars > 0;
-  const warmUpBars = warmUp.ts.length;
-  const key = `stream|${feed.keys[0]}|${warmUpBars}|${instrument.priceTick}|${instrument.quantityStep}|${magnifierUsed}|${canonicalJson(spec)}`;
-  let hash: string | undefined;
-  return {
-    request,
-    result,
-    runTs: runTs.subarray(0, n),
-    barsOrigin: feed.origin,
-    magnifierUsed,
-    barsFromCache: false,
-    warmUp: { bars: warmUpBars, needed: warmUpBarsFor(spec, timeframe) },
-    hash: () => {
-      hash ??= state.hashes.get(key);
-      if (hash === undefined) {
-        const bars = feedColumns(feed, warmUpBars + n, (w) => w.bars[0]!, warmUp);
-        const minutes = magnifierUsed ? feedColumns(feed, minuteBars, (w) => w.magnifierBars?.[0] ?? null, null) : null;
-        hash = hashRunInputsByColumn({ spec, instrument, timeframe, warmUpBars, magnifier: magnifierUsed }, bars, minutes);
-        state.rememberHash(key, hash);
-      }
-      return hash;
-    },
-    indicatorsFromCache: 0,
-    computedInAdvance: false,
-    started,
-    loadMs: engineStarted - started + readMs,
-    engineMs: finished - engineStarted - readMs,
-  };
-}
-
-/** One series of the feed as the run hash reads it: a pass over the windows per column (each read again; nothing held). */
-function feedColumns(feed: PortfolioBarFeed, count: number, pick: (window: PortfolioWindow) => BarColumns | null, first: BarColumns | null): HashedColumns {
-  return {
-    count,
-    *column(field) {
-      if (first) yield first[field];
-      for (const window of feed.windows({ reuse: true })) {
-        const bars = pick(window);
-        if (bars) yield bars[field];
-      }
-    },
-  };
 }
 
 function regrow(a: Float64Array, used: number, needed: number): Float64Array {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { barsFromCloses } from '../../domain/test-kit/bars.js';
-import { downsampleOhlc, drawdownPct, indexRange, minMaxIndices } from './downsample.js';
+import { EQUITY_OVERVIEW_POINTS } from '../runs/run-store.js';
+import { downsampleOhlc, drawdownPct, equityOverview, indexRange, minMaxIndices } from './downsample.js';
 
 describe('downsampling for charts', () => {
   it('aggregates OHLC buckets keeping first open, extremes, last close and summed volume', () => {
@@ -32,5 +33,19 @@ describe('downsampling for charts', () => {
     expect(indexRange(ts, 10, 30)).toEqual([1, 3]);
     expect(indexRange(ts, 40, 50)).toEqual([4, 4]);
     expect(Array.from(drawdownPct([100, 120, 90, 130]))).toEqual([0, 0, -25, 0]);
+  });
+
+  it('gives an equity overview whose drawdown is the whole curve\'s at each picked point, bit for bit', () => {
+    // A walk that falls below its first value and recovers: peaks set early and late.
+    let x = 1000;
+    const equity = Float64Array.from({ length: 50_000 }, (_, i) => (x += Math.sin(i * 0.37) * 7 + Math.cos(i * 0.011) * 3));
+    const ts = Float64Array.from({ length: equity.length }, (_, i) => i * 60_000);
+    const overview = equityOverview({ ts, equity });
+    const whole = drawdownPct(equity);
+    const picks = minMaxIndices(equity, 0, equity.length, EQUITY_OVERVIEW_POINTS);
+    expect(overview.ts.length).toBeLessThan(equity.length);
+    expect(Array.from(overview.ts)).toEqual(picks.map((i) => ts[i]));
+    expect(Array.from(overview.drawdown)).toEqual(picks.map((i) => whole[i]));
+    expect(Math.min(...overview.drawdown)).toBeLessThan(-1);
   });
 });

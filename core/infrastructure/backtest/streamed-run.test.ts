@@ -15,6 +15,7 @@ import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import { BarSource } from '../sqlite/bar-source.js';
 import type { Storage } from '../sqlite/storage.js';
 import { randomWalkBars, seedStore } from '../test-kit/bar-fixture.js';
+import { FileColumnScratch } from './file-column-scratch.js';
 
 const START = Date.UTC(2024, 0, 1);
 /** About three of the feed's 32,768-minute windows, and warm-up before the range. */
@@ -105,21 +106,62 @@ describe('a single run streamed window by window', () => {
     expectSameRun(plain, execute({ ...request, magnifier: false }, Number.POSITIVE_INFINITY));
   });
 
-  it('stops on a cancel through the engine poll, saving nothing', () => {
+  it('stops on a cancel through the engine poll, its scratch removed', () => {
     const request: BacktestRequest = { instrument, timeframe: '1m', spec: smaCrossSpec(20, 90) };
-    expect(() => execute(request, 0, { ...control, shouldCancel: () => true })).toThrow(CancelledError);
-  });
-
-  it('refuses a hash of bars an import changed after the run read them', () => {
-    const bars = new BarSource(64 * 1024 * 1024);
+    const bars = new BarSource(0);
+    const scratches: FileColumnScratch[] = [];
+    const source = { ...bars.forFile(dbFile), scratch: (columns: number) => scratches[scratches.push(new FileColumnScratch(columns)) - 1]! };
     try {
       const state = new BacktestState(new IndicatorCache(0));
       state.streamAboveBars = 0;
-      const executed = executeRun(state, bars.forFile(dbFile), { instrument, timeframe: '1m', fromTs: FROM, spec: smaCrossSpec(20, 90) }, control);
-      storage.barStore.mergeBars(instrument.id, '1m', randomWalkBars(10, START + MINUTES * 60_000));
-      expect(() => executed.hash()).toThrow(ValidationError);
+      expect(() => executeRun(state, source, request, { ...control, shouldCancel: () => true })).toThrow(CancelledError);
+      expect(scratches).toHaveLength(1);
+      expect(fs.existsSync(scratches[0]!.dir)).toBe(false);
     } finally {
       bars.close();
     }
+  });
+
+  it('fails a run whose bars an import changed while it read them, naming the instrument', () => {
+    const request: BacktestRequest = { instrument, timeframe: '1m', fromTs: FROM, spec: smaCrossSpec(20, 90) };
+    let imported = false;
+    let imports = 0;
+    // Appends 10 new minutes after the stored ones, once per run until `imported` is reset.
+    const importMidway = (done: number) => {
+      if (imported || done === 0) return;
+      imported = true;
+      storage.barStore.mergeBars(instrument.id, '1m', randomWalkBars(10, START + (MINUTES + 10 * imports++) * 60_000));
+    };
+    expect(() => execute(request, 0, { ...control, onProgress: importMidway })).toThrow(ValidationError);
+    expect(imported).toBe(true);
+    expect(() => execute(request, 0, { ...control, onProgress: importMidway })).not.toThrow();
+    imported = false;
+    expect(() => execute(request, 0, { ...control, onProgress: importMidway })).toThrow(/bars of STRM changed while the run read them/);
+    expect(() => execute(request, 0, { ...control, onProgress: importMidway })).not.toThrow();
+  });
+});
+
+describe('a column scratch in temporary files', () => {
+  it('gives back each column as appended, over pieces of any size, and removes its files on close', () => {
+    const scratch = new FileColumnScratch(2);
+    const a = Float64Array.from({ length: 300_000 }, (_, i) => i * 0.5);
+    scratch.append(0, a.subarray(0, 7));
+    scratch.append(1, Float64Array.of(-1, Number.NaN));
+    scratch.append(0, a.subarray(7));
+    // Each piece is valid until the next: copied as it comes.
+    const back = new Float64Array(a.length);
+    let at = 0;
+    let pieces = 0;
+    for (const piece of scratch.read(0)) {
+      back.set(piece, at);
+      at += piece.length;
+      pieces++;
+    }
+    expect(pieces).toBeGreaterThan(1);
+    expect(at).toBe(a.length);
+    expect(Buffer.from(back.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+    expect([...scratch.read(1)].map((piece) => Array.from(piece))).toEqual([[-1, Number.NaN]]);
+    scratch.close();
+    expect(fs.existsSync(scratch.dir)).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { bucketCeil, bucketStart, type Timeframe } from '../../domain/market/tim
 import { ByteLruCache, type CacheStats } from '../../application/backtest/byte-lru-cache.js';
 import type { LoadedSeries, PortfolioBarFeed, PortfolioSeriesRequest, RunBarSource, RunSeriesRequest } from '../../application/backtest/execute-run.js';
 import { StoredPortfolioFeed } from './portfolio-feed.js';
+import { FileColumnScratch } from '../backtest/file-column-scratch.js';
 
 /** A series of one database file (RunSeriesRequest names the series, the range and the warm-up). */
 export interface SeriesRequest extends RunSeriesRequest {
@@ -48,6 +49,8 @@ export class BarSource {
       series: (request) => this.series({ ...request, dbFile }),
       minuteBarsFor: (request) => this.minuteBarsFor({ ...request, dbFile }),
       portfolio: (request) => this.portfolio(dbFile, request),
+      barCount: (request) => this.portfolio(dbFile, { ...request, instruments: [request.instrument], warmUpBars: 0, magnifier: false }).barsEstimate,
+      scratch: (columns) => new FileColumnScratch(columns),
     };
   }
 
