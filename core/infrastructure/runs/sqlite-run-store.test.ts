@@ -67,6 +67,34 @@ describe('SqliteRunStore', () => {
     expect(same(store.getEquity(b.id)!.ts, oddTs)).toBe(true);
   });
 
+  it('saves a long curve in parts (no bound value is ever the whole curve), reads it back bit for bit, and deletes the parts with the run', () => {
+    const parted = new SqliteRunStore(storage.writer, () => storage.database.reader(), () => now++, 400);
+    const regular = newRun(1, 1_000);
+    const irregular = newRun(2, 1_001);
+    const oddTs = irregular.equity.ts.map((t, i) => t + i * i);
+    const a = parted.save(regular);
+    const b = parted.save({ ...irregular, equity: { ts: oddTs, equity: irregular.equity.equity } });
+    const c = parted.save(newRun(3, 400));
+    const parts = storage.writer.prepare('SELECT run_id, part, length(ts) AS ts, length(equity) AS equity FROM run_equity_parts ORDER BY run_id, part').all();
+    expect(parts).toEqual([
+      { run_id: a.id, part: 1, ts: 0, equity: 400 * 8 },
+      { run_id: a.id, part: 2, ts: 0, equity: 200 * 8 },
+      { run_id: b.id, part: 1, ts: 400 * 8, equity: 400 * 8 },
+      { run_id: b.id, part: 2, ts: 201 * 8, equity: 201 * 8 },
+    ]);
+    const same = (x: Float64Array, y: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+    // Read by the default store too: the layout is the file's, not the writer's setting.
+    for (const reader of [parted, store]) {
+      expect(same(reader.getEquity(a.id)!.ts, regular.equity.ts)).toBe(true);
+      expect(same(reader.getEquity(a.id)!.equity, regular.equity.equity)).toBe(true);
+      expect(same(reader.getEquity(b.id)!.ts, oddTs)).toBe(true);
+      expect(same(reader.getEquity(b.id)!.equity, irregular.equity.equity)).toBe(true);
+      expect(reader.getEquity(c.id)!.equity).toHaveLength(400);
+    }
+    expect(store.delete(a.id)).toBe(true);
+    expect(storage.writer.prepare('SELECT DISTINCT run_id FROM run_equity_parts').all()).toEqual([{ run_id: b.id }]);
+  });
+
   it('keeps an equity overview with each run: real points, every extreme, drawdown from the full curve', () => {
     const big = newRun(1, 100_000);
     // A spike and a crash inside the run, each one bar long: an overview must keep both.

@@ -31,6 +31,8 @@ import { decodeTsSteps, encodeTsSteps } from './ts-steps.js';
 /** Equity times: one float64 per point, or runs of equal steps (ts-steps.ts). */
 const F64_ENCODING = 'f64';
 const STEPS_ENCODING = 'steps-v1';
+/** Equity points per stored part, 8 MB of float64s (see the migration 'long equity curves saved in parts'). */
+const EQUITY_PART_POINTS = 1 << 20;
 const DEFAULT_LIMIT = 50;
 /** Decoded trade pages kept (each ~1.5 MB for 16,384 trades): a sorted order of a 175,000-trade run touches all 11. */
 const PAGE_CACHE_PAGES = 12;
@@ -88,6 +90,8 @@ export class SqliteRunStore implements RunStore {
     /** Connection for reads; the writer when absent. */
     private readonly reader: () => Database.Database = () => writer,
     private readonly clock: () => number = Date.now,
+    /** Equity points per stored part (tests lower it). */
+    private readonly equityPartPoints = EQUITY_PART_POINTS,
   ) {}
 
   save(run: NewRun): RunSummary {
@@ -132,17 +136,25 @@ export class SqliteRunStore implements RunStore {
         )
         .run(row);
       writeFills(this.writer, id, trades, markers);
+      // Part 0 in run_equity, the rest in run_equity_parts (see the migration: no bound value is ever the whole curve).
+      const part = this.equityPartPoints;
+      const { ts, equity } = run.equity;
       this.writer
         .prepare('INSERT INTO run_equity (run_id, point_count, ts_encoding, ts, equity, overview, overview_count) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(
           id,
-          run.equity.ts.length,
+          ts.length,
           steps ? STEPS_ENCODING : F64_ENCODING,
-          bytesOf(steps ?? run.equity.ts),
-          bytesOf(run.equity.equity),
+          bytesOf(steps ?? ts.subarray(0, part)),
+          bytesOf(equity.subarray(0, part)),
           Buffer.concat([bytesOf(overview.ts), bytesOf(overview.equity), bytesOf(overview.drawdown)]),
           overview.ts.length,
         );
+      const insertPart = this.writer.prepare('INSERT INTO run_equity_parts (run_id, part, ts, equity) VALUES (?, ?, ?, ?)');
+      for (let k = 1; k * part < ts.length; k++) {
+        const [from, to] = [k * part, (k + 1) * part];
+        insertPart.run(id, k, steps ? EMPTY : bytesOf(ts.subarray(from, to)), bytesOf(equity.subarray(from, to)));
+      }
       if (portfolio) {
         const { ts, pnl } = portfolio.curves;
         this.writer
@@ -213,10 +225,20 @@ export class SqliteRunStore implements RunStore {
   }
 
   getEquity(id: RunId): EquityCurve | null {
-    const equityRow = this.reader().prepare('SELECT point_count, ts_encoding, ts, equity FROM run_equity WHERE run_id = ?').get(id) as
-      | { point_count: number; ts_encoding: string; ts: Buffer; equity: Buffer }
-      | undefined;
-    return equityRow ? decodeEquity(id, equityRow) : null;
+    const db = this.reader();
+    return db.transaction((): EquityCurve | null => {
+      const equityRow = db.prepare('SELECT point_count, ts_encoding, ts, equity FROM run_equity WHERE run_id = ?').get(id) as EquityRow | undefined;
+      if (!equityRow) return null;
+      if (equityRow.equity.byteLength === equityRow.point_count * 8) return decodeEquity(id, equityRow);
+      // Saved in parts: one row's BLOBs of every part, joined in part order.
+      const parts = db.prepare('SELECT ts, equity FROM run_equity_parts WHERE run_id = ? ORDER BY part').all(id) as { ts: Buffer; equity: Buffer }[];
+      const steps = equityRow.ts_encoding !== F64_ENCODING;
+      return decodeEquity(id, {
+        ...equityRow,
+        ts: steps ? equityRow.ts : Buffer.concat([equityRow.ts, ...parts.map((p) => p.ts)]),
+        equity: Buffer.concat([equityRow.equity, ...parts.map((p) => p.equity)]),
+      });
+    })();
   }
 
   getEquityOverview(id: RunId): EquityOverview | null {
@@ -422,11 +444,20 @@ function isSweepVariant(value: unknown): value is RunSweepVariant {
 }
 
 /** A Buffer over the array's bytes (no copy). */
+const EMPTY = Buffer.alloc(0);
+
 function bytesOf(values: Float64Array | Uint16Array): Buffer {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
 }
 
-function decodeEquity(id: RunId, row: { point_count: number; ts_encoding: string; ts: Buffer; equity: Buffer }): EquityCurve {
+interface EquityRow {
+  readonly point_count: number;
+  readonly ts_encoding: string;
+  readonly ts: Buffer;
+  readonly equity: Buffer;
+}
+
+function decodeEquity(id: RunId, row: EquityRow): EquityCurve {
   const count = row.point_count;
   const equity = float64Copy(row.equity, count);
   if (row.ts_encoding === F64_ENCODING) return { ts: float64Copy(row.ts, count), equity };
