@@ -259,7 +259,7 @@ function primingPlan(foreground: SharedArrayBuffer | null): PrimingPlan {
         source = {
           series: () => ({ bars, origin: 'stored', fromCache: false, key: 'jit-priming', warmUpBars: 0 }),
           minuteBarsFor: () => null,
-          barCount: () => bars.ts.length,
+          barsToRead: () => bars.ts.length,
           portfolio: () => {
             throw new Error('JIT priming runs single instruments');
           },

@@ -11,7 +11,7 @@ import type { NewRun, RunStore, RunWarmUp } from '../runs/run-store.js';
 import type { ComputedRun, RunRecord, SavedBacktest } from './backtest-executor.js';
 import type { IndicatorCache } from './indicator-cache.js';
 import { executePortfolioRun } from './execute-portfolio.js';
-import { executeStreamedRun, STREAM_ABOVE_BARS, streamedFeed } from './execute-streamed-run.js';
+import { executeStreamedRun, STREAM_ABOVE_BARS, streamedFeed, streams } from './execute-streamed-run.js';
 import type { BacktestRequest } from './request.js';
 
 /**
@@ -106,8 +106,12 @@ export interface RunBarSource {
   minuteBarsFor(request: RunSeriesRequest): BarColumns | null;
   /** A portfolio's bars, window by window. */
   portfolio(request: PortfolioSeriesRequest): PortfolioBarFeed;
-  /** The request's bars counted without reading them (an upper bound: the stored chunks overlapping its range). */
-  barCount(request: RunSeriesRequest): number;
+  /**
+   * The stored bars reading `request` whole would touch, counted without reading them (an
+   * upper bound: whole chunks): its series, or the 1m bars it is resampled from, and the
+   * 1m bars of the magnifier when asked for.
+   */
+  barsToRead(request: RunSeriesRequest, magnifier: boolean): number;
   /** An empty scratch of `columns` columns, for a streamed run's bars. */
   scratch(columns: number): ColumnScratch;
 }
@@ -310,7 +314,7 @@ export function prepareRun(state: BacktestState, bars: RunBarSource, request: Ba
   // A portfolio streams its bars through the engine (nothing cached to warm), and its
   // result is not kept for a later Run: computing it here would only spend the worker.
   // Nor is a run long enough to stream: its result is most of its memory.
-  if (request.universe || streamedFeed(bars, request, state.streamAboveBars)) return { barCount: 0, barsFromCache: false, indicatorsFromCache: 0 };
+  if (request.universe || streams(bars, request, state.streamAboveBars)) return { barCount: 0, barsFromCache: false, indicatorsFromCache: 0 };
   const loaded = loadRun(bars, request, control.checkpoint);
   control.checkpoint();
   const indicators = state.indicators.seriesFor(request.spec, request.timeframe, loaded.series.bars, loaded.series.key);

@@ -8,26 +8,31 @@ import type { BacktestState, ExecutedRun, PortfolioBarFeed, RunBarSource, RunCon
 import type { BacktestRequest } from './request.js';
 
 /**
- * Runs of more bars than this stream (about two years of minutes); shorter ones are read
- * whole, through the bar and indicator caches that make a trader's next run of the same
- * range take milliseconds. The whole path holds ~150 bytes a bar (bars, indicator arrays,
- * equity and drawdown), so this caps it near 150 MB; past it a run holds one window of
- * bars and the outputs that are its result (equity, drawdown, bar times: 24 bytes a bar).
+ * Runs that would read more stored bars than this stream (about two years of minutes,
+ * counting the 1-minute bars a resampled timeframe or the magnifier reads); shorter ones
+ * are read whole, through the bar and indicator caches that make a trader's next run of
+ * the same range take milliseconds. The whole path holds ~150 bytes a bar (bars,
+ * indicator arrays, equity and drawdown), so this caps it near 150 MB; past it a run
+ * holds one window of bars and the outputs that are its result (equity, drawdown, bar
+ * times: 24 bytes a bar).
  */
 export const STREAM_ABOVE_BARS = 1_000_000;
 
+/** True when `request` reads more stored bars than `streamAbove` (see STREAM_ABOVE_BARS). */
+export function streams(bars: RunBarSource, request: BacktestRequest, streamAbove = STREAM_ABOVE_BARS): boolean {
+  const { instrument, timeframe, fromTs, toTs } = request;
+  return bars.barsToRead({ instrument, timeframe, fromTs, toTs }, magnifierAsked(request)) > streamAbove;
+}
+
 /** A single run's bars as a feed of windows (a portfolio of one), or null when the run is short enough to read whole. */
 export function streamedFeed(bars: RunBarSource, request: BacktestRequest, streamAbove = STREAM_ABOVE_BARS): PortfolioBarFeed | null {
+  if (!streams(bars, request, streamAbove)) return null;
   const { instrument, timeframe, spec, fromTs, toTs } = request;
-  if (bars.barCount({ instrument, timeframe, fromTs, toTs }) <= streamAbove) return null;
-  return bars.portfolio({
-    instruments: [instrument],
-    timeframe,
-    fromTs,
-    toTs,
-    warmUpBars: warmUpBarsFor(spec, timeframe),
-    magnifier: request.magnifier !== false && timeframe !== '1m',
-  });
+  return bars.portfolio({ instruments: [instrument], timeframe, fromTs, toTs, warmUpBars: warmUpBarsFor(spec, timeframe), magnifier: magnifierAsked(request) });
+}
+
+function magnifierAsked(request: BacktestRequest): boolean {
+  return request.magnifier !== false && request.timeframe !== '1m';
 }
 
 /**
@@ -42,7 +47,7 @@ export function streamedFeed(bars: RunBarSource, request: BacktestRequest, strea
 export function executeStreamedRun(state: BacktestState, bars: RunBarSource, feed: PortfolioBarFeed, request: BacktestRequest, control: RunControl, started: number): ExecutedRun {
   const { spec, timeframe } = request;
   const instrument = { priceTick: request.instrument.priceTick, quantityStep: request.instrument.quantityStep };
-  const magnifier = request.magnifier !== false && timeframe !== '1m';
+  const magnifier = magnifierAsked(request);
   const warmUp = feed.warmUp[0]!;
   control.checkpoint();
   // barsEstimate counts whole chunks overlapping the range: at least the run's bars, so the outputs are not regrown.

@@ -37,7 +37,15 @@ export class FileColumnScratch implements ColumnScratch {
   append(column: number, values: Float64Array): void {
     const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
     let written = 0;
-    while (written < bytes.length) written += fs.writeSync(this.fds[column]!, bytes, written, bytes.length - written, this.lengths[column]! * 8 + written);
+    try {
+      while (written < bytes.length) written += fs.writeSync(this.fds[column]!, bytes, written, bytes.length - written, this.lengths[column]! * 8 + written);
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'the disk is full' : error instanceof Error ? error.message : String(error);
+      throw new StorageError(
+        `Cannot keep a long run's bars for its hash in ${this.dir}: ${why}. A run streamed from the store writes 48 bytes per bar read there (twice that with the bar magnifier) until it is saved; free some room or point TMPDIR elsewhere`,
+        { path: this.dir },
+      );
+    }
     this.lengths[column]! += values.length;
   }
 

@@ -99,6 +99,9 @@ describe('a single run streamed window by window', () => {
     expect(streamed.executed.magnifierUsed).toBe(true);
     expect(streamed.executed.barsOrigin).toBe('resampled');
     expectSameRun(streamed, whole);
+    // What decides is the bars read: ~5,500 bars of 15 minutes, but ~82,000 minutes under them.
+    expect(streamed.executed.runTs.length).toBeLessThan(20_000);
+    expectSameRun(execute(request, 20_000), whole);
     // Without the magnifier: another result, and another hash.
     const plain = execute({ ...request, magnifier: false }, 0);
     expect(plain.executed.magnifierUsed).toBe(false);

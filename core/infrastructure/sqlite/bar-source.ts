@@ -49,7 +49,7 @@ export class BarSource {
       series: (request) => this.series({ ...request, dbFile }),
       minuteBarsFor: (request) => this.minuteBarsFor({ ...request, dbFile }),
       portfolio: (request) => this.portfolio(dbFile, request),
-      barCount: (request) => this.portfolio(dbFile, { ...request, instruments: [request.instrument], warmUpBars: 0, magnifier: false }).barsEstimate,
+      barsToRead: (request, magnifier) => this.barsToRead(dbFile, request, magnifier),
       scratch: (columns) => new FileColumnScratch(columns),
     };
   }
@@ -61,6 +61,12 @@ export class BarSource {
   portfolio(dbFile: string, request: PortfolioSeriesRequest): PortfolioBarFeed {
     const { db, store } = this.openStreaming(dbFile);
     return new StoredPortfolioFeed(db, store, dbFile, request);
+  }
+
+  /** The stored bars a whole read of `request` touches (its series or 1m bars, the magnifier's 1m bars), counted from the chunk index. */
+  private barsToRead(dbFile: string, request: RunSeriesRequest, magnifier: boolean): number {
+    const { db, store } = this.openStreaming(dbFile);
+    return new StoredPortfolioFeed(db, store, dbFile, { ...request, instruments: [request.instrument], warmUpBars: 0, magnifier }).barsRead;
   }
 
   /** Finds an instrument by id or symbol. */

@@ -42,6 +42,8 @@ export class StoredPortfolioFeed implements PortfolioBarFeed {
   readonly keys: string[];
   readonly origin: 'stored' | 'resampled';
   readonly barsEstimate: number;
+  /** Stored bars the windows read in all (an upper bound, whole chunks): the series', or its 1m bars when resampled, and the magnifier's 1m bars. */
+  readonly barsRead: number;
   private readonly plans: MemberPlan[];
   private readonly windowMs: number;
   private readonly first: number;
@@ -75,7 +77,8 @@ export class StoredPortfolioFeed implements PortfolioBarFeed {
           versions: `${store.seriesVersion(instrument.id, stored ? timeframe : '1m')}${minutes || !stored ? `/${store.seriesVersion(instrument.id, '1m')}` : ''}`,
         };
         const extent = this.extent(instrument, stored ? timeframe : '1m', plan.from, plan.to);
-        return { plan, extent, warmUp: this.readWarmUp(plan), estimate: stored ? extent.bars : Math.ceil(extent.bars / (tfMs / 60_000)) };
+        const magnifierBars = minutes && stored ? this.extent(instrument, '1m', minuteFrom, minuteTo).bars : 0;
+        return { plan, extent, magnifierBars, warmUp: this.readWarmUp(plan), estimate: stored ? extent.bars : Math.ceil(extent.bars / (tfMs / 60_000)) };
       }),
     )();
     this.plans = planned.map((p) => p.plan);
@@ -83,6 +86,7 @@ export class StoredPortfolioFeed implements PortfolioBarFeed {
     this.keys = this.plans.map((p) => [dbFile, p.instrument.id, timeframe, p.origin, p.versions, request.fromTs ?? '', request.toTs ?? ''].join('|'));
     this.origin = this.plans.some((p) => p.origin === 'resampled') ? 'resampled' : 'stored';
     this.barsEstimate = Math.max(0, ...planned.map((p) => p.estimate));
+    this.barsRead = planned.reduce((sum, p) => sum + p.extent.bars + p.magnifierBars, 0);
     const readsMinutes = minutes || this.origin === 'resampled';
     // Whole buckets of the timeframe, about WINDOW_BARS of what is read per instrument.
     this.windowMs = tfMs * Math.max(1, Math.ceil((WINDOW_BARS * (readsMinutes ? 60_000 : tfMs)) / tfMs));
