@@ -18,7 +18,9 @@ import { isBacktestCancelled } from '../core/domain/engine/types.js';
 import { instrumentId } from '../core/domain/market/ids.js';
 import { isTimeframe } from '../core/domain/market/timeframe.js';
 import {
+  SWEEP_BAR_CACHE_MB_DEFAULT,
   SWEEP_BAR_CACHE_MB_ENV,
+  SWEEP_INDICATOR_CACHE_MB_DEFAULT,
   SWEEP_INDICATOR_CACHE_MB_ENV,
   type SweepWorkerApi,
   type SweepWorkerStats,
@@ -30,24 +32,29 @@ import type { WorkerMemory } from '../core/infrastructure/workers/backtest-proto
 import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
 import { installErrorCodec } from '../core/infrastructure/workers/error-codec.js';
 import { BarSource } from '../core/infrastructure/sqlite/bar-source.js';
+import { setWorkerMmapDefault } from '../core/infrastructure/sqlite/database.js';
 import { IndicatorCache } from '../core/application/backtest/indicator-cache.js';
+import { SweepIndicatorCache } from '../core/application/sweeps/sweep-indicator-cache.js';
 import { foregroundPauses } from './lib/foreground.js';
 import { lowerThreadPriority } from './lib/thread-priority.js';
 
 lowerThreadPriority();
+// Each series is read once into the bar cache: no mapped file pages held beside it.
+setWorkerMmapDefault(false);
 const MB = 1024 * 1024;
 function budgetMb(name: string, fallback: number): number {
   const v = Number(process.env[name] ?? fallback);
   return (Number.isFinite(v) && v >= 0 ? v : fallback) * MB;
 }
 installErrorCodec();
-const bars = new BarSource(budgetMb(SWEEP_BAR_CACHE_MB_ENV, 256));
-// A year of minutes is 4.2 MB per indicator array; a fast x slow grid needs about
-// (fast values + slow values) of them, so the default holds ~180 before evicting.
-const indicators = new IndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV, 768));
-// A portfolio variant runs the backtest's own streamed portfolio path; the state keeps
-// each instrument's series hash, so a variant's run hash costs a hash of the spec.
-const portfolioState = new BacktestState(indicators);
+const bars = new BarSource(budgetMb(SWEEP_BAR_CACHE_MB_ENV, SWEEP_BAR_CACHE_MB_DEFAULT));
+// Shared indicator arrays within a fixed budget (docs/OPTIMIZE.md): operands past it
+// stream in the engine, so memory does not grow with the number of operands or years.
+const indicators = new SweepIndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV, SWEEP_INDICATOR_CACHE_MB_DEFAULT));
+// A portfolio variant runs the backtest's own streamed portfolio path (its indicators
+// stream in the engine); the state keeps each instrument's series hash, so a variant's
+// run hash costs a hash of the spec.
+const portfolioState = new BacktestState(new IndicatorCache(0));
 let variantsRun = 0;
 // Output arrays reused by every variant of the same length (the engine writes equity
 // and drawdown into them; only metrics leave the worker).
@@ -108,7 +115,7 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
         bars: variantBars,
         warmUpBars,
         magnifier: magnifierBars !== null,
-        series: precomputed.series,
+        series: precomputed,
         outputs,
         shouldCancel,
         ...(magnifierBars ? { magnifierBars } : {}),

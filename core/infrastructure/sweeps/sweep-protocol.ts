@@ -3,6 +3,7 @@ import type { BarsRead } from '../../application/sweeps/ports.js';
 import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
+import type { SweepIndicatorStats } from '../../application/sweeps/sweep-indicator-cache.js';
 import type { CacheStats, WorkerMemory } from '../../application/system/performance-probe.js';
 
 /** A batch of sweep variants for one worker call: the data once, then each variant's spec. */
@@ -35,7 +36,7 @@ export interface VariantBatchResult {
 
 export interface SweepWorkerStats {
   readonly bars: CacheStats;
-  readonly indicators: CacheStats;
+  readonly indicators: SweepIndicatorStats;
   readonly memory: WorkerMemory;
   readonly variantsRun: number;
 }
@@ -51,6 +52,15 @@ export interface SweepWorkerApi {
   stats(): SweepWorkerStats;
 }
 
-/** Env vars: the sweep worker's bar and indicator cache budgets in MB (defaults 256 and 768). */
+/** Env vars: each sweep worker's bar and indicator cache budgets in MB. */
 export const SWEEP_BAR_CACHE_MB_ENV = 'BWS_SWEEP_BAR_CACHE_MB';
 export const SWEEP_INDICATOR_CACHE_MB_ENV = 'BWS_SWEEP_INDICATOR_CACHE_MB';
+/** The bar budget holds ten years of minutes (48 bytes a bar: 252 MB) as one series. */
+export const SWEEP_BAR_CACHE_MB_DEFAULT = 256;
+/**
+ * Shared indicator arrays per worker: 8 bytes a bar each, so 30 arrays over a year of
+ * minutes and 6 over five; past it operands stream in the engine (SweepIndicatorCache).
+ * Two workers over five years of minutes then peak near 0.9 GB for the whole process
+ * (docs/OPTIMIZE.md has the budget line by line).
+ */
+export const SWEEP_INDICATOR_CACHE_MB_DEFAULT = 128;

@@ -16,6 +16,9 @@ export interface WorkerVariantEvaluatorOptions extends Omit<WorkerPoolOptions, '
   readonly indicatorCacheMb?: number;
 }
 
+/** The sweep workers' V8 young generation in MB unless the options set one. */
+export const SWEEP_YOUNG_GENERATION_MB = 8;
+
 const EMPTY_BARS = { count: 0, warmUpBars: 0, firstTs: null, lastTs: null, magnifierFirstTs: null, magnifierLastTs: null };
 
 /**
@@ -35,7 +38,11 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
     const env: Record<string, string | undefined> = { ...process.env };
     if (options.barCacheMb !== undefined) env[SWEEP_BAR_CACHE_MB_ENV] = String(options.barCacheMb);
     if (options.indicatorCacheMb !== undefined) env[SWEEP_INDICATOR_CACHE_MB_ENV] = String(options.indicatorCacheMb);
-    this.pool = new WorkerPool<SweepWorkerApi>({ ...options, script: options.script ?? workerScriptPath('sweep-worker'), env });
+    // Each variant leaves its trades and fills (MBs over years of minutes) as garbage. V8
+    // sizes the young generation from the machine's memory (~200 MB per worker here) and
+    // keeps its pages once grown; 8 MB collects them as often at no measurable cost (docs/OPTIMIZE.md).
+    const resourceLimits = { maxYoungGenerationSizeMb: SWEEP_YOUNG_GENERATION_MB, ...options.resourceLimits };
+    this.pool = new WorkerPool<SweepWorkerApi>({ ...options, resourceLimits, script: options.script ?? workerScriptPath('sweep-worker'), env });
     this.size = this.pool.stats().size;
     this.maxBatch = Math.max(1, options.maxBatch ?? 64);
   }
