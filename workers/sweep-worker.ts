@@ -13,15 +13,16 @@ import { executePortfolioRun } from '../core/application/backtest/execute-portfo
 import type { BacktestRequest } from '../core/application/backtest/request.js';
 import { runBacktest } from '../core/domain/engine/backtest.js';
 import { warmUpBarsFor } from '../core/domain/engine/warm-up.js';
-import { sliceBars } from '../core/domain/market/bars.js';
+import { sliceBars, type BarColumns } from '../core/domain/market/bars.js';
 import { isBacktestCancelled } from '../core/domain/engine/types.js';
 import { instrumentId } from '../core/domain/market/ids.js';
 import { isTimeframe } from '../core/domain/market/timeframe.js';
 import {
   SWEEP_BAR_CACHE_MB_DEFAULT,
   SWEEP_BAR_CACHE_MB_ENV,
-  SWEEP_INDICATOR_CACHE_MB_DEFAULT,
   SWEEP_INDICATOR_CACHE_MB_ENV,
+  SWEEP_WORKER_MB_DEFAULT,
+  SWEEP_WORKER_MB_ENV,
   type SweepWorkerApi,
   type SweepWorkerStats,
   type VariantBatchItem,
@@ -48,9 +49,10 @@ function budgetMb(name: string, fallback: number): number {
 }
 installErrorCodec();
 const bars = new BarSource(budgetMb(SWEEP_BAR_CACHE_MB_ENV, SWEEP_BAR_CACHE_MB_DEFAULT));
-// Shared indicator arrays within a fixed budget (docs/OPTIMIZE.md): operands past it
-// stream in the engine, so memory does not grow with the number of operands or years.
-const indicators = new SweepIndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV, SWEEP_INDICATOR_CACHE_MB_DEFAULT));
+// One budget for what a sweep holds (SWEEP_WORKER_MB_DEFAULT): the indicator arrays get
+// what the bars and outputs leave; operands past it stream in the engine.
+const workerBytes = budgetMb(SWEEP_WORKER_MB_ENV, SWEEP_WORKER_MB_DEFAULT);
+const indicators = new SweepIndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV, workerBytes / MB));
 // A portfolio variant runs the backtest's own streamed portfolio path (its indicators
 // stream in the engine); the state keeps each instrument's series hash, so a variant's
 // run hash costs a hash of the spec.
@@ -94,6 +96,8 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
   const runStart = series.warmUpBars;
   const n = read - runStart;
   if (!outputs || outputs.equity.length !== n) outputs = { equity: new Float64Array(n), drawdownPct: new Float64Array(n) };
+  const held = barBytes(series.bars) + (magnifierBars ? barBytes(magnifierBars) : 0) + outputs.equity.byteLength + outputs.drawdownPct.byteLength;
+  const indicatorBudget = Math.max(0, workerBytes - held);
   const loaded = performance.now();
   const items: VariantBatchItem[] = [];
   let cancelled = false;
@@ -107,7 +111,7 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
       const skip = runStart - warmUpBars;
       const variantBars = skip === 0 ? series.bars : sliceBars(series.bars, skip, read);
       // Indicator arrays are keyed by the bar set they were computed on.
-      const precomputed = indicators.seriesFor(variant.spec, job.timeframe, variantBars, skip === 0 ? series.key : `${series.key}|from ${skip}`);
+      const precomputed = indicators.seriesFor(variant.spec, job.timeframe, variantBars, skip === 0 ? series.key : `${series.key}|from ${skip}`, indicatorBudget);
       const result = runBacktest({
         spec: variant.spec,
         instrument: { priceTick: instrument.priceTick, quantityStep: instrument.quantityStep },
@@ -208,6 +212,10 @@ function executePortfolio(job: VariantBatchJob, universe: readonly number[], pro
     timings: { loadMs: readMs, engineMs: total - readMs },
     memory: memory(),
   };
+}
+
+function barBytes(columns: BarColumns): number {
+  return columns.ts.length * 6 * Float64Array.BYTES_PER_ELEMENT;
 }
 
 function memory(): WorkerMemory {

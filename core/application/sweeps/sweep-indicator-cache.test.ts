@@ -53,6 +53,12 @@ describe('SweepIndicatorCache', () => {
     expect(cache.stats()).toMatchObject({ entries: 3, evictions: 2, streamed: 1 });
   });
 
+  it('holds no more than the budget of the call: what the worker has left beside its bars', () => {
+    const cache = new SweepIndicatorCache(10 * ARRAY);
+    expect(cache.seriesFor(smaCrossSpec(5, 20), '1m', bars, 'set', ARRAY).size).toBe(1);
+    expect(cache.stats()).toMatchObject({ entries: 1, bytes: ARRAY, streamed: 1 });
+  });
+
   it('never holds an array larger than its whole budget', () => {
     const cache = new SweepIndicatorCache(ARRAY - 1);
     expect(cache.seriesFor(smaCrossSpec(5, 20), '1m', bars, 'set').size).toBe(0);

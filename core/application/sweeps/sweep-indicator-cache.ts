@@ -34,8 +34,12 @@ export class SweepIndicatorCache {
 
   constructor(readonly maxBytes: number) {}
 
-  /** Returns the arrays this variant can share (absent operands stream in the engine), computing those that fit. */
-  seriesFor(spec: StrategySpec, timeframe: Timeframe, bars: BarColumns, barsKey: string): Map<string, Float64Array> {
+  /**
+   * Returns the arrays this variant can share (absent operands stream in the engine),
+   * computing those that fit in `budgetBytes` (at most the cache's own maxBytes).
+   */
+  seriesFor(spec: StrategySpec, timeframe: Timeframe, bars: BarColumns, barsKey: string, budgetBytes = this.maxBytes): Map<string, Float64Array> {
+    const budget = Math.min(this.maxBytes, budgetBytes);
     const series = new Map<string, Float64Array>();
     const streamed = new Set<string>();
     for (const operand of runTimeframeOperands(spec, timeframe)) {
@@ -49,7 +53,7 @@ export class SweepIndicatorCache {
         continue;
       }
       const bytes = bars.ts.length * Float64Array.BYTES_PER_ELEMENT;
-      if (!this.makeRoom(bytes, barsKey)) {
+      if (!this.makeRoom(bytes, barsKey, budget)) {
         this.streamed++;
         streamed.add(key);
         continue;
@@ -63,17 +67,17 @@ export class SweepIndicatorCache {
     return series;
   }
 
-  /** Frees room for `bytes` by evicting arrays of other bar sets, oldest first; false when it cannot. */
-  private makeRoom(bytes: number, barsKey: string): boolean {
-    if (bytes > this.maxBytes) return false;
+  /** Frees room for `bytes` within `budget` by evicting arrays of other bar sets, oldest first; false when it cannot. */
+  private makeRoom(bytes: number, barsKey: string, budget: number): boolean {
+    if (bytes > budget) return false;
     for (const [key, entry] of this.entries) {
-      if (this.bytes + bytes <= this.maxBytes) break;
+      if (this.bytes + bytes <= budget) break;
       if (entry.barsKey === barsKey) continue;
       this.entries.delete(key);
       this.bytes -= entry.values.byteLength;
       this.evictions++;
     }
-    return this.bytes + bytes <= this.maxBytes;
+    return this.bytes + bytes <= budget;
   }
 
   stats(): SweepIndicatorStats {

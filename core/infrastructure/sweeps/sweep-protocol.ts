@@ -52,15 +52,18 @@ export interface SweepWorkerApi {
   stats(): SweepWorkerStats;
 }
 
-/** Env vars: each sweep worker's bar and indicator cache budgets in MB. */
+/** Env vars: each sweep worker's memory budget, bar cache and indicator cap in MB. */
+export const SWEEP_WORKER_MB_ENV = 'BWS_SWEEP_WORKER_MB';
 export const SWEEP_BAR_CACHE_MB_ENV = 'BWS_SWEEP_BAR_CACHE_MB';
 export const SWEEP_INDICATOR_CACHE_MB_ENV = 'BWS_SWEEP_INDICATOR_CACHE_MB';
 /** The bar budget holds ten years of minutes (48 bytes a bar: 252 MB) as one series. */
 export const SWEEP_BAR_CACHE_MB_DEFAULT = 256;
 /**
- * Shared indicator arrays per worker: 8 bytes a bar each, so 30 arrays over a year of
- * minutes and 6 over five; past it operands stream in the engine (SweepIndicatorCache).
- * Two workers over five years of minutes then peak near 0.9 GB for the whole process
- * (docs/OPTIMIZE.md has the budget line by line).
+ * What a sweep worker holds for the series it runs on: the bars (and the magnifier's
+ * minutes), the equity and drawdown outputs (16 bytes a bar), and shared indicator
+ * arrays (8 bytes a bar each), which get what the first two leave (SweepIndicatorCache;
+ * past it operands stream in the engine). A year of minutes leaves room for ~68 arrays,
+ * five years for 7, ten for none: the longer the history, the fewer arrays, so a worker
+ * stays near this figure or at its bars and outputs alone (docs/OPTIMIZE.md).
  */
-export const SWEEP_INDICATOR_CACHE_MB_DEFAULT = 128;
+export const SWEEP_WORKER_MB_DEFAULT = 320;

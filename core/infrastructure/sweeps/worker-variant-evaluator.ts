@@ -3,7 +3,7 @@ import type { EvaluateControl, EvaluateOutcome, EvaluatedVariant, EvaluateReques
 import { createCancelFlag, requestCancel } from '../workers/cancel-flag.js';
 import { WorkerPool, type PoolStats, type WorkerPoolOptions } from '../workers/worker-pool.js';
 import { workerScriptPath } from '../workers/worker-script.js';
-import { SWEEP_BAR_CACHE_MB_ENV, SWEEP_INDICATOR_CACHE_MB_ENV, type SweepWorkerApi, type SweepWorkerStats, type VariantBatchResult } from './sweep-protocol.js';
+import { SWEEP_BAR_CACHE_MB_ENV, SWEEP_INDICATOR_CACHE_MB_ENV, SWEEP_WORKER_MB_ENV, type SweepWorkerApi, type SweepWorkerStats, type VariantBatchResult } from './sweep-protocol.js';
 
 export interface WorkerVariantEvaluatorOptions extends Omit<WorkerPoolOptions, 'script' | 'env'> {
   /** The database the workers read (read-only). */
@@ -12,7 +12,10 @@ export interface WorkerVariantEvaluatorOptions extends Omit<WorkerPoolOptions, '
   readonly script?: string;
   /** Most variants per worker call; default 64. */
   readonly maxBatch?: number;
+  /** Each worker's budget for its bars, outputs and indicator arrays (SWEEP_WORKER_MB_DEFAULT). */
+  readonly workerMb?: number;
   readonly barCacheMb?: number;
+  /** A cap on each worker's indicator arrays below what the worker budget leaves them. */
   readonly indicatorCacheMb?: number;
 }
 
@@ -36,6 +39,7 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
   constructor(options: WorkerVariantEvaluatorOptions) {
     this.dbFile = options.dbFile;
     const env: Record<string, string | undefined> = { ...process.env };
+    if (options.workerMb !== undefined) env[SWEEP_WORKER_MB_ENV] = String(options.workerMb);
     if (options.barCacheMb !== undefined) env[SWEEP_BAR_CACHE_MB_ENV] = String(options.barCacheMb);
     if (options.indicatorCacheMb !== undefined) env[SWEEP_INDICATOR_CACHE_MB_ENV] = String(options.indicatorCacheMb);
     // Each variant leaves its trades and fills (MBs over years of minutes) as garbage. V8
