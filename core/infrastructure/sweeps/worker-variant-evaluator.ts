@@ -25,9 +25,18 @@ export const SWEEP_YOUNG_GENERATION_MB = 8;
 const EMPTY_BARS = { count: 0, warmUpBars: 0, firstTs: null, lastTs: null, magnifierFirstTs: null, magnifierLastTs: null };
 
 /**
+ * The size of the next batch when `remaining` variants are left: an eighth of each
+ * worker's share, so batches shrink towards the end of a sweep (guided scheduling) and
+ * the workers finish together instead of one running a last long batch alone.
+ */
+export function batchSize(remaining: number, workers: number, maxBatch: number): number {
+  return Math.min(maxBatch, Math.max(1, Math.ceil(remaining / (workers * 8))));
+}
+
+/**
  * VariantEvaluator on a pool of sweep workers. Variants go out in batches (one message
- * carries up to `maxBatch` specs; only metrics come back), at least ~8 batches per
- * worker so the last ones balance. One shared cancel flag stops every batch between or
+ * carries up to `maxBatch` specs; only metrics come back), shrinking towards the end of
+ * the sweep so the last ones balance (batchSize). One shared cancel flag stops every batch between or
  * inside variants; a stopped batch still returns the variants it finished.
  */
 export class WorkerVariantEvaluator implements VariantEvaluator {
@@ -62,12 +71,11 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
       cancelled = true;
       requestCancel(flag);
     });
-    const batchSize = Math.min(this.maxBatch, Math.max(1, Math.ceil(variants.length / (this.size * 8))));
     const doneByBatch: number[] = [];
     const reportProgress = () => control.onProgress?.(doneByBatch.reduce((a, b) => a + b, 0));
     const jobs: Promise<VariantBatchResult>[] = [];
-    for (let start = 0, b = 0; start < variants.length; start += batchSize, b++) {
-      const batch = variants.slice(start, start + batchSize);
+    for (let start = 0, b = 0; start < variants.length; b++) {
+      const batch = variants.slice(start, (start += batchSize(variants.length - start, this.size, this.maxBatch)));
       const slot = b;
       doneByBatch.push(0);
       const handle = this.pool.submit<VariantBatchResult, number>(
