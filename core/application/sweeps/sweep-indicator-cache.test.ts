@@ -59,6 +59,15 @@ describe('SweepIndicatorCache', () => {
     expect(cache.stats()).toMatchObject({ entries: 1, bytes: ARRAY, streamed: 1 });
   });
 
+  it('drops its arrays on clear and keeps counting', () => {
+    const cache = new SweepIndicatorCache(10 * ARRAY);
+    cache.seriesFor(smaCrossSpec(5, 20), '1m', bars, 'set');
+    cache.clear();
+    expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0, misses: 2 });
+    cache.seriesFor(smaCrossSpec(5, 20), '1m', bars, 'set');
+    expect(cache.stats()).toMatchObject({ entries: 2, misses: 4, hits: 0 });
+  });
+
   it('never holds an array larger than its whole budget', () => {
     const cache = new SweepIndicatorCache(ARRAY - 1);
     expect(cache.seriesFor(smaCrossSpec(5, 20), '1m', bars, 'set').size).toBe(0);

@@ -80,6 +80,12 @@ export class SweepIndicatorCache {
     return this.bytes + bytes <= budget;
   }
 
+  /** Drops every array (the counters stay). */
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
   stats(): SweepIndicatorStats {
     return { entries: this.entries.size, bytes: this.bytes, maxBytes: this.maxBytes, hits: this.hits, misses: this.misses, evictions: this.evictions, streamed: this.streamed };
   }
