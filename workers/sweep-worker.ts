@@ -87,7 +87,8 @@ const api: SweepWorkerApi = {
     }
   },
   stats(): SweepWorkerStats {
-    return { bars: bars.stats(), indicators: indicators.stats(), memory: memory(), variantsRun };
+    const cpu = process.threadCpuUsage();
+    return { bars: bars.stats(), indicators: indicators.stats(), memory: memory(), variantsRun, cpuMs: (cpu.user + cpu.system) / 1000 };
   },
 };
 

@@ -39,6 +39,8 @@ export interface SweepWorkerStats {
   readonly indicators: SweepIndicatorStats;
   readonly memory: WorkerMemory;
   readonly variantsRun: number;
+  /** CPU time of this worker thread since it started, user + system, ms (on a shared machine a steadier figure than wall time). */
+  readonly cpuMs: number;
 }
 
 /**
