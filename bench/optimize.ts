@@ -89,12 +89,16 @@ export async function run(): Promise<BenchRow[]> {
     const rate2 = (n * 1000) / two.ms;
     const efficiency = rate2 / (2 * rate1);
     if (process.env['BWS_BENCH_VERBOSE']) console.log(JSON.stringify({ one: one.stats, two: two.stats }, null, 1));
-    rows.push({ figure: `${n} SMA-cross variants, 1y of 1m bars, 2 workers`, value: `${(two.ms / 1000).toFixed(1)} s`, target: '< 20 s', pass: two.ms < 20_000 });
+    // Issue 21's targets: the sweep at the engine's own speed on two cores.
+    rows.push({ figure: `${n} SMA-cross variants, 1y of 1m bars, 2 workers`, value: `${(two.ms / 1000).toFixed(1)} s`, target: '< 5 s', pass: two.ms < 5_000 });
     rows.push({ figure: `variants/s, 1 worker (${one.outcome.counts.done} variants)`, value: rate1.toFixed(1), target: 'info', pass: true });
     rows.push({ figure: 'variants/s, 2 workers', value: rate2.toFixed(1), target: 'info', pass: true });
-    rows.push({ figure: 'scaling efficiency (rate 2 workers / 2 x rate 1 worker)', value: `${(efficiency * 100).toFixed(0)} %`, target: '>= 80 %', pass: efficiency >= 0.8 });
+    rows.push({ figure: 'scaling efficiency (rate 2 workers / 2 x rate 1 worker)', value: `${(efficiency * 100).toFixed(0)} %`, target: '>= 90 %', pass: efficiency >= 0.9 });
     const ind = two.stats.map((s) => `${s.value.indicators.misses} computed / ${s.value.indicators.hits} reused`).join('; ');
     rows.push({ figure: `indicator arrays per worker, 2 workers (${ind})`, value: `${Math.max(...two.stats.map((s) => s.value.indicators.misses))}`, target: '<= 65 (distinct SMAs)', pass: two.stats.every((s) => s.value.indicators.misses <= FAST.length + SLOW.length) });
+    // Worker CPU per variant holds still when the machine is shared (wall time does not).
+    const cpuPerVariant = two.stats.reduce((sum, s) => sum + s.value.cpuMs, 0) / n;
+    rows.push({ figure: 'sweep worker CPU per variant, 2 workers (engine, SMA arrays, batches; thread CPU)', value: `${cpuPerVariant.toFixed(1)} ms`, target: 'info', pass: true });
     rows.push({ figure: 'one variant on the main thread: engine bar loop (median of 5)', value: `${profile.engineMs.toFixed(1)} ms`, target: 'info', pass: true });
     rows.push({ figure: 'one SMA array over 1y of minutes (computed once per worker, then cached)', value: `${profile.smaMs.toFixed(1)} ms`, target: 'info', pass: true });
     rows.push({ figure: 'peak RSS of the process (main + worker threads share it), 2 workers', value: `${(two.processRss / MB).toFixed(0)} MB`, target: '< 1500 MB', pass: two.processRss < 1500 * MB });

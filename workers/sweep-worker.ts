@@ -1,8 +1,9 @@
 // Sweep worker: runs batches of strategy variants on one bar set and returns only their
 // metrics. Bars are read once through the worker's own read-only connection and kept in
 // its bar cache; indicator arrays are computed once per (bars, variable, params,
-// timeframe) and shared by every variant that uses them; equity/drawdown output arrays
-// are reused across variants. Started by WorkerVariantEvaluator (core/infrastructure/sweeps).
+// timeframe) and shared by every variant that uses them, as many as the worker's memory
+// budget leaves room for (the others stream in the engine); equity/drawdown output
+// arrays are reused across variants. Started by WorkerVariantEvaluator (core/infrastructure/sweeps).
 import { performance } from 'node:perf_hooks';
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
@@ -13,13 +14,16 @@ import { executePortfolioRun } from '../core/application/backtest/execute-portfo
 import type { BacktestRequest } from '../core/application/backtest/request.js';
 import { runBacktest } from '../core/domain/engine/backtest.js';
 import { warmUpBarsFor } from '../core/domain/engine/warm-up.js';
-import { sliceBars } from '../core/domain/market/bars.js';
+import { sliceBars, type BarColumns } from '../core/domain/market/bars.js';
 import { isBacktestCancelled } from '../core/domain/engine/types.js';
 import { instrumentId } from '../core/domain/market/ids.js';
 import { isTimeframe } from '../core/domain/market/timeframe.js';
 import {
+  SWEEP_BAR_CACHE_MB_DEFAULT,
   SWEEP_BAR_CACHE_MB_ENV,
   SWEEP_INDICATOR_CACHE_MB_ENV,
+  SWEEP_WORKER_MB_DEFAULT,
+  SWEEP_WORKER_MB_ENV,
   type SweepWorkerApi,
   type SweepWorkerStats,
   type VariantBatchItem,
@@ -30,41 +34,62 @@ import type { WorkerMemory } from '../core/infrastructure/workers/backtest-proto
 import { cancelPoller } from '../core/infrastructure/workers/cancel-flag.js';
 import { installErrorCodec } from '../core/infrastructure/workers/error-codec.js';
 import { BarSource } from '../core/infrastructure/sqlite/bar-source.js';
+import { setWorkerMmapDefault } from '../core/infrastructure/sqlite/database.js';
 import { IndicatorCache } from '../core/application/backtest/indicator-cache.js';
+import { SweepIndicatorCache } from '../core/application/sweeps/sweep-indicator-cache.js';
 import { foregroundPauses } from './lib/foreground.js';
 import { lowerThreadPriority } from './lib/thread-priority.js';
 
 lowerThreadPriority();
+// Each series is read once into the bar cache: no mapped file pages held beside it.
+setWorkerMmapDefault(false);
 const MB = 1024 * 1024;
+const PROGRESS_MS = 100;
 function budgetMb(name: string, fallback: number): number {
   const v = Number(process.env[name] ?? fallback);
   return (Number.isFinite(v) && v >= 0 ? v : fallback) * MB;
 }
 installErrorCodec();
-const bars = new BarSource(budgetMb(SWEEP_BAR_CACHE_MB_ENV, 256));
-// A year of minutes is 4.2 MB per indicator array; a fast x slow grid needs about
-// (fast values + slow values) of them, so the default holds ~180 before evicting.
-const indicators = new IndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV, 768));
-// A portfolio variant runs the backtest's own streamed portfolio path; the state keeps
-// each instrument's series hash, so a variant's run hash costs a hash of the spec.
-const portfolioState = new BacktestState(indicators);
+const bars = new BarSource(budgetMb(SWEEP_BAR_CACHE_MB_ENV, SWEEP_BAR_CACHE_MB_DEFAULT));
+// One budget for what a sweep holds (SWEEP_WORKER_MB_DEFAULT): the indicator arrays get
+// what the bars and outputs leave; operands past it stream in the engine.
+const workerBytes = budgetMb(SWEEP_WORKER_MB_ENV, SWEEP_WORKER_MB_DEFAULT);
+const indicators = new SweepIndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV, workerBytes / MB));
+// A portfolio variant runs the backtest's own streamed portfolio path (its indicators
+// stream in the engine); the state keeps each instrument's series hash, so a variant's
+// run hash costs a hash of the spec.
+const portfolioState = new BacktestState(new IndicatorCache(0));
 let variantsRun = 0;
 // Output arrays reused by every variant of the same length (the engine writes equity
 // and drawdown into them; only metrics leave the worker).
 let outputs: { equity: Float64Array; drawdownPct: Float64Array } | null = null;
 
+// A worker idle this long drops its indicator arrays and output arrays (up to the worker
+// budget beside the bars): an app keeps its pool between sweeps, and recomputing them
+// for the next sweep costs ~5 ms an array over a year of minutes. Back-to-back batches
+// and sweeps keep them.
+const RELEASE_AFTER_IDLE_MS = 30_000;
+let release: ReturnType<typeof setTimeout> | null = null;
+
 const api: SweepWorkerApi = {
   runVariants(job: VariantBatchJob, progress: MessagePort, sweepCancel: SharedArrayBuffer): Promise<VariantBatchResult> {
+    if (release) clearTimeout(release);
     try {
       return Promise.resolve(execute(job, progress, sweepCancel));
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     } finally {
       progress.close();
+      release = setTimeout(() => {
+        indicators.clear();
+        outputs = null;
+      }, RELEASE_AFTER_IDLE_MS);
+      release.unref();
     }
   },
   stats(): SweepWorkerStats {
-    return { bars: bars.stats(), indicators: indicators.stats(), memory: memory(), variantsRun };
+    const cpu = process.threadCpuUsage();
+    return { bars: bars.stats(), indicators: indicators.stats(), memory: memory(), variantsRun, cpuMs: (cpu.user + cpu.system) / 1000 };
   },
 };
 
@@ -87,6 +112,8 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
   const runStart = series.warmUpBars;
   const n = read - runStart;
   if (!outputs || outputs.equity.length !== n) outputs = { equity: new Float64Array(n), drawdownPct: new Float64Array(n) };
+  const held = barBytes(series.bars) + (magnifierBars ? barBytes(magnifierBars) : 0) + outputs.equity.byteLength + outputs.drawdownPct.byteLength;
+  const indicatorBudget = Math.max(0, workerBytes - held);
   const loaded = performance.now();
   const items: VariantBatchItem[] = [];
   let cancelled = false;
@@ -100,7 +127,7 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
       const skip = runStart - warmUpBars;
       const variantBars = skip === 0 ? series.bars : sliceBars(series.bars, skip, read);
       // Indicator arrays are keyed by the bar set they were computed on.
-      const precomputed = indicators.seriesFor(variant.spec, job.timeframe, variantBars, skip === 0 ? series.key : `${series.key}|from ${skip}`);
+      const precomputed = indicators.seriesFor(variant.spec, job.timeframe, variantBars, skip === 0 ? series.key : `${series.key}|from ${skip}`, indicatorBudget);
       const result = runBacktest({
         spec: variant.spec,
         instrument: { priceTick: instrument.priceTick, quantityStep: instrument.quantityStep },
@@ -108,7 +135,7 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
         bars: variantBars,
         warmUpBars,
         magnifier: magnifierBars !== null,
-        series: precomputed.series,
+        series: precomputed,
         outputs,
         shouldCancel,
         ...(magnifierBars ? { magnifierBars } : {}),
@@ -122,7 +149,7 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
       items.push({ index: variant.index, error: error instanceof Error ? error.message : String(error) });
     }
     variantsRun++;
-    progress.postMessage(items.length);
+    postProgress(progress, items.length);
   }
   const mTs = magnifierBars?.ts;
   return {
@@ -191,7 +218,7 @@ function executePortfolio(job: VariantBatchJob, universe: readonly number[], pro
       items.push({ index: variant.index, error: error instanceof Error ? error.message : String(error) });
     }
     variantsRun++;
-    progress.postMessage(items.length);
+    postProgress(progress, items.length);
   }
   const total = performance.now() - started;
   return {
@@ -201,6 +228,26 @@ function executePortfolio(job: VariantBatchJob, universe: readonly number[], pro
     timings: { loadMs: readMs, engineMs: total - readMs },
     memory: memory(),
   };
+}
+
+/** When this worker last posted progress (performance.now()). */
+let lastProgress = 0;
+
+/**
+ * Posts a batch's count of finished variants, at most every PROGRESS_MS: each message
+ * wakes the main thread, which shares the cores with the workers (a variant over a year
+ * of minutes takes ~10 ms; the pool shows progress every 100 ms anyway). The batch's
+ * result carries the final count.
+ */
+function postProgress(progress: MessagePort, done: number): void {
+  const now = performance.now();
+  if (now - lastProgress < PROGRESS_MS) return;
+  lastProgress = now;
+  progress.postMessage(done);
+}
+
+function barBytes(columns: BarColumns): number {
+  return columns.ts.length * 6 * Float64Array.BYTES_PER_ELEMENT;
 }
 
 function memory(): WorkerMemory {

@@ -44,7 +44,8 @@ export class IndicatorCache {
   }
 }
 
-function runTimeframeOperands(spec: StrategySpec, timeframe: Timeframe): VariableOperand[] {
+/** The spec's variable operands on the run's own timeframe (the ones a whole-run array can stand in for). */
+export function runTimeframeOperands(spec: StrategySpec, timeframe: Timeframe): VariableOperand[] {
   const out: VariableOperand[] = [];
   const visit = (condition: Condition | undefined): void => {
     if (!condition) return;

@@ -60,13 +60,17 @@ const CHUNK_COLUMNS = 'c.start_ts, c.end_ts, c.bar_count, d.data';
 const CHUNKS = 'bar_chunks c JOIN bar_chunk_data d ON d.id = c.data_id';
 // Chunks that can hold bars in [?from, ?to): those starting before `to`, from the last
 // chunk starting at or before `from` on (chunks never overlap, so nothing earlier can).
-const CHUNKS_IN_RANGE = `
-  SELECT ${CHUNK_COLUMNS} FROM ${CHUNKS}
+const IN_RANGE = `
   WHERE c.instrument_id = @id AND c.timeframe = @tf AND c.start_ts < @to AND c.end_ts >= @from
     AND c.start_ts >= coalesce((SELECT start_ts FROM bar_chunks
                                 WHERE instrument_id = @id AND timeframe = @tf AND start_ts <= @from
                                 ORDER BY start_ts DESC LIMIT 1), ${MIN_TS})
   ORDER BY c.start_ts`;
+const CHUNKS_IN_RANGE = `SELECT ${CHUNK_COLUMNS} FROM ${CHUNKS} ${IN_RANGE}`;
+// The same chunks' index rows alone (no BLOB), then each BLOB by its id.
+const CHUNK_INDEX_IN_RANGE = `SELECT c.start_ts, c.end_ts, c.bar_count, c.data_id FROM bar_chunks c ${IN_RANGE}`;
+const CHUNK_DATA = 'SELECT data FROM bar_chunk_data WHERE id = ?';
+type ChunkIndexRow = [number, number, number, number];
 
 // Series summaries from the covering index. Holes between chunks (LAG over chunk ends)
 // come back as 'end:start:open hours' (the two chunks' hour masks together), to be told
@@ -247,30 +251,47 @@ export class SqliteBarStore implements BarStore {
 
   /** `into`: columns to reuse (the result is its views, overwritten by its next read); default fresh ones. */
   readBars(id: InstrumentId, timeframe: Timeframe, fromTs: number = MIN_TS, toTs: number = MAX_TS, into?: ReusableBars): BarColumns {
-    if (this.hidden(this.readConnection(), id, timeframe)) return into ? into.take(0) : allocateUninitialisedBars(0);
-    const rows = this.statement(this.readConnection(), CHUNKS_IN_RANGE, true).all<ChunkRow>({ id, tf: timeframe, from: fromTs, to: toTs });
-    // First pass: the slice of each chunk inside the range, to allocate the output once.
-    const bounds = new Int32Array(rows.length * 2);
-    let total = 0;
-    rows.forEach((row, k) => {
-      const [startTs, endTs, count, data] = row;
-      const lo = startTs >= fromTs ? 0 : lowerBoundInChunk(data, count, fromTs);
-      const hi = endTs < toTs ? count : lowerBoundInChunk(data, count, toTs);
-      bounds[2 * k] = lo;
-      bounds[2 * k + 1] = hi;
-      total += hi - lo;
-    });
-    // Every element is written below: the copies cover [0, total) of each column.
-    const out = into ? into.take(total) : allocateUninitialisedBars(total);
-    let offset = 0;
-    rows.forEach((row, k) => {
-      const lo = bounds[2 * k]!;
-      const hi = bounds[2 * k + 1]!;
-      copyChunkRange(row[3], row[2], lo, hi, out, offset);
-      releaseChunk(row[3]);
-      offset += hi - lo;
-    });
-    return out;
+    const db = this.readConnection();
+    if (this.hidden(db, id, timeframe)) return into ? into.take(0) : allocateUninitialisedBars(0);
+    // One snapshot for the index rows and the BLOBs read after them.
+    return db.transaction((): BarColumns => {
+      const chunks = this.statement(db, CHUNK_INDEX_IN_RANGE, true).all<ChunkIndexRow>({ id, tf: timeframe, from: fromTs, to: toTs });
+      const data = this.statement(db, CHUNK_DATA, true);
+      const blob = (dataId: number) => data.get<[Buffer]>(dataId)![0];
+      // The slice of each chunk inside the range, to allocate the output once: only the
+      // first and last chunk can reach outside it, so only their BLOBs are read here.
+      const bounds = new Int32Array(chunks.length * 2);
+      const edges = new Map<number, Buffer>();
+      let total = 0;
+      chunks.forEach(([startTs, endTs, count, dataId], k) => {
+        let lo = 0;
+        let hi = count;
+        if (startTs < fromTs || endTs >= toTs) {
+          const edge = blob(dataId);
+          edges.set(k, edge);
+          if (startTs < fromTs) lo = lowerBoundInChunk(edge, count, fromTs);
+          if (endTs >= toTs) hi = lowerBoundInChunk(edge, count, toTs);
+        }
+        bounds[2 * k] = lo;
+        bounds[2 * k + 1] = hi;
+        total += hi - lo;
+      });
+      // Every element is written below: the copies cover [0, total) of each column. One
+      // BLOB at a time, freed once copied: a read holds one chunk beside its output, not
+      // the whole range twice (a thread's malloc arena kept that size: ~120 MB of a
+      // five-year sweep worker's RSS).
+      const out = into ? into.take(total) : allocateUninitialisedBars(total);
+      let offset = 0;
+      chunks.forEach(([, , count, dataId], k) => {
+        const lo = bounds[2 * k]!;
+        const hi = bounds[2 * k + 1]!;
+        const chunk = edges.get(k) ?? blob(dataId);
+        copyChunkRange(chunk, count, lo, hi, out, offset);
+        releaseChunk(chunk);
+        offset += hi - lo;
+      });
+      return out;
+    })();
   }
 
   /**

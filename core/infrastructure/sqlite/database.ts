@@ -101,12 +101,25 @@ export interface WorkerConnectionOptions {
   readonly busyTimeoutMs?: number;
   readonly schemaVersion?: number;
   /**
-   * Map the file (default true: a year's read takes about half the time). False for reads
+   * Map the file (default true, or setWorkerMmapDefault's: a year's read takes about half the time). False for reads
    * that stream through far more of the file than they keep (a portfolio run's windows):
    * every mapped page they touch would count in the process's RSS for as long as the
    * connection stays open (bench/portfolio.ts: ~250 MB for ten years of minutes).
    */
   readonly mmap?: boolean;
+}
+
+/** This thread's default for WorkerConnectionOptions.mmap. */
+let workerMmapDefault = true;
+
+/**
+ * Sets whether this thread's worker connections map the file when their opener does not
+ * say. A sweep worker reads each series once into its bar cache: mapped pages would only
+ * add the file to the process's RSS once per worker for as long as it lives (two workers
+ * over five years of minutes: 242 MB of the sweep's peak).
+ */
+export function setWorkerMmapDefault(mmap: boolean): void {
+  workerMmapDefault = mmap;
 }
 
 /**
@@ -131,7 +144,7 @@ function openWorkerConnection(path: string, readonly: boolean, options: WorkerCo
   if (!fs.existsSync(path)) throw new StorageError(`No database at ${path}`, { path });
   assertSqliteFile(path);
   const db = openConnection(path, readonly, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
-  if (options.mmap === false) db.pragma('mmap_size = 0');
+  if ((options.mmap ?? workerMmapDefault) === false) db.pragma('mmap_size = 0');
   const expected = options.schemaVersion ?? LATEST_SCHEMA_VERSION;
   const version = schemaVersion(db);
   try {

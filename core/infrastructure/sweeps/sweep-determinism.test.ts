@@ -60,3 +60,19 @@ it('every variant of every round equals its own run alone, metric for metric', a
   }
   expect(differing).toEqual([]);
 }, 180_000);
+
+it('a budget that holds a few indicator arrays streams the rest and gives the same metrics', async () => {
+  // 120,000 bars: 0.96 MB an array, so 3 MB holds three of the sweep's 17 SMAs.
+  const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: 1, indicatorCacheMb: 3 });
+  const got = new Map<number, BacktestMetrics | null>();
+  try {
+    await evaluator.evaluate({ data: { instrumentId: instrument.id, timeframe: '1m' }, variants }, { onBatch: (items) => items.forEach((i) => got.set(i.index, i.metrics)) });
+    const [worker] = await evaluator.workerStats();
+    expect(worker!.value.indicators).toMatchObject({ entries: 3, evictions: 0 });
+    expect(worker!.value.indicators.streamed).toBeGreaterThan(variants.length);
+  } finally {
+    await evaluator.close();
+  }
+  expect(got.size).toBe(variants.length);
+  for (const [index, metrics] of got) expect(metrics).toEqual(alone.get(index));
+}, 60_000);

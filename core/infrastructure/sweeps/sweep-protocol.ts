@@ -3,6 +3,7 @@ import type { BarsRead } from '../../application/sweeps/ports.js';
 import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
+import type { SweepIndicatorStats } from '../../application/sweeps/sweep-indicator-cache.js';
 import type { CacheStats, WorkerMemory } from '../../application/system/performance-probe.js';
 
 /** A batch of sweep variants for one worker call: the data once, then each variant's spec. */
@@ -35,9 +36,11 @@ export interface VariantBatchResult {
 
 export interface SweepWorkerStats {
   readonly bars: CacheStats;
-  readonly indicators: CacheStats;
+  readonly indicators: SweepIndicatorStats;
   readonly memory: WorkerMemory;
   readonly variantsRun: number;
+  /** CPU time of this worker thread since it started, user + system, ms (on a shared machine a steadier figure than wall time). */
+  readonly cpuMs: number;
 }
 
 /**
@@ -51,6 +54,18 @@ export interface SweepWorkerApi {
   stats(): SweepWorkerStats;
 }
 
-/** Env vars: the sweep worker's bar and indicator cache budgets in MB (defaults 256 and 768). */
+/** Env vars: each sweep worker's memory budget, bar cache and indicator cap in MB. */
+export const SWEEP_WORKER_MB_ENV = 'BWS_SWEEP_WORKER_MB';
 export const SWEEP_BAR_CACHE_MB_ENV = 'BWS_SWEEP_BAR_CACHE_MB';
 export const SWEEP_INDICATOR_CACHE_MB_ENV = 'BWS_SWEEP_INDICATOR_CACHE_MB';
+/** The bar budget holds ten years of minutes (48 bytes a bar: 252 MB) as one series. */
+export const SWEEP_BAR_CACHE_MB_DEFAULT = 256;
+/**
+ * What a sweep worker holds for the series it runs on: the bars (and the magnifier's
+ * minutes), the equity and drawdown outputs (16 bytes a bar), and shared indicator
+ * arrays (8 bytes a bar each), which get what the first two leave (SweepIndicatorCache;
+ * past it operands stream in the engine). A year of minutes leaves room for ~68 arrays,
+ * five years for 7, ten for none: the longer the history, the fewer arrays, so a worker
+ * stays near this figure or at its bars and outputs alone (docs/OPTIMIZE.md).
+ */
+export const SWEEP_WORKER_MB_DEFAULT = 320;

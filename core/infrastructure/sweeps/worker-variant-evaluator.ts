@@ -3,7 +3,7 @@ import type { EvaluateControl, EvaluateOutcome, EvaluatedVariant, EvaluateReques
 import { createCancelFlag, requestCancel } from '../workers/cancel-flag.js';
 import { WorkerPool, type PoolStats, type WorkerPoolOptions } from '../workers/worker-pool.js';
 import { workerScriptPath } from '../workers/worker-script.js';
-import { SWEEP_BAR_CACHE_MB_ENV, SWEEP_INDICATOR_CACHE_MB_ENV, type SweepWorkerApi, type SweepWorkerStats, type VariantBatchResult } from './sweep-protocol.js';
+import { SWEEP_BAR_CACHE_MB_ENV, SWEEP_INDICATOR_CACHE_MB_ENV, SWEEP_WORKER_MB_ENV, type SweepWorkerApi, type SweepWorkerStats, type VariantBatchResult } from './sweep-protocol.js';
 
 export interface WorkerVariantEvaluatorOptions extends Omit<WorkerPoolOptions, 'script' | 'env'> {
   /** The database the workers read (read-only). */
@@ -12,16 +12,31 @@ export interface WorkerVariantEvaluatorOptions extends Omit<WorkerPoolOptions, '
   readonly script?: string;
   /** Most variants per worker call; default 64. */
   readonly maxBatch?: number;
+  /** Each worker's budget for its bars, outputs and indicator arrays (SWEEP_WORKER_MB_DEFAULT). */
+  readonly workerMb?: number;
   readonly barCacheMb?: number;
+  /** A cap on each worker's indicator arrays below what the worker budget leaves them. */
   readonly indicatorCacheMb?: number;
 }
+
+/** The sweep workers' V8 young generation in MB unless the options set one. */
+export const SWEEP_YOUNG_GENERATION_MB = 8;
 
 const EMPTY_BARS = { count: 0, warmUpBars: 0, firstTs: null, lastTs: null, magnifierFirstTs: null, magnifierLastTs: null };
 
 /**
+ * The size of the next batch when `remaining` variants are left: an eighth of each
+ * worker's share, so batches shrink towards the end of a sweep (guided scheduling) and
+ * the workers finish together instead of one running a last long batch alone.
+ */
+export function batchSize(remaining: number, workers: number, maxBatch: number): number {
+  return Math.min(maxBatch, Math.max(1, Math.ceil(remaining / (workers * 8))));
+}
+
+/**
  * VariantEvaluator on a pool of sweep workers. Variants go out in batches (one message
- * carries up to `maxBatch` specs; only metrics come back), at least ~8 batches per
- * worker so the last ones balance. One shared cancel flag stops every batch between or
+ * carries up to `maxBatch` specs; only metrics come back), shrinking towards the end of
+ * the sweep so the last ones balance (batchSize). One shared cancel flag stops every batch between or
  * inside variants; a stopped batch still returns the variants it finished.
  */
 export class WorkerVariantEvaluator implements VariantEvaluator {
@@ -33,9 +48,14 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
   constructor(options: WorkerVariantEvaluatorOptions) {
     this.dbFile = options.dbFile;
     const env: Record<string, string | undefined> = { ...process.env };
+    if (options.workerMb !== undefined) env[SWEEP_WORKER_MB_ENV] = String(options.workerMb);
     if (options.barCacheMb !== undefined) env[SWEEP_BAR_CACHE_MB_ENV] = String(options.barCacheMb);
     if (options.indicatorCacheMb !== undefined) env[SWEEP_INDICATOR_CACHE_MB_ENV] = String(options.indicatorCacheMb);
-    this.pool = new WorkerPool<SweepWorkerApi>({ ...options, script: options.script ?? workerScriptPath('sweep-worker'), env });
+    // Each variant leaves its trades and fills (MBs over years of minutes) as garbage. V8
+    // sizes the young generation from the machine's memory (~200 MB per worker here) and
+    // keeps its pages once grown; 8 MB collects them as often at no measurable cost (docs/OPTIMIZE.md).
+    const resourceLimits = { maxYoungGenerationSizeMb: SWEEP_YOUNG_GENERATION_MB, ...options.resourceLimits };
+    this.pool = new WorkerPool<SweepWorkerApi>({ ...options, resourceLimits, script: options.script ?? workerScriptPath('sweep-worker'), env });
     this.size = this.pool.stats().size;
     this.maxBatch = Math.max(1, options.maxBatch ?? 64);
   }
@@ -51,12 +71,11 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
       cancelled = true;
       requestCancel(flag);
     });
-    const batchSize = Math.min(this.maxBatch, Math.max(1, Math.ceil(variants.length / (this.size * 8))));
     const doneByBatch: number[] = [];
     const reportProgress = () => control.onProgress?.(doneByBatch.reduce((a, b) => a + b, 0));
     const jobs: Promise<VariantBatchResult>[] = [];
-    for (let start = 0, b = 0; start < variants.length; start += batchSize, b++) {
-      const batch = variants.slice(start, start + batchSize);
+    for (let start = 0, b = 0; start < variants.length; b++) {
+      const batch = variants.slice(start, (start += batchSize(variants.length - start, this.size, this.maxBatch)));
       const slot = b;
       doneByBatch.push(0);
       const handle = this.pool.submit<VariantBatchResult, number>(

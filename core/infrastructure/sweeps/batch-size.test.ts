@@ -1,0 +1,13 @@
+import { expect, it } from 'vitest';
+import { batchSize } from './worker-variant-evaluator.js';
+
+it('cuts a sweep into batches that shrink towards its end, capped at maxBatch', () => {
+  const sizes: number[] = [];
+  for (let remaining = 1000; remaining > 0; remaining -= sizes[sizes.length - 1]!) sizes.push(batchSize(remaining, 2, 64));
+  expect(sizes.reduce((a, b) => a + b, 0)).toBe(1000);
+  expect(sizes[0]).toBe(63);
+  expect(sizes.every((s, i) => i === 0 || s <= sizes[i - 1]!)).toBe(true);
+  // The last batches are single variants: whichever worker is free takes the next.
+  expect(sizes.slice(-8)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+  expect(batchSize(100_000, 2, 64)).toBe(64);
+});
