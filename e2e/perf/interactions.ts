@@ -99,8 +99,11 @@ export async function preparePerfData(server: RunningServer): Promise<PerfData> 
   const started = Date.now();
   await seedStrategies(server);
   process.stdout.write(`seeded ${STRATEGIES} strategies in ${Date.now() - started} ms\n`);
-  const series = await invoke<{ instrument: { symbol: string }; barCount: number }[]>(server, 'data/listSeries');
-  const symbol = series[0]!.instrument.symbol;
+  const series = await invoke<{ instrument: { symbol: string }; timeframe: string; barCount: number }[]>(server, 'data/listSeries');
+  // The longest 1-minute series (a demo coin's year): the demo basket's hourly instruments list first.
+  const minutes = series.filter((s) => s.timeframe === '1m').sort((a, b) => b.barCount - a.barCount);
+  if (minutes.length === 0) throw new Error('The perf data set has no 1-minute series to run on');
+  const symbol = minutes[0]!.instrument.symbol;
   const busy = await invoke<{ id: string }>(server, 'strategies/create', { spec: BUSY_SPEC });
   const busyRunId = await runToCompletion(server, busy.id, symbol);
   const sma = await invoke<{ id: string }>(server, 'strategies/create', { name: 'Perf SMA cross' });

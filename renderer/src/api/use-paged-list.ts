@@ -110,6 +110,10 @@ export function usePagedList<T>(
       const ahead = Math.max(start, stop) + slack + (backwards ? 0 : readAhead);
       const end = known === null ? ahead : Math.min(known - 1, ahead);
       const last = Math.floor(Math.max(0, end) / pageSize);
+      // The pages on screen first: the server answers in order, so after a far jump the
+      // rows the user looks at no longer wait behind the slack and read-ahead pages.
+      const shownLast = Math.min(last, Math.floor(Math.max(0, known === null ? stop : Math.min(known - 1, stop)) / pageSize));
+      for (let p = Math.max(first, Math.floor(start / pageSize)); p <= shownLast; p += 1) load(p);
       for (let p = first; p <= last; p += 1) load(p);
     },
     [load, pageSize, readAhead],
