@@ -14,7 +14,7 @@ import { executePortfolioRun } from '../core/application/backtest/execute-portfo
 import type { BacktestRequest } from '../core/application/backtest/request.js';
 import { runBacktest } from '../core/domain/engine/backtest.js';
 import { warmUpBarsFor } from '../core/domain/engine/warm-up.js';
-import { sliceBars, type BarColumns } from '../core/domain/market/bars.js';
+import { barBytes, sliceBars } from '../core/domain/market/bars.js';
 import { isBacktestCancelled } from '../core/domain/engine/types.js';
 import { instrumentId } from '../core/domain/market/ids.js';
 import { isTimeframe } from '../core/domain/market/timeframe.js';
@@ -244,10 +244,6 @@ function postProgress(progress: MessagePort, done: number): void {
   if (now - lastProgress < PROGRESS_MS) return;
   lastProgress = now;
   progress.postMessage(done);
-}
-
-function barBytes(columns: BarColumns): number {
-  return columns.ts.length * 6 * Float64Array.BYTES_PER_ELEMENT;
 }
 
 function memory(): WorkerMemory {

@@ -1,9 +1,8 @@
 import { createPortfolioBacktest, type PortfolioResult } from '../../domain/engine/portfolio.js';
 import { hashPortfolioInputs, SeriesHasher, type PortfolioHashMember } from '../../domain/engine/run-hash.js';
-import { isBacktestCancelled } from '../../domain/engine/types.js';
 import { warmUpBarsFor } from '../../domain/engine/warm-up.js';
-import { CancelledError } from '../errors.js';
 import type { BacktestState, ExecutedRun, RunBarSource, RunControl } from './execute-run.js';
+import { cancellable, eachWindow } from './feed-windows.js';
 import type { BacktestRequest } from './request.js';
 
 /** Series hashes kept per executing side (one per instrument of recent universes). */
@@ -48,38 +47,23 @@ export function executePortfolioRun(state: BacktestState, bars: RunBarSource, re
   );
   let readMs = 0;
   let minuteBarsSeen = false;
-  let result: PortfolioResult;
-  try {
+  const result = cancellable((): PortfolioResult => {
     for (let k = 0; k < count; k++) barHashers[k]?.add(feed.warmUp[k]!);
     session.onWindow(feed.warmUp);
-    // Each window is hashed and run before the next is read: the feed may reuse its arrays.
-    const windows = feed.windows({ reuse: true })[Symbol.iterator]();
-    try {
-      for (;;) {
-        const before = control.now();
-        const next = windows.next();
-        readMs += control.now() - before;
-        if (next.done) break;
-        const window = next.value;
-        for (let k = 0; k < count; k++) {
-          barHashers[k]?.add(window.bars[k]!);
-          const minutes = window.magnifierBars?.[k] ?? null;
-          if (minutes) {
-            minuteHashers[k]?.add(minutes);
-            if (minutes.ts.length > 0) minuteBarsSeen = true;
-          }
+    // Each window is hashed and run before the next is read: the feed reuses its arrays.
+    readMs = eachWindow(feed, control.now, (window) => {
+      for (let k = 0; k < count; k++) {
+        barHashers[k]?.add(window.bars[k]!);
+        const minutes = window.magnifierBars?.[k] ?? null;
+        if (minutes) {
+          minuteHashers[k]?.add(minutes);
+          if (minutes.ts.length > 0) minuteBarsSeen = true;
         }
-        session.onWindow(window.bars, window.magnifierBars ?? undefined);
       }
-    } finally {
-      // Ends the feed's read (its transaction) when the engine stopped early.
-      windows.return?.();
-    }
-    result = session.finish();
-  } catch (error) {
-    if (isBacktestCancelled(error)) throw new CancelledError(error instanceof Error ? error.message : 'Cancelled');
-    throw error;
-  }
+      session.onWindow(window.bars, window.magnifierBars ?? undefined);
+    });
+    return session.finish();
+  });
   const memberHashes = cached.map((hit, k) => {
     if (hit !== undefined) return hit;
     const minutes = minuteHashers[k];

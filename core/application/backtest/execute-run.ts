@@ -1,16 +1,17 @@
 import { ENGINE_VERSION, runBacktest } from '../../domain/engine/backtest.js';
 import type { PortfolioResult } from '../../domain/engine/portfolio.js';
 import { canonicalJson, hashRunInputs } from '../../domain/engine/run-hash.js';
-import { isBacktestCancelled, type BacktestResult } from '../../domain/engine/types.js';
+import type { BacktestResult } from '../../domain/engine/types.js';
 import { warmUpBarsFor } from '../../domain/engine/warm-up.js';
 import type { BarColumns } from '../../domain/market/bars.js';
 import type { Instrument } from '../../domain/market/instrument.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
-import { CancelledError, NotFoundError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import type { NewRun, RunStore, RunWarmUp } from '../runs/run-store.js';
 import type { ComputedRun, RunRecord, SavedBacktest } from './backtest-executor.js';
 import type { IndicatorCache } from './indicator-cache.js';
 import { executePortfolioRun } from './execute-portfolio.js';
+import { cancellable } from './feed-windows.js';
 import { executeStreamedRun, STREAM_ABOVE_BARS, streamedFeed, streams } from './execute-streamed-run.js';
 import type { BacktestRequest } from './request.js';
 
@@ -260,12 +261,7 @@ function runEngine(loaded: LoadedRun, series: ReadonlyMap<string, Float64Array>,
     ...(control.onProgress ? { onProgress: control.onProgress } : {}),
     ...(magnifierBars ? { magnifierBars } : {}),
   };
-  try {
-    return control.engine ? control.engine(() => runBacktest(input)) : runBacktest(input);
-  } catch (error) {
-    if (isBacktestCancelled(error)) throw new CancelledError(error instanceof Error ? error.message : 'Cancelled');
-    throw error;
-  }
+  return cancellable(() => (control.engine ? control.engine(() => runBacktest(input)) : runBacktest(input)));
 }
 
 /**

@@ -1,10 +1,10 @@
 import { createBacktest } from '../../domain/engine/backtest.js';
 import { canonicalJson, hashRunInputsByColumn, type HashedColumns } from '../../domain/engine/run-hash.js';
-import { isBacktestCancelled, type BacktestResult } from '../../domain/engine/types.js';
+import type { BacktestResult } from '../../domain/engine/types.js';
 import { warmUpBarsFor } from '../../domain/engine/warm-up.js';
 import { BAR_FIELDS, type BarColumns } from '../../domain/market/bars.js';
-import { CancelledError } from '../errors.js';
 import type { BacktestState, ExecutedRun, PortfolioBarFeed, RunBarSource, RunControl } from './execute-run.js';
+import { cancellable, eachWindow } from './feed-windows.js';
 import type { BacktestRequest } from './request.js';
 
 /**
@@ -71,47 +71,31 @@ export function executeStreamedRun(state: BacktestState, bars: RunBarSource, fee
   try {
     let n = 0;
     let minuteBars = 0;
-    let readMs = 0;
     const keep = (bars: BarColumns, first: number): void => BAR_FIELDS.forEach((field, f) => scratch.append(first + f, bars[field]));
     const engineStarted = control.now();
+    let readMs = 0;
     const run = (): BacktestResult => {
       keep(warmUp, 0);
       session.onChunk(warmUp);
-      const windows = feed.windows({ reuse: true })[Symbol.iterator]();
-      try {
-        for (;;) {
-          const before = control.now();
-          const next = windows.next();
-          readMs += control.now() - before;
-          if (next.done) break;
-          const bars = next.value.bars[0]!;
-          const minutes = next.value.magnifierBars?.[0] ?? null;
-          const len = bars.ts.length;
-          if (len === 0) continue;
-          if (n + len > runTs.length) runTs = regrow(runTs, n, n + len);
-          runTs.set(bars.ts, n);
-          keep(bars, 0);
-          if (minutes) {
-            keep(minutes, BAR_FIELDS.length);
-            minuteBars += minutes.ts.length;
-          }
-          // The window's arrays are reused by the next one; its times live on in runTs.
-          session.onChunk({ ...bars, ts: runTs.subarray(n, n + len) }, minutes ?? undefined);
-          n += len;
+      readMs = eachWindow(feed, control.now, (window) => {
+        const bars = window.bars[0]!;
+        const minutes = window.magnifierBars?.[0] ?? null;
+        const len = bars.ts.length;
+        if (len === 0) return;
+        if (n + len > runTs.length) runTs = regrow(runTs, n, n + len);
+        runTs.set(bars.ts, n);
+        keep(bars, 0);
+        if (minutes) {
+          keep(minutes, BAR_FIELDS.length);
+          minuteBars += minutes.ts.length;
         }
-      } finally {
-        // Ends the feed's read when the engine stopped early.
-        windows.return?.();
-      }
+        // The window's arrays are reused by the next one; its times live on in runTs.
+        session.onChunk({ ...bars, ts: runTs.subarray(n, n + len) }, minutes ?? undefined);
+        n += len;
+      });
       return session.finish();
     };
-    let result: BacktestResult;
-    try {
-      result = control.engine ? control.engine(run) : run();
-    } catch (error) {
-      if (isBacktestCancelled(error)) throw new CancelledError(error instanceof Error ? error.message : 'Cancelled');
-      throw error;
-    }
+    const result = cancellable(() => (control.engine ? control.engine(run) : run()));
     const finished = control.now();
     const magnifierUsed = minuteBars > 0;
     const warmUpBars = warmUp.ts.length;

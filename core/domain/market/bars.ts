@@ -18,6 +18,11 @@ export interface BarColumns {
 export const BAR_FIELDS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
 export type BarField = (typeof BAR_FIELDS)[number];
 
+/** The bytes the columns' values take (what a cache of them holds). */
+export function barBytes(bars: BarColumns): number {
+  return BAR_FIELDS.reduce((n, f) => n + bars[f].byteLength, 0);
+}
+
 /** Returns zero-filled columns for `length` bars. */
 export function allocateBars(length: number): BarColumns {
   return {

@@ -2,7 +2,7 @@ import type { Connection } from './database.js';
 import { openReadOnly } from './database.js';
 import { SqliteBarStore } from './bar-store.js';
 import { NotFoundError, ValidationError } from '../../application/errors.js';
-import { BAR_FIELDS, lowerBound, rangeOf, type BarColumns } from '../../domain/market/bars.js';
+import { barBytes, lowerBound, rangeOf, type BarColumns } from '../../domain/market/bars.js';
 import type { InstrumentId } from '../../domain/market/ids.js';
 import type { Instrument } from '../../domain/market/instrument.js';
 import { resampleBars } from '../../domain/market/resample.js';
@@ -124,7 +124,7 @@ export class BarSource {
       this.cache.count(hit !== undefined);
       if (hit) return { bars: hit, origin: 'stored', fromCache: true, key };
       const bars = store.readBars(instrument.id, timeframe, request.fromTs, request.toTs);
-      this.cache.set(key, bars, byteSize(bars));
+      this.cache.set(key, bars, barBytes(bars));
       this.rememberRange(request, storedVersion ?? 0, key);
       return { bars, origin: 'stored', fromCache: false, key };
     }
@@ -135,7 +135,7 @@ export class BarSource {
     const to = request.toTs === undefined ? undefined : bucketCeil(request.toTs, timeframe);
     const minutes = store.readBars(instrument.id, '1m', from, to);
     const { bars } = resampleBars(minutes, '1m', timeframe);
-    this.cache.set(key, bars, byteSize(bars));
+    this.cache.set(key, bars, barBytes(bars));
     return { bars, origin: 'resampled', fromCache: false, key };
   }
 
@@ -250,8 +250,5 @@ function cacheKey(request: SeriesRequest, timeframe: Timeframe, origin: string, 
   return [request.dbFile, request.instrument.id, timeframe, origin, request.fromTs ?? '', request.toTs ?? '', version].join('|');
 }
 
-function byteSize(bars: BarColumns): number {
-  return BAR_FIELDS.reduce((n, f) => n + bars[f].byteLength, 0);
-}
 
 /** The first bucket boundary at or after `ts`. */
