@@ -52,7 +52,7 @@ function budgetMb(name: string, fallback: number): number {
 installErrorCodec();
 const bars = new BarSource(budgetMb(SWEEP_BAR_CACHE_MB_ENV, SWEEP_BAR_CACHE_MB_DEFAULT));
 // One budget for what a sweep holds (SWEEP_WORKER_MB_DEFAULT): the indicator arrays get
-// what the bars and outputs leave; operands past it stream in the engine.
+// what the bars leave; operands past it stream in the engine.
 const workerBytes = budgetMb(SWEEP_WORKER_MB_ENV, SWEEP_WORKER_MB_DEFAULT);
 const indicators = new SweepIndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV, workerBytes / MB));
 // A portfolio variant runs the backtest's own streamed portfolio path (its indicators
@@ -60,12 +60,8 @@ const indicators = new SweepIndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV
 // run hash costs a hash of the spec.
 const portfolioState = new BacktestState(new IndicatorCache(0));
 let variantsRun = 0;
-// Output arrays reused by every variant of the same length (the engine writes equity
-// and drawdown into them; only metrics leave the worker).
-let outputs: { equity: Float64Array; drawdownPct: Float64Array } | null = null;
-
-// A worker idle this long drops its indicator arrays and output arrays (up to the worker
-// budget beside the bars): an app keeps its pool between sweeps, and recomputing them
+// A worker idle this long drops its indicator arrays (up to the worker budget beside the
+// bars): an app keeps its pool between sweeps, and recomputing them
 // for the next sweep costs ~5 ms an array over a year of minutes. Back-to-back batches
 // and sweeps keep them.
 const RELEASE_AFTER_IDLE_MS = 30_000;
@@ -80,10 +76,7 @@ const api: SweepWorkerApi = {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     } finally {
       progress.close();
-      release = setTimeout(() => {
-        indicators.clear();
-        outputs = null;
-      }, RELEASE_AFTER_IDLE_MS);
+      release = setTimeout(() => indicators.clear(), RELEASE_AFTER_IDLE_MS);
       release.unref();
     }
   },
@@ -111,8 +104,7 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
   const read = series.bars.ts.length;
   const runStart = series.warmUpBars;
   const n = read - runStart;
-  if (!outputs || outputs.equity.length !== n) outputs = { equity: new Float64Array(n), drawdownPct: new Float64Array(n) };
-  const held = barBytes(series.bars) + (magnifierBars ? barBytes(magnifierBars) : 0) + outputs.equity.byteLength + outputs.drawdownPct.byteLength;
+  const held = barBytes(series.bars) + (magnifierBars ? barBytes(magnifierBars) : 0);
   const indicatorBudget = Math.max(0, workerBytes - held);
   const loaded = performance.now();
   const items: VariantBatchItem[] = [];
@@ -136,7 +128,8 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
         warmUpBars,
         magnifier: magnifierBars !== null,
         series: precomputed,
-        outputs,
+        // Only the metrics leave the worker: no trades, fills or curve are kept.
+        keep: 'metrics',
         shouldCancel,
         ...(magnifierBars ? { magnifierBars } : {}),
       });

@@ -1,3 +1,4 @@
+import { TradeTally } from './metrics.js';
 import type { OrderFilled, PositionClosed } from './orders.js';
 import type { ExitReason, OpenPosition } from './types.js';
 
@@ -37,8 +38,18 @@ export class Account {
   readonly fills: OrderFilled[] = [];
   /** Closed trades (the result's trades). */
   readonly closed: PositionClosed[] = [];
+  /** The closed trades' statistics, fed as each one closes (the metrics read it, not `closed`). */
+  readonly tally = new TradeTally();
 
-  constructor(initialCash: number) {
+  /**
+   * `keepEvents` false: no fill or trade objects are kept (`fills` and `closed` stay
+   * empty), only the tally: a sweep's variant needs the metrics alone, and a year of
+   * minutes can close thousands of trades per variant.
+   */
+  constructor(
+    initialCash: number,
+    private readonly keepEvents = true,
+  ) {
     this.cash = initialCash;
   }
 
@@ -81,7 +92,7 @@ export class Account {
       p.avgEntry = (p.avgEntry * (p.quantity - q) + price * q) / p.quantity;
       p.adds++;
     }
-    this.fills.push(fill);
+    if (this.keepEvents) this.fills.push(fill);
   }
 
   /**
@@ -101,22 +112,26 @@ export class Account {
     const entryShare = full ? p.entryFees : (p.entryFees * q) / p.quantity;
     p.entryFees -= entryShare;
     const pnl = s * (price - p.avgEntry) * q - entryShare - fee;
-    this.closed.push({
-      side: s === 1 ? 'long' : 'short',
-      entryTs: p.entryTs,
-      exitTs: fill.ts,
-      entryBar: p.entryBar,
-      exitBar: fill.bar,
-      entryPrice: p.avgEntry,
-      exitPrice: price,
-      quantity: q,
-      pnl,
-      returnPct: (pnl * 100) / (p.avgEntry * q),
-      fees: entryShare + fee,
-      barsHeld,
-      exitReason: reason,
-    });
-    this.fills.push(fill);
+    const returnPct = (pnl * 100) / (p.avgEntry * q);
+    this.tally.add(pnl, returnPct, fill.ts - p.entryTs);
+    if (this.keepEvents) {
+      this.closed.push({
+        side: s === 1 ? 'long' : 'short',
+        entryTs: p.entryTs,
+        exitTs: fill.ts,
+        entryBar: p.entryBar,
+        exitBar: fill.bar,
+        entryPrice: p.avgEntry,
+        exitPrice: price,
+        quantity: q,
+        pnl,
+        returnPct,
+        fees: entryShare + fee,
+        barsHeld,
+        exitReason: reason,
+      });
+      this.fills.push(fill);
+    }
     if (full) {
       p.side = 0;
       p.quantity = 0;

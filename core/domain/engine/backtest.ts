@@ -7,7 +7,7 @@ import { TRUE, UNKNOWN } from './conditions.js';
 import { OrderMatchingEngine } from './execution.js';
 import { PercentPlusFixedFeeModel } from './fee-model.js';
 import { SlippageFillModel } from './fill-model.js';
-import { computeMetrics } from './metrics.js';
+import { EquityCurveStats, metricsOf } from './metrics.js';
 import { SpecStrategy } from './strategy.js';
 import { BacktestCancelledError, type BacktestConfig, type BacktestInput, type BacktestResult } from './types.js';
 
@@ -68,6 +68,12 @@ class BacktestEngine implements BacktestSession {
   private readonly never = new Uint8Array(BLOCK);
   /** False while writing into caller-provided output arrays. */
   private ownOutputs: boolean;
+  /**
+   * The metrics' pass over the equity curve, fed block by block: with `keep: 'metrics'`
+   * equity and drawdown are written into one block's scratch and no curve is kept.
+   */
+  private readonly curve: EquityCurveStats;
+  private readonly keepsCurve: boolean;
   private peak: number;
   private exposureBars = 0;
   private processed = 0;
@@ -93,7 +99,9 @@ class BacktestEngine implements BacktestSession {
     const warmUp = config.warmUpBars ?? 0;
     if (!(Number.isInteger(warmUp) && warmUp >= 0)) throw new DomainError(`warmUpBars must be a whole number >= 0, got ${warmUp}`);
     this.warmUpLeft = warmUp;
-    const capacity = totalBars ?? 1024;
+    this.keepsCurve = config.keep !== 'metrics';
+    this.curve = new EquityCurveStats(spec.initialCash);
+    const capacity = this.keepsCurve ? (totalBars ?? 1024) : BLOCK;
     const outputs = config.outputs;
     this.ownOutputs = !(outputs && outputs.equity.length >= capacity && outputs.drawdownPct.length >= capacity);
     this.equity = this.ownOutputs ? new Float64Array(capacity) : outputs!.equity;
@@ -101,7 +109,7 @@ class BacktestEngine implements BacktestSession {
 
     const m = spec.management;
     this.hasBrackets = m.stopLoss !== undefined || m.takeProfit !== undefined || m.trailingStop !== undefined;
-    this.account = new Account(spec.initialCash);
+    this.account = new Account(spec.initialCash, config.keep !== 'metrics');
     this.execution = new OrderMatchingEngine(this.account, new SlippageFillModel(spec.costs, config.instrument.priceTick), new PercentPlusFixedFeeModel(spec.costs), {
       sizing: spec.sizing,
       management: m,
@@ -135,16 +143,21 @@ class BacktestEngine implements BacktestSession {
     const g0 = this.processed;
     // Precomputed series hold one value per bar fed, warm-up bars included.
     const fed = g0 + this.warmedUp;
-    this.ensureCapacity(g0 + n);
+    if (this.keepsCurve) this.ensureCapacity(g0 + n);
     this.execution.startChunk(bars, magnifierBars);
     if (g0 === 0) this.firstClose = bars.close[0]!;
     // Bar times for the metrics: the chunks' own arrays, joined only if there are several.
-    this.timeChunks.push(bars.ts);
+    if (this.keepsCurve) this.timeChunks.push(bars.ts);
     for (let from = 0; from < n; from += BLOCK) {
       const to = Math.min(n, from + BLOCK);
       if (this.processed >= this.nextPoll) this.poll();
       this.strategy.onBlock(bars, from, to, fed);
-      this.loop(bars, from, to, g0);
+      if (this.keepsCurve) this.loop(bars, from, to, g0, g0);
+      else {
+        // The block's equity and drawdown go to the scratch's start, then to the metrics' pass.
+        this.loop(bars, from, to, g0, -from);
+        this.curve.push(bars.ts.subarray(from, to), this.equity, this.drawdown, to - from);
+      }
       this.processed = g0 + to;
     }
     this.config.onProgress?.(this.processed, this.totalBars);
@@ -184,8 +197,9 @@ class BacktestEngine implements BacktestSession {
    * Cash, side and quantity are mirrored in locals and reloaded from the account after
    * each call that can fill; stretches where only a signal can act run in tight scans
    * over the strategy's signal arrays (the scans are most of a simple strategy's bars).
+   * Bar i's equity and drawdown are written at [out + i] (g0 + i: the run's curve).
    */
-  private loop(bars: BarColumns, from: number, to: number, g0: number): void {
+  private loop(bars: BarColumns, from: number, to: number, g0: number, out: number): void {
     const close = bars.close;
     const equity = this.equity;
     const drawdown = this.drawdown;
@@ -231,7 +245,7 @@ class BacktestEngine implements BacktestSession {
           if (usesPositionValues) positionValues.fill(Number.NaN);
           if (cash > peak) peak = cash;
           const dd = ((cash - peak) / peak) * 100;
-          i = esA === never ? scanFlat1(elA, equity, drawdown, i, to, from, g0, cash, dd) : scanFlat2(elA, esA, equity, drawdown, i, to, from, g0, cash, dd);
+          i = esA === never ? scanFlat1(elA, equity, drawdown, i, to, from, out, cash, dd) : scanFlat2(elA, esA, equity, drawdown, i, to, from, out, cash, dd);
           if (i === to) break;
         } else if (side !== 0 && canScanPosition) {
           // In a position without brackets or every-bar rules: mark to market until a relevant signal.
@@ -246,8 +260,8 @@ class BacktestEngine implements BacktestSession {
               if (a[i - from]! & TRUE) break;
               const e = cash + held * close[i]!;
               if (e > peak) peak = e;
-              equity[g0 + i] = e;
-              drawdown[g0 + i] = ((e - peak) / peak) * 100;
+              equity[out + i] = e;
+              drawdown[out + i] = ((e - peak) / peak) * 100;
             }
           } else {
             for (; i < to; i++) {
@@ -255,8 +269,8 @@ class BacktestEngine implements BacktestSession {
               if ((a[k]! | b[k]! | c[k]!) & TRUE) break;
               const e = cash + held * close[i]!;
               if (e > peak) peak = e;
-              equity[g0 + i] = e;
-              drawdown[g0 + i] = ((e - peak) / peak) * 100;
+              equity[out + i] = e;
+              drawdown[out + i] = ((e - peak) / peak) * 100;
             }
           }
           exposure += i - start;
@@ -316,8 +330,8 @@ class BacktestEngine implements BacktestSession {
         e = cash + side * qty * c;
       }
       if (e > peak) peak = e;
-      equity[g] = e;
-      drawdown[g] = ((e - peak) / peak) * 100;
+      equity[out + i] = e;
+      drawdown[out + i] = ((e - peak) / peak) * 100;
       i++;
     }
     this.peak = peak;
@@ -338,18 +352,16 @@ class BacktestEngine implements BacktestSession {
     this.execution.cancelPending();
     const n = this.processed;
     // Caller-provided outputs come back as views; own arrays are trimmed to the bars run.
-    const trim = (a: Float64Array) => (a.length === n ? a : this.ownOutputs ? a.slice(0, n) : a.subarray(0, n));
+    const trim = (a: Float64Array) => (!this.keepsCurve ? new Float64Array(0) : a.length === n ? a : this.ownOutputs ? a.slice(0, n) : a.subarray(0, n));
     const equity = trim(this.equity);
     const drawdownPct = trim(this.drawdown);
-    const times = this.timeChunks.length === 1 ? this.timeChunks[0]! : joinChunks(this.timeChunks, n);
+    if (this.keepsCurve) this.curve.push(this.timeChunks.length === 1 ? this.timeChunks[0]! : joinChunks(this.timeChunks, n), equity, drawdownPct, n);
     const account = this.account;
-    const metrics = computeMetrics({
-      ts: times,
-      equity,
-      drawdownPct,
+    const metrics = metricsOf(this.curve, {
       barMs: this.baseMs,
       initialCash: this.spec.initialCash,
       trades: account.closed,
+      tally: account.tally,
       exposureBars: this.exposureBars,
       totalFees: account.totalFees,
       firstClose: this.firstClose,
@@ -372,21 +384,21 @@ class BacktestEngine implements BacktestSession {
  * The flat scan: equity is the cash until an entry signal; returns the first bar with one
  * (or `to`). One- and two-array versions so a one-sided strategy reads one signal per bar.
  */
-function scanFlat1(el: Uint8Array, equity: Float64Array, drawdown: Float64Array, i: number, to: number, from: number, g0: number, cash: number, dd: number): number {
+function scanFlat1(el: Uint8Array, equity: Float64Array, drawdown: Float64Array, i: number, to: number, from: number, out: number, cash: number, dd: number): number {
   for (; i < to; i++) {
     if (el[i - from]! & TRUE) break;
-    equity[g0 + i] = cash;
-    drawdown[g0 + i] = dd;
+    equity[out + i] = cash;
+    drawdown[out + i] = dd;
   }
   return i;
 }
 
-function scanFlat2(el: Uint8Array, es: Uint8Array, equity: Float64Array, drawdown: Float64Array, i: number, to: number, from: number, g0: number, cash: number, dd: number): number {
+function scanFlat2(el: Uint8Array, es: Uint8Array, equity: Float64Array, drawdown: Float64Array, i: number, to: number, from: number, out: number, cash: number, dd: number): number {
   for (; i < to; i++) {
     const k = i - from;
     if ((el[k]! | es[k]!) & TRUE) break;
-    equity[g0 + i] = cash;
-    drawdown[g0 + i] = dd;
+    equity[out + i] = cash;
+    drawdown[out + i] = dd;
   }
   return i;
 }

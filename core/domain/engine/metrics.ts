@@ -49,6 +49,8 @@ export interface MetricsInput {
   readonly barMs: number;
   readonly initialCash: number;
   readonly trades: readonly Trade[];
+  /** The closed trades' tally when the run kept no Trade objects; else computed from `trades`. */
+  readonly tally?: TradeTally;
   /** Bars that ended with a position open. */
   readonly exposureBars: number;
   readonly totalFees: number;
@@ -96,24 +98,33 @@ class DayCounter {
     if (weekday === 0 || weekday === 6) this.weekend = true;
   }
 
+  /** push() over ts[0..n), the state in locals (the per-bar pass of every metrics call). */
+  pushAll(ts: Float64Array, n: number): void {
+    let nextDay = this.nextDay;
+    for (let i = 0; i < n; i++) {
+      const t = ts[i]!;
+      if (t < nextDay) continue;
+      this.push(t);
+      nextDay = this.nextDay;
+    }
+  }
+
   periodsPerYear(bars: number): number {
     return this.days === 0 ? Number.NaN : (this.weekend ? 365 : 252) * (bars / this.days);
   }
 }
 
-const SUM = 0;
-const SUM_SQ = 1;
-const DOWNSIDE_SQ = 2;
-const PEAK = 3;
-
 /**
- * The per-bar pass of computeMetrics: sums of simple returns of equity (the first
- * against the initial cash) with one division per bar, the downside, the peak; drawdown
- * periods and calendar days are fed in the same pass. The sums are of r - shift
- * (shift = the first return) so the variance does not lose digits to cancellation when
- * the mean is far from zero.
+ * The per-bar pass of the metrics, fed the bars in order one stretch at a time: the
+ * whole curve at once (computeMetrics), or block by block from a run that keeps no curve
+ * (`keep: 'metrics'`, a sweep's variant: its blocks stay in cache and no curve is held).
+ * Sums of simple returns of equity (the first against the initial cash) with one division
+ * per bar, the downside, the peak; drawdown periods and calendar days. The sums are of
+ * r - shift (shift = the first return) so the variance does not lose digits to
+ * cancellation when the mean is far from zero. Either feeding gives the same figures,
+ * bit for bit (the same operations in the same order).
  *
- * Why a function of its own, returning numbers in a typed array: V8 (Node 24.21,
+ * The metrics object is built elsewhere, in a function without a loop: V8 (Node 24.21,
  * V8 13.6) replaces a long-running loop's frame with optimized code while it runs
  * (on-stack replacement). With the loop inside computeMetrics, the metrics object was
  * sometimes built by that replaced code, and in about one sweep in 30 one variant's
@@ -122,74 +133,105 @@ const PEAK = 3;
  * never with either disabled). Building the object in a function without a loop ended
  * it (docs/ENGINE.md, "A V8 miscompile"; core/infrastructure/sweeps/sweep-determinism.test.ts).
  */
-function equityPass(
-  ts: Float64Array,
-  equity: Float64Array,
-  drawdownPct: Float64Array,
-  initialCash: number,
-  shift: number,
-  drawdowns: DrawdownTracker,
-  days: DayCounter,
-): Float64Array {
-  let sum = 0;
-  let sumSq = 0;
-  let downsideSq = 0;
-  let peakEquity = initialCash;
-  let previous = initialCash;
-  const n = equity.length;
-  for (let i = 0; i < n; i++) {
-    const e = equity[i]!;
-    const t = ts[i]!;
-    drawdowns.push(t, drawdownPct[i]!);
-    days.push(t);
-    const r = e / previous - 1;
-    previous = e;
-    const d = r - shift;
-    sum += d;
-    sumSq += d * d;
-    // min(r, 0) without a branch: (r - |r|) / 2 is exactly r or 0. The sign of r is a
-    // coin flip, so a branch (an if, a ternary, Math.min) mispredicts; this made the
-    // pass 3x faster on a backtest's equity curve.
-    const down = (r - Math.abs(r)) * 0.5;
-    downsideSq += down * down;
-    if (e > peakEquity) peakEquity = e;
+export class EquityCurveStats {
+  bars = 0;
+  firstTs = Number.NaN;
+  lastTs = Number.NaN;
+  finalEquity: number;
+  peakEquity: number;
+  sum = 0;
+  sumSq = 0;
+  downsideSq = 0;
+  shift = 0;
+  private previous: number;
+  drawdowns = new DrawdownTracker(0);
+  readonly days = new DayCounter();
+
+  constructor(readonly initialCash: number) {
+    this.finalEquity = initialCash;
+    this.peakEquity = initialCash;
+    this.previous = initialCash;
   }
-  const out = new Float64Array(4);
-  out[SUM] = sum;
-  out[SUM_SQ] = sumSq;
-  out[DOWNSIDE_SQ] = downsideSq;
-  out[PEAK] = peakEquity;
-  return out;
+
+  /** Feeds the next `count` bars: their open times, equity and drawdown at the close. */
+  push(ts: Float64Array, equity: Float64Array, drawdownPct: Float64Array, count: number): void {
+    if (count === 0) return;
+    if (this.bars === 0) {
+      this.shift = equity[0]! / this.initialCash - 1;
+      this.firstTs = ts[0]!;
+      this.drawdowns = new DrawdownTracker(ts[0]!);
+    }
+    this.drawdowns.pushAll(ts, drawdownPct, count);
+    this.days.pushAll(ts, count);
+    this.sumReturns(equity, count);
+    this.bars += count;
+    this.lastTs = ts[count - 1]!;
+    this.finalEquity = equity[count - 1]!;
+  }
+
+  private sumReturns(equity: Float64Array, count: number): void {
+    const shift = this.shift;
+    let sum = this.sum;
+    let sumSq = this.sumSq;
+    let downsideSq = this.downsideSq;
+    let peakEquity = this.peakEquity;
+    let previous = this.previous;
+    for (let i = 0; i < count; i++) {
+      const e = equity[i]!;
+      const r = e / previous - 1;
+      previous = e;
+      const d = r - shift;
+      sum += d;
+      sumSq += d * d;
+      // min(r, 0) without a branch: (r - |r|) / 2 is exactly r or 0. The sign of r is a
+      // coin flip, so a branch (an if, a ternary, Math.min) mispredicts; this made the
+      // pass 3x faster on a backtest's equity curve.
+      const down = (r - Math.abs(r)) * 0.5;
+      downsideSq += down * down;
+      if (e > peakEquity) peakEquity = e;
+    }
+    this.sum = sum;
+    this.sumSq = sumSq;
+    this.downsideSq = downsideSq;
+    this.peakEquity = peakEquity;
+    this.previous = previous;
+  }
 }
+
+/** What the metrics need besides the equity curve's pass. */
+export type RunFigures = Omit<MetricsInput, 'ts' | 'equity' | 'drawdownPct'>;
 
 /** Computes every metric from the equity curve and the closed trades. */
 export function computeMetrics(input: MetricsInput): BacktestMetrics {
-  const { ts, equity, drawdownPct, initialCash, trades } = input;
-  const n = equity.length;
-  const finalEquity = n > 0 ? equity[n - 1]! : initialCash;
-  const start = n > 0 ? ts[0]! : null;
-  const end = n > 0 ? ts[n - 1]! + input.barMs : null;
+  const curve = new EquityCurveStats(input.initialCash);
+  curve.push(input.ts, input.equity, input.drawdownPct, input.equity.length);
+  return metricsOf(curve, input);
+}
+
+/** Every metric from a curve's pass (fed all of the run's bars) and the run's other figures; call once. */
+export function metricsOf(curve: EquityCurveStats, input: RunFigures): BacktestMetrics {
+  const initialCash = input.initialCash;
+  const n = curve.bars;
+  const finalEquity = n > 0 ? curve.finalEquity : initialCash;
+  const start = n > 0 ? curve.firstTs : null;
+  const end = n > 0 ? curve.lastTs + input.barMs : null;
   const durationMs = start !== null && end !== null ? end - start : 0;
   const growth = finalEquity / initialCash;
-
-  const shift = n > 0 ? equity[0]! / initialCash - 1 : 0;
-  // Drawdown periods and calendar days are tracked in the same pass.
-  const drawdowns = new DrawdownTracker(n > 0 ? ts[0]! : 0);
-  const days = new DayCounter();
-  const sums = equityPass(ts, equity, drawdownPct, initialCash, shift, drawdowns, days);
-  const sum = sums[SUM]!;
-  const sumSq = sums[SUM_SQ]!;
-  const downsideSq = sums[DOWNSIDE_SQ]!;
-  const peakEquity = sums[PEAK]!;
+  const shift = curve.shift;
+  const sum = curve.sum;
+  const sumSq = curve.sumSq;
+  const downsideSq = curve.downsideSq;
+  const peakEquity = curve.peakEquity;
   const mean = n > 0 ? shift + sum / n : Number.NaN;
   const std = n > 1 ? Math.sqrt(Math.max(0, (sumSq - (sum * sum) / n) / (n - 1))) : Number.NaN;
   const downside = n > 0 ? Math.sqrt(downsideSq / n) : Number.NaN;
-  const periods = days.periodsPerYear(n);
+  const periods = curve.days.periodsPerYear(n);
   const annualizedReturnPct = n > 0 ? (Math.pow(growth, periods / n) - 1) * 100 : Number.NaN;
   const cagrPct = durationMs > 0 ? (Math.pow(growth, YEAR_MS / durationMs) - 1) * 100 : Number.NaN;
-  drawdowns.finish(n > 0 ? ts[n - 1]! : 0);
+  const drawdowns = curve.drawdowns;
+  drawdowns.finish(n > 0 ? curve.lastTs : 0);
 
-  const tradeStats = tradeStatistics(trades);
+  const tradeStats = input.tally ? input.tally.stats() : tradeStatistics(input.trades);
   return {
     start,
     end,
@@ -229,7 +271,7 @@ export interface DrawdownStats {
 export function drawdownStats(ts: Float64Array, drawdownPct: Float64Array): DrawdownStats {
   const n = drawdownPct.length;
   const tracker = new DrawdownTracker(n > 0 ? ts[0]! : 0);
-  for (let i = 0; i < n; i++) tracker.push(ts[i]!, drawdownPct[i]!);
+  tracker.pushAll(ts, drawdownPct, n);
   tracker.finish(n > 0 ? ts[n - 1]! : 0);
   return tracker;
 }
@@ -271,6 +313,39 @@ class DrawdownTracker implements DrawdownStats {
     }
   }
 
+  /**
+   * push() over bars [0, n) with the state in locals: V8 keeps an escaping object's
+   * fields in memory, and the per-bar depth and maximum made a chain of stores and loads.
+   */
+  pushAll(ts: Float64Array, drawdownPct: Float64Array, n: number): void {
+    let inDrawdown = this.inDrawdown;
+    let depth = this.depth;
+    let max = this.max;
+    let peakTs = this.peakTs;
+    for (let i = 0; i < n; i++) {
+      const dd = drawdownPct[i]!;
+      if (dd < 0) {
+        if (!inDrawdown) {
+          inDrawdown = true;
+          depth = 0;
+        }
+        depth = dd < depth ? dd : depth;
+        max = dd < max ? dd : max;
+      } else {
+        const t = ts[i]!;
+        if (inDrawdown) {
+          this.closePeriod(depth, t - peakTs);
+          inDrawdown = false;
+        }
+        peakTs = t;
+      }
+    }
+    this.inDrawdown = inDrawdown;
+    this.depth = depth;
+    this.max = max;
+    this.peakTs = peakTs;
+  }
+
   /** Closes a drawdown still open at the last bar. */
   finish(lastTs: number): void {
     if (this.inDrawdown) this.close(lastTs);
@@ -278,9 +353,12 @@ class DrawdownTracker implements DrawdownStats {
   }
 
   private close(endTs: number): void {
+    this.closePeriod(this.depth, endTs - this.peakTs);
+  }
+
+  private closePeriod(depth: number, duration: number): void {
     this.periods++;
-    this.depthSum += this.depth;
-    const duration = endTs - this.peakTs;
+    this.depthSum += depth;
     this.durationSum += duration;
     if (duration > this.maxDuration) this.maxDuration = duration;
   }
@@ -301,57 +379,86 @@ type TradeStats = Pick<
 >;
 
 function tradeStatistics(trades: readonly Trade[]): TradeStats {
-  const count = trades.length;
-  if (count === 0) {
+  const tally = new TradeTally();
+  for (const t of trades) tally.add(t.pnl, t.returnPct, t.exitTs - t.entryTs);
+  return tally.stats();
+}
+
+/**
+ * The trade statistics fed one closed trade at a time, in trade order: a run that keeps
+ * no Trade objects (a sweep's variant, `keep: 'metrics'`) gets the same figures, bit for
+ * bit, as one computed from its trades. The returns are kept (8 bytes a trade) for the
+ * standard deviation's second pass.
+ */
+export class TradeTally {
+  count = 0;
+  private wins = 0;
+  private best = Number.NEGATIVE_INFINITY;
+  private worst = Number.POSITIVE_INFINITY;
+  private returnSum = 0;
+  private maxDuration = 0;
+  private durationSum = 0;
+  private grossProfit = 0;
+  private grossLoss = 0;
+  private pnlSum = 0;
+  private returns = new Float64Array(64);
+
+  add(pnl: number, returnPct: number, durationMs: number): void {
+    if (this.count === this.returns.length) {
+      const grown = new Float64Array(this.count * 2);
+      grown.set(this.returns);
+      this.returns = grown;
+    }
+    this.returns[this.count++] = returnPct;
+    if (pnl > 0) {
+      this.wins++;
+      this.grossProfit += pnl;
+    } else this.grossLoss -= pnl;
+    if (returnPct > this.best) this.best = returnPct;
+    if (returnPct < this.worst) this.worst = returnPct;
+    this.returnSum += returnPct;
+    this.durationSum += durationMs;
+    if (durationMs > this.maxDuration) this.maxDuration = durationMs;
+    this.pnlSum += pnl;
+  }
+
+  /** Built in a function without a loop (see EquityCurveStats on V8's on-stack replacement). */
+  stats(): TradeStats {
+    const count = this.count;
+    if (count === 0) {
+      return {
+        tradeCount: 0,
+        winRatePct: null,
+        bestTradePct: null,
+        worstTradePct: null,
+        avgTradePct: null,
+        maxTradeDurationMs: null,
+        avgTradeDurationMs: null,
+        profitFactor: null,
+        expectancy: null,
+        sqn: null,
+      };
+    }
+    const meanReturn = this.returnSum / count;
+    const sq = squaredDeviations(this.returns, count, meanReturn);
+    const stdReturn = count > 1 ? Math.sqrt(sq / (count - 1)) : Number.NaN;
     return {
-      tradeCount: 0,
-      winRatePct: null,
-      bestTradePct: null,
-      worstTradePct: null,
-      avgTradePct: null,
-      maxTradeDurationMs: null,
-      avgTradeDurationMs: null,
-      profitFactor: null,
-      expectancy: null,
-      sqn: null,
+      tradeCount: count,
+      winRatePct: (this.wins * 100) / count,
+      bestTradePct: this.best,
+      worstTradePct: this.worst,
+      avgTradePct: meanReturn,
+      maxTradeDurationMs: this.maxDuration,
+      avgTradeDurationMs: this.durationSum / count,
+      profitFactor: this.grossLoss > 0 ? finite(this.grossProfit / this.grossLoss) : null,
+      expectancy: this.pnlSum / count,
+      sqn: stdReturn > 0 ? finite((Math.sqrt(count) * meanReturn) / stdReturn) : null,
     };
   }
-  let wins = 0;
-  let best = Number.NEGATIVE_INFINITY;
-  let worst = Number.POSITIVE_INFINITY;
-  let returnSum = 0;
-  let maxDuration = 0;
-  let durationSum = 0;
-  let grossProfit = 0;
-  let grossLoss = 0;
-  let pnlSum = 0;
-  for (const t of trades) {
-    if (t.pnl > 0) {
-      wins++;
-      grossProfit += t.pnl;
-    } else grossLoss -= t.pnl;
-    if (t.returnPct > best) best = t.returnPct;
-    if (t.returnPct < worst) worst = t.returnPct;
-    returnSum += t.returnPct;
-    const duration = t.exitTs - t.entryTs;
-    durationSum += duration;
-    if (duration > maxDuration) maxDuration = duration;
-    pnlSum += t.pnl;
-  }
-  const meanReturn = returnSum / count;
+}
+
+function squaredDeviations(values: Float64Array, count: number, mean: number): number {
   let sq = 0;
-  for (const t of trades) sq += (t.returnPct - meanReturn) * (t.returnPct - meanReturn);
-  const stdReturn = count > 1 ? Math.sqrt(sq / (count - 1)) : Number.NaN;
-  return {
-    tradeCount: count,
-    winRatePct: (wins * 100) / count,
-    bestTradePct: best,
-    worstTradePct: worst,
-    avgTradePct: meanReturn,
-    maxTradeDurationMs: maxDuration,
-    avgTradeDurationMs: durationSum / count,
-    profitFactor: grossLoss > 0 ? finite(grossProfit / grossLoss) : null,
-    expectancy: pnlSum / count,
-    sqn: stdReturn > 0 ? finite((Math.sqrt(count) * meanReturn) / stdReturn) : null,
-  };
+  for (let i = 0; i < count; i++) sq += (values[i]! - mean) * (values[i]! - mean);
+  return sq;
 }

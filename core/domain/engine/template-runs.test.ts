@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Direction, StrategySpec } from '../strategy/spec.js';
 import { buildTemplate, listTemplates, type TemplateBase } from '../strategy/templates.js';
-import { runBacktest } from './backtest.js';
+import { sliceBars } from '../market/bars.js';
+import { createBacktest, runBacktest } from './backtest.js';
 import { dataSets, RULES, STOPS } from '../test-kit/template-data.js';
 import { hashRunInputs } from './run-hash.js';
 import type { BacktestInput, BacktestResult } from './types.js';
@@ -183,6 +184,32 @@ describe('every template run, pinned (the net under the engine split)', () => {
     it(c.id, () => {
       const expected = EXPECTED.find((r) => r[0] === c.id);
       expect(rowOf(c)).toEqual(expected);
+    });
+  }
+});
+
+describe("keep: 'metrics' (a sweep's variant: no trades, fills or curve kept)", () => {
+  // JSON of the metrics: every double round-trips, so equal strings are equal bits.
+  const metricsJson = (r: BacktestResult) => JSON.stringify(r.metrics);
+
+  for (const c of cases()) {
+    it(`${c.id}: the same metrics, bit for bit, whole and in uneven chunks`, () => {
+      const full = runBacktest(c.input);
+      const lean = runBacktest({ ...c.input, keep: 'metrics' });
+      expect(metricsJson(lean)).toBe(metricsJson(full));
+      expect([lean.trades.length, lean.markers.length, lean.equity.length, lean.drawdownPct.length]).toEqual([0, 0, 0, 0]);
+      expect(lean.barsProcessed).toBe(full.barsProcessed);
+      expect(lean.openPosition).toEqual(full.openPosition);
+      // Streamed: chunk edges fall inside and across the engine's 4,096-bar blocks.
+      const { bars, magnifierBars, ...config } = c.input;
+      const session = createBacktest({ ...config, keep: 'metrics' });
+      const n = bars.ts.length;
+      for (let from = 0, k = 0; from < n; k++) {
+        const to = Math.min(n, from + 777 + 5000 * (k % 2));
+        session.onChunk(sliceBars(bars, from, to), magnifierBars);
+        from = to;
+      }
+      expect(metricsJson(session.finish())).toBe(metricsJson(full));
     });
   }
 });

@@ -2,7 +2,7 @@
 // whatever worker runs it, after whatever other variants, in a fresh worker or a warm one.
 // Each round starts a fresh pool: the failure this guards against came from V8 tiering up
 // computeMetrics (on-stack replacement) early in a worker's life, so a fresh worker is a
-// new chance to meet it (see equityPass in core/domain/engine/metrics.ts). Before the fix
+// new chance to meet it (see EquityCurveStats in core/domain/engine/metrics.ts). Before the fix
 // about one sweep in 30 had one variant holding the next variant's equity figures: this
 // file meets it only rarely (docs/ENGINE.md). Every round also checks the workers' bar
 // and indicator caches and batch order against uncached runs in this thread.

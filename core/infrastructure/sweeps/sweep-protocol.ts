@@ -62,10 +62,10 @@ export const SWEEP_INDICATOR_CACHE_MB_ENV = 'BWS_SWEEP_INDICATOR_CACHE_MB';
 export const SWEEP_BAR_CACHE_MB_DEFAULT = 256;
 /**
  * What a sweep worker holds for the series it runs on: the bars (and the magnifier's
- * minutes), the equity and drawdown outputs (16 bytes a bar), and shared indicator
- * arrays (8 bytes a bar each), which get what the first two leave (SweepIndicatorCache;
- * past it operands stream in the engine). A year of minutes leaves room for ~68 arrays,
- * five years for 7, ten for none: the longer the history, the fewer arrays, so a worker
- * stays near this figure or at its bars and outputs alone (docs/OPTIMIZE.md).
+ * minutes) and shared indicator arrays (8 bytes a bar each), which get what the bars
+ * leave (SweepIndicatorCache; past it operands stream in the engine; a variant keeps no
+ * curve). A year of minutes leaves room for ~70 arrays, five years for 9, ten for 1: the
+ * longer the history, the fewer arrays, so a worker stays near this figure or at its
+ * bars alone (docs/OPTIMIZE.md).
  */
 export const SWEEP_WORKER_MB_DEFAULT = 320;

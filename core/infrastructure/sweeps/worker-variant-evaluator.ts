@@ -12,7 +12,7 @@ export interface WorkerVariantEvaluatorOptions extends Omit<WorkerPoolOptions, '
   readonly script?: string;
   /** Most variants per worker call; default 64. */
   readonly maxBatch?: number;
-  /** Each worker's budget for its bars, outputs and indicator arrays (SWEEP_WORKER_MB_DEFAULT). */
+  /** Each worker's budget for its bars and indicator arrays (SWEEP_WORKER_MB_DEFAULT). */
   readonly workerMb?: number;
   readonly barCacheMb?: number;
   /** A cap on each worker's indicator arrays below what the worker budget leaves them. */
