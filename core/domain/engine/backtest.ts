@@ -74,6 +74,9 @@ class BacktestEngine implements BacktestSession {
    */
   private readonly curve: EquityCurveStats;
   private readonly keepsCurve: boolean;
+  /** Without a curve: the block's flat scans as [start, end) pairs in the scratch, for the curve's pass to skip (null with a curve). */
+  private readonly flatRuns: Int32Array | null;
+  private flatRunCount = 0;
   private peak: number;
   private exposureBars = 0;
   private processed = 0;
@@ -101,6 +104,7 @@ class BacktestEngine implements BacktestSession {
     this.warmUpLeft = warmUp;
     this.keepsCurve = config.keep !== 'metrics';
     this.curve = new EquityCurveStats(spec.initialCash);
+    this.flatRuns = this.keepsCurve ? null : new Int32Array(2 * BLOCK);
     const capacity = this.keepsCurve ? (totalBars ?? 1024) : BLOCK;
     const outputs = config.outputs;
     this.ownOutputs = !(outputs && outputs.equity.length >= capacity && outputs.drawdownPct.length >= capacity);
@@ -156,7 +160,7 @@ class BacktestEngine implements BacktestSession {
       else {
         // The block's equity and drawdown go to the scratch's start, then to the metrics' pass.
         this.loop(bars, from, to, g0, -from);
-        this.curve.push(bars.ts.subarray(from, to), this.equity, this.drawdown, to - from);
+        this.curve.push(bars.ts.subarray(from, to), this.equity, this.drawdown, to - from, this.flatRuns!, this.flatRunCount);
       }
       this.processed = g0 + to;
     }
@@ -232,6 +236,8 @@ class BacktestEngine implements BacktestSession {
     const canScanPosition = !hasDynamics && !hasBrackets && !everyBarRules && !usesPositionValues;
     const reversals = this.spec.direction === 'both';
     const adds = this.spec.management.pyramiding !== undefined;
+    const flatRuns = this.flatRuns;
+    let runs = 0;
     let peak = this.peak;
     let exposure = this.exposureBars;
     let side = position.side;
@@ -245,7 +251,13 @@ class BacktestEngine implements BacktestSession {
           if (usesPositionValues) positionValues.fill(Number.NaN);
           if (cash > peak) peak = cash;
           const dd = ((cash - peak) / peak) * 100;
+          const start = i;
           i = esA === never ? scanFlat1(elA, equity, drawdown, i, to, from, out, cash, dd) : scanFlat2(elA, esA, equity, drawdown, i, to, from, out, cash, dd);
+          if (flatRuns !== null && i - start > 1) {
+            flatRuns[2 * runs] = out + start;
+            flatRuns[2 * runs + 1] = out + i;
+            runs++;
+          }
           if (i === to) break;
         } else if (side !== 0 && canScanPosition) {
           // In a position without brackets or every-bar rules: mark to market until a relevant signal.
@@ -336,6 +348,7 @@ class BacktestEngine implements BacktestSession {
     }
     this.peak = peak;
     this.exposureBars = exposure;
+    this.flatRunCount = runs;
   }
 
   // Results ----------------------------------------------------------------------

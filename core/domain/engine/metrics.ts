@@ -98,10 +98,10 @@ class DayCounter {
     if (weekday === 0 || weekday === 6) this.weekend = true;
   }
 
-  /** push() over ts[0..n), the state in locals (the per-bar pass of every metrics call). */
-  pushAll(ts: Float64Array, n: number): void {
+  /** push() over ts[from..to), the state in locals (the per-bar pass of every metrics call). */
+  pushAll(ts: Float64Array, from: number, to: number): void {
     let nextDay = this.nextDay;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const t = ts[i]!;
       if (t < nextDay) continue;
       this.push(t);
@@ -153,30 +153,52 @@ export class EquityCurveStats {
     this.previous = initialCash;
   }
 
-  /** Feeds the next `count` bars: their open times, equity and drawdown at the close. */
-  push(ts: Float64Array, equity: Float64Array, drawdownPct: Float64Array, count: number): void {
+  /**
+   * Feeds the next `count` bars: their open times, equity and drawdown at the close.
+   * `flatRuns` (optional): `runCount` pairs [start, end) of bars, in order, where equity
+   * and drawdown hold the value of each run's first bar (a flat stretch of a run): past
+   * that bar each contributes a return of exactly 0, which leaves every sum as it is, so
+   * only the calendar days are walked there.
+   */
+  push(ts: Float64Array, equity: Float64Array, drawdownPct: Float64Array, count: number, flatRuns?: Int32Array, runCount = 0): void {
     if (count === 0) return;
     if (this.bars === 0) {
       this.shift = equity[0]! / this.initialCash - 1;
       this.firstTs = ts[0]!;
       this.drawdowns = new DrawdownTracker(ts[0]!);
     }
-    this.drawdowns.pushAll(ts, drawdownPct, count);
-    this.days.pushAll(ts, count);
-    this.sumReturns(equity, count);
+    let at = 0;
+    // A zero return leaves the sums of (r - shift) alone only when the shift is 0 (a single run's, whose first bar is flat).
+    if (flatRuns && this.shift === 0) {
+      for (let k = 0; k < runCount; k++) {
+        const start = flatRuns[2 * k]!;
+        const end = flatRuns[2 * k + 1]!;
+        this.pushBars(ts, equity, drawdownPct, at, start + 1);
+        this.days.pushAll(ts, start + 1, end);
+        this.drawdowns.holdUntil(ts[end - 1]!, drawdownPct[start]!);
+        at = end;
+      }
+    }
+    this.pushBars(ts, equity, drawdownPct, at, count);
     this.bars += count;
     this.lastTs = ts[count - 1]!;
     this.finalEquity = equity[count - 1]!;
   }
 
-  private sumReturns(equity: Float64Array, count: number): void {
+  private pushBars(ts: Float64Array, equity: Float64Array, drawdownPct: Float64Array, from: number, to: number): void {
+    this.drawdowns.pushAll(ts, drawdownPct, from, to);
+    this.days.pushAll(ts, from, to);
+    this.sumReturns(equity, from, to);
+  }
+
+  private sumReturns(equity: Float64Array, from: number, to: number): void {
     const shift = this.shift;
     let sum = this.sum;
     let sumSq = this.sumSq;
     let downsideSq = this.downsideSq;
     let peakEquity = this.peakEquity;
     let previous = this.previous;
-    for (let i = 0; i < count; i++) {
+    for (let i = from; i < to; i++) {
       const e = equity[i]!;
       const r = e / previous - 1;
       previous = e;
@@ -271,7 +293,7 @@ export interface DrawdownStats {
 export function drawdownStats(ts: Float64Array, drawdownPct: Float64Array): DrawdownStats {
   const n = drawdownPct.length;
   const tracker = new DrawdownTracker(n > 0 ? ts[0]! : 0);
-  tracker.pushAll(ts, drawdownPct, n);
+  tracker.pushAll(ts, drawdownPct, 0, n);
   tracker.finish(n > 0 ? ts[n - 1]! : 0);
   return tracker;
 }
@@ -314,15 +336,15 @@ class DrawdownTracker implements DrawdownStats {
   }
 
   /**
-   * push() over bars [0, n) with the state in locals: V8 keeps an escaping object's
+   * push() over bars [from, to) with the state in locals: V8 keeps an escaping object's
    * fields in memory, and the per-bar depth and maximum made a chain of stores and loads.
    */
-  pushAll(ts: Float64Array, drawdownPct: Float64Array, n: number): void {
+  pushAll(ts: Float64Array, drawdownPct: Float64Array, from: number, to: number): void {
     let inDrawdown = this.inDrawdown;
     let depth = this.depth;
     let max = this.max;
     let peakTs = this.peakTs;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const dd = drawdownPct[i]!;
       if (dd < 0) {
         if (!inDrawdown) {
@@ -344,6 +366,14 @@ class DrawdownTracker implements DrawdownStats {
     this.depth = depth;
     this.max = max;
     this.peakTs = peakTs;
+  }
+
+  /**
+   * More bars at the drawdown just pushed (equity unchanged): below the peak they change
+   * nothing; at it, the peak's time moves to the last of them.
+   */
+  holdUntil(lastTs: number, dd: number): void {
+    if (!(dd < 0)) this.peakTs = lastTs;
   }
 
   /** Closes a drawdown still open at the last bar. */
