@@ -114,4 +114,26 @@ describe('periodsPerYear', () => {
     const weekdays = Float64Array.from({ length: 5 * 390 }, (_, i) => MONDAY + Math.floor(i / 390) * DAY + 14.5 * HOUR + (i % 390) * 60_000);
     expect(periodsPerYear(weekdays)).toBe(252 * 390);
   });
+
+  it('counts the days of irregular bars as a bar-by-bar count does (days found by search, not per bar)', () => {
+    // Seeded gaps of 1 minute to 3 days: single-bar days, long days, days skipped, weekends.
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (const weekendFree of [false, true]) {
+      const times: number[] = [];
+      let t = MONDAY;
+      while (times.length < 20_000) {
+        const weekday = (Math.floor(t / DAY) + 4) % 7;
+        if (!(weekendFree && (weekday === 0 || weekday === 6))) times.push(t);
+        t += next() < 0.01 ? Math.floor(next() * 3 * DAY) + 60_000 : Math.floor(next() * 30 + 1) * 60_000;
+      }
+      const ts = Float64Array.from(times);
+      const days = new Set(times.map((x) => Math.floor(x / DAY)));
+      const weekend = [...days].some((d) => (d + 4) % 7 === 0 || (d + 4) % 7 === 6);
+      expect(weekend).toBe(!weekendFree);
+      expect(periodsPerYear(ts)).toBe((weekend ? 365 : 252) * (ts.length / days.size));
+    }
+    expect(periodsPerYear(Float64Array.of(MONDAY))).toBe(252);
+    expect(periodsPerYear(new Float64Array(0))).toBeNaN();
+  });
 });

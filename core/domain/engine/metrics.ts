@@ -77,7 +77,7 @@ function finite(x: number): number | null {
  */
 export function periodsPerYear(ts: Float64Array): number {
   const days = new DayCounter();
-  for (let i = 0; i < ts.length; i++) days.push(ts[i]!);
+  days.pushAll(ts, 0, ts.length);
   return days.periodsPerYear(ts.length);
 }
 
@@ -98,20 +98,49 @@ class DayCounter {
     if (weekday === 0 || weekday === 6) this.weekend = true;
   }
 
-  /** push() over ts[from..to), the state in locals (the per-bar pass of every metrics call). */
+  /**
+   * push() over ts[from..to) (sorted): from each new day's first bar it searches for the
+   * next day's, so a day of minutes costs a dozen reads instead of 1,440 (a sweep reads
+   * the bar times of a year per variant for nothing else).
+   */
   pushAll(ts: Float64Array, from: number, to: number): void {
-    let nextDay = this.nextDay;
-    for (let i = from; i < to; i++) {
-      const t = ts[i]!;
-      if (t < nextDay) continue;
-      this.push(t);
-      nextDay = this.nextDay;
+    let i = from;
+    while (i < to) {
+      this.push(ts[i]!);
+      i = firstAtOrAfter(ts, this.nextDay, i + 1, to);
     }
   }
 
   periodsPerYear(bars: number): number {
     return this.days === 0 ? Number.NaN : (this.weekend ? 365 : 252) * (bars / this.days);
   }
+}
+
+/**
+ * The first index in [from, to) of sorted `ts` whose time is >= t (`to` when none):
+ * steps of 1, 2, 4... from `from`, then a binary search in the last step (daily bars find
+ * theirs at the first read, minutes within ~20).
+ */
+function firstAtOrAfter(ts: Float64Array, t: number, from: number, to: number): number {
+  let lo = from;
+  let step = 1;
+  while (lo < to && ts[lo]! < t) {
+    const probe = lo + step;
+    if (probe >= to || ts[probe]! >= t) {
+      // The answer is in (lo, min(probe, to)].
+      let hi = probe < to ? probe : to;
+      lo++;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ts[mid]! < t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
+    lo = probe;
+    step *= 2;
+  }
+  return lo;
 }
 
 /**
