@@ -51,9 +51,9 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
     if (options.workerMb !== undefined) env[SWEEP_WORKER_MB_ENV] = String(options.workerMb);
     if (options.barCacheMb !== undefined) env[SWEEP_BAR_CACHE_MB_ENV] = String(options.barCacheMb);
     if (options.indicatorCacheMb !== undefined) env[SWEEP_INDICATOR_CACHE_MB_ENV] = String(options.indicatorCacheMb);
-    // Each variant leaves its trades and fills (MBs over years of minutes) as garbage. V8
-    // sizes the young generation from the machine's memory (~200 MB per worker here) and
-    // keeps its pages once grown; 8 MB collects them as often at no measurable cost (docs/OPTIMIZE.md).
+    // V8 sizes the young generation from the machine's memory (~200 MB per worker here) and
+    // keeps its pages once grown; a variant's garbage (its orders and fill events: it keeps
+    // no trades or curve) fits in 8 MB at no measurable cost (docs/OPTIMIZE.md).
     const resourceLimits = { maxYoungGenerationSizeMb: SWEEP_YOUNG_GENERATION_MB, ...options.resourceLimits };
     this.pool = new WorkerPool<SweepWorkerApi>({ ...options, resourceLimits, script: options.script ?? workerScriptPath('sweep-worker'), env });
     this.size = this.pool.stats().size;
