@@ -160,7 +160,7 @@ function toWire(done: ExecutedJob): WorkerBacktestWire {
     timings: { loadMs: done.loadMs, engineMs: done.engineMs, pausedMs: done.foreground.pausedMs(), totalMs: performance.now() - done.started },
     memory: memory(),
   };
-  // The engine allocates equity and drawdown per run, so they can move without a copy;
+  // The engine allocates the equity (and an empty drawdown: runs keep none) per run, so they can move without a copy;
   // the ts column is our own copy (the cached bars must stay usable here); trades and
   // markers go as columns (cloning ~27k objects cost more than the whole engine run).
   // A Set: equity and drawdown may share one buffer, and a buffer listed twice fails to clone.

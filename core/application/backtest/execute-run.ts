@@ -257,6 +257,8 @@ function runEngine(loaded: LoadedRun, series: ReadonlyMap<string, Float64Array>,
     warmUpBars: loaded.series.warmUpBars,
     magnifier: magnifierBars !== null,
     series,
+    // What a run stores: its drawdown is derived from the equity where it is shown.
+    keep: 'equity' as const,
     shouldCancel: control.shouldCancel,
     ...(control.onProgress ? { onProgress: control.onProgress } : {}),
     ...(magnifierBars ? { magnifierBars } : {}),

@@ -11,10 +11,9 @@ import type { BacktestRequest } from './request.js';
  * Runs that would read more stored bars than this stream (about two years of minutes,
  * counting the 1-minute bars a resampled timeframe or the magnifier reads); shorter ones
  * are read whole, through the bar and indicator caches that make a trader's next run of
- * the same range take milliseconds. The whole path holds ~150 bytes a bar (bars,
- * indicator arrays, equity and drawdown), so this caps it near 150 MB; past it a run
- * holds one window of bars and the outputs that are its result (equity, drawdown, bar
- * times: 24 bytes a bar).
+ * the same range take milliseconds. The whole path holds ~140 bytes a bar (bars,
+ * indicator arrays, equity), so this caps it near 140 MB; past it a run holds one window
+ * of bars and the outputs that are its result (equity and bar times: 16 bytes a bar).
  */
 export const STREAM_ABOVE_BARS = 1_000_000;
 
@@ -60,7 +59,9 @@ export function executeStreamedRun(state: BacktestState, bars: RunBarSource, fee
       timeframe,
       magnifier,
       warmUpBars: warmUp.ts.length,
-      outputs: { equity: new Float64Array(capacity), drawdownPct: new Float64Array(capacity) },
+      // What a run stores (no drawdown array: derived from the equity where it is shown).
+      keep: 'equity',
+      outputs: { equity: new Float64Array(capacity) },
       shouldCancel: control.shouldCancel,
       ...(control.onProgress ? { onProgress: control.onProgress } : {}),
     },

@@ -69,12 +69,14 @@ class BacktestEngine implements BacktestSession {
   /** False while writing into caller-provided output arrays. */
   private ownOutputs: boolean;
   /**
-   * The metrics' pass over the equity curve, fed block by block: with `keep: 'metrics'`
-   * equity and drawdown are written into one block's scratch and no curve is kept.
+   * The metrics' pass over the equity curve: over the whole curve at the end when the
+   * drawdown is kept (`keep: 'all'`), else fed block by block, the drawdown (and without
+   * a curve, `keep: 'metrics'`, the equity too) written into one block's scratch.
    */
   private readonly curve: EquityCurveStats;
   private readonly keepsCurve: boolean;
-  /** Without a curve: the block's flat scans as [start, end) pairs in the scratch, for the curve's pass to skip (null with a curve). */
+  private readonly keepsDrawdown: boolean;
+  /** Fed block by block: the block's flat scans as [start, end) pairs of block positions, for the curve's pass to skip (else null). */
   private readonly flatRuns: Int32Array | null;
   private flatRunCount = 0;
   private peak: number;
@@ -102,14 +104,17 @@ class BacktestEngine implements BacktestSession {
     const warmUp = config.warmUpBars ?? 0;
     if (!(Number.isInteger(warmUp) && warmUp >= 0)) throw new DomainError(`warmUpBars must be a whole number >= 0, got ${warmUp}`);
     this.warmUpLeft = warmUp;
-    this.keepsCurve = config.keep !== 'metrics';
+    const keep = config.keep ?? 'all';
+    this.keepsCurve = keep !== 'metrics';
+    this.keepsDrawdown = keep === 'all';
     this.curve = new EquityCurveStats(spec.initialCash);
-    this.flatRuns = this.keepsCurve ? null : new Int32Array(2 * BLOCK);
-    const capacity = this.keepsCurve ? (totalBars ?? 1024) : BLOCK;
+    this.flatRuns = this.keepsDrawdown ? null : new Int32Array(2 * BLOCK);
+    const equityCapacity = this.keepsCurve ? (totalBars ?? 1024) : BLOCK;
+    const drawdownCapacity = this.keepsDrawdown ? equityCapacity : BLOCK;
     const outputs = config.outputs;
-    this.ownOutputs = !(outputs && outputs.equity.length >= capacity && outputs.drawdownPct.length >= capacity);
-    this.equity = this.ownOutputs ? new Float64Array(capacity) : outputs!.equity;
-    this.drawdown = this.ownOutputs ? new Float64Array(capacity) : outputs!.drawdownPct;
+    this.ownOutputs = !(outputs && outputs.equity.length >= equityCapacity && (!this.keepsDrawdown || (outputs.drawdownPct?.length ?? 0) >= drawdownCapacity));
+    this.equity = this.ownOutputs ? new Float64Array(equityCapacity) : outputs!.equity;
+    this.drawdown = this.ownOutputs || !this.keepsDrawdown ? new Float64Array(drawdownCapacity) : outputs!.drawdownPct!;
 
     const m = spec.management;
     this.hasBrackets = m.stopLoss !== undefined || m.takeProfit !== undefined || m.trailingStop !== undefined;
@@ -151,15 +156,18 @@ class BacktestEngine implements BacktestSession {
     this.execution.startChunk(bars, magnifierBars);
     if (g0 === 0) this.firstClose = bars.close[0]!;
     // Bar times for the metrics: the chunks' own arrays, joined only if there are several.
-    if (this.keepsCurve) this.timeChunks.push(bars.ts);
+    if (this.keepsDrawdown) this.timeChunks.push(bars.ts);
     for (let from = 0; from < n; from += BLOCK) {
       const to = Math.min(n, from + BLOCK);
       if (this.processed >= this.nextPoll) this.poll();
       this.strategy.onBlock(bars, from, to, fed);
-      if (this.keepsCurve) this.loop(bars, from, to, g0, g0);
-      else {
-        // The block's equity and drawdown go to the scratch's start, then to the metrics' pass.
-        this.loop(bars, from, to, g0, -from);
+      if (this.keepsDrawdown) this.loop(bars, from, to, g0, g0, g0);
+      else if (this.keepsCurve) {
+        // The block's drawdown goes to the scratch's start; the pass reads the block of the curve.
+        this.loop(bars, from, to, g0, g0, -from);
+        this.curve.push(bars.ts.subarray(from, to), this.equity.subarray(g0 + from, g0 + to), this.drawdown, to - from, this.flatRuns!, this.flatRunCount);
+      } else {
+        this.loop(bars, from, to, g0, -from, -from);
         this.curve.push(bars.ts.subarray(from, to), this.equity, this.drawdown, to - from, this.flatRuns!, this.flatRunCount);
       }
       this.processed = g0 + to;
@@ -201,9 +209,10 @@ class BacktestEngine implements BacktestSession {
    * Cash, side and quantity are mirrored in locals and reloaded from the account after
    * each call that can fill; stretches where only a signal can act run in tight scans
    * over the strategy's signal arrays (the scans are most of a simple strategy's bars).
-   * Bar i's equity and drawdown are written at [out + i] (g0 + i: the run's curve).
+   * Bar i's equity is written at [outE + i] (g0 + i: the run's curve), its drawdown at
+   * [outD + i].
    */
-  private loop(bars: BarColumns, from: number, to: number, g0: number, out: number): void {
+  private loop(bars: BarColumns, from: number, to: number, g0: number, outE: number, outD: number): void {
     const close = bars.close;
     const equity = this.equity;
     const drawdown = this.drawdown;
@@ -252,10 +261,10 @@ class BacktestEngine implements BacktestSession {
           if (cash > peak) peak = cash;
           const dd = ((cash - peak) / peak) * 100;
           const start = i;
-          i = esA === never ? scanFlat1(elA, equity, drawdown, i, to, from, out, cash, dd) : scanFlat2(elA, esA, equity, drawdown, i, to, from, out, cash, dd);
+          i = esA === never ? scanFlat1(elA, equity, drawdown, i, to, from, outE, outD, cash, dd) : scanFlat2(elA, esA, equity, drawdown, i, to, from, outE, outD, cash, dd);
           if (flatRuns !== null && i - start > 1) {
-            flatRuns[2 * runs] = out + start;
-            flatRuns[2 * runs + 1] = out + i;
+            flatRuns[2 * runs] = start - from;
+            flatRuns[2 * runs + 1] = i - from;
             runs++;
           }
           if (i === to) break;
@@ -272,8 +281,8 @@ class BacktestEngine implements BacktestSession {
               if (a[i - from]! & TRUE) break;
               const e = cash + held * close[i]!;
               if (e > peak) peak = e;
-              equity[out + i] = e;
-              drawdown[out + i] = ((e - peak) / peak) * 100;
+              equity[outE + i] = e;
+              drawdown[outD + i] = ((e - peak) / peak) * 100;
             }
           } else {
             for (; i < to; i++) {
@@ -281,8 +290,8 @@ class BacktestEngine implements BacktestSession {
               if ((a[k]! | b[k]! | c[k]!) & TRUE) break;
               const e = cash + held * close[i]!;
               if (e > peak) peak = e;
-              equity[out + i] = e;
-              drawdown[out + i] = ((e - peak) / peak) * 100;
+              equity[outE + i] = e;
+              drawdown[outD + i] = ((e - peak) / peak) * 100;
             }
           }
           exposure += i - start;
@@ -342,8 +351,8 @@ class BacktestEngine implements BacktestSession {
         e = cash + side * qty * c;
       }
       if (e > peak) peak = e;
-      equity[out + i] = e;
-      drawdown[out + i] = ((e - peak) / peak) * 100;
+      equity[outE + i] = e;
+      drawdown[outD + i] = ((e - peak) / peak) * 100;
       i++;
     }
     this.peak = peak;
@@ -357,7 +366,7 @@ class BacktestEngine implements BacktestSession {
     if (size <= this.equity.length) return;
     const capacity = Math.max(size, this.equity.length * 2);
     this.equity = grow(this.equity, capacity);
-    this.drawdown = grow(this.drawdown, capacity);
+    if (this.keepsDrawdown) this.drawdown = grow(this.drawdown, capacity);
     this.ownOutputs = true;
   }
 
@@ -365,10 +374,10 @@ class BacktestEngine implements BacktestSession {
     this.execution.cancelPending();
     const n = this.processed;
     // Caller-provided outputs come back as views; own arrays are trimmed to the bars run.
-    const trim = (a: Float64Array) => (!this.keepsCurve ? new Float64Array(0) : a.length === n ? a : this.ownOutputs ? a.slice(0, n) : a.subarray(0, n));
-    const equity = trim(this.equity);
-    const drawdownPct = trim(this.drawdown);
-    if (this.keepsCurve) this.curve.push(this.timeChunks.length === 1 ? this.timeChunks[0]! : joinChunks(this.timeChunks, n), equity, drawdownPct, n);
+    const trim = (a: Float64Array, kept: boolean) => (!kept ? new Float64Array(0) : a.length === n ? a : this.ownOutputs ? a.slice(0, n) : a.subarray(0, n));
+    const equity = trim(this.equity, this.keepsCurve);
+    const drawdownPct = trim(this.drawdown, this.keepsDrawdown);
+    if (this.keepsDrawdown) this.curve.push(this.timeChunks.length === 1 ? this.timeChunks[0]! : joinChunks(this.timeChunks, n), equity, drawdownPct, n);
     const account = this.account;
     const metrics = metricsOf(this.curve, {
       barMs: this.baseMs,
@@ -397,21 +406,21 @@ class BacktestEngine implements BacktestSession {
  * The flat scan: equity is the cash until an entry signal; returns the first bar with one
  * (or `to`). One- and two-array versions so a one-sided strategy reads one signal per bar.
  */
-function scanFlat1(el: Uint8Array, equity: Float64Array, drawdown: Float64Array, i: number, to: number, from: number, out: number, cash: number, dd: number): number {
+function scanFlat1(el: Uint8Array, equity: Float64Array, drawdown: Float64Array, i: number, to: number, from: number, outE: number, outD: number, cash: number, dd: number): number {
   for (; i < to; i++) {
     if (el[i - from]! & TRUE) break;
-    equity[out + i] = cash;
-    drawdown[out + i] = dd;
+    equity[outE + i] = cash;
+    drawdown[outD + i] = dd;
   }
   return i;
 }
 
-function scanFlat2(el: Uint8Array, es: Uint8Array, equity: Float64Array, drawdown: Float64Array, i: number, to: number, from: number, out: number, cash: number, dd: number): number {
+function scanFlat2(el: Uint8Array, es: Uint8Array, equity: Float64Array, drawdown: Float64Array, i: number, to: number, from: number, outE: number, outD: number, cash: number, dd: number): number {
   for (; i < to; i++) {
     const k = i - from;
     if ((el[k]! | es[k]!) & TRUE) break;
-    equity[out + i] = cash;
-    drawdown[out + i] = dd;
+    equity[outE + i] = cash;
+    drawdown[outD + i] = dd;
   }
   return i;
 }

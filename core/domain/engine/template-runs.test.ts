@@ -188,13 +188,19 @@ describe('every template run, pinned (the net under the engine split)', () => {
   }
 });
 
-describe("keep: 'metrics' (a sweep's variant: no trades, fills or curve kept)", () => {
+describe("keep: 'equity' and 'metrics' (the app's runs keep no drawdown array; a sweep's variant nothing but metrics)", () => {
   // JSON of the metrics: every double round-trips, so equal strings are equal bits.
   const metricsJson = (r: BacktestResult) => JSON.stringify(r.metrics);
+  const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
   for (const c of cases()) {
     it(`${c.id}: the same metrics, bit for bit, whole and in uneven chunks`, () => {
       const full = runBacktest(c.input);
+      const stored = runBacktest({ ...c.input, keep: 'equity' });
+      expect(metricsJson(stored)).toBe(metricsJson(full));
+      expect(bytes(stored.equity)).toEqual(bytes(full.equity));
+      expect([stored.trades, stored.markers, stored.openPosition]).toEqual([full.trades, full.markers, full.openPosition]);
+      expect(stored.drawdownPct.length).toBe(0);
       const lean = runBacktest({ ...c.input, keep: 'metrics' });
       expect(metricsJson(lean)).toBe(metricsJson(full));
       expect([lean.trades.length, lean.markers.length, lean.equity.length, lean.drawdownPct.length]).toEqual([0, 0, 0, 0]);
@@ -202,14 +208,18 @@ describe("keep: 'metrics' (a sweep's variant: no trades, fills or curve kept)", 
       expect(lean.openPosition).toEqual(full.openPosition);
       // Streamed: chunk edges fall inside and across the engine's 4,096-bar blocks.
       const { bars, magnifierBars, ...config } = c.input;
-      const session = createBacktest({ ...config, keep: 'metrics' });
-      const n = bars.ts.length;
-      for (let from = 0, k = 0; from < n; k++) {
-        const to = Math.min(n, from + 777 + 5000 * (k % 2));
-        session.onChunk(sliceBars(bars, from, to), magnifierBars);
-        from = to;
+      for (const keep of ['equity', 'metrics'] as const) {
+        const session = createBacktest({ ...config, keep });
+        const n = bars.ts.length;
+        for (let from = 0, k = 0; from < n; k++) {
+          const to = Math.min(n, from + 777 + 5000 * (k % 2));
+          session.onChunk(sliceBars(bars, from, to), magnifierBars);
+          from = to;
+        }
+        const streamed = session.finish();
+        expect(metricsJson(streamed), keep).toBe(metricsJson(full));
+        if (keep === 'equity') expect(bytes(streamed.equity)).toEqual(bytes(full.equity));
       }
-      expect(metricsJson(session.finish())).toBe(metricsJson(full));
     });
   }
 });
