@@ -80,6 +80,10 @@ if (existsSync(preload)) {
 
 if (!nodeOnly && existsSync(join(root, 'renderer/index.html'))) {
   const { build: viteBuild } = await import('vite');
+  // Always React's production build and JSX transform: under vitest (NODE_ENV=test; the unit
+  // tests' global setup builds dist/ too) Vite bundled React's development build, which
+  // renders StrictMode trees twice, into the dist/renderer the app and e2e then served.
+  process.env.NODE_ENV = 'production';
   await viteBuild({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
   addCompileHint(join(root, 'dist/renderer'));
 }
