@@ -52,9 +52,11 @@ export function api(): ApiClient {
  */
 export function startFirstScreenCalls(screen: string): void {
   const transport = api();
-  const calls: [HandlerName, unknown][] = [['system/info', undefined]];
-  if (screen === 'data') calls.push(['data/listSeries', undefined], ['strategies/list', { limit: 1 }]);
-  for (const [name, args] of calls) startEarly(name, args, () => transport.invoke(name as never, args as never));
+  // [name, args, the first render waits for it]: the Data screen's list is what it shows
+  // (its "Start here" panel, from the strategy count, may come a frame later).
+  const calls: [HandlerName, unknown, boolean][] = [['system/info', undefined, false]];
+  if (screen === 'data') calls.push(['data/listSeries', undefined, true], ['strategies/list', { limit: 1 }, false]);
+  for (const [name, args, awaited] of calls) startEarly(name, args, () => transport.invoke(name as never, args as never), awaited);
 }
 
 /**

@@ -12,16 +12,21 @@ const FRESH_MS = 5_000;
 interface EarlyCall {
   readonly answer: Promise<unknown>;
   readonly startedAt: number;
+  /** The first render waits for this one (see `earlyCallsSettled`). */
+  readonly awaited: boolean;
   settled?: { readonly value: unknown };
 }
 const early = new Map<string, EarlyCall>();
 
 const keyOf = (name: HandlerName, args: unknown) => `${name}\u0000${JSON.stringify(args ?? null)}`;
 
-/** Starts `call` now and keeps its answer for the first matching `takeEarly`. */
-export function startEarly(name: HandlerName, args: unknown, call: () => Promise<unknown>): void {
+/**
+ * Starts `call` now and keeps its answer for the first matching `takeEarly`; `awaited`:
+ * the first render shows it, so it waits for it (briefly: `earlyCallsSettled`).
+ */
+export function startEarly(name: HandlerName, args: unknown, call: () => Promise<unknown>, awaited = false): void {
   const answer = call();
-  const entry: EarlyCall = { answer, startedAt: performance.now() };
+  const entry: EarlyCall = { answer, startedAt: performance.now(), awaited };
   // A failure is handed to whoever takes it; until then it must not count as unhandled.
   answer.then(
     (value) => {
@@ -52,8 +57,9 @@ export function takeSettledEarly(name: HandlerName, args: unknown): { readonly v
   return hit.settled;
 }
 
-/** Settles once every early call has answered (or failed), or after `maxMs`, whichever is first. */
+/** Settles once every awaited early call has answered (or failed), or after `maxMs`, whichever is first. */
 export function earlyCallsSettled(maxMs: number): Promise<void> {
-  const all = Promise.allSettled([...early.values()].map((call) => call.answer)).then(() => undefined);
+  const awaited = [...early.values()].filter((call) => call.awaited).map((call) => call.answer);
+  const all = Promise.allSettled(awaited).then(() => undefined);
   return Promise.race([all, new Promise<void>((resolve) => setTimeout(resolve, maxMs))]);
 }
