@@ -1,5 +1,5 @@
 import type { ArgsOf, EventName, HandlerName, ResultOf, WorkstationEvents } from './contract.js';
-import { startEarly, takeEarly } from './early-calls.js';
+import { startEarly, takeEarly, takeSettledEarly } from './early-calls.js';
 import { readToken } from './token.js';
 import type { BarsDownload, Transport } from './transport.js';
 import { electronTransport } from './transport-electron.js';
@@ -52,7 +52,17 @@ export function api(): ApiClient {
  */
 export function startFirstScreenCalls(screen: string): void {
   const transport = api();
-  const calls: [HandlerName, unknown][] = [['system/info', undefined]];
-  if (screen === 'data') calls.push(['data/listSeries', undefined]);
-  for (const [name, args] of calls) startEarly(name, args, () => transport.invoke(name as never, args as never));
+  // [name, args, the first render waits for it]: the Data screen's list is what it shows
+  // (its "Start here" panel, from the strategy count, may come a frame later).
+  const calls: [HandlerName, unknown, boolean][] = [['system/info', undefined, false]];
+  if (screen === 'data') calls.push(['data/listSeries', undefined, true], ['strategies/list', { limit: 1 }, false]);
+  for (const [name, args, awaited] of calls) startEarly(name, args, () => transport.invoke(name as never, args as never), awaited);
+}
+
+/**
+ * The answer of a call started early (above) if it is already back, for a first render
+ * that shows it at once; taken, so the screen's own load does not ask again.
+ */
+export function settledEarly<K extends HandlerName>(name: K, args?: ArgsOf<K>): { readonly value: ResultOf<K> } | undefined {
+  return takeSettledEarly(name, args) as { readonly value: ResultOf<K> } | undefined;
 }

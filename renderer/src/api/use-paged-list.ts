@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { errorMessage } from './api-error.js';
 import type { Page } from './contract.js';
 
@@ -68,7 +69,9 @@ export function usePagedList<T>(
           setError(null);
           const shown = mounted.current;
           const first = pageIndex * pageSize;
-          if (shown === null || (first <= shown.stopIndex && first + page.items.length > shown.startIndex)) setVersion((v) => v + 1);
+          // Rows on screen render in this task, before the read-ahead pages' answers (queued
+          // behind it on the socket) are parsed: a scheduled render waited behind them.
+          if (shown === null || (first <= shown.stopIndex && first + page.items.length > shown.startIndex)) flushSync(() => setVersion((v) => v + 1));
         },
         (failure: unknown) => {
           if (mine !== generation.current) return;

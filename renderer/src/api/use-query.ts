@@ -14,18 +14,26 @@ export interface QueryState<T> {
 /**
  * Runs `load` when `deps` change and keeps the last answer. Stale answers (from before the
  * latest change) are dropped, so fast typing in a search box cannot show old results.
+ * `initial`, read once on mount, is an answer already at hand (an early call's, see
+ * api/early-calls.ts): the first render shows it and the first load is skipped.
  */
-export function useQuery<T>(load: () => Promise<T>, deps: readonly unknown[]): QueryState<T> {
-  const [data, setData] = useState<T | undefined>(undefined);
+export function useQuery<T>(load: () => Promise<T>, deps: readonly unknown[], initial?: () => { readonly value: T } | undefined): QueryState<T> {
+  const [first] = useState(() => initial?.());
+  const [data, setData] = useState<T | undefined>(first?.value);
   const [error, setError] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(first === undefined);
   const [tick, setTick] = useState(0);
   const generation = useRef(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const skipLoad = useRef(first !== undefined);
 
   useEffect(() => {
+    if (skipLoad.current) {
+      skipLoad.current = false;
+      return;
+    }
     const mine = ++generation.current;
     setLoading(true);
     loadRef.current().then(

@@ -1,9 +1,10 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { Suspense, useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import { errorMessage } from '../api/api-error.js';
 import { ScreenErrorBoundary } from '../components/ScreenErrorBoundary.js';
 import { ToastProvider } from '../components/Toast.js';
 import { DataScreen } from '../screens/data/DataScreen.js';
+import { lazyScreen } from './lazy-screen.js';
 import { SCREENS, useRoute, type Screen } from './use-route.js';
 import { useShortcut } from './use-shortcut.js';
 import { useStoredState } from './use-session-state.js';
@@ -12,13 +13,23 @@ import { useTheme } from './use-theme.js';
 const isIdOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
 
 // The first screen loads with the app; the others (and uPlot, react-window) load on first
-// visit, so opening the app parses a third of the code.
-const BuilderScreen = lazy(() => import('../screens/builder/BuilderScreen.js').then((m) => ({ default: m.BuilderScreen })));
-const HistoryScreen = lazy(() => import('../screens/history/HistoryScreen.js').then((m) => ({ default: m.HistoryScreen })));
-const RunScreen = lazy(() => import('../screens/run/RunScreen.js').then((m) => ({ default: m.RunScreen })));
-const OptimizeScreen = lazy(() => import('../screens/optimize/OptimizeScreen.js').then((m) => ({ default: m.OptimizeScreen })));
-const PerformanceScreen = lazy(() => import('../screens/performance/PerformanceScreen.js').then((m) => ({ default: m.PerformanceScreen })));
-const StrategiesScreen = lazy(() => import('../screens/strategies/StrategiesScreen.js').then((m) => ({ default: m.StrategiesScreen })));
+// visit or once the first screen has painted and the page is idle (main.tsx), so opening
+// the app parses a third of the code and a switch does not wait on a chunk.
+const builder = lazyScreen(() => import('../screens/builder/BuilderScreen.js').then((m) => m.BuilderScreen));
+const history = lazyScreen(() => import('../screens/history/HistoryScreen.js').then((m) => m.HistoryScreen));
+const run = lazyScreen(() => import('../screens/run/RunScreen.js').then((m) => m.RunScreen));
+const optimize = lazyScreen(() => import('../screens/optimize/OptimizeScreen.js').then((m) => m.OptimizeScreen));
+const performanceScreen = lazyScreen(() => import('../screens/performance/PerformanceScreen.js').then((m) => m.PerformanceScreen));
+const strategies = lazyScreen(() => import('../screens/strategies/StrategiesScreen.js').then((m) => m.StrategiesScreen));
+const { Screen: BuilderScreen } = builder;
+const { Screen: HistoryScreen } = history;
+const { Screen: RunScreen } = run;
+const { Screen: OptimizeScreen } = optimize;
+const { Screen: PerformanceScreen } = performanceScreen;
+const { Screen: StrategiesScreen } = strategies;
+
+/** The other screens' code, in the order a user most often goes to them. */
+export const SCREEN_PRELOADS: readonly (() => Promise<unknown>)[] = [strategies, builder, run, history, optimize, performanceScreen].map((screen) => screen.preload);
 
 const LABELS: Record<Screen, string> = { data: 'Data', strategies: 'Strategies', builder: 'Builder', run: 'Run & Results', history: 'History', optimize: 'Optimize', performance: 'Performance' };
 

@@ -28,4 +28,18 @@ describe('primeAfterFirstScreen', () => {
     vi.advanceTimersByTime(10_000);
     expect(idle).toHaveBeenCalledTimes(1);
   });
+
+  it('runs the preloads after Intl, each in idle time of its own, in order', async () => {
+    const idle = vi.fn((run: () => void) => run());
+    vi.stubGlobal('requestIdleCallback', idle);
+    const order: string[] = [];
+    const preload = (name: string) => () => {
+      order.push(name);
+      return name === 'failing' ? Promise.reject(new Error('offline')) : Promise.resolve();
+    };
+    primeAfterFirstScreen([preload('strategies'), preload('failing'), preload('builder')]);
+    performance.mark(FIRST_SCREEN_MARK);
+    await vi.waitFor(() => expect(order).toEqual(['strategies', 'failing', 'builder']));
+    expect(idle).toHaveBeenCalledTimes(4);
+  });
 });

@@ -1,4 +1,4 @@
-import { api } from '../api/client.js';
+import { api, settledEarly } from '../api/client.js';
 import { useQuery } from '../api/use-query.js';
 import type { Route } from '../app/use-route.js';
 
@@ -7,7 +7,7 @@ import type { Route } from '../app/use-route.js';
  * strategy yet: data, a strategy, a run. It goes once the first strategy exists.
  */
 export function FirstSteps({ hasData, navigate }: { hasData: boolean; navigate: (route: Route) => void }) {
-  const strategies = useQuery(() => api().invoke('strategies/list', { limit: 1 }), []);
+  const strategies = useQuery(() => api().invoke('strategies/list', { limit: 1 }), [], () => settledEarly('strategies/list', { limit: 1 }));
   if (strategies.data?.total !== 0) return null;
   return (
     <section className="panel col first-steps" data-testid="first-steps">

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api } from '../../api/client.js';
+import { api, settledEarly } from '../../api/client.js';
 import { useDataChanged } from '../../api/use-data-changed.js';
 import { useQuery } from '../../api/use-query.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
@@ -15,7 +15,7 @@ import { SeriesTable, type SeriesKey } from './SeriesTable.js';
 
 /** Data: the stored instruments/timeframes with coverage and gaps, their tags, import, download, export and delete. */
 export function DataScreen({ navigate }: { navigate: (route: Route) => void }) {
-  const series = useQuery(() => api().invoke('data/listSeries'), []);
+  const series = useQuery(() => api().invoke('data/listSeries'), [], () => settledEarly('data/listSeries'));
   const [selected, setSelected] = useState<SeriesKey | null>(null);
   // The download job the Download panel follows: started there, by a row's Update or a gap's Download.
   const [downloadJob, setDownloadJob] = useState<string | null>(null);

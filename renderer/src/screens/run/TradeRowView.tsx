@@ -44,14 +44,18 @@ export function TradeRowView({ index, style, ariaAttributes, rowAt, selected, on
           {trade.symbol}
         </span>
       )}
-      {TRADE_COLUMNS.map((column) => (
-        <span key={column.key} style={{ width: column.width, flex: 'none' }} className={cellClass(column, trade)}>
+      {TRADE_COLUMNS.map((column, i) => (
+        <span key={column.key} style={COLUMN_STYLES[i]} className={cellClass(column, trade)}>
           {cells[column.key]}
         </span>
       ))}
     </div>
   );
 }
+
+// One style object per column, shared by every row: a row re-rendered for a page or a
+// selection compares them by identity instead of diffing fresh objects cell by cell.
+const COLUMN_STYLES = TRADE_COLUMNS.map((column) => ({ width: column.width, flex: 'none' }) as const);
 
 /**
  * The position still open after the last bar, pinned under the closed trades whatever their

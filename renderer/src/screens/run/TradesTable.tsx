@@ -114,7 +114,9 @@ export function TradesTable({
             rowComponent={TradeRowView}
             rowCount={trades.total ?? 0}
             rowHeight={TRADE_ROW_HEIGHT}
-            overscanCount={10}
+            // A few rows past each edge: a far jump (a scrollbar drag) renders every mounted row
+            // twice (placeholders, then its page), so each extra row costs there.
+            overscanCount={4}
             rowProps={rowProps}
             onRowsRendered={(visible, all) => trades.ensure(visible.startIndex, visible.stopIndex, all)}
           />
