@@ -77,11 +77,15 @@ describe('first start and access', () => {
   });
 
   it('keeps the app when a screen fails to load (an update under an open page) and says to reload', async () => {
-    const app = await openApp(browser(), server());
+    const app = await openPage(browser());
     const { page } = app;
     try {
-      // The History screen's code is gone, as after a rebuild or an update with the page open.
+      // The History screen's code is gone, as after a rebuild or an update under an open
+      // page. From the start: the app preloads other screens' code once idle, so a route
+      // installed later could come after History had loaded.
       await page.route('**/assets/HistoryScreen-*.js', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+      await page.goto(server().url);
+      await page.getByTestId('nav-data').waitFor();
       await page.getByTestId('nav-history').click();
       await page.getByTestId('screen-error').filter({ hasText: "This screen's code could not be loaded" }).waitFor();
       // The rest of the app still works.
@@ -94,7 +98,7 @@ describe('first start and access', () => {
       await page.getByTestId('run-row').or(page.getByTestId('history-empty')).first().waitFor();
       expect(await page.getByTestId('screen-error').count()).toBe(0);
     } finally {
-      await app.close();
+      await app.context.close();
     }
   });
 });
