@@ -327,7 +327,7 @@ export function drawdownStats(ts: Float64Array, drawdownPct: Float64Array): Draw
   return tracker;
 }
 
-/** drawdownStats one bar at a time (so computeMetrics needs one pass over the bars). */
+/** drawdownStats fed in stretches of bars (so computeMetrics, and a run fed block by block, need one pass). */
 class DrawdownTracker implements DrawdownStats {
   max = 0;
   private depthSum = 0;
@@ -347,26 +347,9 @@ class DrawdownTracker implements DrawdownStats {
     return this.periods > 0 ? this.durationSum / this.periods : 0;
   }
 
-  push(t: number, dd: number): void {
-    if (dd < 0) {
-      if (!this.inDrawdown) {
-        this.inDrawdown = true;
-        this.depth = 0;
-      }
-      this.depth = dd < this.depth ? dd : this.depth;
-      this.max = dd < this.max ? dd : this.max;
-    } else {
-      if (this.inDrawdown) {
-        this.close(t);
-        this.inDrawdown = false;
-      }
-      this.peakTs = t;
-    }
-  }
-
   /**
-   * push() over bars [from, to) with the state in locals: V8 keeps an escaping object's
-   * fields in memory, and the per-bar depth and maximum made a chain of stores and loads.
+   * Feeds bars [from, to), the state in locals: V8 keeps an escaping object's fields in
+   * memory, and the per-bar depth and maximum made a chain of stores and loads.
    */
   pushAll(ts: Float64Array, drawdownPct: Float64Array, from: number, to: number): void {
     let inDrawdown = this.inDrawdown;
