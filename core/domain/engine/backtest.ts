@@ -246,6 +246,8 @@ class BacktestEngine implements BacktestSession {
     const reversals = this.spec.direction === 'both';
     const adds = this.spec.management.pyramiding !== undefined;
     const flatRuns = this.flatRuns;
+    const keepsCurve = this.keepsCurve;
+    const keepsDrawdown = this.keepsDrawdown;
     let runs = 0;
     let peak = this.peak;
     let exposure = this.exposureBars;
@@ -261,7 +263,15 @@ class BacktestEngine implements BacktestSession {
           if (cash > peak) peak = cash;
           const dd = ((cash - peak) / peak) * 100;
           const start = i;
-          i = esA === never ? scanFlat1(elA, equity, drawdown, i, to, from, outE, outD, cash, dd) : scanFlat2(elA, esA, equity, drawdown, i, to, from, outE, outD, cash, dd);
+          i = from + firstSignal(never, elA, esA, never, i - from, to - from);
+          // Without a kept drawdown the curve's pass reads a flat run's first bar and
+          // the block's last (flatRuns), not the bars between: only those are written.
+          if (i > start) {
+            if (keepsCurve) equity.fill(cash, outE + start, outE + i);
+            else equity[outE + start] = equity[outE + i - 1] = cash;
+            if (keepsDrawdown) drawdown.fill(dd, outD + start, outD + i);
+            else drawdown[outD + start] = drawdown[outD + i - 1] = dd;
+          }
           if (flatRuns !== null && i - start > 1) {
             flatRuns[2 * runs] = start - from;
             flatRuns[2 * runs + 1] = i - from;
@@ -275,24 +285,12 @@ class BacktestEngine implements BacktestSession {
           const c = adds ? (side === 1 ? elA : esA) : never;
           const held = side * qty;
           const start = i;
-          if (b === never && c === never) {
-            // One signal array (a one-sided strategy): the common case, a tighter loop.
-            for (; i < to; i++) {
-              if (a[i - from]! & TRUE) break;
-              const e = cash + held * close[i]!;
-              if (e > peak) peak = e;
-              equity[outE + i] = e;
-              drawdown[outD + i] = ((e - peak) / peak) * 100;
-            }
-          } else {
-            for (; i < to; i++) {
-              const k = i - from;
-              if ((a[k]! | b[k]! | c[k]!) & TRUE) break;
-              const e = cash + held * close[i]!;
-              if (e > peak) peak = e;
-              equity[outE + i] = e;
-              drawdown[outD + i] = ((e - peak) / peak) * 100;
-            }
+          const end = from + firstSignal(never, a, b, c, i - from, to - from);
+          for (; i < end; i++) {
+            const e = cash + held * close[i]!;
+            if (e > peak) peak = e;
+            equity[outE + i] = e;
+            drawdown[outD + i] = ((e - peak) / peak) * 100;
           }
           exposure += i - start;
           if (i === to) break;
@@ -403,26 +401,23 @@ class BacktestEngine implements BacktestSession {
 }
 
 /**
- * The flat scan: equity is the cash until an entry signal; returns the first bar with one
- * (or `to`). One- and two-array versions so a one-sided strategy reads one signal per bar.
+ * The first block position in [k, n) where any of the signal arrays is TRUE, or n
+ * (`never`, a block of FALSE, stands for an absent array and is not searched). The
+ * arrays hold only FALSE, TRUE and UNKNOWN, so TRUE is the byte 1: the native indexOf
+ * finds it faster than a compare per bar in JS, and a scan reads no signal per bar.
  */
-function scanFlat1(el: Uint8Array, equity: Float64Array, drawdown: Float64Array, i: number, to: number, from: number, outE: number, outD: number, cash: number, dd: number): number {
-  for (; i < to; i++) {
-    if (el[i - from]! & TRUE) break;
-    equity[outE + i] = cash;
-    drawdown[outD + i] = dd;
-  }
-  return i;
+function firstSignal(never: Uint8Array, a: Uint8Array, b: Uint8Array, c: Uint8Array, k: number, n: number): number {
+  let end = a === never ? n : firstTrue(a, k, n);
+  if (b !== never && b !== a) end = firstTrue(b, k, end);
+  if (c !== never && c !== a && c !== b) end = firstTrue(c, k, end);
+  return end;
 }
 
-function scanFlat2(el: Uint8Array, es: Uint8Array, equity: Float64Array, drawdown: Float64Array, i: number, to: number, from: number, outE: number, outD: number, cash: number, dd: number): number {
-  for (; i < to; i++) {
-    const k = i - from;
-    if ((el[k]! | es[k]!) & TRUE) break;
-    equity[outE + i] = cash;
-    drawdown[outD + i] = dd;
-  }
-  return i;
+/** The first position of TRUE in a[k, n), or n (a signal array may be longer than the block). */
+function firstTrue(a: Uint8Array, k: number, n: number): number {
+  if (k >= n) return n;
+  const at = a.indexOf(TRUE, k);
+  return at < 0 || at > n ? n : at;
 }
 
 /**
