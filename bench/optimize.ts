@@ -106,8 +106,12 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ figure: `variants/s, 1 worker (${one.outcome.counts.done} variants)`, value: rate1.toFixed(1), target: 'info', pass: true });
     rows.push({ figure: 'variants/s, 2 workers', value: rate2.toFixed(1), target: 'info', pass: true });
     rows.push({ figure: 'scaling efficiency (rate 2 workers / 2 x rate 1 worker)', value: `${(efficiency * 100).toFixed(0)} %`, target: '>= 90 %', pass: efficiency >= 0.9 });
-    const ind = two.stats.map((s) => `${s.value.indicators.misses} computed / ${s.value.indicators.hits} reused`).join('; ');
-    rows.push({ figure: `indicator arrays per worker, 2 workers (${ind})`, value: `${Math.max(...two.stats.map((s) => s.value.indicators.misses))}`, target: '<= 65 (distinct SMAs)', pass: two.stats.every((s) => s.value.indicators.misses <= FAST.length + SLOW.length) });
+    // Each array is computed once per pool and shared (sweep-worker.ts); two workers that
+    // need the same one at the same moment both compute it.
+    const ind = two.stats.map((s) => `${s.value.indicators.misses} computed / ${s.value.indicators.adopted} from the other / ${s.value.indicators.hits} reused`).join('; ');
+    const computed = two.stats.reduce((sum, s) => sum + s.value.indicators.misses, 0);
+    const distinct = FAST.length + SLOW.length;
+    rows.push({ figure: `indicator arrays computed by the 2 workers together (${ind})`, value: `${computed}`, target: `<= ${Math.round(distinct * 1.25)} (${distinct} distinct SMAs)`, pass: computed <= distinct * 1.25 });
     // Worker CPU per variant holds still when the machine is shared (wall time does not).
     const cpuPerVariant = two.stats.reduce((sum, s) => sum + s.value.cpuMs, 0) / n;
     const cpuPerVariant1 = one.stats.reduce((sum, s) => sum + s.value.cpuMs, 0) / one.outcome.counts.done;
@@ -117,7 +121,7 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ figure: `  1 worker: ${cpuPerVariant1.toFixed(1)} ms; CPU scaling (1-worker / 2-worker CPU per variant)`, value: `${((cpuPerVariant1 / cpuPerVariant) * 100).toFixed(0)} %`, target: 'info', pass: true });
     rows.push({ figure: 'one variant (SMA 20/150) on the main thread: full run with trades, fills and curve (median of 7)', value: `${profile.engineMs.toFixed(1)} ms`, target: 'info', pass: true });
     rows.push({ figure: '  the same as a sweep runs it: metrics only (keep: metrics; median of 7)', value: `${profile.metricsOnlyMs.toFixed(1)} ms`, target: 'info', pass: true });
-    rows.push({ figure: 'one SMA array over 1y of minutes (computed once per worker, then cached)', value: `${profile.smaMs.toFixed(1)} ms`, target: 'info', pass: true });
+    rows.push({ figure: 'one SMA array over 1y of minutes (computed once per pool, then shared and cached)', value: `${profile.smaMs.toFixed(1)} ms`, target: 'info', pass: true });
     rows.push({ figure: 'peak RSS of the process (main + worker threads share it), 2 workers', value: `${(two.processRss / MB).toFixed(0)} MB`, target: '< 1500 MB', pass: two.processRss < 1500 * MB });
     rows.push({ figure: 'largest worker isolate (heap + external incl. bar and indicator caches)', value: `${(two.peakWorkerHeap / MB).toFixed(0)} MB`, target: '< 600 MB', pass: two.peakWorkerHeap < 600 * MB });
   } finally {

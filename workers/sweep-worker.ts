@@ -5,7 +5,7 @@
 // budget leaves room for (the others stream in the engine); equity/drawdown output
 // arrays are reused across variants. Started by WorkerVariantEvaluator (core/infrastructure/sweeps).
 import { performance } from 'node:perf_hooks';
-import { parentPort, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { CancelledError, ValidationError } from '../core/application/errors.js';
@@ -37,7 +37,9 @@ import { BarSource } from '../core/infrastructure/sqlite/bar-source.js';
 import { setWorkerMmapDefault } from '../core/infrastructure/sqlite/database.js';
 import { IndicatorCache } from '../core/application/backtest/indicator-cache.js';
 import { SweepIndicatorCache } from '../core/application/sweeps/sweep-indicator-cache.js';
+import type { PoolWorkerData } from '../core/infrastructure/workers/worker-pool.js';
 import { foregroundPauses } from './lib/foreground.js';
+import { portIndicatorPeers } from './lib/indicator-peers.js';
 import { lowerThreadPriority } from './lib/thread-priority.js';
 
 lowerThreadPriority();
@@ -54,7 +56,13 @@ const bars = new BarSource(budgetMb(SWEEP_BAR_CACHE_MB_ENV, SWEEP_BAR_CACHE_MB_D
 // One budget for what a sweep holds (SWEEP_WORKER_MB_DEFAULT): the indicator arrays get
 // what the bars leave; operands past it stream in the engine.
 const workerBytes = budgetMb(SWEEP_WORKER_MB_ENV, SWEEP_WORKER_MB_DEFAULT);
-const indicators = new SweepIndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV, workerBytes / MB));
+const pool = workerData as PoolWorkerData | undefined;
+// The pool's other workers get the arrays this one computes, and it theirs.
+const indicators = new SweepIndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV, workerBytes / MB), pool?.peerPort ? portIndicatorPeers(pool.peerPort) : null);
+// Every other worker runs its batches last variant first: at a sweep's start the workers'
+// batches need the same arrays (a grid's slow SMAs), and from opposite ends each computes
+// about half of them and takes the rest from the other.
+const backwards = (pool?.workerIndex ?? 1) % 2 === 0;
 // A portfolio variant runs the backtest's own streamed portfolio path (its indicators
 // stream in the engine); the state keeps each instrument's series hash, so a variant's
 // run hash costs a hash of the spec.
@@ -76,6 +84,8 @@ const api: SweepWorkerApi = {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     } finally {
       progress.close();
+      // Offers from the other workers wait in the port until read: take them now.
+      indicators.adoptFromPeers();
       release = setTimeout(() => indicators.clear(), RELEASE_AFTER_IDLE_MS);
       release.unref();
     }
@@ -109,7 +119,7 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
   const loaded = performance.now();
   const items: VariantBatchItem[] = [];
   let cancelled = false;
-  for (const variant of job.variants) {
+  for (const variant of backwards ? [...job.variants].reverse() : job.variants) {
     if (shouldCancel()) {
       cancelled = true;
       break;

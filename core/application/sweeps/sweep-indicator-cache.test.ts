@@ -3,7 +3,7 @@ import { runBacktest } from '../../domain/engine/backtest.js';
 import { computeSeries } from '../../domain/indicators/compute.js';
 import { barsFromCloses } from '../../domain/test-kit/bars.js';
 import { smaCrossSpec } from '../../domain/test-kit/specs.js';
-import { SweepIndicatorCache } from './sweep-indicator-cache.js';
+import { SweepIndicatorCache, type IndicatorPeers, type PeerArray } from './sweep-indicator-cache.js';
 
 const N = 5000;
 // A wavy walk: enough crosses for every fast x slow pair to trade.
@@ -72,5 +72,52 @@ describe('SweepIndicatorCache', () => {
     const cache = new SweepIndicatorCache(ARRAY - 1);
     expect(cache.seriesFor(smaCrossSpec(5, 20), '1m', bars, 'set').size).toBe(0);
     expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0, streamed: 2 });
+  });
+});
+
+/** Caches linked as a pool's workers are: what one publishes, every other receives. */
+function linkedPeers(count: number): IndicatorPeers[] {
+  const inboxes = Array.from({ length: count }, () => [] as PeerArray[]);
+  return inboxes.map((inbox, me) => ({
+    allocate: (length) => new Float64Array(new SharedArrayBuffer(length * 8)),
+    publish: (array) => inboxes.forEach((other, k) => k !== me && other.push(array)),
+    receive: () => inbox.splice(0),
+  }));
+}
+
+describe('SweepIndicatorCache with peers', () => {
+  it('takes the arrays another worker computed for the same bars instead of computing them', () => {
+    const [pa, pb] = linkedPeers(2);
+    const a = new SweepIndicatorCache(10 * ARRAY, pa!);
+    const b = new SweepIndicatorCache(10 * ARRAY, pb!);
+    const fromA = a.seriesFor(smaCrossSpec(5, 20), '1m', bars, 'set');
+    const fromB = b.seriesFor(smaCrossSpec(5, 30), '1m', bars, 'set');
+    const key5 = [...fromA.keys()].find((k) => k.includes('5'))!;
+    // The same shared memory, not a copy; sma 30 was computed by b and goes the other way.
+    expect(fromB.get(key5)).toBe(fromA.get(key5));
+    expect(fromB.get(key5)!.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(b.stats()).toMatchObject({ adopted: 2, misses: 1, hits: 1 });
+    a.seriesFor(smaCrossSpec(6, 30), '1m', bars, 'set');
+    expect(a.stats()).toMatchObject({ adopted: 1, misses: 3 });
+    // Shared arrays give the same runs bit for bit.
+    const shared = run(5, 30, fromB);
+    expect(shared.metrics).toEqual(run(5, 30).metrics);
+    expect(shared.equity).toEqual(run(5, 30).equity);
+  });
+
+  it('drops offers for other bar sets, those past its budget, and everything offered once cleared', () => {
+    const [pa, pb] = linkedPeers(2);
+    const a = new SweepIndicatorCache(10 * ARRAY, pa!);
+    const b = new SweepIndicatorCache(ARRAY, pb!);
+    b.seriesFor(smaCrossSpec(5, 20), '1m', bars, 'mine', ARRAY);
+    a.seriesFor(smaCrossSpec(7, 40), '1m', bars, 'other');
+    a.seriesFor(smaCrossSpec(8, 50), '1m', bars, 'mine');
+    b.adoptFromPeers();
+    // Another set's offers are not kept; the full budget (one array) holds no more.
+    expect(b.stats()).toMatchObject({ adopted: 0, entries: 1, bytes: ARRAY });
+    b.clear();
+    a.seriesFor(smaCrossSpec(9, 60), '1m', bars, 'mine');
+    b.clear();
+    expect(b.stats()).toMatchObject({ adopted: 0, entries: 0 });
   });
 });

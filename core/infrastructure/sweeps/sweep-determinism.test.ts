@@ -76,3 +76,20 @@ it('a budget that holds a few indicator arrays streams the rest and gives the sa
   expect(got.size).toBe(variants.length);
   for (const [index, metrics] of got) expect(metrics).toEqual(alone.get(index));
 }, 60_000);
+
+it('two workers compute each array about once between them and take the rest from each other', async () => {
+  const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: 2 });
+  const got = new Map<number, BacktestMetrics | null>();
+  try {
+    await evaluator.evaluate({ data: { instrumentId: instrument.id, timeframe: '1m' }, variants }, { onBatch: (items) => items.forEach((i) => got.set(i.index, i.metrics)) });
+    const stats = (await evaluator.workerStats()).map((s) => s.value.indicators);
+    const computed = stats.reduce((sum, s) => sum + s.misses, 0);
+    // 17 distinct SMAs: apart alone the two workers computed ~30 (each needs most of them).
+    expect(stats.reduce((sum, s) => sum + s.adopted, 0)).toBeGreaterThan(0);
+    expect(computed).toBeLessThan(25);
+  } finally {
+    await evaluator.close();
+  }
+  expect(got.size).toBe(variants.length);
+  for (const [index, metrics] of got) expect(metrics).toEqual(alone.get(index));
+}, 60_000);

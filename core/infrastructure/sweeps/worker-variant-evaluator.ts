@@ -55,7 +55,8 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
     // keeps its pages once grown; a variant's garbage (its orders and fill events: it keeps
     // no trades or curve) fits in 8 MB at no measurable cost (docs/OPTIMIZE.md).
     const resourceLimits = { maxYoungGenerationSizeMb: SWEEP_YOUNG_GENERATION_MB, ...options.resourceLimits };
-    this.pool = new WorkerPool<SweepWorkerApi>({ ...options, resourceLimits, script: options.script ?? workerScriptPath('sweep-worker'), env });
+    // Linked workers share the indicator arrays they compute (sweep-worker.ts).
+    this.pool = new WorkerPool<SweepWorkerApi>({ ...options, resourceLimits, script: options.script ?? workerScriptPath('sweep-worker'), env, peers: true });
     this.size = this.pool.stats().size;
     this.maxBatch = Math.max(1, options.maxBatch ?? 64);
   }

@@ -13,6 +13,7 @@ import { isInterimMessage } from './interim-message.js';
 import { holdForeground } from './foreground-signal.js';
 import { errorFromWorker, installErrorCodec } from './error-codec.js';
 import { describeWorkerDeath } from './worker-errors.js';
+import { PeerHub } from './peer-hub.js';
 
 /** What a task gets besides the worker's remote API. */
 export interface JobContext {
@@ -67,6 +68,8 @@ export interface WorkerPoolOptions {
   readonly defaultTimeoutMs?: number;
   /** Minimum spacing of progress callbacks per job; default 100 ms (<= 10/s). */
   readonly progressIntervalMs?: number;
+  /** Links the workers to each other (PeerHub): each finds its end in workerData.peerPort. */
+  readonly peers?: boolean;
 }
 
 /** What every pool worker finds in `workerData`. */
@@ -78,6 +81,10 @@ export interface PoolWorkerData {
    * the workers do not pause for the user (see `waitingInteractive`).
    */
   readonly urgent: SharedArrayBuffer;
+  /** This worker's number in the pool (1, 2, ...; a replaced worker gets the next). */
+  readonly workerIndex: number;
+  /** Its end of the pool's PeerHub when the pool was made with `peers`, else null. */
+  readonly peerPort: MessagePort | null;
 }
 
 export interface WorkerStats {
@@ -159,6 +166,7 @@ export class WorkerPool<Api> {
   private readonly cancelGraceMs: number;
   private readonly progressIntervalMs: number;
   private nextWorkerId = 1;
+  private readonly peerHub: PeerHub | null;
   private closed = false;
   /** Deaths since a job last finished normally; a script that dies at start must not respawn forever. */
   private deathsInARow = 0;
@@ -170,6 +178,7 @@ export class WorkerPool<Api> {
     this.size = Math.max(1, options.size ?? availableParallelism());
     this.cancelGraceMs = options.cancelGraceMs ?? 100;
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
+    this.peerHub = options.peers ? new PeerHub() : null;
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
   }
 
@@ -273,9 +282,12 @@ export class WorkerPool<Api> {
     const slots = this.slots.splice(0);
     for (const slot of slots) slot.retired = true;
     await Promise.all(slots.map((s) => s.worker.terminate()));
+    this.peerHub?.close();
   }
 
   private spawn(): Slot<Api> {
+    const workerId = this.nextWorkerId++;
+    const peerPort = this.peerHub?.connect() ?? null;
     const worker = new Worker(this.options.script, {
       resourceLimits: this.options.resourceLimits,
       env: this.options.env ? { ...this.options.env } : undefined,
@@ -283,10 +295,13 @@ export class WorkerPool<Api> {
         foreground: this.options.foreground ?? null,
         primeJit: this.options.primeJit === true,
         urgent: this.waitingInteractive.buffer as SharedArrayBuffer,
+        workerIndex: workerId,
+        peerPort,
       } satisfies PoolWorkerData,
+      transferList: peerPort ? [peerPort] : [],
     });
     const slot: Slot<Api> = {
-      workerId: this.nextWorkerId++,
+      workerId,
       worker,
       api: Comlink.wrap<Api>(nodeEndpoint(worker)),
       job: null,
