@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke, openApp } from '../lib/app.js';
-import { launchBrowser } from '../lib/browser.js';
+import { launchBrowser, openPage } from '../lib/browser.js';
 import { startServer, type RunningServer } from '../lib/server.js';
 
 /**
@@ -74,25 +74,37 @@ describe('run: results before the save commits', () => {
 
   it('does not compute ahead a run the user has already started', async () => {
     const strategy = await invoke<{ id: string }>(slow!, 'strategies/create', { name: 'Run at once' });
-    const prepares = async () =>
-      (await invoke<{ handlers: { name: string; calls: number }[] }>(slow!, 'system/performance')).handlers.find((h) => h.name === 'backtest/prepare')?.calls ?? 0;
-    const app = await openApp(browser!, slow!, `#/run/${strategy.id}`);
-    const { page } = app;
+    // The page's own calls (over its WebSocket, or POST /api/invoke while that is not
+    // open), seen as they leave: the server counts a prepare only once it has answered,
+    // and a prepare behind this server's slow saves answers after the test.
+    const { context, page, errors } = await openPage(browser!);
+    const prepared: { fromTs?: number }[] = [];
+    const seen = (body: string | null) => {
+      const call = JSON.parse(body ?? 'null') as { name?: string; args?: { fromTs?: number } } | null;
+      if (call?.name === 'backtest/prepare') prepared.push(call.args ?? {});
+    };
+    page.on('websocket', (ws) => ws.on('framesent', (frame) => typeof frame.payload === 'string' && seen(frame.payload)));
+    page.on('request', (request) => request.url().endsWith('/api/invoke') && seen(request.postData()));
+    await page.goto(`${slow!.url}#/run/${strategy.id}`);
     await page.locator('[data-testid="run-start"]:not([disabled])').waitFor();
-    // The form's own prepare, 300 ms after it settled: counted once its call has answered
-    // (a busy CI box answered it after a fixed 1 s wait, and it was counted as the Run's).
-    await expect.poll(prepares, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
-    await page.waitForTimeout(500);
-    const before = await prepares();
-    // Change the range and press Run at once: the Run computes it, nothing else should.
+    // The form's own prepare, 300 ms after it settled.
+    await expect.poll(() => prepared.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    // Change the range and press Run while the form's prepare for it is still pending:
+    // the Run computes it, nothing else should. The page's timers are paused from the
+    // change to the click (on a loaded machine the two were over 300 ms apart, and the
+    // prepare legitimately went out before any Run).
+    await page.clock.install();
+    await page.clock.pauseAt(Date.now() + 1_000);
     const from = await page.getByTestId('run-from').inputValue();
-    await page.getByTestId('run-from').fill(new Date(Date.parse(`${from}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
+    const fromTs = Date.parse(`${from}T00:00:00Z`) + 86_400_000;
+    await page.getByTestId('run-from').fill(new Date(fromTs).toISOString().slice(0, 10));
     await page.getByTestId('run-start').click();
+    await page.clock.resume();
     await page.getByTestId('metric-totalReturnPct').waitFor({ timeout: 15_000 });
     await page.waitForTimeout(1_000);
-    expect((await prepares()) - before).toBe(0);
-    expect(app.errors).toEqual([]);
-    await app.close();
+    expect(prepared.filter((args) => args.fromTs === fromTs)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   it('keeps the metrics of a run whose save failed, says it was not saved, and stores nothing', async () => {
