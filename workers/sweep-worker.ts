@@ -1,9 +1,9 @@
 // Sweep worker: runs batches of strategy variants on one bar set and returns only their
 // metrics. Bars are read once through the worker's own read-only connection and kept in
 // its bar cache; indicator arrays are computed once per (bars, variable, params,
-// timeframe) and shared by every variant that uses them, as many as the worker's memory
-// budget leaves room for (the others stream in the engine); equity/drawdown output
-// arrays are reused across variants. Started by WorkerVariantEvaluator (core/infrastructure/sweeps).
+// timeframe) and shared by every variant that uses them, and with the pool's other
+// workers (shared memory), as many as the worker's memory budget leaves room for (the
+// others stream in the engine). Started by WorkerVariantEvaluator (core/infrastructure/sweeps).
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
