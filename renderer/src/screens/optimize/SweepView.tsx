@@ -19,6 +19,8 @@ import { VariantsTable } from './VariantsTable.js';
 import { sweepOnText } from './sweep-scope.js';
 
 type SweepDetail = ResultOf<'sweeps/get'>;
+/** How often a sweep shown as running is read again, in case the end of its job was missed. */
+const RECHECK_RUNNING_MS = 3_000;
 
 /** One sweep: progress with rate and ETA, cancel, heatmap over two chosen parameters, variants table. */
 export function SweepView({ sweepId, navigate }: { sweepId: string; navigate: (route: Route) => void }) {
@@ -46,6 +48,16 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
   useEffect(() => {
     if (progress.finished) reload();
   }, [progress.finished]);
+  // The end of the job can be missed: it may come between this record's fetch and the
+  // subscription (a small sweep ends in milliseconds), or while the socket reconnects.
+  // While the view says running, read the record again: once now that the subscription
+  // is up, then every few seconds (an indexed read of one row).
+  useEffect(() => {
+    if (!running || progress.finished) return;
+    reload();
+    const timer = setInterval(reload, RECHECK_RUNNING_MS);
+    return () => clearInterval(timer);
+  }, [running, progress.finished]);
 
   // A heatmap crosses two varied parameters: with one (or the same picked twice) there is
   // nothing to ask for (it used to ask, fail, and say "Loading heatmap…" for ever).
