@@ -13,9 +13,10 @@ import { BacktestState } from '../core/application/backtest/execute-run.js';
 import { executePortfolioRun } from '../core/application/backtest/execute-portfolio.js';
 import type { BacktestRequest } from '../core/application/backtest/request.js';
 import { runBacktest } from '../core/domain/engine/backtest.js';
+import { runLockstep, type LockstepRun } from '../core/domain/engine/lockstep.js';
 import { warmUpBarsFor } from '../core/domain/engine/warm-up.js';
-import { barBytes, sliceBars } from '../core/domain/market/bars.js';
-import { isBacktestCancelled } from '../core/domain/engine/types.js';
+import { barBytes, sliceBars, type BarColumns } from '../core/domain/market/bars.js';
+import { isBacktestCancelled, type BacktestConfig, type BacktestResult } from '../core/domain/engine/types.js';
 import { instrumentId } from '../core/domain/market/ids.js';
 import { isTimeframe } from '../core/domain/market/timeframe.js';
 import {
@@ -47,6 +48,8 @@ lowerThreadPriority();
 setWorkerMmapDefault(false);
 const MB = 1024 * 1024;
 const PROGRESS_MS = 100;
+/** Variants run in lockstep over each chunk of the bars (8: the bench's grid ran ~15 % faster than one by one, 25 no better). */
+const LOCKSTEP_GROUP = 8;
 function budgetMb(name: string, fallback: number): number {
   const v = Number(process.env[name] ?? fallback);
   return (Number.isFinite(v) && v >= 0 ? v : fallback) * MB;
@@ -119,39 +122,60 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
   const loaded = performance.now();
   const items: VariantBatchItem[] = [];
   let cancelled = false;
-  for (const variant of backwards ? [...job.variants].reverse() : job.variants) {
+  /** A variant's run over series.bars[from..]: the last of the warm-up bars it needs, then the range. */
+  const prepare = (variant: VariantBatchJob['variants'][number]): LockstepRun => {
+    const warmUpBars = Math.min(runStart, warmUpBarsFor(variant.spec, job.timeframe));
+    const skip = runStart - warmUpBars;
+    const variantBars = skip === 0 ? series.bars : sliceBars(series.bars, skip, read);
+    // Indicator arrays are keyed by the bar set they were computed on.
+    const precomputed = indicators.seriesFor(variant.spec, job.timeframe, variantBars, skip === 0 ? series.key : `${series.key}|from ${skip}`, indicatorBudget);
+    const config: BacktestConfig = {
+      spec: variant.spec,
+      instrument: { priceTick: instrument.priceTick, quantityStep: instrument.quantityStep },
+      timeframe: job.timeframe,
+      warmUpBars,
+      magnifier: magnifierBars !== null,
+      series: precomputed,
+      // Only the metrics leave the worker: no trades, fills or curve are kept.
+      keep: 'metrics',
+      shouldCancel,
+    };
+    return { config, from: skip };
+  };
+  // Without a magnifier the variants run in lockstep groups (runLockstep: each chunk of the
+  // bars and shared indicator arrays read from memory once a group); with one, one by one
+  // over the whole arrays (the magnifier's minutes would have to be cut per chunk too).
+  const group = magnifierBars ? 1 : LOCKSTEP_GROUP;
+  const order = backwards ? [...job.variants].reverse() : job.variants;
+  for (let g = 0; g < order.length && !cancelled; g += group) {
     if (shouldCancel()) {
       cancelled = true;
       break;
     }
-    try {
-      const warmUpBars = Math.min(runStart, warmUpBarsFor(variant.spec, job.timeframe));
-      const skip = runStart - warmUpBars;
-      const variantBars = skip === 0 ? series.bars : sliceBars(series.bars, skip, read);
-      // Indicator arrays are keyed by the bar set they were computed on.
-      const precomputed = indicators.seriesFor(variant.spec, job.timeframe, variantBars, skip === 0 ? series.key : `${series.key}|from ${skip}`, indicatorBudget);
-      const result = runBacktest({
-        spec: variant.spec,
-        instrument: { priceTick: instrument.priceTick, quantityStep: instrument.quantityStep },
-        timeframe: job.timeframe,
-        bars: variantBars,
-        warmUpBars,
-        magnifier: magnifierBars !== null,
-        series: precomputed,
-        // Only the metrics leave the worker: no trades, fills or curve are kept.
-        keep: 'metrics',
-        shouldCancel,
-        ...(magnifierBars ? { magnifierBars } : {}),
-      });
-      items.push({ index: variant.index, metrics: result.metrics });
-    } catch (error) {
-      if (isBacktestCancelled(error)) {
-        cancelled = true;
-        break;
+    const runs: LockstepRun[] = [];
+    const members: number[] = [];
+    for (const variant of order.slice(g, g + group)) {
+      try {
+        runs.push(prepare(variant));
+        members.push(variant.index);
+      } catch (error) {
+        items.push({ index: variant.index, error: error instanceof Error ? error.message : String(error) });
+        variantsRun++;
       }
-      items.push({ index: variant.index, error: error instanceof Error ? error.message : String(error) });
     }
-    variantsRun++;
+    try {
+      const outcomes = magnifierBars
+        ? runs.map((run) => runOne(run, series.bars, read, magnifierBars))
+        : runLockstep(series.bars, runs);
+      outcomes.forEach((outcome, k) => {
+        const index = members[k]!;
+        items.push(outcome instanceof Error ? { index, error: outcome.message } : { index, metrics: outcome.metrics });
+      });
+      variantsRun += outcomes.length;
+    } catch (error) {
+      if (!isBacktestCancelled(error)) throw error;
+      cancelled = true;
+    }
     postProgress(progress, items.length);
   }
   const mTs = magnifierBars?.ts;
@@ -169,6 +193,16 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
     timings: { loadMs: loaded - started, engineMs: performance.now() - loaded },
     memory: memory(),
   };
+}
+
+/** One variant over the whole arrays with the magnifier's minutes: its result, or the error it threw (a cancel is thrown). */
+function runOne(run: LockstepRun, all: BarColumns, read: number, magnifierBars: BarColumns): BacktestResult | Error {
+  try {
+    return runBacktest({ ...run.config, bars: run.from === 0 ? all : sliceBars(all, run.from, read), magnifierBars });
+  } catch (error) {
+    if (isBacktestCancelled(error)) throw error;
+    return error instanceof Error ? error : new Error(String(error));
+  }
 }
 
 /**
