@@ -12,6 +12,7 @@ import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import { smaCrossSpec } from '../../domain/test-kit/specs.js';
 import type { Instrument } from '../../domain/market/instrument.js';
+import { resampleBars } from '../../domain/market/resample.js';
 import type { Storage } from '../sqlite/storage.js';
 import { seedStore } from '../test-kit/bar-fixture.js';
 import { tempDir } from '../test-kit/temp-db.js';
@@ -92,4 +93,30 @@ it('two workers compute each array about once between them and take the rest fro
   }
   expect(got.size).toBe(variants.length);
   for (const [index, metrics] of got) expect(metrics).toEqual(alone.get(index));
+}, 60_000);
+
+it('on a timeframe resampled from the minutes, with the magnifier (one by one) and without (in lockstep), each variant equals its run alone', async () => {
+  const minutes = storage.barStore.readBars(instrument.id, '1m');
+  const bars15 = resampleBars(minutes, '1m', '15m').bars;
+  const stops: StrategySpec['management'] = { stopLoss: { kind: 'percent', value: 0.05 }, takeProfit: { kind: 'percent', value: 0.05 } };
+  const specs = [3, 5, 8].flatMap((fast) => [20, 40].map((slow) => smaCrossSpec(fast, slow, { management: stops })));
+  const batch = specs.map((spec, index) => ({ index, spec }));
+  const finalEquity: Record<string, number[]> = {};
+  for (const magnifier of [true, false]) {
+    const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: 2 });
+    const got = new Map<number, BacktestMetrics | null>();
+    try {
+      await evaluator.evaluate({ data: { instrumentId: instrument.id, timeframe: '15m', magnifier }, variants: batch }, { onBatch: (items) => items.forEach((i) => got.set(i.index, i.metrics)) });
+    } finally {
+      await evaluator.close();
+    }
+    expect(got.size).toBe(specs.length);
+    for (const { index, spec } of batch) {
+      const alone = runBacktest({ spec, instrument, timeframe: '15m', bars: bars15, magnifier, ...(magnifier ? { magnifierBars: minutes } : {}) });
+      expect(got.get(index), `variant ${index}, magnifier ${magnifier}`).toEqual(alone.metrics);
+    }
+    finalEquity[String(magnifier)] = batch.map(({ index }) => got.get(index)!.finalEquity);
+  }
+  // The stops resolve differently on the minutes: the two paths were both exercised.
+  expect(finalEquity['true']).not.toEqual(finalEquity['false']);
 }, 60_000);
