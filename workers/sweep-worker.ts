@@ -1,5 +1,5 @@
-// Sweep worker: runs batches of strategy variants on one bar set and returns only their
-// metrics. Bars are read once through the worker's own read-only connection and kept in
+// Sweep worker: runs batches of strategy variants on one bar set, in lockstep groups
+// (runLockstep), and returns only their metrics. Bars are read once through the worker's own read-only connection and kept in
 // its bar cache; indicator arrays are computed once per (bars, variable, params,
 // timeframe) and shared by every variant that uses them, and with the pool's other
 // workers (shared memory), as many as the worker's memory budget leaves room for (the
