@@ -144,6 +144,11 @@ describe('bws CLI', () => {
     const several = await bws(own, 'data', 'export', '--symbol', 'GOOG', '--overwrite', out);
     expect(several.code).toBe(2);
     expect(several.stderr).toContain('--timeframe is required: GOOG has bars in 1m, 1d');
+    // A timeframe that is not stored is refused, naming the stored ones; no header-only file is left.
+    const notStored = await bws(own, 'data', 'export', '--symbol', 'GOOG', '--timeframe', '1h', path.join(own, 'goog-1h.csv'));
+    expect(notStored.code).toBe(1);
+    expect(notStored.stderr).toContain('No 1h bars of GOOG are stored; its timeframes are 1m, 1d');
+    expect(existsSync(path.join(own, 'goog-1h.csv'))).toBe(false);
     const none = await bws(own, 'data', 'export', '--symbol', 'NOPE', path.join(own, 'nope.csv'));
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('No bars stored for "NOPE"');

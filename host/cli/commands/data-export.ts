@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConflictError, NotFoundError } from '../../../core/application/errors.js';
 import type { BarStore } from '../../../core/application/data/bar-store.js';
+import { requireStoredTimeframe } from '../../../core/application/data/instruments.js';
 import { parseTimeframe, type Timeframe } from '../../../core/domain/market/timeframe.js';
 import { exportBarsCsv } from '../../../core/infrastructure/csv/export-csv.js';
 import { UsageError } from '../cli-error.js';
@@ -28,6 +29,8 @@ export const dataExportCommand: CommandCode = {
     const outFile = new FilePolicy({ dataDir: dataDirOf(input) }).exportTarget(path.resolve(file)).path;
     const report = await withStorage(input, (storage) => {
       const timeframe = chosen ?? onlyStoredTimeframe(storage.barStore, symbol);
+      // A timeframe not stored would be written as a file of one header line ("Exported 0 bars").
+      if (chosen !== undefined) requireStoredTimeframe(storage.barStore, symbol, chosen);
       try {
         return exportBarsCsv(
           storage.barStore,
