@@ -155,6 +155,19 @@ describe('bws CLI', () => {
     expect(existsSync(path.join(own, 'nope.csv'))).toBe(false);
   });
 
+  it("backtests an instrument without minutes on its stored timeframe when --timeframe is left out", async () => {
+    const own = mkdtempSync(path.join(os.tmpdir(), 'bws-cli-backtest-tf-'));
+    await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG');
+    // GOOG is stored daily: no 1m run can be built from it, so the default is its 1d.
+    const run = await json<{ timeframe: string; metrics: { tradeCount: number } }>(own, 'backtest', '--template', 'sma-cross', '--symbol', 'GOOG');
+    expect(run.timeframe).toBe('1d');
+    expect(run.metrics.tradeCount).toBeGreaterThan(5);
+    await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG', '--timeframe', '1h', '--force-timeframe');
+    const several = await bws(own, 'backtest', '--template', 'sma-cross', '--symbol', 'GOOG');
+    expect(several.code).toBe(2);
+    expect(several.stderr).toContain('--timeframe is required: GOOG has bars in');
+  });
+
   it('deletes one timeframe or a whole instrument; a run made on it keeps its results', async () => {
     const own = mkdtempSync(path.join(os.tmpdir(), 'bws-cli-delete-'));
     await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG');

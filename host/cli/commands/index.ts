@@ -105,7 +105,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary:
       'Runs a backtest (in this process: one run needs no worker pool), stores the run (with its hash, trades and markers) and prints its metrics. ' +
       'With --symbols or --universe (every instrument with a tag), or a spec file with portfolio.universe, one account trades the whole universe: ' +
-      'at most --max-positions open at once, entries ranked by --rank when more fire than there are free slots; --json adds perSymbol.',
+      'at most --max-positions open at once, entries ranked by --rank when more fire than there are free slots; --json adds perSymbol. ' +
+      "Without --timeframe: 1m, or the instrument's only stored timeframe when it has no minutes (hourly or daily bars).",
     options: {
       ...SPEC_OPTIONS,
       symbol: { type: 'string' },
