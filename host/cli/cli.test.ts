@@ -202,6 +202,11 @@ describe('bws CLI', () => {
     expect(missing.stderr).toContain('--symbol is required');
     const unknown = await bws(dir, 'frobnicate');
     expect(unknown.code).toBe(2);
+    // The command as typed, not the option after it (--data-dir here).
+    expect(unknown.stderr).toContain('unknown command "frobnicate"; run `bws --help`');
+    const none = await runBws(dir, ['--json']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no command before --json');
     const badTf = await bws(dir, 'backtest', '--template', 'sma-cross', '--symbol', 'GOOG', '--timeframe', '7m');
     expect(badTf.code).toBe(2);
     expect(badTf.stderr).toContain('Unknown timeframe');
