@@ -207,6 +207,13 @@ describe('bws CLI', () => {
     const none = await runBws(dir, ['--json']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no command before --json');
+    // A range with --to not after --from is a usage error, not "no bars in the requested range".
+    const inverted = await bws(dir, 'backtest', '--template', 'sma-cross', '--symbol', 'GOOG', '--timeframe', '1d', '--from', '2012-01-01', '--to', '2011-01-01');
+    expect(inverted.code).toBe(2);
+    expect(inverted.stderr).toContain('--to must be after --from (got --from 2012-01-01, --to 2011-01-01)');
+    const invertedExport = await bws(dir, 'data', 'export', '--symbol', 'GOOG', '--from', '2012-01-01', '--to', '2012-01-01', path.join(dir, 'empty-range.csv'));
+    expect(invertedExport.code).toBe(2);
+    expect(existsSync(path.join(dir, 'empty-range.csv'))).toBe(false);
     const badTf = await bws(dir, 'backtest', '--template', 'sma-cross', '--symbol', 'GOOG', '--timeframe', '7m');
     expect(badTf.code).toBe(2);
     expect(badTf.stderr).toContain('Unknown timeframe');

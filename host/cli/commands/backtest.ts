@@ -9,7 +9,7 @@ import { boolFlag, stringFlag, type CommandCode } from '../command.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { createProgress } from '../progress.js';
 import { writeRunFiles } from '../run-files.js';
-import { parseIsoArg, parseNumberArg } from '../time-args.js';
+import { parseRangeArgs, parseNumberArg } from '../time-args.js';
 import { withWorkstation } from '../workstation.js';
 import { applyPortfolioFlags, requireTarget, specFromFlags, targetFlags } from './backtest-spec.js';
 
@@ -47,8 +47,7 @@ export const backtestCommand: CommandCode = {
     const { symbol, universe } = requireTarget(picked, spec);
     const timeframeGiven = stringFlag(input, 'timeframe');
     const chosenTimeframe = timeframeGiven === undefined ? undefined : timeframeFlag(timeframeGiven);
-    const fromTs = parseIsoArg('--from', stringFlag(input, 'from'));
-    const toTs = parseIsoArg('--to', stringFlag(input, 'to'));
+    const { fromTs, toTs } = parseRangeArgs(stringFlag(input, 'from'), stringFlag(input, 'to'));
     const quantityStep = parseNumberArg('--qty-step', stringFlag(input, 'qty-step'));
     const json = boolFlag(input, 'json');
     const out = stringFlag(input, 'out');

@@ -9,7 +9,7 @@ import { boolFlag, stringFlag, type CommandCode } from '../command.js';
 import { dataDirOf, withStorage } from '../context.js';
 import { FilePolicy } from '../../../core/infrastructure/files/file-policy.js';
 import { printJson, printLine } from '../output.js';
-import { isoOf, parseIsoArg } from '../time-args.js';
+import { isoOf, parseRangeArgs } from '../time-args.js';
 
 export const dataExportCommand: CommandCode = {
   async run(input, command) {
@@ -24,8 +24,7 @@ export const dataExportCommand: CommandCode = {
     } catch (error) {
       throw new UsageError(`--timeframe: ${(error as Error).message}`);
     }
-    const fromTs = parseIsoArg('--from', stringFlag(input, 'from'));
-    const toTs = parseIsoArg('--to', stringFlag(input, 'to'));
+    const { fromTs, toTs } = parseRangeArgs(stringFlag(input, 'from'), stringFlag(input, 'to'));
     const outFile = new FilePolicy({ dataDir: dataDirOf(input) }).exportTarget(path.resolve(file)).path;
     const report = await withStorage(input, (storage) => {
       const timeframe = chosen ?? onlyStoredTimeframe(storage.barStore, symbol);

@@ -19,7 +19,7 @@ import { boolFlag, listFlag, stringFlag, type CommandCode, type CommandInput } f
 import { withStorage } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { createProgress } from '../progress.js';
-import { parseIsoArg, parseNumberArg } from '../time-args.js';
+import { parseRangeArgs, parseNumberArg } from '../time-args.js';
 import { timeframeFlag } from './backtest.js';
 import { applyPortfolioFlags, requireTarget, targetFlags, type TargetFlags } from './backtest-spec.js';
 
@@ -98,8 +98,7 @@ export function sweepArgsFromFlags(input: CommandInput): Omit<RunSweepArgs, 'nam
   else if (methodName === 'genetic') method = { kind: 'genetic', population: intFlag(input, 'population', 30), generations: intFlag(input, 'generations', 10), seed };
   else throw new UsageError(`--method: expected grid, random or genetic, got "${methodName}"`);
 
-  const fromTs = parseIsoArg('--from', stringFlag(input, 'from'));
-  const toTs = parseIsoArg('--to', stringFlag(input, 'to'));
+  const { fromTs, toTs } = parseRangeArgs(stringFlag(input, 'from'), stringFlag(input, 'to'));
   const quantityStep = parseNumberArg('--qty-step', stringFlag(input, 'qty-step'));
   const cluster = stringFlag(input, 'cluster');
   // Said before anything is stored: a cluster's datasets carry one instrument's bars (sweep-target.ts).
