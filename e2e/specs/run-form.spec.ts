@@ -165,6 +165,8 @@ describe('run form', () => {
       expect(cells[1]).toBe('long');
       expect(cells[4]).toBe('still open');
       expect(cells[10]).toMatch(/^unrealized @ [\d,]+\.\d\d$/);
+      // Shown whole, not cut to 'unrealized @ …' by its column.
+      expect(await openRow.locator('span').nth(10).evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
       // The metrics: its unrealized PnL is the whole gain (no closed trade, no costs).
       const line = page.getByTestId('metric-openPosition');
       expect(await line.locator('td').first().textContent()).toBe('Open position (unrealized)');
