@@ -188,7 +188,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: `bws optimize ${SWEEP_USAGE}`,
     summary:
       'Sweeps strategy parameters over the worker pool (or, with --cluster, on the agents of a cluster: docs/CLUSTER.md), stores the sweep with every variant, and prints the best variants and the sweep id. ' +
-      'Over --symbols or --universe (or a spec file with portfolio.universe) every variant runs the whole universe with one account; portfolio.maxPositions and portfolio.ranking.by.params.NAME are parameters like any spec path.',
+      'Over --symbols or --universe (or a spec file with portfolio.universe) every variant runs the whole universe with one account; portfolio.maxPositions and portfolio.ranking.by.params.NAME are parameters like any spec path. ' +
+      "Without --timeframe, as bws backtest: 1m, or the instrument's only stored timeframe when it has no minutes.",
     options: SWEEP_OPTIONS,
     load: () => import('./optimize.js').then((m) => m.optimizeCommand),
   },

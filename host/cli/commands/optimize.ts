@@ -20,7 +20,7 @@ import { withStorage } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { createProgress } from '../progress.js';
 import { parseRangeArgs, parseNumberArg } from '../time-args.js';
-import { timeframeFlag } from './backtest.js';
+import { defaultTimeframe, timeframeFlag } from './backtest.js';
 import { applyPortfolioFlags, requireTarget, targetFlags, type TargetFlags } from './backtest-spec.js';
 
 function intFlag(input: CommandInput, name: string, fallback: number): number {
@@ -187,13 +187,15 @@ export const optimizeCommand: CommandCode = {
     const { workers, cluster: clusterUrl, ...args } = sweepArgsFromFlags(input);
     const json = boolFlag(input, 'json');
     return withStorage(input, async (storage) => {
+      // As bws backtest: without --timeframe, an instrument without minutes is swept on its stored timeframe.
+      const swept = stringFlag(input, 'timeframe') === undefined ? { ...args, timeframe: defaultTimeframe(storage.barStore, args.symbol) } : args;
       const target = await sweepEvaluator(storage, workers, clusterUrl);
       const progress = progressReporter('optimize', json, target.cluster);
       const cancel = interruptSignal();
       try {
         const outcome = await runSweep(
           { bars: storage.barStore, evaluator: target.evaluator, sweeps: new SqliteSweepStore(storage.writer), clock: Date.now },
-          args,
+          swept,
           {
             cancel,
             progress: (p) => progress.update(p.done, p.total, `${p.done}/${p.total} variants, ${p.variantsPerSecond.toFixed(1)}/s${p.etaMs === null ? '' : `, ETA ${(p.etaMs / 1000).toFixed(0)} s`}`),
