@@ -33,7 +33,15 @@ async function main(argv: string[]): Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   const found = findCommand(argv);
-  if (!found) throw new UsageError(`unknown command "${argv.slice(0, 2).join(' ')}"; run \`bws --help\``);
+  if (!found) {
+    // The words typed as the command: up to two, before the first option ('bws frobnicate --json').
+    const words: string[] = [];
+    for (const arg of argv.slice(0, 2)) {
+      if (arg.startsWith('-')) break;
+      words.push(arg);
+    }
+    throw new UsageError(words.length > 0 ? `unknown command "${words.join(' ')}"; run \`bws --help\`` : `no command before ${argv[0]}; run \`bws --help\``);
+  }
   const { command, rest } = found;
   let parsed;
   try {

@@ -268,6 +268,10 @@ describe('data handlers', () => {
     expect(await call('data/coverage', { symbol: 'ACME', timeframe: '1m' })).toMatchObject({ priceTick: 0.05 });
     const out = path.join(dir, 'acme-out.csv');
     expect(await call('data/export', { symbol: 'ACME', timeframe: '1m', path: out })).toEqual({ path: out, rows: 300 });
+    // A timeframe with no stored bars is refused, naming the stored ones, not written as a file of one header line.
+    const none = path.join(dir, 'acme-1h.csv');
+    expect(await fail('data/export', { symbol: 'ACME', timeframe: '1h', path: none })).toMatchObject({ type: 'NotFoundError', message: expect.stringContaining('its timeframes are 1m') });
+    expect(fs.existsSync(none)).toBe(false);
 
     fs.writeFileSync(path.join(dir, 'bad.csv'), 'timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,0.5,1,1,1\n');
     const rejected = await finished((await call('data/import', { path: path.join(dir, 'bad.csv'), symbol: 'BAD', timeframe: '1m' })).jobId);

@@ -86,6 +86,23 @@ describe('builder guards: what the form shows is what saving and running enforce
     });
   });
 
+  it('previews the checked spec only: a period typed as 0 is never drawn as SMA(0) while its check is on the way', async () => {
+    const strategy = await createStrategy(server(), 'Preview guard');
+    await inBuilder(strategy.id, async ({ page }) => {
+      await page.getByTestId('preview-legend').filter({ hasText: 'SMA(10)' }).waitFor();
+      await page.getByTestId(PERIOD).fill('0');
+      await waitStatus(page, '1 problem');
+      await page.getByTestId('preview-count').filter({ hasText: 'Fix the errors to preview.' }).waitFor();
+      // Time for a chart of the unchecked edit to ask for its bars and fail, as it did.
+      await page.waitForTimeout(1000);
+      expect(await page.getByTestId('preview-legend').textContent()).not.toContain('SMA(0)');
+      expect(await page.getByTestId('signal-preview').textContent()).not.toContain('cannot be drawn');
+      await page.getByTestId(PERIOD).fill('20');
+      await waitValid(page);
+      await page.getByTestId('preview-legend').filter({ hasText: 'SMA(20)' }).waitFor();
+    });
+  });
+
   it('counts a number field holding no number as a problem and saves nothing', async () => {
     const strategy = await createStrategy(server(), 'Blank guard');
     await inBuilder(strategy.id, async (app) => {

@@ -16,10 +16,14 @@ describe('first run', () => {
     try {
       await page.getByTestId('first-steps').waitFor();
       expect(await page.getByTestId('first-steps').locator('li').allTextContents()).toEqual([
-        'Data: bars are loaded (see Instruments below); import your own CSV above whenever you like.',
+        'Data: bars are loaded (see Instruments below); import your own CSV below whenever you like.',
         'Next: make a strategy from a template or a blank one on Strategies.',
         'Run it on Run & Results; every run is kept in History.',
       ]);
+      // "below" is where they are: the Import panel and the Instruments table come after the steps.
+      const top = async (testId: string) => (await page.getByTestId(testId).boundingBox())!.y;
+      expect(await top('import-panel')).toBeGreaterThan(await top('first-steps'));
+      expect(await top('series-table')).toBeGreaterThan(await top('first-steps'));
 
       // Each empty screen says what to do first.
       await goTo(page, 'builder');

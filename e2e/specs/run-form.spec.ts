@@ -91,6 +91,28 @@ describe('run form', () => {
     }
   });
 
+  it('shows every metric whole in the metrics panel: a long label wraps rather than pushing the figures past its edge', async () => {
+    const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { name: 'Metrics width' });
+    const app = await openApp(browser(), server(), `#/run/${strategy.id}`);
+    const { page } = app;
+    try {
+      await page.getByTestId('run-series').selectOption('DEMO-ALFA/1h');
+      await page.locator('[data-testid="run-start"]:not([disabled])').click();
+      await page.getByTestId('metric-end').waitFor({ timeout: 60_000 });
+      const fit = await page.getByTestId('metrics-panel').evaluate((panel) => {
+        const box = panel.getBoundingClientRect();
+        // The panel's visible right edge: inside its border and any vertical scrollbar.
+        const right = box.left + panel.clientLeft + panel.clientWidth;
+        const cells = [...panel.querySelectorAll('[data-testid="metrics-table"] td.num')];
+        return { overflow: panel.scrollWidth - panel.clientWidth, cut: cells.filter((cell) => cell.getBoundingClientRect().right > right + 0.5).map((cell) => cell.textContent) };
+      });
+      expect(fit).toEqual({ overflow: 0, cut: [] });
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('runs a buy-and-hold built in the builder and shows its position still open at the end: trades row, chart marker, metrics, CSV', async () => {
     const closeVs = (operator: '>' | '<') => ({
       kind: 'group',
@@ -143,6 +165,8 @@ describe('run form', () => {
       expect(cells[1]).toBe('long');
       expect(cells[4]).toBe('still open');
       expect(cells[10]).toMatch(/^unrealized @ [\d,]+\.\d\d$/);
+      // Shown whole, not cut to 'unrealized @ …' by its column.
+      expect(await openRow.locator('span').nth(10).evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
       // The metrics: its unrealized PnL is the whole gain (no closed trade, no costs).
       const line = page.getByTestId('metric-openPosition');
       expect(await line.locator('td').first().textContent()).toBe('Open position (unrealized)');

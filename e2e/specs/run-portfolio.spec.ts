@@ -51,6 +51,26 @@ describe('portfolio runs on the Run screen', () => {
     }
   });
 
+  it('will not run a tag none of whose instruments has the series timeframe, and says which to choose', async () => {
+    const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { spec: { ...rotation, name: 'Minute basket' } });
+    const app = await openApp(browser(), server(), `#/run/${strategy.id}`);
+    const { page } = app;
+    try {
+      await page.locator('[data-testid="run-start"]:not([disabled])').waitFor();
+      // DEMO-BTC is stored in minutes, the basket hourly: no basket instrument has 1m bars.
+      await page.getByTestId('run-series').selectOption('DEMO-BTC/1m');
+      await page.getByTestId('run-scope').selectOption('tag:demo-basket');
+      await page.getByTestId('run-scope-error').filter({ hasText: 'No instrument tagged demo-basket has 1m bars' }).waitFor();
+      expect(await page.getByTestId('run-start').isDisabled()).toBe(true);
+      await page.getByTestId('run-series').selectOption('DEMO-ALFA/1h');
+      await page.locator('[data-testid="run-start"]:not([disabled])').waitFor();
+      expect(await page.getByTestId('run-scope-error').count()).toBe(0);
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('runs the instruments picked one by one, and will not run none', async () => {
     const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { spec: { ...rotation, name: 'Picked rotation' } });
     const app = await openApp(browser(), server(), `#/run/${strategy.id}`);

@@ -144,10 +144,28 @@ describe('bws CLI', () => {
     const several = await bws(own, 'data', 'export', '--symbol', 'GOOG', '--overwrite', out);
     expect(several.code).toBe(2);
     expect(several.stderr).toContain('--timeframe is required: GOOG has bars in 1m, 1d');
+    // A timeframe that is not stored is refused, naming the stored ones; no header-only file is left.
+    const notStored = await bws(own, 'data', 'export', '--symbol', 'GOOG', '--timeframe', '1h', path.join(own, 'goog-1h.csv'));
+    expect(notStored.code).toBe(1);
+    expect(notStored.stderr).toContain('No 1h bars of GOOG are stored; its timeframes are 1m, 1d');
+    expect(existsSync(path.join(own, 'goog-1h.csv'))).toBe(false);
     const none = await bws(own, 'data', 'export', '--symbol', 'NOPE', path.join(own, 'nope.csv'));
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('No bars stored for "NOPE"');
     expect(existsSync(path.join(own, 'nope.csv'))).toBe(false);
+  });
+
+  it("backtests an instrument without minutes on its stored timeframe when --timeframe is left out", async () => {
+    const own = mkdtempSync(path.join(os.tmpdir(), 'bws-cli-backtest-tf-'));
+    await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG');
+    // GOOG is stored daily: no 1m run can be built from it, so the default is its 1d.
+    const run = await json<{ timeframe: string; metrics: { tradeCount: number } }>(own, 'backtest', '--template', 'sma-cross', '--symbol', 'GOOG');
+    expect(run.timeframe).toBe('1d');
+    expect(run.metrics.tradeCount).toBeGreaterThan(5);
+    await json(own, 'data', 'import', GOOG, '--symbol', 'GOOG', '--timeframe', '1h', '--force-timeframe');
+    const several = await bws(own, 'backtest', '--template', 'sma-cross', '--symbol', 'GOOG');
+    expect(several.code).toBe(2);
+    expect(several.stderr).toContain('--timeframe is required: GOOG has bars in');
   });
 
   it('deletes one timeframe or a whole instrument; a run made on it keeps its results', async () => {
@@ -184,6 +202,18 @@ describe('bws CLI', () => {
     expect(missing.stderr).toContain('--symbol is required');
     const unknown = await bws(dir, 'frobnicate');
     expect(unknown.code).toBe(2);
+    // The command as typed, not the option after it (--data-dir here).
+    expect(unknown.stderr).toContain('unknown command "frobnicate"; run `bws --help`');
+    const none = await runBws(dir, ['--json']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no command before --json');
+    // A range with --to not after --from is a usage error, not "no bars in the requested range".
+    const inverted = await bws(dir, 'backtest', '--template', 'sma-cross', '--symbol', 'GOOG', '--timeframe', '1d', '--from', '2012-01-01', '--to', '2011-01-01');
+    expect(inverted.code).toBe(2);
+    expect(inverted.stderr).toContain('--to must be after --from (got --from 2012-01-01, --to 2011-01-01)');
+    const invertedExport = await bws(dir, 'data', 'export', '--symbol', 'GOOG', '--from', '2012-01-01', '--to', '2012-01-01', path.join(dir, 'empty-range.csv'));
+    expect(invertedExport.code).toBe(2);
+    expect(existsSync(path.join(dir, 'empty-range.csv'))).toBe(false);
     const badTf = await bws(dir, 'backtest', '--template', 'sma-cross', '--symbol', 'GOOG', '--timeframe', '7m');
     expect(badTf.code).toBe(2);
     expect(badTf.stderr).toContain('Unknown timeframe');

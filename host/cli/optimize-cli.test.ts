@@ -54,6 +54,15 @@ describe('bws optimize / walkforward / montecarlo', () => {
     expect(again.variants).toEqual(report.variants);
   }, 60_000);
 
+  it('optimize without --timeframe sweeps daily GOOG on its stored 1d, not on minutes it does not have', async () => {
+    const out = await bws(dir, 'optimize', '--template', 'sma-cross', '--symbol', 'GOOG', '--param', 'fast=5:10:5', '--json');
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    const report = JSON.parse(out.stdout) as { status: string; variants: Variant[] };
+    expect(report.status).toBe('completed');
+    for (const variant of report.variants) expect(variant.metrics?.['tradeCount']).toBeGreaterThan(5);
+  });
+
   it('rejects an unknown objective and a bad range with usage errors', async () => {
     const bad = await bws(dir, 'optimize', ...SWEEP, '--objective', 'luck');
     expect(bad.code).toBe(1);

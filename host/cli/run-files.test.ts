@@ -20,8 +20,9 @@ describe('run files', () => {
       exitReason: 'signal',
     };
     const lines = tradesCsv([trade]).trim().split('\n');
-    expect(lines[0]).toBe('side,entry_time,exit_time,entry_price,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason');
-    expect(lines[1]).toBe('long,2024-01-02T00:00:00.000Z,2024-01-03T00:00:00.000Z,1.08977,1.09012,9176,368.88,0.3,20,1,signal');
+    // The app's Trades CSV columns (after its row number): each time beside its price.
+    expect(lines[0]).toBe('side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason');
+    expect(lines[1]).toBe('long,2024-01-02T00:00:00.000Z,1.08977,2024-01-03T00:00:00.000Z,1.09012,9176,368.88,0.3,20,1,signal');
     expect(equityCsv([0, 1], [10_000, 10_000.1 + 0.2])).toBe('time,equity,drawdown_pct\n1970-01-01T00:00:00.000Z,10000,0\n1970-01-01T00:00:00.001Z,10000.3,0\n');
   });
 });

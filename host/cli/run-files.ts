@@ -7,13 +7,17 @@ const iso = (ts: number) => new Date(ts).toISOString();
 /** Rounded to 10 decimals so float noise (368.8799999999987) does not reach the file; the renderer's csvNumber does the same. */
 const num = (value: number): string => (Number.isFinite(value) ? String(Number(value.toFixed(10)) + 0) : '');
 
-/** Trades as CSV, one row per closed trade; a portfolio run's (`symbols`: each trade's instrument) lead with a symbol column. */
+/**
+ * Trades as CSV, one row per closed trade; a portfolio run's (`symbols`: each trade's instrument) lead with a symbol column.
+ * The columns, in order, of the app's Trades CSV (renderer/src/screens/history/report.ts) after its row number:
+ * a script reads either file the same way.
+ */
 export function tradesCsv(trades: readonly Trade[], symbols?: readonly string[]): string {
-  const header = `${symbols ? 'symbol,' : ''}side,entry_time,exit_time,entry_price,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason`;
+  const header = `${symbols ? 'symbol,' : ''}side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return_pct,fees,bars_held,exit_reason`;
   const rows = trades.map((t, i) =>
     [
       ...(symbols ? [symbols[i]!] : []),
-      t.side, iso(t.entryTs), iso(t.exitTs), num(t.entryPrice), num(t.exitPrice), num(t.quantity), num(t.pnl), num(t.returnPct), num(t.fees), t.barsHeld, t.exitReason,
+      t.side, iso(t.entryTs), num(t.entryPrice), iso(t.exitTs), num(t.exitPrice), num(t.quantity), num(t.pnl), num(t.returnPct), num(t.fees), t.barsHeld, t.exitReason,
     ].join(','),
   );
   return `${[header, ...rows].join('\n')}\n`;

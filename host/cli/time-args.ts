@@ -9,6 +9,17 @@ export function parseIsoArg(flag: string, value: string | undefined): number | u
   return ts;
 }
 
+/**
+ * Parses --from and --to (either may be left out); UsageError when --to is not after --from:
+ * the range [from, to) would hold no bar, and the run would say only that none was found.
+ */
+export function parseRangeArgs(from: string | undefined, to: string | undefined): { fromTs: number | undefined; toTs: number | undefined } {
+  const fromTs = parseIsoArg('--from', from);
+  const toTs = parseIsoArg('--to', to);
+  if (fromTs !== undefined && toTs !== undefined && toTs <= fromTs) throw new UsageError(`--to must be after --from (got --from ${from}, --to ${to})`);
+  return { fromTs, toTs };
+}
+
 /** Parses a finite number flag. */
 export function parseNumberArg(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

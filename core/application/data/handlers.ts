@@ -1,7 +1,7 @@
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import { MAX_CHART_POINTS } from '../contract/common.js';
 import type { DataHandlers } from './contract.js';
-import { requireInstrument } from './instruments.js';
+import { requireInstrument, requireStoredTimeframe } from './instruments.js';
 import { ValidationError } from '../errors.js';
 import { downsampleOhlc } from '../charts/downsample.js';
 import { readSeriesBars, seriesSource, warmUpStart } from './series-bars.js';
@@ -88,6 +88,7 @@ export function dataHandlers(deps: HandlerDeps): DataHandlers {
 
     'data/export': async (args) => {
       requireInstrument(barStore, args.symbol);
+      requireStoredTimeframe(barStore, args.symbol, args.timeframe);
       const target = deps.files.exportTarget(args.path);
       const written = await deps.exporter.exportCsv({ ...args, path: target.path });
       return { ...written, ...(target.relativeTo === undefined ? {} : { relativeTo: target.relativeTo }) };

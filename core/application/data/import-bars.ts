@@ -315,7 +315,14 @@ function settlePriceTick(
   options: ImportBarsOptions,
   fileDecimals: number,
 ): { priceTick: number; source: ImportReport['priceTickSource']; warnings: string[] } {
-  if (options.tick !== undefined) return { priceTick: options.tick, source: 'given', warnings: [] };
+  if (options.tick !== undefined) {
+    // A tick coarser than the file's prices (--tick 1000 for prices of 100.1234) moves every fill: said, as for a stored tick.
+    const warnings =
+      fileDecimals > priceDecimals(options.tick)
+        ? [`${displayName(options)} quotes prices to ${fileDecimals} decimals, finer than the price tick ${options.tick} given: backtests round fills to the tick.`]
+        : [];
+    return { priceTick: options.tick, source: 'given', warnings };
+  }
   const inferred = priceTickOfDecimals(fileDecimals);
   if (!known) return { priceTick: inferred, source: 'inferred', warnings: [] };
   const warnings =

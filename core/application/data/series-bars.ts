@@ -17,7 +17,7 @@ export interface SeriesSource {
  * bars a run traded on: the stored series of that timeframe when there is one, else
  * (above 1m) the 1m bars resampled into whole buckets.
  */
-export function seriesSource(store: BarStore, instrumentId: InstrumentId, timeframe: Timeframe): SeriesSource {
+export function seriesSource(store: Pick<BarStore, 'seriesVersion'>, instrumentId: InstrumentId, timeframe: Timeframe): SeriesSource {
   const stored = store.seriesVersion(instrumentId, timeframe);
   if (stored !== 0 || timeframe === '1m') return { timeframe, resampled: false, version: stored };
   return { timeframe: '1m', resampled: true, version: store.seriesVersion(instrumentId, '1m') };

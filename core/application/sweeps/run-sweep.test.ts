@@ -49,6 +49,13 @@ const templateArgs = (method: RunSweepArgs['method']): RunSweepArgs => ({
 const byIndex = <T extends { index: number }>(xs: readonly T[]) => [...xs].sort((a, b) => a.index - b.index);
 
 describe('parameter sweeps on the worker pool', () => {
+  it('refuses a range with no bars, as a run does, and records no sweep of empty variants', async () => {
+    const before = deps.sweeps.list().total;
+    const args = { ...templateArgs({ kind: 'grid' }), space: [parseParamRange('fast=2:4:2')], constraints: [], fromTs: START + 30 * DAY };
+    await expect(runSweep(deps, args)).rejects.toThrow('No 1m bars of TEST in the requested range');
+    expect(deps.sweeps.list().total).toBe(before);
+  });
+
   it('grid over JSON paths: every valid point is run and persisted best first; the best re-run alone gives identical metrics', async () => {
     const base = smaCrossSpec(5, 20);
     const fast = 'entry.long.children[0].left.params.period';

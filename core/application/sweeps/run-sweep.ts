@@ -6,11 +6,11 @@ import { ValidationError } from '../errors.js';
 import type { BarStore } from '../data/bar-store.js';
 import { checkSweepConfig, searchVariants, type SweepProgress } from './search-variants.js';
 import type { CancelSignal, SweepConfig, SweepCounts, SweepStore, SweepSummary, SweepVariant, VariantEvaluator } from './ports.js';
-import { recordedUniverse, sweepData, sweepInstruments } from './sweep-instruments.js';
+import { recordedUniverse, requireSweepBars, sweepData, sweepInstruments } from './sweep-instruments.js';
 import { findTemplate } from '../../domain/strategy/templates.js';
 
 export interface RunSweepDeps {
-  readonly bars: Pick<BarStore, 'findInstrument' | 'instrumentsTagged'>;
+  readonly bars: Pick<BarStore, 'findInstrument' | 'instrumentsTagged' | 'seriesVersion' | 'iterateChunks'>;
   readonly evaluator: VariantEvaluator;
   readonly sweeps: SweepStore;
   /** Wall clock, epoch ms (rate and ETA). */
@@ -72,6 +72,8 @@ export async function runSweep(deps: RunSweepDeps, args: RunSweepArgs, control: 
   checkSweepConfig(config);
   const target = sweepInstruments(deps.bars, config.source, args);
   const { instrument } = target;
+  // Said before the sweep is recorded, as a run says it: not a sweep of empty variants ranked as results.
+  requireSweepBars(deps.bars, target, args);
   const data = sweepData(target, args);
   // The template's own name ("SMA cross"), not its id ("sma-cross").
   const sourceName = config.source.kind === 'template' ? (findTemplate(config.source.templateId)?.name ?? config.source.templateId) : config.source.spec.name;

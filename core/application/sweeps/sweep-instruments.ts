@@ -1,5 +1,7 @@
 import type { SweepSource } from '../../domain/optimize/variant-spec.js';
 import type { BarStore } from '../data/bar-store.js';
+import { seriesSource } from '../data/series-bars.js';
+import { NotFoundError } from '../errors.js';
 import { resolveInstruments, type BacktestTarget, type RequestUniverse, type ResolvedInstruments } from '../backtest/request.js';
 import type { RunUniverse } from '../runs/run-store.js';
 import type { SweepData } from './ports.js';
@@ -42,4 +44,19 @@ export function instrumentsWords(target: SweepInstruments): string {
   const u = target.universe;
   if (!u) return target.instrument.symbol;
   return `${u.instruments.length} instrument${u.instruments.length === 1 ? '' : 's'}${u.tag === undefined ? '' : ` (${u.tag})`}`;
+}
+
+/**
+ * NotFoundError, as a run says it, when no instrument of the sweep has a bar of its
+ * timeframe (stored, or built from stored minutes) in [fromTs, toTs): every variant would
+ * run on no bars and the sweep would rank empty results as if they were results.
+ */
+export function requireSweepBars(bars: Pick<BarStore, 'seriesVersion' | 'iterateChunks'>, target: SweepInstruments, args: SweepInstrumentArgs): void {
+  const instruments = target.universe?.instruments ?? [target.instrument];
+  for (const instrument of instruments) {
+    const source = seriesSource(bars, instrument.id, args.timeframe);
+    for (const chunk of bars.iterateChunks(instrument.id, source.timeframe, args.fromTs, args.toTs)) if (chunk.ts.length > 0) return;
+  }
+  const what = target.universe ? `any of the ${instruments.length} instruments of the universe` : target.instrument.symbol;
+  throw new NotFoundError(`No ${args.timeframe} bars of ${what} in the requested range`, { timeframe: args.timeframe });
 }

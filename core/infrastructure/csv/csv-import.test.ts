@@ -175,6 +175,10 @@ describe('price tick', () => {
     const given = importCsvFile(storage.barStore, { file: marketDataFile('EURUSD.csv'), symbol: 'FX', timeframe: '1h', tick: 0.00001 });
     expect(given).toMatchObject({ priceTick: 0.00001, priceTickSource: 'given', warnings: [] });
     expect(tickOf('FX')).toBe(0.00001);
+    // A given tick coarser than the file's prices is kept, and said: fills are rounded to it.
+    const coarse = importCsvFile(storage.barStore, { file: marketDataFile('EURUSD.csv'), symbol: 'FX', timeframe: '1h', tick: 1000 });
+    expect(coarse).toMatchObject({ priceTick: 1000, priceTickSource: 'given' });
+    expect(coarse.warnings).toEqual([expect.stringMatching(/EURUSD\.csv quotes prices to 5 decimals, finer than the price tick 1000 given: backtests round fills to the tick/)]);
   });
 
   it('leaves no instrument behind when a file is refused', () => {

@@ -2,13 +2,14 @@ import path from 'node:path';
 import { portfolioResult } from '../../../core/application/backtest/execute-run.js';
 import { backtestRequest } from '../../../core/application/backtest/request.js';
 import { runBacktest } from '../../../core/application/backtest/run-backtest.js';
+import type { BarStore } from '../../../core/application/data/bar-store.js';
 import { parseTimeframe, type Timeframe } from '../../../core/domain/market/timeframe.js';
 import { UsageError } from '../cli-error.js';
 import { boolFlag, stringFlag, type CommandCode } from '../command.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { createProgress } from '../progress.js';
 import { writeRunFiles } from '../run-files.js';
-import { parseIsoArg, parseNumberArg } from '../time-args.js';
+import { parseRangeArgs, parseNumberArg } from '../time-args.js';
 import { withWorkstation } from '../workstation.js';
 import { applyPortfolioFlags, requireTarget, specFromFlags, targetFlags } from './backtest-spec.js';
 
@@ -20,6 +21,22 @@ export function timeframeFlag(value: string | undefined): Timeframe {
   }
 }
 
+/**
+ * The timeframe of a run given no --timeframe: 1m (any timeframe is built from stored minutes),
+ * or the one timeframe an instrument without minutes has; UsageError naming them when it has several.
+ */
+export function defaultTimeframe(store: Pick<BarStore, 'listSeries'>, symbol: string | undefined): Timeframe {
+  if (symbol === undefined) return '1m';
+  const stored = store
+    .listSeries()
+    .filter((s) => s.instrument.symbol === symbol)
+    .map((s) => s.timeframe);
+  // None stored: the run names the missing instrument.
+  if (stored.length === 0 || stored.includes('1m')) return '1m';
+  if (stored.length === 1) return stored[0]!;
+  throw new UsageError(`--timeframe is required: ${symbol} has bars in ${stored.join(', ')}`);
+}
+
 const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : v === null ? 'n/a' : String(v));
 
 export const backtestCommand: CommandCode = {
@@ -28,13 +45,14 @@ export const backtestCommand: CommandCode = {
     if (input.positionals.length > 0) throw new UsageError(`unexpected argument "${input.positionals[0]}"`);
     const spec = applyPortfolioFlags(specFromFlags(input) as Record<string, unknown>, input);
     const { symbol, universe } = requireTarget(picked, spec);
-    const timeframe = timeframeFlag(stringFlag(input, 'timeframe'));
-    const fromTs = parseIsoArg('--from', stringFlag(input, 'from'));
-    const toTs = parseIsoArg('--to', stringFlag(input, 'to'));
+    const timeframeGiven = stringFlag(input, 'timeframe');
+    const chosenTimeframe = timeframeGiven === undefined ? undefined : timeframeFlag(timeframeGiven);
+    const { fromTs, toTs } = parseRangeArgs(stringFlag(input, 'from'), stringFlag(input, 'to'));
     const quantityStep = parseNumberArg('--qty-step', stringFlag(input, 'qty-step'));
     const json = boolFlag(input, 'json');
     const out = stringFlag(input, 'out');
     return withWorkstation(input, async (workstation) => {
+      const timeframe = chosenTimeframe ?? defaultTimeframe(workstation.storage.barStore, symbol);
       // The same checks and the same use case as the app's backtest/start, run on this thread.
       const request = backtestRequest(workstation.storage.barStore, { spec, symbol, universe, timeframe, fromTs, toTs, quantityStep, magnifier: !boolFlag(input, 'no-magnifier') });
       const progress = createProgress('backtest', !json);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConflictError, NotFoundError } from '../../../core/application/errors.js';
 import type { BarStore } from '../../../core/application/data/bar-store.js';
+import { requireStoredTimeframe } from '../../../core/application/data/instruments.js';
 import { parseTimeframe, type Timeframe } from '../../../core/domain/market/timeframe.js';
 import { exportBarsCsv } from '../../../core/infrastructure/csv/export-csv.js';
 import { UsageError } from '../cli-error.js';
@@ -8,7 +9,7 @@ import { boolFlag, stringFlag, type CommandCode } from '../command.js';
 import { dataDirOf, withStorage } from '../context.js';
 import { FilePolicy } from '../../../core/infrastructure/files/file-policy.js';
 import { printJson, printLine } from '../output.js';
-import { isoOf, parseIsoArg } from '../time-args.js';
+import { isoOf, parseRangeArgs } from '../time-args.js';
 
 export const dataExportCommand: CommandCode = {
   async run(input, command) {
@@ -23,11 +24,12 @@ export const dataExportCommand: CommandCode = {
     } catch (error) {
       throw new UsageError(`--timeframe: ${(error as Error).message}`);
     }
-    const fromTs = parseIsoArg('--from', stringFlag(input, 'from'));
-    const toTs = parseIsoArg('--to', stringFlag(input, 'to'));
+    const { fromTs, toTs } = parseRangeArgs(stringFlag(input, 'from'), stringFlag(input, 'to'));
     const outFile = new FilePolicy({ dataDir: dataDirOf(input) }).exportTarget(path.resolve(file)).path;
     const report = await withStorage(input, (storage) => {
       const timeframe = chosen ?? onlyStoredTimeframe(storage.barStore, symbol);
+      // A timeframe not stored would be written as a file of one header line ("Exported 0 bars").
+      if (chosen !== undefined) requireStoredTimeframe(storage.barStore, symbol, chosen);
       try {
         return exportBarsCsv(
           storage.barStore,

@@ -105,7 +105,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary:
       'Runs a backtest (in this process: one run needs no worker pool), stores the run (with its hash, trades and markers) and prints its metrics. ' +
       'With --symbols or --universe (every instrument with a tag), or a spec file with portfolio.universe, one account trades the whole universe: ' +
-      'at most --max-positions open at once, entries ranked by --rank when more fire than there are free slots; --json adds perSymbol.',
+      'at most --max-positions open at once, entries ranked by --rank when more fire than there are free slots; --json adds perSymbol. ' +
+      "Without --timeframe: 1m, or the instrument's only stored timeframe when it has no minutes (hourly or daily bars).",
     options: {
       ...SPEC_OPTIONS,
       symbol: { type: 'string' },
@@ -187,7 +188,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: `bws optimize ${SWEEP_USAGE}`,
     summary:
       'Sweeps strategy parameters over the worker pool (or, with --cluster, on the agents of a cluster: docs/CLUSTER.md), stores the sweep with every variant, and prints the best variants and the sweep id. ' +
-      'Over --symbols or --universe (or a spec file with portfolio.universe) every variant runs the whole universe with one account; portfolio.maxPositions and portfolio.ranking.by.params.NAME are parameters like any spec path.',
+      'Over --symbols or --universe (or a spec file with portfolio.universe) every variant runs the whole universe with one account; portfolio.maxPositions and portfolio.ranking.by.params.NAME are parameters like any spec path. ' +
+      "Without --timeframe, as bws backtest: 1m, or the instrument's only stored timeframe when it has no minutes.",
     options: SWEEP_OPTIONS,
     load: () => import('./optimize.js').then((m) => m.optimizeCommand),
   },

@@ -19,8 +19,8 @@ import { boolFlag, listFlag, stringFlag, type CommandCode, type CommandInput } f
 import { withStorage } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { createProgress } from '../progress.js';
-import { parseIsoArg, parseNumberArg } from '../time-args.js';
-import { timeframeFlag } from './backtest.js';
+import { parseRangeArgs, parseNumberArg } from '../time-args.js';
+import { defaultTimeframe, timeframeFlag } from './backtest.js';
 import { applyPortfolioFlags, requireTarget, targetFlags, type TargetFlags } from './backtest-spec.js';
 
 function intFlag(input: CommandInput, name: string, fallback: number): number {
@@ -98,8 +98,7 @@ export function sweepArgsFromFlags(input: CommandInput): Omit<RunSweepArgs, 'nam
   else if (methodName === 'genetic') method = { kind: 'genetic', population: intFlag(input, 'population', 30), generations: intFlag(input, 'generations', 10), seed };
   else throw new UsageError(`--method: expected grid, random or genetic, got "${methodName}"`);
 
-  const fromTs = parseIsoArg('--from', stringFlag(input, 'from'));
-  const toTs = parseIsoArg('--to', stringFlag(input, 'to'));
+  const { fromTs, toTs } = parseRangeArgs(stringFlag(input, 'from'), stringFlag(input, 'to'));
   const quantityStep = parseNumberArg('--qty-step', stringFlag(input, 'qty-step'));
   const cluster = stringFlag(input, 'cluster');
   // Said before anything is stored: a cluster's datasets carry one instrument's bars (sweep-target.ts).
@@ -188,13 +187,15 @@ export const optimizeCommand: CommandCode = {
     const { workers, cluster: clusterUrl, ...args } = sweepArgsFromFlags(input);
     const json = boolFlag(input, 'json');
     return withStorage(input, async (storage) => {
+      // As bws backtest: without --timeframe, an instrument without minutes is swept on its stored timeframe.
+      const swept = stringFlag(input, 'timeframe') === undefined ? { ...args, timeframe: defaultTimeframe(storage.barStore, args.symbol) } : args;
       const target = await sweepEvaluator(storage, workers, clusterUrl);
       const progress = progressReporter('optimize', json, target.cluster);
       const cancel = interruptSignal();
       try {
         const outcome = await runSweep(
           { bars: storage.barStore, evaluator: target.evaluator, sweeps: new SqliteSweepStore(storage.writer), clock: Date.now },
-          args,
+          swept,
           {
             cancel,
             progress: (p) => progress.update(p.done, p.total, `${p.done}/${p.total} variants, ${p.variantsPerSecond.toFixed(1)}/s${p.etaMs === null ? '' : `, ETA ${(p.etaMs / 1000).toFixed(0)} s`}`),

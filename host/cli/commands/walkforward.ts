@@ -5,6 +5,7 @@ import { boolFlag, stringFlag, type CommandCode, type CommandInput } from '../co
 import { withStorage } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { isoOf, parseNumberArg } from '../time-args.js';
+import { defaultTimeframe } from './backtest.js';
 import { fmt, interruptSignal, progressReporter, sweepArgsFromFlags, sweepEvaluator } from './optimize.js';
 import { randomUUID } from 'node:crypto';
 
@@ -25,6 +26,8 @@ export const walkforwardCommand: CommandCode = {
     const stepMs = daysFlag(input, 'step', false);
     const json = boolFlag(input, 'json');
     return withStorage(input, async (storage) => {
+      // As bws backtest: without --timeframe, an instrument without minutes is swept on its stored timeframe.
+      const swept = stringFlag(input, 'timeframe') === undefined ? { ...args, timeframe: defaultTimeframe(storage.barStore, args.symbol) } : args;
       const target = await sweepEvaluator(storage, workers, clusterUrl);
       const executor = new WorkerBacktestExecutor({ dbFile: storage.file, size: 1 });
       const progress = progressReporter('walkforward', json, target.cluster);
@@ -32,7 +35,7 @@ export const walkforwardCommand: CommandCode = {
       try {
         const result = await runWalkForward(
           { bars: storage.barStore, evaluator: target.evaluator, executor, clock: Date.now, key: `cli-wf-${randomUUID()}` },
-          { ...args, schedule: { inSampleMs, outOfSampleMs, anchored: boolFlag(input, 'anchored'), ...(stepMs === undefined ? {} : { stepMs }) } },
+          { ...swept, schedule: { inSampleMs, outOfSampleMs, anchored: boolFlag(input, 'anchored'), ...(stepMs === undefined ? {} : { stepMs }) } },
           { cancel, progress: (p) => progress.update(p.done, p.total, `window ${p.window + 1}/${p.windows}: ${p.done}/${p.total} variants`) },
         );
         progress.stop();

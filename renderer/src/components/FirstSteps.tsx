@@ -14,7 +14,8 @@ export function FirstSteps({ hasData, navigate }: { hasData: boolean; navigate: 
       <h2 style={{ margin: 0 }}>Start here</h2>
       <ol style={{ margin: 0, paddingLeft: 20 }}>
         <li data-testid="first-step-data">
-          {hasData ? 'Data: bars are loaded (see Instruments below); import your own CSV above whenever you like.' : 'Data: import a CSV of bars above (time, open, high, low, close, volume).'}
+          {/* These steps sit above the Import panel and the Instruments table. */}
+          {hasData ? 'Data: bars are loaded (see Instruments below); import your own CSV below whenever you like.' : 'Data: import a CSV of bars below (time, open, high, low, close, volume).'}
         </li>
         <li data-testid="first-step-strategy">
           <strong>Next:</strong> make a strategy from a template or a blank one on{' '}

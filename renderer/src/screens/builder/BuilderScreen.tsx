@@ -108,7 +108,7 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
   // Unsaved means "differs from the saved spec" by value: an edit typed back is no edit.
   const dirty = useMemo(() => spec !== null && saved !== null && !sameValue(spec, saved.spec), [spec, saved]);
   const draftStatus = useDraftAutosave(strategyId, spec, dirty, restoredAt !== null);
-  const { check, current: checkCurrent, error: validateError } = useValidation(spec);
+  const { check, checked, current: checkCurrent, error: validateError } = useValidation(spec);
 
   const reportUnparsed = useCallback((key: string, isUnparsed: boolean) => {
     setUnparsed((now) => {
@@ -291,7 +291,8 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
           <PortfolioForm spec={spec} />
         </div>
         <div style={{ overflow: 'auto', minHeight: 0 }}>
-          {showPreview && <SignalPreview spec={spec} valid={check !== null && problemCount === 0} />}
+          {/* The spec the check is about: an edit not checked yet (an SMA period typed as 0) is not drawn as valid. */}
+          {showPreview && <SignalPreview spec={checked ?? spec} valid={check !== null && problemCount === 0} />}
         </div>
       </div>
     </BuilderContext.Provider>

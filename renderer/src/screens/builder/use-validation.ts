@@ -9,10 +9,11 @@ const DELAY_MS = 40;
 
 /**
  * Validates the spec as the user types (debounced `strategies/validate`); stale answers are
- * dropped. `current` is false until the answer for this very spec has arrived.
+ * dropped. `current` is false until the answer for this very spec has arrived; `checked` is
+ * the spec `check` answers (the one before the last edits while they are being checked).
  */
-export function useValidation(spec: object | null): { check: SpecCheck | null; current: boolean; error: string | null } {
-  const [answered, setAnswered] = useState<{ spec: object; check: SpecCheck } | null>(null);
+export function useValidation<Spec extends object>(spec: Spec | null): { check: SpecCheck | null; checked: Spec | null; current: boolean; error: string | null } {
+  const [answered, setAnswered] = useState<{ spec: Spec; check: SpecCheck } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const first = useRef(true);
   useEffect(() => {
@@ -40,5 +41,5 @@ export function useValidation(spec: object | null): { check: SpecCheck | null; c
       clearTimeout(timer);
     };
   }, [spec]);
-  return { check: answered?.check ?? null, current: answered !== null && answered.spec === spec, error };
+  return { check: answered?.check ?? null, checked: answered?.spec ?? null, current: answered !== null && answered.spec === spec, error };
 }

@@ -21,7 +21,10 @@ export function MetricsTable({ metrics, headers }: { metrics: readonly RunMetric
       <tbody>
         {rows.map(([key, label]) => (
           <tr key={key} data-testid={`metric-${key}`}>
-            <td title={METRIC_HELP[key]}>{label}</td>
+            {/* The label wraps ('Average drawdown duration'), so a long value ('2026-01-01 10:15') is never cut off at the panel's edge. */}
+            <td className="wrap" title={METRIC_HELP[key]}>
+              {label}
+            </td>
             {metrics.map((m, i) => {
               const cell = metricCell(key, m);
               return (

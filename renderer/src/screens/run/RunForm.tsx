@@ -106,7 +106,12 @@ export function RunForm(props: {
   const rangeError = fromDay !== undefined && toDay !== undefined && fromDay > toDay ? `From (${from}) is after To (${to}): pick a From on or before the To day.` : null;
   // Run waits for the draft's answer: before it, whether there are edits to run is unknown.
   const range = { fromTs: fromDay, toTs: toDay === undefined ? undefined : toDay + DAY_MS };
-  const universe = tag !== null ? { tag } : scope === 'pick' && members.length > 0 ? { symbols: members.map((s) => s.instrument.symbol) } : null;
+  // A tag none of whose instruments has bars in the chosen series' timeframe: said here, not run into the server's "no bars".
+  const scopeError =
+    tag !== null && chosen && members.length === 0
+      ? `No instrument tagged ${tag} has ${chosen.timeframe} bars: choose one of their series under “Timeframe (of this series)”.`
+      : null;
+  const universe = tag !== null ? (members.length > 0 ? { tag } : null) : scope === 'pick' && members.length > 0 ? { symbols: members.map((s) => s.instrument.symbol) } : null;
   const target =
     chosen && timeframe && !rangeError && (draft.data !== undefined || draft.error !== null)
       ? scope === 'one'
@@ -274,6 +279,10 @@ export function RunForm(props: {
         ) : rangeError ? (
           <span className="bad" data-testid="run-range-error">
             {rangeError}
+          </span>
+        ) : scopeError ? (
+          <span className="bad" data-testid="run-scope-error">
+            {scopeError}
           </span>
         ) : (
           status && (

@@ -14,7 +14,8 @@ export const TRADE_COLUMNS = [
   { key: 'pnl', label: 'PnL', width: 100, sortable: true, numeric: true },
   { key: 'returnPct', label: 'Return %', width: 80, sortable: true, numeric: true },
   { key: 'barsHeld', label: 'Bars', width: 60, sortable: true, numeric: true },
-  { key: 'exitReason', label: 'Exit reason', width: 110 },
+  // Wide enough for the open position's 'unrealized @ 54,837.38'.
+  { key: 'exitReason', label: 'Exit reason', width: 170 },
 ] as const;
 
 type TradeCells = Record<(typeof TRADE_COLUMNS)[number]['key'], string>;
