@@ -23,6 +23,7 @@ import {
   SWEEP_BAR_CACHE_MB_DEFAULT,
   SWEEP_BAR_CACHE_MB_ENV,
   SWEEP_INDICATOR_CACHE_MB_ENV,
+  SWEEP_LOCKSTEP_GROUP,
   SWEEP_WORKER_MB_DEFAULT,
   SWEEP_WORKER_MB_ENV,
   type SweepWorkerApi,
@@ -48,8 +49,6 @@ lowerThreadPriority();
 setWorkerMmapDefault(false);
 const MB = 1024 * 1024;
 const PROGRESS_MS = 100;
-/** Variants run in lockstep over each chunk of the bars (8: the bench's grid ran ~15 % faster than one by one, 25 no better). */
-const LOCKSTEP_GROUP = 8;
 function budgetMb(name: string, fallback: number): number {
   const v = Number(process.env[name] ?? fallback);
   return (Number.isFinite(v) && v >= 0 ? v : fallback) * MB;
@@ -145,7 +144,7 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
   // Without a magnifier the variants run in lockstep groups (runLockstep: each chunk of the
   // bars and shared indicator arrays read from memory once a group); with one, one by one
   // over the whole arrays (the magnifier's minutes would have to be cut per chunk too).
-  const group = magnifierBars ? 1 : LOCKSTEP_GROUP;
+  const group = magnifierBars ? 1 : SWEEP_LOCKSTEP_GROUP;
   const order = backwards ? [...job.variants].reverse() : job.variants;
   for (let g = 0; g < order.length && !cancelled; g += group) {
     if (shouldCancel()) {

@@ -3,7 +3,7 @@ import type { EvaluateControl, EvaluateOutcome, EvaluatedVariant, EvaluateReques
 import { createCancelFlag, requestCancel } from '../workers/cancel-flag.js';
 import { WorkerPool, type PoolStats, type WorkerPoolOptions } from '../workers/worker-pool.js';
 import { workerScriptPath } from '../workers/worker-script.js';
-import { SWEEP_BAR_CACHE_MB_ENV, SWEEP_INDICATOR_CACHE_MB_ENV, SWEEP_WORKER_MB_ENV, type SweepWorkerApi, type SweepWorkerStats, type VariantBatchResult } from './sweep-protocol.js';
+import { SWEEP_BAR_CACHE_MB_ENV, SWEEP_INDICATOR_CACHE_MB_ENV, SWEEP_LOCKSTEP_GROUP, SWEEP_WORKER_MB_ENV, type SweepWorkerApi, type SweepWorkerStats, type VariantBatchResult } from './sweep-protocol.js';
 
 export interface WorkerVariantEvaluatorOptions extends Omit<WorkerPoolOptions, 'script' | 'env'> {
   /** The database the workers read (read-only). */
@@ -27,10 +27,12 @@ const EMPTY_BARS = { count: 0, warmUpBars: 0, firstTs: null, lastTs: null, magni
 /**
  * The size of the next batch when `remaining` variants are left: an eighth of each
  * worker's share, so batches shrink towards the end of a sweep (guided scheduling) and
- * the workers finish together instead of one running a last long batch alone.
+ * the workers finish together instead of one running a last long batch alone; but not
+ * below a lockstep group (SWEEP_LOCKSTEP_GROUP, a few tens of ms of work), which a worker
+ * runs for the memory traffic of about one variant.
  */
 export function batchSize(remaining: number, workers: number, maxBatch: number): number {
-  return Math.min(maxBatch, Math.max(1, Math.ceil(remaining / (workers * 8))));
+  return Math.max(1, Math.min(maxBatch, remaining, Math.max(SWEEP_LOCKSTEP_GROUP, Math.ceil(remaining / (workers * 8)))));
 }
 
 /**
