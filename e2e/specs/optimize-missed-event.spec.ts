@@ -31,7 +31,7 @@ describe('optimize: a sweep view that misses the end of its job', () => {
         { name: 'fast', min: 2, max: 16, step: 2 },
         { name: 'slow', min: 30, max: 100, step: 10 },
       ];
-      const { sweepId } = await invoke<{ sweepId: string }>(server(), 'sweeps/start', { source: { kind: 'template', templateId: 'sma-cross' }, space, objective: { metric: 'sharpe' }, symbol: 'DEMO-ALFA', timeframe: '1m' });
+      const { sweepId } = await invoke<{ sweepId: string }>(server(), 'sweeps/start', { source: { kind: 'template', templateId: 'sma-cross' }, space, objective: { metric: 'sharpe' }, symbol: 'DEMO-BTC', timeframe: '1m' });
       await page.evaluate((id) => (window.location.hash = `#/optimize/${id}`), sweepId);
       await page.waitForFunction(() => document.querySelector('[data-testid="sweep-view"]')?.getAttribute('data-status') === 'completed', undefined, { timeout: 30_000 });
       expect(dropped).toBeGreaterThanOrEqual(1);

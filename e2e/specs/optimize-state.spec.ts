@@ -35,7 +35,7 @@ describe('optimize: state kept, edge hint, walk-forward notes', () => {
       await page.getByTestId('opt-step-fast').fill('5');
       await page.getByTestId('opt-min-slow').fill('20');
       await page.getByTestId('opt-max-slow').fill('40');
-      await page.getByTestId('opt-from').fill('2016-01-04');
+      await page.getByTestId('opt-from').fill('2011-01-03');
       await page.getByTestId('opt-min-trades').fill('2');
       await page.getByTestId('opt-metric').selectOption('totalReturnPct');
       const form = async () => ({
@@ -46,7 +46,7 @@ describe('optimize: state kept, edge hint, walk-forward notes', () => {
         metric: await page.getByTestId('opt-metric').inputValue(),
       });
       const typed = await form();
-      expect(typed).toEqual({ fast: ['5', '15', '5'], slow: '40', from: '2016-01-04', minTrades: '2', metric: 'totalReturnPct' });
+      expect(typed).toEqual({ fast: ['5', '15', '5'], slow: '40', from: '2011-01-03', minTrades: '2', metric: 'totalReturnPct' });
 
       // Another tab of Optimize and back.
       await page.getByTestId('opt-tab-walkforward').click();
