@@ -146,7 +146,7 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
   // over the whole arrays (the magnifier's minutes would have to be cut per chunk too).
   const group = magnifierBars ? 1 : SWEEP_LOCKSTEP_GROUP;
   const order = backwards ? [...job.variants].reverse() : job.variants;
-  for (let g = 0; g < order.length && !cancelled; g += group) {
+  for (let g = 0; g < order.length; g += group) {
     if (shouldCancel()) {
       cancelled = true;
       break;
@@ -174,6 +174,7 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
     } catch (error) {
       if (!isBacktestCancelled(error)) throw error;
       cancelled = true;
+      break;
     }
     postProgress(progress, items.length);
   }

@@ -16,6 +16,7 @@ import { resampleBars } from '../../domain/market/resample.js';
 import type { Storage } from '../sqlite/storage.js';
 import { seedStore } from '../test-kit/bar-fixture.js';
 import { tempDir } from '../test-kit/temp-db.js';
+import type { EvaluateRequest } from '../../application/sweeps/ports.js';
 import { WorkerVariantEvaluator } from './worker-variant-evaluator.js';
 
 const BARS = 120_000;
@@ -41,17 +42,24 @@ afterAll(() => {
   dir.cleanup();
 });
 
+/** Runs `batch` on a fresh pool: each variant's metrics by index, and the workers' indicator cache figures before the pool closed. */
+async function sweepOnPool(options: { size: number; indicatorCacheMb?: number }, data: EvaluateRequest['data'], batch: readonly { index: number; spec: StrategySpec }[]) {
+  const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, ...options });
+  const got = new Map<number, BacktestMetrics | null>();
+  try {
+    await evaluator.evaluate({ data, variants: batch }, { onBatch: (items) => items.forEach((i) => got.set(i.index, i.metrics)) });
+    const indicators = (await evaluator.workerStats()).map((s) => s.value.indicators);
+    return { got, indicators };
+  } finally {
+    await evaluator.close();
+  }
+}
+
 it('every variant of every round equals its own run alone, metric for metric', async () => {
   const differing: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // One worker: the same order every round, so only the worker's own history differs.
-    const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: round % 3 === 2 ? 2 : 1 });
-    const got = new Map<number, BacktestMetrics | null>();
-    try {
-      await evaluator.evaluate({ data: { instrumentId: instrument.id, timeframe: '1m' }, variants }, { onBatch: (items) => items.forEach((i) => got.set(i.index, i.metrics)) });
-    } finally {
-      await evaluator.close();
-    }
+    const { got } = await sweepOnPool({ size: round % 3 === 2 ? 2 : 1 }, { instrumentId: instrument.id, timeframe: '1m' }, variants);
     expect(got.size).toBe(variants.length);
     for (const [index, metrics] of got) {
       if (JSON.stringify(metrics) !== JSON.stringify(alone.get(index))) {
@@ -64,33 +72,18 @@ it('every variant of every round equals its own run alone, metric for metric', a
 
 it('a budget that holds a few indicator arrays streams the rest and gives the same metrics', async () => {
   // 120,000 bars: 0.96 MB an array, so 3 MB holds three of the sweep's 17 SMAs.
-  const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: 1, indicatorCacheMb: 3 });
-  const got = new Map<number, BacktestMetrics | null>();
-  try {
-    await evaluator.evaluate({ data: { instrumentId: instrument.id, timeframe: '1m' }, variants }, { onBatch: (items) => items.forEach((i) => got.set(i.index, i.metrics)) });
-    const [worker] = await evaluator.workerStats();
-    expect(worker!.value.indicators).toMatchObject({ entries: 3, evictions: 0 });
-    expect(worker!.value.indicators.streamed).toBeGreaterThan(variants.length);
-  } finally {
-    await evaluator.close();
-  }
+  const { got, indicators } = await sweepOnPool({ size: 1, indicatorCacheMb: 3 }, { instrumentId: instrument.id, timeframe: '1m' }, variants);
+  expect(indicators[0]).toMatchObject({ entries: 3, evictions: 0 });
+  expect(indicators[0]!.streamed).toBeGreaterThan(variants.length);
   expect(got.size).toBe(variants.length);
   for (const [index, metrics] of got) expect(metrics).toEqual(alone.get(index));
 }, 60_000);
 
 it('two workers compute each array about once between them and take the rest from each other', async () => {
-  const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: 2 });
-  const got = new Map<number, BacktestMetrics | null>();
-  try {
-    await evaluator.evaluate({ data: { instrumentId: instrument.id, timeframe: '1m' }, variants }, { onBatch: (items) => items.forEach((i) => got.set(i.index, i.metrics)) });
-    const stats = (await evaluator.workerStats()).map((s) => s.value.indicators);
-    const computed = stats.reduce((sum, s) => sum + s.misses, 0);
-    // 17 distinct SMAs: apart alone the two workers computed ~30 (each needs most of them).
-    expect(stats.reduce((sum, s) => sum + s.adopted, 0)).toBeGreaterThan(0);
-    expect(computed).toBeLessThan(25);
-  } finally {
-    await evaluator.close();
-  }
+  const { got, indicators } = await sweepOnPool({ size: 2 }, { instrumentId: instrument.id, timeframe: '1m' }, variants);
+  // 17 distinct SMAs: each alone, the two workers computed ~30 (each needs most of them).
+  expect(indicators.reduce((sum, s) => sum + s.adopted, 0)).toBeGreaterThan(0);
+  expect(indicators.reduce((sum, s) => sum + s.misses, 0)).toBeLessThan(25);
   expect(got.size).toBe(variants.length);
   for (const [index, metrics] of got) expect(metrics).toEqual(alone.get(index));
 }, 60_000);
@@ -103,13 +96,7 @@ it('on a timeframe resampled from the minutes, with the magnifier (one by one) a
   const batch = specs.map((spec, index) => ({ index, spec }));
   const finalEquity: Record<string, number[]> = {};
   for (const magnifier of [true, false]) {
-    const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: 2 });
-    const got = new Map<number, BacktestMetrics | null>();
-    try {
-      await evaluator.evaluate({ data: { instrumentId: instrument.id, timeframe: '15m', magnifier }, variants: batch }, { onBatch: (items) => items.forEach((i) => got.set(i.index, i.metrics)) });
-    } finally {
-      await evaluator.close();
-    }
+    const { got } = await sweepOnPool({ size: 2 }, { instrumentId: instrument.id, timeframe: '15m', magnifier }, batch);
     expect(got.size).toBe(specs.length);
     for (const { index, spec } of batch) {
       const alone = runBacktest({ spec, instrument, timeframe: '15m', bars: bars15, magnifier, ...(magnifier ? { magnifierBars: minutes } : {}) });
