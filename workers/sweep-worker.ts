@@ -41,7 +41,9 @@ import { IndicatorCache } from '../core/application/backtest/indicator-cache.js'
 import { SweepIndicatorCache } from '../core/application/sweeps/sweep-indicator-cache.js';
 import type { PoolWorkerData } from '../core/infrastructure/workers/worker-pool.js';
 import { foregroundPauses } from './lib/foreground.js';
-import { portIndicatorPeers } from './lib/indicator-peers.js';
+import { inboxBarPeers } from './lib/bar-peers.js';
+import { inboxIndicatorPeers } from './lib/indicator-peers.js';
+import { PeerInbox } from './lib/peer-inbox.js';
 import { lowerThreadPriority } from './lib/thread-priority.js';
 
 lowerThreadPriority();
@@ -54,13 +56,15 @@ function budgetMb(name: string, fallback: number): number {
   return (Number.isFinite(v) && v >= 0 ? v : fallback) * MB;
 }
 installErrorCodec();
-const bars = new BarSource(budgetMb(SWEEP_BAR_CACHE_MB_ENV, SWEEP_BAR_CACHE_MB_DEFAULT));
+const pool = workerData as PoolWorkerData | undefined;
+// The pool's other workers get the bars this one reads and the arrays it computes (shared
+// memory), and it theirs.
+const peers = pool?.peerPort ? new PeerInbox(pool.peerPort) : null;
+const bars = new BarSource(budgetMb(SWEEP_BAR_CACHE_MB_ENV, SWEEP_BAR_CACHE_MB_DEFAULT), peers ? inboxBarPeers(peers) : null);
 // One budget for what a sweep holds (SWEEP_WORKER_MB_DEFAULT): the indicator arrays get
 // what the bars leave; operands past it stream in the engine.
 const workerBytes = budgetMb(SWEEP_WORKER_MB_ENV, SWEEP_WORKER_MB_DEFAULT);
-const pool = workerData as PoolWorkerData | undefined;
-// The pool's other workers get the arrays this one computes, and it theirs.
-const indicators = new SweepIndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV, workerBytes / MB), pool?.peerPort ? portIndicatorPeers(pool.peerPort) : null);
+const indicators = new SweepIndicatorCache(budgetMb(SWEEP_INDICATOR_CACHE_MB_ENV, workerBytes / MB), peers ? inboxIndicatorPeers(peers) : null);
 // Every other worker runs its batches last variant first: at a sweep's start the workers'
 // batches need the same arrays (a grid's slow SMAs), and from opposite ends each computes
 // about half of them and takes the rest from the other.
@@ -109,10 +113,13 @@ function execute(job: VariantBatchJob, progress: MessagePort, sweepCancel: Share
   const instrument = job.quantityStep === undefined ? stored : { ...stored, quantityStep: job.quantityStep };
   const request = { dbFile: job.dbFile, instrument, timeframe: job.timeframe, fromTs: job.fromTs, toTs: job.toTs };
   // Bars before fromTs for the indicators' warm-up: as many as the most demanding variant
-  // needs; each variant warms up on the last of them it needs, as its own run would.
-  const warmUpNeeded = job.variants.reduce((most, v) => Math.max(most, warmUpBarsFor(v.spec, job.timeframe)), 0);
+  // of the sweep needs (the same read in every batch and worker: one cached and shared bar
+  // set); each variant warms up on the last of them it needs, as its own run would.
+  const warmUpNeeded = job.variants.reduce((most, v) => Math.max(most, warmUpBarsFor(v.spec, job.timeframe)), job.warmUpBars ?? 0);
   const series = bars.series({ ...request, warmUpBars: warmUpNeeded });
   const magnifierBars = job.magnifier === false ? null : bars.minuteBarsFor(request);
+  // The bars are in (and offered to the other workers): the pool's other batches may start.
+  progress.postMessage(0);
   const read = series.bars.ts.length;
   const runStart = series.warmUpBars;
   const n = read - runStart;

@@ -1,24 +1,20 @@
-import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { IndicatorPeers, PeerArray } from '../../core/application/sweeps/sweep-indicator-cache.js';
+import type { PeerInbox } from './peer-inbox.js';
+
+const KIND = 'indicator';
 
 /**
- * A sweep worker's link to the other workers of its pool (PeerHub): the indicator arrays
- * it computes go out in shared memory, and the others' come in, read synchronously when
- * the cache misses (in the middle of a batch) and between batches. Keys name the exact
- * bar set (file, instrument, timeframe, range and stored version), so an offer is only
- * ever taken for the same bars.
+ * A sweep worker's link to the other workers of its pool (PeerHub) for indicator arrays:
+ * the arrays it computes go out in shared memory, and the others' come in, read
+ * synchronously when the cache misses (in the middle of a batch) and between batches.
+ * Keys name the exact bar set (file, instrument, timeframe, range and stored version), so
+ * an offer is only ever taken for the same bars.
  */
-export function portIndicatorPeers(port: MessagePort): IndicatorPeers {
+export function inboxIndicatorPeers(inbox: PeerInbox): IndicatorPeers {
   return {
     allocate: (length) => new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT)),
-    publish: (array) => port.postMessage(array),
-    receive() {
-      const offers: PeerArray[] = [];
-      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-        if (isPeerArray(m.message)) offers.push(m.message);
-      }
-      return offers;
-    },
+    publish: (array) => inbox.post(KIND, array),
+    receive: () => inbox.take(KIND).filter(isPeerArray),
   };
 }
 

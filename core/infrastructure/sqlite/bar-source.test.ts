@@ -4,7 +4,7 @@ import type { Instrument } from '../../domain/market/instrument.js';
 import { randomWalkBars, seedStore } from '../test-kit/bar-fixture.js';
 import { tempDir } from '../test-kit/temp-db.js';
 import type { Storage } from './storage.js';
-import { BarSource } from './bar-source.js';
+import { BarSource, type BarPeers, type PeerBars } from './bar-source.js';
 
 const BARS = 10_000;
 const START = Date.UTC(2024, 0, 1);
@@ -48,6 +48,38 @@ describe('BarSource', () => {
     expect(source.series(request(at(9_000), at(9_500))).bars.ts.length).toBe(500);
     expect(source.stats().misses).toBe(2);
     source.close();
+  });
+
+  it('shares a read with linked peers: read once into shared memory, taken by the other for the same range and the ranges inside it', () => {
+    const inboxes: PeerBars[][] = [[], []];
+    const peer = (k: number): BarPeers => ({
+      publish: (offer) => inboxes[1 - k]!.push(offer),
+      receive: () => inboxes[k]!.splice(0),
+    });
+    const first = new BarSource(64 * 1024 * 1024, peer(0));
+    const second = new BarSource(64 * 1024 * 1024, peer(1));
+    const read = first.series(request(at(100), at(9_000)));
+    expect(read.fromCache).toBe(false);
+    expect(read.bars.ts.buffer).toBeInstanceOf(SharedArrayBuffer);
+
+    const taken = second.series(request(at(100), at(9_000)));
+    expect(taken.fromCache).toBe(true);
+    expect(taken.key).toBe(read.key);
+    expect(taken.bars.close).toBe(read.bars.close); // the same memory, not a copy
+    expect(second.stats()).toMatchObject({ adopted: 1, misses: 0, hits: 1 });
+    // A range inside the offered one: views of it, no read of its own.
+    const inside = second.series(request(at(2_000), at(3_000)));
+    expect(inside.bars.ts.buffer).toBe(read.bars.ts.buffer);
+    expect(Array.from(inside.bars.ts.subarray(0, 2))).toEqual([at(2_000), at(2_001)]);
+    expect(second.stats().misses).toBe(0);
+    // Nothing comes back the other way for what the first already holds.
+    expect(first.adoptFromPeers()).toBe(0);
+    // Without peers the same read is a private one.
+    const alone = new BarSource(64 * 1024 * 1024).series(request(at(100), at(9_000)));
+    expect(alone.bars.ts.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    for (const field of BAR_FIELDS) expect(Array.from(taken.bars[field])).toEqual(Array.from(alone.bars[field]));
+    first.close();
+    second.close();
   });
 
   it('does not serve a range from a read of an older version of the series', () => {

@@ -9,6 +9,7 @@ import { resampleBars } from '../../domain/market/resample.js';
 import { bucketCeil, bucketStart, type Timeframe } from '../../domain/market/timeframe.js';
 import { ByteLruCache, type CacheStats } from '../../application/backtest/byte-lru-cache.js';
 import type { LoadedSeries, PortfolioBarFeed, PortfolioSeriesRequest, RunBarSource, RunSeriesRequest } from '../../application/backtest/execute-run.js';
+import { sharedBarsAllocator } from './chunk-codec.js';
 import { StoredPortfolioFeed } from './portfolio-feed.js';
 import { FileColumnScratch } from '../backtest/file-column-scratch.js';
 
@@ -18,6 +19,32 @@ export interface SeriesRequest extends RunSeriesRequest {
 }
 
 export type { LoadedSeries } from '../../application/backtest/execute-run.js';
+
+/** A stored bar set one thread read into shared memory, offered to the others under its cache key. */
+export interface PeerBars {
+  readonly key: string;
+  /** The stored series version it is a range of (seriesKey), and that range. */
+  readonly series: string;
+  readonly fromTs: number | undefined;
+  readonly toTs: number | undefined;
+  readonly bars: BarColumns;
+}
+
+/**
+ * The other threads of a pool reading the same bars (a sweep's workers): what one reads
+ * goes into shared memory and is offered; the others take it instead of reading their
+ * own copy (48 bytes a bar each: ~126 MB a worker over five years of minutes).
+ */
+export interface BarPeers {
+  publish(offer: PeerBars): void;
+  /** The offers made since the last call, oldest first. */
+  receive(): PeerBars[];
+}
+
+/** BarSource's cache figures, with the bar sets taken from peers instead of read. */
+export interface BarSourceStats extends CacheStats {
+  readonly adopted: number;
+}
 
 interface OpenFile {
   readonly db: Connection;
@@ -38,8 +65,13 @@ export class BarSource {
   private readonly cache: ByteLruCache<BarColumns>;
   /** The ranges read of each stored series version, to serve a range inside one as views of it. */
   private readonly readRanges = new Map<string, StoredRange[]>();
+  private adopted = 0;
 
-  constructor(cacheBytes: number) {
+  /** `peers`: stored reads go into shared memory for them, and theirs are taken on a miss. */
+  constructor(
+    cacheBytes: number,
+    private readonly peers: BarPeers | null = null,
+  ) {
     this.cache = new ByteLruCache(cacheBytes);
   }
 
@@ -119,13 +151,17 @@ export class BarSource {
   private read(db: Connection, store: SqliteBarStore, request: SeriesRequest, storedVersion: number | null): Omit<LoadedSeries, 'warmUpBars'> {
     const { instrument, timeframe } = request;
     if (storedVersion !== null || timeframe === '1m') {
-      const key = cacheKey(request, timeframe, 'stored', storedVersion ?? 0);
-      const hit = this.cache.get(key, false) ?? this.insideCachedRange(request, storedVersion ?? 0);
+      const version = storedVersion ?? 0;
+      const key = cacheKey(request, timeframe, 'stored', version);
+      const cached = () => this.cache.get(key, false) ?? this.insideCachedRange(request, version);
+      let hit = cached();
+      if (!hit && this.peers && this.adoptFromPeers() > 0) hit = cached();
       this.cache.count(hit !== undefined);
       if (hit) return { bars: hit, origin: 'stored', fromCache: true, key };
-      const bars = store.readBars(instrument.id, timeframe, request.fromTs, request.toTs);
+      const bars = store.readBars(instrument.id, timeframe, request.fromTs, request.toTs, this.peers ? sharedBarsAllocator : undefined);
       this.cache.set(key, bars, barBytes(bars));
-      this.rememberRange(request, storedVersion ?? 0, key);
+      this.rememberRange(request, version, key);
+      this.peers?.publish({ key, series: seriesKey(request, version), fromTs: request.fromTs, toTs: request.toTs, bars });
       return { bars, origin: 'stored', fromCache: false, key };
     }
     const key = cacheKey(request, timeframe, 'resampled', this.version(db, instrument.id, '1m') ?? 0);
@@ -148,8 +184,26 @@ export class BarSource {
     return bars.ts.length === 0 ? null : bars;
   }
 
-  stats(): CacheStats {
-    return this.cache.stats();
+  stats(): BarSourceStats {
+    return { ...this.cache.stats(), adopted: this.adopted };
+  }
+
+  /**
+   * Takes the bar sets the peers offered into the cache (each is the same stored version
+   * and range its key names, so it serves exactly what a read here would return); returns
+   * how many. Cheap when none are waiting.
+   */
+  adoptFromPeers(): number {
+    if (!this.peers) return 0;
+    let taken = 0;
+    for (const offer of this.peers.receive()) {
+      if (this.cache.get(offer.key, false)) continue;
+      this.cache.set(offer.key, offer.bars, barBytes(offer.bars));
+      this.addRange(offer.series, { fromTs: offer.fromTs, toTs: offer.toTs, key: offer.key });
+      taken++;
+    }
+    this.adopted += taken;
+    return taken;
   }
 
   close(): void {
@@ -184,9 +238,12 @@ export class BarSource {
   }
 
   private rememberRange(request: SeriesRequest, version: number, key: string): void {
-    const series = seriesKey(request, version);
+    this.addRange(seriesKey(request, version), { fromTs: request.fromTs, toTs: request.toTs, key });
+  }
+
+  private addRange(series: string, range: StoredRange): void {
     const ranges = this.readRanges.get(series) ?? [];
-    ranges.push({ fromTs: request.fromTs, toTs: request.toTs, key });
+    ranges.push(range);
     // Older ranges are mostly evicted by then; the lookups drop those they meet.
     if (ranges.length > MAX_RANGES_PER_SERIES) ranges.shift();
     this.readRanges.set(series, ranges);

@@ -7,7 +7,7 @@ import { assertInstrumentDraft, type Instrument, type InstrumentDraft } from '..
 import { isTimeframe, timeframeMs, TIMEFRAMES, type Timeframe } from '../../domain/market/timeframe.js';
 import { isSessionClosure } from '../../domain/market/session-closures.js';
 import { isWeekendClosure, missingBars, tradesWeekends } from '../../domain/market/weekend-closures.js';
-import { allocateUninitialisedBars, copyChunkRange, decodeChunk, DEFAULT_GAP_THRESHOLD_BARS, lowerBoundInChunk, releaseChunk, type ReusableBars } from './chunk-codec.js';
+import { allocateUninitialisedBars, copyChunkRange, decodeChunk, DEFAULT_GAP_THRESHOLD_BARS, lowerBoundInChunk, releaseChunk, type BarsAllocator } from './chunk-codec.js';
 import { chunkMetaValues, encodeChunks, mergeSorted } from './chunk-writes.js';
 import type { Connection } from './database.js';
 import { SlowStatementLog, type TimedStatement } from './slow-log.js';
@@ -249,8 +249,8 @@ export class SqliteBarStore implements BarStore {
     return row?.version ?? 0;
   }
 
-  /** `into`: columns to reuse (the result is its views, overwritten by its next read); default fresh ones. */
-  readBars(id: InstrumentId, timeframe: Timeframe, fromTs: number = MIN_TS, toTs: number = MAX_TS, into?: ReusableBars): BarColumns {
+  /** `into`: where the bars go (reused columns, overwritten by their next read, or shared memory); default fresh ones. */
+  readBars(id: InstrumentId, timeframe: Timeframe, fromTs: number = MIN_TS, toTs: number = MAX_TS, into?: BarsAllocator): BarColumns {
     const db = this.readConnection();
     if (this.hidden(db, id, timeframe)) return into ? into.take(0) : allocateUninitialisedBars(0);
     // One snapshot for the index rows and the BLOBs read after them.

@@ -56,7 +56,25 @@ export function allocateUninitialisedBars(length: number): BarColumns {
  * full garbage collection: V8 collects when external memory grows, bench/portfolio.ts).
  * The views of one take are overwritten by the next.
  */
-export class ReusableBars {
+/** Where a read puts its bars: `take(n)` returns columns of n bars to overwrite entirely. */
+export interface BarsAllocator {
+  take(length: number): BarColumns;
+}
+
+/**
+ * Fresh columns over one SharedArrayBuffer, as allocateUninitialisedBars lays them out:
+ * bars other threads can read without a copy (a sweep's workers share one read).
+ * Zero-filled by the runtime; the read overwrites every element anyway.
+ */
+export const sharedBarsAllocator: BarsAllocator = {
+  take(length) {
+    const buffer = new SharedArrayBuffer(length * FIELDS * 8);
+    const column = (f: number) => new Float64Array(buffer, f * length * 8, length);
+    return { ts: column(0), open: column(1), high: column(2), low: column(3), close: column(4), volume: column(5) };
+  },
+};
+
+export class ReusableBars implements BarsAllocator {
   private buffer = new ArrayBuffer(0);
   private capacity = 0;
 

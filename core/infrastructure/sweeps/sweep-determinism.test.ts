@@ -48,8 +48,8 @@ async function sweepOnPool(options: { size: number; indicatorCacheMb?: number },
   const got = new Map<number, BacktestMetrics | null>();
   try {
     await evaluator.evaluate({ data, variants: batch }, { onBatch: (items) => items.forEach((i) => got.set(i.index, i.metrics)) });
-    const indicators = (await evaluator.workerStats()).map((s) => s.value.indicators);
-    return { got, indicators };
+    const stats = (await evaluator.workerStats()).map((s) => s.value);
+    return { got, indicators: stats.map((s) => s.indicators), bars: stats.map((s) => s.bars) };
   } finally {
     await evaluator.close();
   }
@@ -79,13 +79,46 @@ it('a budget that holds a few indicator arrays streams the rest and gives the sa
   for (const [index, metrics] of got) expect(metrics).toEqual(alone.get(index));
 }, 60_000);
 
-it('two workers compute each array about once between them and take the rest from each other', async () => {
-  const { got, indicators } = await sweepOnPool({ size: 2 }, { instrumentId: instrument.id, timeframe: '1m' }, variants);
+const total = (stats: readonly { adopted: number; misses: number }[], field: 'adopted' | 'misses') => stats.reduce((sum, s) => sum + s[field], 0);
+
+it('two workers read the bars once and compute each array about once between them, taking the rest from each other', async () => {
+  const { got, indicators, bars } = await sweepOnPool({ size: 2 }, { instrumentId: instrument.id, timeframe: '1m' }, variants);
+  // One read, in shared memory: the other worker took it instead of holding a copy.
+  expect(bars).toHaveLength(2);
+  expect(total(bars, 'misses')).toBe(1);
+  expect(total(bars, 'adopted')).toBe(1);
   // 17 distinct SMAs: each alone, the two workers computed ~30 (each needs most of them).
-  expect(indicators.reduce((sum, s) => sum + s.adopted, 0)).toBeGreaterThan(0);
-  expect(indicators.reduce((sum, s) => sum + s.misses, 0)).toBeLessThan(25);
+  expect(total(indicators, 'adopted')).toBeGreaterThan(0);
+  expect(total(indicators, 'misses')).toBeLessThan(25);
   expect(got.size).toBe(variants.length);
   for (const [index, metrics] of got) expect(metrics).toEqual(alone.get(index));
+}, 60_000);
+
+it("two calls over the same bars at once (a sweep's chunks in flight together) read them once between the workers", async () => {
+  const evaluator = new WorkerVariantEvaluator({ dbFile: storage.file, size: 2 });
+  try {
+    const data = { instrumentId: instrument.id, timeframe: '1m' as const };
+    const got = new Map<number, BacktestMetrics | null>();
+    const onBatch = (items: readonly { index: number; metrics: BacktestMetrics | null }[]) => items.forEach((i) => got.set(i.index, i.metrics));
+    await Promise.all([evaluator.evaluate({ data, variants: variants.slice(0, 30) }, { onBatch }), evaluator.evaluate({ data, variants: variants.slice(30) }, { onBatch })]);
+    const bars = (await evaluator.workerStats()).map((s) => s.value.bars);
+    expect(total(bars, 'misses')).toBe(1);
+    expect(got.size).toBe(variants.length);
+    for (const [index, metrics] of got) expect(metrics).toEqual(alone.get(index));
+  } finally {
+    await evaluator.close();
+  }
+}, 60_000);
+
+it("over a range with warm-up, every batch reads the sweep's longest warm-up: one read for both workers, the same metrics as one worker", async () => {
+  // Slow SMAs 20..60 need different warm-ups; batches of 8 hold different mixes of them.
+  const data = { instrumentId: instrument.id, timeframe: '1m' as const, fromTs: Date.UTC(2024, 0, 1) + 30_000 * 60_000 };
+  const one = await sweepOnPool({ size: 1 }, data, variants);
+  const two = await sweepOnPool({ size: 2 }, data, variants);
+  expect(total(two.bars, 'misses')).toBe(1);
+  expect(total(two.bars, 'adopted')).toBe(1);
+  expect(two.got.size).toBe(variants.length);
+  for (const [index, metrics] of two.got) expect(metrics).toEqual(one.got.get(index));
 }, 60_000);
 
 it('on a timeframe resampled from the minutes, with the magnifier (one by one) and without (in lockstep), each variant equals its run alone', async () => {

@@ -4,7 +4,8 @@ import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import type { StrategySpec } from '../../domain/strategy/spec.js';
 import type { SweepIndicatorStats } from '../../application/sweeps/sweep-indicator-cache.js';
-import type { CacheStats, WorkerMemory } from '../../application/system/performance-probe.js';
+import type { BarSourceStats } from '../sqlite/bar-source.js';
+import type { WorkerMemory } from '../../application/system/performance-probe.js';
 
 /** A batch of sweep variants for one worker call: the data once, then each variant's spec. */
 export interface VariantBatchJob {
@@ -17,6 +18,8 @@ export interface VariantBatchJob {
   readonly toTs?: number;
   readonly magnifier?: boolean;
   readonly quantityStep?: number;
+  /** Warm-up bars the sweep's most demanding variant needs: every batch reads the same bars (shared by the workers). */
+  readonly warmUpBars?: number;
   readonly variants: readonly { readonly index: number; readonly spec: StrategySpec }[];
 }
 
@@ -35,7 +38,7 @@ export interface VariantBatchResult {
 }
 
 export interface SweepWorkerStats {
-  readonly bars: CacheStats;
+  readonly bars: BarSourceStats;
   readonly indicators: SweepIndicatorStats;
   readonly memory: WorkerMemory;
   readonly variantsRun: number;

@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { EvaluateControl, EvaluateOutcome, EvaluatedVariant, EvaluateRequest, VariantEvaluator } from '../../application/sweeps/ports.js';
+import { warmUpBarsFor } from '../../domain/engine/warm-up.js';
 import { createCancelFlag, requestCancel } from '../workers/cancel-flag.js';
 import { WorkerPool, type PoolStats, type WorkerPoolOptions } from '../workers/worker-pool.js';
 import { workerScriptPath } from '../workers/worker-script.js';
@@ -21,6 +22,13 @@ export interface WorkerVariantEvaluatorOptions extends Omit<WorkerPoolOptions, '
 
 /** The sweep workers' V8 young generation in MB unless the options set one. */
 export const SWEEP_YOUNG_GENERATION_MB = 8;
+
+/**
+ * Warm-up reads are rounded up to this many bars (a stored chunk): a sweep's chunks of
+ * variants then read the same bar set whatever their longest warm-up, for a few thousand
+ * bars more (under 1 % of a year of minutes).
+ */
+const WARM_UP_READ_STEP = 4_096;
 
 const EMPTY_BARS = { count: 0, warmUpBars: 0, firstTs: null, lastTs: null, magnifierFirstTs: null, magnifierLastTs: null };
 
@@ -46,6 +54,8 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
   private readonly dbFile: string;
   private readonly size: number;
   private readonly maxBatch: number;
+  /** The bar set the workers last loaded (or are loading) and when they have it: see barsLoadedBy. */
+  private barsGate: { readonly key: string; readonly ready: Promise<void> } | null = null;
 
   constructor(options: WorkerVariantEvaluatorOptions) {
     this.dbFile = options.dbFile;
@@ -76,11 +86,16 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
     });
     const doneByBatch: number[] = [];
     const reportProgress = () => control.onProgress?.(doneByBatch.reduce((a, b) => a + b, 0));
+    // Every batch reads the bars with the longest warm-up of the call's variants, rounded
+    // up (WARM_UP_READ_STEP) so that a sweep's chunks agree on it too: one bar set, read
+    // once into shared memory and taken by the other workers. A variant warms up on the
+    // last of them it needs, so reading more changes no result.
+    let warmUpBars = 0;
+    for (const v of variants) warmUpBars = Math.max(warmUpBars, warmUpBarsFor(v.spec, data.timeframe));
+    warmUpBars = Math.ceil(warmUpBars / WARM_UP_READ_STEP) * WARM_UP_READ_STEP;
+    const firstLoaded = this.barsLoadedBy(data, warmUpBars);
     const jobs: Promise<VariantBatchResult>[] = [];
-    for (let start = 0, b = 0; start < variants.length; b++) {
-      const batch = variants.slice(start, (start += batchSize(variants.length - start, this.size, this.maxBatch)));
-      const slot = b;
-      doneByBatch.push(0);
+    const submit = (batch: typeof variants, slot: number): Promise<VariantBatchResult> => {
       const handle = this.pool.submit<VariantBatchResult, number>(
         (api, context) => {
           // A batch that starts after a cancel does not reach the worker.
@@ -95,6 +110,7 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
               ...(data.toTs === undefined ? {} : { toTs: data.toTs }),
               ...(data.magnifier === undefined ? {} : { magnifier: data.magnifier }),
               ...(data.quantityStep === undefined ? {} : { quantityStep: data.quantityStep }),
+              warmUpBars,
               variants: batch,
             },
             Comlink.transfer(context.progressPort, [context.progressPort]),
@@ -103,38 +119,65 @@ export class WorkerVariantEvaluator implements VariantEvaluator {
         },
         {
           onProgress: (done) => {
+            if (slot === 0) firstLoaded.loaded();
             doneByBatch[slot] = done;
             reportProgress();
           },
         },
       );
-      jobs.push(
-        handle.result.then(
-          (result) => {
-            doneByBatch[slot] = result.items.length;
-            const items: EvaluatedVariant[] = result.items.map((item) =>
-              'metrics' in item ? { index: item.index, metrics: item.metrics, error: null, ...(item.hash === undefined ? {} : { hash: item.hash }) } : { index: item.index, metrics: null, error: item.error },
-            );
-            if (items.length > 0) control.onBatch?.(items);
-            reportProgress();
-            return result;
-          },
-          (error: unknown) => {
-            // A worker that died takes only its batch down: those variants are recorded as failed.
-            const message = error instanceof Error ? error.message : String(error);
-            doneByBatch[slot] = batch.length;
-            control.onBatch?.(batch.map((v) => ({ index: v.index, metrics: null, error: `worker failed: ${message}` })));
-            return { items: [], cancelled: false, barsRead: EMPTY_BARS, timings: { loadMs: 0, engineMs: 0 }, memory: { heapUsedBytes: 0, externalBytes: 0, arrayBuffersBytes: 0, rssBytes: 0 } };
-          },
-        ),
+      if (slot === 0) void handle.result.finally(firstLoaded.loaded).catch(() => undefined);
+      return handle.result.then(
+        (result) => {
+          doneByBatch[slot] = result.items.length;
+          const items: EvaluatedVariant[] = result.items.map((item) =>
+            'metrics' in item ? { index: item.index, metrics: item.metrics, error: null, ...(item.hash === undefined ? {} : { hash: item.hash }) } : { index: item.index, metrics: null, error: item.error },
+          );
+          if (items.length > 0) control.onBatch?.(items);
+          reportProgress();
+          return result;
+        },
+        (error: unknown) => {
+          // A worker that died takes only its batch down: those variants are recorded as failed.
+          const message = error instanceof Error ? error.message : String(error);
+          doneByBatch[slot] = batch.length;
+          control.onBatch?.(batch.map((v) => ({ index: v.index, metrics: null, error: `worker failed: ${message}` })));
+          return { items: [], cancelled: false, barsRead: EMPTY_BARS, timings: { loadMs: 0, engineMs: 0 }, memory: { heapUsedBytes: 0, externalBytes: 0, arrayBuffersBytes: 0, rssBytes: 0 } };
+        },
       );
+    };
+    for (let start = 0, b = 0; start < variants.length; b++) {
+      const batch = variants.slice(start, (start += batchSize(variants.length - start, this.size, this.maxBatch)));
+      const slot = b;
+      doneByBatch.push(0);
+      jobs.push(slot === 0 && firstLoaded.loads ? submit(batch, slot) : firstLoaded.ready.then(() => submit(batch, slot)));
     }
     try {
       const results = await Promise.all(jobs);
       return { cancelled: cancelled || results.some((r) => r.cancelled), barsRead: results.filter((r) => r.barsRead.count > 0).map((r) => r.barsRead) };
     } finally {
       unsubscribe?.();
+      // The bars may change before the next sweep (an import): its first batch loads them again.
+      if (firstLoaded.loads && this.barsGate?.ready === firstLoaded.ready) this.barsGate = null;
     }
+  }
+
+  /**
+   * When the batches of a call may start. Started together, every worker would miss the
+   * bars and read its own copy, so the first call over a bar set sends its first batch at
+   * once (`loads`) and the others once that batch's worker has the bars (its first progress,
+   * or its end); a call over the same bar set meanwhile or later (a sweep's next chunk)
+   * waits for the same moment.
+   */
+  private barsLoadedBy(data: EvaluateRequest['data'], warmUpBars: number): { loads: boolean; ready: Promise<void>; loaded: () => void } {
+    const none = { loads: false, ready: Promise.resolve(), loaded: () => undefined };
+    // A portfolio variant streams its bars; one worker shares with nobody.
+    if (this.size < 2 || data.universe !== undefined) return none;
+    const key = JSON.stringify([data.instrumentId, data.timeframe, data.fromTs ?? null, data.toTs ?? null, data.magnifier ?? null, warmUpBars]);
+    if (this.barsGate?.key === key) return { ...none, ready: this.barsGate.ready };
+    let loaded = (): void => undefined;
+    const ready = new Promise<void>((resolve) => (loaded = resolve));
+    this.barsGate = { key, ready };
+    return { loads: true, ready, loaded };
   }
 
   stats(): PoolStats {
