@@ -1,9 +1,10 @@
 // Sweep worker: runs batches of strategy variants on one bar set, in lockstep groups
-// (runLockstep), and returns only their metrics. Bars are read once through the worker's own read-only connection and kept in
-// its bar cache; indicator arrays are computed once per (bars, variable, params,
-// timeframe) and shared by every variant that uses them, and with the pool's other
-// workers (shared memory), as many as the worker's memory budget leaves room for (the
-// others stream in the engine). Started by WorkerVariantEvaluator (core/infrastructure/sweeps).
+// (runLockstep), and returns only their metrics. Bars are read once per pool, by the
+// first worker to need them (through its own read-only connection, into shared memory),
+// and kept in every worker's bar cache; indicator arrays are computed once per (bars,
+// variable, params, timeframe) and shared by every variant that uses them, and with the
+// pool's other workers, as many as the worker's memory budget leaves room for (the others
+// stream in the engine). Started by WorkerVariantEvaluator (core/infrastructure/sweeps).
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
@@ -90,8 +91,10 @@ const api: SweepWorkerApi = {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     } finally {
       progress.close();
-      // Offers from the other workers wait in the port until read: take them now.
+      // Offers from the other workers wait in the port until read (each holding its shared
+      // memory): take them into the caches now, within their budgets.
       indicators.adoptFromPeers();
+      bars.adoptFromPeers();
       release = setTimeout(() => indicators.clear(), RELEASE_AFTER_IDLE_MS);
       release.unref();
     }
