@@ -77,6 +77,29 @@ describe('FilePolicy, web mode (roots: uploads and named folders)', () => {
     }
   });
 
+  it('refuses a path outside the roots the same way whether or not it exists, and names a missing file inside them', () => {
+    // The answer with the path taken out: it may not tell whether the file is there or what it is.
+    const refusal = (attempt: () => unknown, shown: string) => {
+      try {
+        attempt();
+      } catch (error) {
+        expect(error, shown).toBeInstanceOf(ValidationError);
+        return (error as Error).message.replace(shown, 'PATH');
+      }
+      throw new Error(`${shown} was accepted`);
+    };
+    const missingFolder = path.join(outside, 'no-folder');
+    const reads = [path.join(outside, 'secret.csv'), path.join(outside, 'missing.csv'), path.join(missingFolder, 'missing.csv'), outside, '/etc/passwd', '/etc/no-such-file', '/proc/self/environ', '/dev/null', '/root/.ssh/id_rsa'];
+    const readAnswers = new Set(reads.map((file) => refusal(() => policy().importSource(file), file)));
+    expect([...readAnswers]).toEqual([expect.stringMatching(/^PATH cannot be read: in web mode only files uploaded from this page and files in .*shared can be read/)]);
+    const writes = [path.join(outside, 'secret.csv'), path.join(outside, 'x.csv'), path.join(missingFolder, 'x.csv'), '/etc/x.csv', '/proc/self/x.csv', '/no-such-folder/x.csv'];
+    const writeAnswers = new Set(writes.map((file) => refusal(() => policy().exportTarget(file), file)));
+    expect([...writeAnswers]).toEqual([expect.stringMatching(/^PATH cannot be written: in web mode only/)]);
+    // Inside the roots the answer stays specific.
+    expect(() => policy().importSource(path.join(shared, 'missing.csv'))).toThrow(expect.objectContaining({ type: 'NotFoundError', message: `File not found: ${path.join(shared, 'missing.csv')}` }));
+    expect(() => policy().exportTarget(path.join(shared, 'no-folder', 'x.csv'))).toThrow(`The folder ${path.join(shared, 'no-folder')} does not exist`);
+  });
+
   it('judges a link by where it leads', () => {
     fs.symlinkSync(path.join(outside, 'secret.csv'), path.join(shared, 'escape.csv'));
     fs.symlinkSync(outside, path.join(uploads, 'escape-dir'));
