@@ -57,6 +57,10 @@ describe('FilePolicy, desktop and CLI (no roots)', () => {
     expect(() => policy().importSource('/proc/self/environ')).toThrow(/system file/);
     expect(() => policy().exportTarget('/proc/self/x.csv')).toThrow(/system folder/);
     expect(() => policy().exportTarget('/sys/kernel/x.csv')).toThrow(/system folder/);
+    // The operating system's own folders too: its settings are not bars, and no export lands there.
+    expect(() => policy().importSource('/etc/passwd')).toThrow('/etc/passwd is a system file, not a data file; nothing was read');
+    expect(() => policy().exportTarget('/etc/x.csv')).toThrow('/etc/x.csv is in a system folder (/etc); choose a folder of your own. Nothing was written');
+    expect(() => policy().exportTarget('/usr/bin/x.csv')).toThrow(/system folder/);
   });
 
   it('names the base folder of a relative export, and a missing folder by name', () => {
