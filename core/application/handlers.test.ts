@@ -114,13 +114,33 @@ describe('strategies handlers', () => {
     expect(onStart.message).toMatch(/^The stop-loss percent must be between 0\.01 and 100, got 500\. \(at management\.stopLoss\.value\)/);
   });
 
+  it('says what is wrong with tags in the words of the form: which tag, and why', async () => {
+    const created = await call('strategies/create', { name: 'Tagged', tags: [' trend ', 'crypto'] });
+    expect(created.tags).toEqual(['trend', 'crypto']);
+    const long = 'x'.repeat(41);
+    expect(await fail('strategies/update', { id: created.id, spec: created.spec, tags: ['trend', 'crypto', long] })).toMatchObject({
+      type: 'ValidationError',
+      message: 'Tag 3 is longer than 40 characters (41).',
+      // Where it is stays in the details, for a form that places it.
+      details: { issues: [{ path: 'tags.2', message: 'Tag 3 is longer than 40 characters (41).' }] },
+    });
+    expect((await fail('strategies/create', { name: 'Blank tag', tags: ['ok', '  '] })).message).toBe('Tag 2 is empty.');
+    expect((await fail('strategies/create', { tags: ['', long] })).message).toBe('Tag 1 is empty. (and 1 more)');
+    expect((await fail('strategies/update', { id: created.id, spec: created.spec, tags: Array.from({ length: 33 }, (_, i) => `t${i}`) })).message).toBe('At most 32 tags, got 33.');
+    expect((await call('strategies/get', { id: created.id })).tags).toEqual(['trend', 'crypto']);
+    // A payload that is not tags at all is still said as a payload problem.
+    expect((await fail('strategies/update', { id: created.id, spec: created.spec, tags: [7] })).message).toMatch(/^Invalid input for strategies\/update: tags\.0: /);
+  });
+
   it('has one name limit, says it, and refuses a deleted strategy by name and restores it with its draft', async () => {
     const created = await call('strategies/create', { name: 'Short' });
     const long = 'x'.repeat(250);
     expect(await fail('strategies/rename', { id: created.id, name: long })).toMatchObject({
       type: 'ValidationError',
-      message: 'Invalid input for strategies/rename: name: A name is at most 200 characters.',
+      message: 'A name is at most 200 characters.',
+      details: { issues: [{ path: 'name', message: 'A name is at most 200 characters.' }] },
     });
+    expect((await fail('strategies/create', { name: '  ' })).message).toBe('A name cannot be empty.');
     expect((await fail('strategies/update', { id: created.id, spec: { ...created.spec, name: long } })).message).toBe(
       'The name is 250 characters; a name is at most 200. (at name)',
     );

@@ -274,7 +274,7 @@ describe('builder guards: what the form shows is what saving and running enforce
 
   it('one name limit: the builder says it as you type, rename says why, and long names are cut in the header', async () => {
     const strategy = await createStrategy(server(), 'Named');
-    await expect(invoke(server(), 'strategies/rename', { id: strategy.id, name: 'r'.repeat(250) })).rejects.toThrow(/name: A name is at most 200 characters\./);
+    await expect(invoke(server(), 'strategies/rename', { id: strategy.id, name: 'r'.repeat(250) })).rejects.toThrow(/rename failed: A name is at most 200 characters\.$/);
     await inBuilder(strategy.id, async (app) => {
       const { page } = app;
       await page.getByTestId('field-name').fill('n'.repeat(250));

@@ -1,7 +1,9 @@
 // Web mode access through the real CLI: `bws serve` as a child process refuses calls
 // without the per-start token, with a wrong one, and from a foreign Origin; a
-// non-loopback bind without --allow-remote is refused before anything listens.
+// non-loopback bind without --allow-remote is refused before anything listens, and so is
+// a --files folder that is a system folder, missing or not a folder.
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { bws, ensureRendererBuilt, invokeOverHttp, startServe, tempDir, type ServeProcess } from './reliability-kit.js';
@@ -77,5 +79,25 @@ describe('web mode access (bws serve)', () => {
     expect(outcome.stderr).toContain('Refusing to listen on 0.0.0.0');
     expect(outcome.stderr).toContain('--allow-remote');
     expect(outcome.stdout).not.toContain('Web mode:');
+  });
+
+  it('bws serve --files refuses a system folder, a missing folder and a file at start, naming it', async () => {
+    const notAFolder = path.join(dataDir, 'bars.csv');
+    fs.writeFileSync(notAFolder, 'timestamp,open,high,low,close,volume\n');
+    const missing = path.join(dataDir, 'no-such-folder');
+    const cases: [string, string][] = [
+      ['/etc', '--files: /etc is a system folder; the workstation never reads or writes there. Name a folder of your own'],
+      ['/proc/self', '--files: /proc/self'],
+      ['/', '--files: / holds the system folder'],
+      [missing, `--files: ${missing} does not exist`],
+      [notAFolder, `--files: ${notAFolder} is not a folder`],
+    ];
+    for (const [folder, said] of cases) {
+      const outcome = await bws(['serve', '--port', '0', '--no-demo', '--files', dataDir, '--files', folder, '--data-dir', dataDir], { timeoutMs: 20_000 });
+      expect(outcome.signal, folder).toBeNull();
+      expect(outcome.code, folder).toBe(2);
+      expect(outcome.stderr, folder).toContain(said);
+      expect(outcome.stdout, folder).not.toContain('Web mode:');
+    }
   });
 });

@@ -21,12 +21,28 @@ export const timeframeSchema = z.enum(TIMEFRAMES);
 /** Epoch milliseconds UTC, an integer within JavaScript's Date range. */
 export const tsSchema = z.number().int().min(-8.64e15).max(8.64e15);
 export const pathSchema = z.string().min(1).max(MAX_PATH_LENGTH);
+
+/**
+ * The params of a schema issue worded for the person ('Tag 3 is longer than 40 characters.'):
+ * the dispatcher shows its message as it is, without the call's name and the payload path.
+ */
+export const PERSON_WORDED = { personWorded: true } as const;
+
+/** True when a schema issue carries a message worded for the person (PERSON_WORDED). */
+export function isPersonWorded(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'custom' && issue.params?.['personWorded'] === true;
+}
+
 export const nameSchema = z
   .string()
   .trim()
-  .min(1, 'A name cannot be empty.')
-  .max(MAX_NAME_LENGTH, `A name is at most ${MAX_NAME_LENGTH} characters.`);
-export const tagSchema = z.string().trim().min(1).max(40);
+  .superRefine((name, context) => {
+    if (name === '') context.addIssue({ code: 'custom', message: 'A name cannot be empty.', params: PERSON_WORDED });
+    else if (name.length > MAX_NAME_LENGTH) context.addIssue({ code: 'custom', message: `A name is at most ${MAX_NAME_LENGTH} characters.`, params: PERSON_WORDED });
+  });
+/** Most tags one strategy carries, and the longest tag. */
+export const MAX_TAGS = 32;
+export const MAX_TAG_LENGTH = 40;
 /** Most instruments one portfolio names (the request checks the stored ones again). */
 export const MAX_UNIVERSE_SYMBOLS = 500;
 /** A portfolio's instruments: listed by symbol, or every instrument with a tag. */
@@ -34,7 +50,20 @@ export const universeSchema = z.union([
   z.strictObject({ symbols: z.array(symbolSchema).min(1).max(MAX_UNIVERSE_SYMBOLS) }),
   z.strictObject({ tag: z.string().regex(/^[A-Za-z0-9._:/-]{1,64}$/, 'a tag is 1-64 letters, digits or . _ : / -') }),
 ]);
-export const tagsSchema = z.array(tagSchema).max(32);
+/**
+ * Tags as a person types them (a strategy's, or the tags a list is filtered by), each trimmed.
+ * A problem names the tag by its place ('Tag 3 is empty.'), not by its path in the payload.
+ */
+export const tagsSchema = z.array(z.string().trim()).superRefine((tags, context) => {
+  if (tags.length > MAX_TAGS) {
+    context.addIssue({ code: 'custom', message: `At most ${MAX_TAGS} tags, got ${tags.length}.`, params: PERSON_WORDED });
+    return;
+  }
+  tags.forEach((tag, index) => {
+    const problem = tag === '' ? 'is empty' : tag.length > MAX_TAG_LENGTH ? `is longer than ${MAX_TAG_LENGTH} characters (${tag.length})` : null;
+    if (problem !== null) context.addIssue({ code: 'custom', path: [index], message: `Tag ${index + 1} ${problem}.`, params: PERSON_WORDED });
+  });
+});
 export const offsetSchema = z.number().int().min(0).max(1_000_000_000);
 export const limitSchema = z.number().int().min(1).max(MAX_PAGE_SIZE);
 export const maxPointsSchema = z.number().int().min(2).max(MAX_CHART_POINTS);

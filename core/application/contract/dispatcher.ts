@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError, NotFoundError, toErrorData, ValidationError } from '../errors.js';
+import { isPersonWorded } from './common.js';
 import { type AllHandlers, HANDLER_SCHEMAS, type HandlerName, type InvokeResult, isHandlerName } from './handlers.js';
 import { LatencyRecorder } from '../system/latency.js';
 
@@ -73,11 +74,15 @@ export function payloadIssues(error: z.ZodError): PayloadIssue[] {
   return error.issues.slice(0, 50).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }
 
-/** Returns what is wrong and where: 'Invalid input for strategies/rename: name: A name is at most 200 characters.' */
-function invalidInputMessage(name: string, issues: readonly PayloadIssue[]): string {
+/**
+ * Returns what is wrong and where: 'Invalid input for runs/list: limit: Too big: ...'; a
+ * message worded for the person ('Tag 3 is empty.') is said as it is.
+ */
+function invalidInputMessage(name: string, error: z.ZodError, issues: readonly PayloadIssue[]): string {
   const first = issues[0];
   if (!first) return `Invalid input for ${name}`;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  if (error.issues[0] && isPersonWorded(error.issues[0])) return `${first.message}${more}`;
   return `Invalid input for ${name}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`;
 }
 
@@ -115,7 +120,7 @@ export function createDispatcher(table: HandlerTable, options: DispatcherOptions
         const parsed = (HANDLER_SCHEMAS[name] as z.ZodType).safeParse(args);
         if (!parsed.success) {
           const issues = payloadIssues(parsed.error);
-          throw new ValidationError(invalidInputMessage(name, issues), { issues });
+          throw new ValidationError(invalidInputMessage(name, parsed.error, issues), { issues });
         }
         const value = await handler(parsed.data);
         failed = false;

@@ -76,7 +76,10 @@ export interface ImportReport {
   readonly priceTick: number;
   /** Where the tick came from: the options, the instrument already stored, or the file's prices. */
   readonly priceTickSource: 'given' | 'stored' | 'inferred';
-  /** Things the user should know that did not stop the import (prices finer than the stored tick). */
+  /**
+   * Things the user should know that did not stop the import: prices finer than the stored
+   * tick, prices that look wrong (PRICE_OUTLIER_MAX, PRICE_JUMP_FACTOR).
+   */
   readonly warnings: readonly string[];
   readonly durationMs: number;
 }
@@ -143,6 +146,15 @@ export const SPACING_SAMPLE_ROWS = 1000;
  * file: a handful of bars with a wider step may be a short series with holes in it.
  */
 export const SPACING_MIN_SAMPLE = 20;
+/**
+ * A price above this is imported but said: no instrument trades there, so it is a broken
+ * or misread row (1e300), not a price.
+ */
+export const PRICE_OUTLIER_MAX = 1e12;
+/** A close this many times the previous close (or that fraction of it) is imported but said. */
+export const PRICE_JUMP_FACTOR = 1000;
+/** Rows a warning about prices names by line; the rest are counted. */
+export const MAX_LISTED_PRICE_OUTLIERS = 5;
 /** Bars handed to BarStore.mergeBars at a time. */
 export const MERGE_BATCH_BARS = 65_536;
 const PROGRESS_INTERVAL_MS = 100;
@@ -227,7 +239,7 @@ export function importBars(
         spacingMs: outcome.spacingMs,
         priceTick: tick.priceTick,
         priceTickSource: tick.source,
-        warnings: tick.warnings,
+        warnings: [...tick.warnings, ...priceOutlierWarnings(fileName, outcome.priceOutliers)],
         durationMs: control.now() - startedAt,
       };
     } catch (error) {
@@ -335,6 +347,33 @@ function settlePriceTick(
   return { priceTick: known.priceTick, source: 'stored', warnings };
 }
 
+/** A row whose prices look wrong, and why ('a price of 1e+300'). */
+interface PriceOutlier {
+  readonly line: number;
+  readonly why: string;
+}
+
+/** Rows whose prices look wrong, in time order: the first MAX_LISTED_PRICE_OUTLIERS, and how many in all. */
+class PriceOutlierList {
+  readonly listed: PriceOutlier[] = [];
+  total = 0;
+  add(line: number, why: string): void {
+    this.total++;
+    if (this.listed.length < MAX_LISTED_PRICE_OUTLIERS) this.listed.push({ line, why });
+  }
+}
+
+/** The warning about rows whose prices look wrong (none when there are none): they were imported as they are. */
+function priceOutlierWarnings(fileName: string, outliers: PriceOutlierList): string[] {
+  if (outliers.total === 0) return [];
+  const shown = outliers.listed.map((o) => `line ${o.line} (${o.why})`).join(', ');
+  const more = outliers.total > outliers.listed.length ? ` and ${outliers.total - outliers.listed.length} more` : '';
+  return [
+    `${fileName}: ${rows(outliers.total, 'row')} ${outliers.total === 1 ? 'has a price' : 'have prices'} that ${outliers.total === 1 ? 'looks' : 'look'} wrong: ${shown}${more}. ` +
+      `${outliers.total === 1 ? 'It was' : 'They were'} imported as they are; check the file: a backtest over them trades at these prices.`,
+  ];
+}
+
 interface PassOutcome {
   /** Null only when nothing was written. */
   readonly timeframe: Timeframe | null;
@@ -348,6 +387,7 @@ interface PassOutcome {
   readonly lastTs: number | null;
   /** The finest decimals of the OHLC prices of the rows kept. */
   readonly priceDecimals: number;
+  readonly priceOutliers: PriceOutlierList;
 }
 
 /** One read of the file: validates rows, then streams (pass 1) or collects and sorts (pass 2). */
@@ -494,6 +534,7 @@ class ImportPass {
       firstTs: this.sink.firstTs,
       lastTs: this.sink.lastTs,
       priceDecimals: this.priceDecimals,
+      priceOutliers: this.sink.priceOutliers,
     };
   }
 }
@@ -520,6 +561,11 @@ class SortedBarSink {
   spacing: BarSpacing | null = null;
   /** The series write, opened by the first flush (once the timeframe is settled). */
   staged: StagedSeriesWrite | null = null;
+  /** Rows kept whose prices look wrong (said in the report, not refused). */
+  readonly priceOutliers = new PriceOutlierList();
+  /** The close of the newest bar, and of the one before it (what a bar replacing the newest follows). */
+  private lastClose = Number.NaN;
+  private closeBeforeLast = Number.NaN;
 
   constructor(
     private readonly stage: (timeframe: Timeframe) => StagedSeriesWrite,
@@ -540,8 +586,13 @@ class SortedBarSink {
         return;
       }
       this.set(n - 1, ts, open, high, low, close, volume, line);
+      this.checkPrices(high, close, this.closeBeforeLast, line);
+      this.lastClose = close;
       return;
     }
+    this.checkPrices(high, close, this.lastClose, line);
+    this.closeBeforeLast = this.lastClose;
+    this.lastClose = close;
     if (n === MERGE_BATCH_BARS) this.flush(n - 1);
     this.set(this.size, ts, open, high, low, close, volume, line);
     this.size++;
@@ -549,6 +600,15 @@ class SortedBarSink {
     this.lastTs = ts;
     // Settled as soon as the sample is in: a mismatched file is refused without reading on.
     if (this.writing && this.timeframe === null && this.size === SPACING_SAMPLE_ROWS) this.settleTimeframe();
+  }
+
+  /**
+   * Notes a row whose prices look wrong: its high (its highest price) above PRICE_OUTLIER_MAX,
+   * or its close PRICE_JUMP_FACTOR times the previous bar's close or that fraction of it.
+   */
+  private checkPrices(high: number, close: number, previousClose: number, line: number): void {
+    if (high > PRICE_OUTLIER_MAX) this.priceOutliers.add(line, `a price of ${high}`);
+    else if (close > previousClose * PRICE_JUMP_FACTOR || close * PRICE_JUMP_FACTOR < previousClose) this.priceOutliers.add(line, `close ${close} after ${previousClose}`);
   }
 
   /** Measures the buffered bars (the first of the series) and fixes the timeframe; throws on a mismatch. */

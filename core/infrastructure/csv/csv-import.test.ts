@@ -281,6 +281,28 @@ describe('validation', () => {
     expect(stored()).toBeNull();
   });
 
+  it('imports prices that look wrong (above 1e12, a close 1000 times the one before) and says which rows', () => {
+    const row = (minute: number, o: number, h: number, l: number, c: number) => `2024-01-01T00:${String(minute).padStart(2, '0')}:00Z,${o},${h},${l},${c},1\n`;
+    const text =
+      header + row(0, 100, 101, 99, 100) + row(1, 100, 1e300, 99, 100) + row(2, 100, 101, 99, 100) +
+      row(3, 100, 1.5e8, 99, 1e8) + row(4, 100, 101, 99, 100) + row(5, 100, 101, 0.05, 0.09) + row(6, 0.09, 0.1, 0.08, 0.09);
+    const report = importText(text, { fileName: 'spiky.csv' });
+    expect(report.warnings).toEqual([
+      'spiky.csv: 4 rows have prices that look wrong: line 3 (a price of 1e+300), line 5 (close 100000000 after 100), line 6 (close 100 after 100000000), ' +
+        'line 7 (close 0.09 after 100). They were imported as they are; check the file: a backtest over them trades at these prices.',
+    ]);
+    // Nothing is lost: every row is stored as it was read.
+    expect(report.barsWritten).toEqual({ inserted: 7, replaced: 0 });
+    expect(stored()![1]).toEqual([T0 + M, 100, 1e300, 99, 100, 1]);
+    // Rows out of order are judged in time order; at most five are named, all are counted.
+    const many = [row(9, 100, 101, 99, 100), ...Array.from({ length: 7 }, (_, i) => row(i + 10, 1, 1e13, 1, 1))];
+    const unsorted = importText(header + many.reverse().join(''), { symbol: 'MANY' });
+    expect(unsorted.warnings).toEqual([expect.stringMatching(/bars\.csv: 7 rows have prices that look wrong: line 8 \(a price of 10000000000000\), line 7 .* and 2 more\. They were imported/)]);
+    expect(unsorted.barsWritten.inserted).toBe(8);
+    // An ordinary file says nothing.
+    expect(importText(header + good(0) + good(1) + good(2), { symbol: 'CALM' }).warnings).toEqual([]);
+  });
+
   it('mixed epoch units are an error (seconds then milliseconds)', () => {
     const error = rejection(() => importText('ts,open,high,low,close\n1704067200,1,2,0.5,1.5\n1704067260000,1,2,0.5,1.5\n'));
     expect(error.rowErrors[0]).toMatchObject({ line: 3 });

@@ -57,6 +57,10 @@ describe('FilePolicy, desktop and CLI (no roots)', () => {
     expect(() => policy().importSource('/proc/self/environ')).toThrow(/system file/);
     expect(() => policy().exportTarget('/proc/self/x.csv')).toThrow(/system folder/);
     expect(() => policy().exportTarget('/sys/kernel/x.csv')).toThrow(/system folder/);
+    // The operating system's own folders too: its settings are not bars, and no export lands there.
+    expect(() => policy().importSource('/etc/passwd')).toThrow('/etc/passwd is a system file, not a data file; nothing was read');
+    expect(() => policy().exportTarget('/etc/x.csv')).toThrow('/etc/x.csv is in a system folder (/etc); choose a folder of your own. Nothing was written');
+    expect(() => policy().exportTarget('/usr/bin/x.csv')).toThrow(/system folder/);
   });
 
   it('names the base folder of a relative export, and a missing folder by name', () => {
@@ -75,6 +79,29 @@ describe('FilePolicy, web mode (roots: uploads and named folders)', () => {
     for (const file of [path.join(outside, 'secret.csv'), '/etc/passwd', '/etc/shadow', path.join(shared, '..', 'outside', 'secret.csv')]) {
       expect(() => policy().importSource(file), file).toThrow(/cannot be read: in web mode only files uploaded from this page and files in .*shared can be read \(a folder is opened to the page with bws serve --files DIR\)/);
     }
+  });
+
+  it('refuses a path outside the roots the same way whether or not it exists, and names a missing file inside them', () => {
+    // The answer with the path taken out: it may not tell whether the file is there or what it is.
+    const refusal = (attempt: () => unknown, shown: string) => {
+      try {
+        attempt();
+      } catch (error) {
+        expect(error, shown).toBeInstanceOf(ValidationError);
+        return (error as Error).message.replace(shown, 'PATH');
+      }
+      throw new Error(`${shown} was accepted`);
+    };
+    const missingFolder = path.join(outside, 'no-folder');
+    const reads = [path.join(outside, 'secret.csv'), path.join(outside, 'missing.csv'), path.join(missingFolder, 'missing.csv'), outside, '/etc/passwd', '/etc/no-such-file', '/proc/self/environ', '/dev/null', '/root/.ssh/id_rsa'];
+    const readAnswers = new Set(reads.map((file) => refusal(() => policy().importSource(file), file)));
+    expect([...readAnswers]).toEqual([expect.stringMatching(/^PATH cannot be read: in web mode only files uploaded from this page and files in .*shared can be read/)]);
+    const writes = [path.join(outside, 'secret.csv'), path.join(outside, 'x.csv'), path.join(missingFolder, 'x.csv'), '/etc/x.csv', '/proc/self/x.csv', '/no-such-folder/x.csv'];
+    const writeAnswers = new Set(writes.map((file) => refusal(() => policy().exportTarget(file), file)));
+    expect([...writeAnswers]).toEqual([expect.stringMatching(/^PATH cannot be written: in web mode only/)]);
+    // Inside the roots the answer stays specific.
+    expect(() => policy().importSource(path.join(shared, 'missing.csv'))).toThrow(expect.objectContaining({ type: 'NotFoundError', message: `File not found: ${path.join(shared, 'missing.csv')}` }));
+    expect(() => policy().exportTarget(path.join(shared, 'no-folder', 'x.csv'))).toThrow(`The folder ${path.join(shared, 'no-folder')} does not exist`);
   });
 
   it('judges a link by where it leads', () => {

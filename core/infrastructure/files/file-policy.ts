@@ -26,8 +26,9 @@ export interface FilePolicyOptions {
  * when opened: openRegularFile), never /proc or /sys; neither imports nor exports ever
  * name the store's own files (the database and its WAL, shared-memory and journal files)
  * or a system folder. With roots, every path must lie inside one, judged by
- * its real path (links resolved), and an error about a file the caller did not send does
- * not quote the file's text.
+ * its real path (links resolved) before anything else is said about it, so a path outside
+ * gets the same refusal whether or not it exists; an error about a file the caller did not
+ * send does not quote the file's text.
  */
 export class FilePolicy implements FileAccess {
   private readonly dataDir: string;
@@ -49,6 +50,9 @@ export class FilePolicy implements FileAccess {
 
   importSource(typed: string): { path: string; showContent: boolean } {
     const resolved = this.resolve(typed);
+    // Judged before anything is said about the file: a path outside the roots gets one
+    // answer whether or not it exists (or is a system file, a folder...).
+    if (this.roots !== null) this.assertInRoots(realAsFarAsItExists(resolved), typed, 'read');
     let real: string;
     try {
       real = fs.realpathSync(resolved);
@@ -58,6 +62,7 @@ export class FilePolicy implements FileAccess {
       if (code === 'EACCES' || code === 'EPERM') throw new ValidationError(`No permission to read ${typed}`, { path: typed });
       throw error;
     }
+    this.assertInRoots(real, typed, 'read');
     if (isSystemPath(real)) throw new ValidationError(`${typed} is a system file, not a data file; nothing was read`, { path: typed });
     // Said now rather than by the reader in a job (which checks again when it opens it).
     const what = notAFile(fs.statSync(real));
@@ -65,13 +70,14 @@ export class FilePolicy implements FileAccess {
     if (this.isOwnFile(real)) {
       throw new ValidationError(`${typed} is the workstation's own database file (in ${this.dataDir}), not a CSV of bars; nothing was read`, { path: typed });
     }
-    this.assertInRoots(real, typed, 'read');
     const sent = this.uploadDir !== null && within(real, this.uploadDir);
     return { path: real, showContent: this.roots === null || sent };
   }
 
   exportTarget(typed: string): { path: string; relativeTo?: string } {
     const resolved = this.resolve(typed);
+    // As for imports: outside the roots, one answer whether or not the folder exists.
+    if (this.roots !== null) this.assertInRoots(realAsFarAsItExists(resolved), resolved, 'written');
     const dir = path.dirname(resolved);
     let realDir: string;
     try {
@@ -82,13 +88,13 @@ export class FilePolicy implements FileAccess {
       throw error;
     }
     const target = path.join(realDir, path.basename(resolved));
+    this.assertInRoots(target, resolved, 'written');
     if (isSystemPath(realDir)) throw new ValidationError(`${resolved} is in a system folder (${realDir}); choose a folder of your own. Nothing was written`, { path: resolved });
     if (this.isOwnFile(target)) {
       throw new ValidationError(`${resolved} is the workstation's own database file (in ${this.dataDir}); an export never replaces it. Choose another name. Nothing was written`, {
         path: resolved,
       });
     }
-    this.assertInRoots(target, resolved, 'written');
     return { path: target, ...(path.isAbsolute(typed.trim()) || typed.trim().startsWith('~') ? {} : { relativeTo: this.baseDir }) };
   }
 
@@ -141,6 +147,25 @@ function statOrNull(file: string): fs.Stats | null {
 function within(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * The real path of `resolved` as far as it exists: its deepest existing folder resolved
+ * (links followed), the rest as typed. Judging this, a path gets the same answer whether
+ * or not its last parts exist.
+ */
+function realAsFarAsItExists(resolved: string): string {
+  const rest: string[] = [];
+  for (let current = resolved; ; ) {
+    try {
+      return path.join(fs.realpathSync(current), ...rest);
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return resolved;
+      rest.unshift(path.basename(current));
+      current = parent;
+    }
+  }
 }
 
 /** The real path of a folder, or its absolute path while it does not exist yet. */

@@ -8,8 +8,12 @@ import { NotFoundError, ValidationError } from '../../application/errors.js';
  * tracefs, efivarfs, bpf, pstore. Their "regular" files may never end or may be secrets.
  */
 const SYSTEM_FILE_SYSTEMS = new Set([0x9fa0, 0x62656572, 0x64626720, 0x73636673, 0x27e0eb, 0x63677270, 0x62656570, 0x74726163, 0xde5e81e4, 0xcafe4a11, 0x6165676c]);
-/** The same, by folder, for systems whose statfs types differ. */
-const SYSTEM_FOLDERS = ['/proc', '/sys'];
+/**
+ * The same, by folder, for systems whose statfs types differ, and the folders of the
+ * operating system itself (its settings, programs, libraries and boot files): never data,
+ * never a place for an export.
+ */
+const SYSTEM_FOLDERS = ['/proc', '/sys', '/etc', '/boot', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/usr/bin', '/usr/sbin', '/usr/lib', '/private/etc'];
 
 /** Returns what a non-regular file is, in words ('a named pipe (FIFO)'), or null for a regular file. */
 export function notAFile(stat: Stats): string | null {
@@ -31,6 +35,17 @@ export function isSystemPath(real: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Returns the system folder a folder (a resolved path) is in or holds ('/etc' for /etc/ssl,
+ * '/proc' for /), or null for a folder of the user's own: what `bws serve --files` may not
+ * open to a page.
+ */
+export function systemFolderOf(real: string): string | null {
+  if (isSystemPath(real)) return SYSTEM_FOLDERS.find((dir) => real === dir || real.startsWith(`${dir}${path.sep}`)) ?? real;
+  const held = SYSTEM_FOLDERS.find((dir) => dir.startsWith(real === path.sep ? real : `${real}${path.sep}`));
+  return held ?? null;
 }
 
 export interface OpenedFile {

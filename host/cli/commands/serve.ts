@@ -5,6 +5,7 @@ import { NonLoopbackHostError, startWebServer } from '../../web/server.js';
 import { openWorkstation } from '../../../core/infrastructure/workstation.js';
 import { UsageError } from '../cli-error.js';
 import { ValidationError } from '../../../core/application/errors.js';
+import { systemFolderOf } from '../../../core/infrastructure/files/regular-file.js';
 import { boolFlag, listFlag, stringFlag, type CommandCode } from '../command.js';
 import { printLine } from '../output.js';
 import { parseNumberArg } from '../time-args.js';
@@ -38,6 +39,12 @@ export const serveCommand: CommandCode = {
         throw new UsageError(`--files: ${resolved} does not exist`);
       }
       if (!statSync(real).isDirectory()) throw new UsageError(`--files: ${resolved} is not a folder`);
+      // Reads and writes there would be refused one by one anyway (the file policy's rule): say it now.
+      const system = systemFolderOf(real);
+      if (system !== null) {
+        const what = system === real ? 'is a system folder' : real.startsWith(`${system}${path.sep}`) ? `is in the system folder ${system}` : `holds the system folder ${system}`;
+        throw new UsageError(`--files: ${resolved}${real === resolved ? '' : ` (${real})`} ${what}; the workstation never reads or writes there. Name a folder of your own`);
+      }
       return real;
     });
     const cluster = stringFlag(input, 'cluster');
