@@ -6,7 +6,7 @@ import { toApiError } from '../../api/api-error.js';
 import type { JobInfo, ResultOf } from '../../api/contract.js';
 import { useJob } from '../../api/use-job.js';
 import { formatCountOf, formatNumber, formatRange } from '../../app/format.js';
-import { scheduleProblem } from './walk-forward-schedule.js';
+import { scheduleProblem, scheduleWindows } from './walk-forward-schedule.js';
 import { themeColor, useThemeName } from '../../app/use-theme.js';
 import { XRangeGroup } from '../../charts/x-range.js';
 import { TIME_SERIES, timeChartOptions } from '../../charts/time-axes.js';
@@ -112,6 +112,7 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
         // Also from its start until the job is first seen (a second click would start another).
         busy={running || (jobId !== null && job === null)}
         initialStrategyId={initialStrategyId}
+        windowsOf={(fromTs, toTs) => scheduleWindows(fromTs, toTs, inSampleDays, outOfSampleDays, stepDays, anchored)}
         onSubmit={async (request) => {
           setError(null);
           setNote(null);
