@@ -105,6 +105,8 @@ export function SweepSetup(props: {
   const [target, setTarget] = useState<'local' | 'cluster'>('cluster');
   // Past sweeps' recorded durations calibrate the time estimate.
   const pastSweeps = useQuery(() => api().invoke('sweeps/list', { limit: 20 }), []);
+  // A sweep that finishes while the form is open calibrates the next estimate.
+  useEffect(() => api().on('job/finished', ({ job }) => job.kind === 'sweep' && pastSweeps.reload()), [pastSweeps.reload]);
   // The parameters of the chosen source: catalog params for a template, numbers by path for a spec.
   useEffect(() => {
     let live = true;
