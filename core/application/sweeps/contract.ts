@@ -5,6 +5,7 @@ import type { BacktestMetrics } from '../../domain/engine/metrics.js';
 import type { Timeframe } from '../../domain/market/timeframe.js';
 import { CONSTRAINT_OPERATORS } from '../../domain/optimize/constraints.js';
 import { OBJECTIVE_METRICS, type ObjectiveMetric } from '../../domain/optimize/objective.js';
+import { MAX_SWEEP_VARIANTS } from '../../domain/optimize/limits.js';
 import {
   idSchema,
   limitSchema,
@@ -26,8 +27,8 @@ import {
  * for unbounded work: the handler also caps the number of variants a sweep may plan.
  */
 
-/** Largest number of variants one sweep or one walk-forward window may plan. */
-export const MAX_SWEEP_VARIANTS = 200_000;
+/** Largest number of variants one sweep or one walk-forward window may plan (a domain fact: the form says it too). */
+export { MAX_SWEEP_VARIANTS };
 /** Values one optimized parameter may take (a list, or a range once expanded). */
 export const MAX_PARAM_VALUES = 10_000;
 export const MAX_SWEEP_PARAMS = 12;

@@ -15,6 +15,8 @@ import { useRememberedSeries } from '../../app/use-remembered-series.js';
 import { useSessionState } from '../../app/use-session-state.js';
 import { scopeTarget, type SweepScope } from './sweep-scope.js';
 import { InstrumentPicker } from '../../components/InstrumentPicker.js';
+import { MAX_SWEEP_VARIANTS } from '../../../../core/domain/optimize/limits.js';
+import { calibrate, durationText, estimateMs, needsConfirmation, plannedVariants, sweepBars, type Calibration } from './sweep-estimate.js';
 
 const DAY_MS = 86_400_000;
 const NO_ROWS: RangeRow[] = [];
@@ -45,8 +47,20 @@ function useFormField<T>(form: string, field: string, initial: T, isValue: (valu
  * constraints, method and objective. Calls `onSubmit` with a request both `sweeps/start`
  * and `walkforward/start` take; `children` adds fields of its own (the walk-forward schedule).
  */
-export function SweepSetup(props: { initialStrategyId?: string; submitLabel: string; busy: boolean; onSubmit: (request: SweepRequest) => Promise<void>; children?: ReactNode; testId: string }) {
-  const { initialStrategyId, submitLabel, busy, onSubmit, children, testId } = props;
+export function SweepSetup(props: {
+  initialStrategyId?: string;
+  submitLabel: string;
+  busy: boolean;
+  onSubmit: (request: SweepRequest) => Promise<void>;
+  children?: ReactNode;
+  testId: string;
+  /**
+   * A walk-forward's windows over the range [fromTs, toTs): each runs the search on its
+   * in-sample bars, `inSampleShare` of the range's (summed); null while the schedule does not fit.
+   */
+  windowsOf?: (fromTs: number, toTs: number) => { count: number; inSampleShare: number } | null;
+}) {
+  const { initialStrategyId, submitLabel, busy, onSubmit, children, testId, windowsOf } = props;
   const kept = <T,>(field: string, initial: T, isValue: (value: unknown) => value is T) => useFormField<T>(testId, field, initial, isValue);
   // Refetched when a strategy is preselected: it may have been created after this form mounted.
   const strategies = useQuery(() => api().invoke('strategies/list', { limit: 500 }), [initialStrategyId]);
@@ -89,6 +103,10 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
   const cluster = useQuery(() => api().invoke('cluster/status'), []);
   const clusterStatus = cluster.data?.configured ? cluster.data : null;
   const [target, setTarget] = useState<'local' | 'cluster'>('cluster');
+  // Past sweeps' recorded durations calibrate the time estimate.
+  const pastSweeps = useQuery(() => api().invoke('sweeps/list', { limit: 20 }), []);
+  // A sweep that finishes while the form is open calibrates the next estimate.
+  useEffect(() => api().on('job/finished', ({ job }) => job.kind === 'sweep' && pastSweeps.reload()), [pastSweeps.reload]);
   // The parameters of the chosen source: catalog params for a template, numbers by path for a spec.
   useEffect(() => {
     let live = true;
@@ -174,11 +192,32 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
   const plan = toSpace(rows);
   const setRow = (index: number, patch: Partial<RangeRow>): void => setRows((current) => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
 
+  // How big and how long the search is, said before Start: a grid typed a digit too wide runs for hours.
+  const onCluster = clusterStatus !== null && target === 'cluster';
+  const variants = 'error' in plan ? null : plannedVariants(plan.planned, method === 'grid' ? { kind: 'grid' } : method === 'random' ? { kind: 'random', samples: Number(samples) || 0 } : { kind: 'genetic', population: Number(population) || 0, generations: Number(generations) || 0 });
+  const ownSymbols = ownUniverse === null ? [] : 'tag' in ownUniverse ? inTimeframe.filter((s) => s.tags.includes(ownUniverse.tag)).map((s) => s.instrument.symbol) : ownUniverse.symbols;
+  const runsOn = !chosen ? [] : scope === 'one' ? [chosen.instrument.symbol] : scope === 'own' ? ownSymbols : members;
+  const rangeFrom = parseDate(from) ?? chosen?.firstTs ?? null;
+  const typedTo = parseDate(to);
+  const rangeTo = typedTo === undefined ? (chosen?.lastTs ?? null) : typedTo + DAY_MS;
+  const windows = windowsOf && rangeFrom !== null && rangeTo !== null ? windowsOf(rangeFrom, rangeTo) : null;
+  const bars = chosen && runsOn.length > 0 && rangeFrom !== null && rangeTo !== null ? sweepBars(seriesList, runsOn, timeframe || chosen.timeframe, rangeFrom, rangeTo) : null;
+  const calibration = useMemo(() => calibrate(pastSweeps.data?.items ?? [], seriesList, onCluster), [pastSweeps.data, seriesList, onCluster]);
+  const workBars = bars === null ? null : windowsOf ? (windows === null ? null : bars * windows.inSampleShare) : bars;
+  const estimate = variants === null || workBars === null ? null : estimateMs(variants, workBars, calibration);
+  const overCap = variants !== null && variants > MAX_SWEEP_VARIANTS;
+  // What the confirmation was asked for: any change to the search asks again.
+  const askedFor = JSON.stringify([variants, estimate === null ? null : Math.round(estimate / 1000), source, runsOn, timeframe, from, to, windows?.count]);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const asking = confirming === askedFor;
+
   // While onSubmit is pending: a double click would submit twice.
   const flight = useSingleFlight();
-  const submit = (): Promise<void> => flight.run(async () => {
+  const submit = (confirmed = false): Promise<void> => flight.run(async () => {
     setError(null);
     if ('error' in plan) return setError(plan.error);
+    if (variants !== null && needsConfirmation(variants, estimate) && !confirmed) return setConfirming(askedFor);
+    setConfirming(null);
     if (!chosen) return setError('No data yet: import bars on the Data screen first.');
     const on = scopeTarget(scope, chosen.instrument.symbol, members, ownUniverse !== null);
     if ('error' in on) return setError(on.error);
@@ -415,11 +454,44 @@ export function SweepSetup(props: { initialStrategyId?: string; submitLabel: str
         <span className={'error' in plan ? 'bad' : 'muted'} data-testid="opt-planned">
           {'error' in plan ? plan.error : `${formatCount(plan.planned)} grid points before constraints`}
         </span>
-        <button className="primary" data-testid={`${testId}-start`} disabled={busy || flight.pending || !chosen || 'error' in plan} onClick={onSingleClick(submit)}>
+        {variants !== null && (
+          <span className={overCap ? 'bad' : 'muted'} data-testid="opt-estimate" title={calibrationText(calibration)}>
+            {estimateText(variants, windows?.count ?? null, estimate, onCluster, overCap)}
+          </span>
+        )}
+        <button className="primary" data-testid={`${testId}-start`} disabled={busy || flight.pending || !chosen || 'error' in plan || overCap || asking} onClick={onSingleClick(() => submit())}>
           {submitLabel}
         </button>
       </div>
+      {asking && variants !== null && (
+        <div className="row warn" data-testid="opt-confirm">
+          <span>
+            This search runs up to {formatCount(variants)} variants{windows ? ` in each of ${formatCount(windows.count)} windows` : ''}
+            {estimate === null ? '' : `, ${durationText(estimate)} ${onCluster ? 'on the cluster' : 'on this machine'}`}: start it?
+          </span>
+          <button className="primary" data-testid="opt-confirm-start" disabled={busy || flight.pending} onClick={onSingleClick(() => submit(true))}>
+            Start anyway
+          </button>
+          <button data-testid="opt-confirm-back" onClick={() => setConfirming(null)}>
+            Change the search
+          </button>
+        </div>
+      )}
       <ErrorBox message={error ?? strategies.error ?? series.error} testId={`${testId}-error`} />
     </section>
   );
+}
+
+/** '160,000 variants · about 21 min on this machine', or why Start is off above the server's cap. */
+function estimateText(variants: number, windows: number | null, ms: number | null, onCluster: boolean, overCap: boolean): string {
+  const count = `${formatCount(variants)} variant${variants === 1 ? '' : 's'}${windows === null ? '' : ` per window × ${formatCount(windows)} windows`}`;
+  if (overCap) return `${count}: one search runs at most ${formatCount(MAX_SWEEP_VARIANTS)} (narrow the ranges, or use random or genetic search)`;
+  return ms === null ? count : `${count} · ${durationText(ms)} ${onCluster ? 'on the cluster' : 'on this machine'}`;
+}
+
+/** Where the estimate's rate comes from, for its tooltip. */
+function calibrationText(calibration: Calibration): string {
+  const rate = `${calibration.nsPerVariantBar.toFixed(1)} ns per variant and bar`;
+  if (calibration.from === 'past') return `Estimated from the ${formatCount(calibration.sweeps)} newest finished sweeps big enough to tell: ${rate}. Strategies with more indicators take longer.`;
+  return `Estimated at ${rate}, measured with SMA-cross sweeps on a 2-core machine; your own finished sweeps refine it. Strategies with more indicators take longer.`;
 }

@@ -6,7 +6,7 @@ import { toApiError } from '../../api/api-error.js';
 import type { JobInfo, ResultOf } from '../../api/contract.js';
 import { useJob } from '../../api/use-job.js';
 import { formatCountOf, formatNumber, formatRange } from '../../app/format.js';
-import { scheduleProblem } from './walk-forward-schedule.js';
+import { scheduleProblem, scheduleWindows } from './walk-forward-schedule.js';
 import { themeColor, useThemeName } from '../../app/use-theme.js';
 import { XRangeGroup } from '../../charts/x-range.js';
 import { TIME_SERIES, timeChartOptions } from '../../charts/time-axes.js';
@@ -19,6 +19,7 @@ import { paramNamer } from './param-space.js';
 import { gridEdges } from '../../../../core/domain/optimize/grid-edge.js';
 import { spaceValues } from './edge-hint.js';
 import { reportNote, windowNotes } from './walk-forward-notes.js';
+import { pastWalkForwards, reportOf, settingsText, type PastWalkForward, type ShownWalkForward } from './walk-forward-history.js';
 import type { WalkForwardReport } from '../../../../core/application/sweeps/contract.js';
 
 // The job result's type lives in the contract; api/contract.ts does not re-export it yet.
@@ -41,6 +42,13 @@ function stoppedWord(status: JobInfo['status']): string {
 }
 
 
+/** A walk-forward on screen with the source and ranges its parameters are named and judged by (unknown for one reopened from the list). */
+interface OnScreen {
+  readonly walkForward: ShownWalkForward;
+  readonly source: SweepRequest['source'] | null;
+  readonly space: SweepRequest['space'];
+}
+
 /** Walk-forward: schedule in days, then the windows table, stitched out-of-sample equity and efficiency. */
 export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: string }) {
   // Six windows over a year of data (the demo's): 180 days in-sample, 30 out. The schedule,
@@ -50,7 +58,11 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
   const [stepDays, setStepDays] = useSessionState('bws.wf.stepDays', '', isString);
   const [anchored, setAnchored] = useSessionState('bws.wf.anchored', false, isBoolean);
   const [jobId, setJobId] = useSessionState<_Started['jobId'] | null>('bws.wf.jobId', null, isJobIdOrNull);
-  const [report, setReport] = useState<WalkForwardReport | null>(null);
+  const [shown, setShown] = useState<OnScreen | null>(null);
+  // The last one shown before a new walk-forward started: kept in view, marked, until the new one has a window.
+  const [previous, setPrevious] = useState<OnScreen | null>(null);
+  // Finished walk-forwards kept with their jobs (the server's job history): reopened from a list.
+  const [past, setPast] = useState<PastWalkForward[]>([]);
   // The source the report's parameters belong to: a saved spec's paths are shown in words.
   const [source, setSource] = useSessionState<SweepRequest['source'] | null>('bws.wf.source', null, isSourceOrNull);
   // Its ranges: a chosen value on the edge of one is pointed out.
@@ -59,14 +71,30 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
   // Said above a report of the windows kept from a walk-forward that did not finish.
   const [note, setNote] = useState<string | null>(null);
 
+  const show = (job: JobInfo, report: WalkForwardReport): void => {
+    setShown({ walkForward: { jobId: job.id, report, settings: settingsText(job.title, report) }, source, space });
+    setPrevious(null);
+  };
+  const loadPast = (): void => {
+    api()
+      .invoke('jobs/list')
+      .then((jobs) => setPast(pastWalkForwards(jobs)), () => undefined);
+  };
   const finished = (job: JobInfo): void => {
-    if (job.status === 'done' && job.result) setReport(job.result as WalkForwardReport);
+    const report = reportOf(job);
+    if (job.status === 'done' && report) show(job, report);
     else {
       setError(job.error ? toApiError(job.error).message : `Walk-forward ${job.status}.`);
       showKept(job);
     }
+    loadPast();
   };
   const { job, running, cancel, cancelError, unknown } = useJob(jobId, finished);
+  // The windows a running walk-forward has finished (kept with its job after each): shown as they come.
+  const live = running && job ? reportOf(job) : null;
+  useEffect(() => {
+    if (live) setPrevious(null);
+  }, [live !== null]);
   // A kept job the server no longer lists: forget it, or the form would wait on it for ever.
   useEffect(() => {
     if (unknown) setJobId(null);
@@ -74,9 +102,9 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
 
   /** The windows a walk-forward that did not finish kept with its job (a checkpoint after each one). */
   const showKept = (stopped: JobInfo): void => {
-    const kept = stopped.result as WalkForwardReport | undefined;
-    if (kept?.windows?.length) {
-      setReport(kept);
+    const kept = reportOf(stopped);
+    if (kept) {
+      show(stopped, kept);
       setNote(`${stoppedWord(stopped.status)} after ${formatCountOf(kept.windows.length, 'window')} of ${kept.windowsPlanned}: the windows it finished are shown.`);
     } else if (stopped.status === 'interrupted') {
       setNote('The app stopped during the last walk-forward, before its first window finished: nothing was kept.');
@@ -91,8 +119,10 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
       .invoke('jobs/list')
       .then(
         (jobs) => {
+          if (!live) return;
+          setPast(pastWalkForwards(jobs));
           const last = jobs.find((j) => j.kind === 'walkforward');
-          if (!live || !last) return;
+          if (!last) return;
           if (last.status === 'running' || last.status === 'queued') setJobId((current) => current ?? last.id);
           else if (last.status === 'interrupted') showKept(last);
         },
@@ -112,10 +142,13 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
         // Also from its start until the job is first seen (a second click would start another).
         busy={running || (jobId !== null && job === null)}
         initialStrategyId={initialStrategyId}
+        windowsOf={(fromTs, toTs) => scheduleWindows(fromTs, toTs, inSampleDays, outOfSampleDays, stepDays, anchored)}
         onSubmit={async (request) => {
           setError(null);
           setNote(null);
-          setReport(null);
+          // What was on screen stays, marked previous, until the new walk-forward has a window.
+          if (shown) setPrevious(shown);
+          setShown(null);
           // Said in words here; the server's schema would answer in milliseconds and paths.
           const problem = scheduleProblem(inSampleDays, outOfSampleDays, stepDays);
           if (problem) throw new Error(problem);
@@ -161,7 +194,38 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
           {note}
         </div>
       )}
-      {report && <WalkForwardReportView report={report} source={source} space={space} />}
+      {past.length > 0 && (
+        <div className="row">
+          <label htmlFor="wf-past">Past walk-forwards</label>
+          <select
+            id="wf-past"
+            data-testid="wf-past"
+            value=""
+            onChange={(event) => {
+              const chosen = past.find((p) => p.jobId === event.target.value);
+              if (!chosen) return;
+              setShown({ walkForward: chosen, source: null, space: [] });
+              setPrevious(null);
+              setNote(null);
+              setError(null);
+            }}
+          >
+            <option value="">Reopen one ({formatCountOf(past.length, 'kept')})…</option>
+            {past.map((p) => (
+              <option key={p.jobId} value={p.jobId}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {live && job ? (
+        <WalkForwardReportView report={live} settings={`${settingsText(job.title, live)} · running`} source={source} space={space} testId="wf-report-running" />
+      ) : shown ? (
+        <WalkForwardReportView report={shown.walkForward.report} settings={shown.walkForward.settings} source={shown.source} space={shown.space} />
+      ) : (
+        previous && <WalkForwardReportView report={previous.walkForward.report} settings={previous.walkForward.settings} source={previous.source} space={previous.space} previous={running || (jobId !== null && job === null) ? 'running' : 'kept'} testId="wf-report-previous" />
+      )}
     </div>
   );
 }
@@ -169,7 +233,18 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
 // Each window's in-sample and out-of-sample figures, named as everywhere (METRIC_LABELS).
 const KEY_METRICS = (['totalReturnPct', 'sharpe', 'maxDrawdownPct', 'tradeCount'] as const).map((key) => [key, METRIC_LABELS[key]] as const);
 
-function WalkForwardReportView({ report, source, space }: { report: WalkForwardReport; source: SweepRequest['source'] | null; space: SweepRequest['space'] }) {
+function WalkForwardReportView(props: {
+  report: WalkForwardReport;
+  /** What it ran with, in words. */
+  settings: string;
+  source: SweepRequest['source'] | null;
+  space: SweepRequest['space'];
+  /** Shown while a newer walk-forward runs ('running') or after one that kept nothing ('kept'). */
+  previous?: 'running' | 'kept';
+  /** 'wf-report' for a finished (or kept) walk-forward; the running and previous ones have their own. */
+  testId?: string;
+}) {
+  const { report, settings, source, space, previous, testId = 'wf-report' } = props;
   const nameOf = useMemo(() => (source ? paramNamer(source) : (name: string) => name), [source]);
   const ranges = useMemo(() => spaceValues(space), [space]);
   const note = reportNote(report.windows);
@@ -183,9 +258,17 @@ function WalkForwardReportView({ report, source, space }: { report: WalkForwardR
   // Already downsampled by the core (at most 2,000 points): uPlot takes seconds on the x axis.
   const data = useMemo(() => [report.equity.ts.map((t) => t / 1000), report.equity.equity] as uPlot.AlignedData, [report]);
   return (
-    <section className="panel col" data-testid="wf-report">
+    <section className="panel col" data-testid={testId}>
+      {previous && (
+        <div className="warn" data-testid="wf-previous">
+          {previous === 'running' ? 'Previous walk-forward, shown until the new one finishes its first window.' : 'Previous walk-forward: the new one kept no window.'}
+        </div>
+      )}
+      <div className="muted" data-testid="wf-settings">
+        {settings}
+      </div>
       <div className="row">
-        <h3 style={{ margin: 0 }}>Walk-forward</h3>
+        <h3 style={{ margin: 0 }}>{previous ? 'Previous walk-forward' : 'Walk-forward'}</h3>
         <span data-testid="wf-efficiency">Efficiency ratio (OOS / IS annualized return): {formatNumber(report.efficiency, 2)}</span>
         <span className="muted">
           OOS return {formatNumber(report.metrics['totalReturnPct'] ?? null)} % · IS annualized {formatNumber(report.inSampleAnnualizedReturnPct)} % · {formatCountOf(report.windows.length, 'window')}

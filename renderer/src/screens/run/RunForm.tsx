@@ -13,6 +13,8 @@ import { ErrorBox } from '../../components/ErrorBox.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import type { ResultsHead } from './RunResults.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
+import { useStoredState } from '../../app/use-session-state.js';
+import { isRunChoice, NO_RUN_CHOICE, runChoiceKey, shownRange, shownTimeframe, type RunChoice } from './run-choice.js';
 import { InstrumentPicker } from '../../components/InstrumentPicker.js';
 
 const DAY_MS = 86_400_000;
@@ -74,11 +76,10 @@ export function RunForm(props: {
     () => (chosen ? derivableTimeframes(list.filter((s) => s.instrument.symbol === chosen.instrument.symbol).map((s) => s.timeframe)) : []),
     [list, chosen?.instrument.symbol],
   );
-  const [pickedTimeframe, setPickedTimeframe] = useState<Timeframe | null>(null);
-  const timeframe = pickedTimeframe !== null && timeframes.includes(pickedTimeframe) ? pickedTimeframe : chosen?.timeframe;
-
-  // Default timeframe: the stored one.
-  useEffect(() => setPickedTimeframe(null), [chosen?.instrument.symbol, chosen?.timeframe]);
+  // The timeframe and range last chosen for this strategy, kept across reloads and restarts.
+  const [remembered, setRemembered] = useStoredState<RunChoice>('local', runChoiceKey(strategyId), NO_RUN_CHOICE, isRunChoice);
+  const timeframe = shownTimeframe(remembered.timeframe, timeframes, chosen?.timeframe);
+  const chosenKey = chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : '';
 
   // One instrument ('one'), every instrument with a tag ('tag:NAME'), or instruments picked one by one ('pick').
   const [scope, setScope] = useState('one');
@@ -92,12 +93,21 @@ export function RunForm(props: {
   const firstTs = span.length > 0 ? Math.min(...span.map((s) => s.firstTs ?? Number.POSITIVE_INFINITY)) : null;
   const lastTs = span.length > 0 ? Math.max(...span.map((s) => s.lastTs ?? Number.NEGATIVE_INFINITY)) : null;
 
-  // Default range: the whole series (a universe's: from its first bar to its last).
+  // Default range: the one last typed for this series, else the whole series (a universe's: from its first bar to its last).
   useEffect(() => {
     if (firstTs === null || !Number.isFinite(firstTs)) return;
-    setFrom(formatDate(firstTs));
-    setTo(lastTs === null || !Number.isFinite(lastTs) ? '' : formatDate(lastTs));
+    const whole = { from: formatDate(firstTs), to: lastTs === null || !Number.isFinite(lastTs) ? '' : formatDate(lastTs) };
+    const shown = scope === 'one' ? shownRange(remembered.range, chosenKey, whole) : whole;
+    setFrom(shown.from);
+    setTo(shown.to);
   }, [firstTs, lastTs, chosen?.instrument.symbol, chosen?.timeframe]);
+  // A typed date is remembered with its series (a universe's range is not: the scope is not kept).
+  const typeRange = (patch: { from: string } | { to: string }): void => {
+    const next = { from, to, ...patch };
+    setFrom(next.from);
+    setTo(next.to);
+    if (scope === 'one' && chosenKey) setRemembered((now) => ({ ...now, range: { series: chosenKey, ...next } }));
+  };
 
   // What a Run now would run: the "to" day is included.
   const fromDay = parseDate(from);
@@ -224,7 +234,12 @@ export function RunForm(props: {
         </div>
         <div className="field">
           <label htmlFor="run-series">{scope === 'one' ? 'Instrument and timeframe' : 'Timeframe (of this series)'}</label>
-          <select id="run-series" data-testid="run-series" value={chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : ''} onChange={(event) => setKey(event.target.value)}>
+          <select id="run-series" data-testid="run-series" value={chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : ''} onChange={(event) => {
+              setKey(event.target.value);
+              // Another series: its stored timeframe, as chosen in this list.
+              setRemembered((now) => ({ ...now, timeframe: null }));
+            }}
+          >
             {list.map((s) => (
               <option key={`${s.instrument.symbol}/${s.timeframe}`} value={`${s.instrument.symbol}/${s.timeframe}`}>
                 {s.instrument.symbol} {s.timeframe} ({formatCount(s.barCount)} bars)
@@ -239,7 +254,7 @@ export function RunForm(props: {
             data-testid="run-timeframe"
             value={timeframe ?? ''}
             title={chosen?.timeframe === '1m' ? 'Coarser timeframes are resampled from the stored 1-minute bars.' : undefined}
-            onChange={(event) => setPickedTimeframe(event.target.value as Timeframe)}
+            onChange={(event) => setRemembered((now) => ({ ...now, timeframe: event.target.value as Timeframe }))}
           >
             {timeframes.map((tf) => (
               <option key={tf} value={tf}>
@@ -250,11 +265,11 @@ export function RunForm(props: {
         </div>
         <div className="field">
           <label htmlFor="run-from">From (UTC)</label>
-          <input id="run-from" type="date" data-testid="run-from" value={from} onChange={(event) => setFrom(event.target.value)} />
+          <input id="run-from" type="date" data-testid="run-from" value={from} onChange={(event) => typeRange({ from: event.target.value })} />
         </div>
         <div className="field">
           <label htmlFor="run-to">To (UTC, included)</label>
-          <input id="run-to" type="date" data-testid="run-to" value={to} onChange={(event) => setTo(event.target.value)} />
+          <input id="run-to" type="date" data-testid="run-to" value={to} onChange={(event) => typeRange({ to: event.target.value })} />
         </div>
         <button className="primary" data-testid="run-start" disabled={!target || running || awaitingJob} title="Ctrl+Enter" onClick={onSingleClick(start)}>
           Run
