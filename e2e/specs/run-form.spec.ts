@@ -85,6 +85,13 @@ describe('run form', () => {
       expect(await align(cells.nth(3))).toBe('right'); // entry price
       expect(await align(cells.nth(7))).toBe('right'); // PnL
       expect(await align(cells.nth(2))).not.toBe('right'); // entry time
+      // On a narrow window the table scrolls sideways rather than cut its last columns: the
+      // header and each row are as wide as their cells (the open position's 'Exit reason'
+      // was cut at a width set below the columns').
+      await page.setViewportSize({ width: 900, height: 800 });
+      const overflow = (selector: string) => page.locator(selector).first().evaluate((el) => el.scrollWidth - el.clientWidth);
+      expect(await overflow('.vhead')).toBe(0);
+      expect(await overflow('[data-testid="trade-row"]')).toBe(0);
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

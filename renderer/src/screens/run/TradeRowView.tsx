@@ -6,6 +6,16 @@ import { openPositionCells, TRADE_COLUMNS, tradeCells } from './trade-cells.js';
 export const TRADE_ROW_HEIGHT = 26;
 /** Width of the instrument column a portfolio run's trades lead with. */
 export const SYMBOL_COLUMN_WIDTH = 110;
+/** The rows' and header's gap between cells and padding each side (styles.css `.vrow`, `.vhead`). */
+const CELL_GAP = 8;
+const ROW_PADDING = 8;
+
+/** The width a trades row needs for every column uncut; the table scrolls sideways below it. */
+export function tradeRowWidth(portfolio: boolean): number {
+  const widths: number[] = [...TRADE_COLUMNS.map((column) => column.width), ...(portfolio ? [SYMBOL_COLUMN_WIDTH] : [])];
+  return widths.reduce((sum, width) => sum + width, 0) + CELL_GAP * (widths.length - 1) + 2 * ROW_PADDING;
+}
+const PLAIN_ROW_WIDTH = tradeRowWidth(false);
 
 export interface TradeRowProps {
   readonly rowAt: (index: number) => TradeRow | undefined;
@@ -67,7 +77,7 @@ export function OpenPositionRow({ open, selected, onPick }: { open: OpenPosition
   return (
     <div
       className="vrow open-position"
-      style={{ height: TRADE_ROW_HEIGHT, minWidth: 1000 }}
+      style={{ height: TRADE_ROW_HEIGHT, minWidth: PLAIN_ROW_WIDTH }}
       aria-selected={selected}
       data-testid="trade-open-row"
       title="Still open at the end of the data: valued at the last close in the equity and final equity, not counted as a trade"

@@ -6,7 +6,7 @@ import { usePagedList } from '../../api/use-paged-list.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { TRADE_COLUMNS } from './trade-cells.js';
-import { columnClass, OpenPositionRow, SYMBOL_COLUMN_WIDTH, TRADE_ROW_HEIGHT, TradeRowView } from './TradeRowView.js';
+import { columnClass, OpenPositionRow, SYMBOL_COLUMN_WIDTH, TRADE_ROW_HEIGHT, tradeRowWidth, TradeRowView } from './TradeRowView.js';
 import { formatCount, formatCountOf } from '../../app/format.js';
 
 /**
@@ -81,7 +81,7 @@ export function TradesTable({
       </h3>
       <ErrorBox message={trades.error} />
       <div className="vlist col" style={{ gap: 0, overflowX: 'auto' }}>
-        <div className="vhead" style={{ minWidth: 1000 }}>
+        <div className="vhead" style={{ minWidth: tradeRowWidth(portfolio) }}>
           {portfolio && <span style={{ width: SYMBOL_COLUMN_WIDTH, flex: 'none' }}>Instrument</span>}
           {TRADE_COLUMNS.map((column) =>
             'sortable' in column ? (
@@ -109,7 +109,7 @@ export function TradesTable({
           )
         ) : (
           <List
-            style={{ height: 320, minWidth: 1000 }}
+            style={{ height: 320, minWidth: tradeRowWidth(portfolio) }}
             data-testid="trade-list"
             rowComponent={TradeRowView}
             rowCount={trades.total ?? 0}
