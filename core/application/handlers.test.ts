@@ -375,6 +375,11 @@ describe('backtest, runs and jobs handlers', () => {
     await call('runs/delete', { id: other });
     expect(await fail('runs/get', { id: other })).toMatchObject({ type: 'NotFoundError' });
     expect((await call('jobs/list')).map((j) => j.id)).toContain(jobId);
+    const backtests = await call('jobs/list', { kind: 'backtest' });
+    expect(backtests.map((j) => j.id)).toContain(jobId);
+    expect(new Set(backtests.map((j) => j.kind))).toEqual(new Set(['backtest']));
+    expect(await call('jobs/list', { kind: 'walkforward' })).toEqual([]);
+    expect(await fail('jobs/list', { kind: 'everything' })).toMatchObject({ type: 'ValidationError' });
   });
 
   it('prepares a run in the background: the run then only saves the result computed ahead', async () => {

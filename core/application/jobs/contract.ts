@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JobId } from '../../domain/market/ids.js';
 import type { ErrorData } from '../errors.js';
-import { idSchema, noArgsSchema, type NoArgs } from '../contract/common.js';
+import { idSchema } from '../contract/common.js';
 
 export const JOB_KINDS = ['import', 'download', 'backtest', 'sweep', 'walkforward'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -45,13 +45,14 @@ export interface JobInfo {
 }
 
 export const jobSchemas = {
-  'jobs/list': noArgsSchema,
+  // A kind: its own newest (a walk-forward behind 200 backtests is still listed).
+  'jobs/list': z.union([z.undefined(), z.strictObject({ kind: z.enum(JOB_KINDS).optional() })]),
   'jobs/cancel': z.strictObject({ id: idSchema }),
 } as const;
 
 export interface JobHandlers {
-  /** Jobs of this session and the last persisted ones, newest first. */
-  'jobs/list': (args?: NoArgs) => Promise<JobInfo[]>;
+  /** Jobs of this session and the last persisted ones, newest first; only those of `kind` when given. */
+  'jobs/list': (args?: { kind?: JobKind }) => Promise<JobInfo[]>;
   /** Asks a job to stop; answers with its state (already final jobs are returned as they are). */
   'jobs/cancel': (args: { id: string }) => Promise<JobInfo>;
 }

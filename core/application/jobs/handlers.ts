@@ -3,7 +3,7 @@ import type { HandlerDeps } from '../handler-deps.js';
 
 export function jobHandlers(deps: HandlerDeps): JobHandlers {
   return {
-    'jobs/list': async () => deps.jobs.list(),
+    'jobs/list': async (args) => deps.jobs.list(undefined, args?.kind),
     'jobs/cancel': async (args) => deps.jobs.cancel(args.id),
   };
 }

@@ -157,11 +157,11 @@ export class JobRegistry {
     return this.live.get(id as JobId)?.info ?? this.deps.store.get(id as JobId);
   }
 
-  /** Jobs of this process and stored ones, newest first. */
-  list(limit = HISTORY_LIMIT): JobInfo[] {
+  /** Jobs of this process and stored ones, newest first; only jobs of `kind` when given. */
+  list(limit = HISTORY_LIMIT, kind?: JobKind): JobInfo[] {
     const byId = new Map<string, JobInfo>();
-    for (const job of this.deps.store.list(limit)) byId.set(job.id, job);
-    for (const job of this.live.values()) byId.set(job.info.id, job.info);
+    for (const job of this.deps.store.list(limit, kind)) byId.set(job.id, job);
+    for (const job of this.live.values()) if (kind === undefined || job.info.kind === kind) byId.set(job.info.id, job.info);
     return [...byId.values()].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).slice(0, limit);
   }
 

@@ -43,6 +43,21 @@ describe('JobRegistry with SqliteJobStore', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('lists the jobs of one kind past the newest 200 of all kinds, live and stored', async () => {
+    const jobs = registry();
+    const quick = async (kind: 'backtest' | 'walkforward') => jobs.whenFinished(jobs.start({ kind, title: kind, run: async () => ({}) }).id);
+    const walk = await quick('walkforward');
+    for (let i = 0; i < 250; i++) {
+      now += 1;
+      await quick('backtest');
+    }
+    expect(jobs.list().map((j) => j.id)).not.toContain(walk.id);
+    expect(jobs.list(undefined, 'walkforward').map((j) => j.id)).toEqual([walk.id]);
+    expect(jobs.list(undefined, 'backtest')).toHaveLength(200);
+    // From the file alone (the next start of the app).
+    expect(registry().list(undefined, 'walkforward').map((j) => j.id)).toEqual([walk.id]);
+  });
+
   it('runs a job, throttles progress to one event per 100 ms and persists the result', async () => {
     const jobs = registry();
     const job = jobs.start({

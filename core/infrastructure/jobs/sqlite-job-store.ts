@@ -24,6 +24,7 @@ export class SqliteJobStore implements JobStore {
   private readonly upsert: Database.Statement;
   private readonly byId: Database.Statement;
   private readonly newest: Database.Statement;
+  private readonly newestOfKind: Database.Statement;
   private readonly interrupt: Database.Statement;
   private readonly unfinished: Database.Statement;
 
@@ -37,6 +38,7 @@ export class SqliteJobStore implements JobStore {
     );
     this.byId = writer.prepare('SELECT * FROM jobs WHERE id = ?');
     this.newest = writer.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?');
+    this.newestOfKind = writer.prepare('SELECT * FROM jobs WHERE kind = ? ORDER BY created_at DESC, id DESC LIMIT ?');
     this.unfinished = writer.prepare("SELECT id, kind, owner_pid FROM jobs WHERE status IN ('queued', 'running')");
     this.interrupt = writer.prepare(`UPDATE jobs SET status = 'interrupted', finished_at = ?, error_json = ? WHERE id = ? AND status IN ('queued', 'running')`);
   }
@@ -62,8 +64,8 @@ export class SqliteJobStore implements JobStore {
     return row ? toJob(row) : null;
   }
 
-  list(limit: number): JobInfo[] {
-    return (this.newest.all(limit) as JobRow[]).map(toJob);
+  list(limit: number, kind?: JobKind): JobInfo[] {
+    return ((kind === undefined ? this.newest.all(limit) : this.newestOfKind.all(kind, limit)) as JobRow[]).map(toJob);
   }
 
   interruptUnfinished(finishedAt: number): number {

@@ -61,6 +61,8 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
   const [shown, setShown] = useState<OnScreen | null>(null);
   // The last one shown before a new walk-forward started: kept in view, marked, until the new one has a window.
   const [previous, setPrevious] = useState<OnScreen | null>(null);
+  // From the click until the new job's id is known: the previous one is then 'running', not 'kept'.
+  const [starting, setStarting] = useState(false);
   // Finished walk-forwards kept with their jobs (the server's job history): reopened from a list.
   const [past, setPast] = useState<PastWalkForward[]>([]);
   // The source the report's parameters belong to: a saved spec's paths are shown in words.
@@ -77,7 +79,7 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
   };
   const loadPast = (): void => {
     api()
-      .invoke('jobs/list')
+      .invoke('jobs/list', { kind: 'walkforward' })
       .then((jobs) => setPast(pastWalkForwards(jobs)), () => undefined);
   };
   const finished = (job: JobInfo): void => {
@@ -116,7 +118,7 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
   useEffect(() => {
     let live = true;
     api()
-      .invoke('jobs/list')
+      .invoke('jobs/list', { kind: 'walkforward' })
       .then(
         (jobs) => {
           if (!live) return;
@@ -152,13 +154,18 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
           // Said in words here; the server's schema would answer in milliseconds and paths.
           const problem = scheduleProblem(inSampleDays, outOfSampleDays, stepDays);
           if (problem) throw new Error(problem);
-          const started = await api().invoke('walkforward/start', {
-            ...request,
-            schedule: { inSampleMs: days(inSampleDays), outOfSampleMs: days(outOfSampleDays), ...(stepDays.trim() ? { stepMs: days(stepDays) } : {}), anchored },
-          });
-          setSource(request.source);
-          setSpace(request.space);
-          setJobId(started.jobId);
+          setStarting(true);
+          try {
+            const started = await api().invoke('walkforward/start', {
+              ...request,
+              schedule: { inSampleMs: days(inSampleDays), outOfSampleMs: days(outOfSampleDays), ...(stepDays.trim() ? { stepMs: days(stepDays) } : {}), anchored },
+            });
+            setSource(request.source);
+            setSpace(request.space);
+            setJobId(started.jobId);
+          } finally {
+            setStarting(false);
+          }
         }}
       >
         <div className="field">
@@ -224,7 +231,7 @@ export function WalkForwardView({ initialStrategyId }: { initialStrategyId?: str
       ) : shown ? (
         <WalkForwardReportView report={shown.walkForward.report} settings={shown.walkForward.settings} source={shown.source} space={shown.space} />
       ) : (
-        previous && <WalkForwardReportView report={previous.walkForward.report} settings={previous.walkForward.settings} source={previous.source} space={previous.space} previous={running || (jobId !== null && job === null) ? 'running' : 'kept'} testId="wf-report-previous" />
+        previous && <WalkForwardReportView report={previous.walkForward.report} settings={previous.walkForward.settings} source={previous.source} space={previous.space} previous={starting || running || (jobId !== null && job === null) ? 'running' : 'kept'} testId="wf-report-previous" />
       )}
     </div>
   );
