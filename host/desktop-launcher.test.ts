@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,9 +84,18 @@ describe('desktop launcher (npm start)', () => {
       expect(url).toMatch(/token=/);
       const page = await fetch(url);
       expect(page.status).toBe(200);
+
+      // The server killed under it (not by the launcher): the launcher says so and how to go on.
+      const server = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n')[0]!;
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      process.kill(Number(server), 'SIGKILL');
+      expect(await exited).toBe(1);
+      expect(stderr).toContain('The workstation server was stopped by SIGKILL. Start it again with `npm start`');
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
       data.cleanup();
     }
   });

@@ -90,8 +90,24 @@ function startWebMode(root: string, reasons: readonly string[], args: readonly s
     ].join('\n'),
   );
   const child = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'serve', ...args], { stdio: 'inherit' });
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  let stopping = false;
+  child.on('exit', (code, signal) => {
+    // Not asked to stop (killed, crashed): the open page only sees the server gone, so say it here.
+    if (!stopping && (signal !== null || code !== 0)) process.stderr.write(`${serverStoppedText(code, signal)}\n`);
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      stopping = true;
+      child.kill(signal);
+    });
+  }
+}
+
+/** What the launcher says when the web-mode server it started stops on its own. */
+export function serverStoppedText(code: number | null, signal: NodeJS.Signals | null): string {
+  const how = signal !== null ? `was stopped by ${signal}` : `exited with code ${code}`;
+  return `The workstation server ${how}. Start it again with \`npm start\` and open the new address it prints; jobs it was running are marked interrupted, and what they finished is kept.`;
 }
 
 /** Opens the desktop app, or local web mode with the reasons it could not. */

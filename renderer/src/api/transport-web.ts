@@ -98,7 +98,7 @@ export function webTransport(token: string, base = window.location.origin): Tran
           body,
         });
       } catch {
-        throw new ApiError('ConnectionError', 'The workstation server is not reachable. Is `bws serve` still running?');
+        throw new ApiError('ConnectionError', 'The workstation server is not reachable: it may have stopped. Start it again (`npm start`, or `bws serve`) and open the new address it prints.');
       }
       if (response.status === 401) throw new ApiError('Unauthorized', 'Access refused: open the workstation with the URL (token included) that `bws serve` printed.');
       const answer = (await response.json().catch(() => null)) as Parameters<typeof answerOf>[0];
