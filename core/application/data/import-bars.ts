@@ -582,7 +582,7 @@ class SortedBarSink {
       this.duplicates++;
       if (this.policy === 'reject') {
         const first = this.lines[n - 1]!;
-        this.errors.add({ file: this.file, line, message: `duplicate timestamp ${new Date(ts).toISOString()} (also on line ${first})` });
+        this.errors.add({ file: this.file, line, message: `duplicate timestamp ${utcText(ts)} (also on line ${first})` });
         return;
       }
       this.set(n - 1, ts, open, high, low, close, volume, line);
@@ -696,4 +696,9 @@ class GrowableBars {
     }
     return { bars, line };
   }
+}
+
+/** '2024-01-01 00:01 UTC' (seconds only when not 0): a time as a message shows it, not the ISO form. */
+function utcText(ts: number): string {
+  return `${new Date(ts).toISOString().replace('T', ' ').replace(/(:00)?\.000Z$/, '').replace(/Z$/, '')} UTC`;
 }
