@@ -1,5 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
-import { allocateBars, barProblem, sliceBars, type BarColumns } from '../../domain/market/bars.js';
+import { allocateBars, barProblem, lowerBound, sliceBars, type BarColumns } from '../../domain/market/bars.js';
 import { assertInstrumentDraft, type Instrument, type InstrumentDraft, type InstrumentSource } from '../../domain/market/instrument.js';
 import { describeSpacing, typicalSpacing, type BarSpacing } from '../../domain/market/bar-spacing.js';
 import { finerPriceDecimals, priceDecimals, priceTickOfDecimals } from '../../domain/market/price-precision.js';
@@ -225,6 +225,8 @@ export function importBars(
         );
       }
       const tick = settlePriceTick(known, options, outcome.priceDecimals);
+      // Read before the commit: the instrument's prices as they were stored.
+      const level = known && outcome.firstTs !== null ? priceLevelWarnings(store, known, fileName, outcome.firstTs, outcome.firstClose) : [];
       pass.commit({ ...draft, priceTick: tick.priceTick });
       return {
         symbol: draft.symbol,
@@ -239,7 +241,7 @@ export function importBars(
         spacingMs: outcome.spacingMs,
         priceTick: tick.priceTick,
         priceTickSource: tick.source,
-        warnings: [...tick.warnings, ...priceOutlierWarnings(fileName, outcome.priceOutliers)],
+        warnings: [...tick.warnings, ...level, ...priceOutlierWarnings(fileName, outcome.priceOutliers)],
         durationMs: control.now() - startedAt,
       };
     } catch (error) {
@@ -364,6 +366,45 @@ class PriceOutlierList {
 }
 
 /** The warning about rows whose prices look wrong (none when there are none): they were imported as they are. */
+/**
+ * A file's first close this many times the instrument's stored close nearest in time (or
+ * that fraction): another instrument's prices. Within a week of each other, 5 times; further
+ * apart prices may have moved that much (GOOG 2004-2013: 100 to 800), so 50 times.
+ */
+const PRICE_LEVEL_FACTOR_NEAR = 5;
+const PRICE_LEVEL_FACTOR_FAR = 50;
+const PRICE_LEVEL_NEAR_MS = 7 * 86_400_000;
+
+/**
+ * Compares the file's first close with each stored series of the instrument at the stored
+ * bar nearest to it in time: prices that far apart are most likely another instrument's
+ * file imported under this symbol (EUR/USD at 1.07 as GOOG at 800). Said, not refused: the
+ * bars are imported, and a delete on the Data screen undoes it.
+ */
+function priceLevelWarnings(store: BarStore, instrument: Instrument, fileName: string, firstTs: number, firstClose: number): string[] {
+  if (!(firstClose > 0)) return [];
+  const warnings: string[] = [];
+  for (const series of store.listSeries()) {
+    if (series.instrument.id !== instrument.id || series.firstTs === null || series.lastTs === null) continue;
+    // The stored bars around the file's first one, else the series' end nearest to it.
+    const from = Math.max(series.firstTs, Math.min(series.lastTs, firstTs - PRICE_LEVEL_NEAR_MS));
+    const near = store.readBars(instrument.id, series.timeframe, from, Math.max(from + 1, Math.min(series.lastTs + 1, firstTs + PRICE_LEVEL_NEAR_MS)));
+    const n = near.ts.length;
+    if (n === 0) continue;
+    const k = Math.min(n - 1, lowerBound(near.ts, firstTs));
+    const at = k > 0 && firstTs - near.ts[k - 1]! < near.ts[k]! - firstTs ? k - 1 : k;
+    const stored = near.close[at]!;
+    const factor = Math.abs(near.ts[at]! - firstTs) <= PRICE_LEVEL_NEAR_MS ? PRICE_LEVEL_FACTOR_NEAR : PRICE_LEVEL_FACTOR_FAR;
+    if (firstClose > stored * factor || firstClose * factor < stored) {
+      warnings.push(
+        `${fileName}: its prices (close ${firstClose} on ${utcText(firstTs)}) are far from ${instrument.symbol} ${series.timeframe} as stored (close ${stored} on ${utcText(near.ts[at]!)}): ` +
+          `is ${instrument.symbol} the right symbol for this file? The bars were imported; delete the series on the Data screen if not.`,
+      );
+    }
+  }
+  return warnings;
+}
+
 function priceOutlierWarnings(fileName: string, outliers: PriceOutlierList): string[] {
   if (outliers.total === 0) return [];
   const shown = outliers.listed.map((o) => `line ${o.line} (${o.why})`).join(', ');
@@ -377,6 +418,7 @@ function priceOutlierWarnings(fileName: string, outliers: PriceOutlierList): str
 interface PassOutcome {
   /** Null only when nothing was written. */
   readonly timeframe: Timeframe | null;
+  readonly firstClose: number;
   readonly spacingMs: number | null;
   readonly rowsRead: number;
   readonly inserted: number;
@@ -532,6 +574,7 @@ class ImportPass {
       duplicates: this.sink.duplicates,
       skipped: this.errors,
       firstTs: this.sink.firstTs,
+      firstClose: this.sink.firstClose,
       lastTs: this.sink.lastTs,
       priceDecimals: this.priceDecimals,
       priceOutliers: this.sink.priceOutliers,
@@ -556,6 +599,8 @@ class SortedBarSink {
   replaced = 0;
   duplicates = 0;
   firstTs: number | null = null;
+  /** The close of the first bar in time (compared with the instrument's stored prices). */
+  firstClose = Number.NaN;
   lastTs: number | null = null;
   timeframe: Timeframe | null = null;
   spacing: BarSpacing | null = null;
@@ -596,7 +641,10 @@ class SortedBarSink {
     if (n === MERGE_BATCH_BARS) this.flush(n - 1);
     this.set(this.size, ts, open, high, low, close, volume, line);
     this.size++;
-    if (this.firstTs === null) this.firstTs = ts;
+    if (this.firstTs === null) {
+      this.firstTs = ts;
+      this.firstClose = close;
+    }
     this.lastTs = ts;
     // Settled as soon as the sample is in: a mismatched file is refused without reading on.
     if (this.writing && this.timeframe === null && this.size === SPACING_SAMPLE_ROWS) this.settleTimeframe();

@@ -165,20 +165,23 @@ describe('price tick', () => {
   });
 
   it('keeps a stored instrument\'s tick and warns when the file quotes finer prices; a given tick replaces it', () => {
+    // FX holds GOOG's and EUR/USD's prices here: only the tick's warnings are this test's (the prices' levels are another's).
+    const tickSaid = (report: { warnings: readonly string[] }) => report.warnings.filter((w) => w.includes('price tick'));
     importCsvFile(storage.barStore, { file: marketDataFile('GOOG.csv'), symbol: 'FX', tick: 0.01 });
     const again = importCsvFile(storage.barStore, { file: marketDataFile('EURUSD.csv'), symbol: 'FX', timeframe: '1h' });
     expect(again).toMatchObject({ priceTick: 0.01, priceTickSource: 'stored' });
-    expect(again.warnings).toEqual([expect.stringMatching(/EURUSD\.csv quotes prices to 5 decimals, finer than FX's stored price tick 0\.01.*price tick 0\.00001/)]);
+    expect(tickSaid(again)).toEqual([expect.stringMatching(/EURUSD\.csv quotes prices to 5 decimals, finer than FX's stored price tick 0\.01.*price tick 0\.00001/)]);
     expect(tickOf('FX')).toBe(0.01);
     // A coarser file says nothing.
-    expect(importCsvFile(storage.barStore, { file: marketDataFile('GOOG.csv'), symbol: 'FX' }).warnings).toEqual([]);
+    expect(tickSaid(importCsvFile(storage.barStore, { file: marketDataFile('GOOG.csv'), symbol: 'FX' }))).toEqual([]);
     const given = importCsvFile(storage.barStore, { file: marketDataFile('EURUSD.csv'), symbol: 'FX', timeframe: '1h', tick: 0.00001 });
-    expect(given).toMatchObject({ priceTick: 0.00001, priceTickSource: 'given', warnings: [] });
+    expect(given).toMatchObject({ priceTick: 0.00001, priceTickSource: 'given' });
+    expect(tickSaid(given)).toEqual([]);
     expect(tickOf('FX')).toBe(0.00001);
     // A given tick coarser than the file's prices is kept, and said: fills are rounded to it.
     const coarse = importCsvFile(storage.barStore, { file: marketDataFile('EURUSD.csv'), symbol: 'FX', timeframe: '1h', tick: 1000 });
     expect(coarse).toMatchObject({ priceTick: 1000, priceTickSource: 'given' });
-    expect(coarse.warnings).toEqual([expect.stringMatching(/EURUSD\.csv quotes prices to 5 decimals, finer than the price tick 1000 given: backtests round fills to the tick/)]);
+    expect(tickSaid(coarse)).toEqual([expect.stringMatching(/EURUSD\.csv quotes prices to 5 decimals, finer than the price tick 1000 given: backtests round fills to the tick/)]);
   });
 
   it('leaves no instrument behind when a file is refused', () => {
@@ -301,6 +304,25 @@ describe('validation', () => {
     expect(unsorted.barsWritten.inserted).toBe(8);
     // An ordinary file says nothing.
     expect(importText(header + good(0) + good(1) + good(2), { symbol: 'CALM' }).warnings).toEqual([]);
+  });
+
+  it("warns when a file's prices are far from the instrument's stored ones (another instrument's file under this symbol), and imports it", () => {
+    const goog = marketDataFile('GOOG.csv');
+    const eurusd = marketDataFile('EURUSD.csv');
+    expect(importCsvFile(storage.barStore, { file: goog, symbol: 'GOOG' }).warnings).toEqual([]);
+    // The same file again, and EUR/USD under its own symbol: nothing to say.
+    expect(importCsvFile(storage.barStore, { file: goog, symbol: 'GOOG' }).warnings).toEqual([]);
+    expect(importCsvFile(storage.barStore, { file: eurusd, symbol: 'EURUSD' }).warnings).toEqual([]);
+    // EUR/USD (1.07, 2017) as GOOG (daily up to 2013, ~800 at its end): four years apart, 750 times.
+    const wrong = importCsvFile(storage.barStore, { file: eurusd, symbol: 'GOOG', fileName: 'EURUSD.csv' });
+    // (Beside the finer price tick's warning.)
+    expect(wrong.warnings).toContainEqual(expect.stringMatching(/^EURUSD\.csv: its prices \(close 1\.07219 on 2017-04-19 09:00 UTC\) are far from GOOG 1d as stored \(close [\d.]+ on 2013-\d\d-\d\d 00:00 UTC\): is GOOG the right symbol for this file\? The bars were imported/));
+    expect(wrong.barsWritten.inserted).toBeGreaterThan(0);
+    // Near in time the bar is 5 times: a daily close at a tenth of the stored one a day later.
+    const near = `timestamp,open,high,low,close,volume\n2013-03-04T00:00:00Z,80,81,79,80,1\n2013-03-05T00:00:00Z,80,81,79,80,1\n`;
+    expect(importCsvFile(storage.barStore, { file: csvFile(near, 'tenth.csv'), symbol: 'GOOG', timeframe: '1d', fileName: 'tenth.csv' }).warnings).toContainEqual(
+      'tenth.csv: its prices (close 80 on 2013-03-04 00:00 UTC) are far from GOOG 1d as stored (close 806.19 on 2013-03-01 00:00 UTC): is GOOG the right symbol for this file? The bars were imported; delete the series on the Data screen if not.',
+    );
   });
 
   it('mixed epoch units are an error (seconds then milliseconds)', () => {
