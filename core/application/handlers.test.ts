@@ -130,6 +130,9 @@ describe('strategies handlers', () => {
     expect((await call('strategies/get', { id: created.id })).tags).toEqual(['trend', 'crypto']);
     // A payload that is not tags at all is still said as a payload problem.
     expect((await fail('strategies/update', { id: created.id, spec: created.spec, tags: [7] })).message).toMatch(/^Invalid input for strategies\/update: tags\.0: /);
+    // A number past the field's bound is said once, with that bound (zod's int() also checks the safe-integer range).
+    expect((await fail('strategies/list', { limit: 1e20 })).message).toBe('Invalid input for strategies/list: limit: Too big: expected number to be <=1000');
+    expect((await fail('strategies/list', { limit: 5000 })).message).toBe('Invalid input for strategies/list: limit: Too big: expected number to be <=1000');
   });
 
   it('has one name limit, says it, and refuses a deleted strategy by name and restores it with its draft', async () => {

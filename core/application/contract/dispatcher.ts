@@ -71,7 +71,13 @@ export interface PayloadIssue {
 
 /** Turns zod issues into `{ path, message }` pairs the UI can place next to fields. */
 export function payloadIssues(error: z.ZodError): PayloadIssue[] {
-  return error.issues.slice(0, 50).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  const pathOf = (issue: z.core.$ZodIssue) => issue.path.map(String).join('.');
+  // zod's int() also checks the safe-integer range: beside the schema's own bound on the
+  // same field ('<= 1000') that says the same thing twice, with a 16-digit number.
+  const safeIntOnly = (issue: z.core.$ZodIssue) =>
+    (issue.code === 'too_big' && issue.maximum === Number.MAX_SAFE_INTEGER) || (issue.code === 'too_small' && issue.minimum === Number.MIN_SAFE_INTEGER);
+  const issues = error.issues.filter((issue) => !safeIntOnly(issue) || !error.issues.some((other) => other !== issue && !safeIntOnly(other) && pathOf(other) === pathOf(issue)));
+  return issues.slice(0, 50).map((issue) => ({ path: pathOf(issue), message: issue.message }));
 }
 
 /**
