@@ -22,11 +22,12 @@ interface RowProps {
   readonly version: number;
   readonly params: readonly string[];
   readonly paramWidth: number;
+  readonly minTrades: number;
   readonly onOpen: (variantIndex: number) => void;
 }
 
 /** One variant: number, score, parameters, key metrics; a click opens it as a run. */
-function VariantRowView({ index, style, ariaAttributes, rowAt, params, paramWidth, onOpen }: RowComponentProps<RowProps>) {
+function VariantRowView({ index, style, ariaAttributes, rowAt, params, paramWidth, minTrades, onOpen }: RowComponentProps<RowProps>) {
   const row = rowAt(index);
   if (!row) {
     return (
@@ -36,10 +37,13 @@ function VariantRowView({ index, style, ariaAttributes, rowAt, params, paramWidt
     );
   }
   return (
-    <div className={vrowClass(index, row.eligible ? undefined : 'muted')} style={style} {...ariaAttributes} data-testid="variant-row" data-index={row.index} onClick={() => onOpen(row.index)}>
+    <div className={vrowClass(index, row.eligible ? undefined : 'muted')} style={style} {...ariaAttributes} data-testid="variant-row" data-index={row.index} data-eligible={row.eligible}
+      title={row.eligible ? undefined : `Made fewer than the minimum ${formatCount(minTrades)} trades: ranked after every variant that made them`}
+      onClick={() => onOpen(row.index)}>
       <span style={{ width: 60, flex: 'none' }}>#{row.index}</span>
       <span className="num" style={{ width: 90, flex: 'none' }} data-testid="variant-score">
         {row.error ? 'failed' : formatNumber(row.score, 3)}
+        {!row.error && !row.eligible && <span data-testid="variant-below-min"> ✕</span>}
       </span>
       {params.map((name) => (
         <span key={name} className="num" style={{ width: paramWidth, flex: 'none' }}>
@@ -61,8 +65,8 @@ const sameSort = (a: Sort, b: Sort): boolean => a.by === b.by && ('name' in a ? 
  * Every variant of a sweep, virtualized and paged from the server (a genetic run can hold
  * 100,000 variants); header clicks sort on the server. `version` bumps refetch while it runs.
  */
-export function VariantsTable(props: { sweepId: string; params: readonly string[]; nameOf: (name: string) => string; version: number; onOpen: (variantIndex: number) => void }) {
-  const { sweepId, params, nameOf, version, onOpen } = props;
+export function VariantsTable(props: { sweepId: string; minTrades: number; params: readonly string[]; nameOf: (name: string) => string; version: number; onOpen: (variantIndex: number) => void }) {
+  const { sweepId, minTrades, params, nameOf, version, onOpen } = props;
   const [sort, setSort] = useState<Sort>({ by: 'objective' });
   const [order, setOrder] = useState<'asc' | 'desc'>('desc');
   const variants = usePagedList((offset, limit) => api().invoke('sweeps/variants', { sweepId, sort, order, offset, limit }), [sweepId, sort, order, version], 200);
@@ -89,6 +93,11 @@ export function VariantsTable(props: { sweepId: string; params: readonly string[
       <h3 style={{ margin: 0 }}>
         Variants {variants.total !== null && <span className="muted" data-testid="variant-count">({formatCount(variants.total)})</span>}
       </h3>
+      {minTrades > 0 && (
+        <span className="muted" style={{ fontSize: 12 }} data-testid="variants-min-note">
+          Greyed rows marked ✕ made fewer than the minimum {formatCount(minTrades)} trades: they rank after every variant that made them.
+        </span>
+      )}
       <ErrorBox message={variants.error} />
       <div className="vlist col" style={{ gap: 0, overflowX: 'auto' }}>
         <div className="vhead" style={{ minWidth }}>
@@ -105,7 +114,7 @@ export function VariantsTable(props: { sweepId: string; params: readonly string[
           rowCount={variants.total ?? 0}
           rowHeight={ROW_HEIGHT}
           overscanCount={10}
-          rowProps={{ rowAt: variants.rowAt, version: variants.version, params, paramWidth, onOpen }}
+          rowProps={{ rowAt: variants.rowAt, version: variants.version, params, paramWidth, minTrades, onOpen }}
           onRowsRendered={(visible, all) => variants.ensure(visible.startIndex, visible.stopIndex, all)}
         />
       </div>
