@@ -10,7 +10,7 @@ import { formatCount, formatDate, parseDate } from '../../app/format.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
-import { boundsText, defaultConstraints, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
+import { boundsText, defaultConstraints, isCostParam, sweptRows, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
 import { useSessionState } from '../../app/use-session-state.js';
 import { scopeTarget, type SweepScope } from './sweep-scope.js';
@@ -189,7 +189,10 @@ export function SweepSetup(props: {
   const members = inTimeframe.filter((s) => (tag !== null ? s.tags.includes(tag) : picked.includes(s.instrument.symbol))).map((s) => s.instrument.symbol);
   const ownWords = ownUniverse === null ? null : 'tag' in ownUniverse ? `tagged ${ownUniverse.tag}` : `${ownUniverse.symbols.length} instruments`;
 
-  const plan = toSpace(rows);
+  // Costs are offered only on request: a sweep would just pick the lowest.
+  const [withCosts, setWithCosts] = useState(false);
+  const hasCosts = rows.some((row) => isCostParam(row.name));
+  const plan = toSpace(sweptRows(rows, withCosts));
   const setRow = (index: number, patch: Partial<RangeRow>): void => setRows((current) => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
 
   // How big and how long the search is, said before Start: a grid typed a digit too wide runs for hours.
@@ -335,11 +338,22 @@ export function SweepSetup(props: {
         </thead>
         <tbody>
           {rows.map((row, index) => {
+            const cost = isCostParam(row.name);
+            if (cost && !withCosts) return null;
             const param = tunable[index];
+            const firstCost = cost && !isCostParam(rows[index - 1]?.name ?? '');
             const count = toSpace([{ ...row, enabled: true }]);
             // Said next to the fields as typed (only for a ticked row: an unticked one is not sent).
             const outside = row.enabled ? rangeProblem(row) : null;
-            return (
+            return [
+              firstCost && (
+                <tr key="costs-heading" data-testid="opt-costs-heading">
+                  <td />
+                  <td colSpan={7} className="warn">
+                    Costs (usually not optimized: a sweep picks the lowest)
+                  </td>
+                </tr>
+              ),
               <tr key={row.name} data-testid="opt-param-row" data-name={row.name}>
                 <td>
                   <input type="checkbox" aria-label={`Optimize ${param?.label ?? row.name}`} data-testid={`opt-use-${row.name}`} checked={row.enabled} onChange={(event) => setRow(index, { enabled: event.target.checked })} />
@@ -368,11 +382,17 @@ export function SweepSetup(props: {
                     </span>
                   )}
                 </td>
-              </tr>
-            );
+              </tr>,
+            ];
           })}
         </tbody>
       </table>
+      {hasCosts && (
+        <label className="muted" style={{ fontSize: 12 }}>
+          <input type="checkbox" data-testid="opt-offer-costs" checked={withCosts} onChange={(event) => setWithCosts(event.target.checked)} /> Also offer the costs (commission, slippage) to optimize: usually not, a sweep
+          would just pick the lowest
+        </label>
+      )}
       {rowsFor !== source ? (
         <span className="muted" data-testid="opt-params-loading">Loading the strategy's parameters…</span>
       ) : (

@@ -138,7 +138,21 @@ export function specParams(spec: StrategySpec): TunableParam[] {
       const bounds = specPathLimit(spec, p.name)?.limit;
       return { ...p, label: specPathLabel(spec, p.name), ...(bounds ? { bounds } : {}) };
     });
-  return [...named, ...paths];
+  // Costs last, where the form offers them apart (see isCostParam).
+  return [...named, ...paths.filter((p) => !isCostParam(p.name)), ...paths.filter((p) => isCostParam(p.name))];
+}
+
+/**
+ * A cost of trading (commission per side or per order, slippage): a sweep maximizing any
+ * return measure just picks the lowest, so the form offers costs only when asked to.
+ */
+export function isCostParam(name: string): boolean {
+  return name.startsWith('costs.');
+}
+
+/** The rows a sweep searches: the cost rows only when the form offers them. */
+export function sweptRows(rows: readonly RangeRow[], withCosts: boolean): readonly RangeRow[] {
+  return withCosts ? rows : rows.filter((row) => !isCostParam(row.name));
 }
 
 /** The constraint a sweep starts with: fast < slow when the strategy has both (a template's or a saved strategy's names). */
