@@ -33,4 +33,27 @@ describe('optimize: the parameters of a saved strategy', () => {
     expect(await page.getByTestId('opt-use-costs.commissionPct').isChecked()).toBe(false);
     expect(opened.errors).toEqual([]);
   });
+
+  it("refuses a constraint naming parameters it does not have, next to the field, before Start", async () => {
+    const catalog = await invoke<{ templates: { id: string; spec: Record<string, unknown> }[] }>(server(), 'strategies/catalog');
+    // Built without named parameters: its numbers go by path, and the placeholder's old `fast < slow` names none of them.
+    const { parameters: _names, ...template } = catalog.templates.find((t) => t.id === 'sma-cross')!.spec;
+    const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { spec: { ...template, name: 'By path' } });
+    const page = app!.page;
+    await openOnStrategy(page, strategy.id);
+    const names = await page.getByTestId('opt-param-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name') ?? ''));
+    const period = names.find((name) => /entry\.long.*left\.params\.period$/.test(name))!;
+    await page.getByTestId(`opt-use-${period}`).check();
+    const start = page.getByTestId('sweep-setup-start');
+    expect(await start.isDisabled()).toBe(false);
+    expect(await page.getByTestId('opt-constraints').getAttribute('placeholder')).toBe(`${period} >= 1`);
+
+    await page.getByTestId('opt-constraints').fill('fast<slow');
+    expect(await page.getByTestId('opt-constraints-error').textContent()).toBe(`Constraint "fast<slow": "fast" is not an optimized parameter (${period})`);
+    expect(await start.isDisabled()).toBe(true);
+    await page.getByTestId('opt-constraints').fill(`${period} >= 5`);
+    expect(await page.getByTestId('opt-constraints-error').count()).toBe(0);
+    expect(await start.isDisabled()).toBe(false);
+    expect(app!.errors).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@ import { formatCount, formatDate, parseDate } from '../../app/format.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
-import { boundsText, defaultConstraints, isCostParam, sweptRows, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
+import { boundsText, constraintProblem, defaultConstraints, isCostParam, sweptRows, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
 import { useSessionState } from '../../app/use-session-state.js';
 import { scopeTarget, type SweepScope } from './sweep-scope.js';
@@ -193,6 +193,9 @@ export function SweepSetup(props: {
   const [withCosts, setWithCosts] = useState(false);
   const hasCosts = rows.some((row) => isCostParam(row.name));
   const plan = toSpace(sweptRows(rows, withCosts));
+  // Checked as typed against the ticked parameters: the server refused unknown names only at Start.
+  const ticked = sweptRows(rows, withCosts).filter((row) => row.enabled).map((row) => row.name);
+  const constraintError = constraintProblem(constraints, ticked);
   const setRow = (index: number, patch: Partial<RangeRow>): void => setRows((current) => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
 
   // How big and how long the search is, said before Start: a grid typed a digit too wide runs for hours.
@@ -219,6 +222,7 @@ export function SweepSetup(props: {
   const submit = (confirmed = false): Promise<void> => flight.run(async () => {
     setError(null);
     if ('error' in plan) return setError(plan.error);
+    if (constraintError !== null) return setError(constraintError);
     if (variants !== null && needsConfirmation(variants, estimate) && !confirmed) return setConfirming(askedFor);
     setConfirming(null);
     if (!chosen) return setError('No data yet: import bars on the Data screen first.');
@@ -402,7 +406,19 @@ export function SweepSetup(props: {
       <div className="row" style={{ alignItems: 'flex-end' }}>
         <div className="field">
           <label>Constraints (comma separated)</label>
-          <input style={{ width: 200 }} data-testid="opt-constraints" placeholder="fast < slow" value={constraints} onChange={(event) => setConstraints(event.target.value)} />
+          <input
+            style={{ width: 200 }}
+            data-testid="opt-constraints"
+            placeholder={constraintExample(ticked)}
+            aria-invalid={constraintError !== null}
+            value={constraints}
+            onChange={(event) => setConstraints(event.target.value)}
+          />
+          {constraintError !== null && (
+            <span className="field-error" data-testid="opt-constraints-error">
+              {constraintError}
+            </span>
+          )}
         </div>
         <div className="field">
           <label>Method</label>
@@ -479,7 +495,7 @@ export function SweepSetup(props: {
             {estimateText(variants, windows?.count ?? null, estimate, onCluster, overCap)}
           </span>
         )}
-        <button className="primary" data-testid={`${testId}-start`} disabled={busy || flight.pending || !chosen || 'error' in plan || overCap || asking} onClick={onSingleClick(() => submit())}>
+        <button className="primary" data-testid={`${testId}-start`} disabled={busy || flight.pending || !chosen || 'error' in plan || constraintError !== null || overCap || asking} onClick={onSingleClick(() => submit())}>
           {submitLabel}
         </button>
       </div>
@@ -500,6 +516,13 @@ export function SweepSetup(props: {
       <ErrorBox message={error ?? strategies.error ?? series.error} testId={`${testId}-error`} />
     </section>
   );
+}
+
+/** The constraints field's example, in the ticked parameters' own names ('fast < slow' when those are ticked). */
+function constraintExample(names: readonly string[]): string {
+  const [first, second] = names;
+  if (first === undefined) return 'a < b';
+  return second === undefined ? `${first} >= 1` : `${first} < ${second}`;
 }
 
 /** '160,000 variants · about 21 min on this machine', or why Start is off above the server's cap. */

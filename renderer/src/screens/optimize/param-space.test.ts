@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SPEC_FIELDS, specFieldName } from '../../../../core/domain/strategy/spec-fields.js';
 import type { StrategySpec } from '../../api/contract.js';
-import { defaultRange, isCostParam, niceStep, numericPaths, paramNamer, parseConstraints, rangeProblem, specParams, sweptRows, toSpace, valueCount } from './param-space.js';
+import { constraintProblem, defaultRange, isCostParam, niceStep, numericPaths, paramNamer, parseConstraints, rangeProblem, specParams, sweptRows, toSpace, valueCount } from './param-space.js';
 
 describe('numericPaths', () => {
   it('lists every number of a spec as a sweep path, skipping version and initial cash', () => {
@@ -131,5 +131,18 @@ describe('costs', () => {
     ];
     expect(toSpace(sweptRows(rows, false))).toEqual({ space: [{ name: 'sizing.percent', min: 50, max: 100, step: 50 }], planned: 2 });
     expect(toSpace(sweptRows(rows, true))).toHaveProperty('planned', 6);
+  });
+});
+
+describe('constraints as typed', () => {
+  it('are checked against the ticked parameters, as the server checks them at Start', () => {
+    expect(constraintProblem('fast < slow', ['fast', 'slow'])).toBeNull();
+    expect(constraintProblem('', ['fast'])).toBeNull();
+    expect(constraintProblem('fast<slow, fast >= 5', ['fast', 'slow'])).toBeNull();
+    expect(constraintProblem('fast<slow', ['entry.long.children[0].left.params.period'])).toBe(
+      'Constraint "fast<slow": "fast" is not an optimized parameter (entry.long.children[0].left.params.period)',
+    );
+    expect(constraintProblem('fast<slow', ['fast'])).toBe('Constraint "fast<slow": "slow" is not an optimized parameter (fast)');
+    expect(constraintProblem('fast slow', ['fast', 'slow'])).toContain('expected A<B');
   });
 });

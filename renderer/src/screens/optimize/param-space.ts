@@ -1,3 +1,4 @@
+import { checkConstraints, parseConstraint } from '../../../../core/domain/optimize/constraints.js';
 import { specParameterLimit, specPathLimit } from '../../../../core/domain/optimize/param-limits.js';
 import { canonicalSpecPath, parameterValue } from '../../../../core/domain/strategy/parameters.js';
 import { withinBounds, type NumberLimit } from '../../../../core/domain/strategy/limits.js';
@@ -196,6 +197,20 @@ export function parseConstraints(text: string): string[] {
     .split(/[,\n]/)
     .map((part) => part.replace(/\s+/g, ''))
     .filter((part) => part.length > 0);
+}
+
+/**
+ * Why the typed constraints would be refused at Start (the server's own parser and check):
+ * a malformed one, or a name that is not among the ticked parameters (`fast<slow` for a
+ * strategy whose parameters have other names); null when they are fine.
+ */
+export function constraintProblem(text: string, names: readonly string[]): string | null {
+  try {
+    checkConstraints(parseConstraints(text).map(parseConstraint), names);
+    return null;
+  } catch (failure) {
+    return failure instanceof Error ? failure.message : String(failure);
+  }
 }
 
 /**
