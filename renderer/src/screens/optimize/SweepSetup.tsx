@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { derivableTimeframes, TIMEFRAMES } from '../../../../core/domain/market/timeframe.js';
 import { paramLimit } from '../../../../core/domain/strategy/spec-fields.js';
 import { findTemplate, listTemplates } from '../../../../core/domain/strategy/templates.js';
@@ -12,7 +12,8 @@ import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
 import { boundsText, constraintProblem, defaultConstraints, isCostParam, sweptRows, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
-import { useSessionState } from '../../app/use-session-state.js';
+import { useStoredState } from '../../app/use-session-state.js';
+import { rowsFromSpace, sweepSettings } from './sweep-settings.js';
 import { scopeTarget, type SweepScope } from './sweep-scope.js';
 import { InstrumentPicker } from '../../components/InstrumentPicker.js';
 import { MAX_SWEEP_VARIANTS } from '../../../../core/domain/optimize/limits.js';
@@ -35,11 +36,13 @@ const isRows = (value: unknown): value is RangeRow[] =>
   Array.isArray(value) && value.every((row: unknown) => typeof row === 'object' && row !== null && ['name', 'min', 'max', 'step'].every((k) => typeof (row as Record<string, unknown>)[k] === 'string') && typeof (row as Record<string, unknown>)['enabled'] === 'boolean');
 
 /**
- * A field of the form that outlives a trip to another tab or screen (and a reload): kept
- * in the session under the form's id, so Sweep and Walk-forward keep theirs apart.
+ * A field of the form that outlives a trip to another tab or screen, a reload, a new tab and
+ * a restart (as the remembered series does): a trader back on Optimize finds the strategy,
+ * data and grid last chosen, not the first template on the first series. Kept under the
+ * form's id, so Sweep and Walk-forward keep theirs apart.
  */
 function useFormField<T>(form: string, field: string, initial: T, isValue: (value: unknown) => value is T) {
-  return useSessionState<T>(`bws.${form}.${field}`, initial, isValue);
+  return useStoredState<T>('local', `bws.${form}.${field}`, initial, isValue);
 }
 
 /**
@@ -49,6 +52,8 @@ function useFormField<T>(form: string, field: string, initial: T, isValue: (valu
  */
 export function SweepSetup(props: {
   initialStrategyId?: string;
+  /** A past sweep whose settings the form takes (a new object on each opening). */
+  load?: { readonly sweepId: string } | null;
   submitLabel: string;
   busy: boolean;
   onSubmit: (request: SweepRequest) => Promise<void>;
@@ -60,7 +65,7 @@ export function SweepSetup(props: {
    */
   windowsOf?: (fromTs: number, toTs: number) => { count: number; inSampleShare: number } | null;
 }) {
-  const { initialStrategyId, submitLabel, busy, onSubmit, children, testId, windowsOf } = props;
+  const { initialStrategyId, load = null, submitLabel, busy, onSubmit, children, testId, windowsOf } = props;
   const kept = <T,>(field: string, initial: T, isValue: (value: unknown) => value is T) => useFormField<T>(testId, field, initial, isValue);
   // Refetched when a strategy is preselected: it may have been created after this form mounted.
   const strategies = useQuery(() => api().invoke('strategies/list', { limit: 500 }), [initialStrategyId]);
@@ -116,7 +121,15 @@ export function SweepSetup(props: {
       if (!live) return;
       setTunable(params);
       // Back on the form: the ranges and constraints typed earlier for this source stay.
-      if (keepRows) return;
+      if (!keepRows) startRows(params, enabled, defaultConstraints);
+      // A past sweep being loaded: its ranges over the source's rows.
+      const wanted = pendingRanges.current;
+      if (wanted?.source === source) {
+        pendingRanges.current = null;
+        loadRanges(wanted.space, wanted.constraints);
+      }
+    };
+    const startRows = (params: TunableParam[], enabled: (p: TunableParam) => boolean, defaultConstraints: string): void => {
       setRows(
         params.map((p) => {
           const range = defaultRange(p);
@@ -161,6 +174,69 @@ export function SweepSetup(props: {
       live = false;
     };
   }, [source]);
+
+  // A past sweep's ranges waiting for its source's parameters (see the source effect).
+  const pendingRanges = useRef<{ source: string; space: Parameters<typeof rowsFromSpace>[1]; constraints: string } | null>(null);
+  const [loadNote, setLoadNote] = useState<string | null>(null);
+  const loadRanges = (space: Parameters<typeof rowsFromSpace>[1], constraintText: string): void => {
+    setWithCosts(space.some((p) => isCostParam(p.name)));
+    setRows((current) => {
+      const loaded = rowsFromSpace(current, space);
+      const notes = [
+        loaded.unknown.length > 0 ? `its parameters ${loaded.unknown.join(', ')} (not in the strategy now)` : '',
+        loaded.uneven.length > 0 ? `the exact values of ${loaded.uneven.join(', ')} (not evenly spaced: min, max and smallest step shown)` : '',
+      ].filter((note) => note !== '');
+      if (notes.length > 0) setLoadNote((note) => `${note ?? ''} Not loaded: ${notes.join('; ')}.`);
+      return loaded.rows;
+    });
+    setConstraints(constraintText);
+  };
+  // Opening a past sweep sets the form to it: Start then reruns what is shown, not the last form.
+  useEffect(() => {
+    if (!load) return;
+    let live = true;
+    api()
+      .invoke('sweeps/get', { sweepId: load.sweepId })
+      .then(
+        (sweep) => {
+          if (!live) return;
+          const all = series.data ?? [];
+          const settings = sweepSettings(sweep, strategies.data?.items ?? [], all);
+          setError(null);
+          setConfirming(null);
+          setLoadNote(`Form set from sweep "${sweep.name}".${settings.missing.length > 0 ? ` Not loaded: ${settings.missing.join('; ')}.` : ''}`);
+          const stored = all.find((s) => `${s.instrument.symbol}/${s.timeframe}` === settings.seriesKey);
+          if (settings.seriesKey !== null && stored) {
+            // The range is the sweep's, not the series' whole one the series change would set.
+            setRangeFor(settings.seriesKey);
+            setSeriesKey(settings.seriesKey);
+            setFrom(settings.from ?? formatDate(stored.firstTs));
+            setTo(settings.to ?? (stored.lastTs === null ? '' : formatDate(stored.lastTs)));
+          }
+          setTimeframe(settings.timeframe);
+          setScope(settings.scope);
+          setPicked([...settings.picked]);
+          setMethod(settings.method);
+          if (settings.samples !== null) setSamples(settings.samples);
+          if (settings.population !== null) setPopulation(settings.population);
+          if (settings.generations !== null) setGenerations(settings.generations);
+          setSeed(settings.seed ?? '');
+          if (isMetric(settings.metric)) setMetric(settings.metric);
+          setDirection(settings.direction);
+          setMinTrades(settings.minTrades);
+          if (settings.source === null) return;
+          if (settings.source === source && rowsFor === source) loadRanges(settings.space, settings.constraints);
+          else {
+            pendingRanges.current = { source: settings.source, space: settings.space, constraints: settings.constraints };
+            setSource(settings.source);
+          }
+        },
+        (failure: unknown) => live && setError(errorMessage(failure)),
+      );
+    return () => {
+      live = false;
+    };
+  }, [load]);
 
   const seriesList = series.data ?? [];
   const chosen = seriesList.find((s) => `${s.instrument.symbol}/${s.timeframe}` === seriesKey) ?? seriesList[0];
@@ -512,6 +588,11 @@ export function SweepSetup(props: {
             Change the search
           </button>
         </div>
+      )}
+      {loadNote !== null && (
+        <span className="muted" data-testid="opt-loaded">
+          {loadNote}
+        </span>
       )}
       <ErrorBox message={error ?? strategies.error ?? series.error} testId={`${testId}-error`} />
     </section>
