@@ -9,8 +9,10 @@ export type HeatmapData = ResultOf<'sweeps/heatmap'>;
 
 const AXIS = 56; // room for the y labels (left) and x labels (bottom)
 const LABEL_HEIGHT = 14; // px a y label of 11px text needs
-const MAX_CELL = 32;
-const MAX_HEIGHT = 360;
+// Cells as big as the panel's width allows, up to 80 px (a 4 x 5 grid had 32 px cells in a
+// 900 px panel); the plot up to 480 px high.
+const MAX_CELL = 80;
+const MAX_HEIGHT = 480;
 
 /**
  * The heatmap on one canvas: a grid of up to 250,000 cells (the contract's cap) would be a

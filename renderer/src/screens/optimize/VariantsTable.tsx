@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { List, type RowComponentProps } from 'react-window';
 import { api } from '../../api/client.js';
 import type { ArgsOf, ResultOf } from '../../api/contract.js';
@@ -12,10 +12,29 @@ type VariantRow = ResultOf<'sweeps/variants'>['items'][number];
 type Sort = NonNullable<ArgsOf<'sweeps/variants'>['sort']>;
 
 const ROW_HEIGHT = 26;
-const PARAM_WIDTH = 110;
-/** A column named in words ('Long entry: SMA period (trigger 1, left)'), its header wrapped on two or three lines. */
+const INDEX_WIDTH = 44;
+const SCORE_WIDTH = 76;
+const PARAM_WIDTH = 90;
+/** A column named in words ('Long entry: SMA period (trigger 1, left)'): its header wraps, from 90 px up to 200 px as room allows. */
+const WORDS_MIN_WIDTH = 90;
 const WORDS_WIDTH = 200;
-const METRIC_WIDTH = 100;
+/** Metric labels ('Max drawdown %') wrap on two lines over numbers such as -12.34. */
+const METRIC_WIDTH = 80;
+const GAP = 8;
+const PADDING = 16;
+
+/**
+ * The width of each parameter column: named in words, as wide as the room left by the fixed
+ * columns allows (between 90 and 200 px, headers wrapping), so a laptop-wide panel shows
+ * them whole; short names ('fast') take 90 px. Returns the row's total width too.
+ */
+export function variantColumns(names: readonly string[], metricCount: number, available: number): { paramWidth: number; total: number } {
+  const fixed = INDEX_WIDTH + SCORE_WIDTH + metricCount * METRIC_WIDTH + (1 + names.length + metricCount) * GAP + PADDING;
+  const words = names.some((name) => name.length > 16);
+  const room = names.length === 0 ? 0 : Math.floor((available - fixed) / names.length);
+  const paramWidth = words ? Math.max(WORDS_MIN_WIDTH, Math.min(WORDS_WIDTH, room)) : PARAM_WIDTH;
+  return { paramWidth, total: fixed + names.length * paramWidth };
+}
 
 interface RowProps {
   readonly rowAt: (index: number) => VariantRow | undefined;
@@ -40,8 +59,8 @@ function VariantRowView({ index, style, ariaAttributes, rowAt, params, paramWidt
     <div className={vrowClass(index, row.eligible ? undefined : 'muted')} style={style} {...ariaAttributes} data-testid="variant-row" data-index={row.index} data-eligible={row.eligible}
       title={row.eligible ? undefined : `Made fewer than the minimum ${formatCount(minTrades)} trades: ranked after every variant that made them`}
       onClick={() => onOpen(row.index)}>
-      <span style={{ width: 60, flex: 'none' }}>#{row.index}</span>
-      <span className="num" style={{ width: 90, flex: 'none' }} data-testid="variant-score">
+      <span style={{ width: INDEX_WIDTH, flex: 'none' }}>#{row.index}</span>
+      <span className="num" style={{ width: SCORE_WIDTH, flex: 'none' }} data-testid="variant-score">
         {row.error ? 'failed' : formatNumber(row.score, 3)}
         {!row.error && !row.eligible && <span data-testid="variant-below-min"> ✕</span>}
       </span>
@@ -85,8 +104,18 @@ export function VariantsTable(props: { sweepId: string; minTrades: number; param
       {arrow(candidate)}
     </button>
   );
-  const paramWidth = params.some((name) => nameOf(name).length > 16) ? WORDS_WIDTH : PARAM_WIDTH;
-  const minWidth = 60 + 90 + params.length * paramWidth + TABLE_METRICS.length * METRIC_WIDTH + 40;
+  // The room the table has: its columns share it, and past it the table scrolls sideways (said above it).
+  const scroller = useRef<HTMLDivElement>(null);
+  const [available, setAvailable] = useState(0);
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setAvailable(element.clientWidth));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const { paramWidth, total: minWidth } = variantColumns(params.map(nameOf), TABLE_METRICS.length, available);
+  const overflows = available > 0 && minWidth > available;
 
   return (
     <section className="panel col" style={{ minHeight: 0 }} data-testid="variants-table" data-sort={`${sort.by}${'name' in sort ? `:${sort.name}` : ''}:${order}`}>
@@ -98,13 +127,18 @@ export function VariantsTable(props: { sweepId: string; minTrades: number; param
           Greyed rows marked ✕ made fewer than the minimum {formatCount(minTrades)} trades: they rank after every variant that made them.
         </span>
       )}
+      {overflows && (
+        <span className="muted" style={{ fontSize: 12 }} data-testid="variants-scroll-hint">
+          More columns to the right: scroll the table sideways (shift + wheel).
+        </span>
+      )}
       <ErrorBox message={variants.error} />
-      <div className="vlist col" style={{ gap: 0, overflowX: 'auto' }}>
-        <div className="vhead" style={{ minWidth }}>
-          <button style={{ width: 60, flex: 'none', textAlign: 'left' }} data-testid="vsort-index" onClick={() => sortBy({ by: 'index' })}>
+      <div className="vlist col" ref={scroller} data-overflows={overflows} style={{ gap: 0, overflowX: 'auto' }}>
+        <div className="vhead" style={{ minWidth, alignItems: 'flex-end' }}>
+          <button style={{ width: INDEX_WIDTH, flex: 'none', textAlign: 'left' }} data-testid="vsort-index" onClick={() => sortBy({ by: 'index' })}>
             #{arrow({ by: 'index' })}
           </button>
-          {header({ by: 'objective' }, 'Objective', 90, 'vsort-objective')}
+          {header({ by: 'objective' }, 'Objective', SCORE_WIDTH, 'vsort-objective')}
           {params.map((name) => header({ by: 'param', name }, nameOf(name), paramWidth, `vsort-param-${name}`))}
           {TABLE_METRICS.map((metric) => header({ by: 'metric', name: metric }, METRIC_LABELS[metric], METRIC_WIDTH, `vsort-${metric}`))}
         </div>
