@@ -220,7 +220,7 @@ export function SweepSetup(props: {
           if (settings.samples !== null) setSamples(settings.samples);
           if (settings.population !== null) setPopulation(settings.population);
           if (settings.generations !== null) setGenerations(settings.generations);
-          setSeed(settings.seed ?? '');
+          if (settings.seed !== null) setSeed(settings.seed);
           if (isMetric(settings.metric)) setMetric(settings.metric);
           setDirection(settings.direction);
           setMinTrades(settings.minTrades);
