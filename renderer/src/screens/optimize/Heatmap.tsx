@@ -9,8 +9,10 @@ export type HeatmapData = ResultOf<'sweeps/heatmap'>;
 
 const AXIS = 56; // room for the y labels (left) and x labels (bottom)
 const LABEL_HEIGHT = 14; // px a y label of 11px text needs
-const MAX_CELL = 32;
-const MAX_HEIGHT = 360;
+// Cells as big as the panel's width allows, up to 80 px (a 4 x 5 grid had 32 px cells in a
+// 900 px panel); the plot up to 480 px high.
+const MAX_CELL = 80;
+const MAX_HEIGHT = 480;
 
 /**
  * The heatmap on one canvas: a grid of up to 250,000 cells (the contract's cap) would be a
@@ -18,7 +20,7 @@ const MAX_HEIGHT = 360;
  * empty cells (not run yet, or rejected by a constraint) stay blank. Click opens the cell's variant.
  * `nameOf` names the axes' parameters in words (a saved spec's paths).
  */
-export function Heatmap({ map, nameOf = (name) => name, onPick }: { map: HeatmapData; nameOf?: (name: string) => string; onPick: (variantIndex: number) => void }) {
+export function Heatmap({ map, minTrades = 0, nameOf = (name) => name, onPick }: { map: HeatmapData; minTrades?: number; nameOf?: (name: string) => string; onPick: (variantIndex: number) => void }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   // Drawn again on a theme switch, in its colours.
   const theme = useThemeName();
@@ -57,9 +59,23 @@ export function Heatmap({ map, nameOf = (name) => name, onPick }: { map: Heatmap
       for (let xi = 0; xi < nx; xi++) {
         const value = map.values[yi * nx + xi];
         if (value === null || value === undefined || min === null || max === null) continue;
-        g.fillStyle = scaleColour(scalePosition(value, min, max, map.direction));
+        const side = Math.max(1, cell - (cell > 6 ? 1 : 0));
+        const left = AXIS + xi * cell;
         // y grows upward like a chart: the first y value is the bottom row.
-        g.fillRect(AXIS + xi * cell, (ny - 1 - yi) * cell, Math.max(1, cell - (cell > 6 ? 1 : 0)), Math.max(1, cell - (cell > 6 ? 1 : 0)));
+        const top = (ny - 1 - yi) * cell;
+        g.fillStyle = scaleColour(scalePosition(value, min, max, map.direction));
+        // A cell whose best made fewer than the minimum trades: faded and struck through.
+        const below = map.eligible[yi * nx + xi] === false;
+        g.globalAlpha = below ? 0.35 : 1;
+        g.fillRect(left, top, side, side);
+        g.globalAlpha = 1;
+        if (below && cell > 6) {
+          g.strokeStyle = themeColor('--muted');
+          g.beginPath();
+          g.moveTo(left + 2, top + side - 2);
+          g.lineTo(left + side - 2, top + 2);
+          g.stroke();
+        }
       }
     }
     g.fillStyle = themeColor('--muted');
@@ -84,10 +100,11 @@ export function Heatmap({ map, nameOf = (name) => name, onPick }: { map: Heatmap
     return (ny - 1 - row) * nx + xi;
   };
   const filled = map.values.reduce<number>((count, v) => (v === null ? count : count + 1), 0);
+  const below = map.values.reduce<number>((count, v, i) => (v !== null && map.eligible[i] === false ? count + 1 : count), 0);
   const hovered = hover === null ? null : { x: map.x.values[hover % nx], y: map.y.values[Math.floor(hover / nx)], value: map.values[hover], variant: map.variantIndex[hover] };
 
   return (
-    <div className="col" ref={box} data-testid="heatmap" data-filled={filled} data-cells={nx * ny} data-nx={nx} data-ny={ny} data-cell={cell} data-axis={AXIS}>
+    <div className="col" ref={box} data-testid="heatmap" data-filled={filled} data-below-min={below} data-cells={nx * ny} data-nx={nx} data-ny={ny} data-cell={cell} data-axis={AXIS}>
       <canvas
         ref={canvas}
         data-testid="heatmap-canvas"
@@ -110,10 +127,16 @@ export function Heatmap({ map, nameOf = (name) => name, onPick }: { map: Heatmap
         <span className="muted" data-testid="heatmap-count">
           {formatCount(filled)} / {formatCount(nx * ny)} cells
         </span>
+        {below > 0 && (
+          <span className="warn" data-testid="heatmap-below-min">
+            {formatCount(below)} faded, struck cell{below === 1 ? '' : 's'}: fewer than {formatCount(minTrades)} trades
+          </span>
+        )}
         {hovered && (
           <span data-testid="heatmap-hover">
             {nameOf(map.x.name)}={hovered.x} {nameOf(map.y.name)}={hovered.y}: {formatNumber(hovered.value ?? null)}
             {hovered.variant !== null && hovered.variant !== undefined ? ` (variant #${hovered.variant})` : ' (no variant)'}
+            {hover !== null && hovered.value !== null && map.eligible[hover] === false ? `, fewer than ${formatCount(minTrades)} trades` : ''}
           </span>
         )}
       </div>

@@ -35,6 +35,8 @@ export function OptimizeScreen({ id, navigate }: { id: string | undefined; navig
   const [starting, setStarting] = useState(false);
   const sweeps = useQuery(() => api().invoke('sweeps/list', { limit: 100 }), []);
   const [listError, setListError] = useState<string | null>(null);
+  // The past sweep last opened from the list: the form takes its settings (a new object each time).
+  const [load, setLoad] = useState<{ sweepId: string } | null>(null);
 
   useEffect(() => {
     const client = api();
@@ -93,6 +95,7 @@ export function OptimizeScreen({ id, navigate }: { id: string | undefined; navig
             submitLabel="Start sweep"
             busy={starting}
             initialStrategyId={strategyId}
+            load={load}
             onSubmit={async (request) => {
               setStarting(true);
               try {
@@ -110,7 +113,10 @@ export function OptimizeScreen({ id, navigate }: { id: string | undefined; navig
               {sweeps.data?.items.length === 0 && <span className="muted">No sweeps yet: the first one you start is listed here.</span>}
               {(sweeps.data?.items ?? []).map((s) => (
                 <div key={s.id} className={`sweep-item${s.id === sweepId ? ' selected' : ''}`} data-testid="sweep-item" data-id={s.id}>
-                  <button className="link" data-testid="sweep-open" onClick={() => navigate({ screen: 'optimize', id: s.id })}>
+                  <button className="link" data-testid="sweep-open" onClick={() => {
+                      setLoad({ sweepId: s.id });
+                      navigate({ screen: 'optimize', id: s.id });
+                    }}>
                     {s.name}
                   </button>
                   <span className="muted" style={{ fontSize: 12 }}>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { derivableTimeframes, TIMEFRAMES } from '../../../../core/domain/market/timeframe.js';
 import { paramLimit } from '../../../../core/domain/strategy/spec-fields.js';
 import { findTemplate, listTemplates } from '../../../../core/domain/strategy/templates.js';
@@ -10,9 +10,10 @@ import { formatCount, formatDate, parseDate } from '../../app/format.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
-import { boundsText, defaultConstraints, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
+import { boundsText, constraintProblem, defaultConstraints, isCostParam, sweptRows, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
-import { useSessionState } from '../../app/use-session-state.js';
+import { useStoredState } from '../../app/use-session-state.js';
+import { rowsFromSpace, sweepSettings } from './sweep-settings.js';
 import { scopeTarget, type SweepScope } from './sweep-scope.js';
 import { InstrumentPicker } from '../../components/InstrumentPicker.js';
 import { MAX_SWEEP_VARIANTS } from '../../../../core/domain/optimize/limits.js';
@@ -35,11 +36,13 @@ const isRows = (value: unknown): value is RangeRow[] =>
   Array.isArray(value) && value.every((row: unknown) => typeof row === 'object' && row !== null && ['name', 'min', 'max', 'step'].every((k) => typeof (row as Record<string, unknown>)[k] === 'string') && typeof (row as Record<string, unknown>)['enabled'] === 'boolean');
 
 /**
- * A field of the form that outlives a trip to another tab or screen (and a reload): kept
- * in the session under the form's id, so Sweep and Walk-forward keep theirs apart.
+ * A field of the form that outlives a trip to another tab or screen, a reload, a new tab and
+ * a restart (as the remembered series does): a trader back on Optimize finds the strategy,
+ * data and grid last chosen, not the first template on the first series. Kept under the
+ * form's id, so Sweep and Walk-forward keep theirs apart.
  */
 function useFormField<T>(form: string, field: string, initial: T, isValue: (value: unknown) => value is T) {
-  return useSessionState<T>(`bws.${form}.${field}`, initial, isValue);
+  return useStoredState<T>('local', `bws.${form}.${field}`, initial, isValue);
 }
 
 /**
@@ -49,6 +52,8 @@ function useFormField<T>(form: string, field: string, initial: T, isValue: (valu
  */
 export function SweepSetup(props: {
   initialStrategyId?: string;
+  /** A past sweep whose settings the form takes (a new object on each opening). */
+  load?: { readonly sweepId: string } | null;
   submitLabel: string;
   busy: boolean;
   onSubmit: (request: SweepRequest) => Promise<void>;
@@ -60,7 +65,7 @@ export function SweepSetup(props: {
    */
   windowsOf?: (fromTs: number, toTs: number) => { count: number; inSampleShare: number } | null;
 }) {
-  const { initialStrategyId, submitLabel, busy, onSubmit, children, testId, windowsOf } = props;
+  const { initialStrategyId, load = null, submitLabel, busy, onSubmit, children, testId, windowsOf } = props;
   const kept = <T,>(field: string, initial: T, isValue: (value: unknown) => value is T) => useFormField<T>(testId, field, initial, isValue);
   // Refetched when a strategy is preselected: it may have been created after this form mounted.
   const strategies = useQuery(() => api().invoke('strategies/list', { limit: 500 }), [initialStrategyId]);
@@ -116,7 +121,15 @@ export function SweepSetup(props: {
       if (!live) return;
       setTunable(params);
       // Back on the form: the ranges and constraints typed earlier for this source stay.
-      if (keepRows) return;
+      if (!keepRows) startRows(params, enabled, defaultConstraints);
+      // A past sweep being loaded: its ranges over the source's rows.
+      const wanted = pendingRanges.current;
+      if (wanted?.source === source) {
+        pendingRanges.current = null;
+        loadRanges(wanted.space, wanted.constraints);
+      }
+    };
+    const startRows = (params: TunableParam[], enabled: (p: TunableParam) => boolean, defaultConstraints: string): void => {
       setRows(
         params.map((p) => {
           const range = defaultRange(p);
@@ -162,6 +175,69 @@ export function SweepSetup(props: {
     };
   }, [source]);
 
+  // A past sweep's ranges waiting for its source's parameters (see the source effect).
+  const pendingRanges = useRef<{ source: string; space: Parameters<typeof rowsFromSpace>[1]; constraints: string } | null>(null);
+  const [loadNote, setLoadNote] = useState<string | null>(null);
+  const loadRanges = (space: Parameters<typeof rowsFromSpace>[1], constraintText: string): void => {
+    setWithCosts(space.some((p) => isCostParam(p.name)));
+    setRows((current) => {
+      const loaded = rowsFromSpace(current, space);
+      const notes = [
+        loaded.unknown.length > 0 ? `its parameters ${loaded.unknown.join(', ')} (not in the strategy now)` : '',
+        loaded.uneven.length > 0 ? `the exact values of ${loaded.uneven.join(', ')} (not evenly spaced: min, max and smallest step shown)` : '',
+      ].filter((note) => note !== '');
+      if (notes.length > 0) setLoadNote((note) => `${note ?? ''} Not loaded: ${notes.join('; ')}.`);
+      return loaded.rows;
+    });
+    setConstraints(constraintText);
+  };
+  // Opening a past sweep sets the form to it: Start then reruns what is shown, not the last form.
+  useEffect(() => {
+    if (!load) return;
+    let live = true;
+    api()
+      .invoke('sweeps/get', { sweepId: load.sweepId })
+      .then(
+        (sweep) => {
+          if (!live) return;
+          const all = series.data ?? [];
+          const settings = sweepSettings(sweep, strategies.data?.items ?? [], all);
+          setError(null);
+          setConfirming(null);
+          setLoadNote(`Form set from sweep "${sweep.name}".${settings.missing.length > 0 ? ` Not loaded: ${settings.missing.join('; ')}.` : ''}`);
+          const stored = all.find((s) => `${s.instrument.symbol}/${s.timeframe}` === settings.seriesKey);
+          if (settings.seriesKey !== null && stored) {
+            // The range is the sweep's, not the series' whole one the series change would set.
+            setRangeFor(settings.seriesKey);
+            setSeriesKey(settings.seriesKey);
+            setFrom(settings.from ?? formatDate(stored.firstTs));
+            setTo(settings.to ?? (stored.lastTs === null ? '' : formatDate(stored.lastTs)));
+          }
+          setTimeframe(settings.timeframe);
+          setScope(settings.scope);
+          setPicked([...settings.picked]);
+          setMethod(settings.method);
+          if (settings.samples !== null) setSamples(settings.samples);
+          if (settings.population !== null) setPopulation(settings.population);
+          if (settings.generations !== null) setGenerations(settings.generations);
+          if (settings.seed !== null) setSeed(settings.seed);
+          if (isMetric(settings.metric)) setMetric(settings.metric);
+          setDirection(settings.direction);
+          setMinTrades(settings.minTrades);
+          if (settings.source === null) return;
+          if (settings.source === source && rowsFor === source) loadRanges(settings.space, settings.constraints);
+          else {
+            pendingRanges.current = { source: settings.source, space: settings.space, constraints: settings.constraints };
+            setSource(settings.source);
+          }
+        },
+        (failure: unknown) => live && setError(errorMessage(failure)),
+      );
+    return () => {
+      live = false;
+    };
+  }, [load]);
+
   const seriesList = series.data ?? [];
   const chosen = seriesList.find((s) => `${s.instrument.symbol}/${s.timeframe}` === seriesKey) ?? seriesList[0];
   // What the instrument's stored bars give (1m bars resample to every coarser timeframe), as on the Run screen.
@@ -189,7 +265,13 @@ export function SweepSetup(props: {
   const members = inTimeframe.filter((s) => (tag !== null ? s.tags.includes(tag) : picked.includes(s.instrument.symbol))).map((s) => s.instrument.symbol);
   const ownWords = ownUniverse === null ? null : 'tag' in ownUniverse ? `tagged ${ownUniverse.tag}` : `${ownUniverse.symbols.length} instruments`;
 
-  const plan = toSpace(rows);
+  // Costs are offered only on request: a sweep would just pick the lowest.
+  const [withCosts, setWithCosts] = useState(false);
+  const hasCosts = rows.some((row) => isCostParam(row.name));
+  const plan = toSpace(sweptRows(rows, withCosts));
+  // Checked as typed against the ticked parameters: the server refused unknown names only at Start.
+  const ticked = sweptRows(rows, withCosts).filter((row) => row.enabled).map((row) => row.name);
+  const constraintError = constraintProblem(constraints, ticked);
   const setRow = (index: number, patch: Partial<RangeRow>): void => setRows((current) => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
 
   // How big and how long the search is, said before Start: a grid typed a digit too wide runs for hours.
@@ -216,6 +298,7 @@ export function SweepSetup(props: {
   const submit = (confirmed = false): Promise<void> => flight.run(async () => {
     setError(null);
     if ('error' in plan) return setError(plan.error);
+    if (constraintError !== null) return setError(constraintError);
     if (variants !== null && needsConfirmation(variants, estimate) && !confirmed) return setConfirming(askedFor);
     setConfirming(null);
     if (!chosen) return setError('No data yet: import bars on the Data screen first.');
@@ -335,11 +418,22 @@ export function SweepSetup(props: {
         </thead>
         <tbody>
           {rows.map((row, index) => {
+            const cost = isCostParam(row.name);
+            if (cost && !withCosts) return null;
             const param = tunable[index];
+            const firstCost = cost && !isCostParam(rows[index - 1]?.name ?? '');
             const count = toSpace([{ ...row, enabled: true }]);
             // Said next to the fields as typed (only for a ticked row: an unticked one is not sent).
             const outside = row.enabled ? rangeProblem(row) : null;
-            return (
+            return [
+              firstCost && (
+                <tr key="costs-heading" data-testid="opt-costs-heading">
+                  <td />
+                  <td colSpan={7} className="warn">
+                    Costs (usually not optimized: a sweep picks the lowest)
+                  </td>
+                </tr>
+              ),
               <tr key={row.name} data-testid="opt-param-row" data-name={row.name}>
                 <td>
                   <input type="checkbox" aria-label={`Optimize ${param?.label ?? row.name}`} data-testid={`opt-use-${row.name}`} checked={row.enabled} onChange={(event) => setRow(index, { enabled: event.target.checked })} />
@@ -368,11 +462,17 @@ export function SweepSetup(props: {
                     </span>
                   )}
                 </td>
-              </tr>
-            );
+              </tr>,
+            ];
           })}
         </tbody>
       </table>
+      {hasCosts && (
+        <label className="muted" style={{ fontSize: 12 }}>
+          <input type="checkbox" data-testid="opt-offer-costs" checked={withCosts} onChange={(event) => setWithCosts(event.target.checked)} /> Also offer the costs (commission, slippage) to optimize: usually not, a sweep
+          would just pick the lowest
+        </label>
+      )}
       {rowsFor !== source ? (
         <span className="muted" data-testid="opt-params-loading">Loading the strategy's parameters…</span>
       ) : (
@@ -382,7 +482,19 @@ export function SweepSetup(props: {
       <div className="row" style={{ alignItems: 'flex-end' }}>
         <div className="field">
           <label>Constraints (comma separated)</label>
-          <input style={{ width: 200 }} data-testid="opt-constraints" placeholder="fast < slow" value={constraints} onChange={(event) => setConstraints(event.target.value)} />
+          <input
+            style={{ width: 200 }}
+            data-testid="opt-constraints"
+            placeholder={constraintExample(ticked)}
+            aria-invalid={constraintError !== null}
+            value={constraints}
+            onChange={(event) => setConstraints(event.target.value)}
+          />
+          {constraintError !== null && (
+            <span className="field-error" data-testid="opt-constraints-error">
+              {constraintError}
+            </span>
+          )}
         </div>
         <div className="field">
           <label>Method</label>
@@ -459,7 +571,7 @@ export function SweepSetup(props: {
             {estimateText(variants, windows?.count ?? null, estimate, onCluster, overCap)}
           </span>
         )}
-        <button className="primary" data-testid={`${testId}-start`} disabled={busy || flight.pending || !chosen || 'error' in plan || overCap || asking} onClick={onSingleClick(() => submit())}>
+        <button className="primary" data-testid={`${testId}-start`} disabled={busy || flight.pending || !chosen || 'error' in plan || constraintError !== null || overCap || asking} onClick={onSingleClick(() => submit())}>
           {submitLabel}
         </button>
       </div>
@@ -477,9 +589,21 @@ export function SweepSetup(props: {
           </button>
         </div>
       )}
+      {loadNote !== null && (
+        <span className="muted" data-testid="opt-loaded">
+          {loadNote}
+        </span>
+      )}
       <ErrorBox message={error ?? strategies.error ?? series.error} testId={`${testId}-error`} />
     </section>
   );
+}
+
+/** The constraints field's example, in the ticked parameters' own names ('fast < slow' when those are ticked). */
+function constraintExample(names: readonly string[]): string {
+  const [first, second] = names;
+  if (first === undefined) return 'a < b';
+  return second === undefined ? `${first} >= 1` : `${first} < ${second}`;
 }
 
 /** '160,000 variants · about 21 min on this machine', or why Start is off above the server's cap. */

@@ -13,6 +13,7 @@ import { Heatmap, type HeatmapData } from './Heatmap.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
 import { openVariantRun } from './open-variant.js';
 import { edgeHintText } from './edge-hint.js';
+import { bestText } from './best-text.js';
 import { paramNamer } from './param-space.js';
 import { useSweepProgress } from './use-sweep-progress.js';
 import { VariantsTable } from './VariantsTable.js';
@@ -97,6 +98,24 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
   };
 
   const stillRunning = running && !progress.finished;
+  // The server ranks variants that made the minimum trades first: a best that did not means
+  // none did. Then the most trades any variant made tells how far off the minimum is.
+  const bestIneligible = sweep.best !== null && !sweep.best.eligible;
+  const [mostTrades, setMostTrades] = useState<number | null>(null);
+  useEffect(() => {
+    if (!bestIneligible) return;
+    let live = true;
+    api()
+      .invoke('sweeps/variants', { sweepId: sweep.id, sort: { by: 'metric', name: 'tradeCount' }, order: 'desc', offset: 0, limit: 1 })
+      .then(
+        (page) => live && setMostTrades(page.items[0]?.metrics?.tradeCount ?? 0),
+        () => live && setMostTrades(null),
+      );
+    return () => {
+      live = false;
+    };
+  }, [sweep.id, bestIneligible, progress.version, sweep.status]);
+  const best = sweep.best ? bestText(sweep.best, sweep.objective, mostTrades, nameOf) : null;
   // A best value at the end of its range: the optimum may lie outside what was tried.
   const edgeHint = sweep.best ? edgeHintText(gridEdges(sweep.config.space, sweep.best.params), nameOf) : null;
   const done = Math.max(progress.done, sweep.counts.done + sweep.counts.failed);
@@ -130,12 +149,17 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
           <span>
             rejected by constraints {formatCount(sweep.counts.rejected)} · invalid {formatCount(sweep.counts.invalid)} · failed {formatCount(sweep.counts.failed)}
           </span>
-          {sweep.best && (
-            <span data-testid="sweep-best">
-              best #{sweep.best.index}: {formatNumber(sweep.best.score, 3)} ({Object.entries(sweep.best.params).map(([k, v]) => `${nameOf(k)}=${v}`).join(', ')})
+          {best?.eligible && (
+            <span data-testid="sweep-best" data-eligible="true">
+              {best.text}
             </span>
           )}
         </div>
+        {best && !best.eligible && (
+          <div className="warn" data-testid="sweep-best" data-eligible="false">
+            {best.text}
+          </div>
+        )}
         <div className="row muted" style={{ fontSize: 12 }} data-testid="sweep-runs-on" data-runs-on={sweep.runsOn ?? 'local'}>
           {sweep.runsOn === null ? "Runs on this machine's sweep workers" : `Runs on the cluster at ${sweep.runsOn}`}
         </div>
@@ -183,12 +207,12 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
             {heatmapProblem}
           </div>
         ) : map ? (
-          <Heatmap map={map} nameOf={nameOf} onPick={(index) => void open(index)} />
+          <Heatmap map={map} minTrades={sweep.objective.minTrades} nameOf={nameOf} onPick={(index) => void open(index)} />
         ) : (
           <div className="muted">Loading heatmap…</div>
         )}
       </section>
-      <VariantsTable sweepId={sweep.id} params={params} nameOf={nameOf} version={progress.version} onOpen={(index) => void open(index)} />
+      <VariantsTable sweepId={sweep.id} minTrades={sweep.objective.minTrades} params={params} nameOf={nameOf} version={progress.version} onOpen={(index) => void open(index)} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SPEC_FIELDS, specFieldName } from '../../../../core/domain/strategy/spec-fields.js';
 import type { StrategySpec } from '../../api/contract.js';
-import { defaultRange, niceStep, numericPaths, paramNamer, parseConstraints, rangeProblem, specParams, toSpace, valueCount } from './param-space.js';
+import { constraintProblem, defaultRange, isCostParam, niceStep, numericPaths, paramNamer, parseConstraints, rangeProblem, specParams, sweptRows, toSpace, valueCount } from './param-space.js';
 
 describe('numericPaths', () => {
   it('lists every number of a spec as a sweep path, skipping version and initial cash', () => {
@@ -117,5 +117,32 @@ describe('ranges inside the allowed values', () => {
     // The plan says why Start is disabled: the first row out of bounds.
     expect(toSpace([{ ...fast, max: '1500' }])).toEqual({ error: 'Fast period must be between 1 and 1,000' });
     expect(toSpace([fast])).toHaveProperty('planned', 10);
+  });
+});
+
+describe('costs', () => {
+  it('are offered last, apart, and not swept unless offered (a sweep would just pick the lowest)', () => {
+    const names = specParams(SAVED).map((p) => p.name);
+    expect(names.slice(-3)).toEqual(['costs.commissionPct', 'costs.commissionFixed', 'costs.slippageBps']);
+    expect(names.filter(isCostParam)).toHaveLength(3);
+    const rows = [
+      { name: 'sizing.percent', enabled: true, min: '50', max: '100', step: '50' },
+      { name: 'costs.commissionPct', enabled: true, min: '0', max: '0.2', step: '0.1' },
+    ];
+    expect(toSpace(sweptRows(rows, false))).toEqual({ space: [{ name: 'sizing.percent', min: 50, max: 100, step: 50 }], planned: 2 });
+    expect(toSpace(sweptRows(rows, true))).toHaveProperty('planned', 6);
+  });
+});
+
+describe('constraints as typed', () => {
+  it('are checked against the ticked parameters, as the server checks them at Start', () => {
+    expect(constraintProblem('fast < slow', ['fast', 'slow'])).toBeNull();
+    expect(constraintProblem('', ['fast'])).toBeNull();
+    expect(constraintProblem('fast<slow, fast >= 5', ['fast', 'slow'])).toBeNull();
+    expect(constraintProblem('fast<slow', ['entry.long.children[0].left.params.period'])).toBe(
+      'Constraint "fast<slow": "fast" is not an optimized parameter (entry.long.children[0].left.params.period)',
+    );
+    expect(constraintProblem('fast<slow', ['fast'])).toBe('Constraint "fast<slow": "slow" is not an optimized parameter (fast)');
+    expect(constraintProblem('fast slow', ['fast', 'slow'])).toContain('expected A<B');
   });
 });

@@ -1,3 +1,4 @@
+import { checkConstraints, parseConstraint } from '../../../../core/domain/optimize/constraints.js';
 import { specParameterLimit, specPathLimit } from '../../../../core/domain/optimize/param-limits.js';
 import { canonicalSpecPath, parameterValue } from '../../../../core/domain/strategy/parameters.js';
 import { withinBounds, type NumberLimit } from '../../../../core/domain/strategy/limits.js';
@@ -138,7 +139,21 @@ export function specParams(spec: StrategySpec): TunableParam[] {
       const bounds = specPathLimit(spec, p.name)?.limit;
       return { ...p, label: specPathLabel(spec, p.name), ...(bounds ? { bounds } : {}) };
     });
-  return [...named, ...paths];
+  // Costs last, where the form offers them apart (see isCostParam).
+  return [...named, ...paths.filter((p) => !isCostParam(p.name)), ...paths.filter((p) => isCostParam(p.name))];
+}
+
+/**
+ * A cost of trading (commission per side or per order, slippage): a sweep maximizing any
+ * return measure just picks the lowest, so the form offers costs only when asked to.
+ */
+export function isCostParam(name: string): boolean {
+  return name.startsWith('costs.');
+}
+
+/** The rows a sweep searches: the cost rows only when the form offers them. */
+export function sweptRows(rows: readonly RangeRow[], withCosts: boolean): readonly RangeRow[] {
+  return withCosts ? rows : rows.filter((row) => !isCostParam(row.name));
 }
 
 /** The constraint a sweep starts with: fast < slow when the strategy has both (a template's or a saved strategy's names). */
@@ -182,6 +197,20 @@ export function parseConstraints(text: string): string[] {
     .split(/[,\n]/)
     .map((part) => part.replace(/\s+/g, ''))
     .filter((part) => part.length > 0);
+}
+
+/**
+ * Why the typed constraints would be refused at Start (the server's own parser and check):
+ * a malformed one, or a name that is not among the ticked parameters (`fast<slow` for a
+ * strategy whose parameters have other names); null when they are fine.
+ */
+export function constraintProblem(text: string, names: readonly string[]): string | null {
+  try {
+    checkConstraints(parseConstraints(text).map(parseConstraint), names);
+    return null;
+  } catch (failure) {
+    return failure instanceof Error ? failure.message : String(failure);
+  }
 }
 
 /**
