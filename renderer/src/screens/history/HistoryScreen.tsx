@@ -9,6 +9,7 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { errorMessage } from '../../api/api-error.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
+import { useShortcut } from '../../app/use-shortcut.js';
 import { RunResults } from '../run/RunResults.js';
 import { CompareView } from './CompareView.js';
 import { runInstruments, runName } from './run-label.js';
@@ -45,6 +46,8 @@ function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) =>
   const toggle = (id: string): void => setPicked((current) => (current.includes(id) ? current.filter((x) => x !== id) : [...current, id]));
   const canCompare = picked.length >= 2 && picked.length <= 4;
   const [confirming, setConfirming] = useState(false);
+  // Escape answers Keep, as the Data screen's delete confirmation does.
+  useShortcut('Escape', () => setConfirming(false), confirming);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const flight = useSingleFlight();
   // Deleting is for good (trades and equity go with the run), so it asks first.
@@ -80,7 +83,7 @@ function RunsList({ navigate, picked, setPicked }: { navigate: (route: Route) =>
             <button className="danger" data-testid="delete-runs-confirm" disabled={flight.pending} onClick={onSingleClick(deletePicked)}>
               Delete
             </button>
-            <button data-testid="delete-runs-keep" onClick={() => setConfirming(false)}>
+            <button data-testid="delete-runs-keep" title="Esc" autoFocus onClick={() => setConfirming(false)}>
               Keep
             </button>
           </span>
