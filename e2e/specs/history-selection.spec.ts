@@ -91,4 +91,26 @@ describe('history: the ticked runs', () => {
       await app.close();
     }
   });
+
+  it('shows every column of the runs table in a 1024 px window: nothing cut off', async () => {
+    const first = await namedRun(server(), 'Mean reversion on the hourly close, long only, with a trailing stop', 2);
+    const again = await namedRun(server(), 'Mean reversion on the hourly close, long only, with a trailing stop', 2); // a re-run: its "re-run of" line
+    const app = await openApp(browser(), server(), '#/history');
+    const { page } = app;
+    try {
+      await page.setViewportSize({ width: 1024, height: 768 });
+      await row(page, again).getByTestId('run-repeat').waitFor();
+      await row(page, first).waitFor();
+      const fit = await page.getByTestId('runs-table').evaluate((table) => {
+        const panel = table.parentElement!;
+        const right = panel.getBoundingClientRect().left + panel.clientLeft + panel.clientWidth;
+        const cut = [...table.querySelectorAll('th, td')].filter((cell) => cell.getBoundingClientRect().right > right + 0.5).map((cell) => cell.textContent);
+        return { overflow: panel.scrollWidth - panel.clientWidth, cut };
+      });
+      expect(fit).toEqual({ overflow: 0, cut: [] });
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -149,7 +149,8 @@ function RunsList({ navigate }: { navigate: (route: Route) => void }) {
                     <input type="checkbox" aria-label={`Select run ${runName(run)}`} data-testid="run-pick" checked={picked.includes(run.id)} onChange={() => toggle(run.id)} />
                   </td>
                   <td>{formatTs(run.createdAt)}</td>
-                  <td>
+                  {/* Name and data wrap: a long name, its re-run line or a universe widened the table past a 1024 px window. */}
+                  <td className="wrap">
                     {run.name}
                     {run.sweepVariant && (
                       // A sweep's variants share name, data and range: their parameters tell them apart.
@@ -168,7 +169,7 @@ function RunsList({ navigate }: { navigate: (route: Route) => void }) {
                       </div>
                     )}
                   </td>
-                  <td title={run.universe?.symbols.join(', ')}>
+                  <td className="wrap" title={run.universe?.symbols.join(', ')}>
                     {runInstruments(run)} {run.timeframe}
                   </td>
                   <td className="muted wrap">{formatRange(run.fromTs, run.toTs)}</td>

@@ -271,12 +271,15 @@ export function RunForm(props: {
           <label htmlFor="run-to">To (UTC, included)</label>
           <input id="run-to" type="date" data-testid="run-to" value={to} onChange={(event) => typeRange({ to: event.target.value })} />
         </div>
-        <button className="primary" data-testid="run-start" disabled={!target || running || awaitingJob} title="Ctrl+Enter" onClick={onSingleClick(start)}>
-          Run
-        </button>
-        <button data-testid="run-cancel" disabled={!running} title="Esc" onClick={cancel}>
-          Cancel
-        </button>
+        {/* One unit: when the row wraps, Run and Cancel move together (Cancel wrapped alone onto a second row at 1280 px). */}
+        <div className="row" style={{ flexWrap: 'nowrap' }}>
+          <button className="primary" data-testid="run-start" disabled={!target || running || awaitingJob} title="Ctrl+Enter" onClick={onSingleClick(start)}>
+            Run
+          </button>
+          <button data-testid="run-cancel" disabled={!running} title="Esc" onClick={cancel}>
+            Cancel
+          </button>
+        </div>
       </div>
       {scope === 'pick' && (
         <InstrumentPicker
