@@ -28,4 +28,21 @@ describe('the Run form', () => {
       await app.close();
     }
   });
+
+  it("labels the series list of a universe as a series whose timeframe counts, not as a timeframe", async () => {
+    const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { name: 'Basket labels' });
+    const app = await openApp(browser(), server(), `#/run/${strategy.id}`);
+    const { page } = app;
+    try {
+      await page.locator('[data-testid="run-start"]:not([disabled])').waitFor();
+      const label = page.locator('label[for="run-series"]');
+      expect(await label.textContent()).toBe('Instrument and timeframe');
+      await page.getByTestId('run-series').selectOption('DEMO-ALFA/1h');
+      await page.getByTestId('run-scope').selectOption('tag:demo-basket');
+      await expect.poll(() => label.textContent()).toBe('Series (its timeframe picks the bars)');
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
 });
