@@ -107,7 +107,7 @@ describe('portfolio results', () => {
       const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()]);
       const html = readFileSync((await report.path())!, 'utf8');
       expect(html).toContain('<th>Instruments</th><td>2 instruments tagged my-pair: DEMO-BRAVO, DEMO-GOLF</td>');
-      expect(html).toMatch(/<h2>Instruments \(2; at most 1 positions open at once\)<\/h2>/);
+      expect(html).toMatch(/<h2>Instruments \(2; at most 1 position open at once\)<\/h2>/);
       for (const f of figures) expect(html).toContain(`<tr><td>${f.symbol}</td><td class="n">${f.tradeCount}</td>`);
       expect(html).toContain('<h2>Open positions</h2><svg');
       expect(html).toContain('<h2>PnL per instrument</h2><svg');

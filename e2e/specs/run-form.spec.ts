@@ -27,7 +27,7 @@ describe('run form', () => {
     }
   });
 
-  it('warms the indicators up on the bars before the range: an SMA cross over four months of 2008 trades as in the full run; after a reload the last run is offered', async () => {
+  it('warms the indicators up on the bars before the range: an SMA cross over four months of 2008 trades as in the full run; after a reload the last run is shown', async () => {
     await importMarketDataFile(server(), 'GOOG.csv', 'GOOG', '1d');
     const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { name: 'Warm SMA cross' });
     const app = await openApp(browser(), server(), `#/run/${strategy.id}`);
@@ -42,10 +42,9 @@ describe('run form', () => {
       await page.getByTestId('trade-count').waitFor();
       expect(Number(await page.getByTestId('trade-count').textContent())).toBeGreaterThanOrEqual(1);
       expect(await page.getByTestId('trade-row').first().textContent()).toContain('2008-04-07');
-      // After a reload the screen offers the strategy's last run, and shows it on request.
+      // After a reload the screen shows the strategy's last run, and says which it is.
       await page.reload();
       await page.getByTestId('run-last').filter({ hasText: 'Last run: GOOG 1d · 2008-03-01 → 2008-06-30' }).waitFor();
-      await page.getByTestId('run-last-show').click();
       await page.getByTestId('trade-row').first().filter({ hasText: '2008-04-07' }).waitFor();
       expect(app.errors).toEqual([]);
     } finally {

@@ -9,6 +9,7 @@ import type { Route } from '../../app/use-route.js';
 import { useShortcut } from '../../app/use-shortcut.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
+import { issueText } from './issue-section.js';
 import { strategyMissing, type StrategyMissing } from '../../api/strategy-missing.js';
 import { MissingStrategy } from '../../components/MissingStrategy.js';
 import { BuilderContext, type BuilderApi } from './builder-context.js';
@@ -274,9 +275,8 @@ function StrategyBuilder({ strategyId, navigate, onRestored }: { strategyId: str
       {unplaced.length > 0 && (
         <div className="error-box" data-testid="builder-issues">
           {unplaced.map((issue) => (
-            <div key={`${issue.path}:${issue.message}`}>
-              {issue.path}: {issue.message}
-            </div>
+            // In the form's words: the validator's path ('entry.long: …') meant nothing to a trader.
+            <div key={`${issue.path}:${issue.message}`}>{issueText(issue)}</div>
           ))}
         </div>
       )}

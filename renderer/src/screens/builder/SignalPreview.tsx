@@ -9,9 +9,7 @@ import { MARKER_LEGEND, markerSet, markersOf } from '../../charts/markers.js';
 import { PriceChart } from '../../charts/PriceChart.js';
 import { formatCount } from '../../app/format.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
-
-/** How much history the builder previews: recent enough to answer while typing. */
-const PREVIEW_SPAN_MS = 30 * 24 * 3600 * 1000;
+import { previewRange } from './preview-range.js';
 
 /**
  * The indicators the spec draws, the same object while they stay the same (a keystroke
@@ -41,8 +39,10 @@ export function SignalPreview({ spec, valid }: { spec: StrategySpec; valid: bool
   const plan = useIndicatorPlan(spec, valid, chosen?.timeframe);
   const [error, setError] = useState<string | null>(null);
 
-  const toTs = chosen?.lastTs ?? undefined;
-  const fromTs = toTs !== undefined ? Math.max(chosen?.firstTs ?? 0, toTs - PREVIEW_SPAN_MS) : undefined;
+  // The last few hundred bars of the chosen timeframe (a fixed 30 days was 22 daily bars).
+  const range = chosen ? previewRange(chosen) : null;
+  const toTs = range?.toTs;
+  const fromTs = range?.fromTs;
 
   useEffect(() => {
     if (!chosen || !valid) return;

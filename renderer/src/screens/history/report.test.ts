@@ -79,6 +79,9 @@ describe('run exports', () => {
     const text = visible(html);
     expect(text).toContain('Instruments 2 instruments tagged basket: DEMO-ALFA, DEMO-<GOLF>');
     expect(text).toContain('Instruments (2; at most 2 positions open at once)');
+    // One position at most: singular.
+    const oneAtMost = visible(htmlReport(portfolioRun, equity, [], context, { ...portfolio, positions: { ...portfolio.positions, count: [0, 1, 1] } }));
+    expect(oneAtMost).toContain('Instruments (2; at most 1 position open at once)');
     expect(text).toMatch(/Instrument Trades Win rate Contribution Exposure Realized PnL Open PnL Fees Buy and hold DEMO-ALFA 3 66\.67 % 1\.25 % 33\.30 % 125\.00 12\.50 4\.25 n\/a DEMO-<GOLF> 0 n\/a -0\.50 %/);
     expect(text).toContain('Open positions');
     expect(text).toContain('PnL per instrument');
@@ -155,7 +158,7 @@ describe('run exports', () => {
     const text = visible(htmlReport(run, equity, [trade], context));
     expect(text).toContain('Total return % 12.50');
     expect(text).toContain('Profit factor —');
-    expect(text).toContain('Duration 31.0 d');
+    expect(text).toContain('Duration 31 d');
     expect(text).toContain('First bar (UTC) 2024-01-01 00:00');
     expect(text).toContain('Range 2024-01-01 → 2024-01-31'); // the days included, as on screen
     expect(text).toContain('Run created 2024-03-05 14:30 UTC');

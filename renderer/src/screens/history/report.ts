@@ -1,6 +1,6 @@
 /** Files a run is exported to: trades CSV, equity CSV, a portfolio run's instruments CSV and a self-contained HTML report. */
 import type { InstrumentFigures, OpenPosition, RunInfo, RunInstruments, TradeRow } from '../../api/contract.js';
-import { csvNumber, formatCount, formatNumber, formatRange, formatTs } from '../../app/format.js';
+import { csvNumber, formatCount, formatCountOf, formatNumber, formatRange, formatTs } from '../../app/format.js';
 import { specSummary, variantParamsText } from '../../app/spec-summary.js';
 import { INSTRUMENT_COLUMNS, instrumentCells } from '../run/instrument-cells.js';
 import { metricCell, metricRows } from '../run/metric-format.js';
@@ -104,7 +104,7 @@ function portfolioSection(portfolio: ReportPortfolio): string {
   const legend = portfolio.figures
     .map((f, k) => `<span class="key"><span class="swatch" style="background:${LINE_COLORS[k % LINE_COLORS.length]}"></span>${escapeHtml(f.symbol)}</span>`)
     .join(' ');
-  return `<h2>Instruments (${portfolio.figures.length}; at most ${most} positions open at once)</h2>
+  return `<h2>Instruments (${portfolio.figures.length}; at most ${formatCountOf(most, 'position')} open at once)</h2>
 <table class="instruments"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>
 <h2>Open positions</h2>${svgChart(portfolio.positions.ts, portfolio.positions.count, { width: 1000, height: 150, color: '#1f6fd1', formatValue: moneyTick })}
 <h2>PnL per instrument</h2>${svgLinesChart(portfolio.curves.ts, lines, { width: 1000, height: 240, color: '', formatValue: moneyTick })}

@@ -64,7 +64,7 @@ export function InstrumentsTable({ runId, picked, onPick }: { runId: string; pic
         Instruments{' '}
         {data && (
           <span className="muted">
-            ({data.figures.length}; at most <span data-testid="run-most-positions">{most}</span> positions open at once)
+            ({data.figures.length}; at most <span data-testid="run-most-positions">{most}</span> {most === 1 ? 'position' : 'positions'} open at once)
           </span>
         )}
       </h3>

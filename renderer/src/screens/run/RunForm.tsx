@@ -18,6 +18,8 @@ import { isRunChoice, NO_RUN_CHOICE, runChoiceKey, shownRange, shownTimeframe, t
 import { InstrumentPicker } from '../../components/InstrumentPicker.js';
 
 const DAY_MS = 86_400_000;
+/** The series list's label when a universe is traded (it was 'Timeframe (of this series)' over a list of instruments). */
+const SERIES_FOR_UNIVERSE = 'Series (its timeframe picks the bars)';
 /** The form settles (typing a date) before the run's data is prepared. */
 const PREPARE_AFTER_MS = 300;
 
@@ -119,7 +121,7 @@ export function RunForm(props: {
   // A tag none of whose instruments has bars in the chosen series' timeframe: said here, not run into the server's "no bars".
   const scopeError =
     tag !== null && chosen && members.length === 0
-      ? `No instrument tagged ${tag} has ${chosen.timeframe} bars: choose one of their series under “Timeframe (of this series)”.`
+      ? `No instrument tagged ${tag} has ${chosen.timeframe} bars: choose one of their series under “${SERIES_FOR_UNIVERSE}”.`
       : null;
   const universe = tag !== null ? (members.length > 0 ? { tag } : null) : scope === 'pick' && members.length > 0 ? { symbols: members.map((s) => s.instrument.symbol) } : null;
   const target =
@@ -233,7 +235,10 @@ export function RunForm(props: {
           </select>
         </div>
         <div className="field">
-          <label htmlFor="run-series">{scope === 'one' ? 'Instrument and timeframe' : 'Timeframe (of this series)'}</label>
+          {/* For a universe this list picks a series only for its timeframe: the instruments stored in it are traded. */}
+          <label htmlFor="run-series" title={scope === 'one' ? undefined : "The universe's instruments are those stored in this series' timeframe"}>
+            {scope === 'one' ? 'Instrument and timeframe' : SERIES_FOR_UNIVERSE}
+          </label>
           <select id="run-series" data-testid="run-series" value={chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : ''} onChange={(event) => {
               setKey(event.target.value);
               // Another series: its stored timeframe, as chosen in this list.
@@ -271,12 +276,15 @@ export function RunForm(props: {
           <label htmlFor="run-to">To (UTC, included)</label>
           <input id="run-to" type="date" data-testid="run-to" value={to} onChange={(event) => typeRange({ to: event.target.value })} />
         </div>
-        <button className="primary" data-testid="run-start" disabled={!target || running || awaitingJob} title="Ctrl+Enter" onClick={onSingleClick(start)}>
-          Run
-        </button>
-        <button data-testid="run-cancel" disabled={!running} title="Esc" onClick={cancel}>
-          Cancel
-        </button>
+        {/* One unit: when the row wraps, Run and Cancel move together (Cancel wrapped alone onto a second row at 1280 px). */}
+        <div className="row" style={{ flexWrap: 'nowrap' }}>
+          <button className="primary" data-testid="run-start" disabled={!target || running || awaitingJob} title="Ctrl+Enter" onClick={onSingleClick(start)}>
+            Run
+          </button>
+          <button data-testid="run-cancel" disabled={!running} title="Esc" onClick={cancel}>
+            Cancel
+          </button>
+        </div>
       </div>
       {scope === 'pick' && (
         <InstrumentPicker

@@ -9,6 +9,7 @@ import { EquityCharts } from '../../charts/EquityCharts.js';
 import { PortfolioCharts } from '../../charts/PortfolioCharts.js';
 import { PriceChart, useSeriesGroup } from '../../charts/PriceChart.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
+import { feeNote } from './fee-note.js';
 import { ExportButtons } from '../history/ExportButtons.js';
 import { InstrumentsTable } from './InstrumentsTable.js';
 import { MetricsTable } from './MetricsTable.js';
@@ -89,6 +90,8 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
   const openPosition = universe ? null : (run.data?.extras.openPosition ?? null);
   const lastTs = run.data?.extras.lastTs;
   const warmUp = warmUpText(run.data?.extras.warmUp);
+  // Costs that swallowed the result are said above the figures (9,602 trades paid more in fees than the starting cash, unremarked).
+  const fees = feeNote(info.metrics, run.data?.spec.initialCash);
   const jumpToOpen = (open: OpenPosition): void => jumpToSpan(open.entryTs, typeof lastTs === 'number' ? lastTs + barMs : (info.toTs ?? open.entryTs + barMs));
 
   return (
@@ -151,6 +154,11 @@ export function RunResults({ runId, preview, notSaved }: { runId: string | null;
       <div className="split" style={{ gridTemplateColumns: '340px 1fr' }}>
         <section className="panel fit-row" data-testid="metrics-panel">
           <h3>Metrics</h3>
+          {fees && (
+            <div className="warning-box" role="note" data-testid="run-fee-note" style={{ marginBottom: 8 }}>
+              {fees}
+            </div>
+          )}
           <MetricsTable metrics={[info.metrics]} />
           {openPosition && <OpenPositionLine open={openPosition} />}
         </section>

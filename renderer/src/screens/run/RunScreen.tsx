@@ -13,17 +13,20 @@ import { runInstruments } from '../history/run-label.js';
 
 /** Run & results: choose the data, run with progress and cancel, then the results of that run. */
 export function RunScreen({ strategyId, navigate }: { strategyId: string | undefined; navigate: (route: Route) => void }) {
-  // The latest run: shown from its computed results, then as the saved run.
-  const [shown, setShown] = useState<{ jobId: string; preview: ComputedRunView | null; runId: string | null; notSaved: boolean } | null>(null);
-  const computed = (preview: ComputedRunView): void => setShown({ jobId: preview.jobId, preview, runId: null, notSaved: false });
+  // The latest run of this visit: shown from its computed results, then as the saved run.
+  // It belongs to its strategy: another strategy's route does not show it (it did, under the other's form).
+  const [shown, setShown] = useState<ShownRun | null>(null);
+  const current = shown !== null && shown.strategyId === strategyId ? shown : null;
+  const computed = (preview: ComputedRunView): void => setShown({ strategyId: strategyId!, jobId: preview.jobId, preview, runId: null, notSaved: false });
   const finished = (jobId: string, runId: string | null): void =>
     setShown((now) => {
       // A job that failed after its results showed: keep them, say they were not saved.
       if (runId === null) return now?.jobId === jobId ? { ...now, notSaved: true } : now;
-      return now?.jobId === jobId ? { ...now, runId } : { jobId, preview: null, runId, notSaved: false };
+      return now?.jobId === jobId ? { ...now, runId } : { strategyId: strategyId!, jobId, preview: null, runId, notSaved: false };
     });
   const strategy = useQuery(() => (strategyId ? api().invoke('strategies/get', { id: strategyId }) : Promise.resolve(null)), [strategyId]);
-  // The strategy's latest stored run, offered (not shown) while nothing was run on this visit.
+  // The strategy's latest stored run: shown while nothing was run on this visit, so a link
+  // to the strategy's Run screen (#/run/<id>) opens its latest results.
   const lastRun = useQuery(() => (strategyId ? api().invoke('runs/list', { strategyId, limit: 1 }) : Promise.resolve(null)), [strategyId]);
   const last = lastRun.data?.items[0];
   const missing = strategyMissing(strategy.failure);
@@ -44,23 +47,31 @@ export function RunScreen({ strategyId, navigate }: { strategyId: string | undef
     <div className="col" style={{ overflow: 'auto', minHeight: 0 }}>
       <ErrorBox message={strategy.error} />
       <RunForm key={strategyId} strategyId={strategyId} strategyName={strategy.data?.name ?? '…'} savedSpec={strategy.data?.spec} onComputed={computed} onFinished={finished} onEdit={() => navigate({ screen: 'builder', id: strategyId })} />
-      {shown ? (
-        <RunResults key={shown.jobId} runId={shown.runId} preview={shown.preview} notSaved={shown.notSaved} />
+      {current ? (
+        <RunResults key={current.jobId} runId={current.runId} preview={current.preview} notSaved={current.notSaved} />
+      ) : last && last.strategyId === strategyId ? (
+        <>
+          <div className="muted" data-testid="run-last">
+            Last run: {runInstruments(last)} {last.timeframe} · {formatRange(last.fromTs, last.toTs)} · saved {formatTs(last.createdAt)} UTC
+          </div>
+          <RunResults key={`stored:${last.id}`} runId={last.id} />
+        </>
+      ) : lastRun.data === undefined && lastRun.error === null ? (
+        <div className="muted" style={{ minHeight: 400 }}>Loading results…</div>
       ) : (
         <EmptyState title="No results yet" testId="run-no-results">
           Choose the data and press Run (Ctrl+Enter).
-          {last && (
-            <div className="row" style={{ justifyContent: 'center', marginTop: 8 }} data-testid="run-last">
-              <span className="muted">
-                Last run: {runInstruments(last)} {last.timeframe} · {formatRange(last.fromTs, last.toTs)} · saved {formatTs(last.createdAt)}
-              </span>
-              <button data-testid="run-last-show" onClick={() => setShown({ jobId: `stored:${last.id}`, preview: null, runId: last.id, notSaved: false })}>
-                Show it
-              </button>
-            </div>
-          )}
         </EmptyState>
       )}
     </div>
   );
+}
+
+/** The run the screen shows from this visit, of one strategy. */
+interface ShownRun {
+  readonly strategyId: string;
+  readonly jobId: string;
+  readonly preview: ComputedRunView | null;
+  readonly runId: string | null;
+  readonly notSaved: boolean;
 }

@@ -10,8 +10,14 @@ describe('formatMetric', () => {
   });
 
   it('writes durations in days or hours and bar times in UTC', () => {
-    expect(formatMetric('maxDrawdownDurationMs', 3 * 86_400_000)).toBe('3.0 d');
+    // Whole days and hours without a decimal ('628.0 d' read as a measured fraction); others keep one.
+    expect(formatMetric('maxDrawdownDurationMs', 3 * 86_400_000)).toBe('3 d');
+    expect(formatMetric('durationMs', 3_117 * 86_400_000)).toBe('3,117 d');
+    expect(formatMetric('maxDrawdownDurationMs', 3.5 * 86_400_000)).toBe('3.5 d');
     expect(formatMetric('avgTradeDurationMs', 5_400_000)).toBe('1.5 h');
+    expect(formatMetric('avgTradeDurationMs', 7_200_000)).toBe('2 h');
+    // Rounded to one decimal first: 2.96 days reads 3.0 d, so 3 d.
+    expect(formatMetric('avgTradeDurationMs', 2.96 * 86_400_000)).toBe('3 d');
     expect(formatMetric('start', Date.UTC(2025, 0, 1, 0, 38))).toBe('2025-01-01 00:38');
     expect(formatMetric('sharpe', null)).toBe('—');
   });

@@ -56,12 +56,18 @@ export function formatMetric(key: string, value: number | null | undefined): str
   if (value === null || value === undefined) return '—';
   if (key.endsWith('DurationMs') || key === 'durationMs') {
     const hours = value / 3_600_000;
-    return hours >= 48 ? `${formatNumber(hours / 24, 1)} d` : `${formatNumber(hours, 1)} h`;
+    return hours >= 48 ? `${tenths(hours / 24)} d` : `${tenths(hours)} h`;
   }
   if (key === 'start' || key === 'end') return new Date(value).toISOString().slice(0, 16).replace('T', ' ');
   // Counts are whole; every other metric keeps two decimals, whole or not (a win rate
   // of 25 next to 15.22 read as two kinds of figure).
   return formatNumber(value, COUNTS.has(key) ? 0 : 2);
+}
+
+/** A duration to one decimal, without it when whole ('628 d', not '628.0 d'; '2.5 d'). */
+function tenths(value: number): string {
+  const rounded = Math.round(value * 10) / 10;
+  return formatNumber(rounded, Number.isInteger(rounded) ? 0 : 1);
 }
 
 /**
