@@ -9,6 +9,7 @@ import { useQuery } from '../../api/use-query.js';
 import { formatCount, formatDate, parseDate } from '../../app/format.js';
 import { onSingleClick, useSingleFlight } from '../../app/use-single-flight.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
+import { SERIES_FOR_UNIVERSE } from '../../components/series-labels.js';
 import { METRIC_LABELS, OFFERED_METRICS, type OfferedMetric } from './metrics.js';
 import { boundsText, constraintProblem, defaultConstraints, isCostParam, sweptRows, defaultRange, outsideBounds, parseConstraints, rangeProblem, specParams, toSpace, type RangeRow, type SweepArgs, type TunableParam } from './param-space.js';
 import { useRememberedSeries } from '../../app/use-remembered-series.js';
@@ -365,7 +366,7 @@ export function SweepSetup(props: {
           </select>
         </div>
         <div className="field">
-          <label>{scope === 'one' ? 'Instrument' : 'Timeframe (of this series)'}</label>
+          <label>{scope === 'one' ? 'Instrument' : SERIES_FOR_UNIVERSE}</label>
           <select data-testid="opt-series" value={chosen ? `${chosen.instrument.symbol}/${chosen.timeframe}` : ''} onChange={(event) => setSeriesKey(event.target.value)}>
             {seriesList.map((s) => (
               <option key={`${s.instrument.symbol}/${s.timeframe}`} value={`${s.instrument.symbol}/${s.timeframe}`}>

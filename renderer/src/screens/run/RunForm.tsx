@@ -16,10 +16,9 @@ import { useRememberedSeries } from '../../app/use-remembered-series.js';
 import { useStoredState } from '../../app/use-session-state.js';
 import { isRunChoice, NO_RUN_CHOICE, runChoiceKey, shownRange, shownTimeframe, type RunChoice } from './run-choice.js';
 import { InstrumentPicker } from '../../components/InstrumentPicker.js';
+import { SERIES_FOR_UNIVERSE } from '../../components/series-labels.js';
 
 const DAY_MS = 86_400_000;
-/** The series list's label when a universe is traded (it was 'Timeframe (of this series)' over a list of instruments). */
-const SERIES_FOR_UNIVERSE = 'Series (its timeframe picks the bars)';
 /** The form settles (typing a date) before the run's data is prepared. */
 const PREPARE_AFTER_MS = 300;
 
