@@ -128,6 +128,7 @@ beforeAll(async () => {
     'sweeps/heatmap': { sweepId, x: 'fast', y: 'slow' },
     'sweeps/openVariant': { sweepId, index: 0 },
     'sweeps/delete': { sweepId },
+    'sweeps/resume': { sweepId },
     'walkforward/start': { ...sweepArgs, schedule: { inSampleMs: 24 * hourMs, outOfSampleMs: 12 * hourMs, anchored: false } },
     'montecarlo/run': { runId, simulations: 200, seed: 1 },
     'cluster/status': {},

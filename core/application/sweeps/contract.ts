@@ -169,6 +169,7 @@ export const sweepSchemas = {
   }),
   'sweeps/openVariant': z.strictObject({ sweepId: idSchema, index: z.number().int().min(0).max(1_000_000_000) }),
   'sweeps/delete': z.strictObject({ sweepId: idSchema }),
+  'sweeps/resume': z.strictObject({ sweepId: idSchema }),
   'walkforward/start': z.strictObject({
     ...sweepShape,
     schedule: z.strictObject({
@@ -415,6 +416,12 @@ export interface SweepHandlers {
   'sweeps/openVariant': (args: OpenSweepVariantArgs) => Promise<OpenVariantResult>;
   /** Deletes a sweep and its variants (cancelling it first if it runs); runs opened from it stay. */
   'sweeps/delete': (args: SweepIdArgs) => Promise<{ id: string }>;
+  /**
+   * Goes on with an interrupted or cancelled sweep on this machine's workers: a job like
+   * `sweeps/start`'s that runs only the variants it has not stored (the same plan, indices
+   * and results as if it had never stopped).
+   */
+  'sweeps/resume': (args: SweepIdArgs) => Promise<{ jobId: JobId; sweepId: string }>;
   /**
    * Starts a walk-forward job (kind 'walkforward'); its result is a WalkForwardReport, kept
    * with the job after each window, so a job the app stopped keeps the windows it finished.

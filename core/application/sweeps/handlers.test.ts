@@ -177,6 +177,41 @@ describe('sweeps', () => {
     expect(await fail('sweeps/get', { sweepId: id })).toMatchObject({ type: 'NotFoundError' });
   }, 60_000);
 
+  it('resumes a cancelled sweep: only the variants it lacks run, and it ends as the same sweep run whole would', async () => {
+    const args = { ...grid, space: [{ name: 'fast', min: 2, max: 60, step: 1 }, { name: 'slow', min: 10, max: 200, step: 1 }], method: { kind: 'random' as const, samples: 1500, seed: 11 } };
+    const { jobId, sweepId: id } = await call('sweeps/start', args);
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (eventsOf('sweep/variants').some((e) => e.sweepId === id)) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 5);
+    });
+    await call('jobs/cancel', { id: jobId });
+    await h.jobs.whenFinished(jobId);
+    const stopped = await call('sweeps/get', { sweepId: id });
+    expect(stopped.status).toBe('cancelled');
+    expect(stopped.counts.done).toBeLessThan(1500);
+
+    const resumed = await call('sweeps/resume', { sweepId: id });
+    expect(resumed.sweepId).toBe(id);
+    // Running now: a second resume is refused.
+    expect(await fail('sweeps/resume', { sweepId: id })).toMatchObject({ type: 'ValidationError' });
+    expect((await h.jobs.whenFinished(resumed.jobId)).status).toBe('done');
+    const done = await call('sweeps/get', { sweepId: id });
+    expect(done).toMatchObject({ status: 'completed', counts: { done: 1500 } });
+
+    // The same search run whole: the same variant at every index, with the same metrics.
+    const whole = await call('sweeps/start', args);
+    await h.jobs.whenFinished(whole.jobId);
+    expect((await call('sweeps/variants', { sweepId: id, limit: 1 })).total).toBe(1500);
+    const page = async (sweepId: string, offset: number) => (await call('sweeps/variants', { sweepId, offset, limit: 1000 })).items.map((v) => [v.index, v.params, v.metrics?.finalEquity ?? null]);
+    for (const offset of [0, 1000]) expect(await page(id, offset)).toEqual(await page(whole.sweepId, offset));
+    // Completed: nothing to resume.
+    expect(await fail('sweeps/resume', { sweepId: id })).toMatchObject({ type: 'ValidationError', message: expect.stringContaining('only an interrupted or cancelled sweep') });
+  }, 120_000);
+
   it('refuses bad sweeps before starting a job', async () => {
     const before = h.jobs.list().length;
     expect(await fail('sweeps/start', { ...grid, space: [{ name: 'nope', values: [1, 2] }] })).toMatchObject({ type: 'ValidationError' });

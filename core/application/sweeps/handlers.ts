@@ -179,6 +179,25 @@ export function sweepHandlers(deps: HandlerDeps, throughput: ThroughputLog): Swe
       return { runId: null, jobId: toJobId(job.id) };
     },
 
+    'sweeps/resume': async (args) => {
+      const sweep = getSweep(deps.sweeps, args.sweepId);
+      if (liveJobs.has(sweep.id) || (sweep.status !== 'interrupted' && sweep.status !== 'cancelled')) {
+        throw new ValidationError(`Sweep "${sweep.name}" is ${sweep.status}: only an interrupted or cancelled sweep can be resumed.`);
+      }
+      if (sweep.counts.done + sweep.counts.failed >= sweep.counts.planned && sweep.counts.planned > 0) {
+        throw new ValidationError(`Sweep "${sweep.name}" has run all its ${sweep.counts.planned} variants: there is nothing to resume.`);
+      }
+      const reopened = deps.sweeps.reopen(sweep.id);
+      if (!reopened) throw new ValidationError(`Sweep "${sweep.name}" was resumed or changed meanwhile.`);
+      // On this machine's workers, whatever it ran on before (a cluster's queue does not hold its batches any more).
+      const { jobId, started } = startSweepJob(`Sweep ${sweep.name} on ${sweep.universe ? sweep.universe.symbols.join(', ') : sweep.symbol} ${sweep.timeframe} (resumed)`, (control) => {
+        control.onStarted?.(reopened);
+        return resumeSweep({ evaluator: deps.evaluator, sweeps: deps.sweeps, clock: deps.clock, yieldNow: deps.yieldNow }, reopened, control);
+      });
+      await started;
+      return { jobId, sweepId: sweep.id };
+    },
+
     'sweeps/delete': async (args) => {
       const live = liveJobs.get(args.sweepId);
       if (live) deps.jobs.cancel(live);

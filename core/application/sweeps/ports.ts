@@ -199,4 +199,10 @@ export interface SweepStore {
    * variants: a previous process died running it. Call once at startup; returns how many.
    */
   interruptRunning(at: number): number;
+  /**
+   * Sets an interrupted or cancelled sweep running again (owned by this process) for a
+   * resume, keeping its variants; null when it is in no such state (running, completed,
+   * failed, or another caller reopened it first).
+   */
+  reopen(id: string): SweepSummary | null;
 }

@@ -62,6 +62,7 @@ export async function resumeSweep(deps: ResumeSweepDeps, sweep: SweepSummary, co
   const stored = storedVariants(deps.sweeps, sweep.id);
   const data: SweepData = {
     instrumentId: sweep.instrumentId,
+    ...(sweep.universe === undefined ? {} : { universe: sweep.universe.instrumentIds }),
     timeframe: sweep.timeframe,
     ...(sweep.fromTs === null ? {} : { fromTs: sweep.fromTs }),
     ...(sweep.toTs === null ? {} : { toTs: sweep.toTs }),

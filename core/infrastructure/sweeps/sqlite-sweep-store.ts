@@ -225,6 +225,14 @@ export class SqliteSweepStore implements SweepStore {
     return changed;
   }
 
+  reopen(id: string): SweepSummary | null {
+    // Compare-and-set on the status: of two resumes at once, one reopens it.
+    const changed = this.writer
+      .prepare(`UPDATE sweeps SET status = 'running', finished_at = NULL, error = NULL, owner_pid = ? WHERE id = ? AND status IN ('interrupted', 'cancelled')`)
+      .run(process.pid, id).changes;
+    return changed === 1 ? this.get(id) : null;
+  }
+
   private writeCounts(id: string, c: SweepCounts): void {
     this.writer
       .prepare('UPDATE sweeps SET planned = ?, done = ?, failed = ?, rejected = ?, invalid = ? WHERE id = ?')

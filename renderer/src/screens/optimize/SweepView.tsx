@@ -29,7 +29,8 @@ export function SweepView({ sweepId, navigate }: { sweepId: string; navigate: (r
   const sweep = detail.data;
   if (detail.error) return <ErrorBox message={detail.error} testId="sweep-error" />;
   if (!sweep || sweep.id !== sweepId) return <div className="muted">Loading sweep…</div>;
-  return <LoadedSweep key={sweep.id} sweep={sweep} reload={detail.reload} navigate={navigate} />;
+  // A resumed sweep is followed afresh: its new job's progress, not the stopped one's end.
+  return <LoadedSweep key={`${sweep.id}:${sweep.jobId ?? ''}`} sweep={sweep} reload={detail.reload} navigate={navigate} />;
 }
 
 function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: () => void; navigate: (route: Route) => void }) {
@@ -96,6 +97,21 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
       .invoke('jobs/cancel', { id: sweep.jobId })
       .catch((failure: unknown) => setError(errorMessage(failure)));
   };
+  // An interrupted (the app stopped) or cancelled sweep goes on with the variants it lacks.
+  const [resuming, setResuming] = useState(false);
+  const resume = (): void => {
+    setResuming(true);
+    setError(null);
+    api()
+      .invoke('sweeps/resume', { sweepId: sweep.id })
+      .then(
+        () => reload(),
+        (failure: unknown) => {
+          setError(errorMessage(failure));
+          setResuming(false);
+        },
+      );
+  };
 
   const stillRunning = running && !progress.finished;
   // The server ranks variants that made the minimum trades first: a best that did not means
@@ -138,6 +154,11 @@ function LoadedSweep({ sweep, reload, navigate }: { sweep: SweepDetail; reload: 
             {sweep.objective.minTrades > 0 ? ` (min ${sweep.objective.minTrades} trades)` : ''}
           </span>
           <span className="grow" />
+          {!running && (sweep.status === 'interrupted' || sweep.status === 'cancelled') && sweep.counts.done + sweep.counts.failed < sweep.counts.planned && (
+            <button data-testid="sweep-resume" disabled={resuming} title="Run the variants it has not run yet; the ones it kept stay" onClick={resume}>
+              Resume
+            </button>
+          )}
           <button data-testid="sweep-cancel" disabled={!stillRunning || !sweep.jobId} onClick={cancel}>
             Cancel
           </button>
