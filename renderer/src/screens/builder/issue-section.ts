@@ -1,4 +1,5 @@
 import { parsePath } from '../../../../core/domain/optimize/spec-path.js';
+import { SPEC_FIELDS } from '../../../../core/domain/strategy/spec-fields.js';
 
 /** The builder's words for the parts of a spec an issue can be about, by the path's first key. */
 const SECTIONS: Readonly<Record<string, string>> = {
@@ -9,7 +10,8 @@ const SECTIONS: Readonly<Record<string, string>> = {
   sizing: 'Sizing and costs',
   costs: 'Sizing and costs',
   initialCash: 'Sizing and costs',
-  portfolio: 'Portfolio',
+  // The portfolio fields' group, as the form heads them.
+  portfolio: SPEC_FIELDS['portfolio.maxPositions'].group,
 };
 
 /**
