@@ -24,6 +24,17 @@ export async function goTo(page: Page, screen: 'data' | 'strategies' | 'builder'
   await page.getByTestId(`screen-${screen}`).waitFor();
 }
 
+/** Waits (up to 60 s) for a job to end done and answers its result; a job that ends otherwise throws, with its error. */
+export async function jobResult<T>(server: RunningServer, jobId: string): Promise<T> {
+  for (let i = 0; i < 600; i++) {
+    const job = (await invoke<{ id: string; status: string; result?: T; error?: { message: string } }[]>(server, 'jobs/list')).find((j) => j.id === jobId);
+    if (job?.status === 'done') return job.result as T;
+    if (job && !['queued', 'running'].includes(job.status)) throw new Error(`job ${job.status}: ${job.error?.message ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('job did not finish in 60 s');
+}
+
 /** Calls the API the way the page does (bearer token), from the test: for setup and checks. */
 export async function invoke<T>(server: RunningServer, name: string, args?: unknown): Promise<T> {
   const response = await fetch(`${server.origin}/api/invoke`, {

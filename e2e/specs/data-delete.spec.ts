@@ -3,24 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { invoke, openApp } from '../lib/app.js';
+import { invoke, jobResult, openApp } from '../lib/app.js';
 import { marketDataFile, writeBarsCsv } from '../lib/csv.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
 import { startServer, type RunningServer } from '../lib/server.js';
 
-/** Waits for a job started through the API and answers its result. */
-async function finished<T>(server: RunningServer, jobId: string): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const job = (await invoke<{ id: string; status: string; result?: T; error?: { message: string } }[]>(server, 'jobs/list')).find((j) => j.id === jobId);
-    if (job?.status === 'done') return job.result as T;
-    if (job && !['queued', 'running'].includes(job.status)) throw new Error(`job ${job.status}: ${job.error?.message ?? ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('job did not finish in 60 s');
-}
-
 async function importBars(server: RunningServer, path: string, symbol: string, timeframe: string): Promise<void> {
-  await finished(server, (await invoke<{ jobId: string }>(server, 'data/import', { path, symbol, timeframe })).jobId);
+  await jobResult(server, (await invoke<{ jobId: string }>(server, 'data/import', { path, symbol, timeframe })).jobId);
 }
 
 const rowsOf = (page: Page, symbol: string) => page.locator(`[data-testid="series-row"][data-symbol="${symbol}"]`);
@@ -33,7 +22,7 @@ describe('deleting market data on the Data screen', () => {
     await importBars(server(), writeBarsCsv('e2edel_1m.csv', 3_000), 'E2EDEL', '1m');
     await importBars(server(), marketDataFile('GOOG.csv'), 'E2EDEL', '1d');
     const strategy = await invoke<{ id: string }>(server(), 'strategies/create', { name: 'On E2EDEL', templateId: 'sma-cross' });
-    const { runId } = await finished<{ runId: string }>(server(), (await invoke<{ jobId: string }>(server(), 'backtest/start', { strategyId: strategy.id, symbol: 'E2EDEL', timeframe: '1d' })).jobId);
+    const { runId } = await jobResult<{ runId: string }>(server(), (await invoke<{ jobId: string }>(server(), 'backtest/start', { strategyId: strategy.id, symbol: 'E2EDEL', timeframe: '1d' })).jobId);
     const run = await invoke<{ hash: string; tradeCount: number }>(server(), 'runs/get', { id: runId });
 
     const app = await openApp(browser(), server());

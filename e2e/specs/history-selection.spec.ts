@@ -1,27 +1,17 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { invoke, openApp } from '../lib/app.js';
+import { invoke, jobResult, openApp } from '../lib/app.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
 import type { RunningServer } from '../lib/server.js';
 
 const DAY_MS = 86_400_000;
-
-/** Waits for a job and answers its result. */
-async function finished<T>(server: RunningServer, jobId: string): Promise<T> {
-  for (;;) {
-    const job = (await invoke<{ id: string; status: string; result?: T }[]>(server, 'jobs/list')).find((j) => j.id === jobId);
-    if (job?.status === 'done' && job.result) return job.result;
-    if (job && job.status !== 'queued' && job.status !== 'running') throw new Error(`job ${job.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Makes a strategy named `name` and runs it over `days` days of DEMO-BTC; answers the stored run's id. */
 async function namedRun(server: RunningServer, name: string, days: number): Promise<string> {
   const strategy = await invoke<{ id: string }>(server, 'strategies/create', { name });
   const fromTs = Date.UTC(2025, 0, 1);
   const { jobId } = await invoke<{ jobId: string }>(server, 'backtest/start', { strategyId: strategy.id, symbol: 'DEMO-BTC', timeframe: '1m', fromTs, toTs: fromTs + days * DAY_MS });
-  return (await finished<{ runId: string }>(server, jobId)).runId;
+  return (await jobResult<{ runId: string }>(server, jobId)).runId;
 }
 
 const listed = async (server: RunningServer) => (await invoke<{ items: { id: string }[] }>(server, 'runs/list', { limit: 50 })).items.map((r) => r.id);

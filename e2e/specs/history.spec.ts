@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { invoke, openApp } from '../lib/app.js';
+import { invoke, jobResult, openApp } from '../lib/app.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
 import type { RunningServer } from '../lib/server.js';
 
 const DAY_MS = 86_400_000;
 
-/** Waits for a job and answers its result. */
-async function finished<T>(server: RunningServer, jobId: string): Promise<T> {
-  for (;;) {
-    const job = (await invoke<{ id: string; status: string; result?: T }[]>(server, 'jobs/list')).find((j) => j.id === jobId);
-    if (job?.status === 'done' && job.result) return job.result;
-    if (job && job.status !== 'queued' && job.status !== 'running') throw new Error(`job ${job.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Runs the strategy over `days` days of DEMO-BTC from `fromTs` through the API and waits for the stored run. */
 async function storedRun(server: RunningServer, strategyId: string, days: number, fromTs = Date.UTC(2025, 0, 1)): Promise<string> {
   const { jobId } = await invoke<{ jobId: string }>(server, 'backtest/start', { strategyId, symbol: 'DEMO-BTC', timeframe: '1m', fromTs, toTs: fromTs + days * DAY_MS });
-  return (await finished<{ runId: string }>(server, jobId)).runId;
+  return (await jobResult<{ runId: string }>(server, jobId)).runId;
 }
 
 describe('history', () => {
@@ -101,12 +91,12 @@ describe('history', () => {
       fromTs,
       toTs: fromTs + 3 * DAY_MS,
     });
-    await finished(server(), jobId);
+    await jobResult(server(), jobId);
     const variants = (await invoke<{ items: { index: number }[] }>(server(), 'sweeps/variants', { sweepId, sort: { by: 'index' }, order: 'asc' })).items;
     expect(variants).toHaveLength(2);
     for (const { index } of variants) {
       const opened = await invoke<{ runId: string | null; jobId: string | null }>(server(), 'sweeps/openVariant', { sweepId, index });
-      if (opened.jobId) await finished(server(), opened.jobId);
+      if (opened.jobId) await jobResult(server(), opened.jobId);
     }
     const app = await openApp(browser(), server(), '#/history');
     const { page } = app;

@@ -1,20 +1,12 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { invoke, openApp } from '../lib/app.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
+import { fillGrid } from '../lib/optimize-form.js';
 
 interface Job {
   readonly id: string;
   readonly kind: string;
   readonly status: string;
-}
-
-async function fillGrid(page: Page, fast: readonly [string, string, string], slow: readonly [string, string, string]): Promise<void> {
-  for (const [name, [min, max, step]] of [['fast', fast], ['slow', slow]] as const) {
-    await page.getByTestId(`opt-min-${name}`).fill(min);
-    await page.getByTestId(`opt-max-${name}`).fill(max);
-    await page.getByTestId(`opt-step-${name}`).fill(step);
-  }
 }
 
 describe('optimize: size and time of a search before it starts', () => {

@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { goTo, invoke, openApp } from '../lib/app.js';
+import { goTo, invoke, jobResult, openApp } from '../lib/app.js';
 import { importMarketDataFile } from '../lib/csv.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
-import type { RunningServer } from '../lib/server.js';
-
-interface Job {
-  readonly id: string;
-  readonly status: string;
-}
-
-async function finished(server: RunningServer, jobId: string): Promise<void> {
-  for (;;) {
-    const job = (await invoke<Job[]>(server, 'jobs/list')).find((j) => j.id === jobId);
-    if (job?.status === 'done') return;
-    if (job && job.status !== 'queued' && job.status !== 'running') throw new Error(`job ${job.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Optimize keeps its form, its open sweep and its walk-forward across tabs, screens and a reload, and says what a trader should know about a result. */
 describe('optimize: state kept, edge hint, walk-forward notes', () => {
@@ -91,7 +76,7 @@ describe('optimize: state kept, edge hint, walk-forward notes', () => {
       symbol: 'GOOG',
       timeframe: '1d',
     });
-    await finished(server(), jobId);
+    await jobResult(server(), jobId);
     const app = await openApp(browser(), server(), `#/optimize/${sweepId}`);
     const { page } = app;
     try {

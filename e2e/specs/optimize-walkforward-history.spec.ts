@@ -1,16 +1,8 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openApp } from '../lib/app.js';
 import { importMarketDataFile } from '../lib/csv.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
-
-async function fillGrid(page: Page, fast: readonly [string, string, string], slow: readonly [string, string, string]): Promise<void> {
-  for (const [name, [min, max, step]] of [['fast', fast], ['slow', slow]] as const) {
-    await page.getByTestId(`opt-min-${name}`).fill(min);
-    await page.getByTestId(`opt-max-${name}`).fill(max);
-    await page.getByTestId(`opt-step-${name}`).fill(step);
-  }
-}
+import { fillGrid } from '../lib/optimize-form.js';
 
 describe('walk-forward: the previous result and past ones', () => {
   const { browser, server } = useBrowserAndServer();

@@ -1,23 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { invoke, openApp } from '../lib/app.js';
+import { invoke, jobResult, openApp } from '../lib/app.js';
 import { basketMomentum } from '../lib/basket-specs.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
-import type { RunningServer } from '../lib/server.js';
 
 /** A weekly momentum rotation over a universe: `slots` positions of equal weight, ranked by 48-bar rate of change. */
 const rotation = (name: string, slots: number) => basketMomentum(name, slots, { weekly: true });
-
-/** Waits for a job and answers its result. */
-async function finished<T>(server: RunningServer, jobId: string): Promise<T> {
-  for (;;) {
-    const job = (await invoke<{ id: string; status: string; result?: T }[]>(server, 'jobs/list')).find((j) => j.id === jobId);
-    if (job?.status === 'done' && job.result) return job.result;
-    if (job && job.status !== 'queued' && job.status !== 'running') throw new Error(`job ${job.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The x range (seconds) a chart shows, as its element says (UPlotChart writes it on every x scale change). */
 const xRange = (page: Page, id: string) =>
@@ -124,7 +113,7 @@ describe('portfolio results', () => {
     const runIds: string[] = [];
     for (const strategy of [three, five]) {
       const { jobId } = await invoke<{ jobId: string }>(server(), 'backtest/start', { strategyId: strategy.id, ...target });
-      runIds.push((await finished<{ runId: string }>(server(), jobId)).runId);
+      runIds.push((await jobResult<{ runId: string }>(server(), jobId)).runId);
     }
     const figures = await Promise.all(runIds.map(async (id) => (await invoke<{ figures: { symbol: string; tradeCount: number }[] }>(server(), 'runs/instruments', { id, maxPoints: 2 })).figures));
     const app = await openApp(browser(), server(), '#/history');

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { invoke, openApp } from '../lib/app.js';
+import { invoke, jobResult, openApp } from '../lib/app.js';
 import { useBrowserAndServer } from '../lib/fixture.js';
-import type { RunningServer } from '../lib/server.js';
 
 const DAY_MS = 86_400_000;
-
-/** Waits for a job and answers its result. */
-async function finished<T>(server: RunningServer, jobId: string): Promise<T> {
-  for (;;) {
-    const job = (await invoke<{ id: string; status: string; result?: T }[]>(server, 'jobs/list')).find((j) => j.id === jobId);
-    if (job?.status === 'done' && job.result) return job.result;
-    if (job && job.status !== 'queued' && job.status !== 'running') throw new Error(`job ${job.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('a link to a strategy on the Run screen', () => {
   const { browser, server } = useBrowserAndServer();
@@ -24,7 +13,7 @@ describe('a link to a strategy on the Run screen', () => {
     const fromTs = Date.UTC(2025, 0, 1);
     for (const days of [2, 3]) {
       const { jobId } = await invoke<{ jobId: string }>(server(), 'backtest/start', { strategyId: ran.id, symbol: 'DEMO-BTC', timeframe: '1m', fromTs, toTs: fromTs + days * DAY_MS });
-      await finished(server(), jobId);
+      await jobResult(server(), jobId);
     }
     const latest = (await invoke<{ items: { id: string; hash: string }[] }>(server(), 'runs/list', { strategyId: ran.id, limit: 1 })).items[0]!;
     const app = await openApp(browser(), server(), `#/run/${ran.id}`);

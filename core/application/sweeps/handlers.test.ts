@@ -27,6 +27,17 @@ async function done(jobId: string) {
 const eventsOf = <E extends EventName>(name: E): WorkstationEvents[E][] =>
   h.events.filter((e) => e.name === name).map((e) => e.payload as WorkstationEvents[E]);
 
+/** Resolves once the sweep has stored its first variants (its first sweep/variants event). */
+const firstVariants = (sweepId: string) =>
+  new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (eventsOf('sweep/variants').some((e) => e.sweepId === sweepId)) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 5);
+  });
+
 const grid = {
   source: { kind: 'template', templateId: 'sma-cross' },
   space: [
@@ -157,14 +168,7 @@ describe('sweeps', () => {
       ],
       method: { kind: 'random', samples: 5000, seed: 7 },
     });
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (eventsOf('sweep/variants').some((e) => e.sweepId === id)) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 5);
-    });
+    await firstVariants(id);
     expect((await call('sweeps/list')).items.find((s) => s.id === id)?.jobId).toBe(jobId);
     await call('jobs/cancel', { id: jobId });
     expect((await h.jobs.whenFinished(jobId)).status).toBe('cancelled');
@@ -180,14 +184,7 @@ describe('sweeps', () => {
   it('resumes a cancelled sweep: only the variants it lacks run, and it ends as the same sweep run whole would', async () => {
     const args = { ...grid, space: [{ name: 'fast', min: 2, max: 60, step: 1 }, { name: 'slow', min: 10, max: 200, step: 1 }], method: { kind: 'random' as const, samples: 1500, seed: 11 } };
     const { jobId, sweepId: id } = await call('sweeps/start', args);
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (eventsOf('sweep/variants').some((e) => e.sweepId === id)) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 5);
-    });
+    await firstVariants(id);
     await call('jobs/cancel', { id: jobId });
     await h.jobs.whenFinished(jobId);
     const stopped = await call('sweeps/get', { sweepId: id });

@@ -10,7 +10,7 @@ import { deleteSweep, getSweep, listSweeps, openSweepVariant } from './sweep-que
 import { requireInstrument } from '../data/instruments.js';
 import type { HandlerDeps } from '../handler-deps.js';
 import { toRunSweepArgs } from './sweep-args.js';
-import { instrumentsWords, sweepInstruments } from './sweep-instruments.js';
+import { instrumentsWords, storedInstrumentsWords, sweepInstruments } from './sweep-instruments.js';
 import { toDetail, toListItem, toVariantRow } from './sweep-wire.js';
 import type { ThroughputLog } from '../system/throughput-log.js';
 
@@ -190,7 +190,7 @@ export function sweepHandlers(deps: HandlerDeps, throughput: ThroughputLog): Swe
       const reopened = deps.sweeps.reopen(sweep.id);
       if (!reopened) throw new ValidationError(`Sweep "${sweep.name}" was resumed or changed meanwhile.`);
       // On this machine's workers, whatever it ran on before (a cluster's queue does not hold its batches any more).
-      const { jobId, started } = startSweepJob(`Sweep ${sweep.name} on ${sweep.universe ? sweep.universe.symbols.join(', ') : sweep.symbol} ${sweep.timeframe} (resumed)`, (control) => {
+      const { jobId, started } = startSweepJob(`Sweep ${sweep.name} on ${storedInstrumentsWords(sweep)} ${sweep.timeframe} (resumed)`, (control) => {
         control.onStarted?.(reopened);
         return resumeSweep({ evaluator: deps.evaluator, sweeps: deps.sweeps, clock: deps.clock, yieldNow: deps.yieldNow }, reopened, control);
       });

@@ -42,8 +42,18 @@ export function sweepData(target: SweepInstruments, args: SweepInstrumentArgs): 
 /** 'DEMO-BTC', or '10 instruments (demo-basket)' for a portfolio: what a job title or message says it runs on. */
 export function instrumentsWords(target: SweepInstruments): string {
   const u = target.universe;
-  if (!u) return target.instrument.symbol;
-  return `${u.instruments.length} instrument${u.instruments.length === 1 ? '' : 's'}${u.tag === undefined ? '' : ` (${u.tag})`}`;
+  return wordsFor(target.instrument.symbol, u ? { count: u.instruments.length, tag: u.tag } : null);
+}
+
+/** The same words for a stored sweep's instruments (a resumed sweep's job title). */
+export function storedInstrumentsWords(sweep: { readonly symbol: string; readonly universe?: RunUniverse | undefined }): string {
+  const u = sweep.universe;
+  return wordsFor(sweep.symbol, u ? { count: u.instrumentIds.length, tag: u.tag } : null);
+}
+
+function wordsFor(symbol: string, universe: { readonly count: number; readonly tag: string | undefined } | null): string {
+  if (!universe) return symbol;
+  return `${universe.count} instrument${universe.count === 1 ? '' : 's'}${universe.tag === undefined ? '' : ` (${universe.tag})`}`;
 }
 
 /**
